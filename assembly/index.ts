@@ -1,0 +1,16 @@
+// The wasm export ABI: one `export *` per kernel family file. Kernels take byte offsets
+// (usize) and sizes, allocate nothing, and never touch the AssemblyScript runtime, because
+// several instances (one per thread) share one memory (see DEVELOPERS.md, wasm-build.md).
+
+/** First byte TypeScript may allocate from (everything below belongs to the module). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** 1 where this build was compiled with relaxed SIMD (the `relaxed` target). */
+export function hasRelaxed(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
+
+export * from './kernels/f32-vbinary';
+export * from './kernels/x8-copy';

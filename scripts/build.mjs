@@ -1,0 +1,34 @@
+// Builds everything `npm install` needs (run by `prepare`): the kernel module in its three
+// variants (asc), the esbuild bundles, and .d.ts types. No prebuilt artefact is committed.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv[2]; // 'wasm' | 'js' | 'types' | undefined (all)
+mkdirSync(join(root, 'dist'), { recursive: true });
+
+const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
+const t0 = Date.now();
+if (!only || only === 'wasm') {
+  for (const target of ['shared', 'noshared', 'relaxed']) {
+    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
+      cwd: root, stdio: 'inherit',
+    });
+  }
+  console.log(`[build] kernels (3 variants) in ${Date.now() - t0} ms`);
+}
+if (!only || only === 'js') {
+  const { bundle } = await import('./bundle.mjs');
+  await bundle(root);
+}
+if (!only || only === 'types') {
+  if (existsSync(join(root, 'node_modules', 'typescript'))) {
+    const t1 = Date.now();
+    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root, stdio: 'inherit',
+    });
+    console.log(`[build] types in ${Date.now() - t1} ms`);
+  }
+}

@@ -1,0 +1,23 @@
+// `npm test`: runs every test/**/*.test.ts (uvu) in one Node process with TypeScript via tsx.
+// Usage: node scripts/test.mjs [filter-substring ...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(root, 'dist', 'kernels.wasm'))) {
+  console.error('dist/kernels.wasm is missing: run `npm install` (or `npm run build`) first');
+  process.exit(1);
+}
+const walk = (d) => readdirSync(d).flatMap((f) => {
+  const p = join(d, f);
+  return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];
+});
+const filters = process.argv.slice(2);
+const files = walk(join(root, 'test')).sort().filter((f) => !filters.length || filters.some((x) => relative(root, f).includes(x)));
+if (!files.length) { console.error('no test files matched'); process.exit(1); }
+const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'run-tests.mjs'), ...files], {
+  cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+});
+process.exit(r.status ?? 1);

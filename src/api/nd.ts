@@ -1,0 +1,78 @@
+import { ArgumentError } from '../errors.js';
+import { parseAttrs } from '../ops/attrs.js';
+import { getOp, listOpNames, opAux } from '../ops/registry.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { invoke } from '../ndarray/invoke.js';
+import * as create from '../ndarray/create.js';
+
+/** An imperative op function: NDArray inputs positionally, then attributes (and named inputs) in one object. */
+export type OpFn = (...args: (NDArray | Record<string, unknown> | undefined)[]) => NDArray & NDArray[];
+
+/**
+ * Calls a registered op imperatively, MXNet style. Inputs come positionally or by name in the
+ * attribute object; outputs: one NDArray, or an array of them for multi-output ops.
+ * @example mx.nd.FullyConnected(x, w, b, { num_hidden: 10 }); mx.nd.Convolution({ data: x, weight: w, kernel: [3, 3], num_filter: 8, no_bias: true })
+ */
+export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
+  const def = getOp(name);
+  const pos: NDArray[] = [];
+  let attrs: Record<string, unknown> = {};
+  for (const a of args) {
+    if (a instanceof NDArray) pos.push(a);
+    else if (Array.isArray(a) && a.every((x) => x instanceof NDArray)) pos.push(...a);
+    else if (a && typeof a === 'object') attrs = { ...attrs, ...(a as Record<string, unknown>) };
+    else if (a !== undefined) throw new ArgumentError(`${name}: unexpected positional argument ${String(a)}`, { op: name });
+  }
+  const named: Record<string, NDArray> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs)) (v instanceof NDArray ? named : rest)[k] = v as never;
+  if (Array.isArray(rest.data) && (rest.data as unknown[]).every((x) => x instanceof NDArray)) { pos.push(...(rest.data as NDArray[])); delete rest.data; }
+  const isTrain = rest.isTrain === true; delete rest.isTrain;
+  if (def.attrs.num_args && rest.num_args === undefined) rest.num_args = pos.length + Object.keys(named).length;
+  const a = parseAttrs(def.name, def.attrs, rest, name);
+  const names = [...def.inputs(a), ...opAux(def, a)];
+  const ins: NDArray[] = [];
+  let p = 0;
+  for (const n of names) {
+    if (named[n]) ins.push(named[n]);
+    else if (p < pos.length) ins.push(pos[p++]);
+  }
+  if (p < pos.length || ins.length !== names.length) {
+    throw new ArgumentError(`Error in operator ${name}: expects inputs (${names.join(', ')}), got ${pos.length + Object.keys(named).length}`, { op: name });
+  }
+  const outs = invoke(name, ins, rest, { isTrain });
+  return outs.length === 1 ? outs[0] : outs;
+}
+
+const binary = (opArr: string, opScalar: string, opRScalar: string) => (a: NDArray | number, b: NDArray | number): NDArray => {
+  if (typeof a === 'number' && typeof b === 'number') throw new ArgumentError(`${opArr}: at least one NDArray is needed`);
+  if (typeof b === 'number') return invoke(opScalar, [a as NDArray], { scalar: b })[0];
+  if (typeof a === 'number') return invoke(opRScalar, [b], { scalar: a })[0];
+  return invoke(opArr, [a, b])[0];
+};
+
+/** Fills `target` with one function per registered op name and alias (mx.nd.Convolution, mx.nd.relu, ...). */
+export function installOpFunctions(target: Record<string, unknown>): void {
+  for (const name of listOpNames().keys()) {
+    if (name in target) continue;
+    target[name] = (...args: unknown[]) => callOp(name, args);
+  }
+}
+
+/** `mx.nd`: arrays, creation, random, and every registered op. */
+export const nd: typeof create & {
+  NDArray: typeof NDArray;
+  add: ReturnType<typeof binary>; subtract: ReturnType<typeof binary>; multiply: ReturnType<typeof binary>;
+  divide: ReturnType<typeof binary>; power: ReturnType<typeof binary>; maximum: ReturnType<typeof binary>; minimum: ReturnType<typeof binary>;
+  [op: string]: any;
+} = {
+  ...create,
+  NDArray,
+  add: binary('broadcast_add', '_plus_scalar', '_plus_scalar'),
+  subtract: binary('broadcast_sub', '_minus_scalar', '_rminus_scalar'),
+  multiply: binary('broadcast_mul', '_mul_scalar', '_mul_scalar'),
+  divide: binary('broadcast_div', '_div_scalar', '_rdiv_scalar'),
+  power: binary('broadcast_power', '_power_scalar', '_rpower_scalar'),
+  maximum: binary('broadcast_maximum', '_maximum_scalar', '_maximum_scalar'),
+  minimum: binary('broadcast_minimum', '_minimum_scalar', '_minimum_scalar'),
+};

@@ -1,0 +1,21 @@
+// mxwasm's public API: an explicit export list. `import * as mx from 'mxwasm'` gives mx.nd, mx.sym,
+// mx.mod, mx.io, mx.metric, mx.optimizer, mx.init, mx.kv, mx.model.
+import './ops/index.js';
+import { nd, installOpFunctions } from './api/nd.js';
+import { initRuntime, memoryStats, isReady, type RuntimeOptions } from './runtime/runtime.js';
+
+installOpFunctions(nd);
+
+export { nd };
+export { NDArray } from './ndarray/ndarray.js';
+export { MxError, ShapeError, DTypeError, ArgumentError, MemoryError, KernelError, FormatError, isMxError } from './errors.js';
+export type { DType } from './runtime/dtype.js';
+export { memoryStats, isReady };
+export { runtimeInfo } from './api/info.js';
+export const random = { seed: nd.random.seed };
+
+/**
+ * Loads the kernels (needed once in browsers; Node loads them at import).
+ * @example await mx.ready();
+ */
+export async function ready(opts: RuntimeOptions = {}): Promise<void> { await initRuntime(opts); }

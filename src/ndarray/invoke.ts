@@ -1,0 +1,99 @@
+import { ArgumentError, ShapeError, opMessage } from '../errors.js';
+import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
+import { rt } from '../runtime/runtime.js';
+import { parseAttrs, type Attrs } from '../ops/attrs.js';
+import { getOp, opAux, opOutputs, opVisible, type GradReq, type LowerCtx, type OpDef, type Shape } from '../ops/registry.js';
+import { mulberry32 } from '../util/random.js';
+import { fmtShape } from '../util/shape.js';
+import { NDArray, opHook } from './ndarray.js';
+import { Storage } from './storage.js';
+
+let seedCounter = 0x5eed;
+/** Seeds the random source used by imperative ops (Dropout). @example setOpSeed(42) */
+export function setOpSeed(s: number): void { seedCounter = s >>> 0; }
+
+export interface InvokeOptions { isTrain?: boolean; node?: string }
+
+interface Prepared { def: OpDef; a: Attrs; node: string; nIn: number; inShapes: Shape[]; auxShapes: Shape[]; outShapes: Shape[]; outTypes: DType[] }
+
+function prepare(op: string, inputs: NDArray[], raw: Record<string, unknown>, node?: string): Prepared {
+  const def = getOp(op, node);
+  const name = node ?? def.name;
+  const a = parseAttrs(def.name, def.attrs, raw, name);
+  const inNames = def.inputs(a), auxNames = opAux(def, a);
+  if (inputs.length !== inNames.length + auxNames.length) {
+    throw new ArgumentError(opMessage(name, def.name, `expects ${inNames.length + auxNames.length} inputs (${[...inNames, ...auxNames].join(', ')}), got ${inputs.length}`), { op: def.name });
+  }
+  const nIn = inNames.length;
+  const sr = def.inferShape(a, inputs.slice(0, nIn).map((x) => x.shape), inputs.slice(nIn).map((x) => x.shape), name);
+  sr.ins.forEach((s, i) => {
+    const given = inputs[i].shape;
+    if (s && (s.length !== given.length || s.some((d, j) => d !== given[j]))) {
+      throw new ShapeError(opMessage(name, def.name, `shape inconsistent for input '${inNames[i]}': provided ${fmtShape(given)}, inferred ${fmtShape(s)}`), { op: def.name, arg: inNames[i] });
+    }
+  });
+  const outShapes = sr.outs.map((s, i) => { if (!s) throw new ShapeError(opMessage(name, def.name, `cannot infer the shape of output ${i}`)); return s; });
+  const tr = def.inferType?.(a, inputs.slice(0, nIn).map((x) => x.dtype), name);
+  const outTypes = tr ? tr.outs : outShapes.map(() => inputs[0]?.dtype ?? 'float32');
+  return { def, a, node: name, nIn, inShapes: inputs.slice(0, nIn).map((x) => x.shape), auxShapes: inputs.slice(nIn).map((x) => x.shape), outShapes, outTypes };
+}
+
+function withWorkspace<T>(bytes: number, f: (off: number) => T): T {
+  if (!bytes) return f(0);
+  const off = rt().alloc.alloc(bytes);
+  try { return f(off); } finally { rt().alloc.free(off); }
+}
+
+function ctxFor(node: string, isTrain: boolean, workspace: number): LowerCtx {
+  const r = rt();
+  return { K: r.K, isTrain, workspace, scratch: r.scratch.off, node, random: mulberry32(seedCounter++) };
+}
+
+/**
+ * Runs one registered op imperatively: parses attrs, infers shapes, allocates the outputs, runs the
+ * kernels. Returns all outputs (visible ones first, as MXNet orders them).
+ * @example const [y] = invoke('FullyConnected', [x, w, b], { num_hidden: 10 });
+ */
+export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknown> = {}, opts: InvokeOptions = {}): NDArray[] {
+  const p = prepare(op, inputs, raw, opts.node);
+  const outs = p.outShapes.map((s, i) => NDArray.empty(s, p.outTypes[i]));
+  const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, !!opts.isTrain) ?? 0;
+  withWorkspace(ws, (w) => {
+    const step = p.def.forward(ctxFor(p.node, !!opts.isTrain, w), p.a, inputs.slice(0, p.nIn).map((x) => x.ref), outs.map((x) => x.ref), inputs.slice(p.nIn).map((x) => x.ref));
+    step();
+  });
+  const nVis = opVisible(p.def, p.a);
+  if (nVis < outs.length) { for (const o of outs.slice(nVis)) o.dispose(); return outs.slice(0, nVis); }
+  return outs;
+}
+
+/**
+ * Forward then backward of one op, imperatively (what tests and `mx.nd` gradient checks use).
+ * Returns the outputs and the gradient of each input (undefined where the op gives none).
+ * @example const { grads } = invokeWithGrad('Activation', [x], { act_type: 'tanh' }, [ones]);
+ */
+export function invokeWithGrad(op: string, inputs: NDArray[], raw: Record<string, unknown>, outGrads: NDArray[], opts: InvokeOptions = {}): { outs: NDArray[]; grads: (NDArray | undefined)[] } {
+  const isTrain = opts.isTrain ?? true;
+  const p = prepare(op, inputs, raw, opts.node);
+  const outs = p.outShapes.map((s, i) => NDArray.empty(s, p.outTypes[i]));
+  const ins = inputs.slice(0, p.nIn), aux = inputs.slice(p.nIn);
+  const random = mulberry32(seedCounter++);
+  const fws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
+  withWorkspace(fws, (w) => p.def.forward({ ...ctxFor(p.node, isTrain, w), random }, p.a, ins.map((x) => x.ref), outs.map((x) => x.ref), aux.map((x) => x.ref))());
+  const bw = p.def.backward;
+  if (!bw) return { outs, grads: ins.map(() => undefined) };
+  const grads = ins.map((x) => { const g = NDArray.empty(x.shape, x.dtype); g.data.fill(0); return g; });
+  const req: GradReq[] = ins.map(() => 'write');
+  const bws = bw.workspace?.(p.a, p.inShapes, p.outShapes) ?? 0;
+  withWorkspace(bws, (w) => bw.lower({ ...ctxFor(p.node, isTrain, w), random }, p.a, {
+    ins: ins.map((x) => x.ref), outs: outs.map((x) => x.ref), aux: aux.map((x) => x.ref),
+    outGrads: outGrads.map((x) => x.ref), inGrads: grads.map((x) => x.ref), req,
+  })());
+  return { outs, grads };
+}
+
+/** Bytes of one element of a dtype (re-exported for op files). */
+export const itemBytes = (d: DType) => DTYPE_BYTES[d];
+
+opHook.invoke = (op, ins, attrs) => invoke(op, ins, attrs);
+export { opOutputs, Storage };

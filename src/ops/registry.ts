@@ -1,0 +1,120 @@
+import { ArgumentError, MxError } from '../errors.js';
+import type { DType } from '../runtime/dtype.js';
+import type { KernelTable } from '../runtime/manifest.js';
+import type { AttrSpecs, Attrs } from './attrs.js';
+
+export type Shape = number[];
+
+/** A tensor as kernels see it: a byte offset in the one memory, a shape and a dtype (always contiguous). */
+export interface TensorRef { off: number; shape: Shape; dtype: DType; size: number }
+
+/** A lowered kernel call sequence: all offsets and sizes are fixed when it is built. */
+export type Step = () => void;
+
+/** What lowering may use. Everything here is fixed at lowering time; nothing is decided at run time. */
+export interface LowerCtx {
+  K: KernelTable;
+  /** True when lowering the training program (Dropout active, BatchNorm batch statistics). */
+  isTrain: boolean;
+  /** Byte offset of this call's workspace (as many bytes as `workspace()` asked for), or 0. */
+  workspace: number;
+  /** GEMM packing scratch of the calling thread. */
+  scratch: number;
+  /** Node name for error messages. */
+  node: string;
+  /** Seeded random source (Dropout masks, rrelu); deterministic per executor. */
+  random: () => number;
+}
+
+/** Gradient request for one input: overwrite, accumulate or skip. */
+export type GradReq = 'write' | 'add' | 'null';
+
+export interface ShapeResult { ins: (Shape | undefined)[]; outs: (Shape | undefined)[]; aux?: (Shape | undefined)[] }
+export interface TypeResult { ins: DType[]; outs: DType[]; aux?: DType[] }
+
+export interface BackwardArgs {
+  ins: TensorRef[];
+  outs: TensorRef[];
+  aux: TensorRef[];
+  /** Gradients of the visible outputs (may be absent for loss heads, which ignore them). */
+  outGrads: TensorRef[];
+  /** Where to write the gradient of each input; the executor handles 'add' by summing afterwards. */
+  inGrads: TensorRef[];
+  req: GradReq[];
+}
+
+/**
+ * Everything about one operator, declared in one file and registered in one registry: MXNet name
+ * and aliases, attributes with defaults, inputs/aux/outputs, shape and type inference, forward and
+ * backward lowering to kernels, what backward reads, and in-place options.
+ */
+export interface OpDef {
+  name: string;
+  aliases?: string[];
+  attrs: AttrSpecs;
+  /** Argument names in MXNet order (data, weight, bias...); may depend on attrs (no_bias, num_args). */
+  inputs: (a: Attrs) => string[];
+  /** Auxiliary state names (BatchNorm moving_mean/var); they follow the inputs in a node's input list. */
+  aux?: (a: Attrs) => string[];
+  /** All output names including hidden ones; default ['output']. */
+  outputs?: (a: Attrs) => string[];
+  /** How many outputs are visible (MXNet hides BatchNorm mean/var unless output_mean_var); default all. */
+  visibleOutputs?: (a: Attrs) => number;
+  /** Shape inference; may fill in unknown input shapes (weights from data). Throws ShapeError naming the op. */
+  inferShape: (a: Attrs, ins: (Shape | undefined)[], aux: (Shape | undefined)[], node: string) => ShapeResult;
+  /** Type inference; default: every input, output and aux takes the first known input dtype (float32). */
+  inferType?: (a: Attrs, ins: (DType | undefined)[], node: string) => TypeResult;
+  /** Forward workspace bytes. */
+  workspace?: (a: Attrs, ins: Shape[], outs: Shape[], isTrain: boolean) => number;
+  forward: (ctx: LowerCtx, a: Attrs, ins: TensorRef[], outs: TensorRef[], aux: TensorRef[]) => Step;
+  /** Backward; absent means the op has no gradient (argmax, comparisons): its inputs get none. */
+  backward?: {
+    /** Which forward values backward reads: lets the memory planner free the rest early. */
+    saves: ('inputs' | 'outputs')[];
+    /** Loss heads (SoftmaxOutput, *RegressionOutput) ignore incoming gradients. */
+    ignoresOutGrads?: boolean;
+    workspace?: (a: Attrs, ins: Shape[], outs: Shape[]) => number;
+    lower: (ctx: LowerCtx, a: Attrs, g: BackwardArgs) => Step;
+  };
+  /** [input, output] pairs that may share a buffer (elementwise ops). */
+  inplace?: [number, number][];
+  /** Ops whose forward changes aux states in training (BatchNorm). */
+  mutatesAux?: boolean;
+  /** A short description for docs and `mx.sym` JSDoc. */
+  doc?: string;
+}
+
+const ops = new Map<string, OpDef>();
+const canonical = new Map<string, string>();
+
+/** Registers an op under its name and aliases. Registering a name twice throws. @example registerOp(fullyConnected) */
+export function registerOp(def: OpDef): void {
+  for (const n of [def.name, ...(def.aliases ?? [])]) {
+    if (canonical.has(n)) throw new MxError('argument', `operator ${n} registered twice`);
+    canonical.set(n, def.name);
+  }
+  ops.set(def.name, def);
+}
+
+/** Looks an op up by name or alias. @example getOp('Softmax').name === 'SoftmaxOutput' */
+export function getOp(name: string, node?: string): OpDef {
+  const c = canonical.get(name);
+  if (!c) throw new ArgumentError(`${node ? `Error in operator ${node}: ` : ''}unknown operator '${name}'`, { op: name, node });
+  return ops.get(c)!;
+}
+
+/** True if the name or alias is registered. */
+export function hasOp(name: string): boolean { return canonical.has(name); }
+
+/** All canonical op names. */
+export function listOps(): string[] { return [...ops.keys()]; }
+
+/** All names including aliases, mapped to canonical names. */
+export function listOpNames(): Map<string, string> { return new Map(canonical); }
+
+/** Output names of an op given its attrs. */
+export function opOutputs(def: OpDef, a: Attrs): string[] { return def.outputs ? def.outputs(a) : ['output']; }
+/** Number of visible outputs. */
+export function opVisible(def: OpDef, a: Attrs): number { return def.visibleOutputs ? def.visibleOutputs(a) : opOutputs(def, a).length; }
+/** Aux state names. */
+export function opAux(def: OpDef, a: Attrs): string[] { return def.aux ? def.aux(a) : []; }

@@ -1,0 +1,54 @@
+/**
+ * Feature detection by doing, not by `typeof`: validate a tiny relaxed-SIMD module, create a
+ * shared memory, and try to post it through a MessageChannel (which is what threads need).
+ */
+
+// (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2,
+  253, 133, 2, 11,
+]);
+// (module (func (result v128) v128.const i32x4 0 0 0 0))
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+export interface Features {
+  simd: boolean;
+  relaxedSimd: boolean;
+  /** A shared WebAssembly.Memory can be created. */
+  sharedMemory: boolean;
+  /** A shared memory can be posted to another thread (cross-origin isolation in browsers). */
+  sharedPostable: boolean;
+  /** Why a feature is off, for runtimeInfo(). */
+  notes: string[];
+}
+
+let cached: Features | undefined;
+
+/** Probes the engine once. @example const f = detectFeatures(); if (!f.simd) throw ... */
+export function detectFeatures(): Features {
+  if (cached) return cached;
+  const notes: string[] = [];
+  const simd = safe(() => WebAssembly.validate(SIMD_PROBE));
+  if (!simd) notes.push('WebAssembly SIMD is not supported by this engine');
+  const relaxedSimd = simd && safe(() => WebAssembly.validate(RELAXED_PROBE));
+  if (!relaxedSimd) notes.push('relaxed SIMD does not validate here (Node 20 needs --experimental-wasm-relaxed-simd)');
+  let mem: WebAssembly.Memory | undefined;
+  const sharedMemory = safe(() => { mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }); return true; });
+  if (!sharedMemory) notes.push('shared WebAssembly.Memory cannot be created');
+  let sharedPostable = false;
+  if (mem && typeof MessageChannel !== 'undefined') {
+    const ch = new MessageChannel();
+    sharedPostable = safe(() => { ch.port1.postMessage(mem); return true; });
+    ch.port1.close(); ch.port2.close();
+    if (!sharedPostable) notes.push('shared memory cannot be posted to a worker (no cross-origin isolation)');
+  } else if (mem) notes.push('no MessageChannel: threads unavailable');
+  cached = { simd, relaxedSimd, sharedMemory, sharedPostable, notes };
+  return cached;
+}
+
+function safe(f: () => boolean): boolean {
+  try { return f(); } catch { return false; }
+}

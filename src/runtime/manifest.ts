@@ -1,0 +1,32 @@
+/**
+ * Every kernel the wasm module exports: the single source of truth for the typed table, the
+ * warm-up at init, the kernel tests and the benches. A test checks it against
+ * `WebAssembly.Module.exports()` exactly, so adding a kernel means adding a line here.
+ *
+ * `warm(p, q)` returns arguments for a tiny call; `p` and `q` point to 1 MiB zeroed scratch areas.
+ */
+export interface KernelInfo {
+  name: string;
+  family: string;
+  dtype: 'f32' | 'x32' | 'i32' | 'u8' | 'none';
+  tile?: string;
+  unroll?: number;
+  needs: ('simd128' | 'relaxed')[];
+  warm?: (p: number, q: number) => number[];
+}
+
+type Fn = (...args: number[]) => number;
+/** Typed view of the module's exports. */
+export type KernelTable = { heapBase(): number; hasRelaxed(): number } & Record<string, Fn>;
+
+const vbin = (p: number, q: number) => [p, p + 256, q, 17];
+const simd = ['simd128'] as KernelInfo['needs'];
+
+export const KERNELS: KernelInfo[] = [
+  { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
+  { name: 'hasRelaxed', family: 'meta', dtype: 'none', needs: [] },
+  { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
+  { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },
+  { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17] },
+  { name: 'f32_vadd__simd128_u8', family: 'vbinary', dtype: 'f32', unroll: 8, needs: simd, warm: vbin },
+];

@@ -1,0 +1,175 @@
+import { MxError, MemoryError } from '../errors.js';
+import { Allocator, type AllocStats } from './allocator.js';
+import { detectFeatures, type Features } from './detect.js';
+import { KERNELS, type KernelTable } from './manifest.js';
+
+/** Which kernel build is loaded. */
+export type Variant = 'relaxed' | 'shared' | 'noshared';
+/** Where kernel bytes may come from: a compiled module (edge runtimes), bytes, or a path/URL (async only). */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | string | URL | Response;
+
+export interface RuntimeOptions {
+  /** Kernel source per variant, or one source for the chosen variant. */
+  source?: WasmSource | Partial<Record<Variant, WasmSource>>;
+  /** Force a variant (else: relaxed where it validates and memory is shared, shared, else noshared). */
+  variant?: Variant;
+  /** Use a plain (non-shared) memory even where shared memory works. */
+  noShared?: boolean;
+  /** Maximum memory in 64 KiB pages (default 32768 = 2 GiB). */
+  maxPages?: number;
+  /** Initial memory in pages (default 256 = 16 MiB). */
+  initialPages?: number;
+}
+
+/** How a platform entry supplies kernel bytes: synchronously where it can (Node), else async. */
+export interface SourceProvider {
+  sync?: (v: Variant) => WebAssembly.Module | ArrayBufferView | ArrayBuffer | undefined;
+  async: (v: Variant) => Promise<WasmSource>;
+}
+
+/** The loaded runtime: one memory, one kernel instance, the allocator. */
+export interface Runtime {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  K: KernelTable;
+  alloc: Allocator;
+  variant: Variant;
+  shared: boolean;
+  features: Features;
+  heapBase: number;
+  /** Per-thread GEMM packing scratch (byte offset, bytes), thread 0's. */
+  scratch: { off: number; bytes: number };
+}
+
+const PAGE = 65536;
+/** Bytes of packing scratch each thread needs (A panel 96x256 and B panel 256x2048 floats, rounded up). */
+export const SCRATCH_BYTES = 4 << 20;
+
+let provider: SourceProvider | undefined;
+let current: Runtime | undefined;
+let pending: Promise<Runtime> | undefined;
+
+/** Registers how this platform finds the kernel files (called by the Node/browser/edge entries). */
+export function setSourceProvider(p: SourceProvider): void { provider = p; }
+
+/** The runtime, initialising it synchronously where the platform allows (Node). @example rt().K.f32_vadd__simd128_u8(...) */
+export function rt(): Runtime {
+  if (current) return current;
+  if (provider?.sync) return initRuntimeSync();
+  throw new MxError('argument', 'mxwasm is not initialised: call `await mx.ready()` first (browsers compile wasm asynchronously)');
+}
+
+/** True once the runtime is loaded. */
+export function isReady(): boolean { return current !== undefined; }
+
+function chooseVariant(f: Features, o: RuntimeOptions): { variant: Variant; shared: boolean } {
+  if (o.variant) return { variant: o.variant, shared: o.variant !== 'noshared' };
+  if (!f.simd) throw new MxError('unsupported', 'this engine lacks WebAssembly SIMD (fixed-width 128-bit), which mxwasm needs');
+  const shared = f.sharedMemory && !o.noShared;
+  if (!shared) return { variant: 'noshared', shared: false };
+  return { variant: f.relaxedSimd ? 'relaxed' : 'shared', shared: true };
+}
+
+function pickSource(o: RuntimeOptions, v: Variant): WasmSource | undefined {
+  const s = o.source;
+  if (s === undefined) return undefined;
+  if (s instanceof WebAssembly.Module || s instanceof ArrayBuffer || ArrayBuffer.isView(s) || typeof s === 'string' || s instanceof URL) return s;
+  if (typeof Response !== 'undefined' && s instanceof Response) return s;
+  return (s as Partial<Record<Variant, WasmSource>>)[v];
+}
+
+function makeMemory(o: RuntimeOptions, shared: boolean): WebAssembly.Memory {
+  const maximum = o.maxPages ?? 32768;
+  const initial = Math.min(o.initialPages ?? 256, maximum);
+  return new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
+}
+
+function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory, variant: Variant, shared: boolean, o: RuntimeOptions): Runtime {
+  const K = instance.exports as unknown as KernelTable;
+  const heapBase = (K.heapBase() as number) >>> 0;
+  const maxBytes = (o.maxPages ?? 32768) * PAGE;
+  const alloc = new Allocator({
+    byteLength: () => memory.buffer.byteLength,
+    maxBytes: () => maxBytes,
+    growTo: (bytes) => {
+      const pages = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+      try { if (pages > 0) memory.grow(pages); return true; } catch { return false; }
+    },
+  }, heapBase);
+  const scratchOff = alloc.alloc(SCRATCH_BYTES);
+  const r: Runtime = { memory, module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
+  current = r;
+  warmUp(r);
+  return r;
+}
+
+/**
+ * Loads the kernels synchronously (Node, edge runtimes given a compiled module).
+ * @example initRuntimeSync({ source: compiledModule }) // Cloudflare Workers: import mod from './kernels.wasm'
+ */
+export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
+  if (current) return current;
+  const f = detectFeatures();
+  const { variant, shared } = chooseVariant(f, o);
+  let src: unknown = pickSource(o, variant) ?? provider?.sync?.(variant);
+  if (src === undefined) throw new MxError('argument', `no synchronous source for the ${variant} kernels: use await mx.ready()`);
+  if (typeof src === 'string' || src instanceof URL) throw new MxError('argument', 'a path or URL needs the async loader: await mx.ready({source})');
+  const module = src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src as BufferSource);
+  const memory = makeMemory(o, shared);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return finish(module, instance, memory, variant, shared, o);
+}
+
+/**
+ * Loads the kernels asynchronously: needed in browsers (and for URLs).
+ * @example await mx.ready(); // or await mx.ready({ source: new URL('./kernels.wasm', import.meta.url) })
+ */
+export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
+  if (current) return current;
+  if (pending) return pending;
+  pending = (async () => {
+    const f = detectFeatures();
+    const { variant, shared } = chooseVariant(f, o);
+    const src = pickSource(o, variant) ?? (provider ? await provider.async(variant) : undefined);
+    if (src === undefined) throw new MxError('argument', `no source for the ${variant} kernels`);
+    const module = await compile(src);
+    const memory = makeMemory(o, shared);
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    return finish(module, instance, memory, variant, shared, o);
+  })();
+  try { return await pending; } finally { pending = undefined; }
+}
+
+async function compile(src: WasmSource): Promise<WebAssembly.Module> {
+  if (src instanceof WebAssembly.Module) return src;
+  if (typeof Response !== 'undefined' && src instanceof Response) {
+    return typeof WebAssembly.compileStreaming === 'function' && src.headers.get('content-type')?.includes('application/wasm')
+      ? WebAssembly.compileStreaming(src) : WebAssembly.compile(await src.arrayBuffer());
+  }
+  if (typeof src === 'string' || src instanceof URL) {
+    const res = await fetch(src);
+    if (!res.ok) throw new MxError('argument', `cannot fetch kernels from ${String(src)}: HTTP ${res.status}`);
+    return compile(res);
+  }
+  return WebAssembly.compile(src as BufferSource);
+}
+
+/** Calls every kernel of the manifest a few times on a tiny zeroed buffer, so that V8 tiers them up before real work. */
+function warmUp(r: Runtime): void {
+  const base = r.scratch.off;
+  new Uint8Array(r.memory.buffer, base, 1 << 20).fill(0);
+  for (const k of KERNELS) {
+    const fn = (r.K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
+    if (typeof fn !== 'function' || !k.warm) continue;
+    for (let rep = 0; rep < 3; rep++) fn(...k.warm(base, r.scratch.off + (1 << 20)));
+  }
+}
+
+/** Allocator statistics: bytes in use, peak, live blocks. @example mx.memoryStats().bytesInUse */
+export function memoryStats(): AllocStats { return rt().alloc.stats(); }
+
+/** Throws a MemoryError if `bytes` cannot be allocated; used by loaders before they commit to a size. */
+export function checkAllocatable(bytes: number, what: string): void {
+  const max = (current ? current.memory.buffer.byteLength : 0) + 2 ** 31;
+  if (!(bytes >= 0) || bytes > max) throw new MemoryError(`${what} needs ${bytes} bytes, more than wasm memory can hold`, { bytes });
+}
