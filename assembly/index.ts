@@ -12,5 +12,13 @@ export function hasRelaxed(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
 
-export * from './kernels/f32-vbinary';
 export * from './kernels/x8-copy';
+export * from './kernels/f32-vbinary';
+export * from './kernels/f32-vunary';
+export * from './kernels/f32-reduce';
+export * from './kernels/x32-layout';
+export * from './kernels/f32-gemm';
+export * from './kernels/f32-conv';
+export * from './kernels/f32-pool';
+export * from './kernels/f32-nn';
+export * from './kernels/f32-optim';

@@ -1,7 +1,7 @@
 // Builds everything `npm install` needs (run by `prepare`): the kernel module in its three
 // variants (asc), the esbuild bundles, and .d.ts types. No prebuilt artefact is committed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -12,10 +12,14 @@ mkdirSync(join(root, 'dist'), { recursive: true });
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 const t0 = Date.now();
 if (!only || only === 'wasm') {
-  for (const target of ['shared', 'noshared', 'relaxed']) {
-    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
+  // Build into a temporary name, then rename: tests running meanwhile never see a half-written file.
+  const files = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
+  for (const [target, file] of Object.entries(files)) {
+    const tmp = join(root, 'dist', `.${file}.${process.pid}.tmp`);
+    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target, '-o', tmp], {
       cwd: root, stdio: 'inherit',
     });
+    renameSync(tmp, join(root, 'dist', file));
   }
   console.log(`[build] kernels (3 variants) in ${Date.now() - t0} ms`);
 }

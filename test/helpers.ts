@@ -32,3 +32,60 @@ export function randArray(n: number, seed = 1, lo = -1, hi = 1): Float32Array {
 
 /** Sizes every elementwise kernel is checked at (SIMD tails, 1, primes, a large one). */
 export const SIZES = [0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 1031, 100003];
+
+import { invoke, invokeWithGrad } from '../src/ndarray/invoke.js';
+import type { NDArray } from '../src/ndarray/ndarray.js';
+export { invoke, invokeWithGrad };
+
+export interface GradCheckOptions {
+  /** Finite-difference step (MXNet's check_numeric_gradient uses 1e-3; f32 often needs 1e-2). */
+  eps?: number;
+  rtol?: number;
+  atol?: number;
+  /** Check at most this many elements per input (chosen with a fixed seed). */
+  maxChecks?: number;
+  /** Inputs (by index) not to check (labels, indices). */
+  skip?: number[];
+  /** Custom scalar loss of the outputs; default: sum(out_k * w_k) with fixed random w. For loss heads pass the loss itself. */
+  loss?: (outs: NDArray[]) => number;
+  isTrain?: boolean;
+  seed?: number;
+}
+
+/**
+ * Checks an op's backward against central finite differences of a scalar loss.
+ * Loss = sum_k sum(out_k * w_k) with seeded random w_k, so the analytic gradient is the op's
+ * backward with outGrads = w. For loss heads (which ignore out grads) pass `loss`.
+ * @example gradCheck('Activation', [mx.nd.array(x)], { act_type: 'tanh' })
+ */
+export function gradCheck(op: string, inputs: NDArray[], attrs: Record<string, unknown> = {}, o: GradCheckOptions = {}): void {
+  const eps = o.eps ?? 1e-2, rtol = o.rtol ?? 2e-2, atol = o.atol ?? 2e-3;
+  const first = invoke(op, inputs, attrs, { isTrain: o.isTrain ?? true });
+  const ws = first.map((out, k) => { const w = randArray(out.size, 1000 + k, -1, 1); out.dispose(); return w; });
+  const lossOf = (outs: NDArray[]) => {
+    if (o.loss) return o.loss(outs);
+    let s = 0;
+    outs.forEach((out, k) => { const d = out.data; const w = ws[k]; if (!w) return; for (let i = 0; i < d.length; i++) s += d[i] * w[i]; });
+    return s;
+  };
+  const outGrads = ws.map((w) => mx.nd.array(w));
+  const { outs, grads } = invokeWithGrad(op, inputs, attrs, outGrads, { isTrain: o.isTrain ?? true });
+  outs.forEach((x) => x.dispose());
+  const r = mulberry32(o.seed ?? 7);
+  inputs.forEach((inp, idx) => {
+    if (o.skip?.includes(idx) || !grads[idx]) return;
+    const g = grads[idx]!.toTypedArray();
+    const n = inp.size, m = Math.min(n, o.maxChecks ?? 40);
+    const picks = n <= m ? [...Array(n).keys()] : Array.from({ length: m }, () => Math.floor(r() * n));
+    for (const i of picks) {
+      const d = inp.data, x0 = d[i];
+      d[i] = x0 + eps; const lp = lossOf(invoke(op, inputs, attrs, { isTrain: o.isTrain ?? true }));
+      inp.data[i] = x0 - eps; const lm = lossOf(invoke(op, inputs, attrs, { isTrain: o.isTrain ?? true }));
+      inp.data[i] = x0;
+      const num = (lp - lm) / (2 * eps);
+      if (!(Math.abs(num - g[i]) <= atol + rtol * Math.max(Math.abs(num), Math.abs(g[i])))) {
+        throw new Error(`${op}: gradient of input ${idx} at ${i}: analytic ${g[i]} vs numeric ${num}`);
+      }
+    }
+  });
+}

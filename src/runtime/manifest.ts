@@ -19,10 +19,18 @@ type Fn = (...args: number[]) => number;
 /** Typed view of the module's exports. */
 export type KernelTable = { heapBase(): number; hasRelaxed(): number } & Record<string, Fn>;
 
-const vbin = (p: number, q: number) => [p, p + 256, q, 17];
-const simd = ['simd128'] as KernelInfo['needs'];
+export const vbin = (p: number, q: number) => [p, p + 256, q, 17];
+export const simd = ['simd128'] as KernelInfo['needs'];
+
+import { KERNELS_ELEMENTWISE } from './manifest/elementwise.js';
+import { KERNELS_TENSOR } from './manifest/tensor.js';
+import { KERNELS_LINALG } from './manifest/linalg.js';
+import { KERNELS_CONV } from './manifest/conv.js';
+import { KERNELS_NN } from './manifest/nn.js';
+import { KERNELS_OPTIM } from './manifest/optim.js';
 
 export const KERNELS: KernelInfo[] = [
+  ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
   { name: 'hasRelaxed', family: 'meta', dtype: 'none', needs: [] },
   { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },

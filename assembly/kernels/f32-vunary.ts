@@ -1,0 +1,1 @@
+// Kernel family file (see assembly/index.ts).
