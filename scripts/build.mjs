@@ -30,9 +30,10 @@ if (!only || only === 'js') {
 if (!only || only === 'types') {
   if (existsSync(join(root, 'node_modules', 'typescript'))) {
     const t1 = Date.now();
-    execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: root, stdio: 'inherit',
-    });
+    // Type errors are reported but do not fail `npm install`: declarations are still emitted.
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    } catch { console.warn('[build] tsc reported type errors (declarations emitted anyway)'); }
     console.log(`[build] types in ${Date.now() - t1} ms`);
   }
 }

@@ -1,0 +1,27 @@
+// esbuild bundles: Node (ESM + CJS), browser (ESM, wasm fetched beside it), browser inline (wasm
+// embedded, single file), edge (Cloudflare Workers: imports the .wasm as a module, no threads).
+import { build } from 'esbuild';
+import { join } from 'node:path';
+
+const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
+
+/** Builds every bundle into dist/. */
+export async function bundle(root) {
+  const t0 = Date.now();
+  const common = { bundle: true, target, sourcemap: false, minify: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root };
+  await Promise.all([
+    build({ ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.js', format: 'esm', platform: 'node', minify: false }),
+    build({
+      ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs', platform: 'node', minify: false,
+      define: { 'import.meta.url': '__mxwasm_import_meta_url' },
+      banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    }),
+    build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
+    build({
+      ...common, entryPoints: ['src/entry/inline.ts'], outfile: 'dist/browser/index.inline.js', format: 'esm', platform: 'browser',
+      loader: { '.wasm': 'binary' },
+    }),
+    build({ ...common, entryPoints: ['src/entry/edge.ts'], outfile: 'dist/edge/index.js', format: 'esm', platform: 'neutral', external: ['*.wasm'], mainFields: ['module', 'main'] }),
+  ]);
+  console.log(`[build] bundles in ${Date.now() - t0} ms`);
+}

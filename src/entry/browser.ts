@@ -1,0 +1,21 @@
+// Browser / bundler entry: kernels are fetched from beside the bundle (dist/*.wasm) and compiled
+// asynchronously, so call `await mx.ready()` once before using mx.
+//   <script type="module">
+//     import * as mx from './node_modules/mxwasm/dist/browser/index.js';
+//     await mx.ready();
+//     console.log(mx.nd.ones([2, 2]).toString());
+//   </script>
+import { setSourceProvider, type Variant } from '../runtime/runtime.js';
+
+const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
+
+setSourceProvider({
+  async: async (v) => {
+    const url = new URL('../' + FILES[v], import.meta.url);
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
+    return res;
+  },
+});
+
+export * from '../index.js';
