@@ -2,9 +2,11 @@
 // mx.mod, mx.io, mx.metric, mx.optimizer, mx.init, mx.kv, mx.model.
 import './ops/index.js';
 import { nd, installOpFunctions } from './api/nd.js';
-import { initRuntime, memoryStats, isReady, type RuntimeOptions } from './runtime/runtime.js';
+import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
+import { ensureInstalled } from './parallel/threads.js';
 
 installOpFunctions(nd);
+onRuntimeInit(() => ensureInstalled());
 
 export { nd };
 export { NDArray } from './ndarray/ndarray.js';
@@ -12,6 +14,7 @@ export { MxError, ShapeError, DTypeError, ArgumentError, MemoryError, KernelErro
 export type { DType } from './runtime/dtype.js';
 export { memoryStats, isReady };
 export { runtimeInfo } from './api/info.js';
+export { setNumThreads, getNumThreads, threadsReady, shutdown } from './parallel/threads.js';
 export const random = { seed: nd.random.seed };
 
 /**

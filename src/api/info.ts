@@ -1,4 +1,5 @@
 import { rt } from '../runtime/runtime.js';
+import { getNumThreads, threadNote } from '../parallel/threads.js';
 
 /** What is in use and why: memory mode, kernel variant, threads, feature notes. */
 export interface RuntimeInfo {
@@ -14,5 +15,5 @@ export interface RuntimeInfo {
 export function runtimeInfo(): RuntimeInfo {
   const r = rt();
   const { notes, ...features } = r.features;
-  return { mode: r.shared ? 'shared' : 'plain', variant: r.variant, threads: 1, features, notes: [...notes], memoryBytes: r.memory.buffer.byteLength };
+  return { mode: r.shared ? 'shared' : 'plain', variant: r.variant, threads: getNumThreads(), features, notes: [...notes, ...(threadNote() ? [threadNote()] : [])], memoryBytes: r.memory.buffer.byteLength };
 }

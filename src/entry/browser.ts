@@ -6,6 +6,8 @@
 //     console.log(mx.nd.ones([2, 2]).toString());
 //   </script>
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
+import { setThreadPlatform } from '../parallel/pool.js';
+import { webThreadPlatform } from '../parallel/web.js';
 
 const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
 
@@ -17,5 +19,7 @@ setSourceProvider({
     return res;
   },
 });
+
+setThreadPlatform(webThreadPlatform());
 
 export * from '../index.js';

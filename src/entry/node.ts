@@ -2,7 +2,10 @@
 // loads them synchronously at import (Node allows synchronous compilation of any size).
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
+import { setThreadPlatform } from '../parallel/pool.js';
 
 const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
 
@@ -18,6 +21,18 @@ function locate(v: Variant): string {
 setSourceProvider({
   sync: (v) => new WebAssembly.Module(readFileSync(locate(v))),
   async: async (v) => new WebAssembly.Module(readFileSync(locate(v))),
+});
+
+setThreadPlatform({
+  spawn: (source) => {
+    const w = new Worker(source, { eval: true });
+    return {
+      postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
+      onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },
+    };
+  },
+  cores: () => availableParallelism(),
+  canBlock: true,
 });
 
 export * from '../index.js';

@@ -5,22 +5,11 @@
  *
  * `warm(p, q)` returns arguments for a tiny call; `p` and `q` point to 1 MiB zeroed scratch areas.
  */
-export interface KernelInfo {
-  name: string;
-  family: string;
-  dtype: 'f32' | 'x32' | 'i32' | 'u8' | 'none';
-  tile?: string;
-  unroll?: number;
-  needs: ('simd128' | 'relaxed')[];
-  warm?: (p: number, q: number) => number[];
-}
+import type { KernelInfo } from './manifest/common.js';
+export type { KernelInfo, KernelTable } from './manifest/common.js';
+export { simd, vbin } from './manifest/common.js';
+import { simd, vbin } from './manifest/common.js';
 
-type Fn = (...args: number[]) => number;
-/** Typed view of the module's exports. */
-export type KernelTable = { heapBase(): number; hasRelaxed(): number } & Record<string, Fn>;
-
-export const vbin = (p: number, q: number) => [p, p + 256, q, 17];
-export const simd = ['simd128'] as KernelInfo['needs'];
 
 import { KERNELS_ELEMENTWISE } from './manifest/elementwise.js';
 import { KERNELS_TENSOR } from './manifest/tensor.js';

@@ -46,6 +46,9 @@ const PAGE = 65536;
 export const SCRATCH_BYTES = 4 << 20;
 
 let provider: SourceProvider | undefined;
+const initHooks: ((r: Runtime) => void)[] = [];
+/** Runs `f` once the runtime exists (now, if it already does): layers above use it (thread pool). */
+export function onRuntimeInit(f: (r: Runtime) => void): void { if (current) f(current); else initHooks.push(f); }
 let current: Runtime | undefined;
 let pending: Promise<Runtime> | undefined;
 
@@ -85,7 +88,8 @@ function makeMemory(o: RuntimeOptions, shared: boolean): WebAssembly.Memory {
 }
 
 function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory, variant: Variant, shared: boolean, o: RuntimeOptions): Runtime {
-  const K = instance.exports as unknown as KernelTable;
+  // A mutable copy of the exports: the thread pool swaps in parallel versions of some kernels.
+  const K = { ...instance.exports } as unknown as KernelTable;
   const heapBase = (K.heapBase() as number) >>> 0;
   const maxBytes = (o.maxPages ?? 32768) * PAGE;
   const alloc = new Allocator({
@@ -99,6 +103,7 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
   const scratchOff = alloc.alloc(SCRATCH_BYTES);
   const r: Runtime = { memory, module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
   current = r;
+  for (const f of initHooks) f(r);
   warmUp(r);
   return r;
 }

@@ -1,0 +1,138 @@
+import { KernelError, MxError } from '../errors.js';
+import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
+import { KERNELS } from '../runtime/manifest.js';
+import { ARGS, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
+
+/** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
+export interface WorkerLike {
+  postMessage(m: unknown): void;
+  terminate(): unknown;
+  onMessage(f: (m: any) => void): void;
+  onError(f: (e: unknown) => void): void;
+  unref?(): void;
+}
+/** How a platform starts a worker from source text (Node: eval worker; browsers: Blob URL). */
+export interface ThreadPlatform { spawn: (source: string) => WorkerLike; cores: () => number; canBlock: boolean }
+
+let platform: ThreadPlatform | undefined;
+/** Registered by the Node and browser entries. */
+export function setThreadPlatform(p: ThreadPlatform): void { platform = p; }
+export function threadPlatform(): ThreadPlatform | undefined { return platform; }
+
+const SPIN = 4000;
+const WAIT_BOUND_MS = 60_000;
+
+/**
+ * N-1 workers plus the calling thread, all running kernels of the same compiled module on the same
+ * memory. A job is posted through a control block in shared memory (no message per call): the
+ * caller writes each thread's arguments, bumps the generation word, runs its own share, then waits
+ * (spin, then bounded Atomics.wait) for the others.
+ */
+export class Pool {
+  readonly threads: number;
+  readonly scratch: number[];
+  private workers: WorkerLike[] = [];
+  private nReady = 0;
+  private failed: string | undefined;
+  private ctrl: number;
+  private I!: Int32Array;
+  private closed = false;
+  private readyWaiters: (() => void)[] = [];
+
+  constructor(threads: number) {
+    const r = rt();
+    if (!platform) throw new MxError('unsupported', 'no worker support on this platform');
+    if (!r.shared || !r.features.sharedPostable) throw new MxError('unsupported', 'threads need a shared memory that can be posted (cross-origin isolation in browsers)');
+    this.threads = threads;
+    this.ctrl = r.alloc.alloc(CTRL_BYTES);
+    new Uint8Array(r.memory.buffer, this.ctrl, CTRL_BYTES).fill(0);
+    this.scratch = [r.scratch.off];
+    for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
+    const names = KERNELS.map((k) => k.name);
+    for (let id = 1; id < threads; id++) {
+      const w = platform.spawn(WORKER_SOURCE);
+      w.onMessage((m) => {
+        if (m?.type === 'ready') { this.nReady++; if (this.ready) this.readyWaiters.splice(0).forEach((f) => f()); }
+        else if (m?.type === 'fail') this.fail(`worker ${id} could not start: ${m.message}`);
+      });
+      w.onError((e) => this.fail(`worker ${id} failed: ${(e as Error)?.message ?? String(e)}`));
+      w.unref?.();
+      w.postMessage({ type: 'init', module: r.module, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN });
+      this.workers.push(w);
+    }
+  }
+
+  /** All workers started and none failed. */
+  get ready(): boolean { return !this.closed && !this.failed && this.nReady === this.threads - 1; }
+
+  /** Resolves when the workers are ready (rejects after 10 s or on a failure). */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    if (this.failed) return Promise.reject(new KernelError(this.failed));
+    return new Promise((res, rej) => {
+      const t = setTimeout(() => rej(new KernelError(this.failed ?? 'thread pool did not start within 10 s')), 10_000);
+      this.readyWaiters.push(() => { clearTimeout(t); res(); });
+    });
+  }
+
+  /**
+   * Runs `parts[t]` (argument lists) of kernel `k` on threads 0..parts.length-1; part 0 here.
+   * Throws KernelError naming the kernel if any share traps; never waits unboundedly.
+   */
+  run(k: number, base: (...a: number[]) => unknown, parts: number[][]): void {
+    const T = parts.length;
+    const I = (this.I = this.I?.buffer === rt().memory.buffer ? this.I : new Int32Array(rt().memory.buffer, this.ctrl, 256));
+    const A = new Float64Array(rt().memory.buffer, this.ctrl + 1024, 64 * ARGS);
+    for (let t = 1; t < T; t++) {
+      const p = parts[t], o = t * ARGS;
+      A[o] = p.length;
+      for (let i = 0; i < p.length; i++) A[o + 1 + i] = p[i];
+    }
+    Atomics.store(I, 1, 0); Atomics.store(I, 2, 0); Atomics.store(I, 3, k); Atomics.store(I, 4, T);
+    Atomics.add(I, 0, 1);
+    Atomics.notify(I, 0);
+    let err: unknown;
+    try { base(...parts[0]); } catch (e) { err = e; }
+    this.waitDone(I, T - 1, KERNELS[k].name);
+    if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
+    if (Atomics.load(I, 2) > 0) {
+      let msg = '';
+      for (let i = 0; i < 128 && I[16 + i]; i++) msg += String.fromCharCode(I[16 + i]);
+      throw new KernelError(`kernel ${KERNELS[k].name} failed on a worker thread: ${msg}`, { kernel: KERNELS[k].name });
+    }
+  }
+
+  private waitDone(I: Int32Array, want: number, kernel: string): void {
+    const t0 = Date.now();
+    let n = 0;
+    for (;;) {
+      const d = Atomics.load(I, 1);
+      if (d >= want) return;
+      if (++n > SPIN) {
+        n = 0;
+        if (platform?.canBlock) Atomics.wait(I, 1, d, 1);
+        if (Date.now() - t0 > WAIT_BOUND_MS || this.failed) {
+          const why = this.failed ?? `workers did not finish ${kernel} within ${WAIT_BOUND_MS / 1000} s`;
+          this.shutdown();
+          throw new KernelError(`thread pool: ${why}`, { kernel });
+        }
+      }
+    }
+  }
+
+  private fail(msg: string): void { this.failed = msg; }
+
+  /** Ends the workers and frees the control block and scratch. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      const I = new Int32Array(rt().memory.buffer, this.ctrl, 256);
+      Atomics.store(I, 5, 1); Atomics.add(I, 0, 1); Atomics.notify(I, 0);
+    } catch { /* memory gone */ }
+    for (const w of this.workers) { try { w.terminate(); } catch { /* already gone */ } }
+    const a = rt().alloc;
+    for (const s of this.scratch.slice(1)) a.free(s);
+    a.free(this.ctrl);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * How each parallel kernel's call is cut into per-thread calls of the same kernel, and the least
+ * work (in the kernel's own unit) worth a dispatch (~15-45 µs to wake sleeping workers, ~1 µs when
+ * they spin: wasm-build.md). Splits never change any thread's reduction order, so results are
+ * identical to one thread.
+ */
+export interface Split {
+  /** Work estimate of one call, compared with `min`. */
+  work: (a: number[]) => number;
+  min: number;
+  /** Argument lists for threads 0..T-1 (fewer when there is too little to cut). */
+  split: (a: number[], T: number, scratch: number[]) => number[][];
+}
+
+const chunks = (n: number, T: number, align: number): [number, number][] => {
+  const per = Math.ceil(n / T / align) * align;
+  const out: [number, number][] = [];
+  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
+  return out;
+};
+
+// f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
+const gemm: Split = {
+  work: (a) => a[2] * a[3] * a[4],
+  min: 96 * 96 * 96,
+  split: (a, T, scratch) => {
+    const [tA, tB, M, N] = a;
+    const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
+    if (M >= 16 * T) {
+      return chunks(M, T, 8).map(([m0, m1], t) => {
+        const p = a.slice();
+        p[2] = m1 - m0;
+        p[6] = a[6] + (tA ? m0 : m0 * lda) * 4;
+        p[11] = a[11] + m0 * ldc * 4;
+        if (biasMode === 2) p[13] = a[13] + m0 * 4;
+        p[16] = scratch[t];
+        return p;
+      });
+    }
+    return chunks(N, T, 16).map(([n0, n1], t) => {
+      const p = a.slice();
+      p[3] = n1 - n0;
+      p[8] = a[8] + (tB ? n0 * ldb : n0) * 4;
+      p[11] = a[11] + n0 * 4;
+      if (biasMode === 1) p[13] = a[13] + n0 * 4;
+      p[16] = scratch[t];
+      return p;
+    });
+  },
+};
+
+/** Elementwise kernels whose last argument is the element count and whose first `nPtr` args are f32 pointers. */
+const elementwise = (nPtr: number): Split => ({
+  work: (a) => a[a.length - 1],
+  min: 1 << 16,
+  split: (a, T) => chunks(a[a.length - 1], T, 64).map(([s, e]) => {
+    const p = a.slice();
+    for (let i = 0; i < nPtr; i++) p[i] += s * 4;
+    p[p.length - 1] = e - s;
+    return p;
+  }),
+});
+
+/** Kernel name → split rule. Names not present here always run on the calling thread. */
+export const SPLITS: Record<string, Split> = {
+  f32_gemm__simd128: gemm,
+  f32_gemm__relaxedsimd: gemm,
+  f32_vadd__simd128_u8: elementwise(3),
+};

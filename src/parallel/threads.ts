@@ -1,0 +1,82 @@
+import { ArgumentError } from '../errors.js';
+import { rt } from '../runtime/runtime.js';
+import { KERNELS } from '../runtime/manifest.js';
+import { Pool, threadPlatform } from './pool.js';
+import { SPLITS } from './splits.js';
+
+let requested: number | undefined;
+let pool: Pool | undefined;
+let installed = false;
+let whyOne = '';
+
+function envThreads(): number | undefined {
+  const v = typeof process !== 'undefined' ? process.env?.MXWASM_NUM_THREADS : undefined;
+  const n = v ? Number(v) : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Threads that would be used now (1 where the platform cannot share memory with workers). */
+export function getNumThreads(): number {
+  return effective();
+}
+
+function effective(): number {
+  const r = rt();
+  const p = threadPlatform();
+  if (!p) { whyOne = 'no worker threads on this platform'; return 1; }
+  if (!r.shared || !r.features.sharedPostable) { whyOne = 'shared memory cannot be posted to workers (no cross-origin isolation)'; return 1; }
+  whyOne = '';
+  return Math.max(1, Math.min(64, requested ?? envThreads() ?? p.cores()));
+}
+
+/** Why threads are off, or '' when they are on. */
+export function threadNote(): string { effective(); return whyOne; }
+
+/**
+ * Sets the number of threads kernels use (the calling thread included). Takes effect on the next
+ * parallel kernel call, also for executors already bound.
+ * @example mx.setNumThreads(2); await mx.threadsReady();
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
+  requested = n;
+  if (pool && pool.threads !== effective()) { pool.shutdown(); pool = undefined; }
+  ensureInstalled();
+}
+
+/** Starts the workers now and resolves when they are ready (else they start at the first big kernel call). @example await mx.threadsReady() */
+export async function threadsReady(): Promise<void> {
+  ensureInstalled();
+  const p = getPool();
+  if (p) await p.whenReady();
+}
+
+/** Ends the worker threads (a Node process exits without this too: workers are unref'd). @example mx.shutdown() */
+export function shutdown(): void { pool?.shutdown(); pool = undefined; }
+
+function getPool(): Pool | undefined {
+  const T = effective();
+  if (T <= 1) return undefined;
+  if (!pool) pool = new Pool(T);
+  return pool;
+}
+
+/** Wraps the splittable kernels of the table once; the wrapper decides per call (work ≥ threshold, pool ready). */
+export function ensureInstalled(): void {
+  if (installed) return;
+  installed = true;
+  const K = rt().K as unknown as Record<string, (...a: number[]) => unknown>;
+  KERNELS.forEach((info, idx) => {
+    const s = SPLITS[info.name];
+    const base = K[info.name];
+    if (!s || typeof base !== 'function') return;
+    K[info.name] = (...a: number[]) => {
+      if (s.work(a) < s.min || effective() <= 1) return base(...a);
+      const p = getPool();
+      if (!p || !p.ready) return base(...a);
+      const parts = s.split(a, p.threads, p.scratch);
+      if (parts.length <= 1) return base(...a);
+      p.run(idx, base, parts);
+    };
+  });
+}

@@ -1,0 +1,47 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray } from '../helpers.js';
+import { rt } from '../../src/runtime/runtime.js';
+
+test('threads: runtimeInfo reports mode, variant and threads', () => {
+  const info = mx.runtimeInfo();
+  assert.ok(['shared', 'plain'].includes(info.mode));
+  assert.ok(info.threads >= 1);
+});
+
+test('threads: a parallel elementwise call equals the single-thread result', async () => {
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const n = 300_001;
+  const a = mx.nd.array(randArray(n, 1)), b = mx.nd.array(randArray(n, 2));
+  const two = mx.nd.elemwise_add(a, b).toTypedArray();
+  mx.setNumThreads(1);
+  const one = mx.nd.elemwise_add(a, b).toTypedArray();
+  assert.equal(Array.from(two.subarray(0, 5)), Array.from(one.subarray(0, 5)));
+  let same = true; for (let i = 0; i < n; i++) if (two[i] !== one[i]) { same = false; break; }
+  assert.ok(same, 'bitwise identical');
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+});
+
+test('threads: a trap on a worker becomes a KernelError naming the kernel, and the pool goes on', async () => {
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const K = rt().K;
+  const top = rt().memory.buffer.byteLength;
+  const n = 1 << 18;
+  // Thread 0 gets the first half (in bounds), the worker the second half (out of bounds).
+  const x = top - (n / 2) * 4;
+  assert.throws(() => K.f32_vadd__simd128_u8(x, x, x, n), (e: Error) => e.name === 'KernelError' && /f32_vadd__simd128_u8/.test(e.message));
+  const a = mx.nd.ones([n]);
+  assert.is(mx.nd.elemwise_add(a, a).data[n - 1], 2);
+});
+
+test('threads: setNumThreads validates, shutdown ends workers', () => {
+  assert.throws(() => mx.setNumThreads(0), /positive integer/);
+  mx.shutdown();
+  const a = mx.nd.ones([1 << 17]);
+  assert.is(mx.nd.elemwise_add(a, a).data[5], 2);
+});
+
+test.run();
