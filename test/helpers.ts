@@ -4,6 +4,10 @@ import { mulberry32 } from '../src/util/random.js';
 
 export { mx };
 
+// Under MXWASM_NUM_THREADS > 1 (CI runs the suite at 1 and 2 threads), start the workers before any
+// test so that big kernels really run split.
+if (mx.getNumThreads() > 1) await mx.threadsReady();
+
 /** Max |a-b| / (atol + rtol*|b|) <= 1 elementwise; returns a message or ''. */
 export function closeMsg(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): string {
   if (a.length !== b.length) return `length ${a.length} != ${b.length}`;
