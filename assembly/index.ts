@@ -22,3 +22,4 @@ export * from './kernels/f32-conv';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-nn';
 export * from './kernels/f32-optim';
+export * from './kernels/f32-peak';

@@ -25,5 +25,8 @@ export const KERNELS: KernelInfo[] = [
   { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
   { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },
   { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17] },
+  { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1] },
+  { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1] },
+  { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0] },
   { name: 'f32_vadd__simd128_u8', family: 'vbinary', dtype: 'f32', unroll: 8, needs: simd, warm: vbin },
 ];
