@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { launch, outDir } from './browser.js';
+
+const env = await launch();
+
+test('browser: index page runs a kernel, cross-origin isolated (shared memory, threads)', async () => {
+  if (!env) return;
+  const page = await env.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${env.url}/web/index.html`);
+  await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => (window as any).smokeResult), [[2, 4], [6, 8]]);
+  const info = await page.evaluate(() => (window as any).mxInfo);
+  assert.is(await page.evaluate(() => crossOriginIsolated), true);
+  assert.is(info.mode, 'shared');
+  assert.ok(info.threads >= 1);
+  await page.screenshot({ path: `${outDir}/index-isolated.png` });
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test('browser: without COOP/COEP the same page falls back to one thread', async () => {
+  if (!env) return;
+  const page = await env.browser.newPage();
+  await page.goto(`${env.url}/plain/web/index.html`);
+  await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 20_000 });
+  assert.equal(await page.evaluate(() => (window as any).smokeResult), [[2, 4], [6, 8]]);
+  assert.is(await page.evaluate(() => crossOriginIsolated), false);
+  const info = await page.evaluate(() => (window as any).mxInfo);
+  assert.is(info.threads, 1);
+  assert.ok(info.notes.some((n: string) => /cross-origin|posted/.test(n)), JSON.stringify(info.notes));
+  await page.screenshot({ path: `${outDir}/index-plain.png` });
+  await page.close();
+});
+
+test.after(async () => { await env?.close(); });
+test.run();
