@@ -16,6 +16,8 @@ export { memoryStats, isReady };
 export { runtimeInfo } from './api/info.js';
 export { setNumThreads, getNumThreads, threadsReady, shutdown } from './parallel/threads.js';
 export const random = { seed: nd.random.seed };
+export * as optimizer from './optim/index.js';
+export { lrScheduler } from './optim/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).

@@ -1,0 +1,163 @@
+// The optimizers: each update is one fused SIMD kernel over weight, gradient and states in place
+// in the shared wasm memory (assembly/kernels/f32-optim.ts). Rules and defaults: MXNet 1.9.
+import { NDArray } from '../ndarray/ndarray.js';
+import { normOpts } from './options.js';
+import { Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
+
+const off = (a: NDArray) => a.byteOffset;
+
+/**
+ * SGD, with momentum when `momentum > 0` (`sgd_update` / `sgd_mom_update`).
+ * @example new mx.optimizer.SGD({ learning_rate: 0.1, momentum: 0.9, wd: 1e-4 })
+ */
+export class SGD extends Optimizer {
+  momentum: number;
+  constructor(o: OptimizerOptions & { momentum?: number; lazyUpdate?: boolean } = {}) { super(o); this.momentum = normOpts<{ momentum?: number }>(o).momentum ?? 0; }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.momentum !== 0 ? this.zeros(w, 1) : []; }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    if (s.length) this.K.f32_sgd_mom__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum);
+    else this.K.f32_sgd__simd128_u8(off(w), off(g), w.size, lr, wd, this.rescaleGrad, this.clip);
+  }
+}
+
+/**
+ * Nesterov accelerated SGD (`nag_mom_update`; plain SGD when momentum is 0).
+ * @example new mx.optimizer.NAG({ learning_rate: 0.1, momentum: 0.9 })
+ */
+export class NAG extends SGD {
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    if (s.length) this.K.f32_nag_mom__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum);
+    else super.step(i, w, g, s, lr, wd);
+  }
+}
+
+interface AdamOpts { beta1?: number; beta2?: number; epsilon?: number; eta?: number; correctBias?: boolean }
+/**
+ * Adam: lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t), wd added to the gradient before clipping.
+ * @example new mx.optimizer.Adam({ learning_rate: 0.001 })
+ */
+export class Adam extends Optimizer {
+  beta1: number; beta2: number; epsilon: number;
+  constructor(o: OptimizerOptions & AdamOpts = {}) {
+    super(o, 0.001);
+    const p = normOpts<AdamOpts>(o);
+    this.beta1 = p.beta1 ?? 0.9; this.beta2 = p.beta2 ?? 0.999; this.epsilon = p.epsilon ?? 1e-8;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
+  protected lrT(i: Index, lr: number): number {
+    const t = this.count(i);
+    return lr * Math.sqrt(1 - Math.pow(this.beta2, t)) / (1 - Math.pow(this.beta1, t));
+  }
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    this.K.f32_adam__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, this.lrT(i, lr), wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, 0);
+  }
+}
+
+/**
+ * AdamW (decoupled weight decay, MXNet's `adamw_update`): w -= eta*(lr_t*m/(sqrt(v)+eps) + wd*w);
+ * the gradient gets no wd. `correctBias` (default true) applies Adam's bias correction to lr.
+ * @example new mx.optimizer.AdamW({ learning_rate: 0.001, wd: 0.01 })
+ */
+export class AdamW extends Adam {
+  eta: number; correctBias: boolean;
+  constructor(o: OptimizerOptions & AdamOpts = {}) {
+    super(o);
+    const p = normOpts<AdamOpts>(o);
+    this.eta = p.eta ?? 1; this.correctBias = p.correctBias ?? true;
+  }
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    const lrt = this.correctBias ? this.lrT(i, lr) : lr;
+    this.K.f32_adam__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, this.eta * lrt, 0, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, this.eta * wd);
+  }
+}
+
+interface RmsOpts { gamma1?: number; gamma2?: number; epsilon?: number; centered?: boolean; clipWeights?: number | null }
+/**
+ * RMSProp (Tieleman & Hinton), or centered (Graves, `rmspropalex_update`) with `centered: true`.
+ * @example new mx.optimizer.RMSProp({ learning_rate: 0.001, gamma1: 0.9, centered: true })
+ */
+export class RMSProp extends Optimizer {
+  gamma1: number; gamma2: number; epsilon: number; centered: boolean; clipWeights: number | null;
+  constructor(o: OptimizerOptions & RmsOpts = {}) {
+    super(o, 0.001);
+    const p = normOpts<RmsOpts>(o);
+    this.gamma1 = p.gamma1 ?? 0.9; this.gamma2 = p.gamma2 ?? 0.9; this.epsilon = p.epsilon ?? 1e-8;
+    this.centered = !!p.centered; this.clipWeights = p.clipWeights ?? null;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, this.centered ? 3 : 1); }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    const cw = this.clipWeights ? this.clipWeights : -1;
+    if (this.centered) this.K.f32_rmspropalex__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), off(s[2]), w.size, lr, wd, this.rescaleGrad, this.clip, this.gamma1, this.gamma2, this.epsilon, cw);
+    else this.K.f32_rmsprop__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.gamma1, this.epsilon, cw);
+  }
+}
+
+/**
+ * AdaGrad (dense): history of squared gradients; wd applied outside the adaptive term.
+ * @example new mx.optimizer.AdaGrad({ learning_rate: 0.1, eps: 1e-7 })
+ */
+export class AdaGrad extends Optimizer {
+  eps: number;
+  constructor(o: OptimizerOptions & { eps?: number } = {}) { super(o); this.eps = normOpts<{ eps?: number }>(o).eps ?? 1e-7; }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 1); }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    this.K.f32_adagrad__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.eps);
+  }
+}
+
+/**
+ * AdaDelta (no learning rate): accumulated squared gradients and updates.
+ * @example new mx.optimizer.AdaDelta({ rho: 0.9, epsilon: 1e-5 })
+ */
+export class AdaDelta extends Optimizer {
+  rho: number; epsilon: number;
+  constructor(o: OptimizerOptions & { rho?: number; epsilon?: number } = {}) {
+    super(o);
+    const p = normOpts<{ rho?: number; epsilon?: number }>(o);
+    this.rho = p.rho ?? 0.9; this.epsilon = p.epsilon ?? 1e-5;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], _lr: number, wd: number): void {
+    this.K.f32_adadelta__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, wd, this.rescaleGrad, this.clip, this.rho, this.epsilon);
+  }
+}
+
+/**
+ * Signum (sign of momentum; `signsgd_update` when momentum is 0), with `wd_lh` decoupled decay.
+ * @example new mx.optimizer.Signum({ learning_rate: 0.01, momentum: 0.9 })
+ */
+export class Signum extends Optimizer {
+  momentum: number; wdLh: number;
+  constructor(o: OptimizerOptions & { momentum?: number; wdLh?: number } = {}) {
+    super(o, 0.01);
+    const p = normOpts<{ momentum?: number; wdLh?: number }>(o);
+    this.momentum = p.momentum ?? 0.9; this.wdLh = p.wdLh ?? 0;
+  }
+  /** One buffer: the momentum (or, without momentum, scratch for the signSGD path). */
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 1); }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    // momentum 0 is signsgd_update: w = (1-lr*wd)*w - lr*sign(g), i.e. the signum kernel with wd moved to wd_lh.
+    if (this.momentum === 0) this.K.f32_signum__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, 0, this.rescaleGrad, this.clip, 0, wd);
+    else this.K.f32_signum__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum, this.wdLh);
+  }
+}
+
+/**
+ * FTRL-proximal (`ftrl_update`), states z and n.
+ * @example new mx.optimizer.Ftrl({ lamda1: 0.01, learning_rate: 0.1, beta: 1 })
+ */
+export class Ftrl extends Optimizer {
+  lamda1: number; beta: number;
+  constructor(o: OptimizerOptions & { lamda1?: number; beta?: number } = {}) {
+    super(o, 0.1);
+    const p = normOpts<{ lamda1?: number; beta?: number }>(o);
+    this.lamda1 = p.lamda1 ?? 0.01; this.beta = p.beta ?? 1;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
+  protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    this.K.f32_ftrl__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, lr, wd, this.rescaleGrad, this.clip, this.lamda1, this.beta);
+  }
+}
+
+register('sgd', SGD); register('nag', NAG); register('adam', Adam); register('adamw', AdamW); register('rmsprop', RMSProp);
+register('adagrad', AdaGrad); register('adadelta', AdaDelta); register('signum', Signum); register('ftrl', Ftrl);
