@@ -1,38 +1,114 @@
-// Kernel family file (see assembly/index.ts).
-// GEMM, row-major: C = act(alpha*op(A)*op(B) + beta*C + bias). Provisional simple version (ABI-exact).
-// beta == 0 never reads C. biasMode 0 none, 1 bias[n], 2 bias[m]; act 0 none, 1 relu.
+// Kernel family file (see assembly/index.ts): GEMM, row-major, BLIS-style.
+// C = act(alpha*op(A)*op(B) + beta*C + bias); beta == 0 never reads C; biasMode 0 none, 1 bias[n]
+// per column, 2 bias[m] per row; act 0 none, 1 relu; `scratch` is the calling thread's 4 MiB.
+//
+// Blocking (wasm-build.md): jc over N by NC=2048, pc over K by KC=256, ic over M by MC=96. B's
+// (KC x NC) block is packed into NR-wide k-major panels, A's (MC x KC) block into MR-tall panels; the
+// packing handles transA/transB. Micro-kernels (f32-gemm-ukernel.ts): f32_gemm_4x8__simd128 (plain),
+// f32_gemm_2x16__relaxedsimd (relaxed_madd, relaxed build). The beta/bias/relu epilogue is fused
+// into the stores (beta on the first K block, bias+relu on the last). M == 1 or N == 1 take a
+// packing-free matrix-vector path (f32-gemm-gemv.ts).
+// No state outside the arguments: a call on a sub-range of rows or columns of C (A/B/C/bias
+// pointers offset, own scratch) is valid, which is how the thread pool splits work.
+import { packN, packT } from './f32-gemm-pack';
+import { ukr2x16, ukr4x8 } from './f32-gemm-ukernel';
+import { axpyRows, dotRows, finVec, gather } from './f32-gemm-gemv';
 
-@inline function epi(c: f32, b: f32, act: i32): f32 { c += b; return act == 1 ? max<f32>(c, 0) : c; }
+const KC = 256, MC = 96, NC = 2048;
+// Scratch layout: packed B (KC*NC floats, 2 MiB), packed A (MC*KC floats, 96 KiB), edge tile (64 floats).
+const A_OFF: usize = <usize>(KC * NC) << 2;
+const TILE_OFF: usize = A_OFF + (<usize>(MC * KC) << 2);
+/** Floats of scratch the matrix-vector path may use (4 MiB / 4, less a margin). */
+const GEMV_FLOATS = (1 << 20) - 64;
 
-function gemmRef(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
-  B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, biasMode: i32, act: i32): void {
-  for (let m = 0; m < M; m++) {
-    for (let n = 0; n < N; n++) {
-      let s: f32 = 0;
-      for (let k = 0; k < K; k++) {
-        const a = load<f32>(A + ((transA ? <usize>k * lda + m : <usize>m * lda + k) << 2));
-        const b = load<f32>(B + ((transB ? <usize>n * ldb + k : <usize>k * ldb + n) << 2));
-        s += a * b;
+function blocked(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
+  B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool, scratch: usize): void {
+  const MR = relaxed ? 2 : 4, NR = relaxed ? 16 : 8;
+  const bp = scratch, ap = scratch + A_OFF, tile = scratch + TILE_OFF;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const cMul: f32 = pc == 0 ? beta : 1;
+      const last = pc + kc >= K;
+      if (tB) packT(B + ((<usize>jc * ldb + pc) << 2), ldb, kc, nc, NR, bp);
+      else packN(B + ((<usize>pc * ldb + jc) << 2), ldb, kc, nc, NR, bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        if (tA) packN(A + ((<usize>pc * lda + ic) << 2), lda, kc, mc, MR, ap);
+        else packT(A + ((<usize>ic * lda + pc) << 2), lda, kc, mc, MR, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr), n = jc + jr;
+          const pb = bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir), m = ic + ir;
+            const pa = ap + (<usize>(ir * kc) << 2);
+            const cp = C + ((<usize>m * ldc + n) << 2);
+            const bb = bmode == 1 ? bias + (<usize>n << 2) : bmode == 2 ? bias + (<usize>m << 2) : 0;
+            if (relaxed) ukr2x16(kc, pa, pb, cp, ldc, mr, nr, alpha, cMul, last, bmode, bb, relu, tile);
+            else ukr4x8(kc, pa, pb, cp, ldc, mr, nr, alpha, cMul, last, bmode, bb, relu, tile);
+          }
+        }
       }
-      const cp = C + ((<usize>m * ldc + n) << 2);
-      let c = alpha * s;
-      if (beta != 0) c += beta * load<f32>(cp);
-      const bv: f32 = biasMode == 1 ? load<f32>(bias + (<usize>n << 2)) : biasMode == 2 ? load<f32>(bias + (<usize>m << 2)) : 0;
-      store<f32>(cp, epi(c, bv, act));
     }
   }
 }
 
+/** M == 1 or N == 1 without packing; false when the operands do not fit the scratch (caller falls back). */
+function gemv(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32,
+  beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool, scratch: usize): bool {
+  const L = M == 1 ? N : M;
+  if (K + L + 8 > GEMV_FLOATS) return false;
+  const y = scratch, xs = scratch + ((<usize>(L + 4) & ~3) << 2);
+  if (M == 1) {
+    // x = row 0 of op(A); op(B)'s columns are rows of B when transposed.
+    let x = A;
+    if (tA && lda != 1) { gather(A, lda, K, xs); x = xs; }
+    if (tB) dotRows(B, ldb, N, K, x, y); else axpyRows(B, ldb, N, K, x, y);
+    finVec(y, N, C, 1, alpha, beta, bias, bmode, bmode == 1, relu);
+  } else {
+    // x = column 0 of op(B); op(A)'s rows are rows of A when not transposed.
+    let x = B;
+    if (!tB && ldb != 1) { gather(B, ldb, K, xs); x = xs; }
+    if (tA) axpyRows(A, lda, M, K, x, y); else dotRows(A, lda, M, K, x, y);
+    finVec(y, M, C, ldc, alpha, beta, bias, bmode, bmode == 2, relu);
+  }
+  return true;
+}
+
+/** K == 0: C = act(beta*C + bias). */
+function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool): void {
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      const p = C + ((<usize>m * ldc + n) << 2);
+      let v: f32 = beta != 0 ? beta * load<f32>(p) : 0;
+      if (bmode == 1) v += load<f32>(bias + (<usize>n << 2));
+      else if (bmode == 2) v += load<f32>(bias + (<usize>m << 2));
+      store<f32>(p, relu ? max<f32>(v, 0) : v);
+    }
+  }
+}
+
+@inline function gemm(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
+  B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, act: i32, scratch: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const relu = act == 1;
+  if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
+  if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
+  blocked(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
+}
+
+/** GEMM with the plain-SIMD 4x8 micro-kernel (ABI: HACKING.md). */
 export function f32_gemm__simd128(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
   B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, biasMode: i32, act: i32, scratch: usize): void {
-  gemmRef(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act);
+  gemm(false, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch);
 }
 
+/** GEMM with the relaxed-SIMD 2x16 micro-kernel in the relaxed build; the 4x8 plain kernel elsewhere. */
 export function f32_gemm__relaxedsimd(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
   B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, biasMode: i32, act: i32, scratch: usize): void {
-  gemmRef(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act);
+  gemm(ASC_FEATURE_RELAXED_SIMD, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch);
 }
-
 /** y[n] = sum_m X[m*ldx + n] for an (M, N) row-major matrix (FullyConnected's bias gradient). */
 export function f32_colsum__simd128(X: usize, M: i32, N: i32, ldx: i32, y: usize): void {
   const row = <usize>ldx << 2;
