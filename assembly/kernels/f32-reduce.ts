@@ -1,1 +1,259 @@
-// Kernel family file (see assembly/index.ts).
+// Reductions over an (outer, r, inner) row-major view of x: y[o, i] = reduce_k x[o, k, i].
+// Grammar: f32_r<op>__simd128_u<unroll>. x, y are byte offsets; y holds outer*inner values.
+// inner == 1 reduces contiguous rows (16 lanes of accumulators); inner > 1 reduces down columns
+// (8 columns at a time, two independent chains). Sums are compensated: blocks of <= 64 terms per
+// lane are added plainly, block sums are Kahan-added, so the error does not grow with r.
+
+const BLK: usize = 64;
+
+// ---- sum family: mode 0 sum, 1 nansum (NaN -> 0), 2 sum |x|, 3 sqrt(sum x^2) ----
+@inline function tv(v: v128, mode: i32): v128 {
+  if (mode == 1) return v128.bitselect(v, f32x4.splat(0), f32x4.eq(v, v));
+  if (mode == 2) return f32x4.abs(v);
+  if (mode == 3) return f32x4.mul(v, v);
+  return v;
+}
+@inline function ts(v: f32, mode: i32): f32 {
+  if (mode == 1) return v != v ? 0 : v;
+  if (mode == 2) return abs<f32>(v);
+  if (mode == 3) return v * v;
+  return v;
+}
+@inline function fin(s: f32, scale: f32, mode: i32): f32 { return (mode == 3 ? sqrt<f32>(s) : s) * scale; }
+@inline function hsum(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+function rowSum(p: usize, r: usize, mode: i32): f32 {
+  let s: f32 = 0, c: f32 = 0;
+  const r16 = r & ~(<usize>15);
+  let k: usize = 0;
+  while (k < r16) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    const e = min<usize>(r16, k + BLK * 16);
+    for (; k < e; k += 16) {
+      const q = p + (k << 2);
+      a0 = f32x4.add(a0, tv(v128.load(q), mode));
+      a1 = f32x4.add(a1, tv(v128.load(q, 16), mode));
+      a2 = f32x4.add(a2, tv(v128.load(q, 32), mode));
+      a3 = f32x4.add(a3, tv(v128.load(q, 48), mode));
+    }
+    const b = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+    const yk = b - c; const t = s + yk; c = (t - s) - yk; s = t;
+  }
+  let b: f32 = 0;
+  for (; k < r; k++) b += ts(load<f32>(p + (k << 2)), mode);
+  return s + (b - c);
+}
+
+/** y[o,i] = scale * sum_k f(x[o,k,i]); f by mode (0 x, 1 NaN->0, 2 |x|, 3 x^2 then sqrt). */
+export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, scale: f32, mode: i32): void {
+  if (inner == 1) {
+    for (let o: usize = 0; o < outer; o++) store<f32>(y + (o << 2), fin(rowSum(x + o * (r << 2), r, mode), scale, mode));
+    return;
+  }
+  const st = inner << 2;
+  for (let o: usize = 0; o < outer; o++) {
+    const xo = x + o * r * st, yo = y + o * st;
+    let i: usize = 0;
+    for (; i + 8 <= inner; i += 8) {
+      let s0 = f32x4.splat(0), s1 = s0, c0 = s0, c1 = s0;
+      let k: usize = 0;
+      while (k < r) {
+        let a0 = f32x4.splat(0), a1 = a0;
+        const e = min<usize>(r, k + BLK);
+        for (; k < e; k++) {
+          const q = xo + k * st + (i << 2);
+          a0 = f32x4.add(a0, tv(v128.load(q), mode));
+          a1 = f32x4.add(a1, tv(v128.load(q, 16), mode));
+        }
+        let yk = f32x4.sub(a0, c0); let t = f32x4.add(s0, yk); c0 = f32x4.sub(f32x4.sub(t, s0), yk); s0 = t;
+        yk = f32x4.sub(a1, c1); t = f32x4.add(s1, yk); c1 = f32x4.sub(f32x4.sub(t, s1), yk); s1 = t;
+      }
+      const q = yo + (i << 2);
+      v128.store(q, s0); v128.store(q, s1, 16);
+      for (let j: usize = 0; j < 8; j++) store<f32>(q + (j << 2), fin(load<f32>(q + (j << 2)), scale, mode));
+    }
+    for (; i < inner; i++) {
+      let s: f32 = 0, c: f32 = 0, k: usize = 0;
+      while (k < r) {
+        let a: f32 = 0;
+        const e = min<usize>(r, k + BLK);
+        for (; k < e; k++) a += ts(load<f32>(xo + k * st + (i << 2)), mode);
+        const yk = a - c; const t = s + yk; c = (t - s) - yk; s = t;
+      }
+      store<f32>(yo + (i << 2), fin(s, scale, mode));
+    }
+  }
+}
+
+// ---- max / min / prod / nanprod (op 0..3) ----
+@inline function vop(a: v128, b: v128, op: i32): v128 {
+  if (op == 0) return f32x4.max(a, b);
+  if (op == 1) return f32x4.min(a, b);
+  if (op == 3) return f32x4.mul(a, v128.bitselect(b, f32x4.splat(1), f32x4.eq(b, b)));
+  return f32x4.mul(a, b);
+}
+@inline function sop(a: f32, b: f32, op: i32): f32 {
+  if (op == 0) return max<f32>(a, b);
+  if (op == 1) return min<f32>(a, b);
+  if (op == 3) return b != b ? a : a * b;
+  return a * b;
+}
+@inline function ident(op: i32): f32 { return op == 0 ? -Infinity : op == 1 ? Infinity : 1; }
+
+@inline function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize, op: i32): void {
+  const id = f32x4.splat(ident(op));
+  if (inner == 1) {
+    const r16 = r & ~(<usize>15);
+    for (let o: usize = 0; o < outer; o++) {
+      const p = x + o * (r << 2);
+      let a0 = id, a1 = id, a2 = id, a3 = id;
+      let k: usize = 0;
+      for (; k < r16; k += 16) {
+        const q = p + (k << 2);
+        a0 = vop(a0, v128.load(q), op); a1 = vop(a1, v128.load(q, 16), op);
+        a2 = vop(a2, v128.load(q, 32), op); a3 = vop(a3, v128.load(q, 48), op);
+      }
+      const a = vop(vop(a0, a1, op), vop(a2, a3, op), op);
+      let s = sop(sop(f32x4.extract_lane(a, 0), f32x4.extract_lane(a, 1), op), sop(f32x4.extract_lane(a, 2), f32x4.extract_lane(a, 3), op), op);
+      for (; k < r; k++) s = sop(s, load<f32>(p + (k << 2)), op);
+      store<f32>(y + (o << 2), s);
+    }
+    return;
+  }
+  const st = inner << 2;
+  for (let o: usize = 0; o < outer; o++) {
+    const xo = x + o * r * st, yo = y + o * st;
+    let i: usize = 0;
+    for (; i + 8 <= inner; i += 8) {
+      let a0 = id, a1 = id;
+      for (let k: usize = 0; k < r; k++) {
+        const q = xo + k * st + (i << 2);
+        a0 = vop(a0, v128.load(q), op); a1 = vop(a1, v128.load(q, 16), op);
+      }
+      v128.store(yo + (i << 2), a0); v128.store(yo + (i << 2), a1, 16);
+    }
+    for (; i < inner; i++) {
+      let s = ident(op);
+      for (let k: usize = 0; k < r; k++) s = sop(s, load<f32>(xo + k * st + (i << 2)), op);
+      store<f32>(yo + (i << 2), s);
+    }
+  }
+}
+
+/** y[o,i] = max_k x[o,k,i] (NaN propagates; -inf when r == 0). */
+export function f32_rmax__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize): void { reduceGeneric(x, y, outer, r, inner, 0); }
+/** y[o,i] = min_k x[o,k,i] (NaN propagates; +inf when r == 0). */
+export function f32_rmin__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize): void { reduceGeneric(x, y, outer, r, inner, 1); }
+/** y[o,i] = prod_k x[o,k,i]; nan != 0 treats NaN as 1 (nanprod). */
+export function f32_rprod__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, nan: i32): void {
+  if (nan) reduceGeneric(x, y, outer, r, inner, 3); else reduceGeneric(x, y, outer, r, inner, 2);
+}
+
+/**
+ * y[o,i] = index (as f32) of the first max (isMin: min) of x[o,:,i]; NaN never wins; 0 when r == 0.
+ */
+export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize, inner: usize, isMin: i32): void {
+  const sg = f32x4.splat(isMin ? -1 : 1); // compare sg*v > sg*best
+  const sgs: f32 = isMin ? -1 : 1;
+  if (inner == 1) {
+    const r4 = r & ~(<usize>3);
+    for (let o: usize = 0; o < outer; o++) {
+      const p = x + o * (r << 2);
+      let best = f32x4.splat(-Infinity), bi = i32x4.splat(0), cur = i32x4(0, 1, 2, 3);
+      const four = i32x4.splat(4);
+      let k: usize = 0;
+      for (; k < r4; k += 4) {
+        const v = f32x4.mul(v128.load(p + (k << 2)), sg);
+        const m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m); bi = v128.bitselect(cur, bi, m); cur = i32x4.add(cur, four);
+      }
+      let bv: f32 = f32x4.extract_lane(best, 0), bk: i32 = i32x4.extract_lane(bi, 0);
+      let v = f32x4.extract_lane(best, 1), j = i32x4.extract_lane(bi, 1);
+      if (v > bv || (v == bv && j < bk)) { bv = v; bk = j; }
+      v = f32x4.extract_lane(best, 2); j = i32x4.extract_lane(bi, 2);
+      if (v > bv || (v == bv && j < bk)) { bv = v; bk = j; }
+      v = f32x4.extract_lane(best, 3); j = i32x4.extract_lane(bi, 3);
+      if (v > bv || (v == bv && j < bk)) { bv = v; bk = j; }
+      for (; k < r; k++) { const v = load<f32>(p + (k << 2)) * sgs; if (v > bv) { bv = v; bk = <i32>k; } }
+      store<f32>(y + (o << 2), <f32>bk);
+    }
+    return;
+  }
+  const st = inner << 2;
+  for (let o: usize = 0; o < outer; o++) {
+    const xo = x + o * r * st, yo = y + o * st;
+    let i: usize = 0;
+    for (; i + 4 <= inner; i += 4) {
+      let best = f32x4.splat(-Infinity), bi = i32x4.splat(0), cur = i32x4.splat(0);
+      const one = i32x4.splat(1);
+      for (let k: usize = 0; k < r; k++) {
+        const v = f32x4.mul(v128.load(xo + k * st + (i << 2)), sg);
+        const m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m); bi = v128.bitselect(cur, bi, m); cur = i32x4.add(cur, one);
+      }
+      v128.store(yo + (i << 2), f32x4.convert_i32x4_s(bi));
+    }
+    for (; i < inner; i++) {
+      let bv: f32 = -Infinity, bk: i32 = 0;
+      for (let k: usize = 0; k < r; k++) { const v = load<f32>(xo + k * st + (i << 2)) * sgs; if (v > bv) { bv = v; bk = <i32>k; } }
+      store<f32>(yo + (i << 2), <f32>bk);
+    }
+  }
+}
+
+// ---- reduction backward: dx[o,k,i] = f(x[o,k,i], y[o,i], g[o,i]) ----
+// mode 0: scale*g (sum/mean), 1: g*(x==y) (max/min), 2: g*y/x (prod), 3: like 2 with NaN x -> 0 (nanprod),
+// 4: g with NaN x -> 0 (nansum), 5: g*x/y, 0 where y == 0 (2-norm), 6: g*sign(x) (1-norm).
+@inline function gv(x: v128, y: v128, g: v128, scale: v128, mode: i32): v128 {
+  const z = f32x4.splat(0);
+  if (mode == 0) return f32x4.mul(g, scale);
+  if (mode == 1) return v128.and(g, f32x4.eq(x, y));
+  if (mode == 2) return f32x4.div(f32x4.mul(g, y), x);
+  if (mode == 3) return v128.and(f32x4.div(f32x4.mul(g, y), x), f32x4.eq(x, x));
+  if (mode == 4) return v128.and(g, f32x4.eq(x, x));
+  if (mode == 5) return v128.andnot(f32x4.div(f32x4.mul(g, x), y), f32x4.eq(y, z));
+  const one = f32x4.splat(1);
+  const sg = v128.or(v128.and(one, f32x4.gt(x, z)), v128.and(f32x4.neg(one), f32x4.lt(x, z)));
+  return f32x4.mul(g, sg);
+}
+@inline function gs(x: f32, y: f32, g: f32, scale: f32, mode: i32): f32 {
+  if (mode == 0) return g * scale;
+  if (mode == 1) return x == y ? g : 0;
+  if (mode == 2) return g * y / x;
+  if (mode == 3) return x != x ? 0 : g * y / x;
+  if (mode == 4) return x != x ? 0 : g;
+  if (mode == 5) return y == 0 ? 0 : g * x / y;
+  return x > 0 ? g : x < 0 ? -g : 0;
+}
+
+/** Backward of the f32_r* reductions over (outer, r, inner): see the modes above. y, g hold outer*inner values. */
+export function f32_rgrad__simd128(x: usize, y: usize, g: usize, dx: usize, outer: usize, r: usize, inner: usize, scale: f32, mode: i32): void {
+  const sv = f32x4.splat(scale);
+  for (let o: usize = 0; o < outer; o++) {
+    const yo = y + o * (inner << 2), go = g + o * (inner << 2);
+    for (let k: usize = 0; k < r; k++) {
+      const q = (o * r + k) * (inner << 2);
+      let i: usize = 0;
+      if (inner == 1) {
+        const yv = load<f32>(yo), gg = load<f32>(go);
+        const Y = f32x4.splat(yv), G = f32x4.splat(gg);
+        for (; k + 4 <= r; k += 4) {
+          const p = (o * r + k) << 2;
+          v128.store(dx + p, gv(v128.load(x + p), Y, G, sv, mode));
+        }
+        for (; k < r; k++) { const p = (o * r + k) << 2; store<f32>(dx + p, gs(load<f32>(x + p), yv, gg, scale, mode)); }
+        break;
+      }
+      for (; i + 4 <= inner; i += 4) {
+        const p = q + (i << 2);
+        v128.store(dx + p, gv(v128.load(x + p), v128.load(yo + (i << 2)), v128.load(go + (i << 2)), sv, mode));
+      }
+      for (; i < inner; i++) {
+        const p = q + (i << 2);
+        store<f32>(dx + p, gs(load<f32>(x + p), load<f32>(yo + (i << 2)), load<f32>(go + (i << 2)), scale, mode));
+      }
+    }
+  }
+}
