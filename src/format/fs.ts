@@ -1,0 +1,81 @@
+/**
+ * File access for the model loaders without a static `node:fs` import (so browser and edge
+ * bundles build): Node's built-in module is looked up at call time. Browsers pass bytes, a URL
+ * or a Response to the async variants instead.
+ */
+import { MxError } from '../errors.js';
+import { toBytes, isBytes, type BytesLike } from './reader.js';
+
+type NodeFs = { readFileSync(p: string): Uint8Array; writeFileSync(p: string, d: Uint8Array): void; existsSync(p: string): boolean };
+
+/** Node's fs module, or undefined outside Node. */
+export function nodeFs(): NodeFs | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
+  if (p?.getBuiltinModule) return p.getBuiltinModule('node:fs') as NodeFs;
+  const req = (globalThis as { require?: (m: string) => unknown }).require ?? (typeof require === 'function' ? require : undefined);
+  return req ? (req('node:fs') as NodeFs) : undefined;
+}
+
+function fsOrThrow(what: string): NodeFs {
+  const fs = nodeFs();
+  if (!fs) throw new MxError('unsupported', `${what}: file paths need Node; in browsers pass bytes, a URL or a Response to the async variant`);
+  return fs;
+}
+
+/** A path (or file: URL) as a file-system path. */
+function toPath(p: string | URL): string {
+  if (p instanceof URL) {
+    if (p.protocol !== 'file:') throw new MxError('argument', `not a file URL: ${p.href}`);
+    return decodeURIComponent(p.pathname);
+  }
+  return p.startsWith('file:') ? decodeURIComponent(new URL(p).pathname) : p;
+}
+
+/**
+ * Reads a whole file (Node only). Missing files give an MxError naming the path.
+ * @example readFileBytes('model-0000.params')
+ */
+export function readFileBytes(path: string | URL, what = 'file'): Uint8Array {
+  const fs = fsOrThrow(what), p = toPath(path);
+  try { return fs.readFileSync(p); } catch (e) {
+    throw new MxError('argument', `${what}: cannot read ${p}: ${(e as Error).message}`, { path: p });
+  }
+}
+
+/** Writes a whole file (Node only). @example writeFileBytes('x.params', bytes) */
+export function writeFileBytes(path: string | URL, data: Uint8Array, what = 'file'): void {
+  const fs = fsOrThrow(what), p = toPath(path);
+  try { fs.writeFileSync(p, data); } catch (e) {
+    throw new MxError('argument', `${what}: cannot write ${p}: ${(e as Error).message}`, { path: p });
+  }
+}
+
+/** Where model bytes may come from in the async loaders. */
+export type Source = BytesLike | string | URL | Response;
+
+const isHttp = (s: string) => /^(https?|blob|data):/i.test(s);
+
+/**
+ * Bytes from bytes, a Response, a URL (fetched) or a path (Node file system).
+ * @example await fetchBytes('https://example.com/lenet-0001.params')
+ */
+export async function fetchBytes(src: Source, what = 'file'): Promise<Uint8Array> {
+  if (isBytes(src)) return toBytes(src);
+  if (typeof Response !== 'undefined' && src instanceof Response) {
+    if (!src.ok) throw new MxError('argument', `${what}: HTTP ${src.status} for ${src.url}`);
+    return new Uint8Array(await src.arrayBuffer());
+  }
+  const s = src instanceof URL ? src.href : String(src);
+  if (isHttp(s) || (!nodeFs() && typeof fetch === 'function')) {
+    let res: Response;
+    try { res = await fetch(s); } catch (e) { throw new MxError('argument', `${what}: cannot fetch ${s}: ${(e as Error).message}`, { url: s }); }
+    return fetchBytes(res, what);
+  }
+  return readFileBytes(src as string | URL, what);
+}
+
+/** Text (UTF-8) from any source. @example await fetchText('lenet-symbol.json') */
+export async function fetchText(src: Source, what = 'file'): Promise<string> {
+  if (typeof src === 'string' && src.trimStart().startsWith('{')) return src;
+  return new TextDecoder().decode(await fetchBytes(src, what));
+}
