@@ -66,4 +66,6 @@ export const SPLITS: Record<string, Split> = {
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
   f32_vadd__simd128_u8: elementwise(3),
+  // An empty call on every thread: what the bench uses to measure dispatch overhead.
+  x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };
