@@ -18,6 +18,7 @@ export { setNumThreads, getNumThreads, threadsReady, shutdown } from './parallel
 export const random = { seed: nd.random.seed };
 export * as optimizer from './optim/index.js';
 export { lrScheduler } from './optim/index.js';
+export * as init from './init/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).
