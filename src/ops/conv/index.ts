@@ -1,4 +1,8 @@
 // Ops of the conv family: one file per op (or tight family), listed here.
+// Shared helpers: geom.ts (attrs, shape rules, errors), lower.ts (im2col/GEMM/depthwise lowering), winograd.ts.
 import type { OpDef } from '../registry.js';
+import { convolution } from './convolution.js';
+import { deconvolution } from './deconvolution.js';
+import { pooling } from './pooling.js';
 
-export const CONV_OPS: OpDef[] = [];
+export const CONV_OPS: OpDef[] = [convolution, deconvolution, pooling];

@@ -1,0 +1,79 @@
+// Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' fused by a pass).
+import { DTypeError, opMessage } from '../../errors.js';
+import type { DType } from '../../runtime/dtype.js';
+import type { Attrs } from '../attrs.js';
+import type { OpDef, Shape, Step } from '../registry.js';
+import { CONV_ATTRS, as4, checkGroups, convOut, fusedAct, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
+import { convBwdWorkspace, convFwdWorkspace, lowerConvBwd, lowerConvFwd, seq } from './lower.js';
+
+/** Float32-only type rule shared by the conv family: every input, output and aux is float32. */
+export function float32Only(op: string) {
+  return (_a: Attrs, ins: (DType | undefined)[], node: string) => {
+    const bad = ins.find((t) => t !== undefined && t !== 'float32');
+    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
+    return { ins: ins.map(() => 'float32' as DType), outs: ['float32' as DType] };
+  };
+}
+
+/**
+ * The geometry of a Convolution from its attrs and data shape (validates kernel, groups and sizes).
+ * @example convGeom({ kernel: [3, 3], num_filter: 8, num_group: 1, ...}, [1, 3, 32, 32], 'conv1').Ho === 30
+ */
+export function convGeom(a: Attrs, data: Shape, node: string, op = 'Convolution'): ConvGeom {
+  const nd = spatialRank(op, node, a, data);
+  const { k, s, d, p } = spatialParams(op, node, a, nd);
+  const [N, C, H, W] = as4(data);
+  const F: number = a.num_filter, G: number = a.num_group;
+  checkGroups(op, node, C, F, G);
+  const Ho = convOut(op, node, H, k[0], s[0], p[0], d[0]), Wo = convOut(op, node, W, k[1], s[1], p[1], d[1]);
+  return { N, C, H, W, F, G, kh: k[0], kw: k[1], sh: s[0], sw: s[1], ph: p[0], pw: p[1], dh: d[0], dw: d[1], Ho, Wo, nd };
+}
+
+const outBytes = (g: ConvGeom) => g.N * g.F * g.Ho * g.Wo * 4;
+
+/**
+ * Convolution: y = conv(x, w) + b, weight (num_filter, C/num_group, kh, kw), bias (num_filter,).
+ * @example mx.nd.Convolution(x, w, b, { kernel: [3, 3], pad: [1, 1], num_filter: 64 })
+ */
+export const convolution: OpDef = {
+  name: 'Convolution',
+  attrs: CONV_ATTRS,
+  inputs: (a) => (a.no_bias ? ['data', 'weight'] : ['data', 'weight', 'bias']),
+  inferShape: (a, ins, _aux, node) => {
+    const data = ins[0];
+    if (!data) return { ins, outs: [undefined] };
+    const g = convGeom(a, data, node);
+    const w = weightShape(g.nd, g.F, g.C / g.G, g.kh, g.kw);
+    return { ins: a.no_bias ? [data, w] : [data, w, [g.F]], outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)] };
+  },
+  inferType: float32Only('Convolution'),
+  workspace: (a, ins) => convFwdWorkspace(convGeom(a, ins[0], 'Convolution')),
+  forward: (ctx, a, ins, [y]) => {
+    const g = convGeom(a, ins[0].shape, ctx.node);
+    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct('Convolution', ctx.node, a), ctx.workspace);
+  },
+  backward: {
+    saves: ['inputs'],
+    workspace: (a, ins) => {
+      const g = convGeom(a, ins[0], 'Convolution');
+      return convBwdWorkspace(g) + (fusedAct('Convolution', 'Convolution', a) ? outBytes(g) : 0);
+    },
+    lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
+      const g = convGeom(a, ins[0].shape, ctx.node);
+      const want = (i: number) => (inGrads[i] && req[i] !== 'null' ? inGrads[i].off : 0);
+      const steps: Step[] = [];
+      const dy0 = outGrads[0].off;
+      let dy = dy0;
+      const colWs = convBwdWorkspace(g);
+      if (fusedAct('Convolution', ctx.node, a)) {
+        // The relu was fused into this op: its output is y, so the pre-activation gradient is dy * (y > 0).
+        const masked = ctx.workspace + colWs, yOff = outs[0].off, n = g.N * g.F * g.Ho * g.Wo, K = ctx.K;
+        steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
+        dy = masked;
+      }
+      steps.push(lowerConvBwd(ctx, g, { x: ins[0].off, w: ins[1].off, dy, dx: want(0), dw: want(1), db: a.no_bias ? 0 : want(2) }, ctx.workspace));
+      return seq(steps);
+    },
+  },
+  doc: 'Convolution over NCW / NCHW data (groups, depthwise, dilation, padding); im2col + packed GEMM, direct 1x1 and depthwise kernels.',
+};

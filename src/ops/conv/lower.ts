@@ -1,0 +1,110 @@
+// Lowering of the three convolution products to kernel call lists (Convolution and Deconvolution share them:
+// deconvolution forward is the conv data-gradient, its backward the conv forward and weight-gradient).
+// Everything (offsets, method, group slices) is fixed here; the returned Step only calls kernels.
+import type { KernelTable } from '../../runtime/manifest.js';
+import { gemmKernel } from '../linalg/gemm.js';
+import type { LowerCtx, Step } from '../registry.js';
+import { convMethod, type ConvGeom } from './geom.js';
+import { winogradApplies, lowerWinogradFwd } from './winograd.js';
+
+type Fn = (...args: number[]) => number;
+const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
+const call = (f: Fn, args: number[]): Step => () => { f(...args); };
+
+/** Runs a list of steps in order (one closure, no decisions). */
+export function seq(steps: Step[]): Step {
+  if (steps.length === 1) return steps[0];
+  return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
+}
+
+/** Per-image sizes and per-group GEMM dimensions of a geometry (bytes for offsets). */
+function dims(g: ConvGeom) {
+  const HoWo = g.Ho * g.Wo, Cg = g.C / g.G, Fg = g.F / g.G, KK = Cg * g.kh * g.kw;
+  return { HoWo, Cg, Fg, KK, inImg: g.C * g.H * g.W * 4, outImg: g.F * HoWo * 4 };
+}
+
+/** Workspace bytes the forward needs (column buffer of one image, or the Winograd buffers). */
+export function convFwdWorkspace(g: ConvGeom): number {
+  if (winogradApplies(g)) return 0;
+  return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+}
+
+/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX). */
+export function convBwdWorkspace(g: ConvGeom): number {
+  return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+}
+
+/**
+ * y = act(conv(x, w) + b) for all images. `b` = 0: no bias; act 1 = relu; ws = convFwdWorkspace bytes.
+ * @example const step = lowerConvFwd(ctx, geom, x.off, w.off, b.off, y.off, 0, ctx.workspace)
+ */
+export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
+  const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
+  const method = convMethod(g), steps: Step[] = [];
+  if (winogradApplies(g)) return lowerWinogradFwd(ctx, g, x, w, b, y, act);
+  for (let n = 0; n < g.N; n++) {
+    const xn = x + n * inImg, yn = y + n * outImg;
+    if (method === 'dw') { steps.push(call(K.f32_dwconv__simd128, [xn, w, b, yn, ...ga, act])); continue; }
+    const src = method === '1x1' ? xn : ws;
+    if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga]));
+    for (let grp = 0; grp < g.G; grp++) {
+      steps.push(call(gemm, [0, 0, Fg, HoWo, KK, 1, w + grp * Fg * KK * 4, KK, src + grp * KK * HoWo * 4, HoWo, 0,
+        yn + grp * Fg * HoWo * 4, HoWo, b ? b + grp * Fg * 4 : 0, b ? 2 : 0, act, sc]));
+    }
+  }
+  return seq(steps);
+}
+
+/** Offsets for one backward lowering; 0 means "not wanted". */
+export interface ConvBwdRefs { x: number; w: number; dy: number; dx: number; dw: number; db: number }
+
+/**
+ * Conv backward for all images: dw = sum dY·colᵀ, db = sum rowsum(dY), dx = col2im(Wᵀ·dY) (direct for 1x1 and
+ * depthwise). Per image the column buffer first holds im2col(x) (for dw), then Wᵀ·dY (for dx).
+ * @example const step = lowerConvBwd(ctx, geom, { x, w, dy, dx, dw, db }, ctx.workspace)
+ */
+export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: number): Step {
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
+  const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
+  const method = convMethod(g), steps: Step[] = [];
+  for (let n = 0; n < g.N; n++) {
+    const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx ? r.dx + n * inImg : 0;
+    if (r.db) steps.push(call(K.f32_rowsum__simd128, [dyn, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
+    if (method === 'dw') {
+      steps.push(call(K.f32_dwconv_bwd__simd128, [xn, r.w, dyn, dxn, r.dw, ...ga, n > 0 ? 1 : 0]));
+      continue;
+    }
+    if (r.dw) {
+      const col = method === '1x1' ? xn : ws;
+      if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga]));
+      for (let grp = 0; grp < g.G; grp++) {
+        steps.push(call(gemm, [0, 1, Fg, KK, HoWo, 1, dyn + grp * Fg * HoWo * 4, HoWo, col + grp * KK * HoWo * 4, HoWo,
+          n > 0 ? 1 : 0, r.dw + grp * Fg * KK * 4, KK, 0, 0, 0, sc]));
+      }
+    }
+    if (dxn) {
+      const dcol = method === '1x1' ? dxn : ws;
+      for (let grp = 0; grp < g.G; grp++) {
+        steps.push(call(gemm, [1, 0, KK, HoWo, Fg, 1, r.w + grp * Fg * KK * 4, KK, dyn + grp * Fg * HoWo * 4, HoWo, 0,
+          dcol + grp * KK * HoWo * 4, HoWo, 0, 0, 0, sc]));
+      }
+      if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga]));
+    }
+  }
+  return seq(steps);
+}
+
+/**
+ * Deconvolution forward = conv data-gradient of geometry `g` (conv input = deconv output): y = col2im(Wᵀ·x) + b.
+ * @example const step = lowerDeconvFwd(ctx, convGeomOfDeconv, x.off, w.off, b.off, y.off, 0, ws)
+ */
+export function lowerDeconvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
+  const K: KernelTable = ctx.K;
+  const steps: Step[] = [lowerConvBwd(ctx, g, { x: 0, w, dy: x, dx: y, dw: 0, db: 0 }, ws)];
+  if (b || act) {
+    const plane = g.H * g.W;
+    for (let n = 0; n < g.N; n++) steps.push(call(K.f32_bias_rows__simd128, [y + n * g.C * plane * 4, b, g.C, plane, act]));
+  }
+  return seq(steps);
+}
