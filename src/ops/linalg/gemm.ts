@@ -1,6 +1,13 @@
-// The GEMM entry point every op uses (dot, batch_dot, FullyConnected, Convolution).
+// The GEMM entry point every op uses (dot, batch_dot, FullyConnected, Convolution), plus the
+// lowering of a (batched) matrix product and its gradients shared by the linalg ops.
+import { DTypeError, MxError, opMessage } from '../../errors.js';
+import type { DType } from '../../runtime/dtype.js';
 import { rt } from '../../runtime/runtime.js';
 import type { KernelTable } from '../../runtime/manifest.js';
+import type { Attrs } from '../attrs.js';
+import type { Step } from '../registry.js';
+
+type Fn = (...args: number[]) => number;
 
 /**
  * The GEMM kernel `f32_gemm__<isa>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc,
@@ -11,7 +18,75 @@ import type { KernelTable } from '../../runtime/manifest.js';
  * const gemm = gemmKernel(ctx.K);
  * return () => { gemm(0, 1, M, N, K, 1, x.off, K, w.off, K, 0, y.off, N, b.off, 1, 0, ctx.scratch); };
  */
-export function gemmKernel(K: KernelTable): (...args: number[]) => number {
+export function gemmKernel(K: KernelTable): Fn {
   const relaxed = rt().variant === 'relaxed' && typeof K.f32_gemm__relaxedsimd === 'function';
   return relaxed ? K.f32_gemm__relaxedsimd : K.f32_gemm__simd128;
+}
+
+/** A batch of products C_i = op(A_i) op(B_i): (M x K) by (K x N), A_i stored K x M when tA, B_i stored N x K when tB. */
+export interface MatMul { tA: boolean; tB: boolean; M: number; N: number; K: number; batch: number }
+
+const lds = (m: MatMul) => ({ lda: m.tA ? m.M : m.K, ldb: m.tB ? m.K : m.N });
+
+/** Runs `calls` (argument lists of the GEMM) in order. */
+function run(gemm: Fn, calls: number[][]): Step {
+  if (calls.length === 1) { const c = calls[0]; return () => { gemm(...c); }; }
+  return () => { for (const c of calls) gemm(...c); };
+}
+
+/**
+ * Lowers C = op(A) op(B) (+ bias per column, relu) for each batch item; offsets are byte offsets.
+ * @example matmulForward(ctx.K, { tA: false, tB: true, M: 2, N: 3, K: 4, batch: 1 }, a.off, b.off, c.off, ctx.scratch)
+ */
+export function matmulForward(K: KernelTable, m: MatMul, a: number, b: number, c: number, scratch: number, bias = 0, act = 0): Step {
+  const { lda, ldb } = lds(m), gemm = gemmKernel(K);
+  const calls: number[][] = [];
+  for (let i = 0; i < m.batch; i++) {
+    calls.push([+m.tA, +m.tB, m.M, m.N, m.K, 1, a + i * m.M * m.K * 4, lda, b + i * m.K * m.N * 4, ldb, 0,
+      c + i * m.M * m.N * 4, m.N, bias, bias ? 1 : 0, act, scratch]);
+  }
+  return run(gemm, calls);
+}
+
+/**
+ * Lowers the gradients of C = op(A) op(B): dA from (B, dC) and dB from (A, dC); an offset of 0 for
+ * `da` or `db` skips that gradient (req 'null'). Writes (overwrites) the gradients.
+ * @example matmulBackward(ctx.K, mm, a.off, b.off, dc.off, da.off, 0, ctx.scratch)
+ */
+export function matmulBackward(K: KernelTable, m: MatMul, a: number, b: number, dc: number, da: number, db: number, scratch: number): Step {
+  const { lda, ldb } = lds(m), gemm = gemmKernel(K), { M, N } = m, Kd = m.K;
+  const calls: number[][] = [];
+  for (let i = 0; i < m.batch; i++) {
+    const ai = a + i * M * Kd * 4, bi = b + i * Kd * N * 4, ci = dc + i * M * N * 4;
+    if (da) {
+      const dai = da + i * M * Kd * 4;
+      // dop(A) = dC op(B)^T (M x K); stored transposed when tA.
+      calls.push(m.tA ? [+m.tB, 1, Kd, M, N, 1, bi, ldb, ci, N, 0, dai, M, 0, 0, 0, scratch]
+        : [0, m.tB ? 0 : 1, M, Kd, N, 1, ci, N, bi, ldb, 0, dai, Kd, 0, 0, 0, scratch]);
+    }
+    if (db) {
+      const dbi = db + i * Kd * N * 4;
+      // dop(B) = op(A)^T dC (K x N); stored transposed when tB.
+      calls.push(m.tB ? [1, +m.tA, N, Kd, M, 1, ci, N, ai, lda, 0, dbi, Kd, 0, 0, 0, scratch]
+        : [m.tA ? 0 : 1, 0, Kd, N, M, 1, ai, lda, ci, N, 0, dbi, N, 0, 0, 0, scratch]);
+    }
+  }
+  return run(gemm, calls);
+}
+
+/** Float32-only type rule of the linalg ops. @example inferType: float32Types('dot') */
+export function float32Types(op: string) {
+  return (_a: Attrs, ins: (DType | undefined)[], node: string) => {
+    const bad = ins.find((t) => t !== undefined && t !== 'float32');
+    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
+    return { ins: ins.map(() => 'float32' as DType), outs: ['float32' as DType] };
+  };
+}
+
+/** The fused activation a pass put in the hidden `__act__` attr: 0 none, 1 relu. @example fusedRelu('fc1', 'FullyConnected', a) */
+export function fusedRelu(node: string, op: string, a: Attrs): 0 | 1 {
+  const act = a.__act__;
+  if (act === undefined || act === null || act === '' || act === 'None') return 0;
+  if (act === 'relu') return 1;
+  throw new MxError('unsupported', opMessage(node, op, `fused activation '${act}' is not supported (only relu)`), { op, attr: '__act__' });
 }

@@ -1,0 +1,76 @@
+// FullyConnected: y = x W^T + b (weight (num_hidden, in)); hidden `__act__` = 'relu' fuses a relu.
+import { ShapeError, opMessage } from '../../errors.js';
+import { fmtShape, prod, sameShape } from '../../util/shape.js';
+import type { OpDef, Shape, Step } from '../registry.js';
+import type { Attrs } from '../attrs.js';
+import { float32Types, fusedRelu, gemmKernel } from './gemm.js';
+
+const OP = 'FullyConnected';
+
+/**
+ * Rows, input width and output shape of FullyConnected: `flatten` = True folds all axes after the
+ * first into the input width; False applies the layer to the last axis only.
+ * @example fcGeom({ num_hidden: 10, flatten: true }, [4, 3, 5], 'fc1') // { rows: 4, inW: 15, out: [4, 10] }
+ */
+export function fcGeom(a: Attrs, data: Shape, node: string): { rows: number; inW: number; H: number; out: Shape } {
+  const H: number = a.num_hidden;
+  if (!(H > 0)) throw new ShapeError(opMessage(node, OP, `num_hidden must be positive, got ${H}`), { op: OP, attr: 'num_hidden' });
+  if (!data.length) throw new ShapeError(opMessage(node, OP, 'data must have at least one dimension'), { op: OP, arg: 'data' });
+  if (a.flatten) return { rows: data[0], inW: prod(data.slice(1)), H, out: [data[0], H] };
+  return { rows: prod(data.slice(0, -1)), inW: data[data.length - 1], H, out: [...data.slice(0, -1), H] };
+}
+
+const seq = (steps: Step[]): Step => () => { for (const s of steps) s(); };
+
+/**
+ * FullyConnected(data, weight, bias; num_hidden, no_bias = False, flatten = True).
+ * @example mx.nd.FullyConnected(x, w, b, { num_hidden: 10 })
+ */
+export const fullyConnected: OpDef = {
+  name: OP,
+  attrs: {
+    num_hidden: { type: 'int', required: true },
+    no_bias: { type: 'bool', default: false },
+    flatten: { type: 'bool', default: true },
+  },
+  inputs: (a) => (a.no_bias ? ['data', 'weight'] : ['data', 'weight', 'bias']),
+  inferShape: (a, ins, _aux, node) => {
+    const data = ins[0];
+    if (!data) return { ins, outs: [undefined] };
+    const g = fcGeom(a, data, node);
+    const w = [g.H, g.inW];
+    if (ins[1] && !sameShape(ins[1], w)) {
+      throw new ShapeError(opMessage(node, OP, `shape inconsistent for 'weight': provided ${fmtShape(ins[1])}, expected ${fmtShape(w)} from data ${fmtShape(data)}`), { op: OP, arg: 'weight' });
+    }
+    return { ins: a.no_bias ? [data, w] : [data, w, [g.H]], outs: [g.out] };
+  },
+  inferType: float32Types(OP),
+  forward: (ctx, a, ins, [y]) => {
+    const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
+    const gemm = gemmKernel(ctx.K), act = fusedRelu(ctx.node, OP, a);
+    const x = ins[0].off, w = ins[1].off, b = a.no_bias ? 0 : ins[2].off, bm = a.no_bias ? 0 : 1, o = y.off, s = ctx.scratch;
+    return () => { gemm(0, 1, rows, H, inW, 1, x, inW, w, inW, 0, o, H, b, bm, act, s); };
+  },
+  backward: {
+    saves: ['inputs', 'outputs'],
+    workspace: (a, ins) => (fusedRelu(OP, OP, a) ? fcGeom(a, ins[0], OP).rows * a.num_hidden * 4 : 0),
+    lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
+      const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
+      const K = ctx.K, gemm = gemmKernel(K), s = ctx.scratch, x = ins[0].off, w = ins[1].off;
+      const steps: Step[] = [];
+      let dy = outGrads[0].off;
+      if (fusedRelu(ctx.node, OP, a)) {
+        // The relu was fused: y is its output, so the pre-activation gradient is dy * (y > 0).
+        const dy0 = dy, yOff = outs[0].off, masked = ctx.workspace, n = rows * H;
+        steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
+        dy = masked;
+      }
+      const g = dy;
+      if (req[0] !== 'null') { const dx = inGrads[0].off; steps.push(() => { gemm(0, 0, rows, inW, H, 1, g, H, w, inW, 0, dx, inW, 0, 0, 0, s); }); }
+      if (req[1] !== 'null') { const dw = inGrads[1].off; steps.push(() => { gemm(1, 0, H, inW, rows, 1, g, H, x, inW, 0, dw, inW, 0, 0, 0, s); }); }
+      if (!a.no_bias && req[2] !== 'null') { const db = inGrads[2].off; steps.push(() => { K.f32_colsum__simd128(g, rows, H, H, db); }); }
+      return seq(steps);
+    },
+  },
+  doc: 'Fully connected layer: y = x W^T + b with weight (num_hidden, in); flatten folds trailing axes; a fused relu via __act__.',
+};
