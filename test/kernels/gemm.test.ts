@@ -11,7 +11,7 @@ void mx;
 const R = rt();
 // MXWASM_GEMM_WASM=<path to a kernels build> checks that build instead (a second instance on the same memory).
 const devPath = process.env.MXWASM_GEMM_WASM;
-const KT = (devPath ? new WebAssembly.Instance(new WebAssembly.Module(readFileSync(devPath)), { env: { memory: R.memory } }).exports : R.K) as unknown as typeof R.K;
+const KT = (devPath ? new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(readFileSync(devPath))), { env: { memory: R.memory } }).exports : R.K) as unknown as typeof R.K;
 const relaxedBuild = KT.hasRelaxed() === 1;
 const KERNEL_NAMES = ['f32_gemm__simd128', 'f32_gemm__relaxedsimd'];
 
