@@ -19,6 +19,7 @@ export const random = { seed: nd.random.seed };
 export * as optimizer from './optim/index.js';
 export { lrScheduler } from './optim/index.js';
 export * as init from './init/index.js';
+export * as metric from './metric/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).
