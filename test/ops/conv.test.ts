@@ -3,8 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray, invoke, invokeWithGrad, gradCheck } from '../helpers.js';
-const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
 import { refConv, refConvBackward, refConvOut, type RefConvGeom } from '../../src/reference/conv.js';
+
+const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
 
 interface Case { N: number; C: number; H: number; W: number; F: number; k: number[]; s?: number[]; p?: number[]; d?: number[]; G?: number; noBias?: boolean }
 
