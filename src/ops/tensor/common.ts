@@ -1,0 +1,170 @@
+// Lowering helpers shared by the tensor ops: error helpers, int32 descriptors, N-d strided copy
+// plans (x32_copynd), and reduction plans (f32_r* kernels, permuting through workspace if needed).
+import { DTypeError, ShapeError, opMessage } from '../../errors.js';
+import type { DType } from '../../runtime/dtype.js';
+import type { KernelTable } from '../../runtime/manifest.js';
+import { rt } from '../../runtime/runtime.js';
+import { prod, strides } from '../../util/shape.js';
+import type { Shape, TypeResult } from '../registry.js';
+
+/** Throws a ShapeError naming the node and op. @example fail('t1', 'transpose', 'axes must be a permutation') */
+export function fail(node: string | undefined, op: string, msg: string): never {
+  throw new ShapeError(opMessage(node, op, msg), { op, node });
+}
+
+/** Normalises a possibly negative axis, or throws naming the op. @example axisOf(-1, 3, 'n', 'sum') === 2 */
+export function axisOf(axis: number, ndim: number, node: string | undefined, op: string, what = 'axis'): number {
+  const a = axis < 0 ? axis + ndim : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= ndim) fail(node, op, `${what} ${axis} is out of range for an input of ${ndim} dimensions`);
+  return a;
+}
+
+/** inferType for float32-only ops: every input must be float32; outputs float32 (or `out`). */
+export const f32Type = (op: string, nOut = 1, out: DType = 'float32') => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
+  ins.forEach((t, i) => {
+    if (t && t !== 'float32') throw new DTypeError(opMessage(node, op, `input ${i} must be float32, got ${t}`), { op, node });
+  });
+  return { ins: ins.map(() => 'float32'), outs: Array.from({ length: nOut }, () => out) };
+};
+
+const descs = new WeakMap<object, Map<string, number>>();
+/**
+ * An int32 descriptor in wasm memory, interned per runtime: allocated once per distinct content
+ * (lowering the same layout twice reuses it), never freed.
+ * @example const d = descriptor([1, 1, 1, 1, 2, 3, 0, 0, 0, 0, 12, 4, 0, 0, 0, 0, 12, 4])
+ */
+export function descriptor(ints: number[]): number {
+  const r = rt();
+  let m = descs.get(r.memory);
+  if (!m) descs.set(r.memory, (m = new Map()));
+  const key = ints.join(',');
+  let off = m.get(key);
+  if (off === undefined) {
+    off = r.alloc.alloc(ints.length * 4);
+    new Int32Array(r.memory.buffer, off, ints.length).set(ints);
+    m.set(key, off);
+  }
+  return off;
+}
+
+/** A lowered copy: `(xBase, yBase)` byte offsets. */
+export type CopyFn = (x: number, y: number) => void;
+
+/**
+ * Plans y[i . sy] = x[i . sx] over dims n (strides in elements, may be 0 or negative): drops 1-sized
+ * dims, merges dims contiguous in both, and emits one x8_copy or one x32_copynd call (up to 6 dims).
+ * @example planCopy(K, [3, 2], [1, 3], [2, 1], node, 'transpose')(x.off, y.off)
+ */
+export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[], node: string | undefined, op: string): CopyFn {
+  if (n.some((d) => d === 0)) return () => {};
+  const dims: [number, number, number][] = [];
+  for (let d = 0; d < n.length; d++) {
+    if (n[d] === 1) continue;
+    const last = dims[dims.length - 1];
+    if (last && last[1] === sx[d] * n[d] && last[2] === sy[d] * n[d]) dims[dims.length - 1] = [last[0] * n[d], sx[d], sy[d]];
+    else dims.push([n[d], sx[d], sy[d]]);
+  }
+  if (dims.length === 0) return (x, y) => { K.x8_copy(x, y, 4); };
+  if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) { const b = dims[0][0] * 4; return (x, y) => { K.x8_copy(x, y, b); }; }
+  if (dims.length > 6) fail(node, op, `layout needs ${dims.length} dimensions after merging; at most 6 are supported`);
+  while (dims.length < 6) dims.unshift([1, 0, 0]);
+  const d = descriptor([...dims.map((t) => t[0]), ...dims.map((t) => t[1] * 4), ...dims.map((t) => t[2] * 4)]);
+  const f = K.x32_copynd__simd128;
+  return (x, y) => { f(x, y, d); };
+}
+
+/** Copy of a permuted array: out.shape[i] = shape[axes[i]], both contiguous. @example permuteCopy(K, [2, 3], [1, 0], n, 'transpose') */
+export function permuteCopy(K: KernelTable, shape: Shape, axes: number[], node: string | undefined, op: string): CopyFn {
+  const st = strides(shape), os = axes.map((a) => shape[a]);
+  return planCopy(K, os, axes.map((a) => st[a]), strides(os), node, op);
+}
+
+export type ReduceKind = 'sum' | 'mean' | 'nansum' | 'norm1' | 'norm2' | 'max' | 'min' | 'prod' | 'nanprod' | 'argmax' | 'argmin';
+const GRAD_MODE: Partial<Record<ReduceKind, number>> = { sum: 0, mean: 0, max: 1, min: 1, prod: 2, nanprod: 3, nansum: 4, norm2: 5, norm1: 6 };
+
+interface Groups { sizes: number[]; red: boolean[]; outer: number; r: number; inner: number; direct: boolean; size: number }
+
+/** Merges an input shape and a reduce mask into alternating kept/reduced groups. */
+function group(shape: Shape, mask: boolean[]): Groups {
+  const sizes: number[] = [], red: boolean[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    if (red.length && red[red.length - 1] === mask[d]) sizes[sizes.length - 1] *= shape[d];
+    else { sizes.push(shape[d]); red.push(mask[d]); }
+  }
+  const nRed = red.filter((x) => x).length;
+  const size = prod(shape);
+  const r = prod(sizes.filter((_, i) => red[i]));
+  if (nRed <= 1) {
+    const j = red.indexOf(true);
+    const outer = j < 0 ? prod(sizes) : prod(sizes.slice(0, j)), inner = j < 0 ? 1 : prod(sizes.slice(j + 1));
+    return { sizes, red, outer, r, inner, direct: true, size };
+  }
+  return { sizes, red, outer: size / Math.max(r, 1), r, inner: 1, direct: false, size };
+}
+
+/** Copy plans between the original layout and the (kept..., reduced...) layout of the groups. */
+function perms(K: KernelTable, g: Groups, node: string | undefined, op: string): { fwd: CopyFn; back: CopyFn } {
+  const order = [...g.sizes.keys()].filter((i) => !g.red[i]).concat([...g.sizes.keys()].filter((i) => g.red[i]));
+  const st = strides(g.sizes), ps = order.map((i) => g.sizes[i]), pst = strides(ps);
+  const inv: number[] = []; order.forEach((i, j) => { inv[i] = pst[j]; });
+  return { fwd: planCopy(K, ps, order.map((i) => st[i]), pst, node, op), back: planCopy(K, g.sizes, inv, st, node, op) };
+}
+
+/** A lowered reduction: bytes of workspace it needs, and `run(x, y, ws)`. */
+export interface ReducePlan { ws: number; run: (x: number, y: number, ws: number) => void }
+
+/**
+ * Plans a reduction of `shape` over the axes where `mask` is true: one kernel call when the reduced
+ * axes are adjacent (after dropping 1-sized dims), else a permuting copy into workspace first.
+ * @example planReduce(K, [2, 3, 4], [false, true, false], 'sum', node, 'sum').run(x.off, y.off, 0)
+ */
+export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, node: string | undefined, op: string): ReducePlan {
+  const g = group(shape, mask);
+  const { outer, r, inner } = g;
+  if (outer * inner === 0) return { ws: 0, run: () => {} };
+  let call: (x: number, y: number) => void;
+  switch (kind) {
+    case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
+      const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
+      const scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rsum__simd128_u16;
+      call = (x, y) => { f(x, y, outer, r, inner, scale, mode); };
+      break;
+    }
+    case 'max': { const f = K.f32_rmax__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
+    case 'min': { const f = K.f32_rmin__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
+    case 'prod': case 'nanprod': { const f = K.f32_rprod__simd128_u16, nan = kind === 'nanprod' ? 1 : 0; call = (x, y) => { f(x, y, outer, r, inner, nan); }; break; }
+    default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; call = (x, y) => { f(x, y, outer, r, inner, m); }; }
+  }
+  if (g.direct) return { ws: 0, run: (x, y) => call(x, y) };
+  const p = perms(K, g, node, op);
+  return { ws: g.size * 4, run: (x, y, ws) => { p.fwd(x, ws); call(ws, y); } };
+}
+
+/**
+ * Plans the backward of a reduction: dx = f(x, y, g) broadcast over the reduced axes (see
+ * f32_rgrad__simd128 for f); `run(x, y, g, dx, ws)`.
+ * @example planReduceGrad(K, [2, 3], [false, true], 'mean', node, 'mean').run(x, y, g, dx, ws)
+ */
+export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, node: string | undefined, op: string): { ws: number; run: (x: number, y: number, g: number, dx: number, ws: number) => void } {
+  const g = group(shape, mask);
+  const { outer, r, inner } = g;
+  if (g.size === 0) return { ws: 0, run: () => {} };
+  const mode = GRAD_MODE[kind]!, scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rgrad__simd128;
+  if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { f(mode === 0 ? gg : x, y, gg, dx, outer, r, inner, scale, mode); } };
+  const p = perms(K, g, node, op), b = g.size * 4;
+  return {
+    ws: 2 * b,
+    run: (x, y, gg, dx, ws) => {
+      if (mode !== 0) p.fwd(x, ws);
+      f(mode === 0 ? gg : ws, y, gg, ws + b, outer, r, inner, scale, mode);
+      p.back(ws + b, dx);
+    },
+  };
+}
+
+/** Workspace bytes of planReduce (grad: planReduceGrad) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
+export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): number {
+  const g = group(shape, mask);
+  return g.direct ? 0 : (grad ? 2 : 1) * g.size * 4;
+}
