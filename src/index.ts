@@ -26,3 +26,6 @@ export * as metric from './metric/index.js';
  * @example await mx.ready();
  */
 export async function ready(opts: RuntimeOptions = {}): Promise<void> { await initRuntime(opts); }
+export { sym } from './api/sym.js';
+export { Symbol } from './symbol/symbol.js';
+export { Executor } from './executor/executor.js';

@@ -1,0 +1,65 @@
+import { ArgumentError, MxError } from '../errors.js';
+import { listOpNames } from '../ops/registry.js';
+import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
+import { fromJSON } from '../symbol/json.js';
+import { NameManager } from '../symbol/naming.js';
+import { Symbol } from '../symbol/symbol.js';
+
+/** A symbolic op function: input Symbols positionally, then one object of named inputs, attributes, `name`, `attr`. */
+export type SymOpFn = (...args: (Symbol | Symbol[] | Record<string, unknown> | undefined)[]) => Symbol;
+
+/** Node's fs when running under Node (no static import, so browser bundles stay clean). */
+export function nodeFs(): typeof import('node:fs') {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const fs = p?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (!fs) throw new MxError('unsupported', 'file access needs Node (use mx.sym.fromJSON(text) elsewhere)');
+  return fs;
+}
+
+/**
+ * Calls `createOp` MXNet-style: `mx.sym.FullyConnected(data, { num_hidden: 10, name: 'fc1' })`
+ * or `mx.sym.Convolution({ data, kernel: [3, 3], num_filter: 8 })`; variadic ops take a list.
+ * @example symOp('Concat', [a, b, { dim: 1 }])
+ */
+export function symOp(name: string, args: unknown[]): Symbol {
+  const pos: Symbol[] = [];
+  let kw: Record<string, unknown> = {};
+  for (const a of args) {
+    if (a instanceof Symbol) pos.push(a);
+    else if (Array.isArray(a) && a.every((x) => x instanceof Symbol)) pos.push(...a);
+    else if (a && typeof a === 'object') kw = { ...kw, ...(a as Record<string, unknown>) };
+    else if (a !== undefined) throw new ArgumentError(`mx.sym.${name}: unexpected argument ${String(a)}`);
+  }
+  if (Array.isArray(kw.data) && (kw.data as unknown[]).every((x) => x instanceof Symbol)) { pos.push(...(kw.data as Symbol[])); delete kw.data; }
+  return createOp(name, pos, kw, name);
+}
+
+/**
+ * `mx.sym`: Variable/var, Group, fromJSON/load, plus one function per registered op and alias.
+ * @example
+ * const data = mx.sym.Variable('data');
+ * const net = mx.sym.SoftmaxOutput({ data: mx.sym.FullyConnected({ data, num_hidden: 10 }), name: 'softmax' });
+ */
+export const sym: {
+  Variable: typeof Variable; var: typeof Variable; Group: typeof Group; Symbol: typeof Symbol;
+  fromJSON: typeof fromJSON; loadJSON: typeof fromJSON; load: (path: string) => Symbol; save: (path: string, s: Symbol) => void;
+  NameManager: typeof NameManager;
+  [op: string]: any;
+} = {
+  Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager,
+  /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
+  load: (path: string) => fromJSON(nodeFs().readFileSync(path, 'utf8')),
+  /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */
+  save: (path: string, s: Symbol) => nodeFs().writeFileSync(path, s.toJSON()),
+};
+
+/** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). */
+export function installSymOps(target: Record<string, unknown> = sym): void {
+  for (const name of listOpNames().keys()) {
+    if (name in target) continue;
+    target[name] = (...args: unknown[]) => symOp(name, args);
+  }
+}
+
+export type { VariableOptions };
+installSymOps();

@@ -1,0 +1,109 @@
+import { ArgumentError, ShapeError } from '../errors.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import type { GradReq, Shape } from '../ops/registry.js';
+import { toDType, type DType } from '../runtime/dtype.js';
+import type { Symbol } from '../symbol/symbol.js';
+import { fmtShape } from '../util/shape.js';
+import { Executor } from './executor.js';
+import { planBind } from './plan.js';
+
+/** grad_req as MXNet takes it: one string, a list (argument order) or a dict (missing → 'null'). */
+export type GradReqSpec = GradReq | GradReq[] | Record<string, GradReq>;
+
+export interface BindOptions {
+  /** Argument arrays: a list in `listArguments()` order or a dict by name. */
+  args: NDArray[] | Record<string, NDArray>;
+  /** Gradient arrays (list or dict); arguments without one get no gradient. */
+  argsGrad?: (NDArray | undefined)[] | Record<string, NDArray>;
+  gradReq?: GradReqSpec;
+  auxStates?: NDArray[] | Record<string, NDArray>;
+  /** Set false to turn off inference-time fusion. */
+  fuse?: boolean;
+}
+
+export interface SimpleBindOptions {
+  /** Input shapes by name (the rest are inferred). */
+  shapes: Record<string, Shape>;
+  gradReq?: GradReqSpec;
+  typeDict?: Record<string, string | DType>;
+  fuse?: boolean;
+}
+
+function normReq(spec: GradReqSpec | undefined, names: string[]): Record<string, GradReq> {
+  const r: Record<string, GradReq> = {};
+  const check = (q: unknown, n: string): GradReq => {
+    if (q !== 'write' && q !== 'add' && q !== 'null') throw new ArgumentError(`grad_req for '${n}' must be 'write', 'add' or 'null', got ${String(q)}`);
+    return q;
+  };
+  names.forEach((n, i) => {
+    const q = spec === undefined ? 'write' : typeof spec === 'string' ? spec : Array.isArray(spec) ? spec[i] : spec[n] ?? 'null';
+    r[n] = check(q, n);
+  });
+  return r;
+}
+
+function listOf<T>(v: T[] | Record<string, T> | undefined, names: string[], what: string, required: boolean): (T | undefined)[] {
+  if (!v) { if (required && names.length) throw new ArgumentError(`bind: ${what} are required (${names.join(', ')})`); return names.map(() => undefined); }
+  if (Array.isArray(v)) {
+    if (required && v.length !== names.length) throw new ArgumentError(`bind: ${names.length} ${what} expected (${names.join(', ')}), got ${v.length}`);
+    return names.map((_, i) => v[i]);
+  }
+  return names.map((n) => { if (required && !v[n]) throw new ArgumentError(`bind: missing ${what.replace(/s$/, '')} '${n}'`); return v[n]; });
+}
+
+/**
+ * MXNet's `Symbol.bind`: runs the passes on the symbol with the given arrays' shapes and builds an
+ * Executor over them (the arrays are used in place, not copied).
+ * @example const exe = bind(net, { args: { data, fc1_weight: w, fc1_bias: b }, gradReq: 'null' });
+ */
+export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Executor {
+  const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
+  const args = listOf(o.args, argNames, 'arguments', true) as NDArray[];
+  const aux = listOf(o.auxStates, auxNames, 'aux states', true) as NDArray[];
+  const grads = listOf(o.argsGrad, argNames, 'gradients', false);
+  const req = normReq(o.gradReq, argNames);
+  argNames.forEach((n, i) => { if (!grads[i]) req[n] = 'null'; });
+  const shapes: Record<string, Shape> = {}, types: Record<string, DType> = {};
+  argNames.forEach((n, i) => { shapes[n] = args[i].shape; types[n] = args[i].dtype; });
+  auxNames.forEach((n, i) => { shapes[n] = aux[i].shape; types[n] = aux[i].dtype; });
+  grads.forEach((gr, i) => {
+    if (gr && gr.size !== args[i].size) throw new ShapeError(`bind: gradient of '${argNames[i]}' has shape ${fmtShape(gr.shape)}, argument has ${fmtShape(args[i].shape)}`);
+  });
+  const plan = planBind({ outputs: sym.outputs, shapes, types, gradReq: req, fuse: o.fuse });
+  const rebind = (newShapes: Record<string, Shape>, from: Executor): Executor => {
+    const inf = sym.inferShapePartial(newShapes);
+    const own: NDArray[] = [];
+    const pick = (old: NDArray | undefined, s: Shape | undefined) => {
+      if (!old || !s || (s.length === old.shape.length && s.every((d, k) => d === old.shape[k]))) return old;
+      const a = NDArray.empty([...s], old.dtype); a.data.fill(0); own.push(a); return a;
+    };
+    const p = from.bindParts;
+    return bind(sym, {
+      args: p.args.map((a, i) => pick(a, inf.argShapes[i])!), auxStates: p.aux.map((a, i) => pick(a, inf.auxShapes[i])!),
+      argsGrad: p.grads.map((g, i) => pick(g, inf.argShapes[i])), gradReq: p.gradReq, fuse: o.fuse,
+    }, own);
+  };
+  return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind });
+}
+
+/**
+ * MXNet's `Symbol.simple_bind`: infers every argument and aux shape from the given input shapes,
+ * allocates zeroed arguments, gradients (for grad_req other than 'null') and aux states, and binds.
+ * @example const exe = simpleBind(net, { shapes: { data: [64, 1, 28, 28] }, gradReq: 'write' });
+ */
+export function simpleBind(sym: Symbol, o: SimpleBindOptions): Executor {
+  const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
+  const inf = sym.inferShapePartial(o.shapes);
+  const tdict: Record<string, DType> = {};
+  for (const [k, v] of Object.entries(o.typeDict ?? {})) tdict[k] = toDType(v);
+  const ty = sym.inferType(tdict);
+  const unknown = [...argNames.filter((_, i) => !inf.argShapes[i]), ...auxNames.filter((_, i) => !inf.auxShapes[i])];
+  if (unknown.length) throw new ShapeError(`simpleBind: cannot infer the shapes of ${unknown.join(', ')}; give them in shapes (known: ${Object.keys(o.shapes).join(', ') || 'none'})`, { unknown });
+  const req = normReq(o.gradReq, argNames);
+  const owned: NDArray[] = [];
+  const zeros = (s: Shape, d: DType) => { const a = NDArray.empty([...s], d); a.data.fill(0); owned.push(a); return a; };
+  const args = argNames.map((_, i) => zeros(inf.argShapes[i]!, ty.argTypes[i]));
+  const grads = argNames.map((n, i) => (req[n] === 'null' ? undefined : zeros(inf.argShapes[i]!, ty.argTypes[i])));
+  const aux = auxNames.map((_, i) => zeros(inf.auxShapes[i]!, ty.auxTypes[i]));
+  return bind(sym, { args, argsGrad: grads, gradReq: req, auxStates: aux, fuse: o.fuse }, owned);
+}

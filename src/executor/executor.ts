@@ -1,0 +1,216 @@
+import { ArgumentError, ShapeError } from '../errors.js';
+import { isVariable, type Node } from '../graph/node.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { Storage } from '../ndarray/storage.js';
+import type { GradReq, Step, TensorRef } from '../ops/registry.js';
+import { DTYPE_BYTES, type TypedArray } from '../runtime/dtype.js';
+import { rt } from '../runtime/runtime.js';
+import { view } from '../runtime/view.js';
+import { fmtShape, prod, sameShape } from '../util/shape.js';
+import { lowerBackward, lowerForward, runProgram, type Program } from './program.js';
+import type { BindPlan } from './plan.js';
+
+/** What an Executor is built from (see bind.ts, which makes these from user arguments). */
+export interface ExecutorParts {
+  plan: BindPlan;
+  argNames: string[];
+  auxNames: string[];
+  outputNames: string[];
+  args: NDArray[];
+  grads: (NDArray | undefined)[];
+  aux: NDArray[];
+  gradReq: Record<string, GradReq>;
+  /** Arrays this executor allocated (freed by dispose). */
+  owned: NDArray[];
+  /** Rebinds with new input shapes (set by bind.ts; used by reshape). */
+  rebind: (shapes: Record<string, number[]>, from: Executor) => Executor;
+}
+
+let seedBase = 0x1234;
+
+/**
+ * Runs one planned graph. Arguments, gradients and aux states are NDArrays; every internal entry
+ * lives in one arena planned at bind. `forward`/`backward` loop over pre-lowered steps: no
+ * allocation and no decisions at run time. Programs are built lazily, one per isTrain mode.
+ * @example
+ * const exe = net.simpleBind({ shapes: { data: [64, 784] } });
+ * exe.forward({ isTrain: true, data: batch, softmax_label: labels });
+ * exe.backward();
+ * exe.gradDict.fc1_weight.toArray();
+ */
+export class Executor {
+  readonly outputs: NDArray[];
+  readonly argArrays: NDArray[];
+  readonly gradArrays: (NDArray | undefined)[];
+  readonly auxArrays: NDArray[];
+  readonly argDict: Record<string, NDArray> = {};
+  readonly gradDict: Record<string, NDArray> = {};
+  readonly auxDict: Record<string, NDArray> = {};
+  readonly outputDict: Record<string, NDArray> = {};
+  private arena?: Storage;
+  private arenaOff = 0;
+  private programs: (Program | undefined)[] = [undefined, undefined];
+  private bwd?: Program;
+  private headGrads: (NDArray | undefined)[] = [];
+  private extra: NDArray[] = [];
+  private refOf!: (e: number) => TensorRef;
+  private seed = seedBase++;
+  private trained = false;
+  private disposed = false;
+
+  /** @internal Use Symbol.simpleBind / Symbol.bind. */
+  constructor(private parts: ExecutorParts) {
+    const { plan } = parts;
+    this.argArrays = parts.args; this.gradArrays = parts.grads; this.auxArrays = parts.aux;
+    parts.argNames.forEach((n, i) => { this.argDict[n] = parts.args[i]; if (parts.grads[i]) this.gradDict[n] = parts.grads[i]!; });
+    parts.auxNames.forEach((n, i) => { this.auxDict[n] = parts.aux[i]; });
+    if (plan.storage.arenaBytes > 0) { this.arena = Storage.alloc(plan.storage.arenaBytes).retain(); this.arenaOff = this.arena.off; }
+    const ig = plan.g.indexed, byName = new Map<Node, NDArray>();
+    const varArray = new Map<string, NDArray>();
+    parts.argNames.forEach((n, i) => varArray.set(n, parts.args[i]));
+    parts.auxNames.forEach((n, i) => varArray.set(n, parts.aux[i]));
+    const g = plan.grad;
+    if (g) {
+      this.headGrads = g.headGradVars.map((v, k) => {
+        if (!v) return undefined;
+        const e = ig.outputs[k];
+        const a = NDArray.empty([...plan.shapes[e]], plan.types[e]);
+        this.extra.push(a); byName.set(v, a); return a;
+      });
+      for (const z of g.zeroVars) {
+        const e = ig.entryPtr[ig.nodeId(z)];
+        const a = NDArray.empty([...plan.shapes[e]], plan.types[e]);
+        a.data.fill(0); this.extra.push(a); byName.set(z, a);
+      }
+    }
+    const extOff = new Map<number, number>();
+    ig.inputNodes.forEach((id) => {
+      const n = ig.nodes[id];
+      const a = byName.get(n) ?? varArray.get(n.name);
+      if (!a) throw new ArgumentError(`bind: no array for variable '${n.name}'`);
+      const e = ig.entryPtr[id];
+      if (!sameShape(a.shape, plan.shapes[e])) throw new ShapeError(`bind: array for '${n.name}' has shape ${fmtShape(a.shape)}, the graph needs ${fmtShape(plan.shapes[e])}`, { arg: n.name });
+      extOff.set(e, a.byteOffset);
+    });
+    this.refOf = (e: number) => {
+      const o = plan.storage.offsets[e];
+      const off = o >= 0 ? this.arenaOff + o : extOff.get(e);
+      if (off === undefined) throw new ArgumentError(`bind: entry ${e} has no storage`);
+      return { off, shape: plan.shapes[e], dtype: plan.types[e], size: prod(plan.shapes[e]) };
+    };
+    const gradSteps: Step[] = [];
+    if (g) {
+      const K = rt().K;
+      parts.argNames.forEach((name, i) => {
+        const req = parts.gradReq[name] ?? 'null', dst = parts.grads[i];
+        if (req === 'null' || !dst) return;
+        const k = g.gradOutput[name];
+        if (k === undefined) { if (req === 'write') dst.data.fill(0); return; }
+        const e = ig.outputs[k];
+        if (plan.storage.offsets[e] < 0 && !extOff.has(e)) { extOff.set(e, dst.byteOffset); return; }
+        const src = () => this.refOf(e).off, n = dst.size, d = dst.byteOffset; // internal or a variable's array
+        if (req === 'add') { const s = src(); gradSteps.push(() => { K.f32_vadd__simd128_u8(d, s, d, n); }); }
+        else { const s = src(), bytes = n * DTYPE_BYTES[dst.dtype]; gradSteps.push(() => { K.x8_copy(s, d, bytes); }); }
+      });
+    }
+    this.gradSteps = gradSteps;
+    this.outputs = plan.heads.map((h, k) => {
+      const e = ig.outputs[k];
+      if (isVariable(h.node)) return varArray.get(h.node.name)!;
+      return new NDArray(this.arena!, this.arenaOff + plan.storage.offsets[e], [...plan.shapes[e]], plan.types[e]);
+    });
+    parts.outputNames.forEach((n, i) => { this.outputDict[n] = this.outputs[i]; });
+  }
+  private gradSteps: Step[];
+
+  /** Bytes of the planned arena and of the naive one-buffer-per-entry layout. @example exe.memory.arenaBytes */
+  get memory(): { arenaBytes: number; naiveBytes: number; inplace: number } {
+    const s = this.parts.plan.storage;
+    return { arenaBytes: s.arenaBytes, naiveBytes: s.naiveBytes, inplace: s.inplaceCount };
+  }
+
+  /**
+   * Runs the forward program. Named inputs (NDArrays or typed arrays) are copied into the
+   * argument arrays first. Returns `outputs` (views into the arena, valid until the next forward).
+   * @example exe.forward({ isTrain: false, data: new Float32Array(784) })[0].toArray()
+   */
+  forward(opts: { isTrain?: boolean; [name: string]: NDArray | TypedArray | ArrayLike<number> | boolean | undefined } = {}): NDArray[] {
+    this.check();
+    for (const k in opts) {
+      if (k === 'isTrain') continue;
+      const dst = this.argDict[k] ?? this.auxDict[k];
+      const v = opts[k];
+      if (!dst) throw new ArgumentError(`forward: unknown argument '${k}' (arguments: ${this.parts.argNames.join(', ')})`);
+      if (v instanceof NDArray) { if (v !== dst) { if (v.size !== dst.size) throw new ShapeError(`forward: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`); view(dst.dtype, dst.byteOffset, dst.size).set(view(v.dtype, v.byteOffset, v.size)); } }
+      else if (v && typeof v === 'object') {
+        const src = v as ArrayLike<number>;
+        if (src.length !== dst.size) throw new ShapeError(`forward: '${k}' has ${src.length} values, expected ${dst.size} (shape ${fmtShape(dst.shape)})`);
+        view(dst.dtype, dst.byteOffset, dst.size).set(src);
+      }
+    }
+    const t = opts.isTrain ? 1 : 0;
+    const p = this.programs[t] ??= lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed);
+    runProgram(p);
+    this.trained = !!t;
+    return this.outputs;
+  }
+
+  /**
+   * Runs the backward program: gradients of every argument with grad_req write/add. `outGrads`
+   * (one per output, NDArray or typed array) are needed unless the heads are loss ops.
+   * @example exe.backward(); exe.backward([mx.nd.ones([64, 10])]);
+   */
+  backward(outGrads?: (NDArray | ArrayLike<number>)[] | NDArray): void {
+    this.check();
+    const g = this.parts.plan.grad;
+    if (!g) throw new ArgumentError('backward: this executor was bound with grad_req null for every argument');
+    if (!this.trained) throw new ArgumentError('backward: call forward({ isTrain: true }) first');
+    const og = outGrads instanceof NDArray ? [outGrads] : outGrads ?? [];
+    this.headGrads.forEach((h, k) => {
+      if (!h) return;
+      const v = og[k];
+      if (!v) throw new ArgumentError(`backward: output ${k} (${this.parts.outputNames[k]}) is not a loss, so its head gradient is required`);
+      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : v;
+      if (src.length !== h.size) throw new ShapeError(`backward: head gradient ${k} has ${src.length} values, expected shape ${fmtShape(h.shape)}`);
+      view(h.dtype, h.byteOffset, h.size).set(src);
+    });
+    const p = this.bwd ??= lowerBackward(this.parts.plan, this.arenaOff, this.refOf, this.seed + 7919);
+    runProgram(p);
+    for (const s of this.gradSteps) s();
+  }
+
+  /**
+   * Copies parameter values in by name. Names that are not arguments (aux states) throw unless
+   * `allowExtra`. @example exe.copyParamsFrom(argParams, auxParams)
+   */
+  copyParamsFrom(argParams: Record<string, NDArray>, auxParams: Record<string, NDArray> = {}, allowExtra = false): void {
+    for (const [dict, src, what] of [[this.argDict, argParams, 'arguments'], [this.auxDict, auxParams, 'auxiliary states']] as const) {
+      for (const [k, v] of Object.entries(src)) {
+        const d = dict[k];
+        if (!d) { if (allowExtra) continue; throw new ArgumentError(`copyParamsFrom: '${k}' is not in the ${what}`); }
+        if (!sameShape(d.shape, v.shape)) throw new ShapeError(`copyParamsFrom: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(d.shape)}`);
+        v.copyTo(d);
+      }
+    }
+  }
+
+  /**
+   * A new executor for new input shapes (e.g. another batch size). Arrays whose shape does not
+   * change (the parameters) are shared with this executor.
+   * @example const exe1 = exe.reshape({ data: [1, 784] });
+   */
+  reshape(shapes: Record<string, number[]>): Executor { this.check(); return this.parts.rebind(shapes, this); }
+
+  /** Frees the arena and every array this executor allocated. Shared arrays stay valid. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const a of [...this.parts.owned, ...this.extra]) a.dispose();
+    for (const o of this.outputs) if (o.storage === this.arena) o.dispose();
+    this.arena?.release();
+  }
+
+  /** @internal */ get bindParts(): ExecutorParts { return this.parts; }
+
+  private check(): void { if (this.disposed) throw new ArgumentError('use of a disposed Executor'); }
+}

@@ -1,0 +1,95 @@
+import { MxError, ShapeError, opMessage } from '../errors.js';
+import type { Graph } from '../graph/graph.js';
+import { numArgs } from '../graph/indexed.js';
+import { isVariable } from '../graph/node.js';
+import { parseAttrs } from '../ops/attrs.js';
+import type { Shape } from '../ops/registry.js';
+import { fmtShape, sameShape } from '../util/shape.js';
+import type { Pass } from './pass.js';
+
+/** A variable's `__shape__` hint, when complete (no 0 / -1 dims). */
+export function hintShape(dict: Record<string, string>): Shape | undefined {
+  const s = dict.__shape__;
+  if (!s) return undefined;
+  const v = parseAttrs('Variable', { s: { type: 'shape' } }, { s }).s as number[];
+  return v.every((d) => d > 0) ? v : undefined;
+}
+
+function merge(shapes: (Shape | undefined)[], e: number, s: Shape | undefined, node: string, op: string, what: string): boolean {
+  if (!s) return false;
+  const cur = shapes[e];
+  if (cur) {
+    if (!sameShape(cur, s)) throw new ShapeError(opMessage(node, op, `Shape inconsistent for ${what}, Provided=${fmtShape(cur)}, inferred shape=${fmtShape(s)}`), { node, op, arg: what });
+    return false;
+  }
+  shapes[e] = [...s];
+  return true;
+}
+
+/**
+ * Shape inference to a fixed point over the indexed graph: variables take `shape_inputs[name]` (or
+ * their `__shape__` hint), every op's `inferShape` fills outputs and may fill unknown inputs (weights
+ * from data). Backward nodes get their forward inputs' shapes. Unknown entries stay undefined
+ * (partial inference); inconsistencies throw ShapeError naming the node.
+ * @example applyPasses(new Graph(sym.outputs).withAttr('shape_inputs', { data: [1, 784] }), [inferShapePass]).getAttr('shape')
+ */
+export const inferShapePass: Pass = {
+  name: 'inferShape', requires: ['shape_inputs'], provides: ['shape'], changesGraph: false,
+  run(g: Graph): Graph {
+    const given = g.getAttr<Record<string, Shape>>('shape_inputs');
+    const ig = g.indexed;
+    const shapes: (Shape | undefined)[] = new Array(ig.numEntries).fill(undefined);
+    for (const id of ig.inputNodes) {
+      const n = ig.nodes[id];
+      shapes[ig.entryId(id, 0)] = given[n.name] ? [...given[n.name]] : hintShape(n.dict);
+    }
+    const done = new Uint8Array(ig.nodes.length);
+    for (let iter = 0, changed = true; changed && iter < 16; iter++) {
+      changed = false;
+      for (let i = 0; i < ig.nodes.length; i++) {
+        const n = ig.nodes[i];
+        if (done[i] || isVariable(n)) continue;
+        const inE = ig.inputsOf(i);
+        const outE = ig.entryPtr[i];
+        if (n.fwd) {
+          // backward node: one output per forward input, shaped like it
+          const fid = ig.nodeId(n.fwd);
+          const fin = ig.inputsOf(fid);
+          let all = true;
+          for (let k = 0; k < (n.nGradIn ?? 0); k++) changed = merge(shapes, inE[k], shapes[ig.entryPtr[fid] + k], n.name, n.op, `output gradient ${k}`) || changed;
+          for (let k = 0; k < numArgs(n.fwd); k++) { changed = merge(shapes, outE + k, shapes[fin[k]], n.name, n.op, `input ${k}`) || changed; all &&= !!shapes[outE + k]; }
+          if (all) done[i] = 1;
+          continue;
+        }
+        const ins = Array.from(inE, (e) => shapes[e]);
+        if (ins.length && ins.every((s) => !s)) continue;
+        const na = numArgs(n);
+        let r;
+        try { r = n.def!.inferShape(n.attrs, ins.slice(0, na), ins.slice(na), n.name); } catch (err) {
+          if (err instanceof MxError || ins.every((s) => s)) throw err;
+          continue; // an op that cannot work with missing inputs yet
+        }
+        const names = [...n.def!.inputs(n.attrs), ...(n.def!.aux?.(n.attrs) ?? [])];
+        r.ins.forEach((s, k) => { changed = merge(shapes, inE[k], s, n.name, n.def!.name, `input '${names[k]}'`) || changed; });
+        (r.aux ?? []).forEach((s, k) => { changed = merge(shapes, inE[na + k], s, n.name, n.def!.name, `aux '${names[na + k]}'`) || changed; });
+        r.outs.forEach((s, k) => { changed = merge(shapes, outE + k, s, n.name, n.def!.name, `output ${k}`) || changed; });
+        let all = true;
+        for (const e of inE) all &&= !!shapes[e];
+        for (let k = outE; k < ig.entryPtr[i + 1]; k++) all &&= !!shapes[k];
+        if (all) done[i] = 1;
+      }
+    }
+    return g.withAttr('shape', shapes);
+  },
+};
+
+/** Names of the entries whose shapes are still unknown (for error messages). */
+export function unknownShapes(g: Graph): string[] {
+  const shapes = g.getAttr<(Shape | undefined)[]>('shape');
+  const ig = g.indexed;
+  const out: string[] = [];
+  ig.nodes.forEach((n, i) => {
+    for (let e = ig.entryPtr[i]; e < ig.entryPtr[i + 1]; e++) if (!shapes[e]) out.push(isVariable(n) ? n.name : `${n.name}[${e - ig.entryPtr[i]}]`);
+  });
+  return out;
+}
