@@ -114,7 +114,11 @@ export function f32_dwconv__simd128(x: usize, w: usize, b: usize, y: usize, C: i
       const ih0 = oh * sh - ph, yr = addr(yc, oh * Wo);
       let ow = 0;
       if (fast && hi - lo >= 4) {
-        for (; ow < lo; ow++) store<f32>(addr(yr, ow), bias + dwPoint(xc, wc, H, W, 3, 3, ih0, ow * sw - pw, 1, 1));
+        for (; ow < lo; ow++) {
+          let v = bias + dwPoint(xc, wc, H, W, 3, 3, ih0, ow * sw - pw, 1, 1);
+          if (act && v < 0) v = 0;
+          store<f32>(addr(yr, ow), v);
+        }
         // Rows outside the image get weight 0 and point at a valid row.
         let r0 = ih0, r1 = ih0 + 1, r2 = ih0 + 2;
         const v0 = r0 >= 0 && r0 < H, v1 = r1 >= 0 && r1 < H, v2 = r2 >= 0 && r2 < H;

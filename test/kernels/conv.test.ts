@@ -1,0 +1,117 @@
+// Conv/pool kernels vs the scalar references, at plane widths 0..65 (SIMD tails) and a large plane.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray, closeMsg } from '../helpers.js';
+import { rt } from '../../src/runtime/runtime.js';
+import { f32 } from '../../src/runtime/view.js';
+import { refConv, refConvBackward, refConvOut, refPool, refPoolBackward, refPoolOut, type RefConvGeom } from '../../src/reference/conv.js';
+
+void mx;
+const R = rt(), K = R.K;
+const WIDTHS = [0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65];
+
+/** Copies arrays into fresh wasm buffers (+64 bytes slack each), runs f, frees. */
+function withBufs<T>(arrays: (Float32Array | number)[], f: (offs: number[]) => T): T {
+  const offs = arrays.map((a) => R.alloc.alloc(((typeof a === 'number' ? a : a.length) + 16) * 4));
+  arrays.forEach((a, i) => { if (typeof a !== 'number') f32(offs[i], a.length).set(a); else f32(offs[i], a).fill(NaN); });
+  try { return f(offs); } finally { offs.forEach((o) => R.alloc.free(o)); }
+}
+const read = (off: number, n: number) => Float32Array.from(f32(off, n));
+const check = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => { const m = closeMsg(a, b, 1e-4, 1e-4); assert.ok(!m, `${what}: ${m}`); };
+
+function geom(C: number, H: number, W: number, k: number, s: number, p: number, d = 1): RefConvGeom {
+  return { N: 1, C, H, W, F: C, G: C, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
+}
+const gargs = (g: RefConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw,
+  refConvOut(g.H, g.kh, g.sh, g.ph, g.dh), refConvOut(g.W, g.kw, g.sw, g.pw, g.dw)];
+
+test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradient', () => {
+  for (const W of WIDTHS) for (const [k, s, p, d] of [[3, 1, 1, 1], [3, 2, 1, 1], [2, 3, 0, 1], [3, 1, 2, 2]]) {
+    const g: RefConvGeom = { ...geom(2, 5, W, k, s, p, d), F: 1, G: 1 };
+    const Ho = refConvOut(5, k, s, p, d), Wo = refConvOut(W, k, s, p, d);
+    if (Ho < 1 || Wo < 1) continue;
+    const x = randArray(2 * 5 * W, W + 1), w = randArray(2 * k * k, 2), rows = 2 * k * k;
+    withBufs([x, rows * Ho * Wo, 2 * 5 * W], ([ox, ocol, odx]) => {
+      K.f32_im2col__simd128(ox, ocol, ...gargs(g));
+      const col = read(ocol, rows * Ho * Wo), y = new Float32Array(Ho * Wo);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) y[j] += w[r] * col[r * Ho * Wo + j];
+      check(y, refConv(x, w, undefined, g), `im2col W=${W} k=${k} s=${s}`);
+      // col2im of (w ⊗ dy) is the data gradient.
+      const dy = randArray(Ho * Wo, 3), dcol = new Float32Array(rows * Ho * Wo);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) dcol[r * Ho * Wo + j] = w[r] * dy[j];
+      f32(ocol, dcol.length).set(dcol);
+      K.f32_col2im__simd128(ocol, odx, ...gargs(g));
+      check(read(odx, 2 * 5 * W), refConvBackward(x, w, dy, g).dx, `col2im W=${W} k=${k} s=${s}`);
+    });
+  }
+});
+
+test('depthwise forward (bias, relu) and backward kernels match the reference', () => {
+  const shapes: [number, number, number, number, number][] = [];
+  for (const W of WIDTHS) shapes.push([W, 3, 1, 1, 1], [W, 3, 2, 1, 1], [W, 3, 1, 0, 1], [W, 5, 1, 2, 2], [W, 3, 2, 0, 1]);
+  shapes.push([224, 3, 2, 1, 1], [112, 3, 1, 1, 1]);
+  for (const [W, k, s, p, d] of shapes) {
+    const H = W > 64 ? 9 : 6, C = 3, g = geom(C, H, W, k, s, p, d);
+    const [, , , , , , , , , , , Ho, Wo] = gargs(g);
+    if (Ho < 1 || Wo < 1) continue;
+    const x = randArray(C * H * W, W), w = randArray(C * k * k, 7), b = randArray(C, 8), dy = randArray(C * Ho * Wo, 9);
+    withBufs([x, w, b, C * Ho * Wo, dy, C * H * W, C * k * k], ([ox, ow, ob, oy, ody, odx, odw]) => {
+      const what = `W=${W} k=${k} s=${s} p=${p} d=${d}`;
+      K.f32_dwconv__simd128(ox, ow, ob, oy, ...gargs(g), 0);
+      check(read(oy, C * Ho * Wo), refConv(x, w, b, g), `dwconv ${what}`);
+      K.f32_dwconv__simd128(ox, ow, 0, oy, ...gargs(g), 1);
+      check(read(oy, C * Ho * Wo), refConv(x, w, undefined, g).map((v) => Math.max(v, 0)), `dwconv relu ${what}`);
+      K.f32_dwconv_bwd__simd128(ox, ow, ody, odx, odw, ...gargs(g), 0);
+      const r = refConvBackward(x, w, dy, g);
+      check(read(odx, C * H * W), r.dx, `dwconv dx ${what}`);
+      check(read(odw, C * k * k), r.dw, `dwconv dw ${what}`);
+      K.f32_dwconv_bwd__simd128(ox, ow, ody, 0, odw, ...gargs(g), 1);
+      check(read(odw, C * k * k), r.dw.map((v) => 2 * v), `dwconv dw acc ${what}`);
+    });
+  }
+});
+
+test('rowsum, bias_rows, relu_mask', () => {
+  for (const n of WIDTHS) {
+    const x = randArray(3 * n, n + 1), b = randArray(3, 2);
+    withBufs([x, b, 3, 3 * n], ([ox, ob, oy, oz]) => {
+      K.f32_rowsum__simd128(ox, oy, 3, n, 0);
+      check(read(oy, 3), [0, 1, 2].map((r) => x.subarray(r * n, (r + 1) * n).reduce((a, c) => a + c, 0)), `rowsum ${n}`);
+      K.f32_relu_mask__simd128(ox, ox, oz, 3 * n);
+      check(read(oz, 3 * n), x.map((v) => (v > 0 ? v : 0)), `relu_mask ${n}`);
+      K.f32_bias_rows__simd128(ox, ob, 3, n, 1);
+      check(read(ox, 3 * n), x.map((v, i) => Math.max(v + b[Math.floor(i / Math.max(n, 1))], 0)), `bias_rows ${n}`);
+    });
+  }
+});
+
+test('pool2d forward/backward kernels (max, avg, sum, lp) match the reference', () => {
+  const types = ['max', 'avg', 'sum', 'lp'] as const, codes = [0, 1, 2, 3];
+  for (const W of [...WIDTHS, 224]) for (const [k, s, p] of [[2, 2, 0], [3, 2, 1], [3, 1, 1], [2, 1, 0]]) for (let t = 0; t < 4; t++) {
+    const H = 5, P = 2, Ho = refPoolOut(H, k, s, p, false), Wo = refPoolOut(W, k, s, p, false);
+    if (Ho < 1 || Wo < 1 || k > W + 2 * p) continue;
+    const g = { P, H, W, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, type: types[t], full: false, countIncludePad: true, p: 2 };
+    const x = randArray(P * H * W, W + t), dy = randArray(P * Ho * Wo, 5);
+    withBufs([x, P * Ho * Wo, dy, P * H * W], ([ox, oy, ody, odx]) => {
+      const args = [P, H, W, Ho, Wo, k, k, s, s, p, p, codes[t], 1];
+      K.f32_pool2d__simd128(ox, oy, ...args);
+      const y = refPool(x, g);
+      check(read(oy, P * Ho * Wo), y, `pool ${types[t]} W=${W} k=${k} s=${s}`);
+      K.f32_pool2d_bwd__simd128(ox, oy, ody, odx, ...args);
+      check(read(odx, P * H * W), refPoolBackward(x, read(oy, P * Ho * Wo), dy, g), `pool bwd ${types[t]} W=${W}`);
+    });
+  }
+});
+
+test('global pool kernel (max, avg, sum)', () => {
+  for (const n of [...WIDTHS.filter((w) => w > 0), 3136]) for (let t = 0; t < 3; t++) {
+    const x = randArray(3 * n, n);
+    withBufs([x, 3], ([ox, oy]) => {
+      K.f32_global_pool__simd128(ox, oy, 3, n, t);
+      const want = [0, 1, 2].map((p) => { const v = Array.from(x.subarray(p * n, (p + 1) * n)); return t === 0 ? Math.max(...v) : v.reduce((a, c) => a + c, 0) / (t === 1 ? n : 1); });
+      check(read(oy, 3), want, `global ${t} n=${n}`);
+    });
+  }
+});
+
+test.run();
