@@ -1,0 +1,110 @@
+// `npm run bench [-- filters...]`: runs the workloads of bench/workloads/*.mjs (mxwasm and the peers,
+// interleaved), prints a table, writes bench/results/latest.json (and --json <path>). See bench/README.md.
+// Usage: node --import tsx bench/run.mjs [name-substring ...] [--json out.json] [--threads N] [--quick]
+//        [--no-peers] [--peers tfjs-wasm,ort-web] [--list]
+import { readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { PEERS, loadPeers } from './lib/peers.mjs';
+import { measure } from './lib/measure.mjs';
+import { formatTable } from './lib/table.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+function parseArgs(argv) {
+  const o = { filters: [], json: undefined, threads: 1, quick: false, peers: PEERS, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') o.json = argv[++i];
+    else if (a === '--threads') o.threads = Number(argv[++i]);
+    else if (a === '--quick') o.quick = true;
+    else if (a === '--no-peers') o.peers = [];
+    else if (a === '--peers') o.peers = argv[++i].split(',').filter(Boolean);
+    else if (a === '--list') o.list = true;
+    else if (a === '--help' || a === '-h') { console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n')); process.exit(0); }
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else o.filters.push(a);
+  }
+  if (!Number.isInteger(o.threads) || o.threads < 1) throw new Error('--threads needs a positive integer');
+  return o;
+}
+
+async function loadWorkloads(filters) {
+  const dir = join(here, 'workloads');
+  const all = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.mjs')).sort()) {
+    const m = await import(pathToFileURL(join(dir, f)).href);
+    const list = m.default ?? m.workloads ?? [];
+    for (const w of list) all.push({ ...w, file: f });
+  }
+  return all.filter((w) => !filters.length || filters.some((s) => w.name.includes(s) || w.group === s));
+}
+
+function cpuModel() {
+  try { const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8')); if (m) return m[1].trim(); } catch { /* not Linux */ }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+function gitCommit() { try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return undefined; } }
+
+const tty = process.stderr.isTTY;
+let lastLen = 0;
+function progress(msg, final = false) {
+  if (tty) { process.stderr.write(`\r\x1b[K${msg.slice(0, (process.stderr.columns || 100) - 1)}`); if (final) process.stderr.write('\n'); lastLen = msg.length; }
+  else if (final) process.stderr.write(`${msg}\n`);
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const workloads = await loadWorkloads(opts.filters);
+if (opts.list) { for (const w of workloads) console.log(`${w.group.padEnd(10)} ${w.name.padEnd(24)} ${Object.keys(w.impls).join(', ')}  ${w.desc ?? ''}`); process.exit(0); }
+if (!workloads.length) { console.error(`no workload matches ${opts.filters.join(' ')} (try --list)`); process.exit(1); }
+
+const mx = await import('../src/entry/node.js');
+const { rt } = await import('../src/runtime/runtime.js');
+const { gemmKernel } = await import('../src/ops/linalg/gemm.js');
+mx.setNumThreads(opts.threads);
+await mx.threadsReady();
+const wantPeers = opts.peers.filter((p) => workloads.some((w) => w.impls[p]));
+const { libs, notes } = await loadPeers(wantPeers, { threads: opts.threads });
+const r = rt();
+const env = {
+  date: new Date().toISOString(), commit: gitCommit(), node: process.version, v8: process.versions.v8,
+  platform: `${process.platform}-${process.arch}`, cpu: cpuModel(), cores: os.cpus().length, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  mxwasm: { variant: r.variant, relaxedSimdAvailable: r.features.relaxedSimd, sharedMemory: r.shared, threads: mx.getNumThreads() },
+  peers: notes, loadavgStart: os.loadavg().map((x) => +x.toFixed(2)),
+  method: opts.quick ? 'quick: 2 warm-ups, median of >= 5 runs / >= 0.2 s' : '5 warm-ups, median of >= 15 runs and >= 1 s per implementation, implementations interleaved in ~100 ms rounds',
+};
+const mopts = opts.quick ? { warmup: 2, minRuns: 5, minMs: 200, maxMs: 2000 } : {};
+const ctx = { mx, rt, gemmKernel, libs };
+
+const results = [];
+for (const [i, w] of workloads.entries()) {
+  const tag = `[${i + 1}/${workloads.length}] ${w.name}`;
+  const insts = {}, skipped = {};
+  for (const [impl, setup] of Object.entries(w.impls)) {
+    if (impl !== 'mxwasm' && !libs[impl]) { skipped[impl] = notes[impl] ?? 'not requested'; continue; }
+    try { progress(`${tag}: setting up ${impl}`); const inst = await setup(ctx); if (inst) insts[impl] = inst; else skipped[impl] = 'not applicable'; } catch (e) { skipped[impl] = `setup failed: ${String(e?.message ?? e).split('\n')[0]}`; }
+  }
+  let stats = {};
+  try { stats = await measure(insts, mopts, (m) => progress(`${tag}: ${m}`)); } catch (e) { console.error(`\n${w.name}: ${e?.stack ?? e}`); }
+  for (const inst of Object.values(insts)) { try { await inst.teardown?.(); } catch { /* ignore */ } }
+  for (const s of Object.values(stats)) if (w.flops) s.gflops = +(w.flops / s.median_ms / 1e6).toFixed(2);
+  results.push({ name: w.name, group: w.group, desc: w.desc, flops: w.flops, impls: stats, skipped });
+  const ours = stats.mxwasm;
+  progress(`${tag}: ${ours ? `${ours.median_ms.toFixed(3)} ms${ours.gflops ? ` = ${ours.gflops} GFLOP/s` : ''}` : 'failed'}`, true);
+}
+env.loadavgEnd = os.loadavg().map((x) => +x.toFixed(2));
+
+console.log(`\n${env.cpu}, ${env.cores} cores, Node ${env.node}; mxwasm ${env.mxwasm.variant} kernels, ${env.mxwasm.threads} thread(s), relaxed SIMD ${env.mxwasm.relaxedSimdAvailable ? 'available' : 'unavailable'}`);
+for (const [p, n] of Object.entries(notes)) console.log(`  ${p}: ${n}`);
+console.log(formatTable(results, wantPeers));
+console.log(`load average ${env.loadavgStart.join(' ')} -> ${env.loadavgEnd.join(' ')}; ${env.method}`);
+
+const out = { env, results };
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(out, null, 2));
+if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 2));
+mx.shutdown();
+process.exit(0);

@@ -1,0 +1,70 @@
+// GEMM workloads: C = A·B, f32, row-major, M = N = K.
+//   gemm-<n>:        the API call (mx.nd.dot / tf.matMul / one ONNX MatMul node) including reading C
+//                    back into a JS array (dataSync / tensor.data / toTypedArray), operands resident
+//                    (ORT copies A and B in each run, as its API requires).
+//   gemm-kernel-<n>: mxwasm's f32_gemm kernel alone on resident buffers (no allocation, no copy).
+import { matmulModel } from '../lib/onnx.mjs';
+import { ortSession } from '../lib/peers.mjs';
+
+const SIZES = [128, 256, 512, 1024];
+
+function rand(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; }
+  return a;
+}
+
+const ortImpl = (peer, ep) => async ({ libs }, n) => {
+  const ort = libs[peer];
+  const s = await ortSession(ort, matmulModel(n, n, n), ep);
+  const A = new ort.Tensor('float32', rand(n * n, 1), [n, n]), B = new ort.Tensor('float32', rand(n * n, 2), [n, n]);
+  return {
+    async run() { const r = await s.run({ A, B }); if (r.C.data.length !== n * n) throw new Error('bad output'); },
+    teardown: () => s.release(),
+  };
+};
+
+/** @type {import('../README.md').Workload[]} */
+export default SIZES.flatMap((n) => [
+  {
+    name: `gemm-${n}`, group: 'gemm', flops: 2 * n ** 3,
+    desc: `C = A·B, ${n}x${n}x${n}, API call including reading C back`,
+    impls: {
+      mxwasm: ({ mx }) => {
+        const a = mx.nd.array(rand(n * n, 1), { shape: [n, n] }), b = mx.nd.array(rand(n * n, 2), { shape: [n, n] });
+        return {
+          run() { const c = mx.nd.dot(a, b); c.toTypedArray(); c.dispose(); },
+          teardown() { a.dispose(); b.dispose(); },
+        };
+      },
+      'tfjs-wasm': ({ libs }) => {
+        const tf = libs['tfjs-wasm'];
+        const a = tf.tensor2d(rand(n * n, 1), [n, n]), b = tf.tensor2d(rand(n * n, 2), [n, n]);
+        return {
+          run() { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); },
+          teardown() { a.dispose(); b.dispose(); },
+        };
+      },
+      'ort-web': (env) => ortImpl('ort-web', 'wasm')(env, n),
+      'ort-node': (env) => ortImpl('ort-node', 'cpu')(env, n),
+    },
+  },
+  {
+    name: `gemm-kernel-${n}`, group: 'gemm', flops: 2 * n ** 3,
+    desc: `f32_gemm kernel alone, ${n}x${n}x${n}, resident buffers`,
+    impls: {
+      mxwasm: ({ rt, gemmKernel }) => {
+        const r = rt(), bytes = n * n * 4;
+        const A = r.alloc.alloc(bytes), B = r.alloc.alloc(bytes), C = r.alloc.alloc(bytes);
+        new Float32Array(r.memory.buffer, A, n * n).set(rand(n * n, 1));
+        new Float32Array(r.memory.buffer, B, n * n).set(rand(n * n, 2));
+        const gemm = gemmKernel(r.K), s = r.scratch.off;
+        return {
+          run() { gemm(0, 0, n, n, n, 1, A, n, B, n, 0, C, n, 0, 0, 0, s); },
+          teardown() { r.alloc.free(A); r.alloc.free(B); r.alloc.free(C); },
+        };
+      },
+    },
+  },
+]);
