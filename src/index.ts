@@ -20,6 +20,7 @@ export * as optimizer from './optim/index.js';
 export { lrScheduler } from './optim/index.js';
 export * as init from './init/index.js';
 export * as metric from './metric/index.js';
+export * as io from './io/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).
