@@ -91,7 +91,7 @@ test('malformed JSON, unknown operators and wrong arity give errors naming the n
   bad('{"nodes": []}', /heads/);
   bad(JSON.stringify({ nodes: [{ op: 'null', name: 'x', inputs: [] }, { op: 'NoSuchOp', name: 'weird1', inputs: [[0, 0, 0]] }], arg_nodes: [0], heads: [[1, 0, 0]] }), /weird1.*NoSuchOp|NoSuchOp.*weird1/);
   bad(JSON.stringify({ nodes: [{ op: 'null', name: 'x', inputs: [] }, { op: 'FullyConnected', name: 'fcx', attrs: { num_hidden: '2' }, inputs: [[0, 0, 0]] }], arg_nodes: [0], heads: [[1, 0, 0]], attrs: { mxnet_version: ['int', 10901] } }), /fcx.*expects 3 inputs/);
-  bad(JSON.stringify({ nodes: [{ op: 'elemwise_add', name: 'p', inputs: [[3, 0, 0], [0, 0, 0]] }], arg_nodes: [], heads: [[0, 0, 0]] }), /earlier node/);
+  bad(JSON.stringify({ nodes: [{ op: 'elemwise_add', name: 'p', inputs: [[3, 0, 0], [0, 0, 0]] }], arg_nodes: [], heads: [[0, 0, 0]] }), /node 3|earlier node/);
 });
 
 function opsOf(text: string): string[] { return [...new Set((JSON.parse(text).nodes as { op: string }[]).map((n) => n.op).filter((o) => o !== 'null'))]; }
