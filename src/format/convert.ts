@@ -29,18 +29,20 @@ export const MEM_CODE: Record<string, number> = { float32: 0, uint8: 3, int32: 4
 const f32buf = new Float32Array(1);
 const u32buf = new Uint32Array(f32buf.buffer);
 
-/** IEEE half bits to a number (NaN payloads kept). @example halfToFloat(0x3c00) === 1 */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) { u32buf[0] = ((h & 0x8000) << 16) | 0x7f800000 | (m << 13); return f32buf[0]; }
-  return s * (1 + m / 1024) * 2 ** (e - 15);
+/** IEEE half bits to float32 bits (exact; NaN payloads and signalling bits kept). @example halfBitsToF32Bits(0x3c00) === 0x3f800000 */
+export function halfBitsToF32Bits(h: number): number {
+  const sign = (h & 0x8000) << 16, e = (h >> 10) & 0x1f;
+  let m = h & 0x3ff;
+  if (e === 31) return (sign | 0x7f800000 | (m << 13)) >>> 0;
+  if (e !== 0) return (sign | ((e + 112) << 23) | (m << 13)) >>> 0;
+  if (m === 0) return sign >>> 0;
+  let ee = 113;
+  while (!(m & 0x400)) { m <<= 1; ee--; }
+  return (sign | (ee << 23) | ((m & 0x3ff) << 13)) >>> 0;
 }
 
-/** A number to IEEE half bits, round-to-nearest-even (NaN payloads kept). @example floatToHalf(1) === 0x3c00 */
-export function floatToHalf(x: number): number {
-  f32buf[0] = x;
-  const b = u32buf[0];
+/** float32 bits to IEEE half bits, round-to-nearest-even (NaN payloads kept). @example f32BitsToHalf(0x3f800000) === 0x3c00 */
+export function f32BitsToHalf(b: number): number {
   const sign = (b >>> 16) & 0x8000, e = (b >>> 23) & 0xff, m = b & 0x7fffff;
   if (e === 0xff) return sign | 0x7c00 | (m ? Math.max(1, m >>> 13) : 0);
   const ue = e - 127 + 15;
@@ -58,6 +60,11 @@ export function floatToHalf(x: number): number {
   if (rem > 0x1000 || (rem === 0x1000 && (r & 1))) r++;
   return sign | r;
 }
+
+/** IEEE half bits to a number. @example halfToFloat(0x3c00) === 1 */
+export function halfToFloat(h: number): number { u32buf[0] = halfBitsToF32Bits(h); return f32buf[0]; }
+/** A number to IEEE half bits, round-to-nearest-even. @example floatToHalf(1) === 0x3c00 */
+export function floatToHalf(x: number): number { f32buf[0] = x; return f32BitsToHalf(u32buf[0]); }
 
 /** bfloat16 bits to a number. @example bf16ToFloat(0x3f80) === 1 */
 export function bf16ToFloat(h: number): number { u32buf[0] = h << 16; return f32buf[0]; }
@@ -95,8 +102,8 @@ export function decode(code: number, raw: Uint8Array, n: number): Decoded {
     return { dtype: 'float32', values: out, exact };
   }
   if (code === 2 || code === 12) {
-    const out = new Float32Array(n), f = code === 2 ? halfToFloat : bf16ToFloat;
-    for (let i = 0; i < n; i++) out[i] = f(dv.getUint16(i * 2, true));
+    const out = new Float32Array(n), bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) { const h = dv.getUint16(i * 2, true); bits[i] = code === 2 ? halfBitsToF32Bits(h) : h << 16; }
     return { dtype: 'float32', values: out, exact: true };
   }
   if (code === 8 || code === 9) {
@@ -124,6 +131,14 @@ export function encode(code: number, values: ArrayLike<number>): Uint8Array {
   const info = STORED[code], n = values.length;
   const out = new Uint8Array(n * info.bytes);
   const dv = new DataView(out.buffer);
+  if ((code === 2 || code === 12) && values instanceof Float32Array) {
+    const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = bits[i];
+      dv.setUint16(i * 2, code === 2 ? f32BitsToHalf(b) : (b & 0x7fffffff) > 0x7f800000 ? b >>> 16 : ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff, true);
+    }
+    return out;
+  }
   const int = (v: number, lo: number, hi: number) => (Number.isNaN(v) ? 0 : Math.min(hi, Math.max(lo, Math.trunc(v))));
   for (let i = 0; i < n; i++) {
     const v = values[i];

@@ -108,23 +108,32 @@ export function readZipMember(src: BytesLike, e: ZipEntry, what = 'npz archive')
   return out;
 }
 
+/** Options of `writeZip`: a deflate function (method 8; stored otherwise), zip64 extras as numpy's `force_zip64` writes. */
+export interface ZipWriteOptions { deflate?: (data: Uint8Array) => Uint8Array; zip64?: boolean }
+
 /**
- * Writes a zip archive of stored (uncompressed) members, which numpy and MXNet read.
- * @example writeZip([{ name: 'a.npy', data: npyBytes }])
+ * Writes a zip archive; members are stored (uncompressed) unless a deflate function is given.
+ * numpy and MXNet read both.
+ * @example writeZip([{ name: 'a.npy', data: npyBytes }]); writeZip(members, { deflate: zlib.deflateRawSync })
  */
-export function writeZip(members: { name: string; data: BytesLike }[]): Uint8Array {
+export function writeZip(members: { name: string; data: BytesLike }[], opts: ZipWriteOptions = {}): Uint8Array {
   const w = new ByteWriter();
   const cen = new ByteWriter();
   const enc = new TextEncoder();
+  const z64 = !!opts.zip64;
   for (const m of members) {
-    const data = toBytes(m.data), name = enc.encode(m.name), crc = crc32(data), off = w.pos;
-    if (off > 0xfffffff0 || data.length > 0xfffffff0) throw new FormatError('writeZip: archives over 4 GiB are not supported');
-    w.u32(LOC); w.u16(20); w.u16(0); w.u16(0); w.u16(0); w.u16(0x21);
-    w.u32(crc); w.u32(data.length); w.u32(data.length); w.u16(name.length); w.u16(0);
-    w.bytes(name); w.bytes(data);
-    cen.u32(CEN); cen.u16(20); cen.u16(20); cen.u16(0); cen.u16(0); cen.u16(0); cen.u16(0x21);
-    cen.u32(crc); cen.u32(data.length); cen.u32(data.length); cen.u16(name.length); cen.u16(0); cen.u16(0);
-    cen.u16(0); cen.u16(0); cen.u32(0); cen.u32(off); cen.bytes(name);
+    const raw = toBytes(m.data), name = enc.encode(m.name), crc = crc32(raw), off = w.pos;
+    const data = opts.deflate ? toBytes(opts.deflate(raw)) : raw, method = opts.deflate ? 8 : 0;
+    if (off > 0xfffffff0 || data.length > 0xfffffff0 || raw.length > 0xfffffff0) throw new FormatError('writeZip: archives over 4 GiB are not supported');
+    const head = (x: ByteWriter, central: boolean) => {
+      x.u16(z64 ? 45 : 20); x.u16(0); x.u16(method); x.u16(0); x.u16(0x21); x.u32(crc);
+      x.u32(z64 ? 0xffffffff : data.length); x.u32(z64 ? 0xffffffff : raw.length); x.u16(name.length); x.u16(z64 ? 20 : 0);
+      if (central) { x.u16(0); x.u16(0); x.u16(0); x.u32(0); x.u32(off); }
+      x.bytes(name);
+      if (z64) { x.u16(1); x.u16(16); x.u64(raw.length); x.u64(data.length); }
+    };
+    w.u32(LOC); head(w, false); w.bytes(data);
+    cen.u32(CEN); cen.u16(z64 ? 45 : 20); head(cen, true);
   }
   const cd = cen.finish(), cdOff = w.pos;
   w.bytes(cd);

@@ -1,0 +1,113 @@
+// Mutation fuzzing of the model-file parsers with the real fixture files (bit flips, boundary
+// values, truncation, splices, insertions; JSON text and structure mutations). Seeded. Only MxError
+// may come out, and wasm memory must not grow: nothing is allocated for a bad file.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { deflateRawSync } from 'node:zlib';
+import { mx } from '../helpers.js';
+import { isMxError } from '../../src/errors.js';
+import { loadWithInfo } from '../../src/format/ndarray-io.js';
+import { upgradeSymbolJSON } from '../../src/format/legacy-json.js';
+import { writeNpy } from '../../src/format/npy.js';
+import { writeZip } from '../../src/format/zip.js';
+import { mulberry32 } from '../../src/util/random.js';
+import { haveFixtures, fixtureBytes, skip } from './fixtures.js';
+
+const SEED = 20261127;
+const BOUNDARY = [0, 1, 0x7f, 0x80, 0xff, 0xfe];
+const WORDS = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 0x112, 0xf993fac9, 0xf993faca, 0xf993fac8];
+
+function mutate(src: Uint8Array, pool: Uint8Array[], r: () => number): Uint8Array {
+  const pick = (n: number) => Math.floor(r() * n);
+  let b = src.slice();
+  const rounds = 1 + pick(3);
+  for (let k = 0; k < rounds; k++) {
+    const op = pick(7), at = pick(b.length + 1);
+    if (op === 0) { for (let j = 0, n = 1 + pick(8); j < n && b.length; j++) b[pick(b.length)] ^= 1 << pick(8); }
+    else if (op === 1 && b.length) b[pick(b.length)] = BOUNDARY[pick(BOUNDARY.length)];
+    else if (op === 2 && b.length >= 8) {
+      const dv = new DataView(b.buffer), o = pick(b.length - 7);
+      if (r() < 0.5) dv.setUint32(o, WORDS[pick(WORDS.length)], true);
+      else dv.setBigUint64(o, [0n, 2n ** 60n, 2n ** 63n, 2n ** 64n - 1n, 2n ** 32n, BigInt(pick(1000))][pick(6)], true);
+    } else if (op === 3) b = b.slice(0, at);
+    else if (op === 4) { // splice a chunk of another file (or this one) in place
+      const other = pool[pick(pool.length)], s = pick(other.length), len = pick(Math.min(64, other.length - s) + 1);
+      const out = new Uint8Array(b.length - Math.min(len, b.length - at) + len);
+      out.set(b.subarray(0, at)); out.set(other.subarray(s, s + len), at); out.set(b.subarray(Math.min(b.length, at + len)), at + len);
+      b = out;
+    } else if (op === 5) { const len = pick(32); b = new Uint8Array([...b.subarray(0, at), ...b.subarray(Math.min(b.length, at + len))]); }
+    else { const ins = new Uint8Array(pick(16)).map(() => pick(256)); b = new Uint8Array([...b.subarray(0, at), ...ins, ...b.subarray(at)]); }
+  }
+  return b;
+}
+
+/** Structural JSON mutations: bad indices, wrong types, removed fields, cycles. */
+function mutateJSON(obj: any, r: () => number): any {
+  const pick = (n: number) => Math.floor(r() * n);
+  const o = JSON.parse(JSON.stringify(obj));
+  const nodes = o.nodes as any[];
+  for (let k = 0, n = 1 + pick(3); k < n && nodes.length; k++) {
+    const N = nodes.length, node = nodes[pick(N)], op = pick(9);
+    const weird = [-1, N, N + 5, 2 ** 53, 1.5, '0', null, [], {}, 'x', true, 1e308];
+    if (op === 0 && node.inputs.length) node.inputs[pick(node.inputs.length)][pick(3)] = weird[pick(weird.length)];
+    else if (op === 1 && node.inputs.length) node.inputs[pick(node.inputs.length)][0] = pick(N); // forward refs, cycles
+    else if (op === 2) delete node[['op', 'name', 'inputs', 'attrs', 'attr', 'param'][pick(6)]];
+    else if (op === 3) node[['op', 'name', 'inputs', 'attrs', 'attr', 'param', 'control_deps', 'subgraphs'][pick(8)]] = weird[pick(weird.length)];
+    else if (op === 4) o.heads = r() < 0.5 ? [[pick(N + 3), pick(3), 0]] : weird[pick(weird.length)];
+    else if (op === 5) o.attrs = r() < 0.5 ? { mxnet_version: ['int', [0, 800, 903, 10000, -1, 'x'][pick(6)]] } : weird[pick(weird.length)];
+    else if (op === 6) { const a = node.attrs ?? node.attr ?? node.param; if (a) a[['lr_mult', 'data_lr_mult', 'num_hidden', 'no_bias', 'act_type'][pick(5)]] = weird[pick(weird.length)]; }
+    else if (op === 7) nodes.splice(pick(N), 1);
+    else node.op = ['null', 'BatchNorm', 'FullyConnected', 'NoSuchOp', 'argmax', 'LeakyReLU'][pick(6)];
+  }
+  return o;
+}
+
+function expectOnlyMxError(run: () => void, what: string): number {
+  try { run(); return 0; } catch (e) {
+    if (!isMxError(e)) throw new Error(`${what}: non-MxError ${(e as Error)?.name}: ${(e as Error)?.message}\n${(e as Error)?.stack}`);
+    return 1;
+  }
+}
+
+if (!haveFixtures) skip('fuzz test (no ../shared/fixtures/mxnet)');
+else {
+  const binaries = [fixtureBytes('apache-mxnet/legacy_ndarray.v0'), fixtureBytes('fcrc-demo/lenet-0001.params')];
+  const lenet = loadWithInfo(binaries[1]);
+  const npz = lenet.names!.map((n, i) => ({ name: `${n}.npy`, data: writeNpy(lenet.arrays[i].shape, 0, new Uint8Array(lenet.arrays[i].data.slice().buffer)) }));
+  lenet.arrays.forEach((a) => a.dispose());
+  binaries.push(writeZip(npz.slice(0, 4)), writeZip(npz.slice(4), { deflate: (x) => new Uint8Array(deflateRawSync(x)), zip64: true }), npz[0].data);
+  const jsonFiles = ['apache-mxnet/save_000800.json', 'fcrc-demo/lenet-symbol.json', 'SqueezeNet_v1.2/model-symbol.json', 'apache-mxnet/test_mkldnn_test_mkldnn_model_model1.json', 'mobilenet-mxnet/mobilenet_v2-symbol.json'];
+  const jsonBytes = jsonFiles.map(fixtureBytes);
+  const jsonObjs = jsonBytes.map((b) => JSON.parse(new TextDecoder().decode(b)));
+
+  test('binary files (NDArray list V0/V2, npz stored/deflated/zip64, npy): 7000 mutations, only MxError, no memory growth', () => {
+    const r = mulberry32(SEED);
+    const base = mx.memoryStats().bytesInUse;
+    let errors = 0;
+    for (let i = 0; i < 7000; i++) {
+      const src = binaries[i % binaries.length];
+      const m = mutate(src, binaries, r);
+      errors += expectOnlyMxError(() => { const res = loadWithInfo(m); res.arrays.forEach((a) => a.dispose()); }, `binary case ${i} (from file ${i % binaries.length})`);
+      assert.is(mx.memoryStats().bytesInUse, base, `case ${i}: memory grew`);
+    }
+    assert.ok(errors > 1000 && errors < 7000, `errors ${errors}`);
+  });
+
+  test('symbol JSON (0.8 ... 1.4): 3000 byte mutations + 2500 structure mutations, only MxError', () => {
+    const r = mulberry32(SEED + 1);
+    let errors = 0;
+    for (let i = 0; i < 3000; i++) {
+      const k = i % 5 === 4 && i % 15 !== 4 ? i % 4 : i % 5; // mobilenet (100 KB) a third as often
+      const text = new TextDecoder().decode(mutate(jsonBytes[k], jsonBytes, r));
+      errors += expectOnlyMxError(() => upgradeSymbolJSON(text), `json text case ${i} (${jsonFiles[k]})`);
+    }
+    for (let i = 0; i < 2500; i++) {
+      const k = i % 4; // mobilenet takes longest; the small graphs give the same coverage
+      const m = mutateJSON(jsonObjs[k], r);
+      errors += expectOnlyMxError(() => upgradeSymbolJSON(m), `json structure case ${i} (${jsonFiles[k]})`);
+    }
+    assert.ok(errors > 1000, `errors ${errors}`);
+  });
+}
+
+test.run();

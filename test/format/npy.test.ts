@@ -1,0 +1,92 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { deflateRawSync, constants } from 'node:zlib';
+import { mx } from '../helpers.js';
+import { load, loadWithInfo, saveNumpy } from '../../src/format/ndarray-io.js';
+import { parseNpy, writeNpy, parseNpz } from '../../src/format/npy.js';
+import { writeZip, readZipEntries } from '../../src/format/zip.js';
+import { inflateRaw, crc32 } from '../../src/format/inflate.js';
+import { mulberry32 } from '../../src/util/random.js';
+
+const enc = new TextEncoder();
+function npyWith(header: string, data: Uint8Array, major = 1): Uint8Array {
+  const h = enc.encode(header);
+  const pre = major === 1 ? [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8] : [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0, h.length & 255, h.length >> 8, 0, 0];
+  const out = new Uint8Array(pre.length + h.length + data.length);
+  out.set(pre); out.set(h, pre.length); out.set(data, pre.length + h.length);
+  return out;
+}
+
+test('crc32 check value', () => { assert.is(crc32(enc.encode('123456789')), 0xcbf43926); });
+
+test('inflate matches zlib: stored, fixed and dynamic blocks, many sizes', () => {
+  const r = mulberry32(3);
+  for (const n of [0, 1, 7, 100, 1000, 70000, 300000]) {
+    for (const kind of ['random', 'text', 'zeros']) {
+      const src = new Uint8Array(n);
+      for (let i = 0; i < n; i++) src[i] = kind === 'random' ? (r() * 256) | 0 : kind === 'text' ? 97 + ((r() * 4) | 0) : 0;
+      for (const level of [0, 1, 9]) {
+        const z = deflateRawSync(src, { level, strategy: level === 1 ? constants.Z_FIXED : constants.Z_DEFAULT_STRATEGY });
+        const out = inflateRaw(new Uint8Array(z), n);
+        assert.ok(out.every((x, i) => x === src[i]), `n=${n} ${kind} level ${level}`);
+      }
+    }
+  }
+});
+
+test('inflate refuses sizes the input cannot produce and short streams', () => {
+  const z = new Uint8Array(deflateRawSync(new Uint8Array(100)));
+  assert.throws(() => inflateRaw(z, 2 ** 40), /cannot come from/);
+  assert.throws(() => inflateRaw(z, 99), /exceeds the declared/);
+  assert.throws(() => inflateRaw(z, 101), /stream ended after 100/);
+  assert.throws(() => inflateRaw(z.subarray(0, 2), 100), /unexpected end|ended/);
+});
+
+test('.npy round trip for every dtype, 0-d and empty shapes', () => {
+  for (const [dtype, vals] of [['float32', [1.5, -2]], ['int32', [7, -9]], ['uint8', [1, 255]], ['int8', [-1, 5]]] as const) {
+    const a = mx.nd.array(vals as unknown as number[], { dtype });
+    const back = load(saveNumpy(null, a)) as any[];
+    assert.is(back[0].dtype, dtype); assert.equal(back[0].toArray(), vals);
+  }
+  const s = mx.nd.array(3); // 0-d
+  assert.equal((load(saveNumpy(null, s)) as any[])[0].shape, []);
+  assert.equal(parseNpy(writeNpy([2, 0], 0, new Uint8Array(0))).shape, [2, 0]);
+  const h = writeNpy([3], 0, new Uint8Array(12));
+  assert.is((h[8] | (h[9] << 8)) + 10 & 63, 0); // header padded to 64 bytes
+});
+
+test('.npy: float64/int64/float16/bool descr, big-endian, Fortran order, versions 2 and 3', () => {
+  const f8 = npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", new Uint8Array(new Float64Array([0.5, 2]).buffer));
+  const r = loadWithInfo(f8);
+  assert.equal(Array.from(r.arrays[0].data), [0.5, 2]);
+  assert.match(r.notes[0], /float64 stored as float32/);
+  const be = new Uint8Array(8); new DataView(be.buffer).setInt32(0, 258); new DataView(be.buffer).setInt32(4, -3);
+  assert.equal((load(npyWith("{'descr': '>i4', 'fortran_order': False, 'shape': (2,)}", be)) as any[])[0].toArray(), [258, -3]);
+  const fo = new Float32Array([1, 4, 2, 5, 3, 6]); // column-major of [[1,2,3],[4,5,6]]
+  assert.equal((load(npyWith("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(fo.buffer))) as any[])[0].toArray(), [[1, 2, 3], [4, 5, 6]]);
+  assert.equal((load(npyWith("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", new Uint8Array([1, 0, 1]), 2)) as any[])[0].toArray(), [1, 0, 1]);
+  assert.equal((load(npyWith("{'descr': '<i8', 'fortran_order': False, 'shape': (1L,), }", new Uint8Array(new BigInt64Array([-7n]).buffer), 3)) as any[])[0].toArray(), [-7]);
+  assert.throws(() => load(npyWith("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8))), /not supported/);
+  assert.throws(() => load(npyWith("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000,), }", new Uint8Array(8))), /truncated/);
+  assert.throws(() => load(npyWith("{'descr': '<f4', 'shape': (1,), }", new Uint8Array(4))), /needs 'descr'/);
+  assert.throws(() => load(npyWith("{'descr': '<f4' 'x'", new Uint8Array(4))), /header/);
+});
+
+test('.npz: stored, deflated and zip64 members, names; list gets arr_<i>', () => {
+  const w = mx.nd.array([[1, 2], [3, 4]]), b = mx.nd.array([5], { dtype: 'int32' });
+  const d = load(saveNumpy(null, { 'conv0.weight': w, 'conv0.bias': b })) as Record<string, any>;
+  assert.equal(Object.keys(d), ['conv0.weight', 'conv0.bias']);
+  assert.equal(d['conv0.weight'].toArray(), [[1, 2], [3, 4]]);
+  assert.equal(Object.keys(load(saveNumpy(null, [w, b])) as object), ['arr_0', 'arr_1']);
+  const members = [{ name: 'x.npy', data: writeNpy([3], 0, new Uint8Array(new Float32Array([1, 2, 3]).buffer)) }];
+  for (const opts of [{ deflate: (x: Uint8Array) => new Uint8Array(deflateRawSync(x)) }, { zip64: true }, { zip64: true, deflate: (x: Uint8Array) => new Uint8Array(deflateRawSync(x)) }]) {
+    const z = writeZip(members, opts);
+    assert.is(readZipEntries(z)[0].size, members[0].data.length);
+    assert.equal((load(z) as Record<string, any>).x.toArray(), [1, 2, 3]);
+  }
+  assert.throws(() => parseNpz(writeZip([{ name: 'bad.txt', data: new Uint8Array(1) }])), /not a .npy/);
+  const crcBad = writeZip(members); crcBad[80] ^= 0xff;
+  assert.throws(() => load(crcBad), /CRC|header|truncated|magic/);
+});
+
+test.run();
