@@ -168,3 +168,10 @@ export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): nu
   const g = group(shape, mask);
   return g.direct ? 0 : (grad ? 2 : 1) * g.size * 4;
 }
+
+/** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). */
+export const x32Type = (op: string, nOut = 1) => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
+  const t = ins.find((x) => x) ?? 'float32';
+  if (t !== 'float32' && t !== 'int32') throw new DTypeError(opMessage(node, op, `supports float32 and int32, got ${t}`), { op, node });
+  return { ins: ins.map(() => t), outs: Array.from({ length: nOut }, () => t) };
+};

@@ -1,0 +1,131 @@
+// Concat (concat), stack and SliceChannel (split): block copies between one big array and its
+// parts along an axis, each part one strided copy (rows of k*inner values). Gradients: the reverse copies.
+import type { Attrs } from '../attrs.js';
+import type { OpDef, Shape, Step, TensorRef } from '../registry.js';
+import type { KernelTable } from '../../runtime/manifest.js';
+import { prod } from '../../util/shape.js';
+import { axisOf, fail, planCopy, x32Type } from './common.js';
+
+/**
+ * Copies between parts (outer, k_i, inner) and a whole (outer, sum k_i, inner): toWhole = concat, else split.
+ * @example partsCopy(K, 2, [3, 4], 5, true, node, 'Concat')
+ */
+function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, toWhole: boolean, node: string, op: string): (parts: number[], whole: number, skip?: boolean[]) => void {
+  const total = ks.reduce((a, b) => a + b, 0);
+  const starts = ks.map((_, i) => ks.slice(0, i).reduce((a, b) => a + b, 0) * inner * 4);
+  const plans = ks.map((k) => (toWhole
+    ? planCopy(K, [outer, k * inner], [k * inner, 1], [total * inner, 1], node, op)
+    : planCopy(K, [outer, k * inner], [total * inner, 1], [k * inner, 1], node, op)));
+  return (parts, whole, skip) => {
+    for (let i = 0; i < ks.length; i++) {
+      if (skip?.[i]) continue;
+      if (toWhole) plans[i](parts[i], whole + starts[i]); else plans[i](whole + starts[i], parts[i]);
+    }
+  };
+}
+
+const concatAxis = (a: Attrs, nd: number, node?: string) => axisOf(a.dim, nd, node, 'Concat', 'dim');
+
+function concatShape(a: Attrs, ins: (Shape | undefined)[], node?: string): Shape | undefined {
+  if (ins.some((s) => !s)) return undefined;
+  const s0 = ins[0]!, ax = concatAxis(a, s0.length, node);
+  ins.forEach((s, i) => {
+    if (s!.length !== s0.length || s!.some((d, j) => j !== ax && d !== s0[j])) {
+      fail(node, 'Concat', `input ${i} has shape (${s!.join(',')}), incompatible with (${s0.join(',')}) along dim ${a.dim}`);
+    }
+  });
+  return s0.map((d, j) => (j === ax ? ins.reduce((t, s) => t + s![j], 0) : d));
+}
+
+const concat: OpDef = {
+  name: 'Concat', aliases: ['concat'],
+  attrs: { num_args: { type: 'int', required: true }, dim: { type: 'int', default: 1 } },
+  doc: 'Joins num_args arrays along `dim` (default 1).',
+  inputs: (a) => Array.from({ length: a.num_args }, (_, i) => `arg${i}`),
+  inferShape: (a, ins, _aux, node) => ({ ins, outs: [concatShape(a, ins, node)] }),
+  inferType: x32Type('Concat'),
+  forward: (ctx, a, ins, [y]) => {
+    const ax = concatAxis(a, y.shape.length, ctx.node);
+    const c = partsCopy(ctx.K, prod(y.shape.slice(0, ax)), ins.map((x) => x.shape[ax]), prod(y.shape.slice(ax + 1)), true, ctx.node, 'Concat');
+    const offs = ins.map((x) => x.off);
+    return () => { c(offs, y.off); };
+  },
+  backward: {
+    saves: [],
+    lower: (ctx, a, g) => {
+      const [og] = g.outGrads, ys = g.outs[0].shape, ax = concatAxis(a, ys.length, ctx.node);
+      const c = partsCopy(ctx.K, prod(ys.slice(0, ax)), g.inGrads.map((x) => x.shape[ax]), prod(ys.slice(ax + 1)), false, ctx.node, 'Concat');
+      const offs = g.inGrads.map((x) => x.off), skip = g.req.map((r) => r === 'null');
+      return () => { c(offs, og.off, skip); };
+    },
+  },
+};
+
+const stackAxis = (a: Attrs, nd: number, node?: string) => axisOf(a.axis, nd + 1, node, 'stack');
+const stack: OpDef = {
+  name: 'stack',
+  attrs: { axis: { type: 'int', default: 0 }, num_args: { type: 'int', required: true } },
+  doc: 'Stacks num_args arrays of one shape along a new axis.',
+  inputs: (a) => Array.from({ length: a.num_args }, (_, i) => `arg${i}`),
+  inferShape: (a, ins, _aux, node) => {
+    const s0 = ins.find((s) => s);
+    if (!s0) return { ins, outs: [undefined] };
+    ins.forEach((s, i) => { if (s && (s.length !== s0.length || s.some((d, j) => d !== s0[j]))) fail(node, 'stack', `input ${i} has shape (${s.join(',')}), expected (${s0.join(',')})`); });
+    const ax = stackAxis(a, s0.length, node);
+    return { ins: ins.map(() => s0), outs: [[...s0.slice(0, ax), a.num_args, ...s0.slice(ax)]] };
+  },
+  inferType: x32Type('stack'),
+  forward: (ctx, a, ins, [y]) => {
+    const ax = stackAxis(a, ins[0].shape.length, ctx.node), s = ins[0].shape;
+    const c = partsCopy(ctx.K, prod(s.slice(0, ax)), ins.map(() => 1), prod(s.slice(ax)), true, ctx.node, 'stack');
+    const offs = ins.map((x) => x.off);
+    return () => { c(offs, y.off); };
+  },
+  backward: {
+    saves: [],
+    lower: (ctx, a, g) => {
+      const s = g.inGrads[0].shape, ax = stackAxis(a, s.length, ctx.node), [og] = g.outGrads;
+      const c = partsCopy(ctx.K, prod(s.slice(0, ax)), g.inGrads.map(() => 1), prod(s.slice(ax)), false, ctx.node, 'stack');
+      const offs = g.inGrads.map((x) => x.off), skip = g.req.map((r) => r === 'null');
+      return () => { c(offs, og.off, skip); };
+    },
+  },
+};
+
+function splitShapes(a: Attrs, x: Shape, node?: string): Shape[] {
+  const ax = axisOf(a.axis, x.length, node, 'SliceChannel'), n = a.num_outputs;
+  if (!(n > 0) || x[ax] % n !== 0) fail(node, 'SliceChannel', `axis ${a.axis} of size ${x[ax]} cannot be split into ${n} equal parts`);
+  const k = x[ax] / n;
+  if (a.squeeze_axis && k !== 1) fail(node, 'SliceChannel', `squeeze_axis needs parts of size 1 along axis ${a.axis}, got ${k}`);
+  const part = a.squeeze_axis ? [...x.slice(0, ax), ...x.slice(ax + 1)] : x.map((d, j) => (j === ax ? k : d));
+  return Array.from({ length: n }, () => part);
+}
+
+function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean) {
+  const ax = axisOf(a.axis, x.length, ctx.node, 'SliceChannel'), k = x[ax] / a.num_outputs;
+  return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel');
+}
+
+const split: OpDef = {
+  name: 'SliceChannel', aliases: ['split'],
+  attrs: { num_outputs: { type: 'int', required: true }, axis: { type: 'int', default: 1 }, squeeze_axis: { type: 'bool', default: false } },
+  doc: 'Splits along `axis` into num_outputs equal parts (outputs output0..); squeeze_axis drops the axis.',
+  inputs: () => ['data'],
+  outputs: (a) => Array.from({ length: a.num_outputs }, (_, i) => `output${i}`),
+  inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: splitShapes(a, x, node) } : { ins: [undefined], outs: Array.from({ length: a.num_outputs }, () => undefined) }),
+  inferType: (a, ins, node) => x32Type('SliceChannel', a.num_outputs)(a, ins, node),
+  forward: (ctx, a, [x], outs: TensorRef[]): Step => {
+    const c = splitCopy(ctx, a, x.shape, false), offs = outs.map((o) => o.off);
+    return () => { c(offs, x.off); };
+  },
+  backward: {
+    saves: [],
+    lower: (ctx, a, g) => {
+      if (g.req[0] === 'null') return () => {};
+      const [dx] = g.inGrads, c = splitCopy(ctx, a, dx.shape, true), offs = g.outGrads.map((o) => o.off);
+      return () => { c(offs, dx.off); };
+    },
+  },
+};
+
+export const CONCAT_OPS: OpDef[] = [concat, stack, split];
