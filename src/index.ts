@@ -21,6 +21,8 @@ export { lrScheduler } from './optim/index.js';
 export * as init from './init/index.js';
 export * as metric from './metric/index.js';
 export * as io from './io/index.js';
+export * as callback from './callback/index.js';
+export * as kv from './kv/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).

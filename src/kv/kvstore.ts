@@ -1,0 +1,116 @@
+// mx.kv: the KVStore seam. `KVStore` is the transport-independent interface (what Module and
+// Trainer-style code talk to); `LocalKVStore` is the in-process implementation ('local'/'device'):
+// a list push is summed with the SIMD add kernel, then the updater runs on the stored copy.
+import { ArgumentError, MxError } from '../errors.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { rt } from '../runtime/runtime.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { getUpdater, type Updater } from '../optim/updater.js';
+
+export type Key = number | string;
+type Vals = NDArray | NDArray[];
+/** `updater(key, summedGrad, storedWeight)`. */
+export type KVUpdater = (key: Key, grad: NDArray, weight: NDArray) => void;
+
+/** Transport-independent key-value store for parameter synchronisation. */
+export interface KVStore {
+  readonly type: string;
+  readonly rank: number;
+  readonly numWorkers: number;
+  /** Stores initial values (one per key). */
+  init(key: Key | Key[], value: Vals | Vals[]): void;
+  /** Pushes values (a list for one key is summed); runs the updater when set, else replaces. */
+  push(key: Key | Key[], value: Vals | Vals[], priority?: number): void;
+  /** Copies the stored value into every `out`. */
+  pull(key: Key | Key[], out: Vals | Vals[], priority?: number): void;
+  /** push then pull. */
+  pushPull(key: Key | Key[], value: Vals | Vals[], out?: Vals | Vals[], priority?: number): void;
+  /** Runs this optimizer on pushed gradients (update on the store). */
+  setOptimizer(opt: Optimizer): void;
+  /** A custom updater. */
+  setUpdater(f: KVUpdater): void;
+  /** Optimizer states (when set via setOptimizer). */
+  saveOptimizerStates(): Uint8Array;
+  loadOptimizerStates(bytes: Uint8Array): void;
+}
+
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+function pairs(key: Key | Key[], v: Vals | Vals[]): [Key, NDArray[]][] {
+  if (Array.isArray(key)) {
+    const vs = v as Vals[];
+    if (!Array.isArray(v) || vs.length !== key.length) throw new ArgumentError(`kvstore: ${key.length} keys but ${Array.isArray(v) ? v.length : 1} values`);
+    return key.map((k, i) => [k, list(vs[i])]);
+  }
+  return [[key, list(v as Vals)]];
+}
+
+/**
+ * The in-process store. @example
+ * const kv = mx.kv.create('local');
+ * kv.init(3, mx.nd.ones([2, 3])); kv.push(3, [mx.nd.ones([2, 3]), mx.nd.ones([2, 3])]);
+ * const out = mx.nd.zeros([2, 3]); kv.pull(3, out); // 2s
+ */
+export class LocalKVStore implements KVStore {
+  readonly rank = 0;
+  readonly numWorkers = 1;
+  private readonly store = new Map<string, NDArray>();
+  private updater?: KVUpdater;
+  private optUpdater?: Updater;
+  constructor(readonly type = 'local') {}
+
+  init(key: Key | Key[], value: Vals | Vals[]): void {
+    for (const [k, vs] of pairs(key, value)) {
+      if (this.store.has(String(k))) throw new ArgumentError(`kvstore: duplicate init of key ${k}`);
+      this.store.set(String(k), vs[0].copy());
+    }
+  }
+  private stored(k: Key): NDArray {
+    const s = this.store.get(String(k));
+    if (!s) throw new ArgumentError(`kvstore: key ${k} has not been initialized`);
+    return s;
+  }
+  push(key: Key | Key[], value: Vals | Vals[]): void {
+    const K = rt().K;
+    for (const [k, vs] of pairs(key, value)) {
+      const s = this.stored(k);
+      for (const v of vs) if (v.size !== s.size) throw new ArgumentError(`kvstore: push of ${v.size} values to key ${k} holding ${s.size}`);
+      let sum = vs[0];
+      if (vs.length > 1) {
+        sum = vs[0].copy();
+        for (const v of vs.slice(1)) K.f32_vadd__simd128_u8(sum.byteOffset, v.byteOffset, sum.byteOffset, sum.size);
+      }
+      if (this.updater) this.updater(k, sum, s);
+      else s.data.set(sum.data as ArrayLike<number>);
+      if (sum !== vs[0]) sum.dispose();
+    }
+  }
+  pull(key: Key | Key[], out: Vals | Vals[]): void {
+    for (const [k, outs] of pairs(key, out)) { const s = this.stored(k); for (const o of outs) s.copyTo(o); }
+  }
+  pushPull(key: Key | Key[], value: Vals | Vals[], out?: Vals | Vals[]): void {
+    this.push(key, value);
+    if (out !== undefined) this.pull(key, out);
+  }
+  setOptimizer(opt: Optimizer): void { this.optUpdater = getUpdater(opt); this.updater = this.optUpdater; }
+  setUpdater(f: KVUpdater): void { this.updater = f; this.optUpdater = undefined; }
+  saveOptimizerStates(): Uint8Array {
+    if (!this.optUpdater) throw new ArgumentError('Cannot save states for distributed training (no optimizer set)');
+    return this.optUpdater.getStates();
+  }
+  loadOptimizerStates(bytes: Uint8Array): void {
+    if (!this.optUpdater) throw new ArgumentError('Cannot load states: set an optimizer first');
+    this.optUpdater.setStates(bytes);
+  }
+}
+
+/**
+ * Creates a store: 'local' and 'device' are in-process; 'dist_*', 'nccl' and 'horovod' need a
+ * transport this build does not have.
+ * @example const kv = mx.kv.create('local'); kv.rank // 0
+ */
+export function create(name: string | KVStore = 'local'): KVStore {
+  if (typeof name !== 'string') return name;
+  if (name.includes('dist') || name.includes('nccl') || name.includes('horovod')) throw new MxError('unsupported', `kvstore '${name}' needs a transport between workers; only 'local' and 'device' exist in this build`);
+  if (name.includes('local') || name.includes('device')) return new LocalKVStore(name);
+  throw new ArgumentError(`Unknown KVStore type ${name}`);
+}
