@@ -44,7 +44,18 @@ export interface PlanRequest {
 export function planBind(r: PlanRequest): BindPlan {
   const training = Object.values(r.gradReq).some((q) => q !== 'null');
   let g = new Graph(r.outputs).withAttr('shape_inputs', r.shapes).withAttr('type_inputs', r.types).withAttr('grad_req', r.gradReq);
-  g = applyPasses(g, training ? [gradientPass] : r.fuse === false ? [] : [fusePass]);
+  if (training) {
+    // head-gradient and zero variables take the shapes of the forward entries they mirror
+    const f = applyPasses(g, [inferShapePass, inferTypePass]), fig = f.indexed;
+    g = applyPasses(g, [gradientPass]);
+    const shapes = { ...r.shapes }, types = { ...r.types };
+    for (const [v, e] of g.getAttr<GradInfo>('grad_info').mirrors) {
+      const s = f.getAttr<(Shape | undefined)[]>('shape')[fig.entryOf(e)];
+      if (s) shapes[v.name] = s;
+      types[v.name] = f.getAttr<DType[]>('dtype')[fig.entryOf(e)];
+    }
+    g = g.withAttr('shape_inputs', shapes).withAttr('type_inputs', types);
+  } else if (r.fuse !== false) g = applyPasses(g, [fusePass]);
   g = applyPasses(g, [inferShapePass, inferTypePass]);
   const missing = unknownShapes(g);
   if (missing.length) throw new ShapeError(`cannot infer the shapes of ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}: give their shapes (or the shapes they depend on) at bind`, { unknown: missing });

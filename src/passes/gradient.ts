@@ -14,6 +14,8 @@ export interface GradInfo {
   headGradVars: (Node | undefined)[];
   /** Variables that must hold zeros (gradients of outputs nobody reads). */
   zeroVars: Node[];
+  /** Head-gradient and zero variables → the forward entry whose shape and dtype they take. */
+  mirrors: Map<Node, NodeEntry>;
 }
 
 /** Sums gradient contributions: one add_n node if registered, else a chain of elemwise_add. */
@@ -57,11 +59,12 @@ export const gradientPass: Pass = {
     const contrib = new Map<number, NodeEntry[]>();
     const push = (e: number, x: NodeEntry) => { const l = contrib.get(e); if (l) l.push(x); else contrib.set(e, [x]); };
     const headGradVars: (Node | undefined)[] = [];
+    const mirrors = new Map<Node, NodeEntry>();
     g.outputs.forEach((h, k) => {
       const e = ig.outputs[k];
       if (!needs[e] || (!isVariable(h.node) && h.node.def!.backward?.ignoresOutGrads)) { headGradVars.push(undefined); return; }
       const v = variableNode(`_head_grad_${k}`);
-      headGradVars.push(v);
+      headGradVars.push(v); mirrors.set(v, h);
       push(e, { node: v, index: 0 });
     });
     const zeroVars: Node[] = [];
@@ -75,7 +78,7 @@ export const gradientPass: Pass = {
         for (let k = 0; k < numVisible(n); k++) {
           const c = contrib.get(ig.entryPtr[i] + k);
           if (c) { anyGrad = true; outGrads.push(sumEntries(c, `${n.name}_out${k}_grad`)); }
-          else { const z = variableNode(`_zero_grad_${n.name}_${k}`); zeroVars.push(z); outGrads.push({ node: z, index: 0 }); }
+          else { const z = variableNode(`_zero_grad_${n.name}_${k}`); zeroVars.push(z); mirrors.set(z, { node: n, index: k }); outGrads.push({ node: z, index: 0 }); }
         }
         if (!anyGrad) continue; // nothing downstream depends on this node: its input gradients are zero
       }
@@ -97,7 +100,7 @@ export const gradientPass: Pass = {
       gradOutput[v.name] = outputs.length;
       outputs.push(sumEntries(c, `${v.name}_grad`));
     }
-    const info: GradInfo = { numForward: g.outputs.length, gradOutput, headGradVars, zeroVars };
+    const info: GradInfo = { numForward: g.outputs.length, gradOutput, headGradVars, zeroVars, mirrors };
     const m = new Map(g.attrs);
     m.set('grad_info', info);
     for (const k of ['shape', 'dtype', 'storage']) m.delete(k); // entry-indexed: stale on the new graph
