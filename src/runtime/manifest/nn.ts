@@ -1,4 +1,27 @@
 import type { KernelInfo } from '../manifest.js';
 
-/** Kernels of the nn family (see ../manifest.ts). */
-export const KERNELS_NN: KernelInfo[] = [];
+// Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
+const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
+
+/** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn.ts; references in src/reference/nn.ts. */
+export const KERNELS_NN: KernelInfo[] = [
+  k('f32_act__simd128', (p, q) => [p, q, 17, 1, 0]),
+  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, 1, 0]),
+  k('f32_prelu__simd128', (p, q) => [p, p, p + 256, q, 2, 3, 5]),
+  k('f32_prelu_gamma_grad__simd128', (p, q) => [p, p + 256, q, 2, 3, 5]),
+  k('f32_rrelu__simd128', (p, q) => [p, p, p + 256, q, 17]),
+  k('f32_rand_fill__simd128', (_p, q) => [q, 17, 1, 0, 0.5, 2]),
+  k('x32_expand_inplace', (_p, q) => [q, 2, 3, 5]),
+  k('f32_mask_mul__simd128', (p, q) => [p, p + 256, q, 17]),
+  k('f32_softmax__simd128', (p, q) => [p, q, 0, 2, 17, 1, 1, 0]),
+  k('f32_softmax_bwd__simd128', (p, q) => [p, p + 256, q, 0, 2, 3, 5, 1, 0]),
+  k('f32_softmax_ce_bwd__simd128', (p, q) => [p, p + 512, q, 2, 17, 1, -1, 0, 1, 0]),
+  k('f32_loss_grad__simd128', (p, q) => [p, p + 256, q, 17, 1, 0]),
+  k('f32_bn_fwd__simd128', (p, q) => [p, q, p + 256, p + 512, q + 256, q + 512, p + 768, p + 1024, 2, 3, 5, 1e-3, 1]),
+  k('f32_bn_bwd__simd128', (p, q) => [p, p + 256, q, p + 512, p + 768, p + 1024, q + 256, q + 512, q + 768, q + 1024, 2, 3, 5, 1e-3, 0.9, 0]),
+  k('f32_rownorm__simd128', (p, q) => [p, q, 0, 0, q + 256, q + 512, 2, 17, 0, 1e-5]),
+  k('f32_rownorm_bwd__simd128', (p, q) => [p, p + 256, 0, p + 512, p + 768, q, q + 256, q + 512, 2, 17, 0]),
+  k('f32_l2norm__simd128', (p, q) => [q, p, q + 256, 0, 0, 2, 3, 5, 1e-10]),
+  k('f32_embedding__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
+  k('f32_embedding_bwd__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
+];

@@ -1,0 +1,97 @@
+// Activation (relu, sigmoid, tanh, softrelu, softsign) and LeakyReLU (leaky, prelu, rrelu, elu, selu, gelu).
+import { ShapeError, opMessage } from '../../errors.js';
+import type { OpDef } from '../registry.js';
+import { fmtShape } from '../../util/shape.js';
+import { ACT } from '../../reference/nn.js';
+import { f32Types, seedOf } from './common.js';
+
+/**
+ * Activation: y = act(x). Backward reads only the output (softsign's derivative is (1-|y|)^2).
+ * @example mx.nd.Activation(x, { act_type: 'relu' })
+ */
+export const activation: OpDef = {
+  name: 'Activation',
+  attrs: { act_type: { type: 'str', required: true, values: ['relu', 'sigmoid', 'tanh', 'softrelu', 'softsign'] } },
+  inputs: () => ['data'],
+  inferShape: (_a, [d]) => ({ ins: [d], outs: [d] }),
+  inferType: f32Types('Activation'),
+  forward: (ctx, a, [x], [y]) => {
+    const f = ctx.K.f32_act__simd128, t = ACT[a.act_type as keyof typeof ACT];
+    return () => { f(x.off, y.off, x.size, t, 0); };
+  },
+  backward: {
+    saves: ['outputs'],
+    lower: (ctx, a, g) => {
+      const f = ctx.K.f32_act_bwd__simd128, t = ACT[a.act_type as keyof typeof ACT];
+      const [y] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads;
+      if (g.req[0] === 'null') return () => {};
+      return () => { f(0, y.off, dy.off, dx.off, y.size, t, 0); };
+    },
+  },
+  inplace: [[0, 0]],
+};
+
+const LEAKY_TYPES = ['leaky', 'prelu', 'rrelu', 'elu', 'selu', 'gelu'] as const;
+
+/**
+ * LeakyReLU family. prelu takes `gamma` of shape (C,) (C = data.shape[1]) or (1,); rrelu draws a slope
+ * U(lower_bound, upper_bound) per element in training (hidden output `mask`), (lower+upper)/2 in inference.
+ * @example mx.nd.LeakyReLU(x, { act_type: 'elu', slope: 1 })
+ */
+export const leakyRelu: OpDef = {
+  name: 'LeakyReLU',
+  attrs: {
+    act_type: { type: 'str', default: 'leaky', values: LEAKY_TYPES },
+    slope: { type: 'float', default: 0.25 },
+    lower_bound: { type: 'float', default: 0.125 },
+    upper_bound: { type: 'float', default: 0.334 },
+  },
+  inputs: (a) => (a.act_type === 'prelu' ? ['data', 'gamma'] : ['data']),
+  outputs: (a) => (a.act_type === 'rrelu' ? ['output', 'mask'] : ['output']),
+  visibleOutputs: () => 1,
+  inferShape: (a, [d, gm], _aux, node) => {
+    if (a.act_type !== 'prelu') return { ins: [d], outs: a.act_type === 'rrelu' ? [d, d] : [d] };
+    if (!d) return { ins: [d, gm], outs: [undefined] };
+    const C = d.length >= 2 ? d[1] : 1;
+    const g = gm ?? [C];
+    if (g.length !== 1 || (g[0] !== C && g[0] !== 1)) {
+      throw new ShapeError(opMessage(node, 'LeakyReLU', `prelu gamma must have shape (${C},) or (1,), got ${fmtShape(g)}`), { op: 'LeakyReLU', arg: 'gamma' });
+    }
+    return { ins: [d, g], outs: [d] };
+  },
+  inferType: (a, ins, node) => f32Types('LeakyReLU', a.act_type === 'rrelu' ? 2 : 1)(a, ins, node),
+  forward: (ctx, a, [x, gm], [y, m]) => {
+    const K = ctx.K, t: string = a.act_type, n = x.size;
+    if (t === 'prelu') {
+      const [o, C, i] = gm.size === 1 ? [1, 1, n] : [x.shape[0], x.shape[1], n / (x.shape[0] * x.shape[1])];
+      return () => { K.f32_prelu__simd128(x.off, x.off, gm.off, y.off, o, C, i); };
+    }
+    if (t === 'rrelu') {
+      const lo = a.lower_bound, hi = a.upper_bound;
+      if (!ctx.isTrain) return () => { K.f32_act__simd128(x.off, y.off, n, ACT.leaky, (lo + hi) / 2); K.x32_fill(m.off, (lo + hi) / 2, n); };
+      const random = ctx.random;
+      return () => { K.f32_rand_fill__simd128(m.off, n, seedOf(random), 1, lo, hi); K.f32_rrelu__simd128(x.off, x.off, m.off, y.off, n); };
+    }
+    const code = ACT[t as keyof typeof ACT];
+    return () => { K.f32_act__simd128(x.off, y.off, n, code, a.slope); };
+  },
+  backward: {
+    saves: ['inputs', 'outputs'],
+    lower: (ctx, a, g) => {
+      const K = ctx.K, t: string = a.act_type, [x, gm] = g.ins, [y, m] = g.outs, [dy] = g.outGrads, [dx, dg] = g.inGrads, n = x.size;
+      const wantX = g.req[0] !== 'null';
+      if (t === 'prelu') {
+        const [o, C, i] = gm.size === 1 ? [1, 1, n] : [x.shape[0], x.shape[1], n / (x.shape[0] * x.shape[1])];
+        const wantG = g.req[1] !== 'null';
+        return () => {
+          if (wantX) K.f32_prelu__simd128(x.off, dy.off, gm.off, dx.off, o, C, i);
+          if (wantG) K.f32_prelu_gamma_grad__simd128(x.off, dy.off, dg.off, o, C, i);
+        };
+      }
+      if (!wantX) return () => {};
+      if (t === 'rrelu') return () => { K.f32_rrelu__simd128(y.off, dy.off, m.off, dx.off, n); };
+      const code = ACT[t as keyof typeof ACT];
+      return () => { K.f32_act_bwd__simd128(x.off, y.off, dy.off, dx.off, n, code, a.slope); };
+    },
+  },
+};

@@ -1,0 +1,55 @@
+// Dropout: inverted dropout with a hidden mask output; randomness drawn inside the kernel from a seed taken
+// per run (inside the step) from the lowering's seeded source: runs differ, executors replay exactly.
+import { ArgumentError, opMessage } from '../../errors.js';
+import type { OpDef } from '../registry.js';
+import { prod } from '../../util/shape.js';
+import { axisOf, f32Types, seedOf } from './common.js';
+
+/**
+ * Dropout: training (or mode 'always'): y = x * mask / (1 - p), mask ~ Bernoulli(1 - p), broadcast over
+ * `axes` (variational dropout); otherwise identity. Backward: dx = dy * mask.
+ * @example mx.nd.Dropout(x, { p: 0.2, isTrain: true })
+ */
+export const dropout: OpDef = {
+  name: 'Dropout',
+  attrs: {
+    p: { type: 'float', default: 0.5 },
+    mode: { type: 'str', default: 'training', values: ['training', 'always'] },
+    axes: { type: 'shape', default: [] },
+    cudnn_off: { type: 'bool', default: false },
+  },
+  inputs: () => ['data'],
+  outputs: () => ['output', 'mask'],
+  visibleOutputs: () => 1,
+  inferShape: (a, [d], _aux, node) => {
+    if (!(a.p >= 0 && a.p <= 1)) throw new ArgumentError(opMessage(node, 'Dropout', `p must be in [0, 1], got ${a.p}`), { op: 'Dropout', attr: 'p' });
+    if (d) for (const ax of a.axes as number[]) axisOf('Dropout', node, ax, d);
+    return { ins: [d], outs: [d, d] };
+  },
+  inferType: f32Types('Dropout', 2),
+  forward: (ctx, a, [x], [y, m]) => {
+    const K = ctx.K, n = x.size, p: number = a.p;
+    if (!(ctx.isTrain || a.mode === 'always') || p === 0) {
+      return () => { if (x.off !== y.off) K.x8_copy(x.off, y.off, n * 4); K.x32_fill(m.off, 1, n); };
+    }
+    const scale = p < 1 ? 1 / (1 - p) : 0, d = x.shape, random = ctx.random;
+    const axes = [...new Set((a.axes as number[]).map((ax) => axisOf('Dropout', ctx.node, ax, d)))].sort((u, v) => v - u);
+    const cur = d.map((s, k) => (axes.includes(k) ? 1 : s));
+    const expands = axes.map((k) => { const e = [prod(cur.slice(0, k)), d[k], prod(cur.slice(k + 1))]; cur[k] = d[k]; return e; });
+    const nr = prod(d.map((s, k) => (axes.includes(k) ? 1 : s)));
+    return () => {
+      K.f32_rand_fill__simd128(m.off, nr, seedOf(random), 0, p, scale);
+      for (const [o, r, i] of expands) K.x32_expand_inplace(m.off, o, r, i);
+      K.f32_mask_mul__simd128(x.off, m.off, y.off, n);
+    };
+  },
+  backward: {
+    saves: ['outputs'],
+    lower: (ctx, _a, g) => {
+      const [, m] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads;
+      if (g.req[0] === 'null') return () => {};
+      return () => { ctx.K.f32_mask_mul__simd128(dy.off, m.off, dx.off, dx.size); };
+    },
+  },
+  inplace: [[0, 0]],
+};

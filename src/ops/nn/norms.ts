@@ -1,0 +1,118 @@
+// LayerNorm (last axis), InstanceNorm, L2Normalization (instance | channel | spatial).
+import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
+import type { Attrs } from '../attrs.js';
+import type { OpDef, Shape } from '../registry.js';
+import { fmtShape, prod } from '../../util/shape.js';
+import { axisOf, f32Types } from './common.js';
+
+function vecCheck(op: string, node: string, name: string, s: Shape | undefined, n: number): Shape {
+  if (s && (s.length !== 1 || s[0] !== n)) throw new ShapeError(opMessage(node, op, `${name} must have shape (${n},), got ${fmtShape(s)}`), { op, arg: name });
+  return [n];
+}
+
+/**
+ * LayerNorm: y = (x - mean) / sqrt(var + eps) * gamma + beta over `axis` (the last axis; others are
+ * rejected). Hidden outputs mean and std (shape of data with axis set to 1).
+ * @example mx.nd.LayerNorm(x, gamma, beta, { eps: 1e-5 })
+ */
+export const layerNorm: OpDef = {
+  name: 'LayerNorm',
+  attrs: { axis: { type: 'int', default: -1 }, eps: { type: 'float', default: 1e-5 }, output_mean_var: { type: 'bool', default: false } },
+  inputs: () => ['data', 'gamma', 'beta'],
+  outputs: () => ['output', 'mean', 'std'],
+  visibleOutputs: (a) => (a.output_mean_var ? 3 : 1),
+  inferShape: (a, [d, g, b], _aux, node) => {
+    if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined] };
+    const ax = axisOf('LayerNorm', node, a.axis, d);
+    if (ax !== d.length - 1) throw new ArgumentError(opMessage(node, 'LayerNorm', `only the last axis is supported, got axis ${a.axis} for ${d.length}-D data`), { op: 'LayerNorm', attr: 'axis' });
+    const n = d[ax], ms = [...d.slice(0, -1), 1];
+    return { ins: [d, vecCheck('LayerNorm', node, 'gamma', g, n), vecCheck('LayerNorm', node, 'beta', b, n)], outs: [d, ms, ms] };
+  },
+  inferType: f32Types('LayerNorm', 3),
+  forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
+    const n = x.shape[x.shape.length - 1], rows = x.size / (n || 1), f = ctx.K.f32_rownorm__simd128;
+    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, 0, a.eps); };
+  },
+  backward: {
+    saves: ['inputs', 'outputs'],
+    lower: (ctx, _a, gr) => {
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
+      const n = x.shape[x.shape.length - 1], rows = x.size / (n || 1);
+      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
+      const dx = want(0), dg = want(1), db = want(2);
+      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, 0); };
+    },
+  },
+};
+
+/**
+ * InstanceNorm: per (n, c) normalisation over the spatial dims, gamma/beta per channel (shape (C,)).
+ * Hidden outputs mean and std per (n, c).
+ * @example mx.nd.InstanceNorm(x, gamma, beta, { eps: 1e-3 })
+ */
+export const instanceNorm: OpDef = {
+  name: 'InstanceNorm',
+  attrs: { eps: { type: 'float', default: 1e-3 } },
+  inputs: () => ['data', 'gamma', 'beta'],
+  outputs: () => ['output', 'mean', 'var'],
+  visibleOutputs: () => 1,
+  inferShape: (_a, [d, g, b], _aux, node) => {
+    if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined] };
+    if (d.length < 3) throw new ShapeError(opMessage(node, 'InstanceNorm', `data must be (N, C, spatial...) with at least 3 dimensions, got ${fmtShape(d)}`), { op: 'InstanceNorm', arg: 'data' });
+    const C = d[1];
+    return { ins: [d, vecCheck('InstanceNorm', node, 'gamma', g, C), vecCheck('InstanceNorm', node, 'beta', b, C)], outs: [d, [d[0], C], [d[0], C]] };
+  },
+  inferType: f32Types('InstanceNorm', 3),
+  forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
+    const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1), f = ctx.K.f32_rownorm__simd128;
+    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, C, a.eps); };
+  },
+  backward: {
+    saves: ['inputs', 'outputs'],
+    lower: (ctx, _a, gr) => {
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
+      const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1);
+      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
+      const dx = want(0), dg = want(1), db = want(2);
+      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, C); };
+    },
+  },
+};
+
+/** Lines (outer, n, inner) and the norm shape of L2Normalization. */
+function l2Geom(a: Attrs, d: Shape): { o: number; n: number; i: number; norm: Shape } {
+  const N = d[0];
+  if (a.mode === 'instance') return { o: N, n: prod(d) / N, i: 1, norm: [N] };
+  if (a.mode === 'channel') return { o: N, n: d[1], i: prod(d.slice(2)), norm: [N, ...d.slice(2)] };
+  return { o: N * d[1], n: prod(d.slice(2)), i: 1, norm: [N, d[1]] };
+}
+
+/**
+ * L2Normalization: x / sqrt(sum x^2 + eps) per instance, per channel vector (axis 1) or per spatial map.
+ * @example mx.nd.L2Normalization(x, { mode: 'channel' })
+ */
+export const l2Normalization: OpDef = {
+  name: 'L2Normalization',
+  attrs: { eps: { type: 'float', default: 1e-10 }, mode: { type: 'str', default: 'instance', values: ['instance', 'channel', 'spatial'] } },
+  inputs: () => ['data'],
+  outputs: () => ['output', 'norm'],
+  visibleOutputs: () => 1,
+  inferShape: (a, [d], _aux, node) => {
+    if (!d) return { ins: [d], outs: [undefined, undefined] };
+    if (d.length < (a.mode === 'instance' ? 1 : 2)) throw new ShapeError(opMessage(node, 'L2Normalization', `data ${fmtShape(d)} has too few dimensions for mode ${a.mode}`), { op: 'L2Normalization' });
+    return { ins: [d], outs: [d, l2Geom(a, d).norm] };
+  },
+  inferType: f32Types('L2Normalization', 2),
+  forward: (ctx, a, [x], [y, nrm]) => {
+    const { o, n, i } = l2Geom(a, x.shape), f = ctx.K.f32_l2norm__simd128;
+    return () => { f(y.off, x.off, nrm.off, 0, 0, o, n, i, a.eps); };
+  },
+  backward: {
+    saves: ['outputs'],
+    lower: (ctx, a, gr) => {
+      const [y, nrm] = gr.outs, [dy] = gr.outGrads, [dx] = gr.inGrads, { o, n, i } = l2Geom(a, y.shape), f = ctx.K.f32_l2norm__simd128;
+      if (gr.req[0] === 'null') return () => {};
+      return () => { f(0, y.off, nrm.off, dy.off, dx.off, o, n, i, 0); };
+    },
+  },
+};
