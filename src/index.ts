@@ -4,8 +4,10 @@ import './ops/index.js';
 import { nd, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
 import { ensureInstalled } from './parallel/threads.js';
+import { ndFileFunctions } from './format/ndarray-io.js';
 
 installOpFunctions(nd);
+Object.assign(nd, ndFileFunctions);
 onRuntimeInit(() => ensureInstalled());
 
 export { nd };
@@ -23,6 +25,7 @@ export * as metric from './metric/index.js';
 export * as io from './io/index.js';
 export * as callback from './callback/index.js';
 export * as kv from './kv/index.js';
+export * as mod from './module/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).
@@ -32,3 +35,6 @@ export async function ready(opts: RuntimeOptions = {}): Promise<void> { await in
 export { sym } from './api/sym.js';
 export { Symbol } from './symbol/symbol.js';
 export { Executor } from './executor/executor.js';
+export { model } from './format/checkpoint.js';
+export { Predictor } from './predictor/predictor.js';
+export * as viz from './viz/index.js';

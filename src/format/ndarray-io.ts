@@ -182,3 +182,9 @@ export function saveNumpy(path: string | URL | null, data: SaveData): Uint8Array
   if (path !== null && path !== undefined) writeFileBytes(path, bytes, 'mx.nd.saveNumpy');
   return bytes;
 }
+
+/**
+ * The file functions `mx.nd` gains: save, load, loadWithInfo, loadAsync, saveNumpy, storedInfo.
+ * @example Object.assign(mx.nd, ndFileFunctions)
+ */
+export const ndFileFunctions = { save, load, loadWithInfo, loadAsync, saveNumpy, storedInfo, loadFrombuffer: load };
