@@ -1,0 +1,3 @@
+// mx.viz: MXNet's print_summary and plot_network.
+export { printSummary, type SummaryOptions } from './summary.js';
+export { plotNetwork } from './plot.js';
