@@ -4,5 +4,12 @@ import { REDUCE_OPS } from './reduce.js';
 import { TRANSPOSE_OPS } from './transpose.js';
 import { RESHAPE_OPS } from './reshape.js';
 import { CONCAT_OPS } from './concat.js';
+import { SLICE_OPS } from './slice.js';
+import { TAKE_OPS } from './take.js';
+import { BROADCAST_OPS } from './broadcast.js';
+import { PAD_OPS } from './pad.js';
+import { UPSAMPLING_OPS } from './upsampling.js';
 
-export const TENSOR_OPS: OpDef[] = [...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS];
+export const TENSOR_OPS: OpDef[] = [
+  ...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS, ...SLICE_OPS, ...TAKE_OPS, ...BROADCAST_OPS, ...PAD_OPS, ...UPSAMPLING_OPS,
+];
