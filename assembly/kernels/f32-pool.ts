@@ -1,16 +1,22 @@
 // Pooling kernels over P = N*C NCHW planes of H x W (1-D pooling is H = 1). MXNet semantics (nn/pool.h):
 // type 0 max (padding never wins; an empty window gives the lowest f32), 1 avg, 2 sum, 3 lp with p = 2, 4 lp with p = 1.
 // avg: pool_size = window area clipped to [-p, H+p) (counts padding), or to the image when countPad = 0; each element
-// is divided by pool_size before summing. 2x2 stride-2 unpadded max/avg rows run in SIMD.
+// is divided by pool_size before summing (the SIMD interior sums, then scales).
 
 @inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 const LOWEST: f32 = -3.4028234663852886e38;
 
-/** Forward pooling of P planes: y (P, Ho, Wo) from x (P, H, W). */
+/** Largest vector start ow whose loads all lie in [0, W) (stride 1 or 2), or -1. */
+@inline function vecMax(W: i32, kw: i32, sw: i32, pw: i32): i32 {
+  const t = sw == 1 ? W - kw - 3 + pw : W - 8 - ((kw - 1) & ~1) + pw;
+  return t < 0 ? -1 : sw == 1 ? t : t >> 1;
+}
+
+/** Forward pooling of P planes: y (P, Ho, Wo) from x (P, H, W). Stride-1/2 interior columns of max/avg/sum run in SIMD. */
 export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, Ho: i32, Wo: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, type: i32, countPad: i32): void {
-  const fast2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && type < 2;
-  const quarter = f32x4.splat(0.25);
+  const simd = type <= 2 && (sw == 1 || sw == 2);
+  const lo = (pw + sw - 1) / sw, vmax = vecMax(W, kw, sw, pw);
   for (let p = 0; p < P; p++) {
     const xp = addr(x, p * H * W), yp = addr(y, p * Ho * Wo);
     for (let oh = 0; oh < Ho; oh++) {
@@ -20,39 +26,63 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
       if (he > H) he = H;
       const yr = addr(yp, oh * Wo);
       let ow = 0;
-      if (fast2 && he - hs == 2) {
-        const r0 = addr(xp, hs * W), r1 = r0 + (<usize>W << 2);
-        for (; ow + 4 <= Wo && 2 * ow + 8 <= W; ow += 4) {
-          const o = <usize>ow << 3;
-          if (type == 0) {
-            const a = f32x4.max(v128.load(r0 + o), v128.load(r1 + o)), b = f32x4.max(v128.load(r0 + o + 16), v128.load(r1 + o + 16));
-            v128.store(yr + (<usize>ow << 2), f32x4.max(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7)));
-          } else {
-            const a = f32x4.add(v128.load(r0 + o), v128.load(r1 + o)), b = f32x4.add(v128.load(r0 + o + 16), v128.load(r1 + o + 16));
-            v128.store(yr + (<usize>ow << 2), f32x4.mul(quarter, f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7))));
-          }
-        }
+      if (simd && vmax >= lo + 3) {
+        for (; ow < lo; ow++) store<f32>(addr(yr, ow), point(xp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad));
+        // Interior columns: the window lies inside the row, so pool_size = rows * kw.
+        const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
+        const rows = addr(xp, hs * W - pw), nr = he - hs;
+        if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
+        else ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, false, scale);
       }
-      for (; ow < Wo; ow++) {
-        let ws = ow * sw - pw, we = ws + kw;
-        const wpad = (we < W + pw ? we : W + pw) - ws;
-        if (ws < 0) ws = 0;
-        if (we > W) we = W;
-        let acc: f32 = type == 0 ? LOWEST : 0;
-        let size: f32 = 1;
-        if (type == 1) size = countPad ? <f32>(hpad * wpad) : <f32>((he - hs) * (we - ws));
-        for (let ih = hs; ih < he; ih++) {
-          const xr = addr(xp, ih * W);
-          for (let iw = ws; iw < we; iw++) {
-            const v = load<f32>(addr(xr, iw));
-            if (type == 0) { if (v > acc) acc = v; } else if (type == 3) acc += v * v; else acc += v / size;
-          }
-        }
-        if (type == 3) acc = Mathf.sqrt(acc);
-        store<f32>(addr(yr, ow), acc);
-      }
+      for (; ow < Wo; ow++) store<f32>(addr(yr, ow), point(xp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad));
     }
   }
+}
+
+/** SIMD interior of one output row: 4 outputs at a time over nr input rows (max, or sum times scale). Returns the next ow. */
+@inline function vecRow(rows: usize, nr: i32, W: i32, kw: i32, sw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, isMax: bool, scale: f32): i32 {
+  const sc = f32x4.splat(scale), rowBytes = <usize>W << 2;
+  for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
+    let acc = f32x4.splat(isMax ? LOWEST : 0);
+    let row = rows;
+    for (let r = 0; r < nr; r++, row += rowBytes) {
+      if (sw == 1) {
+        for (let kj = 0; kj < kw; kj++) { const v = v128.load(addr(row, ow + kj)); acc = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v); }
+      } else {
+        let kj = 0;
+        for (; kj + 2 <= kw; kj += 2) {
+          const b0 = addr(row, 2 * ow + kj), a = v128.load(b0), b = v128.load(b0, 16);
+          const e = v128.shuffle<f32>(a, b, 0, 2, 4, 6), o = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+          acc = isMax ? f32x4.max(acc, f32x4.max(e, o)) : f32x4.add(acc, f32x4.add(e, o));
+        }
+        if (kj < kw) {
+          const b0 = addr(row, 2 * ow + kj), e = v128.shuffle<f32>(v128.load(b0), v128.load(b0, 16), 0, 2, 4, 6);
+          acc = isMax ? f32x4.max(acc, e) : f32x4.add(acc, e);
+        }
+      }
+    }
+    v128.store(addr(yr, ow), isMax ? acc : f32x4.mul(acc, sc));
+  }
+  return ow;
+}
+
+/** One pooled value with the full MXNet rules (borders, `full` windows, lp). */
+@inline function point(xp: usize, H: i32, W: i32, hs: i32, he: i32, hpad: i32, ow: i32, kw: i32, sw: i32, pw: i32, type: i32, countPad: i32): f32 {
+  let ws = ow * sw - pw, we = ws + kw;
+  const wpad = (we < W + pw ? we : W + pw) - ws;
+  if (ws < 0) ws = 0;
+  if (we > W) we = W;
+  let acc: f32 = type == 0 ? LOWEST : 0;
+  let size: f32 = 1;
+  if (type == 1) size = countPad ? <f32>(hpad * wpad) : <f32>((he - hs) * (we - ws));
+  for (let ih = hs; ih < he; ih++) {
+    const xr = addr(xp, ih * W);
+    for (let iw = ws; iw < we; iw++) {
+      const v = load<f32>(addr(xr, iw));
+      if (type == 0) { if (v > acc) acc = v; } else if (type == 3) acc += v * v; else acc += v / size;
+    }
+  }
+  return type == 3 ? Mathf.sqrt(acc) : acc;
 }
 
 /**

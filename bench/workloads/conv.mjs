@@ -1,0 +1,108 @@
+// Convolution / pooling workloads, batch 1, f32, weights resident, no bias, result read back to JS.
+//   conv-*:       the API call (mx.nd.Convolution, NCHW / tf.conv2d or tf.depthwiseConv2d, NHWC / one ONNX Conv
+//                 node with the weight as an initializer, NCHW) including reading the output back.
+//   conv-*-bound: mxwasm's op lowered once (as the executor does at bind), resident input/output: kernels only.
+//   conv-*-bwd:   mxwasm's backward (dx + dw) lowered once: the training cost of the layer.
+//   pool-*:       Pooling (mx.nd.Pooling / tf.maxPool / ONNX MaxPool).
+import { onnxModel } from '../lib/onnx.mjs';
+import { ortSession } from '../lib/peers.mjs';
+
+function rand(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; }
+  return a;
+}
+
+// name, C, H(=W), F, k, stride, pad, group
+const CONVS = [
+  ['conv-resnet-3x3-64', 64, 56, 64, 3, 1, 1, 1, 'ResNet stage-1 3x3 64->64 @56x56 pad 1'],
+  ['conv-mnet-stem', 3, 224, 32, 3, 2, 1, 1, 'MobileNet stem 3x3 s2 3->32 @224x224 pad 1'],
+  ['conv-dw-3x3-32', 32, 112, 32, 3, 1, 1, 32, 'depthwise 3x3 32 ch @112x112 pad 1'],
+  ['conv-1x1-64-256', 64, 56, 256, 1, 1, 0, 1, 'ResNet bottleneck 1x1 64->256 @56x56'],
+];
+
+const outSize = (H, k, s, p) => Math.floor((H + 2 * p - k) / s) + 1;
+
+/** mxwasm's op lowered once on resident buffers (what a bound executor runs). */
+function lowered(ctx, C, H, F, k, s, p, G, backward) {
+  const { mx, rt } = ctx;
+  const attrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F, num_group: G, no_bias: true };
+  const x = mx.nd.array(rand(C * H * H, 1), { shape: [1, C, H, H] }), w = mx.nd.array(rand(F * (C / G) * k * k, 2), { shape: [F, C / G, k, k] });
+  const Ho = outSize(H, k, s, p), y = mx.nd.zeros([1, F, Ho, Ho]), dy = mx.nd.array(rand(F * Ho * Ho, 3), { shape: [1, F, Ho, Ho] });
+  const dx = mx.nd.zeros([1, C, H, H]), dw = mx.nd.zeros([F, C / G, k, k]);
+  return import('../../src/ops/registry.js').then(({ getOp }) => import('../../src/ops/attrs.js').then(({ parseAttrs }) => {
+    const r = rt(), def = getOp('Convolution'), a = parseAttrs('Convolution', def.attrs, attrs);
+    const wsBytes = backward ? def.backward.workspace(a, [x.shape, w.shape], [y.shape]) : def.workspace(a, [x.shape, w.shape], [y.shape], false);
+    const ws = wsBytes ? r.alloc.alloc(wsBytes) : 0;
+    const lctx = { K: r.K, isTrain: backward, workspace: ws, scratch: r.scratch.off, node: 'conv', random: Math.random };
+    const step = backward
+      ? def.backward.lower(lctx, a, { ins: [x.ref, w.ref], outs: [y.ref], aux: [], outGrads: [dy.ref], inGrads: [dx.ref, dw.ref], req: ['write', 'write'] })
+      : def.forward(lctx, a, [x.ref, w.ref], [y.ref], []);
+    return { run: step, teardown() { if (ws) r.alloc.free(ws); for (const t of [x, w, y, dy, dx, dw]) t.dispose(); } };
+  }));
+}
+
+/** @type {import('../README.md').Workload[]} */
+export default [
+  ...CONVS.flatMap(([name, C, H, F, k, s, p, G, desc]) => {
+    const Ho = outSize(H, k, s, p), flops = 2 * Ho * Ho * F * (C / G) * k * k;
+    const ortImpl = (peer, ep) => async ({ libs }) => {
+      const ort = libs[peer];
+      const model = onnxModel({
+        nodes: [['Conv', ['X', 'W'], ['Y'], { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p], group: G }]],
+        inputs: [['X', [1, C, H, H]]], outputs: [['Y', [1, F, Ho, Ho]]], initializers: [['W', [F, C / G, k, k], rand(F * (C / G) * k * k, 2)]],
+      });
+      const sess = await ortSession(ort, model, ep);
+      const X = new ort.Tensor('float32', rand(C * H * H, 1), [1, C, H, H]);
+      return { async run() { const r = await sess.run({ X }); if (r.Y.data.length !== F * Ho * Ho) throw new Error('bad output'); }, teardown: () => sess.release() };
+    };
+    return [
+      {
+        name, group: 'conv', flops, desc: `${desc}, API call including reading the output back`,
+        impls: {
+          mxwasm: ({ mx }) => {
+            const x = mx.nd.array(rand(C * H * H, 1), { shape: [1, C, H, H] }), w = mx.nd.array(rand(F * (C / G) * k * k, 2), { shape: [F, C / G, k, k] });
+            const attrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F, num_group: G, no_bias: true };
+            return { run() { const y = mx.nd.Convolution(x, w, attrs); y.toTypedArray(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+          },
+          'tfjs-wasm': ({ libs }) => {
+            const tf = libs['tfjs-wasm'];
+            const x = tf.tensor4d(rand(C * H * H, 1), [1, H, H, C]);
+            const pad = [[0, 0], [p, p], [p, p], [0, 0]];
+            if (G === 1) {
+              const w = tf.tensor4d(rand(F * C * k * k, 2), [k, k, C, F]);
+              return { run() { const y = tf.conv2d(x, w, [s, s], pad); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+            }
+            const w = tf.tensor4d(rand(C * k * k, 2), [k, k, C, 1]);
+            const tp = s === 1 && p === (k - 1) / 2 ? 'same' : pad;
+            return { run() { const y = tf.depthwiseConv2d(x, w, [s, s], tp); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+          },
+          'ort-web': ortImpl('ort-web', 'wasm'),
+          'ort-node': ortImpl('ort-node', 'cpu'),
+        },
+      },
+      { name: `${name}-bound`, group: 'conv', flops, desc: `${desc}, lowered once, resident buffers (kernels only)`, impls: { mxwasm: (ctx) => lowered(ctx, C, H, F, k, s, p, G, false) } },
+      { name: `${name}-bwd`, group: 'conv', flops: 2 * flops, desc: `${desc}, backward dx + dw lowered once`, impls: { mxwasm: (ctx) => lowered(ctx, C, H, F, k, s, p, G, true) } },
+    ];
+  }),
+  {
+    name: 'pool-max-3x3s2-64-112', group: 'conv', desc: 'ResNet max pool 3x3 s2 pad 1, 64 ch @112x112, API call including read-back',
+    impls: {
+      mxwasm: ({ mx }) => {
+        const x = mx.nd.array(rand(64 * 112 * 112, 1), { shape: [1, 64, 112, 112] });
+        return { run() { const y = mx.nd.Pooling(x, { kernel: [3, 3], stride: [2, 2], pad: [1, 1], pool_type: 'max' }); y.toTypedArray(); y.dispose(); }, teardown() { x.dispose(); } };
+      },
+      'tfjs-wasm': ({ libs }) => {
+        const tf = libs['tfjs-wasm'], x = tf.tensor4d(rand(64 * 112 * 112, 1), [1, 112, 112, 64]);
+        return { run() { const y = tf.maxPool(x, [3, 3], [2, 2], 'same'); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); } };
+      },
+      'ort-web': async ({ libs }) => {
+        const ort = libs['ort-web'];
+        const sess = await ortSession(ort, onnxModel({ nodes: [['MaxPool', ['X'], ['Y'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }]], inputs: [['X', [1, 64, 112, 112]]], outputs: [['Y', [1, 64, 56, 56]]] }), 'wasm');
+        const X = new ort.Tensor('float32', rand(64 * 112 * 112, 1), [1, 64, 112, 112]);
+        return { async run() { await sess.run({ X }); }, teardown: () => sess.release() };
+      },
+    },
+  },
+];
