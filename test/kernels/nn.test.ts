@@ -1,0 +1,192 @@
+// nn kernels (assembly/kernels/f32-nn.ts) vs the float64 references (src/reference/nn.ts): SIZES, tails,
+// row and column line modes, approximation error bounds of exp / log / tanh / erf.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray, assertClose, SIZES } from '../helpers.js';
+import { rt } from '../../src/runtime/runtime.js';
+import { f32 } from '../../src/runtime/view.js';
+import * as ref from '../../src/reference/nn.js';
+
+void mx;
+const R = rt(), K = R.K;
+const live: number[] = [];
+/** Copies data into fresh wasm memory (at least 16 bytes); returns the byte offset. */
+function put(a: ArrayLike<number>): number { const off = R.alloc.alloc(Math.max(a.length, 4) * 4); live.push(off); f32(off, a.length).set(a); return off; }
+const get = (off: number, n: number) => Float64Array.from(f32(off, n));
+function free() { while (live.length) R.alloc.free(live.pop()!); }
+
+const TYPES = Object.values(ref.ACT);
+
+test('f32_act / f32_act_bwd: every type at every size vs reference', () => {
+  for (const n of SIZES) {
+    for (const t of TYPES) {
+      const x = randArray(n, 3 + t, -4, 4), dyA = randArray(n, 9, -1, 1), a = t === 6 ? 1 : 0.2;
+      const xo = put(x), yo = put(new Float32Array(n)), dyo = put(dyA), dxo = put(new Float32Array(n));
+      K.f32_act__simd128(xo, yo, n, t, a);
+      const y = get(yo, n);
+      assertClose(y, Array.from(x, (v) => ref.act(t, v, a)), 2e-6, 2e-6, `act ${t} n=${n}`);
+      K.f32_act_bwd__simd128(xo, yo, dyo, dxo, n, t, a);
+      assertClose(get(dxo, n), Array.from(x, (v, i) => dyA[i] * ref.actGrad(t, v, y[i], a)), 1e-5, 3e-6, `act_bwd ${t} n=${n}`);
+      free();
+    }
+  }
+});
+
+test('approximation error over dense grids (exp via elu, tanh, sigmoid, erf via gelu, log via softrelu)', () => {
+  const n = 200001, x = new Float32Array(n);
+  const worst = (t: number, lo: number, hi: number, f: (v: number, y: number) => number) => {
+    for (let i = 0; i < n; i++) x[i] = lo + (hi - lo) * i / (n - 1);
+    const xo = put(x), yo = put(new Float32Array(n));
+    K.f32_act__simd128(xo, yo, n, t, 1);
+    const y = get(yo, n); let m = 0;
+    for (let i = 0; i < n; i++) m = Math.max(m, f(x[i], y[i]));
+    free(); return m;
+  };
+  const rel = (t: number) => (v: number, y: number) => { const r = ref.act(t, v, 1); return Math.abs(y - r) / Math.max(Math.abs(r), 1e-30); };
+  const abs = (t: number) => (v: number, y: number) => Math.abs(y - ref.act(t, v, 1));
+  const e = {
+    sigmoidRel: worst(1, -80, 20, rel(1)), tanhAbs: worst(2, -10, 10, abs(2)), tanhRel: worst(2, -0.7, 0.7, rel(2)),
+    eluAbs: worst(6, -80, 0, abs(6)), geluAbs: worst(8, -8, 8, abs(8)), softreluRel: worst(3, -80, 30, rel(3)),
+  };
+  if (process.env.NN_ERRORS) console.log(e);
+  assert.ok(e.sigmoidRel < 1e-6, JSON.stringify(e));
+  assert.ok(e.tanhAbs < 5e-7 && e.tanhRel < 1e-6, JSON.stringify(e));
+  assert.ok(e.eluAbs < 5e-7 && e.geluAbs < 2e-6 && e.softreluRel < 1e-6, JSON.stringify(e));
+});
+
+test('exp edge cases: -inf, large negative (no denormals), overflow, NaN', () => {
+  const x = [-Infinity, -1e30, -90, -87.4, 88.8, 100, Infinity, NaN];
+  const xo = put(x), yo = put(new Float32Array(x.length));
+  K.f32_act__simd128(xo, yo, x.length, ref.ACT.sigmoid, 0);
+  const y = get(yo, x.length);
+  assert.equal(Array.from(y.slice(0, 3)), [0, 0, 0]);
+  assert.equal(y[5], 1); assert.equal(y[6], 1); assert.ok(Number.isNaN(y[7]));
+  free();
+});
+
+test('f32_softmax / bwd: rows and columns, all sizes, temperature, softmin, log, lengths', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [2, 3, 1], [3, 17, 1], [2, 64, 1], [1, 65, 1], [2, 5, 3], [3, 4, 4], [2, 7, 9], [1, 1031, 1], [2, 3, 17]];
+  for (const n of SIZES.slice(1, 13)) shapes.push([2, n, 1], [1, n, 5]);
+  for (const [o, n, i] of shapes) {
+    for (const [sc, lg, useLen] of [[1, 0, 0], [0.5, 1, 0], [-2, 0, 0], [1, 0, 1], [1, 1, 1]] as const) {
+      const sz = o * n * i, x = randArray(sz, sz + n, -5, 5), dy = randArray(sz, 7);
+      const len = useLen ? Array.from({ length: o * i }, (_, k) => (k * 5) % (n + 2)) : undefined;
+      const xo = put(x), yo = put(new Float32Array(sz)), dyo = put(dy), dxo = put(new Float32Array(sz)), lo = len ? put(len) : 0;
+      K.f32_softmax__simd128(xo, yo, lo, o, n, i, sc, lg);
+      const want = new Float64Array(sz); ref.softmax(x, want, o, n, i, sc, !!lg, len);
+      const y = get(yo, sz);
+      assertClose(y, want, 2e-6, 1e-6, `softmax ${[o, n, i, sc, lg, useLen]}`);
+      K.f32_softmax_bwd__simd128(yo, dyo, dxo, lo, o, n, i, sc, lg);
+      const gw = new Float64Array(sz); ref.softmaxBwd(Float32Array.from(y), dy, gw, o, n, i, sc, !!lg, len);
+      assertClose(get(dxo, sz), gw, 1e-5, 2e-6, `softmax_bwd ${[o, n, i, sc, lg, useLen]}`);
+      free();
+    }
+  }
+});
+
+test('f32_softmax: large inputs give exact results (test_softmax_with_large_inputs)', () => {
+  for (const v of [1e30, 3.4e38]) {
+    const xo = put([v, -v, v, v, -v, -v]), yo = put(new Float32Array(6));
+    K.f32_softmax__simd128(xo, yo, 0, 3, 2, 1, 1, 0);
+    assert.equal(Array.from(get(yo, 6)), [1, 0, 0.5, 0.5, 0.5, 0.5]);
+    K.f32_softmax__simd128(xo, yo, 0, 6, 1, 1, 1, 0); // axis of size 1
+    assert.equal(Array.from(get(yo, 6)), [1, 1, 1, 1, 1, 1]);
+    free();
+  }
+});
+
+test('f32_softmax_ce_bwd vs reference (ignore, valid, smoothing, out-of-range labels)', () => {
+  for (const [o, Kc, i] of [[1, 1, 1], [3, 5, 1], [2, 4, 7], [4, 17, 1], [2, 3, 5]] as const) {
+    for (const flags of [0, 1, 2, 3]) {
+      for (const alpha of [0, 0.1]) {
+        const sz = o * Kc * i, y = randArray(sz, 5, 0, 1), lab = Array.from({ length: o * i }, (_, k) => (k % (Kc + 2)) - 1);
+        const yo = put(y), lo = put(lab), dxo = put(new Float32Array(sz));
+        K.f32_softmax_ce_bwd__simd128(yo, lo, dxo, o, Kc, i, -1, flags, 0.7, alpha);
+        const want = new Float64Array(sz); ref.softmaxCeBwd(y, lab, want, o, Kc, i, -1, flags, 0.7, alpha);
+        assertClose(get(dxo, sz), want, 1e-5, 1e-6, `ce ${[o, Kc, i, flags, alpha]}`);
+        free();
+      }
+    }
+  }
+});
+
+test('f32_bn_fwd (train / moving stats, fix_gamma) vs reference at odd sizes', () => {
+  for (const [o, C, i] of [[1, 1, 1], [2, 3, 5], [4, 2, 17], [3, 5, 1], [1, 3, 64], [2, 1, 65]] as const) {
+    for (const flags of [0, 1, 2, 3]) {
+      const sz = o * C * i, x = randArray(sz, sz, -2, 3), g = randArray(C, 2, 0.5, 1.5), b = randArray(C, 3), rm = randArray(C, 4), rv = randArray(C, 5, 0.5, 2);
+      const xo = put(x), yo = put(new Float32Array(sz)), go = put(g), bo = put(b), mo = put(new Float32Array(C)), vo = put(new Float32Array(C));
+      K.f32_bn_fwd__simd128(xo, yo, go, bo, mo, vo, put(rm), put(rv), o, C, i, 1e-3, flags);
+      const want = new Float64Array(sz);
+      const [mu, is] = ref.batchNorm(x, want, g, b, rm, rv, o, C, i, 1e-3, !!(flags & 1), !!(flags & 2));
+      assertClose(get(yo, sz), want, 1e-4, 2e-5, `bn ${[o, C, i, flags]}`);
+      assertClose(get(mo, C), mu, 1e-5, 1e-6); assertClose(get(vo, C), is, 1e-5, 1e-6);
+      free();
+    }
+  }
+});
+
+test('f32_rownorm (LayerNorm and InstanceNorm modes) and f32_l2norm (rows and columns) vs reference', () => {
+  for (const [rows, n, C] of [[1, 1, 0], [3, 5, 0], [2, 17, 0], [4, 64, 0], [1, 1031, 0], [6, 7, 3], [4, 65, 2]] as const) {
+    const sz = rows * n, x = randArray(sz, n, -3, 3), P = C || n, g = randArray(P, 2), b = randArray(P, 3);
+    const xo = put(x), yo = put(new Float32Array(sz));
+    K.f32_rownorm__simd128(xo, yo, put(g), put(b), put(new Float32Array(rows)), put(new Float32Array(rows)), rows, n, C, 1e-5);
+    const want = new Float64Array(sz); ref.rowNorm(x, want, g, b, rows, n, C, 1e-5);
+    assertClose(get(yo, sz), want, 1e-4, 1e-5, `rownorm ${[rows, n, C]}`);
+    free();
+  }
+  for (const [o, n, i] of [[1, 1, 1], [2, 5, 1], [3, 17, 1], [2, 3, 5], [2, 4, 9], [1, 65, 4]] as const) {
+    const sz = o * n * i, x = randArray(sz, sz), xo = put(x), yo = put(new Float32Array(sz));
+    K.f32_l2norm__simd128(yo, xo, put(new Float32Array(o * i)), 0, 0, o, n, i, 1e-10);
+    const want = new Float64Array(sz); ref.l2norm(x, want, o, n, i, 1e-10);
+    assertClose(get(yo, sz), want, 1e-5, 1e-6, `l2 ${[o, n, i]}`);
+    free();
+  }
+});
+
+test('f32_prelu / gamma grad / rrelu / mask_mul / embedding vs reference', () => {
+  for (const [o, C, i] of [[1, 1, 1], [2, 3, 5], [1, 4, 17], [3, 2, 1]] as const) {
+    const sz = o * C * i, x = randArray(sz, sz), dy = randArray(sz, 2), g = randArray(C, 3, 0, 1);
+    const xo = put(x), dyo = put(dy), go = put(g), yo = put(new Float32Array(sz)), dgo = put(new Float32Array(C));
+    K.f32_prelu__simd128(xo, xo, go, yo, o, C, i);
+    const want = new Float64Array(sz); ref.prelu(x, x, g, want, o, C, i);
+    assertClose(get(yo, sz), want);
+    K.f32_prelu_gamma_grad__simd128(xo, dyo, dgo, o, C, i);
+    const dg = new Float64Array(C); ref.preluGammaGrad(x, dy, dg, o, C, i);
+    assertClose(get(dgo, C), dg, 1e-5, 1e-6);
+    K.f32_rrelu__simd128(xo, xo, dyo, yo, sz);
+    assertClose(get(yo, sz), Array.from(x, (v, k) => (v > 0 ? v : v * dy[k])));
+    K.f32_mask_mul__simd128(xo, dyo, yo, sz);
+    assertClose(get(yo, sz), Array.from(x, (v, k) => v * dy[k]));
+    free();
+  }
+  const idx = [0, 3, -2, 7.9, 100, 2.5, NaN], V = 8, D = 5, w = randArray(V * D, 4), dy = randArray(idx.length * D, 5);
+  const io = put(idx), wo = put(w), yo = put(new Float32Array(idx.length * D)), dyo = put(dy), dwo = put(new Float32Array(V * D).fill(9));
+  K.f32_embedding__simd128(io, wo, yo, idx.length, D, V);
+  const want = new Float64Array(idx.length * D); ref.embedding(idx, w, want, D, V);
+  assertClose(get(yo, idx.length * D), want);
+  K.f32_embedding_bwd__simd128(io, dyo, dwo, idx.length, D, V);
+  const dw = new Float64Array(V * D);
+  idx.forEach((v, r) => { const k = Math.min(V - 1, Math.max(0, Math.trunc(v) || 0)); for (let j = 0; j < D; j++) dw[k * D + j] += dy[r * D + j]; });
+  assertClose(get(dwo, V * D), dw, 1e-6, 1e-6);
+  free();
+});
+
+test('f32_rand_fill: keep rate, scale, uniform range, reproducible per seed; x32_expand_inplace', () => {
+  const n = 100003, mo = put(new Float32Array(n));
+  K.f32_rand_fill__simd128(mo, n, 12345, 0, 0.3, 1 / 0.7);
+  const m = get(mo, n); let kept = 0;
+  for (const v of m) { if (v !== 0) { kept++; assert.ok(Math.abs(v - 1 / 0.7) < 1e-6); } }
+  assert.ok(Math.abs(kept / n - 0.7) < 0.01, `keep rate ${kept / n}`);
+  K.f32_rand_fill__simd128(mo, n, 12345, 0, 0.3, 1 / 0.7);
+  assert.equal(Array.from(get(mo, n)), Array.from(m));
+  K.f32_rand_fill__simd128(mo, n, 999, 1, 0.125, 0.334);
+  const u = get(mo, n); let s = 0;
+  for (const v of u) { assert.ok(v >= 0.125 && v < 0.334 + 1e-7); s += v; }
+  assert.ok(Math.abs(s / n - 0.2295) < 0.002);
+  const eo = put(new Float32Array(2 * 3 * 4)); f32(eo, 8).set([1, 2, 3, 4, 5, 6, 7, 8]);
+  K.x32_expand_inplace(eo, 2, 3, 4);
+  assert.equal(Array.from(get(eo, 24)), [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8, 5, 6, 7, 8]);
+  free();
+});
+
+test.run();
