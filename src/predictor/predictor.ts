@@ -17,6 +17,17 @@ import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
 import { splitParams, checkpointFiles } from '../format/checkpoint.js';
 
+/** Variables read as the `label` input of loss heads (SoftmaxOutput ...): inference leaves them zero. */
+function labelArgs(sym: Symbol): Set<string> {
+  const out = new Set<string>();
+  for (const n of sym.nodes()) {
+    if (!n.def) continue;
+    const names = n.def.inputs(n.attrs);
+    n.inputs.forEach((e, k) => { if (names[k] === 'label' && e.node.op === 'null') out.add(e.node.name); });
+  }
+  return out;
+}
+
 /** Parameters as arrays: a `load` result (`arg:`/`aux:` keys) or split dicts. */
 export type ParamArrays = Record<string, NDArray> | { argParams: Record<string, NDArray>; auxParams?: Record<string, NDArray> };
 
@@ -125,7 +136,8 @@ export class Predictor {
     const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
     for (const n of Object.keys(shapes)) if (!argNames.includes(n)) throw new ArgumentError(`Predictor: '${n}' is not an input of the symbol (arguments: ${argNames.join(', ')})`);
     const inf = sym.inferShapePartial(shapes);
-    const missing = [...argNames.filter((n, i) => !(n in shapes) && !this.argParams[n] && !inf.argShapes[i]),
+    const labels = labelArgs(sym);
+    const missing = [...argNames.filter((n, i) => !(n in shapes) && !this.argParams[n] && !(labels.has(n) && inf.argShapes[i])),
       ...auxNames.filter((n) => !this.auxParams[n])];
     if (missing.length) throw new ArgumentError(`Predictor: no parameter values for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`, { missing });
     const args: Record<string, NDArray> = {}, aux: Record<string, NDArray> = {};
