@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { nextUniform } from '../ndarray/create.js';
 import { normalFrom } from '../util/random.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts, type Opts } from '../optim/options.js';
 import { Initializer, fill, fillNormal, fillUniform, registerInit, type InitDesc } from './initializer.js';
 
 const num = (v: unknown, d: number) => (v === undefined ? d : Number(v));
@@ -39,7 +39,7 @@ interface XavierOpts { rndType?: 'uniform' | 'gaussian'; factorType?: 'avg' | 'i
  */
 export class Xavier extends Initializer {
   readonly rndType: string; readonly factorType: string; readonly magnitude: number;
-  constructor(o: XavierOpts = {}, kind = 'xavier') {
+  constructor(o: Opts<XavierOpts> = {}, kind = 'xavier') {
     const p = normOpts<XavierOpts>(o);
     const rt = p.rndType ?? 'uniform', ft = p.factorType ?? 'avg', mag = num(p.magnitude, 3);
     super(kind, { rnd_type: rt, factor_type: ft, magnitude: mag });
@@ -60,7 +60,7 @@ export class Xavier extends Initializer {
 }
 /** He/MSRA for PReLU: Xavier('gaussian', factorType, 2/(1+slope²)). @example new mx.init.MSRAPrelu({ factor_type: 'in' }) */
 export class MSRAPrelu extends Xavier {
-  constructor(o: { factorType?: 'avg' | 'in' | 'out'; slope?: number } = {}) {
+  constructor(o: Opts<{ factorType: 'avg' | 'in' | 'out'; slope: number }> = {}) {
     const p = normOpts<{ factorType?: 'avg' | 'in' | 'out'; slope?: number }>(o);
     const slope = num(p.slope, 0.25);
     super({ rndType: 'gaussian', factorType: p.factorType ?? 'avg', magnitude: 2 / (1 + slope * slope) }, 'msraprelu');
@@ -74,7 +74,7 @@ export class MSRAPrelu extends Xavier {
  */
 export class Orthogonal extends Initializer {
   readonly scale: number; readonly randType: string;
-  constructor(o: { scale?: number; randType?: 'uniform' | 'normal' } = {}) {
+  constructor(o: Opts<{ scale: number; randType: 'uniform' | 'normal' }> = {}) {
     const p = normOpts<{ scale?: number; randType?: string }>(o);
     const scale = num(p.scale, 1.414), rt = p.randType ?? 'uniform';
     super('orthogonal', { scale, rand_type: rt });

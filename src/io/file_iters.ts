@@ -1,6 +1,6 @@
 // File-backed iterators: MNISTIter (IDX, gzipped or not) and CSVIter, both MXNet-compatible.
 import { ArgumentError, ShapeError } from '../errors.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts, type Opts } from '../optim/options.js';
 import { mulberry32 } from '../util/random.js';
 import { HostArray, NDArrayIter } from './ndarray_iter.js';
 import { parseIdx, readBytes } from './files.js';
@@ -17,7 +17,7 @@ export interface MNISTIterOptions {
  * @example new mx.io.MNISTIter({ image: 'data/train-images-idx3-ubyte.gz', label: 'data/train-labels-idx1-ubyte.gz', batch_size: 64 })
  */
 export class MNISTIter extends NDArrayIter {
-  constructor(opts: MNISTIterOptions) {
+  constructor(opts: Opts<MNISTIterOptions>) {
     const o = normOpts<MNISTIterOptions>(opts);
     if (!o.image || !o.label) throw new ArgumentError('MNISTIter: image and label are required');
     const img = parseIdx(readBytes(o.image, 'MNISTIter image'), 3, `MNISTIter image ${typeof o.image === 'string' ? o.image : ''}`.trim());
@@ -69,7 +69,7 @@ function parseCsv(b: Uint8Array, what: string): Float32Array {
  * @example new mx.io.CSVIter({ data_csv: 'x.csv', data_shape: [3], label_csv: 'y.csv', batch_size: 2 })
  */
 export class CSVIter extends NDArrayIter {
-  constructor(opts: CSVIterOptions) {
+  constructor(opts: Opts<CSVIterOptions>) {
     const o = normOpts<CSVIterOptions>(opts);
     if (!o.dataCsv || !o.dataShape) throw new ArgumentError('CSVIter: data_csv and data_shape are required');
     const x = parseCsv(readBytes(o.dataCsv, 'CSVIter data_csv'), 'CSVIter data_csv');

@@ -4,7 +4,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { nextUniform } from '../ndarray/create.js';
 import { mulberry32 } from '../util/random.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts, type Opts } from '../optim/options.js';
 import { DataBatch, DataDesc, DataIter, StopIteration } from './base.js';
 
 /** A host (non-wasm) float array with a shape: what file iterators hand to NDArrayIter. @example new HostArray([2, 2], new Float32Array(4)) */
@@ -58,7 +58,7 @@ export class NDArrayIter extends DataIter {
   private cache: Int32Array | null = null;
   private readonly rand: () => number;
 
-  constructor(o: NDArrayIterOptions | IterSource, label?: IterSource | null, batchSize?: number) {
+  constructor(o: Opts<NDArrayIterOptions> | IterSource, label?: IterSource | null, batchSize?: number) {
     const p = (o && typeof o === 'object' && !Array.isArray(o) && !(o instanceof NDArray) && !(o instanceof HostArray) && !ArrayBuffer.isView(o) && 'data' in o)
       ? normOpts<NDArrayIterOptions>(o) : { data: o as IterSource, label, batchSize };
     const bs = p.batchSize ?? 1;

@@ -1,10 +1,10 @@
 // The metrics (MXNet 1.9 mx.metric), with its exact update rules (API.md table).
 import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts, type Opts } from '../optim/options.js';
 import { EvalMetric, argmaxRows, checkCount, hostList, metricRegistry, registerMetric, type Host, type MetricInput } from './base.js';
 
-type Names = { name?: string; outputNames?: string[] | null; labelNames?: string[] | null };
+type Names = Opts<{ name: string; outputNames: string[] | null; labelNames: string[] | null }>;
 const o = <T>(x: unknown) => normOpts<T & Names>(x);
 const pairs = (labels: MetricInput, preds: MetricInput): [Host, Host][] => {
   const l = hostList(labels), p = hostList(preds); checkCount(l, p); return l.map((x, i) => [x, p[i]]);

@@ -1,6 +1,6 @@
 // Learning-rate schedulers (mx.lr_scheduler), MXNet 1.9's exact sequences, warm-up included.
 import { ArgumentError } from '../errors.js';
-import { normOpts } from './options.js';
+import { normOpts, type Opts } from './options.js';
 
 export interface SchedulerOptions { baseLr?: number; warmupSteps?: number; warmupBeginLr?: number; warmupMode?: 'linear' | 'constant' }
 
@@ -14,7 +14,7 @@ export abstract class LRScheduler {
   readonly warmupBeginLr: number;
   readonly warmupFinalLr: number;
   readonly warmupMode: string;
-  constructor(o: SchedulerOptions = {}) {
+  constructor(o: Opts<SchedulerOptions> = {}) {
     const p = normOpts<SchedulerOptions>(o);
     this.baseLr = p.baseLr ?? 0.01;
     this.warmupSteps = p.warmupSteps ?? 0;
@@ -40,7 +40,7 @@ export abstract class LRScheduler {
  */
 export class FactorScheduler extends LRScheduler {
   readonly step: number; readonly factor: number; readonly stopFactorLr: number; count = 0;
-  constructor(o: SchedulerOptions & { step: number; factor?: number; stopFactorLr?: number }) {
+  constructor(o: Opts<SchedulerOptions & { step: number; factor: number; stopFactorLr: number }>) {
     super(o);
     const p = normOpts<{ step: number; factor?: number; stopFactorLr?: number }>(o);
     if (!(p.step >= 1)) throw new ArgumentError('Schedule step must be greater or equal than 1 round');
@@ -64,7 +64,7 @@ export class FactorScheduler extends LRScheduler {
  */
 export class MultiFactorScheduler extends LRScheduler {
   readonly step: number[]; readonly factor: number; curStepInd = 0; count = 0;
-  constructor(o: SchedulerOptions & { step: number[]; factor?: number }) {
+  constructor(o: Opts<SchedulerOptions & { step: number[]; factor: number }>) {
     super(o);
     const p = normOpts<{ step: number[]; factor?: number }>(o);
     if (!Array.isArray(p.step) || p.step.length < 1) throw new ArgumentError('step must be a non-empty list');
@@ -92,7 +92,7 @@ export class MultiFactorScheduler extends LRScheduler {
  */
 export class PolyScheduler extends LRScheduler {
   readonly power: number; readonly baseLrOrig: number; readonly maxUpdate: number; readonly finalLr: number; readonly maxSteps: number;
-  constructor(o: SchedulerOptions & { maxUpdate: number; pwr?: number; finalLr?: number }) {
+  constructor(o: Opts<SchedulerOptions & { maxUpdate: number; pwr: number; finalLr: number }>) {
     super(o);
     const p = normOpts<{ maxUpdate: number; pwr?: number; finalLr?: number }>(o);
     if (!(p.maxUpdate >= 1)) throw new ArgumentError('maximum number of updates must be strictly positive');
@@ -114,7 +114,7 @@ export class PolyScheduler extends LRScheduler {
  */
 export class CosineScheduler extends LRScheduler {
   readonly baseLrOrig: number; readonly maxUpdate: number; readonly finalLr: number; readonly maxSteps: number;
-  constructor(o: SchedulerOptions & { maxUpdate: number; finalLr?: number }) {
+  constructor(o: Opts<SchedulerOptions & { maxUpdate: number; finalLr: number }>) {
     super(o);
     const p = normOpts<{ maxUpdate: number; finalLr?: number }>(o);
     if (!(p.maxUpdate >= 1)) throw new ArgumentError('maximum number of updates must be strictly positive');

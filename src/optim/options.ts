@@ -16,3 +16,6 @@ export function normOpts<T = Record<string, unknown>>(o: unknown): T {
   for (const [k, v] of entries) if (v !== undefined) out[camel(k)] = v;
   return out as T;
 }
+
+/** An options type that also takes MXNet's snake_case names (checked at run time). */
+export type Opts<T> = Partial<T> & { [k: string]: unknown };

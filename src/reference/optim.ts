@@ -2,7 +2,7 @@
 // oracle. Transcribed from MXNet 1.9's update rules (src/operator/optimizer_op-inl.h and the Py*
 // optimizers of tests/python/unittest/test_optimizer.py). Arrays are updated in place.
 
-type A = Float32Array | number[];
+type A = Float32Array | Float64Array | number[];
 const clip = (x: number, c: number) => (c < 0 ? x : Math.max(-c, Math.min(c, x)));
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 

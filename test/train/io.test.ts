@@ -66,7 +66,7 @@ test('MNISTIter: IDX (gzipped) parsing, /255 scaling, flat, drops the last parti
   const n = 5, px = Array.from({ length: n * 4 }, (_, i) => (i * 13) % 256);
   const img = idx(0x803, [n, 2, 2], px), lab = idx(0x801, [n], [3, 1, 4, 1, 5]);
   const dir = mkdtempSync(join(tmpdir(), 'mnist-'));
-  writeFileSync(join(dir, 'img.gz'), gzipSync(img)); writeFileSync(join(dir, 'lab'), lab);
+  writeFileSync(join(dir, 'img.gz'), gzipSync(img) as Uint8Array); writeFileSync(join(dir, 'lab'), lab);
   const it = new mx.io.MNISTIter({ image: join(dir, 'img.gz'), label: join(dir, 'lab'), batch_size: 2, shuffle: false });
   const bs = [...it];
   assert.is(bs.length, 2);

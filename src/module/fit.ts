@@ -1,0 +1,122 @@
+// Module.fit / score / predict: MXNet 1.9's loops (python/mxnet/module/base_module.py).
+import { ArgumentError } from '../errors.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { DataIter, StopIteration, type DataBatch } from '../io/base.js';
+import { NDArrayIter } from '../io/ndarray_iter.js';
+import type { Initializer } from '../init/initializer.js';
+import { EvalMetric } from '../metric/base.js';
+import { create as createMetric } from '../metric/metrics.js';
+import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
+import { normOpts } from '../optim/options.js';
+import type { KVStore } from '../kv/kvstore.js';
+import type { BatchEndCallback, EpochEndCallback } from '../callback/callbacks.js';
+import { pyF } from '../callback/log.js';
+import type { Module } from './module.js';
+
+export interface FitOptions {
+  evalData?: DataIter | null; evalMetric?: EvalMetric | string | string[]; epochEndCallback?: EpochEndCallback | EpochEndCallback[];
+  batchEndCallback?: BatchEndCallback | BatchEndCallback[]; kvstore?: string | KVStore | null; optimizer?: string | Optimizer;
+  optimizerParams?: OptimizerOptions | [string, unknown][]; evalEndCallback?: BatchEndCallback | BatchEndCallback[];
+  evalBatchEndCallback?: BatchEndCallback | BatchEndCallback[]; initializer?: Initializer | null;
+  argParams?: Record<string, NDArray> | null; auxParams?: Record<string, NDArray> | null; allowMissing?: boolean;
+  forceRebind?: boolean; forceInit?: boolean; beginEpoch?: number; numEpoch: number; validationMetric?: EvalMetric | string | null;
+}
+export interface ScoreOptions { numBatch?: number; batchEndCallback?: BatchEndCallback | BatchEndCallback[]; scoreEndCallback?: BatchEndCallback | BatchEndCallback[]; reset?: boolean; epoch?: number }
+export interface PredictOptions { numBatch?: number; mergeBatches?: boolean; reset?: boolean; alwaysOutputList?: boolean }
+
+const asList = <T>(x: T | T[] | undefined | null): T[] => (x === undefined || x === null ? [] : Array.isArray(x) ? x : [x]);
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
+const nextOf = (it: DataIter): DataBatch | null => { try { return it.next(); } catch (e) { if (e instanceof StopIteration) return null; throw e; } };
+const metricOf = (m: EvalMetric | string | string[]) => (m instanceof EvalMetric ? m : createMetric(m as string));
+
+/**
+ * MXNet's fit: bind, initParams, initOptimizer, then per epoch: forward/backward/update and the
+ * train metric per batch, batch callbacks, `Epoch[k] Train-...` / `Time cost` logs, epoch
+ * callbacks, validation score, reset.
+ */
+export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void {
+  const o = normOpts<FitOptions>(opts);
+  if (o.numEpoch === undefined) throw new ArgumentError('please specify number of epochs');
+  mod.bind({ dataShapes: train.provideData, labelShapes: train.provideLabel, forTraining: true, forceRebind: o.forceRebind });
+  mod.initParams({ initializer: o.initializer, argParams: o.argParams, auxParams: o.auxParams, allowMissing: o.allowMissing, forceInit: o.forceInit });
+  mod.initOptimizer({ kvstore: o.kvstore, optimizer: o.optimizer ?? 'sgd', optimizerParams: o.optimizerParams ?? { learning_rate: 0.01 } });
+  const validation = o.validationMetric ?? o.evalMetric ?? 'acc';
+  const metric = metricOf(o.evalMetric ?? 'acc');
+  for (let epoch = o.beginEpoch ?? 0; epoch < o.numEpoch; epoch++) {
+    const tic = now();
+    metric.reset();
+    let nbatch = 0, batch = nextOf(train);
+    if (!batch) throw new ArgumentError('fit: the training iterator gave no batch (call reset()? batch_size larger than the data?)');
+    let evalNV: [string, number][] = [];
+    while (batch) {
+      mod.forwardBackward(batch);
+      mod.update();
+      mod.updateMetric(metric, batch.label);
+      const next = nextOf(train);
+      if (!next) evalNV = metric.getGlobalNameValue();
+      for (const cb of asList(o.batchEndCallback)) cb({ epoch, nbatch, evalMetric: metric, locals: { batch } });
+      nbatch++;
+      batch = next;
+    }
+    for (const [n, v] of evalNV) mod.logger(`Epoch[${epoch}] Train-${n}=${pyF(v)}`);
+    mod.logger(`Epoch[${epoch}] Time cost=${(now() - tic).toFixed(3)}`);
+    if (o.epochEndCallback) {
+      const [arg, aux] = mod.getParams();
+      for (const cb of asList(o.epochEndCallback)) cb(epoch, mod.symbol, arg, aux);
+    }
+    if (o.evalData) {
+      const res = scoreModule(mod, o.evalData, validation as EvalMetric | string, { scoreEndCallback: o.evalEndCallback, batchEndCallback: o.evalBatchEndCallback, epoch });
+      for (const [n, v] of res) mod.logger(`Epoch[${epoch}] Validation-${n}=${pyF(v)}`);
+    }
+    train.reset();
+  }
+}
+
+/** MXNet's score: metric over the iterator (padded samples counted); returns global [name, value] pairs. */
+export function scoreModule(mod: Module, it: DataIter, m: EvalMetric | string, opts: ScoreOptions = {}): [string, number][] {
+  const o = normOpts<ScoreOptions>(opts);
+  if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('score: bind and initialize the module first');
+  if (o.reset ?? true) it.reset();
+  const metric = metricOf(m);
+  metric.reset();
+  let nbatch = 0;
+  for (const batch of it) {
+    if (o.numBatch !== undefined && nbatch === o.numBatch) break;
+    mod.forward(batch, { isTrain: false });
+    mod.updateMetric(metric, batch.label);
+    for (const cb of asList(o.batchEndCallback)) cb({ epoch: o.epoch ?? 0, nbatch, evalMetric: metric });
+    nbatch++;
+  }
+  for (const cb of asList(o.scoreEndCallback)) cb({ epoch: o.epoch ?? 0, nbatch, evalMetric: metric });
+  return metric.getGlobalNameValue();
+}
+
+function concat(parts: NDArray[]): NDArray {
+  const rows = parts.reduce((s, p) => s + p.shape[0], 0);
+  const out = NDArray.empty([rows, ...parts[0].shape.slice(1)], parts[0].dtype);
+  const d = out.data;
+  let off = 0;
+  for (const p of parts) { d.set(p.data as never, off); off += p.size; }
+  return out;
+}
+
+/** MXNet's predict: outputs with each batch's padding stripped, concatenated over batches. */
+export function predictModule(mod: Module, data: DataIter | NDArray, opts: PredictOptions = {}): NDArray | NDArray[] | NDArray[][] {
+  const o = normOpts<PredictOptions>(opts);
+  if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('predict: bind and initialize the module first');
+  const it = data instanceof NDArray ? new NDArrayIter({ data, batchSize: mod.dataShapes[0].shape[0], lastBatchHandle: 'pad' }) : data;
+  if (o.reset ?? true) it.reset();
+  const outs: NDArray[][] = [];
+  let nbatch = 0;
+  for (const batch of it) {
+    if (o.numBatch !== undefined && nbatch === o.numBatch) break;
+    mod.forward(batch, { isTrain: false });
+    outs.push(mod.getOutputs().map((x) => x.slice(0, x.shape[0] - batch.pad).copy()));
+    nbatch++;
+  }
+  if (!outs.length) return [];
+  if (!(o.mergeBatches ?? true)) return outs;
+  const merged = outs[0].map((_, i) => concat(outs.map((b) => b[i])));
+  for (const b of outs) for (const x of b) x.dispose();
+  return merged.length === 1 && !o.alwaysOutputList ? merged[0] : merged;
+}
