@@ -1,0 +1,106 @@
+// BatchNorm, LayerNorm, InstanceNorm, L2Normalization: forward vs reference, finite-difference gradients,
+// BatchNorm moving statistics (updated in backward, as MXNet's CPU kernel does).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray, assertClose, gradCheck, invoke, invokeWithGrad } from '../helpers.js';
+import * as ref from '../../src/reference/nn.js';
+
+const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+const arr = (n: number, seed: number, lo = -1, hi = 1, shape?: number[]) => mx.nd.array(randArray(n, seed, lo, hi), shape ? { shape } : {});
+
+function bnInputs(s: number[], axis: number) {
+  const C = s[axis < 0 ? axis + s.length : axis];
+  return { C, ins: [arr(prod(s), 1, -2, 3, s), arr(C, 2, 0.5, 1.5), arr(C, 3), arr(C, 4), arr(C, 5, 0.5, 2)] };
+}
+
+test('BatchNorm forward (train, inference, use_global_stats, fix_gamma both ways, axis 1 and -1) vs reference', () => {
+  for (const [s, axis] of [[[1, 3, 5], 1], [[4, 3, 2, 3], 1], [[6, 5], -1], [[2, 3, 4], -1], [[2, 3, 4], 2]] as const) {
+    for (const fix_gamma of [true, false]) {
+      for (const [isTrain, ugs] of [[true, false], [false, false], [true, true]]) {
+        const { C, ins } = bnInputs(s as unknown as number[], axis);
+        const ax = axis < 0 ? axis + s.length : axis, o = prod(s.slice(0, ax)), i = prod(s.slice(ax + 1));
+        const outs = invoke('BatchNorm', ins, { fix_gamma, axis, use_global_stats: ugs, output_mean_var: true }, { isTrain });
+        assert.equal(outs.length, 3);
+        const want = new Float64Array(prod(s as unknown as number[]));
+        const v = ins.map((t) => t.toTypedArray());
+        const [mu, is] = ref.batchNorm(v[0], want, v[1], v[2], v[3], v[4], o, C, i, 1e-3, isTrain && !ugs, fix_gamma);
+        assertClose(outs[0].toTypedArray(), want, 1e-4, 2e-5, `bn ${s} ${axis} ${fix_gamma} ${isTrain} ${ugs}`);
+        assertClose(outs[1].toTypedArray(), mu, 1e-5, 1e-6); assertClose(outs[2].toTypedArray(), is, 1e-5, 1e-6);
+      }
+    }
+  }
+  assert.equal(invoke('BatchNorm', bnInputs([2, 3], 1).ins, {}).length, 1, 'one visible output by default');
+});
+
+test('BatchNorm gradCheck in training (fix_gamma both ways), use_global_stats, inference, axis -1', () => {
+  for (const [s, attrs, isTrain] of [
+    [[3, 2, 4], { fix_gamma: false }, true], [[3, 2, 4], { fix_gamma: true }, true], [[5, 3], { fix_gamma: false, axis: -1 }, true],
+    [[2, 3, 2, 2], { fix_gamma: false, use_global_stats: true }, true], [[2, 3, 5], { fix_gamma: false }, false],
+  ] as const) {
+    const { ins } = bnInputs(s as unknown as number[], (attrs as { axis?: number }).axis ?? 1);
+    gradCheck('BatchNorm', ins, attrs, { isTrain, skip: [3, 4], eps: 5e-3, rtol: 3e-2, atol: 3e-3 });
+  }
+});
+
+test('BatchNorm: moving statistics updated by backward (m*momentum + batch*(1-momentum), biased var); fix_gamma grad 0', () => {
+  const s = [4, 3, 5], { C, ins } = bnInputs(s, 1);
+  const rm0 = ins[3].toTypedArray(), rv0 = ins[4].toTypedArray();
+  const fwd = invoke('BatchNorm', ins, { momentum: 0.8 }, { isTrain: true });
+  assertClose(ins[3].toTypedArray(), rm0, 0, 0, 'forward leaves moving_mean unchanged');
+  fwd.forEach((t) => t.dispose());
+  const dy = arr(prod(s), 9, -1, 1, s);
+  const { grads } = invokeWithGrad('BatchNorm', ins, { momentum: 0.8 }, [dy]);
+  const x = ins[0].toTypedArray(), mean: number[] = [], vr: number[] = [];
+  for (let c = 0; c < C; c++) {
+    const v: number[] = [];
+    for (let o = 0; o < 4; o++) for (let i = 0; i < 5; i++) v.push(x[(o * C + c) * 5 + i]);
+    const m = v.reduce((a, b) => a + b, 0) / v.length; mean.push(m); vr.push(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+  }
+  assertClose(ins[3].toTypedArray(), mean.map((m, c) => rm0[c] * 0.8 + m * 0.2), 1e-5, 1e-6, 'moving_mean');
+  assertClose(ins[4].toTypedArray(), vr.map((v, c) => rv0[c] * 0.8 + v * 0.2), 1e-4, 1e-5, 'moving_var');
+  assertClose(grads[1]!.toTypedArray(), [0, 0, 0], 0, 0, 'fix_gamma: grad_gamma is 0');
+  const before = ins[3].toTypedArray();
+  invokeWithGrad('BatchNorm', ins, { use_global_stats: true }, [dy]);
+  assertClose(ins[3].toTypedArray(), before, 0, 0, 'use_global_stats leaves moving stats');
+});
+
+test('BatchNorm: shape errors name the op', () => {
+  const { ins } = bnInputs([2, 3, 4], 1);
+  assert.throws(() => invoke('BatchNorm', [ins[0], arr(4, 1), ins[2], ins[3], ins[4]], {}), /BatchNorm.*gamma/);
+  assert.throws(() => invoke('BatchNorm', ins, { axis: 5 }), /BatchNorm.*axis/);
+});
+
+test('LayerNorm forward vs reference and gradCheck (data, gamma, beta); output_mean_var', () => {
+  for (const s of [[1, 7], [3, 5], [2, 3, 17], [2, 65]]) {
+    const n = s[s.length - 1], x = arr(prod(s), 3, -2, 2, s), g = arr(n, 4, 0.5, 1.5), b = arr(n, 5);
+    const outs = invoke('LayerNorm', [x, g, b], { output_mean_var: true });
+    assert.equal(outs.length, 3); assert.equal(outs[1].shape, [...s.slice(0, -1), 1]);
+    const want = new Float64Array(prod(s)); ref.rowNorm(x.toTypedArray(), want, g.toTypedArray(), b.toTypedArray(), prod(s) / n, n, 0, 1e-5);
+    assertClose(outs[0].toTypedArray(), want, 1e-4, 1e-5, `LayerNorm ${s}`);
+  }
+  gradCheck('LayerNorm', [arr(15, 3, -2, 2, [3, 5]), arr(5, 4, 0.5, 1.5), arr(5, 5)], {});
+  gradCheck('LayerNorm', [arr(24, 6, -2, 2, [2, 3, 4]), arr(4, 4, 0.5, 1.5), arr(4, 5)], { axis: 2, eps: 1e-3 });
+  assert.throws(() => invoke('LayerNorm', [arr(6, 1, -1, 1, [2, 3]), arr(2, 1), arr(2, 1)], { axis: 0 }), /LayerNorm.*axis/);
+});
+
+test('InstanceNorm forward vs reference and gradCheck', () => {
+  const s = [2, 3, 2, 3], x = arr(36, 3, -2, 2, s), g = arr(3, 4, 0.5, 1.5), b = arr(3, 5);
+  const [y] = invoke('InstanceNorm', [x, g, b], {});
+  const want = new Float64Array(36); ref.rowNorm(x.toTypedArray(), want, g.toTypedArray(), b.toTypedArray(), 6, 6, 3, 1e-3);
+  assertClose(y.toTypedArray(), want, 1e-4, 1e-5);
+  gradCheck('InstanceNorm', [x, g, b], {});
+  gradCheck('InstanceNorm', [arr(30, 7, -2, 2, [1, 2, 15]), arr(2, 4, 0.5, 1.5), arr(2, 5)], {});
+});
+
+test('L2Normalization instance / channel / spatial forward vs reference and gradCheck', () => {
+  const s = [2, 3, 2, 5], x = arr(60, 3, -2, 2, s);
+  for (const [mode, o, n, i] of [['instance', 2, 30, 1], ['channel', 2, 3, 10], ['spatial', 6, 10, 1]] as const) {
+    const [y] = invoke('L2Normalization', [x], { mode });
+    const want = new Float64Array(60); ref.l2norm(x.toTypedArray(), want, o, n, i, 1e-10);
+    assertClose(y.toTypedArray(), want, 1e-5, 1e-6, mode);
+    gradCheck('L2Normalization', [x], { mode });
+  }
+  gradCheck('L2Normalization', [arr(12, 4, -2, 2, [4, 3])], {});
+});
+
+test.run();
