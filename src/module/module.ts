@@ -16,7 +16,7 @@ import { normOpts } from '../optim/options.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
-import { loadCheckpoint, paramsFile, saveCheckpoint } from './checkpoint.js';
+import { checkpointBytes, loadCheckpoint, saveCheckpoint, statesFile } from './checkpoint.js';
 import { fitModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 
 export interface ModuleOptions { symbol: Symbol; dataNames?: string[]; labelNames?: string[] | null; context?: unknown; fixedParamNames?: string[] | null; logger?: (m: string) => void }
@@ -268,7 +268,7 @@ export class Module {
   saveCheckpoint(prefix: string, epoch: number, saveOptimizerStates = false): void {
     const [a, x] = this.getParams();
     saveCheckpoint(prefix, epoch, this.symbol, a, x);
-    if (saveOptimizerStates) this.saveOptimizerStates(`${prefix}-${String(epoch).padStart(4, '0')}.states`);
+    if (saveOptimizerStates) this.saveOptimizerStates(statesFile(prefix, epoch));
   }
   /** Writes optimizer states. @example mod.saveOptimizerStates('x.states') */
   saveOptimizerStates(fname: string): void {
@@ -281,7 +281,7 @@ export class Module {
     if (this.updateOnKvstore) this.kvstore!.loadOptimizerStates(b); else this.updater!.setStates(b);
   }
   /** Writes the params file only. @example mod.saveParams('x.params') */
-  saveParams(fname: string): void { const [a, x] = this.getParams(); writeFileBytes(fname, saveCheckpoint(null, 0, null, a, x).params, 'saveParams'); }
+  saveParams(fname: string): void { const [a, x] = this.getParams(); writeFileBytes(fname, checkpointBytes(this.symbol, a, x).params, 'saveParams'); }
 
   /**
    * A module from a checkpoint (params applied at bind). @example const mod = mx.mod.Module.load('lenet', 10)
@@ -290,7 +290,7 @@ export class Module {
     const { symbol, argParams, auxParams } = loadCheckpoint(prefix, epoch);
     const m = new Module({ ...o, symbol });
     m.setParams(argParams, auxParams);
-    if (loadOptimizerStates) m.preloadOptStates = paramsFile(prefix, epoch).replace(/\.params$/, '.states');
+    if (loadOptimizerStates) m.preloadOptStates = statesFile(prefix, epoch);
     return m;
   }
 
