@@ -28,5 +28,4 @@ export const KERNELS: KernelInfo[] = [
   { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1] },
   { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1] },
   { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0] },
-  { name: 'f32_vadd__simd128_u8', family: 'vbinary', dtype: 'f32', unroll: 8, needs: simd, warm: vbin },
 ];

@@ -1,4 +1,35 @@
-import type { KernelInfo } from '../manifest.js';
+import type { KernelInfo } from './common.js';
+
+// assembly/kernels/f32-vbinary.ts and f32-vunary.ts. Argument order: pointers, scalars, element count.
+const bin = (p: number, q: number) => [p, p + 256, q, 17];
+const sc = (p: number, q: number) => [p, q, 1.5, 17];
+const un = (p: number, q: number) => [p, q, 17];
+const k = (name: string, family: string, warm: KernelInfo['warm'], unroll?: number): KernelInfo =>
+  ({ name, family, dtype: 'f32', needs: ['simd128'], warm, ...(unroll ? { unroll } : {}) });
+
+/** Binary vector-vector kernels `f32_v<op>__simd128` (x, y, z, n); add and mul are `__simd128_u8`. */
+export const VBINARY_VV = ['sub', 'div', 'max', 'min', 'hypot', 'pow', 'eq', 'ne', 'gt', 'ge'];
+/** Vector-scalar kernels `f32_v<op>__simd128` (x, z, s, n). */
+export const VBINARY_VC = ['addc', 'rsubc', 'mulc', 'divc', 'rdivc', 'maxc', 'minc', 'hypotc', 'powc', 'rpowc', 'modc', 'rmodc',
+  'eqc', 'nec', 'gtc', 'gec', 'ltc', 'lec'];
+/** Unary kernels `f32_v<op>__simd128` (x, z, n). */
+export const VUNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'recip', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos',
+  'tanh', 'sigmoid', 'relu', 'softsign', 'softrelu', 'floor', 'ceil', 'round', 'rint', 'trunc'];
+/** Gradient kernels `f32_v<op>_grad__simd128` (y or x, g, z, n). */
+export const VUNARY_GRAD = ['relu', 'sigmoid', 'tanh', 'softsign'];
 
 /** Kernels of the elementwise family (see ../manifest.ts). */
-export const KERNELS_ELEMENTWISE: KernelInfo[] = [];
+export const KERNELS_ELEMENTWISE: KernelInfo[] = [
+  k('f32_vadd__simd128_u8', 'vbinary', bin, 8),
+  k('f32_vmul__simd128_u8', 'vbinary', bin, 8),
+  ...VBINARY_VV.map((o) => k(`f32_v${o}__simd128`, 'vbinary', bin)),
+  ...VBINARY_VC.map((o) => k(`f32_v${o}__simd128`, 'vbinary', sc)),
+  k('f32_vbcast__simd128', 'vbinary', (p, q) => [0, p, p + 256, q, 1, 1, 1, 1, 2, 17, 0, 16]),
+  k('f32_vbcast_sum__simd128', 'vbinary', (p, q) => [p, q, 1, 1, 1, 1, 2, 17, 16]),
+  ...VUNARY.map((o) => k(`f32_v${o}__simd128`, 'vunary', un)),
+  k('f32_vclip__simd128', 'vunary', (p, q) => [p, q, -1, 1, 17]),
+  ...VUNARY_GRAD.map((o) => k(`f32_v${o}_grad__simd128`, 'vunary', bin)),
+  k('f32_vclip_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, -1, 1, 17]),
+  k('f32_vwhere__simd128', 'vunary', (p, q) => [p, p + 256, p + 512, q, 1, 17]),
+  k('f32_vwhere_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, q + 256, 1, 17]),
+];
