@@ -19,6 +19,7 @@ export * from './kernels/f32-reduce';
 export * from './kernels/x32-layout';
 export * from './kernels/f32-gemm';
 export * from './kernels/f32-conv';
+export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-nn';
 export * from './kernels/f32-optim';

@@ -5,7 +5,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
 import { convMethod, type ConvGeom } from './geom.js';
-import { winogradApplies, lowerWinogradFwd } from './winograd.js';
+import { winogradApplies, winogradWorkspace, lowerWinogradFwd } from './winograd.js';
 
 type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
@@ -25,7 +25,7 @@ function dims(g: ConvGeom) {
 
 /** Workspace bytes the forward needs (column buffer of one image, or the Winograd buffers). */
 export function convFwdWorkspace(g: ConvGeom): number {
-  if (winogradApplies(g)) return 0;
+  if (winogradApplies(g)) return winogradWorkspace(g);
   return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
 }
 
@@ -42,7 +42,7 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
   const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
   const method = convMethod(g), steps: Step[] = [];
-  if (winogradApplies(g)) return lowerWinogradFwd(ctx, g, x, w, b, y, act);
+  if (winogradApplies(g)) return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
   for (let n = 0; n < g.N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;
     if (method === 'dw') { steps.push(call(K.f32_dwconv__simd128, [xn, w, b, yn, ...ga, act])); continue; }

@@ -1,11 +1,48 @@
-// Winograd F(2x2, 3x3) forward for 3x3 stride-1 convolutions with many channels (not enabled yet).
+// Winograd F(2x2, 3x3) forward for 3x3 stride-1 undilated ungrouped convolutions with many channels:
+// 2.25x fewer multiplies than im2col + GEMM; the 16 channel contractions run on the packed GEMM.
+// Kernels: assembly/kernels/f32-winograd.ts (weight / input / output transforms).
+import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 
-/** True when the Winograd path is used for this geometry. @example winogradApplies(geom) === false */
-export function winogradApplies(_g: ConvGeom): boolean { return false; }
+/** Channel counts from which Winograd beats im2col + GEMM (measured on the ResNet 64->64 layer). */
+const MIN_CHANNELS = 16;
 
-/** Lowers y = act(conv(x, w) + b) with Winograd F(2x2,3x3). @example lowerWinogradFwd(ctx, g, x, w, b, y, 0) */
-export function lowerWinogradFwd(_ctx: LowerCtx, _g: ConvGeom, _x: number, _w: number, _b: number, _y: number, _act: number): Step {
-  throw new Error('winograd: not available');
+/** True when the Winograd path is used for this geometry. @example winogradApplies(resnetLayerGeom) === true */
+export function winogradApplies(g: ConvGeom): boolean {
+  return g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 && g.G === 1 &&
+    g.C >= MIN_CHANNELS && g.F >= MIN_CHANNELS && g.Ho >= 4 && g.Wo >= 4;
+}
+
+/** Tile counts and buffer sizes (floats) of a geometry. */
+function plan(g: ConvGeom) {
+  const tH = Math.ceil(g.Ho / 2), tW4 = Math.ceil(Math.ceil(g.Wo / 2) / 4) * 4, T = tH * tW4;
+  const U = 16 * g.F * g.C, V = 16 * g.C * T, M = 16 * g.F * T, P = (2 * tH + 2) * (2 * tW4 + 2);
+  return { tH, tW4, T, U, V, M, P };
+}
+
+/** Workspace bytes of the Winograd forward (U, V, M and one padded plane), 64-byte aligned parts. */
+export function winogradWorkspace(g: ConvGeom): number {
+  const p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  return al(p.U) + al(p.V) + al(p.M) + al(p.P);
+}
+
+/**
+ * Lowers y = act(conv(x, w) + b) with Winograd F(2x2,3x3); ws = winogradWorkspace(g) bytes.
+ * @example const step = lowerWinogradFwd(ctx, g, x.off, w.off, 0, y.off, 0, ctx.workspace)
+ */
+export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
+  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tH, tW4, T } = p;
+  const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
+  const wT = K.f32_wino_w_f2k3__simd128, inT = K.f32_wino_in_f2k3__simd128, outT = K.f32_wino_out_f2k3__simd128;
+  return () => {
+    wT(w, U, F, C);
+    for (let n = 0; n < N; n++) {
+      inT(x + n * inImg, P, V, C, H, W, ph, pw, tH, tW4);
+      for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
+      outT(M, y + n * outImg, b, F, Ho, Wo, tH, tW4, act);
+    }
+  };
 }

@@ -5,7 +5,7 @@ const g = [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 9];
 // Pool warm-up: 3 planes 9x9 -> 4x4, 2x2 stride 2 (P, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, type, countPad).
 const pg = [3, 9, 9, 4, 4, 2, 2, 2, 2, 0, 0, 0, 1];
 
-/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts and f32-pool.ts. */
+/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-winograd.ts and f32-pool.ts. */
 export const KERNELS_CONV: KernelInfo[] = [
   { name: 'f32_im2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g] },
   { name: 'f32_col2im__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g] },
@@ -14,6 +14,10 @@ export const KERNELS_CONV: KernelInfo[] = [
   { name: 'f32_rowsum__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 17, 0] },
   { name: 'f32_bias_rows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (_p, q) => [q, 0, 3, 17, 1] },
   { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
+  // Winograd F(2x2,3x3) transforms (assembly/kernels/f32-winograd.ts): a 16-channel 8x8 image, 4x4 tiles.
+  { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16] },
+  { name: 'f32_wino_in_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, q + 4096, 16, 8, 8, 1, 1, 4, 4] },
+  { name: 'f32_wino_out_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 0, 16, 8, 8, 4, 4, 1] },
   { name: 'f32_pool2d__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...pg] },
   { name: 'f32_pool2d_bwd__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, ...pg] },
   { name: 'f32_global_pool__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 81, 1] },

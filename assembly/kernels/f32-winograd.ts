@@ -1,0 +1,131 @@
+// Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions (one image per call): Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A.
+// The 16 element-wise products over channels are 16 GEMMs M[ξ] (F, T) = U[ξ] (F, C) · V[ξ] (C, T), done by f32_gemm.
+// Tiles: tH x tW4 of 2x2 outputs (tW4 = tiles per row rounded up to a multiple of 4, so 4 tiles form one vector).
+// Layouts: U[ξ][f][c], V[ξ][c][t], M[ξ][f][t] with ξ = 4i + j, t = ty * tW4 + tx.
+
+@inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+/** U[ξ][f][c] = (G g Gᵀ)[ξ] for each 3x3 filter g = w[f][c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]]. */
+export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32): void {
+  const FC = F * C;
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      const g = addr(w, (f * C + c) * 9), o = f * C + c;
+      for (let i = 0; i < 4; i++) {
+        // Row i of G·g (3 values), then times Gᵀ.
+        let a: f32, b: f32, e: f32;
+        const g0 = load<f32>(g), g1 = load<f32>(g, 4), g2 = load<f32>(g, 8);
+        const h0 = load<f32>(g, 12), h1 = load<f32>(g, 16), h2 = load<f32>(g, 20);
+        const k0 = load<f32>(g, 24), k1 = load<f32>(g, 28), k2 = load<f32>(g, 32);
+        if (i == 0) { a = g0; b = g1; e = g2; }
+        else if (i == 1) { a = 0.5 * (g0 + h0 + k0); b = 0.5 * (g1 + h1 + k1); e = 0.5 * (g2 + h2 + k2); }
+        else if (i == 2) { a = 0.5 * (g0 - h0 + k0); b = 0.5 * (g1 - h1 + k1); e = 0.5 * (g2 - h2 + k2); }
+        else { a = k0; b = k1; e = k2; }
+        store<f32>(addr(U, (4 * i) * FC + o), a);
+        store<f32>(addr(U, (4 * i + 1) * FC + o), 0.5 * (a + b + e));
+        store<f32>(addr(U, (4 * i + 2) * FC + o), 0.5 * (a - b + e));
+        store<f32>(addr(U, (4 * i + 3) * FC + o), e);
+      }
+    }
+  }
+}
+
+/**
+ * V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4x4 input patch d of every channel. P is a scratch plane of
+ * (2 tH + 2) x (2 tW4 + 2) floats: each channel is copied there zero-padded, then transformed 4 tiles at a time.
+ */
+export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, tH: i32, tW4: i32): void {
+  const Hp = 2 * tH + 2, Wp = 2 * tW4 + 2, T = tH * tW4, CT = <usize>(C * T) << 2;
+  const rowB = <usize>Wp << 2;
+  let nCopy = W;
+  if (pw + nCopy > Wp) nCopy = Wp - pw;
+  for (let c = 0; c < C; c++) {
+    memory.fill(P, 0, <usize>(Hp * Wp) << 2);
+    const xc = addr(x, c * H * W);
+    for (let ih = 0; ih < H; ih++) {
+      const r = ih + ph;
+      if (r >= Hp) break;
+      if (nCopy > 0) memory.copy(addr(P, r * Wp + pw), addr(xc, ih * W), <usize>nCopy << 2);
+    }
+    let vt = addr(V, c * T);
+    for (let ty = 0; ty < tH; ty++) {
+      const prow = addr(P, 2 * ty * Wp);
+      for (let tx = 0; tx < tW4; tx += 4, vt += 16) {
+        // Column transform of each of the 4 patch rows (4 tiles in the lanes): cols 0..3 of the tiles are
+        // even/odd lanes of the 10 floats at 2tx.
+        let p = prow + (<usize>(2 * tx) << 2);
+        let a = v128.load(p), b = v128.load(p, 16), a2 = v128.load(p, 8), b2 = v128.load(p, 24);
+        let d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6), d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        let d2 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6), d3 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const r00 = f32x4.sub(d0, d2), r01 = f32x4.add(d1, d2), r02 = f32x4.sub(d2, d1), r03 = f32x4.sub(d1, d3);
+        p += rowB; a = v128.load(p); b = v128.load(p, 16); a2 = v128.load(p, 8); b2 = v128.load(p, 24);
+        d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        d2 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6); d3 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const r10 = f32x4.sub(d0, d2), r11 = f32x4.add(d1, d2), r12 = f32x4.sub(d2, d1), r13 = f32x4.sub(d1, d3);
+        p += rowB; a = v128.load(p); b = v128.load(p, 16); a2 = v128.load(p, 8); b2 = v128.load(p, 24);
+        d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        d2 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6); d3 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const r20 = f32x4.sub(d0, d2), r21 = f32x4.add(d1, d2), r22 = f32x4.sub(d2, d1), r23 = f32x4.sub(d1, d3);
+        p += rowB; a = v128.load(p); b = v128.load(p, 16); a2 = v128.load(p, 8); b2 = v128.load(p, 24);
+        d0 = v128.shuffle<f32>(a, b, 0, 2, 4, 6); d1 = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        d2 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6); d3 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const r30 = f32x4.sub(d0, d2), r31 = f32x4.add(d1, d2), r32 = f32x4.sub(d2, d1), r33 = f32x4.sub(d1, d3);
+        // Row transform, stored at ξ = 4i + j.
+        let q = vt;
+        v128.store(q, f32x4.sub(r00, r20)); q += CT; v128.store(q, f32x4.sub(r01, r21)); q += CT;
+        v128.store(q, f32x4.sub(r02, r22)); q += CT; v128.store(q, f32x4.sub(r03, r23)); q += CT;
+        v128.store(q, f32x4.add(r10, r20)); q += CT; v128.store(q, f32x4.add(r11, r21)); q += CT;
+        v128.store(q, f32x4.add(r12, r22)); q += CT; v128.store(q, f32x4.add(r13, r23)); q += CT;
+        v128.store(q, f32x4.sub(r20, r10)); q += CT; v128.store(q, f32x4.sub(r21, r11)); q += CT;
+        v128.store(q, f32x4.sub(r22, r12)); q += CT; v128.store(q, f32x4.sub(r23, r13)); q += CT;
+        v128.store(q, f32x4.sub(r10, r30)); q += CT; v128.store(q, f32x4.sub(r11, r31)); q += CT;
+        v128.store(q, f32x4.sub(r12, r32)); q += CT; v128.store(q, f32x4.sub(r13, r33));
+      }
+    }
+  }
+}
+
+/** y[f] = act(Aᵀ M A + bias[f]) per 2x2 output tile, Aᵀ = [[1,1,1,0],[0,1,-1,-1]]; `b` = 0: no bias; act 1 = relu. */
+export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32, Ho: i32, Wo: i32, tH: i32, tW4: i32, act: i32): void {
+  const T = tH * tW4, FT = <usize>(F * T) << 2, zero = f32x4.splat(0);
+  for (let f = 0; f < F; f++) {
+    const bias = f32x4.splat(b ? load<f32>(addr(b, f)) : 0), yf = addr(y, f * Ho * Wo);
+    let mt = addr(M, f * T);
+    for (let ty = 0; ty < tH; ty++) {
+      for (let tx = 0; tx < tW4; tx += 4, mt += 16) {
+        // Column pass: s_i0 = m_i0 + m_i1 + m_i2, s_i1 = m_i1 - m_i2 - m_i3 for each row i.
+        let q = mt;
+        let m0 = v128.load(q); q += FT; let m1 = v128.load(q); q += FT; let m2 = v128.load(q); q += FT; let m3 = v128.load(q); q += FT;
+        const s00 = f32x4.add(f32x4.add(m0, m1), m2), s01 = f32x4.sub(f32x4.sub(m1, m2), m3);
+        m0 = v128.load(q); q += FT; m1 = v128.load(q); q += FT; m2 = v128.load(q); q += FT; m3 = v128.load(q); q += FT;
+        const s10 = f32x4.add(f32x4.add(m0, m1), m2), s11 = f32x4.sub(f32x4.sub(m1, m2), m3);
+        m0 = v128.load(q); q += FT; m1 = v128.load(q); q += FT; m2 = v128.load(q); q += FT; m3 = v128.load(q); q += FT;
+        const s20 = f32x4.add(f32x4.add(m0, m1), m2), s21 = f32x4.sub(f32x4.sub(m1, m2), m3);
+        m0 = v128.load(q); q += FT; m1 = v128.load(q); q += FT; m2 = v128.load(q); q += FT; m3 = v128.load(q);
+        const s30 = f32x4.add(f32x4.add(m0, m1), m2), s31 = f32x4.sub(f32x4.sub(m1, m2), m3);
+        let y00 = f32x4.add(f32x4.add(f32x4.add(s00, s10), s20), bias), y01 = f32x4.add(f32x4.add(f32x4.add(s01, s11), s21), bias);
+        let y10 = f32x4.add(f32x4.sub(f32x4.sub(s10, s20), s30), bias), y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s21), s31), bias);
+        if (act) { y00 = f32x4.max(y00, zero); y01 = f32x4.max(y01, zero); y10 = f32x4.max(y10, zero); y11 = f32x4.max(y11, zero); }
+        // Interleave the tiles' two columns: row a of 4 tiles = 8 consecutive outputs from column 2tx.
+        const oh = 2 * ty, ow = 2 * tx;
+        storeRow(yf, oh, ow, Ho, Wo, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), v128.shuffle<f32>(y00, y01, 2, 6, 3, 7));
+        storeRow(yf, oh + 1, ow, Ho, Wo, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7));
+      }
+    }
+  }
+}
+
+/** Stores 8 outputs of row oh from column ow, clipped to the plane. */
+@inline function storeRow(yf: usize, oh: i32, ow: i32, Ho: i32, Wo: i32, lo: v128, hi: v128): void {
+  if (oh >= Ho) return;
+  const p = addr(yf, oh * Wo + ow);
+  if (ow + 8 <= Wo) { v128.store(p, lo); v128.store(p, hi, 16); return; }
+  const n = Wo - ow;
+  if (n > 0) store<f32>(p, f32x4.extract_lane(lo, 0));
+  if (n > 1) store<f32>(p, f32x4.extract_lane(lo, 1), 4);
+  if (n > 2) store<f32>(p, f32x4.extract_lane(lo, 2), 8);
+  if (n > 3) store<f32>(p, f32x4.extract_lane(lo, 3), 12);
+  if (n > 4) store<f32>(p, f32x4.extract_lane(hi, 0), 16);
+  if (n > 5) store<f32>(p, f32x4.extract_lane(hi, 1), 20);
+  if (n > 6) store<f32>(p, f32x4.extract_lane(hi, 2), 24);
+}
