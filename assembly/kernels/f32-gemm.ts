@@ -13,11 +13,17 @@
 import { packN, packT } from './f32-gemm-pack';
 import { ukr2x16, ukr4x8 } from './f32-gemm-ukernel';
 import { axpyRows, dotRows, finVec, gather } from './f32-gemm-gemv';
+import { smallAxpy, smallDot } from './f32-gemm-small';
 
 const KC = 256, MC = 96, NC = 2048;
 // Scratch layout: packed B (KC*NC floats, 2 MiB), packed A (MC*KC floats, 96 KiB), edge tile (64 floats).
 const A_OFF: usize = <usize>(KC * NC) << 2;
 const TILE_OFF: usize = A_OFF + (<usize>(MC * KC) << 2);
+/**
+ * Up to this many rows of C, products whose B is contiguous along a row skip packing (f32-gemm-small.ts):
+ * measured faster than packing up to 64 rows with mul+add; the relaxed 2x16 packed kernel wins sooner.
+ */
+const SMALL_M = 64, SMALL_M_RELAXED = 16;
 /** Floats of scratch the matrix-vector path may use (4 MiB / 4, less a margin). */
 const GEMV_FLOATS = (1 << 20) - 64;
 
@@ -95,6 +101,10 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   const relu = act == 1;
   if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
   if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
+  if (M <= (relaxed ? SMALL_M_RELAXED : SMALL_M) && K * 4 + 64 <= GEMV_FLOATS) {
+    if (!tB) { smallAxpy(M, N, K, alpha, A, tA ? 1 : lda, tA ? lda : 1, B, ldb, beta, C, ldc, bias, bmode, relu, scratch); return; }
+    if (!tA) { smallDot(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu); return; }
+  }
   blocked(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
 }
 

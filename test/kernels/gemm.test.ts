@@ -113,6 +113,15 @@ test('small-matrix paths (GEMV, M or N tiny) with every option', () => {
   }
 });
 
+test('few rows of C (the no-packing path) with every option and column tails', () => {
+  let seed = 300;
+  for (const M of [2, 3, 5, 16, 17, 63, 64]) for (const N of [3, 16, 17, 35]) {
+    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      check({ M, N, K: 5 + (seed % 7) * 9, tA, tB, beta: seed % 2 ? 0.5 : 0, biasMode: (seed % 3) as 0 | 1 | 2, act: (seed % 2) as 0 | 1, padA: seed % 3, padB: 1, padC: 2 }, seed++);
+    }
+  }
+});
+
 test('sub-range calls on rows of C (thread split) equal one call', () => {
   check({ M: 37, N: 29, K: 41, split: 13, biasMode: 2, act: 1 });
   check({ M: 100, N: 50, K: 300, split: 48, tA: true, beta: 1 });
