@@ -10,18 +10,18 @@
 const NINF: f32 = -Infinity;
 
 @inline function mask(r: usize): v128 { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>min(r, 4))); }
-@inline function ld(p: usize, r: usize): v128 { return r >= 4 ? v128.load(p) : ldt(p, r); }
-@inline function st(p: usize, v: v128, r: usize): void { if (r >= 4) v128.store(p, v); else stt(p, v, r); }
-function ldt(p: usize, r: usize): v128 {
-  let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p));
-  if (r > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (r > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
+@inline function ld(p: usize, r: usize): v128 {
+  if (r >= 4) return v128.load(p);
+  let w = v128.load32_zero(p);
+  if (r > 1) w = v128.load32_lane(p, w, 1, 4);
+  if (r > 2) w = v128.load32_lane(p, w, 2, 8);
+  return w;
 }
-function stt(p: usize, v: v128, r: usize): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+@inline function st(p: usize, v: v128, r: usize): void {
+  if (r >= 4) { v128.store(p, v); return; }
+  v128.store32_lane(p, v, 0);
+  if (r > 1) v128.store32_lane(p, v, 1, 4);
+  if (r > 2) v128.store32_lane(p, v, 2, 8);
 }
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);

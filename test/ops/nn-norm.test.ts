@@ -37,7 +37,7 @@ test('BatchNorm gradCheck in training (fix_gamma both ways), use_global_stats, i
     [[3, 2, 4], { fix_gamma: false }, true], [[3, 2, 4], { fix_gamma: true }, true], [[5, 3], { fix_gamma: false, axis: -1 }, true],
     [[2, 3, 2, 2], { fix_gamma: false, use_global_stats: true }, true], [[2, 3, 5], { fix_gamma: false }, false],
   ] as const) {
-    const { ins } = bnInputs(s as unknown as number[], (attrs as { axis?: number }).axis ?? 1);
+    const { ins } = bnInputs(s as unknown as number[], ((attrs as Record<string, unknown>).axis as number | undefined) ?? 1);
     gradCheck('BatchNorm', ins, attrs, { isTrain, skip: [3, 4], eps: 5e-3, rtol: 3e-2, atol: 3e-3 });
   }
 });
