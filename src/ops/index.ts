@@ -1,11 +1,10 @@
 // The op manifest: imports every op family and registers all ops in one loop.
 import { registerOp, type OpDef } from './registry.js';
-import { elemwiseAdd } from './elemwise_add.js';
 import { ELEMENTWISE_OPS } from './elementwise/index.js';
 import { TENSOR_OPS } from './tensor/index.js';
 import { LINALG_OPS } from './linalg/index.js';
 import { CONV_OPS } from './conv/index.js';
 import { NN_OPS } from './nn/index.js';
 
-const ALL: OpDef[] = [elemwiseAdd, ...ELEMENTWISE_OPS, ...TENSOR_OPS, ...LINALG_OPS, ...CONV_OPS, ...NN_OPS];
+const ALL: OpDef[] = [...ELEMENTWISE_OPS, ...TENSOR_OPS, ...LINALG_OPS, ...CONV_OPS, ...NN_OPS];
 for (const op of ALL) registerOp(op);

@@ -1,4 +1,8 @@
 // Ops of the elementwise family: one file per op (or tight family), listed here.
 import type { OpDef } from '../registry.js';
+import { BINARY_OPS } from './binary.js';
+import { SCALAR_OPS } from './scalar.js';
+import { UNARY_OPS } from './unary.js';
+import { MISC_OPS } from './misc.js';
 
-export const ELEMENTWISE_OPS: OpDef[] = [];
+export const ELEMENTWISE_OPS: OpDef[] = [...BINARY_OPS, ...SCALAR_OPS, ...UNARY_OPS, ...MISC_OPS];

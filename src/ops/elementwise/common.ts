@@ -1,0 +1,116 @@
+// Shared helpers of the elementwise op family: float32 typing, same-shape inference, step lists,
+// broadcast plans (dims collapsed to at most 6 for f32_vbcast__simd128 / f32_vbcast_sum__simd128).
+import { DTypeError, ShapeError, opMessage } from '../../errors.js';
+import type { DType } from '../../runtime/dtype.js';
+import type { KernelTable } from '../../runtime/manifest.js';
+import type { BackwardArgs, Shape, Step, TypeResult } from '../registry.js';
+import { fmtShape, prod, sameShape } from '../../util/shape.js';
+
+/** inferType for float32-only ops. @example inferType: f32Types('elemwise_add') */
+export function f32Types(op: string) {
+  return (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
+    const bad = ins.find((t) => t !== undefined && t !== 'float32');
+    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
+    return { ins: ins.map(() => 'float32'), outs: ['float32'] };
+  };
+}
+
+/**
+ * inferShape for ops whose inputs and output all share one shape; fills unknown inputs from known ones.
+ * @example inferShape: sameShapes('elemwise_mul')
+ */
+export function sameShapes(op: string) {
+  return (_a: unknown, ins: (Shape | undefined)[], _aux: unknown, node: string) => {
+    const known = ins.find((s) => s !== undefined);
+    ins.forEach((s, i) => {
+      if (s && known && !sameShape(s, known)) {
+        throw new ShapeError(opMessage(node, op, `shapes ${fmtShape(known)} and ${fmtShape(s)} of inputs 0 and ${i} differ`), { op, arg: i });
+      }
+    });
+    return { ins: ins.map(() => known), outs: [known] };
+  };
+}
+
+/** Runs a list of lowered steps in order. @example const run = seq([() => K.f32_vneg__simd128(a, b, n)]) */
+export function seq(steps: Step[]): Step {
+  if (steps.length === 1) return steps[0];
+  return () => { for (const s of steps) s(); };
+}
+
+/** Backward that writes zeros to every requested input gradient (comparisons, rounding, BlockGrad). */
+export const zeroBackward = {
+  saves: [] as ('inputs' | 'outputs')[],
+  lower: (ctx: { K: KernelTable }, _a: unknown, g: BackwardArgs): Step => {
+    const K = ctx.K, zs = g.inGrads.filter((_, i) => g.req[i] !== 'null').map((z) => [z.off, z.size * 4]);
+    return () => { for (const [o, b] of zs) K.x8_zero(o, b); };
+  },
+};
+
+/**
+ * Binary op codes of f32_vbcast__simd128 and the vector-vector kernel for each (null: swap inputs
+ * of the given kernel, or use the broadcast kernel).
+ */
+export const OP = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, hypot: 6, eq: 7, ne: 8, gt: 9, ge: 10, lt: 11, le: 12, pow: 13, mod: 14, first: 15 } as const;
+export type OpName = keyof typeof OP;
+const VV: Partial<Record<OpName, [string, boolean]>> = {
+  add: ['f32_vadd__simd128_u8', false], sub: ['f32_vsub__simd128', false], mul: ['f32_vmul__simd128_u8', false],
+  div: ['f32_vdiv__simd128', false], max: ['f32_vmax__simd128', false], min: ['f32_vmin__simd128', false],
+  hypot: ['f32_vhypot__simd128', false], pow: ['f32_vpow__simd128', false], eq: ['f32_veq__simd128', false],
+  ne: ['f32_vne__simd128', false], gt: ['f32_vgt__simd128', false], ge: ['f32_vge__simd128', false],
+  lt: ['f32_vgt__simd128', true], le: ['f32_vge__simd128', true],
+};
+
+/** A broadcast plan: the output's dims collapsed to 6 (leading 1s) and one mask per input (bit d: size 1 on dim d). */
+export interface BPlan { n: number[]; masks: number[]; size: number }
+
+/**
+ * Plans a NumPy broadcast of `ins` to `out`: drops size-1 output dims, merges neighbouring dims
+ * broadcast the same way, pads to 6 dims. Throws ShapeError naming the op beyond 6 merged dims.
+ * @example bplan([2, 4, 3], [[2, 1, 3], [1, 4, 1]]) -> { n: [1, 1, 1, 2, 4, 3], masks: [16, 40], size: 24 }
+ */
+export function bplan(out: Shape, ins: Shape[], op = 'broadcast', node?: string): BPlan {
+  const al = ins.map((s) => [...Array(out.length - s.length).fill(1), ...s]);
+  const groups: { n: number; key: number }[] = [];
+  out.forEach((d, i) => {
+    if (d === 1) return;
+    const key = al.reduce((k, s, j) => k | (s[i] === 1 ? 1 << j : 0), 0);
+    const last = groups[groups.length - 1];
+    if (last && last.key === key) last.n *= d; else groups.push({ n: d, key });
+  });
+  if (groups.length > 6) throw new ShapeError(opMessage(node, op, `broadcast of ${fmtShape(out)} needs ${groups.length} > 6 collapsed dims`), { op });
+  while (groups.length < 6) groups.unshift({ n: 1, key: 0 });
+  const masks = ins.map((_, j) => groups.reduce((m, g, d) => m | ((g.key >> j) & 1 ? 1 << d : 0), 0));
+  return { n: groups.map((g) => g.n), masks, size: prod(out) };
+}
+
+/** An operand of a lowered binary step: a byte offset and its broadcast mask under the plan. */
+export interface Opnd { off: number; mask: number }
+
+/**
+ * z = a op b under plan p (z has the output's shape). Identical shapes call the vector kernel.
+ * @example binStep(K, p, 'mul', { off: g, mask: 0 }, { off: r, mask: p.masks[1] }, t)
+ */
+export function binStep(K: KernelTable, p: BPlan, op: OpName, a: Opnd, b: Opnd, z: number): Step {
+  const vv = VV[op], n = p.size;
+  if (a.mask === 0 && b.mask === 0 && vv) {
+    const f = K[vv[0]], [x, y] = vv[1] ? [b.off, a.off] : [a.off, b.off];
+    return () => { f(x, y, z, n); };
+  }
+  if (a.mask === 0 && op === 'first') return () => { K.x8_copy(a.off, z, n * 4); };
+  const f = K.f32_vbcast__simd128, code = OP[op], [n0, n1, n2, n3, n4, n5] = p.n, ma = a.mask, mb = b.mask, x = a.off, y = b.off;
+  return () => { f(code, x, y, z, n0, n1, n2, n3, n4, n5, ma, mb); };
+}
+
+/** dst (the input's shape) = g (the output's shape) summed over the dims set in `mask`; a copy when none. */
+export function sumStep(K: KernelTable, p: BPlan, g: number, mask: number, dst: number, dstSize: number): Step {
+  if (mask === 0) return g === dst ? () => {} : () => { K.x8_copy(g, dst, dstSize * 4); };
+  const f = K.f32_vbcast_sum__simd128, [n0, n1, n2, n3, n4, n5] = p.n;
+  return () => { f(g, dst, n0, n1, n2, n3, n4, n5, mask); };
+}
+
+/** One kernel call z = f(x) over n elements. */
+export const un = (K: KernelTable, name: string, x: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, z, n); }; };
+/** One kernel call z = f(x, s) over n elements (vector-scalar ABI: x, z, s, n). */
+export const sc = (K: KernelTable, name: string, x: number, z: number, s: number, n: number): Step => { const f = K[name]; return () => { f(x, z, s, n); }; };
+/** One kernel call z = f(x, y) over n elements. */
+export const vv = (K: KernelTable, name: string, x: number, y: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, y, z, n); }; };

@@ -1,0 +1,163 @@
+// clip, where, add_n (ElementWiseSum), identity (_copy), BlockGrad (stop_gradient), zeros_like,
+// ones_like, Cast (cast).
+import { DTypeError, ShapeError, opMessage } from '../../errors.js';
+import { DTYPE_BYTES, MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
+import { view } from '../../runtime/view.js';
+import type { OpDef, Step } from '../registry.js';
+import { fmtShape, sameShape } from '../../util/shape.js';
+import { f32Types, sameShapes, seq, zeroBackward } from './common.js';
+
+/**
+ * clip: x > a_max ? a_max : x < a_min ? a_min : x. The gradient passes where a_min <= x <= a_max
+ * (bounds inclusive, as MXNet 1.9.1).
+ * @example mx.nd.clip(x, { a_min: 0, a_max: 6 }) // relu6
+ */
+export const clip: OpDef = {
+  name: 'clip', doc: 'min(max(x, a_min), a_max)',
+  attrs: { a_min: { type: 'float', required: true }, a_max: { type: 'float', required: true } },
+  inputs: () => ['data'],
+  inferShape: sameShapes('clip'),
+  inferType: f32Types('clip'),
+  forward: (ctx, a, [x], [o]) => { const f = ctx.K.f32_vclip__simd128; return () => { f(x.off, o.off, a.a_min, a.a_max, x.size); }; },
+  backward: {
+    saves: ['inputs'],
+    lower: (ctx, a, g) => {
+      if (g.req[0] === 'null') return () => {};
+      const f = ctx.K.f32_vclip_grad__simd128, [x] = g.ins, [go] = g.outGrads, [d] = g.inGrads;
+      return () => { f(x.off, go.off, d.off, a.a_min, a.a_max, x.size); };
+    },
+  },
+  inplace: [[0, 0]],
+};
+
+/**
+ * where(condition, x, y): condition != 0 ? x : y. condition has x's shape, or is 1-D with
+ * x.shape[0] entries (selects whole rows). The condition gets a zero gradient.
+ * @example mx.nd.where(mx.nd.array([1, 0]), a, b)
+ */
+export const where: OpDef = {
+  name: 'where', attrs: {}, doc: 'condition ? x : y',
+  inputs: () => ['condition', 'x', 'y'],
+  inferShape: (_a, [c, x, y], _aux, node) => {
+    const s = x ?? y;
+    if (x && y && !sameShape(x, y)) throw new ShapeError(opMessage(node, 'where', `x ${fmtShape(x)} and y ${fmtShape(y)} must have the same shape`), { op: 'where' });
+    if (c && s && !sameShape(c, s) && !(c.length === 1 && s.length >= 1 && c[0] === s[0])) {
+      throw new ShapeError(opMessage(node, 'where', `condition ${fmtShape(c)} must have x's shape ${fmtShape(s)} or be 1-D of size ${s[0]}`), { op: 'where', arg: 'condition' });
+    }
+    return { ins: [c ?? s, s, s], outs: [s] };
+  },
+  inferType: f32Types('where'),
+  forward: (ctx, _a, [c, x, y], [o]) => {
+    const f = ctx.K.f32_vwhere__simd128, inner = c.size === o.size ? 1 : o.size / Math.max(c.size, 1);
+    return () => { f(c.off, x.off, y.off, o.off, inner, o.size); };
+  },
+  backward: {
+    saves: ['inputs'],
+    lower: (ctx, _a, g) => {
+      const K = ctx.K, [c] = g.ins, [go] = g.outGrads, [dc, dx, dy] = g.inGrads, n = go.size;
+      const inner = c.size === n ? 1 : n / Math.max(c.size, 1);
+      const px = g.req[1] === 'null' ? 0 : dx.off, py = g.req[2] === 'null' ? 0 : dy.off, zc = g.req[0] !== 'null';
+      return () => { if (zc) K.x8_zero(dc.off, dc.size * 4); if (px || py) K.f32_vwhere_grad__simd128(c.off, go.off, px, py, inner, n); };
+    },
+  },
+};
+
+/**
+ * add_n (ElementWiseSum): the sum of num_args same-shaped arrays.
+ * @example mx.nd.add_n(a, b, c)
+ */
+export const addN: OpDef = {
+  name: 'add_n', aliases: ['ElementWiseSum'], doc: 'arg0 + arg1 + ...',
+  attrs: { num_args: { type: 'int', required: true } },
+  inputs: (a) => Array.from({ length: a.num_args }, (_, i) => `arg${i}`),
+  inferShape: sameShapes('add_n'),
+  inferType: f32Types('add_n'),
+  forward: (ctx, _a, ins, [o]) => {
+    const K = ctx.K, n = o.size;
+    if (ins.length === 1) { const x = ins[0]; return () => { K.x8_copy(x.off, o.off, n * 4); }; }
+    const steps: Step[] = ins.slice(1).map((x, i) => { const a = i === 0 ? ins[0].off : o.off; return () => { K.f32_vadd__simd128_u8(a, x.off, o.off, n); }; });
+    return seq(steps);
+  },
+  backward: {
+    saves: [],
+    lower: (ctx, _a, g) => {
+      const K = ctx.K, [go] = g.outGrads, ds = g.inGrads.filter((_, i) => g.req[i] !== 'null');
+      return () => { for (const d of ds) K.x8_copy(go.off, d.off, go.size * 4); };
+    },
+  },
+  inplace: [[0, 0]],
+};
+
+function copyOp(name: string, aliases: string[], zeroGrad: boolean, doc: string): OpDef {
+  return {
+    name, aliases, attrs: {}, doc,
+    inputs: () => ['data'],
+    inferShape: sameShapes(name),
+    forward: (ctx, _a, [x], [o]) => { const K = ctx.K, b = x.size * DTYPE_BYTES[x.dtype]; return () => { K.x8_copy(x.off, o.off, b); }; },
+    backward: zeroGrad ? zeroBackward : {
+      saves: [],
+      lower: (ctx, _a, g) => {
+        if (g.req[0] === 'null') return () => {};
+        const K = ctx.K, [go] = g.outGrads, [d] = g.inGrads;
+        return () => { K.x8_copy(go.off, d.off, go.size * DTYPE_BYTES[go.dtype]); };
+      },
+    },
+    inplace: [[0, 0]],
+  };
+}
+
+/** identity (_copy): y = x, gradient passes. @example mx.nd.identity(x) */
+export const identity = copyOp('identity', ['_copy'], false, 'a copy of x');
+/** BlockGrad (stop_gradient): y = x, zero gradient. @example mx.nd.BlockGrad(x) */
+export const blockGrad = copyOp('BlockGrad', ['stop_gradient'], true, 'a copy of x that stops the gradient');
+
+function fillLike(name: string, v: number): OpDef {
+  return {
+    name, attrs: {}, doc: `an array of ${v}s shaped like the input (zero gradient)`,
+    inputs: () => ['data'],
+    inferShape: sameShapes(name),
+    inferType: f32Types(name),
+    forward: (ctx, _a, [x], [o]) => { const K = ctx.K; return () => { K.x32_fill(o.off, v, x.size); }; },
+    backward: zeroBackward,
+  };
+}
+/** zeros_like: zeros shaped like the input. @example mx.nd.zeros_like(x) */
+export const zerosLike = fillLike('zeros_like', 0);
+/** ones_like: ones shaped like the input. @example mx.nd.ones_like(x) */
+export const onesLike = fillLike('ones_like', 1);
+
+const castTo = (src: DType, dst: DType, from: number, to: number, n: number) => {
+  // Typed-array set converts like C's static_cast for in-range values (truncation toward zero for ints).
+  const s = view(src, from, n), d = view(dst, to, n);
+  if (src === 'float32' && dst !== 'float32') for (let i = 0; i < n; i++) d[i] = Math.trunc(s[i]);
+  else d.set(s);
+};
+
+/**
+ * Cast (cast): converts to `dtype` (float32, int32, uint8, int8 live in memory); the gradient is cast back.
+ * @example mx.nd.Cast(x, { dtype: 'int32' })
+ */
+export const cast: OpDef = {
+  name: 'Cast', aliases: ['cast'], doc: 'x converted to dtype',
+  attrs: { dtype: { type: 'dtype', required: true } },
+  inputs: () => ['data'],
+  inferShape: sameShapes('Cast'),
+  inferType: (a, [t], node) => {
+    for (const d of [t, a.dtype] as (DType | undefined)[]) {
+      if (d && !MEMORY_DTYPES.has(d)) throw new DTypeError(opMessage(node, 'Cast', `dtype ${d} is not supported (supported: ${[...MEMORY_DTYPES].join(', ')})`), { op: 'Cast' });
+    }
+    return { ins: [t ?? 'float32'], outs: [a.dtype] };
+  },
+  forward: (_ctx, a, [x], [o]) => { const src = x.dtype, dst: DType = a.dtype; return () => castTo(src, dst, x.off, o.off, x.size); },
+  backward: {
+    saves: [],
+    lower: (_ctx, a, g) => {
+      if (g.req[0] === 'null') return () => {};
+      const [go] = g.outGrads, [d] = g.inGrads, src: DType = a.dtype, dst = d.dtype;
+      return () => castTo(src, dst, go.off, d.off, go.size);
+    },
+  },
+};
+
+/** The miscellaneous elementwise ops. */
+export const MISC_OPS: OpDef[] = [clip, where, addN, identity, blockGrad, zerosLike, onesLike, cast];
