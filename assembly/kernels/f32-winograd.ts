@@ -5,18 +5,24 @@
 
 @inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
-/** U[ξ][f][c] = (G g Gᵀ)[ξ] for each 3x3 filter g = w[f][c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]]. */
-export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32): void {
+/**
+ * U[ξ][f][c] = (G g Gᵀ)[ξ] for each 3x3 filter g = w[f][c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]].
+ * flip = 1 uses g = w[c][f] rotated 180° (w of shape (C, F, 3, 3)): the filters of the data gradient.
+ */
+export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, flip: i32): void {
   const FC = F * C;
   for (let f = 0; f < F; f++) {
     for (let c = 0; c < C; c++) {
-      const g = addr(w, (f * C + c) * 9), o = f * C + c;
+      const g = addr(w, (flip ? c * F + f : f * C + c) * 9), o = f * C + c;
+      let g0 = load<f32>(g), g1 = load<f32>(g, 4), g2 = load<f32>(g, 8);
+      let h0 = load<f32>(g, 12), h1 = load<f32>(g, 16), h2 = load<f32>(g, 20);
+      let k0 = load<f32>(g, 24), k1 = load<f32>(g, 28), k2 = load<f32>(g, 32);
+      if (flip) {
+        let t = g0; g0 = k2; k2 = t; t = g1; g1 = k1; k1 = t; t = g2; g2 = k0; k0 = t; t = h0; h0 = h2; h2 = t;
+      }
       for (let i = 0; i < 4; i++) {
         // Row i of G·g (3 values), then times Gᵀ.
         let a: f32, b: f32, e: f32;
-        const g0 = load<f32>(g), g1 = load<f32>(g, 4), g2 = load<f32>(g, 8);
-        const h0 = load<f32>(g, 12), h1 = load<f32>(g, 16), h2 = load<f32>(g, 20);
-        const k0 = load<f32>(g, 24), k1 = load<f32>(g, 28), k2 = load<f32>(g, 32);
         if (i == 0) { a = g0; b = g1; e = g2; }
         else if (i == 1) { a = 0.5 * (g0 + h0 + k0); b = 0.5 * (g1 + h1 + k1); e = 0.5 * (g2 + h2 + k2); }
         else if (i == 2) { a = 0.5 * (g0 - h0 + k0); b = 0.5 * (g1 - h1 + k1); e = 0.5 * (g2 - h2 + k2); }

@@ -5,7 +5,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
 import { convMethod, type ConvGeom } from './geom.js';
-import { winogradApplies, winogradWorkspace, lowerWinogradFwd } from './winograd.js';
+import { winogradApplies, winogradDataGradGeom, winogradWorkspace, lowerWinogradFwd } from './winograd.js';
 
 type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
@@ -29,9 +29,11 @@ export function convFwdWorkspace(g: ConvGeom): number {
   return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
 }
 
-/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX). */
+/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; or Winograd's). */
 export function convBwdWorkspace(g: ConvGeom): number {
-  return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+  const col = convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+  const wg = winogradDataGradGeom(g);
+  return wg ? Math.max(col, winogradWorkspace(wg)) : col;
 }
 
 /**
@@ -68,8 +70,10 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
   const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
   const method = convMethod(g), steps: Step[] = [];
+  // 3x3 stride-1 layers with many channels: dx is a Winograd conv of dy (after all dw products: it reuses ws).
+  const wg = r.dx ? winogradDataGradGeom(g) : undefined;
   for (let n = 0; n < g.N; n++) {
-    const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx ? r.dx + n * inImg : 0;
+    const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx && !wg ? r.dx + n * inImg : 0;
     if (r.db) steps.push(call(K.f32_rowsum__simd128, [dyn, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
     if (method === 'dw') {
       steps.push(call(K.f32_dwconv_bwd__simd128, [xn, r.w, dyn, dxn, r.dw, ...ga, n > 0 ? 1 : 0]));
@@ -92,6 +96,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
       if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga]));
     }
   }
+  if (wg) steps.push(lowerWinogradFwd(ctx, wg, r.dy, r.w, 0, r.dx, 0, ws, 1));
   return seq(steps);
 }
 

@@ -28,17 +28,28 @@ export function winogradWorkspace(g: ConvGeom): number {
 }
 
 /**
- * Lowers y = act(conv(x, w) + b) with Winograd F(2x2,3x3); ws = winogradWorkspace(g) bytes.
+ * The geometry of a conv's data gradient as a 3x3 stride-1 conv of dy (flipped, transposed weights, pad 2 - p),
+ * or undefined when the pad is larger than 2.
+ * @example winogradDataGradGeom(g)!.Ho === g.H
+ */
+export function winogradDataGradGeom(g: ConvGeom): ConvGeom | undefined {
+  if (!winogradApplies(g) || g.ph > 2 || g.pw > 2) return undefined;
+  return { ...g, C: g.F, H: g.Ho, W: g.Wo, F: g.C, ph: 2 - g.ph, pw: 2 - g.pw, Ho: g.H, Wo: g.W };
+}
+
+/**
+ * Lowers y = act(conv(x, w) + b) with Winograd F(2x2,3x3); ws = winogradWorkspace(g) bytes. flip = 1: `w` has
+ * shape (C, F, 3, 3) and is used rotated 180° (the data gradient of the conv that owns w).
  * @example const step = lowerWinogradFwd(ctx, g, x.off, w.off, 0, y.off, 0, ctx.workspace)
  */
-export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
+export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number, flip = 0): Step {
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tH, tW4, T } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
   const wT = K.f32_wino_w_f2k3__simd128, inT = K.f32_wino_in_f2k3__simd128, outT = K.f32_wino_out_f2k3__simd128;
   return () => {
-    wT(w, U, F, C);
+    wT(w, U, F, C, flip);
     for (let n = 0; n < N; n++) {
       inT(x + n * inImg, P, V, C, H, W, ph, pw, tH, tW4);
       for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
