@@ -102,7 +102,8 @@ export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize
 }
 @inline function ident(op: i32): f32 { return op == 0 ? -Infinity : op == 1 ? Infinity : 1; }
 
-@inline function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize, op: i32): void {
+// One shared body (op is a runtime, perfectly predictable branch): keeps the module small.
+function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize, op: i32): void {
   const id = f32x4.splat(ident(op));
   if (inner == 1) {
     const r16 = r & ~(<usize>15);
@@ -148,7 +149,7 @@ export function f32_rmax__simd128_u16(x: usize, y: usize, outer: usize, r: usize
 export function f32_rmin__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize): void { reduceGeneric(x, y, outer, r, inner, 1); }
 /** y[o,i] = prod_k x[o,k,i]; nan != 0 treats NaN as 1 (nanprod). */
 export function f32_rprod__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, nan: i32): void {
-  if (nan) reduceGeneric(x, y, outer, r, inner, 3); else reduceGeneric(x, y, outer, r, inner, 2);
+  reduceGeneric(x, y, outer, r, inner, nan ? 3 : 2); // one instance: the NaN test is a runtime branch
 }
 
 /**

@@ -12,13 +12,16 @@
   v128.store(d + 3 * lddst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7));
 }
 
+// Column blocks of 64 keep the 64 destination rows being written in cache across row blocks.
 function transpose2d(src: usize, lds: usize, dst: usize, ldd: usize, rows: usize, cols: usize): void {
   const r4 = rows & ~(<usize>3), c4 = cols & ~(<usize>3);
-  for (let r: usize = 0; r < r4; r += 4) {
-    let c: usize = 0;
-    for (; c < c4; c += 4) tr4(src + r * lds + (c << 2), lds, dst + c * ldd + (r << 2), ldd);
-    for (; c < cols; c++) for (let k: usize = r; k < r + 4; k++) store<u32>(dst + c * ldd + (k << 2), load<u32>(src + k * lds + (c << 2)));
+  for (let cb: usize = 0; cb < c4; cb += 64) {
+    const ce = min<usize>(c4, cb + 64);
+    for (let r: usize = 0; r < r4; r += 4) {
+      for (let c = cb; c < ce; c += 4) tr4(src + r * lds + (c << 2), lds, dst + c * ldd + (r << 2), ldd);
+    }
   }
+  for (let r: usize = 0; r < r4; r++) for (let c = c4; c < cols; c++) store<u32>(dst + c * ldd + (r << 2), load<u32>(src + r * lds + (c << 2)));
   for (let r = r4; r < rows; r++) for (let c: usize = 0; c < cols; c++) store<u32>(dst + c * ldd + (r << 2), load<u32>(src + r * lds + (c << 2)));
 }
 

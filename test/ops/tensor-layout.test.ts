@@ -5,7 +5,7 @@ import { mx, randArray, gradCheck, invoke, invokeWithGrad } from '../helpers.js'
 import { permute } from '../../src/reference/tensor.js';
 
 const nd = (shape: number[], seed = 1) => mx.nd.array(randArray(shape.reduce((a, b) => a * b, 1), seed)).reshape(shape);
-const same = (a: ArrayLike<number>, b: ArrayLike<number>, what = '') => assert.equal([...a], [...b], what);
+const same = (a: ArrayLike<number>, b: ArrayLike<number>, what = '') => assert.equal(Array.from(a), Array.from(b), what);
 
 test('transpose vs reference (default reverse, 2-d to 6-d, 1-sized dims, negative axes)', () => {
   const cases: [number[], number[] | null][] = [
@@ -20,6 +20,18 @@ test('transpose vs reference (default reverse, 2-d to 6-d, 1-sized dims, negativ
     same(y.data, permute(x.data, shape, perm), `${shape} ${axes}`);
   }
   same(invoke('transpose', [nd([2, 3])], { axes: '(1, 0)' })[0].data, permute(nd([2, 3]).data, [2, 3], [1, 0]));
+});
+
+test('transpose beyond 6 merged dims (7-d, 8-d) and int32 data', () => {
+  for (const [shape, axes] of [[[2, 3, 2, 3, 2, 3, 2], [6, 5, 4, 3, 2, 1, 0]], [[2, 1, 2, 3, 2, 2, 3, 2], [1, 3, 5, 7, 0, 2, 4, 6]]] as [number[], number[]][]) {
+    const x = nd(shape), [y] = invoke('transpose', [x], { axes });
+    same(y.data, permute(x.data, shape, axes), `${shape}`);
+  }
+  const xi = mx.nd.array([[1, 2, 3], [4, 5, 6]], { dtype: 'int32' }), [yi] = invoke('transpose', [xi]);
+  assert.is(yi.dtype, 'int32'); assert.equal(yi.toArray(), [[1, 4], [2, 5], [3, 6]]);
+  assert.throws(() => invoke('transpose', [mx.nd.zeros([2], 'uint8')]), /transpose.*uint8/);
+  assert.throws(() => invoke('transpose', [nd([2, 3])], { axes: [0, 0] }), /transpose.*not a permutation/);
+  assert.throws(() => invoke('transpose', [nd([2, 3])], { axes: [0] }), /transpose.*one entry per/);
 });
 
 test('SwapAxis (swapaxes), NDArray.transpose', () => {

@@ -52,7 +52,8 @@ export type CopyFn = (x: number, y: number) => void;
 
 /**
  * Plans y[i . sy] = x[i . sx] over dims n (strides in elements, may be 0 or negative): drops 1-sized
- * dims, merges dims contiguous in both, and emits one x8_copy or one x32_copynd call (up to 6 dims).
+ * dims, merges dims contiguous in both, and emits one x8_copy or one x32_copynd call (past 6 merged
+ * dims: one call per index of the leading ones, offsets fixed at lowering).
  * @example planCopy(K, [3, 2], [1, 3], [2, 1], node, 'transpose')(x.off, y.off)
  */
 export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[], node: string | undefined, op: string): CopyFn {
@@ -66,11 +67,19 @@ export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[]
   }
   if (dims.length === 0) return (x, y) => { K.x8_copy(x, y, 4); };
   if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) { const b = dims[0][0] * 4; return (x, y) => { K.x8_copy(x, y, b); }; }
-  if (dims.length > 6) fail(node, op, `layout needs ${dims.length} dimensions after merging; at most 6 are supported`);
   while (dims.length < 6) dims.unshift([1, 0, 0]);
+  // Beyond 6 merged dims, the leading ones become a list of base offsets fixed now (one call each).
+  const lead = dims.splice(0, dims.length - 6);
+  if (prod(lead.map((t) => t[0])) > 1 << 20) fail(node, op, `layout needs ${lead.length + 6} dimensions after merging; too many for 6-d copies`);
+  let ox = [0], oy = [0];
+  for (const [n0, a, b] of lead) {
+    ox = ox.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * a * 4));
+    oy = oy.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * b * 4));
+  }
   const d = descriptor([...dims.map((t) => t[0]), ...dims.map((t) => t[1] * 4), ...dims.map((t) => t[2] * 4)]);
   const f = K.x32_copynd__simd128;
-  return (x, y) => { f(x, y, d); };
+  if (ox.length === 1) return (x, y) => { f(x, y, d); };
+  return (x, y) => { for (let i = 0; i < ox.length; i++) f(x + ox[i], y + oy[i], d); };
 }
 
 /** Copy of a permuted array: out.shape[i] = shape[axes[i]], both contiguous. @example permuteCopy(K, [2, 3], [1, 0], n, 'transpose') */
