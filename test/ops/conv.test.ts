@@ -4,6 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray, invoke, invokeWithGrad, gradCheck } from '../helpers.js';
 import { refConv, refConvBackward, refConvOut, type RefConvGeom } from '../../src/reference/conv.js';
+import { convGeom } from '../../src/ops/conv/convolution.js';
+import { winogradApplies, winogradDataGradGeom } from '../../src/ops/conv/winograd.js';
 
 const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
 
@@ -37,9 +39,9 @@ const CASES: [string, Case][] = [
   ['depthwise 5x5 dilation 2', { N: 1, C: 3, H: 12, W: 13, F: 3, k: [5, 5], d: [2, 2], p: [3, 1], G: 3 }],
   ['depthwise 3x3 s1 no pad wide', { N: 1, C: 2, H: 6, W: 40, F: 2, k: [3, 3], G: 2 }],
   ['no bias', { N: 2, C: 3, H: 6, W: 6, F: 2, k: [2, 2], noBias: true }],
-  ['Winograd 3x3 s1 p1 16->20, odd sizes, batch 2', { N: 2, C: 16, H: 9, W: 11, F: 20, k: [3, 3], p: [1, 1] }],
-  ['Winograd 3x3 no pad 17->16', { N: 1, C: 17, H: 8, W: 13, F: 16, k: [3, 3] }],
-  ['Winograd 3x3 pad 2, no bias', { N: 1, C: 16, H: 5, W: 21, F: 16, k: [3, 3], p: [2, 2], noBias: true }],
+  ['Winograd 3x3 s1 p1 16->20, odd sizes, batch 2', { N: 2, C: 16, H: 17, W: 11, F: 20, k: [3, 3], p: [1, 1] }],
+  ['Winograd 3x3 no pad 17->16', { N: 1, C: 17, H: 20, W: 13, F: 16, k: [3, 3] }],
+  ['Winograd 3x3 pad 2, no bias', { N: 1, C: 16, H: 13, W: 21, F: 16, k: [3, 3], p: [2, 2], noBias: true }],
   ['1-D', { N: 3, C: 4, H: 1, W: 17, F: 5, k: [3], p: [1] }],
   ['1-D stride 2 dilation 2', { N: 2, C: 2, H: 1, W: 20, F: 3, k: [3], s: [2], d: [2] }],
 ];
@@ -62,6 +64,14 @@ for (const [name, c] of CASES) {
   });
 }
 
+test('the Winograd cases above take the Winograd path (forward and data gradient)', () => {
+  for (const [name, c] of CASES.filter(([n]) => n.startsWith('Winograd'))) {
+    const g = convGeom(setup(c).attrs, [c.N, c.C, c.H, c.W], 'c');
+    assert.ok(winogradApplies(g) && winogradDataGradGeom(g), name);
+  }
+  assert.not.ok(winogradApplies(convGeom({ kernel: [3, 3], pad: [1, 1], num_filter: 512, num_group: 1 }, [1, 512, 7, 7], 'c')), '512@7x7 stays im2col');
+});
+
 test('Convolution gradCheck: data, weight, bias (3x3 s2 p1, groups 2, 1x1, depthwise)', () => {
   for (const c of [
     { N: 2, C: 2, H: 5, W: 6, F: 3, k: [3, 3], s: [2, 2], p: [1, 1] },
@@ -77,7 +87,7 @@ test('Convolution fused relu (__act__) forward and backward', () => {
   const [y] = invoke('Convolution', s.ins, attrs);
   assertClose(y.data, refConv(s.x, s.w, s.b, s.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4);
   gradCheck('Convolution', s.ins, attrs, { maxChecks: 20 });
-  for (const c of [{ N: 1, C: 16, H: 6, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }] as Case[]) {
+  for (const c of [{ N: 1, C: 16, H: 16, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }] as Case[]) {
     const t = setup(c, 2), [z] = invoke('Convolution', t.ins, { ...t.attrs, __act__: 'relu' });
     assertClose(z.data, refConv(t.x, t.w, t.b, t.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4, 'fused relu (Winograd / depthwise)');
   }
