@@ -1,7 +1,11 @@
 import type { KernelInfo } from '../manifest.js';
 
-/** Warm-up args for a 32x32x32 GEMM on zeroed scratch (p: A and B, q: C, q + 64 KiB: packing scratch). */
-const gemmWarm = (p: number, q: number) => [0, 0, 32, 32, 32, 1, p, 32, p, 32, 0, q, 32, 0, 0, 0, q + 65536];
+/**
+ * Warm-up args: a 96x64x64 GEMM on zeroed scratch (p: A and B, q: C, q + 64 KiB: packing scratch),
+ * more than 64 rows so that it runs the packed path (whose driver and micro-kernel must tier up;
+ * the small paths are cheap in any tier). Packing uses < 2.2 MiB past q + 64 KiB: inside the 4 MiB scratch.
+ */
+const gemmWarm = (p: number, q: number) => [0, 0, 96, 64, 64, 1, p, 64, p, 64, 0, q, 64, 0, 0, 0, q + 65536];
 
 /** Kernels of the linalg family (see ../manifest.ts). */
 export const KERNELS_LINALG: KernelInfo[] = [
