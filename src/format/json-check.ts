@@ -65,6 +65,8 @@ export function checkGraph(obj: unknown, what: string): WorkGraph {
     // nnvm reads "attrs" and "attr" into one map, then inserts "param" entries that are not there yet.
     const attrs = { ...attrMap(raw.attr, fail, 'attr'), ...attrMap(raw.attrs, fail, 'attrs') };
     for (const [k, v] of Object.entries(attrMap(raw.param, fail, 'param'))) if (!(k in attrs)) attrs[k] = v;
+    // Variadic ops size their input list from num_args: keep it a sane count (MXNet: = number of inputs).
+    if ('num_args' in attrs && !(/^\s*\d{1,6}\s*$/.test(attrs.num_args) && Number(attrs.num_args) <= 1 << 16)) fail(`attribute num_args '${attrs.num_args.slice(0, 40)}' is not a valid input count`);
     let deps: number[] = [];
     if (raw.control_deps !== undefined) {
       if (!Array.isArray(raw.control_deps)) fail('"control_deps" must be an array');

@@ -52,13 +52,17 @@ function toNDArray(rec: Rec, label: string, notes: string[]): [NDArray, StoredIn
   const info: StoredInfo = { ...rec.info, typeCode: rec.typeCode, storedDtype: STORED[rec.typeCode].name };
   if (rec.shape === null) { info.none = true; const a = NDArray.empty([0], 'float32'); return [a, info]; }
   const n = rec.shape.includes(0) ? 0 : rec.shape.reduce((x, y) => x * y, 1);
+  const native = STORED[rec.typeCode].mem;
+  if (MEM_CODE[native] === rec.typeCode) { // stored as NDArray holds it: one copy, file bytes to wasm memory
+    const a = NDArray.empty(rec.shape, native);
+    u8(a.byteOffset, a.nbytes).set(rec.data.subarray(0, a.nbytes));
+    return [a, info];
+  }
   const d = decode(rec.typeCode, rec.data, n);
   const a = NDArray.empty(rec.shape, d.dtype);
   u8(a.byteOffset, a.nbytes).set(new Uint8Array(d.values.buffer, d.values.byteOffset, d.values.byteLength));
-  if (MEM_CODE[d.dtype] !== rec.typeCode) {
-    notes.push(`${label}: ${info.storedDtype} stored as ${d.dtype}${d.exact ? '' : ' (values rounded)'}`);
-    if (!d.exact || rec.typeCode === 1) info.original = rec.data.slice();
-  }
+  notes.push(`${label}: ${info.storedDtype} stored as ${d.dtype}${d.exact ? '' : ' (values rounded)'}`);
+  if (!d.exact || rec.typeCode === 1) info.original = rec.data.slice();
   return [a, info];
 }
 

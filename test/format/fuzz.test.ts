@@ -1,5 +1,6 @@
 // Mutation fuzzing of the model-file parsers with the real fixture files (bit flips, boundary
-// values, truncation, splices, insertions; JSON text and structure mutations). Seeded. Only MxError
+// values, truncation, splices, insertions; JSON text, structure and attribute mutations, also
+// through mx.sym.fromJSON + inferShape). Seeded. Only MxError
 // may come out, and wasm memory must not grow: nothing is allocated for a bad file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -62,6 +63,24 @@ function mutateJSON(obj: any, r: () => number): any {
   return o;
 }
 
+/** Attribute-value and wiring mutations that keep the JSON well-formed (exercise op parsers and shape inference). */
+function mutateAttrs(obj: any, r: () => number): any {
+  const pick = (n: number) => Math.floor(r() * n);
+  const o = JSON.parse(JSON.stringify(obj)), nodes = o.nodes as any[];
+  const vals = ['-1', '0', '1', '(3, 3)', '(0, 0)', '(-2, 5)', '()', 'None', 'True', 'x', '1e9', '99999999999', '(1,)', '[2,2]', 'nan'];
+  for (let k = 0, n = 1 + pick(3); k < n; k++) {
+    const N = nodes.length, node = nodes[pick(N)], op = pick(6);
+    const a = node.attrs ?? node.attr ?? node.param ?? (node.attrs = {});
+    if (op === 0) { const ks = Object.keys(a); if (ks.length) a[ks[pick(ks.length)]] = vals[pick(vals.length)]; }
+    else if (op === 1) a[['kernel', 'num_filter', 'pad', 'stride', 'num_hidden', 'act_type', 'pool_type', 'dim', 'num_args', 'p', 'axis', 'dilate', 'num_group'][pick(13)]] = vals[pick(vals.length)];
+    else if (op === 2 && node.inputs.length) node.inputs.pop();
+    else if (op === 3 && node.inputs.length) node.inputs[pick(node.inputs.length)][1] = pick(4);
+    else if (op === 4) node.op = ['Convolution', 'Pooling', 'Concat', 'FullyConnected', 'Activation', 'null', 'Flatten', 'SoftmaxOutput', 'BatchNorm', 'NoSuchOp'][pick(10)];
+    else if (node.inputs.length) node.inputs[pick(node.inputs.length)][0] = pick(N);
+  }
+  return o;
+}
+
 function expectOnlyMxError(run: () => void, what: string): number {
   try { run(); return 0; } catch (e) {
     if (!isMxError(e)) throw new Error(`${what}: non-MxError ${(e as Error)?.name}: ${(e as Error)?.message}\n${(e as Error)?.stack}`);
@@ -107,6 +126,17 @@ else {
       errors += expectOnlyMxError(() => upgradeSymbolJSON(m), `json structure case ${i} (${jsonFiles[k]})`);
     }
     assert.ok(errors > 1000, `errors ${errors}`);
+  });
+
+  test('symbol loader (mx.sym.fromJSON + inferShape): 1500 attribute/wiring mutations, only MxError', () => {
+    const r = mulberry32(SEED + 2);
+    const shapes = [[1, 200], [1, 1, 28, 28], [1, 3, 224, 224], [1, 3, 64, 64]];
+    let errors = 0;
+    for (let i = 0; i < 1500; i++) {
+      const k = i % 4, m = mutateAttrs(jsonObjs[k], r);
+      errors += expectOnlyMxError(() => mx.sym.fromJSON(m).inferShape({ data: shapes[k] }), `symbol case ${i} (${jsonFiles[k]})`);
+    }
+    assert.ok(errors > 300, `errors ${errors}`);
   });
 }
 
