@@ -1,20 +1,12 @@
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { listOpNames } from '../ops/registry.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
-import { fromJSON } from '../symbol/json.js';
+import { fromJSON, nodeFs } from '../symbol/json.js';
 import { NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 
 /** A symbolic op function: input Symbols positionally, then one object of named inputs, attributes, `name`, `attr`. */
 export type SymOpFn = (...args: (Symbol | Symbol[] | Record<string, unknown> | undefined)[]) => Symbol;
-
-/** Node's fs when running under Node (no static import, so browser bundles stay clean). */
-export function nodeFs(): typeof import('node:fs') {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
-  const fs = p?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
-  if (!fs) throw new MxError('unsupported', 'file access needs Node (use mx.sym.fromJSON(text) elsewhere)');
-  return fs;
-}
 
 /**
  * Calls `createOp` MXNet-style: `mx.sym.FullyConnected(data, { num_hidden: 10, name: 'fc1' })`
@@ -44,14 +36,13 @@ export const sym: {
   Variable: typeof Variable; var: typeof Variable; Group: typeof Group; Symbol: typeof Symbol;
   fromJSON: typeof fromJSON; loadJSON: typeof fromJSON; load: (path: string) => Symbol; save: (path: string, s: Symbol) => void;
   NameManager: typeof NameManager;
-  [op: string]: any;
-} = {
+} & { [op: string]: SymOpFn } = {
   Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
   load: (path: string) => fromJSON(nodeFs().readFileSync(path, 'utf8')),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */
-  save: (path: string, s: Symbol) => nodeFs().writeFileSync(path, s.toJSON()),
-};
+  save: (path: string, s: Symbol) => s.save(path),
+} as never;
 
 /** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). */
 export function installSymOps(target: Record<string, unknown> = sym): void {

@@ -6,6 +6,14 @@ import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
 import { Symbol } from './symbol.js';
 
+/** Node's fs when running under Node (no static import, so browser bundles stay clean). @example nodeFs().readFileSync(p, 'utf8') */
+export function nodeFs(): typeof import('node:fs') {
+  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
+  const fs = p?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+  if (!fs) throw new MxError('unsupported', 'file access needs Node (use mx.sym.fromJSON(text) / sym.toJSON() elsewhere)');
+  return fs;
+}
+
 /** The MXNet version we write (1.9.1), as `mxnet_version` encodes it. */
 export const MXNET_VERSION = 10901;
 

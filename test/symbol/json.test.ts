@@ -1,6 +1,9 @@
 // Symbol JSON: MXNet's exact text layout, round trips, real files, malformed input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mx } from '../helpers.js';
 import { hasOp } from '../../src/ops/registry.js';
 import { fixtureText, haveFixtures, skip } from '../format/fixtures.js';
@@ -125,6 +128,15 @@ test('files of older generations load (legacy upgrade first)', () => {
     assert.equal(again.listArguments(), s.listArguments(), f);
     assert.equal(again.listAuxiliaryStates(), s.listAuxiliaryStates(), f);
   }
+});
+
+test('save/load through files (Node)', () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mxwasm-sym-')), 'net-symbol.json');
+  mlp().save(path);
+  assert.is(readFileSync(path, 'utf8'), MLP_JSON);
+  assert.equal(sym.load(path).listArguments(), mlp().listArguments());
+  sym.save(path, mlp());
+  assert.is(sym.load(path).toJSON(), MLP_JSON);
 });
 
 test.run();
