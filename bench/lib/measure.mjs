@@ -13,7 +13,7 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
 /**
  * Measures instances `{ impl: inst }` interleaved: `warmup` runs each, then rounds in which each impl
  * runs for ~`chunkMs`, until every impl has >= `minRuns` runs and >= `minMs` of timed runs (capped by
- * `maxRuns` and `maxMs` per impl). Returns `{ impl: { median_ms, p10_ms, p90_ms, runs } }`.
+ * `maxRuns` and `maxMs` per impl). Returns `{ impl: { median_ms, p10_ms, p90_ms, cpu_median_ms, runs } }`.
  * @example const r = await measure({ mxwasm: inst }, { minRuns: 15, minMs: 1000 });
  */
 export async function measure(insts, o = {}, progress = () => {}) {
@@ -21,6 +21,7 @@ export async function measure(insts, o = {}, progress = () => {}) {
   const names = Object.keys(insts);
   for (const n of names) { for (let i = 0; i < warmup; i++) await once(insts[n]); }
   const times = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
   const total = Object.fromEntries(names.map((n) => [n, 0]));
   const done = (n) => times[n].length >= maxRuns || total[n] >= maxMs || (times[n].length >= minRuns && total[n] >= minMs);
   for (let round = 1; !names.every(done); round++) {
@@ -28,13 +29,16 @@ export async function measure(insts, o = {}, progress = () => {}) {
       if (done(n)) continue;
       const start = performance.now();
       do {
-        const t0 = performance.now();
+        const c0 = process.cpuUsage(), t0 = performance.now();
         await once(insts[n]);
-        const dt = performance.now() - t0;
-        times[n].push(dt); total[n] += dt;
+        const dt = performance.now() - t0, c = process.cpuUsage(c0);
+        times[n].push(dt); total[n] += dt; cpu[n].push((c.user + c.system) / 1000);
       } while (performance.now() - start < chunkMs && !done(n));
       progress(`round ${round}, ${names.map((m) => `${m} ${times[m].length}`).join(', ')}`);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, { median_ms: median(times[n]), p10_ms: quantile(times[n], 0.1), p90_ms: quantile(times[n], 0.9), runs: times[n].length }]));
+  // cpu_median_ms: process CPU time per run (all threads): less sensitive to being descheduled on a busy machine.
+  return Object.fromEntries(names.map((n) => [n, {
+    median_ms: median(times[n]), p10_ms: quantile(times[n], 0.1), p90_ms: quantile(times[n], 0.9), cpu_median_ms: median(cpu[n]), runs: times[n].length,
+  }]));
 }
