@@ -1,6 +1,7 @@
 import type { Graph } from '../graph/graph.js';
 import { numArgs, numOutputs, numVisible } from '../graph/indexed.js';
 import { isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
+import { parseAttrs } from '../ops/attrs.js';
 import { getOp, hasOp, type GradReq } from '../ops/registry.js';
 import type { Pass } from './pass.js';
 
@@ -23,7 +24,7 @@ function sumEntries(es: NodeEntry[], base: string): NodeEntry {
   if (es.length === 1) return es[0];
   if (hasOp('add_n')) {
     const def = getOp('add_n');
-    const attrs = { num_args: es.length };
+    const attrs = parseAttrs(def.name, def.attrs, { num_args: es.length }, `${base}_sum`);
     return { node: { op: def.name, name: `${base}_sum`, dict: { num_args: String(es.length) }, inputs: es, def, attrs }, index: 0 };
   }
   const def = getOp('elemwise_add');

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray } from '../helpers.js';
 import { symGradCheck } from './gradcheck.js';
+import { hasOp } from '../../src/ops/registry.js';
 
 const { sym } = mx;
 const throwsMsg = (f: () => unknown, re: RegExp) => {
@@ -116,6 +117,20 @@ test('copyParamsFrom, and clear errors for wrong shapes and names', () => {
   throwsMsg(() => fc.bind({ args: { data: mx.nd.zeros([2, 4]), fc_weight: mx.nd.zeros([3, 4]) } }), /missing argument 'fc_bias'/);
   exe.dispose();
   throwsMsg(() => exe.forward(), /disposed/);
+});
+
+test('arithmetic with symbols and scalars: values and gradients', () => {
+  if (!['elemwise_mul', 'elemwise_div', 'elemwise_sub', '_rdiv_scalar', '_rminus_scalar', '_power_scalar', '_div_scalar', '_plus_scalar', '_mul_scalar'].every(hasOp)) return;
+  const x = sym.Variable('x'), w = sym.Variable('w');
+  // MXNet's test_scalarop shape: 2 / (4 - ((1 + x + 1) * 2 / 5) - 0.8), plus symbol-symbol terms
+  const y = x.add(1).add(1).mul(2).div(5).rsub(4).sub(0.8).rdiv(2).add(x.pow(2).mul(w)).sub(w.div(x.mul(x).add(1))).neg();
+  const exe = y.simpleBind({ shapes: { x: [3, 4], w: [3, 4] } });
+  const xs = randArray(12, 1, -1, 1), ws = randArray(12, 2, -1, 1);
+  const out = exe.forward({ x: xs, w: ws })[0].data;
+  const ref = Array.from(xs, (v, i) => -(2 / (4 - ((v + 2) * 2) / 5 - 0.8) + v * v * ws[i] - ws[i] / (v * v + 1)));
+  assertClose(out, ref, 1e-5, 1e-5);
+  symGradCheck(y, { x: [3, 4], w: [3, 4] }, { eps: 1e-3 }).dispose();
+  exe.dispose();
 });
 
 test.run();
