@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import '../helpers.js';
+import { mx } from '../helpers.js';
+import { isMxError } from '../../src/errors.js';
 import { upgradeSymbolJSON, parseSymbolJSON, symbolVersion, MXNET_VERSION } from '../../src/format/legacy-json.js';
 import { haveFixtures, fixtureText, skip } from './fixtures.js';
 
@@ -95,6 +96,17 @@ test('forward references are reordered; cycles, missing nodes and bad fields nam
     assert.is(e.name, 'FormatError', String(e)); assert.match(e.message, re);
   }
   assert.throws(() => parseSymbolJSON('[[['.repeat(5) + '1'), /not valid JSON/);
+});
+
+test('through mx.sym.fromJSON: unknown operators and bad attribute values name the node', () => {
+  const j = (op: string, attrs: object) => v([{ op: 'null', name: 'x', inputs: [] }, { op, name: 'layer7', attrs, inputs: [[0, 0, 0]] }], [[1, 0, 0]], 10901);
+  const e1 = errOf(() => mx.sym.fromJSON(j('NoSuchOp', {})));
+  assert.ok(isMxError(e1)); assert.match(e1.message, /layer7/); assert.match(e1.message, /NoSuchOp/);
+  const e2 = errOf(() => mx.sym.fromJSON(j('Activation', { act_type: 'nope' })));
+  assert.ok(isMxError(e2)); assert.match(e2.message, /layer7/); assert.match(e2.message, /act_type/);
+  const e3 = errOf(() => mx.sym.fromJSON(j('Concat', { num_args: '-1' })));
+  assert.is(e3.name, 'FormatError'); assert.match(e3.message, /node 1 \(layer7\): attribute num_args '-1'/);
+  assert.equal(mx.sym.fromJSON(j('Activation', { act_type: 'relu', some_future_key: '1' })).listOutputs(), ['layer7_output']);
 });
 
 test('subgraphs are checked and upgraded too', () => {
