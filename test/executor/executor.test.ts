@@ -133,4 +133,33 @@ test('arithmetic with symbols and scalars: values and gradients', () => {
   exe.dispose();
 });
 
+test('multi-output ops: unused outputs get zero gradients; hidden outputs stay internal', () => {
+  const data = sym.Variable('data');
+  const parts = sym.SliceChannel({ data, num_outputs: 3, axis: 1, name: 'split' });
+  assert.equal(parts.listOutputs(), ['split_output0', 'split_output1', 'split_output2']);
+  const y = parts.get(0).mul(parts.get(2)).add(parts.get(0));
+  const exe = symGradCheck(y, { data: [2, 6, 2] });
+  const g = exe.gradDict.data.toArray() as number[][][];
+  assert.equal(g.map((r) => r.slice(2, 4)), [[[0, 0], [0, 0]], [[0, 0], [0, 0]]]); // the middle third is unused
+  exe.dispose();
+  const bn = sym.BatchNorm({ data, output_mean_var: true, name: 'bn' });
+  assert.equal(bn.listOutputs(), ['bn_output', 'bn_mean', 'bn_var']);
+  const e2 = bn.simpleBind({ shapes: { data: [4, 3] }, gradReq: 'null' });
+  assert.equal(e2.forward({ data: randArray(12, 3) }).map((o) => o.shape), [[4, 3], [3], [3]]);
+  e2.dispose();
+});
+
+test('Dropout: active only in training, backward runs through the mask', () => {
+  const data = sym.Variable('data');
+  const y = sym.Dropout({ data, p: 0.5, name: 'drop' });
+  const exe = y.simpleBind({ shapes: { data: [64] } });
+  const x = new Float32Array(64).fill(1);
+  assert.equal(Array.from(exe.forward({ data: x })[0].data), Array.from(x));
+  const t = Array.from(exe.forward({ isTrain: true, data: x })[0].data);
+  assert.ok(t.some((v) => v === 0) && t.some((v) => v === 2));
+  exe.backward([new Float32Array(64).fill(1)]);
+  assert.equal(Array.from(exe.gradDict.data.data), t);
+  exe.dispose();
+});
+
 test.run();
