@@ -102,6 +102,28 @@ test('memory plans: LeNet and a ResNet-18-shaped graph plan well below the naive
   }
 });
 
+test('residual block with BatchNorm: gradients vs finite differences; ResNet-18 trains a step at 32x32', () => {
+  const data = sym.Variable('data');
+  const c1 = sym.Convolution({ data, kernel: [3, 3], pad: [1, 1], num_filter: 3, no_bias: true, name: 'c1' });
+  const b1 = sym.Activation({ data: sym.BatchNorm({ data: c1, fix_gamma: false, name: 'b1' }), act_type: 'tanh' });
+  const c2 = sym.Convolution({ data: b1, kernel: [3, 3], pad: [1, 1], num_filter: 2, no_bias: true, name: 'c2' });
+  const block = sym.BatchNorm({ data: c2, fix_gamma: false, name: 'b2' }).add(data);
+  symGradCheck(block, { data: [2, 2, 4, 4] }, { eps: 1e-3, rtol: 5e-2, atol: 5e-3, maxChecks: 10 }).dispose();
+  const net = resnet18(10);
+  const exe = net.simpleBind({ shapes: { data: [2, 3, 32, 32] }, gradReq: 'write' });
+  exe.argArrays.forEach((a, i) => { if (!net.listArguments()[i].endsWith('label')) a.set(randArray(a.size, i, -0.1, 0.1)); });
+  for (const a of exe.auxArrays) if (a.shape.length === 1) a.set(1);
+  const p = exe.forward({ isTrain: true })[0];
+  assert.equal(p.shape, [2, 10]);
+  exe.backward();
+  const g = exe.gradDict.stem_conv_weight.data;
+  assert.ok(g.every(Number.isFinite) && g.some((v) => v !== 0));
+  const inf = exe.reshape({ data: [1, 3, 32, 32] });
+  assert.is(inf.argDict.fc_weight, exe.argDict.fc_weight);
+  assert.equal(inf.forward()[0].shape, [1, 10]);
+  inf.dispose(); exe.dispose();
+});
+
 test('wrong shapes and unknown ops give clear errors', () => {
   const net = lenet();
   try { net.inferShape({ data: [64, 784] }); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /Error in operator conv1/); }
