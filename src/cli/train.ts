@@ -81,14 +81,14 @@ export async function main(argv: string[]): Promise<number> {
     const nb = Math.floor(train.numData / batch);
     console.log(`mxwasm train: ${model}, ${train.numData} samples (${nb} batches of ${batch})${val ? `, ${val.numData} validation` : ''}, ${mx.getNumThreads()} thread(s)`);
     const mod = new mx.mod.Module({ symbol: model === 'lenet' ? lenet() : mlp() });
-    let trainSec = 0, t0 = 0;
+    let trainSec = 0, timed = 0, last = 0;
     mod.fit(train, {
       evalData: val, numEpoch: epochs, optimizer: o('optimizer') ?? 'sgd',
       optimizerParams: { learning_rate: lr, ...(['sgd', 'nag', 'signum'].includes(o('optimizer') ?? 'sgd') ? { momentum } : {}), wd },
       initializer: new mx.init.Xavier({ factor_type: 'in', magnitude: 2.34 }),
-      batchEndCallback: [(p) => { if (p.nbatch === 0) t0 = performance.now(); if (p.nbatch === nb - 1) trainSec += (performance.now() - t0) / 1000; }, mx.callback.ProgressBar(nb, { batchSize: batch })],
+      batchEndCallback: [(p) => { const t = performance.now(); if (p.nbatch > 0) { trainSec += (t - last) / 1000; timed += batch; } last = t; }, mx.callback.ProgressBar(nb, { batchSize: batch })],
     });
-    const speed = trainSec > 0 ? (nb * batch * epochs) / trainSec : NaN;
+    const speed = trainSec > 0 ? timed / trainSec : NaN;
     if (val) console.log(`validation accuracy: ${(mod.score(val, 'acc')[0][1] * 100).toFixed(2)}%`);
     console.log(`training speed: ${speed.toFixed(0)} samples/sec`);
     if (o('out')) { mod.saveCheckpoint(o('out')!, epochs); console.log(`saved ${o('out')}-symbol.json and ${o('out')}-${String(epochs).padStart(4, '0')}.params`); }
