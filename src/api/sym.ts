@@ -44,7 +44,7 @@ export const sym: {
   save: (path: string, s: Symbol) => s.save(path),
 } as never;
 
-/** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). */
+/** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). @example installSymOps(); mx.sym.MyOp(x) */
 export function installSymOps(target: Record<string, unknown> = sym): void {
   for (const name of listOpNames().keys()) {
     if (name in target) continue;

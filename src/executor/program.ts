@@ -11,7 +11,7 @@ export type RefOf = (entry: number) => TensorRef;
 /** A flat program: kernel-calling closures over precomputed offsets, plus node names for errors. */
 export interface Program { steps: Step[]; names: string[] }
 
-/** Runs a program; a trap inside a kernel becomes a KernelError naming the node. */
+/** Runs a program; a trap inside a kernel becomes a KernelError naming the node. @example runProgram(lowerForward(plan, base, refOf, false, 1)) */
 export function runProgram(p: Program): void {
   const s = p.steps;
   let i = 0;

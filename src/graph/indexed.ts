@@ -1,27 +1,27 @@
 import { opAux, opOutputs, opVisible } from '../ops/registry.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from './node.js';
 
-/** Number of outputs of a node (hidden ones included). Backward nodes have one per forward input. */
+/** Number of outputs of a node (hidden ones included). Backward nodes have one per forward input. @example numOutputs(bnNode) === 3 */
 export function numOutputs(n: Node): number {
   if (isVariable(n)) return 1;
   if (n.fwd) return n.fwd.def!.inputs(n.fwd.attrs).length;
   return opOutputs(n.def!, n.attrs).length;
 }
 
-/** Number of visible outputs (what `listOutputs` shows and `getInternals` exposes). */
+/** Number of visible outputs (what `listOutputs` shows and `getInternals` exposes). @example numVisible(bnNode) === 1 */
 export function numVisible(n: Node): number {
   if (isVariable(n) || n.fwd) return numOutputs(n);
   return opVisible(n.def!, n.attrs);
 }
 
-/** Regular (non-aux) input count of a forward op node. */
+/** Regular (non-aux) input count of a forward op node. @example numArgs(fcNode) === 3 */
 export function numArgs(n: Node): number {
   if (isVariable(n)) return 0;
   if (n.fwd) return n.inputs.length;
   return n.def!.inputs(n.attrs).length;
 }
 
-/** Aux input count of a forward op node. */
+/** Aux input count of a forward op node. @example numAux(bnNode) === 2 */
 export function numAux(n: Node): number { return isVariable(n) || n.fwd ? 0 : opAux(n.def!, n.attrs).length; }
 
 /**

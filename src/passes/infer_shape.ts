@@ -7,7 +7,7 @@ import type { Shape } from '../ops/registry.js';
 import { fmtShape, sameShape } from '../util/shape.js';
 import type { Pass } from './pass.js';
 
-/** A variable's `__shape__` hint, when complete (no 0 / -1 dims). */
+/** A variable's `__shape__` hint, when complete (no 0 / -1 dims). @example hintShape({ __shape__: '(1, 2)' }) // [1, 2] */
 export function hintShape(dict: Record<string, string>): Shape | undefined {
   const s = dict.__shape__;
   if (!s) return undefined;
@@ -83,7 +83,7 @@ export const inferShapePass: Pass = {
   },
 };
 
-/** Names of the entries whose shapes are still unknown (for error messages). */
+/** Names of the entries whose shapes are still unknown (for error messages). @example unknownShapes(g) // ['fc1_weight'] */
 export function unknownShapes(g: Graph): string[] {
   const shapes = g.getAttr<(Shape | undefined)[]>('shape');
   const ig = g.indexed;

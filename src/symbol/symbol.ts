@@ -146,7 +146,7 @@ function arith(a: Symbol, b: Symbol | number, kind: string, reversed: boolean): 
   return createOp(symOp, [a, b], {}, symHint);
 }
 
-/** MXNet's output name of an entry. */
+/** MXNet's output name of an entry. @example outputName(fc.outputs[0]) === 'fc1_output' */
 export function outputName(e: NodeEntry): string {
   const n = e.node;
   if (isVariable(n)) return n.name;
