@@ -101,7 +101,7 @@ function readInput(path: string, a: Args, shapes: Record<string, number[]>, name
   return out;
 }
 
-/** Prints top-k rows of the first output; returns the lines. */
+/** Top-k lines per batch row of an output. @example topK(out.data, out.shape, 5, synset) */
 export function topK(values: ArrayLike<number>, shape: number[], k: number, labels?: string[]): string[] {
   const rows = shape.length > 1 ? shape[0] : 1, n = values.length / rows, lines: string[] = [];
   for (let r = 0; r < rows; r++) {

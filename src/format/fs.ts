@@ -8,7 +8,7 @@ import { toBytes, isBytes, type BytesLike } from './reader.js';
 
 type NodeFs = { readFileSync(p: string): Uint8Array; writeFileSync(p: string, d: Uint8Array): void; existsSync(p: string): boolean };
 
-/** Node's fs module, or undefined outside Node. */
+/** Node's fs module, or undefined outside Node. @example nodeFs()?.existsSync('x.params') */
 export function nodeFs(): NodeFs | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
   if (p?.getBuiltinModule) return p.getBuiltinModule('node:fs') as NodeFs;

@@ -27,7 +27,7 @@ const FALLBACK: Record<string, (a: Record<string, string>) => string[]> = {
   Activation: () => ['data'], Pooling: () => ['data'], Flatten: () => ['data'], Dropout: () => ['data'],
 };
 
-/** FListInputNames (arguments then aux states) of an op, or undefined when unknown. */
+/** FListInputNames (arguments then aux states) of an op, or undefined when unknown. @example inputNames('BatchNorm', {}, 'bn') // ['data', 'gamma', 'beta', 'moving_mean', 'moving_var'] */
 export function inputNames(op: string, attrs: Record<string, string>, node: string): string[] | undefined {
   if (hasOp(op)) {
     try {

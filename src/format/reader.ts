@@ -35,20 +35,23 @@ export class ByteReader {
   readonly bytes: Uint8Array;
   readonly dv: DataView;
   pos = 0;
+  /** @example new ByteReader(bytes, 'NDArray file') */
   constructor(src: BytesLike, readonly what: string, readonly base = 0) {
     this.bytes = toBytes(src);
     this.dv = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 
+  /** Bytes left after the position. @example r.remaining */
   get remaining(): number { return this.bytes.length - this.pos; }
+  /** Total bytes. @example r.length */
   get length(): number { return this.bytes.length; }
 
-  /** A FormatError about this file at a byte offset (default: the current position). */
+  /** A FormatError about this file at a byte offset (default: the current position). @example throw r.error('bad magic', 0) */
   error(msg: string, at = this.pos): FormatError {
     return new FormatError(`${this.what}: ${msg} (at byte ${this.base + at})`, { offset: this.base + at, file: this.what });
   }
 
-  /** Throws unless `n` more bytes are there. */
+  /** Throws unless `n` more bytes are there. @example r.need(8, 'header') */
   need(n: number, field: string): void {
     if (!(n <= this.remaining)) {
       throw this.error(`truncated: ${field} needs ${n} bytes but only ${this.remaining} remain`);
@@ -65,7 +68,7 @@ export class ByteReader {
   /** An int64 as a BigInt. */
   i64big(field: string): bigint { this.need(8, field); const v = this.dv.getBigInt64(this.pos, true); this.pos += 8; return v; }
 
-  /** An int64 that must be a safe integer in [min, max] (else FormatError naming the field). */
+  /** An int64 that must be a safe integer in [min, max] (else FormatError naming the field). @example r.i64('dim 0') */
   i64(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
     const at = this.pos;
     const v = this.i64big(field);
@@ -76,6 +79,7 @@ export class ByteReader {
   /**
    * A uint64 element count, checked so that `count * minItemBytes` bytes can still follow:
    * a file claiming 2^60 items fails here, before anything is allocated.
+   * @example const n = r.count('array count', 4);
    */
   count(field: string, minItemBytes: number): number {
     const at = this.pos;
@@ -85,7 +89,7 @@ export class ByteReader {
     return Number(v);
   }
 
-  /** `n` bytes as a view (no copy). */
+  /** `n` bytes as a view (no copy). @example r.take(16, 'data') */
   take(n: number, field: string): Uint8Array {
     if (!Number.isSafeInteger(n) || n < 0) throw this.error(`${field}: bad length ${n}`);
     this.need(n, field);
@@ -97,7 +101,7 @@ export class ByteReader {
   /** A UTF-8 string of `n` bytes. */
   utf8(n: number, field: string): string { return new TextDecoder('utf-8').decode(this.take(n, field)); }
 
-  /** Moves to an absolute offset (checked). */
+  /** Moves to an absolute offset (checked). @example r.seek(0, 'start') */
   seek(at: number, field: string): void {
     if (!(Number.isSafeInteger(at) && at >= 0 && at <= this.bytes.length)) throw this.error(`${field}: offset ${at} is outside the ${this.bytes.length} bytes`);
     this.pos = at;

@@ -169,7 +169,7 @@ export class Predictor {
   get inputShapes(): Record<string, number[]> { return Object.fromEntries(Object.entries(this.inputs).map(([k, v]) => [k, [...v.shape]])); }
   /** Output shapes. @example p.outputShapes[0] // [1, 10] */
   get outputShapes(): number[][] { return this.exe.outputs.map((o) => [...o.shape]); }
-  /** The output arrays of the last forward (views, valid until the next). */
+  /** The output arrays of the last forward (views, valid until the next). @example p.outputs[0].toArray() */
   get outputs(): NDArray[] { return this.exe.outputs; }
   /** Memory of the bound plan (arena bytes vs a naive layout). @example p.memory.arenaBytes */
   get memory(): { arenaBytes: number; naiveBytes: number; inplace: number } { return this.exe.memory; }
@@ -210,7 +210,7 @@ export class Predictor {
     return this;
   }
 
-  /** Frees the executor, inputs and the parameters this predictor loaded itself. */
+  /** Frees the executor, inputs and the parameters this predictor loaded itself. @example p.dispose() */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
