@@ -69,7 +69,8 @@ export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Execut
   grads.forEach((gr, i) => {
     if (gr && gr.size !== args[i].size) throw new ShapeError(`bind: gradient of '${argNames[i]}' has shape ${fmtShape(gr.shape)}, argument has ${fmtShape(args[i].shape)}`);
   });
-  const plan = planBind({ outputs: sym.outputs, shapes, types, gradReq: req, fuse: o.fuse });
+  let plan;
+  try { plan = planBind({ outputs: sym.outputs, shapes, types, gradReq: req, fuse: o.fuse }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
   const rebind = (newShapes: Record<string, Shape>, from: Executor): Executor => {
     const inf = sym.inferShapePartial(newShapes);
     const own: NDArray[] = [];
@@ -83,7 +84,7 @@ export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Execut
       argsGrad: p.grads.map((g, i) => pick(g, inf.argShapes[i])), gradReq: p.gradReq, fuse: o.fuse,
     }, own);
   };
-  return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind });
+  try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
 }
 
 /**

@@ -27,6 +27,8 @@ export interface ExecutorParts {
 }
 
 let seedBase = 0x1234;
+/** Releases the arena of an executor that was never disposed, when it is collected. */
+const arenas = new FinalizationRegistry<Storage>((s) => { try { s.release(); } catch { /* runtime gone */ } });
 
 /**
  * Runs one planned graph. Arguments, gradients and aux states are NDArrays; every internal entry
@@ -64,7 +66,7 @@ export class Executor {
     this.argArrays = parts.args; this.gradArrays = parts.grads; this.auxArrays = parts.aux;
     parts.argNames.forEach((n, i) => { this.argDict[n] = parts.args[i]; if (parts.grads[i]) this.gradDict[n] = parts.grads[i]!; });
     parts.auxNames.forEach((n, i) => { this.auxDict[n] = parts.aux[i]; });
-    if (plan.storage.arenaBytes > 0) { this.arena = Storage.alloc(plan.storage.arenaBytes).retain(); this.arenaOff = this.arena.off; }
+    if (plan.storage.arenaBytes > 0) { this.arena = Storage.alloc(plan.storage.arenaBytes).retain(); this.arenaOff = this.arena.off; arenas.register(this, this.arena, this); }
     const ig = plan.g.indexed, byName = new Map<Node, NDArray>();
     const varArray = new Map<string, NDArray>();
     parts.argNames.forEach((n, i) => varArray.set(n, parts.args[i]));
@@ -205,6 +207,7 @@ export class Executor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    arenas.unregister(this);
     for (const a of [...this.parts.owned, ...this.extra]) a.dispose();
     for (const o of this.outputs) if (o.storage === this.arena) o.dispose();
     this.arena?.release();
