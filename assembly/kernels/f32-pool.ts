@@ -92,6 +92,8 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
 export function f32_pool2d_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, P: i32, H: i32, W: i32, Ho: i32, Wo: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, type: i32, countPad: i32): void {
   memory.fill(dx, 0, <usize>(P * H * W) << 2);
+  // 2x2 stride-2 unpadded max/avg: windows tile the input, so 4 outputs' full windows are written directly in SIMD.
+  const fast2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && type <= 1;
   for (let p = 0; p < P; p++) {
     const xp = addr(x, p * H * W), dxp = addr(dx, p * H * W), o0 = p * Ho * Wo;
     for (let oh = 0; oh < Ho; oh++) {
@@ -99,12 +101,15 @@ export function f32_pool2d_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize
       const hpad = (he < H + ph ? he : H + ph) - hs;
       if (hs < 0) hs = 0;
       if (he > H) he = H;
-      for (let ow = 0; ow < Wo; ow++) {
+      const yr = addr(y, o0 + oh * Wo), gr = addr(dy, o0 + oh * Wo);
+      let ow = 0;
+      if (fast2 && he - hs == 2) ow = bwd2x2(addr(xp, hs * W), addr(dxp, hs * W), W, Wo, yr, gr, type);
+      for (; ow < Wo; ow++) {
         let ws = ow * sw - pw, we = ws + kw;
         const wpad = (we < W + pw ? we : W + pw) - ws;
         if (ws < 0) ws = 0;
         if (we > W) we = W;
-        const g = load<f32>(addr(dy, o0 + oh * Wo + ow)), yv = load<f32>(addr(y, o0 + oh * Wo + ow));
+        const g = load<f32>(addr(gr, ow)), yv = load<f32>(addr(yr, ow));
         if (type == 0) {
           let found = false;
           for (let ih = hs; ih < he && !found; ih++) {
@@ -127,6 +132,31 @@ export function f32_pool2d_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize
       }
     }
   }
+}
+
+/** SIMD 2x2 stride-2 backward of one output row (rows r0 = x0, r1 = x0 + W): max picks the first window match. */
+@inline function bwd2x2(x0: usize, d0: usize, W: i32, Wo: i32, yr: usize, gr: usize, type: i32): i32 {
+  const rb = <usize>W << 2, q = f32x4.splat(0.25);
+  let ow = 0;
+  for (; ow + 4 <= Wo && 2 * ow + 8 <= W; ow += 4) {
+    const o = <usize>ow << 3, g = v128.load(addr(gr, ow));
+    let e0: v128, o0: v128, e1: v128, o1: v128;
+    if (type == 0) {
+      const yv = v128.load(addr(yr, ow));
+      const a0 = v128.load(x0 + o), b0 = v128.load(x0 + o + 16), a1 = v128.load(x0 + rb + o), b1 = v128.load(x0 + rb + o + 16);
+      const m00 = f32x4.eq(v128.shuffle<f32>(a0, b0, 0, 2, 4, 6), yv);
+      let taken = m00;
+      const m01 = v128.andnot(f32x4.eq(v128.shuffle<f32>(a0, b0, 1, 3, 5, 7), yv), taken); taken = v128.or(taken, m01);
+      const m10 = v128.andnot(f32x4.eq(v128.shuffle<f32>(a1, b1, 0, 2, 4, 6), yv), taken); taken = v128.or(taken, m10);
+      const m11 = v128.andnot(f32x4.eq(v128.shuffle<f32>(a1, b1, 1, 3, 5, 7), yv), taken);
+      e0 = v128.and(g, m00); o0 = v128.and(g, m01); e1 = v128.and(g, m10); o1 = v128.and(g, m11);
+    } else {
+      e0 = f32x4.mul(g, q); o0 = e0; e1 = e0; o1 = e0;
+    }
+    v128.store(d0 + o, v128.shuffle<f32>(e0, o0, 0, 4, 1, 5)); v128.store(d0 + o + 16, v128.shuffle<f32>(e0, o0, 2, 6, 3, 7));
+    v128.store(d0 + rb + o, v128.shuffle<f32>(e1, o1, 0, 4, 1, 5)); v128.store(d0 + rb + o + 16, v128.shuffle<f32>(e1, o1, 2, 6, 3, 7));
+  }
+  return ow;
 }
 
 /** Global pooling: y[p] = max / mean / sum over the n values of plane p. type as above (0, 1, 2). */
