@@ -95,6 +95,15 @@ test('max pooling: padding never wins, an all-padding window gives the lowest fl
   assertClose(z.data, [1, 3]);
 });
 
+test('max pooling backward: ties go to the first window position (SIMD 2x2 rows and scalar edges)', () => {
+  const shape = [1, 2, 4, 18], n = 2 * 4 * 18;
+  const dy = randArray(2 * 2 * 9, 6);
+  const { grads } = invokeWithGrad('Pooling', [mx.nd.ones(shape)], { kernel: [2, 2], stride: [2, 2] }, [arr(dy, [1, 2, 2, 9])]);
+  const want = new Float32Array(n);
+  for (let p = 0; p < 2; p++) for (let oh = 0; oh < 2; oh++) for (let ow = 0; ow < 9; ow++) want[(p * 4 + 2 * oh) * 18 + 2 * ow] = dy[(p * 2 + oh) * 9 + ow];
+  assertClose(grads[0]!.data, want);
+});
+
 test('Pooling errors name the op', () => {
   const x = mx.nd.zeros([1, 2, 4, 4]);
   const bad = (attrs: Record<string, unknown>, re: RegExp) => assert.throws(() => invoke('Pooling', [x], attrs, { node: 'pool1' }), (e: Error) => re.test(e.message) && /pool1/.test(e.message));
