@@ -532,3 +532,42 @@ export function f32_embedding_bwd__simd128(idx: usize, dy: usize, dw: usize, n: 
     for (let j: usize = 0; j < D; j += 4) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, D - j), ld(s + p, D - j)), D - j); }
   }
 }
+
+// ---- LRN across channels of (N, C, S): s = k + alpha/nsize * sum_{|c'-c| <= nsize/2} x^2, y = x * s^-beta.
+/** LRN forward; writes s (MXNet's tmp_norm) and y. */
+export function f32_lrn__simd128(x: usize, y: usize, s: usize, N: usize, C: usize, sp: usize, nsize: usize, alpha: f32, beta: f32, k: f32): void {
+  const half = <isize>(nsize >> 1), an = S(alpha / <f32>nsize);
+  for (let n: usize = 0; n < N; n++) {
+    for (let c: usize = 0; c < C; c++) {
+      const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
+      for (let i: usize = 0; i < sp; i += 4) {
+        const r = sp - i;
+        let acc = S(0);
+        for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
+        const sc = fma(an, acc, S(k)), p = base + (i << 2);
+        st(s + p, sc, r);
+        st(y + p, f32x4.mul(ld(x + p, r), vexp(f32x4.mul(S(-beta), vlog(sc)))), r);
+      }
+    }
+  }
+}
+
+/** LRN backward: dx = dy * s^-beta - 2*beta*alpha/nsize * x * sum_window(dy * y / s). */
+export function f32_lrn_bwd__simd128(x: usize, y: usize, s: usize, dy: usize, dx: usize, N: usize, C: usize, sp: usize, nsize: usize, alpha: f32, beta: f32): void {
+  const half = <isize>(nsize >> 1), f = S(-2 * beta * alpha / <f32>nsize);
+  for (let n: usize = 0; n < N; n++) {
+    for (let c: usize = 0; c < C; c++) {
+      const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
+      for (let i: usize = 0; i < sp; i += 4) {
+        const r = sp - i;
+        let acc = S(0);
+        for (let q = c0; q <= c1; q++) {
+          const o = ((n * C + q) * sp + i) << 2;
+          acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
+        }
+        const p = base + (i << 2), pw = vexp(f32x4.mul(S(-beta), vlog(ld(s + p, r))));
+        st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
+      }
+    }
+  }
+}

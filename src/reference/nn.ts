@@ -152,3 +152,14 @@ export function embedding(idx: A, w: A, y: W, D: number, V: number): void {
     for (let j = 0; j < D; j++) y[i * D + j] = w[k * D + j];
   }
 }
+
+/** LRN across channels of (N, C, S): y = x * (k + alpha/nsize * window sum of x^2)^-beta. */
+export function lrn(x: A, y: W, N: number, C: number, S: number, nsize: number, alpha: number, beta: number, k: number): void {
+  const h = nsize >> 1;
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let i = 0; i < S; i++) {
+    let s = 0;
+    for (let q = Math.max(0, c - h); q <= Math.min(C - 1, c + h); q++) s += x[(n * C + q) * S + i] ** 2;
+    const p = (n * C + c) * S + i;
+    y[p] = x[p] * (k + alpha / nsize * s) ** -beta;
+  }
+}

@@ -171,6 +171,24 @@ test('f32_prelu / gamma grad / rrelu / mask_mul / embedding vs reference', () =>
   free();
 });
 
+test('f32_lrn vs reference at SIMD-tail spatial sizes; f32_lrn_bwd matches finite differences of the reference', () => {
+  for (const S of SIZES.slice(0, 13)) {
+    const N = 2, C = 5, n = N * C * S, x = randArray(n, S + 1, -2, 2), dy = randArray(n, 3);
+    const xo = put(x), yo = put(new Float32Array(n)), so = put(new Float32Array(n)), dyo = put(dy), dxo = put(new Float32Array(n));
+    K.f32_lrn__simd128(xo, yo, so, N, C, S, 3, 0.3, 0.75, 2);
+    const want = new Float64Array(n); ref.lrn(x, want, N, C, S, 3, 0.3, 0.75, 2);
+    assertClose(get(yo, n), want, 1e-5, 1e-6, `lrn S=${S}`);
+    K.f32_lrn_bwd__simd128(xo, yo, so, dyo, dxo, N, C, S, 3, 0.3, 0.75);
+    const dx = get(dxo, n), xd = Float64Array.from(x), h = 1e-6;
+    for (let p = 0; p < n; p += Math.max(1, Math.floor(n / 23))) {
+      const loss = (v: number) => { xd[p] = v; const y = new Float64Array(n); ref.lrn(xd, y, N, C, S, 3, 0.3, 0.75, 2); return y.reduce((a, b, k) => a + b * dy[k], 0); };
+      const x0 = xd[p], num = (loss(x0 + h) - loss(x0 - h)) / (2 * h); xd[p] = x0;
+      assertClose([dx[p]], [num], 1e-4, 1e-5, `lrn_bwd S=${S} at ${p}`);
+    }
+    free();
+  }
+});
+
 test('f32_rand_fill: keep rate, scale, uniform range, reproducible per seed; x32_expand_inplace', () => {
   const n = 100003, mo = put(new Float32Array(n));
   K.f32_rand_fill__simd128(mo, n, 12345, 0, 0.3, 1 / 0.7);

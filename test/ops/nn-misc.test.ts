@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray, assertClose, gradCheck, invoke, invokeWithGrad } from '../helpers.js';
 import { setOpSeed } from '../../src/ndarray/invoke.js';
+import * as ref from '../../src/reference/nn.js';
 
 const ones = (n: number, shape?: number[]) => mx.nd.array(new Float32Array(n).fill(1), shape ? { shape } : {});
 
@@ -67,6 +68,18 @@ test('Embedding: lookup with clipped indices, odd shapes, weight gradient = scat
   assert.ok(grads[0]!.toTypedArray().every((v) => v === 0));
   assert.throws(() => invoke('Embedding', [mx.nd.array([1]), mx.nd.array(w, { shape: [V, D] })], { input_dim: 6, output_dim: D }), /Embedding.*weight/);
   assert.throws(() => invoke('Embedding', [mx.nd.array([1]), mx.nd.array(w, { shape: [V, D] })], { input_dim: V }), /Embedding.*output_dim/);
+});
+
+test('LRN forward vs reference (odd and even windows, edges) and gradCheck', () => {
+  for (const [s, nsize] of [[[1, 5, 3, 3], 3], [[2, 7, 2, 5], 5], [[2, 3, 17], 1], [[1, 4, 2, 2], 4]] as const) {
+    const n = s.reduce((a, b) => a * b, 1), x = randArray(n, 2, -3, 3), S = n / (s[0] * s[1]);
+    const attrs = { nsize, alpha: 0.5, beta: 0.75, knorm: 1.5 };
+    const [y] = invoke('LRN', [mx.nd.array(x, { shape: [...s] })], attrs);
+    const want = new Float64Array(n); ref.lrn(x, want, s[0], s[1], S, nsize, 0.5, 0.75, 1.5);
+    assertClose(y.toTypedArray(), want, 1e-5, 1e-6, `LRN ${s} ${nsize}`);
+    gradCheck('LRN', [mx.nd.array(x, { shape: [...s] })], attrs);
+  }
+  assert.throws(() => invoke('LRN', [mx.nd.array([1, 2])], { nsize: 3 }), /LRN.*data/);
 });
 
 test.run();

@@ -4,6 +4,7 @@ import { activation, leakyRelu } from './activation.js';
 import { batchNorm } from './batch_norm.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
+import { lrn } from './lrn.js';
 import { instanceNorm, l2Normalization, layerNorm } from './norms.js';
 import { logSoftmax, softmax, softmaxActivation, softmin } from './softmax.js';
 import { linearRegressionOutput, logisticRegressionOutput, maeRegressionOutput, makeLoss, softmaxOutput } from './softmax_output.js';
@@ -11,5 +12,5 @@ import { linearRegressionOutput, logisticRegressionOutput, maeRegressionOutput, 
 export const NN_OPS: OpDef[] = [
   activation, leakyRelu, softmax, logSoftmax, softmin, softmaxActivation, softmaxOutput,
   linearRegressionOutput, logisticRegressionOutput, maeRegressionOutput, makeLoss,
-  batchNorm, layerNorm, instanceNorm, l2Normalization, dropout, embedding,
+  batchNorm, layerNorm, instanceNorm, l2Normalization, dropout, embedding, lrn,
 ];
