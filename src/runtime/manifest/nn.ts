@@ -24,8 +24,6 @@ export const KERNELS_NN: KernelInfo[] = [
   k('f32_l2norm__simd128', (p, q) => [q, p, q + 256, 0, 0, 2, 3, 5, 1e-10]),
   k('f32_embedding__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
   k('f32_embedding_bwd__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
-];
-KERNELS_NN.push(
   k('f32_lrn__simd128', (p, q) => [p, q, q + 4096, 2, 3, 5, 3, 1e-4, 0.75, 2]),
   k('f32_lrn_bwd__simd128', (p, q) => [p, p + 4096, q + 8192, p + 8192, q, 2, 3, 5, 3, 1e-4, 0.75]),
-);
+];
