@@ -213,6 +213,21 @@ export class Executor {
     this.arena?.release();
   }
 
+  /**
+   * The plan as text (MXNet's debug_str): every node with its op, output shapes and arena offsets,
+   * then planned vs naive bytes. @example console.log(exe.debugStr())
+   */
+  debugStr(): string {
+    const { plan } = this.parts, ig = plan.g.indexed, st = plan.storage;
+    const lines = ig.nodes.map((n, i) => {
+      const outs: string[] = [];
+      for (let e = ig.entryPtr[i]; e < ig.entryPtr[i + 1]; e++) outs.push(`${fmtShape(plan.shapes[e])}@${st.offsets[e] < 0 ? 'ext' : st.offsets[e]}`);
+      return `${n.op === 'null' ? 'Variable' : `Op:${n.op}`}, Name=${n.name} -> ${outs.join(' ')}${st.wsBytes[i] ? ` ws ${st.wsBytes[i]}@${st.wsOffsets[i]}` : ''}`;
+    });
+    lines.push(`Total ${(st.arenaBytes / 2 ** 20).toFixed(3)} MiB planned (naive ${(st.naiveBytes / 2 ** 20).toFixed(3)} MiB), ${st.inplaceCount} in place`);
+    return lines.join('\n');
+  }
+
   /** @internal */ get bindParts(): ExecutorParts { return this.parts; }
 
   private check(): void { if (this.disposed) throw new ArgumentError('use of a disposed Executor'); }

@@ -8,6 +8,7 @@ import { inferShape, inferShapePartial, inferType, type ShapeInference, type Typ
 import { nodeFs, toJSON } from './json.js';
 import { bind, simpleBind, type BindOptions, type SimpleBindOptions } from '../executor/bind.js';
 import type { Executor } from '../executor/executor.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import type { Shape } from '../ops/registry.js';
 
 const SCALAR_OPS: Record<string, [string, string, string, string]> = {
@@ -131,6 +132,15 @@ export class Symbol {
   simpleBind(o: SimpleBindOptions): Executor { return simpleBind(this, o); }
   /** Binds to given arrays. @example net.bind({ args: { data, w }, gradReq: 'null' }) */
   bind(o: BindOptions): Executor { return bind(this, o); }
+
+  /**
+   * Binds to the given arrays (inference), runs forward and returns copies of the outputs.
+   * @example const [y] = (x.add(x)).eval({ x: mx.nd.ones([2]) }); // [2, 2]
+   */
+  eval(args: Record<string, NDArray>): NDArray[] {
+    const exe = bind(this, { args, gradReq: 'null', auxStates: Object.fromEntries(this.listAuxiliaryStates().map((n) => [n, args[n]])) });
+    try { return exe.forward().map((o) => o.copy()); } finally { exe.dispose(); }
+  }
 
   /** Debug form, like MXNet's `<Symbol fc1>`. */
   toString(): string { return `<Symbol ${this.name ?? 'Grouped'}>`; }

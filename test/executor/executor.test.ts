@@ -162,4 +162,17 @@ test('Dropout: active only in training, backward runs through the mask', () => {
   exe.dispose();
 });
 
+test('Symbol.eval and Executor.debugStr', () => {
+  const x = sym.Variable('x');
+  const [y] = x.add(x).eval({ x: mx.nd.array([1, 2, 3]) });
+  assert.equal(Array.from(y.data), [2, 4, 6]);
+  const exe = sym.FullyConnected({ data: x, num_hidden: 2, name: 'fc' }).simpleBind({ shapes: { x: [1, 3] } });
+  const text = exe.debugStr();
+  assert.match(text, /Variable, Name=x -> \(1,3\)@ext/);
+  assert.match(text, /Op:FullyConnected, Name=fc -> \(1,2\)@0/);
+  assert.match(text, /Op:_backward_FullyConnected, Name=fc_backward/);
+  assert.match(text, /MiB planned \(naive/);
+  exe.dispose();
+});
+
 test.run();
