@@ -10,7 +10,7 @@ import { u8 } from '../runtime/view.js';
 import { toBytes, isBytes, type BytesLike } from './reader.js';
 import { parseNDArrayList, writeNDArrayList, type WriteRecord } from './ndarray-file.js';
 import { isZip } from './zip.js';
-import { isNpy, parseNpy, parseNpz, writeNpy, writeNpz } from './npy.js';
+import { isNpy, npyHasDtype, parseNpy, parseNpz, writeNpy, writeNpz } from './npy.js';
 import { STORED, MEM_CODE, decode, encode, sameBits } from './convert.js';
 import { readFileBytes, writeFileBytes, fetchBytes, type Source } from './fs.js';
 
@@ -132,6 +132,8 @@ function entries(data: SaveData): [string[] | null, NDArray[]] {
   return [e.map(([k]) => k), e.map(([, v]) => v)];
 }
 
+const npyRecordOf = (a: NDArray, label: string) => recordOf(a, label);
+
 /** The record to write for one array: its remembered dtype code/context, original bytes when unchanged. @example recordOf(mx.nd.ones([2]), 'w').typeCode === 0 */
 export function recordOf(a: NDArray, label: string): WriteRecord & { typeCode: number } {
   if (!(a instanceof NDArray)) throw new ArgumentError(`mx.nd.save: ${label} is not an NDArray`);
@@ -170,6 +172,7 @@ export function save(path: string | URL | null, data: SaveData): Uint8Array {
  * @example const npz = mx.nd.saveNumpy(null, { w: mx.nd.ones([2, 2]) });
  */
 export function saveNumpy(path: string | URL | null, data: SaveData): Uint8Array {
+  const recordOf = (a: NDArray, label: string) => { const r = npyRecordOf(a, label); return npyHasDtype(r.typeCode) ? r : { ...r, typeCode: MEM_CODE[a.dtype], data: u8(a.byteOffset, a.nbytes).slice() }; };
   let bytes: Uint8Array;
   if (data instanceof NDArray) {
     const r = recordOf(data, 'array');

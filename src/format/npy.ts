@@ -14,6 +14,9 @@ export interface NpyArray { shape: number[]; typeCode: number; data: Uint8Array;
 const DESCR: Record<string, number> = { f4: 0, f8: 1, f2: 2, u1: 3, i4: 4, i1: 5, i8: 6, b1: 7, i2: 8, u2: 9, u4: 10, u8: 11 };
 const CODE_DESCR: Record<number, string> = { 0: '<f4', 1: '<f8', 2: '<f2', 3: '|u1', 4: '<i4', 5: '|i1', 6: '<i8', 7: '|b1', 8: '<i2', 9: '<u2', 10: '<u4', 11: '<u8' };
 
+/** True when a dtype code has a .npy descr (bfloat16 has none). @example npyHasDtype(0) */
+export function npyHasDtype(code: number): boolean { return code in CODE_DESCR; }
+
 /** True when the bytes start with the .npy magic. @example isNpy(bytes) */
 export function isNpy(b: Uint8Array): boolean {
   return b.length >= 6 && b[0] === 0x93 && b[1] === 0x4e && b[2] === 0x55 && b[3] === 0x4d && b[4] === 0x50 && b[5] === 0x59;

@@ -99,7 +99,10 @@ export class ByteReader {
   }
 
   /** A UTF-8 string of `n` bytes. */
-  utf8(n: number, field: string): string { return new TextDecoder('utf-8').decode(this.take(n, field)); }
+  utf8(n: number, field: string): string {
+    const b = this.take(n, field);
+    return new TextDecoder('utf-8').decode(b.buffer instanceof ArrayBuffer ? b : b.slice()); // no decoding from shared memory
+  }
 
   /** Moves to an absolute offset (checked). @example r.seek(0, 'start') */
   seek(at: number, field: string): void {

@@ -7,6 +7,8 @@ import { parseNpy, writeNpy, parseNpz } from '../../src/format/npy.js';
 import { writeZip, readZipEntries } from '../../src/format/zip.js';
 import { inflateRaw, crc32 } from '../../src/format/inflate.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { writeNDArrayList } from '../../src/format/ndarray-file.js';
+import { encode } from '../../src/format/convert.js';
 
 const enc = new TextEncoder();
 function npyWith(header: string, data: Uint8Array, major = 1): Uint8Array {
@@ -70,6 +72,14 @@ test('.npy: float64/int64/float16/bool descr, big-endian, Fortran order, version
   assert.throws(() => load(npyWith("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000,), }", new Uint8Array(8))), /truncated/);
   assert.throws(() => load(npyWith("{'descr': '<f4', 'shape': (1,), }", new Uint8Array(4))), /needs 'descr'/);
   assert.throws(() => load(npyWith("{'descr': '<f4' 'x'", new Uint8Array(4))), /header/);
+});
+
+test('saveNumpy of loaded arrays keeps their stored dtype where .npy has one (bfloat16 becomes float32)', () => {
+  const recs = [0, 1, 2, 6, 12].map((code) => ({ shape: [2], typeCode: code, data: encode(code, [1.5, -2]) }));
+  const r = loadWithInfo(writeNDArrayList(recs, ['f4', 'f8', 'f2', 'i8', 'bf16']));
+  const back = loadWithInfo(saveNumpy(null, Object.fromEntries(r.names!.map((n, i) => [n, r.arrays[i]]))));
+  assert.equal(back.info.map((i) => i.storedDtype), ['float32', 'float64', 'float16', 'int64', 'float32']);
+  assert.equal(back.arrays.map((a) => Array.from(a.data)), [[1.5, -2], [1.5, -2], [1.5, -2], [1, -2], [1.5, -2]]);
 });
 
 test('.npz: stored, deflated and zip64 members, names; list gets arr_<i>', () => {
