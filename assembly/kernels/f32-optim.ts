@@ -5,7 +5,8 @@
 // `clipW < 0` means no weight clipping. g is read only; w and the states are updated in place.
 
 @inline function clipS(x: f32, c: f32): f32 { return c < 0 ? x : (x > c ? c : (x < -c ? -c : x)); }
-@inline function clipV(x: v128, c: v128, nc: v128): v128 { return f32x4.min(f32x4.max(x, nc), c); }
+// pmax/pmin (one instruction each; NaN passes through, as in MXNet's clip) rather than the NaN-propagating max/min sequences.
+@inline function clipV(x: v128, c: v128, nc: v128): v128 { return f32x4.pmin(f32x4.pmax(x, nc), c); }
 @inline function lim(c: f32): f32 { return c < 0 ? Infinity : c; }
 @inline function ld(p: usize): v128 { return v128.load(p); }
 @inline function signS(x: f32): f32 { return x > 0 ? 1 : (x < 0 ? -1 : 0); }
