@@ -1,0 +1,66 @@
+/**
+ * `mxwasm bench [--json out.json] [--threads N | --threads 1,2] [--quick] [--compare] [filter...]`:
+ * the portable suite (SIMD ceiling, dispatch, GEMM, conv layers, LeNet inference, MLP/LeNet
+ * training, cold start, memory peak) with the environment. `--compare` also runs tfjs-backend-wasm
+ * and onnxruntime-web on the same workloads (from a source checkout where they are installed).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as mx from '../entry/node.js';
+import { formatRows, runSuite } from '../bench/suite.js';
+
+function coldStartMs(): number | undefined {
+  const entry = fileURLToPath(new URL('./index.js', import.meta.url));
+  if (!existsSync(entry)) return undefined;
+  const run = (code: string) => { const t = performance.now(); execFileSync(process.execPath, ['--input-type=module', '-e', code]); return performance.now() - t; };
+  const lib = `import * as mx from ${JSON.stringify(entry)}; mx.nd.elemwise_add(mx.nd.ones([4]), mx.nd.ones([4])).data[0];`;
+  const a: number[] = [], b: number[] = [];
+  for (let i = 0; i < 7; i++) { b.push(run('0')); a.push(run(lib)); }
+  const med = (x: number[]) => x.sort((p, q) => p - q)[x.length >> 1];
+  return med(a) - med(b);
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let json: string | undefined, quick = false, compare = false, threads: number[] = [];
+  const filter: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--json') json = argv[++i];
+    else if (a === '--threads') threads = argv[++i].split(',').map(Number);
+    else if (a === '--quick') quick = true;
+    else if (a === '--compare') compare = true;
+    else if (a.startsWith('--')) { console.error(`mxwasm bench: unknown option ${a}`); return 2; }
+    else filter.push(a);
+  }
+  if (threads.some((t) => !Number.isInteger(t) || t < 1)) { console.error('mxwasm bench: --threads takes positive integers, e.g. 1,2'); return 2; }
+  if (!threads.length) threads = [...new Set([1, mx.getNumThreads()])];
+  const info = mx.runtimeInfo();
+  const env = {
+    runtime: 'node', version: process.version, v8: process.versions.v8, cores: cpus().length, cpu: cpus()[0]?.model,
+    simd: info.features.simd, relaxedSimd: info.features.relaxedSimd, threadsAvailable: info.features.sharedPostable,
+    variant: info.variant, memory: info.mode, loadavg: loadavg(), date: new Date().toISOString(),
+  };
+  console.log(`mxwasm bench: node ${env.version}, ${env.cores} cores, kernels ${env.variant}, threads ${threads.join('/')}`);
+  const tty = process.stderr.isTTY;
+  const rows = await runSuite(mx, {
+    threads, filter, quick,
+    onProgress: (msg, i, n) => { const s = `[${i}/${n}] ${msg}`; if (tty) process.stderr.write(`\r\x1b[K${s}`); else if (msg !== 'done') process.stderr.write(s + '\n'); },
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  const cold = filter.length ? undefined : coldStartMs();
+  const peak = mx.memoryStats().peakBytes;
+  console.log(formatRows(rows));
+  if (cold !== undefined) console.log(`cold start (import, init, one op) over an empty node: ${cold.toFixed(1)} ms`);
+  console.log(`memory peak: ${(peak / 2 ** 20).toFixed(1)} MiB`);
+  if (json) writeFileSync(json, JSON.stringify({ env, rows, coldStartMs: cold, memoryPeakBytes: peak }, null, 2));
+  if (compare) {
+    const harness = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+    if (!existsSync(harness)) console.log('--compare: the peer harness (bench/run.mjs) ships with the source checkout only; peers not run');
+    else execFileSync(process.execPath, ['--import', 'tsx', harness, ...filter, '--threads', String(Math.max(...threads))], { stdio: 'inherit' });
+  }
+  mx.shutdown();
+  return 0;
+}
