@@ -57,7 +57,7 @@ export function onnxModel({ nodes, inputs, outputs, initializers = [] }) {
   return new Uint8Array([...fInt(1, 8), ...fStr(2, 'mxwasm-bench'), ...fBytes(7, graph), ...fBytes(8, [...fStr(1, ''), ...fInt(2, 13)])]);
 }
 
-/** A one-node MatMul model C = A·B with A (M, K) and B (K, N) as inputs. */
+/** A one-node MatMul model C = A·B with A (M, K) and B (K, N) as inputs. @example await ort.InferenceSession.create(matmulModel(64, 64, 64)) */
 export function matmulModel(M, N, K) {
   return onnxModel({ nodes: [['MatMul', ['A', 'B'], ['C']]], inputs: [['A', [M, K]], ['B', [K, N]]], outputs: [['C', [M, N]]] });
 }

@@ -25,8 +25,20 @@ const ortImpl = (peer, ep) => async ({ libs }, n) => {
   };
 };
 
+const PEAK_ITERS = 200000;
+
 /** @type {import('../README.md').Workload[]} */
-export default SIZES.flatMap((n) => [
+export default [{
+  // The 128-bit SIMD ceiling on this machine (register-only mul+add chains, f32_peak__*): context for GEMM %.
+  name: 'gemm-ceiling', group: 'gemm', flops: 96 * PEAK_ITERS,
+  desc: 'SIMD ceiling: 12 independent mul+add chains in registers (relaxed kernels: relaxed_madd)',
+  impls: {
+    mxwasm: ({ rt }) => {
+      const K = rt().K, f = rt().variant === 'relaxed' ? K.f32_peak__relaxedsimd : K.f32_peak__simd128;
+      return typeof f === 'function' ? { run() { f(PEAK_ITERS, 0.5, 1); } } : null;
+    },
+  },
+}, ...SIZES.flatMap((n) => [
   {
     name: `gemm-${n}`, group: 'gemm', flops: 2 * n ** 3,
     desc: `C = A·B, ${n}x${n}x${n}, API call including reading C back`,
@@ -67,4 +79,4 @@ export default SIZES.flatMap((n) => [
       },
     },
   },
-]);
+])];

@@ -1,0 +1,16 @@
+// Prints a Markdown report (environment + table) from a bench JSON, for BENCHMARKS.md.
+// Usage: node bench/report.mjs [bench/results/latest.json] [more.json ...]
+import { readFileSync } from 'node:fs';
+import { formatTable } from './lib/table.mjs';
+import { PEERS } from './lib/peers.mjs';
+
+for (const file of process.argv.slice(2).length ? process.argv.slice(2) : [new URL('./results/latest.json', import.meta.url)]) {
+  const { env, results } = JSON.parse(readFileSync(file, 'utf8'));
+  const m = env.mxwasm;
+  console.log(`${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node} (V8 ${env.v8}); commit ${env.commit ?? '?'}, ${env.date}`);
+  console.log(`mxwasm: \`${m.variant}\` kernels, ${m.threads} thread(s), relaxed SIMD ${m.relaxedSimdAvailable ? 'available' : 'unavailable'}`);
+  for (const [p, n] of Object.entries(env.peers)) console.log(`- ${p}: ${n}`);
+  console.log(`- load average (1/5/15 min) ${env.loadavgStart.join(' / ')} before, ${env.loadavgEnd.join(' / ')} after; ${env.method}\n`);
+  console.log(formatTable(results, PEERS, { markdown: true }));
+  console.log('');
+}
