@@ -2,7 +2,7 @@ import { ArgumentError } from '../errors.js';
 import { listOpNames } from '../ops/registry.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
 import { fromJSON, nodeFs } from '../symbol/json.js';
-import { NameManager } from '../symbol/naming.js';
+import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 
 /** A symbolic op function: input Symbols positionally, then one object of named inputs, attributes, `name`, `attr`. */
@@ -35,9 +35,9 @@ export function symOp(name: string, args: unknown[]): Symbol {
 export const sym: {
   Variable: typeof Variable; var: typeof Variable; Group: typeof Group; Symbol: typeof Symbol;
   fromJSON: typeof fromJSON; loadJSON: typeof fromJSON; load: (path: string) => Symbol; save: (path: string, s: Symbol) => void;
-  NameManager: typeof NameManager;
+  NameManager: typeof NameManager; AttrScope: typeof AttrScope;
 } & { [op: string]: SymOpFn } = {
-  Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager,
+  Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
   load: (path: string) => fromJSON(nodeFs().readFileSync(path, 'utf8')),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */

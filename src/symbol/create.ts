@@ -3,7 +3,7 @@ import { variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
 import { DTYPE_CODE, toDType } from '../runtime/dtype.js';
-import { NameManager, pyStr } from './naming.js';
+import { AttrScope, hiddenKey, NameManager, pyStr } from './naming.js';
 import { Symbol } from './symbol.js';
 
 /** Options of `mx.sym.Variable` (MXNet's keyword arguments). */
@@ -27,7 +27,7 @@ export interface VariableOptions {
 export function Variable(name: string, o: VariableOptions = {}): Symbol {
   if (typeof name !== 'string' || !name) throw new ArgumentError('Variable: name must be a non-empty string');
   const d: Record<string, string> = {};
-  for (const [k, v] of Object.entries(o.attr ?? {})) d[k] = pyStr(v);
+  for (const [k, v] of Object.entries({ ...AttrScope.current, ...(o.attr ?? {}) })) d[hiddenKey(k)] = pyStr(v);
   if (o.shape) d.__shape__ = pyStr(o.shape);
   if (o.lr_mult !== undefined) d.__lr_mult__ = pyStr(o.lr_mult);
   if (o.wd_mult !== undefined) d.__wd_mult__ = pyStr(o.wd_mult);
@@ -66,7 +66,8 @@ export function createOp(opName: string, positional: Symbol[], kw: Record<string
     if (v instanceof Symbol) named[k] = v;
     else if (v !== undefined) raw[k] = v;
   }
-  for (const [k, v] of Object.entries((attr as Record<string, unknown>) ?? {})) raw[k] = v;
+  for (const [k, v] of Object.entries({ ...AttrScope.current, ...((attr as Record<string, unknown>) ?? {}) })) raw[k] = v;
+  for (const k of Object.keys(raw)) { const h = hiddenKey(k); if (h !== k) { raw[h] = raw[k]; delete raw[k]; } }
   if (def.attrs.num_args && raw.num_args === undefined) raw.num_args = positional.length + Object.keys(named).length;
   const name = NameManager.get(userName as string | undefined, hint);
   const attrs = parseAttrs(def.name, def.attrs, raw, name);

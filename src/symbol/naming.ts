@@ -16,6 +16,32 @@ export const NameManager = {
   },
   /** Forgets all counters (and the prefix). @example NameManager.reset() */
   reset(): void { this.counters.clear(); this.prefix = ''; },
+  /** Runs `fn` with a name prefix (MXNet's `with mx.name.Prefix('p_')`). @example NameManager.withPrefix('net1_', () => build()) */
+  withPrefix<T>(prefix: string, fn: () => T): T {
+    const old = this.prefix; this.prefix = old + prefix;
+    try { return fn(); } finally { this.prefix = old; }
+  },
+};
+
+/** MXNet's hidden attribute keys: given bare (`lr_mult`), they are stored as `__lr_mult__`. */
+export const HIDDEN_KEYS = ['ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage'];
+
+/** `lr_mult` → `__lr_mult__` (MXNet's MXSymbolCreateAtomicSymbol / MXSymbolSetAttr rule). @example hiddenKey('ctx_group') === '__ctx_group__' */
+export function hiddenKey(k: string): string { return HIDDEN_KEYS.some((h) => k.startsWith(h)) ? `__${k}__` : k; }
+
+/**
+ * MXNet's AttrScope: attributes (string values) given to every symbol created inside `fn`,
+ * variables included; bare hidden keys become `__key__` (`ctx_group` → `__ctx_group__`).
+ * @example AttrScope.with({ ctx_group: 'stage1' }, () => mx.sym.FullyConnected({ data, num_hidden: 8 }))
+ */
+export const AttrScope = {
+  current: {} as Record<string, string>,
+  with<T>(attrs: Record<string, string>, fn: () => T): T {
+    const old = this.current;
+    for (const [k, v] of Object.entries(attrs)) if (typeof v !== 'string') throw new TypeError(`AttrScope: attribute ${k} must be a string`);
+    this.current = { ...old, ...attrs };
+    try { return fn(); } finally { this.current = old; }
+  },
 };
 
 function pyFloat(n: number): string {

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mx } from '../helpers.js';
+import { mx, assertClose, randArray } from '../helpers.js';
 import { hasOp } from '../../src/ops/registry.js';
 import { fixtureText, haveFixtures, skip } from '../format/fixtures.js';
 
@@ -128,6 +128,36 @@ test('files of older generations load (legacy upgrade first)', () => {
     assert.equal(again.listArguments(), s.listArguments(), f);
     assert.equal(again.listAuxiliaryStates(), s.listAuxiliaryStates(), f);
   }
+});
+
+test('MXNet test_load_000800: the 0.8 file equals the same net built in scopes (hidden attrs, outputs)', () => {
+  if (!haveFixtures) { skip('fixtures absent'); return; }
+  const { AttrScope } = sym;
+  const act1 = AttrScope.with({ ctx_group: 'stage1' }, () => {
+    const data = sym.Variable('data', { lr_mult: 0.2 });
+    const weight = sym.Variable('fc1_weight', { lr_mult: 1.2 });
+    const fc1 = sym.FullyConnected({ data, weight, name: 'fc1', num_hidden: 128, wd_mult: 0.3 });
+    return sym.Activation({ data: fc1, name: 'relu1', act_type: 'relu' });
+  });
+  const sym1 = AttrScope.with({ ctx_group: 'stage2' }, () => {
+    const fc2 = sym.FullyConnected({ data: act1, name: 'fc2', num_hidden: 64, lr_mult: 0.01 });
+    const act2 = sym.Activation({ data: fc2, name: 'relu2', act_type: 'relu' });
+    const fc3 = sym.BatchNorm(sym.FullyConnected({ data: act2, name: 'fc3', num_hidden: 10 }), { name: 'batchnorm0' });
+    return sym.SoftmaxOutput({ data: fc3, name: 'softmax' });
+  });
+  const sym2 = sym.fromJSON(fixtureText('apache-mxnet/save_000800.json'));
+  const a1 = sym1.attrDict(), a2 = sym2.attrDict();
+  for (const [k, v1] of Object.entries(a1)) {
+    assert.ok(k in a2, k);
+    for (const [kk, vv] of Object.entries(v1)) if (kk.startsWith('__') && kk.endsWith('__')) assert.is(a2[k][kk], vv, `${k}.${kk}`);
+  }
+  assert.equal(sym2.listArguments(), sym1.listArguments());
+  assert.equal(sym2.listAuxiliaryStates(), sym1.listAuxiliaryStates());
+  const e1 = sym1.simpleBind({ shapes: { data: [1, 200] }, gradReq: 'null' }), e2 = sym2.simpleBind({ shapes: { data: [1, 200] }, gradReq: 'null' });
+  e1.argArrays.forEach((x, i) => { const v = randArray(x.size, i); x.set(v); e2.argArrays[i].set(v); });
+  e1.auxArrays.forEach((x, i) => { x.set(i); e2.auxArrays[i].set(i); });
+  assertClose(e2.forward()[0].data, e1.forward()[0].data, 1e-6, 1e-7);
+  e1.dispose(); e2.dispose();
 });
 
 test('save/load through files (Node)', () => {

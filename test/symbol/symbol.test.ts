@@ -35,6 +35,18 @@ test('explicit names, attributes as MXNet stores them, auto variables inherit th
   assert.is(sym.var('x').name, 'x');
 });
 
+test('AttrScope and name prefixes; bare hidden keys become __key__', () => {
+  const net = sym.AttrScope.with({ ctx_group: 'dev1' }, () => sym.NameManager.withPrefix('m_', () => {
+    const x = sym.Variable('x', { attr: { mood: 'calm' } });
+    return sym.FullyConnected({ data: x, num_hidden: 2, lr_mult: 0.5, name: 'fc' });
+  }));
+  const d = net.attrDict();
+  assert.equal(d.x, { __ctx_group__: 'dev1', mood: 'calm' });
+  assert.equal(d.m_fc, { __ctx_group__: 'dev1', __lr_mult__: '0.5', num_hidden: '2' });
+  assert.equal(net.listArguments(), ['x', 'm_fc_weight', 'm_fc_bias']);
+  assert.equal(sym.Variable('y').attrDict(), {});
+});
+
 test('Group, getInternals, get by name and index, getChildren', () => {
   const data = sym.Variable('data');
   const fc1 = sym.FullyConnected({ data, num_hidden: 5, name: 'fc1' });
