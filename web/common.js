@@ -7,6 +7,7 @@ export { mx };
 export async function start() {
   const t0 = performance.now();
   await mx.ready();
+  window.mxReadyMs = performance.now() - t0;
   const info = mx.runtimeInfo();
   const el = document.getElementById('runtime');
   if (el) {

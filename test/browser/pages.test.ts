@@ -35,5 +35,19 @@ test('browser: without COOP/COEP the same page falls back to one thread', async 
   await page.close();
 });
 
+test('browser: the benchmark page completes (quick) and draws its charts', async () => {
+  if (!env) return;
+  const page = await env.browser.newPage();
+  await page.goto(`${env.url}/web/bench.html?autorun&quick&only=simd&only=gemm-128&only=lenet-infer-b1&only=dispatch`);
+  await page.waitForFunction(() => (window as any).benchResult, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => (window as any).benchResult);
+  assert.ok(r.rows.find((x: any) => x.name === 'simd-peak').value > 0.5);
+  assert.ok(r.rows.find((x: any) => x.name === 'gemm-128').gflops > 0.1);
+  assert.ok(r.rows.some((x: any) => x.name === 'lenet-infer-b1'));
+  assert.ok(await page.locator('#chart .bar-row').count() >= 3);
+  await page.screenshot({ path: `${outDir}/bench.png`, fullPage: true });
+  await page.close();
+});
+
 test.after(async () => { await env?.close(); });
 test.run();

@@ -1,0 +1,48 @@
+import { mx, start, bars } from './common.js';
+
+const info = await start();
+const $ = (id) => document.getElementById(id);
+let result;
+
+async function run() {
+  $('run').disabled = true;
+  const threads = [...new Set([1, mx.getNumThreads()])];
+  const t0 = performance.now();
+  const rows = await mx.benchmark.runSuite(mx, {
+    threads, quick: $('quick').checked || new URLSearchParams(location.search).has('quick'),
+    filter: new URLSearchParams(location.search).getAll('only'),
+    onProgress: (msg, i, n) => { $('progress').textContent = `[${i}/${n}] ${msg}`; },
+  });
+  const env = {
+    runtime: 'browser', userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    simd: info.features.simd, relaxedSimd: info.features.relaxedSimd, variant: info.variant, memory: info.mode, threads,
+    coldStartMs: window.mxReadyMs, memoryPeakBytes: mx.memoryStats().peakBytes, date: new Date().toISOString(),
+  };
+  result = { env, rows };
+  $('progress').textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  render(rows);
+  $('download').disabled = false;
+  $('run').disabled = false;
+  window.benchResult = result;
+}
+
+function render(rows) {
+  const peak = rows.find((r) => r.name === 'simd-peak')?.value ?? 0;
+  const timed = rows.filter((r) => r.gflops);
+  const max = Math.max(peak, ...timed.map((r) => r.gflops));
+  bars($('chart'), [['SIMD ceiling', peak], ...timed.map((r) => [`${r.name} ×${r.threads}`, r.gflops])],
+    { max, fmt: (v) => v.toFixed(1), highlight: 0 });
+  const th = '<tr><th>workload</th><th>threads</th><th>median</th><th>p10</th><th>GFLOP/s</th><th>% of ceiling</th><th>runs</th></tr>';
+  $('table').innerHTML = th + rows.map((r) => `<tr><td>${r.name}</td><td>${r.threads}</td>` +
+    (r.value !== undefined ? `<td colspan="2">${r.value.toFixed(2)} ${r.unit}</td>` : `<td>${r.median_ms.toFixed(3)} ms</td><td>${r.p10_ms.toFixed(3)} ms</td>`) +
+    `<td>${r.gflops ? r.gflops.toFixed(1) : ''}</td><td>${r.gflops && peak ? ((100 * r.gflops) / (peak * r.threads)).toFixed(0) + '%' : ''}</td><td>${r.runs}</td></tr>`).join('');
+}
+
+$('run').onclick = run;
+$('download').onclick = () => {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([JSON.stringify(result, null, 2)], { type: 'application/json' }));
+  a.download = 'mxwasm-bench.json';
+  a.click();
+};
+if (new URLSearchParams(location.search).has('autorun')) run();
