@@ -20,8 +20,9 @@ test('mxwasm train --model mlp on tiny IDX files: trains, validates, writes a ch
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx(0x801, [n], lab));
   writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idx(0x803, [n, 28, 28], img));
   writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx(0x801, [n], lab));
-  const out: string[] = [], log = console.log, err = console.error;
+  const out: string[] = [], log = console.log, err = console.error, write = process.stdout.write;
   console.log = (...a: unknown[]) => { out.push(a.join(' ')); }; console.error = console.log;
+  process.stdout.write = ((s: string) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
   try {
     const code = await main(['--model', 'mlp', '--data', dir, '--epochs', '2', '--batch-size', '20', '--lr', '0.1', '--threads', '1', '--out', join(dir, 'm')]);
     assert.is(code, 0, out.join('\n'));
@@ -29,7 +30,7 @@ test('mxwasm train --model mlp on tiny IDX files: trains, validates, writes a ch
     assert.ok(existsSync(join(dir, 'm-0002.params')) && existsSync(join(dir, 'm-symbol.json')));
     assert.is(await main(['--model', 'mlp', '--data', join(dir, 'nope')]), 1);
     assert.is(await main(['--model', 'vgg', '--data', dir]), 1);
-  } finally { console.log = log; console.error = err; }
+  } finally { console.log = log; console.error = err; process.stdout.write = write; }
 });
 
 test.run();
