@@ -135,3 +135,71 @@ export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32,
   if (n > 5) store<f32>(p, f32x4.extract_lane(hi, 1), 20);
   if (n > 6) store<f32>(p, f32x4.extract_lane(hi, 2), 24);
 }
+
+/** 8 floats of row `oh` from column `ow` (zero outside the Ho x Wo plane) as two vectors. */
+@inline function loadRow8(yf: usize, oh: i32, ow: i32, Ho: i32, Wo: i32, hi: bool): v128 {
+  const c = hi ? ow + 4 : ow;
+  if (oh >= Ho) return f32x4.splat(0);
+  const p = addr(yf, oh * Wo + c);
+  if (c + 4 <= Wo) return v128.load(p);
+  let v = f32x4.splat(0);
+  if (c < Wo) v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (c + 1 < Wo) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (c + 2 < Wo) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  return v;
+}
+
+/** dM[ξ][f][t] = (A dY_t Aᵀ)[ξ] for each 2x2 output-gradient tile (zero beyond the plane): the weight gradient's input. */
+export function f32_wino_dy_f2k3__simd128(dy: usize, M: usize, F: i32, Ho: i32, Wo: i32, tH: i32, tW4: i32): void {
+  const T = tH * tW4, FT = <usize>(F * T) << 2;
+  for (let f = 0; f < F; f++) {
+    const yf = addr(dy, f * Ho * Wo);
+    let mt = addr(M, f * T);
+    for (let ty = 0; ty < tH; ty++) {
+      const oh = 2 * ty;
+      for (let tx = 0; tx < tW4; tx += 4, mt += 16) {
+        const ow = 2 * tx;
+        const a0 = loadRow8(yf, oh, ow, Ho, Wo, false), b0 = loadRow8(yf, oh, ow, Ho, Wo, true);
+        const a1 = loadRow8(yf, oh + 1, ow, Ho, Wo, false), b1 = loadRow8(yf, oh + 1, ow, Ho, Wo, true);
+        const y00 = v128.shuffle<f32>(a0, b0, 0, 2, 4, 6), y01 = v128.shuffle<f32>(a0, b0, 1, 3, 5, 7);
+        const y10 = v128.shuffle<f32>(a1, b1, 0, 2, 4, 6), y11 = v128.shuffle<f32>(a1, b1, 1, 3, 5, 7);
+        // Rows of A·Y: (Y0, Y0 + Y1, Y0 - Y1, -Y1); then columns the same way.
+        let q = mt;
+        q = dyRow(q, FT, y00, y01);
+        q = dyRow(q, FT, f32x4.add(y00, y10), f32x4.add(y01, y11));
+        q = dyRow(q, FT, f32x4.sub(y00, y10), f32x4.sub(y01, y11));
+        dyRow(q, FT, f32x4.neg(y10), f32x4.neg(y11));
+      }
+    }
+  }
+}
+
+@inline function dyRow(q: usize, FT: usize, x0: v128, x1: v128): usize {
+  v128.store(q, x0); q += FT;
+  v128.store(q, f32x4.add(x0, x1)); q += FT;
+  v128.store(q, f32x4.sub(x0, x1)); q += FT;
+  v128.store(q, f32x4.neg(x1)); q += FT;
+  return q;
+}
+
+/** dw[f][c] = Gᵀ dU[·][f][c] G (3x3 from the 4x4 gradient of U = G g Gᵀ). Overwrites dw. */
+export function f32_wino_dw_f2k3__simd128(dU: usize, dw: usize, F: i32, C: i32): void {
+  const FC = F * C;
+  for (let o = 0; o < FC; o++) {
+    const d = addr(dw, o * 9);
+    for (let a = 0; a < 3; a++) {
+      // R[a][j] = Σ_i G[i][a] dU[i][j] for j = 0..3, then dg[a][b] = Σ_j R[a][j] G[j][b].
+      let r0: f32 = 0, r1: f32 = 0, r2: f32 = 0, r3: f32 = 0;
+      for (let j = 0; j < 4; j++) {
+        const u0 = load<f32>(addr(dU, j * FC + o)), u1 = load<f32>(addr(dU, (4 + j) * FC + o));
+        const u2 = load<f32>(addr(dU, (8 + j) * FC + o)), u3 = load<f32>(addr(dU, (12 + j) * FC + o));
+        const r: f32 = a == 0 ? u0 + 0.5 * (u1 + u2) : a == 1 ? 0.5 * (u1 - u2) : 0.5 * (u1 + u2) + u3;
+        if (j == 0) r0 = r; else if (j == 1) r1 = r; else if (j == 2) r2 = r; else r3 = r;
+      }
+      const da = addr(d, a * 3);
+      store<f32>(da, r0 + 0.5 * (r1 + r2));
+      store<f32>(da, 0.5 * (r1 - r2), 4);
+      store<f32>(da, 0.5 * (r1 + r2) + r3, 8);
+    }
+  }
+}

@@ -5,7 +5,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
 import { convMethod, type ConvGeom } from './geom.js';
-import { winogradApplies, winogradDataGradGeom, winogradWorkspace, lowerWinogradFwd } from './winograd.js';
+import { winogradApplies, winogradDataGradGeom, winogradWorkspace, lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
 
 type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
@@ -33,7 +33,7 @@ export function convFwdWorkspace(g: ConvGeom): number {
 export function convBwdWorkspace(g: ConvGeom): number {
   const col = convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const wg = winogradDataGradGeom(g);
-  return wg ? Math.max(col, winogradWorkspace(wg)) : col;
+  return Math.max(col, winogradApplies(g) ? winogradWorkspace(g) : 0, wg ? winogradWorkspace(wg) : 0);
 }
 
 /**
@@ -71,7 +71,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
   const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
   const method = convMethod(g), steps: Step[] = [];
   // 3x3 stride-1 layers with many channels: dx is a Winograd conv of dy (after all dw products: it reuses ws).
-  const wg = r.dx ? winogradDataGradGeom(g) : undefined;
+  const wg = r.dx ? winogradDataGradGeom(g) : undefined, wdw = r.dw && winogradApplies(g);
   for (let n = 0; n < g.N; n++) {
     const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx && !wg ? r.dx + n * inImg : 0;
     if (r.db) steps.push(call(K.f32_rowsum__simd128, [dyn, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
@@ -79,7 +79,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
       steps.push(call(K.f32_dwconv_bwd__simd128, [xn, r.w, dyn, dxn, r.dw, ...ga, n > 0 ? 1 : 0]));
       continue;
     }
-    if (r.dw) {
+    if (r.dw && !wdw) {
       const col = method === '1x1' ? xn : ws;
       if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga]));
       for (let grp = 0; grp < g.G; grp++) {
@@ -96,6 +96,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
       if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga]));
     }
   }
+  if (wdw) steps.push(lowerWinogradDw(ctx, g, r.x, r.dy, r.dw, ws));
   if (wg) steps.push(lowerWinogradFwd(ctx, wg, r.dy, r.w, 0, r.dx, 0, ws, 1));
   return seq(steps);
 }

@@ -60,3 +60,24 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
     }
   };
 }
+
+/**
+ * Lowers dw = ∂L/∂w of a Winograd-eligible conv: per image V = Bᵀ d B and dM = A dY Aᵀ per tile, 16 GEMMs
+ * dU[ξ] += dM[ξ] · V[ξ]ᵀ over all images, then dw = Gᵀ dU G (exact: the identity is bilinear). ws = winogradWorkspace(g).
+ * @example const step = lowerWinogradDw(ctx, g, x.off, dy.off, dw.off, ctx.workspace)
+ */
+export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: number, dw: number, ws: number): Step {
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  const dU = ws, V = dU + al(p.U), M = V + al(p.V), P = M + al(p.M);
+  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tH, tW4, T } = p;
+  const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
+  const inT = K.f32_wino_in_f2k3__simd128, dyT = K.f32_wino_dy_f2k3__simd128, dwT = K.f32_wino_dw_f2k3__simd128;
+  return () => {
+    for (let n = 0; n < N; n++) {
+      inT(x + n * inImg, P, V, C, H, W, ph, pw, tH, tW4);
+      dyT(dy + n * outImg, M, F, Ho, Wo, tH, tW4);
+      for (let k = 0; k < 16; k++) gemm(0, 1, F, C, T, 1, M + k * F * T * 4, T, V + k * C * T * 4, T, n > 0 ? 1 : 0, dU + k * F * C * 4, C, 0, 0, 0, sc);
+    }
+    dwT(dU, dw, F, C);
+  };
+}
