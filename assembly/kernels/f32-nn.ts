@@ -480,6 +480,54 @@ export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: us
   }
 }
 
+/** LayerNorm over the middle axis of (outer, n, inner), inner > 1: 4 adjacent lines per step as lanes. */
+export function f32_layernorm_cols__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, sd: usize, outer: usize, n: usize, inner: usize, eps: f32): void {
+  const pst = inner << 2, fn = S(<f32>n);
+  for (let o: usize = 0; o < outer; o++) {
+    for (let c: usize = 0; c < inner; c += 4) {
+      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+      let s = S(0), q = S(0);
+      for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
+      const mu = f32x4.div(s, fn);
+      for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
+      const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
+      st(mean + mo, mu, w); st(sd + mo, sdv, w);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
+      }
+    }
+  }
+}
+
+/** Backward of f32_layernorm_cols; dg, db (length n) written; dx, dg, db may be 0. */
+export function f32_layernorm_cols_bwd__simd128(x: usize, dy: usize, g: usize, mean: usize, sd: usize, dx: usize, dg: usize, db: usize, outer: usize, n: usize, inner: usize): void {
+  const pst = inner << 2, fn = S(<f32>n);
+  if (dg) memory.fill(dg, 0, n << 2);
+  if (db) memory.fill(db, 0, n << 2);
+  for (let o: usize = 0; o < outer; o++) {
+    for (let c: usize = 0; c < inner; c += 4) {
+      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+      const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
+      let a = S(0), bs = S(0);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
+        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+        if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
+        if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
+      }
+      if (!dx) continue;
+      const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
+        st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
+      }
+    }
+  }
+}
+
 // ---- L2Normalization over lines of (outer, n, inner): y = x / nrm, nrm = sqrt(sum x^2 + eps) per line.
 function l2Group(x: usize, y: usize, nrm: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, eps: f32): void {
   const jinc: usize = row ? 4 : 1;

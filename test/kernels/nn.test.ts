@@ -125,13 +125,26 @@ test('f32_bn_fwd (train / moving stats, fix_gamma) vs reference at odd sizes', (
   }
 });
 
-test('f32_rownorm (LayerNorm and InstanceNorm modes) and f32_l2norm (rows and columns) vs reference', () => {
+test('f32_rownorm (LayerNorm and InstanceNorm modes), f32_layernorm_cols and f32_l2norm (rows and columns) vs reference', () => {
   for (const [rows, n, C] of [[1, 1, 0], [3, 5, 0], [2, 17, 0], [4, 64, 0], [1, 1031, 0], [6, 7, 3], [4, 65, 2]] as const) {
     const sz = rows * n, x = randArray(sz, n, -3, 3), P = C || n, g = randArray(P, 2), b = randArray(P, 3);
     const xo = put(x), yo = put(new Float32Array(sz));
     K.f32_rownorm__simd128(xo, yo, put(g), put(b), put(new Float32Array(rows)), put(new Float32Array(rows)), rows, n, C, 1e-5);
     const want = new Float64Array(sz); ref.rowNorm(x, want, g, b, rows, n, C, 1e-5);
     assertClose(get(yo, sz), want, 1e-4, 1e-5, `rownorm ${[rows, n, C]}`);
+    free();
+  }
+  for (const [o, n, i] of [[1, 1, 2], [2, 5, 3], [3, 17, 4], [2, 3, 5], [1, 4, 17], [2, 65, 7]] as const) {
+    const sz = o * n * i, x = randArray(sz, sz, -2, 2), g = randArray(n, 2), b = randArray(n, 3);
+    const xo = put(x), yo = put(new Float32Array(sz));
+    K.f32_layernorm_cols__simd128(xo, yo, put(g), put(b), put(new Float32Array(o * i)), put(new Float32Array(o * i)), o, n, i, 1e-5);
+    const want = new Float64Array(sz);
+    for (let a = 0; a < o; a++) for (let c = 0; c < i; c++) {
+      const row = Array.from({ length: n }, (_, j) => x[(a * n + j) * i + c]), y = new Float64Array(n);
+      ref.rowNorm(row, y, g, b, 1, n, 0, 1e-5);
+      for (let j = 0; j < n; j++) want[(a * n + j) * i + c] = y[j];
+    }
+    assertClose(get(yo, sz), want, 1e-4, 1e-5, `layernorm_cols ${[o, n, i]}`);
     free();
   }
   for (const [o, n, i] of [[1, 1, 1], [2, 5, 1], [3, 17, 1], [2, 3, 5], [2, 4, 9], [1, 65, 4]] as const) {

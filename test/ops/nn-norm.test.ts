@@ -80,7 +80,30 @@ test('LayerNorm forward vs reference and gradCheck (data, gamma, beta); output_m
   }
   gradCheck('LayerNorm', [arr(15, 3, -2, 2, [3, 5]), arr(5, 4, 0.5, 1.5), arr(5, 5)], {});
   gradCheck('LayerNorm', [arr(24, 6, -2, 2, [2, 3, 4]), arr(4, 4, 0.5, 1.5), arr(4, 5)], { axis: 2, eps: 1e-3 });
-  assert.throws(() => invoke('LayerNorm', [arr(6, 1, -1, 1, [2, 3]), arr(2, 1), arr(2, 1)], { axis: 0 }), /LayerNorm.*axis/);
+  assert.throws(() => invoke('LayerNorm', [arr(6, 1, -1, 1, [2, 3]), arr(2, 1), arr(2, 1)], { axis: 2 }), /LayerNorm.*axis/);
+  assert.throws(() => invoke('LayerNorm', [arr(6, 1, -1, 1, [2, 3]), arr(2, 1), arr(2, 1)], {}), /LayerNorm.*gamma/);
+});
+
+/** LayerNorm over a middle axis, float64 reference: move the axis last, normalise rows, move back. */
+function lnAxisRef(x: ArrayLike<number>, s: number[], ax: number, g: ArrayLike<number>, b: ArrayLike<number>, eps: number): Float64Array {
+  const o = prod(s.slice(0, ax)), n = s[ax], i = prod(s.slice(ax + 1)), out = new Float64Array(x.length);
+  for (let a = 0; a < o; a++) for (let c = 0; c < i; c++) {
+    const row = Array.from({ length: n }, (_, j) => x[(a * n + j) * i + c]), y = new Float64Array(n);
+    ref.rowNorm(row, y, g, b, 1, n, 0, eps);
+    for (let j = 0; j < n; j++) out[(a * n + j) * i + c] = y[j];
+  }
+  return out;
+}
+
+test('LayerNorm over axis 0 / 1 / 2 of 3-D and 4-D data (column lanes, tails) and gradCheck', () => {
+  for (const [s, axis] of [[[3, 4, 5], 0], [[3, 4, 5], 1], [[2, 5, 3, 7], 1], [[2, 5, 3, 7], 2], [[1, 3, 9], -2]] as const) {
+    const sh = s as unknown as number[], ax = axis < 0 ? axis + sh.length : axis, n = sh[ax];
+    const x = arr(prod(sh), 7, -2, 2, sh), g = arr(n, 4, 0.5, 1.5), b = arr(n, 5);
+    const outs = invoke('LayerNorm', [x, g, b], { axis, output_mean_var: true });
+    assert.equal(outs[1].shape, sh.map((v, k) => (k === ax ? 1 : v)));
+    assertClose(outs[0].toTypedArray(), lnAxisRef(x.toTypedArray(), sh, ax, g.toTypedArray(), b.toTypedArray(), 1e-5), 1e-4, 1e-5, `LayerNorm ${s} axis ${axis}`);
+    gradCheck('LayerNorm', [x, g, b], { axis, eps: 1e-2 }, { eps: 3e-3, atol: 3e-3 }); // curvature of n=3 rows: small FD step
+  }
 });
 
 test('InstanceNorm forward vs reference and gradCheck', () => {

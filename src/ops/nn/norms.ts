@@ -1,18 +1,20 @@
-// LayerNorm (last axis), InstanceNorm, L2Normalization (instance | channel | spatial).
-import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
+// LayerNorm (any axis), InstanceNorm, L2Normalization (instance | channel | spatial).
+import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
-import { axisOf, f32Types } from './common.js';
+import { axisOf, f32Types, split3 } from './common.js';
 
 function vecCheck(op: string, node: string, name: string, s: Shape | undefined, n: number): Shape {
   if (s && (s.length !== 1 || s[0] !== n)) throw new ShapeError(opMessage(node, op, `${name} must have shape (${n},), got ${fmtShape(s)}`), { op, arg: name });
   return [n];
 }
 
+const lnGeom = (a: Attrs, d: Shape, node: string) => split3(d, axisOf('LayerNorm', node, a.axis, d));
+
 /**
- * LayerNorm: y = (x - mean) / sqrt(var + eps) * gamma + beta over `axis` (the last axis; others are
- * rejected). Hidden outputs mean and std (shape of data with axis set to 1).
+ * LayerNorm: y = (x - mean) / sqrt(var + eps) * gamma + beta over `axis` (any axis; the last one uses
+ * contiguous rows). Hidden outputs mean and std (shape of data with axis set to 1).
  * @example mx.nd.LayerNorm(x, gamma, beta, { eps: 1e-5 })
  */
 export const layerNorm: OpDef = {
@@ -23,24 +25,24 @@ export const layerNorm: OpDef = {
   visibleOutputs: (a) => (a.output_mean_var ? 3 : 1),
   inferShape: (a, [d, g, b], _aux, node) => {
     if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined] };
-    const ax = axisOf('LayerNorm', node, a.axis, d);
-    if (ax !== d.length - 1) throw new ArgumentError(opMessage(node, 'LayerNorm', `only the last axis is supported, got axis ${a.axis} for ${d.length}-D data`), { op: 'LayerNorm', attr: 'axis' });
-    const n = d[ax], ms = [...d.slice(0, -1), 1];
+    const ax = axisOf('LayerNorm', node, a.axis, d), n = d[ax], ms = d.map((v, k) => (k === ax ? 1 : v));
     return { ins: [d, vecCheck('LayerNorm', node, 'gamma', g, n), vecCheck('LayerNorm', node, 'beta', b, n)], outs: [d, ms, ms] };
   },
   inferType: f32Types('LayerNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
-    const n = x.shape[x.shape.length - 1], rows = x.size / (n || 1), f = ctx.K.f32_rownorm__simd128;
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, 0, a.eps); };
+    const [o, n, i] = lnGeom(a, x.shape, ctx.node), K = ctx.K;
+    if (i === 1) return () => { K.f32_rownorm__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, 0, a.eps); };
+    return () => { K.f32_layernorm_cols__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, i, a.eps); };
   },
   backward: {
     saves: ['inputs', 'outputs'],
-    lower: (ctx, _a, gr) => {
-      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
-      const n = x.shape[x.shape.length - 1], rows = x.size / (n || 1);
+    lower: (ctx, a, gr) => {
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, K = ctx.K;
+      const [o, n, i] = lnGeom(a, x.shape, ctx.node);
       const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
       const dx = want(0), dg = want(1), db = want(2);
-      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, 0); };
+      if (i === 1) return () => { K.f32_rownorm_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, 0); };
+      return () => { K.f32_layernorm_cols_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, i); };
     },
   },
 };
