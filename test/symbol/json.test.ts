@@ -160,6 +160,17 @@ test('MXNet test_load_000800: the 0.8 file equals the same net built in scopes (
   e1.dispose(); e2.dispose();
 });
 
+test('MXNet test_mkldnn_model: infer (32, 3, 300, 300); bind with all-ones args, forward(train) + backward twice', () => {
+  if (!haveFixtures) { skip('fixtures absent'); return; }
+  const s = sym.fromJSON(fixtureText('apache-mxnet/test_mkldnn_test_mkldnn_model_model1.json'));
+  assert.equal(s.inferShape({ data: [32, 3, 300, 300] }).outShapes, [[32, 1000]]);
+  const exe = s.simpleBind({ shapes: { data: [1, 3, 32, 32] } }); // small input: the same graph, a fraction of the work
+  for (const a of exe.argArrays) a.set(1);
+  for (let k = 0; k < 2; k++) { exe.forward({ isTrain: true }); exe.backward(); }
+  assert.equal(exe.outputs[0].shape, [1, 1000]);
+  exe.dispose();
+});
+
 test('save/load through files (Node)', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'mxwasm-sym-')), 'net-symbol.json');
   mlp().save(path);
