@@ -25,7 +25,7 @@ export class DataDesc {
 }
 
 /** One mini-batch: data and label arrays, and how many trailing samples are padding. */
-export interface DataBatchInit { data: NDArray[]; label?: NDArray[] | null; pad?: number; index?: Int32Array | number[] | null; bucketKey?: unknown; provideData?: DataDesc[]; provideLabel?: DataDesc[] }
+export interface DataBatchInit { data: NDArray[]; label?: NDArray[] | null; pad?: number; index?: Int32Array | number[] | null; bucketKey?: unknown; provideData?: DataDesc[]; provideLabel?: DataDesc[]; transient?: boolean }
 
 /**
  * A batch (MXNet's DataBatch).
@@ -34,10 +34,12 @@ export interface DataBatchInit { data: NDArray[]; label?: NDArray[] | null; pad?
 export class DataBatch {
   data: NDArray[]; label: NDArray[] | null; pad: number; index: Int32Array | number[] | null; bucketKey: unknown;
   provideData?: DataDesc[]; provideLabel?: DataDesc[];
+  /** True when the iterator made fresh arrays for this batch alone: fit/score/predict free them after use. */
+  transient: boolean;
   constructor(o: DataBatchInit | NDArray[], label?: NDArray[] | null, pad = 0) {
     const p: DataBatchInit = Array.isArray(o) ? { data: o, label, pad } : o;
     this.data = p.data; this.label = p.label ?? null; this.pad = p.pad ?? 0; this.index = p.index ?? null;
-    this.bucketKey = p.bucketKey; this.provideData = p.provideData; this.provideLabel = p.provideLabel;
+    this.bucketKey = p.bucketKey; this.provideData = p.provideData; this.provideLabel = p.provideLabel; this.transient = !!p.transient;
   }
   /** Frees the batch's arrays now (optional: unreferenced arrays are collected anyway). @example batch.dispose() */
   dispose(): void { for (const a of [...this.data, ...(this.label ?? [])]) a.dispose(); }

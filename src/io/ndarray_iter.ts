@@ -47,7 +47,8 @@ export interface NDArrayIterOptions {
 }
 
 /**
- * Iterates over arrays in mini-batches.
+ * Iterates over arrays in mini-batches. Each batch holds fresh arrays (`batch.transient`): Module's
+ * fit/score/predict free them after use; a manual loop may call `batch.dispose()` (or leave it to GC).
  * @example const it = new mx.io.NDArrayIter({ data: x, label: y, batch_size: 64, shuffle: true, last_batch_handle: 'pad' });
  */
 export class NDArrayIter extends DataIter {
@@ -131,6 +132,6 @@ export class NDArrayIter extends DataIter {
     if (!this.iterNext()) throw new StopIteration();
     const rows = this.batchRows();
     if (rows.length !== this.batchSize) { this.cache = rows; throw new StopIteration(); }
-    return new DataBatch({ data: this.gather(this.data, rows), label: this.gather(this.label, rows), pad: this.getPad(), index: rows, provideData: this.provideData, provideLabel: this.provideLabel });
+    return new DataBatch({ data: this.gather(this.data, rows), label: this.gather(this.label, rows), pad: this.getPad(), index: rows, provideData: this.provideData, provideLabel: this.provideLabel, transient: true });
   }
 }

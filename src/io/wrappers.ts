@@ -54,6 +54,6 @@ export class PrefetchingIter extends DataIter {
     const bs = cur as DataBatch[];
     this.ahead = null;
     return new DataBatch({ data: bs.flatMap((b) => b.data), label: bs.flatMap((b) => b.label ?? []), pad: bs[0].pad, index: bs[0].index,
-      provideData: this.provideData, provideLabel: this.provideLabel });
+      provideData: this.provideData, provideLabel: this.provideLabel, transient: bs.every((b) => b.transient) });
   }
 }

@@ -56,6 +56,7 @@ export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void 
       if (!next) evalNV = metric.getGlobalNameValue();
       for (const cb of asList(o.batchEndCallback)) cb({ epoch, nbatch, evalMetric: metric, locals: { batch } });
       nbatch++;
+      if (batch.transient) batch.dispose();
       batch = next;
     }
     for (const [n, v] of evalNV) mod.logger(`Epoch[${epoch}] Train-${n}=${pyF(v)}`);
@@ -81,11 +82,12 @@ export function scoreModule(mod: Module, it: DataIter, m: EvalMetric | string, o
   metric.reset();
   let nbatch = 0;
   for (const batch of it) {
-    if (o.numBatch !== undefined && nbatch === o.numBatch) break;
+    if (o.numBatch !== undefined && nbatch === o.numBatch) { if (batch.transient) batch.dispose(); break; }
     mod.forward(batch, { isTrain: false });
     mod.updateMetric(metric, batch.label);
     for (const cb of asList(o.batchEndCallback)) cb({ epoch: o.epoch ?? 0, nbatch, evalMetric: metric });
     nbatch++;
+    if (batch.transient) batch.dispose();
   }
   for (const cb of asList(o.scoreEndCallback)) cb({ epoch: o.epoch ?? 0, nbatch, evalMetric: metric });
   return metric.getGlobalNameValue();
@@ -109,10 +111,11 @@ export function predictModule(mod: Module, data: DataIter | NDArray, opts: Predi
   const outs: NDArray[][] = [];
   let nbatch = 0;
   for (const batch of it) {
-    if (o.numBatch !== undefined && nbatch === o.numBatch) break;
+    if (o.numBatch !== undefined && nbatch === o.numBatch) { if (batch.transient) batch.dispose(); break; }
     mod.forward(batch, { isTrain: false });
     outs.push(mod.getOutputs().map((x) => x.slice(0, x.shape[0] - batch.pad).copy()));
     nbatch++;
+    if (batch.transient) batch.dispose();
   }
   if (!outs.length) return [];
   if (!(o.mergeBatches ?? true)) return outs;

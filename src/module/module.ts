@@ -178,7 +178,8 @@ export class Module {
     if (optSpec instanceof Optimizer) {
       opt = optSpec;
       if (opt.rescaleGrad !== 1 / batch) this.logger(`Optimizer created manually outside Module but rescale_grad is not normalized to 1.0/batch_size/num_workers (${opt.rescaleGrad} vs. ${1 / batch}). Is this intended?`);
-      if (!Object.keys(opt.idx2name).length) { opt.idx2name = { ...idx2name }; opt.setWdMult({}); }
+      // As MXNet: idx2name is filled in, but wd_mult (computed at construction) is not recomputed.
+      if (!Object.keys(opt.idx2name).length) opt.idx2name = { ...idx2name };
     } else {
       const params = normOpts<OptimizerOptions>(p.optimizerParams ?? { learningRate: 0.01 });
       if (params.rescaleGrad === undefined) params.rescaleGrad = 1 / batch;
