@@ -12,8 +12,9 @@ type NodeFs = { readFileSync(p: string): Uint8Array; writeFileSync(p: string, d:
 export function nodeFs(): NodeFs | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
   if (p?.getBuiltinModule) return p.getBuiltinModule('node:fs') as NodeFs;
-  const req = (globalThis as { require?: (m: string) => unknown }).require ?? (typeof require === 'function' ? require : undefined);
-  return req ? (req('node:fs') as NodeFs) : undefined;
+  // (no bare `require`: bundlers replace it with a shim that throws in browsers)
+  const req = (globalThis as { require?: (m: string) => unknown }).require;
+  return typeof req === 'function' && p?.versions?.node ? (req('node:fs') as NodeFs) : undefined;
 }
 
 function fsOrThrow(what: string): NodeFs {
