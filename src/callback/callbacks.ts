@@ -69,7 +69,7 @@ export function ProgressBar(total: number, o: ProgressOptions = {}): BatchEndCal
   };
 }
 
-/** Saves a checkpoint. Injected by the module layer (avoids a cycle). */
+/** Saves a checkpoint; set by the module layer (avoids an import cycle). @example checkpointHook.save?.('p', 1, sym, arg, aux) */
 export const checkpointHook: { save?: (prefix: string, epoch: number, sym: unknown, arg: Record<string, NDArray>, aux: Record<string, NDArray>) => void } = {};
 
 /**

@@ -10,7 +10,7 @@ import { normOpts } from '../optim/options.js';
 /** A parameter to initialise: its name and variable attributes (`__init__`, `__lr_mult__`...). */
 export interface InitDesc { name: string; attrs?: Record<string, string>; globalInit?: Initializer }
 
-/** Python's json.dumps layout (", " and ": "), which MXNet writes into `__init__` attributes. */
+/** Python's json.dumps layout (", " and ": "), which MXNet writes into `__init__` attributes. @example pyJson(['one', {}]) // '["one", {}]' */
 export function pyJson(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(pyJson).join(', ') + ']';
   if (v && typeof v === 'object') return '{' + Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pyJson(x)}`).join(', ') + '}';
@@ -56,13 +56,13 @@ export abstract class Initializer {
 
 /** Fills an array with one value. @example fill(arr, 0) */
 export function fill(arr: NDArray, v: number): void { arr.data.fill(v); }
-/** U(lo, hi) from the seeded source. */
+/** U(lo, hi) from the seeded source. @example fillUniform(arr, -0.1, 0.1) */
 export function fillUniform(arr: NDArray, lo: number, hi: number): void {
   const tmp = new Float32Array(arr.size);
   for (let i = 0; i < tmp.length; i++) tmp[i] = lo + (hi - lo) * nextUniform();
   arr.data.set(tmp);
 }
-/** N(0, sigma²) from the seeded source. */
+/** N(0, sigma²) from the seeded source. @example fillNormal(arr, 0.01) */
 export function fillNormal(arr: NDArray, sigma: number): void {
   const tmp = new Float32Array(arr.size), n = normalFrom(nextUniform);
   for (let i = 0; i < tmp.length; i++) tmp[i] = sigma * n();

@@ -3,7 +3,7 @@ import { MxError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import type { DType } from '../runtime/dtype.js';
 
-/** Raised by `next()` at the end of an epoch (MXNet's StopIteration). */
+/** Raised by `next()` at the end of an epoch (MXNet's StopIteration). @example try { it.next(); } catch (e) { if (e instanceof StopIteration) it.reset(); } */
 export class StopIteration extends MxError {
   constructor() { super('argument', 'StopIteration'); this.name = 'StopIteration'; }
 }

@@ -27,7 +27,7 @@ function toHost(v: unknown): { d: Float32Array; shape: number[] } {
   throw new ArgumentError(`NDArrayIter: unsupported data type ${typeof v}`);
 }
 
-/** MXNet's _init_data: list -> data, _1_data...; dict -> names; single -> default name. */
+/** MXNet's _init_data: list -> data, _1_data...; dict -> names; single -> default name. @example initSources({ a: x }, false, 'data') */
 export function initSources(v: IterSource | undefined | null, allowEmpty: boolean, defaultName: string): Src[] {
   if (v === undefined || v === null) { if (!allowEmpty) throw new ArgumentError('NDArrayIter: data is required'); return []; }
   let named: [string, unknown][];

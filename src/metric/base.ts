@@ -22,12 +22,12 @@ export function hostList(x: MetricInput): Host[] {
   return [one(x)];
 }
 
-/** MXNet's check_label_shapes for lists. */
+/** MXNet's check_label_shapes for lists. @example checkCount(hostList(labels), hostList(preds)) */
 export function checkCount(labels: Host[], preds: Host[]): void {
   if (labels.length !== preds.length) throw new ShapeError(`Shape of labels ${labels.length} does not match shape of predictions ${preds.length}`);
 }
 
-/** Row-wise argmax over the last axis of an (N, C) host array (or along `axis` 1 of any rank). */
+/** Argmax along `axis` (default 1) of a host array. @example argmaxRows({ d: Float64Array.of(0.1, 0.9), shape: [1, 2] }) // [1] */
 export function argmaxRows(p: Host, axis = 1): Float64Array {
   const ax = axis < 0 ? axis + p.shape.length : axis;
   const outer = p.shape.slice(0, ax).reduce((a, b) => a * b, 1), c = p.shape[ax], inner = p.shape.slice(ax + 1).reduce((a, b) => a * b, 1);
@@ -82,6 +82,7 @@ function zipNV([n, v]: [string | string[], number | number[]]): [string, number]
 }
 
 type Factory = (...args: unknown[]) => EvalMetric;
+/** Metric factories by lower-case name. @example metricRegistry.has('acc') */
 export const metricRegistry = new Map<string, Factory>();
 /** Registers a metric under one or more names. @example registerMetric(['acc', 'accuracy'], (o) => new Accuracy(o)) */
 export function registerMetric(names: string[], f: Factory): void { for (const n of names) metricRegistry.set(n.toLowerCase(), f); }

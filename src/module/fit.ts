@@ -33,6 +33,7 @@ const metricOf = (m: EvalMetric | string | string[]) => (m instanceof EvalMetric
  * MXNet's fit: bind, initParams, initOptimizer, then per epoch: forward/backward/update and the
  * train metric per batch, batch callbacks, `Epoch[k] Train-...` / `Time cost` logs, epoch
  * callbacks, validation score, reset.
+ * @example fitModule(mod, trainIter, { numEpoch: 2 }) // what mod.fit(trainIter, { numEpoch: 2 }) runs
  */
 export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void {
   const o = normOpts<FitOptions>(opts);
@@ -73,7 +74,7 @@ export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void 
   }
 }
 
-/** MXNet's score: metric over the iterator (padded samples counted); returns global [name, value] pairs. */
+/** MXNet's score: metric over the iterator (padded samples counted); returns global [name, value] pairs. @example scoreModule(mod, val, 'acc') */
 export function scoreModule(mod: Module, it: DataIter, m: EvalMetric | string, opts: ScoreOptions = {}): [string, number][] {
   const o = normOpts<ScoreOptions>(opts);
   if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('score: bind and initialize the module first');
@@ -102,7 +103,7 @@ function concat(parts: NDArray[]): NDArray {
   return out;
 }
 
-/** MXNet's predict: outputs with each batch's padding stripped, concatenated over batches. */
+/** MXNet's predict: outputs with each batch's padding stripped, concatenated over batches. @example predictModule(mod, testIter, {}) */
 export function predictModule(mod: Module, data: DataIter | NDArray, opts: PredictOptions = {}): NDArray | NDArray[] | NDArray[][] {
   const o = normOpts<PredictOptions>(opts);
   if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('predict: bind and initialize the module first');
