@@ -22,7 +22,8 @@ test('browser: Predictor.loadAsync, nd.load(.npz deflated), loadCheckpointFromBy
   const x = Array.from(randArray(784, 9, 0, 1));
   const npz = Array.from(writeZip([{ name: 'w.npy', data: writeNpy([2, 3], 0, new Uint8Array(new Float32Array([1, 2, 3, 4, 5, 6]).buffer)) }], { deflate: (b) => new Uint8Array(deflateRawSync(b)) }));
   const r = await page.evaluate(async ({ symbol, params, x, npz }) => {
-    const mx: any = await import('/dist/browser/index.js');
+    const url = '/dist/browser/index.js';
+    const mx: any = await import(url);
     const p = await mx.Predictor.loadAsync({ symbol: new Response(symbol), params: new Uint8Array(params).buffer, inputShapes: { data: [1, 1, 28, 28] } });
     const out = Array.from(p.forward(new Float32Array(x))[0].data as Float32Array);
     p.dispose();
