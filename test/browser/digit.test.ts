@@ -59,6 +59,20 @@ test('browser: the digit page recognises drawn strokes (synthesised pointer even
   await page.close();
 });
 
+test('browser: the model viewer shows the layer table and the graph of a symbol file with its params', async () => {
+  if (!env) return;
+  const page = await env.browser.newPage();
+  await page.goto(`${env.url}/web/viewer.html?symbol=/test-output/digit-model/mlp-symbol.json&params=/test-output/digit-model/mlp-0004.params&shape=1,1,28,28`);
+  await page.waitForFunction(() => (window as any).viewerReady, null, { timeout: 20_000 });
+  const r = await page.evaluate(() => (window as any).viewerResult);
+  assert.ok(r?.ok, JSON.stringify(r));
+  assert.match(await page.locator('#summary').innerText(), /fc1/);
+  assert.match(await page.locator('#paramsInfo').innerText(), /6 arrays/);
+  assert.ok(await page.locator('#graph svg').count() === 1);
+  await page.screenshot({ path: `${outDir}/viewer.png`, fullPage: true });
+  await page.close();
+});
+
 test('browser: the digit page explains a missing model', async () => {
   if (!env) return;
   const page = await env.browser.newPage();
