@@ -31,7 +31,10 @@ export const CONV_ATTRS: AttrSpecs = {
   layout: { type: 'any', default: null },
 };
 
-/** A tuple attr expanded to `nd` values (empty means all `dflt`); throws naming the op when the length is wrong. */
+/**
+ * A tuple attr expanded to `nd` values (empty means all `dflt`); throws naming the op when the length is wrong.
+ * @example tuple('Convolution', 'c1', { stride: [] }, 'stride', 2, 1) // [1, 1]
+ */
 export function tuple(op: string, node: string, a: Attrs, key: string, nd: number, dflt: number): number[] {
   const v: number[] = a[key] ?? [];
   if (v.length === 0) return new Array(nd).fill(dflt);
@@ -39,7 +42,10 @@ export function tuple(op: string, node: string, a: Attrs, key: string, nd: numbe
   return v;
 }
 
-/** Spatial rank from the data shape and the layout attr; only channel-first layouts are supported. */
+/**
+ * Spatial rank from the data shape and the layout attr; only channel-first layouts are supported.
+ * @example spatialRank('Convolution', 'c1', { layout: null }, [1, 3, 8, 8]) === 2
+ */
 export function spatialRank(op: string, node: string, a: Attrs, data: Shape): number {
   const layout = a.layout === null || a.layout === undefined || a.layout === 'None' ? null : String(a.layout);
   if (layout !== null && layout !== 'NCHW' && layout !== 'NCW') {
@@ -54,7 +60,10 @@ export function spatialRank(op: string, node: string, a: Attrs, data: Shape): nu
   return data.length - 2;
 }
 
-/** Kernel, stride, dilate and pad as 2-D pairs [h, w] (1-D: h = identity), validated. */
+/**
+ * Kernel, stride, dilate and pad as 2-D pairs [h, w] (1-D: h = identity), validated.
+ * @example spatialParams('Convolution', 'c1', { kernel: [3] }, 1).k // [1, 3]
+ */
 export function spatialParams(op: string, node: string, a: Attrs, nd: number) {
   const kernel: number[] = a.kernel ?? [];
   if (kernel.length !== nd) throw new ShapeError(opMessage(node, op, `kernel ${fmtShape(kernel)} must have ${nd} value(s) for ${nd}-D data`), { op, attr: 'kernel' });
@@ -67,7 +76,7 @@ export function spatialParams(op: string, node: string, a: Attrs, nd: number) {
   return { k: two(kernel, 1), s: two(stride, 1), d: two(dilate, 1), p: two(pad, 0) };
 }
 
-/** Checks num_filter / num_group against the channel count. */
+/** Checks num_filter / num_group against the channel count. @example checkGroups('Convolution', 'c1', 6, 4, 2) */
 export function checkGroups(op: string, node: string, C: number, F: number, G: number, what = 'channels'): void {
   if (!(F > 0)) throw new ArgumentError(opMessage(node, op, `num_filter must be positive, got ${F}`), { op, attr: 'num_filter' });
   if (!(G > 0)) throw new ArgumentError(opMessage(node, op, `num_group must be positive, got ${G}`), { op, attr: 'num_group' });
@@ -75,41 +84,42 @@ export function checkGroups(op: string, node: string, C: number, F: number, G: n
   if (F % G !== 0) throw new ShapeError(opMessage(node, op, `num_filter (${F}) must be divisible by num_group (${G})`), { op, attr: 'num_group' });
 }
 
-/** The data shape viewed as (N, C, H, W). */
+/** The data shape viewed as (N, C, H, W). @example as4([2, 3, 7]) // [2, 3, 1, 7] */
 export function as4(s: Shape): [number, number, number, number] {
   return s.length === 3 ? [s[0], s[1], 1, s[2]] : [s[0], s[1], s[2], s[3]];
 }
 
-/** Convolution output extent: floor((x + 2p - (d(k-1)+1)) / s) + 1, or an error naming the op when it is < 1. */
+/**
+ * Convolution output extent: floor((x + 2p - (d(k-1)+1)) / s) + 1, or an error naming the op when it is < 1.
+ * @example convOut('Convolution', 'c1', 224, 3, 2, 1, 1) === 112
+ */
 export function convOut(op: string, node: string, x: number, k: number, s: number, p: number, d: number): number {
   const dk = d * (k - 1) + 1;
   if (dk > x + 2 * p) throw new ShapeError(opMessage(node, op, `kernel size ${dk} (dilated) exceeds the padded input size ${x + 2 * p}`), { op, attr: 'kernel' });
   return Math.floor((x + 2 * p - dk) / s) + 1;
 }
 
-/** Output shape in the data's rank from (N, F, Ho, Wo). */
+/** Output shape in the data's rank from (N, F, Ho, Wo). @example outShape(1, 2, 8, 1, 9) // [2, 8, 9] */
 export function outShape(nd: number, N: number, F: number, Ho: number, Wo: number): Shape {
   return nd === 1 ? [N, F, Wo] : [N, F, Ho, Wo];
 }
 
-/** Weight shape (lead, per-group, kh, kw) in the data's rank. */
+/** Weight shape (lead, per-group, kh, kw) in the data's rank. @example weightShape(2, 8, 3, 3, 3) // [8, 3, 3, 3] */
 export function weightShape(nd: number, lead: number, per: number, kh: number, kw: number): Shape {
   return nd === 1 ? [lead, per, kw] : [lead, per, kh, kw];
 }
 
-/** Bytes of the column buffer (C*kh*kw, Ho*Wo) an im2col conv needs for one image (0 when not needed). */
-export function colBytes(g: ConvGeom): number {
-  return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
-}
-
-/** The fastest correct method for a geometry (decided at lowering; see lower.ts). */
+/**
+ * The GEMM-level method for a geometry (decided at lowering; lower.ts also routes 3x3 stride-1 layers to Winograd).
+ * @example convMethod({ ...g, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0 }) === '1x1'
+ */
 export function convMethod(g: ConvGeom): 'dw' | '1x1' | 'im2col' {
   if (g.G === g.C && g.F === g.C && g.G > 1) return 'dw';
   if (g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0) return '1x1';
   return 'im2col';
 }
 
-/** 1 when the hidden attr `__act__` (set by a fusion pass) asks for a fused relu. */
+/** 1 when the hidden attr `__act__` (set by a fusion pass) asks for a fused relu. @example fusedAct('Convolution', 'c1', { __act__: 'relu' }) === 1 */
 export function fusedAct(op: string, node: string, a: Attrs): number {
   const act = a.__act__;
   if (act === undefined || act === null || act === '' || act === 'None') return 0;

@@ -11,7 +11,7 @@ type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 const call = (f: Fn, args: number[]): Step => () => { f(...args); };
 
-/** Runs a list of steps in order (one closure, no decisions). */
+/** Runs a list of steps in order (one closure, no decisions). @example seq([stepA, stepB])() */
 export function seq(steps: Step[]): Step {
   if (steps.length === 1) return steps[0];
   return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
@@ -23,13 +23,13 @@ function dims(g: ConvGeom) {
   return { HoWo, Cg, Fg, KK, inImg: g.C * g.H * g.W * 4, outImg: g.F * HoWo * 4 };
 }
 
-/** Workspace bytes the forward needs (column buffer of one image, or the Winograd buffers). */
+/** Workspace bytes the forward needs (column buffer of one image, or the Winograd buffers). @example convFwdWorkspace(g) */
 export function convFwdWorkspace(g: ConvGeom): number {
   if (winogradApplies(g)) return winogradWorkspace(g);
   return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
 }
 
-/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; or Winograd's). */
+/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; or Winograd's). @example convBwdWorkspace(g) */
 export function convBwdWorkspace(g: ConvGeom): number {
   const col = convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const wg = winogradDataGradGeom(g);

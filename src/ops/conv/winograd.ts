@@ -24,7 +24,7 @@ function plan(g: ConvGeom) {
   return { tH, tW4, T, U, V, M, P };
 }
 
-/** Workspace bytes of the Winograd forward (U, V, M and one padded plane), 64-byte aligned parts. */
+/** Workspace bytes of the Winograd forward (U, V, M and one padded plane), 64-byte aligned parts. @example winogradWorkspace(g) */
 export function winogradWorkspace(g: ConvGeom): number {
   const p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
   return al(p.U) + al(p.V) + al(p.M) + al(p.P);
