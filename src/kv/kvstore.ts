@@ -17,8 +17,13 @@ export interface KVStore {
   readonly type: string;
   readonly rank: number;
   readonly numWorkers: number;
-  /** Stores initial values (one per key). */
+  /** Stores initial values (one per key; copied). */
   init(key: Key | Key[], value: Vals | Vals[]): void;
+  /**
+   * Optional: makes `array` itself the stored value (no copy), so pushes update it in place and a
+   * pull into it is free. Single-process stores offer it; Module uses it when present.
+   */
+  initInPlace?(key: Key, array: NDArray): void;
   /** Pushes values (a list for one key is summed); runs the updater when set, else replaces. */
   push(key: Key | Key[], value: Vals | Vals[], priority?: number): void;
   /** Copies the stored value into every `out`. */
@@ -64,6 +69,11 @@ export class LocalKVStore implements KVStore {
       this.store.set(String(k), vs[0].copy());
     }
   }
+  /** The store keeps `array` itself (no copy): pushes update it in place. @example kv.initInPlace(0, exe.argDict.fc1_weight) */
+  initInPlace(key: Key, array: NDArray): void {
+    if (this.store.has(String(key))) throw new ArgumentError(`kvstore: duplicate init of key ${key}`);
+    this.store.set(String(key), array);
+  }
   private stored(k: Key): NDArray {
     const s = this.store.get(String(k));
     if (!s) throw new ArgumentError(`kvstore: key ${k} has not been initialized`);
@@ -85,7 +95,7 @@ export class LocalKVStore implements KVStore {
     }
   }
   pull(key: Key | Key[], out: Vals | Vals[]): void {
-    for (const [k, outs] of pairs(key, out)) { const s = this.stored(k); for (const o of outs) s.copyTo(o); }
+    for (const [k, outs] of pairs(key, out)) { const s = this.stored(k); for (const o of outs) if (o !== s) s.copyTo(o); }
   }
   pushPull(key: Key | Key[], value: Vals | Vals[], out?: Vals | Vals[]): void {
     this.push(key, value);

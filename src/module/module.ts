@@ -157,8 +157,8 @@ export class Module {
 
   /**
    * Creates the optimizer: rescale_grad = 1/batch unless given, param_idx2name and the symbol (for
-   * lr_mult/wd_mult). A single process with 'local'/'device' updates locally (as MXNet, no store);
-   * a KVStore instance runs the updates on the store.
+   * lr_mult/wd_mult). Updates run through the KVStore ('local' by default; in-process stores hold
+   * the weights in place, so no copies); `kvstore: null` updates with a plain updater.
    * @example mod.initOptimizer({ optimizer: 'sgd', optimizerParams: { learning_rate: 0.1, momentum: 0.9 } })
    */
   initOptimizer(o: InitOptimizerArgs = {}): void {
@@ -166,8 +166,7 @@ export class Module {
     if (!this.binded || !this.paramsInitialized) throw new ArgumentError('call bind and initParams before initOptimizer');
     if (this.optimizerInitialized && !p.forceInit) { this.logger('optimizer already initialized, ignoring...'); return; }
     const kvSpec = p.kvstore === undefined ? 'local' : p.kvstore;
-    this.kvstore = kvSpec && typeof kvSpec !== 'string' ? kvSpec : undefined;
-    if (typeof kvSpec === 'string') createKV(kvSpec);
+    this.kvstore = kvSpec ? createKV(kvSpec) : undefined;
     this.updateOnKvstore = !!this.kvstore;
     let batch = this.dataShapes[0].shape[0];
     if (this.kvstore && this.kvstore.type.includes('dist') && this.kvstore.type.includes('_sync')) batch *= this.kvstore.numWorkers;
@@ -189,7 +188,8 @@ export class Module {
     this.updater = getUpdater(opt);
     if (this.kvstore) {
       this.kvstore.setOptimizer(opt);
-      this.paramNames.forEach((n, i) => this.kvstore!.init(i, this.main!.argDict[n]));
+      // A single-process store keeps the executor's weight arrays themselves: push runs the fused update in place.
+      this.paramNames.forEach((n, i) => { const w = this.main!.argDict[n]; if (this.kvstore!.initInPlace) this.kvstore!.initInPlace(i, w); else this.kvstore!.init(i, w); });
     }
     if (this.preloadOptStates) { this.loadOptimizerStates(this.preloadOptStates); this.preloadOptStates = undefined; }
     this.optimizerInitialized = true;

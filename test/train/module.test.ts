@@ -42,6 +42,7 @@ test('Module.fit on a synthetic 3-class problem reaches >= 95% accuracy; logs li
   const p = mod.predict(val) as InstanceType<typeof mx.NDArray>;
   assert.equal(p.shape, [90, 3]);
   assert.is(mod.optimizer!.rescaleGrad, 1 / 32);
+  assert.is(mod.kvstore!.type, 'local');
   assert.is(mod.optimizer!.getWd(1), 0);
 });
 
@@ -51,7 +52,8 @@ test('manual loop: bind/initParams/initOptimizer/forward/backward/update; last-b
   const mod = new mx.mod.Module({ symbol: mlp(), fixedParamNames: ['fc1_bias'] });
   mod.bind({ dataShapes: [['data', [16, 4]]], labelShapes: [['softmax_label', [16]]] });
   mod.initParams({ initializer: new mx.init.Uniform(0.1) });
-  mod.initOptimizer({ optimizer: 'adam', optimizerParams: { learning_rate: 0.01 } });
+  mod.initOptimizer({ kvstore: null, optimizer: 'adam', optimizerParams: { learning_rate: 0.01 } });
+  assert.is(mod.kvstore, undefined);
   const [a0] = mod.getParams();
   assert.equal([...a0.fc1_bias.data], Array(16).fill(0));
   const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16, last_batch_handle: 'roll_over' });
@@ -84,6 +86,22 @@ test('checkpoint round trip: saveCheckpoint / Module.load / doCheckpoint give id
   assertClose(p2, p1, 0, 0);
   const [arg] = m2.getParams();
   assert.equal(Object.keys(arg).sort(), ['fc1_bias', 'fc1_weight', 'fc2_bias', 'fc2_weight']);
+});
+
+test('updates through the local KVStore (weights held in place) equal the plain updater path', () => {
+  const tr = blobs(64, 5);
+  const params = (kvstore: string | null) => {
+    mx.random.seed(9);
+    const mod = new mx.mod.Module({ symbol: mlp() });
+    const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16 });
+    mod.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel });
+    mod.initParams();
+    mod.initOptimizer({ kvstore, optimizer: 'sgd', optimizerParams: { learning_rate: 0.1, momentum: 0.9, wd: 0.01 } });
+    for (const b of it) { mod.forwardBackward(b); mod.update(); }
+    return mod.getParams()[0];
+  };
+  const a = params('local'), b = params(null);
+  for (const k of Object.keys(a)) assertClose(a[k].data, b[k].data, 0, 0, k);
 });
 
 test.run();
