@@ -62,6 +62,9 @@ export class Pool {
     }
   }
 
+  /** Why the pool failed (a worker could not start or died), or undefined. */
+  get failure(): string | undefined { return this.failed; }
+
   /** All workers started and none failed. */
   get ready(): boolean { return !this.closed && !this.failed && this.nReady === this.threads - 1; }
 

@@ -22,6 +22,8 @@ export function getNumThreads(): number {
 
 function effective(): number {
   const r = rt();
+  if (spawnFailed) { whyOne = spawnFailed; return 1; }
+  if (pool?.failure) { whyOne = pool.failure; return 1; }
   const p = threadPlatform();
   if (!p) { whyOne = 'no worker threads on this platform'; return 1; }
   if (!r.shared || !r.features.sharedPostable) { whyOne = 'shared memory cannot be posted to workers (no cross-origin isolation)'; return 1; }
@@ -54,10 +56,15 @@ export async function threadsReady(): Promise<void> {
 /** Ends the worker threads (a Node process exits without this too: workers are unref'd). @example mx.shutdown() */
 export function shutdown(): void { pool?.shutdown(); pool = undefined; }
 
+let spawnFailed = '';
+
 function getPool(): Pool | undefined {
   const T = effective();
-  if (T <= 1) return undefined;
-  if (!pool) pool = new Pool(T);
+  if (T <= 1 || spawnFailed) return undefined;
+  if (!pool) {
+    // A platform that cannot start our workers (no eval/Blob workers) runs single-threaded, and says why.
+    try { pool = new Pool(T); } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }
+  }
   return pool;
 }
 

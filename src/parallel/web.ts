@@ -5,7 +5,7 @@ export function webThreadPlatform(): ThreadPlatform {
   return {
     spawn: (source) => {
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      const w = new Worker(url);
+      const w = new Worker(url, { type: 'module' });
       return {
         postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(),
         onMessage: (f) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
