@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray } from '../helpers.js';
+import { parseNDArrayList, writeNDArrayList } from '../../src/format/ndarray-file.js';
+import { encode } from '../../src/format/convert.js';
 import { haveFixtures, fixture, fixtureBytes, fixtureText, skip } from './fixtures.js';
 
 type P = Record<string, { data: ArrayLike<number>; shape: number[] }>;
@@ -92,6 +94,22 @@ else {
     const base = mx.memoryStats().bytesInUse;
     p.dispose(); nd.dispose();
     assert.ok(mx.memoryStats().bytesInUse < base, 'dispose frees the executor and loaded params');
+  });
+
+  test('a float16 / float64 copy of the LeNet params predicts the same classes (converted dtypes end to end)', () => {
+    const { records, names } = parseNDArrayList(fixtureBytes('fcrc-demo/lenet-0001.params'));
+    const x = randArray(784, 11, 0, 1);
+    const p32 = mx.Predictor.load({ symbol: fixtureText('fcrc-demo/lenet-symbol.json'), params: fixtureBytes('fcrc-demo/lenet-0001.params'), inputShapes: { data: [1, 1, 28, 28] } });
+    const want = p32.forward(x)[0].toTypedArray();
+    for (const code of [1, 2]) {
+      const conv = writeNDArrayList(records.map((r) => ({ ...r, version: 2 as const, typeCode: code, data: encode(code, new Float32Array(r.data.slice().buffer)) })), names);
+      const r = mx.nd.loadWithInfo(conv);
+      assert.is(r.notes.length, 8);
+      const p = mx.Predictor.load({ symbol: fixtureText('fcrc-demo/lenet-symbol.json'), params: conv, inputShapes: { data: [1, 1, 28, 28] } });
+      assertClose(p.forward(x)[0].data, want, code === 2 ? 2e-2 : 1e-6, code === 2 ? 2e-2 : 1e-6, `dtype code ${code}`);
+      p.dispose(); r.arrays.forEach((a: any) => a.dispose());
+    }
+    p32.dispose();
   });
 
   test('Predictor.loadAsync from URLs/paths and Responses', async () => {
