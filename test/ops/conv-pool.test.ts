@@ -104,6 +104,13 @@ test('max pooling backward: ties go to the first window position (SIMD 2x2 rows 
   assertClose(grads[0]!.data, want);
 });
 
+test("pooling_convention 'same' (1-D max, MXNet test_valid_max_pooling_pad_type_same)", () => {
+  const [y] = invoke('Pooling', [arr([1, 2, 3, 4, 5], [1, 1, 5])], { kernel: [2], stride: [2], pad: [0], pool_type: 'max', pooling_convention: 'same' });
+  assert.equal(y.shape, [1, 1, 3]);
+  assertClose(y.data, [2, 4, 5]);
+  assert.throws(() => invoke('Pooling', [mx.nd.zeros([1, 1, 4, 4])], { kernel: [2, 2], pooling_convention: 'same' }), /same/);
+});
+
 test('Pooling errors name the op', () => {
   const x = mx.nd.zeros([1, 2, 4, 4]);
   const bad = (attrs: Record<string, unknown>, re: RegExp) => assert.throws(() => invoke('Pooling', [x], attrs, { node: 'pool1' }), (e: Error) => re.test(e.message) && /pool1/.test(e.message));
