@@ -104,10 +104,7 @@ export class Module {
     if (this.paramsInitialized) this.main.copyParamsFrom(this.pendingArgs, this.pendingAux, true);
   }
 
-  private unbind(): void {
-    for (const e of new Set(this.shaped.values())) e.dispose();
-    this.shaped.clear(); this.main = this.cur = undefined; this.binded = false;
-  }
+  private unbind(): void { for (const e of new Set(this.shaped.values())) e.dispose(); this.shaped.clear(); this.main = this.cur = undefined; this.binded = false; }
 
   /**
    * Initialises parameters (sorted by name, as MXNet) from argParams/auxParams where given, else with
@@ -128,6 +125,9 @@ export class Module {
       }
       if (init) init.call({ name, attrs: attrs[name] }, arr);
     };
+    if (!p.allowExtra) for (const [d, names] of [[p.argParams, this.paramNames], [p.auxParams, this.auxNames]] as const) {
+      for (const k of Object.keys(d ?? {})) if (!names.includes(k)) throw new ArgumentError(`Find name "${k}" that is not in the ${names === this.auxNames ? 'auxiliary states' : 'arguments'}`);
+    }
     for (const n of sorted(this.paramNames)) impl(n, exe.argDict[n], p.argParams);
     for (const n of sorted(this.auxNames)) impl(n, exe.auxDict[n], p.auxParams);
     this.paramsInitialized = true;
@@ -224,10 +224,7 @@ export class Module {
     exe.forward(inputs as never);
   }
   /** Backward pass (outGrads needed unless the head is a loss). @example mod.backward() */
-  backward(outGrads?: NDArray[]): void {
-    if (!this.forTraining) throw new ArgumentError('backward: the module was not bound for training');
-    this.executor.backward(outGrads);
-  }
+  backward(outGrads?: NDArray[]): void { if (!this.forTraining) throw new ArgumentError('backward: the module was not bound for training'); this.executor.backward(outGrads); }
   /** forward(isTrain) then backward. @example mod.forwardBackward(batch) */
   forwardBackward(batch: DataBatch): void { this.forward(batch, { isTrain: true }); this.backward(); }
 

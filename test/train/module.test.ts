@@ -104,4 +104,36 @@ test('updates through the local KVStore (weights held in place) equal the plain 
   for (const k of Object.keys(a)) assertClose(a[k].data, b[k].data, 0, 0, k);
 });
 
+test('MXNet test_module_set_params / test_module_initializer / test_aux_init: missing, extra, __init__, BatchNorm aux', () => {
+  let x = mx.sym.Variable('data');
+  x = mx.sym.FullyConnected({ data: x, num_hidden: 2, name: 'fc_0' });
+  x = mx.sym.Activation({ data: x, act_type: 'sigmoid', name: 'act_0' });
+  x = mx.sym.FullyConnected({ data: x, num_hidden: 2, name: 'fc_1' });
+  x = mx.sym.LinearRegressionOutput({ data: x, name: 'softmax', grad_scale: 2 });
+  const it = new mx.io.NDArrayIter({ data: mx.nd.array([[0.05, 0.1]]), label: mx.nd.array([[0.01, 0.99]]), batch_size: 1 });
+  const mod = new mx.mod.Module({ symbol: x });
+  mod.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel });
+  const correct = { fc_0_weight: mx.nd.array([[0.15, 0.2], [0.25, 0.3]]), fc_0_bias: mx.nd.array([0.35, 0.35]), fc_1_weight: mx.nd.array([[0.4, 0.45], [0.5, 0.55]]), fc_1_bias: mx.nd.array([0.6, 0.6]) };
+  const { fc_1_bias: _drop, ...missing } = correct;
+  const extra = { ...correct, fc_2_weight: mx.nd.array([[0.6, 0.65], [0.7, 0.75]]) };
+  assert.not.ok(mod.paramsInitialized);
+  assert.throws(() => mod.setParams(missing, {}, { forceInit: true, allowMissing: false }), /fc_1_bias is not presented/);
+  assert.throws(() => mod.setParams(extra, {}, { forceInit: true, allowMissing: false, allowExtra: false }), /fc_2_weight/);
+  mod.setParams(extra, {}, { forceInit: true, allowMissing: true, allowExtra: true });
+  assert.ok(mod.paramsInitialized);
+  mod.setParams(correct, {}, { forceInit: true });
+  assert.equal([...mod.getParams()[0].fc_1_weight.data].map((v) => +v.toFixed(3)), [0.4, 0.45, 0.5, 0.55]);
+
+  const data = mx.sym.Variable('data'), v = mx.sym.Variable('v', { init: new mx.init.Uniform(0.1) });
+  const bn = mx.sym.BatchNorm({ data: mx.sym.FullyConnected({ data, weight: v, num_hidden: 3, no_bias: true, name: 'fc' }), name: 'bn' });
+  const net = mx.sym.LinearRegressionOutput({ data: bn, name: 'out' });
+  const m2 = new mx.mod.Module({ symbol: net, labelNames: ['out_label'] });
+  m2.bind({ dataShapes: [['data', [2, 4]]], labelShapes: [['out_label', [2, 3]]] });
+  m2.initParams({ initializer: new mx.init.Zero() });
+  const [arg, aux] = m2.getParams();
+  assert.ok([...arg.v.data].some((q) => q !== 0), 'v initialised by its own __init__ (Uniform), not the global Zero');
+  assert.equal([...arg.bn_gamma.data], [1, 1, 1]); assert.equal([...arg.bn_beta.data], [0, 0, 0]);
+  assert.equal([...aux.bn_moving_mean.data], [0, 0, 0]); assert.equal([...aux.bn_moving_var.data], [1, 1, 1]);
+});
+
 test.run();
