@@ -1,7 +1,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { isVariable, type Node } from '../graph/node.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import { Storage } from '../ndarray/storage.js';
+import { Storage, storageRegistry } from '../ndarray/storage.js';
 import type { GradReq, Step, TensorRef } from '../ops/registry.js';
 import { DTYPE_BYTES, type TypedArray } from '../runtime/dtype.js';
 import { rt } from '../runtime/runtime.js';
@@ -28,7 +28,7 @@ export interface ExecutorParts {
 
 let seedBase = 0x1234;
 /** Releases the arena of an executor that was never disposed, when it is collected. */
-const arenas = new FinalizationRegistry<Storage>((s) => { try { s.release(); } catch { /* runtime gone */ } });
+const arenas = storageRegistry();
 
 /**
  * Runs one planned graph. Arguments, gradients and aux states are NDArrays; every internal entry
@@ -57,6 +57,8 @@ export class Executor {
   private extra: NDArray[] = [];
   private refOf!: (e: number) => TensorRef;
   private seed = seedBase++;
+  /** Gradient copy/accumulate steps after the backward program ('add' requests, non-external results). */
+  private gradSteps: Step[];
   private trained = false;
   private disposed = false;
 
@@ -123,7 +125,6 @@ export class Executor {
     });
     parts.outputNames.forEach((n, i) => { this.outputDict[n] = this.outputs[i]; });
   }
-  private gradSteps: Step[];
 
   /** Bytes of the planned arena and of the naive one-buffer-per-entry layout. @example exe.memory.arenaBytes */
   get memory(): { arenaBytes: number; naiveBytes: number; inplace: number } {
