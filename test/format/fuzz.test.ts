@@ -12,6 +12,7 @@ import { upgradeSymbolJSON } from '../../src/format/legacy-json.js';
 import { writeNpy } from '../../src/format/npy.js';
 import { writeZip } from '../../src/format/zip.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { parsePnm, resizeBilinear } from '../../src/format/pnm.js';
 import { haveFixtures, fixtureBytes, skip } from './fixtures.js';
 
 const SEED = 20261127;
@@ -126,6 +127,16 @@ else {
       errors += expectOnlyMxError(() => upgradeSymbolJSON(m), `json structure case ${i} (${jsonFiles[k]})`);
     }
     assert.ok(errors > 1000, `errors ${errors}`);
+  });
+
+  test('PGM/PPM images (mxwasm predict input): 1000 mutations, only MxError', () => {
+    const r = mulberry32(SEED + 3), enc = new TextEncoder();
+    const imgs = [new Uint8Array([...enc.encode('P5\n# digit\n28 28\n255\n'), ...new Uint8Array(784).map((_, i) => i % 251)]),
+      new Uint8Array([...enc.encode('P6 4 4 65535\n'), ...new Uint8Array(96).map((_, i) => i)]), enc.encode('P3\n2 2\n255\n1 2 3 4 5 6 7 8 9 10 11 12\n'), enc.encode('P2 3 1 9 1 2 3')];
+    for (let i = 0; i < 1000; i++) {
+      const m = mutate(imgs[i % imgs.length], imgs, r);
+      expectOnlyMxError(() => { const img = parsePnm(m); resizeBilinear(img, 5, 7); }, `image case ${i}`);
+    }
   });
 
   test('symbol loader (mx.sym.fromJSON + inferShape): 1200 attribute/wiring mutations, only MxError', () => {
