@@ -1,5 +1,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
+import { numVisible } from '../graph/indexed.js';
 import { isVariable, type Node } from '../graph/node.js';
+import { outputName } from '../symbol/symbol.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { Storage, storageRegistry } from '../ndarray/storage.js';
 import type { GradReq, Step, TensorRef } from '../ops/registry.js';
@@ -59,6 +61,7 @@ export class Executor {
   private seed = seedBase++;
   /** Gradient copy/accumulate steps after the backward program ('add' requests, non-external results). */
   private gradSteps: Step[];
+  private monitor?: { cb: (name: string, arr: NDArray) => void; all: boolean };
   private trained = false;
   private disposed = false;
 
@@ -152,7 +155,7 @@ export class Executor {
       }
     }
     const t = opts.isTrain ? 1 : 0;
-    const p = this.programs[t] ??= lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed);
+    const p = this.programs[t] ??= this.withMonitor(lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed));
     runProgram(p);
     this.trained = !!t;
     return this.outputs;
@@ -212,6 +215,31 @@ export class Executor {
     for (const a of [...this.parts.owned, ...this.extra]) a.dispose();
     for (const o of this.outputs) if (o.storage === this.arena) o.dispose();
     this.arena?.release();
+  }
+
+  /**
+   * MXNet's set_monitor_callback: after every forward op, `cb(name, array)` for each of its visible
+   * outputs (`fc1_output`), and with `monitorAll` its inputs too. Arrays are views, valid during the
+   * call. Pass undefined to remove. @example exe.setMonitorCallback((n, a) => console.log(n, a.shape))
+   */
+  setMonitorCallback(cb: ((name: string, arr: NDArray) => void) | undefined, monitorAll = false): void {
+    this.monitor = cb && { cb, all: monitorAll };
+    this.programs = [undefined, undefined];
+  }
+
+  private withMonitor(p: Program): Program {
+    const m = this.monitor;
+    if (!m) return p;
+    const { plan } = this.parts, ig = plan.g.indexed, steps: Step[] = [];
+    const arr = (e: number) => { const r = this.refOf(e); return new NDArray(this.arena ?? Storage.alloc(0), r.off, [...r.shape], r.dtype); };
+    plan.forward.forEach((i, k) => {
+      const n = ig.nodes[i], watch: [string, NDArray][] = [];
+      if (m.all) ig.inputsOf(i).forEach((e, j) => watch.push([`${n.name}_input${j}`, arr(e)]));
+      for (let j = 0; j < numVisible(n); j++) watch.push([outputName({ node: n, index: j }), arr(ig.entryPtr[i] + j)]);
+      this.extra.push(...watch.map(([, a]) => a));
+      steps.push(p.steps[k], () => { for (const [name, a] of watch) m.cb(name, a); });
+    });
+    return { steps, names: p.steps.flatMap((_, k) => [p.names[k], p.names[k]]) };
   }
 
   /**

@@ -20,5 +20,13 @@ export class Storage {
   }
 }
 
-/** Releases storage of NDArrays that were never disposed, when they are collected. */
-export const registry = new FinalizationRegistry<Storage>((s) => { try { s.release(); } catch { /* runtime gone */ } });
+/**
+ * Releases storage of NDArrays that were never disposed, when they are collected. Some runtimes
+ * (Cloudflare Workers) have no FinalizationRegistry: there only dispose() frees memory.
+ */
+export function storageRegistry(): Pick<FinalizationRegistry<Storage>, 'register' | 'unregister'> {
+  return typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Storage>((s) => { try { s.release(); } catch { /* runtime gone */ } })
+    : { register: () => undefined, unregister: () => false };
+}
+export const registry = storageRegistry();

@@ -14,7 +14,7 @@ export const CTRL_BYTES = 1024 + 64 * 8 * 24;
 export const ARGS = 24;
 
 export const WORKER_SOURCE = `
-const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+const isNode = typeof require === 'function' && typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 const port = isNode ? require('node:worker_threads').parentPort : self;
 const onMsg = (f) => isNode ? port.on('message', f) : (self.onmessage = (e) => f(e.data));
 onMsg((m) => {
