@@ -114,9 +114,9 @@ export class NDArrayIter extends DataIter {
   private gather(srcs: Src[], rows: Int32Array): NDArray[] {
     return srcs.map((s) => {
       const out = NDArray.empty([rows.length, ...s.shape.slice(1)], 'float32');
-      const tmp = new Float32Array(rows.length * s.row);
-      for (let i = 0; i < rows.length; i++) tmp.set(s.d.subarray(rows[i] * s.row, (rows[i] + 1) * s.row), i * s.row);
-      out.data.set(tmp);
+      const d = out.data as Float32Array, r = s.row; // one fresh view, no allocation until the copy ends
+      if (r === 1) for (let i = 0; i < rows.length; i++) d[i] = s.d[rows[i]];
+      else for (let i = 0; i < rows.length; i++) d.set(s.d.subarray(rows[i] * r, rows[i] * r + r), i * r);
       return out;
     });
   }
