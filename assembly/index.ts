@@ -22,5 +22,6 @@ export * from './kernels/f32-conv';
 export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-nn';
+export * from './kernels/f32-nn-norm';
 export * from './kernels/f32-optim';
 export * from './kernels/f32-peak';
