@@ -149,7 +149,11 @@ export function writeRecord(w: ByteWriter, rec: WriteRecord): void {
  * @example writeNDArrayList([{ shape: [2], typeCode: 0, data: new Uint8Array(8) }], null)
  */
 export function writeNDArrayList(records: WriteRecord[], names: string[] | null): Uint8Array {
-  const w = new ByteWriter();
+  const enc = new TextEncoder();
+  let size = 32;
+  for (const r of records) size += 36 + 8 * (r.shape?.length ?? 0) + r.data.length;
+  for (const n of names ?? []) size += 8 + enc.encode(n).length;
+  const w = new ByteWriter(size);
   w.u64(LIST_MAGIC);
   w.u64(0);
   w.u64(records.length);

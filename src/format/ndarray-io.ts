@@ -134,7 +134,7 @@ function entries(data: SaveData): [string[] | null, NDArray[]] {
 
 const npyRecordOf = (a: NDArray, label: string) => recordOf(a, label);
 
-/** The record to write for one array: its remembered dtype code/context, original bytes when unchanged. @example recordOf(mx.nd.ones([2]), 'w').typeCode === 0 */
+/** The record to write for one array: its remembered dtype code/context, original bytes when unchanged (data may view wasm memory: write it before allocating). @example recordOf(mx.nd.ones([2]), 'w').typeCode === 0 */
 export function recordOf(a: NDArray, label: string): WriteRecord & { typeCode: number } {
   if (!(a instanceof NDArray)) throw new ArgumentError(`mx.nd.save: ${label} is not an NDArray`);
   const m = meta.get(a);
@@ -146,7 +146,7 @@ export function recordOf(a: NDArray, label: string): WriteRecord & { typeCode: n
   const shape = [...a.shape];
   const mem = u8(a.byteOffset, a.nbytes);
   let data: Uint8Array;
-  if (typeCode === MEM_CODE[a.dtype]) data = mem.slice();
+  if (typeCode === MEM_CODE[a.dtype]) data = mem; // a view on wasm memory: valid until the next allocation
   else if (m?.original && sameBits(decode(typeCode, m.original, a.size).values, a.data)) data = m.original;
   else data = encode(typeCode, a.data);
   return { version, shape, devType, devId, typeCode, data };

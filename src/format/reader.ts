@@ -117,9 +117,11 @@ export class ByteReader {
  * const w = new ByteWriter(); w.u64(0x112n); w.u32(1); const bytes = w.finish();
  */
 export class ByteWriter {
-  private buf = new Uint8Array(1024);
-  private dv = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private dv: DataView;
   pos = 0;
+  /** @example new ByteWriter(totalBytes) // one allocation when the size is known */
+  constructor(capacity = 1024) { this.buf = new Uint8Array(Math.max(16, capacity)); this.dv = new DataView(this.buf.buffer); }
 
   private grow(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -142,6 +144,6 @@ export class ByteWriter {
   reserve(n: number): Uint8Array { this.grow(n); const v = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return v; }
   /** dmlc string: uint64 length + UTF-8 bytes. */
   str64(s: string): void { const b = new TextEncoder().encode(s); this.u64(b.length); this.bytes(b); }
-  /** The written bytes (a fresh, exact-length copy). */
-  finish(): Uint8Array { return this.buf.slice(0, this.pos); }
+  /** The written bytes (exact length; the writer's own buffer when it is full). */
+  finish(): Uint8Array { return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos); }
 }
