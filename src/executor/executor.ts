@@ -1,7 +1,6 @@
 import { ArgumentError, ShapeError } from '../errors.js';
-import { numVisible } from '../graph/indexed.js';
+import { numVisible, outputName } from '../graph/indexed.js';
 import { isVariable, type Node } from '../graph/node.js';
-import { outputName } from '../symbol/symbol.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { Storage, storageRegistry } from '../ndarray/storage.js';
 import type { GradReq, Step, TensorRef } from '../ops/registry.js';
@@ -61,6 +60,8 @@ export class Executor {
   private seed = seedBase++;
   /** Gradient copy/accumulate steps after the backward program ('add' requests, non-external results). */
   private gradSteps: Step[];
+  /** The NDArray behind each external entry (arguments, aux, head gradients, 'write' gradients). */
+  private extArrays = new Map<number, NDArray>();
   private monitor?: { cb: (name: string, arr: NDArray) => void; all: boolean };
   private trained = false;
   private disposed = false;
@@ -97,7 +98,7 @@ export class Executor {
       if (!a) throw new ArgumentError(`bind: no array for variable '${n.name}'`);
       const e = ig.entryPtr[id];
       if (!sameShape(a.shape, plan.shapes[e])) throw new ShapeError(`bind: array for '${n.name}' has shape ${fmtShape(a.shape)}, the graph needs ${fmtShape(plan.shapes[e])}`, { arg: n.name });
-      extOff.set(e, a.byteOffset);
+      extOff.set(e, a.byteOffset); this.extArrays.set(e, a);
     });
     this.refOf = (e: number) => {
       const o = plan.storage.offsets[e];
@@ -114,7 +115,7 @@ export class Executor {
         const k = g.gradOutput[name];
         if (k === undefined) { if (req === 'write') dst.data.fill(0); return; }
         const e = ig.outputs[k];
-        if (plan.storage.offsets[e] < 0 && !extOff.has(e)) { extOff.set(e, dst.byteOffset); return; }
+        if (plan.storage.offsets[e] < 0 && !extOff.has(e)) { extOff.set(e, dst.byteOffset); this.extArrays.set(e, dst); return; }
         const src = () => this.refOf(e).off, n = dst.size, d = dst.byteOffset; // internal or a variable's array
         if (req === 'add') { const s = src(); gradSteps.push(() => { K.f32_vadd__simd128_u8(d, s, d, n); }); }
         else { const s = src(), bytes = n * DTYPE_BYTES[dst.dtype]; gradSteps.push(() => { K.x8_copy(s, d, bytes); }); }
@@ -231,12 +232,16 @@ export class Executor {
     const m = this.monitor;
     if (!m) return p;
     const { plan } = this.parts, ig = plan.g.indexed, steps: Step[] = [];
-    const arr = (e: number) => { const r = this.refOf(e); return new NDArray(this.arena ?? Storage.alloc(0), r.off, [...r.shape], r.dtype); };
+    const arr = (e: number) => {
+      if (plan.storage.offsets[e] < 0) return this.extArrays.get(e)!;
+      const r = this.refOf(e), a = new NDArray(this.arena!, r.off, [...r.shape], r.dtype);
+      this.extra.push(a);
+      return a;
+    };
     plan.forward.forEach((i, k) => {
       const n = ig.nodes[i], watch: [string, NDArray][] = [];
       if (m.all) ig.inputsOf(i).forEach((e, j) => watch.push([`${n.name}_input${j}`, arr(e)]));
       for (let j = 0; j < numVisible(n); j++) watch.push([outputName({ node: n, index: j }), arr(ig.entryPtr[i] + j)]);
-      this.extra.push(...watch.map(([, a]) => a));
       steps.push(p.steps[k], () => { for (const [name, a] of watch) m.cb(name, a); });
     });
     return { steps, names: p.steps.flatMap((_, k) => [p.names[k], p.names[k]]) };

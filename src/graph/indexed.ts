@@ -1,6 +1,14 @@
 import { opAux, opOutputs, opVisible } from '../ops/registry.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from './node.js';
 
+/** MXNet's output name of an entry: `<node>_<outname>`, a variable's own name. @example outputName(fc.outputs[0]) === 'fc1_output' */
+export function outputName(e: NodeEntry): string {
+  const n = e.node;
+  if (isVariable(n)) return n.name;
+  if (n.fwd) return `${n.name}_grad${e.index}`;
+  return `${n.name}_${opOutputs(n.def!, n.attrs)[e.index]}`;
+}
+
 /** Number of outputs of a node (hidden ones included). Backward nodes have one per forward input. @example numOutputs(bnNode) === 3 */
 export function numOutputs(n: Node): number {
   if (isVariable(n)) return 1;

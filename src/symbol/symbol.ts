@@ -1,7 +1,6 @@
 import { ArgumentError } from '../errors.js';
-import { numArgs, numVisible } from '../graph/indexed.js';
+import { numArgs, numVisible, outputName } from '../graph/indexed.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.js';
-import { opOutputs } from '../ops/registry.js';
 import { createOp } from './create.js';
 import { compose } from './compose.js';
 import { inferShape, inferShapePartial, inferType, type ShapeInference, type TypeInference } from './infer.js';
@@ -156,10 +155,4 @@ function arith(a: Symbol, b: Symbol | number, kind: string, reversed: boolean): 
   return createOp(symOp, [a, b], {}, symHint);
 }
 
-/** MXNet's output name of an entry. @example outputName(fc.outputs[0]) === 'fc1_output' */
-export function outputName(e: NodeEntry): string {
-  const n = e.node;
-  if (isVariable(n)) return n.name;
-  if (n.fwd) return `${n.name}_grad${e.index}`;
-  return `${n.name}_${opOutputs(n.def!, n.attrs)[e.index]}`;
-}
+export { outputName };

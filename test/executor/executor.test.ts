@@ -175,4 +175,23 @@ test('Symbol.eval and Executor.debugStr', () => {
   exe.dispose();
 });
 
+test('setMonitorCallback sees every op output (and inputs with monitorAll)', () => {
+  const data = sym.Variable('data');
+  const fc1 = sym.FullyConnected({ data, num_hidden: 3, name: 'fc1' });
+  const net = sym.Activation({ data: fc1, act_type: 'relu', name: 'relu1' });
+  const exe = net.simpleBind({ shapes: { data: [2, 4] }, gradReq: 'null', fuse: false });
+  const seen: [string, number[]][] = [];
+  exe.setMonitorCallback((n, a) => seen.push([n, a.shape]));
+  const y = exe.forward({ data: randArray(8, 1) })[0].toTypedArray();
+  assert.equal(seen, [['fc1_output', [2, 3]], ['relu1_output', [2, 3]]]);
+  seen.length = 0;
+  exe.setMonitorCallback((n, a) => seen.push([n, a.shape]), true);
+  assertClose(exe.forward()[0].data, y, 0, 0);
+  assert.equal(seen.map(([n]) => n), ['fc1_input0', 'fc1_input1', 'fc1_input2', 'fc1_output', 'relu1_input0', 'relu1_output']);
+  exe.setMonitorCallback(undefined);
+  seen.length = 0; exe.forward();
+  assert.is(seen.length, 0);
+  exe.dispose();
+});
+
 test.run();
