@@ -99,4 +99,22 @@ test('.npz: stored, deflated and zip64 members, names; list gets arr_<i>', () =>
   assert.throws(() => load(crcBad), /CRC|header|truncated|magic/);
 });
 
+// Written by numpy 2.4 (np.savez: zip64 extras, force_zip64; np.savez_compressed: deflate; np.save of a Fortran-order float64).
+const NP_SAVEZ = 'UEsDBC0AAAAAAAAAIQBM++8W//////////8FABQAdy5ucHkBABAAkAAAAAAAAACQAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJzxmNCcsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgyLCAyKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAACAPwAAgD8AAIA/AACAP1BLAwQtAAAAAAAAACEADPwc6f//////////BQAUAGIubnB5AQAQAJAAAAAAAAAAkAAAAAAAAACTTlVNUFkBAHYAeydkZXNjcic6ICc8aTgnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMiwpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgCgEAAAAAAAAAAgAAAAAAAABQSwECLQMtAAAAAAAAACEATPvvFpAAAACQAAAABQAAAAAAAAAAAAAAgAEAAAAAdy5ucHlQSwECLQMtAAAAAAAAACEADPwc6ZAAAACQAAAABQAAAAAAAAAAAAAAgAHHAAAAYi5ucHlQSwUGAAAAAAIAAgBmAAAAjgEAAAAA';
+const NP_SAVEZ_COMPRESSED = 'UEsDBC0AAAAIAAAAIQCv3GL8//////////8FABQAdy5ucHkBABAAgAEAAAAAAADSAAAAAAAAAJ3IIWvDYBSF4VuYGKWiYmJi4hOFL4OIioowCktDKRXbiOhgg8ESlpSIsIQklEI7iJws1ExWTlZWVlZWTkZWTlbu3X7CDvc5cM/y7v7WfazJRGY6CPOXTF8p3R13tKn0OMmKzH99TrIg/N0HfpyH7HnkpyG/YZnKujTVm/p36vKX8pqyOZRYYYsK0hNpQqENGy48pCjxjgU+sMIn1thgix32+EKFA75xhDgiJzhFA02c4RwXUGjBgIk2OrDQhY0+hriBixEe8AQPASLESFFgirnzA1BLAwQtAAAACAAAACEA7hm7Xf//////////BQAUAGIubnB5AQAQAIIAAAAAAAAARgAAAAAAAACb7BfqGxDJyFDGUK2eklqcXKRupaBek2SorqOgnpZfVFKUmBefX5SSChJ3S8wpTgWKF2ckFqQC+RpGOpo6CrUKFAAuRgYAUEsBAi0DLQAAAAgAAAAhAK/cYvzSAAAAgAEAAAUAAAAAAAAAAAAAAIABAAAAAHcubnB5UEsBAi0DLQAAAAgAAAAhAO4Zu11GAAAAggAAAAUAAAAAAAAAAAAAAIABCQEAAGIubnB5UEsFBgAAAAACAAIAZgAAAIYBAAAAAA==';
+const NP_FORTRAN_F8 = 'k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMiwgMyksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAAAAAAAAAAAAAAhAAAAAAAAA8D8AAAAAAAAQQAAAAAAAAABAAAAAAAAAFEA=';
+
+test('files written by numpy itself: savez (zip64), savez_compressed (deflate), Fortran-order float64', () => {
+  const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+  const z = load(b64(NP_SAVEZ)) as Record<string, any>;
+  assert.equal(z.w.toArray(), [[1, 1], [1, 1]]);
+  assert.equal([z.b.dtype, z.b.toArray()], ['int32', [1, 2]]);
+  const zc = loadWithInfo(b64(NP_SAVEZ_COMPRESSED));
+  assert.equal(zc.names, ['w', 'b']);
+  assert.equal(Array.from(zc.arrays[0].data), Array.from({ length: 64 }, (_, i) => i));
+  assert.equal(zc.arrays[1].toArray(), [1, 0]);
+  assert.equal(zc.info[1].storedDtype, 'bool');
+  assert.equal((load(b64(NP_FORTRAN_F8)) as any[])[0].toArray(), [[0, 1, 2], [3, 4, 5]]);
+});
+
 test.run();
