@@ -89,6 +89,10 @@ export class Symbol {
 
   /** An attribute of this symbol's node, as stored (string). @example v.attr('__lr_mult__') */
   attr(key: string): string | undefined { return this.outputs.length === 1 ? this.outputs[0].node.dict[key] : undefined; }
+  /** Attributes of this (single-output) symbol's node. @example v.listAttr() // { __shape__: '(1, 2)' } */
+  listAttr(): Record<string, string> { return this.outputs.length === 1 ? { ...this.outputs[0].node.dict } : {}; }
+  /** Number of outputs (MXNet's len(sym)). @example mx.sym.Group([a, b]).numOutputs === 2 */
+  get numOutputs(): number { return this.outputs.length; }
   /** Attributes of every node that has some: {nodeName: {key: value}}. @example net.attrDict().fc1 */
   attrDict(): Record<string, Record<string, string>> {
     const r: Record<string, Record<string, string>> = {};

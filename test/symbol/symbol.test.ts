@@ -32,6 +32,8 @@ test('explicit names, attributes as MXNet stores them, auto variables inherit th
   assert.equal(d.fc1, { num_hidden: '10', no_bias: 'True', __wd_mult__: '0' });
   assert.equal(d.fc1_weight, d.fc1);
   assert.is(fc.attr('num_hidden'), '10');
+  assert.equal(fc.listAttr(), d.fc1);
+  assert.is(fc.numOutputs, 1);
   assert.is(sym.var('x').name, 'x');
 });
 
