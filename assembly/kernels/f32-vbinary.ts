@@ -4,8 +4,8 @@
 // element count last, so a call splits across threads by cutting n (src/parallel/splits.ts).
 // z may alias x or y (in place). Comparisons give 1.0 / 0.0. x - s is vaddc(x, -s) (exact);
 // x < y is vgt(y, x) and x <= y is vge(y, x). pow and mod run lane by lane (Mathf.pow, fmod).
-// All ops share one loop (`bw`, a jump table per vector) to keep the module small; add and mul,
-// the hot ones, also have their own 8-lane loops.
+// The hot ops (add, sub, mul, div, max, min and their scalar forms) have their own loops; the rest
+// share one loop (`bw`, a jump table per vector) that also runs every tail, to keep the module small.
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, HYPOT = 6, EQ = 7, NE = 8, GT = 9, GE = 10, LT = 11, LE = 12;
 const POW = 13, MOD = 14, FIRST = 15;
@@ -79,6 +79,28 @@ function bw(op: i32, x: usize, y: usize, z: usize, s: f32, mode: i32, n: usize):
   }
 }
 
+/** Specialised vector-vector loop for the hot ops (op is a constant after inlining); the tail goes to bw. */
+@inline function vv(op: i32, x: usize, y: usize, z: usize, n: usize): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2, a = v128.load(x + o), b = v128.load(y + o);
+    v128.store(z + o, op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(a, b) : op == MUL ? f32x4.mul(a, b)
+      : op == DIV ? f32x4.div(a, b) : op == MAX ? f32x4.max(a, b) : f32x4.min(a, b));
+  }
+  if (i < n) bw(op, x + (i << 2), y + (i << 2), z + (i << 2), 0, 0, n - i);
+}
+/** Specialised vector-scalar loop: z = x op s (rev false) or s op x (rev true). */
+@inline function vc(op: i32, rev: bool, x: usize, z: usize, s: f32, n: usize): void {
+  const b = f32x4.splat(s);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2, a = v128.load(x + o);
+    v128.store(z + o, op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(b, a) : op == MUL ? f32x4.mul(a, b)
+      : op == DIV ? (rev ? f32x4.div(b, a) : f32x4.div(a, b)) : op == MAX ? f32x4.max(a, b) : f32x4.min(a, b));
+  }
+  if (i < n) bw(op, x + (i << 2), 0, z + (i << 2), s, rev ? 2 : 1, n - i);
+}
+
 /** z = x + y, 8 lanes per iteration. */
 export function f32_vadd__simd128_u8(x: usize, y: usize, z: usize, n: usize): void {
   const n8 = n & ~(<usize>7);
@@ -88,7 +110,7 @@ export function f32_vadd__simd128_u8(x: usize, y: usize, z: usize, n: usize): vo
     v128.store(z + o, f32x4.add(v128.load(x + o), v128.load(y + o)));
     v128.store(z + o, f32x4.add(v128.load(x + o, 16), v128.load(y + o, 16)), 16);
   }
-  if (i < n) bw(ADD, x + (i << 2), y + (i << 2), z + (i << 2), 0, 0, n - i);
+  if (i < n) vv(ADD, x + (i << 2), y + (i << 2), z + (i << 2), n - i);
 }
 /** z = x * y, 8 lanes per iteration. */
 export function f32_vmul__simd128_u8(x: usize, y: usize, z: usize, n: usize): void {
@@ -99,16 +121,16 @@ export function f32_vmul__simd128_u8(x: usize, y: usize, z: usize, n: usize): vo
     v128.store(z + o, f32x4.mul(v128.load(x + o), v128.load(y + o)));
     v128.store(z + o, f32x4.mul(v128.load(x + o, 16), v128.load(y + o, 16)), 16);
   }
-  if (i < n) bw(MUL, x + (i << 2), y + (i << 2), z + (i << 2), 0, 0, n - i);
+  if (i < n) vv(MUL, x + (i << 2), y + (i << 2), z + (i << 2), n - i);
 }
 /** z = x - y. */
-export function f32_vsub__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(SUB, x, y, z, 0, 0, n); }
+export function f32_vsub__simd128(x: usize, y: usize, z: usize, n: usize): void { vv(SUB, x, y, z, n); }
 /** z = x / y. */
-export function f32_vdiv__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(DIV, x, y, z, 0, 0, n); }
+export function f32_vdiv__simd128(x: usize, y: usize, z: usize, n: usize): void { vv(DIV, x, y, z, n); }
 /** z = max(x, y) (NaN propagates). */
-export function f32_vmax__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(MAX, x, y, z, 0, 0, n); }
+export function f32_vmax__simd128(x: usize, y: usize, z: usize, n: usize): void { vv(MAX, x, y, z, n); }
 /** z = min(x, y) (NaN propagates). */
-export function f32_vmin__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(MIN, x, y, z, 0, 0, n); }
+export function f32_vmin__simd128(x: usize, y: usize, z: usize, n: usize): void { vv(MIN, x, y, z, n); }
 /** z = hypot(x, y), computed in f64 (no overflow; error <= 0.5 ulp + double rounding). */
 export function f32_vhypot__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(HYPOT, x, y, z, 0, 0, n); }
 /** z = x == y ? 1 : 0. */
@@ -123,19 +145,19 @@ export function f32_vge__simd128(x: usize, y: usize, z: usize, n: usize): void {
 export function f32_vpow__simd128(x: usize, y: usize, z: usize, n: usize): void { bw(POW, x, y, z, 0, 0, n); }
 
 /** z = x + s (x - s: pass -s, which is exact). */
-export function f32_vaddc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(ADD, x, 0, z, s, 1, n); }
+export function f32_vaddc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(ADD, false, x, z, s, n); }
 /** z = s - x. */
-export function f32_vrsubc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(SUB, x, 0, z, s, 2, n); }
+export function f32_vrsubc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(SUB, true, x, z, s, n); }
 /** z = x * s. */
-export function f32_vmulc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(MUL, x, 0, z, s, 1, n); }
+export function f32_vmulc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(MUL, false, x, z, s, n); }
 /** z = x / s. */
-export function f32_vdivc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(DIV, x, 0, z, s, 1, n); }
+export function f32_vdivc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(DIV, false, x, z, s, n); }
 /** z = s / x. */
-export function f32_vrdivc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(DIV, x, 0, z, s, 2, n); }
+export function f32_vrdivc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(DIV, true, x, z, s, n); }
 /** z = max(x, s). */
-export function f32_vmaxc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(MAX, x, 0, z, s, 1, n); }
+export function f32_vmaxc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(MAX, false, x, z, s, n); }
 /** z = min(x, s). */
-export function f32_vminc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(MIN, x, 0, z, s, 1, n); }
+export function f32_vminc__simd128(x: usize, z: usize, s: f32, n: usize): void { vc(MIN, false, x, z, s, n); }
 /** z = hypot(x, s). */
 export function f32_vhypotc__simd128(x: usize, z: usize, s: f32, n: usize): void { bw(HYPOT, x, 0, z, s, 1, n); }
 /** z = x == s ? 1 : 0. */
@@ -164,6 +186,20 @@ export function f32_vrmodc__simd128(x: usize, z: usize, s: f32, n: usize): void 
 
 @inline function sbit(m: i32, d: i32): bool { return ((m >> d) & 1) != 0; }
 
+/** One output row: mode 0 both rows, 1 y is one value (x op s), 2 x is one value (s op y). */
+function brow(op: i32, mode: i32, x: usize, y: usize, z: usize, n: usize): void {
+  if (mode == 0) {
+    if (op == ADD) f32_vadd__simd128_u8(x, y, z, n); else if (op == SUB) f32_vsub__simd128(x, y, z, n);
+    else if (op == MUL) f32_vmul__simd128_u8(x, y, z, n); else if (op == DIV) f32_vdiv__simd128(x, y, z, n);
+    else bw(op, x, y, z, 0, 0, n);
+    return;
+  }
+  const s = load<f32>(mode == 1 ? y : x), v = mode == 1 ? x : y, rev = mode == 2;
+  if (op == ADD) f32_vaddc__simd128(v, z, s, n); else if (op == SUB) { if (rev) f32_vrsubc__simd128(v, z, s, n); else f32_vaddc__simd128(v, z, -s, n); }
+  else if (op == MUL) f32_vmulc__simd128(v, z, s, n); else if (op == DIV) { if (rev) f32_vrdivc__simd128(v, z, s, n); else f32_vdivc__simd128(v, z, s, n); }
+  else bw(op, v, 0, z, s, mode, n);
+}
+
 /**
  * Broadcast binary op: z (dims n0..n5, contiguous) = x op y, where x / y have size 1 along the dims
  * whose bit is set in mx / my. op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min,
@@ -191,8 +227,7 @@ export function f32_vbcast__simd128(op: i32, x: usize, y: usize, z: usize,
     for (let i3: usize = 0; i3 < n3; i3++) for (let i4: usize = 0; i4 < n4; i4++) {
       const px = x + i0 * x0 + i1 * x1 + i2 * x2 + i3 * x3 + i4 * x4;
       const py = y + i0 * y0 + i1 * y1 + i2 * y2 + i3 * y3 + i4 * y4;
-      if (mode == 2) bw(op, py, 0, zo, load<f32>(px), 2, n5);
-      else bw(op, px, py, zo, mode ? load<f32>(py) : 0, mode, n5);
+      brow(op, mode, px, py, zo, n5);
       zo += row;
     }
 }

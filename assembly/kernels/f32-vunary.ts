@@ -1,8 +1,10 @@
 // Elementwise unary kernels (and their gradients, clip, where) over contiguous f32 buffers.
 // Grammar: f32_v<op>__simd128 (x, z, n); gradients f32_v<op>_grad__simd128 (y or x, g, z, n).
-// Pointers first, element count last; z may alias any input (in place). One loop per kind (`uw`,
-// `gw`) with a jump table per vector keeps the module small; tails read a whole vector (inside the
-// 64-byte-rounded block) and store only the valid lanes.
+// Pointers first, element count last; z may alias any input (in place). The hot ops (neg, abs,
+// square, sqrt, rsqrt, recip, relu, exp, log, tanh, sigmoid, clip and the relu / sigmoid / tanh /
+// clip gradients) have their own loops with the math inlined; the rest share one loop per kind
+// (`uw`, `gw`, a jump table per vector), which also runs every tail: it reads a whole vector (at
+// most 12 bytes past the end, inside the 64-byte-rounded block) and stores only the valid lanes.
 //
 // Transcendentals are SIMD polynomials (Cephes-style), no tables, no per-lane branches. Max error vs
 // Math.* rounded to f32, measured over dense grids and strided walks of all f32 bit patterns
@@ -35,22 +37,26 @@ function st(p: usize, v: v128, r: usize): void {
 const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
 
 /** e^x: Cody-Waite ln2 reduction, degree-6 polynomial, 2^n applied in two halves (no subnormal steps). */
-function vexp(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, S(EXP_LO)), S(88.7229));
-  const fx = f32x4.nearest(f32x4.mul(xc, S(1.44269504088896341)));
+@inline function vexpI(x: v128): v128 {
+  // pmin / pmax are one instruction each and keep a NaN x (it is the first operand).
+  const xc = f32x4.pmin(f32x4.pmax(x, S(EXP_LO)), S(88.7229));
+  // Round to nearest by adding 1.5 * 2^23: the float is n, its low bits are n as an integer.
+  const t = f32x4.add(f32x4.mul(xc, S(1.44269504088896341)), S(12582912));
+  const fx = f32x4.sub(t, S(12582912)), n = i32x4.sub(t, I(0x4b400000));
   let r = f32x4.sub(xc, f32x4.mul(fx, S(0.693359375)));
   r = f32x4.add(r, f32x4.mul(fx, S(2.12194440e-4)));
   let p = fma(S(1.9875691500e-4), r, 1.3981999507e-3);
   p = fma(p, r, 8.3334519073e-3); p = fma(p, r, 4.1665795894e-2);
   p = fma(p, r, 1.6666665459e-1); p = fma(p, r, 5.0000001201e-1);
   const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), S(1));
-  const n = i32x4.trunc_sat_f32x4_s(fx), n1 = i32x4.shr_s(n, 1);
+  const n1 = i32x4.shr_s(n, 1);
   const s1 = i32x4.shl(i32x4.add(n1, I(127)), 23), s2 = i32x4.shl(i32x4.add(i32x4.sub(n, n1), I(127)), 23);
   return v128.andnot(f32x4.mul(f32x4.mul(y, s1), s2), f32x4.lt(x, S(EXP_LO)));
 }
+function vexp(x: v128): v128 { return vexpI(x); }
 
 /** ln x: mantissa in [sqrt(1/2), sqrt(2)), degree-9 polynomial (Cephes logf). */
-function vlog(x: v128): v128 {
+@inline function vlogI(x: v128): v128 {
   const sub = f32x4.lt(x, S(1.17549435e-38));
   const xs = sel(f32x4.mul(x, S(8388608)), x, sub);
   let e = i32x4.sub(i32x4.sub(i32x4.shr_u(xs, 23), I(126)), v128.and(sub, I(23)));
@@ -73,6 +79,8 @@ function vlog(x: v128): v128 {
   return v128.or(y, v128.not(f32x4.ge(x, S(0)))); // NaN for x < 0 and NaN
 }
 
+function vlog(x: v128): v128 { return vlogI(x); }
+
 /** log(1+x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg), x where u == 1. */
 function vlog1p(x: v128): v128 {
   const u = f32x4.add(x, S(1));
@@ -90,26 +98,30 @@ function vexpm1(x: v128): v128 {
   return sel(small, f32x4.sub(vexp(x), S(1)), f32x4.lt(f32x4.abs(x), S(1)));
 }
 
-/** tanh: odd polynomial for |x| < 0.625, else sign(x) * (1 - 2 / (e^{2|x|} + 1)). */
-function vtanh(x: v128): v128 {
-  const ax = f32x4.abs(x), z = f32x4.mul(x, x);
+/** tanh: odd polynomial for |x| < 0.625, else sign(x) * (1 - 2 / (e^{2|x|} + 1)). `inl` inlines exp. */
+@inline function tanhCore(x: v128, inl: bool): v128 {
+  const ax = f32x4.abs(x), z = f32x4.mul(x, x), e2 = f32x4.add(ax, ax);
   let p = fma(S(-5.70498872745e-3), z, 2.06390887954e-2);
   p = fma(p, z, -5.37397155531e-2); p = fma(p, z, 1.33314422036e-1); p = fma(p, z, -3.33332819422e-1);
   const small = f32x4.add(x, f32x4.mul(f32x4.mul(x, z), p));
-  const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(vexp(f32x4.add(ax, ax)), S(1))));
+  const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(inl ? vexpI(e2) : vexp(e2), S(1))));
   return sel(small, v128.or(big, v128.and(x, I(<i32>0x80000000))), f32x4.lt(ax, S(0.625)));
 }
+function vtanh(x: v128): v128 { return tanhCore(x, false); }
 
-/** 1 / (1 + e^-x); 0 below -87.33 (the true value is under 1.19e-38 there). */
-function vsigmoid(x: v128): v128 {
-  const y = f32x4.div(S(1), f32x4.add(S(1), vexp(f32x4.neg(f32x4.max(x, S(SIG_LO))))));
+/** 1 / (1 + e^-x); 0 below -87.33 (the true value is under 1.19e-38 there). `inl` inlines exp. */
+@inline function sigmoidCore(x: v128, inl: bool): v128 {
+  const m = f32x4.neg(f32x4.pmax(x, S(SIG_LO)));
+  const y = f32x4.div(S(1), f32x4.add(S(1), inl ? vexpI(m) : vexp(m)));
   return v128.andnot(y, f32x4.lt(x, S(SIG_LO)));
 }
+function vsigmoid(x: v128): v128 { return sigmoidCore(x, false); }
 
 /** sin (c = 0) or cos (c = 1): q = round(|x| 2/pi), r = |x| - q pi/2 in three parts, both polynomials. */
 function vsincos(x: v128, c: i32): v128 {
   const ax = f32x4.abs(x);
-  const q = f32x4.nearest(f32x4.mul(ax, S(0.636619772367581343)));
+  const t = f32x4.add(f32x4.mul(ax, S(0.636619772367581343)), S(12582912)); // round to nearest, as in vexp
+  const q = f32x4.sub(t, S(12582912));
   let r = f32x4.sub(ax, f32x4.mul(q, S(1.5703125)));
   r = f32x4.sub(r, f32x4.mul(q, S(4.837512969970703125e-4)));
   r = f32x4.sub(r, f32x4.mul(q, S(7.54978995489188216e-8)));
@@ -120,7 +132,7 @@ function vsincos(x: v128, c: i32): v128 {
   let pc = fma(S(2.443315711809948e-5), z, -1.388731625493765e-3);
   pc = fma(pc, z, 4.166664568298827e-2);
   pc = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(pc, z), z), f32x4.mul(z, S(0.5))), S(1));
-  const qi = i32x4.add(i32x4.trunc_sat_f32x4_s(q), I(c));
+  const qi = i32x4.add(i32x4.sub(t, I(0x4b400000)), I(c));
   const odd = i32x4.eq(v128.and(qi, I(1)), I(1));
   const y = v128.xor(sel(pc, ps, odd), i32x4.shl(v128.and(qi, I(2)), 30));
   return c ? y : v128.xor(y, v128.and(x, I(<i32>0x80000000)));
@@ -173,24 +185,37 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
   }
 }
 
+/** Specialised loop for the hot unary ops (op is a constant after inlining); the tail goes to uw. */
+@inline function u1(op: i32, x: usize, z: usize, lo: f32, hi: f32, n: usize): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2, v = v128.load(x + o);
+    v128.store(z + o, op == NEG ? f32x4.neg(v) : op == ABS ? f32x4.abs(v) : op == SQUARE ? f32x4.mul(v, v)
+      : op == SQRT ? f32x4.sqrt(v) : op == RSQRT ? f32x4.div(S(1), f32x4.sqrt(v)) : op == RECIP ? f32x4.div(S(1), v)
+      : op == RELU ? f32x4.max(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v) : op == TANH ? tanhCore(v, true)
+      : op == SIGMOID ? sigmoidCore(v, true) : sel(S(hi), sel(S(lo), v, f32x4.lt(v, S(lo))), f32x4.gt(v, S(hi))));
+  }
+  if (i < n) uw(op, x + (i << 2), z + (i << 2), lo, hi, n - i);
+}
+
 /** z = -x. */
-export function f32_vneg__simd128(x: usize, z: usize, n: usize): void { uw(NEG, x, z, 0, 0, n); }
+export function f32_vneg__simd128(x: usize, z: usize, n: usize): void { u1(NEG, x, z, 0, 0, n); }
 /** z = |x|. */
-export function f32_vabs__simd128(x: usize, z: usize, n: usize): void { uw(ABS, x, z, 0, 0, n); }
+export function f32_vabs__simd128(x: usize, z: usize, n: usize): void { u1(ABS, x, z, 0, 0, n); }
 /** z = sign(x) in {-1, 0, 1} (0 for NaN, as MXNet). */
 export function f32_vsign__simd128(x: usize, z: usize, n: usize): void { uw(SIGN, x, z, 0, 0, n); }
 /** z = x * x. */
-export function f32_vsquare__simd128(x: usize, z: usize, n: usize): void { uw(SQUARE, x, z, 0, 0, n); }
+export function f32_vsquare__simd128(x: usize, z: usize, n: usize): void { u1(SQUARE, x, z, 0, 0, n); }
 /** z = sqrt(x). */
-export function f32_vsqrt__simd128(x: usize, z: usize, n: usize): void { uw(SQRT, x, z, 0, 0, n); }
+export function f32_vsqrt__simd128(x: usize, z: usize, n: usize): void { u1(SQRT, x, z, 0, 0, n); }
 /** z = 1 / sqrt(x) (exact sqrt, then divide: <= 1 ulp). */
-export function f32_vrsqrt__simd128(x: usize, z: usize, n: usize): void { uw(RSQRT, x, z, 0, 0, n); }
+export function f32_vrsqrt__simd128(x: usize, z: usize, n: usize): void { u1(RSQRT, x, z, 0, 0, n); }
 /** z = 1 / x. */
-export function f32_vrecip__simd128(x: usize, z: usize, n: usize): void { uw(RECIP, x, z, 0, 0, n); }
+export function f32_vrecip__simd128(x: usize, z: usize, n: usize): void { u1(RECIP, x, z, 0, 0, n); }
 /** z = e^x (<= 1 ulp; 0 below -87.3365). */
-export function f32_vexp__simd128(x: usize, z: usize, n: usize): void { uw(EXP, x, z, 0, 0, n); }
+export function f32_vexp__simd128(x: usize, z: usize, n: usize): void { u1(EXP, x, z, 0, 0, n); }
 /** z = ln x (<= 1 ulp). */
-export function f32_vlog__simd128(x: usize, z: usize, n: usize): void { uw(LOG, x, z, 0, 0, n); }
+export function f32_vlog__simd128(x: usize, z: usize, n: usize): void { u1(LOG, x, z, 0, 0, n); }
 /** z = ln(1 + x) (<= 2 ulp). */
 export function f32_vlog1p__simd128(x: usize, z: usize, n: usize): void { uw(LOG1P, x, z, 0, 0, n); }
 /** z = e^x - 1 (<= 2 ulp). */
@@ -200,11 +225,11 @@ export function f32_vsin__simd128(x: usize, z: usize, n: usize): void { uw(SIN, 
 /** z = cos x (abs error <= 1.2e-7 for |x| <= 8192). */
 export function f32_vcos__simd128(x: usize, z: usize, n: usize): void { uw(COS, x, z, 0, 0, n); }
 /** z = tanh x (<= 2 ulp). */
-export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { uw(TANH, x, z, 0, 0, n); }
+export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { u1(TANH, x, z, 0, 0, n); }
 /** z = 1 / (1 + e^-x) (<= 2 ulp). */
-export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { uw(SIGMOID, x, z, 0, 0, n); }
+export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { u1(SIGMOID, x, z, 0, 0, n); }
 /** z = max(x, 0) (NaN propagates). */
-export function f32_vrelu__simd128(x: usize, z: usize, n: usize): void { uw(RELU, x, z, 0, 0, n); }
+export function f32_vrelu__simd128(x: usize, z: usize, n: usize): void { u1(RELU, x, z, 0, 0, n); }
 /** z = x / (1 + |x|). */
 export function f32_vsoftsign__simd128(x: usize, z: usize, n: usize): void { uw(SOFTSIGN, x, z, 0, 0, n); }
 /** z = log(1 + e^x), as max(x, 0) + log1p(e^-|x|) (no overflow). */
@@ -220,7 +245,7 @@ export function f32_vrint__simd128(x: usize, z: usize, n: usize): void { uw(RINT
 /** z = trunc(x) (MXNet fix). */
 export function f32_vtrunc__simd128(x: usize, z: usize, n: usize): void { uw(TRUNC, x, z, 0, 0, n); }
 /** z = clip(x, lo, hi) in MXNet's order: x > hi ? hi : x < lo ? lo : x. */
-export function f32_vclip__simd128(x: usize, z: usize, lo: f32, hi: f32, n: usize): void { uw(-1, x, z, lo, hi, n); }
+export function f32_vclip__simd128(x: usize, z: usize, lo: f32, hi: f32, n: usize): void { u1(-1, x, z, lo, hi, n); }
 
 /** The one gradient loop: y (an output or input) and g in, z out; lo / hi for clip. */
 function gw(op: i32, y: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): void {
@@ -238,17 +263,27 @@ function gw(op: i32, y: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): 
     if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
   }
 }
+/** Specialised gradient loop for relu, sigmoid, tanh and clip; the tail goes to gw. */
+@inline function g1(op: i32, y: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2, v = v128.load(y + o), w = v128.load(g + o);
+    v128.store(z + o, op == G_RELU ? v128.and(w, f32x4.gt(v, S(0))) : op == G_SIGMOID ? f32x4.mul(w, f32x4.mul(v, f32x4.sub(S(1), v)))
+      : op == G_TANH ? f32x4.mul(w, f32x4.sub(S(1), f32x4.mul(v, v))) : v128.andnot(w, v128.or(f32x4.lt(v, S(lo)), f32x4.gt(v, S(hi)))));
+  }
+  if (i < n) gw(op, y + (i << 2), g + (i << 2), z + (i << 2), lo, hi, n - i);
+}
 /** z = y > 0 ? g : 0 (y: relu output or input). */
-export function f32_vrelu_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { gw(G_RELU, y, g, z, 0, 0, n); }
+export function f32_vrelu_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { g1(G_RELU, y, g, z, 0, 0, n); }
 /** z = g * y * (1 - y) (y: sigmoid output). */
-export function f32_vsigmoid_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { gw(G_SIGMOID, y, g, z, 0, 0, n); }
+export function f32_vsigmoid_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { g1(G_SIGMOID, y, g, z, 0, 0, n); }
 /** z = g * (1 - y^2) (y: tanh output). */
-export function f32_vtanh_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { gw(G_TANH, y, g, z, 0, 0, n); }
+export function f32_vtanh_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { g1(G_TANH, y, g, z, 0, 0, n); }
 /** z = g / (1 + |x|)^2 (x: softsign input). */
 export function f32_vsoftsign_grad__simd128(x: usize, g: usize, z: usize, n: usize): void { gw(G_SOFTSIGN, x, g, z, 0, 0, n); }
 
 /** z = (x < lo || x > hi) ? 0 : g: the clip gradient passes at the bounds themselves. */
-export function f32_vclip_grad__simd128(x: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): void { gw(-1, x, g, z, lo, hi, n); }
+export function f32_vclip_grad__simd128(x: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): void { g1(-1, x, g, z, lo, hi, n); }
 
 /**
  * where: z = c != 0 ? x : y. inner == 1: c has one value per element; inner > 1: c has one value
