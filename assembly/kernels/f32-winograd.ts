@@ -1,6 +1,8 @@
 // Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions (one image per call): Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A.
 // The 16 element-wise products over channels are 16 GEMMs M[ξ] (F, T) = U[ξ] (F, C) · V[ξ] (C, T), done by f32_gemm.
-// Tiles: tH x tW4 of 2x2 outputs (tW4 = tiles per row rounded up to a multiple of 4, so 4 tiles form one vector).
+// Tiles: rows of tW4 tiles of 2x2 outputs (tW4 = tiles per row rounded up to a multiple of 4, so 4 tiles form one
+// vector). The transforms work on a chunk of nty tile rows from tile row ty0 (T = nty * tW4 tiles), so the buffers
+// of one chunk stay in cache between the transforms and the GEMMs.
 // Layouts: U[ξ][f][c], V[ξ][c][t], M[ξ][f][t] with ξ = 4i + j, t = ty * tW4 + tx.
 
 @inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
@@ -37,24 +39,24 @@ export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, fli
 }
 
 /**
- * V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4x4 input patch d of every channel. P is a scratch plane of
- * (2 tH + 2) x (2 tW4 + 2) floats: each channel is copied there zero-padded, then transformed 4 tiles at a time.
+ * V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4x4 input patch d of every channel (tile rows ty0 .. ty0 + nty). P is a scratch
+ * plane of (2 nty + 2) x (2 tW4 + 2) floats: each channel's rows are copied there zero-padded, then transformed
+ * 4 tiles at a time.
  */
-export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, tH: i32, tW4: i32): void {
-  const Hp = 2 * tH + 2, Wp = 2 * tW4 + 2, T = tH * tW4, CT = <usize>(C * T) << 2;
+export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, ty0: i32, nty: i32, tW4: i32): void {
+  const Hp = 2 * nty + 2, Wp = 2 * tW4 + 2, T = nty * tW4, CT = <usize>(C * T) << 2;
   const rowB = <usize>Wp << 2;
   let nCopy = W;
   if (pw + nCopy > Wp) nCopy = Wp - pw;
   for (let c = 0; c < C; c++) {
     memory.fill(P, 0, <usize>(Hp * Wp) << 2);
     const xc = addr(x, c * H * W);
-    for (let ih = 0; ih < H; ih++) {
-      const r = ih + ph;
-      if (r >= Hp) break;
-      if (nCopy > 0) memory.copy(addr(P, r * Wp + pw), addr(xc, ih * W), <usize>nCopy << 2);
+    for (let r = 0; r < Hp; r++) {
+      const ih = 2 * ty0 + r - ph;
+      if (ih >= 0 && ih < H && nCopy > 0) memory.copy(addr(P, r * Wp + pw), addr(xc, ih * W), <usize>nCopy << 2);
     }
     let vt = addr(V, c * T);
-    for (let ty = 0; ty < tH; ty++) {
+    for (let ty = 0; ty < nty; ty++) {
       const prow = addr(P, 2 * ty * Wp);
       for (let tx = 0; tx < tW4; tx += 4, vt += 16) {
         // Column transform of each of the 4 patch rows (4 tiles in the lanes): cols 0..3 of the tiles are
@@ -92,12 +94,12 @@ export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, 
 }
 
 /** y[f] = act(Aᵀ M A + bias[f]) per 2x2 output tile, Aᵀ = [[1,1,1,0],[0,1,-1,-1]]; `b` = 0: no bias; act 1 = relu. */
-export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32, Ho: i32, Wo: i32, tH: i32, tW4: i32, act: i32): void {
-  const T = tH * tW4, FT = <usize>(F * T) << 2, zero = f32x4.splat(0);
+export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32, act: i32): void {
+  const T = nty * tW4, FT = <usize>(F * T) << 2, zero = f32x4.splat(0);
   for (let f = 0; f < F; f++) {
     const bias = f32x4.splat(b ? load<f32>(addr(b, f)) : 0), yf = addr(y, f * Ho * Wo);
     let mt = addr(M, f * T);
-    for (let ty = 0; ty < tH; ty++) {
+    for (let ty = ty0; ty < ty0 + nty; ty++) {
       for (let tx = 0; tx < tW4; tx += 4, mt += 16) {
         // Column pass: s_i0 = m_i0 + m_i1 + m_i2, s_i1 = m_i1 - m_i2 - m_i3 for each row i.
         let q = mt;
@@ -150,12 +152,12 @@ export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32,
 }
 
 /** dM[ξ][f][t] = (A dY_t Aᵀ)[ξ] for each 2x2 output-gradient tile (zero beyond the plane): the weight gradient's input. */
-export function f32_wino_dy_f2k3__simd128(dy: usize, M: usize, F: i32, Ho: i32, Wo: i32, tH: i32, tW4: i32): void {
-  const T = tH * tW4, FT = <usize>(F * T) << 2;
+export function f32_wino_dy_f2k3__simd128(dy: usize, M: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32): void {
+  const T = nty * tW4, FT = <usize>(F * T) << 2;
   for (let f = 0; f < F; f++) {
     const yf = addr(dy, f * Ho * Wo);
     let mt = addr(M, f * T);
-    for (let ty = 0; ty < tH; ty++) {
+    for (let ty = ty0; ty < ty0 + nty; ty++) {
       const oh = 2 * ty;
       for (let tx = 0; tx < tW4; tx += 4, mt += 16) {
         const ow = 2 * tx;

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray, invoke, invokeWithGrad, gradCheck } from '../helpers.js';
 import { refConv, refConvBackward, refConvOut, type RefConvGeom } from '../../src/reference/conv.js';
 import { convGeom } from '../../src/ops/conv/convolution.js';
-import { winogradApplies, winogradDataGradGeom } from '../../src/ops/conv/winograd.js';
+import { setWinogradChunkBytes, winogradApplies, winogradDataGradGeom } from '../../src/ops/conv/winograd.js';
 
 const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
 
@@ -70,6 +70,19 @@ test('the Winograd cases above take the Winograd path (forward and data gradient
     assert.ok(winogradApplies(g) && winogradDataGradGeom(g), name);
   }
   assert.not.ok(winogradApplies(convGeom({ kernel: [3, 3], pad: [1, 1], num_filter: 512, num_group: 1 }, [1, 512, 7, 7], 'c')), '512@7x7 stays im2col');
+});
+
+test('Winograd in chunks of tile rows (a partial last chunk) matches the reference, forward and backward', () => {
+  const old = setWinogradChunkBytes(1);
+  try {
+    const c: Case = { N: 2, C: 16, H: 17, W: 11, F: 20, k: [3, 3], p: [1, 1] }, s = setup(c, 21);
+    const dy = randArray(2 * 20 * 17 * 11, 22);
+    const { outs, grads } = invokeWithGrad('Convolution', s.ins, s.attrs, [arr(dy, s.outShape)]);
+    assertClose(outs[0].data, refConv(s.x, s.w, s.b, s.g), 1e-4, 1e-4, 'forward');
+    const r = refConvBackward(s.x, s.w, dy, s.g);
+    assertClose(grads[0]!.data, r.dx, 1e-4, 1e-4, 'dx');
+    assertClose(grads[1]!.data, r.dw, 1e-4, 1e-4, 'dw');
+  } finally { setWinogradChunkBytes(old); }
 });
 
 test('Convolution gradCheck: data, weight, bias (3x3 s2 p1, groups 2, 1x1, depthwise)', () => {

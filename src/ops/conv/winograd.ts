@@ -17,11 +17,22 @@ export function winogradApplies(g: ConvGeom): boolean {
     g.C >= MIN_CHANNELS && g.F >= MIN_CHANNELS && Math.ceil(g.Ho / 2) * Math.ceil(g.Wo / 8) * 4 >= MIN_TILES;
 }
 
-/** Tile counts and buffer sizes (floats) of a geometry. */
+/** Bytes of V + M per chunk of tile rows (kept cache-sized); tunable for benchmarks via setWinogradChunkBytes. */
+let chunkBytes = 1 << 20;
+
+/** Sets the per-chunk V + M budget in bytes (benchmarks; 0 = whole image); returns the previous one. @example setWinogradChunkBytes(1 << 20) */
+export function setWinogradChunkBytes(b: number): number { const old = chunkBytes; chunkBytes = b; return old; }
+
+/** Tile grid, rows per chunk and buffer sizes (floats) of a geometry. */
 function plan(g: ConvGeom) {
-  const tH = Math.ceil(g.Ho / 2), tW4 = Math.ceil(Math.ceil(g.Wo / 2) / 4) * 4, T = tH * tW4;
-  const U = 16 * g.F * g.C, V = 16 * g.C * T, M = 16 * g.F * T, P = (2 * tH + 2) * (2 * tW4 + 2);
-  return { tH, tW4, T, U, V, M, P };
+  const tH = Math.ceil(g.Ho / 2), tW4 = Math.ceil(g.Wo / 8) * 4;
+  const perRow = 64 * (g.C + g.F) * tW4;
+  const rows = chunkBytes > 0 ? Math.max(Math.ceil(64 / tW4), Math.floor(chunkBytes / perRow)) : tH;
+  const nty = Math.min(tH, rows), T = nty * tW4;
+  const chunks: [number, number][] = [];
+  for (let t0 = 0; t0 < tH; t0 += nty) chunks.push([t0, Math.min(nty, tH - t0)]);
+  const U = 16 * g.F * g.C, V = 16 * g.C * T, M = 16 * g.F * T, P = (2 * nty + 2) * (2 * tW4 + 2);
+  return { tH, tW4, chunks, U, V, M, P };
 }
 
 /** Workspace bytes of the Winograd forward (U, V, M and one padded plane), 64-byte aligned parts. @example winogradWorkspace(g) */
@@ -48,15 +59,19 @@ export function winogradDataGradGeom(g: ConvGeom): ConvGeom | undefined {
 export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number, flip = 0): Step {
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
-  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tH, tW4, T } = p;
+  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
   const wT = K.f32_wino_w_f2k3__simd128, inT = K.f32_wino_in_f2k3__simd128, outT = K.f32_wino_out_f2k3__simd128;
   return () => {
     wT(w, U, F, C, flip);
     for (let n = 0; n < N; n++) {
-      inT(x + n * inImg, P, V, C, H, W, ph, pw, tH, tW4);
-      for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
-      outT(M, y + n * outImg, b, F, Ho, Wo, tH, tW4, act);
+      const xn = x + n * inImg, yn = y + n * outImg;
+      for (const [ty0, nty] of chunks) {
+        const T = nty * tW4;
+        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4);
+        for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
+        outT(M, yn, b, F, Ho, Wo, ty0, nty, tW4, act);
+      }
     }
   };
 }
@@ -69,14 +84,18 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
 export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: number, dw: number, ws: number): Step {
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
   const dU = ws, V = dU + al(p.U), M = V + al(p.V), P = M + al(p.M);
-  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tH, tW4, T } = p;
+  const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
   const inT = K.f32_wino_in_f2k3__simd128, dyT = K.f32_wino_dy_f2k3__simd128, dwT = K.f32_wino_dw_f2k3__simd128;
   return () => {
     for (let n = 0; n < N; n++) {
-      inT(x + n * inImg, P, V, C, H, W, ph, pw, tH, tW4);
-      dyT(dy + n * outImg, M, F, Ho, Wo, tH, tW4);
-      for (let k = 0; k < 16; k++) gemm(0, 1, F, C, T, 1, M + k * F * T * 4, T, V + k * C * T * 4, T, n > 0 ? 1 : 0, dU + k * F * C * 4, C, 0, 0, 0, sc);
+      const xn = x + n * inImg, dyn = dy + n * outImg;
+      for (let i = 0; i < chunks.length; i++) {
+        const [ty0, nty] = chunks[i], T = nty * tW4, beta = n > 0 || i > 0 ? 1 : 0;
+        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4);
+        dyT(dyn, M, F, Ho, Wo, ty0, nty, tW4);
+        for (let k = 0; k < 16; k++) gemm(0, 1, F, C, T, 1, M + k * F * T * 4, T, V + k * C * T * 4, T, beta, dU + k * F * C * 4, C, 0, 0, 0, sc);
+      }
     }
     dwT(dU, dw, F, C);
   };
