@@ -132,11 +132,10 @@ function entries(data: SaveData): [string[] | null, NDArray[]] {
   return [e.map(([k]) => k), e.map(([, v]) => v)];
 }
 
-const npyRecordOf = (a: NDArray, label: string) => recordOf(a, label);
-
 /** The record to write for one array: its remembered dtype code/context, original bytes when unchanged (data may view wasm memory: write it before allocating). @example recordOf(mx.nd.ones([2]), 'w').typeCode === 0 */
 export function recordOf(a: NDArray, label: string): WriteRecord & { typeCode: number } {
   if (!(a instanceof NDArray)) throw new ArgumentError(`mx.nd.save: ${label} is not an NDArray`);
+  if (a.isDisposed) throw new ArgumentError(`mx.nd.save: ${label} is a disposed NDArray`);
   const m = meta.get(a);
   if (m?.none && a.size === 0) return { version: m.version === 3 ? 3 : 2, shape: null, typeCode: m.typeCode, data: new Uint8Array(0) };
   const version = m?.version === 3 ? 3 : 2;
@@ -172,16 +171,17 @@ export function save(path: string | URL | null, data: SaveData): Uint8Array {
  * @example const npz = mx.nd.saveNumpy(null, { w: mx.nd.ones([2, 2]) });
  */
 export function saveNumpy(path: string | URL | null, data: SaveData): Uint8Array {
-  const recordOf = (a: NDArray, label: string) => { const r = npyRecordOf(a, label); return npyHasDtype(r.typeCode) ? r : { ...r, typeCode: MEM_CODE[a.dtype], data: u8(a.byteOffset, a.nbytes).slice() }; };
+  // bfloat16 has no .npy descr: such arrays are written in their memory dtype
+  const rec = (a: NDArray, label: string) => { const r = recordOf(a, label); return npyHasDtype(r.typeCode) ? r : { ...r, typeCode: MEM_CODE[a.dtype], data: u8(a.byteOffset, a.nbytes) }; };
   let bytes: Uint8Array;
   if (data instanceof NDArray) {
-    const r = recordOf(data, 'array');
+    const r = rec(data, 'array');
     if (r.shape === null) throw new FormatError('saveNumpy: a none array has no .npy form');
     bytes = writeNpy(r.shape, r.typeCode, r.data);
   } else {
     const [names, arrays] = entries(data);
     bytes = writeNpz(arrays.map((a, i) => {
-      const r = recordOf(a, names ? names[i] : `arr_${i}`);
+      const r = rec(a, names ? names[i] : `arr_${i}`);
       if (r.shape === null) throw new FormatError(`saveNumpy: array ${i} is a none array, which has no .npy form`);
       return [names ? names[i] : `arr_${i}`, { shape: r.shape, typeCode: r.typeCode, data: r.data }];
     }));
