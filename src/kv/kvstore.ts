@@ -28,7 +28,7 @@ export interface KVStore {
   push(key: Key | Key[], value: Vals | Vals[], priority?: number): void;
   /** Copies the stored value into every `out`. */
   pull(key: Key | Key[], out: Vals | Vals[], priority?: number): void;
-  /** push then pull. */
+  /** push then pull (into `value` itself when no `out`, as MXNet). */
   pushPull(key: Key | Key[], value: Vals | Vals[], out?: Vals | Vals[], priority?: number): void;
   /** Runs this optimizer on pushed gradients (update on the store). */
   setOptimizer(opt: Optimizer): void;
@@ -99,7 +99,7 @@ export class LocalKVStore implements KVStore {
   }
   pushPull(key: Key | Key[], value: Vals | Vals[], out?: Vals | Vals[]): void {
     this.push(key, value);
-    if (out !== undefined) this.pull(key, out);
+    this.pull(key, out ?? value);
   }
   setOptimizer(opt: Optimizer): void { this.optUpdater = getUpdater(opt); this.updater = this.optUpdater; }
   setUpdater(f: KVUpdater): void { this.updater = f; this.optUpdater = undefined; }

@@ -5,7 +5,7 @@ import type { Index, Optimizer } from './optimizer.js';
 
 /** `updater(index, grad, weight)`, with its states. */
 export interface Updater {
-  (index: Index, grad: NDArray, weight: NDArray): void;
+  (index: Index | Index[], grad: NDArray | NDArray[], weight: NDArray | NDArray[]): void;
   readonly optimizer: Optimizer;
   readonly states: Map<string, NDArray[]>;
   /** Serialised states (MXNet pickles; this is a small binary: JSON header + float32 data). */
@@ -15,12 +15,15 @@ export interface Updater {
 }
 
 /**
- * Wraps an optimizer into an updater that creates each index's state on first use.
+ * Wraps an optimizer into an updater that creates each index's state on first use (lists of
+ * indices, gradients and weights are updated one by one, as MXNet's aggregated call).
  * @example const up = mx.optimizer.getUpdater(mx.optimizer.create('sgd', { momentum: 0.9 })); up(0, grad, weight);
  */
 export function getUpdater(optimizer: Optimizer): Updater {
   const states = new Map<string, NDArray[]>();
-  const f = ((index: Index, grad: NDArray, weight: NDArray) => {
+  const f = ((index: Index | Index[], grad: NDArray | NDArray[], weight: NDArray | NDArray[]) => {
+    if (Array.isArray(index)) { index.forEach((ix, j) => f(ix, (grad as NDArray[])[j], (weight as NDArray[])[j])); return; }
+    grad = grad as NDArray; weight = weight as NDArray;
     const k = String(index);
     let s = states.get(k);
     if (!s) { s = optimizer.createState(index, weight); states.set(k, s); }
