@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js';
 import { listOpNames } from '../ops/registry.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
-import { fromJSON, nodeFs } from '../symbol/json.js';
+import { fromJSON, readSymbolFile } from '../symbol/json.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 
@@ -39,7 +39,7 @@ export const sym: {
 } & { [op: string]: SymOpFn } = {
   Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
-  load: (path: string) => fromJSON(nodeFs().readFileSync(path, 'utf8')),
+  load: (path: string) => fromJSON(readSymbolFile(path)),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */
   save: (path: string, s: Symbol) => s.save(path),
 } as never;

@@ -1,4 +1,5 @@
 import { FormatError, MxError } from '../errors.js';
+import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import { upgradeSymbolJSON } from '../format/legacy-json.js';
 import { numArgs, numOutputs } from '../graph/indexed.js';
 import { dfsOrder, isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
@@ -6,13 +7,10 @@ import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
 import { Symbol } from './symbol.js';
 
-/** Node's fs when running under Node (no static import, so browser bundles stay clean). @example nodeFs().readFileSync(p, 'utf8') */
-export function nodeFs(): typeof import('node:fs') {
-  const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process;
-  const fs = p?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
-  if (!fs) throw new MxError('unsupported', 'file access needs Node (use mx.sym.fromJSON(text) / sym.toJSON() elsewhere)');
-  return fs;
-}
+/** Reads a symbol JSON file (Node; errors name the path). @example readSymbolFile('lenet-symbol.json') */
+export function readSymbolFile(path: string): string { return new TextDecoder().decode(readFileBytes(path, 'symbol JSON')); }
+/** Writes text to a file (Node). @example writeSymbolFile('net-symbol.json', net.toJSON()) */
+export function writeSymbolFile(path: string, text: string): void { writeFileBytes(path, new TextEncoder().encode(text), 'symbol JSON'); }
 
 /** The MXNet version we write (1.9.1), as `mxnet_version` encodes it. */
 export const MXNET_VERSION = 10901;

@@ -4,7 +4,7 @@ import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.j
 import { createOp } from './create.js';
 import { compose } from './compose.js';
 import { inferShape, inferShapePartial, inferType, type ShapeInference, type TypeInference } from './infer.js';
-import { nodeFs, toJSON } from './json.js';
+import { toJSON, writeSymbolFile } from './json.js';
 import { bind, simpleBind, type BindOptions, type SimpleBindOptions } from '../executor/bind.js';
 import type { Executor } from '../executor/executor.js';
 import type { NDArray } from '../ndarray/ndarray.js';
@@ -130,7 +130,7 @@ export class Symbol {
   /** MXNet 1.x symbol JSON, laid out byte for byte as MXNet writes it. @example fs.writeFileSync('net-symbol.json', net.toJSON()) */
   toJSON(): string { return toJSON(this); }
   /** Writes `toJSON()` to a file (Node). @example net.save('lenet-symbol.json') */
-  save(path: string): void { nodeFs().writeFileSync(path, toJSON(this)); }
+  save(path: string): void { writeSymbolFile(path, toJSON(this)); }
   /** Allocates arguments/gradients/aux by inferred shapes and binds. @example net.simpleBind({ shapes: { data: [64, 784] } }) */
   simpleBind(o: SimpleBindOptions): Executor { return simpleBind(this, o); }
   /** Binds to given arrays. @example net.bind({ args: { data, w }, gradReq: 'null' }) */
