@@ -155,29 +155,20 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
     const x4 = v128.load(x + o);
     let v: v128;
     switch (op) {
-      case NEG: v = f32x4.neg(x4); break;
-      case ABS: v = f32x4.abs(x4); break;
+      case NEG: v = f32x4.neg(x4); break; case ABS: v = f32x4.abs(x4); break;
       case SIGN: v = f32x4.sub(v128.and(f32x4.gt(x4, S(0)), S(1)), v128.and(f32x4.lt(x4, S(0)), S(1))); break;
-      case SQUARE: v = f32x4.mul(x4, x4); break;
-      case SQRT: v = f32x4.sqrt(x4); break;
+      case SQUARE: v = f32x4.mul(x4, x4); break; case SQRT: v = f32x4.sqrt(x4); break;
       case RSQRT: v = f32x4.div(S(1), f32x4.sqrt(x4)); break;
       case RECIP: v = f32x4.div(S(1), x4); break;
-      case EXP: v = vexp(x4); break;
-      case LOG: v = vlog(x4); break;
-      case LOG1P: v = vlog1p(x4); break;
-      case EXPM1: v = vexpm1(x4); break;
-      case SIN: v = vsincos(x4, 0); break;
-      case COS: v = vsincos(x4, 1); break;
-      case TANH: v = vtanh(x4); break;
-      case SIGMOID: v = vsigmoid(x4); break;
-      case RELU: v = f32x4.max(x4, S(0)); break;
+      case EXP: v = vexp(x4); break; case LOG: v = vlog(x4); break;
+      case LOG1P: v = vlog1p(x4); break; case EXPM1: v = vexpm1(x4); break;
+      case SIN: v = vsincos(x4, 0); break; case COS: v = vsincos(x4, 1); break;
+      case TANH: v = vtanh(x4); break; case SIGMOID: v = vsigmoid(x4); break;
+      case RELU: v = f32x4.pmax(x4, S(0)); break;
       case SOFTSIGN: v = f32x4.div(x4, f32x4.add(S(1), f32x4.abs(x4))); break;
       case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp(f32x4.neg(f32x4.abs(x4))))); break;
-      case FLOOR: v = f32x4.floor(x4); break;
-      case CEIL: v = f32x4.ceil(x4); break;
-      case ROUND: v = vround(x4); break;
-      case RINT: v = f32x4.nearest(x4); break;
-      case TRUNC: v = f32x4.trunc(x4); break;
+      case FLOOR: v = f32x4.floor(x4); break; case CEIL: v = f32x4.ceil(x4); break;
+      case ROUND: v = vround(x4); break; case RINT: v = f32x4.nearest(x4); break; case TRUNC: v = f32x4.trunc(x4); break;
       // clip, MXNet order: x > hi ? hi : x < lo ? lo : x (NaN passes through)
       default: v = sel(S(b), sel(S(a), x4, f32x4.lt(x4, S(a))), f32x4.gt(x4, S(b)));
     }
@@ -192,7 +183,7 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
     const o = i << 2, v = v128.load(x + o);
     v128.store(z + o, op == NEG ? f32x4.neg(v) : op == ABS ? f32x4.abs(v) : op == SQUARE ? f32x4.mul(v, v)
       : op == SQRT ? f32x4.sqrt(v) : op == RSQRT ? f32x4.div(S(1), f32x4.sqrt(v)) : op == RECIP ? f32x4.div(S(1), v)
-      : op == RELU ? f32x4.max(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v) : op == TANH ? tanhCore(v, true)
+      : op == RELU ? f32x4.pmax(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v) : op == TANH ? tanhCore(v, true)
       : op == SIGMOID ? sigmoidCore(v, true) : sel(S(hi), sel(S(lo), v, f32x4.lt(v, S(lo))), f32x4.gt(v, S(hi))));
   }
   if (i < n) uw(op, x + (i << 2), z + (i << 2), lo, hi, n - i);
@@ -228,7 +219,7 @@ export function f32_vcos__simd128(x: usize, z: usize, n: usize): void { uw(COS, 
 export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { u1(TANH, x, z, 0, 0, n); }
 /** z = 1 / (1 + e^-x) (<= 2 ulp). */
 export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { u1(SIGMOID, x, z, 0, 0, n); }
-/** z = max(x, 0) (NaN propagates). */
+/** z = max(x, 0) (NaN propagates; -0 stays -0). */
 export function f32_vrelu__simd128(x: usize, z: usize, n: usize): void { u1(RELU, x, z, 0, 0, n); }
 /** z = x / (1 + |x|). */
 export function f32_vsoftsign__simd128(x: usize, z: usize, n: usize): void { uw(SOFTSIGN, x, z, 0, 0, n); }

@@ -9,7 +9,7 @@
  */
 const F = Math.fround;
 
-/** C powf semantics (JS Math.pow differs on pow(1, NaN) and pow(-1, ±Infinity)). */
+/** C powf semantics (JS Math.pow differs on pow(1, NaN) and pow(-1, ±Infinity)). @example powC(1, NaN) === 1 */
 export function powC(a: number, b: number): number {
   if (b === 0 || a === 1) return 1;
   if (a === -1 && !Number.isFinite(b) && !Number.isNaN(b)) return 1;
@@ -41,7 +41,7 @@ export function rintEven(x: number): number {
 
 const b01 = (c: boolean) => (c ? 1 : 0);
 
-/** Binary scalar functions by op name (z = f(x, y)). */
+/** Binary scalar functions by op name (z = f(x, y)). @example REF_BINARY.ge(1, 1) === 1 */
 export const REF_BINARY: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => F(a + b), sub: (a, b) => F(a - b), mul: (a, b) => F(a * b), div: (a, b) => F(a / b),
   max: (a, b) => F(Math.max(a, b)), min: (a, b) => F(Math.min(a, b)), hypot: (a, b) => F(Math.hypot(a, b)),
@@ -51,7 +51,7 @@ export const REF_BINARY: Record<string, (a: number, b: number) => number> = {
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-/** Unary scalar functions by kernel op name (z = f(x)). */
+/** Unary scalar functions by kernel op name (z = f(x)). @example REF_UNARY.exp(0) === 1 */
 export const REF_UNARY: Record<string, (x: number) => number> = {
   neg: (x) => -x, abs: Math.abs, sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), square: (x) => F(x * x),
   sqrt: (x) => F(Math.sqrt(x)), rsqrt: (x) => F(1 / Math.sqrt(x)), recip: (x) => F(1 / x),
@@ -62,7 +62,7 @@ export const REF_UNARY: Record<string, (x: number) => number> = {
   floor: Math.floor, ceil: Math.ceil, round: roundAway, rint: rintEven, trunc: Math.trunc,
 };
 
-/** Gradient functions by kernel op name: z = f(y or x, g), in the kernels' float32 operation order. */
+/** Gradient functions by kernel op name: z = f(y or x, g), in the kernels' float32 operation order. @example REF_GRAD.tanh(0, 2) === 2 */
 export const REF_GRAD: Record<string, (y: number, g: number) => number> = {
   relu: (y, g) => (y > 0 ? g : 0),
   sigmoid: (y, g) => F(g * F(y * F(1 - y))),
@@ -72,10 +72,10 @@ export const REF_GRAD: Record<string, (y: number, g: number) => number> = {
 
 /** clip in MXNet's order: x > hi ? hi : x < lo ? lo : x. @example clipRef(7, 0, 6) === 6 */
 export function clipRef(x: number, lo: number, hi: number): number { return x > hi ? hi : x < lo ? lo : x; }
-/** clip's gradient: passes where lo <= x <= hi (bounds inclusive, NaN passes). */
+/** clip's gradient: passes where lo <= x <= hi (bounds inclusive, NaN passes). @example clipGradRef(6, 1, 0, 6) === 1 */
 export function clipGradRef(x: number, g: number, lo: number, hi: number): number { return x < lo || x > hi ? 0 : g; }
 
-/** where: c has one value per element (inner 1) or per row of `inner` elements. */
+/** where: c has one value per element (inner 1) or per row of `inner` elements. @example whereRef([1, 0], [1, 2], [3, 4]) -> [1, 4] */
 export function whereRef(c: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, inner = 1): Float32Array {
   const z = new Float32Array(x.length);
   for (let i = 0; i < z.length; i++) z[i] = c[Math.floor(i / inner)] !== 0 ? x[i] : y[i];
@@ -118,7 +118,7 @@ export function broadcastRef(f: (a: number, b: number) => number, a: ArrayLike<n
   return { data, shape };
 }
 
-/** Sums g (shape `gs`) down to shape `s` (the broadcast gradient), in float64. */
+/** Sums g (shape `gs`) down to shape `s` (the broadcast gradient), in float64. @example bcastSumRef(g, [2, 3], [1, 3]) */
 export function bcastSumRef(g: ArrayLike<number>, gs: number[], s: number[]): Float32Array {
   const acc = new Float64Array(s.reduce((p, d) => p * d, 1));
   let i = 0;

@@ -122,5 +122,5 @@ function makeBinary(s: Spec, broadcast: boolean): OpDef {
   };
 }
 
-/** elemwise_* / _power / ... and broadcast_* ops. */
+/** elemwise_* / _power / ... and broadcast_* ops. @example mx.nd.broadcast_add(a, b) */
 export const BINARY_OPS: OpDef[] = [...SPECS.map((s) => makeBinary(s, false)), ...SPECS.map((s) => makeBinary(s, true))];

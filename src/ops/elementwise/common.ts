@@ -37,7 +37,7 @@ export function seq(steps: Step[]): Step {
   return () => { for (const s of steps) s(); };
 }
 
-/** Backward that writes zeros to every requested input gradient (comparisons, rounding, BlockGrad). */
+/** Backward that writes zeros to every requested input gradient (comparisons, rounding, BlockGrad). @example backward: zeroBackward */
 export const zeroBackward = {
   saves: [] as ('inputs' | 'outputs')[],
   lower: (ctx: { K: KernelTable }, _a: unknown, g: BackwardArgs): Step => {
@@ -101,16 +101,19 @@ export function binStep(K: KernelTable, p: BPlan, op: OpName, a: Opnd, b: Opnd, 
   return () => { f(code, x, y, z, n0, n1, n2, n3, n4, n5, ma, mb); };
 }
 
-/** dst (the input's shape) = g (the output's shape) summed over the dims set in `mask`; a copy when none. */
+/**
+ * dst (the input's shape) = g (the output's shape) summed over the dims set in `mask`; a copy when none.
+ * @example sumStep(K, p, go.off, p.masks[1], dr.off, dr.size)
+ */
 export function sumStep(K: KernelTable, p: BPlan, g: number, mask: number, dst: number, dstSize: number): Step {
   if (mask === 0) return g === dst ? () => {} : () => { K.x8_copy(g, dst, dstSize * 4); };
   const f = K.f32_vbcast_sum__simd128, [n0, n1, n2, n3, n4, n5] = p.n;
   return () => { f(g, dst, n0, n1, n2, n3, n4, n5, mask); };
 }
 
-/** One kernel call z = f(x) over n elements. */
+/** One kernel call z = f(x) over n elements. @example un(K, 'f32_vexp__simd128', x.off, y.off, x.size) */
 export const un = (K: KernelTable, name: string, x: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, z, n); }; };
-/** One kernel call z = f(x, s) over n elements (vector-scalar ABI: x, z, s, n). */
+/** One kernel call z = f(x, s) over n elements (vector-scalar ABI: x, z, s, n). @example sc(K, 'f32_vmulc__simd128', x, z, 2, n) */
 export const sc = (K: KernelTable, name: string, x: number, z: number, s: number, n: number): Step => { const f = K[name]; return () => { f(x, z, s, n); }; };
-/** One kernel call z = f(x, y) over n elements. */
+/** One kernel call z = f(x, y) over n elements. @example vv(K, 'f32_vdiv__simd128', g, x, d, n) */
 export const vv = (K: KernelTable, name: string, x: number, y: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, y, z, n); }; };

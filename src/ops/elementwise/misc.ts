@@ -159,5 +159,5 @@ export const cast: OpDef = {
   },
 };
 
-/** The miscellaneous elementwise ops. */
+/** The miscellaneous elementwise ops. @example mx.nd.clip(x, { a_min: 0, a_max: 6 }) */
 export const MISC_OPS: OpDef[] = [clip, where, addN, identity, blockGrad, zerosLike, onesLike, cast];

@@ -81,5 +81,5 @@ function makeScalar(s: Spec): OpDef {
   };
 }
 
-/** Every _*_scalar op. */
+/** Every _*_scalar op. @example mx.nd._plus_scalar(x, { scalar: 1 }) */
 export const SCALAR_OPS: OpDef[] = SPECS.map(makeScalar);

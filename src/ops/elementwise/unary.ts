@@ -75,5 +75,5 @@ function makeUnary(s: Spec): OpDef {
   };
 }
 
-/** Unary math ops. */
+/** Unary math ops. @example mx.nd.exp(x) */
 export const UNARY_OPS: OpDef[] = SPECS.map(makeUnary);
