@@ -19,13 +19,23 @@ function locate(v: Variant): string {
 }
 
 setSourceProvider({
-  sync: (v) => new WebAssembly.Module(readFileSync(locate(v))),
-  async: async (v) => new WebAssembly.Module(readFileSync(locate(v))),
+  sync: (v) => new WebAssembly.Module(readFileSync(locate(v)) as unknown as BufferSource),
+  async: async (v) => new WebAssembly.Module(readFileSync(locate(v)) as unknown as BufferSource),
 });
 
 setThreadPlatform({
   spawn: (source) => {
     const w = new Worker(source, { eval: true });
+    return {
+      postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
+      onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },
+    };
+  },
+  spawnModule: () => {
+    // dist/node/dp-worker.js beside the bundle, or the TypeScript sources through a tsx bootstrap.
+    const c = ['./dp-worker.js', '../parallel/dp-worker-dev.mjs'].map((f) => new URL(f, import.meta.url)).find((u) => existsSync(fileURLToPath(u)));
+    if (!c) throw new Error('mxwasm: dp-worker entry not found (run npm run build)');
+    const w = new Worker(c);
     return {
       postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },

@@ -12,7 +12,13 @@ export interface WorkerLike {
   unref?(): void;
 }
 /** How a platform starts a worker from source text (Node: eval worker; browsers: Blob URL). */
-export interface ThreadPlatform { spawn: (source: string) => WorkerLike; cores: () => number; canBlock: boolean }
+export interface ThreadPlatform {
+  spawn: (source: string) => WorkerLike;
+  /** Starts a worker running one of the library's worker entries ('dp': data-parallel executors). */
+  spawnModule?: (entry: 'dp') => WorkerLike;
+  cores: () => number;
+  canBlock: boolean;
+}
 
 let platform: ThreadPlatform | undefined;
 /** Registered by the Node and browser entries. */

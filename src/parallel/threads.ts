@@ -57,6 +57,9 @@ export async function threadsReady(): Promise<void> {
 export function shutdown(): void { pool?.shutdown(); pool = undefined; }
 
 let spawnFailed = '';
+let suspended = false;
+/** While set, kernels run on the calling thread only (data-parallel executors already use the cores). */
+export function setKernelThreadsSuspended(v: boolean): void { suspended = v; }
 
 function getPool(): Pool | undefined {
   const T = effective();
@@ -78,7 +81,7 @@ export function ensureInstalled(): void {
     const base = K[info.name];
     if (!s || typeof base !== 'function') return;
     K[info.name] = (...a: number[]) => {
-      if (s.work(a) < s.min || effective() <= 1) return base(...a);
+      if (suspended || s.work(a) < s.min || effective() <= 1) return base(...a);
       const p = getPool();
       if (!p || !p.ready) return base(...a);
       const parts = s.split(a, p.threads, p.scratch);

@@ -109,6 +109,27 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
 }
 
 /**
+ * Runtime of a data-parallel worker thread: the same compiled module on the main thread's shared
+ * memory, allocating only inside the region [start, end) that the main thread reserved for it
+ * (the allocator there never grows the memory).
+ * @example initRuntimeInWorker({ module, memory, variant: 'shared', region: { start, end } })
+ */
+export function initRuntimeInWorker(o: { module: WebAssembly.Module; memory: WebAssembly.Memory; variant: Variant; region: { start: number; end: number } }): Runtime {
+  if (current) return current;
+  const instance = new WebAssembly.Instance(o.module, { env: { memory: o.memory } });
+  const K = { ...instance.exports } as unknown as KernelTable;
+  const alloc = new Allocator({ byteLength: () => o.region.end, maxBytes: () => o.region.end, growTo: () => false }, o.region.start);
+  const r: Runtime = {
+    memory: o.memory, module: o.module, K, alloc, variant: o.variant, shared: true, features: detectFeatures(), heapBase: o.region.start,
+    scratch: { off: alloc.alloc(SCRATCH_BYTES), bytes: SCRATCH_BYTES },
+  };
+  current = r;
+  for (const f of initHooks) f(r);
+  warmUp(r);
+  return r;
+}
+
+/**
  * Loads the kernels synchronously (Node, edge runtimes given a compiled module).
  * @example initRuntimeSync({ source: compiledModule }) // Cloudflare Workers: import mod from './kernels.wasm'
  */

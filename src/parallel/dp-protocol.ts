@@ -1,0 +1,32 @@
+/**
+ * Data-parallel protocol between the main thread and executor workers. Setup goes by postMessage;
+ * each step by a control block in shared memory (Int32 words): 0 generation, 1 done count,
+ * 2 error count, 3 command, 16.. error text (UTF-16 codes, 200 words).
+ */
+export const DP_CTRL_BYTES = 1024;
+export const enum Cmd { ForwardTrain = 1, ForwardInfer = 2, Backward = 3, ForwardBackward = 4 }
+
+/** An array living in the shared memory, described for the other side. */
+export interface ArrayDesc { name: string; off: number; shape: number[]; dtype: 'float32' | 'int32' | 'uint8' | 'int8' }
+
+export type ToWorker =
+  | { type: 'init'; module: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number }; ctrl: number; id: number }
+  | { type: 'bind'; symbolJSON: string; gradReq: Record<string, 'write' | 'add' | 'null'>; args: ArrayDesc[]; grads: (ArrayDesc | null)[]; aux: ArrayDesc[] }
+  | { type: 'exit' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'bound'; outputs: ArrayDesc[] }
+  | { type: 'error'; message: string };
+
+/** Writes an error text into the control block (first error wins). */
+export function writeError(I: Int32Array, msg: string): void {
+  if (Atomics.add(I, 2, 1) === 0) for (let i = 0; i < 200; i++) I[16 + i] = i < msg.length ? msg.charCodeAt(i) : 0;
+}
+
+/** Reads the error text of the control block. */
+export function readError(I: Int32Array): string {
+  let s = '';
+  for (let i = 0; i < 200 && I[16 + i]; i++) s += String.fromCharCode(I[16 + i]);
+  return s;
+}

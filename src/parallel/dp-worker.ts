@@ -1,0 +1,83 @@
+/**
+ * Entry of a data-parallel executor worker: it instantiates the kernels on the main thread's
+ * shared memory (allocating only inside the region reserved for it), binds the same symbol over
+ * arrays the main thread allocated (weights shared by every executor; data, gradients and aux
+ * states its own), then runs forward/backward whenever the control block's generation moves.
+ * It waits with Atomics.waitAsync, so setup messages still arrive between steps.
+ */
+import { initRuntimeInWorker } from '../runtime/runtime.js';
+import '../index.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { Storage } from '../ndarray/storage.js';
+import { fromJSON } from '../symbol/json.js';
+import type { Executor } from '../executor/executor.js';
+import { Cmd, writeError, type ArrayDesc, type FromWorker, type ToWorker } from './dp-protocol.js';
+
+interface Port { postMessage(m: FromWorker): void; on(f: (m: ToWorker) => void): void }
+
+/** Wraps memory the main thread owns: never freed from here. */
+function arrayAt(d: ArrayDesc): NDArray {
+  const bytes = d.shape.reduce((a, b) => a * b, 1) * (d.dtype === 'uint8' || d.dtype === 'int8' ? 1 : 4);
+  return new NDArray(new Storage(d.off, bytes).retain(), d.off, d.shape, d.dtype);
+}
+
+/** Runs the worker protocol over a port. */
+export function serve(port: Port): void {
+  let I: Int32Array | undefined;
+  let exe: Executor | undefined;
+  let seen = 0;
+  let stopped = false;
+  const loop = async (): Promise<void> => {
+    while (!stopped && I) {
+      const g = Atomics.load(I, 0);
+      if (g === seen) {
+        const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(I, 0, seen, 1000);
+        if (w.async) await w.value;
+        continue;
+      }
+      seen = g;
+      try {
+        if (!exe) throw new Error('no executor bound');
+        const cmd = Atomics.load(I, 3) as Cmd;
+        if (cmd === Cmd.ForwardTrain || cmd === Cmd.ForwardBackward) exe.forward({ isTrain: true });
+        else if (cmd === Cmd.ForwardInfer) exe.forward({ isTrain: false });
+        if (cmd === Cmd.Backward || cmd === Cmd.ForwardBackward) exe.backward();
+      } catch (e) { writeError(I, String((e as Error)?.message ?? e).slice(0, 190)); }
+      Atomics.add(I, 1, 1);
+      Atomics.notify(I, 1);
+    }
+  };
+  // The main thread blocks while it waits, so everything it needs back goes through the control
+  // block: word 4 = 1 ready, 2 bound; words 32.. = byte offsets of the outputs; errors as text.
+  port.on((m) => {
+    try {
+      if (m.type === 'init') {
+        I = new Int32Array(m.memory.buffer, m.ctrl, 256);
+        initRuntimeInWorker({ module: m.module, memory: m.memory, variant: m.variant, region: m.region });
+        seen = Atomics.load(I, 0); // read the generation before saying ready (else a first step can be missed)
+        Atomics.store(I, 4, 1); Atomics.notify(I, 4);
+        void loop();
+      } else if (m.type === 'bind') {
+        exe?.dispose();
+        const sym = fromJSON(m.symbolJSON);
+        const args = m.args.map(arrayAt), grads = m.grads.map((d) => (d ? arrayAt(d) : undefined)), aux = m.aux.map(arrayAt);
+        exe = sym.bind({ args, argsGrad: grads, gradReq: m.gradReq, auxStates: aux });
+        exe.outputs.forEach((o, k) => { I![32 + k] = o.byteOffset; });
+        Atomics.store(I!, 4, 2); Atomics.notify(I!, 4);
+      } else if (m.type === 'exit') { stopped = true; exe?.dispose(); }
+    } catch (e) {
+      const msg = String((e as Error)?.message ?? e);
+      if (I) { writeError(I, msg.slice(0, 190)); Atomics.notify(I, 4); }
+      port.postMessage({ type: 'error', message: msg });
+    }
+  });
+}
+
+// Node worker_threads or a Web Worker.
+const g = globalThis as { process?: { versions?: { node?: string } } };
+if (g.process?.versions?.node) {
+  const { parentPort } = await import('node:worker_threads');
+  if (parentPort) serve({ postMessage: (m) => parentPort.postMessage(m), on: (f) => { parentPort.on('message', f); } });
+} else if (typeof self !== 'undefined') {
+  serve({ postMessage: (m) => (self as unknown as Worker).postMessage(m), on: (f) => { (self as unknown as Worker).onmessage = (e: MessageEvent) => f(e.data); } });
+}

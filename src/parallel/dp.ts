@@ -1,0 +1,117 @@
+import { ArgumentError, KernelError, MxError } from '../errors.js';
+import type { Executor } from '../executor/executor.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { Storage } from '../ndarray/storage.js';
+import type { GradReq } from '../ops/registry.js';
+import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
+import type { Symbol } from '../symbol/symbol.js';
+import { threadPlatform, type WorkerLike } from './pool.js';
+import { setKernelThreadsSuspended } from './threads.js';
+import { Cmd, DP_CTRL_BYTES, readError, type ArrayDesc } from './dp-protocol.js';
+
+/** The arrays of one executor of a group (the first is a real Executor on this thread). */
+export interface ExecutorView { argDict: Record<string, NDArray>; gradDict: Record<string, NDArray>; auxDict: Record<string, NDArray>; outputs: NDArray[] }
+
+const desc = (name: string, a: NDArray): ArrayDesc => ({ name, off: a.byteOffset, shape: a.shape, dtype: a.dtype as ArrayDesc['dtype'] });
+const WAIT_MS = 60_000;
+
+/** True where executors can run on worker threads (Node: a blocking main thread and module workers). */
+export function dataParallelAvailable(): boolean {
+  const p = threadPlatform();
+  const r = rt();
+  return !!p?.spawnModule && p.canBlock && r.shared && r.features.sharedPostable;
+}
+
+/**
+ * N executors of one symbol over one shared memory: executor 0 runs here, executors 1..N-1 on
+ * worker threads. Weights are shared (the same memory for all); each executor has its own data,
+ * labels, gradients and aux states (BatchNorm statistics per worker, as MXNet). `run` starts the
+ * workers' share, runs executor 0, and waits for them (bounded): a worker error becomes a KernelError.
+ * @example const g = new ExecutorGroup(net, exe0, 2, req); g.run(Cmd.ForwardBackward);
+ */
+export class ExecutorGroup {
+  readonly views: ExecutorView[];
+  private workers: WorkerLike[] = [];
+  private ctrl: number;
+  private regions: number[] = [];
+  private owned: NDArray[] = [];
+  private failed?: string;
+
+  constructor(sym: Symbol, readonly exe0: Executor, n: number, gradReq: Record<string, GradReq>, inputNames: string[], regionBytes: number) {
+    const p = threadPlatform();
+    if (!p?.spawnModule || !dataParallelAvailable()) throw new MxError('unsupported', 'data-parallel executors need worker threads with shared memory (Node)');
+    const r = rt();
+    this.ctrl = r.alloc.alloc(DP_CTRL_BYTES * n);
+    new Uint8Array(r.memory.buffer, this.ctrl, DP_CTRL_BYTES * n).fill(0);
+    this.views = [{ argDict: exe0.argDict, gradDict: exe0.gradDict, auxDict: exe0.auxDict, outputs: exe0.outputs }];
+    const json = sym.toJSON();
+    const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
+    const own = (a: NDArray) => { const c = NDArray.empty([...a.shape], a.dtype); c.data.set(a.data as ArrayLike<number>); this.owned.push(c); return c; };
+    for (let i = 1; i < n; i++) {
+      // Inputs (data, labels), gradients and aux states are per executor; weights are exe0's own arrays.
+      const args = argNames.map((nm) => (inputNames.includes(nm) ? own(exe0.argDict[nm]) : exe0.argDict[nm]));
+      const grads = argNames.map((nm) => (exe0.gradDict[nm] ? own(exe0.gradDict[nm]) : undefined));
+      const aux = auxNames.map((nm) => own(exe0.auxDict[nm]));
+      const start = r.alloc.alloc(regionBytes + SCRATCH_BYTES + (1 << 20));
+      this.regions.push(start);
+      const w = p.spawnModule('dp');
+      w.onError((e) => { this.failed = `worker ${i} failed: ${(e as Error)?.message ?? String(e)}`; });
+      w.onMessage((m) => { if (m?.type === 'error') this.failed = `worker ${i}: ${m.message}`; });
+      w.unref?.();
+      w.postMessage({ type: 'init', module: r.module, memory: r.memory, variant: r.variant, region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i });
+      w.postMessage({ type: 'bind', symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)), aux: aux.map((a, k) => desc(auxNames[k], a)) });
+      this.workers.push(w);
+      const argDict: Record<string, NDArray> = {}, gradDict: Record<string, NDArray> = {}, auxDict: Record<string, NDArray> = {};
+      argNames.forEach((nm, k) => { argDict[nm] = args[k]; if (grads[k]) gradDict[nm] = grads[k]!; });
+      auxNames.forEach((nm, k) => { auxDict[nm] = aux[k]; });
+      this.views.push({ argDict, gradDict, auxDict, outputs: [] });
+    }
+    // Wait until every worker has bound, then make views of its outputs (in its own arena).
+    for (let i = 1; i < n; i++) {
+      const I = this.I(i);
+      this.waitFor(() => Atomics.load(I, 4) === 2 || Atomics.load(I, 2) > 0, `binding executor ${i}`, I, 4);
+      if (Atomics.load(I, 2) > 0) { const m = readError(I); this.dispose(); throw new KernelError(`data-parallel worker ${i}: ${m}`); }
+      this.views[i].outputs = exe0.outputs.map((o, k) => new NDArray(new Storage(I[32 + k], o.nbytes).retain(), I[32 + k], [...o.shape], o.dtype));
+    }
+  }
+
+  private I(i: number): Int32Array { return new Int32Array(rt().memory.buffer, this.ctrl + i * DP_CTRL_BYTES, 256); }
+
+  private waitFor(done: () => boolean, what: string, I: Int32Array, word: number): void {
+    const t0 = Date.now();
+    while (!done()) {
+      Atomics.wait(I, word, Atomics.load(I, word), 5);
+      if (this.failed) throw new KernelError(`data-parallel ${what}: ${this.failed}`);
+      if (Date.now() - t0 > WAIT_MS) throw new KernelError(`data-parallel ${what}: no answer within ${WAIT_MS / 1000} s`);
+    }
+  }
+
+  /** Runs `cmd` on every executor: workers in parallel, executor 0 here; waits for all. */
+  run(cmd: Cmd): void {
+    const n = this.views.length;
+    for (let i = 1; i < n; i++) { const I = this.I(i); Atomics.store(I, 1, 0); Atomics.store(I, 3, cmd); Atomics.add(I, 0, 1); Atomics.notify(I, 0); }
+    setKernelThreadsSuspended(true);
+    try {
+      if (cmd === Cmd.ForwardTrain || cmd === Cmd.ForwardBackward) this.exe0.forward({ isTrain: true });
+      else if (cmd === Cmd.ForwardInfer) this.exe0.forward({ isTrain: false });
+      if (cmd === Cmd.Backward || cmd === Cmd.ForwardBackward) this.exe0.backward();
+    } finally { setKernelThreadsSuspended(false); }
+    for (let i = 1; i < n; i++) {
+      const I = this.I(i);
+      this.waitFor(() => Atomics.load(I, 1) >= 1, 'step', I, 1);
+      if (Atomics.load(I, 2) > 0) { const m = readError(I); Atomics.store(I, 2, 0); throw new KernelError(`data-parallel executor ${i} failed: ${m}`); }
+    }
+  }
+
+  /** Ends the workers and frees what the group allocated. */
+  dispose(): void {
+    for (const w of this.workers) { try { w.postMessage({ type: 'exit' }); w.terminate(); } catch { /* gone */ } }
+    this.workers = [];
+    for (const a of this.owned) a.dispose();
+    this.owned = [];
+    const al = rt().alloc;
+    for (const s of this.regions) al.free(s);
+    this.regions = [];
+    al.free(this.ctrl);
+  }
+}
