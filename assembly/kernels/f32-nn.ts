@@ -24,16 +24,22 @@ function actv(t: i32, x: v128, a: f32): v128 {
 
 /** y = act(x) elementwise; t as above, a = slope/alpha. */
 export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): void {
-  for (let i: usize = 0; i < n; i += 4) {
-    const o = i << 2, r = n - i;
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) {
+    const o = i << 2, r = 4;
     st(y + o, actv(t, ld(x + o, r), a), r);
   }
+ if (i < n) {
+    const o = i << 2, r = n - i;
+    st(y + o, actv(t, ld(x + o, r), a), r);
+  } }
 }
 
 /** dx = dy * act'(.): from the output y (relu, sigmoid, tanh, softrelu, softsign, leaky, elu, selu) or input x (gelu). */
 export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n: usize, t: i32, a: f32): void {
-  for (let i: usize = 0; i < n; i += 4) {
-    const o = i << 2, r = n - i;
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) {
+    const o = i << 2, r = 4;
     const g = ld(dy + o, r);
     let d: v128;
     if (t == 8) {
@@ -53,6 +59,27 @@ export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n
     }
     st(dx + o, f32x4.mul(g, d), r);
   }
+ if (i < n) {
+    const o = i << 2, r = n - i;
+    const g = ld(dy + o, r);
+    let d: v128;
+    if (t == 8) {
+      const xv = ld(x + o, r);
+      const cdf = f32x4.mul(S(0.5), f32x4.add(S(1), NM.verf(f32x4.mul(xv, S(0.7071067811865476)))));
+      d = fma(f32x4.mul(xv, S(0.3989422804014327)), NM.vexp(f32x4.mul(f32x4.mul(xv, xv), S(-0.5))), cdf);
+    } else {
+      const yv = ld(y + o, r), pos = f32x4.gt(yv, S(0));
+      if (t == 0) d = v128.and(S(1), pos);
+      else if (t == 1) d = f32x4.mul(yv, f32x4.sub(S(1), yv));
+      else if (t == 2) d = f32x4.sub(S(1), f32x4.mul(yv, yv));
+      else if (t == 3) d = f32x4.sub(S(1), NM.vexp(f32x4.neg(yv)));
+      else if (t == 4) { const s = f32x4.sub(S(1), f32x4.abs(yv)); d = f32x4.mul(s, s); }
+      else if (t == 5) d = v128.bitselect(S(1), S(a), pos);
+      else if (t == 6) d = v128.bitselect(S(1), f32x4.add(yv, S(a)), pos);
+      else d = v128.bitselect(S(SELU_L), f32x4.add(yv, S(SELU_L * SELU_A)), pos);
+    }
+    st(dx + o, f32x4.mul(g, d), r);
+  } }
 }
 
 /** out = c > 0 ? v : g[ch] * v over (outer, C, inner): PReLU forward (c = v = x) and its data gradient (c = x, v = dy). */
@@ -60,10 +87,15 @@ export function f32_prelu__simd128(c: usize, v: usize, g: usize, out: usize, out
   for (let o: usize = 0; o < outer; o++) {
     for (let ch: usize = 0; ch < C; ch++) {
       const gs = S(load<f32>(g + (ch << 2))), base = ((o * C + ch) * inner) << 2;
-      for (let i: usize = 0; i < inner; i += 4) {
-        const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
+      { let i: usize = 0;
+ for (; i + 4 <= inner; i += 4) {
+        const p = base + (i << 2), r = 4, vv = ld(v + p, r);
         st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
       }
+ if (i < inner) {
+        const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
+        st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
+      } }
     }
   }
 }
@@ -74,10 +106,15 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
     let s = S(0);
     for (let o: usize = 0; o < outer; o++) {
       const base = ((o * C + ch) * inner) << 2;
-      for (let i: usize = 0; i < inner; i += 4) {
-        const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
+      { let i: usize = 0;
+ for (; i + 4 <= inner; i += 4) {
+        const p = base + (i << 2), r = 4, xv = ld(x + p, r);
         s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
       }
+ if (i < inner) {
+        const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
+        s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
+      } }
     }
     store<f32>(dg + (ch << 2), hsum(s));
   }
@@ -85,10 +122,15 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
 
 /** out = c > 0 ? v : m * v elementwise (rrelu with per-element slopes m). */
 export function f32_rrelu__simd128(c: usize, v: usize, m: usize, out: usize, n: usize): void {
-  for (let i: usize = 0; i < n; i += 4) {
-    const p = i << 2, r = n - i, vv = ld(v + p, r);
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) {
+    const p = i << 2, r = 4, vv = ld(v + p, r);
     st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
   }
+ if (i < n) {
+    const p = i << 2, r = n - i, vv = ld(v + p, r);
+    st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
+  } }
 }
 
 /**
@@ -96,7 +138,17 @@ export function f32_rrelu__simd128(c: usize, v: usize, m: usize, out: usize, n: 
  * mode 0: m = u >= a ? b : 0 (Dropout keep mask, a = p, b = 1/(1-p)); mode 1: m = a + (b - a) * u.
  */
 export function f32_rand_fill__simd128(m: usize, n: usize, seed: i32, mode: i32, a: f32, b: f32): void {
-  for (let i: usize = 0; i < n; i += 4) {
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) {
+    let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
+    h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
+    h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
+    h = v128.xor(h, i32x4.shr_u(h, 16));
+    const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
+    const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
+    st(m + (i << 2), v, 4);
+  }
+ if (i < n) {
     let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
     h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
     h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
@@ -104,7 +156,7 @@ export function f32_rand_fill__simd128(m: usize, n: usize, seed: i32, mode: i32,
     const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
     const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
     st(m + (i << 2), v, n - i);
-  }
+  } }
 }
 
 /** In place (outer, inner) -> (outer, rep, inner) broadcast of 32-bit values at p (Dropout `axes`). */
@@ -117,7 +169,9 @@ export function x32_expand_inplace(p: usize, outer: usize, rep: usize, inner: us
 
 /** y = x * m elementwise. */
 export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): void {
-  for (let i: usize = 0; i < n; i += 4) { const p = i << 2, r = n - i; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); }
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) { const p = i << 2, r = 4; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); }
+ if (i < n) { const p = i << 2, r = n - i; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); } }
 }
 
 // ---- softmax family over lines: row mode (inner == 1, SIMD along the line) or column mode (up to
@@ -131,41 +185,54 @@ export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): v
   return L;
 }
 
-function smGroup(x: usize, y: usize, n: usize, pst: usize, row: bool, w: usize, L: v128, sc: f32, lg: i32): void {
+// Each pass runs full vectors first (row mode: r = 4, plain loads) and then the remainder (row tail, or
+// column groups: r = w lanes, a literal 4 for full groups).
+@inline function smGroup(x: usize, y: usize, n: usize, pst: usize, row: bool, w: usize, L: v128, sc: f32, lg: i32): void {
   const jinc: usize = row ? 4 : 1;
-  let m = S(NINF), s = S(0);
-  for (let j: usize = 0, p: usize = 0; j < n; j += jinc, p += pst) {
-    m = f32x4.max(m, v128.bitselect(f32x4.mul(ld(x + p, row ? n - j : w), S(sc)), S(NINF), okm(row, j, L)));
-  }
+  let m = S(NINF), s = S(0), j: usize = 0, p: usize = 0;
+  if (row) for (; j + 4 <= n; j += 4, p += 16) m = smMax(m, x + p, 4, sc, okm(row, j, L));
+  for (; j < n; j += jinc, p += pst) m = smMax(m, x + p, row ? n - j : w, sc, okm(row, j, L));
   if (row) m = S(hmax(m));
-  for (let j: usize = 0, p: usize = 0; j < n; j += jinc, p += pst) {
-    const r = row ? n - j : w;
-    const e = v128.and(NM.vexp(f32x4.sub(f32x4.mul(ld(x + p, r), S(sc)), m)), okm(row, j, L));
-    s = f32x4.add(s, e);
-    if (!lg) st(y + p, e, r);
-  }
+  j = 0; p = 0;
+  if (row) for (; j + 4 <= n; j += 4, p += 16) s = smExp(s, x + p, y + p, 4, sc, m, okm(row, j, L), lg);
+  for (; j < n; j += jinc, p += pst) s = smExp(s, x + p, y + p, row ? n - j : w, sc, m, okm(row, j, L), lg);
   if (row) s = S(hsum(s));
   const ls = NM.vlog(s), inv = f32x4.div(S(1), s);
-  for (let j: usize = 0, p: usize = 0; j < n; j += jinc, p += pst) {
-    const r = row ? n - j : w;
-    const v = lg ? f32x4.sub(f32x4.sub(f32x4.mul(ld(x + p, r), S(sc)), m), ls) : f32x4.mul(ld(y + p, r), inv);
-    st(y + p, v128.and(v, okm(row, j, L)), r);
-  }
+  j = 0; p = 0;
+  if (row) for (; j + 4 <= n; j += 4, p += 16) smOut(x + p, y + p, 4, sc, m, ls, inv, okm(row, j, L), lg);
+  for (; j < n; j += jinc, p += pst) smOut(x + p, y + p, row ? n - j : w, sc, m, ls, inv, okm(row, j, L), lg);
+}
+@inline function smMax(m: v128, p: usize, r: usize, sc: f32, ok: v128): v128 {
+  return f32x4.max(m, v128.bitselect(f32x4.mul(ld(p, r), S(sc)), S(NINF), ok));
+}
+@inline function smExp(s: v128, p: usize, q: usize, r: usize, sc: f32, m: v128, ok: v128, lg: i32): v128 {
+  const e = v128.and(NM.vexp(f32x4.sub(f32x4.mul(ld(p, r), S(sc)), m)), ok);
+  if (!lg) st(q, e, r);
+  return f32x4.add(s, e);
+}
+@inline function smOut(p: usize, q: usize, r: usize, sc: f32, m: v128, ls: v128, inv: v128, ok: v128, lg: i32): void {
+  const v = lg ? f32x4.sub(f32x4.sub(f32x4.mul(ld(p, r), S(sc)), m), ls) : f32x4.mul(ld(q, r), inv);
+  st(q, v128.and(v, ok), r);
 }
 
-function smbGroup(y: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, L: v128, sc: f32, lg: i32): void {
+@inline function smbGroup(y: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, L: v128, sc: f32, lg: i32): void {
   const jinc: usize = row ? 4 : 1;
-  let s = S(0);
-  for (let j: usize = 0, p: usize = 0; j < n; j += jinc, p += pst) {
-    const r = row ? n - j : w, d = v128.and(ld(dy + p, r), okm(row, j, L));
-    s = f32x4.add(s, lg ? d : f32x4.mul(d, ld(y + p, r)));
-  }
+  let s = S(0), j: usize = 0, p: usize = 0;
+  if (row) for (; j + 4 <= n; j += 4, p += 16) s = smbSum(s, y + p, dy + p, 4, okm(row, j, L), lg);
+  for (; j < n; j += jinc, p += pst) s = smbSum(s, y + p, dy + p, row ? n - j : w, okm(row, j, L), lg);
   if (row) s = S(hsum(s));
-  for (let j: usize = 0, p: usize = 0; j < n; j += jinc, p += pst) {
-    const r = row ? n - j : w, yv = ld(y + p, r), d = ld(dy + p, r);
-    const g = lg ? f32x4.sub(d, f32x4.mul(NM.vexp(yv), s)) : f32x4.mul(yv, f32x4.sub(d, s));
-    st(dx + p, v128.and(f32x4.mul(g, S(sc)), okm(row, j, L)), r);
-  }
+  j = 0; p = 0;
+  if (row) for (; j + 4 <= n; j += 4, p += 16) smbOut(y + p, dy + p, dx + p, 4, s, sc, okm(row, j, L), lg);
+  for (; j < n; j += jinc, p += pst) smbOut(y + p, dy + p, dx + p, row ? n - j : w, s, sc, okm(row, j, L), lg);
+}
+@inline function smbSum(s: v128, y: usize, dy: usize, r: usize, ok: v128, lg: i32): v128 {
+  const d = v128.and(ld(dy, r), ok);
+  return f32x4.add(s, lg ? d : f32x4.mul(d, ld(y, r)));
+}
+@inline function smbOut(y: usize, dy: usize, dx: usize, r: usize, s: v128, sc: f32, ok: v128, lg: i32): void {
+  const yv = ld(y, r), d = ld(dy, r);
+  const g = lg ? f32x4.sub(d, f32x4.mul(NM.vexp(yv), s)) : f32x4.mul(yv, f32x4.sub(d, s));
+  st(dx, v128.and(f32x4.mul(g, S(sc)), ok), r);
 }
 
 /**
@@ -173,31 +240,31 @@ function smbGroup(y: usize, dy: usize, dx: usize, n: usize, pst: usize, row: boo
  * -1/T for softmin. len != 0: per-line valid lengths (f32, shape (outer, inner)); positions beyond give 0.
  */
 export function f32_softmax__simd128(x: usize, y: usize, len: usize, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
+  const pst = inner << 2;
   for (let o: usize = 0; o < outer; o++) {
     if (inner == 1) {
       const off = (o * n) << 2;
       smGroup(x + off, y + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, o, 1, n), 0)), sc, lg);
-    } else {
-      for (let c: usize = 0; c < inner; c += 4) {
-        const w = min(inner - c, 4), off = (o * n * inner + c) << 2;
-        smGroup(x + off, y + off, n, inner << 2, false, w, lens(len, o * inner + c, w, n), sc, lg);
-      }
+      continue;
     }
+    let c: usize = 0;
+    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smGroup(x + off, y + off, n, pst, false, 4, lens(len, o * inner + c, 4, n), sc, lg); }
+    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smGroup(x + off, y + off, n, pst, false, w, lens(len, o * inner + c, w, n), sc, lg); }
   }
 }
 
 /** Backward of f32_softmax from its output y: softmax dx = sc*y*(dy - sum(dy*y)); log dx = sc*(dy - e^y*sum(dy)). */
 export function f32_softmax_bwd__simd128(y: usize, dy: usize, dx: usize, len: usize, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
+  const pst = inner << 2;
   for (let o: usize = 0; o < outer; o++) {
     if (inner == 1) {
       const off = (o * n) << 2;
       smbGroup(y + off, dy + off, dx + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, o, 1, n), 0)), sc, lg);
-    } else {
-      for (let c: usize = 0; c < inner; c += 4) {
-        const w = min(inner - c, 4), off = (o * n * inner + c) << 2;
-        smbGroup(y + off, dy + off, dx + off, n, inner << 2, false, w, lens(len, o * inner + c, w, n), sc, lg);
-      }
+      continue;
     }
+    let c: usize = 0;
+    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smbGroup(y + off, dy + off, dx + off, n, pst, false, 4, lens(len, o * inner + c, 4, n), sc, lg); }
+    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smbGroup(y + off, dy + off, dx + off, n, pst, false, w, lens(len, o * inner + c, w, n), sc, lg); }
   }
 }
 
@@ -215,7 +282,9 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
     s = scale / <f32>max(cnt, 1);
   }
   const sm: f32 = K > 1 ? alpha / <f32>(K - 1) : 0, n = nl * K;
-  for (let i: usize = 0; i < n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); }
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, 4), S(sm)), S(s)), 4); }
+ if (i < n) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); } }
   for (let o: usize = 0; o < outer; o++) {
     for (let i: usize = 0; i < inner; i++) {
       const k = <i32>load<f32>(label + ((o * inner + i) << 2)), base = dx + ((o * K * inner + i) << 2);
@@ -227,8 +296,9 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
 
 /** Loss-head gradients: mode 0 dx = (out - label) * s; 1 dx = sign(out - label) * s; 2 dx = s. */
 export function f32_loss_grad__simd128(out: usize, label: usize, dx: usize, n: usize, s: f32, mode: i32): void {
-  for (let i: usize = 0; i < n; i += 4) {
-    const p = i << 2, r = n - i;
+  { let i: usize = 0;
+ for (; i + 4 <= n; i += 4) {
+    const p = i << 2, r = 4;
     let d = S(1);
     if (mode < 2) {
       d = f32x4.sub(ld(out + p, r), ld(label + p, r));
@@ -236,4 +306,13 @@ export function f32_loss_grad__simd128(out: usize, label: usize, dx: usize, n: u
     }
     st(dx + p, f32x4.mul(d, S(s)), r);
   }
+ if (i < n) {
+    const p = i << 2, r = n - i;
+    let d = S(1);
+    if (mode < 2) {
+      d = f32x4.sub(ld(out + p, r), ld(label + p, r));
+      if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
+    }
+    st(dx + p, f32x4.mul(d, S(s)), r);
+  } }
 }
