@@ -12,6 +12,23 @@
 }
 @inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
+/** Copies n floats; short rows (small planes) by SIMD, long ones by memory.copy (a call). */
+@inline function copy(dst: usize, src: usize, n: i32): void {
+  if (n > 32) { memory.copy(dst, src, <usize>n << 2); return; }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(addr(dst, i), v128.load(addr(src, i)));
+  for (; i < n; i++) store<f32>(addr(dst, i), load<f32>(addr(src, i)));
+}
+
+/** Zeroes n floats (SIMD for short runs). */
+@inline function zero(dst: usize, n: i32): void {
+  if (n > 32) { memory.fill(dst, 0, <usize>n << 2); return; }
+  let i = 0;
+  const z = f32x4.splat(0);
+  for (; i + 4 <= n; i += 4) v128.store(addr(dst, i), z);
+  for (; i < n; i++) store<f32>(addr(dst, i), 0);
+}
+
 /** Unrolls one image into the column matrix `col` (C*kh*kw rows of Ho*Wo). Zero padding. */
 export function f32_im2col__simd128(x: usize, col: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32,
   ph: i32, pw: i32, dh: i32, dw: i32, Ho: i32, Wo: i32): void {
@@ -27,11 +44,11 @@ export function f32_im2col__simd128(x: usize, col: usize, C: i32, H: i32, W: i32
         for (let oh = 0; oh < Ho; oh++) {
           const ih = oh * sh - ph + ki * dh;
           const dst = addr(row, oh * Wo);
-          if (ih < 0 || ih >= H || hi == lo) { memory.fill(dst, 0, <usize>Wo << 2); continue; }
-          if (lo > 0) memory.fill(dst, 0, <usize>lo << 2);
-          if (hi < Wo) memory.fill(addr(dst, hi), 0, <usize>(Wo - hi) << 2);
+          if (ih < 0 || ih >= H || hi == lo) { zero(dst, Wo); continue; }
+          if (lo > 0) zero(dst, lo);
+          if (hi < Wo) zero(addr(dst, hi), Wo - hi);
           const src = addr(xc, ih * W + off);
-          if (sw == 1) { memory.copy(addr(dst, lo), addr(src, lo), <usize>(hi - lo) << 2); continue; }
+          if (sw == 1) { copy(addr(dst, lo), addr(src, lo), hi - lo); continue; }
           let ow = lo;
           if (sw == 2) {
             // Even lanes of 8 consecutive inputs; only while all 8 loaded lanes lie inside the row.
