@@ -46,44 +46,56 @@ function rowSum(p: usize, r: usize, mode: i32): f32 {
   return s + (b - c);
 }
 
-/** y[o,i] = scale * sum_k f(x[o,k,i]); f by mode (0 x, 1 NaN->0, 2 |x|, 3 x^2 then sqrt). */
-export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, scale: f32, mode: i32): void {
+/**
+ * y[o,i] = scale * sum_k f(x[o,k,i]); f by mode (0 x, 1 NaN->0, 2 |x|, 3 x^2 then sqrt).
+ * inner > 1 streams blocks of 64 rows (cache friendly for any inner) and needs `ws`: inner f32 of
+ * scratch for the Kahan compensation terms.
+ */
+export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, scale: f32, mode: i32, ws: usize): void {
   if (inner == 1) {
+    if (r < 16) { // short rows: plain scalar
+      for (let o: usize = 0; o < outer; o++) {
+        const p = x + o * (r << 2);
+        let s: f32 = 0;
+        for (let k: usize = 0; k < r; k++) s += ts(load<f32>(p + (k << 2)), mode);
+        store<f32>(y + (o << 2), fin(s, scale, mode));
+      }
+      return;
+    }
     for (let o: usize = 0; o < outer; o++) store<f32>(y + (o << 2), fin(rowSum(x + o * (r << 2), r, mode), scale, mode));
     return;
   }
   const st = inner << 2;
   for (let o: usize = 0; o < outer; o++) {
     const xo = x + o * r * st, yo = y + o * st;
-    let i: usize = 0;
-    for (; i + 8 <= inner; i += 8) {
-      let s0 = f32x4.splat(0), s1 = s0, c0 = s0, c1 = s0;
-      let k: usize = 0;
-      while (k < r) {
+    memory.fill(yo, 0, st); memory.fill(ws, 0, st);
+    for (let kb: usize = 0; kb < r; kb += BLK) {
+      const ke = min<usize>(r, kb + BLK);
+      let i: usize = 0;
+      for (; i + 8 <= inner; i += 8) {
         let a0 = f32x4.splat(0), a1 = a0;
-        const e = min<usize>(r, k + BLK);
-        for (; k < e; k++) {
+        for (let k = kb; k < ke; k++) {
           const q = xo + k * st + (i << 2);
           a0 = f32x4.add(a0, tv(v128.load(q), mode));
           a1 = f32x4.add(a1, tv(v128.load(q, 16), mode));
         }
-        let yk = f32x4.sub(a0, c0); let t = f32x4.add(s0, yk); c0 = f32x4.sub(f32x4.sub(t, s0), yk); s0 = t;
-        yk = f32x4.sub(a1, c1); t = f32x4.add(s1, yk); c1 = f32x4.sub(f32x4.sub(t, s1), yk); s1 = t;
+        const ys = yo + (i << 2), cs = ws + (i << 2);
+        let s0 = v128.load(ys), c0 = v128.load(cs);
+        let yk = f32x4.sub(a0, c0), t = f32x4.add(s0, yk);
+        v128.store(cs, f32x4.sub(f32x4.sub(t, s0), yk)); v128.store(ys, t);
+        s0 = v128.load(ys, 16); c0 = v128.load(cs, 16);
+        yk = f32x4.sub(a1, c0); t = f32x4.add(s0, yk);
+        v128.store(cs, f32x4.sub(f32x4.sub(t, s0), yk), 16); v128.store(ys, t, 16);
       }
-      const q = yo + (i << 2);
-      v128.store(q, s0); v128.store(q, s1, 16);
-      for (let j: usize = 0; j < 8; j++) store<f32>(q + (j << 2), fin(load<f32>(q + (j << 2)), scale, mode));
-    }
-    for (; i < inner; i++) {
-      let s: f32 = 0, c: f32 = 0, k: usize = 0;
-      while (k < r) {
+      for (; i < inner; i++) {
         let a: f32 = 0;
-        const e = min<usize>(r, k + BLK);
-        for (; k < e; k++) a += ts(load<f32>(xo + k * st + (i << 2)), mode);
-        const yk = a - c; const t = s + yk; c = (t - s) - yk; s = t;
+        for (let k = kb; k < ke; k++) a += ts(load<f32>(xo + k * st + (i << 2)), mode);
+        const ys = yo + (i << 2), cs = ws + (i << 2), s0 = load<f32>(ys);
+        const yk = a - load<f32>(cs), t = s0 + yk;
+        store<f32>(cs, (t - s0) - yk); store<f32>(ys, t);
       }
-      store<f32>(yo + (i << 2), fin(s, scale, mode));
     }
+    if (mode == 3 || scale != 1) for (let i: usize = 0; i < inner; i++) store<f32>(yo + (i << 2), fin(load<f32>(yo + (i << 2)), scale, mode));
   }
 }
 
@@ -107,6 +119,15 @@ function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize,
   const id = f32x4.splat(ident(op));
   if (inner == 1) {
     const r16 = r & ~(<usize>15);
+    if (r < 16) { // short rows: plain scalar
+      for (let o: usize = 0; o < outer; o++) {
+        const p = x + o * (r << 2);
+        let s = ident(op);
+        for (let k: usize = 0; k < r; k++) s = sop(s, load<f32>(p + (k << 2)), op);
+        store<f32>(y + (o << 2), s);
+      }
+      return;
+    }
     for (let o: usize = 0; o < outer; o++) {
       const p = x + o * (r << 2);
       let a0 = id, a1 = id, a2 = id, a3 = id;
@@ -123,22 +144,27 @@ function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize,
     }
     return;
   }
-  const st = inner << 2;
+  const st = inner << 2, idf = ident(op);
   for (let o: usize = 0; o < outer; o++) {
     const xo = x + o * r * st, yo = y + o * st;
-    let i: usize = 0;
-    for (; i + 8 <= inner; i += 8) {
-      let a0 = id, a1 = id;
-      for (let k: usize = 0; k < r; k++) {
-        const q = xo + k * st + (i << 2);
-        a0 = vop(a0, v128.load(q), op); a1 = vop(a1, v128.load(q, 16), op);
+    for (let i: usize = 0; i < inner; i++) store<f32>(yo + (i << 2), idf);
+    for (let kb: usize = 0; kb < r; kb += BLK) {
+      const ke = min<usize>(r, kb + BLK);
+      let i: usize = 0;
+      for (; i + 8 <= inner; i += 8) {
+        let a0 = id, a1 = id;
+        for (let k = kb; k < ke; k++) {
+          const q = xo + k * st + (i << 2);
+          a0 = vop(a0, v128.load(q), op); a1 = vop(a1, v128.load(q, 16), op);
+        }
+        const q = yo + (i << 2);
+        v128.store(q, vop(v128.load(q), a0, op)); v128.store(q, vop(v128.load(q, 16), a1, op), 16);
       }
-      v128.store(yo + (i << 2), a0); v128.store(yo + (i << 2), a1, 16);
-    }
-    for (; i < inner; i++) {
-      let s = ident(op);
-      for (let k: usize = 0; k < r; k++) s = sop(s, load<f32>(xo + k * st + (i << 2)), op);
-      store<f32>(yo + (i << 2), s);
+      for (; i < inner; i++) {
+        let a = load<f32>(yo + (i << 2));
+        for (let k = kb; k < ke; k++) a = sop(a, load<f32>(xo + k * st + (i << 2)), op);
+        store<f32>(yo + (i << 2), a);
+      }
     }
   }
 }
@@ -154,8 +180,9 @@ export function f32_rprod__simd128_u16(x: usize, y: usize, outer: usize, r: usiz
 
 /**
  * y[o,i] = index (as f32) of the first max (isMin: min) of x[o,:,i]; NaN never wins; 0 when r == 0.
+ * inner > 1 needs `ws`: inner f32 of scratch (running best values).
  */
-export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize, inner: usize, isMin: i32): void {
+export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize, inner: usize, isMin: i32, ws: usize): void {
   const sg = f32x4.splat(isMin ? -1 : 1); // compare sg*v > sg*best
   const sgs: f32 = isMin ? -1 : 1;
   if (inner == 1) {
@@ -182,25 +209,33 @@ export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize,
     }
     return;
   }
-  const st = inner << 2;
+  // Columns: blocks of 64 rows streamed; running best values in ws (inner f32), indices in y as i32.
+  const st = inner << 2, one = i32x4.splat(1);
   for (let o: usize = 0; o < outer; o++) {
     const xo = x + o * r * st, yo = y + o * st;
-    let i: usize = 0;
-    for (; i + 4 <= inner; i += 4) {
-      let best = f32x4.splat(-Infinity), bi = i32x4.splat(0), cur = i32x4.splat(0);
-      const one = i32x4.splat(1);
-      for (let k: usize = 0; k < r; k++) {
-        const v = f32x4.mul(v128.load(xo + k * st + (i << 2)), sg);
-        const m = f32x4.gt(v, best);
-        best = v128.bitselect(v, best, m); bi = v128.bitselect(cur, bi, m); cur = i32x4.add(cur, one);
+    memory.fill(yo, 0, st);
+    for (let i: usize = 0; i < inner; i++) store<f32>(ws + (i << 2), -Infinity);
+    for (let kb: usize = 0; kb < r; kb += BLK) {
+      const ke = min<usize>(r, kb + BLK);
+      let i: usize = 0;
+      for (; i + 4 <= inner; i += 4) {
+        let best = v128.load(ws + (i << 2)), bi = v128.load(yo + (i << 2)), cur = i32x4.splat(<i32>kb);
+        for (let k = kb; k < ke; k++) {
+          const v = f32x4.mul(v128.load(xo + k * st + (i << 2)), sg);
+          const m = f32x4.gt(v, best);
+          best = v128.bitselect(v, best, m); bi = v128.bitselect(cur, bi, m); cur = i32x4.add(cur, one);
+        }
+        v128.store(ws + (i << 2), best); v128.store(yo + (i << 2), bi);
       }
-      v128.store(yo + (i << 2), f32x4.convert_i32x4_s(bi));
+      for (; i < inner; i++) {
+        let bv = load<f32>(ws + (i << 2)), bk = load<i32>(yo + (i << 2));
+        for (let k = kb; k < ke; k++) { const v = load<f32>(xo + k * st + (i << 2)) * sgs; if (v > bv) { bv = v; bk = <i32>k; } }
+        store<f32>(ws + (i << 2), bv); store<i32>(yo + (i << 2), bk);
+      }
     }
-    for (; i < inner; i++) {
-      let bv: f32 = -Infinity, bk: i32 = 0;
-      for (let k: usize = 0; k < r; k++) { const v = load<f32>(xo + k * st + (i << 2)) * sgs; if (v > bv) { bv = v; bk = <i32>k; } }
-      store<f32>(yo + (i << 2), <f32>bk);
-    }
+    let i: usize = 0;
+    for (; i + 4 <= inner; i += 4) v128.store(yo + (i << 2), f32x4.convert_i32x4_s(v128.load(yo + (i << 2))));
+    for (; i < inner; i++) store<f32>(yo + (i << 2), <f32>load<i32>(yo + (i << 2)));
   }
 }
 

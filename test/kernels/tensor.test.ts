@@ -15,12 +15,15 @@ function put(a: ArrayLike<number>, pad = 0): number {
 }
 const get = (off: number, n: number) => new Float32Array(rt().memory.buffer, off, n).slice();
 const i32put = (a: number[]) => { const off = rt().alloc.alloc(a.length * 4); offs.push(off); new Int32Array(rt().memory.buffer, off, a.length).set(a); return off; };
+/** Column scratch for f32_rsum / f32_rargmax (inner f32). */
+let wsOff = 0;
+const ws = () => { if (!wsOff) wsOff = rt().alloc.alloc(1 << 16); return wsOff; };
 function freeAll() { while (offs.length) rt().alloc.free(offs.pop()!); }
 
 // (outer, r, inner) shapes: contiguous rows, columns, 1-sized dims, odd and large sizes.
 const SHAPES: [number, number, number][] = [
   ...SIZES.filter((n) => n < 70000).map((n) => [1, n, 1] as [number, number, number]),
-  [3, 17, 1], [2, 5, 7], [1, 3, 8], [4, 1, 9], [5, 63, 3], [2, 65, 17], [7, 0, 3], [3, 1031, 1], [1, 100003, 1], [2, 4099, 9], [1, 1, 1],
+  [3, 17, 1], [2, 5, 7], [1, 3, 8], [4, 1, 9], [5, 63, 3], [2, 65, 17], [7, 0, 3], [3, 1031, 1], [1, 100003, 1], [2, 4099, 9], [1, 1, 1], [2, 70, 1031], [3, 129, 64],
 ];
 
 test('f32_rsum (modes, scale) vs reference', () => {
@@ -29,7 +32,7 @@ test('f32_rsum (modes, scale) vs reference', () => {
     if (mode === 1 && x.length > 2) { x[1] = NaN; x[x.length - 1] = NaN; }
     const px = put(x), py = put(new Float32Array(o * i));
     const scale = mode === 0 ? 1 / Math.max(r, 1) : 1;
-    K().f32_rsum__simd128_u16(px, py, o, r, i, scale, mode);
+    K().f32_rsum__simd128_u16(px, py, o, r, i, scale, mode, ws());
     assertClose(get(py, o * i), R.rsum(x, o, r, i, scale, mode), 2e-5, 1e-5, `rsum ${o}x${r}x${i} mode ${mode}`);
   }
   freeAll();
@@ -39,9 +42,9 @@ test('f32_rsum is compensated: 1e6 values of 0.1 and a large offset', () => {
   const n = 1 << 20, x = new Float32Array(n).fill(0.1);
   x[0] = 1000;
   const px = put(x), py = put([0]);
-  K().f32_rsum__simd128_u16(px, py, 1, n, 1, 1, 0);
+  K().f32_rsum__simd128_u16(px, py, 1, n, 1, 1, 0, 0);
   assertClose(get(py, 1), [1000 + (n - 1) * Math.fround(0.1)], 2e-6, 0, 'row');
-  K().f32_rsum__simd128_u16(px, py, 1, n / 8, 8, 1, 0);
+  K().f32_rsum__simd128_u16(px, py, 1, n / 8, 8, 1, 0, ws());
   const ref = R.rsum(x, 1, n / 8, 8);
   assertClose(get(py, 8), ref, 2e-6, 0, 'columns');
   freeAll();
@@ -53,8 +56,8 @@ test('f32_rmax / rmin / rprod / rargmax vs reference', () => {
     const px = put(x), py = put(new Float32Array(o * i));
     K().f32_rmax__simd128_u16(px, py, o, r, i); assertClose(get(py, o * i), R.rreduce(x, o, r, i, 'max'), 0, 0, `max ${o}x${r}x${i}`);
     K().f32_rmin__simd128_u16(px, py, o, r, i); assertClose(get(py, o * i), R.rreduce(x, o, r, i, 'min'), 0, 0, `min ${o}x${r}x${i}`);
-    K().f32_rargmax__simd128(px, py, o, r, i, 0); assert.equal([...get(py, o * i)], [...R.rargmax(x, o, r, i)], `argmax ${o}x${r}x${i}`);
-    K().f32_rargmax__simd128(px, py, o, r, i, 1); assert.equal([...get(py, o * i)], [...R.rargmax(x, o, r, i, true)], `argmin ${o}x${r}x${i}`);
+    K().f32_rargmax__simd128(px, py, o, r, i, 0, ws()); assert.equal([...get(py, o * i)], [...R.rargmax(x, o, r, i)], `argmax ${o}x${r}x${i}`);
+    K().f32_rargmax__simd128(px, py, o, r, i, 1, ws()); assert.equal([...get(py, o * i)], [...R.rargmax(x, o, r, i, true)], `argmin ${o}x${r}x${i}`);
     if (r < 100) {
       const xp = randArray(o * r * i, 5, 0.5, 1.5);
       if (xp.length > 3) xp[2] = NaN;
@@ -70,7 +73,7 @@ test('f32_rmax / rmin / rprod / rargmax vs reference', () => {
 test('argmax ties pick the first index; NaN never wins; max propagates NaN', () => {
   const x = [1, 5, 5, 0, 5, 5, 5, 5, 2, 5, NaN];
   const px = put(x), py = put([0]);
-  K().f32_rargmax__simd128(px, py, 1, x.length, 1, 0); assert.is(get(py, 1)[0], 1);
+  K().f32_rargmax__simd128(px, py, 1, x.length, 1, 0, 0); assert.is(get(py, 1)[0], 1);
   K().f32_rmax__simd128_u16(px, py, 1, x.length, 1); assert.ok(Number.isNaN(get(py, 1)[0]));
   freeAll();
 });

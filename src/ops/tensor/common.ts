@@ -132,22 +132,23 @@ export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: 
   const g = group(shape, mask);
   const { outer, r, inner } = g;
   if (outer * inner === 0) return { ws: 0, run: () => {} };
-  let call: (x: number, y: number) => void;
+  let call: (x: number, y: number, ws: number) => void;
   switch (kind) {
     case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
       const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
       const scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rsum__simd128_u16;
-      call = (x, y) => { f(x, y, outer, r, inner, scale, mode); };
+      call = (x, y, ws) => { f(x, y, outer, r, inner, scale, mode, ws); };
       break;
     }
     case 'max': { const f = K.f32_rmax__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
     case 'min': { const f = K.f32_rmin__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
     case 'prod': case 'nanprod': { const f = K.f32_rprod__simd128_u16, nan = kind === 'nanprod' ? 1 : 0; call = (x, y) => { f(x, y, outer, r, inner, nan); }; break; }
-    default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; call = (x, y) => { f(x, y, outer, r, inner, m); }; }
+    default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; call = (x, y, ws) => { f(x, y, outer, r, inner, m, ws); }; }
   }
-  if (g.direct) return { ws: 0, run: (x, y) => call(x, y) };
+  // Direct: ws holds inner f32 of column scratch (sum compensation, argmax running best).
+  if (g.direct) return { ws: inner > 1 ? inner * 4 : 0, run: (x, y, ws) => call(x, y, ws) };
   const p = perms(K, g, node, op);
-  return { ws: g.size * 4, run: (x, y, ws) => { p.fwd(x, ws); call(ws, y); } };
+  return { ws: g.size * 4, run: (x, y, ws) => { p.fwd(x, ws); call(ws, y, 0); } };
 }
 
 /**
@@ -175,7 +176,8 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
 /** Workspace bytes of planReduce (grad: planReduceGrad) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
 export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): number {
   const g = group(shape, mask);
-  return g.direct ? 0 : (grad ? 2 : 1) * g.size * 4;
+  if (g.direct) return grad || g.inner === 1 ? 0 : g.inner * 4;
+  return (grad ? 2 : 1) * g.size * 4;
 }
 
 /** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). */

@@ -7,11 +7,11 @@ const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
 /** Kernels of the tensor family: reductions (f32-reduce.ts) and layout (x32-layout.ts); see ../manifest.ts. */
 export const KERNELS_TENSOR: KernelInfo[] = [
-  { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0] },
+  { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0, q + 4096] },
   { name: 'f32_rmax__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
   { name: 'f32_rmin__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
   { name: 'f32_rprod__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 0] },
-  { name: 'f32_rargmax__simd128', family: 'reduce', dtype: 'f32', needs: simd, warm: (p, q) => [...red(p, q), 0] },
+  { name: 'f32_rargmax__simd128', family: 'reduce', dtype: 'f32', needs: simd, warm: (p, q) => [...red(p, q), 0, q + 4096] },
   { name: 'f32_rgrad__simd128', family: 'reduce', dtype: 'f32', needs: simd, warm: (p, q) => [p, p, p, q, 2, 17, 3, 1, 0] },
   { name: 'x32_transposec__simd128_4x4', family: 'layout', dtype: 'x32', tile: '4x4', needs: simd, warm: (p, q) => [p, q, 7, 9] },
   { name: 'x32_copynd__simd128', family: 'layout', dtype: 'x32', needs: simd, warm: (p, q) => [p, q, p] },
