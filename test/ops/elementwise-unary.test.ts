@@ -140,6 +140,10 @@ test('identity / _copy, BlockGrad / stop_gradient, zeros_like, ones_like', () =>
   assert.equal(invoke('zeros_like', [x])[0].toArray(), [new Array(7).fill(0), new Array(7).fill(0)]);
   assert.equal(invoke('ones_like', [x])[0].toArray(), [new Array(7).fill(1), new Array(7).fill(1)]);
   assert.ok(invokeWithGrad('ones_like', [x], {}, [g]).grads[0]!.data.every((v) => v === 0));
+  const xi = mx.nd.array([5, 6, 7], { dtype: 'int32' }), oi = invoke('ones_like', [xi])[0];
+  assert.is(oi.dtype, 'int32'); assert.equal(Array.from(oi.data), [1, 1, 1]);
+  assert.equal(Array.from(invoke('zeros_like', [mx.nd.array([5, 6], { dtype: 'uint8' })])[0].data), [0, 0]);
+  assert.equal(Array.from(invoke('identity', [xi])[0].data), [5, 6, 7]);
 });
 
 test('Cast / cast: float32 <-> int32, uint8; gradient cast back', () => {

@@ -113,11 +113,14 @@ export const blockGrad = copyOp('BlockGrad', ['stop_gradient'], true, 'a copy of
 
 function fillLike(name: string, v: number): OpDef {
   return {
-    name, attrs: {}, doc: `an array of ${v}s shaped like the input (zero gradient)`,
+    name, attrs: {}, doc: `an array of ${v}s shaped like the input, same dtype (zero gradient)`,
     inputs: () => ['data'],
     inferShape: sameShapes(name),
-    inferType: f32Types(name),
-    forward: (ctx, _a, [x], [o]) => { const K = ctx.K; return () => { K.x32_fill(o.off, v, x.size); }; },
+    forward: (ctx, _a, [x], [o]) => {
+      const K = ctx.K, n = x.size, dt = o.dtype;
+      if (dt === 'float32') return () => { K.x32_fill(o.off, v, n); };
+      return () => { view(dt, o.off, n).fill(v); };
+    },
     backward: zeroBackward,
   };
 }
