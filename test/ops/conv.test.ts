@@ -146,6 +146,7 @@ test('Convolution errors name the op', () => {
   bad({ kernel: [9, 9], num_filter: 4 }, [x, mx.nd.zeros([4, 3, 9, 9])], /exceeds the padded input/);
   bad({ kernel: [3, 3], num_filter: 4 }, [x, mx.nd.zeros([4, 2, 3, 3])], /weight/);
   bad({ kernel: [3, 3], num_filter: 4, layout: 'NHWC' }, [x, w], /layout/);
+  assert.throws(() => invoke('Convolution', [mx.nd.zeros([1, 3, 5, 5], 'int32'), w], { kernel: [3, 3], num_filter: 4, no_bias: true }), (e: Error) => e.name === 'DTypeError');
 });
 
 test.run();
