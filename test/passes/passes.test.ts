@@ -11,6 +11,7 @@ import { gradientPass, type GradInfo } from '../../src/passes/gradient.js';
 import { verifyPass } from '../../src/passes/verify.js';
 import { mulberry32 } from '../../src/util/random.js';
 import type { Symbol } from '../../src/symbol/symbol.js';
+import { symGradCheck } from '../executor/gradcheck.js';
 
 const { sym } = mx;
 
@@ -70,6 +71,25 @@ test('random DAGs: plans verify and executing them gives the reference values an
       assertClose(exe.gradDict[`v${idx}`].data, ref, 1e-5, 1e-5, `trial ${trial} grad v${idx}`);
     }
     exe.dispose();
+  }
+});
+
+test('random DAGs with in-place activations and products: gradients vs finite differences', () => {
+  const r = mulberry32(29);
+  for (let trial = 0; trial < 12; trial++) {
+    const syms: Symbol[] = [sym.Variable('a'), sym.Variable('b')];
+    for (let k = 0; k < 10; k++) {
+      const i = Math.floor(r() * syms.length), j = Math.floor(r() * syms.length), pick = r();
+      if (pick < 0.35) syms.push(sym.Activation({ data: syms[i], act_type: r() < 0.5 ? 'tanh' : 'sigmoid' }));
+      else if (pick < 0.6) syms.push(syms[i].mul(syms[j]));
+      else syms.push(syms[i].add(syms[j]));
+    }
+    const heads = [syms.length - 1, 2 + Math.floor(r() * 10)];
+    const net = sym.Group(heads.map((h) => syms[h]));
+    const shapes: Record<string, number[]> = {};
+    for (const a of net.listArguments()) shapes[a] = [5];
+    plan(net, shapes);
+    try { symGradCheck(net, shapes, { eps: 1e-3, seed: 100 + trial }).dispose(); } catch (e) { throw new Error(`trial ${trial}: ${(e as Error).message}\n${net.toJSON()}`); }
   }
 });
 
