@@ -103,8 +103,8 @@ test('gradient kernels, clip, clip_grad vs reference at every size', () => {
 
 test('where and where_grad: per element and per row, a 0 pointer skips an output', () => {
   for (const [rows, inner] of [[0, 1], [1, 1], [5, 1], [17, 1], [65, 1], [3, 5], [7, 16], [2, 1031]]) {
-    const n = rows * inner, c = randArray(rows * (inner === 1 ? 1 : 1), rows, -1, 1).map((v) => (v > 0 ? v : 0));
-    const cc = inner === 1 ? c : c, x = randArray(n, 2), y = randArray(n, 3), g = randArray(n, 4);
+    const n = rows * inner, cc = randArray(rows, rows, -1, 1).map((v) => (v > 0 ? v : 0)); // one value per row
+    const x = randArray(n, 2), y = randArray(n, 3), g = randArray(n, 4);
     const want = whereRef(cc, x, y, inner);
     check(`where ${rows}x${inner}`, run([cc, x, y], n, ([a, b, d], z) => K.f32_vwhere__simd128(a, b, d, z, inner, n)), want);
     check(`where ${rows}x${inner} z=y`, run([cc, x, y], n, ([a, b, d]) => K.f32_vwhere__simd128(a, b, d, d, inner, n), 2), want);
