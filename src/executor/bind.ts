@@ -58,6 +58,8 @@ function listOf<T>(v: T[] | Record<string, T> | undefined, names: string[], what
  */
 export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Executor {
   const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
+  const dup = [...argNames, ...auxNames].find((n, i, all) => all.indexOf(n) !== i);
+  if (dup) { for (const a of owned) a.dispose(); throw new ArgumentError(`bind: two different variables are named '${dup}' (names must be unique)`); }
   const args = listOf(o.args, argNames, 'arguments', true) as NDArray[];
   const aux = listOf(o.auxStates, auxNames, 'aux states', true) as NDArray[];
   const grads = listOf(o.argsGrad, argNames, 'gradients', false);

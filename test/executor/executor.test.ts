@@ -117,6 +117,7 @@ test('copyParamsFrom, and clear errors for wrong shapes and names', () => {
   throwsMsg(() => fc.bind({ args: { data: mx.nd.zeros([2, 4]), fc_weight: mx.nd.zeros([3, 4]) } }), /missing argument 'fc_bias'/);
   exe.dispose();
   throwsMsg(() => exe.forward(), /disposed/);
+  throwsMsg(() => sym.Variable('x').add(sym.Variable('x')).simpleBind({ shapes: { x: [2] } }), /two different variables are named 'x'/);
 });
 
 test('arithmetic with symbols and scalars: values and gradients', () => {
