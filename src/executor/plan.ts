@@ -32,7 +32,7 @@ export interface PlanRequest {
   types: Record<string, DType>;
   /** Per argument; all 'null' means an inference-only bind (fusion allowed, no backward graph). */
   gradReq: Record<string, GradReq>;
-  /** Argument names whose final gradient is written straight into their gradient array ('write'). */
+  /** Inference-only binds fuse FC/conv + relu unless this is false. */
   fuse?: boolean;
 }
 

@@ -1,6 +1,5 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { Graph } from '../graph/graph.js';
-import { isVariable } from '../graph/node.js';
 import type { Shape } from '../ops/registry.js';
 import { inferShapePass } from '../passes/infer_shape.js';
 import { inferTypePass } from '../passes/infer_type.js';
@@ -71,4 +70,3 @@ export function inferType(s: Symbol, types: Record<string, string | DType> | (st
   return { argTypes: r.args, outTypes: r.outs, auxTypes: r.aux };
 }
 
-export { isVariable };
