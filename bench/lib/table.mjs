@@ -8,17 +8,20 @@ const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3
  * Formats results (see bench/README.md) as an aligned text table, or as Markdown with `markdown`.
  * @example console.log(formatTable(results, ['tfjs-wasm', 'ort-web']))
  */
-export function formatTable(results, peers, { markdown = false } = {}) {
+export function formatTable(results, peers, { markdown = false, cpu = false } = {}) {
   const shown = peers.filter((p) => results.some((r) => r.impls[p]));
-  const head = ['workload', 'mxwasm ms', 'GFLOP/s', ...shown.map((p) => `${p} (x)`)];
+  // cpu: use the per-run process CPU time instead of wall-clock time (less sensitive to descheduling).
+  const t = (s) => (cpu ? s.cpu_median_ms : s.median_ms);
+  const gf = (r, s) => (r.flops && t(s) ? r.flops / t(s) / 1e6 : undefined);
+  const head = ['workload', `mxwasm ${cpu ? 'cpu ' : ''}ms`, 'GFLOP/s', ...shown.map((p) => `${p} (x)`)];
   const rows = results.map((r) => {
     const o = r.impls.mxwasm;
-    const cells = [r.name, o ? ms(o.median_ms) : '-', o?.gflops ? fmt(o.gflops) : '-'];
+    const cells = [r.name, o ? ms(t(o)) : '-', o && gf(r, o) ? fmt(gf(r, o)) : '-'];
     for (const p of shown) {
       const s = r.impls[p];
-      if (!s) { cells.push('-'); continue; }
-      const val = s.gflops ? fmt(s.gflops) : `${ms(s.median_ms)} ms`;
-      cells.push(o ? `${val} (${(s.median_ms / o.median_ms).toFixed(2)}x)` : val);
+      if (!s || t(s) === undefined) { cells.push('-'); continue; }
+      const val = gf(r, s) ? fmt(gf(r, s)) : `${ms(t(s))} ms`;
+      cells.push(o ? `${val} (${(t(s) / t(o)).toFixed(2)}x)` : val);
     }
     return cells;
   });
