@@ -53,7 +53,7 @@ export function rargmax(x: Arr, outer: number, r: number, inner: number, isMin =
   return y;
 }
 
-/** Backward of the reductions (modes as f32_rgrad__simd128: 0 scale*g, 1 eq mask, 2 prod, 3 nanprod, 4 nansum, 5 l2, 6 l1). */
+/** Backward of the reductions (modes as f32_rgrad__simd128: 0 scale*g, 1 eq mask, 2 prod, 3 nanprod, 4 nansum, 5 l2, 6 l1). @example rgrad(x, y, g, 1, 3, 1, 1 / 3, 0) // mean */
 export function rgrad(x: Arr, y: Arr, g: Arr, outer: number, r: number, inner: number, scale: number, mode: number): Float32Array {
   const dx = new Float32Array(outer * r * inner);
   for (let o = 0; o < outer; o++) for (let k = 0; k < r; k++) for (let i = 0; i < inner; i++) {
@@ -131,7 +131,7 @@ export function pick(x: Arr, idx: Arr, outer: number, n: number, inner: number, 
   return y;
 }
 
-/** pick backward: dx[o, fix(idx[o, i]), i] += g[o, i]. */
+/** pick backward: dx[o, fix(idx[o, i]), i] += g[o, i]. @example pickGrad([1, 2], [1, 0], 2, 2, 1, 0) // [0, 1, 2, 0] */
 export function pickGrad(g: Arr, idx: Arr, outer: number, n: number, inner: number, mode: number): Float32Array {
   const dx = new Float32Array(outer * n * inner);
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
@@ -157,7 +157,7 @@ export function upnearest(x: Arr, planes: number, h: number, w: number, s: numbe
   return y;
 }
 
-/** Nearest upsampling backward: sum of each s x s window. */
+/** Nearest upsampling backward: sum of each s x s window. @example upnearestGrad(new Float32Array(4).fill(1), 1, 1, 1, 2) // [4] */
 export function upnearestGrad(g: Arr, planes: number, h: number, w: number, s: number): Float32Array {
   const H = h * s, W = w * s, dx = new Float32Array(planes * h * w);
   for (let p = 0; p < planes; p++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) {

@@ -19,7 +19,7 @@ export function axisOf(axis: number, ndim: number, node: string | undefined, op:
   return a;
 }
 
-/** inferType for float32-only ops: every input must be float32; outputs float32 (or `out`). */
+/** inferType for float32-only ops: every input must be float32; outputs float32 (or `out`). @example inferType: f32Type('Pad') */
 export const f32Type = (op: string, nOut = 1, out: DType = 'float32') => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
   ins.forEach((t, i) => {
     if (t && t !== 'float32') throw new DTypeError(opMessage(node, op, `input ${i} must be float32, got ${t}`), { op, node });
@@ -180,7 +180,7 @@ export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): nu
   return (grad ? 2 : 1) * g.size * 4;
 }
 
-/** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). */
+/** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). @example inferType: x32Type('SliceChannel', 3) */
 export const x32Type = (op: string, nOut = 1) => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
   const t = ins.find((x) => x) ?? 'float32';
   if (t !== 'float32' && t !== 'int32') throw new DTypeError(opMessage(node, op, `supports float32 and int32, got ${t}`), { op, node });
