@@ -136,4 +136,17 @@ test('MXNet test_module_set_params / test_module_initializer / test_aux_init: mi
   assert.equal([...aux.bn_moving_mean.data], [0, 0, 0]); assert.equal([...aux.bn_moving_var.data], [1, 1, 1]);
 });
 
+test('seeded runs repeat exactly (init, shuffle, training)', () => {
+  const tr = blobs(96, 6);
+  const run = () => {
+    mx.random.seed(11);
+    const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16, shuffle: true, seed: 2 });
+    const mod = new mx.mod.Module({ symbol: mlp() });
+    const old = mx.callback.setLogger(() => {});
+    try { mod.fit(it, { numEpoch: 2, initializer: new mx.init.Xavier({ rnd_type: 'gaussian' }), optimizer: 'adam', optimizerParams: { learning_rate: 0.01 } }); } finally { mx.callback.setLogger(old); }
+    return mod.getParams()[0].fc2_weight.toTypedArray();
+  };
+  assert.equal([...run()], [...run()]);
+});
+
 test.run();
