@@ -21,8 +21,8 @@
 
 const NEG = 0, ABS = 1, SIGN = 2, SQUARE = 3, SQRT = 4, RSQRT = 5, RECIP = 6, EXP = 7, LOG = 8, LOG1P = 9, EXPM1 = 10;
 const SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, SOFTSIGN = 16, SOFTRELU = 17, FLOOR = 18, CEIL = 19;
-const ROUND = 20, RINT = 21, TRUNC = 22;
-const G_RELU = 0, G_SIGMOID = 1, G_TANH = 2, G_SOFTSIGN = 3;
+const ROUND = 20, RINT = 21, TRUNC = 22, SMOOTH_L1 = 23;
+const G_RELU = 0, G_SIGMOID = 1, G_TANH = 2, G_SOFTSIGN = 3, G_SMOOTH_L1 = 4;
 
 /** Stores lanes 0..r-1 (r in 1..3). */
 function st(p: usize, v: v128, r: usize): void {
@@ -169,6 +169,10 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
       case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp(f32x4.neg(f32x4.abs(x4))))); break;
       case FLOOR: v = f32x4.floor(x4); break; case CEIL: v = f32x4.ceil(x4); break;
       case ROUND: v = vround(x4); break; case RINT: v = f32x4.nearest(x4); break; case TRUNC: v = f32x4.trunc(x4); break;
+      case SMOOTH_L1: { // MXNet smooth_l1_loss, sigma = a: |x| > 1/sigma^2 ? |x| - 0.5/sigma^2 : 0.5 sigma^2 x^2
+        const q = a * a, ib = S(1 / q), ax = f32x4.abs(x4);
+        v = sel(f32x4.sub(ax, f32x4.mul(ib, S(0.5))), f32x4.mul(f32x4.mul(x4, x4), S(0.5 * q)), f32x4.gt(ax, ib)); break;
+      }
       // clip, MXNet order: x > hi ? hi : x < lo ? lo : x (NaN passes through)
       default: v = sel(S(b), sel(S(a), x4, f32x4.lt(x4, S(a))), f32x4.gt(x4, S(b)));
     }
@@ -249,6 +253,10 @@ function gw(op: i32, y: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): 
       case G_SIGMOID: v = f32x4.mul(g4, f32x4.mul(y4, f32x4.sub(S(1), y4))); break;
       case G_TANH: v = f32x4.mul(g4, f32x4.sub(S(1), f32x4.mul(y4, y4))); break;
       case G_SOFTSIGN: { const d = f32x4.add(S(1), f32x4.abs(y4)); v = f32x4.div(g4, f32x4.mul(d, d)); break; }
+      case G_SMOOTH_L1: { // x > 1/sigma^2 ? g : x < -1/sigma^2 ? -g : sigma^2 x g (sigma = lo)
+        const q = lo * lo, ib = S(1 / q), sg = v128.or(S(1), v128.and(y4, I(<i32>0x80000000)));
+        v = f32x4.mul(g4, sel(sg, f32x4.mul(y4, S(q)), f32x4.gt(f32x4.abs(y4), ib))); break;
+      }
       default: v = v128.andnot(g4, v128.or(f32x4.lt(y4, S(lo)), f32x4.gt(y4, S(hi))));
     }
     if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
@@ -272,6 +280,11 @@ export function f32_vsigmoid_grad__simd128(y: usize, g: usize, z: usize, n: usiz
 export function f32_vtanh_grad__simd128(y: usize, g: usize, z: usize, n: usize): void { g1(G_TANH, y, g, z, 0, 0, n); }
 /** z = g / (1 + |x|)^2 (x: softsign input). */
 export function f32_vsoftsign_grad__simd128(x: usize, g: usize, z: usize, n: usize): void { gw(G_SOFTSIGN, x, g, z, 0, 0, n); }
+
+/** MXNet smooth_l1 with sigma s: |x| > 1/s^2 ? |x| - 0.5/s^2 : 0.5 (s x)^2. */
+export function f32_vsmooth_l1__simd128(x: usize, z: usize, s: f32, n: usize): void { uw(SMOOTH_L1, x, z, s, 0, n); }
+/** Gradient of smooth_l1: g * (|x| > 1/s^2 ? sign(x) : s^2 x). */
+export function f32_vsmooth_l1_grad__simd128(x: usize, g: usize, z: usize, s: f32, n: usize): void { gw(G_SMOOTH_L1, x, g, z, s, 0, n); }
 
 /** z = (x < lo || x > hi) ? 0 : g: the clip gradient passes at the bounds themselves. */
 export function f32_vclip_grad__simd128(x: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): void { g1(-1, x, g, z, lo, hi, n); }

@@ -75,6 +75,17 @@ export function clipRef(x: number, lo: number, hi: number): number { return x > 
 /** clip's gradient: passes where lo <= x <= hi (bounds inclusive, NaN passes). @example clipGradRef(6, 1, 0, 6) === 1 */
 export function clipGradRef(x: number, g: number, lo: number, hi: number): number { return x < lo || x > hi ? 0 : g; }
 
+/** MXNet smooth_l1 with sigma s. @example smoothL1Ref(0.1, 1) === 0.005 */
+export function smoothL1Ref(x: number, s: number): number {
+  const q = F(s * s), ib = F(1 / q);
+  return Math.abs(x) > ib ? F(Math.abs(x) - F(ib * 0.5)) : F(F(x * x) * F(0.5 * q));
+}
+/** Gradient of smooth_l1. @example smoothL1GradRef(3, 2, 1) === 2 */
+export function smoothL1GradRef(x: number, g: number, s: number): number {
+  const q = F(s * s), ib = F(1 / q);
+  return Math.abs(x) > ib ? (x > 0 ? g : -g) : F(g * F(x * q));
+}
+
 /** where: c has one value per element (inner 1) or per row of `inner` elements. @example whereRef([1, 0], [1, 2], [3, 4]) -> [1, 4] */
 export function whereRef(c: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, inner = 1): Float32Array {
   const z = new Float32Array(x.length);

@@ -6,7 +6,7 @@ import { mx, randArray, SIZES } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../../src/runtime/manifest/elementwise.js';
-import { REF_BINARY, REF_GRAD, REF_UNARY, bcastSumRef, broadcastRef, clipGradRef, clipRef, whereRef } from '../../src/reference/elementwise.js';
+import { REF_BINARY, REF_GRAD, REF_UNARY, bcastSumRef, broadcastRef, clipGradRef, clipRef, smoothL1GradRef, smoothL1Ref, whereRef } from '../../src/reference/elementwise.js';
 
 void mx;
 const R = rt(), K = R.K;
@@ -87,7 +87,7 @@ for (const op of VBINARY_VC) {
   });
 }
 
-test('gradient kernels, clip, clip_grad vs reference at every size', () => {
+test('gradient kernels, clip, clip_grad, smooth_l1 vs reference at every size', () => {
   for (const n of SIZES) {
     const y = randArray(n, n, -2, 2), g = randArray(n, n + 1, -1, 1);
     for (let i = 0; i < n; i += 4) y[i] = i % 8 ? -1 : 1; // exact clip bounds
@@ -98,6 +98,10 @@ test('gradient kernels, clip, clip_grad vs reference at every size', () => {
     }
     check(`clip n=${n}`, run([y], n, ([a], z) => K.f32_vclip__simd128(a, z, -1, 1, n)), Array.from(y, (v) => clipRef(v, -1, 1)));
     check(`clip_grad n=${n}`, run([y, g], n, ([a, b], z) => K.f32_vclip_grad__simd128(a, b, z, -1, 1, n)), Array.from(y, (v, i) => clipGradRef(v, g[i], -1, 1)));
+    for (const s of [1, 2, 0.5]) {
+      check(`smooth_l1 n=${n}`, run([y], n, ([a], z) => K.f32_vsmooth_l1__simd128(a, z, s, n)), Array.from(y, (v) => smoothL1Ref(v, s)));
+      check(`smooth_l1_grad n=${n}`, run([y, g], n, ([a, b], z) => K.f32_vsmooth_l1_grad__simd128(a, b, z, s, n)), Array.from(y, (v, i) => smoothL1GradRef(v, g[i], s)));
+    }
   }
 });
 

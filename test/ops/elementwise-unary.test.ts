@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray, gradCheck, invoke, invokeWithGrad } from '../helpers.js';
-import { REF_BINARY, REF_UNARY, clipRef, modP, powC, whereRef } from '../../src/reference/elementwise.js';
+import { REF_BINARY, REF_UNARY, clipRef, modP, powC, smoothL1Ref, whereRef } from '../../src/reference/elementwise.js';
 import { getOp } from '../../src/ops/registry.js';
 import { rt } from '../../src/runtime/runtime.js';
 
@@ -86,6 +86,15 @@ for (const [op, alias, f, [lo, hi], scalars, diff] of SCALAR) {
     if (!diff && op !== '_mod_scalar') { const { grads: [g] } = invokeWithGrad(op, [arr([3], 1)], { scalar: 0 }, [mx.nd.ones([3])]); assert.ok(g!.data.every((v) => v === 0)); }
   });
 }
+
+test('smooth_l1: both branches, boundary inclusive in the quadratic part, gradCheck', () => {
+  const x = mx.nd.array([-3, -0.25, 0, 0.2, 0.25, 0.3, 2]);
+  assertClose(invoke('smooth_l1', [x], { scalar: 2 })[0].data, Array.from(x.data, (v) => smoothL1Ref(v, 2)), 0, 0);
+  assertClose(invoke('smooth_l1', [x])[0].data, [2.5, 0.03125, 0, 0.02, 0.03125, 0.045, 1.5], 1e-6, 1e-7);
+  const { grads: [g] } = invokeWithGrad('smooth_l1', [x], { scalar: 2 }, [mx.nd.ones([7])]);
+  assertClose(g!.data, [-1, -1, 0, 0.8, 1, 1, 1], 1e-6, 1e-7);
+  gradCheck('smooth_l1', [mx.nd.array([-2.1, -0.6, -0.1, 0.05, 0.4, 0.9, 1.7])], { scalar: 1.3 });
+});
 
 test('scalar attr defaults: scalar = 1, is_int accepted; MXNet strings parse', () => {
   const x = mx.nd.array([1, 2]);

@@ -48,6 +48,10 @@ const SPECS: Spec[] = [
     name: '_hypot_scalar', alias: '_HypotScalar', kernel: 'f32_vhypotc__simd128', saves: ['inputs'], doc: 'hypot(x, scalar); gradient x / hypot(x, scalar)',
     grad: (K, x, _o, g, d, s, n) => [sc(K, 'f32_vhypotc__simd128', x, d, s, n), vv(K, 'f32_vdiv__simd128', x, d, d, n), vv(K, 'f32_vmul__simd128_u8', d, g, d, n)],
   },
+  {
+    name: 'smooth_l1', alias: '', kernel: 'f32_vsmooth_l1__simd128', saves: ['inputs'], doc: 'smooth L1 with sigma = scalar',
+    grad: (K, x, _o, g, d, s, n) => [() => { K.f32_vsmooth_l1_grad__simd128(x, g, d, s, n); }],
+  },
   { name: '_equal_scalar', alias: '_EqualScalar', kernel: 'f32_veqc__simd128', doc: 'x == scalar ? 1 : 0' },
   { name: '_not_equal_scalar', alias: '_NotEqualScalar', kernel: 'f32_vnec__simd128', doc: 'x != scalar ? 1 : 0' },
   { name: '_greater_scalar', alias: '_GreaterScalar', kernel: 'f32_vgtc__simd128', doc: 'x > scalar ? 1 : 0' },
@@ -63,7 +67,7 @@ const SPECS: Spec[] = [
 function makeScalar(s: Spec): OpDef {
   const grad = s.grad;
   return {
-    name: s.name, aliases: [s.alias], doc: s.doc,
+    name: s.name, aliases: s.alias ? [s.alias] : [], doc: s.doc,
     attrs: { scalar: { type: 'float', default: 1 }, is_int: { type: 'bool', default: true } },
     inputs: () => ['data'],
     inferShape: sameShapes(s.name),

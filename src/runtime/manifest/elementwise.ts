@@ -30,6 +30,8 @@ export const KERNELS_ELEMENTWISE: KernelInfo[] = [
   k('f32_vclip__simd128', 'vunary', (p, q) => [p, q, -1, 1, 17]),
   ...VUNARY_GRAD.map((o) => k(`f32_v${o}_grad__simd128`, 'vunary', bin)),
   k('f32_vclip_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, -1, 1, 17]),
+  k('f32_vsmooth_l1__simd128', 'vunary', sc),
+  k('f32_vsmooth_l1_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, 1.5, 17]),
   k('f32_vwhere__simd128', 'vunary', (p, q) => [p, p + 256, p + 512, q, 1, 17]),
   k('f32_vwhere_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, q + 256, 1, 17]),
 ];
