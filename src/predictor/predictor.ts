@@ -210,6 +210,17 @@ export class Predictor {
     return this;
   }
 
+  /**
+   * Another predictor over the same parameters (not copied) with its own inputs and activations,
+   * e.g. one per batch size or per concurrent request stream. The parameters stay owned by this
+   * predictor: dispose the clones first.
+   * @example const p8 = p.clone({ data: [8, 1, 28, 28] });
+   */
+  clone(shapes: Record<string, number[]> = this.inputShapes): Predictor {
+    if (this.disposed) throw new ArgumentError('use of a disposed Predictor');
+    return new Predictor(this.symbol, this.argParams, this.auxParams, shapes, []);
+  }
+
   /** Frees the executor, inputs and the parameters this predictor loaded itself. @example p.dispose() */
   dispose(): void {
     if (this.disposed) return;

@@ -72,6 +72,11 @@ else {
     const xs = [0, 1, 2].map((s) => randArray(784, 10 + s, 0, 1));
     const outs = xs.map((x) => { const o = p.forward(x)[0]; assert.equal(o.shape, [1, 10]); return o.toTypedArray(); });
     xs.forEach((x, i) => assertClose(outs[i], lenetRef(x, ref), 1e-4, 1e-4, `image ${i}`));
+    const before = mx.memoryStats().bytesInUse;
+    const c = p.clone();
+    assertClose(c.forward(xs[1])[0].data, outs[1], 0, 0, 'clone shares the parameters');
+    assert.ok(mx.memoryStats().bytesInUse - before < 200_000, 'a clone allocates activations and inputs, not parameters');
+    c.dispose();
     p.reshape({ data: [3, 1, 28, 28] });
     const batch = new Float32Array(3 * 784); xs.forEach((x, i) => batch.set(x, i * 784));
     const o = p.forward(batch)[0];
