@@ -31,6 +31,8 @@ const CASES: [string, Case][] = [
   ['1x1 stride 1 (direct GEMM)', { N: 3, C: 7, H: 5, W: 6, F: 9, k: [1, 1] }],
   ['1x1 stride 2', { N: 2, C: 5, H: 9, W: 7, F: 3, k: [1, 1], s: [2, 2] }],
   ['3x3 stride 2 pad 1 (stem-like)', { N: 1, C: 3, H: 17, W: 23, F: 8, k: [3, 3], s: [2, 2], p: [1, 1] }],
+  ['3x3 s2, no pad, batch 3, 4 filters', { N: 3, C: 4, H: 9, W: 30, F: 4, k: [3, 3], s: [2, 2] }],
+  ['3x3 s2 pad 2, 1 channel', { N: 1, C: 1, H: 12, W: 5, F: 12, k: [3, 3], s: [2, 2], p: [2, 2] }],
   ['5x3 stride (2,1) pad (2,0)', { N: 2, C: 2, H: 11, W: 10, F: 4, k: [5, 3], s: [2, 1], p: [2, 0] }],
   ['dilation 2', { N: 2, C: 3, H: 11, W: 12, F: 4, k: [3, 3], d: [2, 2], p: [2, 2] }],
   ['groups 2', { N: 3, C: 6, H: 7, W: 7, F: 4, k: [3, 3], p: [1, 1], G: 2 }],
@@ -100,9 +102,9 @@ test('Convolution fused relu (__act__) forward and backward', () => {
   const [y] = invoke('Convolution', s.ins, attrs);
   assertClose(y.data, refConv(s.x, s.w, s.b, s.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4);
   gradCheck('Convolution', s.ins, attrs, { maxChecks: 20 });
-  for (const c of [{ N: 1, C: 16, H: 16, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }] as Case[]) {
+  for (const c of [{ N: 1, C: 3, H: 11, W: 19, F: 8, k: [3, 3], s: [2, 2], p: [1, 1] }, { N: 1, C: 16, H: 16, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }] as Case[]) {
     const t = setup(c, 2), [z] = invoke('Convolution', t.ins, { ...t.attrs, __act__: 'relu' });
-    assertClose(z.data, refConv(t.x, t.w, t.b, t.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4, 'fused relu (Winograd / depthwise)');
+    assertClose(z.data, refConv(t.x, t.w, t.b, t.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4, 'fused relu (im2col / Winograd / depthwise)');
   }
 });
 
