@@ -7,15 +7,11 @@
 // The hot ops (add, sub, mul, div, max, min and their scalar forms) have their own loops; the rest
 // share one loop (`bw`, a jump table per vector) that also runs every tail, to keep the module small.
 
+import { st } from './f32-vmath';
+
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, HYPOT = 6, EQ = 7, NE = 8, GT = 9, GE = 10, LT = 11, LE = 12;
 const POW = 13, MOD = 14, FIRST = 15;
 
-/** Stores lanes 0..r-1 (r in 1..3). */
-function st(p: usize, v: v128, r: usize): void {
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
 @inline function one(m: v128): v128 { return v128.and(m, f32x4.splat(1)); }
 
 /** sqrt(a^2 + b^2) in f64 (no overflow, one final rounding), two lanes at a time. */
