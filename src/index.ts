@@ -41,3 +41,4 @@ export * as viz from './viz/index.js';
 export * as models from './models/zoo.js';
 export * as probe from './api/probe.js';
 export * as benchmark from './bench/suite.js';
+export { cpu, currentContext, type Context } from './api/context.js';

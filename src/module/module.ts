@@ -18,6 +18,7 @@ import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, saveCheckpoint, statesFile } from './checkpoint.js';
 import { fitModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
+import { DataParallel, numWorkersOf } from './data-parallel.js';
 
 export interface ModuleOptions { symbol: Symbol; dataNames?: string[]; labelNames?: string[] | null; context?: unknown; fixedParamNames?: string[] | null; logger?: (m: string) => void }
 export type ShapeSpec = DataDesc | [string, number[]] | { name: string; shape: number[] };
@@ -53,6 +54,10 @@ export class Module {
   private pendingArgs: Record<string, NDArray> = {};
   private pendingAux: Record<string, NDArray> = {};
   private preloadOptStates?: string;
+  /** Executors per batch (a context list or `{ workers: N }`), run on N threads. */
+  readonly numWorkers: number;
+  private dp?: DataParallel;
+  private dpActive = false;
 
   constructor(o: ModuleOptions) {
     const p = normOpts<ModuleOptions>(o);
@@ -68,6 +73,7 @@ export class Module {
     this.outputNames = this.symbol.listOutputs();
     this.fixedParamNames = p.fixedParamNames ?? [];
     this.logger = p.logger ?? log;
+    this.numWorkers = numWorkersOf(p.context);
   }
 
   /** The executor running now (the reshaped one after a batch-size change). */
@@ -98,13 +104,21 @@ export class Module {
       else if (this.labelNames.includes(n)) req[n] = 'null';
       else req[n] = this.fixedParamNames.includes(n) ? 'null' : reqFor(n);
     }
-    this.main = this.cur = this.symbol.simpleBind({ shapes, gradReq: req });
-    this.shaped.set(shapeKey(shapes), this.main);
+    if (this.forTraining && this.numWorkers > 1) {
+      const r = DataParallel.bind(this.symbol, this.numWorkers, shapes, req, [...this.dataNames, ...this.labelShapes.map((d) => d.name)]);
+      this.dp = r.dp; this.main = this.cur = r.exe;
+      if (r.note) { this.logger(r.note); this.shaped.set(shapeKey(shapes), this.main); }
+    } else {
+      this.main = this.cur = this.symbol.simpleBind({ shapes, gradReq: req });
+      this.shaped.set(shapeKey(shapes), this.main);
+    }
     this.binded = true;
     if (this.paramsInitialized) this.main.copyParamsFrom(this.pendingArgs, this.pendingAux, true);
   }
 
-  private unbind(): void { for (const e of new Set(this.shaped.values())) e.dispose(); this.shaped.clear(); this.main = this.cur = undefined; this.binded = false; }
+  private unbind(): void {
+    this.dp?.dispose(); this.dp = undefined; this.dpActive = false;
+    for (const e of new Set([...this.shaped.values(), ...(this.main ? [this.main] : [])])) e.dispose(); this.shaped.clear(); this.main = this.cur = undefined; this.binded = false; }
 
   /**
    * Initialises parameters (sorted by name, as MXNet) from argParams/auxParams where given, else with
@@ -130,6 +144,7 @@ export class Module {
     }
     for (const n of sorted(this.paramNames)) impl(n, exe.argDict[n], p.argParams);
     for (const n of sorted(this.auxNames)) impl(n, exe.auxDict[n], p.auxParams);
+    this.dp?.syncAux();
     this.paramsInitialized = true;
   }
 
@@ -143,6 +158,7 @@ export class Module {
     if (!p.allowMissing) { this.initParams({ initializer: null, argParams, auxParams, allowMissing: false, forceInit: p.forceInit ?? true, allowExtra: p.allowExtra }); return; }
     if (this.paramsInitialized && p.forceInit === false) return;
     this.main!.copyParamsFrom(argParams, auxParams, p.allowExtra ?? false);
+    this.dp?.syncAux();
     this.paramsInitialized = true;
   }
 
@@ -151,7 +167,7 @@ export class Module {
     if (!this.binded) return [{ ...this.pendingArgs }, { ...this.pendingAux }];
     const a: Record<string, NDArray> = {}, x: Record<string, NDArray> = {};
     for (const n of this.paramNames) a[n] = this.main!.argDict[n].copy();
-    for (const n of this.auxNames) x[n] = this.main!.auxDict[n].copy();
+    for (const n of this.auxNames) x[n] = this.dp ? this.dp.averagedAux(n) : this.main!.auxDict[n].copy();
     return [a, x];
   }
 
@@ -216,6 +232,8 @@ export class Module {
   forward(batch: DataBatch, o: { isTrain?: boolean } = {}): void {
     if (!this.binded || !this.paramsInitialized) throw new ArgumentError('call bind and initParams before forward');
     if (batch.data.length !== this.dataNames.length) throw new ArgumentError(`forward: ${batch.data.length} data arrays for data names ${this.dataNames.join(', ')}`);
+    this.dpActive = !!this.dp?.accepts(batch, this.dataNames[0]);
+    if (this.dpActive) { this.dp!.forward(batch, { data: this.dataNames, label: this.labelShapes.map((d) => d.name) }, o.isTrain ?? this.forTraining); return; }
     this.ensureShapes(batch);
     const exe = this.cur!;
     const inputs: Record<string, NDArray | boolean> = { isTrain: o.isTrain ?? this.forTraining };
@@ -224,13 +242,17 @@ export class Module {
     exe.forward(inputs as never);
   }
   /** Backward pass (outGrads needed unless the head is a loss). @example mod.backward() */
-  backward(outGrads?: NDArray[]): void { if (!this.forTraining) throw new ArgumentError('backward: the module was not bound for training'); this.executor.backward(outGrads); }
+  backward(outGrads?: NDArray[]): void {
+    if (!this.forTraining) throw new ArgumentError('backward: the module was not bound for training');
+    if (this.dpActive) { if (outGrads) throw new ArgumentError('backward: out grads are not supported with several contexts'); this.dp!.backward(); } else this.executor.backward(outGrads);
+  }
   /** forward(isTrain) then backward. @example mod.forwardBackward(batch) */
   forwardBackward(batch: DataBatch): void { this.forward(batch, { isTrain: true }); this.backward(); }
 
   /** One optimizer step over every parameter with a gradient, in place. @example mod.update() */
   update(): void {
     if (!this.optimizerInitialized) throw new ArgumentError('call initOptimizer before update');
+    if (this.dpActive) { this.dp!.update(this.paramNames, this.updateOnKvstore ? this.kvstore : undefined, this.updater); return; }
     const exe = this.cur!;
     this.paramNames.forEach((n, i) => {
       const g = exe.gradDict[n];
@@ -241,7 +263,7 @@ export class Module {
   }
 
   /** The outputs of the last forward (valid until the next forward). @example mod.getOutputs()[0].toArray() */
-  getOutputs(): NDArray[] { return this.executor.outputs; }
+  getOutputs(): NDArray[] { return this.dpActive ? this.dp!.outputs() : this.executor.outputs; }
   /** Gradients of the data inputs (bind with inputsNeedGrad). @example mod.getInputGrads()[0] */
   getInputGrads(): NDArray[] {
     if (!this.inputsNeedGrad) throw new ArgumentError('getInputGrads: bind with inputsNeedGrad: true');

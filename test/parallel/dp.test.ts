@@ -41,4 +41,57 @@ test('data parallel: a worker executor over shared weights gives the same gradie
   } finally { g.dispose(); exe0.dispose(); }
 });
 
+function trainWeights(ctx: unknown, batches: { data: Float32Array; label: Float32Array }[], B: number, withBN: boolean, seqHalves = false) {
+  const data = mx.sym.Variable('data');
+  let x = mx.sym.FullyConnected({ data, num_hidden: 12, name: 'fc1' });
+  if (withBN) x = mx.sym.BatchNorm({ data: x, fix_gamma: false, name: 'bn1' });
+  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 't1' });
+  x = mx.sym.FullyConnected({ data: x, num_hidden: 4, name: 'fc2' });
+  const sym = mx.sym.SoftmaxOutput({ data: x, name: 'softmax' });
+  const mod = new mx.mod.Module({ symbol: sym, context: ctx, logger: () => undefined });
+  const bind = seqHalves ? B / 2 : B;
+  mod.bind({ dataShapes: [['data', [bind, 9]]], labelShapes: [['softmax_label', [bind]]], gradReq: seqHalves ? 'add' : 'write' });
+  mx.random.seed(11);
+  mod.initParams({ initializer: new mx.init.Xavier() });
+  mod.initOptimizer({ optimizer: 'sgd', optimizerParams: { learning_rate: 0.1, momentum: 0.9, rescale_grad: 1 / B } });
+  for (const b of batches) {
+    if (!seqHalves) {
+      mod.forwardBackward(new mx.io.DataBatch({ data: [mx.nd.array(b.data, { shape: [B, 9] })], label: [mx.nd.array(b.label)] }));
+    } else {
+      // The reference for per-worker BatchNorm: one executor runs each half and accumulates (grad_req add).
+      for (const g of Object.values(mod.executor.gradDict)) g.data.fill(0);
+      for (let h = 0; h < 2; h++) {
+        mod.forwardBackward(new mx.io.DataBatch({ data: [mx.nd.array(b.data.subarray(h * B / 2 * 9, (h + 1) * B / 2 * 9), { shape: [B / 2, 9] })], label: [mx.nd.array(b.label.subarray(h * B / 2, (h + 1) * B / 2))] }));
+      }
+    }
+    mod.update();
+  }
+  const [args, aux] = mod.getParams();
+  const out = { ...Object.fromEntries(Object.entries(args).map(([k, v]) => [k, Array.from(v.data)])), ...Object.fromEntries(Object.entries(aux).map(([k, v]) => [k, Array.from(v.data)])) };
+  mod.dispose();
+  return out;
+}
+
+const batches = Array.from({ length: 5 }, (_, i) => ({ data: randArray(8 * 9, 100 + i), label: Float32Array.from({ length: 8 }, (_, j) => (i + j * 3) % 4) }));
+
+test('data parallel: two workers at batch B reach the weights of one worker at batch 2B (within 1e-5)', () => {
+  if (skip) return;
+  const one = trainWeights(undefined, batches, 8, false);
+  const two = trainWeights([mx.cpu(0), mx.cpu(1)], batches, 8, false);
+  for (const k of Object.keys(one)) assertClose(two[k], one[k], 1e-5, 1e-6, k);
+});
+
+test('data parallel: BatchNorm keeps statistics per worker, as MXNet (equal to per-half statistics)', () => {
+  if (skip) return;
+  const ref = trainWeights(undefined, batches, 8, true, true);
+  const two = trainWeights({ workers: 2 }, batches, 8, true);
+  for (const k of Object.keys(ref)) if (!k.includes('moving')) assertClose(two[k], ref[k], 1e-5, 1e-6, k);
+});
+
+test('data parallel: a batch not divisible by the contexts is a clear error', () => {
+  if (skip) return;
+  const mod = new mx.mod.Module({ symbol: mx.models.mlp(), context: { workers: 3 } });
+  assert.throws(() => mod.bind({ dataShapes: [['data', [8, 784]]], labelShapes: [['softmax_label', [8]]] }), /not divisible by the 3 contexts/);
+});
+
 test.run();
