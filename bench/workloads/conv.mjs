@@ -3,6 +3,7 @@
 //                 node with the weight as an initializer, NCHW) including reading the output back.
 //   conv-*-bound: mxwasm's op lowered once (as the executor does at bind), resident input/output: kernels only.
 //   conv-*-bwd:   mxwasm's backward (dx + dw) lowered once: the training cost of the layer.
+//   deconv-*:     Deconvolution (mx.nd.Deconvolution / tf.conv2dTranspose / ONNX ConvTranspose).
 //   pool-*:       Pooling (mx.nd.Pooling / tf.maxPool / ONNX MaxPool).
 import { onnxModel } from '../lib/onnx.mjs';
 import { ortSession } from '../lib/peers.mjs';
@@ -86,6 +87,30 @@ export default [
       { name: `${name}-bwd`, group: 'conv', flops: 2 * flops, desc: `${desc}, backward dx + dw lowered once`, impls: { mxwasm: (ctx) => lowered(ctx, C, H, F, k, s, p, G, true) } },
     ];
   }),
+  {
+    name: 'deconv-4x4s2-64to32-28', group: 'conv', flops: 2 * 28 * 28 * 64 * 32 * 16,
+    desc: 'Deconvolution 4x4 s2 pad 1, 64->32 @28x28 -> 56x56 (FCN / GAN upsampling), API call including read-back',
+    impls: {
+      mxwasm: ({ mx }) => {
+        const x = mx.nd.array(rand(64 * 28 * 28, 1), { shape: [1, 64, 28, 28] }), w = mx.nd.array(rand(64 * 32 * 16, 2), { shape: [64, 32, 4, 4] });
+        const attrs = { kernel: [4, 4], stride: [2, 2], pad: [1, 1], num_filter: 32 };
+        return { run() { const y = mx.nd.Deconvolution(x, w, attrs); y.toTypedArray(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+      },
+      'tfjs-wasm': ({ libs }) => {
+        const tf = libs['tfjs-wasm'], x = tf.tensor4d(rand(64 * 28 * 28, 1), [1, 28, 28, 64]), w = tf.tensor4d(rand(64 * 32 * 16, 2), [4, 4, 32, 64]);
+        return { run() { const y = tf.conv2dTranspose(x, w, [1, 56, 56, 32], [2, 2], 'same'); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+      },
+      'ort-web': async ({ libs }) => {
+        const ort = libs['ort-web'];
+        const sess = await ortSession(ort, onnxModel({
+          nodes: [['ConvTranspose', ['X', 'W'], ['Y'], { kernel_shape: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1] }]],
+          inputs: [['X', [1, 64, 28, 28]]], outputs: [['Y', [1, 32, 56, 56]]], initializers: [['W', [64, 32, 4, 4], rand(64 * 32 * 16, 2)]],
+        }), 'wasm');
+        const X = new ort.Tensor('float32', rand(64 * 28 * 28, 1), [1, 64, 28, 28]);
+        return { async run() { const r = await sess.run({ X }); if (r.Y.data.length !== 32 * 56 * 56) throw new Error('bad output'); }, teardown: () => sess.release() };
+      },
+    },
+  },
   {
     name: 'pool-max-3x3s2-64-112', group: 'conv', desc: 'ResNet max pool 3x3 s2 pad 1, 64 ch @112x112, API call including read-back',
     impls: {
