@@ -140,8 +140,14 @@ export function writeNpy(shape: number[], typeCode: number, data: Uint8Array): U
  * @example parseNpz(bytes).map(([name, a]) => [name, a.shape])
  */
 export function parseNpz(src: BytesLike, what = 'npz archive'): [string, NpyArray][] {
-  const out: [string, NpyArray][] = [];
-  for (const e of readZipEntries(src, what)) {
+  const out: [string, NpyArray][] = [], entries = readZipEntries(src, what);
+  // Sparse arrays are stored scipy-style: <key>/{data,indices,indptr,format,shape}.npy (or those at the top level).
+  const sparse = entries.find((e) => /(^|\/)(format|indptr)\.npy$/.test(e.name));
+  if (sparse) {
+    const key = sparse.name.includes('/') ? sparse.name.slice(0, sparse.name.lastIndexOf('/')) : '(top level)';
+    throw new MxError('unsupported', `${what}: '${key}' is a sparse array (scipy-style ${sparse.name.slice(sparse.name.lastIndexOf('/') + 1)} member), which mxwasm does not support`, { member: sparse.name });
+  }
+  for (const e of entries) {
     if (e.name.endsWith('/')) continue;
     if (!e.name.endsWith('.npy')) throw new MxError('unsupported', `${what}: member '${e.name}' is not a .npy array (sparse .npz members are not supported)`, { member: e.name });
     out.push([e.name.slice(0, -4), parseNpy(readZipMember(src, e, what), `${what} member ${e.name}`)]);

@@ -95,6 +95,10 @@ test('.npz: stored, deflated and zip64 members, names; list gets arr_<i>', () =>
     assert.equal((load(z) as Record<string, any>).x.toArray(), [1, 2, 3]);
   }
   assert.throws(() => parseNpz(writeZip([{ name: 'bad.txt', data: new Uint8Array(1) }])), /not a .npy/);
+  const npy1 = writeNpy([1], 0, new Uint8Array(4));
+  try { load(writeZip([{ name: 'emb/data.npy', data: npy1 }, { name: 'emb/indptr.npy', data: npy1 }])); assert.unreachable(); } catch (e: any) {
+    assert.is(e.kind, 'unsupported'); assert.match(e.message, /'emb' is a sparse array/);
+  }
   const crcBad = writeZip(members); crcBad[80] ^= 0xff;
   assert.throws(() => load(crcBad), /CRC|header|truncated|magic/);
 });
