@@ -27,6 +27,22 @@ const TILE_OFF: usize = A_OFF + (<usize>(MC * KC) << 2);
  * measured faster than packing up to 64 rows with mul+add; the relaxed 2x16 packed kernel wins sooner.
  */
 const SMALL_M = 64, SMALL_M_RELAXED = 16;
+/** The no-packing paths re-read A once per group of columns: keep it within half of a 1 MiB L2. */
+const SMALL_A_FLOATS = 128 << 10;
+
+/**
+ * Whether smallAxpy's strip of B (K rows of 16 floats, row stride ldb) stays in L2 (1 MiB, 8 ways,
+ * 2048 sets of 64-byte lines, assumed). Rows a power-of-two number of lines apart share few sets: with
+ * ldb = 2048 only 16 sets, and the strip thrashes (measured 2x slower than packing). Half the ways, 2
+ * lines per row (unaligned). Also bounds the scratch copy of the last columns (K x 16 bytes).
+ */
+function stripFits(K: i32, ldb: i32): bool {
+  const bytes = ldb << 2;
+  if (bytes & 63) return K <= 4096;
+  const lines = bytes >> 6, g = min(lines & -lines, 2048);
+  return K * 2 <= 4 * (2048 / g);
+}
+
 /** Floats of scratch the matrix-vector path may use (4 MiB / 4, less a margin). */
 const GEMV_FLOATS = (1 << 20) - 64;
 
@@ -104,9 +120,9 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   const relu = act == 1;
   if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
   if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
-  if (M <= (relaxed ? SMALL_M_RELAXED : SMALL_M) && K * 4 + 64 <= GEMV_FLOATS) {
-    if (!tB) { smallAxpy(M, N, K, alpha, A, tA ? 1 : lda, tA ? lda : 1, B, ldb, beta, C, ldc, bias, bmode, relu, scratch); return; }
-    if (!tA) { smallDot(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu); return; }
+  if (M <= (relaxed ? SMALL_M_RELAXED : SMALL_M) && M * K <= SMALL_A_FLOATS) {
+    if (!tB && stripFits(K, ldb)) { smallAxpy(M, N, K, alpha, A, tA ? 1 : lda, tA ? lda : 1, B, ldb, beta, C, ldc, bias, bmode, relu, scratch); return; }
+    if (tB && !tA) { smallDot(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu); return; }
   }
   blocked(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
 }
