@@ -120,6 +120,8 @@ test('few rows of C (the no-packing path) with every option and column tails', (
       check({ M, N, K: 5 + (seed % 7) * 9, tA, tB, beta: seed % 2 ? 0.5 : 0, biasMode: (seed % 3) as 0 | 1 | 2, act: (seed % 2) as 0 | 1, padA: seed % 3, padB: 1, padC: 2 }, seed++);
     }
   }
+  // A power-of-two row stride of B sends few rows back to the packed path.
+  check({ M: 8, N: 40, K: 100, padB: 1024 - 40, biasMode: 1, beta: 0.5 });
 });
 
 test('sub-range calls on rows of C (thread split) equal one call', () => {
