@@ -16,20 +16,26 @@ export function f32_bn_fwd__simd128(x: usize, y: usize, g: usize, b: usize, mean
       let s = S(0), q = S(0);
       for (let o: usize = 0; o < outer; o++) {
         const base = (o * C + ch) * inner;
-        for (let i: usize = 0; i < inner; i += 4) s = f32x4.add(s, ld(x + ((base + i) << 2), inner - i));
+        {
+          let i: usize = 0;
+          for (; i + 4 <= inner; i += 4) s = f32x4.add(s, ld(x + ((base + i) << 2), 4));
+          if (i < inner) s = f32x4.add(s, ld(x + ((base + i) << 2), inner - i));
+        }
       }
       mu = hsum(s) / M;
       for (let o: usize = 0; o < outer; o++) {
         const base = (o * C + ch) * inner;
-        { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-          const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), 4), S(mu)), mask(4));
-          q = fma(d, d, q);
+        {
+          let i: usize = 0;
+          for (; i + 4 <= inner; i += 4) {
+            const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), 4), S(mu)), mask(4));
+            q = fma(d, d, q);
+          }
+          if (i < inner) {
+            const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), inner - i), S(mu)), mask(inner - i));
+            q = fma(d, d, q);
+          }
         }
- if (i < inner) {
-          const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), inner - i), S(mu)), mask(inner - i));
-          q = fma(d, d, q);
-        } }
       }
       const v = hsum(q);
       is = v == 0 && eps == 0 ? 0 : 1 / sqrt<f32>(v / M + eps);
@@ -40,15 +46,17 @@ export function f32_bn_fwd__simd128(x: usize, y: usize, g: usize, b: usize, mean
     const a = S(flags & 2 ? is : is * load<f32>(g + co)), bb = S(load<f32>(b + co));
     for (let o: usize = 0; o < outer; o++) {
       const base = (o * C + ch) * inner;
-      { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-        const p = (base + i) << 2, r = 4;
-        st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
+      {
+        let i: usize = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const p = (base + i) << 2, r = 4;
+          st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
+        }
+        if (i < inner) {
+          const p = (base + i) << 2, r = inner - i;
+          st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
+        }
       }
- if (i < inner) {
-        const p = (base + i) << 2, r = inner - i;
-        st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
-      } }
     }
   }
 }
@@ -74,34 +82,38 @@ export function f32_bn_bwd__simd128(x: usize, dy: usize, dx: usize, g: usize, me
     let s1 = S(0), s2 = S(0);
     for (let o: usize = 0; o < outer; o++) {
       const base = (o * C + ch) * inner;
-      { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-        const p = (base + i) << 2, r = 4, d = ld(dy + p, r);
-        s1 = f32x4.add(s1, d);
-        s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
+      {
+        let i: usize = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const p = (base + i) << 2, r = 4, d = ld(dy + p, r);
+          s1 = f32x4.add(s1, d);
+          s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
+        }
+        if (i < inner) {
+          const p = (base + i) << 2, r = inner - i, d = ld(dy + p, r);
+          s1 = f32x4.add(s1, d);
+          s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
+        }
       }
- if (i < inner) {
-        const p = (base + i) << 2, r = inner - i, d = ld(dy + p, r);
-        s1 = f32x4.add(s1, d);
-        s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
-      } }
     }
     const sdy = hsum(s1), dot = hsum(s2);
     if (dx) {
       const k = S(train ? dot * is * is / M : 0), gm = S(train ? sdy / M : 0), iw = S(is * w);
       for (let o: usize = 0; o < outer; o++) {
         const base = (o * C + ch) * inner;
-        { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-          const p = (base + i) << 2, r = 4;
-          const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
-          st(dx + p, f32x4.mul(t, iw), r);
+        {
+          let i: usize = 0;
+          for (; i + 4 <= inner; i += 4) {
+            const p = (base + i) << 2, r = 4;
+            const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
+            st(dx + p, f32x4.mul(t, iw), r);
+          }
+          if (i < inner) {
+            const p = (base + i) << 2, r = inner - i;
+            const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
+            st(dx + p, f32x4.mul(t, iw), r);
+          }
         }
- if (i < inner) {
-          const p = (base + i) << 2, r = inner - i;
-          const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
-          st(dx + p, f32x4.mul(t, iw), r);
-        } }
       }
     }
     if (dg) store<f32>(dg + co, flags & 2 ? 0 : dot * is);
@@ -116,31 +128,39 @@ export function f32_rownorm__simd128(x: usize, y: usize, g: usize, b: usize, mea
   for (let row: usize = 0; row < rows; row++) {
     const base = (row * n) << 2;
     let s = S(0), q = S(0);
-    for (let j: usize = 0; j < n; j += 4) s = f32x4.add(s, ld(x + base + (j << 2), n - j));
-    const mu = hsum(s) / <f32>n;
-    { let j: usize = 0;
- for (; j + 4 <= n; j += 4) {
-      const d = v128.and(f32x4.sub(ld(x + base + (j << 2), 4), S(mu)), mask(4));
-      q = fma(d, d, q);
+    {
+      let j: usize = 0;
+      for (; j + 4 <= n; j += 4) s = f32x4.add(s, ld(x + base + (j << 2), 4));
+      if (j < n) s = f32x4.add(s, ld(x + base + (j << 2), n - j));
     }
- if (j < n) {
-      const d = v128.and(f32x4.sub(ld(x + base + (j << 2), n - j), S(mu)), mask(n - j));
-      q = fma(d, d, q);
-    } }
+    const mu = hsum(s) / <f32>n;
+    {
+      let j: usize = 0;
+      for (; j + 4 <= n; j += 4) {
+        const d = v128.and(f32x4.sub(ld(x + base + (j << 2), 4), S(mu)), mask(4));
+        q = fma(d, d, q);
+      }
+      if (j < n) {
+        const d = v128.and(f32x4.sub(ld(x + base + (j << 2), n - j), S(mu)), mask(n - j));
+        q = fma(d, d, q);
+      }
+    }
     const sdv = sqrt<f32>(hsum(q) / <f32>n + eps), inv = S(1 / sdv), cc = C ? (row % C) << 2 : 0;
     store<f32>(mean + (row << 2), mu); store<f32>(sd + (row << 2), sdv);
     const gr = S(C && g ? load<f32>(g + cc) : 1), br = S(C && b ? load<f32>(b + cc) : 0);
-    { let j: usize = 0;
- for (; j + 4 <= n; j += 4) {
-      const p = j << 2, r = 4;
-      const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
-      st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
+    {
+      let j: usize = 0;
+      for (; j + 4 <= n; j += 4) {
+        const p = j << 2, r = 4;
+        const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
+        st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
+      }
+      if (j < n) {
+        const p = j << 2, r = n - j;
+        const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
+        st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
+      }
     }
- if (j < n) {
-      const p = j << 2, r = n - j;
-      const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
-      st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
-    } }
   }
 }
 
@@ -153,44 +173,48 @@ export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: us
     const base = (row * n) << 2, mu = S(load<f32>(mean + (row << 2))), inv = S(1 / load<f32>(sd + (row << 2)));
     const cc = C ? (row % C) << 2 : 0, gr = S(C && g ? load<f32>(g + cc) : 1);
     let a = S(0), bs = S(0), rg = S(0), rb = S(0);
-    { let j: usize = 0;
- for (; j + 4 <= n; j += 4) {
-      const p = j << 2, r = 4, d = ld(dy + base + p, r);
-      const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
-      const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-      a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-      if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
-        if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
-        if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
+    {
+      let j: usize = 0;
+      for (; j + 4 <= n; j += 4) {
+        const p = j << 2, r = 4, d = ld(dy + base + p, r);
+        const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
+        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
+        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+        if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
+          if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
+          if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
+        }
+      }
+      if (j < n) {
+        const p = j << 2, r = n - j, d = ld(dy + base + p, r);
+        const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
+        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
+        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+        if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
+          if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
+          if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
+        }
       }
     }
- if (j < n) {
-      const p = j << 2, r = n - j, d = ld(dy + base + p, r);
-      const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
-      const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-      a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-      if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
-        if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
-        if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
-      }
-    } }
     if (C && dg) store<f32>(dg + cc, load<f32>(dg + cc) + hsum(rg));
     if (C && db) store<f32>(db + cc, load<f32>(db + cc) + hsum(rb));
     if (!dx) continue;
     const am = S(hsum(a) / <f32>n), bm = S(hsum(bs) / <f32>n);
-    { let j: usize = 0;
- for (; j + 4 <= n; j += 4) {
-      const p = j << 2, r = 4, d = ld(dy + base + p, r);
-      const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
-      const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-      st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
+    {
+      let j: usize = 0;
+      for (; j + 4 <= n; j += 4) {
+        const p = j << 2, r = 4, d = ld(dy + base + p, r);
+        const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
+        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
+        st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
+      }
+      if (j < n) {
+        const p = j << 2, r = n - j, d = ld(dy + base + p, r);
+        const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
+        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
+        st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
+      }
     }
- if (j < n) {
-      const p = j << 2, r = n - j, d = ld(dy + base + p, r);
-      const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
-      const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-      st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
-    } }
   }
 }
 
@@ -198,33 +222,35 @@ export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: us
 export function f32_layernorm_cols__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, sd: usize, outer: usize, n: usize, inner: usize, eps: f32): void {
   const pst = inner << 2, fn = S(<f32>n);
   for (let o: usize = 0; o < outer; o++) {
-    { let c: usize = 0;
- for (; c + 4 <= inner; c += 4) {
-      const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-      let s = S(0), q = S(0);
-      for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
-      const mu = f32x4.div(s, fn);
-      for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
-      const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
-      st(mean + mo, mu, w); st(sd + mo, sdv, w);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
+    {
+      let c: usize = 0;
+      for (; c + 4 <= inner; c += 4) {
+        const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        let s = S(0), q = S(0);
+        for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
+        const mu = f32x4.div(s, fn);
+        for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
+        const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
+        st(mean + mo, mu, w); st(sd + mo, sdv, w);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
+        }
+      }
+      if (c < inner) {
+        const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        let s = S(0), q = S(0);
+        for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
+        const mu = f32x4.div(s, fn);
+        for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
+        const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
+        st(mean + mo, mu, w); st(sd + mo, sdv, w);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
+        }
       }
     }
- if (c < inner) {
-      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-      let s = S(0), q = S(0);
-      for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
-      const mu = f32x4.div(s, fn);
-      for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
-      const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
-      st(mean + mo, mu, w); st(sd + mo, sdv, w);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
-      }
-    } }
   }
 }
 
@@ -234,45 +260,47 @@ export function f32_layernorm_cols_bwd__simd128(x: usize, dy: usize, g: usize, m
   if (dg) memory.fill(dg, 0, n << 2);
   if (db) memory.fill(db, 0, n << 2);
   for (let o: usize = 0; o < outer; o++) {
-    { let c: usize = 0;
- for (; c + 4 <= inner; c += 4) {
-      const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-      const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
-      let a = S(0), bs = S(0);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
-        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-        if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
-        if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
+    {
+      let c: usize = 0;
+      for (; c + 4 <= inner; c += 4) {
+        const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
+        let a = S(0), bs = S(0);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
+          a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+          if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
+          if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
+        }
+        if (!dx) continue;
+        const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
+          st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
+        }
       }
-      if (!dx) continue;
-      const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
-        st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
+      if (c < inner) {
+        const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
+        let a = S(0), bs = S(0);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
+          a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+          if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
+          if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
+        }
+        if (!dx) continue;
+        const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
+        for (let j: usize = 0; j < n; j++) {
+          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+          const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
+          st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
+        }
       }
     }
- if (c < inner) {
-      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-      const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
-      let a = S(0), bs = S(0);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
-        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-        if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
-        if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
-      }
-      if (!dx) continue;
-      const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
-      for (let j: usize = 0; j < n; j++) {
-        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-        const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
-        st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
-      }
-    } }
   }
 }
 
@@ -327,9 +355,11 @@ export function f32_embedding_bwd__simd128(idx: usize, dy: usize, dw: usize, n: 
   memory.fill(dw, 0, V * rb);
   for (let i: usize = 0; i < n; i++) {
     const q = dw + clampIdx(load<f32>(idx + (i << 2)), V) * rb, s = dy + i * rb;
-    { let j: usize = 0;
- for (; j + 4 <= D; j += 4) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, 4), ld(s + p, 4)), 4); }
- if (j < D) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, D - j), ld(s + p, D - j)), D - j); } }
+    {
+      let j: usize = 0;
+      for (; j + 4 <= D; j += 4) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, 4), ld(s + p, 4)), 4); }
+      if (j < D) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, D - j), ld(s + p, D - j)), D - j); }
+    }
   }
 }
 
@@ -340,23 +370,25 @@ export function f32_lrn__simd128(x: usize, y: usize, s: usize, N: usize, C: usiz
   for (let n: usize = 0; n < N; n++) {
     for (let c: usize = 0; c < C; c++) {
       const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
-      { let i: usize = 0;
- for (; i + 4 <= sp; i += 4) {
-        const r = 4;
-        let acc = S(0);
-        for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
-        const sc = fma(an, acc, S(k)), p = base + (i << 2);
-        st(s + p, sc, r);
-        st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
+      {
+        let i: usize = 0;
+        for (; i + 4 <= sp; i += 4) {
+          const r = 4;
+          let acc = S(0);
+          for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
+          const sc = fma(an, acc, S(k)), p = base + (i << 2);
+          st(s + p, sc, r);
+          st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
+        }
+        if (i < sp) {
+          const r = sp - i;
+          let acc = S(0);
+          for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
+          const sc = fma(an, acc, S(k)), p = base + (i << 2);
+          st(s + p, sc, r);
+          st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
+        }
       }
- if (i < sp) {
-        const r = sp - i;
-        let acc = S(0);
-        for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
-        const sc = fma(an, acc, S(k)), p = base + (i << 2);
-        st(s + p, sc, r);
-        st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
-      } }
     }
   }
 }
@@ -367,27 +399,29 @@ export function f32_lrn_bwd__simd128(x: usize, y: usize, s: usize, dy: usize, dx
   for (let n: usize = 0; n < N; n++) {
     for (let c: usize = 0; c < C; c++) {
       const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
-      { let i: usize = 0;
- for (; i + 4 <= sp; i += 4) {
-        const r = 4;
-        let acc = S(0);
-        for (let q = c0; q <= c1; q++) {
-          const o = ((n * C + q) * sp + i) << 2;
-          acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
+      {
+        let i: usize = 0;
+        for (; i + 4 <= sp; i += 4) {
+          const r = 4;
+          let acc = S(0);
+          for (let q = c0; q <= c1; q++) {
+            const o = ((n * C + q) * sp + i) << 2;
+            acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
+          }
+          const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
+          st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
         }
-        const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
-        st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
+        if (i < sp) {
+          const r = sp - i;
+          let acc = S(0);
+          for (let q = c0; q <= c1; q++) {
+            const o = ((n * C + q) * sp + i) << 2;
+            acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
+          }
+          const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
+          st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
+        }
       }
- if (i < sp) {
-        const r = sp - i;
-        let acc = S(0);
-        for (let q = c0; q <= c1; q++) {
-          const o = ((n * C + q) * sp + i) << 2;
-          acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
-        }
-        const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
-        st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
-      } }
     }
   }
 }

@@ -8,78 +8,146 @@ import { NINF, NM, S, fma, hmax, hsum, ld, mask, st, vsigm } from './f32-nn-math
 // 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a), 6 elu(a), 7 selu, 8 gelu.
 const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
 
-function actv(t: i32, x: v128, a: f32): v128 {
-  const pos = f32x4.gt(x, S(0));
-  if (t == 0) return v128.andnot(x, f32x4.lt(x, S(0))); // NaN passes
-  if (t == 1) return vsigm(x);
-  if (t == 2) return NM.vtanh(x);
-  if (t == 3) return f32x4.add(f32x4.max(x, S(0)), NM.vlog1p(NM.vexp(f32x4.neg(f32x4.abs(x)))));
-  if (t == 4) return f32x4.div(x, f32x4.add(S(1), f32x4.abs(x)));
-  if (t == 5) return v128.bitselect(x, f32x4.mul(x, S(a)), pos);
-  const em1 = f32x4.sub(NM.vexp(x), S(1));
-  if (t == 6) return v128.bitselect(x, f32x4.mul(em1, S(a)), pos);
-  if (t == 7) return f32x4.mul(S(SELU_L), v128.bitselect(x, f32x4.mul(em1, S(SELU_A)), pos));
-  return f32x4.mul(f32x4.mul(S(0.5), x), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476)))));
+// One loop function per type (textually separate bodies: the optimizer cannot fold them back into one
+// loop with a per-vector dispatch). The derivative reads the output y, except gelu (input x).
+@inline function fRelu(x: v128, a: f32): v128 { return v128.andnot(x, f32x4.lt(x, S(0))); } // NaN passes
+@inline function fSigmoid(x: v128, a: f32): v128 { return vsigm(x); }
+@inline function fTanh(x: v128, a: f32): v128 { return NM.vtanh(x); }
+@inline function fSoftrelu(x: v128, a: f32): v128 { return f32x4.add(f32x4.max(x, S(0)), NM.vlog1p(NM.vexp(f32x4.neg(f32x4.abs(x))))); }
+@inline function fSoftsign(x: v128, a: f32): v128 { return f32x4.div(x, f32x4.add(S(1), f32x4.abs(x))); }
+@inline function fLeaky(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(x, S(a)), f32x4.gt(x, S(0))); }
+@inline function fElu(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(a)), f32x4.gt(x, S(0))); }
+@inline function fSelu(x: v128, a: f32): v128 { return f32x4.mul(S(SELU_L), v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(SELU_A)), f32x4.gt(x, S(0)))); }
+@inline function fGelu(x: v128, a: f32): v128 { return f32x4.mul(f32x4.mul(S(0.5), x), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476))))); }
+@inline function dRelu(y: v128, a: f32): v128 { return v128.and(S(1), f32x4.gt(y, S(0))); }
+@inline function dSigmoid(y: v128, a: f32): v128 { return f32x4.mul(y, f32x4.sub(S(1), y)); }
+@inline function dTanh(y: v128, a: f32): v128 { return f32x4.sub(S(1), f32x4.mul(y, y)); }
+@inline function dSoftrelu(y: v128, a: f32): v128 { return f32x4.sub(S(1), NM.vexp(f32x4.neg(y))); }
+@inline function dSoftsign(y: v128, a: f32): v128 { const s = f32x4.sub(S(1), f32x4.abs(y)); return f32x4.mul(s, s); }
+@inline function dLeaky(y: v128, a: f32): v128 { return v128.bitselect(S(1), S(a), f32x4.gt(y, S(0))); }
+@inline function dElu(y: v128, a: f32): v128 { return v128.bitselect(S(1), f32x4.add(y, S(a)), f32x4.gt(y, S(0))); }
+@inline function dSelu(y: v128, a: f32): v128 { return v128.bitselect(S(SELU_L), f32x4.add(y, S(SELU_L * SELU_A)), f32x4.gt(y, S(0))); }
+@inline function dGelu(x: v128, a: f32): v128 { const cdf = f32x4.mul(S(0.5), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476)))));
+  return fma(f32x4.mul(x, S(0.3989422804014327)), NM.vexp(f32x4.mul(f32x4.mul(x, x), S(-0.5))), cdf); }
+function actRelu(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fRelu(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fRelu(ld(x + o, r), a), r); }
+}
+function actbRelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dRelu(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dRelu(ld(y + o, r), a)), r); }
+}
+function actSigmoid(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSigmoid(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSigmoid(ld(x + o, r), a), r); }
+}
+function actbSigmoid(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSigmoid(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSigmoid(ld(y + o, r), a)), r); }
+}
+function actTanh(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fTanh(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fTanh(ld(x + o, r), a), r); }
+}
+function actbTanh(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dTanh(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dTanh(ld(y + o, r), a)), r); }
+}
+function actSoftrelu(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSoftrelu(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSoftrelu(ld(x + o, r), a), r); }
+}
+function actbSoftrelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSoftrelu(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSoftrelu(ld(y + o, r), a)), r); }
+}
+function actSoftsign(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSoftsign(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSoftsign(ld(x + o, r), a), r); }
+}
+function actbSoftsign(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSoftsign(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSoftsign(ld(y + o, r), a)), r); }
+}
+function actLeaky(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fLeaky(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fLeaky(ld(x + o, r), a), r); }
+}
+function actbLeaky(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dLeaky(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dLeaky(ld(y + o, r), a)), r); }
+}
+function actElu(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fElu(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fElu(ld(x + o, r), a), r); }
+}
+function actbElu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dElu(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dElu(ld(y + o, r), a)), r); }
+}
+function actSelu(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSelu(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSelu(ld(x + o, r), a), r); }
+}
+function actbSelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSelu(v128.load(y + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSelu(ld(y + o, r), a)), r); }
+}
+function actGelu(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fGelu(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fGelu(ld(x + o, r), a), r); }
+}
+function actbGelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dGelu(v128.load(x + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dGelu(ld(x + o, r), a)), r); }
 }
 
 /** y = act(x) elementwise; t as above, a = slope/alpha. */
 export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) {
-    const o = i << 2, r = 4;
-    st(y + o, actv(t, ld(x + o, r), a), r);
+  switch (t) {
+    case 0: actRelu(x, y, n, a); break;
+    case 1: actSigmoid(x, y, n, a); break;
+    case 2: actTanh(x, y, n, a); break;
+    case 3: actSoftrelu(x, y, n, a); break;
+    case 4: actSoftsign(x, y, n, a); break;
+    case 5: actLeaky(x, y, n, a); break;
+    case 6: actElu(x, y, n, a); break;
+    case 7: actSelu(x, y, n, a); break;
+    case 8: actGelu(x, y, n, a); break;
   }
- if (i < n) {
-    const o = i << 2, r = n - i;
-    st(y + o, actv(t, ld(x + o, r), a), r);
-  } }
 }
 
 /** dx = dy * act'(.): from the output y (relu, sigmoid, tanh, softrelu, softsign, leaky, elu, selu) or input x (gelu). */
 export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n: usize, t: i32, a: f32): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) {
-    const o = i << 2, r = 4;
-    const g = ld(dy + o, r);
-    let d: v128;
-    if (t == 8) {
-      const xv = ld(x + o, r);
-      const cdf = f32x4.mul(S(0.5), f32x4.add(S(1), NM.verf(f32x4.mul(xv, S(0.7071067811865476)))));
-      d = fma(f32x4.mul(xv, S(0.3989422804014327)), NM.vexp(f32x4.mul(f32x4.mul(xv, xv), S(-0.5))), cdf);
-    } else {
-      const yv = ld(y + o, r), pos = f32x4.gt(yv, S(0));
-      if (t == 0) d = v128.and(S(1), pos);
-      else if (t == 1) d = f32x4.mul(yv, f32x4.sub(S(1), yv));
-      else if (t == 2) d = f32x4.sub(S(1), f32x4.mul(yv, yv));
-      else if (t == 3) d = f32x4.sub(S(1), NM.vexp(f32x4.neg(yv)));
-      else if (t == 4) { const s = f32x4.sub(S(1), f32x4.abs(yv)); d = f32x4.mul(s, s); }
-      else if (t == 5) d = v128.bitselect(S(1), S(a), pos);
-      else if (t == 6) d = v128.bitselect(S(1), f32x4.add(yv, S(a)), pos);
-      else d = v128.bitselect(S(SELU_L), f32x4.add(yv, S(SELU_L * SELU_A)), pos);
-    }
-    st(dx + o, f32x4.mul(g, d), r);
+  switch (t) {
+    case 0: actbRelu(x, y, dy, dx, n, a); break;
+    case 1: actbSigmoid(x, y, dy, dx, n, a); break;
+    case 2: actbTanh(x, y, dy, dx, n, a); break;
+    case 3: actbSoftrelu(x, y, dy, dx, n, a); break;
+    case 4: actbSoftsign(x, y, dy, dx, n, a); break;
+    case 5: actbLeaky(x, y, dy, dx, n, a); break;
+    case 6: actbElu(x, y, dy, dx, n, a); break;
+    case 7: actbSelu(x, y, dy, dx, n, a); break;
+    case 8: actbGelu(x, y, dy, dx, n, a); break;
   }
- if (i < n) {
-    const o = i << 2, r = n - i;
-    const g = ld(dy + o, r);
-    let d: v128;
-    if (t == 8) {
-      const xv = ld(x + o, r);
-      const cdf = f32x4.mul(S(0.5), f32x4.add(S(1), NM.verf(f32x4.mul(xv, S(0.7071067811865476)))));
-      d = fma(f32x4.mul(xv, S(0.3989422804014327)), NM.vexp(f32x4.mul(f32x4.mul(xv, xv), S(-0.5))), cdf);
-    } else {
-      const yv = ld(y + o, r), pos = f32x4.gt(yv, S(0));
-      if (t == 0) d = v128.and(S(1), pos);
-      else if (t == 1) d = f32x4.mul(yv, f32x4.sub(S(1), yv));
-      else if (t == 2) d = f32x4.sub(S(1), f32x4.mul(yv, yv));
-      else if (t == 3) d = f32x4.sub(S(1), NM.vexp(f32x4.neg(yv)));
-      else if (t == 4) { const s = f32x4.sub(S(1), f32x4.abs(yv)); d = f32x4.mul(s, s); }
-      else if (t == 5) d = v128.bitselect(S(1), S(a), pos);
-      else if (t == 6) d = v128.bitselect(S(1), f32x4.add(yv, S(a)), pos);
-      else d = v128.bitselect(S(SELU_L), f32x4.add(yv, S(SELU_L * SELU_A)), pos);
-    }
-    st(dx + o, f32x4.mul(g, d), r);
-  } }
 }
 
 /** out = c > 0 ? v : g[ch] * v over (outer, C, inner): PReLU forward (c = v = x) and its data gradient (c = x, v = dy). */
@@ -87,15 +155,17 @@ export function f32_prelu__simd128(c: usize, v: usize, g: usize, out: usize, out
   for (let o: usize = 0; o < outer; o++) {
     for (let ch: usize = 0; ch < C; ch++) {
       const gs = S(load<f32>(g + (ch << 2))), base = ((o * C + ch) * inner) << 2;
-      { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-        const p = base + (i << 2), r = 4, vv = ld(v + p, r);
-        st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
+      {
+        let i: usize = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const p = base + (i << 2), r = 4, vv = ld(v + p, r);
+          st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
+        }
+        if (i < inner) {
+          const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
+          st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
+        }
       }
- if (i < inner) {
-        const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
-        st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
-      } }
     }
   }
 }
@@ -106,15 +176,17 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
     let s = S(0);
     for (let o: usize = 0; o < outer; o++) {
       const base = ((o * C + ch) * inner) << 2;
-      { let i: usize = 0;
- for (; i + 4 <= inner; i += 4) {
-        const p = base + (i << 2), r = 4, xv = ld(x + p, r);
-        s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
+      {
+        let i: usize = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const p = base + (i << 2), r = 4, xv = ld(x + p, r);
+          s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
+        }
+        if (i < inner) {
+          const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
+          s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
+        }
       }
- if (i < inner) {
-        const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
-        s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
-      } }
     }
     store<f32>(dg + (ch << 2), hsum(s));
   }
@@ -122,15 +194,17 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
 
 /** out = c > 0 ? v : m * v elementwise (rrelu with per-element slopes m). */
 export function f32_rrelu__simd128(c: usize, v: usize, m: usize, out: usize, n: usize): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) {
-    const p = i << 2, r = 4, vv = ld(v + p, r);
-    st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
+  {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      const p = i << 2, r = 4, vv = ld(v + p, r);
+      st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
+    }
+    if (i < n) {
+      const p = i << 2, r = n - i, vv = ld(v + p, r);
+      st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
+    }
   }
- if (i < n) {
-    const p = i << 2, r = n - i, vv = ld(v + p, r);
-    st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
-  } }
 }
 
 /**
@@ -138,25 +212,27 @@ export function f32_rrelu__simd128(c: usize, v: usize, m: usize, out: usize, n: 
  * mode 0: m = u >= a ? b : 0 (Dropout keep mask, a = p, b = 1/(1-p)); mode 1: m = a + (b - a) * u.
  */
 export function f32_rand_fill__simd128(m: usize, n: usize, seed: i32, mode: i32, a: f32, b: f32): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) {
-    let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
-    h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
-    h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
-    h = v128.xor(h, i32x4.shr_u(h, 16));
-    const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
-    const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
-    st(m + (i << 2), v, 4);
+  {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
+      h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
+      h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
+      h = v128.xor(h, i32x4.shr_u(h, 16));
+      const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
+      const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
+      st(m + (i << 2), v, 4);
+    }
+    if (i < n) {
+      let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
+      h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
+      h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
+      h = v128.xor(h, i32x4.shr_u(h, 16));
+      const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
+      const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
+      st(m + (i << 2), v, n - i);
+    }
   }
- if (i < n) {
-    let h = i32x4.add(i32x4.mul(i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>i)), i32x4.splat(<i32>0x9e3779b9)), i32x4.splat(seed));
-    h = v128.xor(h, i32x4.shr_u(h, 16)); h = i32x4.mul(h, i32x4.splat(<i32>0x7feb352d));
-    h = v128.xor(h, i32x4.shr_u(h, 15)); h = i32x4.mul(h, i32x4.splat(<i32>0x846ca68b));
-    h = v128.xor(h, i32x4.shr_u(h, 16));
-    const u = f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(h, 8)), S(5.9604644775390625e-8));
-    const v = mode == 0 ? v128.and(S(b), f32x4.ge(u, S(a))) : fma(u, S(b - a), S(a));
-    st(m + (i << 2), v, n - i);
-  } }
 }
 
 /** In place (outer, inner) -> (outer, rep, inner) broadcast of 32-bit values at p (Dropout `axes`). */
@@ -169,9 +245,11 @@ export function x32_expand_inplace(p: usize, outer: usize, rep: usize, inner: us
 
 /** y = x * m elementwise. */
 export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) { const p = i << 2, r = 4; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); }
- if (i < n) { const p = i << 2, r = n - i; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); } }
+  {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) { const p = i << 2, r = 4; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); }
+    if (i < n) { const p = i << 2, r = n - i; st(y + p, f32x4.mul(ld(x + p, r), ld(m + p, r)), r); }
+  }
 }
 
 // ---- softmax family over lines: row mode (inner == 1, SIMD along the line) or column mode (up to
@@ -282,9 +360,11 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
     s = scale / <f32>max(cnt, 1);
   }
   const sm: f32 = K > 1 ? alpha / <f32>(K - 1) : 0, n = nl * K;
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, 4), S(sm)), S(s)), 4); }
- if (i < n) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); } }
+  {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, 4), S(sm)), S(s)), 4); }
+    if (i < n) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); }
+  }
   for (let o: usize = 0; o < outer; o++) {
     for (let i: usize = 0; i < inner; i++) {
       const k = <i32>load<f32>(label + ((o * inner + i) << 2)), base = dx + ((o * K * inner + i) << 2);
@@ -296,23 +376,25 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
 
 /** Loss-head gradients: mode 0 dx = (out - label) * s; 1 dx = sign(out - label) * s; 2 dx = s. */
 export function f32_loss_grad__simd128(out: usize, label: usize, dx: usize, n: usize, s: f32, mode: i32): void {
-  { let i: usize = 0;
- for (; i + 4 <= n; i += 4) {
-    const p = i << 2, r = 4;
-    let d = S(1);
-    if (mode < 2) {
-      d = f32x4.sub(ld(out + p, r), ld(label + p, r));
-      if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
+  {
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      const p = i << 2, r = 4;
+      let d = S(1);
+      if (mode < 2) {
+        d = f32x4.sub(ld(out + p, r), ld(label + p, r));
+        if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
+      }
+      st(dx + p, f32x4.mul(d, S(s)), r);
     }
-    st(dx + p, f32x4.mul(d, S(s)), r);
+    if (i < n) {
+      const p = i << 2, r = n - i;
+      let d = S(1);
+      if (mode < 2) {
+        d = f32x4.sub(ld(out + p, r), ld(label + p, r));
+        if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
+      }
+      st(dx + p, f32x4.mul(d, S(s)), r);
+    }
   }
- if (i < n) {
-    const p = i << 2, r = n - i;
-    let d = S(1);
-    if (mode < 2) {
-      d = f32x4.sub(ld(out + p, r), ld(label + p, r));
-      if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
-    }
-    st(dx + p, f32x4.mul(d, S(s)), r);
-  } }
 }
