@@ -6,6 +6,14 @@
 
 const BLK: usize = 64;
 
+/** Lane j = the f32 at p + j*stride (4 rows read at once, for short rows). */
+@inline function gather4(p: usize, stride: usize): v128 {
+  let v = v128.load32_zero(p);
+  v = v128.load32_lane(p + stride, v, 1);
+  v = v128.load32_lane(p + 2 * stride, v, 2);
+  return v128.load32_lane(p + 3 * stride, v, 3);
+}
+
 // ---- sum family: mode 0 sum, 1 nansum (NaN -> 0), 2 sum |x|, 3 sqrt(sum x^2) ----
 @inline function tv(v: v128, mode: i32): v128 {
   if (mode == 1) return v128.bitselect(v, f32x4.splat(0), f32x4.eq(v, v));
@@ -53,9 +61,17 @@ function rowSum(p: usize, r: usize, mode: i32): f32 {
  */
 export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize, inner: usize, scale: f32, mode: i32, ws: usize): void {
   if (inner == 1) {
-    if (r < 16) { // short rows: plain scalar
-      for (let o: usize = 0; o < outer; o++) {
-        const p = x + o * (r << 2);
+    if (r < 16) { // short rows: 4 rows at a time, one per lane
+      const rb = r << 2, o4 = outer & ~(<usize>3);
+      let o: usize = 0;
+      for (; o < o4; o += 4) {
+        const p = x + o * rb;
+        let a = f32x4.splat(0);
+        for (let k: usize = 0; k < r; k++) a = f32x4.add(a, tv(gather4(p + (k << 2), rb), mode));
+        for (let j: usize = 0; j < 4; j++) store<f32>(y + ((o + j) << 2), fin(f32x4.extract_lane(a, 0), scale, mode)), a = v128.shuffle<i32>(a, a, 1, 2, 3, 0);
+      }
+      for (; o < outer; o++) {
+        const p = x + o * rb;
         let s: f32 = 0;
         for (let k: usize = 0; k < r; k++) s += ts(load<f32>(p + (k << 2)), mode);
         store<f32>(y + (o << 2), fin(s, scale, mode));
@@ -119,9 +135,17 @@ function reduceGeneric(x: usize, y: usize, outer: usize, r: usize, inner: usize,
   const id = f32x4.splat(ident(op));
   if (inner == 1) {
     const r16 = r & ~(<usize>15);
-    if (r < 16) { // short rows: plain scalar
-      for (let o: usize = 0; o < outer; o++) {
-        const p = x + o * (r << 2);
+    if (r < 64) { // short rows: 4 rows at a time, one per lane
+      const rb = r << 2, o4 = outer & ~(<usize>3);
+      let o: usize = 0;
+      for (; o < o4; o += 4) {
+        const p = x + o * rb;
+        let a = id;
+        for (let k: usize = 0; k < r; k++) a = vop(a, gather4(p + (k << 2), rb), op);
+        v128.store(y + (o << 2), a);
+      }
+      for (; o < outer; o++) {
+        const p = x + o * rb;
         let s = ident(op);
         for (let k: usize = 0; k < r; k++) s = sop(s, load<f32>(p + (k << 2)), op);
         store<f32>(y + (o << 2), s);
@@ -185,6 +209,26 @@ export function f32_rprod__simd128_u16(x: usize, y: usize, outer: usize, r: usiz
 export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize, inner: usize, isMin: i32, ws: usize): void {
   const sg = f32x4.splat(isMin ? -1 : 1); // compare sg*v > sg*best
   const sgs: f32 = isMin ? -1 : 1;
+  if (inner == 1 && r < 64) { // short rows: 4 rows at a time, one per lane
+    const rb = r << 2, o4 = outer & ~(<usize>3), one = i32x4.splat(1);
+    let o: usize = 0;
+    for (; o < o4; o += 4) {
+      const p = x + o * rb;
+      let best = f32x4.splat(-Infinity), bi = i32x4.splat(0), cur = bi;
+      for (let k: usize = 0; k < r; k++) {
+        const v = f32x4.mul(gather4(p + (k << 2), rb), sg);
+        const m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m); bi = v128.bitselect(cur, bi, m); cur = i32x4.add(cur, one);
+      }
+      v128.store(y + (o << 2), f32x4.convert_i32x4_s(bi));
+    }
+    for (; o < outer; o++) {
+      let bv: f32 = -Infinity, bk: i32 = 0;
+      for (let k: usize = 0; k < r; k++) { const v = load<f32>(x + o * rb + (k << 2)) * sgs; if (v > bv) { bv = v; bk = <i32>k; } }
+      store<f32>(y + (o << 2), <f32>bk);
+    }
+    return;
+  }
   if (inner == 1) {
     const r4 = r & ~(<usize>3);
     for (let o: usize = 0; o < outer; o++) {
