@@ -24,6 +24,7 @@ function freeAll() { while (offs.length) rt().alloc.free(offs.pop()!); }
 const SHAPES: [number, number, number][] = [
   ...SIZES.filter((n) => n < 70000).map((n) => [1, n, 1] as [number, number, number]),
   [3, 17, 1], [2, 5, 7], [1, 3, 8], [4, 1, 9], [5, 63, 3], [2, 65, 17], [7, 0, 3], [3, 1031, 1], [1, 100003, 1], [2, 4099, 9], [1, 1, 1], [2, 70, 1031], [3, 129, 64],
+  [9, 5, 1], [8, 16, 1], [13, 63, 1], [6, 3, 1], [5, 64, 1], [17, 1, 1], [7, 15, 1],
 ];
 
 test('f32_rsum (modes, scale) vs reference', () => {
@@ -75,6 +76,10 @@ test('argmax ties pick the first index; NaN never wins; max propagates NaN', () 
   const px = put(x), py = put([0]);
   K().f32_rargmax__simd128(px, py, 1, x.length, 1, 0, 0); assert.is(get(py, 1)[0], 1);
   K().f32_rmax__simd128_u16(px, py, 1, x.length, 1); assert.ok(Number.isNaN(get(py, 1)[0]));
+  const rows = [NaN, 2, 7, 7, 2, 0, 7, 1, 1, 7, 3, 3, 3, 3, 3, 2, 7, 1, 7, 0]; // 4 rows of 5 (lane path)
+  const pr = put(rows), p4 = put([0, 0, 0, 0]);
+  K().f32_rargmax__simd128(pr, p4, 4, 5, 1, 0, 0); assert.equal([...get(p4, 4)], [2, 1, 0, 1]);
+  K().f32_rargmax__simd128(pr, p4, 4, 5, 1, 1, 0); assert.equal([...get(p4, 4)], [1, 0, 0, 4]);
   freeAll();
 });
 
