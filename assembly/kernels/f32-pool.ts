@@ -31,12 +31,38 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
         // Interior columns: the window lies inside the row, so pool_size = rows * kw.
         const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
         const rows = addr(xp, hs * W - pw), nr = he - hs;
-        if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
+        if (sw == 2 && (kw == 2 || kw == 3)) {
+          if (type == 0) ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, true, 1);
+          else ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, false, scale);
+        } else if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
         else ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, false, scale);
       }
       for (; ow < Wo; ow++) store<f32>(addr(yr, ow), point(xp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad));
     }
   }
+}
+
+/**
+ * Stride-2 windows 2 or 3 wide: reduce the rows first (contiguous loads, no shuffles), then take the even / odd /
+ * shifted-even columns once. Returns the next ow.
+ */
+@inline function vecRowS2(rows: usize, nr: i32, W: i32, kw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, isMax: bool, scale: f32): i32 {
+  const sc = f32x4.splat(scale), rowBytes = <usize>W << 2, init = f32x4.splat(isMax ? LOWEST : 0);
+  for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
+    let va = init, vb = init, vc = init;
+    let p = addr(rows, 2 * ow);
+    for (let r = 0; r < nr; r++, p += rowBytes) {
+      const a = v128.load(p), b = v128.load(p, 16);
+      va = isMax ? f32x4.max(va, a) : f32x4.add(va, a);
+      vb = isMax ? f32x4.max(vb, b) : f32x4.add(vb, b);
+      if (kw == 3) { const c = v128.load32_zero(p, 32); vc = isMax ? f32x4.max(vc, c) : f32x4.add(vc, c); }
+    }
+    const e = v128.shuffle<f32>(va, vb, 0, 2, 4, 6), o = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
+    let acc = isMax ? f32x4.max(e, o) : f32x4.add(e, o);
+    if (kw == 3) { const e2 = v128.shuffle<f32>(e, vc, 1, 2, 3, 4); acc = isMax ? f32x4.max(acc, e2) : f32x4.add(acc, e2); }
+    v128.store(addr(yr, ow), isMax ? acc : f32x4.mul(acc, sc));
+  }
+  return ow;
 }
 
 /** SIMD interior of one output row: 4 outputs at a time over nr input rows (max, or sum times scale). Returns the next ow. */
