@@ -3,7 +3,7 @@
 // not re-export this file; its `export`s are for the kernel files only. Error bounds: f32-vunary.ts.
 
 /** Stores lanes 0..r-1 (r in 1..3). */
-export function st(p: usize, v: v128, r: usize): void {
+function stp(p: usize, v: v128, r: usize): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
@@ -31,7 +31,7 @@ export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
   const s1 = i32x4.shl(i32x4.add(n1, I(127)), 23), s2 = i32x4.shl(i32x4.add(i32x4.sub(n, n1), I(127)), 23);
   return v128.andnot(f32x4.mul(f32x4.mul(y, s1), s2), f32x4.lt(x, S(EXP_LO)));
 }
-export function vexp(x: v128): v128 { return vexpI(x); }
+function vexp(x: v128): v128 { return vexpI(x); }
 
 /** ln x: mantissa in [sqrt(1/2), sqrt(2)), degree-9 polynomial (Cephes logf). */
 @inline export function vlogI(x: v128): v128 {
@@ -57,17 +57,17 @@ export function vexp(x: v128): v128 { return vexpI(x); }
   return v128.or(y, v128.not(f32x4.ge(x, S(0)))); // NaN for x < 0 and NaN
 }
 
-export function vlog(x: v128): v128 { return vlogI(x); }
+function vlog(x: v128): v128 { return vlogI(x); }
 
 /** log(1+x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg), x where u == 1. */
-export function vlog1p(x: v128): v128 {
+function log1p(x: v128): v128 {
   const u = f32x4.add(x, S(1));
   const y = f32x4.mul(vlog(u), f32x4.div(x, f32x4.sub(u, S(1))));
   return sel(x, y, v128.or(f32x4.eq(u, S(1)), f32x4.eq(x, S(Infinity))));
 }
 
 /** e^x - 1: Taylor to x^11 for |x| < 1, else exp(x) - 1. */
-export function vexpm1(x: v128): v128 {
+function expm1(x: v128): v128 {
   let p = fma(S(2.505210838544172e-8), x, 2.755731922398589e-7);
   p = fma(p, x, 2.755731922398589e-6); p = fma(p, x, 2.48015873015873e-5); p = fma(p, x, 1.984126984126984e-4);
   p = fma(p, x, 1.388888888888889e-3); p = fma(p, x, 8.333333333333333e-3); p = fma(p, x, 4.1666666666666664e-2);
@@ -85,7 +85,7 @@ export function vexpm1(x: v128): v128 {
   const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(inl ? vexpI(e2) : vexp(e2), S(1))));
   return sel(small, v128.or(big, v128.and(x, I(<i32>0x80000000))), f32x4.lt(ax, S(0.625)));
 }
-export function vtanh(x: v128): v128 { return tanhCore(x, false); }
+@inline export function vtanh(x: v128): v128 { return tanhCore(x, false); }
 
 /** 1 / (1 + e^-x); 0 below -87.33 (the true value is under 1.19e-38 there). `inl` inlines exp. */
 @inline export function sigmoidCore(x: v128, inl: bool): v128 {
@@ -93,10 +93,10 @@ export function vtanh(x: v128): v128 { return tanhCore(x, false); }
   const y = f32x4.div(S(1), f32x4.add(S(1), inl ? vexpI(m) : vexp(m)));
   return v128.andnot(y, f32x4.lt(x, S(SIG_LO)));
 }
-export function vsigmoid(x: v128): v128 { return sigmoidCore(x, false); }
+@inline export function vsigmoid(x: v128): v128 { return sigmoidCore(x, false); }
 
 /** sin (c = 0) or cos (c = 1): q = round(|x| 2/pi), r = |x| - q pi/2 in three parts, both polynomials. */
-export function vsincos(x: v128, c: i32): v128 {
+function sincos(x: v128, c: i32): v128 {
   const ax = f32x4.abs(x);
   const t = f32x4.add(f32x4.mul(ax, S(0.636619772367581343)), S(12582912)); // round to nearest, as in vexp
   const q = f32x4.sub(t, S(12582912));
@@ -123,3 +123,18 @@ export function vsincos(x: v128, c: i32): v128 {
   return f32x4.add(t, v128.and(up, v128.or(S(1), v128.and(x, I(<i32>0x80000000)))));
 }
 
+
+// Out-of-line forms for the shared jump-table loops (one copy each; the private functions above are
+// not exported, so they never become wasm exports or AS112 warnings).
+/** Stores lanes 0..r-1 (r in 1..3). */
+@inline export function st(p: usize, v: v128, r: usize): void { stp(p, v, r); }
+/** e^x, out of line. */
+@inline export function vexp1(x: v128): v128 { return vexp(x); }
+/** ln x, out of line. */
+@inline export function vlog1(x: v128): v128 { return vlog(x); }
+/** ln(1 + x), out of line. */
+@inline export function vlog1p(x: v128): v128 { return log1p(x); }
+/** e^x - 1, out of line. */
+@inline export function vexpm1(x: v128): v128 { return expm1(x); }
+/** sin (c = 0) or cos (c = 1), out of line. */
+@inline export function vsincos(x: v128, c: i32): v128 { return sincos(x, c); }

@@ -24,7 +24,7 @@ const SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, SOFTSIGN = 16, SOF
 const ROUND = 20, RINT = 21, TRUNC = 22, SMOOTH_L1 = 23;
 const G_RELU = 0, G_SIGMOID = 1, G_TANH = 2, G_SOFTSIGN = 3, G_SMOOTH_L1 = 4;
 
-import { I, S, sel, sigmoidCore, st, tanhCore, vexp, vexpI, vexpm1, vlog, vlog1p, vlogI, vround, vsigmoid, vsincos, vtanh } from './f32-vmath';
+import { I, S, sel, sigmoidCore, st, tanhCore, vexp1, vexpI, vexpm1, vlog1, vlog1p, vlogI, vround, vsigmoid, vsincos, vtanh } from './f32-vmath';
 
 /**
  * The one unary loop (a jump table per vector keeps the module small). Tails read a whole vector
@@ -41,13 +41,13 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
       case SQUARE: v = f32x4.mul(x4, x4); break; case SQRT: v = f32x4.sqrt(x4); break;
       case RSQRT: v = f32x4.div(S(1), f32x4.sqrt(x4)); break;
       case RECIP: v = f32x4.div(S(1), x4); break;
-      case EXP: v = vexp(x4); break; case LOG: v = vlog(x4); break;
+      case EXP: v = vexp1(x4); break; case LOG: v = vlog1(x4); break;
       case LOG1P: v = vlog1p(x4); break; case EXPM1: v = vexpm1(x4); break;
       case SIN: v = vsincos(x4, 0); break; case COS: v = vsincos(x4, 1); break;
       case TANH: v = vtanh(x4); break; case SIGMOID: v = vsigmoid(x4); break;
       case RELU: v = f32x4.pmax(x4, S(0)); break;
       case SOFTSIGN: v = f32x4.div(x4, f32x4.add(S(1), f32x4.abs(x4))); break;
-      case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp(f32x4.neg(f32x4.abs(x4))))); break;
+      case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp1(f32x4.neg(f32x4.abs(x4))))); break;
       case FLOOR: v = f32x4.floor(x4); break; case CEIL: v = f32x4.ceil(x4); break;
       case ROUND: v = vround(x4); break; case RINT: v = f32x4.nearest(x4); break; case TRUNC: v = f32x4.trunc(x4); break;
       case SMOOTH_L1: { // MXNet smooth_l1_loss, sigma = a: |x| > 1/sigma^2 ? |x| - 0.5/sigma^2 : 0.5 sigma^2 x^2
