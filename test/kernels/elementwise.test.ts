@@ -144,6 +144,9 @@ test('f32_vbcast__simd128: every op on broadcasting shapes vs the naive referenc
       const want = broadcastRef(f, a, as, b, bs).data;
       const got = run([a, b], size, ([x, y], z) => K.f32_vbcast__simd128(code, x, y, z, ...n, ma, mb));
       check(`bcast ${op} ${as} ${bs}`, got, want, op === 'pow' ? 1 : 0);
+      // In place on whichever input has the output's full size.
+      const full = a.length === size ? 0 : b.length === size ? 1 : -1;
+      if (full >= 0) check(`bcast ${op} ${as} ${bs} in place`, run([a, b], size, ([x, y]) => K.f32_vbcast__simd128(code, x, y, full ? y : x, ...n, ma, mb), full), want, op === 'pow' ? 1 : 0);
     });
   }
 });
