@@ -2,6 +2,18 @@
 // Imported by f32-gemm.ts; nothing here is exported from the module.
 //   smallDot  (A rows and B rows contiguous in k: transA = 0, transB = 1): 2x4 dot products.
 //   smallAxpy (B rows contiguous in n: transB = 0; any A strides): 2 rows x 16 columns of C.
+// Each is instantiated twice: <f32> with mul + add, <f64> with relaxed_madd (f32_gemm__relaxedsimd).
+
+/**
+ * c + a*b. T marks the flavour: f64 = relaxed (f32x4.relaxed_madd, relaxed build only), f32 = mul + add;
+ * the branch is resolved at compile time.
+ */
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (sizeof<T>() == 8) return f32x4.relaxed_madd(a, b, c);
+  }
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 @inline function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
@@ -18,7 +30,7 @@
 }
 
 /** C = op(A) B^T with A (M x K) and B (N x K) both row-major: tiles of 2 rows x 4 columns, 8 accumulators over k. */
-export function smallDot(M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32, beta: f32,
+export function smallDot<T>(M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32, B: usize, ldb: i32, beta: f32,
   C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool): void {
   const ra = <usize>lda << 2, rb = <usize>ldb << 2, K4 = K & ~3;
   for (let n0 = 0; n0 < N; n0 += 4) {
@@ -34,10 +46,10 @@ export function smallDot(M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
         const o = <usize>k << 2;
         const x = v128.load(a0 + o), y = v128.load(a1 + o);
         const u0 = v128.load(b0 + o), u1 = v128.load(b1 + o), u2 = v128.load(b2 + o), u3 = v128.load(b3 + o);
-        s00 = f32x4.add(s00, f32x4.mul(x, u0)); s01 = f32x4.add(s01, f32x4.mul(x, u1));
-        s02 = f32x4.add(s02, f32x4.mul(x, u2)); s03 = f32x4.add(s03, f32x4.mul(x, u3));
-        s10 = f32x4.add(s10, f32x4.mul(y, u0)); s11 = f32x4.add(s11, f32x4.mul(y, u1));
-        s12 = f32x4.add(s12, f32x4.mul(y, u2)); s13 = f32x4.add(s13, f32x4.mul(y, u3));
+        s00 = madd<T>(x, u0, s00); s01 = madd<T>(x, u1, s01);
+        s02 = madd<T>(x, u2, s02); s03 = madd<T>(x, u3, s03);
+        s10 = madd<T>(y, u0, s10); s11 = madd<T>(y, u1, s11);
+        s12 = madd<T>(y, u2, s12); s13 = madd<T>(y, u3, s13);
       }
       let t00 = hsum(s00), t01 = hsum(s01), t02 = hsum(s02), t03 = hsum(s03);
       let t10 = hsum(s10), t11 = hsum(s11), t12 = hsum(s12), t13 = hsum(s13);
@@ -82,7 +94,7 @@ export function smallDot(M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
  * C = op(A) B with B (K x N) row-major; A(m, k) at A + 4*(m*sm + k*sk). Tiles of 2 rows x 16
  * columns (8 accumulators), then 2 x 4, then a last partial group of columns through a zeroed copy.
  */
-export function smallAxpy(M: i32, N: i32, K: i32, alpha: f32, A: usize, sm: i32, sk: i32, B: usize, ldb: i32, beta: f32,
+export function smallAxpy<T>(M: i32, N: i32, K: i32, alpha: f32, A: usize, sm: i32, sk: i32, B: usize, ldb: i32, beta: f32,
   C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool, scratch: usize): void {
   const rb = <usize>ldb << 2, am = <usize>sm << 2, ak = <usize>sk << 2;
   let n0 = 0;
@@ -94,10 +106,10 @@ export function smallAxpy(M: i32, N: i32, K: i32, alpha: f32, A: usize, sm: i32,
       for (let k = 0; k < K; k++, pa += ak, pa1 += ak, pb += rb) {
         const b0 = v128.load(pb), b1 = v128.load(pb, 16), b2 = v128.load(pb, 32), b3 = v128.load(pb, 48);
         const x = v128.load32_splat(pa), y = v128.load32_splat(pa1);
-        c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
-        c02 = f32x4.add(c02, f32x4.mul(x, b2)); c03 = f32x4.add(c03, f32x4.mul(x, b3));
-        c10 = f32x4.add(c10, f32x4.mul(y, b0)); c11 = f32x4.add(c11, f32x4.mul(y, b1));
-        c12 = f32x4.add(c12, f32x4.mul(y, b2)); c13 = f32x4.add(c13, f32x4.mul(y, b3));
+        c00 = madd<T>(x, b0, c00); c01 = madd<T>(x, b1, c01);
+        c02 = madd<T>(x, b2, c02); c03 = madd<T>(x, b3, c03);
+        c10 = madd<T>(y, b0, c10); c11 = madd<T>(y, b1, c11);
+        c12 = madd<T>(y, b2, c12); c13 = madd<T>(y, b3, c13);
       }
       put4(C, ldc, m0, n0, 4, c00, alpha, beta, bias, bmode, relu); put4(C, ldc, m0, n0 + 4, 4, c01, alpha, beta, bias, bmode, relu);
       put4(C, ldc, m0, n0 + 8, 4, c02, alpha, beta, bias, bmode, relu); put4(C, ldc, m0, n0 + 12, 4, c03, alpha, beta, bias, bmode, relu);
@@ -125,7 +137,7 @@ export function smallAxpy(M: i32, N: i32, K: i32, alpha: f32, A: usize, sm: i32,
       let c0 = f32x4.splat(0), c1 = c0;
       for (let k = 0; k < K; k++, pa += ak, pa1 += ak, pb += rstride) {
         const b0 = v128.load(pb);
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0)); c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa1), b0));
+        c0 = madd<T>(v128.load32_splat(pa), b0, c0); c1 = madd<T>(v128.load32_splat(pa1), b0, c1);
       }
       put4(C, ldc, m0, n0, nb, c0, alpha, beta, bias, bmode, relu);
       if (two) put4(C, ldc, m0 + 1, n0, nb, c1, alpha, beta, bias, bmode, relu);

@@ -24,9 +24,9 @@ const A_OFF: usize = <usize>(KC * NC) << 2;
 const TILE_OFF: usize = A_OFF + (<usize>(MC * KC) << 2);
 /**
  * Up to this many rows of C, products whose B is contiguous along a row skip packing (f32-gemm-small.ts):
- * measured faster than packing up to 64 rows with mul+add; the relaxed 2x16 packed kernel wins sooner.
+ * measured faster than packing up to 64 rows, both with mul + add and with relaxed_madd.
  */
-const SMALL_M = 64, SMALL_M_RELAXED = 16;
+const SMALL_M = 64;
 /** The no-packing paths re-read A once per group of columns: keep it within half of a 1 MiB L2. */
 const SMALL_A_FLOATS = 128 << 10;
 
@@ -120,9 +120,18 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   const relu = act == 1;
   if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
   if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
-  if (M <= (relaxed ? SMALL_M_RELAXED : SMALL_M) && M * K <= SMALL_A_FLOATS) {
-    if (!tB && stripFits(K, ldb)) { smallAxpy(M, N, K, alpha, A, tA ? 1 : lda, tA ? lda : 1, B, ldb, beta, C, ldc, bias, bmode, relu, scratch); return; }
-    if (tB && !tA) { smallDot(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu); return; }
+  if (M <= SMALL_M && M * K <= SMALL_A_FLOATS) {
+    if (!tB && stripFits(K, ldb)) {
+      const sm = tA ? 1 : lda, sk = tA ? lda : 1;
+      if (relaxed) smallAxpy<f64>(M, N, K, alpha, A, sm, sk, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
+      else smallAxpy<f32>(M, N, K, alpha, A, sm, sk, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
+      return;
+    }
+    if (tB && !tA) {
+      if (relaxed) smallDot<f64>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu);
+      else smallDot<f32>(M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu);
+      return;
+    }
   }
   blocked(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
 }
