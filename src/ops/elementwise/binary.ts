@@ -15,10 +15,13 @@ interface Emit {
   un(kernel: string): void;
   /** T = T * s. */
   scale(s: number): void;
+  /** T = T + s. */
+  shift(s: number): void;
 }
 
 const mulG = (e: Emit) => e.bin('mul', e.T, e.G);
 const RECIPES: Record<string, { saves: ('inputs' | 'outputs')[]; grad: Recipe } | null> = {
+  // add / sub: lowerGrad sums g straight into the input gradients (no T); these recipes say the same.
   add: { saves: [], grad: (e) => e.bin('first', e.G, e.G) },
   sub: { saves: [], grad: (e, k) => { e.bin('first', e.G, e.G); if (k) e.scale(-1); } },
   mul: { saves: ['inputs'], grad: (e, k) => e.bin('mul', e.G, k ? e.L : e.R) },
@@ -34,7 +37,7 @@ const RECIPES: Record<string, { saves: ('inputs' | 'outputs')[]; grad: Recipe } 
     saves: ['inputs', 'outputs'],
     grad: (e, k) => {
       if (k) { e.bin('first', e.L, e.L); e.un('f32_vlog__simd128'); e.bin('mul', e.T, e.O); mulG(e); return; }
-      e.bin('first', e.R, e.R); e.un('f32_vaddc_m1'); e.bin('pow', e.L, e.T); e.bin('mul', e.T, e.R); mulG(e);
+      e.bin('first', e.R, e.R); e.shift(-1); e.bin('pow', e.L, e.T); e.bin('mul', e.T, e.R); mulG(e);
     },
   },
   eq: null, ne: null, gt: null, ge: null, lt: null, le: null,
@@ -56,7 +59,8 @@ function lowerGrad(ctx: LowerCtx, op: string, p: BPlan, g: BackwardArgs): Step {
     const e: Emit = {
       L: { off: l.off, mask: p.masks[0] }, R: { off: r.off, mask: p.masks[1] }, G: { off: go.off, mask: 0 }, O: { off: o.off, mask: 0 }, T,
       bin: (bop, a, b) => steps.push(binStep(K, p, bop, a, b, T.off)),
-      un: (kernel) => steps.push(kernel === 'f32_vaddc_m1' ? () => { K.f32_vaddc__simd128(T.off, T.off, -1, n); } : un(K, kernel, T.off, T.off, n)),
+      un: (kernel) => steps.push(un(K, kernel, T.off, T.off, n)),
+      shift: (s) => steps.push(() => { K.f32_vaddc__simd128(T.off, T.off, s, n); }),
       scale: (s) => steps.push(() => { K.f32_vmulc__simd128(T.off, T.off, s, n); }),
     };
     recipe.grad(e, k as 0 | 1);
