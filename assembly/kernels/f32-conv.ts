@@ -211,6 +211,17 @@ export function f32_dwconv_bwd__simd128(x: usize, w: usize, dy: usize, dx: usize
               if (dwt) gs = f32x4.add(gs, f32x4.mul(gv, v128.load(xr + o)));
               if (dx) v128.store(dr + o, f32x4.add(v128.load(dr + o), f32x4.mul(wvv, gv)));
             }
+          } else if (sw == 2) {
+            // Inputs of 4 outputs are the even lanes of 8 floats at 2ow (all inside the row: 2ow + off + 7 < W).
+            for (; ow + 4 <= hi && 2 * ow + off + 8 <= W; ow += 4) {
+              const gv = v128.load(addr(gr, ow)), o = <usize>ow << 3;
+              if (dwt) gs = f32x4.add(gs, f32x4.mul(gv, v128.shuffle<f32>(v128.load(xr + o), v128.load(xr + o + 16), 0, 2, 4, 6)));
+              if (dx) {
+                const v = f32x4.mul(wvv, gv), z = f32x4.splat(0);
+                v128.store(dr + o, f32x4.add(v128.load(dr + o), v128.shuffle<f32>(v, z, 0, 4, 1, 5)));
+                v128.store(dr + o + 16, f32x4.add(v128.load(dr + o + 16), v128.shuffle<f32>(v, z, 2, 6, 3, 7)));
+              }
+            }
           }
           for (; ow < hi; ow++) {
             const gv = load<f32>(addr(gr, ow)), o = <usize>(ow * sw) << 2;
