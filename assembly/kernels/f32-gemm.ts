@@ -136,18 +136,27 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   blocked(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
 }
 
-/** GEMM with the plain-SIMD 4x8 micro-kernel (ABI: HACKING.md). */
+/**
+ * GEMM with the plain-SIMD 4x8 micro-kernel (ABI: HACKING.md).
+ * @example // from TS, FullyConnected y = x W^T + b, relu: gemm(0, 1, rows, H, in, 1, x, in, w, in, 0, y, H, b, 1, 1, rt().scratch.off)
+ */
 export function f32_gemm__simd128(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
   B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, biasMode: i32, act: i32, scratch: usize): void {
   gemm(false, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch);
 }
 
-/** GEMM with the relaxed-SIMD 2x16 micro-kernel in the relaxed build; the 4x8 plain kernel elsewhere. */
+/**
+ * GEMM with the relaxed-SIMD 2x16 micro-kernel in the relaxed build; the 4x8 plain kernel elsewhere.
+ * @example // pick it with gemmKernel(K) from src/ops/linalg/gemm.ts rather than by name
+ */
 export function f32_gemm__relaxedsimd(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
   B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, biasMode: i32, act: i32, scratch: usize): void {
   gemm(ASC_FEATURE_RELAXED_SIMD, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch);
 }
-/** y[n] = sum_m X[m*ldx + n] for an (M, N) row-major matrix (FullyConnected's bias gradient). */
+/**
+ * y[n] = sum_m X[m*ldx + n] for an (M, N) row-major matrix (FullyConnected's bias gradient).
+ * @example // db = column sums of dY (batch x H): K.f32_colsum__simd128(dy, batch, H, H, db)
+ */
 export function f32_colsum__simd128(X: usize, M: i32, N: i32, ldx: i32, y: usize): void {
   const row = <usize>ldx << 2;
   let n = 0;
