@@ -87,6 +87,14 @@ export function f32_col2im__simd128(col: usize, x: usize, C: i32, H: i32, W: i32
               const d = addr(dst, ow);
               v128.store(d, f32x4.add(v128.load(d), v128.load(addr(src, ow))));
             }
+          } else if (sw == 2) {
+            // 4 values go to the even lanes of 8 floats at 2ow (all inside the row).
+            const z = f32x4.splat(0);
+            for (; ow + 4 <= hi && 2 * ow + off + 8 <= W; ow += 4) {
+              const d = addr(dst, 2 * ow), v = v128.load(addr(src, ow));
+              v128.store(d, f32x4.add(v128.load(d), v128.shuffle<f32>(v, z, 0, 4, 1, 5)));
+              v128.store(d, f32x4.add(v128.load(d, 16), v128.shuffle<f32>(v, z, 2, 6, 3, 7)), 16);
+            }
           }
           for (; ow < hi; ow++) { const d = addr(dst, ow * sw); store<f32>(d, load<f32>(d) + load<f32>(addr(src, ow))); }
         }
