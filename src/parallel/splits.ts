@@ -4,6 +4,8 @@
  * they spin: wasm-build.md). Splits never change any thread's reduction order, so results are
  * identical to one thread.
  */
+import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
+
 export interface Split {
   /** Work estimate of one call, compared with `min`. */
   work: (a: number[]) => number;
@@ -61,11 +63,16 @@ const elementwise = (nPtr: number): Split => ({
   }),
 });
 
+const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
+
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
-  f32_vadd__simd128_u8: elementwise(3),
+  // Same-shape elementwise kernels: (x, y, z, n), (x, z, s, n), (x, z, n): cut by element count.
+  ...Object.fromEntries(VV.map((o) => [`f32_v${o}`, elementwise(3)])),
+  ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
+  ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };
