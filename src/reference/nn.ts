@@ -20,7 +20,7 @@ export function erf(x: number): number {
 }
 
 export const SELU_ALPHA = 1.6732632423543772, SELU_LAMBDA = 1.0507009873554805;
-/** Activation type codes shared with the kernel (f32_act__simd128). */
+/** Activation type codes shared with the kernel (f32_act__simd128). @example ACT.gelu === 8 */
 export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8 } as const;
 
 /** One activation value. @example act(ACT.tanh, 0.5, 0) */
@@ -38,7 +38,7 @@ export function act(t: number, x: number, a: number): number {
   }
 }
 
-/** Derivative as the kernel computes it: from the output y (all but gelu) or the input x (gelu). */
+/** Derivative as the kernel computes it: from the output y (all but gelu) or the input x (gelu). @example actGrad(ACT.sigmoid, 0, 0.5, 0) // 0.25 */
 export function actGrad(t: number, x: number, y: number, a: number): number {
   switch (t) {
     case 0: return y > 0 ? 1 : 0;
@@ -53,13 +53,13 @@ export function actGrad(t: number, x: number, y: number, a: number): number {
   }
 }
 
-/** out = c > 0 ? v : g[ch] * v over (outer, C, inner). */
+/** out = c > 0 ? v : g[ch] * v over (outer, C, inner). @example prelu(x, x, [0.25], y, 1, 1, x.length) */
 export function prelu(c: A, v: A, g: A, out: W, outer: number, C: number, inner: number): void {
   for (let o = 0; o < outer; o++) for (let ch = 0; ch < C; ch++) for (let i = 0; i < inner; i++) {
     const k = (o * C + ch) * inner + i; out[k] = c[k] > 0 ? v[k] : g[ch] * v[k];
   }
 }
-/** dg[ch] = sum over x <= 0 of x * dy. */
+/** dg[ch] = sum over x <= 0 of x * dy. @example preluGammaGrad(x, dy, dg, N, C, H * W) */
 export function preluGammaGrad(x: A, dy: A, dg: W, outer: number, C: number, inner: number): void {
   for (let ch = 0; ch < C; ch++) {
     let s = 0;
@@ -68,7 +68,7 @@ export function preluGammaGrad(x: A, dy: A, dg: W, outer: number, C: number, inn
   }
 }
 
-/** softmax / log_softmax of sc*x over lines of (outer, n, inner); len: per-line lengths or undefined. */
+/** softmax / log_softmax of sc*x over lines of (outer, n, inner); len: per-line lengths or undefined. @example softmax([1, 2], y, 1, 2, 1) */
 export function softmax(x: A, y: W, outer: number, n: number, inner: number, sc = 1, log = false, len?: A): void {
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     const L = len ? Math.max(0, Math.min(n, Math.trunc(len[o * inner + i]))) : n;
@@ -80,7 +80,7 @@ export function softmax(x: A, y: W, outer: number, n: number, inner: number, sc 
     for (let j = 0; j < n; j++) y[at(j)] = j >= L ? 0 : log ? x[at(j)] * sc - m - Math.log(s) : Math.exp(x[at(j)] * sc - m) / s;
   }
 }
-/** Backward of softmax from its output. */
+/** Backward of softmax from its output. @example softmaxBwd(y, dy, dx, 1, n, 1) */
 export function softmaxBwd(y: A, dy: A, dx: W, outer: number, n: number, inner: number, sc = 1, log = false, len?: A): void {
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     const L = len ? Math.max(0, Math.min(n, Math.trunc(len[o * inner + i]))) : n;
@@ -91,7 +91,7 @@ export function softmaxBwd(y: A, dy: A, dx: W, outer: number, n: number, inner: 
   }
 }
 
-/** SoftmaxOutput gradient (see f32_softmax_ce_bwd__simd128): flags 1 use_ignore, 2 valid normalization. */
+/** SoftmaxOutput gradient (see f32_softmax_ce_bwd__simd128): flags 1 use_ignore, 2 valid normalization. @example softmaxCeBwd(p, [1], dx, 1, 3, 1, -1, 0, 1, 0) */
 export function softmaxCeBwd(y: A, label: A, dx: W, outer: number, K: number, inner: number, ignore: number, flags: number, scale: number, alpha: number): void {
   const ig = Math.trunc(ignore);
   let s = scale;
@@ -105,7 +105,7 @@ export function softmaxCeBwd(y: A, label: A, dx: W, outer: number, K: number, in
   }
 }
 
-/** BatchNorm forward over (outer, C, inner); returns [mean, invstd] per channel. */
+/** BatchNorm forward over (outer, C, inner); returns [mean, invstd] per channel. @example batchNorm(x, y, g, b, rm, rv, N, C, H * W, 1e-3, true, false) */
 export function batchNorm(x: A, y: W, g: A, b: A, rm: A, rv: A, outer: number, C: number, inner: number, eps: number, train: boolean, fixGamma: boolean): [number[], number[]] {
   const M = outer * inner, means: number[] = [], inv: number[] = [];
   for (let ch = 0; ch < C; ch++) {
@@ -123,7 +123,7 @@ export function batchNorm(x: A, y: W, g: A, b: A, rm: A, rv: A, outer: number, C
   return [means, inv];
 }
 
-/** LayerNorm over rows of n (gamma/beta per position) or InstanceNorm (C > 0: per row channel). */
+/** LayerNorm over rows of n (gamma/beta per position) or InstanceNorm (C > 0: per row channel). @example rowNorm(x, y, g, b, rows, n, 0, 1e-5) */
 export function rowNorm(x: A, y: W, g: A | undefined, b: A | undefined, rows: number, n: number, C: number, eps: number): void {
   for (let r = 0; r < rows; r++) {
     let mu = 0; for (let j = 0; j < n; j++) mu += x[r * n + j]; mu /= n;
@@ -136,7 +136,7 @@ export function rowNorm(x: A, y: W, g: A | undefined, b: A | undefined, rows: nu
   }
 }
 
-/** L2 normalization of lines of (outer, n, inner). */
+/** L2 normalization of lines of (outer, n, inner). @example l2norm(x, y, N, C, H * W, 1e-10) */
 export function l2norm(x: A, y: W, outer: number, n: number, inner: number, eps: number): void {
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
     let s = 0; for (let j = 0; j < n; j++) s += x[(o * n + j) * inner + i] ** 2;
@@ -145,7 +145,7 @@ export function l2norm(x: A, y: W, outer: number, n: number, inner: number, eps:
   }
 }
 
-/** Embedding lookup with clipped indices. */
+/** Embedding lookup with clipped indices. @example embedding([0, 2], w, y, D, V) */
 export function embedding(idx: A, w: A, y: W, D: number, V: number): void {
   for (let i = 0; i < idx.length; i++) {
     const k = Math.min(V - 1, Math.max(0, Math.trunc(idx[i]) || 0));
@@ -153,7 +153,7 @@ export function embedding(idx: A, w: A, y: W, D: number, V: number): void {
   }
 }
 
-/** LRN across channels of (N, C, S): y = x * (k + alpha/nsize * window sum of x^2)^-beta. */
+/** LRN across channels of (N, C, S): y = x * (k + alpha/nsize * window sum of x^2)^-beta. @example lrn(x, y, N, C, H * W, 5, 1e-4, 0.75, 2) */
 export function lrn(x: A, y: W, N: number, C: number, S: number, nsize: number, alpha: number, beta: number, k: number): void {
   const h = nsize >> 1;
   for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let i = 0; i < S; i++) {

@@ -72,7 +72,7 @@ test('Embedding: lookup with clipped indices, odd shapes, weight gradient = scat
 
 test('LRN forward vs reference (odd and even windows, edges) and gradCheck', () => {
   for (const [s, nsize] of [[[1, 5, 3, 3], 3], [[2, 7, 2, 5], 5], [[2, 3, 17], 1], [[1, 4, 2, 2], 4]] as const) {
-    const n = s.reduce((a, b) => a * b, 1), x = randArray(n, 2, -3, 3), S = n / (s[0] * s[1]);
+    const n = (s as readonly number[]).reduce((a, b) => a * b, 1), x = randArray(n, 2, -3, 3), S = n / (s[0] * s[1]);
     const attrs = { nsize, alpha: 0.5, beta: 0.75, knorm: 1.5 };
     const [y] = invoke('LRN', [mx.nd.array(x, { shape: [...s] })], attrs);
     const want = new Float64Array(n); ref.lrn(x, want, s[0], s[1], S, nsize, 0.5, 0.75, 1.5);

@@ -31,12 +31,5 @@ export function split3(shape: Shape, axis: number): [number, number, number] {
   return [prod(shape.slice(0, axis)), shape[axis], prod(shape.slice(axis + 1))];
 }
 
-/** Throws a ShapeError unless data is known and has at least `min` dimensions. */
-export function needData(op: string, node: string, s: Shape | undefined, min = 1): s is Shape {
-  if (!s) return false;
-  if (s.length < min) throw new ShapeError(opMessage(node, op, `data must have at least ${min} dimension(s), got ${s.length}`), { op, arg: 'data' });
-  return true;
-}
-
-/** A 32-bit kernel seed from the lowering's random source (call inside the step: one per run). */
+/** A 32-bit kernel seed from the lowering's random source (call inside the step: one per run). @example seedOf(ctx.random) */
 export const seedOf = (r: () => number): number => (Math.floor(r() * 4294967296) >>> 0) | 0;
