@@ -65,7 +65,7 @@ function padRef(x: ArrayLike<number>, xs: number[], pw: number[], mode: string, 
     if (mode === 'edge') return k < 0 ? 0 : n - 1;
     return k < 0 ? -k : 2 * (n - 1) - k;
   };
-  return byIndexPad(out, [...x, cv], xs, (idx) => idx.map(src));
+  return byIndexPad(out, [...Array.from(x), cv], xs, (idx) => idx.map(src));
 }
 function byIndexPad(out: number[], xa: number[], xs: number[], map: (idx: number[]) => number[]): number[] {
   const n = out.reduce((a, b) => a * b, 1), res: number[] = [], xst = xs.map((_, i) => xs.slice(i + 1).reduce((a, b) => a * b, 1));

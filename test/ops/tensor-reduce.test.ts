@@ -55,6 +55,13 @@ test('norm ord 1 / 2, axis; MXNet string attrs', () => {
   assertClose(invoke('norm', [a], { ord: '1', axis: '(1,)' })[0].data, reduceAxes(x, [2, 3, 4], [1], (v) => sum(v.map(Math.abs))), 1e-5);
   assertClose(invoke('sum_axis', [a], { axis: '(0, 2)', keepdims: 'True' })[0].data, reduceAxes(x, [2, 3, 4], [0, 2], sum), 1e-5);
   assert.throws(() => invoke('norm', [a], { ord: 3 }), /ord/);
+  // several reduced groups: one pass per group, exact for norms of partial norms
+  const b = randArray(2 * 3 * 4 * 5, 9), bb = mx.nd.array(b).reshape([2, 3, 4, 5]);
+  assertClose(invoke('norm', [bb], { axis: [0, 2] })[0].data, reduceAxes(b, [2, 3, 4, 5], [0, 2], (v) => Math.sqrt(sum(v.map((t) => t * t)))), 1e-5);
+  assertClose(invoke('norm', [bb], { axis: [1, 3], ord: 1, keepdims: true })[0].data, reduceAxes(b, [2, 3, 4, 5], [1, 3], (v) => sum(v.map(Math.abs))), 1e-5);
+  assertClose(invoke('mean', [bb], { axis: [0, 1, 3] })[0].data, reduceAxes(b, [2, 3, 4, 5], [0, 1, 3], (v) => sum(v) / v.length), 1e-5);
+  assert.equal(invoke('sum', [mx.nd.zeros([0, 3, 2])], { axis: [0, 2] })[0].toArray(), [0, 0, 0]);
+  assert.equal(invoke('max', [mx.nd.zeros([0, 2, 2])], { axis: [0, 2] })[0].toArray(), [-Infinity, -Infinity]);
 });
 
 test('NDArray.sum/mean/max/min/argmax', () => {

@@ -123,32 +123,61 @@ function perms(K: KernelTable, g: Groups, node: string | undefined, op: string):
 /** A lowered reduction: bytes of workspace it needs, and `run(x, y, ws)`. */
 export interface ReducePlan { ws: number; run: (x: number, y: number, ws: number) => void }
 
-/**
- * Plans a reduction of `shape` over the axes where `mask` is true: one kernel call when the reduced
- * axes are adjacent (after dropping 1-sized dims), else a permuting copy into workspace first.
- * @example planReduce(K, [2, 3, 4], [false, true, false], 'sum', node, 'sum').run(x.off, y.off, 0)
- */
-export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, node: string | undefined, op: string): ReducePlan {
-  const g = group(shape, mask);
-  const { outer, r, inner } = g;
-  if (outer * inner === 0) return { ws: 0, run: () => {} };
-  let call: (x: number, y: number, ws: number) => void;
-  switch (kind) {
-    case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
-      const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
-      const scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rsum__simd128_u16;
-      call = (x, y, ws) => { f(x, y, outer, r, inner, scale, mode, ws); };
-      break;
-    }
-    case 'max': { const f = K.f32_rmax__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
-    case 'min': { const f = K.f32_rmin__simd128_u16; call = (x, y) => { f(x, y, outer, r, inner); }; break; }
-    case 'prod': case 'nanprod': { const f = K.f32_rprod__simd128_u16, nan = kind === 'nanprod' ? 1 : 0; call = (x, y) => { f(x, y, outer, r, inner, nan); }; break; }
-    default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; call = (x, y, ws) => { f(x, y, outer, r, inner, m, ws); }; }
+interface Pass { outer: number; r: number; inner: number }
+/** One kernel pass per reduced group, last group first (each pass shrinks the data). */
+function passes(g: Groups): Pass[] {
+  const cur = [...g.sizes], red = [...g.red], out: Pass[] = [];
+  for (let j = cur.length - 1; j >= 0; j--) {
+    if (!red[j]) continue;
+    out.push({ outer: prod(cur.slice(0, j)), r: cur[j], inner: prod(cur.slice(j + 1)) });
+    cur.splice(j, 1); red.splice(j, 1);
   }
-  // Direct: ws holds inner f32 of column scratch (sum compensation, argmax running best).
-  if (g.direct) return { ws: inner > 1 ? inner * 4 : 0, run: (x, y, ws) => call(x, y, ws) };
-  const p = perms(K, g, node, op);
-  return { ws: g.size * 4, run: (x, y, ws) => { p.fwd(x, ws); call(ws, y, 0); } };
+  return out.length ? out : [{ outer: g.outer, r: 1, inner: 1 }];
+}
+const al64 = (b: number) => Math.ceil(b / 64) * 64;
+/** Workspace layout of the passes: column scratch, then two ping-pong buffers for intermediate results. */
+function passLayout(ps: Pass[]) {
+  const col = al64(Math.max(0, ...ps.map((p) => (p.inner > 1 ? p.inner * 4 : 0))));
+  const a = ps.length > 1 ? al64(ps[0].outer * ps[0].inner * 4) : 0, b = ps.length > 2 ? al64(ps[1].outer * ps[1].inner * 4) : 0;
+  return { col, a, total: col + a + b };
+}
+
+/**
+ * Plans a reduction of `shape` over the axes where `mask` is true: one kernel pass per group of
+ * adjacent reduced axes (after dropping 1-sized dims), last group first, intermediates in workspace.
+ * Multi-pass is exact for sum/max/min/prod, mean (scale 1/r per pass), nansum, L1 and L2 norms.
+ * @example planReduce(K, [2, 3, 4], [false, true, false], 'sum', node, 'sum').run(x.off, y.off, ws)
+ */
+export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, _node: string | undefined, _op: string): ReducePlan {
+  const g = group(shape, mask);
+  if (prod(g.sizes.filter((_, i) => !g.red[i])) === 0) return { ws: 0, run: () => {} }; // empty output
+  const ps = passes(g), L = passLayout(ps);
+  const calls = ps.map(({ outer, r, inner }): ((x: number, y: number, ws: number) => void) => {
+    switch (kind) {
+      case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
+        const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
+        const scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rsum__simd128_u16;
+        return (x, y, ws) => { f(x, y, outer, r, inner, scale, mode, ws); };
+      }
+      case 'max': { const f = K.f32_rmax__simd128_u16; return (x, y) => { f(x, y, outer, r, inner); }; }
+      case 'min': { const f = K.f32_rmin__simd128_u16; return (x, y) => { f(x, y, outer, r, inner); }; }
+      case 'prod': case 'nanprod': { const f = K.f32_rprod__simd128_u16, nan = kind === 'nanprod' ? 1 : 0; return (x, y) => { f(x, y, outer, r, inner, nan); }; }
+      default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; return (x, y, ws) => { f(x, y, outer, r, inner, m, ws); }; }
+    }
+  });
+  if (calls.length === 1) { const c = calls[0]; return { ws: L.total, run: c }; }
+  const last = calls.length - 1;
+  return {
+    ws: L.total,
+    run: (x, y, ws) => {
+      let from = x;
+      for (let i = 0; i <= last; i++) {
+        const to = i === last ? y : ws + L.col + (i % 2 ? L.a : 0);
+        calls[i](from, to, ws);
+        from = to;
+      }
+    },
+  };
 }
 
 /**
@@ -176,8 +205,8 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
 /** Workspace bytes of planReduce (grad: planReduceGrad) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
 export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): number {
   const g = group(shape, mask);
-  if (g.direct) return grad || g.inner === 1 ? 0 : g.inner * 4;
-  return (grad ? 2 : 1) * g.size * 4;
+  if (grad) return g.direct ? 0 : 2 * g.size * 4;
+  return passLayout(passes(g)).total;
 }
 
 /** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). @example inferType: x32Type('SliceChannel', 3) */
