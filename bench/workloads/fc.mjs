@@ -30,6 +30,7 @@ const ortImpl = (peer, ep, B, I, O) => async ({ libs }) => {
   };
 };
 
+/** @type {import('../lib/workload').Workload[]} */
 export default SHAPES.map(([B, I, O]) => ({
   name: `fc-${I}x${O}-b${B}`, group: 'fc', flops: 2 * B * I * O,
   desc: `FullyConnected ${I} -> ${O}, batch ${B}, with bias`,

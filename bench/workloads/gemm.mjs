@@ -27,6 +27,7 @@ const ortImpl = (peer, ep) => async ({ libs }, n) => {
 
 const PEAK_ITERS = 200000;
 
+/** @type {import('../lib/workload').Workload[]} */
 export default [{
   // The 128-bit SIMD ceiling on this machine (register-only mul+add chains, f32_peak__*): context for GEMM %.
   name: 'gemm-ceiling', group: 'gemm', flops: 96 * PEAK_ITERS,
