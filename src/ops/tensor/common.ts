@@ -191,6 +191,14 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
   if (g.size === 0) return { ws: 0, run: () => {} };
   const mode = GRAD_MODE[kind]!, scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rgrad__simd128;
   if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { f(mode === 0 ? gg : x, y, gg, dx, outer, r, inner, scale, mode); } };
+  if (mode === 0) {
+    // sum / mean: a broadcasting copy of g (stride 0 over the reduced groups), then the mean's scale in place.
+    const ks = strides(g.sizes.filter((_, i) => !g.red[i])), sx: number[] = [];
+    let k = 0;
+    g.sizes.forEach((_, i) => { sx.push(g.red[i] ? 0 : ks[k++]); });
+    const c = planCopy(K, g.sizes, sx, strides(g.sizes), node, op), n = g.size, s = 1 / r;
+    return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); if (kind === 'mean') f(dx, dx, dx, dx, 1, 1, n, s, 0); } };
+  }
   const p = perms(K, g, node, op), b = g.size * 4;
   return {
     ws: 2 * b,
@@ -202,10 +210,10 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
   };
 }
 
-/** Workspace bytes of planReduce (grad: planReduceGrad) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
-export function reduceWorkspace(shape: Shape, mask: boolean[], grad = false): number {
+/** Workspace bytes of planReduce (with `grad`: of planReduceGrad for that kind) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
+export function reduceWorkspace(shape: Shape, mask: boolean[], grad?: ReduceKind): number {
   const g = group(shape, mask);
-  if (grad) return g.direct ? 0 : 2 * g.size * 4;
+  if (grad) return g.direct || GRAD_MODE[grad] === 0 ? 0 : 2 * g.size * 4;
   return passLayout(passes(g)).total;
 }
 

@@ -61,7 +61,7 @@ function reduceOp(name: string, aliases: string[], doc: string, attrs: AttrSpecs
     },
     backward: grad ? {
       saves,
-      workspace: (a, [x]) => reduceWorkspace(x, reduceShape(x, a, undefined, name).mask, true),
+      workspace: (a, [x]) => reduceWorkspace(x, reduceShape(x, a, undefined, name).mask, kindOf(name, a)),
       lower: (ctx, a, g) => {
         if (g.req[0] === 'null') return () => {};
         const [x] = g.ins, [y] = g.outs, [og] = g.outGrads, [dx] = g.inGrads;
