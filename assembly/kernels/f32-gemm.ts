@@ -120,7 +120,7 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   const relu = act == 1;
   if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
   if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
-  if (M <= SMALL_M && M * K <= SMALL_A_FLOATS) {
+  if (M <= SMALL_M && K <= SMALL_A_FLOATS / M) {
     if (!tB && stripFits(K, ldb)) {
       const sm = tA ? 1 : lda, sk = tA ? lda : 1;
       if (relaxed) smallAxpy<f64>(M, N, K, alpha, A, sm, sk, B, ldb, beta, C, ldc, bias, bmode, relu, scratch);
