@@ -1,3 +1,5 @@
+import { CONV_SPLITS } from '../ops/conv/splits.js';
+
 /**
  * How each parallel kernel's call is cut into per-thread calls of the same kernel, and the least
  * work (in the kernel's own unit) worth a dispatch (~15-45 µs to wake sleeping workers, ~1 µs when
@@ -67,6 +69,7 @@ const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}
 
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
+  ...CONV_SPLITS,
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
   // Same-shape elementwise kernels: (x, y, z, n), (x, z, s, n), (x, z, n): cut by element count.

@@ -1,0 +1,63 @@
+// How the thread pool cuts the conv family's plane-parallel kernels (merged into src/parallel/splits.ts SPLITS):
+// every kernel here works plane by plane (channels or N*C planes), so a call is cut into channel ranges with the
+// pointers advanced; each plane is computed exactly as on one thread (results are bitwise identical).
+// Same shape as src/parallel/splits.ts `Split` (declared structurally: ops never import the parallel layer).
+
+interface PlaneSplit {
+  work: (a: number[]) => number;
+  min: number;
+  split: (a: number[], T: number, scratch: number[]) => number[][];
+}
+
+/** Least work (inner-loop element operations) worth waking the workers for. */
+const MIN_WORK = 1 << 17;
+
+/** [start, end) plane ranges for T threads. */
+function ranges(n: number, T: number): [number, number][] {
+  const per = Math.ceil(n / T), out: [number, number][] = [];
+  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
+  return out;
+}
+
+/**
+ * A split over the plane count at argument `countArg`; `ptrs` lists [argument index, bytes per plane] of the
+ * pointers to advance (a pointer that is 0, "absent", stays 0).
+ */
+function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][]): PlaneSplit {
+  return {
+    work, min: MIN_WORK,
+    split: (a, T) => ranges(a[countArg], T).map(([p0, p1]) => {
+      const p = a.slice();
+      for (const [i, bytes] of ptrs(a)) if (a[i] !== 0) p[i] = a[i] + p0 * bytes;
+      p[countArg] = p1 - p0;
+      return p;
+    }),
+  };
+}
+
+// Argument layouts: conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) starts at `g`.
+const conv = (g: number) => ({
+  work: (a: number[]) => a[g] * a[g + 3] * a[g + 4] * a[g + 11] * a[g + 12],
+  plane: (a: number[]) => a[g + 1] * a[g + 2] * 4, out: (a: number[]) => a[g + 11] * a[g + 12] * 4, k: (a: number[]) => a[g + 3] * a[g + 4] * 4,
+});
+const c2 = conv(2), c4 = conv(4), c5 = conv(5);
+// Pool layouts: (…, P, H, W, Ho, Wo, kh, kw, …) with P at `q`.
+const poolWork = (q: number) => (a: number[]) => a[q] * a[q + 3] * a[q + 4] * a[q + 5] * a[q + 6];
+
+/** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2, []) */
+export const CONV_SPLITS: Record<string, PlaneSplit> = {
+  // (x, col, C, ...geometry)
+  f32_im2col__simd128: planes(2, c2.work, (a) => [[0, c2.plane(a)], [1, c2.k(a) * a[13] * a[14]]]),
+  // (col, x, C, ...geometry)
+  f32_col2im__simd128: planes(2, c2.work, (a) => [[0, c2.k(a) * a[13] * a[14]], [1, c2.plane(a)]]),
+  // (x, w, b, y, C, ...geometry, act)
+  f32_dwconv__simd128: planes(4, c4.work, (a) => [[0, c4.plane(a)], [1, c4.k(a)], [2, 4], [3, c4.out(a)]]),
+  // (x, w, dy, dx, dwt, C, ...geometry, acc)
+  f32_dwconv_bwd__simd128: planes(5, c5.work, (a) => [[0, c5.plane(a)], [1, c5.k(a)], [2, c5.out(a)], [3, c5.plane(a)], [4, c5.k(a)]]),
+  // (x, y, P, H, W, Ho, Wo, kh, kw, ...)
+  f32_pool2d__simd128: planes(2, poolWork(2), (a) => [[0, a[3] * a[4] * 4], [1, a[5] * a[6] * 4]]),
+  // (x, y, dy, dx, P, H, W, Ho, Wo, kh, kw, ...)
+  f32_pool2d_bwd__simd128: planes(4, poolWork(4), (a) => [[0, a[5] * a[6] * 4], [1, a[7] * a[8] * 4], [2, a[7] * a[8] * 4], [3, a[5] * a[6] * 4]]),
+  // (x, y, P, n, type)
+  f32_global_pool__simd128: planes(2, (a) => a[2] * a[3], (a) => [[0, a[3] * 4], [1, 4]]),
+};

@@ -1,0 +1,41 @@
+// The conv family's plane-split kernels (src/ops/conv/splits.ts) on 2 threads give bitwise the 1-thread results.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray, invokeWithGrad } from '../helpers.js';
+
+const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Forward outputs and all input gradients of one op call, as plain arrays. */
+function run(op: string, shapes: number[][], attrs: Record<string, unknown>, outShape: number[]): Float32Array[] {
+  const ins = shapes.map((s, i) => arr(randArray(size(s), 10 + i), s));
+  const { outs, grads } = invokeWithGrad(op, ins, attrs, [arr(randArray(size(outShape), 99), outShape)]);
+  return [...outs, ...grads].map((t) => t!.toTypedArray() as Float32Array);
+}
+
+const CASES: [string, string, number[][], Record<string, unknown>, number[]][] = [
+  ['depthwise 3x3 s1', 'Convolution', [[2, 16, 64, 64], [16, 1, 3, 3], [16]], { kernel: [3, 3], pad: [1, 1], num_filter: 16, num_group: 16 }, [2, 16, 64, 64]],
+  ['depthwise 3x3 s2', 'Convolution', [[1, 32, 65, 66], [32, 1, 3, 3], [32]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1], num_filter: 32, num_group: 32 }, [1, 32, 33, 33]],
+  ['im2col / col2im 3x3 s2', 'Convolution', [[1, 16, 64, 64], [8, 16, 3, 3], [8]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1], num_filter: 8 }, [1, 8, 32, 32]],
+  ['max pool 3x3 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1] }, [2, 16, 32, 32]],
+  ['avg pool 2x2 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [2, 2], stride: [2, 2], pool_type: 'avg' }, [2, 16, 32, 32]],
+  ['global avg pool', 'Pooling', [[2, 16, 64, 64]], { global_pool: true, pool_type: 'avg', kernel: [1, 1] }, [2, 16, 1, 1]],
+];
+
+test('conv family on 2 threads == 1 thread, bitwise', async () => {
+  for (const [name, op, shapes, attrs, outShape] of CASES) {
+    mx.setNumThreads(1);
+    const one = run(op, shapes, attrs, outShape);
+    mx.setNumThreads(2);
+    await mx.threadsReady();
+    const two = run(op, shapes, attrs, outShape);
+    one.forEach((a, i) => {
+      const b = two[i];
+      assert.is(a.length, b.length, `${name} result ${i} length`);
+      for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) assert.unreachable(`${name} result ${i} differs at ${j}: ${a[j]} vs ${b[j]}`);
+    });
+  }
+  mx.setNumThreads(2);
+});
+
+test.run();
