@@ -374,27 +374,26 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
   }
 }
 
-/** Loss-head gradients: mode 0 dx = (out - label) * s; 1 dx = sign(out - label) * s; 2 dx = s. */
-export function f32_loss_grad__simd128(out: usize, label: usize, dx: usize, n: usize, s: f32, mode: i32): void {
-  {
-    let i: usize = 0;
-    for (; i + 4 <= n; i += 4) {
-      const p = i << 2, r = 4;
-      let d = S(1);
-      if (mode < 2) {
-        d = f32x4.sub(ld(out + p, r), ld(label + p, r));
-        if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
-      }
-      st(dx + p, f32x4.mul(d, S(s)), r);
-    }
-    if (i < n) {
-      const p = i << 2, r = n - i;
-      let d = S(1);
-      if (mode < 2) {
-        d = f32x4.sub(ld(out + p, r), ld(label + p, r));
-        if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
-      }
-      st(dx + p, f32x4.mul(d, S(s)), r);
-    }
+@inline function lossAt(out: usize, label: usize, dx: usize, p: usize, r: usize, s: f32, mode: i32): void {
+  let d = S(1);
+  if (mode < 2) {
+    d = f32x4.sub(ld(out + p, r), ld(label + p, r));
+    if (mode == 1) d = f32x4.sub(v128.and(S(1), f32x4.gt(d, S(0))), v128.and(S(1), f32x4.lt(d, S(0))));
   }
+  st(dx + p, f32x4.mul(d, S(s)), r);
+}
+
+/**
+ * Loss-head gradients: mode 0 dx = (out - label) * s; 1 dx = sign(out - label) * s; 2 dx = s;
+ * 3 dx = s / max(1, #(out > th)) (MakeLoss 'valid'; label unused).
+ */
+export function f32_loss_grad__simd128(out: usize, label: usize, dx: usize, n: usize, s: f32, mode: i32, th: f32): void {
+  if (mode == 3) {
+    let cnt: usize = 0;
+    for (let i: usize = 0; i < n; i++) if (load<f32>(out + (i << 2)) > th) cnt++;
+    s = s / <f32>max(cnt, 1); mode = 2;
+  }
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) lossAt(out, label, dx, i << 2, 4, s, mode);
+  if (i < n) lossAt(out, label, dx, i << 2, n - i, s, mode);
 }

@@ -129,6 +129,10 @@ test('Linear / Logistic / MAE RegressionOutput: forward and gradient / num_outpu
   assert.equal(y.shape, [2, 1]);
   const ml = invokeWithGrad('MakeLoss', [mx.nd.array([1, 2, 3, 4], { shape: [2, 2] })], { grad_scale: 3, normalization: 'batch' }, []);
   assertClose(ml.grads[0]!.toTypedArray(), [1.5, 1.5, 1.5, 1.5]);
+  const mv = invokeWithGrad('make_loss', [mx.nd.array([0.5, -1, 3, 0.2, 0])], { grad_scale: 2, normalization: 'valid', valid_thresh: 0.3 }, []);
+  assertClose(mv.grads[0]!.toTypedArray(), [1, 1, 1, 1, 1]);
+  const m0 = invokeWithGrad('MakeLoss', [mx.nd.array([-1, -2])], { normalization: 'valid' }, []);
+  assertClose(m0.grads[0]!.toTypedArray(), [1, 1]);
 });
 
 test.run();

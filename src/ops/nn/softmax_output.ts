@@ -1,6 +1,6 @@
 // Loss heads: SoftmaxOutput (alias Softmax), Linear/Logistic/MAE RegressionOutput, MakeLoss. Their backward
 // ignores incoming gradients (except SoftmaxOutput with out_grad) and emits the loss gradient directly.
-import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
+import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
@@ -69,7 +69,7 @@ export const softmaxOutput: OpDef = {
       const tail = () => { if (useOg) K.f32_mask_mul__simd128(dx.off, og.off, dx.off, dx.size); if (zl) K.x8_zero(zl.off, zl.size * 4); };
       if (g.req[0] === 'null') return () => { if (zl) K.x8_zero(zl.off, zl.size * 4); };
       if (sameShape(label.shape, y.shape)) {
-        return () => { K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, a.grad_scale, 0); tail(); };
+        return () => { K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, a.grad_scale, 0, 0); tail(); };
       }
       const [o, n, i] = soGeom(a, y.shape), norm: string = a.normalization;
       let scale: number = a.grad_scale;
@@ -106,7 +106,7 @@ function regression(name: string, fwdAct: number | null, mode: 0 | 1, doc: strin
         const K = ctx.K, [, label] = g.ins, [y] = g.outs, [dx, dl] = g.inGrads;
         const s = a.grad_scale / (label.size / (label.shape[0] || 1));
         const zl = dl && g.req[1] !== 'null' ? dl : undefined, wx = g.req[0] !== 'null';
-        return () => { if (wx) K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, s, mode); if (zl) K.x8_zero(zl.off, zl.size * 4); };
+        return () => { if (wx) K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, s, mode, 0); if (zl) K.x8_zero(zl.off, zl.size * 4); };
       },
     },
   };
@@ -120,7 +120,8 @@ export const logisticRegressionOutput = regression('LogisticRegressionOutput', A
 export const maeRegressionOutput = regression('MAERegressionOutput', null, 1, 'L1 regression head.');
 
 /**
- * MakeLoss: identity forward; gradient grad_scale (null), grad_scale / N (batch). 'valid' is not supported.
+ * MakeLoss: identity forward; gradient grad_scale (null), grad_scale / N (batch), grad_scale / max(1,
+ * #(data > valid_thresh)) (valid).
  * @example mx.nd.MakeLoss(loss, { grad_scale: 0.5 })
  */
 export const makeLoss: OpDef = {
@@ -132,19 +133,17 @@ export const makeLoss: OpDef = {
     normalization: { type: 'str', default: 'null', values: ['null', 'batch', 'valid'] },
   },
   inputs: () => ['data'],
-  inferShape: (a, [d], _aux, node) => {
-    if (a.normalization === 'valid') throw new ArgumentError(opMessage(node, 'MakeLoss', "normalization 'valid' is not supported"), { op: 'MakeLoss', attr: 'normalization' });
-    return { ins: [d], outs: [d] };
-  },
+  inferShape: (_a, [d]) => ({ ins: [d], outs: [d] }),
   inferType: f32Types('MakeLoss'),
   forward: (ctx, _a, [x], [y]) => () => { if (x.off !== y.off) ctx.K.x8_copy(x.off, y.off, x.size * 4); },
   backward: {
-    saves: [],
+    saves: ['inputs'],
     ignoresOutGrads: true,
     lower: (ctx, a, g) => {
-      const [dx] = g.inGrads, s = a.grad_scale / (a.normalization === 'batch' ? dx.shape[0] || 1 : 1);
+      const [x] = g.ins, [dx] = g.inGrads, norm: string = a.normalization, f = ctx.K.f32_loss_grad__simd128;
+      const s = a.grad_scale / (norm === 'batch' ? dx.shape[0] || 1 : 1), mode = norm === 'valid' ? 3 : 2;
       if (g.req[0] === 'null') return () => {};
-      return () => { ctx.K.x32_fill(dx.off, s, dx.size); };
+      return () => { f(x.off, 0, dx.off, dx.size, s, mode, a.valid_thresh); };
     },
   },
   inplace: [[0, 0]],
