@@ -36,20 +36,28 @@ export function x32_transposec__simd128_4x4(x: usize, y: usize, m: usize, n: usi
 @inline function ld(d: usize, i: usize): i32 { return load<i32>(d + (i << 2)); }
 
 function inner2d(x: usize, y: usize, n4: i32, n5: i32, sx4: i32, sx5: i32, sy4: i32, sy5: i32): void {
-  if (sx5 == 4 && sy5 == 4) {
+  if (sx4 == 4 && sy5 == 4 && sx5 > 0 && sy4 > 0 && n4 >= 4 && n5 >= 4) {
+    transpose2d(x, <usize>sx5, y, <usize>sy4, <usize>n5, <usize>n4);
+  } else if (n5 >= 16 && sx5 == 4 && sy5 == 4) {
     for (let a = 0; a < n4; a++) memory.copy(y + <usize>(a * sy4), x + <usize>(a * sx4), <usize>n5 << 2);
-  } else if (sx5 == 0 && sy5 == 4) {
+  } else if (n5 >= 16 && sx5 == 0 && sy5 == 4) {
     for (let a = 0; a < n4; a++) {
       const v = load<f32>(x + <usize>(a * sx4)), vv = f32x4.splat(v), p = y + <usize>(a * sy4);
       let b = 0;
       for (; b + 4 <= n5; b += 4) v128.store(p + (<usize>b << 2), vv);
       for (; b < n5; b++) store<f32>(p + (<usize>b << 2), v);
     }
-  } else if (sx4 == 4 && sy5 == 4 && sx5 > 0 && sy4 > 0) {
-    transpose2d(x, <usize>sx5, y, <usize>sy4, <usize>n5, <usize>n4);
+  } else if (sx5 == 0 && sy5 == 4 && sx4 == 4 && sy4 == n5 << 2 && n5 == 2) { // each element twice (repeat, upsampling)
+    let a = 0;
+    for (; a + 4 <= n4; a += 4) {
+      const v = v128.load(x + (<usize>a << 2)), q = y + (<usize>a << 3);
+      v128.store(q, v128.shuffle<i32>(v, v, 0, 0, 1, 1)); v128.store(q, v128.shuffle<i32>(v, v, 2, 2, 3, 3), 16);
+    }
+    for (; a < n4; a++) { const v = load<u32>(x + (<usize>a << 2)); store<u32>(y + (<usize>a << 3), v); store<u32>(y + (<usize>a << 3), v, 4); }
   } else {
-    for (let a = 0; a < n4; a++) for (let b = 0; b < n5; b++) {
-      store<u32>(y + <usize>(a * sy4 + b * sy5), load<u32>(x + <usize>(a * sx4 + b * sx5)));
+    for (let a = 0; a < n4; a++) {
+      const xa = x + <usize>(a * sx4), ya = y + <usize>(a * sy4);
+      for (let b = 0; b < n5; b++) store<u32>(ya + <usize>(b * sy5), load<u32>(xa + <usize>(b * sx5)));
     }
   }
 }

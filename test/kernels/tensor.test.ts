@@ -116,6 +116,10 @@ test('x32_copynd__simd128: transposes, broadcasts, strided and reversed copies',
     { n: [1, 1, 1, 1, 3, 4], sx: [0, 0, 0, 0, 4, -1], sy: [0, 0, 0, 0, 4, 1], xo: 3 }, // reversed rows
     { n: [2, 3, 2, 2, 3, 2], sx: [1, 2, 6, 12, 24, 72], sy: [72, 24, 12, 6, 2, 1] }, // 6-d reverse permutation
     { n: [1, 1, 1, 1, 0, 5], sx: [0, 0, 0, 0, 5, 1], sy: [0, 0, 0, 0, 5, 1] }, // empty
+    { n: [1, 1, 1, 3, 7, 2], sx: [0, 0, 0, 7, 1, 0], sy: [0, 0, 0, 14, 2, 1] }, // each element twice
+    { n: [1, 1, 1, 1, 9, 3], sx: [0, 0, 0, 0, 1, 0], sy: [0, 0, 0, 0, 3, 1] }, // short broadcast rows
+    { n: [1, 1, 1, 2, 5, 3], sx: [0, 0, 0, 20, 4, 1], sy: [0, 0, 0, 15, 3, 1] }, // short row copies
+    { n: [1, 1, 1, 1, 3, 2], sx: [0, 0, 0, 0, 1, 3], sy: [0, 0, 0, 0, 2, 1] }, // small transpose (scalar)
   ];
   for (const c of cases) {
     const x = randArray(300, 4), px = put(x), total = 300, py = put(new Float32Array(total));
