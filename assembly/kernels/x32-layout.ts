@@ -40,7 +40,7 @@ function inner2d(x: usize, y: usize, n4: i32, n5: i32, sx4: i32, sx5: i32, sy4: 
     transpose2d(x, <usize>sx5, y, <usize>sy4, <usize>n5, <usize>n4);
   } else if (n5 >= 16 && sx5 == 4 && sy5 == 4) {
     for (let a = 0; a < n4; a++) memory.copy(y + <usize>(a * sy4), x + <usize>(a * sx4), <usize>n5 << 2);
-  } else if (n5 >= 16 && sx5 == 0 && sy5 == 4) {
+  } else if (n5 >= 4 && sx5 == 0 && sy5 == 4) {
     for (let a = 0; a < n4; a++) {
       const v = load<f32>(x + <usize>(a * sx4)), vv = f32x4.splat(v), p = y + <usize>(a * sy4);
       let b = 0;
