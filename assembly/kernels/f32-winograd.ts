@@ -41,10 +41,10 @@ export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, fli
 /**
  * V[ξ][c][t] = (Bᵀ d B)[ξ] for every 4x4 input patch d of every channel (tile rows ty0 .. ty0 + nty). P is a scratch
  * plane of (2 nty + 2) x (2 tW4 + 2) floats: each channel's rows are copied there zero-padded, then transformed
- * 4 tiles at a time.
+ * 4 tiles at a time. Ct is the channel count of V's ξ stride (Ct * T): a call may cover channels of a larger V.
  */
-export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, ty0: i32, nty: i32, tW4: i32): void {
-  const Hp = 2 * nty + 2, Wp = 2 * tW4 + 2, T = nty * tW4, CT = <usize>(C * T) << 2;
+export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, H: i32, W: i32, ph: i32, pw: i32, ty0: i32, nty: i32, tW4: i32, Ct: i32): void {
+  const Hp = 2 * nty + 2, Wp = 2 * tW4 + 2, T = nty * tW4, CT = <usize>(Ct * T) << 2;
   const rowB = <usize>Wp << 2;
   let nCopy = W;
   if (pw + nCopy > Wp) nCopy = Wp - pw;
@@ -93,9 +93,12 @@ export function f32_wino_in_f2k3__simd128(x: usize, P: usize, V: usize, C: i32, 
   }
 }
 
-/** y[f] = act(Aᵀ M A + bias[f]) per 2x2 output tile, Aᵀ = [[1,1,1,0],[0,1,-1,-1]]; `b` = 0: no bias; act 1 = relu. */
-export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32, act: i32): void {
-  const T = nty * tW4, FT = <usize>(F * T) << 2, zero = f32x4.splat(0);
+/**
+ * y[f] = act(Aᵀ M A + bias[f]) per 2x2 output tile, Aᵀ = [[1,1,1,0],[0,1,-1,-1]]; `b` = 0: no bias; act 1 = relu.
+ * Ft is the filter count of M's ξ stride (Ft * T).
+ */
+export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32, act: i32, Ft: i32): void {
+  const T = nty * tW4, FT = <usize>(Ft * T) << 2, zero = f32x4.splat(0);
   for (let f = 0; f < F; f++) {
     const bias = f32x4.splat(b ? load<f32>(addr(b, f)) : 0), yf = addr(y, f * Ho * Wo);
     let mt = addr(M, f * T);
@@ -151,9 +154,9 @@ export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32,
   return v;
 }
 
-/** dM[ξ][f][t] = (A dY_t Aᵀ)[ξ] for each 2x2 output-gradient tile (zero beyond the plane): the weight gradient's input. */
-export function f32_wino_dy_f2k3__simd128(dy: usize, M: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32): void {
-  const T = nty * tW4, FT = <usize>(F * T) << 2;
+/** dM[ξ][f][t] = (A dY_t Aᵀ)[ξ] per 2x2 output-gradient tile (zero beyond the plane); ξ stride Ft * T. */
+export function f32_wino_dy_f2k3__simd128(dy: usize, M: usize, F: i32, Ho: i32, Wo: i32, ty0: i32, nty: i32, tW4: i32, Ft: i32): void {
+  const T = nty * tW4, FT = <usize>(Ft * T) << 2;
   for (let f = 0; f < F; f++) {
     const yf = addr(dy, f * Ho * Wo);
     let mt = addr(M, f * T);

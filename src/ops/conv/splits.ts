@@ -44,6 +44,16 @@ const c2 = conv(2), c4 = conv(4), c5 = conv(5);
 // Pool layouts: (…, P, H, W, Ho, Wo, kh, kw, …) with P at `q`.
 const poolWork = (q: number) => (a: number[]) => a[q] * a[q + 3] * a[q + 4] * a[q + 5] * a[q + 6];
 
+/** A split over channels (or filters) of a Winograd transform, the padded-plane scratch (in = 1) per thread. */
+function wino(countArg: number, ptrs: (a: number[]) => [number, number][], tiles: (a: number[]) => number, usesP: boolean): PlaneSplit {
+  const base = planes(countArg, (a) => a[countArg] * tiles(a) * 64, ptrs);
+  return { ...base, split: (a, T, scratch) => base.split(a, T, scratch).map((p, t) => { if (usesP) p[1] = scratch[t]; return p; }) };
+}
+// (x, P, V, C, H, W, ph, pw, ty0, nty, tW4, Ct): T = nty * tW4 tiles per channel.
+const inTiles = (a: number[]) => a[9] * a[10];
+// (M, y, b, F, Ho, Wo, ty0, nty, tW4, act, Ft) and (dy, M, F, Ho, Wo, ty0, nty, tW4, Ft)
+const outTiles = (a: number[]) => a[7] * a[8], dyTiles = (a: number[]) => a[6] * a[7];
+
 /** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2, []) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
   // (x, col, C, ...geometry)
@@ -58,6 +68,9 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_pool2d__simd128: planes(2, poolWork(2), (a) => [[0, a[3] * a[4] * 4], [1, a[5] * a[6] * 4]]),
   // (x, y, dy, dx, P, H, W, Ho, Wo, kh, kw, ...)
   f32_pool2d_bwd__simd128: planes(4, poolWork(4), (a) => [[0, a[5] * a[6] * 4], [1, a[7] * a[8] * 4], [2, a[7] * a[8] * 4], [3, a[5] * a[6] * 4]]),
+  f32_wino_in_f2k3__simd128: wino(3, (a) => [[0, a[4] * a[5] * 4], [2, inTiles(a) * 4]], inTiles, true),
+  f32_wino_out_f2k3__simd128: wino(3, (a) => [[0, outTiles(a) * 4], [1, a[4] * a[5] * 4], [2, 4]], outTiles, false),
+  f32_wino_dy_f2k3__simd128: wino(2, (a) => [[0, a[3] * a[4] * 4], [1, dyTiles(a) * 4]], dyTiles, false),
   // (x, y, P, n, type)
   f32_global_pool__simd128: planes(2, (a) => a[2] * a[3], (a) => [[0, a[3] * 4], [1, 4]]),
 };

@@ -68,9 +68,9 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
       const xn = x + n * inImg, yn = y + n * outImg;
       for (const [ty0, nty] of chunks) {
         const T = nty * tW4;
-        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4);
+        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
         for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
-        outT(M, yn, b, F, Ho, Wo, ty0, nty, tW4, act);
+        outT(M, yn, b, F, Ho, Wo, ty0, nty, tW4, act, F);
       }
     }
   };
@@ -92,8 +92,8 @@ export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: numbe
       const xn = x + n * inImg, dyn = dy + n * outImg;
       for (let i = 0; i < chunks.length; i++) {
         const [ty0, nty] = chunks[i], T = nty * tW4, beta = n > 0 || i > 0 ? 1 : 0;
-        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4);
-        dyT(dyn, M, F, Ho, Wo, ty0, nty, tW4);
+        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
+        dyT(dyn, M, F, Ho, Wo, ty0, nty, tW4, F);
         for (let k = 0; k < 16; k++) gemm(0, 1, F, C, T, 1, M + k * F * T * 4, T, V + k * C * T * 4, T, beta, dU + k * F * C * 4, C, 0, 0, 0, sc);
       }
     }

@@ -16,9 +16,9 @@ export const KERNELS_CONV: KernelInfo[] = [
   { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
   // Winograd F(2x2,3x3) transforms (assembly/kernels/f32-winograd.ts): a 16-channel 8x8 image, 4x4 tiles.
   { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16, 0] },
-  { name: 'f32_wino_in_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, q + 4096, 16, 8, 8, 1, 1, 0, 4, 4] },
-  { name: 'f32_wino_out_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 0, 16, 8, 8, 0, 4, 4, 1] },
-  { name: 'f32_wino_dy_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 7, 7, 0, 4, 4] },
+  { name: 'f32_wino_in_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, q + 4096, 16, 8, 8, 1, 1, 0, 4, 4, 16] },
+  { name: 'f32_wino_out_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 0, 16, 8, 8, 0, 4, 4, 1, 16] },
+  { name: 'f32_wino_dy_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 7, 7, 0, 4, 4, 16] },
   { name: 'f32_wino_dw_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16] },
   { name: 'f32_pool2d__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...pg] },
   { name: 'f32_pool2d_bwd__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, ...pg] },
