@@ -257,9 +257,13 @@ export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): v
 @inline function okm(row: bool, j: usize, L: v128): v128 {
   return i32x4.lt_s(row ? i32x4.add(i32x4(0, 1, 2, 3), i32x4.splat(<i32>j)) : i32x4.splat(<i32>j), L);
 }
-@inline function lens(len: usize, idx: usize, w: usize, n: usize): v128 {
+/** Valid lengths of w lanes (n when len == 0); lengths are f32, or i32 when li != 0. */
+@inline function lens(len: usize, li: i32, idx: usize, w: usize, n: usize): v128 {
   let L = v128.and(i32x4.splat(<i32>n), mask(w));
-  if (len) L = i32x4.min_s(L, i32x4.max_s(i32x4.trunc_sat_f32x4_s(ld(len + (idx << 2), w)), i32x4.splat(0)));
+  if (len) {
+    const raw = ld(len + (idx << 2), w);
+    L = i32x4.min_s(L, i32x4.max_s(li ? raw : i32x4.trunc_sat_f32x4_s(raw), i32x4.splat(0)));
+  }
   return L;
 }
 
@@ -315,34 +319,35 @@ export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): v
 
 /**
  * softmax / log_softmax (lg = 1) of sc * x over the middle axis of (outer, n, inner); sc = 1/T, or
- * -1/T for softmin. len != 0: per-line valid lengths (f32, shape (outer, inner)); positions beyond give 0.
+ * -1/T for softmin. len != 0: per-line valid lengths, shape (outer, inner), f32 (li = 0) or i32 (li = 1);
+ * positions beyond a line's length give 0.
  */
-export function f32_softmax__simd128(x: usize, y: usize, len: usize, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
+export function f32_softmax__simd128(x: usize, y: usize, len: usize, li: i32, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
   const pst = inner << 2;
   for (let o: usize = 0; o < outer; o++) {
     if (inner == 1) {
       const off = (o * n) << 2;
-      smGroup(x + off, y + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, o, 1, n), 0)), sc, lg);
+      smGroup(x + off, y + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, li, o, 1, n), 0)), sc, lg);
       continue;
     }
     let c: usize = 0;
-    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smGroup(x + off, y + off, n, pst, false, 4, lens(len, o * inner + c, 4, n), sc, lg); }
-    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smGroup(x + off, y + off, n, pst, false, w, lens(len, o * inner + c, w, n), sc, lg); }
+    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smGroup(x + off, y + off, n, pst, false, 4, lens(len, li, o * inner + c, 4, n), sc, lg); }
+    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smGroup(x + off, y + off, n, pst, false, w, lens(len, li, o * inner + c, w, n), sc, lg); }
   }
 }
 
 /** Backward of f32_softmax from its output y: softmax dx = sc*y*(dy - sum(dy*y)); log dx = sc*(dy - e^y*sum(dy)). */
-export function f32_softmax_bwd__simd128(y: usize, dy: usize, dx: usize, len: usize, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
+export function f32_softmax_bwd__simd128(y: usize, dy: usize, dx: usize, len: usize, li: i32, outer: usize, n: usize, inner: usize, sc: f32, lg: i32): void {
   const pst = inner << 2;
   for (let o: usize = 0; o < outer; o++) {
     if (inner == 1) {
       const off = (o * n) << 2;
-      smbGroup(y + off, dy + off, dx + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, o, 1, n), 0)), sc, lg);
+      smbGroup(y + off, dy + off, dx + off, n, 16, true, 4, i32x4.splat(i32x4.extract_lane(lens(len, li, o, 1, n), 0)), sc, lg);
       continue;
     }
     let c: usize = 0;
-    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smbGroup(y + off, dy + off, dx + off, n, pst, false, 4, lens(len, o * inner + c, 4, n), sc, lg); }
-    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smbGroup(y + off, dy + off, dx + off, n, pst, false, w, lens(len, o * inner + c, w, n), sc, lg); }
+    for (; c + 4 <= inner; c += 4) { const off = (o * n * inner + c) << 2; smbGroup(y + off, dy + off, dx + off, n, pst, false, 4, lens(len, li, o * inner + c, 4, n), sc, lg); }
+    if (c < inner) { const off = (o * n * inner + c) << 2, w = inner - c; smbGroup(y + off, dy + off, dx + off, n, pst, false, w, lens(len, li, o * inner + c, w, n), sc, lg); }
   }
 }
 

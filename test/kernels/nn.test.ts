@@ -72,11 +72,11 @@ test('f32_softmax / bwd: rows and columns, all sizes, temperature, softmin, log,
       const sz = o * n * i, x = randArray(sz, sz + n, -5, 5), dy = randArray(sz, 7);
       const len = useLen ? Array.from({ length: o * i }, (_, k) => (k * 5) % (n + 2)) : undefined;
       const xo = put(x), yo = put(new Float32Array(sz)), dyo = put(dy), dxo = put(new Float32Array(sz)), lo = len ? put(len) : 0;
-      K.f32_softmax__simd128(xo, yo, lo, o, n, i, sc, lg);
+      K.f32_softmax__simd128(xo, yo, lo, 0, o, n, i, sc, lg);
       const want = new Float64Array(sz); ref.softmax(x, want, o, n, i, sc, !!lg, len);
       const y = get(yo, sz);
       assertClose(y, want, 2e-6, 1e-6, `softmax ${[o, n, i, sc, lg, useLen]}`);
-      K.f32_softmax_bwd__simd128(yo, dyo, dxo, lo, o, n, i, sc, lg);
+      K.f32_softmax_bwd__simd128(yo, dyo, dxo, lo, 0, o, n, i, sc, lg);
       const gw = new Float64Array(sz); ref.softmaxBwd(Float32Array.from(y), dy, gw, o, n, i, sc, !!lg, len);
       assertClose(get(dxo, sz), gw, 1e-5, 2e-6, `softmax_bwd ${[o, n, i, sc, lg, useLen]}`);
       free();
@@ -87,9 +87,9 @@ test('f32_softmax / bwd: rows and columns, all sizes, temperature, softmin, log,
 test('f32_softmax: large inputs give exact results (test_softmax_with_large_inputs)', () => {
   for (const v of [1e30, 3.4e38]) {
     const xo = put([v, -v, v, v, -v, -v]), yo = put(new Float32Array(6));
-    K.f32_softmax__simd128(xo, yo, 0, 3, 2, 1, 1, 0);
+    K.f32_softmax__simd128(xo, yo, 0, 0, 3, 2, 1, 1, 0);
     assert.equal(Array.from(get(yo, 6)), [1, 0, 0.5, 0.5, 0.5, 0.5]);
-    K.f32_softmax__simd128(xo, yo, 0, 6, 1, 1, 1, 0); // axis of size 1
+    K.f32_softmax__simd128(xo, yo, 0, 0, 6, 1, 1, 1, 0); // axis of size 1
     assert.equal(Array.from(get(yo, 6)), [1, 1, 1, 1, 1, 1]);
     free();
   }

@@ -50,6 +50,12 @@ test('softmax use_length masks positions >= length (forward and backward)', () =
   const want = new Float64Array(12); ref.softmax(x, want, 3, 4, 1, 1, false, len);
   assertClose(y.toTypedArray(), want);
   gradCheck('softmax', [mx.nd.array(x, { shape: [3, 4] }), mx.nd.array(len)], { use_length: true }, { skip: [1] });
+  const [yi] = invoke('softmax', [mx.nd.array(x, { shape: [3, 4] }), mx.nd.array(len, { dtype: 'int32' })], { use_length: true });
+  assertClose(yi.toTypedArray(), want, 1e-6, 1e-7, 'int32 lengths');
+  const x3 = randArray(2 * 5 * 6, 4), l3 = [1, 5, 3, 0, 2, 4, 5, 1, 2, 3, 4, 5];
+  const [y3] = invoke('softmax', [mx.nd.array(x3, { shape: [2, 5, 6] }), mx.nd.array(l3, { shape: [2, 6], dtype: 'int32' })], { use_length: true, axis: 1 });
+  const w3 = new Float64Array(60); ref.softmax(x3, w3, 2, 5, 6, 1, false, l3);
+  assertClose(y3.toTypedArray(), w3, 2e-6, 1e-7, 'axis 1 lengths');
   assert.throws(() => invoke('softmax', [mx.nd.array(x, { shape: [3, 4] }), mx.nd.array([1, 2])], { use_length: true }), /softmax.*length/);
 });
 

@@ -1,5 +1,5 @@
 // softmax / log_softmax / softmin (axis, temperature, use_length) and SoftmaxActivation (instance | channel).
-import { ShapeError, opMessage } from '../../errors.js';
+import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, TensorRef } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
@@ -29,21 +29,24 @@ function makeSoftmax(name: string, log: boolean, neg: boolean, doc: string): OpD
       return { ins: [d, ls], outs: [d] };
     },
     inferType: (a, ins, node) => {
-      if (a.dtype !== null && a.dtype !== 'float32' && a.dtype !== 'None') throw new ShapeError(opMessage(node, name, `dtype ${a.dtype} is not supported (float32 only)`));
-      return f32Types(name)(a, ins, node);
+      if (a.dtype !== null && a.dtype !== 'float32' && a.dtype !== 'None') throw new DTypeError(opMessage(node, name, `dtype ${a.dtype} is not supported (float32 only)`), { op: name });
+      const lt = ins[1];
+      if (lt !== undefined && lt !== 'int32' && lt !== 'float32') throw new DTypeError(opMessage(node, name, `length must be int32 or float32, got ${lt}`), { op: name, arg: 'length' });
+      const r = f32Types(name)(a, ins.slice(0, 1), node);
+      return a.use_length ? { ins: [r.ins[0], lt ?? 'int32'], outs: r.outs } : r;
     },
     forward: (ctx, a, [x, len], [y]) => {
-      const f = ctx.K.f32_softmax__simd128, [o, n, i] = geom(a, x.shape, ctx.node), sc = scaleOf(a), l = len ? len.off : 0;
-      return () => { f(x.off, y.off, l, o, n, i, sc, log ? 1 : 0); };
+      const f = ctx.K.f32_softmax__simd128, [o, n, i] = geom(a, x.shape, ctx.node), sc = scaleOf(a), l = len ? len.off : 0, li = len?.dtype === 'int32' ? 1 : 0;
+      return () => { f(x.off, y.off, l, li, o, n, i, sc, log ? 1 : 0); };
     },
     backward: {
       saves: ['outputs'],
       lower: (ctx, a, g) => {
         const f = ctx.K.f32_softmax_bwd__simd128, [y] = g.outs, [dy] = g.outGrads, [dx, dl] = g.inGrads;
-        const [o, n, i] = geom(a, y.shape, ctx.node), sc = scaleOf(a), l = g.ins[1] ? g.ins[1].off : 0;
+        const [o, n, i] = geom(a, y.shape, ctx.node), sc = scaleOf(a), l = g.ins[1] ? g.ins[1].off : 0, li = g.ins[1]?.dtype === 'int32' ? 1 : 0;
         const zeroLen = dl && g.req[1] !== 'null' ? dl : undefined;
         return () => {
-          if (g.req[0] !== 'null') f(y.off, dy.off, dx.off, l, o, n, i, sc, log ? 1 : 0);
+          if (g.req[0] !== 'null') f(y.off, dy.off, dx.off, l, li, o, n, i, sc, log ? 1 : 0);
           if (zeroLen) ctx.K.x8_zero(zeroLen.off, zeroLen.size * 4);
         };
       },
@@ -78,14 +81,14 @@ export const softmaxActivation: OpDef = {
   inferType: f32Types('SoftmaxActivation'),
   forward: (ctx, a, [x], [y]) => {
     const [o, n, i] = actGeom(a, x.shape), f = ctx.K.f32_softmax__simd128;
-    return () => { f(x.off, y.off, 0, o, n, i, 1, 0); };
+    return () => { f(x.off, y.off, 0, 0, o, n, i, 1, 0); };
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, a, g) => {
       const [y] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads, [o, n, i] = actGeom(a, y.shape), f = ctx.K.f32_softmax_bwd__simd128;
       if (g.req[0] === 'null') return () => {};
-      return () => { f(y.off, dy.off, dx.off, 0, o, n, i, 1, 0); };
+      return () => { f(y.off, dy.off, dx.off, 0, 0, o, n, i, 1, 0); };
     },
   },
   inplace: [[0, 0]],

@@ -58,7 +58,7 @@ export const softmaxOutput: OpDef = {
   inferType: f32Types(SO),
   forward: (ctx, a, [x], [y]) => {
     const [o, n, i] = soGeom(a, x.shape), f = ctx.K.f32_softmax__simd128;
-    return () => { f(x.off, y.off, 0, o, n, i, 1, 0); };
+    return () => { f(x.off, y.off, 0, 0, o, n, i, 1, 0); };
   },
   backward: {
     saves: ['inputs', 'outputs'],
