@@ -43,10 +43,12 @@ function axisSteps(x: Shape, p: [number, number][], mode: string) {
   return steps;
 }
 
-/** Ping-pong through two workspace halves; the last step writes `dst`. */
-function chain(n: number, src: number, dst: number, ws: number, half: number, f: (i: number, from: number, to: number) => void) {
+/** (from, to) of each step, fixed at lowering: ping-pong through two workspace halves, the last step writes `dst`. */
+function chain(n: number, src: number, dst: number, ws: number, half: number): [number, number][] {
+  const out: [number, number][] = [];
   let from = src;
-  for (let i = 0; i < n; i++) { const to = i === n - 1 ? dst : ws + (i % 2) * half; f(i, from, to); from = to; }
+  for (let i = 0; i < n; i++) { const to = i === n - 1 ? dst : ws + (i % 2) * half; out.push([from, to]); from = to; }
+  return out;
 }
 
 const interior = (K: KernelTable, x: Shape, p: [number, number][], toPadded: boolean, node: string) => {
@@ -64,7 +66,11 @@ export const PAD_OPS: OpDef[] = [{
   },
   doc: 'Pads the spatial axes of a 4-d / 5-d input (constant, edge or reflect); pad_width has 2 entries per axis, the first 4 zero.',
   inputs: () => ['data'],
-  inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: [x.map((d, i) => d + pads(a, x, node)[i][0] + pads(a, x, node)[i][1])] } : { ins: [x], outs: [undefined] }),
+  inferShape: (a, [x], _aux, node) => {
+    if (!x) return { ins: [x], outs: [undefined] };
+    const p = pads(a, x, node);
+    return { ins: [x], outs: [x.map((d, i) => d + p[i][0] + p[i][1])] };
+  },
   inferType: f32Type('Pad'),
   workspace: (a, [x], [y]) => (a.mode === 'constant' ? 0 : 2 * prod(y) * 4),
   forward: (ctx, a, [x], [y]) => {
@@ -75,10 +81,8 @@ export const PAD_OPS: OpDef[] = [{
     }
     const steps = axisSteps(x.shape, p, a.mode);
     if (!steps.length) { const b = x.size * 4; return () => { K.x8_copy(x.off, y.off, b); }; }
-    return () => chain(steps.length, x.off, y.off, ws, half, (i, from, to) => {
-      const s = steps[i];
-      K.x32_gather__simd128(from, s.idx, to, s.outer, s.n, s.inner, s.m, 0);
-    });
+    const io = chain(steps.length, x.off, y.off, ws, half), f = K.x32_gather__simd128;
+    return () => { steps.forEach((s, i) => { f(io[i][0], s.idx, io[i][1], s.outer, s.n, s.inner, s.m, 0); }); };
   },
   backward: {
     saves: [],
@@ -90,11 +94,10 @@ export const PAD_OPS: OpDef[] = [{
       const steps = axisSteps(x.shape, p, a.mode).reverse(), ws = ctx.workspace, half = og.size * 4;
       if (!steps.length) { const b = x.size * 4; return () => { K.x8_copy(og.off, dx.off, b); }; }
       // Going back, step s maps (outer, m, inner) to (outer, n, inner): the shape before step s.
-      return () => chain(steps.length, og.off, dx.off, ws, half, (i, from, to) => {
-        const s = steps[i];
-        K.x8_zero(to, s.outer * s.n * s.inner * 4);
-        K.f32_scatteradd__simd128(from, s.idx, to, s.outer, s.n, s.inner, s.m, 2);
-      });
+      const io = chain(steps.length, og.off, dx.off, ws, half), f = K.f32_scatteradd__simd128;
+      return () => {
+        steps.forEach((s, i) => { K.x8_zero(io[i][1], s.outer * s.n * s.inner * 4); f(io[i][0], s.idx, io[i][1], s.outer, s.n, s.inner, s.m, 2); });
+      };
     },
   },
 }];
