@@ -77,8 +77,9 @@ test('the Winograd cases above take the Winograd path (forward and data gradient
 test('Winograd in chunks of tile rows (a partial last chunk) matches the reference, forward and backward', () => {
   const old = setWinogradChunkBytes(1);
   try {
-    const c: Case = { N: 2, C: 16, H: 17, W: 11, F: 20, k: [3, 3], p: [1, 1] }, s = setup(c, 21);
-    const dy = randArray(2 * 20 * 17 * 11, 22);
+    // 35 tile rows of 8 tiles; the least chunk is 256 tiles = 32 rows: chunks of 32 and 3 rows.
+    const c: Case = { N: 2, C: 16, H: 70, W: 11, F: 20, k: [3, 3], p: [1, 1] }, s = setup(c, 21);
+    const dy = randArray(2 * 20 * 70 * 11, 22);
     const { outs, grads } = invokeWithGrad('Convolution', s.ins, s.attrs, [arr(dy, s.outShape)]);
     assertClose(outs[0].data, refConv(s.x, s.w, s.b, s.g), 1e-4, 1e-4, 'forward');
     const r = refConvBackward(s.x, s.w, dy, s.g);
