@@ -122,7 +122,7 @@ export function f32_rsum__simd128_u16(x: usize, y: usize, outer: usize, r: usize
   if (op == 3) return f32x4.mul(a, v128.bitselect(b, f32x4.splat(1), f32x4.eq(b, b)));
   return f32x4.mul(a, b);
 }
-@inline function sop(a: f32, b: f32, op: i32): f32 {
+function sop(a: f32, b: f32, op: i32): f32 {
   if (op == 0) return max<f32>(a, b);
   if (op == 1) return min<f32>(a, b);
   if (op == 3) return b != b ? a : a * b;
@@ -298,7 +298,7 @@ export function f32_rargmax__simd128(x: usize, y: usize, outer: usize, r: usize,
   const sg = v128.or(v128.and(one, f32x4.gt(x, z)), v128.and(f32x4.neg(one), f32x4.lt(x, z)));
   return f32x4.mul(g, sg);
 }
-@inline function gs(x: f32, y: f32, g: f32, scale: f32, mode: i32): f32 {
+function gs(x: f32, y: f32, g: f32, scale: f32, mode: i32): f32 {
   if (mode == 0) return g * scale;
   if (mode == 1) return x == y ? g : 0;
   if (mode == 2) return g * y / x;
