@@ -73,6 +73,10 @@ test('NDArray.sum/mean/max/min/argmax', () => {
   assert.equal(a.min({ axis: 1, keepdims: true }).toArray(), [[1], [4]]);
   assert.equal(a.argmax({ axis: 0 }).toArray(), [1, 1, 1]);
   assert.equal(mx.nd.zeros([2, 0]).sum({ axis: 1 }).toArray(), [0, 0]);
+  const nd = mx.nd as unknown as Record<string, (...args: unknown[]) => { toArray(): unknown }>;
+  assert.equal(nd.sum(a, { axis: 1 }).toArray(), [6, 15]);
+  assert.equal(nd.max_axis(a, { axis: '(0,)', keepdims: 'True' }).toArray(), [[4, 5, 6]]);
+  assert.equal(nd.argmin(a, { axis: 'None' }).toArray(), [0]);
 });
 
 test('gradients of the reductions (gradCheck)', () => {
