@@ -34,7 +34,7 @@ export const NINF: f32 = -Infinity;
 export class NM {
   /** e^x: Cody-Waite reduction, degree-6 polynomial (Cephes expf), two-step 2^n scaling; 0 below ln(FLT_MIN). */
   static vexp(x: v128): v128 {
-    const xc = f32x4.max(f32x4.min(x, S(88.8)), S(-87.5));
+    const xc = f32x4.pmax(f32x4.pmin(x, S(88.8)), S(-87.5)); // pmin/pmax: one instruction each, NaN still propagates
     const n = f32x4.nearest(f32x4.mul(xc, S(1.44269504088896341)));
     let r = f32x4.sub(xc, f32x4.mul(n, S(0.693359375)));
     r = f32x4.sub(r, f32x4.mul(n, S(-2.12194440e-4)));
@@ -80,7 +80,7 @@ export class NM {
   }
   /** erf: rational approximation x*P(x^2)/Q(x^2) on [-4, 4] (saturates to +-1 outside). */
   static verf(x0: v128): v128 {
-    const x = f32x4.max(f32x4.min(x0, S(4)), S(-4)), z = f32x4.mul(x, x);
+    const x = f32x4.pmax(f32x4.pmin(x0, S(4)), S(-4)), z = f32x4.mul(x, x);
     let p = fma(S(-2.72614225801306e-10), z, S(2.77068142495902e-08));
     p = fma(p, z, S(-2.10102402082508e-06));
     p = fma(p, z, S(-5.69250639462346e-05));
