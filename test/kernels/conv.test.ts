@@ -5,6 +5,8 @@ import { mx, randArray, closeMsg } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { refConv, refConvBackward, refConvOut, refPool, refPoolBackward, refPoolOut, type RefConvGeom } from '../../src/reference/conv.js';
+import { lowerWinogradDw, lowerWinogradFwd, winogradWorkspace, setWinogradChunkBytes } from '../../src/ops/conv/winograd.js';
+import type { ConvGeom } from '../../src/ops/conv/geom.js';
 
 void mx;
 const R = rt(), K = R.K;
@@ -69,6 +71,31 @@ test('depthwise forward (bias, relu) and backward kernels match the reference', 
       check(read(odw, C * k * k), r.dw.map((v) => 2 * v), `dwconv dw acc ${what}`);
     });
   }
+});
+
+test('Winograd F(2x2,3x3) transforms + GEMMs: forward (bias, relu), weight gradient and flipped data gradient', () => {
+  const old = setWinogradChunkBytes(1);
+  try {
+    for (const W of WIDTHS.filter((w) => w >= 2)) for (const [H, p] of [[5, 1], [2, 0], [9, 2]]) {
+      const C = 3, F = 5, Ho = H + 2 * p - 2, Wo = W + 2 * p - 2;
+      if (Ho < 1 || Wo < 1) continue;
+      const g: ConvGeom = { N: 2, C, H, W, F, G: 1, kh: 3, kw: 3, sh: 1, sw: 1, ph: p, pw: p, dh: 1, dw: 1, Ho, Wo, nd: 2 };
+      const rg: RefConvGeom = { ...g };
+      const x = randArray(2 * C * H * W, W + H), w = randArray(F * C * 9, 3), b = randArray(F, 4), dy = randArray(2 * F * Ho * Wo, 5);
+      const dg: ConvGeom = { ...g, C: F, H: Ho, W: Wo, F: C, ph: 2 - p, pw: 2 - p, Ho: H, Wo: W };
+      const ws = Math.max(winogradWorkspace(g), winogradWorkspace(dg));
+      withBufs([x, w, b, 2 * F * Ho * Wo, dy, F * C * 9, 2 * C * H * W, ws / 4], ([ox, ow, ob, oy, ody, odw, odx, ows]) => {
+        const ctx = { K, scratch: R.scratch.off } as never, what = `W=${W} H=${H} p=${p}`;
+        lowerWinogradFwd(ctx, g, ox, ow, ob, oy, 1, ows)();
+        check(read(oy, 2 * F * Ho * Wo), refConv(x, w, b, rg).map((v) => Math.max(v, 0)), `winograd fwd ${what}`);
+        const r = refConvBackward(x, w, dy, rg);
+        lowerWinogradDw(ctx, g, ox, ody, odw, ows)();
+        check(read(odw, F * C * 9), r.dw, `winograd dw ${what}`);
+        lowerWinogradFwd(ctx, dg, ody, ow, 0, odx, 0, ows, 1)();
+        check(read(odx, 2 * C * H * W), r.dx, `winograd dx ${what}`);
+      });
+    }
+  } finally { setWinogradChunkBytes(old); }
 });
 
 test('rowsum, bias_rows, relu_mask', () => {
