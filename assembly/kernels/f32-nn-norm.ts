@@ -225,7 +225,7 @@ export function f32_layernorm_cols__simd128(x: usize, y: usize, g: usize, b: usi
     {
       let c: usize = 0;
       for (; c + 4 <= inner; c += 4) {
-        const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        const w: usize = 4, base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
         let s = S(0), q = S(0);
         for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
         const mu = f32x4.div(s, fn);
@@ -263,7 +263,7 @@ export function f32_layernorm_cols_bwd__simd128(x: usize, dy: usize, g: usize, m
     {
       let c: usize = 0;
       for (; c + 4 <= inner; c += 4) {
-        const w = min(4, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+        const w: usize = 4, base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
         const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
         let a = S(0), bs = S(0);
         for (let j: usize = 0; j < n; j++) {
