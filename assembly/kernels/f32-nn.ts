@@ -279,7 +279,7 @@ export function f32_mask_mul__simd128(x: usize, m: usize, y: usize, n: usize): v
   if (row) for (; j + 4 <= n; j += 4, p += 16) s = smExp(s, x + p, y + p, 4, sc, m, okm(row, j, L), lg);
   for (; j < n; j += jinc, p += pst) s = smExp(s, x + p, y + p, row ? n - j : w, sc, m, okm(row, j, L), lg);
   if (row) s = S(hsum(s));
-  const ls = NM.vlog(s), inv = f32x4.div(S(1), s);
+  const ls = lg ? NM.vlog(s) : s, inv = f32x4.div(S(1), s);
   j = 0; p = 0;
   if (row) for (; j + 4 <= n; j += 4, p += 16) smOut(x + p, y + p, 4, sc, m, ls, inv, okm(row, j, L), lg);
   for (; j < n; j += jinc, p += pst) smOut(x + p, y + p, row ? n - j : w, sc, m, ls, inv, okm(row, j, L), lg);
