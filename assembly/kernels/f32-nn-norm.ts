@@ -121,99 +121,95 @@ export function f32_bn_bwd__simd128(x: usize, dy: usize, dx: usize, g: usize, me
   }
 }
 
-// ---- Row norms: `rows` contiguous rows of n. C == 0: gamma/beta per position (LayerNorm, length n);
-// C > 0: per row channel row % C (InstanceNorm). g/b may be 0 (1 / 0).
+// ---- Row norms: `rows` contiguous rows of n. S == 0: gamma/beta per position (LayerNorm, length n).
+// S > 0: a row is n/S channel segments of S values; segment k of row r uses channel (r % G) * (n/S) + k
+// (InstanceNorm: G = C, S = n; GroupNorm: G = num_groups, S = spatial size). g/b may be 0 (1 / 0).
+@inline function rnMoments(x: usize, n: usize): v128 {
+  let s = S(0), q = S(0), j: usize = 0;
+  for (; j + 4 <= n; j += 4) s = f32x4.add(s, v128.load(x + (j << 2)));
+  if (j < n) s = f32x4.add(s, ld(x + (j << 2), n - j));
+  const mu = S(hsum(s) / <f32>n);
+  for (j = 0; j + 4 <= n; j += 4) { const d = f32x4.sub(v128.load(x + (j << 2)), mu); q = fma(d, d, q); }
+  if (j < n) { const d = v128.and(f32x4.sub(ld(x + (j << 2), n - j), mu), mask(n - j)); q = fma(d, d, q); }
+  return f32x4.replace_lane(mu, 1, hsum(q) / <f32>n);
+}
+@inline function rnApply(x: usize, y: usize, p: usize, r: usize, mu: v128, inv: v128, G: v128, B: v128): void {
+  st(y + p, fma(f32x4.mul(f32x4.sub(ld(x + p, r), mu), inv), G, B), r);
+}
+
 /** y = (x - mean) / sd * G + B with sd = sqrt(biased var + eps); writes mean and sd per row. */
-export function f32_rownorm__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, sd: usize, rows: usize, n: usize, C: usize, eps: f32): void {
+export function f32_rownorm__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, sd: usize, rows: usize, n: usize, G: usize, Sg: usize, eps: f32): void {
   for (let row: usize = 0; row < rows; row++) {
-    const base = (row * n) << 2;
-    let s = S(0), q = S(0);
-    {
-      let j: usize = 0;
-      for (; j + 4 <= n; j += 4) s = f32x4.add(s, ld(x + base + (j << 2), 4));
-      if (j < n) s = f32x4.add(s, ld(x + base + (j << 2), n - j));
-    }
-    const mu = hsum(s) / <f32>n;
-    {
-      let j: usize = 0;
-      for (; j + 4 <= n; j += 4) {
-        const d = v128.and(f32x4.sub(ld(x + base + (j << 2), 4), S(mu)), mask(4));
-        q = fma(d, d, q);
-      }
-      if (j < n) {
-        const d = v128.and(f32x4.sub(ld(x + base + (j << 2), n - j), S(mu)), mask(n - j));
-        q = fma(d, d, q);
-      }
-    }
-    const sdv = sqrt<f32>(hsum(q) / <f32>n + eps), inv = S(1 / sdv), cc = C ? (row % C) << 2 : 0;
+    const base = (row * n) << 2, xr = x + base, yr = y + base, m = rnMoments(xr, n);
+    const mu = f32x4.extract_lane(m, 0), sdv = sqrt<f32>(f32x4.extract_lane(m, 1) + eps), muv = S(mu), inv = S(1 / sdv);
     store<f32>(mean + (row << 2), mu); store<f32>(sd + (row << 2), sdv);
-    const gr = S(C && g ? load<f32>(g + cc) : 1), br = S(C && b ? load<f32>(b + cc) : 0);
-    {
+    if (Sg) {
+      const K = n / Sg;
+      for (let k: usize = 0; k < K; k++) {
+        const ch = (((row % G) * K + k) << 2), gr = S(g ? load<f32>(g + ch) : 1), br = S(b ? load<f32>(b + ch) : 0), o = (k * Sg) << 2;
+        let j: usize = 0;
+        for (; j + 4 <= Sg; j += 4) rnApply(xr + o, yr + o, j << 2, 4, muv, inv, gr, br);
+        if (j < Sg) rnApply(xr + o, yr + o, j << 2, Sg - j, muv, inv, gr, br);
+      }
+    } else {
       let j: usize = 0;
-      for (; j + 4 <= n; j += 4) {
-        const p = j << 2, r = 4;
-        const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
-        st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
-      }
-      if (j < n) {
-        const p = j << 2, r = n - j;
-        const G = C || !g ? gr : ld(g + p, r), B = C || !b ? br : ld(b + p, r);
-        st(y + base + p, fma(f32x4.mul(f32x4.sub(ld(x + base + p, r), S(mu)), inv), G, B), r);
-      }
+      for (; j + 4 <= n; j += 4) rnApply(xr, yr, j << 2, 4, muv, inv, g ? v128.load(g + (j << 2)) : S(1), b ? v128.load(b + (j << 2)) : S(0));
+      if (j < n) rnApply(xr, yr, j << 2, n - j, muv, inv, g ? ld(g + (j << 2), n - j) : S(1), b ? ld(b + (j << 2), n - j) : S(0));
     }
   }
 }
 
+// Backward pieces: per element dG = dy * G, xhat = (x - mean) * inv; sums a = sum dG, bs = sum dG * xhat.
+@inline function rnSums(acc: v128, x: usize, dy: usize, p: usize, r: usize, mu: v128, inv: v128, G: v128, k: i32): v128 {
+  const d = ld(dy + p, r), xh = v128.and(f32x4.mul(f32x4.sub(ld(x + p, r), mu), inv), mask(r)), dG = f32x4.mul(d, G);
+  if (k == 0) return f32x4.add(acc, dG);
+  if (k == 1) return fma(dG, xh, acc);
+  if (k == 2) return fma(d, xh, acc);
+  return f32x4.add(acc, d);
+}
+@inline function rnDx(x: usize, dy: usize, dx: usize, p: usize, r: usize, mu: v128, inv: v128, G: v128, am: v128, bm: v128): void {
+  const xh = f32x4.mul(f32x4.sub(ld(x + p, r), mu), inv), dG = f32x4.mul(ld(dy + p, r), G);
+  st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
+}
+
 /** Backward of f32_rownorm: dx = (dy*G - mean(dy*G) - xhat*mean(dy*G*xhat)) / sd; dg, db summed (written). */
-export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: usize, sd: usize, dx: usize, dg: usize, db: usize, rows: usize, n: usize, C: usize): void {
-  const P = C ? C : n;
+export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: usize, sd: usize, dx: usize, dg: usize, db: usize, rows: usize, n: usize, G: usize, Sg: usize): void {
+  const P = Sg ? G * (n / Sg) : n;
   if (dg) memory.fill(dg, 0, P << 2);
   if (db) memory.fill(db, 0, P << 2);
   for (let row: usize = 0; row < rows; row++) {
-    const base = (row * n) << 2, mu = S(load<f32>(mean + (row << 2))), inv = S(1 / load<f32>(sd + (row << 2)));
-    const cc = C ? (row % C) << 2 : 0, gr = S(C && g ? load<f32>(g + cc) : 1);
-    let a = S(0), bs = S(0), rg = S(0), rb = S(0);
-    {
-      let j: usize = 0;
-      for (; j + 4 <= n; j += 4) {
-        const p = j << 2, r = 4, d = ld(dy + base + p, r);
-        const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
-        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-        if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
-          if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
-          if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
+    const base = (row * n) << 2, xr = x + base, dyr = dy + base, mu = S(load<f32>(mean + (row << 2))), inv = S(1 / load<f32>(sd + (row << 2)));
+    let a = S(0), bs = S(0);
+    const K = Sg ? n / Sg : 1, L = Sg ? Sg : n;
+    for (let k: usize = 0; k < K; k++) {
+      const ch = Sg ? ((row % G) * K + k) << 2 : 0, gr = S(Sg && g ? load<f32>(g + ch) : 1), o = (k * L) << 2;
+      let rg = S(0), rb = S(0), j: usize = 0;
+      for (; j + 4 <= L; j += 4) {
+        const p = o + (j << 2), Gv = Sg || !g ? gr : v128.load(g + p);
+        a = rnSums(a, xr, dyr, p, 4, mu, inv, Gv, 0); bs = rnSums(bs, xr, dyr, p, 4, mu, inv, Gv, 1);
+        if (Sg) { rg = rnSums(rg, xr, dyr, p, 4, mu, inv, Gv, 2); rb = rnSums(rb, xr, dyr, p, 4, mu, inv, Gv, 3); } else {
+          if (dg) v128.store(dg + p, rnSums(v128.load(dg + p), xr, dyr, p, 4, mu, inv, Gv, 2));
+          if (db) v128.store(db + p, rnSums(v128.load(db + p), xr, dyr, p, 4, mu, inv, Gv, 3));
         }
       }
-      if (j < n) {
-        const p = j << 2, r = n - j, d = ld(dy + base + p, r);
-        const xh = v128.and(f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv), mask(r));
-        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-        if (C) { rg = fma(d, xh, rg); rb = f32x4.add(rb, d); } else {
-          if (dg) st(dg + p, fma(d, xh, ld(dg + p, r)), r);
-          if (db) st(db + p, f32x4.add(d, ld(db + p, r)), r);
+      if (j < L) {
+        const p = o + (j << 2), r = L - j, Gv = Sg || !g ? gr : ld(g + p, r);
+        a = rnSums(a, xr, dyr, p, r, mu, inv, Gv, 0); bs = rnSums(bs, xr, dyr, p, r, mu, inv, Gv, 1);
+        if (Sg) { rg = rnSums(rg, xr, dyr, p, r, mu, inv, Gv, 2); rb = rnSums(rb, xr, dyr, p, r, mu, inv, Gv, 3); } else {
+          if (dg) st(dg + p, rnSums(ld(dg + p, r), xr, dyr, p, r, mu, inv, Gv, 2), r);
+          if (db) st(db + p, rnSums(ld(db + p, r), xr, dyr, p, r, mu, inv, Gv, 3), r);
         }
       }
+      if (Sg && dg) store<f32>(dg + ch, load<f32>(dg + ch) + hsum(rg));
+      if (Sg && db) store<f32>(db + ch, load<f32>(db + ch) + hsum(rb));
     }
-    if (C && dg) store<f32>(dg + cc, load<f32>(dg + cc) + hsum(rg));
-    if (C && db) store<f32>(db + cc, load<f32>(db + cc) + hsum(rb));
     if (!dx) continue;
     const am = S(hsum(a) / <f32>n), bm = S(hsum(bs) / <f32>n);
-    {
+    for (let k: usize = 0; k < K; k++) {
+      const ch = Sg ? ((row % G) * K + k) << 2 : 0, gr = S(Sg && g ? load<f32>(g + ch) : 1), o = (k * L) << 2;
       let j: usize = 0;
-      for (; j + 4 <= n; j += 4) {
-        const p = j << 2, r = 4, d = ld(dy + base + p, r);
-        const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
-        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-        st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
-      }
-      if (j < n) {
-        const p = j << 2, r = n - j, d = ld(dy + base + p, r);
-        const xh = f32x4.mul(f32x4.sub(ld(x + base + p, r), mu), inv);
-        const dG = f32x4.mul(d, C || !g ? gr : ld(g + p, r));
-        st(dx + base + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), r);
-      }
+      for (; j + 4 <= L; j += 4) { const p = o + (j << 2); rnDx(xr, dyr, dx + base, p, 4, mu, inv, Sg || !g ? gr : v128.load(g + p), am, bm); }
+      if (j < L) { const p = o + (j << 2), r = L - j; rnDx(xr, dyr, dx + base, p, r, mu, inv, Sg || !g ? gr : ld(g + p, r), am, bm); }
     }
   }
 }

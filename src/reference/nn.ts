@@ -123,14 +123,18 @@ export function batchNorm(x: A, y: W, g: A, b: A, rm: A, rv: A, outer: number, C
   return [means, inv];
 }
 
-/** LayerNorm over rows of n (gamma/beta per position) or InstanceNorm (C > 0: per row channel). @example rowNorm(x, y, g, b, rows, n, 0, 1e-5) */
-export function rowNorm(x: A, y: W, g: A | undefined, b: A | undefined, rows: number, n: number, C: number, eps: number): void {
+/**
+ * LayerNorm over rows of n (gamma/beta per position), InstanceNorm (C > 0: per row channel row % C) or
+ * GroupNorm (C > 0 and S: segment k of S values in row r uses channel (r % C) * (n / S) + k).
+ * @example rowNorm(x, y, g, b, rows, n, 0, 1e-5)
+ */
+export function rowNorm(x: A, y: W, g: A | undefined, b: A | undefined, rows: number, n: number, C: number, eps: number, S = n): void {
   for (let r = 0; r < rows; r++) {
     let mu = 0; for (let j = 0; j < n; j++) mu += x[r * n + j]; mu /= n;
     let v = 0; for (let j = 0; j < n; j++) v += (x[r * n + j] - mu) ** 2; v /= n;
     const sd = Math.sqrt(v + eps);
     for (let j = 0; j < n; j++) {
-      const G = g ? g[C ? r % C : j] : 1, B = b ? b[C ? r % C : j] : 0;
+      const ch = C ? (r % C) * (n / S) + Math.floor(j / S) : j, G = g ? g[ch] : 1, B = b ? b[ch] : 0;
       y[r * n + j] = (x[r * n + j] - mu) / sd * G + B;
     }
   }

@@ -129,7 +129,7 @@ test('f32_rownorm (LayerNorm and InstanceNorm modes), f32_layernorm_cols and f32
   for (const [rows, n, C] of [[1, 1, 0], [3, 5, 0], [2, 17, 0], [4, 64, 0], [1, 1031, 0], [6, 7, 3], [4, 65, 2]] as const) {
     const sz = rows * n, x = randArray(sz, n, -3, 3), P = C || n, g = randArray(P, 2), b = randArray(P, 3);
     const xo = put(x), yo = put(new Float32Array(sz));
-    K.f32_rownorm__simd128(xo, yo, put(g), put(b), put(new Float32Array(rows)), put(new Float32Array(rows)), rows, n, C, 1e-5);
+    K.f32_rownorm__simd128(xo, yo, put(g), put(b), put(new Float32Array(rows)), put(new Float32Array(rows)), rows, n, C, C ? n : 0, 1e-5);
     const want = new Float64Array(sz); ref.rowNorm(x, want, g, b, rows, n, C, 1e-5);
     assertClose(get(yo, sz), want, 1e-4, 1e-5, `rownorm ${[rows, n, C]}`);
     free();

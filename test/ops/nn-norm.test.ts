@@ -115,6 +115,19 @@ test('InstanceNorm forward vs reference and gradCheck', () => {
   gradCheck('InstanceNorm', [arr(30, 7, -2, 2, [1, 2, 15]), arr(2, 4, 0.5, 1.5), arr(2, 5)], {});
 });
 
+test('GroupNorm forward vs reference (groups 1, 2, C) and gradCheck; C not divisible by num_groups names the op', () => {
+  const s = [2, 6, 3, 3], x = arr(108, 3, -2, 2, s), g = arr(6, 4, 0.5, 1.5), b = arr(6, 5);
+  for (const G of [1, 2, 3, 6]) {
+    const outs = invoke('GroupNorm', [x, g, b], { num_groups: G, output_mean_var: true });
+    assert.equal(outs[1].shape, [2, G]);
+    const want = new Float64Array(108); ref.rowNorm(x.toTypedArray(), want, g.toTypedArray(), b.toTypedArray(), 2 * G, 54 / G, G, 1e-5, 9);
+    assertClose(outs[0].toTypedArray(), want, 1e-4, 1e-5, `GroupNorm ${G}`);
+  }
+  gradCheck('GroupNorm', [x, g, b], { num_groups: 2, eps: 1e-3 });
+  gradCheck('GroupNorm', [arr(2 * 4 * 5, 8, -2, 2, [2, 4, 5]), arr(4, 4, 0.5, 1.5), arr(4, 5)], { num_groups: 4, eps: 1e-3 });
+  assert.throws(() => invoke('GroupNorm', [x, g, b], { num_groups: 4 }), /GroupNorm.*num_groups/);
+});
+
 test('L2Normalization instance / channel / spatial forward vs reference and gradCheck', () => {
   const s = [2, 3, 2, 5], x = arr(60, 3, -2, 2, s);
   for (const [mode, o, n, i] of [['instance', 2, 30, 1], ['channel', 2, 3, 10], ['spatial', 6, 10, 1]] as const) {

@@ -5,12 +5,12 @@ import { batchNorm } from './batch_norm.js';
 import { dropout } from './dropout.js';
 import { embedding } from './embedding.js';
 import { lrn } from './lrn.js';
-import { instanceNorm, l2Normalization, layerNorm } from './norms.js';
+import { groupNorm, instanceNorm, l2Normalization, layerNorm } from './norms.js';
 import { logSoftmax, softmax, softmaxActivation, softmin } from './softmax.js';
 import { linearRegressionOutput, logisticRegressionOutput, maeRegressionOutput, makeLoss, softmaxOutput } from './softmax_output.js';
 
 export const NN_OPS: OpDef[] = [
   activation, leakyRelu, softmax, logSoftmax, softmin, softmaxActivation, softmaxOutput,
   linearRegressionOutput, logisticRegressionOutput, maeRegressionOutput, makeLoss,
-  batchNorm, layerNorm, instanceNorm, l2Normalization, dropout, embedding, lrn,
+  batchNorm, layerNorm, instanceNorm, groupNorm, l2Normalization, dropout, embedding, lrn,
 ];

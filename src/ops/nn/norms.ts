@@ -1,4 +1,4 @@
-// LayerNorm (any axis), InstanceNorm, L2Normalization (instance | channel | spatial).
+// LayerNorm (any axis), InstanceNorm, GroupNorm, L2Normalization (instance | channel | spatial).
 import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
@@ -31,7 +31,7 @@ export const layerNorm: OpDef = {
   inferType: f32Types('LayerNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
     const [o, n, i] = lnGeom(a, x.shape, ctx.node), K = ctx.K;
-    if (i === 1) return () => { K.f32_rownorm__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, 0, a.eps); };
+    if (i === 1) return () => { K.f32_rownorm__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, 0, 0, a.eps); };
     return () => { K.f32_layernorm_cols__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, i, a.eps); };
   },
   backward: {
@@ -41,7 +41,7 @@ export const layerNorm: OpDef = {
       const [o, n, i] = lnGeom(a, x.shape, ctx.node);
       const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
       const dx = want(0), dg = want(1), db = want(2);
-      if (i === 1) return () => { K.f32_rownorm_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, 0); };
+      if (i === 1) return () => { K.f32_rownorm_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, 0, 0); };
       return () => { K.f32_layernorm_cols_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, i); };
     },
   },
@@ -67,7 +67,7 @@ export const instanceNorm: OpDef = {
   inferType: f32Types('InstanceNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
     const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1), f = ctx.K.f32_rownorm__simd128;
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, C, a.eps); };
+    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, C, n, a.eps); };
   },
   backward: {
     saves: ['inputs', 'outputs'],
@@ -76,7 +76,44 @@ export const instanceNorm: OpDef = {
       const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1);
       const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
       const dx = want(0), dg = want(1), db = want(2);
-      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, C); };
+      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, C, n); };
+    },
+  },
+};
+
+/**
+ * GroupNorm: per (n, group) normalisation over the group's C/num_groups channels and the spatial dims,
+ * gamma/beta per channel (shape (C,)). Hidden outputs mean and std, shape (N, num_groups).
+ * @example mx.nd.GroupNorm(x, gamma, beta, { num_groups: 4 })
+ */
+export const groupNorm: OpDef = {
+  name: 'GroupNorm',
+  attrs: { num_groups: { type: 'int', default: 1 }, eps: { type: 'float', default: 1e-5 }, output_mean_var: { type: 'bool', default: false } },
+  inputs: () => ['data', 'gamma', 'beta'],
+  outputs: () => ['output', 'mean', 'std'],
+  visibleOutputs: (a) => (a.output_mean_var ? 3 : 1),
+  inferShape: (a, [d, g, b], _aux, node) => {
+    if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined] };
+    const G: number = a.num_groups;
+    if (d.length < 2 || !(G > 0) || d[1] % G !== 0) {
+      throw new ShapeError(opMessage(node, 'GroupNorm', `data ${fmtShape(d)} must be (N, C, ...) with C divisible by num_groups ${G}`), { op: 'GroupNorm', arg: 'data' });
+    }
+    const C = d[1];
+    return { ins: [d, vecCheck('GroupNorm', node, 'gamma', g, C), vecCheck('GroupNorm', node, 'beta', b, C)], outs: [d, [d[0], G], [d[0], G]] };
+  },
+  inferType: f32Types('GroupNorm', 3),
+  forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
+    const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), S = x.size / (x.shape[0] * x.shape[1] || 1), f = ctx.K.f32_rownorm__simd128;
+    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, G, S, a.eps); };
+  },
+  backward: {
+    saves: ['inputs', 'outputs'],
+    lower: (ctx, a, gr) => {
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
+      const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), S = x.size / (x.shape[0] * x.shape[1] || 1);
+      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
+      const dx = want(0), dg = want(1), db = want(2);
+      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, G, S); };
     },
   },
 };
