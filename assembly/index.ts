@@ -23,5 +23,7 @@ export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-nn';
 export * from './kernels/f32-nn-norm';
+export * from './kernels/f32-nn-softmax';
+export * from './kernels/f32-nn-misc';
 export * from './kernels/f32-optim';
 export * from './kernels/f32-peak';
