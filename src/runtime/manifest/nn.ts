@@ -3,7 +3,7 @@ import type { KernelInfo } from '../manifest.js';
 // Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
 const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
 
-/** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn.ts and f32-nn-norm.ts; references in src/reference/nn.ts. */
+/** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn*.ts; references in src/reference/nn.ts. */
 export const KERNELS_NN: KernelInfo[] = [
   k('f32_act__simd128', (p, q) => [p, q, 17, 1, 0]),
   k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, 1, 0]),
