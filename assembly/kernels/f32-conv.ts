@@ -165,7 +165,7 @@ export function f32_dwconv__simd128(x: usize, w: usize, b: usize, y: usize, C: i
             acc = f32x4.add(acc, f32x4.mul(w20, v128.load(p2 + o)));
             acc = f32x4.add(acc, f32x4.mul(w21, v128.load(p2 + o + 4)));
             acc = f32x4.add(acc, f32x4.mul(w22, v128.load(p2 + o + 8)));
-            v128.store(yr + o, act ? f32x4.max(acc, zero) : acc);
+            v128.store(yr + o, act ? f32x4.pmax(acc, zero) : acc);
           }
         } else {
           for (; ow + 4 <= hi; ow += 4) {
@@ -182,7 +182,7 @@ export function f32_dwconv__simd128(x: usize, w: usize, b: usize, y: usize, C: i
             acc = f32x4.add(acc, f32x4.mul(w20, v128.shuffle<f32>(a, bb, 0, 2, 4, 6)));
             acc = f32x4.add(acc, f32x4.mul(w21, v128.shuffle<f32>(a, bb, 1, 3, 5, 7)));
             acc = f32x4.add(acc, f32x4.mul(w22, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 2, 4, 6, 0), c2, 0, 1, 2, 4)));
-            v128.store(yr + (<usize>ow << 2), act ? f32x4.max(acc, zero) : acc);
+            v128.store(yr + (<usize>ow << 2), act ? f32x4.pmax(acc, zero) : acc);
           }
         }
       }
@@ -268,7 +268,7 @@ export function f32_bias_rows__simd128(x: usize, b: usize, rows: i32, cols: i32,
     let j = 0;
     for (; j + 4 <= cols; j += 4) {
       const p = addr(xr, j), v = f32x4.add(v128.load(p), bb);
-      v128.store(p, act ? f32x4.max(v, zero) : v);
+      v128.store(p, act ? f32x4.pmax(v, zero) : v);
     }
     for (; j < cols; j++) { const p = addr(xr, j); let v = load<f32>(p) + bv; if (act && v < 0) v = 0; store<f32>(p, v); }
   }

@@ -16,7 +16,9 @@ const LOWEST: f32 = -3.4028234663852886e38;
 export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, Ho: i32, Wo: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, type: i32, countPad: i32): void {
   const simd = type <= 2 && (sw == 1 || sw == 2);
-  const lo = (pw + sw - 1) / sw, vmax = vecMax(W, kw, sw, pw);
+  const s2 = sw == 2 && (kw == 2 || kw == 3);
+  // vecRowS2 reads columns 2ow - pw .. 2ow - pw + 5 + kw of a vector at ow (vecRow reads more).
+  const lo = (pw + sw - 1) / sw, t2 = W - 6 - kw + pw, vmax = s2 ? (t2 < 0 ? -1 : t2 >> 1) : vecMax(W, kw, sw, pw);
   for (let p = 0; p < P; p++) {
     const xp = addr(x, p * H * W), yp = addr(y, p * Ho * Wo);
     for (let oh = 0; oh < Ho; oh++) {
@@ -31,7 +33,7 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
         // Interior columns: the window lies inside the row, so pool_size = rows * kw.
         const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
         const rows = addr(xp, hs * W - pw), nr = he - hs;
-        if (sw == 2 && (kw == 2 || kw == 3)) {
+        if (s2) {
           if (type == 0) ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, true, 1);
           else ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, false, scale);
         } else if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
@@ -53,13 +55,13 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
     let p = addr(rows, 2 * ow);
     for (let r = 0; r < nr; r++, p += rowBytes) {
       const a = v128.load(p), b = v128.load(p, 16);
-      va = isMax ? f32x4.max(va, a) : f32x4.add(va, a);
-      vb = isMax ? f32x4.max(vb, b) : f32x4.add(vb, b);
-      if (kw == 3) { const c = v128.load32_zero(p, 32); vc = isMax ? f32x4.max(vc, c) : f32x4.add(vc, c); }
+      va = isMax ? f32x4.pmax(va, a) : f32x4.add(va, a);
+      vb = isMax ? f32x4.pmax(vb, b) : f32x4.add(vb, b);
+      if (kw == 3) { const c = v128.load32_zero(p, 32); vc = isMax ? f32x4.pmax(vc, c) : f32x4.add(vc, c); }
     }
     const e = v128.shuffle<f32>(va, vb, 0, 2, 4, 6), o = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
-    let acc = isMax ? f32x4.max(e, o) : f32x4.add(e, o);
-    if (kw == 3) { const e2 = v128.shuffle<f32>(e, vc, 1, 2, 3, 4); acc = isMax ? f32x4.max(acc, e2) : f32x4.add(acc, e2); }
+    let acc = isMax ? f32x4.pmax(e, o) : f32x4.add(e, o);
+    if (kw == 3) { const e2 = v128.shuffle<f32>(e, vc, 1, 2, 3, 4); acc = isMax ? f32x4.pmax(acc, e2) : f32x4.add(acc, e2); }
     v128.store(addr(yr, ow), isMax ? acc : f32x4.mul(acc, sc));
   }
   return ow;
@@ -73,17 +75,17 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
     let row = rows;
     for (let r = 0; r < nr; r++, row += rowBytes) {
       if (sw == 1) {
-        for (let kj = 0; kj < kw; kj++) { const v = v128.load(addr(row, ow + kj)); acc = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v); }
+        for (let kj = 0; kj < kw; kj++) { const v = v128.load(addr(row, ow + kj)); acc = isMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v); }
       } else {
         let kj = 0;
         for (; kj + 2 <= kw; kj += 2) {
           const b0 = addr(row, 2 * ow + kj), a = v128.load(b0), b = v128.load(b0, 16);
           const e = v128.shuffle<f32>(a, b, 0, 2, 4, 6), o = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-          acc = isMax ? f32x4.max(acc, f32x4.max(e, o)) : f32x4.add(acc, f32x4.add(e, o));
+          acc = isMax ? f32x4.pmax(acc, f32x4.pmax(e, o)) : f32x4.add(acc, f32x4.add(e, o));
         }
         if (kj < kw) {
           const b0 = addr(row, 2 * ow + kj), e = v128.shuffle<f32>(v128.load(b0), v128.load(b0, 16), 0, 2, 4, 6);
-          acc = isMax ? f32x4.max(acc, e) : f32x4.add(acc, e);
+          acc = isMax ? f32x4.pmax(acc, e) : f32x4.add(acc, e);
         }
       }
     }
@@ -192,10 +194,13 @@ export function f32_global_pool__simd128(x: usize, y: usize, P: i32, n: i32, typ
     let i = 0, r: f32;
     if (type == 0) {
       let m0 = f32x4.splat(LOWEST), m1 = m0;
-      for (; i + 8 <= n; i += 8) { m0 = f32x4.max(m0, v128.load(addr(xp, i))); m1 = f32x4.max(m1, v128.load(addr(xp, i + 4))); }
-      m0 = f32x4.max(m0, m1);
-      r = Mathf.max(Mathf.max(f32x4.extract_lane(m0, 0), f32x4.extract_lane(m0, 1)), Mathf.max(f32x4.extract_lane(m0, 2), f32x4.extract_lane(m0, 3)));
-      for (; i < n; i++) r = Mathf.max(r, load<f32>(addr(xp, i)));
+      for (; i + 8 <= n; i += 8) { m0 = f32x4.pmax(m0, v128.load(addr(xp, i))); m1 = f32x4.pmax(m1, v128.load(addr(xp, i + 4))); }
+      m0 = f32x4.pmax(m0, m1);
+      // pmax(acc, v) = acc < v ? v : acc: NaN never wins, as in the scalar `if (v > acc)` of MXNet's pool.h.
+      m0 = f32x4.pmax(m0, v128.shuffle<f32>(m0, m0, 2, 3, 0, 1));
+      m0 = f32x4.pmax(m0, v128.shuffle<f32>(m0, m0, 1, 0, 3, 2));
+      r = f32x4.extract_lane(m0, 0);
+      for (; i < n; i++) { const v = load<f32>(addr(xp, i)); if (v > r) r = v; }
     } else {
       let s0 = f32x4.splat(0), s1 = s0;
       for (; i + 8 <= n; i += 8) { s0 = f32x4.add(s0, v128.load(addr(xp, i))); s1 = f32x4.add(s1, v128.load(addr(xp, i + 4))); }

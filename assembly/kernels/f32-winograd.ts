@@ -116,7 +116,7 @@ export function f32_wino_out_f2k3__simd128(M: usize, y: usize, b: usize, F: i32,
         const s30 = f32x4.add(f32x4.add(m0, m1), m2), s31 = f32x4.sub(f32x4.sub(m1, m2), m3);
         let y00 = f32x4.add(f32x4.add(f32x4.add(s00, s10), s20), bias), y01 = f32x4.add(f32x4.add(f32x4.add(s01, s11), s21), bias);
         let y10 = f32x4.add(f32x4.sub(f32x4.sub(s10, s20), s30), bias), y11 = f32x4.add(f32x4.sub(f32x4.sub(s11, s21), s31), bias);
-        if (act) { y00 = f32x4.max(y00, zero); y01 = f32x4.max(y01, zero); y10 = f32x4.max(y10, zero); y11 = f32x4.max(y11, zero); }
+        if (act) { y00 = f32x4.pmax(y00, zero); y01 = f32x4.pmax(y01, zero); y10 = f32x4.pmax(y10, zero); y11 = f32x4.pmax(y11, zero); }
         // Interleave the tiles' two columns: row a of 4 tiles = 8 consecutive outputs from column 2tx.
         const oh = 2 * ty, ow = 2 * tx;
         storeRow(yf, oh, ow, Ho, Wo, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), v128.shuffle<f32>(y00, y01, 2, 6, 3, 7));
