@@ -111,6 +111,13 @@ test("pooling_convention 'same' (1-D max, MXNet test_valid_max_pooling_pad_type_
   assert.throws(() => invoke('Pooling', [mx.nd.zeros([1, 1, 4, 4])], { kernel: [2, 2], pooling_convention: 'same' }), /same/);
 });
 
+test('max pooling backward: ties in overlapping 3x3 stride-2 windows (SIMD interior) match the reference', () => {
+  const x = new Float32Array(2 * 9 * 40).map((_, i) => (i % 7 === 0 ? 2 : 1)), dy = randArray(2 * 5 * 20, 8);
+  const g: RefPoolGeom = { P: 2, H: 9, W: 40, kh: 3, kw: 3, sh: 2, sw: 2, ph: 1, pw: 1, type: 'max', full: false, countIncludePad: true };
+  const { outs, grads } = invokeWithGrad('Pooling', [arr(x, [1, 2, 9, 40])], { kernel: [3, 3], stride: [2, 2], pad: [1, 1] }, [arr(dy, [1, 2, 5, 20])]);
+  assertClose(grads[0]!.data, refPoolBackward(x, outs[0].data, dy, g));
+});
+
 test('Pooling errors name the op', () => {
   const x = mx.nd.zeros([1, 2, 4, 4]);
   const bad = (attrs: Record<string, unknown>, re: RegExp) => assert.throws(() => invoke('Pooling', [x], attrs, { node: 'pool1' }), (e: Error) => re.test(e.message) && /pool1/.test(e.message));
