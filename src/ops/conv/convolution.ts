@@ -75,5 +75,5 @@ export const convolution: OpDef = {
       return seq(steps);
     },
   },
-  doc: 'Convolution over NCW / NCHW data (groups, depthwise, dilation, padding); im2col + packed GEMM, direct 1x1 and depthwise kernels.',
+  doc: 'Convolution over NCW / NCHW data (groups, depthwise, dilation, padding): Winograd F(2x2,3x3), im2col + packed GEMM, direct 1x1 and depthwise kernels.',
 };

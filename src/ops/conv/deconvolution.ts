@@ -99,5 +99,5 @@ export const deconvolution: OpDef = {
       return steps.length ? seq(steps) : () => {};
     },
   },
-  doc: 'Deconvolution (transposed convolution) over NCW / NCHW data: GEMM + col2im; adj and target_shape as MXNet.',
+  doc: 'Deconvolution (transposed convolution) over NCW / NCHW data: GEMM + col2im (Winograd for 3x3 stride 1); adj and target_shape as MXNet.',
 };

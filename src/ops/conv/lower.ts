@@ -1,6 +1,8 @@
 // Lowering of the three convolution products to kernel call lists (Convolution and Deconvolution share them:
 // deconvolution forward is the conv data-gradient, its backward the conv forward and weight-gradient).
-// Everything (offsets, method, group slices) is fixed here; the returned Step only calls kernels.
+// Method per shape, fixed here: Winograd F(2x2,3x3) for 3x3 stride-1 layers with many channels and tiles
+// (forward, data and weight gradients; winograd.ts), direct SIMD depthwise, one GEMM on the planes for 1x1
+// stride 1, else im2col + packed GEMM per image and group. The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
@@ -63,7 +65,8 @@ export interface ConvBwdRefs { x: number; w: number; dy: number; dx: number; dw:
 
 /**
  * Conv backward for all images: dw = sum dY·colᵀ, db = sum rowsum(dY), dx = col2im(Wᵀ·dY) (direct for 1x1 and
- * depthwise). Per image the column buffer first holds im2col(x) (for dw), then Wᵀ·dY (for dx).
+ * depthwise; Winograd for dx and dw of eligible 3x3 stride-1 layers). Per image the column buffer first holds
+ * im2col(x) (for dw), then Wᵀ·dY (for dx).
  * @example const step = lowerConvBwd(ctx, geom, { x, w, dy, dx, dw, db }, ctx.workspace)
  */
 export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: number): Step {
