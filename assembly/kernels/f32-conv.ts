@@ -284,3 +284,11 @@ export function f32_relu_mask__simd128(y: usize, dy: usize, out: usize, n: i32):
   }
   for (; i < n; i++) { const o = <usize>i << 2; store<f32>(out + o, load<f32>(y + o) > 0 ? load<f32>(dy + o) : 0); }
 }
+
+/** out[c][i] = w[c][n - 1 - i] for C filters of n taps (rotated 180°: the depthwise data gradient's filters). */
+export function f32_rot180__simd128(w: usize, out: usize, C: i32, n: i32): void {
+  for (let c = 0; c < C; c++) {
+    const s = addr(w, c * n), d = addr(out, c * n);
+    for (let i = 0; i < n; i++) store<f32>(addr(d, i), load<f32>(addr(s, n - 1 - i)));
+  }
+}

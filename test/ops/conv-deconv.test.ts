@@ -29,6 +29,7 @@ const CASES: [string, Case][] = [
   ['dilation 2', { N: 1, C: 2, H: 5, W: 5, F: 2, k: [3, 3], d: [2, 2] }],
   ['1x1', { N: 2, C: 5, H: 3, W: 4, F: 3, k: [1, 1], bias: true }],
   ['groups 2', { N: 2, C: 4, H: 4, W: 3, F: 6, k: [3, 2], s: [2, 1], G: 2 }],
+  ['depthwise 3x3 s1 (rotated-filter forward kernel)', { N: 2, C: 4, H: 7, W: 9, F: 4, k: [3, 3], p: [1, 1], G: 4, bias: true }],
   ['depthwise', { N: 1, C: 3, H: 6, W: 7, F: 3, k: [3, 3], s: [2, 2], p: [1, 1], G: 3, bias: true }],
   ['1-D', { N: 2, C: 3, H: 1, W: 7, F: 2, k: [4], s: [2], p: [1], bias: true }],
 ];

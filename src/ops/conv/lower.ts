@@ -31,8 +31,19 @@ export function convFwdWorkspace(g: ConvGeom): number {
   return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
 }
 
+/**
+ * Depthwise 3x3 stride-1 data gradient as a forward depthwise conv of dy with the filters rotated 180° and pad 2 - p
+ * (the fused-row SIMD kernel: 0.47 vs 0.78 ms at 32@112² when only dx is wanted), or undefined.
+ * @example dwDataGradGeom(g)!.Ho === g.H
+ */
+function dwDataGradGeom(g: ConvGeom): ConvGeom | undefined {
+  if (convMethod(g) !== 'dw' || g.kh !== 3 || g.kw !== 3 || g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || g.ph > 2 || g.pw > 2) return undefined;
+  return { ...g, H: g.Ho, W: g.Wo, ph: 2 - g.ph, pw: 2 - g.pw, Ho: g.H, Wo: g.W };
+}
+
 /** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; or Winograd's). @example convBwdWorkspace(g) */
 export function convBwdWorkspace(g: ConvGeom): number {
+  if (dwDataGradGeom(g)) return g.C * 9 * 4;
   const col = convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const wg = winogradDataGradGeom(g);
   return Math.max(col, winogradApplies(g) ? winogradWorkspace(g) : 0, wg ? winogradWorkspace(wg) : 0);
@@ -75,11 +86,15 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
   const method = convMethod(g), steps: Step[] = [];
   // 3x3 stride-1 layers with many channels: dx is a Winograd conv of dy (after all dw products: it reuses ws).
   const wg = r.dx ? winogradDataGradGeom(g) : undefined, wdw = r.dw && winogradApplies(g);
+  // With dw wanted too, the combined depthwise backward kernel (one pass over dy) is faster (0.94 vs 1.20 ms at 32@112²).
+  const dg = r.dx && !r.dw ? dwDataGradGeom(g) : undefined;
+  if (dg) steps.push(call(K.f32_rot180__simd128, [r.w, ws, g.C, 9]));
   for (let n = 0; n < g.N; n++) {
     const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx && !wg ? r.dx + n * inImg : 0;
     if (r.db) steps.push(call(K.f32_rowsum__simd128, [dyn, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
     if (method === 'dw') {
-      steps.push(call(K.f32_dwconv_bwd__simd128, [xn, r.w, dyn, dxn, r.dw, ...ga, n > 0 ? 1 : 0]));
+      if (dg && dxn) steps.push(call(K.f32_dwconv__simd128, [dyn, ws, 0, dxn, ...geomArgs(dg), 0]));
+      if (r.dw || (dxn && !dg)) steps.push(call(K.f32_dwconv_bwd__simd128, [xn, r.w, dyn, dg ? 0 : dxn, r.dw, ...ga, n > 0 ? 1 : 0]));
       continue;
     }
     if (r.dw && !wdw) {

@@ -11,6 +11,7 @@ export const KERNELS_CONV: KernelInfo[] = [
   { name: 'f32_col2im__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g] },
   { name: 'f32_dwconv__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, 0, q, ...g, 0] },
   { name: 'f32_dwconv_bwd__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, q + 4096, ...g, 0] },
+  { name: 'f32_rot180__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 9] },
   { name: 'f32_rowsum__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 17, 0] },
   { name: 'f32_bias_rows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (_p, q) => [q, 0, 3, 17, 1] },
   { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
