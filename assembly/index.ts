@@ -25,5 +25,6 @@ export * from './kernels/f32-nn';
 export * from './kernels/f32-nn-norm';
 export * from './kernels/f32-nn-softmax';
 export * from './kernels/f32-nn-misc';
+export * from './kernels/f32-nn-bn';
 export * from './kernels/f32-optim';
 export * from './kernels/f32-peak';

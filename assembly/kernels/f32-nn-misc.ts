@@ -2,7 +2,7 @@
 import { NM, S, fma, hsum, ld, mask, st } from './f32-nn-math';
 
 // ---- L2Normalization over lines of (outer, n, inner): y = x / nrm, nrm = sqrt(sum x^2 + eps) per line.
-@inline function l2Group(x: usize, y: usize, nrm: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, eps: f32): void {
+function l2Group(x: usize, y: usize, nrm: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, eps: f32): void {
   const jinc: usize = row ? 4 : 1;
   let s = S(0), j: usize = 0, p: usize = 0;
   if (row) for (; j + 4 <= n; j += 4, p += 16) s = l2Sum(s, y + p, dy + p, 4, dx);
@@ -52,11 +52,7 @@ export function f32_embedding_bwd__simd128(idx: usize, dy: usize, dw: usize, n: 
   memory.fill(dw, 0, V * rb);
   for (let i: usize = 0; i < n; i++) {
     const q = dw + clampIdx(load<f32>(idx + (i << 2)), V) * rb, s = dy + i * rb;
-    {
-      let j: usize = 0;
-      for (; j + 4 <= D; j += 4) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, 4), ld(s + p, 4)), 4); }
-      if (j < D) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, D - j), ld(s + p, D - j)), D - j); }
-    }
+    for (let j: usize = 0; j < D; j += 4) { const p = j << 2; st(q + p, f32x4.add(ld(q + p, D - j), ld(s + p, D - j)), D - j); }
   }
 }
 
@@ -67,24 +63,13 @@ export function f32_lrn__simd128(x: usize, y: usize, s: usize, N: usize, C: usiz
   for (let n: usize = 0; n < N; n++) {
     for (let c: usize = 0; c < C; c++) {
       const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= sp; i += 4) {
-          const r = 4;
-          let acc = S(0);
-          for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
-          const sc = fma(an, acc, S(k)), p = base + (i << 2);
-          st(s + p, sc, r);
-          st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
-        }
-        if (i < sp) {
-          const r = sp - i;
-          let acc = S(0);
-          for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
-          const sc = fma(an, acc, S(k)), p = base + (i << 2);
-          st(s + p, sc, r);
-          st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
-        }
+      for (let i: usize = 0; i < sp; i += 4) {
+        const r = sp - i;
+        let acc = S(0);
+        for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
+        const sc = fma(an, acc, S(k)), p = base + (i << 2);
+        st(s + p, sc, r);
+        st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
       }
     }
   }
@@ -96,28 +81,15 @@ export function f32_lrn_bwd__simd128(x: usize, y: usize, s: usize, dy: usize, dx
   for (let n: usize = 0; n < N; n++) {
     for (let c: usize = 0; c < C; c++) {
       const c0 = <usize>max(<isize>c - half, 0), c1 = <usize>min(<isize>c + half, <isize>C - 1), base = ((n * C + c) * sp) << 2;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= sp; i += 4) {
-          const r = 4;
-          let acc = S(0);
-          for (let q = c0; q <= c1; q++) {
-            const o = ((n * C + q) * sp + i) << 2;
-            acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
-          }
-          const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
-          st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
+      for (let i: usize = 0; i < sp; i += 4) {
+        const r = sp - i;
+        let acc = S(0);
+        for (let q = c0; q <= c1; q++) {
+          const o = ((n * C + q) * sp + i) << 2;
+          acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
         }
-        if (i < sp) {
-          const r = sp - i;
-          let acc = S(0);
-          for (let q = c0; q <= c1; q++) {
-            const o = ((n * C + q) * sp + i) << 2;
-            acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
-          }
-          const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
-          st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
-        }
+        const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
+        st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
       }
     }
   }

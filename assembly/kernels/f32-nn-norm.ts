@@ -1,125 +1,6 @@
-// Normalisation kernels of the nn family: BatchNorm, row norms (LayerNorm / InstanceNorm / GroupNorm),
-// LayerNorm columns. Conventions as in f32-nn.ts; helpers in f32-nn-math.ts.
+// Normalisation kernels of the nn family: row norms (LayerNorm / InstanceNorm / GroupNorm), LayerNorm
+// columns (BatchNorm: f32-nn-bn.ts). Conventions as in f32-nn.ts; helpers in f32-nn-math.ts.
 import { S, fma, hsum, ld, mask, st } from './f32-nn-math';
-
-// ---- BatchNorm over (outer, C, inner), per channel; var output holds invstd as MXNet's CPU kernel does.
-/**
- * BatchNorm forward. flags: 1 batch statistics (training, writes mean and invstd of the batch, biased
- * variance), else moving statistics rm/rv; 2 fix_gamma (gamma taken as 1). y = (x - mean) * invstd * g + b.
- */
-export function f32_bn_fwd__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, vr: usize, rm: usize, rv: usize, outer: usize, C: usize, inner: usize, eps: f32, flags: i32): void {
-  const M = <f32>(outer * inner);
-  for (let ch: usize = 0; ch < C; ch++) {
-    const co = ch << 2;
-    let mu: f32, is: f32;
-    if (flags & 1) {
-      let s = S(0), q = S(0);
-      for (let o: usize = 0; o < outer; o++) {
-        const base = (o * C + ch) * inner;
-        {
-          let i: usize = 0;
-          for (; i + 4 <= inner; i += 4) s = f32x4.add(s, ld(x + ((base + i) << 2), 4));
-          if (i < inner) s = f32x4.add(s, ld(x + ((base + i) << 2), inner - i));
-        }
-      }
-      mu = hsum(s) / M;
-      for (let o: usize = 0; o < outer; o++) {
-        const base = (o * C + ch) * inner;
-        {
-          let i: usize = 0;
-          for (; i + 4 <= inner; i += 4) {
-            const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), 4), S(mu)), mask(4));
-            q = fma(d, d, q);
-          }
-          if (i < inner) {
-            const d = v128.and(f32x4.sub(ld(x + ((base + i) << 2), inner - i), S(mu)), mask(inner - i));
-            q = fma(d, d, q);
-          }
-        }
-      }
-      const v = hsum(q);
-      is = v == 0 && eps == 0 ? 0 : 1 / sqrt<f32>(v / M + eps);
-    } else {
-      mu = load<f32>(rm + co); is = 1 / sqrt<f32>(load<f32>(rv + co) + eps);
-    }
-    store<f32>(mean + co, mu); store<f32>(vr + co, is);
-    const a = S(flags & 2 ? is : is * load<f32>(g + co)), bb = S(load<f32>(b + co));
-    for (let o: usize = 0; o < outer; o++) {
-      const base = (o * C + ch) * inner;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= inner; i += 4) {
-          const p = (base + i) << 2, r = 4;
-          st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
-        }
-        if (i < inner) {
-          const p = (base + i) << 2, r = inner - i;
-          st(y + p, fma(f32x4.sub(ld(x + p, r), S(mu)), a, bb), r);
-        }
-      }
-    }
-  }
-}
-
-/**
- * BatchNorm backward (MXNet's BatchNormBackwardImpl). flags: 1 training with batch statistics (uses saved
- * mean/invstd and updates the moving statistics rm/rv with `mom`), else moving statistics; 2 fix_gamma.
- * dx, dg, db may be 0 (not wanted).
- */
-export function f32_bn_bwd__simd128(x: usize, dy: usize, dx: usize, g: usize, mean: usize, vr: usize, rm: usize, rv: usize, dg: usize, db: usize, outer: usize, C: usize, inner: usize, eps: f32, mom: f32, flags: i32): void {
-  const M = <f32>(outer * inner), train = flags & 1;
-  for (let ch: usize = 0; ch < C; ch++) {
-    const co = ch << 2, w: f32 = flags & 2 ? 1 : load<f32>(g + co);
-    let mu: f32, is: f32;
-    if (train) {
-      mu = load<f32>(mean + co); is = load<f32>(vr + co);
-      const variance: f32 = <f32>1 / (is * is) - eps;
-      store<f32>(rm + co, load<f32>(rm + co) * mom + mu * (<f32>1 - mom));
-      store<f32>(rv + co, load<f32>(rv + co) * mom + variance * (<f32>1 - mom));
-    } else {
-      mu = load<f32>(rm + co); is = 1 / sqrt<f32>(load<f32>(rv + co) + eps);
-    }
-    let s1 = S(0), s2 = S(0);
-    for (let o: usize = 0; o < outer; o++) {
-      const base = (o * C + ch) * inner;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= inner; i += 4) {
-          const p = (base + i) << 2, r = 4, d = ld(dy + p, r);
-          s1 = f32x4.add(s1, d);
-          s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
-        }
-        if (i < inner) {
-          const p = (base + i) << 2, r = inner - i, d = ld(dy + p, r);
-          s1 = f32x4.add(s1, d);
-          s2 = fma(v128.and(f32x4.sub(ld(x + p, r), S(mu)), mask(r)), d, s2);
-        }
-      }
-    }
-    const sdy = hsum(s1), dot = hsum(s2);
-    if (dx) {
-      const k = S(train ? dot * is * is / M : 0), gm = S(train ? sdy / M : 0), iw = S(is * w);
-      for (let o: usize = 0; o < outer; o++) {
-        const base = (o * C + ch) * inner;
-        {
-          let i: usize = 0;
-          for (; i + 4 <= inner; i += 4) {
-            const p = (base + i) << 2, r = 4;
-            const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
-            st(dx + p, f32x4.mul(t, iw), r);
-          }
-          if (i < inner) {
-            const p = (base + i) << 2, r = inner - i;
-            const t = f32x4.sub(f32x4.sub(ld(dy + p, r), gm), f32x4.mul(f32x4.sub(ld(x + p, r), S(mu)), k));
-            st(dx + p, f32x4.mul(t, iw), r);
-          }
-        }
-      }
-    }
-    if (dg) store<f32>(dg + co, flags & 2 ? 0 : dot * is);
-    if (db) store<f32>(db + co, sdy);
-  }
-}
 
 // ---- Row norms: `rows` contiguous rows of n. S == 0: gamma/beta per position (LayerNorm, length n).
 // S > 0: a row is n/S channel segments of S values; segment k of row r uses channel (r % G) * (n/S) + k
@@ -218,33 +99,17 @@ export function f32_rownorm_bwd__simd128(x: usize, dy: usize, g: usize, mean: us
 export function f32_layernorm_cols__simd128(x: usize, y: usize, g: usize, b: usize, mean: usize, sd: usize, outer: usize, n: usize, inner: usize, eps: f32): void {
   const pst = inner << 2, fn = S(<f32>n);
   for (let o: usize = 0; o < outer; o++) {
-    {
-      let c: usize = 0;
-      for (; c + 4 <= inner; c += 4) {
-        const w: usize = 4, base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-        let s = S(0), q = S(0);
-        for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
-        const mu = f32x4.div(s, fn);
-        for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
-        const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
-        st(mean + mo, mu, w); st(sd + mo, sdv, w);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
-        }
-      }
-      if (c < inner) {
-        const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-        let s = S(0), q = S(0);
-        for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
-        const mu = f32x4.div(s, fn);
-        for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
-        const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
-        st(mean + mo, mu, w); st(sd + mo, sdv, w);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
-        }
+    for (let c: usize = 0; c < inner; c += 4) {
+      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+      let s = S(0), q = S(0);
+      for (let j: usize = 0; j < n; j++) s = f32x4.add(s, ld(x + base + j * pst, w));
+      const mu = f32x4.div(s, fn);
+      for (let j: usize = 0; j < n; j++) { const d = f32x4.sub(ld(x + base + j * pst, w), mu); q = fma(d, d, q); }
+      const sdv = f32x4.sqrt(f32x4.add(f32x4.div(q, fn), S(eps))), inv = f32x4.div(S(1), sdv);
+      st(mean + mo, mu, w); st(sd + mo, sdv, w);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        st(y + p, fma(xh, S(load<f32>(g + (j << 2))), S(load<f32>(b + (j << 2)))), w);
       }
     }
   }
@@ -256,45 +121,23 @@ export function f32_layernorm_cols_bwd__simd128(x: usize, dy: usize, g: usize, m
   if (dg) memory.fill(dg, 0, n << 2);
   if (db) memory.fill(db, 0, n << 2);
   for (let o: usize = 0; o < outer; o++) {
-    {
-      let c: usize = 0;
-      for (; c + 4 <= inner; c += 4) {
-        const w: usize = 4, base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-        const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
-        let a = S(0), bs = S(0);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
-          a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-          if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
-          if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
-        }
-        if (!dx) continue;
-        const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
-          st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
-        }
+    for (let c: usize = 0; c < inner; c += 4) {
+      const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
+      const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
+      let a = S(0), bs = S(0);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
+        a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
+        if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
+        if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
       }
-      if (c < inner) {
-        const w = min(inner - c, 4), base = (o * n * inner + c) << 2, mo = (o * inner + c) << 2;
-        const mu = ld(mean + mo, w), inv = f32x4.div(S(1), v128.or(ld(sd + mo, w), v128.andnot(S(1), mask(w))));
-        let a = S(0), bs = S(0);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, d = ld(dy + p, w), xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          const dG = f32x4.mul(d, S(load<f32>(g + (j << 2))));
-          a = f32x4.add(a, dG); bs = fma(dG, xh, bs);
-          if (dg) store<f32>(dg + (j << 2), load<f32>(dg + (j << 2)) + hsum(f32x4.mul(d, xh)));
-          if (db) store<f32>(db + (j << 2), load<f32>(db + (j << 2)) + hsum(d));
-        }
-        if (!dx) continue;
-        const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
-        for (let j: usize = 0; j < n; j++) {
-          const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
-          const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
-          st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
-        }
+      if (!dx) continue;
+      const am = f32x4.div(a, fn), bm = f32x4.div(bs, fn);
+      for (let j: usize = 0; j < n; j++) {
+        const p = base + j * pst, xh = f32x4.mul(f32x4.sub(ld(x + p, w), mu), inv);
+        const dG = f32x4.mul(ld(dy + p, w), S(load<f32>(g + (j << 2))));
+        st(dx + p, f32x4.mul(f32x4.sub(f32x4.sub(dG, am), f32x4.mul(xh, bm)), inv), w);
       }
     }
   }

@@ -116,11 +116,7 @@ export function f32_softmax_ce_bwd__simd128(y: usize, label: usize, dx: usize, o
     s = scale / <f32>max(cnt, 1);
   }
   const sm: f32 = K > 1 ? alpha / <f32>(K - 1) : 0, n = nl * K;
-  {
-    let i: usize = 0;
-    for (; i + 4 <= n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, 4), S(sm)), S(s)), 4); }
-    if (i < n) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); }
-  }
+  for (let i: usize = 0; i < n; i += 4) { const p = i << 2; st(dx + p, f32x4.mul(f32x4.sub(ld(y + p, n - i), S(sm)), S(s)), n - i); }
   for (let o: usize = 0; o < outer; o++) {
     for (let i: usize = 0; i < inner; i++) {
       const k = <i32>load<f32>(label + ((o * inner + i) << 2)), base = dx + ((o * K * inner + i) << 2);

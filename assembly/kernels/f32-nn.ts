@@ -155,16 +155,9 @@ export function f32_prelu__simd128(c: usize, v: usize, g: usize, out: usize, out
   for (let o: usize = 0; o < outer; o++) {
     for (let ch: usize = 0; ch < C; ch++) {
       const gs = S(load<f32>(g + (ch << 2))), base = ((o * C + ch) * inner) << 2;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= inner; i += 4) {
-          const p = base + (i << 2), r = 4, vv = ld(v + p, r);
-          st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
-        }
-        if (i < inner) {
-          const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
-          st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
-        }
+      for (let i: usize = 0; i < inner; i += 4) {
+        const p = base + (i << 2), r = inner - i, vv = ld(v + p, r);
+        st(out + p, v128.bitselect(vv, f32x4.mul(vv, gs), f32x4.gt(ld(c + p, r), S(0))), r);
       }
     }
   }
@@ -176,16 +169,9 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
     let s = S(0);
     for (let o: usize = 0; o < outer; o++) {
       const base = ((o * C + ch) * inner) << 2;
-      {
-        let i: usize = 0;
-        for (; i + 4 <= inner; i += 4) {
-          const p = base + (i << 2), r = 4, xv = ld(x + p, r);
-          s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
-        }
-        if (i < inner) {
-          const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
-          s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
-        }
+      for (let i: usize = 0; i < inner; i += 4) {
+        const p = base + (i << 2), r = inner - i, xv = ld(x + p, r);
+        s = f32x4.add(s, v128.andnot(f32x4.mul(xv, ld(dy + p, r)), f32x4.gt(xv, S(0))));
       }
     }
     store<f32>(dg + (ch << 2), hsum(s));
@@ -194,16 +180,9 @@ export function f32_prelu_gamma_grad__simd128(x: usize, dy: usize, dg: usize, ou
 
 /** out = c > 0 ? v : m * v elementwise (rrelu with per-element slopes m). */
 export function f32_rrelu__simd128(c: usize, v: usize, m: usize, out: usize, n: usize): void {
-  {
-    let i: usize = 0;
-    for (; i + 4 <= n; i += 4) {
-      const p = i << 2, r = 4, vv = ld(v + p, r);
-      st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
-    }
-    if (i < n) {
-      const p = i << 2, r = n - i, vv = ld(v + p, r);
-      st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
-    }
+  for (let i: usize = 0; i < n; i += 4) {
+    const p = i << 2, r = n - i, vv = ld(v + p, r);
+    st(out + p, v128.bitselect(vv, f32x4.mul(vv, ld(m + p, r)), f32x4.gt(ld(c + p, r), S(0))), r);
   }
 }
 

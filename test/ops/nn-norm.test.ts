@@ -36,6 +36,7 @@ test('BatchNorm gradCheck in training (fix_gamma both ways), use_global_stats, i
   for (const [s, attrs, isTrain] of [
     [[3, 2, 4], { fix_gamma: false }, true], [[3, 2, 4], { fix_gamma: true }, true], [[5, 3], { fix_gamma: false, axis: -1 }, true],
     [[2, 3, 2, 2], { fix_gamma: false, use_global_stats: true }, true], [[2, 3, 5], { fix_gamma: false }, false],
+    [[5, 6], { fix_gamma: false }, true], [[4, 6], { fix_gamma: false, use_global_stats: true }, true], [[3, 9], { fix_gamma: true }, false],
   ] as const) {
     const { ins } = bnInputs(s as unknown as number[], ((attrs as Record<string, unknown>).axis as number | undefined) ?? 1);
     gradCheck('BatchNorm', ins, attrs, { isTrain, skip: [3, 4], eps: 5e-3, rtol: 3e-2, atol: 3e-3 });
@@ -43,25 +44,27 @@ test('BatchNorm gradCheck in training (fix_gamma both ways), use_global_stats, i
 });
 
 test('BatchNorm: moving statistics updated by backward (m*momentum + batch*(1-momentum), biased var); fix_gamma grad 0', () => {
-  const s = [4, 3, 5], { C, ins } = bnInputs(s, 1);
-  const rm0 = ins[3].toTypedArray(), rv0 = ins[4].toTypedArray();
-  const fwd = invoke('BatchNorm', ins, { momentum: 0.8 }, { isTrain: true });
-  assertClose(ins[3].toTypedArray(), rm0, 0, 0, 'forward leaves moving_mean unchanged');
-  fwd.forEach((t) => t.dispose());
-  const dy = arr(prod(s), 9, -1, 1, s);
-  const { grads } = invokeWithGrad('BatchNorm', ins, { momentum: 0.8 }, [dy]);
-  const x = ins[0].toTypedArray(), mean: number[] = [], vr: number[] = [];
-  for (let c = 0; c < C; c++) {
-    const v: number[] = [];
-    for (let o = 0; o < 4; o++) for (let i = 0; i < 5; i++) v.push(x[(o * C + c) * 5 + i]);
-    const m = v.reduce((a, b) => a + b, 0) / v.length; mean.push(m); vr.push(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+  for (const s of [[4, 3, 5], [6, 5], [7, 4]]) {
+    const { C, ins } = bnInputs(s, 1), N = s[0], I = prod(s.slice(2));
+    const rm0 = ins[3].toTypedArray(), rv0 = ins[4].toTypedArray();
+    const fwd = invoke('BatchNorm', ins, { momentum: 0.8 }, { isTrain: true });
+    assertClose(ins[3].toTypedArray(), rm0, 0, 0, 'forward leaves moving_mean unchanged');
+    fwd.forEach((t) => t.dispose());
+    const dy = arr(prod(s), 9, -1, 1, s);
+    const { grads } = invokeWithGrad('BatchNorm', ins, { momentum: 0.8 }, [dy]);
+    const x = ins[0].toTypedArray(), mean: number[] = [], vr: number[] = [];
+    for (let c = 0; c < C; c++) {
+      const v: number[] = [];
+      for (let o = 0; o < N; o++) for (let i = 0; i < I; i++) v.push(x[(o * C + c) * I + i]);
+      const m = v.reduce((a, b) => a + b, 0) / v.length; mean.push(m); vr.push(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+    }
+    assertClose(ins[3].toTypedArray(), mean.map((m, c) => rm0[c] * 0.8 + m * 0.2), 1e-5, 1e-6, `moving_mean ${s}`);
+    assertClose(ins[4].toTypedArray(), vr.map((v, c) => rv0[c] * 0.8 + v * 0.2), 1e-4, 1e-5, `moving_var ${s}`);
+    assertClose(grads[1]!.toTypedArray(), new Array(C).fill(0), 0, 0, 'fix_gamma: grad_gamma is 0');
+    const before = ins[3].toTypedArray();
+    invokeWithGrad('BatchNorm', ins, { use_global_stats: true }, [dy]);
+    assertClose(ins[3].toTypedArray(), before, 0, 0, 'use_global_stats leaves moving stats');
   }
-  assertClose(ins[3].toTypedArray(), mean.map((m, c) => rm0[c] * 0.8 + m * 0.2), 1e-5, 1e-6, 'moving_mean');
-  assertClose(ins[4].toTypedArray(), vr.map((v, c) => rv0[c] * 0.8 + v * 0.2), 1e-4, 1e-5, 'moving_var');
-  assertClose(grads[1]!.toTypedArray(), [0, 0, 0], 0, 0, 'fix_gamma: grad_gamma is 0');
-  const before = ins[3].toTypedArray();
-  invokeWithGrad('BatchNorm', ins, { use_global_stats: true }, [dy]);
-  assertClose(ins[3].toTypedArray(), before, 0, 0, 'use_global_stats leaves moving stats');
 });
 
 test('BatchNorm: shape errors name the op', () => {
