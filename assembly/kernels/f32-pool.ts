@@ -122,8 +122,8 @@ export function f32_pool2d_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize
   memory.fill(dx, 0, <usize>(P * H * W) << 2);
   // 2x2 stride-2 unpadded max/avg: windows tile the input, so 4 outputs' full windows are written directly in SIMD.
   const fast2 = kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && type <= 1;
-  // Other stride-2 max windows 2 or 3 wide: SIMD first-match masks and read-modify-write of the interior columns.
-  const maxS2 = !fast2 && type == 0 && sw == 2 && (kw == 2 || kw == 3);
+  // Other stride-2 windows 2 or 3 wide (max, avg, sum): SIMD read-modify-write of the interior columns (max: first-match masks).
+  const maxS2 = !fast2 && type <= 2 && sw == 2 && (kw == 2 || kw == 3);
   const lo = (pw + 1) >> 1, t2 = W - 6 - kw + pw, vmax = t2 < 0 ? -1 : t2 >> 1;
   for (let p = 0; p < P; p++) {
     const xp = addr(x, p * H * W), dxp = addr(dx, p * H * W), o0 = p * Ho * Wo;
@@ -137,7 +137,12 @@ export function f32_pool2d_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize
       if (fast2 && he - hs == 2) ow = bwd2x2(addr(xp, hs * W), addr(dxp, hs * W), W, Wo, yr, gr, type);
       else if (maxS2 && vmax >= lo) {
         for (; ow < lo; ow++) bwdPoint(xp, dxp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad, load<f32>(addr(gr, ow)), load<f32>(addr(yr, ow)));
-        ow = bwdMaxS2(addr(xp, hs * W - pw), addr(dxp, hs * W - pw), he - hs, W, kw, ow, vmax, Wo, yr, gr);
+        if (type == 0) ow = bwdS2(addr(xp, hs * W - pw), addr(dxp, hs * W - pw), he - hs, W, kw, ow, vmax, Wo, yr, gr, true, 1);
+        else {
+          // Interior windows are kw wide, so pool_size = rows * kw (sum: 1).
+          const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
+          ow = bwdS2(addr(xp, hs * W - pw), addr(dxp, hs * W - pw), he - hs, W, kw, ow, vmax, Wo, yr, gr, false, scale);
+        }
       }
       for (; ow < Wo; ow++) bwdPoint(xp, dxp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad, load<f32>(addr(gr, ow)), load<f32>(addr(yr, ow)));
     }
@@ -172,26 +177,32 @@ function bwdPoint(xp: usize, dxp: usize, H: i32, W: i32, hs: i32, he: i32, hpad:
 }
 
 /**
- * SIMD max backward of one output row, stride 2, windows 2 or 3 wide over nr rows from x0 / d0 (column -pw):
- * per 4 outputs, lanes take the first window position (row-major) equal to y; dy goes there (read-modify-write,
- * windows overlap). Returns the next ow.
+ * SIMD backward of one output row, stride 2, windows 2 or 3 wide over nr rows from x0 / d0 (column -pw), 4 outputs
+ * at a time, read-modify-write (windows overlap). Max: lanes take the first window position (row-major) equal to y;
+ * avg / sum: every position gets dy * scale. Returns the next ow.
  */
-@inline function bwdMaxS2(x0: usize, d0: usize, nr: i32, W: i32, kw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, gr: usize): i32 {
-  const rb = <usize>W << 2, z = f32x4.splat(0);
+@inline function bwdS2(x0: usize, d0: usize, nr: i32, W: i32, kw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, gr: usize, isMax: bool, scale: f32): i32 {
+  const rb = <usize>W << 2, z = f32x4.splat(0), sc = f32x4.splat(scale);
   for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
-    const yv = v128.load(addr(yr, ow)), g = v128.load(addr(gr, ow)), o = <usize>ow << 3;
+    const yv = v128.load(addr(yr, ow)), g = isMax ? v128.load(addr(gr, ow)) : f32x4.mul(v128.load(addr(gr, ow)), sc), o = <usize>ow << 3;
     let taken = z, xr = x0 + o, dr = d0 + o;
     for (let r = 0; r < nr; r++, xr += rb, dr += rb) {
-      const a = v128.load(xr), b = v128.load(xr, 16);
-      const e = v128.shuffle<f32>(a, b, 0, 2, 4, 6), od = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
-      const m0 = v128.andnot(f32x4.eq(e, yv), taken); taken = v128.or(taken, m0);
-      const m1 = v128.andnot(f32x4.eq(od, yv), taken); taken = v128.or(taken, m1);
-      const g0 = v128.and(g, m0), g1 = v128.and(g, m1);
+      let g0 = g, g1 = g, e = z;
+      if (isMax) {
+        const a = v128.load(xr), b = v128.load(xr, 16);
+        e = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+        const m0 = v128.andnot(f32x4.eq(e, yv), taken); taken = v128.or(taken, m0);
+        const m1 = v128.andnot(f32x4.eq(v128.shuffle<f32>(a, b, 1, 3, 5, 7), yv), taken); taken = v128.or(taken, m1);
+        g0 = v128.and(g, m0); g1 = v128.and(g, m1);
+      }
       let lo = v128.shuffle<f32>(g0, g1, 0, 4, 1, 5), hi = v128.shuffle<f32>(g0, g1, 2, 6, 3, 7);
       if (kw == 3) {
-        const e2 = v128.shuffle<f32>(e, v128.load32_zero(xr, 32), 1, 2, 3, 4);
-        const m2 = v128.andnot(f32x4.eq(e2, yv), taken); taken = v128.or(taken, m2);
-        const g2 = v128.and(g, m2);
+        let g2 = g;
+        if (isMax) {
+          const e2 = v128.shuffle<f32>(e, v128.load32_zero(xr, 32), 1, 2, 3, 4);
+          const m2 = v128.andnot(f32x4.eq(e2, yv), taken); taken = v128.or(taken, m2);
+          g2 = v128.and(g, m2);
+        }
         // Column 2l + 2 of lane l: lanes 0..2 land in cols 2, 4, 6; lane 3 in col 8.
         lo = f32x4.add(lo, v128.shuffle<f32>(z, g2, 0, 1, 4, 3));
         hi = f32x4.add(hi, v128.shuffle<f32>(g2, z, 1, 4, 2, 4));
