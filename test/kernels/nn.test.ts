@@ -1,4 +1,4 @@
-// nn kernels (assembly/kernels/f32-nn.ts) vs the float64 references (src/reference/nn.ts): SIZES, tails,
+// nn kernels (assembly/kernels/f32-nn*.ts) vs the float64 references (src/reference/nn.ts): SIZES, tails,
 // row and column line modes, approximation error bounds of exp / log / tanh / erf.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
