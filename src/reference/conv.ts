@@ -7,7 +7,7 @@ export interface RefConvGeom {
   kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
 }
 
-/** Output plane size of a convolution: floor((x + 2p - (d(k-1)+1)) / s) + 1. */
+/** Output plane size of a convolution: floor((x + 2p - (d(k-1)+1)) / s) + 1. @example refConvOut(224, 3, 2, 1, 1) === 112 */
 export const refConvOut = (x: number, k: number, s: number, p: number, d: number) => Math.floor((x + 2 * p - (d * (k - 1) + 1)) / s) + 1;
 
 /**
@@ -60,7 +60,7 @@ export function refConvBackward(x: ArrayLike<number>, w: ArrayLike<number>, dy: 
 /** Deconvolution geometry: x (N, C_in, H, W), weight (C_in, F/G, kh, kw), output (N, F, Ho, Wo) with adj. */
 export interface RefDeconvGeom extends RefConvGeom { ah: number; aw: number }
 
-/** Output size of a deconvolution: s(x-1) + d(k-1) + 1 - 2p + adj. */
+/** Output size of a deconvolution: s(x-1) + d(k-1) + 1 - 2p + adj. @example refDeconvOut(28, 4, 2, 1, 1, 0) === 56 */
 export const refDeconvOut = (x: number, k: number, s: number, p: number, d: number, adj: number) => s * (x - 1) + d * (k - 1) + 1 - 2 * p + adj;
 
 /**
@@ -91,7 +91,7 @@ export interface RefPoolGeom {
   type: 'max' | 'avg' | 'sum' | 'lp'; full: boolean; countIncludePad: boolean; p?: number;
 }
 
-/** Pooled size: valid 1 + floor((x + 2p - k)/s), full 1 + ceil(...). */
+/** Pooled size: valid 1 + floor((x + 2p - k)/s), full 1 + ceil(...). @example refPoolOut(10, 4, 3, 1, true) === 4 */
 export const refPoolOut = (x: number, k: number, s: number, p: number, full: boolean) =>
   1 + (full ? Math.ceil((x + 2 * p - k) / s) : Math.floor((x + 2 * p - k) / s));
 

@@ -6,7 +6,7 @@ import type { OpDef, Shape, Step } from '../registry.js';
 import { CONV_ATTRS, as4, checkGroups, convOut, fusedAct, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
 import { convBwdWorkspace, convFwdWorkspace, lowerConvBwd, lowerConvFwd, seq } from './lower.js';
 
-/** Float32-only type rule shared by the conv family: every input, output and aux is float32. */
+/** Float32-only type rule shared by the conv family: every input, output and aux is float32. @example inferType: float32Only('Pooling') */
 export function float32Only(op: string) {
   return (_a: Attrs, ins: (DType | undefined)[], node: string) => {
     const bad = ins.find((t) => t !== undefined && t !== 'float32');
