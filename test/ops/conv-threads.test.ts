@@ -24,19 +24,21 @@ const CASES: [string, string, number[][], Record<string, unknown>, number[]][] =
 ];
 
 test('conv family on 2 threads == 1 thread, bitwise', async () => {
-  for (const [name, op, shapes, attrs, outShape] of CASES) {
-    mx.setNumThreads(1);
-    const one = run(op, shapes, attrs, outShape);
-    mx.setNumThreads(2);
-    await mx.threadsReady();
-    const two = run(op, shapes, attrs, outShape);
-    one.forEach((a, i) => {
-      const b = two[i];
-      assert.is(a.length, b.length, `${name} result ${i} length`);
-      for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) assert.unreachable(`${name} result ${i} differs at ${j}: ${a[j]} vs ${b[j]}`);
-    });
-  }
-  mx.setNumThreads(2);
+  const before = mx.getNumThreads();
+  try {
+    for (const [name, op, shapes, attrs, outShape] of CASES) {
+      mx.setNumThreads(1);
+      const one = run(op, shapes, attrs, outShape);
+      mx.setNumThreads(2);
+      await mx.threadsReady();
+      const two = run(op, shapes, attrs, outShape);
+      one.forEach((a, i) => {
+        const b = two[i];
+        assert.is(a.length, b.length, `${name} result ${i} length`);
+        for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) assert.unreachable(`${name} result ${i} differs at ${j}: ${a[j]} vs ${b[j]}`);
+      });
+    }
+  } finally { mx.setNumThreads(before); }
 });
 
 test.run();
