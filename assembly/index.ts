@@ -7,17 +7,15 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** 1 where this build was compiled with relaxed SIMD (the `relaxed` target). */
-export function hasRelaxed(): i32 {
-  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
-}
+// The relaxed-SIMD kernels live in a small add-on module (assembly/relaxed.ts, dist/kernels.relaxed.wasm)
+// instantiated on the same memory next to this one, so no kernel is compiled twice.
 
 export * from './kernels/x8-copy';
 export * from './kernels/f32-vbinary';
 export * from './kernels/f32-vunary';
 export * from './kernels/f32-reduce';
 export * from './kernels/x32-layout';
-export * from './kernels/f32-gemm';
+export { f32_gemm__simd128, f32_colsum__simd128 } from './kernels/f32-gemm';
 export * from './kernels/f32-conv';
 export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';
@@ -27,4 +25,4 @@ export * from './kernels/f32-nn-softmax';
 export * from './kernels/f32-nn-misc';
 export * from './kernels/f32-nn-bn';
 export * from './kernels/f32-optim';
-export * from './kernels/f32-peak';
+export { f32_peak__simd128, x32_noop } from './kernels/f32-peak';

@@ -16,7 +16,8 @@ if (!only || only === 'wasm') {
   const files = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
   for (const [target, file] of Object.entries(files)) {
     const tmp = join(root, 'dist', `.${file}.${process.pid}.tmp`);
-    execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target, '-o', tmp], {
+    const entry = target === 'relaxed' ? 'assembly/relaxed.ts' : 'assembly/index.ts';
+    execFileSync(process.execPath, [asc, entry, '--config', 'asconfig.json', '--target', target, '-o', tmp], {
       cwd: root, stdio: 'inherit',
     });
     renameSync(tmp, join(root, 'dist', file));

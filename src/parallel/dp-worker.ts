@@ -53,7 +53,7 @@ export function serve(port: Port): void {
     try {
       if (m.type === 'init') {
         I = new Int32Array(m.memory.buffer, m.ctrl, 256);
-        initRuntimeInWorker({ module: m.module, memory: m.memory, variant: m.variant, region: m.region });
+        initRuntimeInWorker({ module: m.module, addon: m.addon, memory: m.memory, variant: m.variant, region: m.region });
         seen = Atomics.load(I, 0); // read the generation before saying ready (else a first step can be missed)
         Atomics.store(I, 4, 1); Atomics.notify(I, 4);
         void loop();

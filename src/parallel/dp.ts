@@ -58,7 +58,7 @@ export class ExecutorGroup {
       w.onError((e) => { this.failed = `worker ${i} failed: ${(e as Error)?.message ?? String(e)}`; });
       w.onMessage((m) => { if (m?.type === 'error') this.failed = `worker ${i}: ${m.message}`; });
       w.unref?.();
-      w.postMessage({ type: 'init', module: r.module, memory: r.memory, variant: r.variant, region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i });
+      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i });
       w.postMessage({ type: 'bind', symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)), aux: aux.map((a, k) => desc(auxNames[k], a)) });
       this.workers.push(w);
       const argDict: Record<string, NDArray> = {}, gradDict: Record<string, NDArray> = {}, auxDict: Record<string, NDArray> = {};

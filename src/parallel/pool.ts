@@ -63,7 +63,7 @@ export class Pool {
       });
       w.onError((e) => this.fail(`worker ${id} failed: ${(e as Error)?.message ?? String(e)}`));
       w.unref?.();
-      w.postMessage({ type: 'init', module: r.module, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN });
+      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN });
       this.workers.push(w);
     }
   }

@@ -19,11 +19,12 @@ const port = isNode ? require('node:worker_threads').parentPort : self;
 const onMsg = (f) => isNode ? port.on('message', f) : (self.onmessage = (e) => f(e.data));
 onMsg((m) => {
   if (m.type !== 'init') return;
-  const { module, memory, ctrl, names, id, spin } = m;
+  const { module, addon, memory, ctrl, names, id, spin } = m;
   let fns;
   try {
     const inst = new WebAssembly.Instance(module, { env: { memory } });
-    fns = names.map((n) => inst.exports[n]);
+    const extra = addon ? new WebAssembly.Instance(addon, { env: { memory } }).exports : {};
+    fns = names.map((n) => extra[n] || inst.exports[n]);
   } catch (e) { port.postMessage({ type: 'fail', message: String(e && e.message || e) }); return; }
   const I = new Int32Array(memory.buffer, ctrl, 256);
   let seen = Atomics.load(I, 0);

@@ -21,7 +21,6 @@ import { KERNELS_OPTIM } from './manifest/optim.js';
 export const KERNELS: KernelInfo[] = [
   ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
-  { name: 'hasRelaxed', family: 'meta', dtype: 'none', needs: [] },
   { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
   { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },
   { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17] },

@@ -31,6 +31,8 @@ export interface SourceProvider {
 export interface Runtime {
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
+  /** The relaxed-SIMD add-on (variant 'relaxed'), instantiated on the same memory; its exports join K. */
+  addon?: WebAssembly.Module;
   K: KernelTable;
   alloc: Allocator;
   variant: Variant;
@@ -70,14 +72,20 @@ function chooseVariant(f: Features, o: RuntimeOptions): { variant: Variant; shar
   if (!f.simd) throw new MxError('unsupported', 'this engine lacks WebAssembly SIMD (fixed-width 128-bit), which mxwasm needs');
   const shared = f.sharedMemory && !o.noShared;
   if (!shared) return { variant: 'noshared', shared: false };
-  return { variant: f.relaxedSimd ? 'relaxed' : 'shared', shared: true };
+  // One given source is the main module: the relaxed add-on then has no source of its own.
+  const single = o.source !== undefined && isSingle(o.source);
+  return { variant: f.relaxedSimd && !single ? 'relaxed' : 'shared', shared: true };
+}
+
+function isSingle(s: RuntimeOptions['source']): s is WasmSource {
+  return s instanceof WebAssembly.Module || s instanceof ArrayBuffer || ArrayBuffer.isView(s) || typeof s === 'string' || s instanceof URL
+    || (typeof Response !== 'undefined' && s instanceof Response);
 }
 
 function pickSource(o: RuntimeOptions, v: Variant): WasmSource | undefined {
   const s = o.source;
   if (s === undefined) return undefined;
-  if (s instanceof WebAssembly.Module || s instanceof ArrayBuffer || ArrayBuffer.isView(s) || typeof s === 'string' || s instanceof URL) return s;
-  if (typeof Response !== 'undefined' && s instanceof Response) return s;
+  if (isSingle(s)) return s;
   return (s as Partial<Record<Variant, WasmSource>>)[v];
 }
 
@@ -87,9 +95,14 @@ function makeMemory(o: RuntimeOptions, shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
 }
 
-function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory, variant: Variant, shared: boolean, o: RuntimeOptions): Runtime {
-  // A mutable copy of the exports: the thread pool swaps in parallel versions of some kernels.
-  const K = { ...instance.exports } as unknown as KernelTable;
+/** The kernel table of the main module plus the add-on: a mutable copy (the thread pool swaps in parallel versions). */
+function kernelTable(instance: WebAssembly.Instance, addon: WebAssembly.Instance | undefined): KernelTable {
+  return { ...instance.exports, ...(addon?.exports ?? {}) } as unknown as KernelTable;
+}
+
+function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory, variant: Variant, shared: boolean, o: RuntimeOptions,
+  addon?: { module: WebAssembly.Module; instance: WebAssembly.Instance }): Runtime {
+  const K = kernelTable(instance, addon?.instance);
   const heapBase = (K.heapBase() as number) >>> 0;
   const maxBytes = (o.maxPages ?? 32768) * PAGE;
   const alloc = new Allocator({
@@ -101,7 +114,7 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
     },
   }, heapBase);
   const scratchOff = alloc.alloc(SCRATCH_BYTES);
-  const r: Runtime = { memory, module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
+  const r: Runtime = { memory, module, addon: addon?.module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
   current = r;
   for (const f of initHooks) f(r);
   warmUp(r);
@@ -114,13 +127,14 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
  * (the allocator there never grows the memory).
  * @example initRuntimeInWorker({ module, memory, variant: 'shared', region: { start, end } })
  */
-export function initRuntimeInWorker(o: { module: WebAssembly.Module; memory: WebAssembly.Memory; variant: Variant; region: { start: number; end: number } }): Runtime {
+export function initRuntimeInWorker(o: { module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: Variant; region: { start: number; end: number } }): Runtime {
   if (current) return current;
-  const instance = new WebAssembly.Instance(o.module, { env: { memory: o.memory } });
-  const K = { ...instance.exports } as unknown as KernelTable;
+  const imports = { env: { memory: o.memory } };
+  const instance = new WebAssembly.Instance(o.module, imports);
+  const K = kernelTable(instance, o.addon ? new WebAssembly.Instance(o.addon, imports) : undefined);
   const alloc = new Allocator({ byteLength: () => o.region.end, maxBytes: () => o.region.end, growTo: () => false }, o.region.start);
   const r: Runtime = {
-    memory: o.memory, module: o.module, K, alloc, variant: o.variant, shared: true, features: detectFeatures(), heapBase: o.region.start,
+    memory: o.memory, module: o.module, addon: o.addon, K, alloc, variant: o.variant, shared: true, features: detectFeatures(), heapBase: o.region.start,
     scratch: { off: alloc.alloc(SCRATCH_BYTES), bytes: SCRATCH_BYTES },
   };
   current = r;
@@ -137,13 +151,19 @@ export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
   if (current) return current;
   const f = detectFeatures();
   const { variant, shared } = chooseVariant(f, o);
-  let src: unknown = pickSource(o, variant) ?? provider?.sync?.(variant);
-  if (src === undefined) throw new MxError('argument', `no synchronous source for the ${variant} kernels: use await mx.ready()`);
-  if (typeof src === 'string' || src instanceof URL) throw new MxError('argument', 'a path or URL needs the async loader: await mx.ready({source})');
-  const module = src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src as BufferSource);
+  const load = (v: Variant): WebAssembly.Module => {
+    const src: unknown = pickSource(o, v) ?? provider?.sync?.(v);
+    if (src === undefined) throw new MxError('argument', `no synchronous source for the ${v} kernels: use await mx.ready()`);
+    if (typeof src === 'string' || src instanceof URL) throw new MxError('argument', 'a path or URL needs the async loader: await mx.ready({source})');
+    return src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src as BufferSource);
+  };
+  // 'relaxed' = the shared-memory module plus the relaxed add-on.
+  const module = load(variant === 'relaxed' ? 'shared' : variant);
   const memory = makeMemory(o, shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return finish(module, instance, memory, variant, shared, o);
+  let addon: { module: WebAssembly.Module; instance: WebAssembly.Instance } | undefined;
+  if (variant === 'relaxed') { const m = load('relaxed'); addon = { module: m, instance: new WebAssembly.Instance(m, { env: { memory } }) }; }
+  return finish(module, instance, memory, variant, shared, o, addon);
 }
 
 /**
@@ -156,12 +176,16 @@ export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   pending = (async () => {
     const f = detectFeatures();
     const { variant, shared } = chooseVariant(f, o);
-    const src = pickSource(o, variant) ?? (provider ? await provider.async(variant) : undefined);
-    if (src === undefined) throw new MxError('argument', `no source for the ${variant} kernels`);
-    const module = await compile(src);
+    const load = async (v: Variant) => {
+      const src = pickSource(o, v) ?? (provider ? await provider.async(v) : undefined);
+      if (src === undefined) throw new MxError('argument', `no source for the ${v} kernels`);
+      return compile(src);
+    };
+    const [module, addonModule] = await Promise.all([load(variant === 'relaxed' ? 'shared' : variant), variant === 'relaxed' ? load('relaxed') : undefined]);
     const memory = makeMemory(o, shared);
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
-    return finish(module, instance, memory, variant, shared, o);
+    const addon = addonModule ? { module: addonModule, instance: await WebAssembly.instantiate(addonModule, { env: { memory } }) } : undefined;
+    return finish(module, instance, memory, variant, shared, o, addon);
   })();
   try { return await pending; } finally { pending = undefined; }
 }

@@ -9,11 +9,12 @@ import { gemmRef, colSumRef } from '../../src/reference/gemm.js';
 
 void mx;
 const R = rt();
-// MXWASM_GEMM_WASM=<path to a kernels build> checks that build instead (a second instance on the same memory).
+// MXWASM_GEMM_WASM=<path to a kernels build> adds that build's exports (a second instance on the same
+// memory): e.g. dist/kernels.relaxed.wasm under node --experimental-wasm-relaxed-simd.
 const devPath = process.env.MXWASM_GEMM_WASM;
-const KT = (devPath ? new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(readFileSync(devPath))), { env: { memory: R.memory } }).exports : R.K) as unknown as typeof R.K;
-const relaxedBuild = KT.hasRelaxed() === 1;
-const KERNEL_NAMES = ['f32_gemm__simd128', 'f32_gemm__relaxedsimd'];
+const KT = { ...R.K, ...(devPath ? new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(readFileSync(devPath))), { env: { memory: R.memory } }).exports : {}) } as unknown as typeof R.K;
+const relaxedBuild = typeof KT.f32_gemm__relaxedsimd === 'function';
+const KERNEL_NAMES = ['f32_gemm__simd128', ...(relaxedBuild ? ['f32_gemm__relaxedsimd'] : [])];
 
 interface Case {
   tA?: boolean; tB?: boolean; M: number; N: number; K: number; alpha?: number; beta?: number;

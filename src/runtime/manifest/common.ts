@@ -12,7 +12,7 @@ export interface KernelInfo {
 
 type Fn = (...args: number[]) => number;
 /** Typed view of the module's exports. */
-export type KernelTable = { heapBase(): number; hasRelaxed(): number } & Record<string, Fn>;
+export type KernelTable = { heapBase(): number } & Record<string, Fn>;
 
 /** Needs plain SIMD. */
 export const simd = ['simd128'] as KernelInfo['needs'];

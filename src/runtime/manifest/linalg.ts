@@ -10,6 +10,6 @@ const gemmWarm = (p: number, q: number) => [0, 0, 96, 64, 64, 1, p, 64, p, 64, 0
 /** Kernels of the linalg family (see ../manifest.ts). */
 export const KERNELS_LINALG: KernelInfo[] = [
   { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm },
-  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm },
+  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm },
   { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q] },
 ];

@@ -1,0 +1,6 @@
+// The relaxed-SIMD add-on: only the kernels that relaxed_madd makes faster. It is compiled with
+// --enable relaxed-simd and instantiated on the same shared memory beside the main module
+// (assembly/index.ts), whose exports it adds to; loaded only where the engine validates it.
+
+export { f32_gemm__relaxedsimd } from './kernels/f32-gemm';
+export { f32_peak__relaxedsimd } from './kernels/f32-peak';
