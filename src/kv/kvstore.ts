@@ -74,6 +74,12 @@ export class LocalKVStore implements KVStore {
     if (this.store.has(String(key))) throw new ArgumentError(`kvstore: duplicate init of key ${key}`);
     this.store.set(String(key), array);
   }
+  private readonly sums = new Map<string, NDArray>();
+  private sumBuffer(k: Key, like: NDArray): NDArray {
+    let b = this.sums.get(String(k));
+    if (!b || b.size !== like.size) { b?.dispose(); b = NDArray.empty([...like.shape], like.dtype); this.sums.set(String(k), b); }
+    return b;
+  }
   private stored(k: Key): NDArray {
     const s = this.store.get(String(k));
     if (!s) throw new ArgumentError(`kvstore: key ${k} has not been initialized`);
@@ -86,12 +92,13 @@ export class LocalKVStore implements KVStore {
       for (const v of vs) if (v.size !== s.size) throw new ArgumentError(`kvstore: push of ${v.size} values to key ${k} holding ${s.size}`);
       let sum = vs[0];
       if (vs.length > 1) {
-        sum = vs[0].copy();
-        for (const v of vs.slice(1)) K.f32_vadd__simd128_u8(sum.byteOffset, v.byteOffset, sum.byteOffset, sum.size);
+        // The sum goes to a buffer kept per key (pushes of several devices repeat every step: no allocation).
+        sum = this.sumBuffer(k, vs[0]);
+        K.f32_vadd__simd128_u8(vs[0].byteOffset, vs[1].byteOffset, sum.byteOffset, sum.size);
+        for (const v of vs.slice(2)) K.f32_vadd__simd128_u8(sum.byteOffset, v.byteOffset, sum.byteOffset, sum.size);
       }
       if (this.updater) this.updater(k, sum, s);
       else s.data.set(sum.data as ArrayLike<number>);
-      if (sum !== vs[0]) sum.dispose();
     }
   }
   pull(key: Key | Key[], out: Vals | Vals[]): void {

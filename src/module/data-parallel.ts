@@ -65,8 +65,8 @@ export class DataParallel {
     this.auxSynced = true;
   }
 
-  /** Scatters the batch (slices along axis 0) and runs forward on every executor. */
-  forward(batch: DataBatch, names: { data: string[]; label: string[] }, isTrain: boolean): void {
+  /** Scatters the batch (slices along axis 0) and runs forward (and backward) on every executor. */
+  forward(batch: DataBatch, names: { data: string[]; label: string[] }, isTrain: boolean, andBackward = false): void {
     if (!this.auxSynced) this.syncAux();
     const views = this.group.views;
     const scatter = (src: NDArray, name: string) => {
@@ -75,7 +75,7 @@ export class DataParallel {
     };
     names.data.forEach((n, i) => scatter(batch.data[i], n));
     if (batch.label) names.label.forEach((n, i) => { if (batch.label![i]) scatter(batch.label![i], n); });
-    this.group.run(isTrain ? Cmd.ForwardTrain : Cmd.ForwardInfer);
+    this.group.run(andBackward ? Cmd.ForwardBackward : isTrain ? Cmd.ForwardTrain : Cmd.ForwardInfer);
   }
 
   backward(): void { this.group.run(Cmd.Backward); }

@@ -247,7 +247,11 @@ export class Module {
     if (this.dpActive) { if (outGrads) throw new ArgumentError('backward: out grads are not supported with several contexts'); this.dp!.backward(); } else this.executor.backward(outGrads);
   }
   /** forward(isTrain) then backward. @example mod.forwardBackward(batch) */
-  forwardBackward(batch: DataBatch): void { this.forward(batch, { isTrain: true }); this.backward(); }
+  forwardBackward(batch: DataBatch): void {
+    // Several contexts: one round trip to the workers for both passes.
+    if (this.dp?.accepts(batch, this.dataNames[0]) && this.forTraining) { this.dpActive = true; this.dp.forward(batch, { data: this.dataNames, label: this.labelShapes.map((d) => d.name) }, true, true); return; }
+    this.forward(batch, { isTrain: true }); this.backward();
+  }
 
   /** One optimizer step over every parameter with a gradient, in place. @example mod.update() */
   update(): void {

@@ -1,7 +1,8 @@
 /**
  * Data-parallel protocol between the main thread and executor workers. Setup goes by postMessage;
  * each step by a control block in shared memory (Int32 words): 0 generation, 1 done count,
- * 2 error count, 3 command, 16.. error text (UTF-16 codes, 200 words).
+ * 2 error count, 3 command, 4 worker state (1 ready, 2 bound), 5 µs of its last step (diagnostics),
+ * 16.. error text (UTF-16 codes, 200 words), 32.. byte offsets of its outputs.
  */
 export const DP_CTRL_BYTES = 1024;
 export const enum Cmd { ForwardTrain = 1, ForwardInfer = 2, Backward = 3, ForwardBackward = 4 }

@@ -13,6 +13,8 @@ import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
 import { Cmd, writeError, type ArrayDesc, type FromWorker, type ToWorker } from './dp-protocol.js';
 
+const SPIN = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN ?? 20000);
+
 interface Port { postMessage(m: FromWorker): void; on(f: (m: ToWorker) => void): void }
 
 /** Wraps memory the main thread owns: never freed from here. */
@@ -29,13 +31,16 @@ export function serve(port: Port): void {
   let stopped = false;
   const loop = async (): Promise<void> => {
     while (!stopped && I) {
-      const g = Atomics.load(I, 0);
+      let g = Atomics.load(I, 0);
+      // Spin briefly first: steps come back to back during training, and waking from waitAsync costs tens of µs.
+      for (let n = 0; g === seen && n < SPIN; n++) g = Atomics.load(I, 0);
       if (g === seen) {
         const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(I, 0, seen, 1000);
         if (w.async) await w.value;
         continue;
       }
       seen = g;
+      const t0 = performance.now();
       try {
         if (!exe) throw new Error('no executor bound');
         const cmd = Atomics.load(I, 3) as Cmd;
@@ -43,6 +48,7 @@ export function serve(port: Port): void {
         else if (cmd === Cmd.ForwardInfer) exe.forward({ isTrain: false });
         if (cmd === Cmd.Backward || cmd === Cmd.ForwardBackward) exe.backward();
       } catch (e) { writeError(I, String((e as Error)?.message ?? e).slice(0, 190)); }
+      I[5] = Math.round((performance.now() - t0) * 1000); // µs of the last step (diagnostics)
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
     }
