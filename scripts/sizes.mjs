@@ -14,10 +14,11 @@ const rows = [
   ['browser ESM (dist/browser/index.js)', ['browser/index.js']],
   ['kernels, SIMD + threads (kernels.wasm)', ['kernels.wasm']],
   ['kernels, plain memory (kernels.noshared.wasm)', ['kernels.noshared.wasm']],
-  ['kernels, relaxed SIMD (kernels.relaxed.wasm)', ['kernels.relaxed.wasm']],
+  ['kernels, relaxed-SIMD add-on (kernels.relaxed.wasm)', ['kernels.relaxed.wasm']],
   ['single file, wasm inlined (browser/index.inline.js)', ['browser/index.inline.js']],
   ['edge entry (edge/index.js)', ['edge/index.js']],
-  ['DEPLOY browser: JS + one kernel build', ['browser/index.js', 'kernels.relaxed.wasm']],
+  ['DEPLOY browser, plain SIMD: JS + kernels.wasm', ['browser/index.js', 'kernels.wasm']],
+  ['DEPLOY browser, relaxed SIMD: JS + kernels.wasm + add-on', ['browser/index.js', 'kernels.wasm', 'kernels.relaxed.wasm']],
 ].filter(([, f]) => f.every((x) => existsSync(join(dist, x))));
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log('| item | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|');
