@@ -3,8 +3,7 @@
 // samples/sec, saves an MXNet checkpoint and loads it back to predict a few test digits.
 //   node --import tsx examples/lenet-mnist.mjs [--epochs 6] [--batch-size 64] [--lr 0.05] [--threads N] [--out prefix]
 // (MXNet's tutorial runs 10 epochs; this LeNet passes 97.5% test accuracy from epoch 4 on and ends near 98.2%.)
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as mx from '../src/entry/node.ts';
@@ -64,11 +63,16 @@ const speed = timedSamples / trainSeconds;
 console.log(`\ntest accuracy: ${(acc * 100).toFixed(2)}%  (${epochs} epochs, ${wall.toFixed(1)} s in fit)`);
 console.log(`training speed: ${speed.toFixed(0)} samples/sec`);
 
-const dir = join(tmpdir(), 'mxwasm-lenet');
+// Saved beside the example (gitignored), where the draw-a-digit page (npm run serve) looks for it.
+const dir = new URL('./out/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const prefix = args.out ?? join(dir, 'lenet');
 mod.saveCheckpoint(prefix, epochs);
 console.log(`checkpoint: ${prefix}-symbol.json, ${prefix}-${String(epochs).padStart(4, '0')}.params`);
+if (!args.out) {
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ prefix: '/examples/out/lenet', epoch: epochs }));
+  console.log('draw a digit for it: npm run serve, then open http://127.0.0.1:8080/web/digit.html');
+}
 
 const loaded = mx.mod.Module.load(prefix, epochs);
 const k = 8;

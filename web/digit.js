@@ -1,12 +1,14 @@
-// Draw a digit: a LeNet (by default the one `npm start` trains: examples/out/lenet-0010.params)
+// Draw a digit: a LeNet (by default the one `npm start` trains, in examples/out/)
 // classifies the canvas as you draw. ?prefix=/path/to/model&epoch=N picks another checkpoint.
 import { mx, start, bars } from './common.js';
 import { toMnist } from './mnist-preprocess.js';
 
 await start();
 const q = new URLSearchParams(location.search);
-const prefix = q.get('prefix') ?? '/examples/out/lenet';
-const epoch = Number(q.get('epoch') ?? 10);
+// Default: the checkpoint `npm start` wrote (it records its prefix and epoch in examples/out/latest.json).
+const latest = q.get('prefix') ? {} : await fetch('/examples/out/latest.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+const prefix = q.get('prefix') ?? latest.prefix ?? '/examples/out/lenet';
+const epoch = Number(q.get('epoch') ?? latest.epoch ?? 6);
 const pad4 = String(epoch).padStart(4, '0');
 const $ = (id) => document.getElementById(id);
 
