@@ -14,7 +14,13 @@ export interface AttrSpec {
   required?: boolean;
   /** Allowed values for 'str'. */
   values?: readonly string[];
+  /** Inclusive bounds for 'int' and 'float'. */
+  min?: number;
+  max?: number;
 }
+
+/** Counts that size input/output lists: untrusted files must not make them negative or huge. */
+const COUNT_LIMITS: Record<string, [number, number]> = { num_args: [1, 4096], num_outputs: [1, 4096] };
 
 export type AttrSpecs = Record<string, AttrSpec>;
 export type Attrs = Record<string, any>;
@@ -74,6 +80,10 @@ export function parseAttrs(op: string, specs: AttrSpecs, raw: Record<string, unk
     }
     try { out[k] = parseOne(spec.type, v); } catch (e) {
       throw new ArgumentError(opMessage(node, op, `invalid value ${JSON.stringify(v)} for attribute '${k}' (${spec.type}): ${(e as Error).message}`), { op, node, attr: k });
+    }
+    const [lo, hi] = [spec.min ?? COUNT_LIMITS[k]?.[0], spec.max ?? COUNT_LIMITS[k]?.[1]];
+    if (typeof out[k] === 'number' && ((lo !== undefined && out[k] < lo) || (hi !== undefined && out[k] > hi))) {
+      throw new ArgumentError(opMessage(node, op, `attribute '${k}' = ${out[k]} is out of range [${lo ?? '-inf'}, ${hi ?? 'inf'}]`), { op, node, attr: k });
     }
     if (spec.values && !spec.values.includes(out[k])) {
       throw new ArgumentError(opMessage(node, op, `attribute '${k}' must be one of ${spec.values.join('|')}, got '${out[k]}'`), { op, node, attr: k });
