@@ -9,8 +9,9 @@ import { CONV_SPLITS } from '../ops/conv/splits.js';
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
 
 export interface Split {
-  /** Work estimate of one call, compared with `min`. */
+  /** Work estimate of one call. */
   work: (a: number[]) => number;
+  /** Least work per thread worth a dispatch: a call runs on at most work / min threads. */
   min: number;
   /** Argument lists for threads 0..T-1 (fewer when there is too little to cut). */
   split: (a: number[], T: number, scratch: number[]) => number[][];
@@ -30,7 +31,10 @@ const gemm: Split = {
   split: (a, T, scratch) => {
     const [tA, tB, M, N] = a;
     const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
-    if (M >= 16 * T) {
+    // Rows (multiples of 8) or columns (multiples of 16), whichever gives the better balance: the largest
+    // thread's share against n/T (one part only: 1/T). Rows on a tie. (M=50 on 2 threads: rows 32+18 vs N.)
+    const balance = (n: number, align: number) => { const per = Math.ceil(n / T / align) * align; return per >= n ? 1 / T : n / T / per; };
+    if (balance(M, 8) >= balance(N, 16)) {
       return chunks(M, T, 8).map(([m0, m1], t) => {
         const p = a.slice();
         p[2] = m1 - m0;

@@ -81,10 +81,13 @@ export function ensureInstalled(): void {
     const base = K[info.name];
     if (!s || typeof base !== 'function') return;
     K[info.name] = (...a: number[]) => {
-      if (suspended || s.work(a) < s.min || effective() <= 1) return base(...a);
+      const work = s.work(a);
+      if (suspended || work < s.min || effective() <= 1) return base(...a);
       const p = getPool();
       if (!p || !p.ready) return base(...a);
-      const parts = s.split(a, p.threads, p.scratch);
+      // Each thread must get at least `min` work: a medium call uses fewer threads than the pool has.
+      const T = Math.min(p.threads, Math.floor(work / s.min));
+      const parts = s.split(a, T, p.scratch);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts);
     };
