@@ -10,13 +10,13 @@ export async function bundle(root) {
   const t0 = Date.now();
   const common = { bundle: true, target, sourcemap: false, minify: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root };
   await Promise.all([
-    build({ ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.js', format: 'esm', platform: 'node', minify: false }),
+    build({ ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.js', format: 'esm', platform: 'node' }),
     build({
-      ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs', platform: 'node', minify: false,
+      ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs', platform: 'node',
       define: { 'import.meta.url': '__mxwasm_import_meta_url' },
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
-    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node', minify: false }),
+    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node' }),
     build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/node/cli.js', format: 'esm', platform: 'node', minify: false,
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),

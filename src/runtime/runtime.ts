@@ -204,14 +204,14 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   return WebAssembly.compile(src as BufferSource);
 }
 
-/** Calls every kernel of the manifest a few times on a tiny zeroed buffer, so that V8 tiers them up before real work. */
+/** Calls every kernel of the manifest once on a tiny zeroed buffer (compiles and warms it before real work; the GEMM warm-up is sized to reach its packed path). */
 function warmUp(r: Runtime): void {
   const base = r.scratch.off;
   new Uint8Array(r.memory.buffer, base, 1 << 20).fill(0);
   for (const k of KERNELS) {
     const fn = (r.K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
     if (typeof fn !== 'function' || !k.warm) continue;
-    for (let rep = 0; rep < 3; rep++) fn(...k.warm(base, r.scratch.off + (1 << 20)));
+    fn(...k.warm(base, r.scratch.off + (1 << 20)));
   }
 }
 
