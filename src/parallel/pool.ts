@@ -25,7 +25,7 @@ let platform: ThreadPlatform | undefined;
 export function setThreadPlatform(p: ThreadPlatform): void { platform = p; }
 export function threadPlatform(): ThreadPlatform | undefined { return platform; }
 
-const SPIN = 4000;
+const SPIN = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_SPIN ?? 4000);
 const WAIT_BOUND_MS = 60_000;
 
 /**
