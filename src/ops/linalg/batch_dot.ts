@@ -3,7 +3,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import { fmtShape } from '../../util/shape.js';
 import type { OpDef, Shape } from '../registry.js';
 import type { Attrs } from '../attrs.js';
-import { float32Types, matmulBackward, matmulForward, type MatMul } from './gemm.js';
+import type { MatMul } from './gemm.js';
+import { matmulOp } from './matmul-op.js';
 
 const OP = 'batch_dot';
 
@@ -25,27 +26,4 @@ export function batchDotGeom(a: Attrs, l: Shape, r: Shape, node: string): { mm: 
  * batch_dot(lhs, rhs, transpose_a, transpose_b).
  * @example mx.nd.batch_dot(a, b) // (B, n, m) x (B, m, k) -> (B, n, k)
  */
-export const batchDot: OpDef = {
-  name: OP,
-  attrs: {
-    transpose_a: { type: 'bool', default: false },
-    transpose_b: { type: 'bool', default: false },
-    forward_stype: { type: 'any', default: null },
-  },
-  inputs: () => ['lhs', 'rhs'],
-  inferShape: (a, [l, r], _aux, node) => {
-    if (!l || !r) return { ins: [l, r], outs: [undefined] };
-    return { ins: [l, r], outs: [batchDotGeom(a, l, r, node).out] };
-  },
-  inferType: float32Types(OP),
-  forward: (ctx, a, [l, r], [o]) => matmulForward(ctx.K, batchDotGeom(a, l.shape, r.shape, ctx.node).mm, l.off, r.off, o.off, ctx.scratch),
-  backward: {
-    saves: ['inputs'],
-    lower: (ctx, a, { ins: [l, r], outGrads: [go], inGrads, req }) => {
-      const { mm } = batchDotGeom(a, l.shape, r.shape, ctx.node);
-      const da = req[0] !== 'null' ? inGrads[0].off : 0, db = req[1] !== 'null' ? inGrads[1].off : 0;
-      return matmulBackward(ctx.K, mm, l.off, r.off, go.off, da, db, ctx.scratch);
-    },
-  },
-  doc: 'Batched matrix product of 3-D arrays: (B, n, m) x (B, m, k) -> (B, n, k), with optional transposes.',
-};
+export const batchDot: OpDef = matmulOp(OP, batchDotGeom, 'Batched matrix product of 3-D arrays: (B, n, m) x (B, m, k) -> (B, n, k), with optional transposes.');

@@ -3,7 +3,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import { fmtShape, prod } from '../../util/shape.js';
 import type { OpDef, Shape } from '../registry.js';
 import type { Attrs } from '../attrs.js';
-import { float32Types, matmulBackward, matmulForward, type MatMul } from './gemm.js';
+import type { MatMul } from './gemm.js';
+import { matmulOp } from './matmul-op.js';
 
 const OP = 'dot';
 
@@ -30,27 +31,4 @@ export function dotGeom(a: Attrs, l: Shape, r: Shape, node: string): { mm: MatMu
  * dot(lhs, rhs, transpose_a, transpose_b).
  * @example mx.nd.dot(a, b, { transpose_b: true })
  */
-export const dot: OpDef = {
-  name: OP,
-  attrs: {
-    transpose_a: { type: 'bool', default: false },
-    transpose_b: { type: 'bool', default: false },
-    forward_stype: { type: 'any', default: null },
-  },
-  inputs: () => ['lhs', 'rhs'],
-  inferShape: (a, [l, r], _aux, node) => {
-    if (!l || !r) return { ins: [l, r], outs: [undefined] };
-    return { ins: [l, r], outs: [dotGeom(a, l, r, node).out] };
-  },
-  inferType: float32Types(OP),
-  forward: (ctx, a, [l, r], [o]) => matmulForward(ctx.K, dotGeom(a, l.shape, r.shape, ctx.node).mm, l.off, r.off, o.off, ctx.scratch),
-  backward: {
-    saves: ['inputs'],
-    lower: (ctx, a, { ins: [l, r], outGrads: [go], inGrads, req }) => {
-      const { mm } = dotGeom(a, l.shape, r.shape, ctx.node);
-      const da = req[0] !== 'null' ? inGrads[0].off : 0, db = req[1] !== 'null' ? inGrads[1].off : 0;
-      return matmulBackward(ctx.K, mm, l.off, r.off, go.off, da, db, ctx.scratch);
-    },
-  },
-  doc: 'Matrix product of N-D arrays: contracts the last axis of lhs (first with transpose_a) with the first axis of rhs (last with transpose_b).',
-};
+export const dot: OpDef = matmulOp(OP, dotGeom, 'Matrix product of N-D arrays: contracts the last axis of lhs (first with transpose_a) with the first axis of rhs (last with transpose_b).');
