@@ -22,20 +22,9 @@ const values = Object.fromEntries(PARAMS.map(([n, s], i) => [n, rand(prod(s), 10
 // conv1 2*24*24*20*25 + conv2 2*8*8*50*500 + fc1 2*800*500 + fc2 2*500*10
 const FLOPS = 2 * 576 * 20 * 25 + 2 * 64 * 50 * 500 + 2 * 800 * 500 + 2 * 500 * 10;
 
-function lenetSym(mx) {
-  const { sym } = mx;
-  const data = sym.Variable('data');
-  const c1 = sym.Convolution({ data, kernel: [5, 5], num_filter: 20, name: 'conv1' });
-  const p1 = sym.Pooling({ data: sym.Activation({ data: c1, act_type: 'tanh' }), pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
-  const c2 = sym.Convolution({ data: p1, kernel: [5, 5], num_filter: 50, name: 'conv2' });
-  const p2 = sym.Pooling({ data: sym.Activation({ data: c2, act_type: 'tanh' }), pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
-  const f1 = sym.Activation({ data: sym.FullyConnected({ data: sym.Flatten({ data: p2 }), num_hidden: 500, name: 'fc1' }), act_type: 'tanh' });
-  const f2 = sym.FullyConnected({ data: f1, num_hidden: 10, name: 'fc2' });
-  return sym.SoftmaxOutput({ data: f2, name: 'softmax' });
-}
 
 function bound(mx, B) {
-  const exe = lenetSym(mx).simpleBind({ shapes: { data: [B, 1, 28, 28] }, gradReq: 'null' });
+  const exe = mx.models.lenet().simpleBind({ shapes: { data: [B, 1, 28, 28] }, gradReq: 'null' });
   for (const [n, v] of Object.entries(values)) exe.argDict[n].set(v);
   return exe;
 }

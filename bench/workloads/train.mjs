@@ -19,21 +19,6 @@ const oneHot = Float32Array.from({ length: B * 10 }, (_, k) => (labels[Math.floo
 const MLP_FLOPS = 3 * 2 * B * (784 * 128 + 128 * 64 + 64 * 10);
 const LENET_FLOPS = 3 * B * (2 * 576 * 20 * 25 + 2 * 64 * 50 * 500 + 2 * 800 * 500 + 2 * 500 * 10);
 
-function mlpSym(sym) {
-  const data = sym.Variable('data');
-  const h1 = sym.Activation({ data: sym.FullyConnected({ data, num_hidden: 128, name: 'fc1' }), act_type: 'relu' });
-  const h2 = sym.Activation({ data: sym.FullyConnected({ data: h1, num_hidden: 64, name: 'fc2' }), act_type: 'relu' });
-  return sym.SoftmaxOutput({ data: sym.FullyConnected({ data: h2, num_hidden: 10, name: 'fc3' }), name: 'softmax' });
-}
-function lenetSym(sym) {
-  const data = sym.Variable('data');
-  const c1 = sym.Convolution({ data, kernel: [5, 5], num_filter: 20, name: 'conv1' });
-  const p1 = sym.Pooling({ data: sym.Activation({ data: c1, act_type: 'tanh' }), pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
-  const c2 = sym.Convolution({ data: p1, kernel: [5, 5], num_filter: 50, name: 'conv2' });
-  const p2 = sym.Pooling({ data: sym.Activation({ data: c2, act_type: 'tanh' }), pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
-  const f1 = sym.Activation({ data: sym.FullyConnected({ data: sym.Flatten({ data: p2 }), num_hidden: 500, name: 'fc1' }), act_type: 'tanh' });
-  return sym.SoftmaxOutput({ data: sym.FullyConnected({ data: f1, num_hidden: 10, name: 'fc2' }), name: 'softmax' });
-}
 
 function mxwasmStep(mx, symbol, dataShape, optimizerParams) {
   mx.random.seed(1);
@@ -61,7 +46,7 @@ export default [
     name: 'train-mlp-b64', group: 'train', flops: MLP_FLOPS,
     desc: 'MLP 784-128-64-10 training step (fwd+bwd+SGD), batch 64; s/epoch(60k) = ms * 0.9375',
     impls: {
-      mxwasm: ({ mx }) => mxwasmStep(mx, mlpSym(mx.sym), [B, 784], { learning_rate: 0.1 }),
+      mxwasm: ({ mx }) => mxwasmStep(mx, mx.models.mlp(), [B, 784], { learning_rate: 0.1 }),
       'tfjs-wasm': ({ libs }) => tfjsStep(libs['tfjs-wasm'], (tfl) => tfl.sequential({ layers: [
         tfl.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }),
         tfl.layers.dense({ units: 64, activation: 'relu' }), tfl.layers.dense({ units: 10, activation: 'softmax' })] }), [B, 784], 0.1, 0),
@@ -71,7 +56,7 @@ export default [
     name: 'train-lenet-b64', group: 'train', flops: LENET_FLOPS,
     desc: 'LeNet training step (fwd+bwd+SGD momentum), batch 64; samples/sec = 64000 / ms',
     impls: {
-      mxwasm: ({ mx }) => mxwasmStep(mx, lenetSym(mx.sym), [B, 1, 28, 28], { learning_rate: 0.05, momentum: 0.9 }),
+      mxwasm: ({ mx }) => mxwasmStep(mx, mx.models.lenet(), [B, 1, 28, 28], { learning_rate: 0.05, momentum: 0.9 }),
       'tfjs-wasm': ({ libs }) => tfjsStep(libs['tfjs-wasm'], (tfl) => tfl.sequential({ layers: [
         tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 20, kernelSize: 5, activation: 'tanh' }),
         tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
