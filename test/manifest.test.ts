@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { KERNELS } from '../src/runtime/manifest.js';
 
 const FILES = ['kernels.wasm', 'kernels.noshared.wasm', 'kernels.relaxed.wasm'];
-const bytesOf = (f: string) => readFileSync(new URL(`../dist/${f}`, import.meta.url));
+const bytesOf = (f: string) => new Uint8Array(readFileSync(new URL(`../dist/${f}`, import.meta.url)));
 
 /** Reads the import and export sections by hand: Node 20 cannot compile the relaxed add-on, but we can still check it. */
 function sections(b: Uint8Array): { exports: { name: string; kind: number }[]; imports: string[] } {
