@@ -1,10 +1,11 @@
 // Shared SIMD helpers of the nn kernels (f32-nn.ts, f32-nn-norm.ts): tail lane loads/stores, horizontal
-// reductions, exp / log / tanh / sigmoid / erf. Not re-exported by assembly/index.ts (no wasm exports here).
+// reductions, exp / log / erf. Not re-exported by assembly/index.ts (no wasm exports here).
 // Every loop handles its tail with lane loads/stores (`ld`/`st`), so each body exists once.
 // Max error vs float64 (dense grids, test/kernels/nn.test.ts 'approximation error'): vexp rel 1.5e-7 (~1 ulp;
-// 0 below ln(FLT_MIN), no denormals), sigmoid rel 1.4e-7 on [-80, 20], vtanh abs 7.1e-8 / rel 1.3e-7 on [-8, 8],
-// verf abs 4.9e-7 on [-5.7, 5.7] (so gelu for x < -3, where 1 + erf cancels, has rel error up to 4e-4,
-// abs < 5e-7 |x|), softrelu (vlog/vlog1p) rel 2.6e-7 on [-80, 30].
+// 0 below ln(FLT_MIN), no denormals), verf abs 4.9e-7 on [-5.7, 5.7] (so gelu for x < -3, where 1 + erf
+// cancels, has rel error up to 4e-4, abs < 5e-7 |x|), softrelu (vlog/vlog1p) rel 2.6e-7 on [-80, 30].
+// tanh and sigmoid (the Activation kernels) share tanhCore / sigmoidCore with the unary kernels (f32-vmath.ts,
+// bounds in f32-vunary.ts): tanh rel / abs 3.2e-7 (5 ulp), sigmoid rel 1.8e-7 (2 ulp) over all f32.
 export const NINF: f32 = -Infinity;
 
 @inline export function mask(r: usize): v128 { return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>min(r, 4))); }
@@ -66,18 +67,6 @@ export class NM {
     const lm = f32x4.mul(f32x4.add(s, s), p);
     return fma(f32x4.convert_i32x4_s(e), S(0.693147180559945), lm);
   }
-  /** tanh: odd polynomial (Cephes tanhf) below 0.625, 1 - 2/(e^{2|x|}+1) above. */
-  static vtanh(x: v128): v128 {
-    const ax = f32x4.abs(x), z = f32x4.mul(x, x);
-    let p = fma(S(-5.70498872745e-3), z, S(2.06390887954e-2));
-    p = fma(p, z, S(-5.37397155531e-2));
-    p = fma(p, z, S(1.33314422036e-1));
-    p = fma(p, z, S(-3.33332819422e-1));
-    const small = fma(f32x4.mul(ax, z), p, ax);
-    const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(NM.vexp(f32x4.add(ax, ax)), S(1))));
-    const r = v128.bitselect(small, big, f32x4.lt(ax, S(0.625)));
-    return v128.or(r, v128.and(x, i32x4.splat(<i32>0x80000000)));
-  }
   /** erf: rational approximation x*P(x^2)/Q(x^2) on [-4, 4] (saturates to +-1 outside). */
   static verf(x0: v128): v128 {
     const x = f32x4.pmax(f32x4.pmin(x0, S(4)), S(-4)), z = f32x4.mul(x, x);
@@ -100,4 +89,3 @@ export class NM {
   }
 }
 
-@inline export function vsigm(x: v128): v128 { return f32x4.div(S(1), f32x4.add(S(1), NM.vexp(f32x4.neg(x)))); }

@@ -1,8 +1,9 @@
 // Neural-network kernels: activations (one loop per type), PReLU / rrelu, Dropout randomness and masks.
 // Contract: byte offsets (usize), sizes; a pointer 0 means "absent" (no tensor lives below heapBase).
-// Helpers and the max error of the approximated functions: f32-nn-math.ts. Softmax family: f32-nn-softmax.ts;
-// normalisation: f32-nn-norm.ts; L2Normalization, Embedding, LRN: f32-nn-misc.ts.
-import { NM, S, fma, hsum, ld, mask, st, vsigm } from './f32-nn-math';
+// Helpers and the max error of the approximated functions: f32-nn-math.ts (tanh, sigmoid: f32-vmath.ts).
+// Softmax family: f32-nn-softmax.ts; normalisation: f32-nn-norm.ts; L2Normalization, Embedding, LRN: f32-nn-misc.ts.
+import { NM, S, fma, hsum, ld, mask, st } from './f32-nn-math';
+import { tanhSigmoidLoop } from './f32-vmath'; // tanh, sigmoid: the unary kernels' loop (same bits)
 
 // Activation types shared by f32_act / f32_act_bwd (src/reference/nn.ts ACT):
 // 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a), 6 elu(a), 7 selu, 8 gelu.
@@ -11,8 +12,6 @@ const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
 // One loop function per type (textually separate bodies: the optimizer cannot fold them back into one
 // loop with a per-vector dispatch). The derivative reads the output y, except gelu (input x).
 @inline function fRelu(x: v128, a: f32): v128 { return v128.andnot(x, f32x4.lt(x, S(0))); } // NaN passes
-@inline function fSigmoid(x: v128, a: f32): v128 { return vsigm(x); }
-@inline function fTanh(x: v128, a: f32): v128 { return NM.vtanh(x); }
 @inline function fSoftrelu(x: v128, a: f32): v128 { return f32x4.add(f32x4.max(x, S(0)), NM.vlog1p(NM.vexp(f32x4.neg(f32x4.abs(x))))); }
 @inline function fSoftsign(x: v128, a: f32): v128 { return f32x4.div(x, f32x4.add(S(1), f32x4.abs(x))); }
 @inline function fLeaky(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(x, S(a)), f32x4.gt(x, S(0))); }
@@ -39,21 +38,13 @@ function actbRelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): v
   for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dRelu(v128.load(y + o), a))); }
   if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dRelu(ld(y + o, r), a)), r); }
 }
-function actSigmoid(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSigmoid(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSigmoid(ld(x + o, r), a), r); }
-}
+function actSigmoid(x: usize, y: usize, n: usize, a: f32): void { tanhSigmoidLoop(1, x, y, n); }
 function actbSigmoid(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
   let i: usize = 0;
   for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSigmoid(v128.load(y + o), a))); }
   if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSigmoid(ld(y + o, r), a)), r); }
 }
-function actTanh(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fTanh(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fTanh(ld(x + o, r), a), r); }
-}
+function actTanh(x: usize, y: usize, n: usize, a: f32): void { tanhSigmoidLoop(0, x, y, n); }
 function actbTanh(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
   let i: usize = 0;
   for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dTanh(v128.load(y + o), a))); }

@@ -76,24 +76,76 @@ function expm1(x: v128): v128 {
   return sel(small, f32x4.sub(vexp(x), S(1)), f32x4.lt(f32x4.abs(x), S(1)));
 }
 
-/** tanh: odd polynomial for |x| < 0.625, else sign(x) * (1 - 2 / (e^{2|x|} + 1)). `inl` inlines exp. */
-@inline export function tanhCore(x: v128, inl: bool): v128 {
-  const ax = f32x4.abs(x), z = f32x4.mul(x, x), e2 = f32x4.add(ax, ax);
-  let p = fma(S(-5.70498872745e-3), z, 2.06390887954e-2);
-  p = fma(p, z, -5.37397155531e-2); p = fma(p, z, 1.33314422036e-1); p = fma(p, z, -3.33332819422e-1);
-  const small = f32x4.add(x, f32x4.mul(f32x4.mul(x, z), p));
-  const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(inl ? vexpI(e2) : vexp(e2), S(1))));
-  return sel(small, v128.or(big, v128.and(x, I(<i32>0x80000000))), f32x4.lt(ax, S(0.625)));
+/**
+ * tanh x = x P(x^2) / Q(x^2) with x clamped to [-9, 9] (tanh rounds to +-1 beyond 9.011): a degree 13/6
+ * rational minimax fit of tanh(x)/x in relative error on [0, 9] (as Eigen / XNNPACK do, refitted here),
+ * Horner in x^2, one division, no exp, no select. Max error (f32 evaluation included) in f32-vunary.ts.
+ * P(0) = Q(0) = 1 (fitted with that constraint): +-0 and subnormals pass through exactly; NaN propagates
+ * (pmin / pmax keep it).
+ */
+@inline export function tanhCore(x0: v128): v128 {
+  const x = f32x4.pmax(f32x4.pmin(x0, S(9)), S(-9)), z = f32x4.mul(x, x);
+  let p = fma(S(-6.542827396408338e-14), z, 4.4286782574509687e-11);
+  p = fma(p, z, -1.8256082867651457e-08); p = fma(p, z, 1.0621683031786233e-05); p = fma(p, z, 0.0030499037820845842);
+  p = fma(p, z, 0.13034570217132568); p = fma(p, z, 1);
+  let q = fma(S(0.0002469368919264525), z, 0.024276679381728172);
+  q = fma(q, z, 0.46367859840393066); q = fma(q, z, 1);
+  return f32x4.div(f32x4.mul(x, p), q);
 }
-@inline export function vtanh(x: v128): v128 { return tanhCore(x, false); }
 
-/** 1 / (1 + e^-x); 0 below -87.33 (the true value is under 1.19e-38 there). `inl` inlines exp. */
-@inline export function sigmoidCore(x: v128, inl: bool): v128 {
-  const m = f32x4.neg(f32x4.pmax(x, S(SIG_LO)));
-  const y = f32x4.div(S(1), f32x4.add(S(1), inl ? vexpI(m) : vexp(m)));
+/**
+ * 1 / (1 + e^-x) from e = e^{-|x|} = 2^n e^r (n >= -126: s = 2^n is one shift, no two-step scaling):
+ * f = e / (1 + e) is sigmoid(-|x|), 1 - f is sigmoid(|x|). One division. 0 below -87.33 (the true value
+ * is under 1.2e-38 there: no subnormal results). NaN propagates.
+ */
+@inline export function sigmoidCore(x: v128): v128 {
+  const u = f32x4.pmax(v128.or(x, I(<i32>0x80000000)), S(SIG_LO)); // -|x| clamped; NaN stays
+  const t = f32x4.add(f32x4.mul(u, S(1.44269504088896341)), S(12583039)); // 1.5 * 2^23 + 127: low bits n + 127
+  const fn = f32x4.sub(t, S(12583039)), s = i32x4.shl(t, 23);
+  let r = f32x4.sub(u, f32x4.mul(fn, S(0.693359375)));
+  r = f32x4.add(r, f32x4.mul(fn, S(2.12194440e-4)));
+  // e^r = 1 + r + r^2 P(r) (Cephes expf), P by Estrin (shorter dependency chain than Horner)
+  const r2 = f32x4.mul(r, r);
+  const pa = fma(S(1.9875691500e-4), r, 1.3981999507e-3), pb = fma(S(8.3334519073e-3), r, 4.1665795894e-2);
+  const pc = fma(S(1.6666665459e-1), r, 5.0000001201e-1);
+  const p = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(pa, r2), pb), r2), pc);
+  const e = f32x4.mul(f32x4.add(f32x4.add(f32x4.mul(p, r2), r), S(1)), s);
+  const f = f32x4.div(e, f32x4.add(e, S(1)));
+  const y = sel(f, f32x4.sub(S(1), f), f32x4.lt(x, S(0)));
   return v128.andnot(y, f32x4.lt(x, S(SIG_LO)));
 }
-@inline export function vsigmoid(x: v128): v128 { return sigmoidCore(x, false); }
+
+/** Lanes 0..r-1 of p (r in 1..3), the rest 0: tails that must not read past the end. */
+@inline function ldp(p: usize, r: usize): v128 {
+  let w = v128.load32_zero(p);
+  if (r > 1) w = v128.load32_lane(p, w, 1, 4);
+  if (r > 2) w = v128.load32_lane(p, w, 2, 8);
+  return w;
+}
+/**
+ * y = tanh x (t = 0) or sigmoid x (t = 1) over n values: the one loop of f32_vtanh / f32_vsigmoid and of the
+ * Activation kernel (f32_act), so both give identical bits. Two independent vectors per iteration (the
+ * math is latency bound); the tail reads and writes only its lanes.
+ */
+export function tanhSigmoidLoop(t: i32, x: usize, y: usize, n: usize): void {
+  let i: usize = 0;
+  if (t == 0) {
+    for (; i + 8 <= n; i += 8) {
+      const o = i << 2, v0 = tanhCore(v128.load(x + o)), v1 = tanhCore(v128.load(x + o, 16));
+      v128.store(y + o, v0); v128.store(y + o, v1, 16);
+    }
+  } else {
+    for (; i + 8 <= n; i += 8) {
+      const o = i << 2, v0 = sigmoidCore(v128.load(x + o)), v1 = sigmoidCore(v128.load(x + o, 16));
+      v128.store(y + o, v0); v128.store(y + o, v1, 16);
+    }
+  }
+  for (; i < n; i += 4) {
+    const o = i << 2, r = n - i, v = r >= 4 ? v128.load(x + o) : ldp(x + o, r);
+    const w = t == 0 ? tanhCore(v) : sigmoidCore(v);
+    if (r >= 4) v128.store(y + o, w); else stp(y + o, w, r);
+  }
+}
 
 /** sin (c = 0) or cos (c = 1): q = round(|x| 2/pi), r = |x| - q pi/2 in three parts, both polynomials. */
 function sincos(x: v128, c: i32): v128 {

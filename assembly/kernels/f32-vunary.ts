@@ -1,10 +1,11 @@
 // Elementwise unary kernels (and their gradients, clip, where) over contiguous f32 buffers.
 // Grammar: f32_v<op>__simd128 (x, z, n); gradients f32_v<op>_grad__simd128 (y or x, g, z, n).
 // Pointers first, element count last; z may alias any input (in place). The hot ops (neg, abs,
-// square, sqrt, rsqrt, recip, relu, exp, log, tanh, sigmoid, clip and the relu / sigmoid / tanh /
-// clip gradients) have their own loops with the math inlined; the rest share one loop per kind
-// (`uw`, `gw`, a jump table per vector), which also runs every tail: it reads a whole vector (at
-// most 12 bytes past the end, inside the 64-byte-rounded block) and stores only the valid lanes.
+// square, sqrt, rsqrt, recip, relu, exp, log, clip and the relu / sigmoid / tanh / clip gradients) have
+// their own loops with the math inlined; tanh and sigmoid run tanhSigmoidLoop (f32-vmath.ts, shared
+// with the Activation kernel f32_act: same bits). The rest share one loop per kind (`uw`, `gw`, a
+// jump table per vector), which also runs every tail: it reads a whole vector (at most 12 bytes
+// past the end, inside the 64-byte-rounded block) and stores only the valid lanes.
 //
 // Transcendentals are SIMD polynomials (Cephes-style), no tables, no per-lane branches. Max error vs
 // Math.* rounded to f32, measured over dense grids and strided walks of all f32 bit patterns
@@ -12,7 +13,10 @@
 //   exp 1 ulp (rel 1.2e-7) on [-87.33, 88.72]; returns 0 below -87.3365 (Math.exp gives subnormals
 //       there) and +inf above 88.7228
 //   log 1 ulp (rel 1.2e-7) on [1e-37, 3e38]; 0 -> -inf, x < 0 -> NaN, subnormal inputs rescaled
-//   log1p 2 ulp (rel 2.3e-7); expm1 2 ulp (rel 1.3e-7); tanh 1 ulp; sigmoid 2 ulp (0 below -87.33);
+//   log1p 2 ulp (rel 2.3e-7); expm1 2 ulp (rel 1.3e-7);
+//   tanh 5 ulp, rel and abs error <= 3.2e-7 (a 13/6 rational fit, no exp; 4 ulp for |x| < 0.625, worst near
+//       |x| = 2..7 where x P / Q rounds ~10 times on values near 1); exact for +-0 and subnormals, +-1 for |x| >= 9
+//   sigmoid 2 ulp, rel 1.8e-7, abs 7.1e-8 (0 below -87.33, where the true value is under FLT_MIN);
 //   softrelu 3 ulp (rel 2.4e-7); softsign, rsqrt 1 ulp
 //   sin, cos abs error <= 6e-8 for |x| <= 8192 (1 ulp on [-pi, pi]); the f32 Cody-Waite reduction
 //       degrades beyond (abs error 1e-6 at |x| = 1e5)
@@ -24,7 +28,7 @@ const SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, SOFTSIGN = 16, SOF
 const ROUND = 20, RINT = 21, TRUNC = 22, SMOOTH_L1 = 23;
 const G_RELU = 0, G_SIGMOID = 1, G_TANH = 2, G_SOFTSIGN = 3, G_SMOOTH_L1 = 4;
 
-import { I, S, sel, sigmoidCore, st, tanhCore, vexp1, vexpI, vexpm1, vlog1, vlog1p, vlogI, vround, vsigmoid, vsincos, vtanh } from './f32-vmath';
+import { I, S, sel, st, tanhSigmoidLoop, vexp1, vexpI, vexpm1, vlog1, vlog1p, vlogI, vround, vsincos } from './f32-vmath';
 
 /**
  * The one unary loop (a jump table per vector keeps the module small). Tails read a whole vector
@@ -44,7 +48,6 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
       case EXP: v = vexp1(x4); break; case LOG: v = vlog1(x4); break;
       case LOG1P: v = vlog1p(x4); break; case EXPM1: v = vexpm1(x4); break;
       case SIN: v = vsincos(x4, 0); break; case COS: v = vsincos(x4, 1); break;
-      case TANH: v = vtanh(x4); break; case SIGMOID: v = vsigmoid(x4); break;
       case RELU: v = f32x4.pmax(x4, S(0)); break;
       case SOFTSIGN: v = f32x4.div(x4, f32x4.add(S(1), f32x4.abs(x4))); break;
       case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp1(f32x4.neg(f32x4.abs(x4))))); break;
@@ -68,8 +71,8 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
     const o = i << 2, v = v128.load(x + o);
     v128.store(z + o, op == NEG ? f32x4.neg(v) : op == ABS ? f32x4.abs(v) : op == SQUARE ? f32x4.mul(v, v)
       : op == SQRT ? f32x4.sqrt(v) : op == RSQRT ? f32x4.div(S(1), f32x4.sqrt(v)) : op == RECIP ? f32x4.div(S(1), v)
-      : op == RELU ? f32x4.pmax(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v) : op == TANH ? tanhCore(v, true)
-      : op == SIGMOID ? sigmoidCore(v, true) : sel(S(hi), sel(S(lo), v, f32x4.lt(v, S(lo))), f32x4.gt(v, S(hi))));
+      : op == RELU ? f32x4.pmax(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v)
+      : sel(S(hi), sel(S(lo), v, f32x4.lt(v, S(lo))), f32x4.gt(v, S(hi))));
   }
   if (i < n) uw(op, x + (i << 2), z + (i << 2), lo, hi, n - i);
 }
@@ -100,10 +103,10 @@ export function f32_vexpm1__simd128(x: usize, z: usize, n: usize): void { uw(EXP
 export function f32_vsin__simd128(x: usize, z: usize, n: usize): void { uw(SIN, x, z, 0, 0, n); }
 /** z = cos x (abs error <= 1.2e-7 for |x| <= 8192). */
 export function f32_vcos__simd128(x: usize, z: usize, n: usize): void { uw(COS, x, z, 0, 0, n); }
-/** z = tanh x (<= 2 ulp). */
-export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { u1(TANH, x, z, 0, 0, n); }
-/** z = 1 / (1 + e^-x) (<= 2 ulp). */
-export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { u1(SIGMOID, x, z, 0, 0, n); }
+/** z = tanh x (<= 5 ulp, rel 3.2e-7). */
+export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidLoop(0, x, z, n); }
+/** z = 1 / (1 + e^-x) (<= 2 ulp; 0 below -87.33). */
+export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidLoop(1, x, z, n); }
 /** z = max(x, 0) (NaN propagates; -0 stays -0). */
 export function f32_vrelu__simd128(x: usize, z: usize, n: usize): void { u1(RELU, x, z, 0, 0, n); }
 /** z = x / (1 + |x|). */

@@ -69,6 +69,26 @@ const elementwise = (nPtr: number): Split => ({
   }),
 });
 
+/**
+ * Elementwise kernels with the count at `ni` (not last) and f32 pointers first: f32_act__simd128 (x, y, n, t, a),
+ * f32_act_bwd__simd128 (x, y, dy, dx, n, t, a). A 0 pointer (absent input) stays 0. `cost(a)`: relative cost per
+ * element (the transcendental activations run ~8x longer per element than a copy-speed relu).
+ */
+const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split => ({
+  work: (a) => a[ni] * cost(a),
+  min: 1 << 16,
+  split: (a, T) => chunks(a[ni], T, 64).map(([s, e]) => {
+    const p = a.slice();
+    for (let i = 0; i < nPtr; i++) if (p[i]) p[i] += s * 4;
+    p[ni] = e - s;
+    return p;
+  }),
+});
+// act types (src/reference/nn.ts ACT): forward, 0 relu and 5 leaky run at copy speed; backward, only 3 softrelu
+// and 8 gelu call exp / erf.
+const actCost = (a: number[]) => (a[3] === 0 || a[3] === 5 ? 1 : 8);
+const actBwdCost = (a: number[]) => (a[5] === 3 || a[5] === 8 ? 8 : 1);
+
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
 
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
@@ -80,6 +100,9 @@ export const SPLITS: Record<string, Split> = {
   ...Object.fromEntries(VV.map((o) => [`f32_v${o}`, elementwise(3)])),
   ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
   ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
+  f32_act__simd128: strided(2, 2, actCost),
+  f32_act_bwd__simd128: strided(4, 4, actBwdCost),
+  f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };
