@@ -34,7 +34,7 @@ test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradi
     if (Ho < 1 || Wo < 1) continue;
     const x = randArray(2 * 5 * W, W + 1), w = randArray(2 * k * k, 2), rows = 2 * k * k;
     withBufs([x, rows * Ho * Wo, 2 * 5 * W], ([ox, ocol, odx]) => {
-      K.f32_im2col__simd128(ox, ocol, ...gargs(g));
+      K.f32_im2col__simd128(ox, ocol, ...gargs(g), 0, 1, 0);
       const col = read(ocol, rows * Ho * Wo), y = new Float32Array(Ho * Wo);
       for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) y[j] += w[r] * col[r * Ho * Wo + j];
       check(y, refConv(x, w, undefined, g), `im2col W=${W} k=${k} s=${s}`);
@@ -42,7 +42,7 @@ test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradi
       const dy = randArray(Ho * Wo, 3), dcol = new Float32Array(rows * Ho * Wo);
       for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) dcol[r * Ho * Wo + j] = w[r] * dy[j];
       f32(ocol, dcol.length).set(dcol);
-      K.f32_col2im__simd128(ocol, odx, ...gargs(g));
+      K.f32_col2im__simd128(ocol, odx, ...gargs(g), 0, 1, 0);
       check(read(odx, 2 * 5 * W), refConvBackward(x, w, dy, g).dx, `col2im W=${W} k=${k} s=${s}`);
     });
   }
@@ -96,6 +96,41 @@ test('Winograd F(2x2,3x3) transforms + GEMMs: forward (bias, relu), weight gradi
       });
     }
   } finally { setWinogradChunkBytes(old); }
+});
+
+test('im2col / col2im over a block of images (ld, nimg, xs) == per image; copyrows', () => {
+  for (const W of WIDTHS) for (const [k, s, p, d] of [[3, 1, 1, 1], [3, 2, 1, 1], [5, 1, 0, 1]]) {
+    const g: RefConvGeom = { ...geom(2, 6, W, k, s, p, d), F: 1, G: 1 }, ga = gargs(g), Ho = ga[11], Wo = ga[12];
+    if (Ho < 1 || Wo < 1) continue;
+    const P = Ho * Wo, rows = 2 * k * k, img = 2 * 6 * W, nimg = 3, ld = nimg * P + 5, x = randArray(nimg * img, W + 7);
+    withBufs([x, rows * ld, rows * P, nimg * img, img], ([ox, ocol, one, odx, odx1]) => {
+      K.f32_im2col__simd128(ox, ocol, ...ga, ld, nimg, img);
+      const col = read(ocol, rows * ld);
+      for (let n = 0; n < nimg; n++) {
+        K.f32_im2col__simd128(ox + n * img * 4, one, ...ga, 0, 1, 0);
+        const want = read(one, rows * P);
+        for (let r = 0; r < rows; r++) check(col.subarray(r * ld + n * P, r * ld + n * P + P), want.subarray(r * P, r * P + P), `im2col block W=${W} k=${k} s=${s} image ${n} row ${r}`);
+      }
+      K.f32_col2im__simd128(ocol, odx, ...ga, ld, nimg, img);
+      const dx = read(odx, nimg * img);
+      for (let n = 0; n < nimg; n++) {
+        const part = new Float32Array(rows * P);
+        for (let r = 0; r < rows; r++) part.set(col.subarray(r * ld + n * P, r * ld + n * P + P), r * P);
+        f32(one, part.length).set(part);
+        K.f32_col2im__simd128(one, odx1, ...ga, 0, 1, 0);
+        check(dx.subarray(n * img, (n + 1) * img), read(odx1, img), `col2im block W=${W} k=${k} s=${s} image ${n}`);
+      }
+    });
+  }
+  for (const P of [...WIDTHS, 1000]) {
+    const R = 3, Nb = 2, src = randArray(R * Nb * P + 1, P + 3);
+    withBufs([src, R * Nb * P + 1], ([os, od]) => {
+      K.f32_copyrows__simd128(os, od, R, Nb, P, Nb * P, P, P, R * P);
+      const want = new Float32Array(R * Nb * P);
+      for (let r = 0; r < R; r++) for (let n = 0; n < Nb; n++) for (let i = 0; i < P; i++) want[(n * R + r) * P + i] = src[(r * Nb + n) * P + i];
+      check(read(od, R * Nb * P), want, `copyrows P=${P}`);
+    });
+  }
 });
 
 test('rowsum, bias_rows, relu_mask', () => {

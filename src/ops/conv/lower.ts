@@ -2,7 +2,8 @@
 // deconvolution forward is the conv data-gradient, its backward the conv forward and weight-gradient).
 // Method per shape, fixed here: Winograd F(2x2,3x3) for 3x3 stride-1 layers with many channels and tiles
 // (forward, data and weight gradients; winograd.ts), direct SIMD depthwise, one GEMM on the planes for 1x1
-// stride 1, else im2col + packed GEMM per image and group. The returned Step only calls kernels.
+// stride 1, else im2col + packed GEMM per image and group; small planes in blocks of images (convBlock: one
+// GEMM of N = Nb*Ho*Wo per block and group). The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
@@ -25,9 +26,68 @@ function dims(g: ConvGeom) {
   return { HoWo, Cg, Fg, KK, inImg: g.C * g.H * g.W * 4, outImg: g.F * HoWo * 4 };
 }
 
-/** Workspace bytes the forward needs (column buffer of one image, or the Winograd buffers). @example convFwdWorkspace(g) */
+/**
+ * Column-block tuning: workspace cap of a block, largest output plane that is blocked, and a test override. 1 MiB
+ * (about L2): LeNet conv2 at batch 64 took 6.9 / 3.8 ms (1 / 2 threads, best of 60) at 1 MiB, 7.4 / 4.4 at 8 MiB,
+ * 6.1 / 5.9 per image: on one thread large blocks spill the GEMM's B strips out of L2 (per image costs less there,
+ * but 2 dispatches per image, each too small to split well, leave the second thread idle).
+ */
+const BLOCK = { bytes: 1 << 20, maxPlane: 1024, force: false };
+
+/**
+ * Sets the image-block workspace cap (bytes) and `force` (block even batch 1 / large planes); returns the old
+ * settings. For tests: small caps give several blocks and a partial last one.
+ * @example const old = setConvBlocking({ bytes: 1, force: true }); try { ... } finally { setConvBlocking(old); }
+ */
+export function setConvBlocking(s: { bytes?: number; force?: boolean }): { bytes: number; force: boolean } {
+  const old = { bytes: BLOCK.bytes, force: BLOCK.force };
+  if (s.bytes !== undefined) BLOCK.bytes = s.bytes;
+  if (s.force !== undefined) BLOCK.force = s.force;
+  return old;
+}
+
+/**
+ * Images per column block of an im2col layer (0: per-image lowering): blocks of Nb images make one GEMM of
+ * N = Nb*Ho*Wo columns per group (small planes give small, badly split GEMMs otherwise). The column matrix and the
+ * [F, Nb*Ho*Wo] product stay within about BLOCK.bytes. Nb is the largest block; `blocks` cuts the batch evenly
+ * (64 at a 7-image cap: 10 blocks of 6 or 7).
+ * @example convBlock({ ...lenetConv2, N: 64 }) === 7
+ */
+export function convBlock(g: ConvGeom): number {
+  const m = convMethod(g);
+  // 1x1 stride-1 layers multiply the planes in place (no im2col copy): blocked only when forced (tests).
+  if (m === 'dw' || winogradApplies(g) || (m === '1x1' && !BLOCK.force)) return 0;
+  const HoWo = g.Ho * g.Wo;
+  if (!BLOCK.force && (g.N < 2 || HoWo > BLOCK.maxPlane)) return 0;
+  const per = (g.C * g.kh * g.kw + g.F) * HoWo * 4;
+  const cap = Math.max(1, Math.min(g.N, Math.floor(BLOCK.bytes / per)));
+  if (cap < 2 && !BLOCK.force) return 0;
+  return Math.ceil(g.N / Math.ceil(g.N / cap));
+}
+
+/**
+ * Row stride (floats) of a block's matrices of L columns: whole 64-byte lines, an odd number of them. The GEMM's
+ * packing-free path for M <= 64 walks strips of B down the rows; rows a power of two of lines apart (L = 2048)
+ * share few cache sets, and the GEMM then packs instead (slower for these shapes).
+ * @example blockLd(2048) === 2064
+ */
+export const blockLd = (L: number) => { const r = Math.ceil(L / 16) * 16; return (r / 16) % 2 === 0 ? r + 16 : r; };
+
+/** Evenly cut image ranges [n0, n1) of at most Nb images. @example blocks(64, 7).length === 10 */
+function blocks(N: number, Nb: number): [number, number][] {
+  const nB = Math.ceil(N / Nb), out: [number, number][] = [];
+  for (let i = 0; i < nB; i++) out.push([Math.floor((i * N) / nB), Math.floor(((i + 1) * N) / nB)]);
+  return out;
+}
+
+/** Bytes of a column block: the column matrix [C*kh*kw, ld] then the GEMM product (or dy block) [F, ld]. */
+const blockBytes = (g: ConvGeom, nb: number) => (g.C * g.kh * g.kw + g.F) * blockLd(nb * g.Ho * g.Wo) * 4;
+
+/** Workspace bytes the forward needs (a column block, the column buffer of one image, or the Winograd buffers). @example convFwdWorkspace(g) */
 export function convFwdWorkspace(g: ConvGeom): number {
   if (winogradApplies(g)) return winogradWorkspace(g);
+  const nb = convBlock(g);
+  if (nb) return blockBytes(g, nb);
   return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
 }
 
@@ -41,10 +101,11 @@ function dwDataGradGeom(g: ConvGeom): ConvGeom | undefined {
   return { ...g, H: g.Ho, W: g.Wo, ph: 2 - g.ph, pw: 2 - g.pw, Ho: g.H, Wo: g.W };
 }
 
-/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; or Winograd's). @example convBwdWorkspace(g) */
+/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; a column block; or Winograd's). @example convBwdWorkspace(g) */
 export function convBwdWorkspace(g: ConvGeom): number {
   if (dwDataGradGeom(g)) return g.C * 9 * 4;
-  const col = convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+  const nb = convBlock(g);
+  const col = nb ? blockBytes(g, nb) : convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const wg = winogradDataGradGeom(g);
   return Math.max(col, winogradApplies(g) ? winogradWorkspace(g) : 0, wg ? winogradWorkspace(wg) : 0);
 }
@@ -58,11 +119,26 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
   const method = convMethod(g), steps: Step[] = [];
   if (winogradApplies(g)) return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
+  const Nb = convBlock(g);
+  if (Nb) {
+    // Per block: im2col of nb images into [C*kh*kw, L], one GEMM per group into [F, L], then back to NCHW.
+    const tmp = ws + g.C * g.kh * g.kw * blockLd(Nb * HoWo) * 4;
+    for (const [n0, n1] of blocks(g.N, Nb)) {
+      const nb = n1 - n0, L = nb * HoWo, ld = blockLd(L);
+      steps.push(call(K.f32_im2col__simd128, [x + n0 * inImg, ws, ...ga, ld, nb, inImg / 4]));
+      for (let grp = 0; grp < g.G; grp++) {
+        steps.push(call(gemm, [0, 0, Fg, L, KK, 1, w + grp * Fg * KK * 4, KK, ws + grp * KK * ld * 4, ld, 0,
+          tmp + grp * Fg * ld * 4, ld, b ? b + grp * Fg * 4 : 0, b ? 2 : 0, act, sc]));
+      }
+      steps.push(call(K.f32_copyrows__simd128, [tmp, y + n0 * outImg, g.F, nb, HoWo, ld, HoWo, HoWo, g.F * HoWo]));
+    }
+    return seq(steps);
+  }
   for (let n = 0; n < g.N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;
     if (method === 'dw') { steps.push(call(K.f32_dwconv__simd128, [xn, w, b, yn, ...ga, act])); continue; }
     const src = method === '1x1' ? xn : ws;
-    if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga]));
+    if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga, HoWo, 1, 0]));
     for (let grp = 0; grp < g.G; grp++) {
       steps.push(call(gemm, [0, 0, Fg, HoWo, KK, 1, w + grp * Fg * KK * 4, KK, src + grp * KK * HoWo * 4, HoWo, 0,
         yn + grp * Fg * HoWo * 4, HoWo, b ? b + grp * Fg * 4 : 0, b ? 2 : 0, act, sc]));
@@ -76,8 +152,8 @@ export interface ConvBwdRefs { x: number; w: number; dy: number; dx: number; dw:
 
 /**
  * Conv backward for all images: dw = sum dY·colᵀ, db = sum rowsum(dY), dx = col2im(Wᵀ·dY) (direct for 1x1 and
- * depthwise; Winograd for dx and dw of eligible 3x3 stride-1 layers). Per image the column buffer first holds
- * im2col(x) (for dw), then Wᵀ·dY (for dx).
+ * depthwise; Winograd for dx and dw of eligible 3x3 stride-1 layers). Per image (or per block of images, see
+ * convBlock) the column buffer first holds im2col(x) (for dw), then Wᵀ·dY (for dx).
  * @example const step = lowerConvBwd(ctx, geom, { x, w, dy, dx, dw, db }, ctx.workspace)
  */
 export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: number): Step {
@@ -89,6 +165,33 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
   // With dw wanted too, the combined depthwise backward kernel (one pass over dy) is faster (0.94 vs 1.20 ms at 32@112²).
   const dg = r.dx && !r.dw ? dwDataGradGeom(g) : undefined;
   if (dg) steps.push(call(K.f32_rot180__simd128, [r.w, ws, g.C, 9]));
+  const Nb = convBlock(g);
+  if (Nb) {
+    // Per block of nb images: db (+)= rowsum(dY), dY to [F, L] (L = nb*HoWo, row stride ld), dw (+)= dY·colᵀ, then
+    // col = Wᵀ·dY and col2im.
+    const dyb = ws + g.C * g.kh * g.kw * blockLd(Nb * HoWo) * 4, dxWanted = r.dx && !wg;
+    for (const [n0, n1] of blocks(g.N, Nb)) {
+      const nb = n1 - n0, L = nb * HoWo, ld = blockLd(L), xb = r.x + n0 * inImg, acc = n0 > 0 ? 1 : 0;
+      if (r.dw || dxWanted) steps.push(call(K.f32_copyrows__simd128, [r.dy + n0 * outImg, dyb, g.F, nb, HoWo, HoWo, g.F * HoWo, ld, HoWo]));
+      for (let n = n0; r.db && n < n0 + nb; n++) steps.push(call(K.f32_rowsum__simd128, [r.dy + n * outImg, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
+      if (r.dw) {
+        steps.push(call(K.f32_im2col__simd128, [xb, ws, ...ga, ld, nb, inImg / 4]));
+        for (let grp = 0; grp < g.G; grp++) {
+          steps.push(call(gemm, [0, 1, Fg, KK, L, 1, dyb + grp * Fg * ld * 4, ld, ws + grp * KK * ld * 4, ld, acc,
+            r.dw + grp * Fg * KK * 4, KK, 0, 0, 0, sc]));
+        }
+      }
+      if (dxWanted) {
+        for (let grp = 0; grp < g.G; grp++) {
+          steps.push(call(gemm, [1, 0, KK, L, Fg, 1, r.w + grp * Fg * KK * 4, KK, dyb + grp * Fg * ld * 4, ld, 0,
+            ws + grp * KK * ld * 4, ld, 0, 0, 0, sc]));
+        }
+        steps.push(call(K.f32_col2im__simd128, [ws, r.dx + n0 * inImg, ...ga, ld, nb, inImg / 4]));
+      }
+    }
+    if (wg) steps.push(lowerWinogradFwd(ctx, wg, r.dy, r.w, 0, r.dx, 0, ws, 1));
+    return seq(steps);
+  }
   for (let n = 0; n < g.N; n++) {
     const xn = r.x + n * inImg, dyn = r.dy + n * outImg, dxn = r.dx && !wg ? r.dx + n * inImg : 0;
     if (r.db) steps.push(call(K.f32_rowsum__simd128, [dyn, r.db, g.F, HoWo, n > 0 ? 1 : 0]));
@@ -99,7 +202,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
     }
     if (r.dw && !wdw) {
       const col = method === '1x1' ? xn : ws;
-      if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga]));
+      if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga, HoWo, 1, 0]));
       for (let grp = 0; grp < g.G; grp++) {
         steps.push(call(gemm, [0, 1, Fg, KK, HoWo, 1, dyn + grp * Fg * HoWo * 4, HoWo, col + grp * KK * HoWo * 4, HoWo,
           n > 0 ? 1 : 0, r.dw + grp * Fg * KK * 4, KK, 0, 0, 0, sc]));
@@ -111,7 +214,7 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
         steps.push(call(gemm, [1, 0, KK, HoWo, Fg, 1, r.w + grp * Fg * KK * 4, KK, dyn + grp * Fg * HoWo * 4, HoWo, 0,
           dcol + grp * KK * HoWo * 4, HoWo, 0, 0, 0, sc]));
       }
-      if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga]));
+      if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga, HoWo, 1, 0]));
     }
   }
   if (wdw) steps.push(lowerWinogradDw(ctx, g, r.x, r.dy, r.dw, ws));

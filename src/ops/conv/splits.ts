@@ -41,6 +41,28 @@ const conv = (g: number) => ({
   plane: (a: number[]) => a[g + 1] * a[g + 2] * 4, out: (a: number[]) => a[g + 11] * a[g + 12] * 4, k: (a: number[]) => a[g + 3] * a[g + 4] * 4,
 });
 const c2 = conv(2), c4 = conv(4), c5 = conv(5);
+
+/**
+ * im2col / col2im over a block of images (x, col, C, ...geometry, ld, nimg, xs) (`col` first for col2im): cut by
+ * images (x by xs, col by Ho*Wo columns) or by channels (x by a plane, col by kh*kw rows of ld), whichever balances
+ * better (images on a tie). Each image and channel is unrolled / folded exactly as on one thread.
+ */
+function colSplit(xArg: number, colArg: number): PlaneSplit {
+  const bal = (n: number, T: number) => n / (Math.ceil(n / T) * T);
+  return {
+    work: (a) => c2.work(a) * Math.max(a[16], 1), min: MIN_WORK,
+    split: (a, T) => {
+      const nimg = Math.max(a[16], 1), ld = a[15] > 0 ? a[15] : a[13] * a[14];
+      const byImg = nimg > 1 && bal(nimg, T) >= bal(a[2], T);
+      return ranges(byImg ? nimg : a[2], T).map(([s, e]) => {
+        const p = a.slice();
+        if (byImg) { p[xArg] += s * a[17] * 4; p[colArg] += s * a[13] * a[14] * 4; p[15] = ld; p[16] = e - s; }
+        else { p[xArg] += s * c2.plane(a); p[colArg] += s * a[5] * a[6] * ld * 4; p[2] = e - s; }
+        return p;
+      });
+    },
+  };
+}
 // Pool layouts: (…, P, H, W, Ho, Wo, kh, kw, …) with P at `q`.
 const poolWork = (q: number) => (a: number[]) => a[q] * a[q + 3] * a[q + 4] * a[q + 5] * a[q + 6];
 
@@ -56,10 +78,12 @@ const outTiles = (a: number[]) => a[7] * a[8], dyTiles = (a: number[]) => a[6] *
 
 /** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2, []) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
-  // (x, col, C, ...geometry)
-  f32_im2col__simd128: planes(2, c2.work, (a) => [[0, c2.plane(a)], [1, c2.k(a) * a[13] * a[14]]]),
-  // (col, x, C, ...geometry)
-  f32_col2im__simd128: planes(2, c2.work, (a) => [[0, c2.k(a) * a[13] * a[14]], [1, c2.plane(a)]]),
+  // (x, col, C, ...geometry, ld, nimg, xs)
+  f32_im2col__simd128: colSplit(0, 1),
+  // (col, x, C, ...geometry, ld, nimg, xs)
+  f32_col2im__simd128: colSplit(1, 0),
+  // (src, dst, R, Nb, P, sr, sn, dr, dn): cut by rows R.
+  f32_copyrows__simd128: planes(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[5] * 4], [1, a[7] * 4]]),
   // (x, w, b, y, C, ...geometry, act)
   f32_dwconv__simd128: planes(4, c4.work, (a) => [[0, c4.plane(a)], [1, c4.k(a)], [2, 4], [3, c4.out(a)]]),
   // (x, w, dy, dx, dwt, C, ...geometry, acc)

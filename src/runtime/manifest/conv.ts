@@ -5,10 +5,13 @@ const g = [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 9];
 // Pool warm-up: 3 planes 9x9 -> 4x4, 2x2 stride 2 (P, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, type, countPad).
 const pg = [3, 9, 9, 4, 4, 2, 2, 2, 2, 0, 0, 0, 1];
 
-/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-winograd.ts and f32-pool.ts. */
+/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts and f32-pool.ts. */
 export const KERNELS_CONV: KernelInfo[] = [
-  { name: 'f32_im2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g] },
-  { name: 'f32_col2im__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g] },
+  // (…geometry, ld, nimg, xs): 2 images in one column matrix.
+  { name: 'f32_im2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g, 162, 2, 243] },
+  { name: 'f32_col2im__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g, 162, 2, 243] },
+  // (src, dst, R, Nb, P, sr, sn, dr, dn): 3 x 2 rows of 17 floats, [R, Nb*P] -> Nb x [R, P].
+  { name: 'f32_copyrows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 2, 17, 34, 17, 17, 51] },
   { name: 'f32_dwconv__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, 0, q, ...g, 0] },
   { name: 'f32_dwconv_bwd__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, q + 4096, ...g, 0] },
   { name: 'f32_rot180__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 9] },
