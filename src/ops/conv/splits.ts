@@ -84,8 +84,8 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_im2col__simd128: colSplit(0, 1),
   // (col, x, C, ...geometry, ld, nimg, xs)
   f32_col2im__simd128: colSplit(1, 0),
-  // (src, dst, R, Nb, P, sr, sn, dr, dn): cut by rows R.
-  f32_copyrows__simd128: planes(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[5] * 4], [1, a[7] * 4]]),
+  // (src, dst, R, Nb, P, sr, sn, dr, dn): cut by rows R; copy-speed work like im2col (LeNet conv1: 115K floats a block).
+  f32_copyrows__simd128: { ...planes(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[5] * 4], [1, a[7] * 4]]), min: 1 << 15 },
   // (x, w, b, y, C, ...geometry, act)
   f32_dwconv__simd128: planes(4, c4.work, (a) => [[0, c4.plane(a)], [1, c4.k(a)], [2, 4], [3, c4.out(a)]]),
   // (x, w, dy, dx, dwt, C, ...geometry, acc)
