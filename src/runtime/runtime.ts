@@ -117,8 +117,18 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
   const r: Runtime = { memory, module, addon: addon?.module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
   current = r;
   for (const f of initHooks) f(r);
-  warmUp(r);
+  scheduleWarmUp(r);
   return r;
+}
+
+/**
+ * Warms the kernels right after init, in the next task rather than inside it: a short-lived
+ * process (a CLI call, a serverless request) does not pay for kernels it never calls, and a
+ * long-lived one has them compiled before its second task. (Node: an unref'd timer.)
+ */
+function scheduleWarmUp(r: Runtime): void {
+  const t = setTimeout(() => warmUp(r), 0) as unknown as { unref?: () => void };
+  t.unref?.();
 }
 
 /**
