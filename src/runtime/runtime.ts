@@ -116,8 +116,9 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
   const scratchOff = alloc.alloc(SCRATCH_BYTES);
   const r: Runtime = { memory, module, addon: addon?.module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
   current = r;
+  const raw = { ...K }; // the plain kernels: warm-up must not start the thread pool
   for (const f of initHooks) f(r);
-  scheduleWarmUp(r);
+  scheduleWarmUp(r, raw);
   return r;
 }
 
@@ -126,9 +127,13 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
  * process (a CLI call, a serverless request) does not pay for kernels it never calls, and a
  * long-lived one has them compiled before its second task. (Node: an unref'd timer.)
  */
-function scheduleWarmUp(r: Runtime): void {
-  const t = setTimeout(() => warmUp(r), 0) as unknown as { unref?: () => void };
-  t.unref?.();
+function scheduleWarmUp(r: Runtime, raw: KernelTable): void {
+  try {
+    const t = setTimeout(() => warmUp(r, raw), 0) as unknown as { unref?: () => void };
+    t.unref?.();
+  } catch {
+    warmUp(r, raw); // Cloudflare Workers forbid timers at global scope, where the edge entry initialises
+  }
 }
 
 /**
@@ -215,11 +220,11 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /** Calls every kernel of the manifest once on a tiny zeroed buffer (compiles and warms it before real work; the GEMM warm-up is sized to reach its packed path). */
-function warmUp(r: Runtime): void {
+function warmUp(r: Runtime, K: KernelTable = r.K): void {
   const base = r.scratch.off;
   new Uint8Array(r.memory.buffer, base, 1 << 20).fill(0);
   for (const k of KERNELS) {
-    const fn = (r.K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
+    const fn = (K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
     if (typeof fn !== 'function' || !k.warm) continue;
     fn(...k.warm(base, r.scratch.off + (1 << 20)));
   }
