@@ -28,7 +28,7 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
       if (he > H) he = H;
       const yr = addr(yp, oh * Wo);
       let ow = 0;
-      if (simd && vmax >= lo + 3) {
+      if (simd && vmax >= lo) {
         for (; ow < lo; ow++) store<f32>(addr(yr, ow), point(xp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad));
         // Interior columns: the window lies inside the row, so pool_size = rows * kw.
         const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
