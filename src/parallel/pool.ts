@@ -1,7 +1,7 @@
 import { KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
-import { ARGS, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
+import { ARGS, CTRL_BYTES, MAX_PARTS, WORKER_SOURCE } from './worker-source.js';
 
 /** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
 export interface WorkerLike {
@@ -25,8 +25,21 @@ let platform: ThreadPlatform | undefined;
 export function setThreadPlatform(p: ThreadPlatform): void { platform = p; }
 export function threadPlatform(): ThreadPlatform | undefined { return platform; }
 
-const SPIN = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_SPIN ?? 4000);
+const ENV = (globalThis as { process?: { env?: Record<string, string> } }).process?.env ?? {};
+const SPIN = Number(ENV.MXWASM_SPIN ?? 4000);
+/** Default spin window (µs): how long workers keep polling after a job before they sleep. */
+const SPIN_US = Number(ENV.MXWASM_SPIN_US ?? 200);
 const WAIT_BOUND_MS = 60_000;
+
+/** Takes the next part of job `gen` (index), or -1 when none is left or the job is over. */
+function grab(I: Int32Array, gen: number, P: number): number {
+  const tag = (gen & 0xffffff) << 8;
+  for (;;) {
+    const c = Atomics.load(I, 7);
+    if ((c & ~0xff) !== tag || (c & 0xff) >= P) return -1;
+    if (Atomics.compareExchange(I, 7, c, c + 1) === c) return c & 0xff;
+  }
+}
 
 /**
  * N-1 workers plus the calling thread, all running kernels of the same compiled module on the same
@@ -52,6 +65,7 @@ export class Pool {
     this.threads = threads;
     this.ctrl = r.alloc.alloc(CTRL_BYTES);
     new Uint8Array(r.memory.buffer, this.ctrl, CTRL_BYTES).fill(0);
+    this.spinWindow = SPIN_US;
     this.scratch = [r.scratch.off];
     for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
     const names = KERNELS.map((k) => k.name);
@@ -63,10 +77,14 @@ export class Pool {
       });
       w.onError((e) => this.fail(`worker ${id} failed: ${(e as Error)?.message ?? String(e)}`));
       w.unref?.();
-      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN });
+      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN, scratch: this.scratch[id] });
       this.workers.push(w);
     }
   }
+
+  /** Microseconds workers keep polling after a job before they sleep (0: only a short spin). */
+  get spinWindow(): number { return new Int32Array(rt().memory.buffer, this.ctrl, 256)[6]; }
+  set spinWindow(us: number) { Atomics.store(new Int32Array(rt().memory.buffer, this.ctrl, 256), 6, Math.max(0, Math.min(1e6, Math.round(us)))); }
 
   /** Why the pool failed (a worker could not start or died), or undefined. */
   get failure(): string | undefined { return this.failed; }
@@ -85,24 +103,36 @@ export class Pool {
   }
 
   /**
-   * Runs `parts[t]` (argument lists) of kernel `k` on threads 0..parts.length-1; part 0 here.
-   * Throws KernelError naming the kernel if any share traps; never waits unboundedly.
+   * Runs the `parts` (argument lists) of kernel `k` on `T` threads (this one included): every thread
+   * takes the next part from a shared counter until none is left, so a thread that runs slower (a busy
+   * core, a late wake-up) takes fewer parts. Argument `scratchArg` (if >= 0) is replaced by the running
+   * thread's own scratch. Throws KernelError naming the kernel if any part traps; never waits unboundedly.
    */
-  run(k: number, base: (...a: number[]) => unknown, parts: number[][]): void {
-    const T = parts.length;
+  run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1): void {
+    const P = parts.length;
     const I = (this.I = this.I?.buffer === rt().memory.buffer ? this.I : new Int32Array(rt().memory.buffer, this.ctrl, 256));
-    const A = new Float64Array(rt().memory.buffer, this.ctrl + 1024, 64 * ARGS);
-    for (let t = 1; t < T; t++) {
-      const p = parts[t], o = t * ARGS;
+    const A = new Float64Array(rt().memory.buffer, this.ctrl + 1024, MAX_PARTS * ARGS);
+    for (let j = 0; j < P; j++) {
+      const p = parts[j], o = j * ARGS;
       A[o] = p.length;
       for (let i = 0; i < p.length; i++) A[o + 1 + i] = p[i];
     }
-    Atomics.store(I, 1, 0); Atomics.store(I, 2, 0); Atomics.store(I, 3, k); Atomics.store(I, 4, T);
-    Atomics.add(I, 0, 1);
+    // The part counter carries the job's generation (tag << 8 | next part): a worker that wakes after
+    // its job is over finds another tag and takes nothing. Completion counts parts, not threads, so a
+    // worker that is asleep or descheduled never holds the caller up: the caller runs what is left.
+    const gen = (Atomics.load(I, 0) + 1) | 0;
+    Atomics.store(I, 2, 0); Atomics.store(I, 3, k); Atomics.store(I, 4, P); Atomics.store(I, 10, T); Atomics.store(I, 11, scratchArg);
+    Atomics.store(I, 12, 0); Atomics.store(I, 7, (gen & 0xffffff) << 8);
+    Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
     let err: unknown;
-    try { base(...parts[0]); } catch (e) { err = e; }
-    this.waitDone(I, T - 1, KERNELS[k].name);
+    for (let j = grab(I, gen, P); j >= 0; j = grab(I, gen, P)) {
+      const a = parts[j];
+      if (scratchArg >= 0) a[scratchArg] = this.scratch[0];
+      try { base(...a); } catch (e) { err ??= e; }
+      Atomics.add(I, 12, 1);
+    }
+    this.waitDone(I, P, KERNELS[k].name);
     if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
     if (Atomics.load(I, 2) > 0) {
       let msg = '';
@@ -115,11 +145,11 @@ export class Pool {
     const t0 = Date.now();
     let n = 0;
     for (;;) {
-      const d = Atomics.load(I, 1);
+      const d = Atomics.load(I, 12);
       if (d >= want) return;
       if (++n > SPIN) {
         n = 0;
-        if (platform?.canBlock) Atomics.wait(I, 1, d, 1);
+        if (platform?.canBlock) Atomics.wait(I, 12, d, 1);
         if (Date.now() - t0 > WAIT_BOUND_MS || this.failed) {
           const why = this.failed ?? `workers did not finish ${kernel} within ${WAIT_BOUND_MS / 1000} s`;
           this.shutdown();

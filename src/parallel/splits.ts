@@ -13,8 +13,10 @@ export interface Split {
   work: (a: number[]) => number;
   /** Least work per thread worth a dispatch: a call runs on at most work / min threads. */
   min: number;
-  /** Argument lists for threads 0..T-1 (fewer when there is too little to cut). */
-  split: (a: number[], T: number, scratch: number[]) => number[][];
+  /** Up to P argument lists (fewer when there is too little to cut), any thread may run any of them. */
+  split: (a: number[], P: number, scratch: number[]) => number[][];
+  /** The argument that is the thread's scratch (the pool puts the running thread's own there). */
+  scratchArg?: number;
 }
 
 const chunks = (n: number, T: number, align: number): [number, number][] => {
@@ -27,31 +29,33 @@ const chunks = (n: number, T: number, align: number): [number, number][] => {
 // f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
 const gemm: Split = {
   work: (a) => a[2] * a[3] * a[4],
-  min: 96 * 96 * 96,
-  split: (a, T, scratch) => {
+  min: 64 * 64 * 64,
+  scratchArg: 16,
+  split: (a, T) => {
     const [tA, tB, M, N] = a;
     const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
-    // Rows (multiples of 8) or columns (multiples of 16), whichever gives the better balance: the largest
-    // thread's share against n/T (one part only: 1/T). Rows on a tie. (M=50 on 2 threads: rows 32+18 vs N.)
-    const balance = (n: number, align: number) => { const per = Math.ceil(n / T / align) * align; return per >= n ? 1 / T : n / T / per; };
-    if (balance(M, 8) >= balance(N, 16)) {
-      return chunks(M, T, 8).map(([m0, m1], t) => {
+    // The longer side is cut (rows in multiples of 8, columns in multiples of 16): a row cut has every part
+    // read all of op(B) (K x N, packed again per part on the blocked path), a column cut all of op(A) (M x K),
+    // so cutting the longer side keeps the re-read operand the smaller one (MLP dW 128x784x64 in 8 row parts
+    // took 1.9x as long as in 7 column parts). Parts are taken dynamically, so their balance matters less.
+    // The other side only when the longer one cannot give a part per thread.
+    const nc = Math.ceil(N / Math.ceil(N / T / 16) / 16), nr = Math.ceil(M / Math.ceil(M / T / 8) / 8);
+    if ((M > N && nr > 1) || nc <= 1) {
+      return chunks(M, T, 8).map(([m0, m1]) => {
         const p = a.slice();
         p[2] = m1 - m0;
         p[6] = a[6] + (tA ? m0 : m0 * lda) * 4;
         p[11] = a[11] + m0 * ldc * 4;
         if (biasMode === 2) p[13] = a[13] + m0 * 4;
-        p[16] = scratch[t];
         return p;
       });
     }
-    return chunks(N, T, 16).map(([n0, n1], t) => {
+    return chunks(N, T, 16).map(([n0, n1]) => {
       const p = a.slice();
       p[3] = n1 - n0;
       p[8] = a[8] + (tB ? n0 * ldb : n0) * 4;
       p[11] = a[11] + n0 * 4;
       if (biasMode === 1) p[13] = a[13] + n0 * 4;
-      p[16] = scratch[t];
       return p;
     });
   },
@@ -60,7 +64,7 @@ const gemm: Split = {
 /** Elementwise kernels whose last argument is the element count and whose first `nPtr` args are f32 pointers. */
 const elementwise = (nPtr: number): Split => ({
   work: (a) => a[a.length - 1],
-  min: 1 << 16,
+  min: 1 << 15,
   split: (a, T) => chunks(a[a.length - 1], T, 64).map(([s, e]) => {
     const p = a.slice();
     for (let i = 0; i < nPtr; i++) p[i] += s * 4;
@@ -76,7 +80,7 @@ const elementwise = (nPtr: number): Split => ({
  */
 const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split => ({
   work: (a) => a[ni] * cost(a),
-  min: 1 << 16,
+  min: 1 << 15,
   split: (a, T) => chunks(a[ni], T, 64).map(([s, e]) => {
     const p = a.slice();
     for (let i = 0; i < nPtr; i++) if (p[i]) p[i] += s * 4;
@@ -88,6 +92,9 @@ const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split
 // and 8 gelu call exp / erf.
 const actCost = (a: number[]) => (a[3] === 0 || a[3] === 5 ? 1 : 8);
 const actBwdCost = (a: number[]) => (a[5] === 3 || a[5] === 8 ? 8 : 1);
+
+/** Optimizer kernels by name: how many f32 pointers (weight, gradient, states) come before the count. */
+const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3, adam: 4, rmsprop: 3, rmspropalex: 5, adagrad: 3, adadelta: 4, signum: 3, ftrl: 4 };
 
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
 
@@ -103,6 +110,8 @@ export const SPLITS: Record<string, Split> = {
   f32_act__simd128: strided(2, 2, actCost),
   f32_act_bwd__simd128: strided(4, 4, actBwdCost),
   f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
+  // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
+  ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 1)])),
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };

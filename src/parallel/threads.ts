@@ -3,6 +3,10 @@ import { rt } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { Pool, threadPlatform } from './pool.js';
 import { SPLITS } from './splits.js';
+import { MAX_PARTS } from './worker-source.js';
+
+/** Parts per thread: enough for a fast thread to take over a slow one's share, few enough that dispatch stays small. */
+const PARTS_PER_THREAD = 4;
 
 let requested: number | undefined;
 let pool: Pool | undefined;
@@ -56,6 +60,13 @@ export async function threadsReady(): Promise<void> {
 /** Ends the worker threads (a Node process exits without this too: workers are unref'd). @example mx.shutdown() */
 export function shutdown(): void { pool?.shutdown(); pool = undefined; }
 
+/**
+ * How long (µs) idle workers keep polling after a job before they sleep: back-to-back kernels then
+ * skip the wake-up (tens of µs), at the cost of a busy core for that long. Default 200 (MXWASM_SPIN_US).
+ * @example setThreadSpin(0) // sleep right after each job (shared machines)
+ */
+export function setThreadSpin(us: number): void { const p = getPool(); if (p) p.spinWindow = us; }
+
 let spawnFailed = '';
 let suspended = false;
 /** While set, kernels run on the calling thread only (data-parallel executors already use the cores). */
@@ -86,10 +97,11 @@ export function ensureInstalled(): void {
       const p = getPool();
       if (!p || !p.ready) return base(...a);
       // Each thread must get at least `min` work: a medium call uses fewer threads than the pool has.
+      // The call is cut in PARTS_PER_THREAD parts per thread, taken dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
-      const parts = s.split(a, T, p.scratch);
+      const parts = s.split(a, Math.min(MAX_PARTS, T * PARTS_PER_THREAD), p.scratch);
       if (parts.length <= 1) return base(...a);
-      p.run(idx, base, parts);
+      p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1);
     };
   });
 }

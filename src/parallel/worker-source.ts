@@ -6,12 +6,19 @@
  * of the posted kernel call, count itself done. A trap is caught and reported through the control
  * block; the pool turns it into a KernelError naming the kernel.
  *
- * Control block (Int32 words): 0 generation, 1 done count, 2 error count, 3 kernel index,
- * 4 threads in this job, 5 shutdown flag, 16.. error text (UTF-16 codes, 128 words);
- * arguments: Float64 at byte ctrl + 1024 + t * 8 * ARGS.
+ * A job is P parts (argument lists) of one kernel; the T threads in it take parts from a shared
+ * counter until none is left (a slower thread takes fewer) and count each part done.
+ * Control block (Int32 words): 0 generation, 2 error count, 3 kernel index, 4 parts P, 5 shutdown
+ * flag, 6 spin window in µs (how long a worker keeps polling after its last job before it sleeps),
+ * 7 part counter (generation tag << 8 | next part: a late worker sees another tag and takes
+ * nothing), 10 threads T in this job, 11 index of the scratch argument (replaced by the running
+ * thread's own scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words); part
+ * j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
  */
-export const CTRL_BYTES = 1024 + 64 * 8 * 24;
 export const ARGS = 24;
+/** At most this many parts per job (the part index is 8 bits of the counter word). */
+export const MAX_PARTS = 64;
+export const CTRL_BYTES = 1024 + MAX_PARTS * 8 * ARGS;
 
 export const WORKER_SOURCE = `
 const isNode = typeof require === 'function' && typeof process !== 'undefined' && !!(process.versions && process.versions.node);
@@ -19,7 +26,7 @@ const port = isNode ? require('node:worker_threads').parentPort : self;
 const onMsg = (f) => isNode ? port.on('message', f) : (self.onmessage = (e) => f(e.data));
 onMsg((m) => {
   if (m.type !== 'init') return;
-  const { module, addon, memory, ctrl, names, id, spin } = m;
+  const { module, addon, memory, ctrl, names, id, spin, scratch } = m;
   let fns;
   try {
     const inst = new WebAssembly.Instance(module, { env: { memory } });
@@ -29,32 +36,42 @@ onMsg((m) => {
   const I = new Int32Array(memory.buffer, ctrl, 256);
   let seen = Atomics.load(I, 0);
   port.postMessage({ type: 'ready', id });
+  // Poll for the window after each job (kernels of one forward come back to back, and waking a
+  // sleeping thread costs tens of µs), then sleep; a wake-up with no job goes straight back to sleep.
+  let idleFrom = performance.now();
   for (;;) {
-    let g = Atomics.load(I, 0), n = 0;
+    let g = Atomics.load(I, 0), n = 0, asleep = false;
     while (g === seen) {
-      if (++n > spin) { Atomics.wait(I, 0, seen, 50); n = 0; }
+      if (asleep) { Atomics.wait(I, 0, seen, 50); }
+      else if ((++n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
       g = Atomics.load(I, 0);
     }
     seen = g;
     if (Atomics.load(I, 5) !== 0) break;
-    const T = Atomics.load(I, 4);
-    if (id >= T) continue;
-    try {
-      const A = new Float64Array(memory.buffer, ctrl + 1024 + id * 8 * ${ARGS}, ${ARGS});
-      const f = fns[Atomics.load(I, 3)];
-      const k = A[0];
-      switch (k) {
-        case 3: f(A[1], A[2], A[3]); break;
-        case 4: f(A[1], A[2], A[3], A[4]); break;
-        case 5: f(A[1], A[2], A[3], A[4], A[5]); break;
-        default: f(...Array.from(A.subarray(1, 1 + k)));
+    if (id >= Atomics.load(I, 10)) continue;
+    const P = Atomics.load(I, 4), sa = Atomics.load(I, 11), f = fns[Atomics.load(I, 3)], tag = (g & 0xffffff) << 8;
+    const A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
+    for (;;) {
+      const c = Atomics.load(I, 7);
+      if ((c & ~0xff) !== tag || (c & 0xff) >= P) break;
+      if (Atomics.compareExchange(I, 7, c, c + 1) !== c) continue;
+      const o = (c & 0xff) * ${ARGS}, k = A[o];
+      if (sa >= 0) A[o + 1 + sa] = scratch;
+      try {
+        switch (k) {
+          case 3: f(A[o + 1], A[o + 2], A[o + 3]); break;
+          case 4: f(A[o + 1], A[o + 2], A[o + 3], A[o + 4]); break;
+          case 5: f(A[o + 1], A[o + 2], A[o + 3], A[o + 4], A[o + 5]); break;
+          default: f(...Array.from(A.subarray(o + 1, o + 1 + k)));
+        }
+      } catch (e) {
+        const msg = String(e && e.message || e).slice(0, 120);
+        if (Atomics.add(I, 2, 1) === 0) { for (let i = 0; i < 128; i++) I[16 + i] = i < msg.length ? msg.charCodeAt(i) : 0; }
       }
-    } catch (e) {
-      const msg = String(e && e.message || e).slice(0, 120);
-      if (Atomics.add(I, 2, 1) === 0) { for (let i = 0; i < 128; i++) I[16 + i] = i < msg.length ? msg.charCodeAt(i) : 0; }
+      Atomics.add(I, 12, 1);
+      Atomics.notify(I, 12);
     }
-    Atomics.add(I, 1, 1);
-    Atomics.notify(I, 1);
+    idleFrom = performance.now();
   }
   if (isNode) process.exit(0); else self.close();
 });

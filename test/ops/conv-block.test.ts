@@ -104,13 +104,21 @@ test('im2col / col2im split by images or channels, copyrows by rows: the parts t
   assert.equal(rows.map((p) => [p[0], p[1], p[2]]), [[64, 4000, 25], [64 + 25 * 2048 * 4, 4000 + 25 * 64 * 4, 25]]);
 });
 
-test('gemm split: the dimension with the better balance (M by 8, N by 16; rows on a tie)', () => {
+test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactly', () => {
   const args = (M: number, N: number) => [0, 0, M, N, 500, 1, 0, 500, 0, N, 0, 0, N, 0, 2, 0, 0];
-  const cut = (M: number, N: number) => SPLITS.f32_gemm__simd128.split(args(M, N), 2, [0, 1]).map((p) => [p[2], p[3]]);
+  const cut = (M: number, N: number, P = 2) => SPLITS.f32_gemm__simd128.split(args(M, N), P, []).map((p) => [p[2], p[3]]);
   assert.equal(cut(50, 2048), [[50, 1024], [50, 1024]], 'M=50: columns');
-  assert.equal(cut(64, 500), [[32, 500], [32, 500]], 'M=64: rows');
+  assert.equal(cut(64, 500), [[64, 256], [64, 244]], 'M=64 < N=500: columns');
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
   assert.equal(cut(512, 50), [[256, 50], [256, 50]], 'N=50: rows');
+  assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
+  assert.equal(cut(64, 8, 4), [[16, 8], [16, 8], [16, 8], [16, 8]], 'N too narrow to cut: rows');
+  for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3]]) {
+    const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
+    const area = parts.reduce((s, p) => s + p[2] * p[3], 0);
+    assert.is(area, M * N, `${M}x${N} in ${P}: the parts cover C once`);
+    assert.ok(parts.length <= P);
+  }
 });
 
 test('blocked Convolution on 2 threads == 1 thread, bitwise (forward and gradients)', async () => {

@@ -24,6 +24,24 @@ test('threads: a parallel elementwise call equals the single-thread result', asy
   await mx.threadsReady();
 });
 
+test('threads: optimizer updates split across threads equal the single-thread update, bitwise', async () => {
+  const n = 300_001, K = rt().K, al = rt().alloc;
+  const w0 = randArray(n, 3), g0 = randArray(n, 4), m0 = randArray(n, 5);
+  const run = (threads: number) => {
+    mx.setNumThreads(threads);
+    const [w, g, m] = [w0, g0, m0].map((a) => { const o = al.alloc(n * 4); new Float32Array(rt().memory.buffer, o, n).set(a); return o; });
+    for (let s = 0; s < 3; s++) K.f32_sgd_mom__simd128_u8(w, g, m, n, 0.1, 1e-4, 1 / 64, -1, 0.9);
+    const out = [w, m].map((o) => new Float32Array(rt().memory.buffer, o, n).slice());
+    [w, g, m].forEach((o) => al.free(o));
+    return out;
+  };
+  const one = run(1);
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const two = run(2);
+  for (let k = 0; k < 2; k++) for (let i = 0; i < n; i++) if (!Object.is(one[k][i], two[k][i])) assert.unreachable(`array ${k} differs at ${i}`);
+});
+
 test('threads: a trap on a worker becomes a KernelError naming the kernel, and the pool goes on', async () => {
   mx.setNumThreads(2);
   await mx.threadsReady();

@@ -7,6 +7,7 @@ interface PlaneSplit {
   work: (a: number[]) => number;
   min: number;
   split: (a: number[], T: number, scratch: number[]) => number[][];
+  scratchArg?: number;
 }
 
 /** Least work (inner-loop element operations) worth waking the workers for. */
@@ -68,10 +69,10 @@ function colSplit(xArg: number, colArg: number): PlaneSplit {
 // Pool layouts: (…, P, H, W, Ho, Wo, kh, kw, …) with P at `q`.
 const poolWork = (q: number) => (a: number[]) => a[q] * a[q + 3] * a[q + 4] * a[q + 5] * a[q + 6];
 
-/** A split over channels (or filters) of a Winograd transform, the padded-plane scratch (in = 1) per thread. */
+/** A split over channels (or filters) of a Winograd transform; argument 1 of the input transform is the running thread's scratch. */
 function wino(countArg: number, ptrs: (a: number[]) => [number, number][], tiles: (a: number[]) => number, usesP: boolean): PlaneSplit {
   const base = planes(countArg, (a) => a[countArg] * tiles(a) * 64, ptrs);
-  return { ...base, split: (a, T, scratch) => base.split(a, T, scratch).map((p, t) => { if (usesP) p[1] = scratch[t]; return p; }) };
+  return usesP ? { ...base, scratchArg: 1 } : base;
 }
 // (x, P, V, C, H, W, ph, pw, ty0, nty, tW4, Ct): T = nty * tW4 tiles per channel.
 const inTiles = (a: number[]) => a[9] * a[10];
