@@ -1,5 +1,6 @@
 // Node entry: finds the kernel files beside the bundle (dist/) or in dist/ when run from src/,
 // loads them synchronously at import (Node allows synchronous compilation of any size).
+import './node-flags.js'; // first: engine flags must be set before any WebAssembly compiles
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';

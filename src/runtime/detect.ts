@@ -26,15 +26,22 @@ export interface Features {
 }
 
 let cached: Features | undefined;
+const extra: string[] = [];
+
+/** Whether this engine validates relaxed SIMD right now (not cached). @example relaxedValidates() */
+export function relaxedValidates(): boolean { return safe(() => WebAssembly.validate(RELAXED_PROBE)); }
+
+/** Adds a line to runtimeInfo().notes (how an entry changed the engine's settings). @example noteFeature('...') */
+export function noteFeature(line: string): void { extra.push(line); cached?.notes.push(line); }
 
 /** Probes the engine once. @example const f = detectFeatures(); if (!f.simd) throw ... */
 export function detectFeatures(): Features {
   if (cached) return cached;
-  const notes: string[] = [];
+  const notes: string[] = [...extra];
   const simd = safe(() => WebAssembly.validate(SIMD_PROBE));
   if (!simd) notes.push('WebAssembly SIMD is not supported by this engine');
   const relaxedSimd = simd && safe(() => WebAssembly.validate(RELAXED_PROBE));
-  if (!relaxedSimd) notes.push('relaxed SIMD does not validate here (Node 20 needs --experimental-wasm-relaxed-simd)');
+  if (!relaxedSimd) notes.push('relaxed SIMD does not validate here (plain SIMD kernels)');
   let mem: WebAssembly.Memory | undefined;
   const sharedMemory = safe(() => { mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }); return true; });
   if (!sharedMemory) notes.push('shared WebAssembly.Memory cannot be created');
