@@ -1,0 +1,56 @@
+// Thread speedup measured as a ratio in one process: every workload alternates between all threads and
+// the calling thread only (kernel threads suspended, workers kept) in ~100 ms rounds, so load from other
+// tenants of a shared machine hits both sides alike. Prints median times and the speedup.
+//   node --import tsx bench/threads-ab.mjs [--threads 2] [--rounds 20] [--json out.json]   (npm run bench:threads)
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as mx from '../src/entry/node.js';
+import { setKernelThreadsSuspended } from '../src/parallel/threads.js';
+
+const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
+const T = Number(arg('--threads', '2')), rounds = Number(arg('--rounds', '20'));
+const rand = (n, s) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; } return a; };
+const median = (x) => { const s = [...x].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+function lenetInfer(B) {
+  const exe = mx.models.lenet().simpleBind({ shapes: { data: [B, 1, 28, 28] }, gradReq: 'null' });
+  for (const [k, v] of Object.entries(exe.argDict)) if (k !== 'softmax_label') v.data.set(rand(v.size, k.length).map((x) => x * 0.1));
+  const data = rand(B * 784, 9);
+  return { run: () => { exe.forward({ data }); exe.outputs[0].data[0]; }, dispose: () => exe.dispose() };
+}
+function trainStep(net, B) {
+  const shape = net === 'mlp' ? [B, 784] : [B, 1, 28, 28];
+  const mod = new mx.mod.Module({ symbol: net === 'mlp' ? mx.models.mlp() : mx.models.lenet(), logger: () => {} });
+  mod.bind({ dataShapes: [['data', shape]], labelShapes: [['softmax_label', [B]]] });
+  mod.initParams({ initializer: new mx.init.Xavier() });
+  mod.initOptimizer({ optimizer: 'sgd', optimizerParams: { learning_rate: 0.01, momentum: 0.9 } });
+  const batch = new mx.io.DataBatch({ data: [mx.nd.array(rand(B * 784, 3), { shape })], label: [mx.nd.array(Array.from({ length: B }, (_, i) => i % 10))] });
+  return { run: () => { mod.forwardBackward(batch); mod.update(); }, dispose: () => mod.dispose() };
+}
+function gemm(n) {
+  const a = mx.nd.array(rand(n * n, 1), { shape: [n, n] }), b = mx.nd.array(rand(n * n, 2), { shape: [n, n] });
+  return { run: () => mx.nd.dot(a, b).dispose(), dispose: () => { a.dispose(); b.dispose(); } };
+}
+
+const workloads = [['GEMM 512³', () => gemm(512)], ['LeNet inference b64', () => lenetInfer(64)], ['MLP train step b64', () => trainStep('mlp', 64)], ['LeNet train step b64', () => trainStep('lenet', 64)]];
+mx.setNumThreads(T);
+await mx.threadsReady();
+const env = { node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, variant: mx.runtimeInfo().variant, threads: T, date: new Date().toISOString() };
+console.log(`${env.cpu}, ${env.cores} cores, Node ${env.node}, kernels ${env.variant}; ${T} threads vs 1, interleaved, ${rounds} rounds\n`);
+console.log(`| workload | 1 thread ms | ${T} threads ms | speedup (median of per-round ratios) |`);
+console.log('|---|---:|---:|---:|');
+const rows = [];
+for (const [name, make] of workloads) {
+  const w = make();
+  const side = (one) => { setKernelThreadsSuspended(one); try { const t = []; const end = performance.now() + 100; do { const s = performance.now(); w.run(); t.push(performance.now() - s); } while (performance.now() < end || t.length < 3); return median(t); } finally { setKernelThreadsSuspended(false); } };
+  side(true); side(false);
+  const one = [], many = [], ratio = [];
+  for (let r = 0; r < rounds; r++) { const a = side(true), b = side(false); one.push(a); many.push(b); ratio.push(a / b); }
+  w.dispose();
+  const row = { name, oneMs: median(one), manyMs: median(many), speedup: median(ratio) };
+  rows.push(row);
+  console.log(`| ${name} | ${row.oneMs.toFixed(3)} | ${row.manyMs.toFixed(3)} | ${row.speedup.toFixed(2)}x |`);
+}
+const j = arg('--json');
+if (j) writeFileSync(j, JSON.stringify({ env, rows }, null, 2));
+mx.shutdown();
