@@ -63,10 +63,25 @@ if (!workloads.length) { console.error(`no workload matches ${opts.filters.join(
 
 const mx = await import('../src/entry/node.js');
 const { rt } = await import('../src/runtime/runtime.js');
+const { setKernelThreadsSuspended } = await import('../src/parallel/threads.js');
+// With --threads N > 1, every mxwasm workload also runs on the calling thread alone (kernel threads
+// suspended, workers kept), interleaved with the N-thread runs: its column's ratio is the speedup.
+const ONE = 'mxwasm-1t';
+if (opts.threads > 1) {
+  for (const w of workloads) {
+    const setup = w.impls.mxwasm;
+    if (!setup) continue;
+    w.impls = { mxwasm: setup, [ONE]: async (c) => {
+      const inst = await setup(c);
+      return inst && { ...inst, run() { setKernelThreadsSuspended(true); try { return inst.run(); } finally { setKernelThreadsSuspended(false); } } };
+    }, ...Object.fromEntries(Object.entries(w.impls).filter(([k]) => k !== 'mxwasm')) };
+  }
+}
 const { gemmKernel } = await import('../src/ops/linalg/gemm.js');
 mx.setNumThreads(opts.threads);
 await mx.threadsReady();
 const wantPeers = opts.peers.filter((p) => workloads.some((w) => w.impls[p]));
+const columns = opts.threads > 1 ? [ONE, ...wantPeers] : wantPeers;
 const { libs, notes } = await loadPeers(wantPeers, { threads: opts.threads });
 const r = rt();
 const env = {
@@ -84,7 +99,7 @@ for (const [i, w] of workloads.entries()) {
   const tag = `[${i + 1}/${workloads.length}] ${w.name}`;
   const insts = {}, skipped = {};
   for (const [impl, setup] of Object.entries(w.impls)) {
-    if (impl !== 'mxwasm' && !libs[impl]) { skipped[impl] = notes[impl] ?? 'not requested'; continue; }
+    if (impl !== 'mxwasm' && impl !== ONE && !libs[impl]) { skipped[impl] = notes[impl] ?? 'not requested'; continue; }
     try { progress(`${tag}: setting up ${impl}`); const inst = await setup(ctx); if (inst) insts[impl] = inst; else skipped[impl] = 'not applicable'; } catch (e) { skipped[impl] = `setup failed: ${String(e?.message ?? e).split('\n')[0]}`; }
   }
   let stats = {};
@@ -99,7 +114,8 @@ env.loadavgEnd = os.loadavg().map((x) => +x.toFixed(2));
 
 console.log(`\n${env.cpu}, ${env.cores} cores, Node ${env.node}; mxwasm ${env.mxwasm.variant} kernels, ${env.mxwasm.threads} thread(s), relaxed SIMD ${env.mxwasm.relaxedSimdAvailable ? 'available' : 'unavailable'}`);
 for (const [p, n] of Object.entries(notes)) console.log(`  ${p}: ${n}`);
-console.log(formatTable(results, wantPeers));
+if (opts.threads > 1) console.log(`  ${ONE}: mxwasm on the calling thread only, interleaved with the ${opts.threads}-thread runs (its ratio is the thread speedup)`);
+console.log(formatTable(results, columns));
 console.log(`load average ${env.loadavgStart.join(' ')} -> ${env.loadavgEnd.join(' ')}; ${env.method}`);
 
 const out = { env, results };
