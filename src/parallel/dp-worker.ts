@@ -13,7 +13,8 @@ import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
 import { Cmd, writeError, type ArrayDesc, type FromWorker, type ToWorker } from './dp-protocol.js';
 
-const SPIN = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN ?? 20000);
+/** µs a worker keeps polling after a step before it waits (steps come back to back, an update apart). */
+const SPIN_US = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN_US ?? 500);
 
 interface Port { postMessage(m: FromWorker): void; on(f: (m: ToWorker) => void): void }
 
@@ -29,11 +30,13 @@ export function serve(port: Port): void {
   let exe: Executor | undefined;
   let seen = 0;
   let stopped = false;
+  let idleFrom = 0;
   const loop = async (): Promise<void> => {
     while (!stopped && I) {
       let g = Atomics.load(I, 0);
-      // Spin briefly first: steps come back to back during training, and waking from waitAsync costs tens of µs.
-      for (let n = 0; g === seen && n < SPIN; n++) g = Atomics.load(I, 0);
+      // Poll first for a while after the last step: during training the next step comes after one
+      // optimizer update (tens of µs), and waking from waitAsync through the event loop costs 50-100 µs.
+      for (let n = 0; g === seen && (++n & 255 || performance.now() - idleFrom < SPIN_US / 1000);) g = Atomics.load(I, 0);
       if (g === seen) {
         const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(I, 0, seen, 1000);
         if (w.async) await w.value;
@@ -51,6 +54,7 @@ export function serve(port: Port): void {
       I[5] = Math.round((performance.now() - t0) * 1000); // µs of the last step (diagnostics)
       Atomics.add(I, 1, 1);
       Atomics.notify(I, 1);
+      idleFrom = performance.now();
     }
   };
   // The main thread blocks while it waits, so everything it needs back goes through the control
