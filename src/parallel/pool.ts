@@ -28,17 +28,27 @@ export function threadPlatform(): ThreadPlatform | undefined { return platform; 
 const ENV = (globalThis as { process?: { env?: Record<string, string> } }).process?.env ?? {};
 const SPIN = Number(ENV.MXWASM_SPIN ?? 4000);
 /** Default spin window (µs): how long workers keep polling after a job before they sleep. */
-const SPIN_US = Number(ENV.MXWASM_SPIN_US ?? 200);
+export const SPIN_US = Number(ENV.MXWASM_SPIN_US ?? 200);
 const WAIT_BOUND_MS = 60_000;
 
-/** Takes the next part of job `gen` (index), or -1 when none is left or the job is over. */
-function grab(I: Int32Array, gen: number, P: number): number {
+/**
+ * Takes the next part of job `gen` for thread `t` of `T` (index), or -1 when none is left or the job is
+ * over. Parts are P / T contiguous ranges, one per thread (counters at words 160 + r); a thread takes
+ * its own range in order (the same thread gets the same rows or columns call after call, so they stay
+ * in its cache) and then takes from the others' ranges.
+ */
+function grab(I: Int32Array, gen: number, P: number, t: number, T: number): number {
   const tag = (gen & 0xffffff) << 8;
-  for (;;) {
-    const c = Atomics.load(I, 7);
-    if ((c & ~0xff) !== tag || (c & 0xff) >= P) return -1;
-    if (Atomics.compareExchange(I, 7, c, c + 1) === c) return c & 0xff;
+  for (let i = 0; i < T; i++) {
+    const r = (t + i) % T, hi = Math.floor(((r + 1) * P) / T);
+    for (;;) {
+      const c = Atomics.load(I, 160 + r);
+      if ((c & ~0xff) !== tag) return -1;
+      if ((c & 0xff) >= hi) break;
+      if (Atomics.compareExchange(I, 160 + r, c, c + 1) === c) return c & 0xff;
+    }
   }
+  return -1;
 }
 
 /**
@@ -117,16 +127,17 @@ export class Pool {
       A[o] = p.length;
       for (let i = 0; i < p.length; i++) A[o + 1 + i] = p[i];
     }
-    // The part counter carries the job's generation (tag << 8 | next part): a worker that wakes after
+    // The part counters carry the job's generation (tag << 8 | next part): a worker that wakes after
     // its job is over finds another tag and takes nothing. Completion counts parts, not threads, so a
     // worker that is asleep or descheduled never holds the caller up: the caller runs what is left.
     const gen = (Atomics.load(I, 0) + 1) | 0;
     Atomics.store(I, 2, 0); Atomics.store(I, 3, k); Atomics.store(I, 4, P); Atomics.store(I, 10, T); Atomics.store(I, 11, scratchArg);
-    Atomics.store(I, 12, 0); Atomics.store(I, 7, (gen & 0xffffff) << 8);
+    Atomics.store(I, 12, 0);
+    for (let r = 0; r < T; r++) Atomics.store(I, 160 + r, ((gen & 0xffffff) << 8) | Math.floor((r * P) / T));
     Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
     let err: unknown;
-    for (let j = grab(I, gen, P); j >= 0; j = grab(I, gen, P)) {
+    for (let j = grab(I, gen, P, 0, T); j >= 0; j = grab(I, gen, P, 0, T)) {
       const a = parts[j];
       if (scratchArg >= 0) a[scratchArg] = this.scratch[0];
       try { base(...a); } catch (e) { err ??= e; }

@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
-import { Pool, threadPlatform } from './pool.js';
+import { Pool, SPIN_US, threadPlatform } from './pool.js';
 import { SPLITS } from './splits.js';
 import { MAX_PARTS } from './worker-source.js';
 
@@ -65,12 +65,20 @@ export function shutdown(): void { pool?.shutdown(); pool = undefined; }
  * skip the wake-up (tens of µs), at the cost of a busy core for that long. Default 200 (MXWASM_SPIN_US).
  * @example setThreadSpin(0) // sleep right after each job (shared machines)
  */
-export function setThreadSpin(us: number): void { const p = getPool(); if (p) p.spinWindow = us; }
+export function setThreadSpin(us: number): void { spinUs = us; const p = getPool(); if (p && !suspended) p.spinWindow = us; }
+let spinUs = SPIN_US;
 
 let spawnFailed = '';
 let suspended = false;
-/** While set, kernels run on the calling thread only (data-parallel executors already use the cores). */
-export function setKernelThreadsSuspended(v: boolean): void { suspended = v; }
+/**
+ * While set, kernels run on the calling thread only (data-parallel executors already use the cores), and
+ * idle kernel workers sleep at once instead of polling (they would take a core from those executors).
+ */
+export function setKernelThreadsSuspended(v: boolean): void {
+  if (v === suspended) return;
+  suspended = v;
+  if (pool) pool.spinWindow = v ? 0 : spinUs;
+}
 
 function getPool(): Pool | undefined {
   const T = effective();

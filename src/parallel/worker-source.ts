@@ -10,10 +10,10 @@
  * counter until none is left (a slower thread takes fewer) and count each part done.
  * Control block (Int32 words): 0 generation, 2 error count, 3 kernel index, 4 parts P, 5 shutdown
  * flag, 6 spin window in µs (how long a worker keeps polling after its last job before it sleeps),
- * 7 part counter (generation tag << 8 | next part: a late worker sees another tag and takes
- * nothing), 10 threads T in this job, 11 index of the scratch argument (replaced by the running
- * thread's own scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words); part
- * j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
+ * 10 threads T in this job, 11 index of the scratch argument (replaced by the running thread's own
+ * scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words), 160 + r the part
+ * counter of thread r's range (generation tag << 8 | next part: a late worker sees another tag and
+ * takes nothing); part j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
  */
 export const ARGS = 24;
 /** At most this many parts per job (the part index is 8 bits of the counter word). */
@@ -48,13 +48,16 @@ onMsg((m) => {
     }
     seen = g;
     if (Atomics.load(I, 5) !== 0) break;
-    if (id >= Atomics.load(I, 10)) continue;
+    const T = Atomics.load(I, 10);
+    if (id >= T) continue;
     const P = Atomics.load(I, 4), sa = Atomics.load(I, 11), f = fns[Atomics.load(I, 3)], tag = (g & 0xffffff) << 8;
     const A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
-    for (;;) {
-      const c = Atomics.load(I, 7);
-      if ((c & ~0xff) !== tag || (c & 0xff) >= P) break;
-      if (Atomics.compareExchange(I, 7, c, c + 1) !== c) continue;
+    // Own range first (words 160 + r: tag << 8 | next part), then the others' (see pool.ts grab).
+    for (let i = 0, over = false; i < T && !over;) {
+      const r = (id + i) % T, hi = Math.floor(((r + 1) * P) / T), c = Atomics.load(I, 160 + r);
+      if ((c & ~0xff) !== tag) { over = true; continue; }
+      if ((c & 0xff) >= hi) { i++; continue; }
+      if (Atomics.compareExchange(I, 160 + r, c, c + 1) !== c) continue;
       const o = (c & 0xff) * ${ARGS}, k = A[o];
       if (sa >= 0) A[o + 1 + sa] = scratch;
       try {
