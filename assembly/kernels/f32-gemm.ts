@@ -1,6 +1,7 @@
 // Kernel family file (see assembly/index.ts): GEMM, row-major, BLIS-style.
 // C = act(alpha*op(A)*op(B) + beta*C + bias); beta == 0 never reads C; biasMode 0 none, 1 bias[n]
-// per column, 2 bias[m] per row; act 0 none, 1 relu; `scratch` is the calling thread's 4 MiB.
+// per column, 2 bias[m] per row; act 0 none, 1 relu, 2 sigmoid, 3 tanh (f32_act's type + 1);
+// `scratch` is the calling thread's 4 MiB.
 //
 // Blocking (wasm-build.md): jc over N by NC=2048, pc over K by KC=256, ic over M by MC=96. B's
 // (KC x NC) block is packed into NR-wide k-major panels, A's (MC x KC) block into MR-tall panels; the
@@ -17,6 +18,7 @@ import { packN, packT } from './f32-gemm-pack';
 import { ukr2x16, ukr4x8 } from './f32-gemm-ukernel';
 import { axpyRows, dotRows, finVec, gather } from './f32-gemm-gemv';
 import { smallAxpy, smallDot } from './f32-gemm-small';
+import { tanhSigmoidLoop } from './f32-vmath'; // the Activation kernels' loop: a fused tanh / sigmoid gives the same bits
 
 const KC = 256, MC = 96, NC = 2048;
 // Scratch layout: packed B (KC*NC floats, 2 MiB), packed A (MC*KC floats, 96 KiB), edge tile (64 floats).
@@ -119,7 +121,16 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
 @inline function gemm(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
   B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, act: i32, scratch: usize): void {
   if (M <= 0 || N <= 0) return;
-  const relu = act == 1;
+  product(relaxed, tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, act == 1, scratch);
+  // sigmoid / tanh: one pass over C right after the product, while it is still in cache (a conv block's
+  // output, an FC layer's rows); relu is fused into the stores instead.
+  if (act == 2 || act == 3) {
+    for (let m = 0; m < M; m++) { const r = C + ((<usize>m * ldc) << 2); tanhSigmoidLoop(act == 3 ? 0 : 1, r, r, <usize>N); }
+  }
+}
+
+@inline function product(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, A: usize, lda: i32,
+  B: usize, ldb: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: i32, relu: bool, scratch: usize): void {
   if (K <= 0) { noK(M, N, beta, C, ldc, bias, bmode, relu); return; }
   if ((M == 1 || N == 1) && gemv(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, bmode, relu, scratch)) return;
   if (M <= SMALL_M && K <= SMALL_A_FLOATS / M && !tA) {

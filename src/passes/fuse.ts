@@ -2,14 +2,21 @@ import type { Graph } from '../graph/graph.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.js';
 import type { Pass } from './pass.js';
 
-/** Ops whose forward honours the hidden `__act__: 'relu'` attribute (GEMM epilogue). */
+/** Ops whose forward honours the hidden `__act__` attribute (GEMM epilogue: relu, sigmoid, tanh). */
 export const FUSIBLE = new Set(['FullyConnected', 'Convolution']);
+const ACTS = new Set(['relu', 'sigmoid', 'tanh']);
+
+/** The activation node `n` applies ('relu' | 'sigmoid' | 'tanh'), or undefined: Activation(act_type) or the unary op. */
+function actOf(n: Node): string | undefined {
+  if (n.op === 'Activation') return ACTS.has(n.attrs.act_type) ? n.attrs.act_type : undefined;
+  return n.op && ACTS.has(n.op) ? n.op : undefined;
+}
 
 /**
- * Inference-only fusion: FullyConnected/Convolution followed by Activation(relu), when the
- * activation is the only reader of the producer's output and that output is not a graph output,
- * becomes one node with hidden attribute `__act__: 'relu'` (the fused op has no backward, so this
- * runs only for binds without gradients). Provides 'fused' (number of fusions).
+ * Inference-only fusion: FullyConnected/Convolution followed by a relu, sigmoid or tanh (Activation
+ * or the unary op), when the activation is the only reader of the producer's output and that output
+ * is not a graph output, becomes one node with hidden attribute `__act__` (runs only for binds
+ * without gradients). Provides 'fused' (number of fusions).
  * @example applyPasses(new Graph(net.outputs), [fusePass]).getAttr('fused')
  */
 export const fusePass: Pass = {
@@ -28,9 +35,10 @@ export const fusePass: Pass = {
     for (const n of nodes) {
       if (isVariable(n)) { map.set(n, { node: n, index: 0 }); continue; }
       const src = n.inputs[0]?.node;
-      if (n.op === 'Activation' && n.attrs.act_type === 'relu' && src && FUSIBLE.has(src.op) && !src.attrs.__act__ && readers.get(src) === 1) {
+      const act = actOf(n);
+      if (act && src && FUSIBLE.has(src.op) && !src.attrs.__act__ && readers.get(src) === 1) {
         const p = map.get(src)!.node;
-        const f: Node = { ...p, attrs: { ...p.attrs, __act__: 'relu' }, dict: { ...p.dict, __act__: 'relu' } };
+        const f: Node = { ...p, attrs: { ...p.attrs, __act__: act }, dict: { ...p.dict, __act__: act } };
         map.set(src, { node: f, index: 0 });
         map.set(n, { node: f, index: 0 });
         fused++;

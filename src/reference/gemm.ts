@@ -5,11 +5,12 @@ export interface GemmRefArgs {
   transA: boolean; transB: boolean; M: number; N: number; K: number; alpha: number;
   A: ArrayLike<number>; lda: number; B: ArrayLike<number>; ldb: number; beta: number;
   C: Float32Array | Float64Array; ldc: number;
-  bias?: ArrayLike<number>; biasMode?: 0 | 1 | 2; act?: 0 | 1;
+  bias?: ArrayLike<number>; biasMode?: 0 | 1 | 2; act?: 0 | 1 | 2 | 3;
 }
 
 /**
- * `C = act(alpha*op(A)*op(B) + beta*C + bias)`, row-major, in place on `C`; `beta == 0` never reads C.
+ * `C = act(alpha*op(A)*op(B) + beta*C + bias)`, row-major, in place on `C`; `beta == 0` never reads C;
+ * act 0 none, 1 relu, 2 sigmoid, 3 tanh.
  * @example
  * const C = new Float32Array(4);
  * gemmRef({ transA: false, transB: false, M: 2, N: 2, K: 1, alpha: 1, A: [1, 2], lda: 1, B: [3, 4], ldb: 2, beta: 0, C, ldc: 2 });
@@ -27,6 +28,8 @@ export function gemmRef(p: GemmRefArgs): void {
       if (mode === 1) c += p.bias![n];
       else if (mode === 2) c += p.bias![m];
       if (act === 1 && !(c > 0)) c = 0;
+      else if (act === 2) c = 1 / (1 + Math.exp(-c));
+      else if (act === 3) c = Math.tanh(c);
       C[m * ldc + n] = c;
     }
   }

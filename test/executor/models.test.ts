@@ -91,6 +91,20 @@ test('fusion: FC/conv + relu fuse only in inference binds and give the same outp
   for (const e of [fused, plain, a, b]) e.dispose();
 });
 
+test('fusion: LeNet\'s tanh layers fuse (Activation and the unary op) and give the same bits as unfused', () => {
+  const lenet = mx.models.lenet();
+  const p = planBind({ outputs: lenet.outputs, shapes: { data: [3, 1, 28, 28] }, types: {}, gradReq: {} });
+  assert.is(p.g.getAttr('fused'), 3);
+  const fused = lenet.simpleBind({ shapes: { data: [3, 1, 28, 28] }, gradReq: 'null' });
+  const plain = lenet.simpleBind({ shapes: { data: [3, 1, 28, 28] }, gradReq: 'null', fuse: false });
+  fused.argArrays.forEach((a, i) => { a.set(randArray(a.size, 70 + i).map((v) => v * 0.3)); plain.argArrays[i].set(a.data); });
+  const y1 = fused.forward()[0].toTypedArray(), y2 = plain.forward()[0].toTypedArray();
+  for (let i = 0; i < y1.length; i++) if (!Object.is(y1[i], y2[i])) assert.unreachable(`output ${i}: ${y1[i]} vs ${y2[i]}`);
+  const u = sym.sigmoid(sym.FullyConnected({ data: sym.Variable('data'), num_hidden: 5, name: 'f' }));
+  assert.is(planBind({ outputs: u.outputs, shapes: { data: [2, 3] }, types: {}, gradReq: {} }).g.getAttr('fused'), 1);
+  for (const e of [fused, plain]) e.dispose();
+});
+
 test('memory plans: LeNet and a ResNet-18-shaped graph plan well below the naive sum', () => {
   for (const [net, shape] of [[lenet(), [64, 1, 28, 28]], [resnet18(), [1, 3, 224, 224]]] as const) {
     for (const train of [false, true]) {

@@ -18,7 +18,7 @@ const KERNEL_NAMES = ['f32_gemm__simd128', ...(relaxedBuild ? ['f32_gemm__relaxe
 
 interface Case {
   tA?: boolean; tB?: boolean; M: number; N: number; K: number; alpha?: number; beta?: number;
-  padA?: number; padB?: number; padC?: number; biasMode?: 0 | 1 | 2; act?: 0 | 1;
+  padA?: number; padB?: number; padC?: number; biasMode?: 0 | 1 | 2; act?: 0 | 1 | 2 | 3;
   /** Run as two calls on row ranges [0, split) and [split, M) (how the thread pool splits C). */
   split?: number;
 }
@@ -89,6 +89,16 @@ test('bias per column / per row, relu, fused with beta and multiple K blocks', (
     for (const [M, N, K] of [[1, 9, 5], [9, 1, 5], [13, 21, 300], [4, 8, 8], [65, 63, 17]]) {
       check({ M, N, K, biasMode, act, beta: act ? 0.5 : 0, tB: M === 1 || K === 17 });
     }
+  }
+});
+
+test('fused sigmoid / tanh (act 2, 3) on every path: GEMV, small, blocked, K blocks, strided C, row ranges', () => {
+  for (const act of [2, 3] as const) {
+    for (const [M, N, K] of [[1, 9, 5], [9, 1, 5], [13, 21, 300], [4, 8, 8], [65, 63, 17], [50, 67, 25], [3, 5, 0]]) {
+      check({ M, N, K, biasMode: 2, act, beta: 0.5, tB: K === 17 });
+      check({ M, N, K, biasMode: 1, act, tA: M === 13, padC: 3 });
+    }
+    check({ M: 70, N: 33, K: 40, act, biasMode: 2, split: 24 });
   }
 });
 

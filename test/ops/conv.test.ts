@@ -97,16 +97,21 @@ test('Convolution gradCheck: data, weight, bias (3x3 s2 p1, groups 2, 1x1, depth
   ] as Case[]) gradCheck('Convolution', setup(c, 3).ins, setup(c, 3).attrs, { maxChecks: 20 });
 });
 
-test('Convolution fused relu (__act__) forward and backward', () => {
-  const s = setup({ N: 2, C: 3, H: 6, W: 7, F: 4, k: [3, 3], p: [1, 1] });
-  const attrs = { ...s.attrs, __act__: 'relu' };
-  const [y] = invoke('Convolution', s.ins, attrs);
-  assertClose(y.data, refConv(s.x, s.w, s.b, s.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4);
-  gradCheck('Convolution', s.ins, attrs, { maxChecks: 20 });
-  for (const c of [{ N: 1, C: 3, H: 11, W: 19, F: 8, k: [3, 3], s: [2, 2], p: [1, 1] }, { N: 1, C: 16, H: 16, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }] as Case[]) {
-    const t = setup(c, 2), [z] = invoke('Convolution', t.ins, { ...t.attrs, __act__: 'relu' });
-    assertClose(z.data, refConv(t.x, t.w, t.b, t.g).map((v) => Math.max(v, 0)), 1e-4, 1e-4, 'fused relu (im2col / Winograd / depthwise)');
+test('Convolution with a fused relu / sigmoid / tanh (__act__): im2col, Winograd, depthwise; forward and backward', () => {
+  const fns: Record<string, (v: number) => number> = { relu: (v) => Math.max(v, 0), sigmoid: (v) => 1 / (1 + Math.exp(-v)), tanh: Math.tanh };
+  for (const act of ['relu', 'sigmoid', 'tanh']) {
+    const s = setup({ N: 2, C: 3, H: 6, W: 7, F: 4, k: [3, 3], p: [1, 1] });
+    const attrs = { ...s.attrs, __act__: act };
+    const [y] = invoke('Convolution', s.ins, attrs);
+    assertClose(y.data, refConv(s.x, s.w, s.b, s.g).map(fns[act]), 1e-4, 1e-4, act);
+    gradCheck('Convolution', s.ins, attrs, { maxChecks: 20 });
+    for (const c of [{ N: 1, C: 3, H: 11, W: 19, F: 8, k: [3, 3], s: [2, 2], p: [1, 1] }, { N: 1, C: 16, H: 16, W: 10, F: 16, k: [3, 3], p: [1, 1] }, { N: 2, C: 4, H: 7, W: 7, F: 4, k: [3, 3], s: [2, 2], p: [1, 1], G: 4 }, { N: 3, C: 5, H: 12, W: 12, F: 7, k: [5, 5] }] as Case[]) {
+      const t = setup(c, 2), [z] = invoke('Convolution', t.ins, { ...t.attrs, __act__: act });
+      assertClose(z.data, refConv(t.x, t.w, t.b, t.g).map(fns[act]), 1e-4, 1e-4, `fused ${act} (im2col / Winograd / depthwise / blocked)`);
+    }
   }
+  const s = setup({ N: 1, C: 3, H: 6, W: 7, F: 4, k: [3, 3] });
+  assert.throws(() => invoke('Convolution', s.ins, { ...s.attrs, __act__: 'gelu' }), /'gelu' is not supported/);
 });
 
 test('grouped conv == concat of per-group convs (MXNet test_convolution_grouping)', () => {

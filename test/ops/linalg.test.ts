@@ -82,9 +82,9 @@ test('dot and batch_dot gradients (finite differences)', () => {
 });
 
 /** FullyConnected reference: x (rows, in), w (H, in), b (H) -> (rows, H), optional relu. */
-function fcRef(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, rows: number, inW: number, H: number, relu = false): Float64Array {
+function fcRef(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, rows: number, inW: number, H: number, act: boolean | 0 | 1 | 2 | 3 = false): Float64Array {
   const y = new Float64Array(rows * H);
-  gemmRef({ transA: false, transB: true, M: rows, N: H, K: inW, alpha: 1, A: x, lda: inW, B: w, ldb: inW, beta: 0, C: y, ldc: H, bias: b, biasMode: b ? 1 : 0, act: relu ? 1 : 0 });
+  gemmRef({ transA: false, transB: true, M: rows, N: H, K: inW, alpha: 1, A: x, lda: inW, B: w, ldb: inW, beta: 0, C: y, ldc: H, bias: b, biasMode: b ? 1 : 0, act: act === true ? 1 : act || 0 });
   return y;
 }
 
@@ -111,14 +111,16 @@ test('FullyConnected: infers weight and bias shapes, rejects a wrong weight', ()
   assert.throws(() => invoke('FullyConnected', [arr([2, 7], 1), arr([10, 6], 2), arr([10], 3)], { num_hidden: 10 }, { node: 'fc1' }), /fc1.*weight/);
 });
 
-test('FullyConnected with the fused relu (__act__) forward and backward', () => {
-  for (const rows of [1, 6]) {
-    const x = arr([rows, 13], rows), w = arr([9, 13], 2), b = arr([9], 3);
-    const [y] = invoke('FullyConnected', [x, w, b], { num_hidden: 9, __act__: 'relu' });
-    assertClose(y.data, fcRef(x.data, w.data, b.data, rows, 13, 9, true));
-    gradCheck('FullyConnected', [x, w, b], { num_hidden: 9, __act__: 'relu' }, { eps: 1e-3 });
+test('FullyConnected with a fused relu / sigmoid / tanh (__act__) forward and backward', () => {
+  for (const [act, code] of [['relu', 1], ['sigmoid', 2], ['tanh', 3]] as const) {
+    for (const rows of [1, 6]) {
+      const x = arr([rows, 13], rows), w = arr([9, 13], 2), b = arr([9], 3);
+      const [y] = invoke('FullyConnected', [x, w, b], { num_hidden: 9, __act__: act });
+      assertClose(y.data, fcRef(x.data, w.data, b.data, rows, 13, 9, code), 1e-5, 1e-6, act);
+      gradCheck('FullyConnected', [x, w, b], { num_hidden: 9, __act__: act }, { eps: 1e-3 });
+    }
   }
-  assert.throws(() => invoke('FullyConnected', [arr([2, 3], 1), arr([4, 3], 2), arr([4], 3)], { num_hidden: 4, __act__: 'tanh' }), /only relu/);
+  assert.throws(() => invoke('FullyConnected', [arr([2, 3], 1), arr([4, 3], 2), arr([4], 3)], { num_hidden: 4, __act__: 'softrelu' }), /'softrelu' is not supported \(relu, sigmoid, tanh\)/);
 });
 
 test('FullyConnected gradients (finite differences), batch 1 and more', () => {

@@ -1,10 +1,11 @@
-// Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' fused by a pass).
+// Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' | 'sigmoid' | 'tanh' fused by a pass).
 import { DTypeError, opMessage } from '../../errors.js';
 import type { DType } from '../../runtime/dtype.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import { CONV_ATTRS, as4, checkGroups, convOut, fusedAct, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
 import { convBwdWorkspace, convFwdWorkspace, lowerConvBwd, lowerConvFwd, seq } from './lower.js';
+import { fusedActBackward } from '../linalg/gemm.js';
 
 /** Float32-only type rule shared by the conv family: every input, output and aux is float32. @example inferType: float32Only('Pooling') */
 export function float32Only(op: string) {
@@ -50,13 +51,13 @@ export const convolution: OpDef = {
   workspace: (a, ins) => convFwdWorkspace(convGeom(a, ins[0], 'Convolution')),
   forward: (ctx, a, ins, [y]) => {
     const g = convGeom(a, ins[0].shape, ctx.node);
-    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct('Convolution', ctx.node, a), ctx.workspace);
+    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct('Convolution', ctx.node, a, 3), ctx.workspace);
   },
   backward: {
     saves: ['inputs'],
     workspace: (a, ins) => {
       const g = convGeom(a, ins[0], 'Convolution');
-      return convBwdWorkspace(g) + (fusedAct('Convolution', 'Convolution', a) ? outBytes(g) : 0);
+      return convBwdWorkspace(g) + (fusedAct('Convolution', 'Convolution', a, 3) ? outBytes(g) : 0);
     },
     lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
       const g = convGeom(a, ins[0].shape, ctx.node);
@@ -65,10 +66,11 @@ export const convolution: OpDef = {
       const dy0 = outGrads[0].off;
       let dy = dy0;
       const colWs = convBwdWorkspace(g);
-      if (fusedAct('Convolution', ctx.node, a)) {
-        // The relu was fused into this op: its output is y, so the pre-activation gradient is dy * (y > 0).
-        const masked = ctx.workspace + colWs, yOff = outs[0].off, n = g.N * g.F * g.Ho * g.Wo, K = ctx.K;
-        steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
+      const act = fusedAct('Convolution', ctx.node, a, 3);
+      if (act) {
+        // The activation was fused into this op: its output is y, so the pre-activation gradient is dy * act'(y).
+        const masked = ctx.workspace + colWs;
+        steps.push(fusedActBackward(ctx.K, act, outs[0].off, dy0, masked, g.N * g.F * g.Ho * g.Wo));
         dy = masked;
       }
       steps.push(lowerConvBwd(ctx, g, { x: ins[0].off, w: ins[1].off, dy, dx: want(0), dw: want(1), db: a.no_bias ? 0 : want(2) }, ctx.workspace));

@@ -3,6 +3,7 @@ import { ArgumentError, MxError, ShapeError, opMessage } from '../../errors.js';
 import type { AttrSpecs, Attrs } from '../attrs.js';
 import type { Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
+import { fusedActCode } from '../linalg/gemm.js';
 
 /**
  * One image's convolution geometry in the conv direction: input (C, H, W) -> output (F, Ho, Wo), G groups.
@@ -119,10 +120,8 @@ export function convMethod(g: ConvGeom): 'dw' | '1x1' | 'im2col' {
   return 'im2col';
 }
 
-/** 1 when the hidden attr `__act__` (set by a fusion pass) asks for a fused relu. @example fusedAct('Convolution', 'c1', { __act__: 'relu' }) === 1 */
-export function fusedAct(op: string, node: string, a: Attrs): number {
-  const act = a.__act__;
-  if (act === undefined || act === null || act === '' || act === 'None') return 0;
-  if (act === 'relu') return 1;
-  throw new MxError('unsupported', opMessage(node, op, `fused activation '${act}' is not supported (only relu)`), { op, attr: '__act__' });
-}
+/**
+ * The GEMM act code of the hidden attr `__act__` (set by a fusion pass): 0 none, 1 relu, and with `max` 3 also
+ * 2 sigmoid, 3 tanh. @example fusedAct('Convolution', 'c1', { __act__: 'relu' }) === 1
+ */
+export function fusedAct(op: string, node: string, a: Attrs, max = 1): number { return fusedActCode(node, op, a, max); }

@@ -111,10 +111,16 @@ export function convBwdWorkspace(g: ConvGeom): number {
 }
 
 /**
- * y = act(conv(x, w) + b) for all images. `b` = 0: no bias; act 1 = relu; ws = convFwdWorkspace bytes.
+ * y = act(conv(x, w) + b) for all images. `b` = 0: no bias; act: GEMM code (1 relu, 2 sigmoid, 3 tanh); ws = convFwdWorkspace bytes.
  * @example const step = lowerConvFwd(ctx, geom, x.off, w.off, b.off, y.off, 0, ctx.workspace)
  */
 export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
+  // The GEMM paths fuse every act code; the Winograd and depthwise kernels fuse relu only, so sigmoid / tanh
+  // run there as one f32_act pass over the output (type = code - 1).
+  if (act >= 2 && (winogradApplies(g) || convMethod(g) === 'dw')) {
+    const K = ctx.K, n = g.N * g.F * g.Ho * g.Wo, t = act - 1;
+    return seq([lowerConvFwd(ctx, g, x, w, b, y, 0, ws), () => { K.f32_act__simd128(y, y, n, t, 0); }]);
+  }
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
   const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
   const method = convMethod(g), steps: Step[] = [];

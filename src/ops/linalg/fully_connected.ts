@@ -1,9 +1,9 @@
-// FullyConnected: y = x W^T + b (weight (num_hidden, in)); hidden `__act__` = 'relu' fuses a relu.
+// FullyConnected: y = x W^T + b (weight (num_hidden, in)); hidden `__act__` = 'relu' | 'sigmoid' | 'tanh' fuses it.
 import { ShapeError, opMessage } from '../../errors.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import type { Attrs } from '../attrs.js';
-import { float32Types, fusedRelu, gemmKernel } from './gemm.js';
+import { float32Types, fusedActBackward, fusedActCode, gemmKernel } from './gemm.js';
 
 const OP = 'FullyConnected';
 
@@ -47,23 +47,23 @@ export const fullyConnected: OpDef = {
   inferType: float32Types(OP),
   forward: (ctx, a, ins, [y]) => {
     const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
-    const gemm = gemmKernel(ctx.K), act = fusedRelu(ctx.node, OP, a);
+    const gemm = gemmKernel(ctx.K), act = fusedActCode(ctx.node, OP, a);
     const x = ins[0].off, w = ins[1].off, b = a.no_bias ? 0 : ins[2].off, bm = a.no_bias ? 0 : 1, o = y.off, s = ctx.scratch;
     return () => { gemm(0, 1, rows, H, inW, 1, x, inW, w, inW, 0, o, H, b, bm, act, s); };
   },
   backward: {
     saves: ['inputs', 'outputs'],
-    workspace: (a, ins) => (fusedRelu(OP, OP, a) ? fcGeom(a, ins[0], OP).rows * a.num_hidden * 4 : 0),
+    workspace: (a, ins) => (fusedActCode(OP, OP, a) ? fcGeom(a, ins[0], OP).rows * a.num_hidden * 4 : 0),
     lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
       const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
       const K = ctx.K, gemm = gemmKernel(K), s = ctx.scratch, x = ins[0].off, w = ins[1].off;
       const steps: Step[] = [];
       let dy = outGrads[0].off;
-      if (fusedRelu(ctx.node, OP, a)) {
-        // The relu was fused: y is its output, so the pre-activation gradient is dy * (y > 0).
-        const dy0 = dy, yOff = outs[0].off, masked = ctx.workspace, n = rows * H;
-        steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
-        dy = masked;
+      const act = fusedActCode(ctx.node, OP, a);
+      if (act) {
+        // The activation was fused: y is its output, so the pre-activation gradient is dy * act'(y).
+        steps.push(fusedActBackward(K, act, outs[0].off, dy, ctx.workspace, rows * H));
+        dy = ctx.workspace;
       }
       const g = dy;
       if (req[0] !== 'null') { const dx = inGrads[0].off; steps.push(() => { gemm(0, 0, rows, inW, H, 1, g, H, w, inW, 0, dx, inW, 0, 0, 0, s); }); }
@@ -72,5 +72,5 @@ export const fullyConnected: OpDef = {
       return seq(steps);
     },
   },
-  doc: 'Fully connected layer: y = x W^T + b with weight (num_hidden, in); flatten folds trailing axes; a fused relu via __act__.',
+  doc: 'Fully connected layer: y = x W^T + b with weight (num_hidden, in); flatten folds trailing axes; a fused relu / sigmoid / tanh via __act__.',
 };

@@ -83,10 +83,30 @@ export function float32Types(op: string) {
   };
 }
 
-/** The fused activation a pass put in the hidden `__act__` attr: 0 none, 1 relu. @example fusedRelu('fc1', 'FullyConnected', a) */
-export function fusedRelu(node: string, op: string, a: Attrs): 0 | 1 {
+/** GEMM `act` codes of the activations a fusion pass may put in the hidden `__act__` attr (f32_act type + 1). */
+export const FUSED_ACT: Readonly<Record<string, number>> = { relu: 1, sigmoid: 2, tanh: 3 };
+
+/**
+ * The GEMM act code of the hidden `__act__` attr: 0 none, 1 relu, 2 sigmoid, 3 tanh; codes above `max` (an op
+ * that fuses only relu) and other names throw.
+ * @example fusedActCode('fc1', 'FullyConnected', { __act__: 'tanh' }) === 3
+ */
+export function fusedActCode(node: string, op: string, a: Attrs, max = 3): number {
   const act = a.__act__;
   if (act === undefined || act === null || act === '' || act === 'None') return 0;
-  if (act === 'relu') return 1;
-  throw new MxError('unsupported', opMessage(node, op, `fused activation '${act}' is not supported (only relu)`), { op, attr: '__act__' });
+  const c = FUSED_ACT[act];
+  if (c && c <= max) return c;
+  const ok = Object.keys(FUSED_ACT).filter((k) => FUSED_ACT[k] <= max).join(', ');
+  throw new MxError('unsupported', opMessage(node, op, `fused activation '${act}' is not supported (${ok})`), { op, attr: '__act__' });
+}
+
+/**
+ * The backward of a fused activation from its output y: the pre-activation gradient dx = dy * act'(y)
+ * (relu: y > 0; sigmoid: y (1 - y); tanh: 1 - y^2), written to `dx`.
+ * @example steps.push(fusedActBackward(ctx.K, 3, y.off, dy, ws, n))
+ */
+export function fusedActBackward(K: KernelTable, code: number, y: number, dy: number, dx: number, n: number): Step {
+  if (code === 1) return () => { K.f32_relu_mask__simd128(y, dy, dx, n); };
+  const t = code - 1;
+  return () => { K.f32_act_bwd__simd128(0, y, dy, dx, n, t, 0); };
 }
