@@ -20,6 +20,8 @@ export async function bundle(root) {
     build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/node/cli.js', format: 'esm', platform: 'node', minify: false,
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
+    // The data-parallel executor worker for browsers (its Node branch imports node:worker_threads, never reached there).
+    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/browser/dp-worker.js', format: 'esm', platform: 'browser', external: ['node:*'] }),
     build({
       ...common, entryPoints: ['src/entry/inline.ts'], outfile: 'dist/browser/index.inline.js', format: 'esm', platform: 'browser',
       loader: { '.wasm': 'binary' },

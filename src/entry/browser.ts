@@ -20,6 +20,8 @@ setSourceProvider({
   },
 });
 
-setThreadPlatform(webThreadPlatform());
+// dp-worker.js beside this bundle runs data-parallel executors (Module context: [mx.cpu(0), mx.cpu(1)]) when
+// mxwasm itself runs in a dedicated worker (a page's main thread cannot block).
+setThreadPlatform(webThreadPlatform(new URL('./dp-worker.js', import.meta.url)));
 
 export * from '../index.js';

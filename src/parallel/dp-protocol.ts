@@ -13,9 +13,21 @@ export interface ArrayDesc { name: string; off: number; shape: number[]; dtype: 
 export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number }; ctrl: number; id: number }
   | { type: 'bind'; symbolJSON: string; gradReq: Record<string, 'write' | 'add' | 'null'>; args: ArrayDesc[]; grads: (ArrayDesc | null)[]; aux: ArrayDesc[] }
-  | { type: 'exit' };
+  | { type: 'exit' }
+  // Browsers: sent ahead (mx.threadsReady), because a nested worker gets no message while its parent blocks;
+  // init and bind then come through the mailbox in shared memory (MailboxPayload, UTF-8 JSON).
+  | { type: 'park'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; mailbox: number };
+
+/** What a parked worker reads from its mailbox (Int32 words: 0 state 1 = posted, -1 = released; 1 payload offset; 2 length). */
+export interface MailboxPayload {
+  init: { region: { start: number; end: number }; ctrl: number; id: number };
+  bind: Omit<Extract<ToWorker, { type: 'bind' }>, 'type'>;
+}
+export const MAILBOX_BYTES = 16;
 
 export type FromWorker =
+  | { type: 'alive' }
+  | { type: 'parked' }
   | { type: 'ready' }
   | { type: 'bound'; outputs: ArrayDesc[] }
   | { type: 'error'; message: string };

@@ -11,7 +11,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
-import { Cmd, writeError, type ArrayDesc, type FromWorker, type ToWorker } from './dp-protocol.js';
+import { Cmd, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
 
 /** µs a worker keeps polling after a step before it waits (steps come back to back, an update apart). */
 const SPIN_US = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN_US ?? 500);
@@ -57,9 +57,10 @@ export function serve(port: Port): void {
       idleFrom = performance.now();
     }
   };
+  port.postMessage({ type: 'alive' }); // started (see prestartDataParallelWorkers)
   // The main thread blocks while it waits, so everything it needs back goes through the control
   // block: word 4 = 1 ready, 2 bound; words 32.. = byte offsets of the outputs; errors as text.
-  port.on((m) => {
+  const handle = (m: ToWorker): void => {
     try {
       if (m.type === 'init') {
         I = new Int32Array(m.memory.buffer, m.ctrl, 256);
@@ -75,12 +76,29 @@ export function serve(port: Port): void {
         exe.outputs.forEach((o, k) => { I![32 + k] = o.byteOffset; });
         Atomics.store(I!, 4, 2); Atomics.notify(I!, 4);
       } else if (m.type === 'exit') { stopped = true; exe?.dispose(); }
+      else if (m.type === 'park') { void unpark(m, handle); port.postMessage({ type: 'parked' }); }
     } catch (e) {
       const msg = String((e as Error)?.message ?? e);
       if (I) { writeError(I, msg.slice(0, 190)); Atomics.notify(I, 4); }
       port.postMessage({ type: 'error', message: msg });
     }
-  });
+  };
+  port.on(handle);
+}
+
+type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };
+
+/** A parked worker: waits (without blocking its event loop) for init and bind through the mailbox. */
+async function unpark(m: Extract<ToWorker, { type: 'park' }>, handle: (m: ToWorker) => void): Promise<void> {
+  const M = new Int32Array(m.memory.buffer, m.mailbox, 4);
+  const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+  while (Atomics.load(M, 0) === 0) { const w = waitAsync(M, 0, 0, 1000); if (w.async) await w.value; }
+  if (Atomics.load(M, 0) < 0) return; // released unused
+  // TextDecoder refuses views of shared memory: copy the bytes out first.
+  const bytes = new Uint8Array(m.memory.buffer, Atomics.load(M, 1), Atomics.load(M, 2)).slice();
+  const p = JSON.parse(new TextDecoder().decode(bytes)) as MailboxPayload;
+  handle({ type: 'init', module: m.module, addon: m.addon, memory: m.memory, variant: m.variant, ...p.init });
+  handle({ type: 'bind', ...p.bind });
 }
 
 // Node worker_threads or a Web Worker.

@@ -6,8 +6,8 @@ import type { GradReq } from '../ops/registry.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { threadPlatform, type WorkerLike } from './pool.js';
-import { setKernelThreadsSuspended } from './threads.js';
-import { Cmd, DP_CTRL_BYTES, readError, type ArrayDesc } from './dp-protocol.js';
+import { getNumThreads, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
+import { Cmd, DP_CTRL_BYTES, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
 
 /** The arrays of one executor of a group (the first is a real Executor on this thread). */
 export interface ExecutorView { argDict: Record<string, NDArray>; gradDict: Record<string, NDArray>; auxDict: Record<string, NDArray>; outputs: NDArray[] }
@@ -15,12 +15,56 @@ export interface ExecutorView { argDict: Record<string, NDArray>; gradDict: Reco
 const desc = (name: string, a: NDArray): ArrayDesc => ({ name, off: a.byteOffset, shape: a.shape, dtype: a.dtype as ArrayDesc['dtype'] });
 const WAIT_MS = 60_000;
 
-/** True where executors can run on worker threads (Node: a blocking main thread and module workers). */
+/** True where executors can run on worker threads (a thread that may block, module workers, shared memory). */
 export function dataParallelAvailable(): boolean {
   const p = threadPlatform();
   const r = rt();
   return !!p?.spawnModule && p.canBlock && r.shared && r.features.sharedPostable;
 }
+
+/**
+ * Data-parallel workers started ahead and parked on a mailbox in shared memory (platforms whose workers start
+ * asynchronously: a nested browser worker gets neither its start nor any message while its parent blocks).
+ */
+const spares: { w: WorkerLike; mailbox: number }[] = [];
+
+/** Whether a group of `n` executors can start now: always where workers start synchronously. */
+export function dataParallelWorkersReady(n: number): boolean {
+  return !threadPlatform()?.startsAsync || spares.length >= n - 1;
+}
+
+/**
+ * Starts workers ahead until `n` are parked (each has said 'parked': its mailbox is being watched), kept for
+ * the next ExecutorGroups. @example await prestartDataParallelWorkers(1)
+ */
+export async function prestartDataParallelWorkers(n: number): Promise<void> {
+  const p = threadPlatform();
+  if (!p?.spawnModule || !dataParallelAvailable()) return;
+  const r = rt(), started: Promise<void>[] = [];
+  while (spares.length < n) {
+    const w = p.spawnModule('dp'), mailbox = r.alloc.alloc(MAILBOX_BYTES);
+    new Int32Array(r.memory.buffer, mailbox, MAILBOX_BYTES / 4).fill(0);
+    spares.push({ w, mailbox });
+    started.push(new Promise<void>((res, rej) => {
+      const t = setTimeout(() => rej(new KernelError('a data-parallel worker did not start within 10 s')), 10_000);
+      w.onMessage((m) => { if (m?.type === 'parked') { clearTimeout(t); res(); } });
+      w.onError((e) => { clearTimeout(t); rej(new KernelError(`a data-parallel worker failed to start: ${(e as Error)?.message ?? String(e)}`)); });
+    }));
+    w.postMessage({ type: 'park', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, mailbox });
+  }
+  await Promise.all(started);
+}
+
+/** Hands init and bind to a parked worker through its mailbox (UTF-8 JSON in shared memory); returns the payload's offset. */
+function post(mailbox: number, payload: MailboxPayload): number {
+  const r = rt(), bytes = new TextEncoder().encode(JSON.stringify(payload)), off = r.alloc.alloc(bytes.length);
+  new Uint8Array(r.memory.buffer, off, bytes.length).set(bytes);
+  const M = new Int32Array(r.memory.buffer, mailbox, MAILBOX_BYTES / 4);
+  Atomics.store(M, 1, off); Atomics.store(M, 2, bytes.length); Atomics.store(M, 0, 1); Atomics.notify(M, 0);
+  return off;
+}
+// Browsers: mx.threadsReady() also starts one executor worker per extra core.
+onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await prestartDataParallelWorkers(Math.max(0, getNumThreads() - 1)); });
 
 /**
  * N executors of one symbol over one shared memory: executor 0 runs here, executors 1..N-1 on
@@ -39,7 +83,7 @@ export class ExecutorGroup {
 
   constructor(sym: Symbol, readonly exe0: Executor, n: number, gradReq: Record<string, GradReq>, inputNames: string[], regionBytes: number) {
     const p = threadPlatform();
-    if (!p?.spawnModule || !dataParallelAvailable()) throw new MxError('unsupported', 'data-parallel executors need worker threads with shared memory (Node)');
+    if (!p?.spawnModule || !dataParallelAvailable()) throw new MxError('unsupported', 'data-parallel executors need worker threads with shared memory, on a thread that may block');
     const r = rt();
     this.ctrl = r.alloc.alloc(DP_CTRL_BYTES * n);
     new Uint8Array(r.memory.buffer, this.ctrl, DP_CTRL_BYTES * n).fill(0);
@@ -54,12 +98,17 @@ export class ExecutorGroup {
       const aux = auxNames.map((nm) => own(exe0.auxDict[nm]));
       const start = r.alloc.alloc(regionBytes + SCRATCH_BYTES + (1 << 20));
       this.regions.push(start);
-      const w = p.spawnModule('dp');
+      const spare = spares.shift(), w = spare?.w ?? p.spawnModule('dp');
       w.onError((e) => { this.failed = `worker ${i} failed: ${(e as Error)?.message ?? String(e)}`; });
       w.onMessage((m) => { if (m?.type === 'error') this.failed = `worker ${i}: ${m.message}`; });
       w.unref?.();
-      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i });
-      w.postMessage({ type: 'bind', symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)), aux: aux.map((a, k) => desc(auxNames[k], a)) });
+      const init = { region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i };
+      const bind = { symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)), aux: aux.map((a, k) => desc(auxNames[k], a)) };
+      if (spare) { this.regions.push(spare.mailbox, post(spare.mailbox, { init, bind })); }
+      else {
+        w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, ...init });
+        w.postMessage({ type: 'bind', ...bind });
+      }
       this.workers.push(w);
       const argDict: Record<string, NDArray> = {}, gradDict: Record<string, NDArray> = {}, auxDict: Record<string, NDArray> = {};
       argNames.forEach((nm, k) => { argDict[nm] = args[k]; if (grads[k]) gradDict[nm] = grads[k]!; });

@@ -18,6 +18,12 @@ export interface ThreadPlatform {
   spawnModule?: (entry: 'dp') => WorkerLike;
   cores: () => number;
   canBlock: boolean;
+  /**
+   * Workers finish starting only while the spawning thread's event loop runs (browsers: a nested worker's
+   * script is fetched through its parent), so a thread that blocks right after spawning would wait forever:
+   * data-parallel workers are then started ahead, by `mx.threadsReady()`.
+   */
+  startsAsync?: boolean;
 }
 
 let platform: ThreadPlatform | undefined;

@@ -50,11 +50,21 @@ export function setNumThreads(n: number): void {
   ensureInstalled();
 }
 
-/** Starts the workers now and resolves when they are ready (else they start at the first big kernel call). @example await mx.threadsReady() */
+const readyHooks: (() => Promise<void>)[] = [];
+/** Registers work `threadsReady` also waits for (data-parallel workers started ahead). */
+export function onThreadsReady(f: () => Promise<void>): void { readyHooks.push(f); }
+
+/**
+ * Starts the workers now and resolves when they are ready (else kernel workers start at the first big
+ * kernel call). In browsers it also starts the data-parallel executor workers a Module with several
+ * contexts will use (they cannot start while a worker blocks): call it before such a Module's bind.
+ * @example await mx.threadsReady()
+ */
 export async function threadsReady(): Promise<void> {
   ensureInstalled();
   const p = getPool();
   if (p) await p.whenReady();
+  for (const f of readyHooks) await f();
 }
 
 /** Ends the worker threads (a Node process exits without this too: workers are unref'd). @example mx.shutdown() */

@@ -1,8 +1,25 @@
 import type { ThreadPlatform } from './pool.js';
 
-/** Web Workers started from a Blob URL; the main thread of a page cannot block, so it spins. */
-export function webThreadPlatform(): ThreadPlatform {
+/**
+ * Web Workers: kernel workers from a Blob URL; data-parallel executor workers from `dpWorker` (the
+ * bundle's dp-worker.js) where it is given and Atomics.waitAsync exists (the worker waits with it so
+ * that setup messages still arrive). The main thread of a page cannot block, so kernel calls spin
+ * there and data-parallel Modules run one executor; inside a dedicated worker both block normally.
+ * @example setThreadPlatform(webThreadPlatform(new URL('./dp-worker.js', import.meta.url)))
+ */
+export function webThreadPlatform(dpWorker?: URL): ThreadPlatform {
+  const canWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
   return {
+    ...(dpWorker && canWaitAsync ? {
+      spawnModule: () => {
+        const w = new Worker(dpWorker, { type: 'module' });
+        return {
+          postMessage: (m: unknown) => w.postMessage(m), terminate: () => w.terminate(),
+          onMessage: (f: (m: any) => void) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
+          onError: (f: (e: unknown) => void) => { w.addEventListener('error', (e) => f(e)); },
+        };
+      },
+    } : {}),
     spawn: (source) => {
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
       const w = new Worker(url, { type: 'module' });
@@ -14,5 +31,6 @@ export function webThreadPlatform(): ThreadPlatform {
     },
     cores: () => (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 1,
     canBlock: typeof (globalThis as { document?: unknown }).document === 'undefined',
+    startsAsync: true,
   };
 }
