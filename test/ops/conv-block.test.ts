@@ -110,9 +110,12 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.equal(cut(50, 2048), [[50, 1024], [50, 1024]], 'M=50: columns');
   assert.equal(cut(64, 500), [[64, 256], [64, 244]], 'M=64 < N=500: columns');
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
-  assert.equal(cut(512, 50), [[256, 50], [256, 50]], 'N=50: rows');
+  assert.equal(cut(512, 50), [[512, 50]], 'N=50: rows, half as many parts as asked (each packs op(B) again)');
+  assert.equal(cut(512, 50, 4), [[256, 50], [256, 50]], 'N=50, 4 parts asked: 2 row parts');
   assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
-  assert.equal(cut(64, 8, 4), [[16, 8], [16, 8], [16, 8], [16, 8]], 'N too narrow to cut: rows');
+  assert.equal(cut(64, 8, 4), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
+  const dW = SPLITS.f32_gemm__simd128.split([1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0], 8, []).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
+  assert.equal(dW, [[32, 784, 0, 0], [32, 784, 32, 32 * 784], [32, 784, 64, 64 * 784], [32, 784, 96, 96 * 784]], 'transposed A (a weight gradient): rows, the weight\'s rows');
   for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3]]) {
     const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
     const area = parts.reduce((s, p) => s + p[2] * p[3], 0);
