@@ -6,7 +6,7 @@ import type { GradReq } from '../ops/registry.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { threadPlatform, type WorkerLike } from './pool.js';
-import { getNumThreads, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
+import { getNumThreads, onShutdown, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
 import { Cmd, DP_CTRL_BYTES, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
 
 /** The arrays of one executor of a group (the first is a real Executor on this thread). */
@@ -63,6 +63,13 @@ function post(mailbox: number, payload: MailboxPayload): number {
   Atomics.store(M, 1, off); Atomics.store(M, 2, bytes.length); Atomics.store(M, 0, 1); Atomics.notify(M, 0);
   return off;
 }
+// mx.shutdown() also ends the parked workers (their mailboxes say 'released').
+onShutdown(() => {
+  for (const { w, mailbox } of spares.splice(0)) {
+    try { const M = new Int32Array(rt().memory.buffer, mailbox, MAILBOX_BYTES / 4); Atomics.store(M, 0, -1); Atomics.notify(M, 0); rt().alloc.free(mailbox); } catch { /* memory gone */ }
+    try { w.terminate(); } catch { /* gone */ }
+  }
+});
 // Browsers: mx.threadsReady() also starts one executor worker per extra core.
 onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await prestartDataParallelWorkers(Math.max(0, getNumThreads() - 1)); });
 

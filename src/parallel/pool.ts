@@ -88,7 +88,9 @@ export class Pool {
     for (let id = 1; id < threads; id++) {
       const w = platform.spawn(WORKER_SOURCE);
       w.onMessage((m) => {
-        if (m?.type === 'ready') { this.nReady++; if (this.ready) this.readyWaiters.splice(0).forEach((f) => f()); }
+        // A worker that finishes starting after shutdown is ended now (Deno keeps a process alive for a worker
+        // terminated before it started).
+        if (m?.type === 'ready') { if (this.closed) { try { w.terminate(); } catch { /* gone */ } return; } this.nReady++; if (this.ready) this.readyWaiters.splice(0).forEach((f) => f()); }
         else if (m?.type === 'fail') this.fail(`worker ${id} could not start: ${m.message}`);
       });
       w.onError((e) => this.fail(`worker ${id} failed: ${(e as Error)?.message ?? String(e)}`));

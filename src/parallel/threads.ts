@@ -67,8 +67,12 @@ export async function threadsReady(): Promise<void> {
   for (const f of readyHooks) await f();
 }
 
+const shutdownHooks: (() => void)[] = [];
+/** Registers work `shutdown` also does (data-parallel workers started ahead). */
+export function onShutdown(f: () => void): void { shutdownHooks.push(f); }
+
 /** Ends the worker threads (a Node process exits without this too: workers are unref'd). @example mx.shutdown() */
-export function shutdown(): void { pool?.shutdown(); pool = undefined; }
+export function shutdown(): void { pool?.shutdown(); pool = undefined; for (const f of shutdownHooks) f(); }
 
 /**
  * How long (µs) idle workers keep polling after a job before they sleep: back-to-back kernels then

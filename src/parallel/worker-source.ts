@@ -35,6 +35,7 @@ onMsg((m) => {
   } catch (e) { port.postMessage({ type: 'fail', message: String(e && e.message || e) }); return; }
   const I = new Int32Array(memory.buffer, ctrl, 256);
   let seen = Atomics.load(I, 0);
+  if (Atomics.load(I, 5) !== 0) { if (isNode) process.exit(0); else self.close(); return; } // shut down while starting
   port.postMessage({ type: 'ready', id });
   // Poll for the window after each job (kernels of one forward come back to back, and waking a
   // sleeping thread costs tens of µs), then sleep; a wake-up with no job goes straight back to sleep.
