@@ -26,6 +26,17 @@ const chunks = (n: number, T: number, align: number): [number, number][] => {
   return out;
 };
 
+/** Up to P ranges of [0, n), each a multiple of `align` long (but the last) and at least `minLen` (a short last one joins the one before). */
+function cut(n: number, P: number, align: number, minLen: number): [number, number][] {
+  const per = Math.max(Math.ceil(n / P / align) * align, Math.ceil(minLen / align) * align);
+  const out: [number, number][] = [];
+  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
+  if (out.length > 1 && out[out.length - 1][1] - out[out.length - 1][0] < minLen) { const last = out.pop()!; out[out.length - 1][1] = last[1]; }
+  return out;
+}
+/** The GEMM kernel's no-packing limits (assembly/kernels/f32-gemm.ts SMALL_M, SMALL_A_FLOATS). */
+const SMALL_M = 64, SMALL_A = 128 << 10;
+
 // f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
 const gemm: Split = {
   work: (a) => a[2] * a[3] * a[4],
@@ -41,11 +52,16 @@ const gemm: Split = {
     // The other side only when the longer one cannot give a part per thread. With op(A) transposed (a weight
     // gradient dY^T X) rows: its rows are the weight's rows, which the optimizer update then cuts into the same
     // contiguous ranges, so each thread updates what it just computed (MLP step 1.37x -> 1.47x on 2 threads).
-    const nc = Math.ceil(N / Math.ceil(N / T / 16) / 16), nr = Math.ceil(M / Math.ceil(M / T / 8) / 8);
-    if (((M > N || tA) && nr > 1) || nc <= 1) {
-      // Half as many row parts: each packs all of op(B) again (MLP dW 128x784x64: 8 parts packed B 8 times;
-      // 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
-      return chunks(M, Math.max(1, Math.round(T / 2)), 8).map(([m0, m1]) => {
+    // Every part must take the kernel's path for the whole call (results bitwise equal to one thread): no part
+    // of 1 row or column (the GEMV path), and when the whole call takes the packed path, row parts that stay
+    // there (more than SMALL_M rows, or SMALL_M * K over SMALL_A floats: assembly/kernels/f32-gemm.ts).
+    const K = a[4], wholeSmall = !tA && M <= SMALL_M && M * K <= SMALL_A;
+    const minRows = tA || wholeSmall ? 2 : M > SMALL_M ? SMALL_M + 1 : Math.ceil((SMALL_A + 1) / K);
+    // Half as many row parts: each packs all of op(B) again (MLP dW 128x784x64: 8 parts packed B 8 times;
+    // 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
+    const rows = cut(M, Math.max(1, Math.round(T / 2)), 8, minRows), cols = cut(N, T, 16, 2);
+    if (((M > N || tA) && rows.length > 1) || cols.length <= 1) {
+      return rows.map(([m0, m1]) => {
         const p = a.slice();
         p[2] = m1 - m0;
         p[6] = a[6] + (tA ? m0 : m0 * lda) * 4;
@@ -54,7 +70,7 @@ const gemm: Split = {
         return p;
       });
     }
-    return chunks(N, T, 16).map(([n0, n1]) => {
+    return cols.map(([n0, n1]) => {
       const p = a.slice();
       p[3] = n1 - n0;
       p[8] = a[8] + (tB ? n0 * ldb : n0) * 4;

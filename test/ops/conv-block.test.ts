@@ -110,13 +110,16 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.equal(cut(50, 2048), [[50, 1024], [50, 1024]], 'M=50: columns');
   assert.equal(cut(64, 500), [[64, 256], [64, 244]], 'M=64 < N=500: columns');
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
-  assert.equal(cut(512, 50), [[512, 50]], 'N=50: rows, half as many parts as asked (each packs op(B) again)');
+  assert.equal(cut(512, 50), [[512, 32], [512, 18]], 'N=50, 2 parts asked: one row part only (half as many: each packs op(B) again), so columns');
   assert.equal(cut(512, 50, 4), [[256, 50], [256, 50]], 'N=50, 4 parts asked: 2 row parts');
   assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
   assert.equal(cut(64, 8, 4), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
   const dW = SPLITS.f32_gemm__simd128.split([1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0], 8, []).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
   assert.equal(dW, [[32, 784, 0, 0], [32, 784, 32, 32 * 784], [32, 784, 64, 64 * 784], [32, 784, 96, 96 * 784]], 'transposed A (a weight gradient): rows, the weight\'s rows');
-  for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3]]) {
+  assert.equal(cut(100, 50, 8), [[100, 16], [100, 16], [100, 16], [100, 2]], 'M=100 (packed path): row parts of <= 64 rows would take the no-packing path, so columns');
+  assert.equal(cut(100, 49, 8), [[100, 16], [100, 16], [100, 17]], 'a 1-column (GEMV) remainder joins the part before');
+  assert.equal(cut(17, 8, 4), [[17, 8]], '17 rows in 8-row parts would leave a 1-row (GEMV) part: joined');
+  for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3], [100, 50, 8], [65, 17, 8], [9, 2049, 8]]) {
     const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
     const area = parts.reduce((s, p) => s + p[2] * p[3], 0);
     assert.is(area, M * N, `${M}x${N} in ${P}: the parts cover C once`);
