@@ -118,6 +118,31 @@ const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3,
 
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
 
+/**
+ * Reductions over the middle axis of (outer, r, inner) and softmax over (outer, n, inner), cut along `outer`: each
+ * output line is reduced exactly as on one thread. `ptrs`: [argument, bytes per outer index (from the args)].
+ * rsum and argmax with inner > 1 keep running values in a scratch `ws` of inner floats: the running thread's
+ * own (its 4 MiB scratch), so they are cut only when inner fits there.
+ */
+function outerSplit(oArg: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][], wsArg?: number, inner?: (a: number[]) => number): Split {
+  return {
+    work: (a) => (wsArg !== undefined && inner!(a) > 1 && inner!(a) > (1 << 20) ? 0 : work(a)),
+    min: 1 << 15,
+    scratchArg: wsArg,
+    split: (a, T) => chunks(a[oArg], T, 1).map(([o0, o1]) => {
+      const p = a.slice();
+      for (const [i, bytes] of ptrs(a)) if (a[i] !== 0) p[i] = a[i] + o0 * bytes;
+      p[oArg] = o1 - o0;
+      return p;
+    }),
+  };
+}
+// (x, y, outer, r, inner, ...): x by r*inner floats, y by inner.
+const reduceSplit = (wsArg?: number) => outerSplit(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[3] * a[4] * 4], [1, a[4] * 4]], wsArg, (a) => a[4]);
+// softmax (x, y, len, li, outer, n, inner, ...) and its backward (y, dy, dx, len, li, outer, n, inner, ...): exp costs ~8 copies.
+const smSplit = (nData: number) => outerSplit(nData + 2, (a) => a[nData + 2] * a[nData + 3] * a[nData + 4] * 8,
+  (a) => [...Array.from({ length: nData }, (_, i): [number, number] => [i, a[nData + 3] * a[nData + 4] * 4]), [nData, a[nData + 4] * 4]]);
+
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
   ...CONV_SPLITS,
@@ -132,6 +157,12 @@ export const SPLITS: Record<string, Split> = {
   f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
   // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
   ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 1)])),
+  f32_rsum__simd128_u16: reduceSplit(7),
+  f32_rmax__simd128_u16: reduceSplit(),
+  f32_rmin__simd128_u16: reduceSplit(),
+  f32_rprod__simd128_u16: reduceSplit(),
+  f32_softmax__simd128: smSplit(2),
+  f32_softmax_bwd__simd128: smSplit(3),
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };
