@@ -1,0 +1,49 @@
+// The pool under a stream of calls of mixed sizes (below and above the split thresholds, back to back, so
+// workers are caught polling, asleep and mid-wake): every result equals the calling-thread-only result,
+// bitwise, and nothing waits forever (each call returns; the suite has a time limit).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray } from '../helpers.js';
+import { rt } from '../../src/runtime/runtime.js';
+import { f32 } from '../../src/runtime/view.js';
+import { setKernelThreadsSuspended, setThreadSpin } from '../../src/parallel/threads.js';
+
+test('pool: 400 mixed calls (vadd, act, sgd, gemm, rsum), workers polling or asleep, equal the single-thread results', async () => {
+  const before = mx.getNumThreads();
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const r = rt(), K = r.K as any, al = r.alloc;
+  let seed = 1;
+  const rnd = () => { seed = (seed * 1664525 + 1013904223) >>> 0; return seed / 2 ** 32; };
+  const n = 1 << 18, x = al.alloc(n * 4), y = al.alloc(n * 4), z = al.alloc(n * 4), m = al.alloc(n * 4), c = al.alloc(n * 4);
+  const x0 = randArray(n, 3), y0 = randArray(n, 4);
+  try {
+    for (let i = 0; i < 400; i++) {
+      const kind = Math.floor(rnd() * 5), len = 1 + Math.floor(rnd() ** 2 * (n - 1)), spin = rnd() < 0.3 ? 0 : 200;
+      setThreadSpin(spin);
+      const call = () => {
+        f32(x, n).set(x0); f32(y, n).set(y0); f32(m, n).fill(0); f32(z, n).fill(0);
+        if (kind === 0) K.f32_vadd__simd128_u8(x, y, z, len);
+        else if (kind === 1) K.f32_act__simd128(x, z, len, 2, 0);
+        else if (kind === 2) K.f32_sgd_mom__simd128_u8(z, x, m, len, 0.1, 0.01, 0.5, -1, 0.9);
+        else if (kind === 3) { const d = 8 + Math.floor(rnd() * 120); K.f32_gemm__simd128(0, 0, d, d + 3, d + 1, 1, x, d + 1, y, d + 3, 0, z, d + 3, 0, 0, 0, r.scratch.off); }
+        else { const rows = 1 + (len >> 6); K.f32_rsum__simd128_u16(x, z, rows, 64, 1, 1, 0, c); }
+        return f32(z, n).slice(0, len + 300);
+      };
+      const saved = seed;
+      setKernelThreadsSuspended(true);
+      const one = call();
+      setKernelThreadsSuspended(false);
+      seed = saved; // the GEMM size comes from the same draw
+      const two = call();
+      for (let j = 0; j < one.length; j++) if (!Object.is(one[j], two[j])) assert.unreachable(`call ${i} (kind ${kind}, ${len}): element ${j} ${one[j]} vs ${two[j]}`);
+      if (rnd() < 0.1) await new Promise((res) => setTimeout(res, 2)); // let workers fall asleep
+    }
+  } finally {
+    setThreadSpin(200);
+    [x, y, z, m, c].forEach((o) => al.free(o));
+    mx.setNumThreads(before);
+  }
+});
+
+test.run();
