@@ -40,7 +40,7 @@ const SMALL_M = 64, SMALL_A = 128 << 10;
 // f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
 const gemm: Split = {
   work: (a) => a[2] * a[3] * a[4],
-  min: 64 * 64 * 64,
+  min: 96 * 96 * 96,
   scratchArg: 16,
   split: (a, T) => {
     const [tA, tB, M, N] = a;
@@ -84,7 +84,7 @@ const gemm: Split = {
 /** Elementwise kernels whose last argument is the element count and whose first `nPtr` args are f32 pointers. */
 const elementwise = (nPtr: number): Split => ({
   work: (a) => a[a.length - 1],
-  min: 1 << 15,
+  min: 1 << 16,
   split: (a, T) => chunks(a[a.length - 1], T, 64).map(([s, e]) => {
     const p = a.slice();
     for (let i = 0; i < nPtr; i++) p[i] += s * 4;
@@ -100,7 +100,7 @@ const elementwise = (nPtr: number): Split => ({
  */
 const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split => ({
   work: (a) => a[ni] * cost(a),
-  min: 1 << 15,
+  min: 1 << 16,
   split: (a, T) => chunks(a[ni], T, 64).map(([s, e]) => {
     const p = a.slice();
     for (let i = 0; i < nPtr; i++) if (p[i]) p[i] += s * 4;
@@ -156,7 +156,8 @@ export const SPLITS: Record<string, Split> = {
   f32_act_bwd__simd128: strided(4, 4, actBwdCost),
   f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
   // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
-  ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 1)])),
+  // Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
+  ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 3)])),
   f32_rsum__simd128_u16: reduceSplit(7),
   f32_rmax__simd128_u16: reduceSplit(),
   f32_rmin__simd128_u16: reduceSplit(),

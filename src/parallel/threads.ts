@@ -121,6 +121,7 @@ export function ensureInstalled(): void {
       // Each thread must get at least `min` work: a medium call uses fewer threads than the pool has.
       // The call is cut in PARTS_PER_THREAD parts per thread, taken dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
+      if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
       const parts = s.split(a, Math.min(MAX_PARTS, T * PARTS_PER_THREAD), p.scratch);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1);

@@ -1,4 +1,4 @@
-// GEMM on 2 threads == 1 thread, bitwise: however a call is cut (rows or columns, any number of parts), every
+// GEMM on 2 threads == 1 thread, bitwise (and a real cut: every shape is two threads' worth): however a call is cut (rows or columns, any number of parts), every
 // part must take the same kernel path as the whole call (GEMV, no-packing tiles, packed blocks with K blocks).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -9,12 +9,12 @@ import { setKernelThreadsSuspended } from '../../src/parallel/threads.js';
 import { SPLITS } from '../../src/parallel/splits.js';
 
 const SHAPES: [number, number, number, number, number][] = [
-  // [tA, tB, M, N, K]
-  [0, 0, 100, 50, 300], [0, 0, 65, 17, 500], [0, 0, 64, 40, 3000], [0, 0, 97, 33, 257], [0, 1, 129, 20, 300],
+  // [tA, tB, M, N, K], each at least two threads' worth of work (2 x 96^3)
+  [0, 0, 100, 50, 400], [0, 0, 65, 33, 900], [0, 0, 64, 40, 3000], [0, 0, 97, 73, 257], [0, 1, 129, 20, 700],
   [0, 0, 17, 400, 300], [0, 0, 9, 2049, 130], [1, 0, 128, 784, 64], [1, 0, 65, 300, 280], [0, 1, 64, 128, 784],
-  [0, 0, 200, 9, 600], [0, 0, 33, 161, 1000], [1, 1, 90, 70, 300],
-  // packed op(B) shared by row parts (K <= 256, N <= 2048)
-  [0, 0, 100, 50, 200], [1, 1, 90, 70, 256], [0, 1, 129, 20, 130], [1, 0, 64, 128, 64], [0, 0, 300, 2048, 7],
+  [0, 0, 200, 9, 1000], [0, 0, 33, 161, 1000], [1, 1, 90, 70, 300],
+  // one K block (K <= 256), wide N
+  [0, 0, 150, 50, 240], [1, 1, 100, 70, 256], [0, 1, 300, 33, 200], [1, 0, 64, 200, 140], [0, 0, 300, 2048, 7],
 ];
 
 function run(name: string, [tA, tB, M, N, K]: number[], seed: number): Float32Array {
@@ -37,7 +37,7 @@ test('gemm: 2 threads give the same bits as 1 (row and column cuts, K blocks, GE
     for (const name of names) {
       SHAPES.forEach((s, i) => {
         const [, , M, N, K] = s;
-        assert.ok(M * N * K >= SPLITS[name].min, `${s.join('x')} is big enough to be cut`);
+        assert.ok(M * N * K >= 2 * SPLITS[name].min, `${s.join('x')} is big enough to be cut`);
         setKernelThreadsSuspended(true);
         const one = run(name, s, 10 + i);
         setKernelThreadsSuspended(false);
