@@ -38,7 +38,7 @@ export function serve(port: Port): void {
       // optimizer update (tens of µs), and waking from waitAsync through the event loop costs 50-100 µs.
       for (let n = 0; g === seen && (++n & 255 || performance.now() - idleFrom < SPIN_US / 1000);) g = Atomics.load(I, 0);
       if (g === seen) {
-        const w = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync(I, 0, seen, 1000);
+        const w = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(I, 0, seen, 1000);
         if (w.async) await w.value;
         continue;
       }

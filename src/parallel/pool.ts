@@ -70,7 +70,7 @@ export class Pool {
   private nReady = 0;
   private failed: string | undefined;
   private ctrl: number;
-  private I!: Int32Array;
+  private I?: Int32Array;
   private closed = false;
   private readyWaiters: (() => void)[] = [];
 
@@ -101,8 +101,14 @@ export class Pool {
   }
 
   /** Microseconds workers keep polling after a job before they sleep (0: only a short spin). */
-  get spinWindow(): number { return new Int32Array(rt().memory.buffer, this.ctrl, 256)[6]; }
-  set spinWindow(us: number) { Atomics.store(new Int32Array(rt().memory.buffer, this.ctrl, 256), 6, Math.max(0, Math.min(1e6, Math.round(us)))); }
+  get spinWindow(): number { return Atomics.load(this.ctl(), 6); }
+  set spinWindow(us: number) { Atomics.store(this.ctl(), 6, Math.max(0, Math.min(1e6, Math.round(us)))); }
+
+  /** The control block's words (a view made again only after the memory grew). */
+  private ctl(): Int32Array {
+    const b = rt().memory.buffer;
+    return this.I?.buffer === b ? this.I : (this.I = new Int32Array(b, this.ctrl, 256));
+  }
 
   /** Why the pool failed (a worker could not start or died), or undefined. */
   get failure(): string | undefined { return this.failed; }
@@ -128,7 +134,7 @@ export class Pool {
    */
   run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1): void {
     const P = parts.length;
-    const I = (this.I = this.I?.buffer === rt().memory.buffer ? this.I : new Int32Array(rt().memory.buffer, this.ctrl, 256));
+    const I = this.ctl();
     const A = new Float64Array(rt().memory.buffer, this.ctrl + 1024, MAX_PARTS * ARGS);
     for (let j = 0; j < P; j++) {
       const p = parts[j], o = j * ARGS;
@@ -185,7 +191,7 @@ export class Pool {
     if (this.closed) return;
     this.closed = true;
     try {
-      const I = new Int32Array(rt().memory.buffer, this.ctrl, 256);
+      const I = this.ctl();
       Atomics.store(I, 5, 1); Atomics.add(I, 0, 1); Atomics.notify(I, 0);
     } catch { /* memory gone */ }
     for (const w of this.workers) { try { w.terminate(); } catch { /* already gone */ } }

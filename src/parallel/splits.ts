@@ -19,12 +19,6 @@ export interface Split {
   scratchArg?: number;
 }
 
-const chunks = (n: number, T: number, align: number): [number, number][] => {
-  const per = Math.ceil(n / T / align) * align;
-  const out: [number, number][] = [];
-  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
-  return out;
-};
 
 /** Up to P ranges of [0, n), each a multiple of `align` long (but the last) and at least `minLen` (a short last one joins the one before). */
 function cut(n: number, P: number, align: number, minLen: number): [number, number][] {
@@ -34,6 +28,8 @@ function cut(n: number, P: number, align: number, minLen: number): [number, numb
   if (out.length > 1 && out[out.length - 1][1] - out[out.length - 1][0] < minLen) { const last = out.pop()!; out[out.length - 1][1] = last[1]; }
   return out;
 }
+/** Up to P ranges of [0, n), multiples of `align` long but the last. */
+const chunks = (n: number, P: number, align: number): [number, number][] => cut(n, P, align, 1);
 /** The GEMM kernel's no-packing limits (assembly/kernels/f32-gemm.ts SMALL_M, SMALL_A_FLOATS). */
 const SMALL_M = 64, SMALL_A = 128 << 10;
 
@@ -121,12 +117,12 @@ const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}
 /**
  * Reductions over the middle axis of (outer, r, inner) and softmax over (outer, n, inner), cut along `outer`: each
  * output line is reduced exactly as on one thread. `ptrs`: [argument, bytes per outer index (from the args)].
- * rsum and argmax with inner > 1 keep running values in a scratch `ws` of inner floats: the running thread's
+ * rsum with inner > 1 keeps running values in a scratch `ws` of inner floats: the running thread's
  * own (its 4 MiB scratch), so they are cut only when inner fits there.
  */
 function outerSplit(oArg: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][], wsArg?: number, inner?: (a: number[]) => number): Split {
   return {
-    work: (a) => (wsArg !== undefined && inner!(a) > 1 && inner!(a) > (1 << 20) ? 0 : work(a)),
+    work: (a) => (wsArg !== undefined && inner!(a) > (1 << 20) ? 0 : work(a)),
     min: 1 << 15,
     scratchArg: wsArg,
     split: (a, T) => chunks(a[oArg], T, 1).map(([o0, o1]) => {

@@ -79,7 +79,7 @@ export function shutdown(): void { pool?.shutdown(); pool = undefined; for (cons
  * skip the wake-up (tens of µs), at the cost of a busy core for that long. Default 200 (MXWASM_SPIN_US).
  * @example setThreadSpin(0) // sleep right after each job (shared machines)
  */
-export function setThreadSpin(us: number): void { spinUs = us; const p = getPool(); if (p && !suspended) p.spinWindow = us; }
+export function setThreadSpin(us: number): void { spinUs = us; if (pool && !suspended) pool.spinWindow = us; }
 let spinUs = SPIN_US;
 
 let spawnFailed = '';
@@ -99,7 +99,7 @@ function getPool(): Pool | undefined {
   if (T <= 1 || spawnFailed) return undefined;
   if (!pool) {
     // A platform that cannot start our workers (no eval/Blob workers) runs single-threaded, and says why.
-    try { pool = new Pool(T); } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }
+    try { pool = new Pool(T); pool.spinWindow = suspended ? 0 : spinUs; } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }
   }
   return pool;
 }

@@ -1,4 +1,13 @@
-import type { ThreadPlatform } from './pool.js';
+import type { ThreadPlatform, WorkerLike } from './pool.js';
+
+/** A Web Worker as the pool sees it. */
+function wrap(w: Worker): WorkerLike {
+  return {
+    postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(),
+    onMessage: (f) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
+    onError: (f) => { w.addEventListener('error', (e) => f(e)); },
+  };
+}
 
 /**
  * Web Workers: kernel workers from a Blob URL; data-parallel executor workers from `dpWorker` (the
@@ -10,25 +19,8 @@ import type { ThreadPlatform } from './pool.js';
 export function webThreadPlatform(dpWorker?: URL): ThreadPlatform {
   const canWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === 'function';
   return {
-    ...(dpWorker && canWaitAsync ? {
-      spawnModule: () => {
-        const w = new Worker(dpWorker, { type: 'module' });
-        return {
-          postMessage: (m: unknown) => w.postMessage(m), terminate: () => w.terminate(),
-          onMessage: (f: (m: any) => void) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
-          onError: (f: (e: unknown) => void) => { w.addEventListener('error', (e) => f(e)); },
-        };
-      },
-    } : {}),
-    spawn: (source) => {
-      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-      const w = new Worker(url, { type: 'module' });
-      return {
-        postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(),
-        onMessage: (f) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
-        onError: (f) => { w.addEventListener('error', (e) => f(e)); },
-      };
-    },
+    ...(dpWorker && canWaitAsync ? { spawnModule: () => wrap(new Worker(dpWorker, { type: 'module' })) } : {}),
+    spawn: (source) => wrap(new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' })),
     cores: () => (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 1,
     canBlock: typeof (globalThis as { document?: unknown }).document === 'undefined',
     startsAsync: true,
