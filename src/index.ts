@@ -16,7 +16,7 @@ export { MxError, ShapeError, DTypeError, ArgumentError, MemoryError, KernelErro
 export type { DType } from './runtime/dtype.js';
 export { memoryStats, isReady };
 export { runtimeInfo } from './api/info.js';
-export { setNumThreads, getNumThreads, threadsReady, shutdown } from './parallel/threads.js';
+export { setNumThreads, getNumThreads, threadsReady, shutdown, threadStats } from './parallel/threads.js';
 export const random = { seed: nd.random.seed };
 export * as optimizer from './optim/index.js';
 export { lrScheduler } from './optim/index.js';

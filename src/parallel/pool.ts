@@ -73,6 +73,8 @@ export class Pool {
   private I?: Int32Array;
   private closed = false;
   private readyWaiters: (() => void)[] = [];
+  /** Parallel jobs run, their parts, and the parts the calling thread ran itself (the rest ran on workers). */
+  readonly stats = { jobs: 0, parts: 0, ownParts: 0 };
 
   constructor(threads: number) {
     const r = rt();
@@ -150,13 +152,15 @@ export class Pool {
     for (let r = 0; r < T; r++) Atomics.store(I, 160 + r, ((gen & 0xffffff) << 8) | Math.floor((r * P) / T));
     Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);
-    let err: unknown;
+    let err: unknown, own = 0;
     for (let j = grab(I, gen, P, 0, T); j >= 0; j = grab(I, gen, P, 0, T)) {
       const a = parts[j];
       if (scratchArg >= 0) a[scratchArg] = this.scratch[0];
       try { base(...a); } catch (e) { err ??= e; }
       Atomics.add(I, 12, 1);
+      own++;
     }
+    this.stats.jobs++; this.stats.parts += P; this.stats.ownParts += own;
     this.waitDone(I, P, KERNELS[k].name);
     if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
     if (Atomics.load(I, 2) > 0) {

@@ -14,7 +14,9 @@ export interface Split {
   /** Least work per thread worth a dispatch: a call runs on at most work / min threads. */
   min: number;
   /** Up to P argument lists (fewer when there is too little to cut), any thread may run any of them. */
-  split: (a: number[], P: number, scratch: number[]) => number[][];
+  split: (a: number[], P: number, scratch: number[], T?: number) => number[][];
+  /** How many parts a call on T threads is cut into (default 4 per thread: a slower core takes fewer). */
+  parts?: (a: number[], T: number) => number;
   /** The argument that is the thread's scratch (the pool puts the running thread's own there). */
   scratchArg?: number;
 }
@@ -34,11 +36,18 @@ const chunks = (n: number, P: number, align: number): [number, number][] => cut(
 const SMALL_M = 64, SMALL_A = 128 << 10;
 
 // f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
+/** Work per thread (M*N*K) under which a GEMM is cut into one part per thread, not four (about 200^3). */
+const GEMM_ONE_PART = 8 << 20;
 const gemm: Split = {
   work: (a) => a[2] * a[3] * a[4],
-  min: 96 * 96 * 96,
+  // 64^3: MLP's 64x64x128 layers on 2 threads (26 -> 21 us each; training step 1.51x -> 1.58x, interleaved).
+  min: 64 * 64 * 64,
   scratchArg: 16,
-  split: (a, T) => {
+  // A small GEMM (MLP 64x128x784: 3.2M per thread) gets one part per thread: every part packs op(B) again
+  // (row cuts) or re-reads op(A) (column cuts), and four parts each cost more than the dynamic balance
+  // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four).
+  parts: (a, T) => (a[2] * a[3] * a[4] < GEMM_ONE_PART * T ? T : T * 4),
+  split: (a, P, _s, T = P) => {
     const [tA, tB, M, N] = a;
     const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
     // The longer side is cut (rows in multiples of 8, columns in multiples of 16): a row cut has every part
@@ -53,9 +62,9 @@ const gemm: Split = {
     // there (more than SMALL_M rows, or SMALL_M * K over SMALL_A floats: assembly/kernels/f32-gemm.ts).
     const K = a[4], wholeSmall = !tA && M <= SMALL_M && M * K <= SMALL_A;
     const minRows = tA || wholeSmall ? 2 : M > SMALL_M ? SMALL_M + 1 : Math.ceil((SMALL_A + 1) / K);
-    // Half as many row parts: each packs all of op(B) again (MLP dW 128x784x64: 8 parts packed B 8 times;
-    // 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
-    const rows = cut(M, Math.max(1, Math.round(T / 2)), 8, minRows), cols = cut(N, T, 16, 2);
+    // Several parts per thread: half as many row parts, as each packs all of op(B) again (MLP dW 128x784x64:
+    // 8 parts packed B 8 times; 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
+    const rows = cut(M, P > T ? Math.max(T, Math.round(P / 2)) : P, 8, minRows), cols = cut(N, P, 16, 2);
     if (((M > N || tA) && rows.length > 1) || cols.length <= 1) {
       return rows.map(([m0, m1]) => {
         const p = a.slice();

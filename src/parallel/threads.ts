@@ -67,6 +67,18 @@ export async function threadsReady(): Promise<void> {
   for (const f of readyHooks) await f();
 }
 
+/**
+ * Counters of the thread pool since it started: parallel jobs, their parts, and the share of parts the
+ * worker threads ran (about (T-1)/T when every core is available; near 0 when the workers' cores are
+ * taken, e.g. by another tenant of a virtual machine). Undefined while no pool runs.
+ * @example const s = mx.threadStats(); console.log(s?.workerShare)
+ */
+export function threadStats(): { threads: number; jobs: number; parts: number; workerShare: number } | undefined {
+  if (!pool) return undefined;
+  const { jobs, parts, ownParts } = pool.stats;
+  return { threads: pool.threads, jobs, parts, workerShare: parts ? (parts - ownParts) / parts : 0 };
+}
+
 const shutdownHooks: (() => void)[] = [];
 /** Registers work `shutdown` also does (data-parallel workers started ahead). */
 export function onShutdown(f: () => void): void { shutdownHooks.push(f); }
@@ -122,7 +134,7 @@ export function ensureInstalled(): void {
       // The call is cut in PARTS_PER_THREAD parts per thread, taken dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
-      const parts = s.split(a, Math.min(MAX_PARTS, T * PARTS_PER_THREAD), p.scratch);
+      const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), p.scratch, T);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1);
     };

@@ -106,19 +106,26 @@ test('im2col / col2im split by images or channels, copyrows by rows: the parts t
 
 test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactly', () => {
   const args = (M: number, N: number) => [0, 0, M, N, 500, 1, 0, 500, 0, N, 0, 0, N, 0, 2, 0, 0];
-  const cut = (M: number, N: number, P = 2) => SPLITS.f32_gemm__simd128.split(args(M, N), P, []).map((p) => [p[2], p[3]]);
+  // T threads asked for P parts (P = T: one part per thread, the small-GEMM rule; P > T: several per thread).
+  const cut = (M: number, N: number, P = 2, T = P) => SPLITS.f32_gemm__simd128.split(args(M, N), P, [], T).map((p) => [p[2], p[3]]);
   assert.equal(cut(50, 2048), [[50, 1024], [50, 1024]], 'M=50: columns');
   assert.equal(cut(64, 500), [[64, 256], [64, 244]], 'M=64 < N=500: columns');
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
-  assert.equal(cut(512, 50), [[512, 32], [512, 18]], 'N=50, 2 parts asked: one row part only (half as many: each packs op(B) again), so columns');
-  assert.equal(cut(512, 50, 4), [[256, 50], [256, 50]], 'N=50, 4 parts asked: 2 row parts');
+  assert.equal(cut(512, 50), [[256, 50], [256, 50]], 'N=50, one part per thread: rows (each thread packs op(B) once)');
+  assert.equal(cut(512, 50, 8, 2), [[128, 50], [128, 50], [128, 50], [128, 50]], 'N=50, 4 parts per thread: half as many row parts (each packs op(B) again)');
   assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
-  assert.equal(cut(64, 8, 4), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
-  const dW = SPLITS.f32_gemm__simd128.split([1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0], 8, []).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
+  assert.equal(cut(64, 8, 4, 2), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
+  const dWargs = [1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0];
+  const dW = SPLITS.f32_gemm__simd128.split(dWargs, 8, [], 2).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
   assert.equal(dW, [[32, 784, 0, 0], [32, 784, 32, 32 * 784], [32, 784, 64, 64 * 784], [32, 784, 96, 96 * 784]], 'transposed A (a weight gradient): rows, the weight\'s rows');
+  const dW1 = SPLITS.f32_gemm__simd128.split(dWargs, 2, [], 2).map((p) => [p[2], p[3]]);
+  assert.equal(dW1, [[64, 784], [64, 784]], 'one part per thread: the weight gradient still by rows');
+  const parts = SPLITS.f32_gemm__simd128.parts!;
+  assert.is(parts([0, 1, 64, 128, 784], 2), 2, 'MLP fc1 (3.2M per thread): one part per thread');
+  assert.is(parts([0, 0, 512, 512, 512], 2), 8, 'GEMM 512^3: four parts per thread');
   assert.equal(cut(100, 50, 8), [[100, 16], [100, 16], [100, 16], [100, 2]], 'M=100 (packed path): row parts of <= 64 rows would take the no-packing path, so columns');
   assert.equal(cut(100, 49, 8), [[100, 16], [100, 16], [100, 17]], 'a 1-column (GEMV) remainder joins the part before');
-  assert.equal(cut(17, 8, 4), [[17, 8]], '17 rows in 8-row parts would leave a 1-row (GEMV) part: joined');
+  assert.equal(cut(17, 8, 4, 2), [[17, 8]], '17 rows in 8-row parts would leave a 1-row (GEMV) part: joined');
   for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3], [100, 50, 8], [65, 17, 8], [9, 2049, 8]]) {
     const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
     const area = parts.reduce((s, p) => s + p[2] * p[3], 0);

@@ -24,6 +24,20 @@ test('threads: a parallel elementwise call equals the single-thread result', asy
   await mx.threadsReady();
 });
 
+test('threads: threadStats counts parallel jobs and the parts the workers ran', async () => {
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const before = mx.threadStats()!;
+  assert.is(before.threads, 2);
+  const a = mx.nd.array(randArray(256 * 256, 1), { shape: [256, 256] });
+  for (let i = 0; i < 5; i++) mx.nd.dot(a, a).dispose();
+  const after = mx.threadStats()!;
+  assert.is(after.jobs - before.jobs, 5, 'one job per 256^3 product');
+  assert.ok(after.parts - before.parts >= 10, 'at least one part per thread each');
+  assert.ok(after.workerShare >= 0 && after.workerShare <= 1);
+  a.dispose();
+});
+
 test('threads: optimizer updates split across threads equal the single-thread update, bitwise', async () => {
   const n = 300_001, K = rt().K, al = rt().alloc;
   const w0 = randArray(n, 3), g0 = randArray(n, 4), m0 = randArray(n, 5);
