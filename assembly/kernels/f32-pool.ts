@@ -33,11 +33,17 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
         // Interior columns: the window lies inside the row, so pool_size = rows * kw.
         const scale: f32 = type == 1 ? 1 / <f32>((countPad ? hpad : he - hs) * kw) : 1;
         const rows = addr(xp, hs * W - pw), nr = he - hs;
-        if (s2) {
-          if (type == 0) ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, true, 1);
-          else ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, false, scale);
-        } else if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
-        else ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, false, scale);
+        // The last 1-3 columns: one more vector ending at Wo, overlapping the one before (its lanes are recomputed
+        // alike), where its loads stay in the row; else the scalar tail (ResNet's 3x3/2 pool: 3 of 56 per row).
+        for (let pass = 0; pass < 2; pass++) {
+          if (s2) {
+            if (type == 0) ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, true, 1);
+            else ow = vecRowS2(rows, nr, W, kw, ow, vmax, Wo, yr, false, scale);
+          } else if (type == 0) ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, true, 1);
+          else ow = vecRow(rows, nr, W, kw, sw, ow, vmax, Wo, yr, false, scale);
+          if (ow >= Wo || Wo - 4 < lo || Wo - 4 > vmax || ow < lo + 4) break;
+          ow = Wo - 4;
+        }
       }
       for (; ow < Wo; ow++) store<f32>(addr(yr, ow), point(xp, H, W, hs, he, hpad, ow, kw, sw, pw, type, countPad));
     }

@@ -26,6 +26,10 @@ const CASES: [string, Case][] = [
   ['max 2x2 s2 (SIMD rows)', { N: 1, C: 3, H: 8, W: 21, k: [2, 2], s: [2, 2], type: 'max' }],
   ['avg 2x2 s2 (SIMD rows) batch 3', { N: 3, C: 2, H: 9, W: 19, k: [2, 2], s: [2, 2], type: 'avg' }],
   ['max 3x3 s2 p1 (ResNet)', { N: 2, C: 3, H: 11, W: 13, k: [3, 3], s: [2, 2], p: [1, 1], type: 'max' }],
+  // W=28: 13 of 14 columns by SIMD, the last 4 by one more vector overlapping the one before (no scalar tail).
+  ['max 3x3 s2 p1, last vector overlaps', { N: 2, C: 2, H: 9, W: 28, k: [3, 3], s: [2, 2], p: [1, 1], type: 'max' }],
+  ['avg 3x3 s2 p1, last vector overlaps', { N: 1, C: 3, H: 8, W: 28, k: [3, 3], s: [2, 2], p: [1, 1], type: 'avg' }],
+  ['max 3x3 s1, last vector overlaps', { N: 1, C: 2, H: 6, W: 11, k: [3, 3], s: [1, 1], type: 'max' }],
   ['max default stride 1', { N: 1, C: 2, H: 5, W: 7, k: [2, 3], type: 'max' }],
   ['avg pad count_include_pad True', { N: 2, C: 2, H: 7, W: 6, k: [3, 3], s: [2, 2], p: [1, 1], type: 'avg' }],
   ['avg pad count_include_pad False', { N: 2, C: 2, H: 7, W: 6, k: [3, 3], s: [2, 2], p: [1, 1], type: 'avg', cip: false }],
