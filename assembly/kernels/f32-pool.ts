@@ -50,24 +50,44 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
   }
 }
 
+/** Vertical reduction of one 4-float vector: max, or sum (the first row starts it, so sums keep their order). */
+@inline function red(isMax: bool, acc: v128, v: v128): v128 { return isMax ? f32x4.pmax(acc, v) : f32x4.add(acc, v); }
+
 /**
  * Stride-2 windows 2 or 3 wide: reduce the rows first (contiguous loads, no shuffles), then take the even / odd /
- * shifted-even columns once. Returns the next ow.
+ * shifted-even columns once; 8 outputs per step while both halves' loads stay in the row, then 4. The first row
+ * starts the reduction (no identity vector). Returns the next ow.
  */
 @inline function vecRowS2(rows: usize, nr: i32, W: i32, kw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, isMax: bool, scale: f32): i32 {
-  const sc = f32x4.splat(scale), rowBytes = <usize>W << 2, init = f32x4.splat(isMax ? LOWEST : 0);
-  for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
-    let va = init, vb = init, vc = init;
+  if (nr <= 0) return ow; // all-padding rows: the scalar path
+  const sc = f32x4.splat(scale), rowBytes = <usize>W << 2;
+  for (; ow + 4 <= vmax && ow + 8 <= Wo; ow += 8) {
     let p = addr(rows, 2 * ow);
-    for (let r = 0; r < nr; r++, p += rowBytes) {
-      const a = v128.load(p), b = v128.load(p, 16);
-      va = isMax ? f32x4.pmax(va, a) : f32x4.add(va, a);
-      vb = isMax ? f32x4.pmax(vb, b) : f32x4.add(vb, b);
-      if (kw == 3) { const c = v128.load32_zero(p, 32); vc = isMax ? f32x4.pmax(vc, c) : f32x4.add(vc, c); }
+    let va = v128.load(p), vb = v128.load(p, 16), vc = v128.load(p, 32), vd = v128.load(p, 48);
+    let ve = kw == 3 ? v128.load32_zero(p, 64) : va;
+    p += rowBytes;
+    for (let r = 1; r < nr; r++, p += rowBytes) {
+      va = red(isMax, va, v128.load(p)); vb = red(isMax, vb, v128.load(p, 16));
+      vc = red(isMax, vc, v128.load(p, 32)); vd = red(isMax, vd, v128.load(p, 48));
+      if (kw == 3) ve = red(isMax, ve, v128.load32_zero(p, 64));
     }
-    const e = v128.shuffle<f32>(va, vb, 0, 2, 4, 6), o = v128.shuffle<f32>(va, vb, 1, 3, 5, 7);
-    let acc = isMax ? f32x4.pmax(e, o) : f32x4.add(e, o);
-    if (kw == 3) { const e2 = v128.shuffle<f32>(e, vc, 1, 2, 3, 4); acc = isMax ? f32x4.pmax(acc, e2) : f32x4.add(acc, e2); }
+    const e0 = v128.shuffle<f32>(va, vb, 0, 2, 4, 6), e1 = v128.shuffle<f32>(vc, vd, 0, 2, 4, 6);
+    let a0 = red(isMax, e0, v128.shuffle<f32>(va, vb, 1, 3, 5, 7)), a1 = red(isMax, e1, v128.shuffle<f32>(vc, vd, 1, 3, 5, 7));
+    if (kw == 3) { a0 = red(isMax, a0, v128.shuffle<f32>(e0, e1, 1, 2, 3, 4)); a1 = red(isMax, a1, v128.shuffle<f32>(e1, ve, 1, 2, 3, 4)); }
+    v128.store(addr(yr, ow), isMax ? a0 : f32x4.mul(a0, sc));
+    v128.store(addr(yr, ow + 4), isMax ? a1 : f32x4.mul(a1, sc));
+  }
+  for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
+    let p = addr(rows, 2 * ow);
+    let va = v128.load(p), vb = v128.load(p, 16), vc = kw == 3 ? v128.load32_zero(p, 32) : va;
+    p += rowBytes;
+    for (let r = 1; r < nr; r++, p += rowBytes) {
+      va = red(isMax, va, v128.load(p)); vb = red(isMax, vb, v128.load(p, 16));
+      if (kw == 3) vc = red(isMax, vc, v128.load32_zero(p, 32));
+    }
+    const e = v128.shuffle<f32>(va, vb, 0, 2, 4, 6);
+    let acc = red(isMax, e, v128.shuffle<f32>(va, vb, 1, 3, 5, 7));
+    if (kw == 3) acc = red(isMax, acc, v128.shuffle<f32>(e, vc, 1, 2, 3, 4));
     v128.store(addr(yr, ow), isMax ? acc : f32x4.mul(acc, sc));
   }
   return ow;
@@ -76,6 +96,19 @@ export function f32_pool2d__simd128(x: usize, y: usize, P: i32, H: i32, W: i32, 
 /** SIMD interior of one output row: 4 outputs at a time over nr input rows (max, or sum times scale). Returns the next ow. */
 @inline function vecRow(rows: usize, nr: i32, W: i32, kw: i32, sw: i32, ow: i32, vmax: i32, Wo: i32, yr: usize, isMax: bool, scale: f32): i32 {
   const sc = f32x4.splat(scale), rowBytes = <usize>W << 2;
+  if (sw == 1 && nr > 0) {
+    // Stride 1: the first row's first column starts the reduction (the order of sums is kept).
+    for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
+      let acc = v128.load(addr(rows, ow));
+      for (let kj = 1; kj < kw; kj++) acc = red(isMax, acc, v128.load(addr(rows, ow + kj)));
+      let row = rows + rowBytes;
+      for (let r = 1; r < nr; r++, row += rowBytes) {
+        for (let kj = 0; kj < kw; kj++) acc = red(isMax, acc, v128.load(addr(row, ow + kj)));
+      }
+      v128.store(addr(yr, ow), isMax ? acc : f32x4.mul(acc, sc));
+    }
+    return ow;
+  }
   for (; ow <= vmax && ow + 4 <= Wo; ow += 4) {
     let acc = f32x4.splat(isMax ? LOWEST : 0);
     let row = rows;
