@@ -5,7 +5,7 @@ const g = [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 9];
 // Pool warm-up: 3 planes 9x9 -> 4x4, 2x2 stride 2 (P, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, type, countPad).
 const pg = [3, 9, 9, 4, 4, 2, 2, 2, 2, 0, 0, 0, 1];
 
-/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts and f32-pool.ts. */
+/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts, f32-pool.ts and f32-pool-bwd.ts. */
 export const KERNELS_CONV: KernelInfo[] = [
   // (…geometry, ld, nimg, xs): 2 images in one column matrix.
   { name: 'f32_im2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g, 162, 2, 243] },
