@@ -12,6 +12,7 @@ import { Storage } from '../ndarray/storage.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
 import { Cmd, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
+import { spinHint } from './pool.js';
 
 /** µs a worker keeps polling after a step before it waits (steps come back to back, an update apart). */
 const SPIN_US = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN_US ?? 500);
@@ -36,7 +37,7 @@ export function serve(port: Port): void {
       let g = Atomics.load(I, 0);
       // Poll first for a while after the last step: during training the next step comes after one
       // optimizer update (tens of µs), and waking from waitAsync through the event loop costs 50-100 µs.
-      for (let n = 0; g === seen && (++n & 255 || performance.now() - idleFrom < SPIN_US / 1000);) g = Atomics.load(I, 0);
+      for (let n = 0; g === seen && (++n & 255 || performance.now() - idleFrom < SPIN_US / 1000);) { spinHint(); g = Atomics.load(I, 0); }
       if (g === seen) {
         const w = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(I, 0, seen, 1000);
         if (w.async) await w.value;

@@ -5,7 +5,7 @@ import { Storage } from '../ndarray/storage.js';
 import type { GradReq } from '../ops/registry.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import type { Symbol } from '../symbol/symbol.js';
-import { threadPlatform, type WorkerLike } from './pool.js';
+import { spinHint, threadPlatform, type WorkerLike } from './pool.js';
 import { getNumThreads, onShutdown, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
 import { Cmd, DP_CTRL_BYTES, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
 
@@ -137,7 +137,7 @@ export class ExecutorGroup {
     const t0 = Date.now();
     // Poll ~100 µs first (the other executors usually finish within that of this one), then sleep in slices.
     const until = performance.now() + 0.1;
-    while (!done() && performance.now() < until) { /* poll */ }
+    while (!done() && performance.now() < until) { spinHint(); }
     while (!done()) {
       Atomics.wait(I, word, Atomics.load(I, word), 5);
       if (this.failed) throw new KernelError(`data-parallel ${what}: ${this.failed}`);

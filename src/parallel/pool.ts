@@ -36,6 +36,12 @@ const SPIN = Number(ENV.MXWASM_SPIN ?? 4000);
 /** Default spin window (µs): how long workers keep polling after a job before they sleep. */
 export const SPIN_US = Number(ENV.MXWASM_SPIN_US ?? 200);
 const WAIT_BOUND_MS = 60_000;
+const PAUSE = (Atomics as unknown as { pause?: () => void }).pause;
+/**
+ * One iteration's hint in a spin-wait loop: Atomics.pause where the engine has it (V8 13.3+: Chrome 133,
+ * Node 24; not Node 20), so a hyperthread sibling running kernels loses less to the loop.
+ */
+export const spinHint: () => void = typeof PAUSE === 'function' ? () => PAUSE.call(Atomics) : () => {};
 
 /**
  * Takes the next part of job `gen` for thread `t` of `T` (index), or -1 when none is left or the job is
@@ -176,6 +182,7 @@ export class Pool {
     for (;;) {
       const d = Atomics.load(I, 12);
       if (d >= want) return;
+      spinHint();
       if (++n > SPIN) {
         n = 0;
         if (platform?.canBlock) Atomics.wait(I, 12, d, 1);

@@ -39,12 +39,16 @@ onMsg((m) => {
   port.postMessage({ type: 'ready', id });
   // Poll for the window after each job (kernels of one forward come back to back, and waking a
   // sleeping thread costs tens of µs), then sleep; a wake-up with no job goes straight back to sleep.
+  // Atomics.pause (where the engine has it) tells an SMT core the loop spins, so a hyperthread sibling
+  // running the caller's kernels loses less to it.
+  const pause = typeof Atomics.pause === 'function';
   let idleFrom = performance.now();
   for (;;) {
     let g = Atomics.load(I, 0), n = 0, asleep = false;
     while (g === seen) {
       if (asleep) { Atomics.wait(I, 0, seen, 50); }
       else if ((++n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
+      else if (pause) Atomics.pause();
       g = Atomics.load(I, 0);
     }
     seen = g;
