@@ -7,6 +7,7 @@
 import { FormatError } from '../errors.js';
 import { getOp, hasOp, opAux } from '../ops/registry.js';
 import { parseAttrs } from '../ops/attrs.js';
+import { INPUT_INIT_HINTS } from '../ops/init-hints.js';
 import { checkGraph, type WorkNode } from './json-check.js';
 import type { SymbolJSON, JSONNode } from './legacy-json.js';
 
@@ -102,16 +103,9 @@ function addMissingInputs(nodes: WorkNode[], heads: [number, number, number][]):
   return out;
 }
 
-/** FSetInputVarAttrOnCompose of the ops that have one: initializer hints on input variables. */
-const INIT_HINTS: Record<string, Record<number, string>> = {
-  BatchNorm: { 3: '["zero", {}]', 4: '["one", {}]' }, BatchNorm_v1: { 3: '["zero", {}]', 4: '["one", {}]' },
-  _contrib_SyncBatchNorm: { 3: '["zero", {}]', 4: '["one", {}]' }, CuDNNBatchNorm: { 3: '["zero", {}]', 4: '["zero", {}]' },
-  LeakyReLU: { 1: '["Constant", {"value": 0.25}]' }, UpSampling: { 1: '["bilinear", {}]' }, IdentityAttachKLSparseReg: { 1: '["zero", {}]' },
-};
-
 function addInitHints(nodes: WorkNode[]): void {
   for (const n of nodes) {
-    const hints = INIT_HINTS[n.op] ?? (hasOp(n.op) ? INIT_HINTS[getOp(n.op).name] : undefined);
+    const hints = INPUT_INIT_HINTS[n.op] ?? (hasOp(n.op) ? INPUT_INIT_HINTS[getOp(n.op).name] : undefined);
     if (!hints) continue;
     n.inputs.forEach((e, i) => {
       const v = nodes[e[0]];

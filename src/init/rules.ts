@@ -140,6 +140,27 @@ export class Load extends Initializer {
   initWeight(name: string, arr: NDArray): void { this.call(name, arr); }
 }
 
+/**
+ * Bilinear interpolation kernel for upsampling weights (an UpSampling bilinear or Deconvolution weight (C, 1, k, k)):
+ * w = (1 - |x/f - c|) (1 - |y/f - c|), f = ceil(k/2), c = (2f - 1 - f mod 2) / 2f, as MXNet's Bilinear.
+ * @example new mx.init.Bilinear().call('up_weight', w) // w: [C, 1, 4, 4] for scale 2
+ */
+export class Bilinear extends Initializer {
+  constructor() { super('bilinear'); }
+  initWeight(name: string, arr: NDArray): void {
+    const s = arr.shape;
+    if (s.length < 2) throw new ShapeError(`Bilinear: ${name} must be at least 2-d (…, kh, kw), got (${s.join(',')})`);
+    const kw = s[s.length - 1], kh = s[s.length - 2], f = Math.ceil(kw / 2), c = (2 * f - 1 - (f % 2)) / (2 * f);
+    const out = new Float32Array(arr.size);
+    for (let i = 0; i < out.length; i++) {
+      const x = i % kw, y = Math.floor(i / kw) % kh;
+      out[i] = (1 - Math.abs(x / f - c)) * (1 - Math.abs(y / f - c));
+    }
+    arr.data.set(out);
+  }
+}
+
+registerInit('bilinear', () => new Bilinear());
 registerInit('uniform', (k) => new Uniform(k));
 registerInit('normal', (k) => new Normal(k));
 registerInit('constant', (k) => new Constant(k));

@@ -2,6 +2,7 @@ import { ArgumentError, opMessage } from '../errors.js';
 import { variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
+import { INPUT_INIT_HINTS } from '../ops/init-hints.js';
 import { DTYPE_CODE, toDType } from '../runtime/dtype.js';
 import { AttrScope, hiddenKey, NameManager, pyStr } from './naming.js';
 import { Symbol } from './symbol.js';
@@ -40,10 +41,6 @@ export function Variable(name: string, o: VariableOptions = {}): Symbol {
   return new Symbol([{ node: variableNode(name, d), index: 0 }]);
 }
 
-/** Initializer hints that ops set on their input variables (MXNet FSetInputVarAttrOnCompose). */
-const VAR_INIT_HINTS: Record<string, Record<number, string>> = {
-  BatchNorm: { 3: '["zero", {}]', 4: '["one", {}]' },
-};
 
 /** One input of an op call: a single-output Symbol. */
 function entryOf(s: Symbol, op: string, what: string): NodeEntry {
@@ -77,10 +74,16 @@ export function createOp(opName: string, positional: Symbol[], kw: Record<string
   if (positional.length > all.length) throw new ArgumentError(opMessage(name, def.name, `takes ${all.length} inputs (${all.join(', ')}), got ${positional.length} positional`), { node: name });
   const inputs: NodeEntry[] = [];
   let used = 0;
+  // As MXNet's FSetInputVarAttrOnCompose, an initializer hint also lands on a given variable that has no __init__.
+  const given = (e: NodeEntry, k: number) => {
+    const h = INPUT_INIT_HINTS[def.name]?.[k];
+    if (h && e.node.op === 'null' && !('__init__' in e.node.dict)) e.node.dict.__init__ = h;
+    inputs.push(e);
+  };
   all.forEach((an, k) => {
-    if (k < positional.length) { inputs.push(entryOf(positional[k], name, an)); return; }
-    if (named[an]) { used++; inputs.push(entryOf(named[an], name, an)); return; }
-    const hintInit = VAR_INIT_HINTS[def.name]?.[k];
+    if (k < positional.length) { given(entryOf(positional[k], name, an), k); return; }
+    if (named[an]) { used++; given(entryOf(named[an], name, an), k); return; }
+    const hintInit = INPUT_INIT_HINTS[def.name]?.[k];
     const v = variableNode(`${name}_${an}`, { ...dict, ...(hintInit ? { __init__: hintInit } : {}) });
     inputs.push({ node: v, index: 0 });
   });

@@ -37,6 +37,18 @@ test('explicit names, attributes as MXNet stores them, auto variables inherit th
   assert.is(sym.var('x').name, 'x');
 });
 
+test('ops set initializer hints on the variables they create (MXNet FSetInputVarAttrOnCompose)', () => {
+  const data = mx.sym.Variable('data');
+  const d = mx.sym.UpSampling({ data: mx.sym.LeakyReLU({ data, act_type: 'prelu', name: 'act' }), scale: 2, sample_type: 'bilinear', num_filter: 3, num_args: 2, name: 'up' }).attrDict();
+  assert.equal(d.act_gamma.__init__, '["Constant", {"value": 0.25}]');
+  assert.equal(d.up_weight.__init__, '["bilinear", {}]');
+  const own = mx.sym.Variable('w', { init: new mx.init.Zero() });
+  assert.equal(mx.sym.UpSampling({ data, weight: own, scale: 2, sample_type: 'bilinear', num_filter: 3, num_args: 2 }).attrDict().w.__init__, '["zero", {}]', 'a variable\'s own init stays');
+  const plain = mx.sym.Variable('upw');
+  mx.sym.UpSampling({ data, weight: plain, scale: 2, sample_type: 'bilinear', num_filter: 3, num_args: 2 });
+  assert.equal(plain.attrDict().upw?.__init__, '["bilinear", {}]', 'a given variable without one gets the hint');
+});
+
 test('AttrScope and name prefixes; bare hidden keys become __key__', () => {
   const net = sym.AttrScope.with({ ctx_group: 'dev1' }, () => sym.NameManager.withPrefix('m_', () => {
     const x = sym.Variable('x', { attr: { mood: 'calm' } });

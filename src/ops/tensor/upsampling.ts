@@ -1,15 +1,40 @@
-// UpSampling with sample_type nearest: each input is scaled to the first input's size * scale and
-// the results are concatenated on channels (multi_input_mode concat) or summed (sum).
-// Gradient: the sum over each scale x scale window. sample_type bilinear is a Deconvolution with a
-// weight input in MXNet and is refused here.
-import { ArgumentError, opMessage } from '../../errors.js';
-import type { Attrs } from '../attrs.js';
+// UpSampling. sample_type nearest: each input is scaled to the first input's size * scale and the results are
+// concatenated on channels (multi_input_mode concat) or summed (sum); gradient: the sum over each scale x scale
+// window. sample_type bilinear (inputs data, weight (C, 1, k, k), usually mx.init.Bilinear): as MXNet, a
+// Deconvolution with kernel k = 2s - s%2, stride s, pad ceil((s-1)/2) and one group per channel (num_filter = C).
+import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
+import { parseAttrs, type Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
+import { deconvolution } from '../conv/deconvolution.js';
 import { f32Type, fail } from './common.js';
 
+const OP = 'UpSampling';
+const bilinear = (a: Attrs) => a.sample_type === 'bilinear';
+
 function check(a: Attrs, node?: string) {
-  if (a.sample_type !== 'nearest') throw new ArgumentError(opMessage(node, 'UpSampling', `sample_type '${a.sample_type}' is not supported (nearest only; use Deconvolution for bilinear)`), { op: 'UpSampling', node });
-  if (!(a.scale >= 1)) fail(node, 'UpSampling', `scale must be >= 1, got ${a.scale}`);
+  if (!(a.scale >= 1)) fail(node, OP, `scale must be >= 1, got ${a.scale}`);
+  if (bilinear(a)) {
+    if (a.num_args !== 2) throw new ArgumentError(opMessage(node, OP, `sample_type bilinear takes num_args = 2 (data and weight), got ${a.num_args}`), { op: OP, node, attr: 'num_args' });
+    if (!(a.num_filter >= 1)) throw new ArgumentError(opMessage(node, OP, 'sample_type bilinear needs num_filter = the number of channels'), { op: OP, node, attr: 'num_filter' });
+  }
+}
+
+/** The Deconvolution a bilinear UpSampling is (MXNet upsampling.cc GetDeconvolutionParam). */
+function deconvAttrs(a: Attrs, node?: string): Attrs {
+  const s: number = a.scale, k = 2 * s - (s % 2), p = Math.ceil((s - 1) / 2);
+  return parseAttrs('Deconvolution', deconvolution.attrs, { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: a.num_filter, num_group: a.num_filter, no_bias: true, workspace: a.workspace }, node);
+}
+
+/** Shapes of a bilinear UpSampling: data (N, C, H, W), weight (C, 1, k, k), output (N, C, sH, sW). */
+function bilinearShapes(a: Attrs, ins: (Shape | undefined)[], node: string) {
+  const data = ins[0];
+  if (!data) return { ins, outs: [undefined] };
+  if (data.length !== 4) fail(node, OP, `data must be 4-d (NCHW), got ${data.length}-d`);
+  if (data[1] !== a.num_filter) throw new ShapeError(opMessage(node, OP, `sample_type bilinear: num_filter (${a.num_filter}) must equal the channels of data (${data[1]})`), { op: OP, node, attr: 'num_filter' });
+  const r = deconvolution.inferShape(deconvAttrs(a, node), [data, ins[1]], [], node);
+  const w = r.ins[1]!;
+  if (ins[1] && ins[1].join() !== w.join()) throw new ShapeError(opMessage(node, OP, `weight has shape (${ins[1].join(',')}), expected (${w.join(',')})`), { op: OP, node, arg: 'weight' });
+  return { ins: [data, w], outs: r.outs };
 }
 
 /** Per input: its integer scale to the output size. */
@@ -32,10 +57,11 @@ export const UPSAMPLING_OPS: OpDef[] = [{
     num_filter: { type: 'int', default: 0 }, multi_input_mode: { type: 'str', default: 'concat', values: ['concat', 'sum'] },
     num_args: { type: 'int', required: true }, workspace: { type: 'int', default: 512 },
   },
-  doc: 'Nearest-neighbour upsampling by an integer scale; several inputs are concatenated on channels or summed.',
-  inputs: (a) => Array.from({ length: a.num_args }, (_, i) => `arg${i}`),
+  doc: 'Upsampling by an integer scale: nearest (several inputs concatenated on channels or summed) or bilinear (a per-channel Deconvolution with a learnable weight, as MXNet).',
+  inputs: (a) => (bilinear(a) ? ['data', 'weight'] : Array.from({ length: a.num_args }, (_, i) => `arg${i}`)),
   inferShape: (a, ins, _aux, node) => {
     check(a, node);
+    if (bilinear(a)) return bilinearShapes(a, ins, node);
     if (ins.some((s) => !s)) return { ins, outs: [undefined] };
     const sh = ins as Shape[];
     scales(a, sh, node);
@@ -43,7 +69,9 @@ export const UPSAMPLING_OPS: OpDef[] = [{
     return { ins, outs: [[sh[0][0], C, sh[0][2] * a.scale, sh[0][3] * a.scale]] };
   },
   inferType: (a, ins, node) => f32Type('UpSampling')(a, ins, node),
-  forward: (ctx, a, ins, [y]) => {
+  workspace: (a, ins, outs, isTrain) => (bilinear(a) ? deconvolution.workspace!(deconvAttrs(a), ins, outs, isTrain) : 0),
+  forward: (ctx, a, ins, [y], aux) => {
+    if (bilinear(a)) return deconvolution.forward(ctx, deconvAttrs(a, ctx.node), ins, [y], aux);
     const K = ctx.K, ks = scales(a, ins.map((t) => t.shape), ctx.node), [N, C, H, W] = y.shape, sum = a.multi_input_mode === 'sum';
     const calls: [number, number, number, number, number, number, number][] = [];
     for (let n = 0; n < N; n++) {
@@ -58,8 +86,10 @@ export const UPSAMPLING_OPS: OpDef[] = [{
     return () => { for (const c of calls) f(...c); };
   },
   backward: {
-    saves: [],
+    saves: ['inputs'], // bilinear: the Deconvolution's (nearest reads none)
+    workspace: (a, ins, outs) => (bilinear(a) ? deconvolution.backward!.workspace!(deconvAttrs(a), ins, outs) : 0),
     lower: (ctx, a, g) => {
+      if (bilinear(a)) return deconvolution.backward!.lower(ctx, deconvAttrs(a, ctx.node), g);
       const ks = scales(a, g.ins.map((t) => t.shape), ctx.node), [N, C, H, W] = g.outs[0].shape, sum = a.multi_input_mode === 'sum';
       const [og] = g.outGrads, calls: [number, number, number, number, number, number][] = [];
       let c0 = 0;
