@@ -93,6 +93,9 @@ const env = {
   peers: notes, loadavgStart: os.loadavg().map((x) => +x.toFixed(2)),
   method: opts.quick ? 'quick: 2 warm-ups, median of >= 5 runs / >= 0.2 s' : '5 warm-ups, median of >= 15 runs and >= 1 s per implementation, implementations interleaved in ~100 ms rounds',
 };
+// The cost of an empty parallel call back to back (all threads run a no-op kernel): the pool's own overhead.
+if (opts.threads > 1) env.dispatchUs = +mx.probe.dispatchOverhead().microseconds.toFixed(2);
+const share0 = mx.threadStats(); // the workloads' share of parts is counted from here
 const mopts = opts.quick ? { warmup: 2, minRuns: 5, minMs: 200, maxMs: 2000 } : {};
 const ctx = { mx, rt, gemmKernel, libs };
 
@@ -116,7 +119,13 @@ env.loadavgEnd = os.loadavg().map((x) => +x.toFixed(2));
 
 console.log(`\n${env.cpu}, ${env.cores} cores, Node ${env.node}; mxwasm ${env.mxwasm.variant} kernels, ${env.mxwasm.threads} thread(s), relaxed SIMD ${env.mxwasm.relaxedSimdAvailable ? 'available' : 'unavailable'}`);
 for (const [p, n] of Object.entries(notes)) console.log(`  ${p}: ${n}`);
-if (opts.threads > 1) console.log(`  ${ONE}: mxwasm on the calling thread only, interleaved with the ${opts.threads}-thread runs (its ratio is the thread speedup)`);
+if (opts.threads > 1) {
+  const s1 = mx.threadStats(), s0 = share0 ?? { parts: 0, workerShare: 0 };
+  const st = s1 && { parts: s1.parts - s0.parts, workerShare: (s1.parts * s1.workerShare - s0.parts * s0.workerShare) / Math.max(1, s1.parts - s0.parts) };
+  env.workerShare = st ? +st.workerShare.toFixed(3) : null;
+  console.log(`  ${ONE}: mxwasm on the calling thread only, interleaved with the ${opts.threads}-thread runs (its ratio is the thread speedup)`);
+  console.log(`  thread pool: an empty parallel call costs ${env.dispatchUs} µs back to back; the workers ran ${st ? (st.workerShare * 100).toFixed(0) : '-'}% of ${st?.parts ?? 0} parts`);
+}
 console.log(formatTable(results, columns));
 console.log(`load average ${env.loadavgStart.join(' ')} -> ${env.loadavgEnd.join(' ')}; ${env.method}`);
 
