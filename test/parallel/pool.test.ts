@@ -38,6 +38,23 @@ test('threads: threadStats counts parallel jobs and the parts the workers ran', 
   a.dispose();
 });
 
+test('threads: a large byte copy split across threads copies every byte, unaligned ends included', async () => {
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const K = rt().K, al = rt().alloc, n = 300_003, src = al.alloc(n + 64), dst = al.alloc(n + 64);
+  const u8 = () => new Uint8Array(rt().memory.buffer);
+  for (let i = 0; i < n; i++) u8()[src + 1 + i] = (i * 7 + 3) & 255;
+  u8().fill(0, dst, dst + n + 64);
+  const before = mx.threadStats()!.jobs;
+  K.x8_copy(src + 1, dst + 3, n);
+  assert.ok(mx.threadStats()!.jobs > before, 'the copy ran as a parallel job');
+  const m = u8();
+  let same = true; for (let i = 0; i < n; i++) if (m[dst + 3 + i] !== m[src + 1 + i]) { same = false; break; }
+  assert.ok(same, 'every byte copied');
+  assert.is(m[dst + 2], 0, 'nothing written before'); assert.is(m[dst + 3 + n], 0, 'nothing written after');
+  al.free(src); al.free(dst);
+});
+
 test('threads: optimizer updates split across threads equal the single-thread update, bitwise', async () => {
   const n = 300_001, K = rt().K, al = rt().alloc;
   const w0 = randArray(n, 3), g0 = randArray(n, 4), m0 = randArray(n, 5);
