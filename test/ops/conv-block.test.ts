@@ -125,7 +125,8 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.is(parts([0, 0, 512, 512, 512], 2), 8, 'GEMM 512^3: four parts per thread');
   assert.equal(cut(100, 50, 8), [[100, 16], [100, 16], [100, 16], [100, 2]], 'M=100 (packed path): row parts of <= 64 rows would take the no-packing path, so columns');
   assert.equal(cut(100, 49, 8), [[100, 16], [100, 16], [100, 17]], 'a 1-column (GEMV) remainder joins the part before');
-  assert.equal(cut(17, 8, 4, 2), [[17, 8]], '17 rows in 8-row parts would leave a 1-row (GEMV) part: joined');
+  assert.equal(cut(17, 8, 4, 2), [[8, 8], [9, 8]], '17 rows in 8-row parts: 8 + 9 (a 1-row (GEMV) remainder joins the part before)');
+  assert.equal(cut(65, 33, 2, 2), [[65, 16], [65, 17]], '33 columns for 2 parts: 16 + 17, not one part of 33');
   for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3], [100, 50, 8], [65, 17, 8], [9, 2049, 8]]) {
     const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
     const area = parts.reduce((s, p) => s + p[2] * p[3], 0);

@@ -15,6 +15,8 @@ const SHAPES: [number, number, number, number, number][] = [
   [0, 0, 200, 9, 1000], [0, 0, 33, 161, 1000], [1, 1, 90, 70, 300],
   // one K block (K <= 256), wide N
   [0, 0, 150, 50, 240], [1, 1, 100, 70, 256], [0, 1, 300, 33, 200], [1, 0, 64, 200, 140], [0, 0, 300, 2048, 7],
+  // matrix-vector products (FullyConnected at batch 1, one output column): cut, every part a GEMV
+  [0, 1, 1, 500, 800], [0, 1, 1, 128, 784], [0, 0, 1, 333, 1001], [1, 0, 1, 257, 900], [0, 0, 700, 1, 600], [1, 1, 513, 1, 300],
 ];
 
 function run(name: string, [tA, tB, M, N, K]: number[], seed: number): Float32Array {
@@ -37,11 +39,13 @@ test('gemm: 2 threads give the same bits as 1 (row and column cuts, K blocks, GE
     for (const name of names) {
       SHAPES.forEach((s, i) => {
         const [, , M, N, K] = s;
-        assert.ok(M * N * K >= 2 * SPLITS[name].min, `${s.join('x')} is big enough to be cut`);
+        assert.ok(SPLITS[name].work([...s.slice(0, 2), M, N, K]) >= 2 * SPLITS[name].min, `${s.join('x')} is big enough to be cut`);
         setKernelThreadsSuspended(true);
         const one = run(name, s, 10 + i);
         setKernelThreadsSuspended(false);
+        const jobs = mx.threadStats()!.jobs;
         const two = run(name, s, 10 + i);
+        assert.ok(mx.threadStats()!.jobs > jobs, `${name} ${s.join('x')} ran as a parallel job`);
         for (let j = 0; j < one.length; j++) if (!Object.is(one[j], two[j])) assert.unreachable(`${name} ${s.join('x')}: element ${j} ${one[j]} vs ${two[j]}`);
       });
     }
