@@ -14,6 +14,7 @@ export * from './kernels/x8-copy';
 export * from './kernels/f32-vbinary';
 export * from './kernels/f32-vunary';
 export * from './kernels/f32-reduce';
+export * from './kernels/f32-reduce-grad';
 export * from './kernels/x32-layout';
 export { f32_gemm__simd128, f32_colsum__simd128 } from './kernels/f32-gemm';
 export * from './kernels/f32-conv';

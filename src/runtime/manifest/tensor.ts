@@ -5,7 +5,7 @@ const simd: KernelInfo['needs'] = ['simd128'];
 // Warm-up args: p and q are 1 MiB zeroed areas (a zero descriptor at p means "copy nothing").
 const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
-/** Kernels of the tensor family: reductions (f32-reduce.ts) and layout (x32-layout.ts); see ../manifest.ts. */
+/** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts); see ../manifest.ts. */
 export const KERNELS_TENSOR: KernelInfo[] = [
   { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0, q + 4096] },
   { name: 'f32_rmax__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
