@@ -117,6 +117,11 @@ export class Pool {
     const b = rt().memory.buffer;
     return this.I?.buffer === b ? this.I : (this.I = new Int32Array(b, this.ctrl, 256));
   }
+  private A?: Float64Array;
+  /** The parts' argument lists, on the same buffer as `I` (a fresh `ctl()`). */
+  private args(I: Int32Array): Float64Array {
+    return this.A?.buffer === I.buffer ? this.A : (this.A = new Float64Array(I.buffer, this.ctrl + 1024, MAX_PARTS * ARGS));
+  }
 
   /** Why the pool failed (a worker could not start or died), or undefined. */
   get failure(): string | undefined { return this.failed; }
@@ -143,7 +148,7 @@ export class Pool {
   run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1): void {
     const P = parts.length;
     const I = this.ctl();
-    const A = new Float64Array(rt().memory.buffer, this.ctrl + 1024, MAX_PARTS * ARGS);
+    const A = this.args(I);
     for (let j = 0; j < P; j++) {
       const p = parts[j], o = j * ARGS;
       A[o] = p.length;

@@ -37,6 +37,7 @@ onMsg((m) => {
     fns = names.map((n) => extra[n] || inst.exports[n]);
   } catch (e) { port.postMessage({ type: 'fail', message: String(e && e.message || e) }); return; }
   const I = new Int32Array(memory.buffer, ctrl, 256);
+  let A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
   let seen = Atomics.load(I, 0);
   if (Atomics.load(I, 5) !== 0) { if (isNode) process.exit(0); else self.close(); return; } // shut down while starting
   port.postMessage({ type: 'ready', id });
@@ -59,7 +60,7 @@ onMsg((m) => {
     const T = Atomics.load(I, 10);
     if (id >= T) continue;
     const P = Atomics.load(I, 4), sa = Atomics.load(I, 11), f = fns[Atomics.load(I, 3)], tag = (g & 0xffffff) << 8;
-    const A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
+    if (A.buffer !== memory.buffer) A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS}); // the memory grew
     // Own range first (words 160 + r: tag << 8 | next part), then the others' (see pool.ts grab).
     for (let i = 0, over = false; i < T && !over;) {
       const r = (id + i) % T, hi = Math.floor(((r + 1) * P) / T), c = Atomics.load(I, 160 + r);
