@@ -133,7 +133,8 @@ export function ensureInstalled(): void {
       const p = getPool();
       if (!p || !p.ready) return base(...a);
       // Each thread must get at least `min` work: a medium call uses fewer threads than the pool has.
-      // The call is cut in PARTS_PER_THREAD parts per thread, taken dynamically (a slower core takes fewer).
+      // The call is cut in PARTS_PER_THREAD parts per thread (or as many as the split's `parts` says), taken
+      // dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
       const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), p.scratch, T);
