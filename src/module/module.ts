@@ -6,17 +6,18 @@ import { NDArray } from '../ndarray/ndarray.js';
 import type { Executor } from '../executor/executor.js';
 import type { GradReq } from '../ops/registry.js';
 import type { Symbol } from '../symbol/symbol.js';
-import { readFileBytes, writeFileBytes } from '../format/fs.js';
+import { writeFileBytes } from '../format/fs.js';
 import { DataDesc, type DataBatch, type DataIter } from '../io/base.js';
 import { Initializer } from '../init/initializer.js';
 import { Uniform } from '../init/rules.js';
 import type { EvalMetric } from '../metric/base.js';
-import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
 import { normOpts } from '../optim/options.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, saveCheckpoint, statesFile } from './checkpoint.js';
+import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 
@@ -186,21 +187,7 @@ export class Module {
     this.updateOnKvstore = !!this.kvstore;
     let batch = this.dataShapes[0].shape[0];
     if (this.kvstore && this.kvstore.type.includes('dist') && this.kvstore.type.includes('_sync')) batch *= this.kvstore.numWorkers;
-    const idx2name: Record<number, string> = {};
-    this.paramNames.forEach((n, i) => { idx2name[i] = n; });
-    const optSpec = p.optimizer ?? 'sgd';
-    let opt: Optimizer;
-    if (optSpec instanceof Optimizer) {
-      opt = optSpec;
-      if (opt.rescaleGrad !== 1 / batch) this.logger(`Optimizer created manually outside Module but rescale_grad is not normalized to 1.0/batch_size/num_workers (${opt.rescaleGrad} vs. ${1 / batch}). Is this intended?`);
-      // As MXNet: idx2name is filled in, but wd_mult (computed at construction) is not recomputed.
-      if (!Object.keys(opt.idx2name).length) opt.idx2name = { ...idx2name };
-    } else {
-      const params = normOpts<OptimizerOptions>(p.optimizerParams ?? { learningRate: 0.01 });
-      if (params.rescaleGrad === undefined) params.rescaleGrad = 1 / batch;
-      opt = createOptimizer(optSpec, { ...params, sym: this.symbol, paramIdx2Name: idx2name });
-    }
-    this.optimizer = opt;
+    const opt = (this.optimizer = moduleOptimizer(p.optimizer ?? 'sgd', p.optimizerParams, this.symbol, this.paramNames, batch, this.logger));
     this.updater = getUpdater(opt);
     if (this.kvstore) {
       this.kvstore.setOptimizer(opt);
@@ -295,15 +282,9 @@ export class Module {
     if (saveOptimizerStates) this.saveOptimizerStates(statesFile(prefix, epoch));
   }
   /** Writes optimizer states. @example mod.saveOptimizerStates('x.states') */
-  saveOptimizerStates(fname: string): void {
-    if (!this.updater) throw new ArgumentError('saveOptimizerStates: no optimizer');
-    writeFileBytes(fname, this.updateOnKvstore ? this.kvstore!.saveOptimizerStates() : this.updater.getStates(), 'saveOptimizerStates');
-  }
+  saveOptimizerStates(fname: string): void { saveOptimizerStates(this, fname); }
   /** Reads optimizer states. @example mod.loadOptimizerStates('x.states') */
-  loadOptimizerStates(fname: string): void {
-    const b = readFileBytes(fname, 'loadOptimizerStates');
-    if (this.updateOnKvstore) this.kvstore!.loadOptimizerStates(b); else this.updater!.setStates(b);
-  }
+  loadOptimizerStates(fname: string): void { loadOptimizerStates(this, fname); }
   /** Writes the params file only. @example mod.saveParams('x.params') */
   saveParams(fname: string): void { const [a, x] = this.getParams(); writeFileBytes(fname, checkpointBytes(this.symbol, a, x).params, 'saveParams'); }
 

@@ -1,0 +1,42 @@
+// The optimizer side of mx.mod.Module: the optimizer initOptimizer builds (MXNet's rules for rescale_grad and
+// idx2name) and the optimizer-state files (on the KVStore when it updates, else in the updater).
+import { ArgumentError } from '../errors.js';
+import { readFileBytes, writeFileBytes } from '../format/fs.js';
+import type { KVStore } from '../kv/kvstore.js';
+import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
+import { normOpts } from '../optim/options.js';
+import type { Updater } from '../optim/updater.js';
+import type { Symbol } from '../symbol/symbol.js';
+
+/**
+ * The optimizer of `Module.initOptimizer`: a given instance (a warning when its rescale_grad is not 1/batch;
+ * idx2name filled in when empty, wd_mult not recomputed, as MXNet) or one created by name with rescale_grad 1/batch.
+ * @example moduleOptimizer('sgd', { learning_rate: 0.1 }, net, ['fc1_weight'], 64, console.log)
+ */
+export function moduleOptimizer(spec: string | Optimizer, optimizerParams: OptimizerOptions | [string, unknown][] | undefined,
+  symbol: Symbol, paramNames: string[], batch: number, logger: (m: string) => void): Optimizer {
+  const idx2name: Record<number, string> = {};
+  paramNames.forEach((n, i) => { idx2name[i] = n; });
+  if (spec instanceof Optimizer) {
+    if (spec.rescaleGrad !== 1 / batch) logger(`Optimizer created manually outside Module but rescale_grad is not normalized to 1.0/batch_size/num_workers (${spec.rescaleGrad} vs. ${1 / batch}). Is this intended?`);
+    if (!Object.keys(spec.idx2name).length) spec.idx2name = { ...idx2name };
+    return spec;
+  }
+  const params = normOpts<OptimizerOptions>(optimizerParams ?? { learningRate: 0.01 });
+  if (params.rescaleGrad === undefined) params.rescaleGrad = 1 / batch;
+  return createOptimizer(spec, { ...params, sym: symbol, paramIdx2Name: idx2name });
+}
+
+interface OptimizerHolder { updater?: Updater; kvstore?: KVStore; updateOnKvstore: boolean }
+
+/** Writes a module's optimizer states (MXNet's `save_optimizer_states`). @example saveOptimizerStates(mod, 'x.states') */
+export function saveOptimizerStates(m: OptimizerHolder, fname: string): void {
+  if (!m.updater) throw new ArgumentError('saveOptimizerStates: no optimizer');
+  writeFileBytes(fname, m.updateOnKvstore ? m.kvstore!.saveOptimizerStates() : m.updater.getStates(), 'saveOptimizerStates');
+}
+
+/** Reads a module's optimizer states. @example loadOptimizerStates(mod, 'x.states') */
+export function loadOptimizerStates(m: OptimizerHolder, fname: string): void {
+  const b = readFileBytes(fname, 'loadOptimizerStates');
+  if (m.updateOnKvstore) m.kvstore!.loadOptimizerStates(b); else m.updater!.setStates(b);
+}
