@@ -38,7 +38,9 @@ function toPath(p: string | URL): string {
  */
 export function readFileBytes(path: string | URL, what = 'file'): Uint8Array {
   const fs = fsOrThrow(what), p = toPath(path);
-  try { return fs.readFileSync(p); } catch (e) {
+  // A plain Uint8Array over the Buffer's bytes: Buffer#slice shares memory (Uint8Array#slice copies), and a
+  // small file's Buffer is a view into a larger pooled ArrayBuffer.
+  try { const b = fs.readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); } catch (e) {
     throw new MxError('argument', `${what}: cannot read ${p}: ${(e as Error).message}`, { path: p });
   }
 }

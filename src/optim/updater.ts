@@ -51,15 +51,26 @@ export function getUpdater(optimizer: Optimizer): Updater {
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.length < 8 || dv.getUint32(0, true) !== 0x4d585354) throw new ArgumentError('setStates: not an mxwasm optimizer state blob');
     const hl = dv.getUint32(4, true);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hl)));
-    let p = 8 + hl + (-(8 + hl) & 3);
+    if (8 + hl > bytes.length) throw new ArgumentError(`setStates: truncated blob (header of ${hl} bytes, ${bytes.length} in all)`);
+    let header: { counts: [string, number][]; numUpdate: number; states: [string, number[][]][] };
+    try { header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hl))); } catch (e) { throw new ArgumentError(`setStates: bad header: ${(e as Error).message}`); }
+    if (!Array.isArray(header?.states) || !Array.isArray(header.counts)) throw new ArgumentError('setStates: bad header: no states / counts');
+    // Every shape checked against the bytes there are before anything is allocated (untrusted files).
+    let p = 8 + hl + (-(8 + hl) & 3), need = p;
+    for (const [, shapes] of header.states) {
+      for (const s of shapes ?? []) {
+        if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= 0)) throw new ArgumentError(`setStates: bad state shape ${JSON.stringify(s)}`);
+        need += s.reduce((a, b) => a * b, 1) * 4;
+      }
+    }
+    if (need > bytes.length) throw new ArgumentError(`setStates: truncated blob (${need} bytes needed, ${bytes.length} given)`);
     for (const arrs of states.values()) for (const a of arrs) a.dispose();
     states.clear();
-    for (const [k, shapes] of header.states as [string, number[][]][]) {
+    for (const [k, shapes] of header.states) {
       states.set(k, shapes.map((shape) => {
-        const a = NDArray.empty(shape, 'float32');
-        const n = a.size;
-        a.data.set(new Float32Array(bytes.slice(p, p + n * 4).buffer));
+        const a = NDArray.empty(shape, 'float32'), n = a.size, f = new Float32Array(n);
+        new Uint8Array(f.buffer).set(bytes.subarray(p, p + n * 4)); // unaligned source: copy bytes
+        a.data.set(f);
         p += n * 4;
         return a;
       }));

@@ -88,6 +88,48 @@ test('checkpoint round trip: saveCheckpoint / Module.load / doCheckpoint give id
   assert.equal(Object.keys(arg).sort(), ['fc1_bias', 'fc1_weight', 'fc2_bias', 'fc2_weight']);
 });
 
+test('optimizer states round trip through a file: a module that loads them takes the same next step (momentum), KVStore or updater', () => {
+  for (const kvstore of ['local', null]) {
+    const tr = blobs(32, 6);
+    const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16 });
+    const make = (args?: Record<string, InstanceType<typeof mx.NDArray>>) => {
+      const m = new mx.mod.Module({ symbol: mlp(), logger: () => {} });
+      m.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel });
+      m.initParams(args ? { argParams: args } : {});
+      m.initOptimizer({ kvstore, optimizer: 'sgd', optimizerParams: { learning_rate: 0.1, momentum: 0.9 } });
+      return m;
+    };
+    mx.random.seed(4);
+    const a = make();
+    const batches = [...it];
+    for (const b of batches) { a.forwardBackward(b); a.update(); }
+    const file = join(mkdtempSync(join(tmpdir(), 'states-')), 'a.states');
+    a.saveOptimizerStates(file);
+    const b = make(a.getParams()[0]), c = make(a.getParams()[0]);
+    b.loadOptimizerStates(file);
+    for (const m of [a, b, c]) { m.forwardBackward(batches[0]); m.update(); }
+    const w = (m: typeof a) => m.getParams()[0].fc1_weight.toTypedArray();
+    assertClose(w(b), w(a), 0, 0, `${kvstore}: loaded states give the same step`);
+    assert.ok(Array.from(w(c)).some((v, i) => v !== w(a)[i]), `${kvstore}: without the states (no momentum) the step differs`);
+    assert.throws(() => new mx.mod.Module({ symbol: mlp() }).saveOptimizerStates(file), /no optimizer/);
+  }
+});
+
+test('optimizer state blobs: truncated or malformed input is refused before anything is allocated, and the old states stay', () => {
+  const up = mx.optimizer.getUpdater(mx.optimizer.create('sgd', { momentum: 0.9 }));
+  const w = mx.nd.array(randArray(300, 1)), g = mx.nd.array(randArray(300, 2));
+  up(0, g, w);
+  const good = up.getStates();
+  const before = up.states.get('0')![0].toTypedArray();
+  const bad = (b: Uint8Array, re: RegExp) => { assert.throws(() => up.setStates(b), re); assertClose(up.states.get('0')![0].toTypedArray(), before, 0, 0); };
+  for (const cut of [4, 12, good.length - 4, good.length - 1]) bad(good.slice(0, cut), /not an mxwasm|truncated/);
+  const magic = good.slice(); magic[0] ^= 1; bad(magic, /not an mxwasm/);
+  const hdr = good.slice(); hdr[8] = 0x7b + 1; bad(hdr, /bad header/);
+  const big = good.slice(); new DataView(big.buffer).setUint32(4, 1 << 30, true); bad(big, /truncated/);
+  up.setStates(good);
+  assertClose(up.states.get('0')![0].toTypedArray(), before, 0, 0);
+});
+
 test('updates through the local KVStore (weights held in place) equal the plain updater path', () => {
   const tr = blobs(64, 5);
   const params = (kvstore: string | null) => {
