@@ -1,6 +1,8 @@
 // Checkpoint glue for the module layer: MXNet's files (`prefix-symbol.json`, `prefix-%04d.params`)
 // through mx.model (src/format/checkpoint.ts); registers the writer doCheckpoint uses.
-import { checkpointBytes, checkpointFiles, loadCheckpoint, saveCheckpoint } from '../format/checkpoint.js';
+import { checkpointBytes, checkpointFiles, loadCheckpoint, saveCheckpoint, splitParams } from '../format/checkpoint.js';
+import { load as loadArrays } from '../format/ndarray-io.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { checkpointHook } from '../callback/callbacks.js';
 
@@ -12,3 +14,12 @@ export const paramsFile = (prefix: string, epoch: number) => checkpointFiles(pre
 export const statesFile = (prefix: string, epoch: number) => paramsFile(prefix, epoch).replace(/\.params$/, '.states');
 
 checkpointHook.save = (prefix, epoch, sym, arg, aux) => { saveCheckpoint(prefix, epoch, sym as Symbol, arg, aux); };
+
+/**
+ * A params file's `arg:` / `aux:` arrays (MXNet's Module.load_params; unprefixed Gluon names count as arguments).
+ * @example const [arg, aux] = paramsFromFile('mlp-0003.params')
+ */
+export function paramsFromFile(fname: string): [Record<string, NDArray>, Record<string, NDArray>] {
+  const { argParams, auxParams } = splitParams(loadArrays(fname));
+  return [argParams, auxParams];
+}

@@ -16,7 +16,7 @@ import { normOpts } from '../optim/options.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
-import { checkpointBytes, loadCheckpoint, saveCheckpoint, statesFile } from './checkpoint.js';
+import { checkpointBytes, loadCheckpoint, paramsFromFile, saveCheckpoint, statesFile } from './checkpoint.js';
 import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
@@ -68,8 +68,7 @@ export class Module {
     const args = this.symbol.listArguments();
     this.labelNames = (p.labelNames === null ? [] : p.labelNames ?? ['softmax_label']).filter((n) => args.includes(n));
     for (const n of this.dataNames) if (!args.includes(n)) throw new ArgumentError(`Module: data name '${n}' is not an argument of the symbol (arguments: ${args.join(', ')})`);
-    const inputs = new Set([...this.dataNames, ...this.labelNames]);
-    this.paramNames = args.filter((n) => !inputs.has(n));
+    this.paramNames = args.filter((n) => !this.dataNames.includes(n) && !this.labelNames.includes(n));
     this.auxNames = this.symbol.listAuxiliaryStates();
     this.outputNames = this.symbol.listOutputs();
     this.fixedParamNames = p.fixedParamNames ?? [];
@@ -285,12 +284,12 @@ export class Module {
   saveOptimizerStates(fname: string): void { saveOptimizerStates(this, fname); }
   /** Reads optimizer states. @example mod.loadOptimizerStates('x.states') */
   loadOptimizerStates(fname: string): void { loadOptimizerStates(this, fname); }
-  /** Writes the params file only. @example mod.saveParams('x.params') */
+  /** Writes the params file only (MXNet's save_params). @example mod.saveParams('x.params') */
   saveParams(fname: string): void { const [a, x] = this.getParams(); writeFileBytes(fname, checkpointBytes(this.symbol, a, x).params, 'saveParams'); }
+  /** Reads a params file into the parameters (MXNet's load_params: `arg:` / `aux:` keys). @example mod.loadParams('x.params') */
+  loadParams(fname: string): void { const [a, x] = paramsFromFile(fname); this.setParams(a, x); }
 
-  /**
-   * A module from a checkpoint (params applied at bind). @example const mod = mx.mod.Module.load('lenet', 10)
-   */
+  /** A module from a checkpoint (params applied at bind). @example const mod = mx.mod.Module.load('lenet', 10) */
   static load(prefix: string, epoch: number, loadOptimizerStates = false, o: Omit<ModuleOptions, 'symbol'> = {}): Module {
     const { symbol, argParams, auxParams } = loadCheckpoint(prefix, epoch);
     const m = new Module({ ...o, symbol });

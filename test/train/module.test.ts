@@ -115,6 +115,29 @@ test('optimizer states round trip through a file: a module that loads them takes
   }
 });
 
+test('saveParams / loadParams (MXNet save_params / load_params) round trip, before and after bind; a bad file is refused', () => {
+  mx.random.seed(8);
+  const tr = blobs(32, 7);
+  const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16 });
+  const a = new mx.mod.Module({ symbol: mlp(), logger: () => {} });
+  a.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel });
+  a.initParams();
+  const dir = mkdtempSync(join(tmpdir(), 'params-')), file = join(dir, 'a.params');
+  a.saveParams(file);
+  const p1 = (a.predict(it) as InstanceType<typeof mx.NDArray>).toTypedArray();
+  for (const early of [true, false]) {
+    const b = new mx.mod.Module({ symbol: mlp(), logger: () => {} });
+    if (early) b.loadParams(file);
+    b.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel, forTraining: false });
+    if (!early) { b.initParams(); b.loadParams(file); }
+    assertClose((b.predict(it) as InstanceType<typeof mx.NDArray>).toTypedArray(), p1, 0, 0, early ? 'loaded before bind' : 'loaded after bind');
+  }
+  const list = join(dir, 'list.params');
+  mx.nd.save(list, [mx.nd.ones([2])]);
+  assert.throws(() => new mx.mod.Module({ symbol: mlp() }).loadParams(list), /unnamed list/);
+  assert.throws(() => new mx.mod.Module({ symbol: mlp() }).loadParams(join(dir, 'missing.params')), /cannot read/);
+});
+
 test('optimizer state blobs: truncated or malformed input is refused before anything is allocated, and the old states stay', () => {
   const up = mx.optimizer.getUpdater(mx.optimizer.create('sgd', { momentum: 0.9 }));
   const w = mx.nd.array(randArray(300, 1)), g = mx.nd.array(randArray(300, 2));
