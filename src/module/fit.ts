@@ -124,3 +124,21 @@ export function predictModule(mod: Module, data: DataIter | NDArray, opts: Predi
   for (const b of outs) for (const x of b) x.dispose();
   return merged.length === 1 && !o.alwaysOutputList ? merged[0] : merged;
 }
+
+/**
+ * MXNet's iter_predict: per batch, the outputs with the batch's padding stripped (views on the executor's outputs,
+ * valid until the next batch), the batch index and the batch.
+ * @example for (const [outs, i] of mod.iterPredict(testIter)) console.log(i, outs[0].shape)
+ */
+export function* iterPredictModule(mod: Module, data: DataIter, o: { numBatch?: number; reset?: boolean } = {}): Generator<[NDArray[], number, DataBatch]> {
+  if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('iterPredict: bind and initialize the module first');
+  if (o.reset ?? true) data.reset();
+  let nbatch = 0;
+  for (const batch of data) {
+    try {
+      if (o.numBatch !== undefined && nbatch === o.numBatch) return;
+      mod.forward(batch, { isTrain: false });
+      yield [mod.getOutputs().map((x) => x.slice(0, x.shape[0] - batch.pad)), nbatch++, batch];
+    } finally { if (batch.transient) batch.dispose(); }
+  }
+}

@@ -18,7 +18,7 @@ import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, paramsFromFile, saveCheckpoint, statesFile } from './checkpoint.js';
 import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
-import { fitModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
+import { fitModule, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 
 export interface ModuleOptions { symbol: Symbol; dataNames?: string[]; labelNames?: string[] | null; context?: unknown; fixedParamNames?: string[] | null; logger?: (m: string) => void }
@@ -273,11 +273,12 @@ export class Module {
   score(evalData: DataIter, metric: EvalMetric | string, o: ScoreOptions = {}): [string, number][] { return scoreModule(this, evalData, metric, o); }
   /** Outputs over an iterator or an array, padding stripped, batches concatenated. @example mod.predict(testIter) */
   predict(evalData: DataIter | NDArray, o: PredictOptions = {}): NDArray | NDArray[] | NDArray[][] { return predictModule(this, evalData, o); }
+  /** Per batch: outputs (padding stripped, valid until the next batch), index, batch (MXNet's iter_predict). @example for (const [outs, i] of mod.iterPredict(it)) {} */
+  iterPredict(evalData: DataIter, o: { numBatch?: number; reset?: boolean } = {}): Generator<[NDArray[], number, DataBatch]> { return iterPredictModule(this, evalData, o); }
 
   /** Writes `prefix-symbol.json`, `prefix-%04d.params` (and `.states`). @example mod.saveCheckpoint('lenet', 10) */
   saveCheckpoint(prefix: string, epoch: number, saveOptimizerStates = false): void {
-    const [a, x] = this.getParams();
-    saveCheckpoint(prefix, epoch, this.symbol, a, x);
+    saveCheckpoint(prefix, epoch, this.symbol, ...this.getParams());
     if (saveOptimizerStates) this.saveOptimizerStates(statesFile(prefix, epoch));
   }
   /** Writes optimizer states. @example mod.saveOptimizerStates('x.states') */

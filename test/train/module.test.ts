@@ -138,6 +138,27 @@ test('saveParams / loadParams (MXNet save_params / load_params) round trip, befo
   assert.throws(() => new mx.mod.Module({ symbol: mlp() }).loadParams(join(dir, 'missing.params')), /cannot read/);
 });
 
+test('iterPredict (MXNet iter_predict): per-batch outputs with the padding stripped equal predict; numBatch stops early', () => {
+  mx.random.seed(5);
+  const tr = blobs(40, 8);
+  const it = new mx.io.NDArrayIter({ data: tr.x, label: tr.y, batch_size: 16 }); // 16 + 16 + 8 (+8 padding)
+  const mod = new mx.mod.Module({ symbol: mlp(), logger: () => {} });
+  mod.bind({ dataShapes: it.provideData, labelShapes: it.provideLabel, forTraining: false });
+  mod.initParams();
+  const all = (mod.predict(it) as InstanceType<typeof mx.NDArray>).toTypedArray();
+  const rows: number[] = [], got: number[] = [];
+  for (const [outs, i, batch] of mod.iterPredict(it)) {
+    assert.is(i, rows.length);
+    rows.push(outs[0].shape[0]);
+    assert.is(outs[0].shape[0], 16 - batch.pad);
+    got.push(...outs[0].toTypedArray());
+  }
+  assert.equal(rows, [16, 16, 8]);
+  assertClose(got, all, 0, 0);
+  assert.is([...mod.iterPredict(it, { numBatch: 2 })].length, 2);
+  assert.throws(() => [...new mx.mod.Module({ symbol: mlp() }).iterPredict(it)], /bind and initialize/);
+});
+
 test('optimizer state blobs: truncated or malformed input is refused before anything is allocated, and the old states stay', () => {
   const up = mx.optimizer.getUpdater(mx.optimizer.create('sgd', { momentum: 0.9 }));
   const w = mx.nd.array(randArray(300, 1)), g = mx.nd.array(randArray(300, 2));
