@@ -36,13 +36,23 @@ export const sym: {
   Variable: typeof Variable; var: typeof Variable; Group: typeof Group; Symbol: typeof Symbol;
   fromJSON: typeof fromJSON; loadJSON: typeof fromJSON; load: (path: string) => Symbol; save: (path: string, s: Symbol) => void;
   NameManager: typeof NameManager; AttrScope: typeof AttrScope;
+  zeros: (shape: number[], o?: InitOpts) => Symbol; ones: (shape: number[], o?: InitOpts) => Symbol;
+  full: (shape: number[], value: number, o?: InitOpts) => Symbol;
 } & { [op: string]: SymOpFn } = {
   Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
   load: (path: string) => fromJSON(readSymbolFile(path)),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */
   save: (path: string, s: Symbol) => s.save(path),
+  /** A `_zeros` node (MXNet's mx.sym.zeros: shape, dtype (float32 written out, as MXNet), name, attr). @example mx.sym.zeros([1, 128], { name: 'h0' }) */
+  zeros: (shape: number[], o: InitOpts = {}) => createOp('_zeros', [], { dtype: 'float32', ...o, shape }),
+  /** A `_ones` node. @example mx.sym.ones([2, 3]) */
+  ones: (shape: number[], o: InitOpts = {}) => createOp('_ones', [], { dtype: 'float32', ...o, shape }),
+  /** A `_full` node: `value` everywhere. @example mx.sym.full([2, 3], 0.5) */
+  full: (shape: number[], value: number, o: InitOpts = {}) => createOp('_full', [], { dtype: 'float32', ...o, shape, value }),
 } as never;
+/** Options of mx.sym.zeros / ones / full. */
+export interface InitOpts { dtype?: string; name?: string; attr?: Record<string, string> }
 
 /** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). @example installSymOps(); mx.sym.MyOp(x) */
 export function installSymOps(target: Record<string, unknown> = sym): void {

@@ -9,7 +9,8 @@ import { TAKE_OPS } from './take.js';
 import { BROADCAST_OPS } from './broadcast.js';
 import { PAD_OPS } from './pad.js';
 import { UPSAMPLING_OPS } from './upsampling.js';
+import { INIT_OPS } from './init.js';
 
 export const TENSOR_OPS: OpDef[] = [
-  ...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS, ...SLICE_OPS, ...TAKE_OPS, ...BROADCAST_OPS, ...PAD_OPS, ...UPSAMPLING_OPS,
+  ...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS, ...SLICE_OPS, ...TAKE_OPS, ...BROADCAST_OPS, ...PAD_OPS, ...UPSAMPLING_OPS, ...INIT_OPS,
 ];
