@@ -160,7 +160,28 @@ export class Bilinear extends Initializer {
   }
 }
 
+/**
+ * An LSTM cell's biases: 0, but the forget gate's (the second of the 4 gates, rows H..2H) set to `forget_bias`,
+ * as MXNet's LSTMBias (what an LSTMCell's `i2h_bias` carries in its `__init__`).
+ * @example new mx.init.LSTMBias({ forget_bias: 1 }).call('lstm_i2h_bias', b)
+ */
+export class LSTMBias extends Initializer {
+  readonly forgetBias: number;
+  constructor(o: number | { forgetBias?: number; forget_bias?: number } = {}) {
+    const f = typeof o === 'number' ? o : num(opt(o).forgetBias, 1);
+    super('lstmbias', { forget_bias: f });
+    this.forgetBias = f;
+  }
+  initWeight(name: string, arr: NDArray): void {
+    if (arr.shape[0] % 4) throw new ShapeError(`LSTMBias: ${name} must have 4 gates' rows (a multiple of 4), got (${arr.shape.join(',')})`);
+    const out = new Float32Array(arr.size), h = arr.shape[0] / 4, row = arr.size / arr.shape[0];
+    out.fill(this.forgetBias, h * row, 2 * h * row);
+    arr.data.set(out);
+  }
+}
+
 registerInit('bilinear', () => new Bilinear());
+registerInit('lstmbias', (k) => new LSTMBias(k));
 registerInit('uniform', (k) => new Uniform(k));
 registerInit('normal', (k) => new Normal(k));
 registerInit('constant', (k) => new Constant(k));

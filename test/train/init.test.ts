@@ -74,4 +74,15 @@ test('Orthogonal rows are orthonormal * scale; Mixed; Load; create by name / dum
   assert.throws(() => mx.init.create('bogus'), /Cannot find initializer/);
 });
 
+test('LSTMBias: zeros but the forget gate (rows H..2H) at forget_bias, through __init__ as an LSTMCell writes it; errors', () => {
+  const b = mx.nd.full([12], 9);
+  new mx.init.Xavier().call({ name: 'lstm_i2h_bias', attrs: { __init__: '["lstmbias", {"forget_bias": 1.0}]' } }, b);
+  assert.equal(Array.from(b.data), [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+  const c = mx.nd.zeros([8]);
+  new mx.init.LSTMBias({ forget_bias: -2 }).initWeight('lstm_i2h_bias', c); // called by name, a '*bias' gets zeros (as MXNet)
+  assert.equal(Array.from(c.data), [0, 0, -2, -2, 0, 0, 0, 0]);
+  assert.is(new mx.init.LSTMBias().dumps(), '["lstmbias", {"forget_bias": 1}]');
+  assert.throws(() => new mx.init.LSTMBias().initWeight('b', mx.nd.zeros([6])), /multiple of 4/);
+});
+
 test.run();
