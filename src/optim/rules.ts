@@ -159,5 +159,48 @@ export class Ftrl extends Optimizer {
   }
 }
 
+interface AdamaxOpts { beta1?: number; beta2?: number }
+/**
+ * Adamax (MXNet's Python rule): lr_t = lr/(1-beta1^t); u = max(beta2*u, |gg|); w -= lr_t*m/u. Default lr 0.002.
+ * @example new mx.optimizer.Adamax({ learning_rate: 0.002 })
+ */
+export class Adamax extends Optimizer {
+  beta1: number; beta2: number;
+  constructor(o: OptimizerOptions & AdamaxOpts = {}) {
+    super(o, 0.002);
+    const p = normOpts<AdamaxOpts>(o);
+    this.beta1 = p.beta1 ?? 0.9; this.beta2 = p.beta2 ?? 0.999;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    const lrt = lr / (1 - Math.pow(this.beta1, this.count(i)));
+    this.K.f32_adamax__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, lrt, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2);
+  }
+}
+
+interface NadamOpts { beta1?: number; beta2?: number; epsilon?: number; scheduleDecay?: number }
+/**
+ * Nadam (MXNet's Python rule): Adam with Nesterov momentum and the warming schedule mu_t = beta1*(1 - 0.5*0.96^(t*decay));
+ * the schedule's running product `mSchedule` lives on the optimizer and advances on every update, as MXNet's.
+ * @example new mx.optimizer.Nadam({ learning_rate: 0.001, schedule_decay: 0.004 })
+ */
+export class Nadam extends Optimizer {
+  beta1: number; beta2: number; epsilon: number; scheduleDecay: number; mSchedule = 1;
+  constructor(o: OptimizerOptions & NadamOpts = {}) {
+    super(o, 0.001);
+    const p = normOpts<NadamOpts>(o);
+    this.beta1 = p.beta1 ?? 0.9; this.beta2 = p.beta2 ?? 0.999; this.epsilon = p.epsilon ?? 1e-8; this.scheduleDecay = p.scheduleDecay ?? 0.004;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    const t = this.count(i), b1 = this.beta1, d = this.scheduleDecay;
+    const mt = b1 * (1 - 0.5 * Math.pow(0.96, t * d)), mt1 = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * d));
+    this.mSchedule *= mt;
+    const cg = (1 - mt) / (1 - this.mSchedule), cm = mt1 / (1 - this.mSchedule * mt1), vs = 1 / (1 - Math.pow(this.beta2, t));
+    this.K.f32_nadam__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, lr, wd, this.rescaleGrad, this.clip, b1, this.beta2, this.epsilon, cg, cm, vs);
+  }
+}
+
 register('sgd', SGD); register('nag', NAG); register('adam', Adam); register('adamw', AdamW); register('rmsprop', RMSProp);
 register('adagrad', AdaGrad); register('adadelta', AdaDelta); register('signum', Signum); register('ftrl', Ftrl);
+register('adamax', Adamax); register('nadam', Nadam);

@@ -94,3 +94,29 @@ export function refFtrl(w: A, g: A, z: A, n: A, h: Hyper, l1: number, beta: numb
     w[i] = Math.abs(z[i]) > l1 ? (sign(z[i]) * l1 - z[i]) / ((beta + Math.sqrt(n[i])) / h.lr + h.wd) : 0;
   }
 }
+
+/** PyAdamax with lrt = lr/(1-b1^t) given: u = max(b2*u, |gg|); w -= lrt*m/u. @example refAdamax(w, g, m, u, h, 0.9, 0.999) */
+export function refAdamax(w: A, g: A, m: A, u: A, h: Hyper, b1: number, b2: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const gg = clip(h.rescale * g[i] + h.wd * w[i], h.clip);
+    m[i] = b1 * m[i] + (1 - b1) * gg;
+    u[i] = Math.max(b2 * u[i], Math.abs(gg));
+    w[i] -= h.lr * m[i] / u[i];
+  }
+}
+/**
+ * PyNadam, one step t of a run whose momentum schedule product before this step is `ms` (returned updated, as
+ * MXNet keeps it on the optimizer). @example ms = refNadam(w, g, m, v, h, 0.9, 0.999, 1e-8, 0.004, t, ms)
+ */
+export function refNadam(w: A, g: A, m: A, v: A, h: Hyper, b1: number, b2: number, eps: number, decay: number, t: number, ms: number): number {
+  const mt = b1 * (1 - 0.5 * 0.96 ** (t * decay)), mt1 = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * decay));
+  const sched = ms * mt, next = sched * mt1;
+  for (let i = 0; i < w.length; i++) {
+    const gg = clip(h.rescale * g[i] + h.wd * w[i], h.clip);
+    m[i] = b1 * m[i] + (1 - b1) * gg;
+    v[i] = b2 * v[i] + (1 - b2) * gg * gg;
+    const bar = (1 - mt) * (gg / (1 - sched)) + mt1 * (m[i] / (1 - next));
+    w[i] -= h.lr * bar / (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
+  }
+  return sched;
+}

@@ -11,6 +11,11 @@ const adamRef = (b1: number, b2: number, eps: number, decoupled = false): Ref =>
   if (decoupled) R.refAdam(w, g, s[0], s[1], { ...h, lr: lrt, wd: 0 }, b1, b2, eps, h.wd);
   else R.refAdam(w, g, s[0], s[1], { ...h, lr: lrt }, b1, b2, eps);
 };
+// Nadam's momentum-schedule product lives on the optimizer (as MXNet's): the reference keeps it per run (reset at t = 1).
+const nadamRef = (b1: number, b2: number, eps: number, decay: number): Ref => {
+  let ms = 1;
+  return (w, g, s, h, t) => { if (t === 1) ms = 1; ms = R.refNadam(w, g, s[0], s[1], h, b1, b2, eps, decay, t, ms); };
+};
 const CASES: Case[] = [
   { name: 'sgd', opts: {}, states: 0, ref: (w, g, _s, h) => R.refSgd(w, g, h) },
   { name: 'sgd', opts: { momentum: 0.9 }, states: 1, ref: (w, g, s, h) => R.refSgdMom(w, g, s[0], h, 0.9) },
@@ -24,6 +29,8 @@ const CASES: Case[] = [
   { name: 'signum', opts: { learning_rate: 0.01, wd_lh: 0.01 }, states: 1, ref: (w, g, s, h) => R.refSignum(w, g, s[0], h, 0.9, 0.01) },
   { name: 'signum', opts: { learning_rate: 0.01, momentum: 0 }, states: 1, ref: (w, g, _s, h) => R.refSignSgd(w, g, h) },
   { name: 'ftrl', opts: { learning_rate: 0.1, lamda1: 0.001 }, states: 2, ref: (w, g, s, h) => R.refFtrl(w, g, s[0], s[1], h, 0.001, 1) },
+  { name: 'adamax', opts: { learning_rate: 0.05, beta2: 0.99 }, states: 2, ref: (w, g, s, h, t) => R.refAdamax(w, g, s[0], s[1], { ...h, lr: h.lr / (1 - 0.9 ** t) }, 0.9, 0.99) },
+  { name: 'nadam', opts: { learning_rate: 0.1, schedule_decay: 4 }, states: 2, ref: nadamRef(0.9, 0.999, 1e-8, 4) },
 ];
 const GRID = [
   { rescale_grad: 1, wd: 0, clip_gradient: undefined },
