@@ -5,6 +5,16 @@
 @inline function clipS(x: f32, c: f32): f32 { return c < 0 ? x : (x > c ? c : (x < -c ? -c : x)); }
 @inline function clipV(x: v128, c: v128, nc: v128): v128 { return f32x4.pmin(f32x4.pmax(x, nc), c); }
 @inline function lim(c: f32): f32 { return c < 0 ? Infinity : c; }
+/** gg = clip(rescale*g + wd*w) for the 4 floats at byte offset o. */
+@inline function gradAt(g: usize, o: usize, wv: v128, r: v128, vwd: v128, c: v128, nc: v128): v128 {
+  return clipV(f32x4.add(f32x4.mul(r, v128.load(g + o)), f32x4.mul(vwd, wv)), c, nc);
+}
+/** m = b1*m + (1-b1)*gg for the 4 floats at byte offset o, stored and returned. */
+@inline function momentAt(m: usize, o: usize, gg: v128, vb1: v128, c1: v128): v128 {
+  const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gg));
+  v128.store(m + o, mv);
+  return mv;
+}
 
 /** Adamax: m = b1*m + (1-b1)*gg; u = max(b2*u, |gg|); w -= lrt*m/u, lrt = lr/(1-b1^t) given. */
 export function f32_adamax__simd128_u8(w: usize, g: usize, m: usize, u: usize, n: usize, lrt: f32, wd: f32, rescale: f32, clip: f32, b1: f32, b2: f32): void {
@@ -14,11 +24,9 @@ export function f32_adamax__simd128_u8(w: usize, g: usize, m: usize, u: usize, n
   let i: usize = 0;
   for (; i < n8; i += 8) {
     for (let k: usize = 0; k < 32; k += 16) {
-      const o = (i << 2) + k, wv = v128.load(w + o);
-      const gg = clipV(f32x4.add(f32x4.mul(r, v128.load(g + o)), f32x4.mul(vwd, wv)), c, nc);
-      const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gg));
+      const o = (i << 2) + k, wv = v128.load(w + o), gg = gradAt(g, o, wv, r, vwd, c, nc), mv = momentAt(m, o, gg, vb1, c1);
       const uv = f32x4.max(f32x4.mul(vb2, v128.load(u + o)), f32x4.abs(gg));
-      v128.store(m + o, mv); v128.store(u + o, uv);
+      v128.store(u + o, uv);
       v128.store(w + o, f32x4.sub(wv, f32x4.div(f32x4.mul(vl, mv), uv)));
     }
   }
@@ -43,11 +51,9 @@ export function f32_nadam__simd128_u8(w: usize, g: usize, m: usize, v: usize, n:
   let i: usize = 0;
   for (; i < n8; i += 8) {
     for (let k: usize = 0; k < 32; k += 16) {
-      const o = (i << 2) + k, wv = v128.load(w + o);
-      const gg = clipV(f32x4.add(f32x4.mul(r, v128.load(g + o)), f32x4.mul(vwd, wv)), c, nc);
-      const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gg));
+      const o = (i << 2) + k, wv = v128.load(w + o), gg = gradAt(g, o, wv, r, vwd, c, nc), mv = momentAt(m, o, gg, vb1, c1);
       const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gg, gg)));
-      v128.store(m + o, mv); v128.store(v + o, vv);
+      v128.store(v + o, vv);
       const bar = f32x4.add(f32x4.mul(vcg, gg), f32x4.mul(vcm, mv));
       v128.store(w + o, f32x4.sub(wv, f32x4.div(f32x4.mul(vl, bar), f32x4.add(f32x4.sqrt(f32x4.mul(vv, vvs)), ve))));
     }
