@@ -28,5 +28,5 @@ export * from './kernels/f32-nn-softmax';
 export * from './kernels/f32-nn-misc';
 export * from './kernels/f32-nn-bn';
 export * from './kernels/f32-optim';
-export * from './kernels/f32-optim-adamax';
+export * from './kernels/f32-optim-adaptive';
 export { f32_peak__simd128, x32_noop } from './kernels/f32-peak';

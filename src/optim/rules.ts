@@ -201,6 +201,25 @@ export class Nadam extends Optimizer {
   }
 }
 
+interface FtmlOpts { beta1?: number; beta2?: number; epsilon?: number }
+/**
+ * FTML, Follow the Moving Leader (`ftml_update`), states d, v, z; default beta1 0.6.
+ * @example new mx.optimizer.FTML({ learning_rate: 0.01, beta1: 0.6 })
+ */
+export class FTML extends Optimizer {
+  beta1: number; beta2: number; epsilon: number;
+  constructor(o: OptimizerOptions & FtmlOpts = {}) {
+    super(o);
+    const p = normOpts<FtmlOpts>(o);
+    this.beta1 = p.beta1 ?? 0.6; this.beta2 = p.beta2 ?? 0.999; this.epsilon = p.epsilon ?? 1e-8;
+  }
+  createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 3); }
+  protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
+    const t = this.count(i), a = (1 - Math.pow(this.beta1, t)) / lr, vs = 1 / (1 - Math.pow(this.beta2, t));
+    this.K.f32_ftml__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), off(s[2]), w.size, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, a, vs);
+  }
+}
+
 register('sgd', SGD); register('nag', NAG); register('adam', Adam); register('adamw', AdamW); register('rmsprop', RMSProp);
 register('adagrad', AdaGrad); register('adadelta', AdaDelta); register('signum', Signum); register('ftrl', Ftrl);
-register('adamax', Adamax); register('nadam', Nadam);
+register('adamax', Adamax); register('nadam', Nadam); register('ftml', FTML);

@@ -139,7 +139,7 @@ const actCost = (a: number[]) => (a[3] === 0 || a[3] === 5 ? 1 : 8);
 const actBwdCost = (a: number[]) => (a[5] === 3 || a[5] === 8 ? 8 : 1);
 
 /** Optimizer kernels by name: how many f32 pointers (weight, gradient, states) come before the count. */
-const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3, adam: 4, adamax: 4, nadam: 4, rmsprop: 3, rmspropalex: 5, adagrad: 3, adadelta: 4, signum: 3, ftrl: 4 };
+const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3, adam: 4, adamax: 4, nadam: 4, ftml: 5, rmsprop: 3, rmspropalex: 5, adagrad: 3, adadelta: 4, signum: 3, ftrl: 4 };
 
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
 

@@ -120,3 +120,14 @@ export function refNadam(w: A, g: A, m: A, v: A, h: Hyper, b1: number, b2: numbe
   }
   return sched;
 }
+/** ftml_update at step t (states d, v, z). @example refFtml(w, g, d, v, z, h, 0.6, 0.999, 1e-8, 1) */
+export function refFtml(w: A, g: A, d: A, v: A, z: A, h: Hyper, b1: number, b2: number, eps: number, t: number): void {
+  for (let i = 0; i < w.length; i++) {
+    const gg = clip(h.rescale * g[i] + h.wd * w[i], h.clip);
+    v[i] = b2 * v[i] + (1 - b2) * gg * gg;
+    const dt = (1 - b1 ** t) / h.lr * (Math.sqrt(v[i] / (1 - b2 ** t)) + eps);
+    z[i] = b1 * z[i] + (1 - b1) * gg - (dt - b1 * d[i]) * w[i];
+    d[i] = dt;
+    w[i] = -z[i] / dt;
+  }
+}

@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { name: 'ftrl', opts: { learning_rate: 0.1, lamda1: 0.001 }, states: 2, ref: (w, g, s, h) => R.refFtrl(w, g, s[0], s[1], h, 0.001, 1) },
   { name: 'adamax', opts: { learning_rate: 0.05, beta2: 0.99 }, states: 2, ref: (w, g, s, h, t) => R.refAdamax(w, g, s[0], s[1], { ...h, lr: h.lr / (1 - 0.9 ** t) }, 0.9, 0.99) },
   { name: 'nadam', opts: { learning_rate: 0.1, schedule_decay: 4 }, states: 2, ref: nadamRef(0.9, 0.999, 1e-8, 4) },
+  { name: 'ftml', opts: { learning_rate: 0.05, beta1: 0.5 }, states: 3, ref: (w, g, s, h, t) => R.refFtml(w, g, s[0], s[1], s[2], h, 0.5, 0.999, 1e-8, t) },
 ];
 const GRID = [
   { rescale_grad: 1, wd: 0, clip_gradient: undefined },

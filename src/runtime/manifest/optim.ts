@@ -17,5 +17,6 @@ export const KERNELS_OPTIM: KernelInfo[] = [
   { name: 'f32_signum__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 1), 0.1, 0, 1, -1, 0.9, 0] },
   { name: 'f32_adamax__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 2), 0.1, 0, 1, -1, 0.9, 0.999] },
   { name: 'f32_nadam__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 2), 0.1, 0, 1, -1, 0.9, 0.999, 1e-8, 0.5, 0.5, 1] },
+  { name: 'f32_ftml__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 3), 0, 1, -1, 0.6, 0.999, 1e-8, 40, 1000] },
   { name: 'f32_ftrl__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 2), 0.1, 0, 1, -1, 0.01, 1] },
 ];
