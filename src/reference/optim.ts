@@ -1,4 +1,4 @@
-// Plain scalar references of the fused optimizer kernels (assembly/kernels/f32-optim.ts): the test
+// Plain scalar references of the fused optimizer kernels (assembly/kernels/f32-optim.ts, f32-optim-adaptive.ts): the test
 // oracle. Transcribed from MXNet 1.9's update rules (src/operator/optimizer_op-inl.h and the Py*
 // optimizers of tests/python/unittest/test_optimizer.py). Arrays are updated in place.
 

@@ -4,7 +4,7 @@ import { simd, type KernelInfo } from './common.js';
 const N = 17;
 const o = (p: number, q: number, s: number) => [p, q, ...Array.from({ length: s }, (_, k) => p + 4096 * (k + 1)), N];
 
-/** Kernels of the optim family (fused in-place optimizer updates, see assembly/kernels/f32-optim.ts). */
+/** Kernels of the optim family (fused in-place optimizer updates, see assembly/kernels/f32-optim.ts and f32-optim-adaptive.ts). */
 export const KERNELS_OPTIM: KernelInfo[] = [
   { name: 'f32_sgd__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 0), 0.1, 0, 1, -1] },
   { name: 'f32_sgd_mom__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 1), 0.1, 0, 1, -1, 0.9] },
