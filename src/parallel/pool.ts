@@ -71,7 +71,8 @@ function grab(I: Int32Array, gen: number, P: number, t: number, T: number): numb
  */
 export class Pool {
   readonly threads: number;
-  readonly scratch: number[];
+  /** Each thread's 4 MiB scratch (thread 0: the runtime's); a split's `scratchArg` gets the running thread's. */
+  private readonly scratch: number[];
   private workers: WorkerLike[] = [];
   private nReady = 0;
   private failed: string | undefined;

@@ -14,7 +14,7 @@ export interface Split {
   /** Least work per thread worth a dispatch: a call runs on at most work / min threads. */
   min: number;
   /** Up to P argument lists (fewer when there is too little to cut), any thread may run any of them. */
-  split: (a: number[], P: number, scratch: number[], T?: number) => number[][];
+  split: (a: number[], P: number, T?: number) => number[][];
   /** How many parts a call on T threads is cut into (default 4 per thread: a slower core takes fewer). */
   parts?: (a: number[], T: number) => number;
   /** The argument that is the thread's scratch (the pool puts the running thread's own there). */
@@ -67,7 +67,7 @@ const gemm: Split = {
   // (row cuts) or re-reads op(A) (column cuts), and four parts each cost more than the dynamic balance
   // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four).
   parts: (a, T) => (a[2] * a[3] * a[4] < GEMM_ONE_PART * T ? T : T * 4),
-  split: (a, P, _s, T = P) => {
+  split: (a, P, T = P) => {
     const [tA, tB, M, N] = a;
     const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
     // The longer side is cut (rows in multiples of 8, columns in multiples of 16): a row cut has every part

@@ -137,7 +137,7 @@ export function ensureInstalled(): void {
       // dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
-      const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), p.scratch, T);
+      const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1);
     };

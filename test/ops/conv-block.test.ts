@@ -93,21 +93,21 @@ test('which layers are blocked: small planes at batch > 1; not batch 1, large pl
 test('im2col / col2im split by images or channels, copyrows by rows: the parts tile the call', () => {
   // (x, col, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, ld, nimg, xs)
   const a = [1000, 900000, 20, 12, 12, 5, 5, 1, 1, 0, 0, 1, 1, 8, 8, 512, 8, 2880];
-  const byImg = CONV_SPLITS.f32_im2col__simd128.split(a, 2, []);
+  const byImg = CONV_SPLITS.f32_im2col__simd128.split(a, 2);
   assert.equal(byImg.map((p) => [p[0], p[1], p[16], p[2]]), [[1000, 900000, 4, 20], [1000 + 4 * 2880 * 4, 900000 + 4 * 64 * 4, 4, 20]]);
   // 7 images balance worse (4 + 3) than 20 channels (10 + 10).
-  const byCh = CONV_SPLITS.f32_im2col__simd128.split([...a.slice(0, 15), 448, 7, 2880], 2, []);
+  const byCh = CONV_SPLITS.f32_im2col__simd128.split([...a.slice(0, 15), 448, 7, 2880], 2);
   assert.equal(byCh.map((p) => [p[0], p[1], p[16], p[2]]), [[1000, 900000, 7, 10], [1000 + 10 * 144 * 4, 900000 + 10 * 25 * 448 * 4, 7, 10]]);
-  const back = CONV_SPLITS.f32_col2im__simd128.split([900000, 1000, ...a.slice(2)], 2, []);
+  const back = CONV_SPLITS.f32_col2im__simd128.split([900000, 1000, ...a.slice(2)], 2);
   assert.equal(back.map((p) => [p[0], p[1]]), [[900000, 1000], [900000 + 4 * 64 * 4, 1000 + 4 * 2880 * 4]]);
-  const rows = CONV_SPLITS.f32_copyrows__simd128.split([64, 4000, 50, 32, 64, 2048, 64, 64, 3200], 2, []);
+  const rows = CONV_SPLITS.f32_copyrows__simd128.split([64, 4000, 50, 32, 64, 2048, 64, 64, 3200], 2);
   assert.equal(rows.map((p) => [p[0], p[1], p[2]]), [[64, 4000, 25], [64 + 25 * 2048 * 4, 4000 + 25 * 64 * 4, 25]]);
 });
 
 test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactly', () => {
   const args = (M: number, N: number) => [0, 0, M, N, 500, 1, 0, 500, 0, N, 0, 0, N, 0, 2, 0, 0];
   // T threads asked for P parts (P = T: one part per thread, the small-GEMM rule; P > T: several per thread).
-  const cut = (M: number, N: number, P = 2, T = P) => SPLITS.f32_gemm__simd128.split(args(M, N), P, [], T).map((p) => [p[2], p[3]]);
+  const cut = (M: number, N: number, P = 2, T = P) => SPLITS.f32_gemm__simd128.split(args(M, N), P, T).map((p) => [p[2], p[3]]);
   assert.equal(cut(50, 2048), [[50, 1024], [50, 1024]], 'M=50: columns');
   assert.equal(cut(64, 500), [[64, 256], [64, 244]], 'M=64 < N=500: columns');
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
@@ -116,9 +116,9 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
   assert.equal(cut(64, 8, 4, 2), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
   const dWargs = [1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0];
-  const dW = SPLITS.f32_gemm__simd128.split(dWargs, 8, [], 2).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
+  const dW = SPLITS.f32_gemm__simd128.split(dWargs, 8, 2).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
   assert.equal(dW, [[32, 784, 0, 0], [32, 784, 32, 32 * 784], [32, 784, 64, 64 * 784], [32, 784, 96, 96 * 784]], 'transposed A (a weight gradient): rows, the weight\'s rows');
-  const dW1 = SPLITS.f32_gemm__simd128.split(dWargs, 2, [], 2).map((p) => [p[2], p[3]]);
+  const dW1 = SPLITS.f32_gemm__simd128.split(dWargs, 2, 2).map((p) => [p[2], p[3]]);
   assert.equal(dW1, [[64, 784], [64, 784]], 'one part per thread: the weight gradient still by rows');
   const parts = SPLITS.f32_gemm__simd128.parts!;
   assert.is(parts([0, 1, 64, 128, 784], 2), 2, 'MLP fc1 (3.2M per thread): one part per thread');
@@ -128,7 +128,7 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.equal(cut(17, 8, 4, 2), [[8, 8], [9, 8]], '17 rows in 8-row parts: 8 + 9 (a 1-row (GEMV) remainder joins the part before)');
   assert.equal(cut(65, 33, 2, 2), [[65, 16], [65, 17]], '33 columns for 2 parts: 16 + 17, not one part of 33');
   for (const [M, N, P] of [[50, 512, 8], [7, 3, 8], [1000, 17, 8], [33, 33, 3], [100, 50, 8], [65, 17, 8], [9, 2049, 8]]) {
-    const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P, []);
+    const parts = SPLITS.f32_gemm__simd128.split(args(M, N), P);
     const area = parts.reduce((s, p) => s + p[2] * p[3], 0);
     assert.is(area, M * N, `${M}x${N} in ${P}: the parts cover C once`);
     assert.ok(parts.length <= P);

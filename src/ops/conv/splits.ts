@@ -6,7 +6,7 @@
 interface PlaneSplit {
   work: (a: number[]) => number;
   min: number;
-  split: (a: number[], T: number, scratch: number[]) => number[][];
+  split: (a: number[], P: number) => number[][];
   scratchArg?: number;
 }
 
@@ -79,7 +79,7 @@ const inTiles = (a: number[]) => a[9] * a[10];
 // (M, y, b, F, Ho, Wo, ty0, nty, tW4, act, Ft) and (dy, M, F, Ho, Wo, ty0, nty, tW4, Ft)
 const outTiles = (a: number[]) => a[7] * a[8], dyTiles = (a: number[]) => a[6] * a[7];
 
-/** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2, []) */
+/** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
   // (x, col, C, ...geometry, ld, nimg, xs)
   f32_im2col__simd128: colSplit(0, 1),
