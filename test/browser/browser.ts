@@ -22,3 +22,12 @@ export async function launch() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   return { browser, url, close: async () => { await browser.close(); server.close(); } };
 }
+
+/** A new page at `path` of the test server, with the page errors it throws collected in `errors`. */
+export async function openPage(env: NonNullable<Awaited<ReturnType<typeof launch>>>, path: string) {
+  const page = await env.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e: Error) => errors.push(String(e)));
+  await page.goto(`${env.url}${path}`);
+  return { page, errors };
+}

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
-import { launch, outDir } from './browser.js';
+import { launch, openPage, outDir } from './browser.js';
 import { mx } from '../helpers.js';
 // @ts-ignore: plain JS module
 import { mnistSplit } from '../../examples/mnist-data.mjs';
@@ -34,10 +34,7 @@ test('browser: the digit page recognises drawn strokes (synthesised pointer even
   mkdirSync(`${outDir}/digit-model`, { recursive: true });
   const acc = trainModel(`${outDir}/digit-model/mlp`);
   assert.ok(acc > 0.9, `model accuracy ${acc}`);
-  const page = await env.browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e: Error) => errors.push(String(e)));
-  await page.goto(`${env.url}/web/digit.html?prefix=/test-output/digit-model/mlp&epoch=4`);
+  const { page, errors } = await openPage(env, `/web/digit.html?prefix=/test-output/digit-model/mlp&epoch=4`);
   await page.waitForFunction(() => (window as any).digitReady, null, { timeout: 20_000 });
   assert.is(await page.evaluate(() => (window as any).digitError), undefined);
   // A "1": one vertical stroke.

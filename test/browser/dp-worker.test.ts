@@ -4,7 +4,7 @@
 // runs one executor.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launch } from './browser.js';
+import { launch, openPage } from './browser.js';
 
 const env = await launch();
 
@@ -44,10 +44,7 @@ return_({ maxDiff, dpOne: one.dp, dpTwo: two.dp, notes, info: mx.runtimeInfo() }
 
 test('browser: a data-parallel Module in a dedicated worker runs two executors and matches one executor', async () => {
   if (!env) return;
-  const page = await env.browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${env.url}/web/index.html`);
+  const { page, errors } = await openPage(env, `/web/index.html`);
   const src = TRAIN(`${env.url}/dist/browser/index.js`).replace('return_(', 'postMessage(');
   const r = await page.evaluate((code) => new Promise<any>((res, rej) => {
     const w = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });

@@ -1,15 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launch, outDir } from './browser.js';
+import { launch, openPage, outDir } from './browser.js';
 
 const env = await launch();
 
 test('browser: index page runs a kernel, cross-origin isolated (shared memory, threads)', async () => {
   if (!env) return;
-  const page = await env.browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${env.url}/web/index.html`);
+  const { page, errors } = await openPage(env, `/web/index.html`);
   await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 20_000 });
   assert.equal(await page.evaluate(() => (window as any).smokeResult), [[2, 4], [6, 8]]);
   const info = await page.evaluate(() => (window as any).mxInfo);
