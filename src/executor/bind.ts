@@ -51,6 +51,15 @@ function listOf<T>(v: T[] | Record<string, T> | undefined, names: string[], what
   return names.map((n) => { if (required && !v[n]) throw new ArgumentError(`bind: missing ${what.replace(/s$/, '')} '${n}'`); return v[n]; });
 }
 
+/** Each given array is a live NDArray (bind reads and writes them in place). */
+function checkArrays(list: (NDArray | undefined)[], names: string[], what: string): void {
+  list.forEach((a, i) => {
+    if (a === undefined) return;
+    if (!(a instanceof NDArray)) throw new ArgumentError(`bind: ${what} '${names[i]}' must be an NDArray, got ${a === null ? 'null' : typeof a}`, { arg: names[i] });
+    if (a.isDisposed) throw new ArgumentError(`bind: ${what} '${names[i]}' is a disposed NDArray`, { arg: names[i] });
+  });
+}
+
 /**
  * MXNet's `Symbol.bind`: runs the passes on the symbol with the given arrays' shapes and builds an
  * Executor over them (the arrays are used in place, not copied).
@@ -63,6 +72,7 @@ export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Execut
   const args = listOf(o.args, argNames, 'arguments', true) as NDArray[];
   const aux = listOf(o.auxStates, auxNames, 'aux states', true) as NDArray[];
   const grads = listOf(o.argsGrad, argNames, 'gradients', false);
+  try { checkArrays(args, argNames, 'argument'); checkArrays(aux, auxNames, 'aux state'); checkArrays(grads, argNames, 'gradient of'); } catch (e) { for (const a of owned) a.dispose(); throw e; }
   const req = normReq(o.gradReq, argNames);
   argNames.forEach((n, i) => { if (!grads[i]) req[n] = 'null'; });
   const shapes: Record<string, Shape> = {}, types: Record<string, DType> = {};
@@ -95,6 +105,7 @@ export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Execut
  * @example const exe = simpleBind(net, { shapes: { data: [64, 1, 28, 28] }, gradReq: 'write' });
  */
 export function simpleBind(sym: Symbol, o: SimpleBindOptions): Executor {
+  if (!o || typeof o !== 'object' || !o.shapes || typeof o.shapes !== 'object') throw new ArgumentError('simpleBind: options must be { shapes: { name: shape } }', { arg: 'shapes' });
   const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
   const inf = sym.inferShapePartial(o.shapes);
   const tdict: Record<string, DType> = {};
@@ -104,9 +115,11 @@ export function simpleBind(sym: Symbol, o: SimpleBindOptions): Executor {
   if (unknown.length) throw new ShapeError(`simpleBind: cannot infer the shapes of ${unknown.join(', ')}; give them in shapes (known: ${Object.keys(o.shapes).join(', ') || 'none'})`, { unknown });
   const req = normReq(o.gradReq, argNames);
   const owned: NDArray[] = [];
-  const zeros = (s: Shape, d: DType) => { const a = NDArray.empty([...s], d); a.data.fill(0); owned.push(a); return a; };
-  const args = argNames.map((_, i) => zeros(inf.argShapes[i]!, ty.argTypes[i]));
-  const grads = argNames.map((n, i) => (req[n] === 'null' ? undefined : zeros(inf.argShapes[i]!, ty.argTypes[i])));
-  const aux = auxNames.map((_, i) => zeros(inf.auxShapes[i]!, ty.auxTypes[i]));
-  return bind(sym, { args, argsGrad: grads, gradReq: req, auxStates: aux, fuse: o.fuse }, owned);
+  const zeros = (s: Shape, d: DType) => { const a = NDArray.empty([...s], d); owned.push(a); a.data.fill(0); return a; };
+  try {
+    const args = argNames.map((_, i) => zeros(inf.argShapes[i]!, ty.argTypes[i]));
+    const grads = argNames.map((n, i) => (req[n] === 'null' ? undefined : zeros(inf.argShapes[i]!, ty.argTypes[i])));
+    const aux = auxNames.map((_, i) => zeros(inf.auxShapes[i]!, ty.auxTypes[i]));
+    return bind(sym, { args, argsGrad: grads, gradReq: req, auxStates: aux, fuse: o.fuse }, owned);
+  } catch (e) { for (const a of owned) a.dispose(); throw e; } // a failure part way frees what was allocated
 }

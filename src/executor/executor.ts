@@ -148,12 +148,17 @@ export class Executor {
       const dst = this.argDict[k] ?? this.auxDict[k];
       const v = opts[k];
       if (!dst) throw new ArgumentError(`forward: unknown argument '${k}' (arguments: ${this.parts.argNames.join(', ')})`);
-      if (v instanceof NDArray) { if (v !== dst) { if (v.size !== dst.size) throw new ShapeError(`forward: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`); view(dst.dtype, dst.byteOffset, dst.size).set(view(v.dtype, v.byteOffset, v.size)); } }
-      else if (v && typeof v === 'object') {
-        const src = v as ArrayLike<number>;
-        if (src.length !== dst.size) throw new ShapeError(`forward: '${k}' has ${src.length} values, expected ${dst.size} (shape ${fmtShape(dst.shape)})`);
-        view(dst.dtype, dst.byteOffset, dst.size).set(src);
+      if (v === undefined) continue;
+      if (v instanceof NDArray) {
+        if (v.isDisposed) throw new ArgumentError(`forward: '${k}' is a disposed NDArray`, { arg: k });
+        if (v === dst) continue;
+        if (!sameShape(v.shape, dst.shape)) throw new ShapeError(`forward: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`, { arg: k });
+        view(dst.dtype, dst.byteOffset, dst.size).set(view(v.dtype, v.byteOffset, v.size));
+        continue;
       }
+      const src = checkValues(v, `forward: '${k}'`, k);
+      if (src.length !== dst.size) throw new ShapeError(`forward: '${k}' has ${src.length} values, expected ${dst.size} (shape ${fmtShape(dst.shape)})`, { arg: k });
+      view(dst.dtype, dst.byteOffset, dst.size).set(src);
     }
     const t = opts.isTrain ? 1 : 0;
     const p = this.programs[t] ??= this.withMonitor(lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed));
@@ -177,7 +182,8 @@ export class Executor {
       if (!h) return;
       const v = og[k];
       if (!v) throw new ArgumentError(`backward: output ${k} (${this.parts.outputNames[k]}) is not a loss, so its head gradient is required`);
-      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : v;
+      if (v instanceof NDArray && v.isDisposed) throw new ArgumentError(`backward: head gradient ${k} is a disposed NDArray`, { arg: k });
+      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : checkValues(v, `backward: head gradient ${k}`, k);
       if (src.length !== h.size) throw new ShapeError(`backward: head gradient ${k} has ${src.length} values, expected shape ${fmtShape(h.shape)}`);
       view(h.dtype, h.byteOffset, h.size).set(src);
     });
@@ -265,4 +271,21 @@ export class Executor {
   /** @internal */ get bindParts(): ExecutorParts { return this.parts; }
 
   private check(): void { if (this.disposed) throw new ArgumentError('use of a disposed Executor'); }
+}
+
+/**
+ * Input values given as a typed array or a flat array of numbers; anything else (a number, a string, an array holding
+ * 'x', null or true) is an ArgumentError naming the argument, never NaN or 0 copied in silently.
+ * @example checkValues([1, 2], "forward: 'data'", 'data')
+ */
+export function checkValues(v: unknown, what: string, arg: string | number): ArrayLike<number> {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    if (typeof (v as unknown as ArrayLike<unknown>)[0] === 'bigint') throw new ArgumentError(`${what}: BigInt arrays are not accepted, give numbers`, { arg });
+    return v as unknown as ArrayLike<number>;
+  }
+  if (!Array.isArray(v)) throw new ArgumentError(`${what} must be an NDArray, a typed array or an array of numbers, got ${v === null ? 'null' : typeof v}`, { arg });
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number') throw new ArgumentError(`${what}: element ${i} is ${JSON.stringify(v[i]) ?? String(v[i])}, not a number (nested arrays: flatten them or use mx.nd.array)`, { arg });
+  }
+  return v;
 }

@@ -1,4 +1,4 @@
-import { ShapeError } from '../errors.js';
+import { MemoryError, ShapeError } from '../errors.js';
 import { Graph } from '../graph/graph.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.js';
 import type { GradReq, Shape } from '../ops/registry.js';
@@ -9,7 +9,9 @@ import { inferTypePass } from '../passes/infer_type.js';
 import { applyPasses } from '../passes/pass.js';
 import { planMemoryPass, type StoragePlan } from '../passes/plan_memory.js';
 import { verifyPass } from '../passes/verify.js';
-import type { DType } from '../runtime/dtype.js';
+import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
+import { memoryMaxBytes } from '../runtime/runtime.js';
+import { fmtShape, prod } from '../util/shape.js';
 
 /** Everything bind decides before lowering: the planned graph and how its entries map to arrays. */
 export interface BindPlan {
@@ -61,6 +63,7 @@ export function planBind(r: PlanRequest): BindPlan {
   if (missing.length) throw new ShapeError(`cannot infer the shapes of ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}: give their shapes (or the shapes they depend on) at bind`, { unknown: missing });
   const grad = training ? g.getAttr<GradInfo>('grad_info') : undefined;
   const ig = g.indexed;
+  checkBytes(g);
   const ext = new Uint8Array(ig.numEntries);
   for (const id of ig.inputNodes) ext[ig.entryPtr[id]] = 1;
   if (grad) {
@@ -75,4 +78,15 @@ export function planBind(r: PlanRequest): BindPlan {
   const forward: number[] = [], backward: number[] = [];
   ig.nodes.forEach((n, i) => { if (!isVariable(n)) (fwdSet.has(n) ? forward : backward).push(i); });
   return { g, shapes: g.getAttr<Shape[]>('shape'), types: g.getAttr<DType[]>('dtype'), storage: g.getAttr<StoragePlan>('storage'), grad, forward, backward, heads };
+}
+
+/** Every entry's bytes (by dtype) within the memory's maximum, before memory planning sizes anything by them. */
+function checkBytes(g: Graph): void {
+  const shapes = g.getAttr<Shape[]>('shape'), types = g.getAttr<DType[]>('dtype'), ig = g.indexed, max = memoryMaxBytes();
+  ig.nodes.forEach((n, i) => {
+    for (let e = ig.entryPtr[i]; e < ig.entryPtr[i + 1]; e++) {
+      const bytes = prod(shapes[e]) * (DTYPE_BYTES[types[e]] ?? 4);
+      if (bytes > max) throw new MemoryError(`bind: ${n.name}${isVariable(n) ? '' : `[${e - ig.entryPtr[i]}]`} of shape ${fmtShape(shapes[e])} needs ${bytes} bytes, more than the memory's maximum of ${max}`, { node: n.name, bytes });
+    }
+  });
 }

@@ -55,10 +55,11 @@ export class NDArray {
   /** Zero-copy typed-array view on wasm memory. */
   get data(): TypedArray { this.check(); return view(this.dtype, this.byteOffset, this.size); }
   /** @internal Byte offset, resolved (constructor passes -1 for "start of storage"). */
-  get byteOffset(): number { return this.offset < 0 ? this.storage.off : this.offset; }
+  get byteOffset(): number { this.check(); return this.offset < 0 ? this.storage.off : this.offset; }
   /** The kernel-facing reference. */
   get ref(): TensorRef { this.check(); return { off: this.byteOffset, shape: this.shape, dtype: this.dtype, size: this.size }; }
-  get isDisposed(): boolean { return this.disposed; }
+  /** True once disposed, or once the storage it views was freed (a view of a disposed base array made before it). */
+  get isDisposed(): boolean { return this.disposed || this.storage.freed; }
   /** MXNet-style context string (always cpu(0)). */
   get context(): string { return 'cpu(0)'; }
 
@@ -114,12 +115,14 @@ export class NDArray {
 
   /** A view with another shape (MXNet codes 0, -1, -2, -3, -4; `reverse`). Shares memory. @example a.reshape([0, -1]) */
   reshape(shape: number[], reverse = false): NDArray {
+    this.check();
     const s = inferReshape(this.shape, shape, reverse);
     return new NDArray(this.storage, this.byteOffset, s, this.dtype);
   }
 
   /** Rows [begin, end) along axis 0, as a view. @example a.slice(0, 2) */
   slice(begin: number, end: number): NDArray {
+    this.check();
     if (this.ndim === 0) throw new ShapeError('slice of a 0-d array');
     const n = this.shape[0];
     const b = begin < 0 ? begin + n : begin, e = end < 0 ? end + n : Math.min(end, n);
@@ -130,6 +133,7 @@ export class NDArray {
 
   /** Row i along axis 0 (the axis dropped), as a view. @example a.at(0) */
   at(i: number): NDArray {
+    this.check();
     const n = this.shape[0];
     const k = i < 0 ? i + n : i;
     if (!(k >= 0 && k < n)) throw new ArgumentError(`index ${i} out of range for axis 0 of size ${n}`);
@@ -166,8 +170,9 @@ export class NDArray {
     this.storage.release();
   }
 
+  /** Throws on a disposed array, and on a view whose storage is gone: nothing may read or write freed memory. */
   private check(): void {
-    if (this.disposed) throw new MxError('argument', 'use of a disposed NDArray');
+    if (this.disposed || this.storage.freed) throw new MxError('argument', `use of a disposed NDArray (shape ${fmtShape(this.shape)}) (freed by dispose())`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { MxError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
 
 /**
@@ -12,7 +13,10 @@ export class Storage {
   /** Allocates a new block. @example Storage.alloc(4096) */
   static alloc(bytes: number): Storage { return new Storage(rt().alloc.alloc(bytes), bytes); }
 
-  retain(): this { this.refs++; return this; }
+  retain(): this {
+    if (this.freed) throw new MxError('argument', 'use of a disposed NDArray: its memory was freed');
+    this.refs++; return this;
+  }
 
   release(): void {
     if (this.freed) return;

@@ -4,7 +4,8 @@ import { numArgs } from '../graph/indexed.js';
 import { isVariable } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
 import type { Shape } from '../ops/registry.js';
-import { fmtShape, sameShape } from '../util/shape.js';
+import { memoryMaxBytes } from '../runtime/runtime.js';
+import { fmtShape, prod, sameShape } from '../util/shape.js';
 import type { Pass } from './pass.js';
 
 /** A variable's `__shape__` hint, when complete (no 0 / -1 dims). @example hintShape({ __shape__: '(1, 2)' }) // [1, 2] */
@@ -15,8 +16,24 @@ export function hintShape(dict: Record<string, string>): Shape | undefined {
   return v.every((d) => d > 0) ? v : undefined;
 }
 
+/**
+ * Throws unless every dimension is a non-negative safe integer and the element count fits the memory's maximum (one
+ * byte per element at least; bind checks bytes by dtype): a model file's pad of 1e9 must fail here, before any
+ * planner sizes workspaces or lowering loops by it.
+ * @example checkShapeBound([1, 16, 2e9, 2e9], 'c', 'Convolution', 'output 0') // throws ShapeError
+ */
+export function checkShapeBound(s: Shape, node: string, op: string, what: string): void {
+  const max = memoryMaxBytes();
+  for (const d of s) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new ShapeError(opMessage(node, op, `${what} has an invalid dimension ${d} in ${fmtShape(s)}`), { node, op, arg: what });
+  }
+  const n = prod(s);
+  if (n > max) throw new ShapeError(opMessage(node, op, `${what} of shape ${fmtShape(s)} has ${n} elements, more than the memory's maximum of ${max} bytes can hold`), { node, op, arg: what });
+}
+
 function merge(shapes: (Shape | undefined)[], e: number, s: Shape | undefined, node: string, op: string, what: string): boolean {
   if (!s) return false;
+  checkShapeBound(s, node, op, what);
   const cur = shapes[e];
   if (cur) {
     if (!sameShape(cur, s)) throw new ShapeError(opMessage(node, op, `Shape inconsistent for ${what}, Provided=${fmtShape(cur)}, inferred shape=${fmtShape(s)}`), { node, op, arg: what });
@@ -41,7 +58,9 @@ export const inferShapePass: Pass = {
     const shapes: (Shape | undefined)[] = new Array(ig.numEntries).fill(undefined);
     for (const id of ig.inputNodes) {
       const n = ig.nodes[id];
-      shapes[ig.entryId(id, 0)] = given[n.name] ? [...given[n.name]] : hintShape(n.dict);
+      const s = given[n.name] ? [...given[n.name]] : hintShape(n.dict);
+      if (s) checkShapeBound(s, n.name, 'Variable', `the shape of '${n.name}'`);
+      shapes[ig.entryId(id, 0)] = s;
     }
     const done = new Uint8Array(ig.nodes.length);
     for (let iter = 0, changed = true; changed && iter < 16; iter++) {

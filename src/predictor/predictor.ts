@@ -8,7 +8,7 @@ import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { fromJSON } from '../symbol/json.js';
 import { Symbol } from '../symbol/symbol.js';
-import type { Executor } from '../executor/executor.js';
+import { checkValues, type Executor } from '../executor/executor.js';
 import { view } from '../runtime/view.js';
 import type { TypedArray } from '../runtime/dtype.js';
 import { fmtShape, sameShape } from '../util/shape.js';
@@ -183,12 +183,14 @@ export class Predictor {
     if (this.disposed) throw new ArgumentError('use of a disposed Predictor');
     const single = input instanceof NDArray || ArrayBuffer.isView(input) || Array.isArray(input);
     if (single && this.inputNames.length > 1) throw new ArgumentError(`Predictor.forward: the model has inputs ${this.inputNames.join(', ')}; pass { name: values }`);
+    if (!single && (typeof input !== 'object' || input === null)) throw new ArgumentError(`Predictor.forward: input must be an NDArray, a typed array, an array of numbers or { name: values }, got ${input === null ? 'null' : typeof input}`, { arg: 'input' });
     const named = (single ? { [this.inputNames[0]]: input } : input) as Record<string, Input>;
     for (const n of this.inputNames) if (!(n in named)) throw new ArgumentError(`Predictor.forward: missing input '${n}' (inputs: ${this.inputNames.join(', ')})`);
     for (const [k, v] of Object.entries(named)) {
       const dst = this.inputs[k];
       if (!dst) throw new ArgumentError(`Predictor.forward: unknown input '${k}' (inputs: ${this.inputNames.join(', ')})`);
-      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : v;
+      if (v instanceof NDArray && v.isDisposed) throw new ArgumentError(`Predictor.forward: '${k}' is a disposed NDArray`, { arg: k });
+      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : checkValues(v, `Predictor.forward: '${k}'`, k);
       if (src.length !== dst.size) throw new ShapeError(`Predictor.forward: '${k}' has ${src.length} values, the input shape ${fmtShape(dst.shape)} needs ${dst.size} (use reshape for other shapes)`);
       view(dst.dtype, dst.byteOffset, dst.size).set(src);
     }

@@ -41,6 +41,9 @@ export class Allocator {
     this.end = Math.max(top, this.base);
   }
 
+  /** Largest size the memory may reach, in bytes. @example rt().alloc.maxBytes() */
+  maxBytes(): number { return this.mem.maxBytes(); }
+
   /** Allocates `bytes` (rounded up to 64), returns the byte offset. Throws MemoryError when the memory cannot grow. */
   alloc(bytes: number): number {
     if (!Number.isFinite(bytes) || bytes < 0) throw new MemoryError(`invalid allocation size ${bytes}`, { bytes });

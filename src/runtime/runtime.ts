@@ -233,6 +233,13 @@ function warmUp(r: Runtime, K: KernelTable = r.K): void {
 /** Allocator statistics: bytes in use, peak, live blocks. @example mx.memoryStats().bytesInUse */
 export function memoryStats(): AllocStats { return rt().alloc.stats(); }
 
+/**
+ * The most bytes the memory can ever hold: the configured maximum once initialised, else wasm32's 4 GiB (the
+ * bound shape inference checks every inferred shape against, before anything is planned).
+ * @example memoryMaxBytes() === 2 ** 31 // after the default init
+ */
+export function memoryMaxBytes(): number { return current ? current.alloc.maxBytes() : 2 ** 32; }
+
 /** Throws a MemoryError if `bytes` cannot be allocated; used by loaders before they commit to a size. */
 export function checkAllocatable(bytes: number, what: string): void {
   const max = (current ? current.memory.buffer.byteLength : 0) + 2 ** 31;

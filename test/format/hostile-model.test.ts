@@ -1,0 +1,51 @@
+// Hostile model files found by fuzzing (issue 14): a 332-byte conv with pad 1e9 once looped in the Winograd
+// workspace planner and ran Node out of heap. Every inferred shape is bounded against the memory's maximum
+// before anything is planned, so these fail with a ShapeError / MemoryError at once.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx } from '../helpers.js';
+import { isMxError } from '../../src/errors.js';
+
+const conv = (pad: string, extra = '') => JSON.stringify({
+  nodes: [
+    { op: 'null', name: 'data', inputs: [] }, { op: 'null', name: 'c_weight', inputs: [] }, { op: 'null', name: 'c_bias', inputs: [] },
+    { op: 'Convolution', name: 'c', attrs: { kernel: '(3, 3)', num_filter: '16', pad, ...(extra ? JSON.parse(extra) : {}) }, inputs: [[0, 0, 0], [1, 0, 0], [2, 0, 0]] },
+  ],
+  arg_nodes: [0, 1, 2], heads: [[3, 0, 0]], attrs: { mxnet_version: ['int', 10600] },
+});
+
+function expectMx(f: () => unknown, what: string, re?: RegExp): void {
+  try { f(); } catch (e) {
+    assert.ok(isMxError(e), `${what}: ${(e as Error).name}: ${(e as Error).message}`);
+    if (re) assert.match((e as Error).message, re, what);
+    return;
+  }
+  assert.unreachable(`${what}: no error`);
+}
+
+test('conv with pad 1e9 (the 332-byte file): simpleBind, Predictor.load and inferShape fail cleanly', () => {
+  const json = conv('(1000000000, 1000000000)');
+  assert.ok(json.length < 400, `file is ${json.length} bytes`);
+  const before = mx.memoryStats().bytesInUse;
+  expectMx(() => mx.sym.fromJSON(json).inferShape({ data: [1, 16, 8, 8] }), 'inferShape', /Error in operator c .*elements/);
+  expectMx(() => mx.sym.fromJSON(json).simpleBind({ shapes: { data: [1, 16, 8, 8] } }), 'simpleBind', /operator c/);
+  expectMx(() => mx.Predictor.load({ symbol: json, params: {}, inputShapes: { data: [1, 16, 8, 8] } }), 'Predictor.load');
+  assert.is(mx.memoryStats().bytesInUse, before, 'nothing left allocated');
+});
+
+test('huge but finite shapes: element and byte bounds, named; given shapes bounded too', () => {
+  // 1.6e9 floats fit the element bound (one byte each at least) but not 4 bytes each: the bind byte check names it
+  expectMx(() => mx.sym.fromJSON(conv('(10000, 10000)')).simpleBind({ shapes: { data: [1, 16, 8, 8] } }), 'bytes', /c\[0\].*bytes|elements/);
+  const fc = mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 2 ** 40, name: 'fc' });
+  expectMx(() => fc.inferShape({ data: [1, 4] }), 'fc num_hidden 2^40', /fc/);
+  expectMx(() => mx.sym.Variable('data').inferShape({ data: [2 ** 30, 2 ** 30] }), 'given shape', /'data'/);
+  expectMx(() => mx.sym.Variable('data').inferShape({ data: [2, 1.5] }), 'fractional dim', /invalid dimension/);
+});
+
+test('an imperative conv with a huge pad is a MemoryError before any workspace is planned', () => {
+  const x = mx.nd.zeros([1, 16, 8, 8]), w = mx.nd.zeros([16, 16, 3, 3]);
+  expectMx(() => mx.nd.Convolution(x, w, { kernel: [3, 3], num_filter: 16, pad: [1e9, 1e9], no_bias: true }), 'nd.Convolution');
+  x.dispose(); w.dispose();
+});
+
+test.run();
