@@ -27,7 +27,7 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(attrs)) (v instanceof NDArray ? named : rest)[k] = v as never;
   if (Array.isArray(rest.data) && (rest.data as unknown[]).every((x) => x instanceof NDArray)) { pos.push(...(rest.data as NDArray[])); delete rest.data; }
-  const isTrain = rest.isTrain === true; delete rest.isTrain;
+  const isTrain = rest.isTrain === undefined ? undefined : rest.isTrain === true; delete rest.isTrain;
   if (def.attrs.num_args && rest.num_args === undefined) rest.num_args = pos.length + Object.keys(named).length;
   const a = parseAttrs(def.name, def.attrs, rest, name);
   const names = [...def.inputs(a), ...opAux(def, a)];

@@ -14,6 +14,15 @@ export function setOpSeed(s: number): void { seedCounter = s >>> 0; }
 
 export interface InvokeOptions { isTrain?: boolean; node?: string }
 
+/**
+ * Where autograd (src/autograd, above this layer) plugs in: the default isTrain of an imperative op, and the
+ * recorder every invoked op passes through (all outputs, hidden ones included, before those are disposed).
+ */
+export const invokeHook: {
+  isTraining?: () => boolean;
+  record?: (def: OpDef, a: Attrs, node: string, inputs: NDArray[], nIn: number, outs: NDArray[], isTrain: boolean) => void;
+} = {};
+
 interface Prepared { def: OpDef; a: Attrs; node: string; nIn: number; inShapes: Shape[]; auxShapes: Shape[]; outShapes: Shape[]; outTypes: DType[] }
 
 function prepare(op: string, inputs: NDArray[], raw: Record<string, unknown>, node?: string): Prepared {
@@ -56,12 +65,14 @@ function ctxFor(node: string, isTrain: boolean, workspace: number): LowerCtx {
  */
 export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknown> = {}, opts: InvokeOptions = {}): NDArray[] {
   const p = prepare(op, inputs, raw, opts.node);
+  const isTrain = opts.isTrain ?? invokeHook.isTraining?.() ?? false;
   const outs = p.outShapes.map((s, i) => NDArray.empty(s, p.outTypes[i]));
-  const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, !!opts.isTrain) ?? 0;
+  const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
   withWorkspace(ws, (w) => {
-    const step = p.def.forward(ctxFor(p.node, !!opts.isTrain, w), p.a, inputs.slice(0, p.nIn).map((x) => x.ref), outs.map((x) => x.ref), inputs.slice(p.nIn).map((x) => x.ref));
+    const step = p.def.forward(ctxFor(p.node, isTrain, w), p.a, inputs.slice(0, p.nIn).map((x) => x.ref), outs.map((x) => x.ref), inputs.slice(p.nIn).map((x) => x.ref));
     step();
   });
+  invokeHook.record?.(p.def, p.a, p.node, inputs, p.nIn, outs, isTrain);
   const nVis = opVisible(p.def, p.a);
   if (nVis < outs.length) { for (const o of outs.slice(nVis)) o.dispose(); return outs.slice(0, nVis); }
   return outs;

@@ -1,0 +1,179 @@
+// The autograd tape (MXNet's Imperative::RecordOp / Backward): while recording, every op that passes through
+// `invoke` with at least one input already in the graph becomes a tape node holding (retained) references to its
+// inputs, aux states and all outputs. Backward walks the nodes reachable from the heads in reverse recording
+// order and calls each op's own declared backward lowering (OpDef.backward.lower): no second gradient code.
+import { ArgumentError, DTypeError, MxError } from '../errors.js';
+import { invokeHook } from '../ndarray/invoke.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import type { Storage } from '../ndarray/storage.js';
+import type { Attrs } from '../ops/attrs.js';
+import type { GradReq, OpDef, TensorRef } from '../ops/registry.js';
+import { rt } from '../runtime/runtime.js';
+import { mulberry32 } from '../util/random.js';
+
+/** A marked variable: where its gradient goes and how. */
+export interface VarInfo { grad?: NDArray; req: GradReq; id: number }
+
+/** One recorded op call. */
+export interface TapeNode {
+  id: number;
+  def: OpDef;
+  attrs: Attrs;
+  name: string;
+  isTrain: boolean;
+  ins: TensorRef[];
+  aux: TensorRef[];
+  outs: TensorRef[];
+  /** Graph entry of each (non-aux) input; undefined for inputs not in the graph. */
+  inEntries: (Entry | undefined)[];
+  held: Storage[];
+  released: boolean;
+}
+
+/** Where an array sits in the graph: a marked variable or output `index` of a tape node. */
+export type Entry = { v: VarInfo; node?: undefined; index?: undefined } | { v?: undefined; node: TapeNode; index: number };
+
+/** Thread-local in MXNet; one JS thread here. */
+export const state = { recording: false, training: false };
+const entries = new WeakMap<NDArray, Entry>();
+let nextId = 1;
+let nextVar = 1;
+let seed = 0xa9;
+
+// Tape nodes nobody runs backward on (a forward recorded for evaluation) still release their arrays once collected.
+const finalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry<Storage[]>((held) => { for (const s of held) { try { s.release(); } catch { /* runtime gone */ } } })
+  : undefined;
+
+/** The graph entry of an array, if it is in the graph. */
+export function entryOf(a: NDArray): Entry | undefined { return entries.get(a); }
+/** Marks `a` as a variable. */
+export function markVariable(a: NDArray, req: GradReq, grad?: NDArray): void {
+  entries.set(a, { v: { grad, req, id: nextVar++ } });
+}
+/** Removes `a` from the graph (detach). */
+export function unmark(a: NDArray): void { entries.delete(a); }
+
+function record(def: OpDef, attrs: Attrs, name: string, inputs: NDArray[], nIn: number, outs: NDArray[], isTrain: boolean): void {
+  if (!state.recording) return;
+  let any = false;
+  const inEntries = inputs.slice(0, nIn).map((x) => { const e = entries.get(x); if (e && e.node?.released) return undefined; if (e) any = true; return e; });
+  if (!any) return;
+  const held: Storage[] = [];
+  const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
+  const node: TapeNode = {
+    id: nextId++, def, attrs, name, isTrain, inEntries, held, released: false,
+    ins: inputs.slice(0, nIn).map(hold), aux: inputs.slice(nIn).map(hold), outs: outs.map(hold),
+  };
+  finalizer?.register(node, held, node);
+  outs.forEach((o, index) => entries.set(o, { node, index }));
+}
+
+invokeHook.record = record;
+invokeHook.isTraining = () => state.training;
+
+function release(n: TapeNode): void {
+  if (n.released) return;
+  n.released = true;
+  finalizer?.unregister(n);
+  for (const s of n.held) s.release();
+  n.held = [];
+}
+
+function zeros(r: { shape: number[] }): NDArray { const a = NDArray.empty([...r.shape]); a.data.fill(0); return a; }
+function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8(dst.byteOffset, src.byteOffset, dst.byteOffset, dst.size); }
+
+/**
+ * Gradients of `heads` (seeded with `headGrads`, default ones) with respect to every marked variable reachable
+ * from them. Returns each reached variable's summed gradient (caller owns the arrays). Releases the tape of the
+ * reached nodes unless `retainGraph`.
+ * @example const g = runBackward([loss], [undefined], false, true);
+ */
+export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
+  const headEntries = heads.map((h, k) => {
+    const e = entries.get(h);
+    if (!e || (e.node && e.node.released)) throw new MxError('argument', `Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
+    return e;
+  });
+  // reachable nodes, and which entries lead to a variable that wants a gradient
+  const nodes = new Map<number, TapeNode>();
+  const stack: TapeNode[] = [];
+  const visit = (e: Entry | undefined) => { if (e?.node && !e.node.released && !nodes.has(e.node.id)) { nodes.set(e.node.id, e.node); stack.push(e.node); } };
+  headEntries.forEach(visit);
+  while (stack.length) for (const e of stack.pop()!.inEntries) visit(e);
+  const order = [...nodes.values()].sort((a, b) => a.id - b.id);
+  const needs = new Set<TapeNode>();
+  const entryNeeds = (e: Entry | undefined) => !!e && (e.v ? e.v.req !== 'null' : needs.has(e.node!));
+  for (const n of order) if (n.def.backward && n.inEntries.some(entryNeeds)) needs.add(n);
+  if (!headEntries.some(entryNeeds)) throw new MxError('argument', 'There are no inputs in computation graph that require gradients.');
+
+  const grads = new Map<TapeNode, (NDArray | undefined)[]>();
+  const varGrads = new Map<VarInfo, NDArray>();
+  const push = (e: Entry, g: NDArray) => {
+    if (e.v) {
+      const cur = varGrads.get(e.v);
+      if (cur) { addInto(cur, g); g.dispose(); } else varGrads.set(e.v, g);
+      return;
+    }
+    let l = grads.get(e.node!);
+    if (!l) { l = []; grads.set(e.node!, l); }
+    const cur = l[e.index!];
+    if (cur) { addInto(cur, g); g.dispose(); } else l[e.index!] = g;
+  };
+  headEntries.forEach((e, k) => {
+    if (!entryNeeds(e)) return;
+    const hg = headGrads[k], h = heads[k];
+    if (hg && hg.size !== h.size) throw new ArgumentError(`backward: head gradient ${k} has shape (${hg.shape.join(',')}), head has (${h.shape.join(',')})`);
+    const g = hg ? hg.copy() : NDArray.empty([...h.shape]);
+    if (!hg) g.data.fill(1);
+    push(e, g);
+  });
+  const K = rt().K;
+  try {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const n = order[i];
+      if (!needs.has(n)) continue;
+      const bw = n.def.backward!;
+      const og = grads.get(n) ?? [];
+      grads.delete(n);
+      const nVis = n.def.visibleOutputs ? n.def.visibleOutputs(n.attrs) : n.outs.length;
+      if (!bw.ignoresOutGrads && !og.some(Boolean)) continue;
+      const tmp: NDArray[] = [];
+      const outGrads = bw.ignoresOutGrads ? [] : n.outs.slice(0, nVis).map((r, k) => {
+        if (og[k]) return og[k]!.ref;
+        const z = zeros(r); tmp.push(z); return z.ref;
+      });
+      const req: GradReq[] = n.inEntries.map((e) => (entryNeeds(e) ? 'write' : 'null'));
+      n.ins.forEach((r, k) => { if (r.dtype !== 'float32' && req[k] !== 'null') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`); });
+      const inGrads = n.ins.map((r) => NDArray.empty([...r.shape], r.dtype));
+      const ws = bw.workspace?.(n.attrs, n.ins.map((r) => r.shape), n.outs.map((r) => r.shape)) ?? 0;
+      const wOff = ws ? rt().alloc.alloc(ws) : 0;
+      try {
+        bw.lower({ K, isTrain: trainMode && n.isTrain, workspace: wOff, scratch: rt().scratch.off, node: n.name, random: mulberry32(seed++) }, n.attrs, {
+          ins: n.ins, outs: n.outs, aux: n.aux, outGrads, inGrads: inGrads.map((g) => g.ref), req,
+        })();
+      } finally { if (wOff) rt().alloc.free(wOff); }
+      for (const x of tmp) x.dispose();
+      for (const x of og) x?.dispose();
+      inGrads.forEach((g, k) => { if (req[k] === 'null') g.dispose(); else push(n.inEntries[k]!, g); });
+    }
+  } finally {
+    for (const l of grads.values()) for (const x of l) x?.dispose();
+    if (!retainGraph) for (const n of order) release(n);
+  }
+  return varGrads;
+}
+
+/** The variables reachable from heads (with req != null), for `backward` to write zeros where no gradient arrived. */
+export function reachableVars(heads: NDArray[]): Set<VarInfo> {
+  const out = new Set<VarInfo>(), seen = new Set<TapeNode>();
+  const stack: Entry[] = heads.map((h) => entries.get(h)).filter((e): e is Entry => !!e);
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.v) { if (e.v.req !== 'null') out.add(e.v); continue; }
+    if (seen.has(e.node!) || e.node!.released) continue;
+    seen.add(e.node!);
+    for (const x of e.node!.inEntries) if (x) stack.push(x);
+  }
+  return out;
+}
