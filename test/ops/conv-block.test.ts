@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mx, assertClose, randArray, invoke, invokeWithGrad } from '../helpers.js';
 import { refConv, refConvBackward, refConvOut, type RefConvGeom } from '../../src/reference/conv.js';
 import { convGeom } from '../../src/ops/conv/convolution.js';
-import { convBlock, convFwdWorkspace, setConvBlocking } from '../../src/ops/conv/lower.js';
+import { convBlock, convPlan, setConvBlocking } from '../../src/ops/conv/plan.js';
 import { CONV_SPLITS } from '../../src/ops/conv/splits.js';
 import { SPLITS } from '../../src/parallel/splits.js';
 
@@ -62,7 +62,7 @@ for (const [name, c] of CASES) {
       under(bytes, force, () => {
         const geom = convGeom(s.attrs, s.xs, 'c'), nb = convBlock(geom);
         assert.ok(nb >= 1 && nb <= c.N, `${name}: block of ${nb}`);
-        assert.ok(convFwdWorkspace(geom) >= (c.C * s.g.kh * s.g.kw + c.F) * nb * 4, `${name}: workspace`);
+        assert.ok(convPlan(geom).fwdWorkspace >= (c.C * s.g.kh * s.g.kw + c.F) * nb * 4, `${name}: workspace`);
         const what = `${name} (cap ${bytes}, ${nb} images per block)`;
         const [out] = invoke('Convolution', s.ins, s.attrs);
         assert.equal(out.shape, s.outShape);
@@ -81,7 +81,7 @@ test('which layers are blocked: small planes at batch > 1; not batch 1, large pl
   const geom = (data: number[], a: Record<string, unknown>) => convGeom({ num_group: 1, ...a }, data, 'c');
   const conv2 = geom([64, 20, 12, 12], { kernel: [5, 5], num_filter: 50 });
   assert.is(convBlock(conv2), 7, 'LeNet conv2: blocks of 7 images (about 1 MiB)');
-  assert.is(convFwdWorkspace(conv2), (500 + 50) * 464 * 4, 'rows of 448 columns padded to 29 lines');
+  assert.is(convPlan(conv2).fwdWorkspace, (500 + 50) * 464 * 4, 'rows of 448 columns padded to 29 lines');
   assert.is(convBlock(geom([64, 1, 28, 28], { kernel: [5, 5], num_filter: 20 })), 10, 'LeNet conv1: blocks of 10');
   under(8 << 20, false, () => assert.is(convBlock(conv2), 32, 'an 8 MiB cap: 2 blocks of 32, evened out'));
   assert.is(convBlock(geom([1, 20, 12, 12], { kernel: [5, 5], num_filter: 50 })), 0, 'batch 1: per image');

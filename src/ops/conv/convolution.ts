@@ -4,7 +4,8 @@ import type { DType } from '../../runtime/dtype.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import { CONV_ATTRS, as4, checkGroups, convOut, fusedAct, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
-import { convBwdWorkspace, convFwdWorkspace, lowerConvBwd, lowerConvFwd, seq } from './lower.js';
+import { lowerConvBwd, lowerConvFwd, seq } from './lower.js';
+import { convPlan } from './plan.js';
 import { fusedActBackward } from '../linalg/gemm.js';
 
 /** Float32-only type rule shared by the conv family: every input, output and aux is float32. @example inferType: float32Only('Pooling') */
@@ -48,7 +49,7 @@ export const convolution: OpDef = {
     return { ins: a.no_bias ? [data, w] : [data, w, [g.F]], outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)] };
   },
   inferType: float32Only('Convolution'),
-  workspace: (a, ins) => convFwdWorkspace(convGeom(a, ins[0], 'Convolution')),
+  workspace: (a, ins) => convPlan(convGeom(a, ins[0], 'Convolution')).fwdWorkspace,
   forward: (ctx, a, ins, [y]) => {
     const g = convGeom(a, ins[0].shape, ctx.node);
     return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct('Convolution', ctx.node, a, 3), ctx.workspace);
@@ -57,7 +58,7 @@ export const convolution: OpDef = {
     saves: ['inputs'],
     workspace: (a, ins) => {
       const g = convGeom(a, ins[0], 'Convolution');
-      return convBwdWorkspace(g) + (fusedAct('Convolution', 'Convolution', a, 3) ? outBytes(g) : 0);
+      return convPlan(g).bwdWorkspace + (fusedAct('Convolution', 'Convolution', a, 3) ? outBytes(g) : 0);
     },
     lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
       const g = convGeom(a, ins[0].shape, ctx.node);
@@ -65,7 +66,7 @@ export const convolution: OpDef = {
       const steps: Step[] = [];
       const dy0 = outGrads[0].off;
       let dy = dy0;
-      const colWs = convBwdWorkspace(g);
+      const colWs = convPlan(g).bwdWorkspace;
       const act = fusedAct('Convolution', ctx.node, a, 3);
       if (act) {
         // The activation was fused into this op: its output is y, so the pre-activation gradient is dy * act'(y).

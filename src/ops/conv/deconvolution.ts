@@ -5,7 +5,11 @@ import type { OpDef, Shape, Step } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { float32Only } from './convolution.js';
 import { CONV_ATTRS, as4, checkGroups, fusedAct, outShape, spatialParams, spatialRank, tuple, weightShape, type ConvGeom } from './geom.js';
-import { convFwdWorkspace, convBwdWorkspace, lowerConvBwd, lowerConvFwd, lowerDeconvFwd, seq } from './lower.js';
+import { lowerConvBwd, lowerConvFwd, lowerDeconvFwd, seq } from './lower.js';
+import { convPlan } from './plan.js';
+
+/** Workspace of the deconv backward: both conv products (its dx is a conv forward, its dw a conv backward). */
+const bothWs = (g: ConvGeom) => { const p = convPlan(g); return Math.max(p.fwdWorkspace, p.bwdWorkspace); };
 
 const OP = 'Deconvolution';
 
@@ -63,7 +67,7 @@ export const deconvolution: OpDef = {
     return { ins: a.no_bias ? [data, w] : [data, w, [g.C]], outs: [outShape(g.nd, g.N, g.C, g.H, g.W)] };
   },
   inferType: float32Only(OP),
-  workspace: (a, ins) => convBwdWorkspace(deconvGeom(a, ins[0], OP)),
+  workspace: (a, ins) => convPlan(deconvGeom(a, ins[0], OP)).bwdWorkspace,
   forward: (ctx, a, ins, [y]) => {
     const g = deconvGeom(a, ins[0].shape, ctx.node);
     return lowerDeconvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct(OP, ctx.node, a), ctx.workspace);
@@ -72,7 +76,7 @@ export const deconvolution: OpDef = {
     saves: ['inputs'],
     workspace: (a, ins) => {
       const g = deconvGeom(a, ins[0], OP);
-      return Math.max(convFwdWorkspace(g), convBwdWorkspace(g)) + (fusedAct(OP, OP, a) ? g.N * g.C * g.H * g.W * 4 : 0);
+      return bothWs(g) + (fusedAct(OP, OP, a) ? g.N * g.C * g.H * g.W * 4 : 0);
     },
     lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
       const g = deconvGeom(a, ins[0].shape, ctx.node);
@@ -81,7 +85,7 @@ export const deconvolution: OpDef = {
       const dy0 = outGrads[0].off;
       let dy = dy0;
       if (fusedAct(OP, ctx.node, a)) {
-        const masked = ws + Math.max(convFwdWorkspace(g), convBwdWorkspace(g)), yOff = outs[0].off, n = g.N * g.C * g.H * g.W;
+        const masked = ws + bothWs(g), yOff = outs[0].off, n = g.N * g.C * g.H * g.W;
         steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
         dy = masked;
       }

@@ -7,7 +7,7 @@ import { fusedActCode } from '../linalg/gemm.js';
 
 /**
  * One image's convolution geometry in the conv direction: input (C, H, W) -> output (F, Ho, Wo), G groups.
- * `method` is picked at lowering time: 'dw' depthwise, '1x1' direct GEMM on the planes, 'im2col' + GEMM.
+ * The method is chosen by convPlan (plan.ts).
  */
 export interface ConvGeom {
   N: number; C: number; H: number; W: number; F: number; G: number;
@@ -108,16 +108,6 @@ export function outShape(nd: number, N: number, F: number, Ho: number, Wo: numbe
 /** Weight shape (lead, per-group, kh, kw) in the data's rank. @example weightShape(2, 8, 3, 3, 3) // [8, 3, 3, 3] */
 export function weightShape(nd: number, lead: number, per: number, kh: number, kw: number): Shape {
   return nd === 1 ? [lead, per, kw] : [lead, per, kh, kw];
-}
-
-/**
- * The GEMM-level method for a geometry (decided at lowering; lower.ts also routes 3x3 stride-1 layers to Winograd).
- * @example convMethod({ ...g, kh: 1, kw: 1, sh: 1, sw: 1, ph: 0, pw: 0 }) === '1x1'
- */
-export function convMethod(g: ConvGeom): 'dw' | '1x1' | 'im2col' {
-  if (g.G === g.C && g.F === g.C && g.G > 1) return 'dw';
-  if (g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0) return '1x1';
-  return 'im2col';
 }
 
 /**

@@ -1,5 +1,6 @@
 // Ops of the conv family: one file per op (or tight family), listed here.
-// Shared helpers: geom.ts (attrs, shape rules, errors), lower.ts (im2col/GEMM/depthwise lowering), winograd.ts.
+// Shared helpers: geom.ts (attrs, shape rules, errors), plan.ts (convPlan: method, workspace, kernels per shape),
+// lower.ts (lowers the plan: im2col/GEMM/depthwise), winograd.ts.
 import type { OpDef } from '../registry.js';
 import { convolution } from './convolution.js';
 import { deconvolution } from './deconvolution.js';

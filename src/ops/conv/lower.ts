@@ -1,14 +1,13 @@
 // Lowering of the three convolution products to kernel call lists (Convolution and Deconvolution share them:
 // deconvolution forward is the conv data-gradient, its backward the conv forward and weight-gradient).
-// Method per shape, fixed here: Winograd F(2x2,3x3) for 3x3 stride-1 layers with many channels and tiles
-// (forward, data and weight gradients; winograd.ts), direct SIMD depthwise, one GEMM on the planes for 1x1
-// stride 1, else im2col + packed GEMM per image and group; small planes in blocks of images (convBlock: one
-// GEMM of N = Nb*Ho*Wo per block and group). The returned Step only calls kernels.
+// The method per shape and the workspace come from convPlan (plan.ts); this file only lowers what the plan says.
+// The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import type { LowerCtx, Step } from '../registry.js';
-import { convMethod, type ConvGeom } from './geom.js';
-import { winogradApplies, winogradDataGradGeom, winogradWorkspace, lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
+import type { ConvGeom } from './geom.js';
+import { blockLd, blocks, convPlan } from './plan.js';
+import { lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
 
 type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
@@ -22,111 +21,28 @@ export function seq(steps: Step[]): Step {
 
 /** Per-image sizes and per-group GEMM dimensions of a geometry (bytes for offsets). */
 function dims(g: ConvGeom) {
-  const HoWo = g.Ho * g.Wo, Cg = g.C / g.G, Fg = g.F / g.G, KK = Cg * g.kh * g.kw;
-  return { HoWo, Cg, Fg, KK, inImg: g.C * g.H * g.W * 4, outImg: g.F * HoWo * 4 };
+  const HoWo = g.Ho * g.Wo, Fg = g.F / g.G, KK = (g.C / g.G) * g.kh * g.kw;
+  return { HoWo, Fg, KK, inImg: g.C * g.H * g.W * 4, outImg: g.F * HoWo * 4 };
 }
 
 /**
- * Column-block tuning: workspace cap of a block, largest output plane that is blocked, and a test override. 1 MiB
- * (about L2): LeNet conv2 at batch 64 took 6.9 / 3.8 ms (1 / 2 threads, best of 60) at 1 MiB, 7.4 / 4.4 at 8 MiB,
- * 6.1 / 5.9 per image: on one thread large blocks spill the GEMM's B strips out of L2 (per image costs less there,
- * but 2 dispatches per image, each too small to split well, leave the second thread idle).
- */
-const BLOCK = { bytes: 1 << 20, maxPlane: 1024, force: false };
-
-/**
- * Sets the image-block workspace cap (bytes) and `force` (block even batch 1 / large planes); returns the old
- * settings. For tests: small caps give several blocks and a partial last one.
- * @example const old = setConvBlocking({ bytes: 1, force: true }); try { ... } finally { setConvBlocking(old); }
- */
-export function setConvBlocking(s: { bytes?: number; force?: boolean }): { bytes: number; force: boolean } {
-  const old = { bytes: BLOCK.bytes, force: BLOCK.force };
-  if (s.bytes !== undefined) BLOCK.bytes = s.bytes;
-  if (s.force !== undefined) BLOCK.force = s.force;
-  return old;
-}
-
-/**
- * Images per column block of an im2col layer (0: per-image lowering): blocks of Nb images make one GEMM of
- * N = Nb*Ho*Wo columns per group (small planes give small, badly split GEMMs otherwise). The column matrix and the
- * [F, Nb*Ho*Wo] product stay within about BLOCK.bytes. Nb is the largest block; `blocks` cuts the batch evenly
- * (64 at a 7-image cap: 10 blocks of 6 or 7).
- * @example convBlock({ ...lenetConv2, N: 64 }) === 7
- */
-export function convBlock(g: ConvGeom): number {
-  const m = convMethod(g);
-  // 1x1 stride-1 layers multiply the planes in place (no im2col copy): blocked only when forced (tests).
-  if (m === 'dw' || winogradApplies(g) || (m === '1x1' && !BLOCK.force)) return 0;
-  const HoWo = g.Ho * g.Wo;
-  if (!BLOCK.force && (g.N < 2 || HoWo > BLOCK.maxPlane)) return 0;
-  const per = (g.C * g.kh * g.kw + g.F) * HoWo * 4;
-  const cap = Math.max(1, Math.min(g.N, Math.floor(BLOCK.bytes / per)));
-  if (cap < 2 && !BLOCK.force) return 0;
-  return Math.ceil(g.N / Math.ceil(g.N / cap));
-}
-
-/**
- * Row stride (floats) of a block's matrices of L columns: whole 64-byte lines, an odd number of them. The GEMM's
- * packing-free path for M <= 64 walks strips of B down the rows; rows a power of two of lines apart (L = 2048)
- * share few cache sets, and the GEMM then packs instead (slower for these shapes).
- * @example blockLd(2048) === 2064
- */
-export const blockLd = (L: number) => { const r = Math.ceil(L / 16) * 16; return (r / 16) % 2 === 0 ? r + 16 : r; };
-
-/** Evenly cut image ranges [n0, n1) of at most Nb images. @example blocks(64, 7).length === 10 */
-function blocks(N: number, Nb: number): [number, number][] {
-  const nB = Math.ceil(N / Nb), out: [number, number][] = [];
-  for (let i = 0; i < nB; i++) out.push([Math.floor((i * N) / nB), Math.floor(((i + 1) * N) / nB)]);
-  return out;
-}
-
-/** Bytes of a column block: the column matrix [C*kh*kw, ld] then the GEMM product (or dy block) [F, ld]. */
-const blockBytes = (g: ConvGeom, nb: number) => (g.C * g.kh * g.kw + g.F) * blockLd(nb * g.Ho * g.Wo) * 4;
-
-/** Workspace bytes the forward needs (a column block, the column buffer of one image, or the Winograd buffers). @example convFwdWorkspace(g) */
-export function convFwdWorkspace(g: ConvGeom): number {
-  if (winogradApplies(g)) return winogradWorkspace(g);
-  const nb = convBlock(g);
-  if (nb) return blockBytes(g, nb);
-  return convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
-}
-
-/**
- * Depthwise 3x3 stride-1 data gradient as a forward depthwise conv of dy with the filters rotated 180° and pad 2 - p
- * (the fused-row SIMD kernel: 0.47 vs 0.78 ms at 32@112² when only dx is wanted), or undefined.
- * @example dwDataGradGeom(g)!.Ho === g.H
- */
-function dwDataGradGeom(g: ConvGeom): ConvGeom | undefined {
-  if (convMethod(g) !== 'dw' || g.kh !== 3 || g.kw !== 3 || g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || g.ph > 2 || g.pw > 2) return undefined;
-  return { ...g, H: g.Ho, W: g.Wo, ph: 2 - g.ph, pw: 2 - g.pw, Ho: g.H, Wo: g.W };
-}
-
-/** Workspace bytes the backward products need (one column buffer, reused per image for dW then dX; a column block; or Winograd's). @example convBwdWorkspace(g) */
-export function convBwdWorkspace(g: ConvGeom): number {
-  if (dwDataGradGeom(g)) return g.C * 9 * 4;
-  const nb = convBlock(g);
-  const col = nb ? blockBytes(g, nb) : convMethod(g) === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
-  const wg = winogradDataGradGeom(g);
-  return Math.max(col, winogradApplies(g) ? winogradWorkspace(g) : 0, wg ? winogradWorkspace(wg) : 0);
-}
-
-/**
- * y = act(conv(x, w) + b) for all images. `b` = 0: no bias; act: GEMM code (1 relu, 2 sigmoid, 3 tanh); ws = convFwdWorkspace bytes.
+ * y = act(conv(x, w) + b) for all images. `b` = 0: no bias; act: GEMM code (1 relu, 2 sigmoid, 3 tanh); ws = convPlan(g).fwdWorkspace bytes.
  * @example const step = lowerConvFwd(ctx, geom, x.off, w.off, b.off, y.off, 0, ctx.workspace)
  */
 export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number): Step {
-  // The GEMM paths fuse every act code; the Winograd and depthwise kernels fuse relu only, so sigmoid / tanh
-  // run there as one f32_act pass over the output (type = code - 1).
-  if (act >= 2 && (winogradApplies(g) || convMethod(g) === 'dw')) {
+  const p = convPlan(g);
+  // Act codes the method's kernels do not fuse (sigmoid / tanh on Winograd and depthwise) run as one f32_act pass
+  // over the output (type = code - 1).
+  if (act > p.fusesAct) {
     const K = ctx.K, n = g.N * g.F * g.Ho * g.Wo, t = act - 1;
     return seq([lowerConvFwd(ctx, g, x, w, b, y, 0, ws), () => { K.f32_act__simd128(y, y, n, t, 0); }]);
   }
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
-  const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
-  const method = convMethod(g), steps: Step[] = [];
-  if (winogradApplies(g)) return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
-  const Nb = convBlock(g);
-  if (Nb) {
+  const { HoWo, Fg, KK, inImg, outImg } = dims(g);
+  const method = p.method, steps: Step[] = [];
+  if (method === 'winograd') return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
+  const Nb = p.block;
+  if (method === 'block') {
     // Per block: im2col of nb images into [C*kh*kw, L], one GEMM per group into [F, L], then back to NCHW.
     const tmp = ws + g.C * g.kh * g.kw * blockLd(Nb * HoWo) * 4;
     for (const [n0, n1] of blocks(g.N, Nb)) {
@@ -159,19 +75,19 @@ export interface ConvBwdRefs { x: number; w: number; dy: number; dx: number; dw:
 /**
  * Conv backward for all images: dw = sum dY·colᵀ, db = sum rowsum(dY), dx = col2im(Wᵀ·dY) (direct for 1x1 and
  * depthwise; Winograd for dx and dw of eligible 3x3 stride-1 layers). Per image (or per block of images, see
- * convBlock) the column buffer first holds im2col(x) (for dw), then Wᵀ·dY (for dx).
+ * convPlan's block) the column buffer first holds im2col(x) (for dw), then Wᵀ·dY (for dx).
  * @example const step = lowerConvBwd(ctx, geom, { x, w, dy, dx, dw, db }, ctx.workspace)
  */
 export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: number): Step {
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
-  const { HoWo, Cg, Fg, KK, inImg, outImg } = dims(g);
-  const method = convMethod(g), steps: Step[] = [];
+  const { HoWo, Fg, KK, inImg, outImg } = dims(g);
+  const p = convPlan(g), method = p.gemm, steps: Step[] = [];
   // 3x3 stride-1 layers with many channels: dx is a Winograd conv of dy (after all dw products: it reuses ws).
-  const wg = r.dx ? winogradDataGradGeom(g) : undefined, wdw = r.dw && winogradApplies(g);
+  const wg = r.dx ? p.dxWinograd : undefined, wdw = r.dw && p.dwWinograd;
   // With dw wanted too, the combined depthwise backward kernel (one pass over dy) is faster (0.94 vs 1.20 ms at 32@112²).
-  const dg = r.dx && !r.dw ? dwDataGradGeom(g) : undefined;
+  const dg = r.dx && !r.dw ? p.dxDepthwise : undefined;
   if (dg) steps.push(call(K.f32_rot180__simd128, [r.w, ws, g.C, 9]));
-  const Nb = convBlock(g);
+  const Nb = p.block;
   if (Nb) {
     // Per block of nb images: db (+)= rowsum(dY), dY to [F, L] (L = nb*HoWo, row stride ld), dw (+)= dY·colᵀ, then
     // col = Wᵀ·dY and col2im.
