@@ -21,6 +21,10 @@ const CONVS = [
   ['conv-mnet-stem', 3, 224, 32, 3, 2, 1, 1, 'MobileNet stem 3x3 s2 3->32 @224x224 pad 1'],
   ['conv-dw-3x3-32', 32, 112, 32, 3, 1, 1, 32, 'depthwise 3x3 32 ch @112x112 pad 1'],
   ['conv-1x1-64-256', 64, 56, 256, 1, 1, 0, 1, 'ResNet bottleneck 1x1 64->256 @56x56'],
+  ['conv-dw-3x3s2-64', 64, 112, 64, 3, 2, 1, 64, 'MobileNet v1 depthwise 3x3 s2 64 ch @112x112 pad 1'],
+  ['conv-dw-3x3-144', 144, 56, 144, 3, 1, 1, 144, 'MobileNetV2 depthwise 3x3 144 ch @56x56 pad 1'],
+  ['conv-1x1-32-64-112', 32, 112, 64, 1, 1, 0, 1, 'MobileNet v1 pointwise 1x1 32->64 @112x112'],
+  ['conv-grouped-3x3-128-g32', 128, 28, 128, 3, 1, 1, 32, 'ResNeXt grouped 3x3 128 ch, 32 groups @28x28 pad 1 (no tfjs: not expressible)'],
 ];
 
 const outSize = (H, k, s, p) => Math.floor((H + 2 * p - k) / s) + 1;
@@ -42,6 +46,22 @@ function lowered(ctx, C, H, F, k, s, p, G, backward) {
       : def.forward(lctx, a, [x.ref, w.ref], [y.ref], []);
     return { run: step, teardown() { if (ws) r.alloc.free(ws); for (const t of [x, w, y, dy, dx, dw]) t.dispose(); } };
   }));
+}
+
+/** tfjs-wasm's conv2d (G = 1) or depthwiseConv2d (G = C), NHWC. */
+function tfjsImpl(C, H, F, k, s, p, G) {
+  return ({ libs }) => {
+    const tf = libs['tfjs-wasm'];
+    const x = tf.tensor4d(rand(C * H * H, 1), [1, H, H, C]);
+    const pad = [[0, 0], [p, p], [p, p], [0, 0]];
+    if (G === 1) {
+      const w = tf.tensor4d(rand(F * C * k * k, 2), [k, k, C, F]);
+      return { run() { const y = tf.conv2d(x, w, [s, s], pad); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+    }
+    const w = tf.tensor4d(rand(C * k * k, 2), [k, k, C, 1]);
+    const tp = s === 1 && p === (k - 1) / 2 ? 'same' : pad;
+    return { run() { const y = tf.depthwiseConv2d(x, w, [s, s], tp); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
+  };
 }
 
 /** @type {import('../README.md').Workload[]} */
@@ -67,18 +87,7 @@ export default [
             const attrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F, num_group: G, no_bias: true };
             return { run() { const y = mx.nd.Convolution(x, w, attrs); y.toTypedArray(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
           },
-          'tfjs-wasm': ({ libs }) => {
-            const tf = libs['tfjs-wasm'];
-            const x = tf.tensor4d(rand(C * H * H, 1), [1, H, H, C]);
-            const pad = [[0, 0], [p, p], [p, p], [0, 0]];
-            if (G === 1) {
-              const w = tf.tensor4d(rand(F * C * k * k, 2), [k, k, C, F]);
-              return { run() { const y = tf.conv2d(x, w, [s, s], pad); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
-            }
-            const w = tf.tensor4d(rand(C * k * k, 2), [k, k, C, 1]);
-            const tp = s === 1 && p === (k - 1) / 2 ? 'same' : pad;
-            return { run() { const y = tf.depthwiseConv2d(x, w, [s, s], tp); y.dataSync(); y.dispose(); }, teardown() { x.dispose(); w.dispose(); } };
-          },
+          ...(G === 1 || G === C ? { 'tfjs-wasm': tfjsImpl(C, H, F, k, s, p, G) } : {}),
           'ort-web': ortImpl('ort-web', 'wasm'),
           'ort-node': ortImpl('ort-node', 'cpu'),
         },
