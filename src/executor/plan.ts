@@ -4,10 +4,10 @@ import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.j
 import type { GradReq, Shape } from '../ops/registry.js';
 import { fusePass } from '../passes/fuse.js';
 import { gradientPass, type GradInfo } from '../passes/gradient.js';
-import { inferShapePass, unknownShapes } from '../passes/infer_shape.js';
-import { inferTypePass } from '../passes/infer_type.js';
+import { inferShapePass, unknownShapes } from '../passes/infer-shape.js';
+import { inferTypePass } from '../passes/infer-type.js';
 import { applyPasses } from '../passes/pass.js';
-import { planMemoryPass, type StoragePlan } from '../passes/plan_memory.js';
+import { planMemoryPass, type StoragePlan } from '../passes/plan-memory.js';
 import { verifyPass } from '../passes/verify.js';
 import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
 import { memoryMaxBytes } from '../runtime/runtime.js';

@@ -2,7 +2,7 @@
 import { ArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { DataIter, StopIteration, type DataBatch } from '../io/base.js';
-import { NDArrayIter } from '../io/ndarray_iter.js';
+import { NDArrayIter } from '../io/ndarray-iter.js';
 import type { Initializer } from '../init/initializer.js';
 import { EvalMetric } from '../metric/base.js';
 import { create as createMetric } from '../metric/metrics.js';

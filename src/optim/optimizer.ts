@@ -5,7 +5,7 @@ import { ArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { rt } from '../runtime/runtime.js';
 import type { KernelTable } from '../runtime/manifest.js';
-import { LRScheduler } from './lr_scheduler.js';
+import { LRScheduler } from './lr-scheduler.js';
 import { normOpts } from './options.js';
 
 /** A symbol as the optimizer sees it (duck-typed: `listArguments`, `attrDict`). */

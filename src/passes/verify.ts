@@ -4,7 +4,7 @@ import { numAux } from '../graph/indexed.js';
 import { isVariable } from '../graph/node.js';
 import type { Shape } from '../ops/registry.js';
 import type { Pass } from './pass.js';
-import type { StoragePlan } from './plan_memory.js';
+import type { StoragePlan } from './plan-memory.js';
 
 /**
  * Checks graph invariants: node order is topological (acyclic), every op node has the inputs its

@@ -1,8 +1,8 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { Graph } from '../graph/graph.js';
 import type { Shape } from '../ops/registry.js';
-import { inferShapePass } from '../passes/infer_shape.js';
-import { inferTypePass } from '../passes/infer_type.js';
+import { inferShapePass } from '../passes/infer-shape.js';
+import { inferTypePass } from '../passes/infer-type.js';
 import { applyPasses } from '../passes/pass.js';
 import { toDType, type DType } from '../runtime/dtype.js';
 import type { Symbol } from './symbol.js';

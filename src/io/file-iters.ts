@@ -2,7 +2,7 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { normOpts, type Opts } from '../optim/options.js';
 import { mulberry32 } from '../util/random.js';
-import { HostArray, NDArrayIter } from './ndarray_iter.js';
+import { HostArray, NDArrayIter } from './ndarray-iter.js';
 import { parseIdx, readBytes } from './files.js';
 
 export interface MNISTIterOptions {
