@@ -2,8 +2,9 @@ import { ArgumentError, MxError } from '../errors.js';
 import type { DType } from '../runtime/dtype.js';
 import type { KernelTable } from '../runtime/manifest.js';
 import type { AttrSpecs, Attrs } from './attrs.js';
+import type { Shape } from '../util/shape.js';
 
-export type Shape = number[];
+export type { Shape };
 
 /** A tensor as kernels see it: a byte offset in the one memory, a shape and a dtype (always contiguous). */
 export interface TensorRef { off: number; shape: Shape; dtype: DType; size: number }

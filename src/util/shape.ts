@@ -1,5 +1,7 @@
 import { ShapeError } from '../errors.js';
-import type { Shape } from '../ops/registry.js';
+
+/** A tensor shape: dimension sizes, outermost first. */
+export type Shape = number[];
 
 /** Number of elements. @example prod([2, 3]) === 6 */
 export function prod(s: readonly number[]): number { let p = 1; for (const d of s) p *= d; return p; }
@@ -23,13 +25,6 @@ export function strides(s: readonly number[]): number[] {
   let acc = 1;
   for (let i = s.length - 1; i >= 0; i--) { r[i] = acc; acc *= s[i]; }
   return r;
-}
-
-/** Normalises a possibly negative axis. Throws ShapeError when out of range. */
-export function normAxis(axis: number, ndim: number, what = 'axis'): number {
-  const a = axis < 0 ? axis + ndim : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= ndim) throw new ShapeError(`${what} ${axis} is out of range for ${ndim} dimensions`);
-  return a;
 }
 
 /** NumPy broadcasting of two shapes (right-aligned). Throws ShapeError naming both. */

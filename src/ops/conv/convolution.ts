@@ -1,21 +1,13 @@
 // Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' | 'sigmoid' | 'tanh' fused by a pass).
-import { DTypeError, opMessage } from '../../errors.js';
-import type { DType } from '../../runtime/dtype.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step } from '../registry.js';
-import { CONV_ATTRS, as4, checkGroups, convOut, fusedAct, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
-import { lowerConvBwd, lowerConvFwd, seq } from './lower.js';
+import { CONV_ATTRS, as4, checkGroups, convOut, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
+import { lowerConvBwd, lowerConvFwd } from './lower.js';
 import { convPlan } from './plan.js';
-import { fusedActBackward } from '../linalg/gemm.js';
+import { fusedActBackward, fusedActCode } from '../linalg/gemm.js';
+import { f32Types, gradOff, seq } from '../helpers.js';
 
-/** Float32-only type rule shared by the conv family: every input, output and aux is float32. @example inferType: float32Only('Pooling') */
-export function float32Only(op: string) {
-  return (_a: Attrs, ins: (DType | undefined)[], node: string) => {
-    const bad = ins.find((t) => t !== undefined && t !== 'float32');
-    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
-    return { ins: ins.map(() => 'float32' as DType), outs: ['float32' as DType] };
-  };
-}
+const OP = 'Convolution';
 
 /**
  * The geometry of a Convolution from its attrs and data shape (validates kernel, groups and sizes).
@@ -48,33 +40,33 @@ export const convolution: OpDef = {
     const w = weightShape(g.nd, g.F, g.C / g.G, g.kh, g.kw);
     return { ins: a.no_bias ? [data, w] : [data, w, [g.F]], outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)] };
   },
-  inferType: float32Only('Convolution'),
+  inferType: f32Types('Convolution'),
   workspace: (a, ins) => convPlan(convGeom(a, ins[0], 'Convolution')).fwdWorkspace,
   forward: (ctx, a, ins, [y]) => {
     const g = convGeom(a, ins[0].shape, ctx.node);
-    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct('Convolution', ctx.node, a, 3), ctx.workspace);
+    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedActCode(ctx.node, OP, a), ctx.workspace);
   },
   backward: {
     saves: ['inputs'],
     workspace: (a, ins) => {
       const g = convGeom(a, ins[0], 'Convolution');
-      return convPlan(g).bwdWorkspace + (fusedAct('Convolution', 'Convolution', a, 3) ? outBytes(g) : 0);
+      return convPlan(g).bwdWorkspace + (fusedActCode(OP, OP, a) ? outBytes(g) : 0);
     },
-    lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
+    lower: (ctx, a, gr) => {
+      const { ins, outs, outGrads } = gr;
       const g = convGeom(a, ins[0].shape, ctx.node);
-      const want = (i: number) => (inGrads[i] && req[i] !== 'null' ? inGrads[i].off : 0);
       const steps: Step[] = [];
       const dy0 = outGrads[0].off;
       let dy = dy0;
       const colWs = convPlan(g).bwdWorkspace;
-      const act = fusedAct('Convolution', ctx.node, a, 3);
+      const act = fusedActCode(ctx.node, OP, a);
       if (act) {
         // The activation was fused into this op: its output is y, so the pre-activation gradient is dy * act'(y).
         const masked = ctx.workspace + colWs;
         steps.push(fusedActBackward(ctx.K, act, outs[0].off, dy0, masked, g.N * g.F * g.Ho * g.Wo));
         dy = masked;
       }
-      steps.push(lowerConvBwd(ctx, g, { x: ins[0].off, w: ins[1].off, dy, dx: want(0), dw: want(1), db: a.no_bias ? 0 : want(2) }, ctx.workspace));
+      steps.push(lowerConvBwd(ctx, g, { x: ins[0].off, w: ins[1].off, dy, dx: gradOff(gr, 0), dw: gradOff(gr, 1), db: a.no_bias ? 0 : gradOff(gr, 2) }, ctx.workspace));
       return seq(steps);
     },
   },

@@ -3,10 +3,11 @@ import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { float32Only } from './convolution.js';
-import { CONV_ATTRS, as4, checkGroups, fusedAct, outShape, spatialParams, spatialRank, tuple, weightShape, type ConvGeom } from './geom.js';
-import { lowerConvBwd, lowerConvFwd, lowerDeconvFwd, seq } from './lower.js';
+import { CONV_ATTRS, as4, checkGroups, outShape, spatialParams, spatialRank, tuple, weightShape, type ConvGeom } from './geom.js';
+import { lowerConvBwd, lowerConvFwd, lowerDeconvFwd } from './lower.js';
 import { convPlan } from './plan.js';
+import { f32Types, gradOff, seq } from '../helpers.js';
+import { fusedActCode } from '../linalg/gemm.js';
 
 /** Workspace of the deconv backward: both conv products (its dx is a conv forward, its dw a conv backward). */
 const bothWs = (g: ConvGeom) => { const p = convPlan(g); return Math.max(p.fwdWorkspace, p.bwdWorkspace); };
@@ -66,31 +67,31 @@ export const deconvolution: OpDef = {
     const w = weightShape(g.nd, g.F, g.C / g.G, g.kh, g.kw);
     return { ins: a.no_bias ? [data, w] : [data, w, [g.C]], outs: [outShape(g.nd, g.N, g.C, g.H, g.W)] };
   },
-  inferType: float32Only(OP),
+  inferType: f32Types(OP),
   workspace: (a, ins) => convPlan(deconvGeom(a, ins[0], OP)).bwdWorkspace,
   forward: (ctx, a, ins, [y]) => {
     const g = deconvGeom(a, ins[0].shape, ctx.node);
-    return lowerDeconvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedAct(OP, ctx.node, a), ctx.workspace);
+    return lowerDeconvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedActCode(ctx.node, OP, a, 1), ctx.workspace);
   },
   backward: {
     saves: ['inputs'],
     workspace: (a, ins) => {
       const g = deconvGeom(a, ins[0], OP);
-      return bothWs(g) + (fusedAct(OP, OP, a) ? g.N * g.C * g.H * g.W * 4 : 0);
+      return bothWs(g) + (fusedActCode(OP, OP, a, 1) ? g.N * g.C * g.H * g.W * 4 : 0);
     },
-    lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
+    lower: (ctx, a, gr) => {
+      const { ins, outs, outGrads } = gr;
       const g = deconvGeom(a, ins[0].shape, ctx.node);
-      const want = (i: number) => (inGrads[i] && req[i] !== 'null' ? inGrads[i].off : 0);
       const steps: Step[] = [], K = ctx.K, ws = ctx.workspace;
       const dy0 = outGrads[0].off;
       let dy = dy0;
-      if (fusedAct(OP, ctx.node, a)) {
+      if (fusedActCode(ctx.node, OP, a, 1)) {
         const masked = ws + bothWs(g), yOff = outs[0].off, n = g.N * g.C * g.H * g.W;
         steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
         dy = masked;
       }
       // In conv terms the deconv output gradient is the conv input x', and the deconv input is the conv output y'.
-      const dx = want(0), dw = want(1), db = a.no_bias ? 0 : want(2);
+      const dx = gradOff(gr, 0), dw = gradOff(gr, 1), db = a.no_bias ? 0 : gradOff(gr, 2);
       if (dx) steps.push(lowerConvFwd(ctx, g, dy, ins[1].off, 0, dx, 0, ws));
       if (dw) steps.push(lowerConvBwd(ctx, g, { x: dy, w: ins[1].off, dy: ins[0].off, dx: 0, dw, db: 0 }, ws));
       if (db) {

@@ -3,7 +3,6 @@ import { ArgumentError, MxError, ShapeError, opMessage } from '../../errors.js';
 import type { AttrSpecs, Attrs } from '../attrs.js';
 import type { Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { fusedActCode } from '../linalg/gemm.js';
 
 /**
  * One image's convolution geometry in the conv direction: input (C, H, W) -> output (F, Ho, Wo), G groups.
@@ -109,9 +108,3 @@ export function outShape(nd: number, N: number, F: number, Ho: number, Wo: numbe
 export function weightShape(nd: number, lead: number, per: number, kh: number, kw: number): Shape {
   return nd === 1 ? [lead, per, kw] : [lead, per, kh, kw];
 }
-
-/**
- * The GEMM act code of the hidden attr `__act__` (set by a fusion pass): 0 none, 1 relu, and with `max` 3 also
- * 2 sigmoid, 3 tanh. @example fusedAct('Convolution', 'c1', { __act__: 'relu' }) === 1
- */
-export function fusedAct(op: string, node: string, a: Attrs, max = 1): number { return fusedActCode(node, op, a, max); }

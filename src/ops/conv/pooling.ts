@@ -3,8 +3,8 @@ import { ArgumentError, MxError, ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { float32Only } from './convolution.js';
 import { as4, spatialRank, tuple } from './geom.js';
+import { f32Types } from '../helpers.js';
 
 const OP = 'Pooling';
 const TYPES: Record<string, number> = { max: 0, avg: 1, sum: 2 };
@@ -82,7 +82,7 @@ export const pooling: OpDef = {
     const g = poolGeom(a, data, node);
     return { ins: [data], outs: [g.nd === 1 ? [g.N, g.C, g.Wo] : [g.N, g.C, g.Ho, g.Wo]] };
   },
-  inferType: float32Only(OP),
+  inferType: f32Types(OP),
   forward: (ctx, a, [x], [y]) => {
     const g = poolGeom(a, x.shape, ctx.node), K = ctx.K;
     if (g.global && g.type <= 2) {

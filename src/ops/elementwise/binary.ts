@@ -4,7 +4,8 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { BackwardArgs, LowerCtx, OpDef, Shape, Step } from '../registry.js';
 import { broadcastShapes } from '../../util/shape.js';
-import { bplan, binStep, f32Types, sameShapes, seq, sumStep, un, zeroBackward, type BPlan, type OpName, type Opnd } from './common.js';
+import { bplan, binStep, sameShapes, sumStep, un, zeroBackward, type BPlan, type OpName, type Opnd } from './common.js';
+import { f32Types, seq } from '../helpers.js';
 
 /** Emits steps writing d(out)/d(input k) * g, in the output's shape, to T. */
 type Recipe = (e: Emit, k: 0 | 1) => void;

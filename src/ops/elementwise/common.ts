@@ -1,19 +1,9 @@
-// Shared helpers of the elementwise op family: float32 typing, same-shape inference, step lists,
+// Shared helpers of the elementwise op family: same-shape inference, zero backward,
 // broadcast plans (dims collapsed to at most 6 for f32_vbcast__simd128 / f32_vbcast_sum__simd128).
-import { DTypeError, ShapeError, opMessage } from '../../errors.js';
-import type { DType } from '../../runtime/dtype.js';
+import { ShapeError, opMessage } from '../../errors.js';
 import type { KernelTable } from '../../runtime/manifest.js';
-import type { BackwardArgs, Shape, Step, TypeResult } from '../registry.js';
+import type { BackwardArgs, Shape, Step } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
-
-/** inferType for float32-only ops. @example inferType: f32Types('elemwise_add') */
-export function f32Types(op: string) {
-  return (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
-    const bad = ins.find((t) => t !== undefined && t !== 'float32');
-    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
-    return { ins: ins.map(() => 'float32'), outs: ['float32'] };
-  };
-}
 
 /**
  * inferShape for ops whose inputs and output all share one shape; fills unknown inputs from known ones.
@@ -29,12 +19,6 @@ export function sameShapes(op: string) {
     });
     return { ins: ins.map(() => known), outs: [known] };
   };
-}
-
-/** Runs a list of lowered steps in order. @example const run = seq([() => K.f32_vneg__simd128(a, b, n)]) */
-export function seq(steps: Step[]): Step {
-  if (steps.length === 1) return steps[0];
-  return () => { for (const s of steps) s(); };
 }
 
 /** Backward that writes zeros to every requested input gradient (comparisons, rounding, BlockGrad). @example backward: zeroBackward */

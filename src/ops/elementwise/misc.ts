@@ -5,7 +5,8 @@ import { DTYPE_BYTES, MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
 import { view } from '../../runtime/view.js';
 import type { OpDef, Step } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
-import { f32Types, sameShapes, seq, zeroBackward } from './common.js';
+import { sameShapes, zeroBackward } from './common.js';
+import { f32Types, seq } from '../helpers.js';
 
 /**
  * clip: x > a_max ? a_max : x < a_min ? a_min : x. The gradient passes where a_min <= x <= a_max

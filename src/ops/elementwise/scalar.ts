@@ -2,7 +2,8 @@
 // `is_int` (only changes integer-dtype outputs in MXNet; everything here is float32).
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { BackwardArgs, OpDef, Step, TensorRef } from '../registry.js';
-import { f32Types, sameShapes, sc, seq, un, vv, zeroBackward } from './common.js';
+import { sameShapes, sc, un, vv, zeroBackward } from './common.js';
+import { f32Types, seq } from '../helpers.js';
 
 /** Gradient recipe: steps writing d(out)/dx * g into dst (x input, o output, g out-grad, s scalar). */
 type Grad = (K: KernelTable, x: number, o: number, g: number, dst: number, s: number, n: number) => Step[];

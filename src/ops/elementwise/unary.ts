@@ -2,7 +2,8 @@
 // output (whichever MXNet's backward reads), or zero for the piecewise-constant ones.
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Step } from '../registry.js';
-import { f32Types, sameShapes, sc, seq, un, vv, zeroBackward } from './common.js';
+import { sameShapes, sc, un, vv, zeroBackward } from './common.js';
+import { f32Types, seq } from '../helpers.js';
 
 /** Gradient steps writing d(out)/dx * g into d (x input, o output, g out-grad). */
 type Grad = (K: KernelTable, x: number, o: number, g: number, d: number, n: number) => Step[];

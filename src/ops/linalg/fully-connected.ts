@@ -3,7 +3,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import type { Attrs } from '../attrs.js';
-import { float32Types, fusedActBackward, fusedActCode, gemmKernel } from './gemm.js';
+import { fusedActBackward, fusedActCode, gemmKernel } from './gemm.js';
+import { f32Types, seq } from '../helpers.js';
 
 const OP = 'FullyConnected';
 
@@ -20,7 +21,6 @@ export function fcGeom(a: Attrs, data: Shape, node: string): { rows: number; inW
   return { rows: prod(data.slice(0, -1)), inW: data[data.length - 1], H, out: [...data.slice(0, -1), H] };
 }
 
-const seq = (steps: Step[]): Step => () => { for (const s of steps) s(); };
 
 /**
  * FullyConnected(data, weight, bias; num_hidden, no_bias = False, flatten = True).
@@ -44,7 +44,7 @@ export const fullyConnected: OpDef = {
     }
     return { ins: a.no_bias ? [data, w] : [data, w, [g.H]], outs: [g.out] };
   },
-  inferType: float32Types(OP),
+  inferType: f32Types(OP),
   forward: (ctx, a, ins, [y]) => {
     const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
     const gemm = gemmKernel(ctx.K), act = fusedActCode(ctx.node, OP, a);

@@ -1,7 +1,6 @@
 // The GEMM entry point every op uses (dot, batch_dot, FullyConnected, Convolution), plus the
 // lowering of a (batched) matrix product and its gradients shared by the linalg ops.
-import { DTypeError, MxError, opMessage } from '../../errors.js';
-import type { DType } from '../../runtime/dtype.js';
+import { MxError, opMessage } from '../../errors.js';
 import { rt } from '../../runtime/runtime.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { Attrs } from '../attrs.js';
@@ -72,15 +71,6 @@ export function matmulBackward(K: KernelTable, m: MatMul, a: number, b: number, 
     }
   }
   return run(gemm, calls);
-}
-
-/** Float32-only type rule of the linalg ops. @example inferType: float32Types('dot') */
-export function float32Types(op: string) {
-  return (_a: Attrs, ins: (DType | undefined)[], node: string) => {
-    const bad = ins.find((t) => t !== undefined && t !== 'float32');
-    if (bad) throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${bad}`), { op });
-    return { ins: ins.map(() => 'float32' as DType), outs: ['float32' as DType] };
-  };
 }
 
 /** GEMM `act` codes of the activations a fusion pass may put in the hidden `__act__` attr (f32_act type + 1). */

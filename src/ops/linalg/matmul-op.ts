@@ -2,7 +2,8 @@
 // they differ only in how shapes map to the product (their `geom`).
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
-import { float32Types, matmulBackward, matmulForward, type MatMul } from './gemm.js';
+import { matmulBackward, matmulForward, type MatMul } from './gemm.js';
+import { f32Types, gradOff } from '../helpers.js';
 
 type Geom = (a: Attrs, l: Shape, r: Shape, node: string) => { mm: MatMul; out: Shape };
 
@@ -23,13 +24,14 @@ export function matmulOp(name: string, geom: Geom, doc: string): OpDef {
       if (!l || !r) return { ins: [l, r], outs: [undefined] };
       return { ins: [l, r], outs: [geom(a, l, r, node).out] };
     },
-    inferType: float32Types(name),
+    inferType: f32Types(name),
     forward: (ctx, a, [l, r], [o]) => matmulForward(ctx.K, geom(a, l.shape, r.shape, ctx.node).mm, l.off, r.off, o.off, ctx.scratch),
     backward: {
       saves: ['inputs'],
-      lower: (ctx, a, { ins: [l, r], outGrads: [go], inGrads, req }) => {
+      lower: (ctx, a, gr) => {
+        const { ins: [l, r], outGrads: [go] } = gr;
         const { mm } = geom(a, l.shape, r.shape, ctx.node);
-        const da = req[0] !== 'null' ? inGrads[0].off : 0, db = req[1] !== 'null' ? inGrads[1].off : 0;
+        const da = gradOff(gr, 0), db = gradOff(gr, 1);
         return matmulBackward(ctx.K, mm, l.off, r.off, go.off, da, db, ctx.scratch);
       },
     },

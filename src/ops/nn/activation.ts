@@ -3,7 +3,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { ACT } from '../../reference/nn.js';
-import { f32Types, seedOf } from './common.js';
+import { seedOf } from './common.js';
+import { f32Types } from '../helpers.js';
 
 /**
  * Activation: y = act(x). Backward reads only the output (softsign's derivative is (1-|y|)^2).

@@ -5,11 +5,12 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { axisOf, f32Types, split3 } from './common.js';
+import { split3 } from './common.js';
+import { axisOf, f32Types, gradOff } from '../helpers.js';
 
 const OP = 'BatchNorm';
 
-const geom = (a: Attrs, s: Shape, node: string) => split3(s, axisOf(OP, node, a.axis, s));
+const geom = (a: Attrs, s: Shape, node: string) => split3(s, axisOf(node, OP, a.axis, s.length));
 const useBatch = (a: Attrs, isTrain: boolean) => isTrain && !a.use_global_stats;
 
 /**
@@ -39,7 +40,7 @@ export const batchNorm: OpDef = {
   inferShape: (a, [d, g, b], aux, node) => {
     if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined], aux };
     if (d.length === 0) throw new ShapeError(opMessage(node, OP, 'data must have at least 1 dimension'), { op: OP, arg: 'data' });
-    const C = d[axisOf(OP, node, a.axis, d)], c: Shape = [C];
+    const C = d[axisOf(node, OP, a.axis, d.length)], c: Shape = [C];
     const names = ['gamma', 'beta', 'moving_mean', 'moving_var'];
     [g, b, ...aux].forEach((s, k) => {
       if (s && (s.length !== 1 || s[0] !== C)) throw new ShapeError(opMessage(node, OP, `${names[k]} must have shape ${fmtShape(c)}, got ${fmtShape(s)}`), { op: OP, arg: names[k] });
@@ -57,8 +58,7 @@ export const batchNorm: OpDef = {
     lower: (ctx, a, gr) => {
       const f = ctx.K.f32_bn_bwd__simd128, [x, g] = gr.ins, [, mean, vr] = gr.outs, [rm, rv] = gr.aux, [dy] = gr.outGrads;
       const [o, C, i] = geom(a, x.shape, ctx.node), flags = (useBatch(a, ctx.isTrain) ? 1 : 0) | (a.fix_gamma ? 2 : 0);
-      const want = (k: number) => (gr.req[k] !== 'null' && gr.inGrads[k] ? gr.inGrads[k].off : 0);
-      const dx = want(0), dg = want(1), db = want(2);
+      const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
       return () => { f(x.off, dy.off, dx, g.off, mean.off, vr.off, rm.off, rv.off, dg, db, o, C, i, a.eps, a.momentum, flags); };
     },
   },

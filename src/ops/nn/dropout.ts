@@ -3,7 +3,8 @@
 import { ArgumentError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { prod } from '../../util/shape.js';
-import { axisOf, f32Types, seedOf } from './common.js';
+import { seedOf } from './common.js';
+import { axisOf, f32Types } from '../helpers.js';
 
 /**
  * Dropout: training (or mode 'always'): y = x * mask / (1 - p), mask ~ Bernoulli(1 - p), broadcast over
@@ -23,7 +24,7 @@ export const dropout: OpDef = {
   visibleOutputs: () => 1,
   inferShape: (a, [d], _aux, node) => {
     if (!(a.p >= 0 && a.p <= 1)) throw new ArgumentError(opMessage(node, 'Dropout', `p must be in [0, 1], got ${a.p}`), { op: 'Dropout', attr: 'p' });
-    if (d) for (const ax of a.axes as number[]) axisOf('Dropout', node, ax, d);
+    if (d) for (const ax of a.axes as number[]) axisOf(node, 'Dropout', ax, d.length);
     return { ins: [d], outs: [d, d] };
   },
   inferType: f32Types('Dropout', 2),
@@ -33,7 +34,7 @@ export const dropout: OpDef = {
       return () => { if (x.off !== y.off) K.x8_copy(x.off, y.off, n * 4); K.x32_fill(m.off, 1, n); };
     }
     const scale = p < 1 ? 1 / (1 - p) : 0, d = x.shape, random = ctx.random;
-    const axes = [...new Set((a.axes as number[]).map((ax) => axisOf('Dropout', ctx.node, ax, d)))].sort((u, v) => v - u);
+    const axes = [...new Set((a.axes as number[]).map((ax) => axisOf(ctx.node, 'Dropout', ax, d.length)))].sort((u, v) => v - u);
     const cur = d.map((s, k) => (axes.includes(k) ? 1 : s));
     const expands = axes.map((k) => { const e = [prod(cur.slice(0, k)), d[k], prod(cur.slice(k + 1))]; cur[k] = d[k]; return e; });
     const nr = prod(d.map((s, k) => (axes.includes(k) ? 1 : s)));

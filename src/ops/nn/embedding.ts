@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { f32Types } from './common.js';
+import { f32Types } from '../helpers.js';
 
 /**
  * Embedding: out shape data.shape + (output_dim,); backward scatter-adds into the weight gradient

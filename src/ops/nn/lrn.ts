@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { f32Types } from './common.js';
+import { f32Types } from '../helpers.js';
 
 /**
  * LRN: y = x / (knorm + alpha/nsize * sum over a window of nsize channels of x^2)^beta, data (N, C, ...).

@@ -3,14 +3,15 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
-import { axisOf, f32Types, split3 } from './common.js';
+import { split3 } from './common.js';
+import { axisOf, f32Types, gradOff } from '../helpers.js';
 
 function vecCheck(op: string, node: string, name: string, s: Shape | undefined, n: number): Shape {
   if (s && (s.length !== 1 || s[0] !== n)) throw new ShapeError(opMessage(node, op, `${name} must have shape (${n},), got ${fmtShape(s)}`), { op, arg: name });
   return [n];
 }
 
-const lnGeom = (a: Attrs, d: Shape, node: string) => split3(d, axisOf('LayerNorm', node, a.axis, d));
+const lnGeom = (a: Attrs, d: Shape, node: string) => split3(d, axisOf(node, 'LayerNorm', a.axis, d.length));
 
 /**
  * LayerNorm: y = (x - mean) / sqrt(var + eps) * gamma + beta over `axis` (any axis; the last one uses
@@ -25,7 +26,7 @@ export const layerNorm: OpDef = {
   visibleOutputs: (a) => (a.output_mean_var ? 3 : 1),
   inferShape: (a, [d, g, b], _aux, node) => {
     if (!d) return { ins: [d, g, b], outs: [undefined, undefined, undefined] };
-    const ax = axisOf('LayerNorm', node, a.axis, d), n = d[ax], ms = d.map((v, k) => (k === ax ? 1 : v));
+    const ax = axisOf(node, 'LayerNorm', a.axis, d.length), n = d[ax], ms = d.map((v, k) => (k === ax ? 1 : v));
     return { ins: [d, vecCheck('LayerNorm', node, 'gamma', g, n), vecCheck('LayerNorm', node, 'beta', b, n)], outs: [d, ms, ms] };
   },
   inferType: f32Types('LayerNorm', 3),
@@ -39,8 +40,7 @@ export const layerNorm: OpDef = {
     lower: (ctx, a, gr) => {
       const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, K = ctx.K;
       const [o, n, i] = lnGeom(a, x.shape, ctx.node);
-      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
-      const dx = want(0), dg = want(1), db = want(2);
+      const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
       if (i === 1) return () => { K.f32_rownorm_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, 0, 0); };
       return () => { K.f32_layernorm_cols_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, i); };
     },
@@ -74,8 +74,7 @@ export const instanceNorm: OpDef = {
     lower: (ctx, _a, gr) => {
       const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
       const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1);
-      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
-      const dx = want(0), dg = want(1), db = want(2);
+      const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
       return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, C, n); };
     },
   },
@@ -111,8 +110,7 @@ export const groupNorm: OpDef = {
     lower: (ctx, a, gr) => {
       const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
       const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), S = x.size / (x.shape[0] * x.shape[1] || 1);
-      const want = (k: number) => (gr.req[k] !== 'null' ? gr.inGrads[k].off : 0);
-      const dx = want(0), dg = want(1), db = want(2);
+      const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
       return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, G, S); };
     },
   },

@@ -5,7 +5,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
 import { ACT } from '../../reference/nn.js';
-import { f32Types } from './common.js';
+import { f32Types } from '../helpers.js';
 
 const SO = 'SoftmaxOutput';
 

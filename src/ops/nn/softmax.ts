@@ -3,7 +3,8 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, TensorRef } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
-import { axisOf, f32Types, split3 } from './common.js';
+import { split3 } from './common.js';
+import { axisOf, f32Types } from '../helpers.js';
 
 const specs = {
   axis: { type: 'int', default: -1 },
@@ -14,7 +15,7 @@ const specs = {
 
 function makeSoftmax(name: string, log: boolean, neg: boolean, doc: string): OpDef {
   const scaleOf = (a: Attrs) => (neg ? -1 : 1) / (a.temperature ?? 1);
-  const geom = (a: Attrs, s: Shape, node: string) => split3(s, axisOf(name, node, a.axis, s));
+  const geom = (a: Attrs, s: Shape, node: string) => split3(s, axisOf(node, name, a.axis, s.length));
   return {
     name,
     doc,
@@ -22,7 +23,7 @@ function makeSoftmax(name: string, log: boolean, neg: boolean, doc: string): OpD
     inputs: (a) => (a.use_length ? ['data', 'length'] : ['data']),
     inferShape: (a, [d, len], _aux, node) => {
       if (!d) return { ins: [d, len], outs: [undefined] };
-      const ax = axisOf(name, node, a.axis, d);
+      const ax = axisOf(node, name, a.axis, d.length);
       if (!a.use_length) return { ins: [d], outs: [d] };
       const ls = d.filter((_, i) => i !== ax);
       if (len && !sameShape(len, ls)) throw new ShapeError(opMessage(node, name, `length must have shape ${fmtShape(ls)}, got ${fmtShape(len)}`), { op: name, arg: 'length' });

@@ -3,7 +3,8 @@
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
-import { axisOf, fail, planCopy, planReduce, reduceWorkspace, x32Type } from './common.js';
+import { fail, planCopy, planReduce, reduceWorkspace, x32Type } from './common.js';
+import { axisOf } from '../helpers.js';
 
 /**
  * A broadcast as a view: the output seen as `view` dims, the input's strides over them (0 where
@@ -58,7 +59,7 @@ const axisShape = (a: Attrs, [x]: Shape[], node?: string) => {
   if (ax.length !== sz.length) fail(node, 'broadcast_axis', 'axis and size must have the same length');
   const out = [...x];
   ax.forEach((v, i) => {
-    const k = axisOf(v, x.length, node, 'broadcast_axis');
+    const k = axisOf(node, 'broadcast_axis', v, x.length);
     if (x[k] !== 1) fail(node, 'broadcast_axis', `axis ${v} has size ${x[k]}, only size-1 axes can be broadcast`);
     out[k] = sz[i];
   });
@@ -69,7 +70,7 @@ const likeShape = (a: Attrs, [x, like]: Shape[], node?: string) => {
   const la: number[] = a.lhs_axes ?? [], ra: number[] = a.rhs_axes ?? [];
   if (la.length !== ra.length) fail(node, 'broadcast_like', 'lhs_axes and rhs_axes must have the same length');
   const out = [...x];
-  la.forEach((v, i) => { out[axisOf(v, x.length, node, 'broadcast_like')] = like[axisOf(ra[i], like.length, node, 'broadcast_like')]; });
+  la.forEach((v, i) => { out[axisOf(node, 'broadcast_like', v, x.length)] = like[axisOf(node, 'broadcast_like', ra[i], like.length)]; });
   return checkBroadcast('broadcast_like', x, out, node);
 };
 
@@ -93,7 +94,7 @@ const tileView = (a: Attrs, x: Shape): BView => {
 function repeatDims(a: Attrs, x: Shape, node?: string) {
   if (a.repeats < 0) fail(node, 'repeat', `repeats must be >= 0, got ${a.repeats}`);
   if (a.axis === null) return { outer: 1, n: prod(x), inner: 1, ax: -1 };
-  const ax = axisOf(a.axis, x.length, node, 'repeat');
+  const ax = axisOf(node, 'repeat', a.axis, x.length);
   return { outer: prod(x.slice(0, ax)), n: x[ax], inner: prod(x.slice(ax + 1)), ax };
 }
 const repeatShape = (a: Attrs, [x]: Shape[], node?: string) => {

@@ -12,21 +12,6 @@ export function fail(node: string | undefined, op: string, msg: string): never {
   throw new ShapeError(opMessage(node, op, msg), { op, node });
 }
 
-/** Normalises a possibly negative axis, or throws naming the op. @example axisOf(-1, 3, 'n', 'sum') === 2 */
-export function axisOf(axis: number, ndim: number, node: string | undefined, op: string, what = 'axis'): number {
-  const a = axis < 0 ? axis + ndim : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= ndim) fail(node, op, `${what} ${axis} is out of range for an input of ${ndim} dimensions`);
-  return a;
-}
-
-/** inferType for float32-only ops: every input must be float32; outputs float32 (or `out`). @example inferType: f32Type('Pad') */
-export const f32Type = (op: string, nOut = 1, out: DType = 'float32') => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
-  ins.forEach((t, i) => {
-    if (t && t !== 'float32') throw new DTypeError(opMessage(node, op, `input ${i} must be float32, got ${t}`), { op, node });
-  });
-  return { ins: ins.map(() => 'float32'), outs: Array.from({ length: nOut }, () => out) };
-};
-
 const descs = new WeakMap<object, Map<string, number>>();
 /**
  * An int32 descriptor in wasm memory, interned per runtime: allocated once per distinct content

@@ -4,7 +4,8 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step, TensorRef } from '../registry.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import { prod } from '../../util/shape.js';
-import { axisOf, fail, planCopy, x32Type } from './common.js';
+import { fail, planCopy, x32Type } from './common.js';
+import { axisOf } from '../helpers.js';
 
 /**
  * Copies between parts (outer, k_i, inner) and a whole (outer, sum k_i, inner): toWhole = concat, else split.
@@ -24,7 +25,7 @@ function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, t
   };
 }
 
-const concatAxis = (a: Attrs, nd: number, node?: string) => axisOf(a.dim, nd, node, 'Concat', 'dim');
+const concatAxis = (a: Attrs, nd: number, node?: string) => axisOf(node, 'Concat', a.dim, nd, 'dim');
 
 function concatShape(a: Attrs, ins: (Shape | undefined)[], node?: string): Shape | undefined {
   if (ins.some((s) => !s)) return undefined;
@@ -61,7 +62,7 @@ const concat: OpDef = {
   },
 };
 
-const stackAxis = (a: Attrs, nd: number, node?: string) => axisOf(a.axis, nd + 1, node, 'stack');
+const stackAxis = (a: Attrs, nd: number, node?: string) => axisOf(node, 'stack', a.axis, nd + 1);
 const stack: OpDef = {
   name: 'stack',
   attrs: { axis: { type: 'int', default: 0 }, num_args: { type: 'int', required: true } },
@@ -93,7 +94,7 @@ const stack: OpDef = {
 };
 
 function splitShapes(a: Attrs, x: Shape, node?: string): Shape[] {
-  const ax = axisOf(a.axis, x.length, node, 'SliceChannel'), n = a.num_outputs;
+  const ax = axisOf(node, 'SliceChannel', a.axis, x.length), n = a.num_outputs;
   if (!(n > 0) || x[ax] % n !== 0) fail(node, 'SliceChannel', `axis ${a.axis} of size ${x[ax]} cannot be split into ${n} equal parts`);
   const k = x[ax] / n;
   if (a.squeeze_axis && k !== 1) fail(node, 'SliceChannel', `squeeze_axis needs parts of size 1 along axis ${a.axis}, got ${k}`);
@@ -102,7 +103,7 @@ function splitShapes(a: Attrs, x: Shape, node?: string): Shape[] {
 }
 
 function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean) {
-  const ax = axisOf(a.axis, x.length, ctx.node, 'SliceChannel'), k = x[ax] / a.num_outputs;
+  const ax = axisOf(ctx.node, 'SliceChannel', a.axis, x.length), k = x[ax] / a.num_outputs;
   return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel');
 }
 

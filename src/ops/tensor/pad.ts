@@ -5,7 +5,8 @@ import type { Attrs } from '../attrs.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
-import { descriptor, f32Type, fail, planCopy } from './common.js';
+import { descriptor, fail, planCopy } from './common.js';
+import { f32Types } from '../helpers.js';
 
 function pads(a: Attrs, x: Shape, node?: string): [number, number][] {
   const pw: number[] = a.pad_width, nd = x.length;
@@ -71,7 +72,7 @@ export const PAD_OPS: OpDef[] = [{
     const p = pads(a, x, node);
     return { ins: [x], outs: [x.map((d, i) => d + p[i][0] + p[i][1])] };
   },
-  inferType: f32Type('Pad'),
+  inferType: f32Types('Pad'),
   workspace: (a, [x], [y]) => (a.mode === 'constant' ? 0 : 2 * prod(y) * 4),
   forward: (ctx, a, [x], [y]) => {
     const K = ctx.K, p = pads(a, x.shape, ctx.node), ws = ctx.workspace, half = y.size * 4;

@@ -4,7 +4,8 @@
 import { ArgumentError, opMessage } from '../../errors.js';
 import type { Attrs, AttrSpecs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
-import { axisOf, f32Type, fail, planReduce, planReduceGrad, reduceWorkspace, type ReduceKind } from './common.js';
+import { fail, planReduce, planReduceGrad, reduceWorkspace, type ReduceKind } from './common.js';
+import { axisOf, f32Types } from '../helpers.js';
 
 /**
  * The reduce mask and output shape of a reduction. `axis` null or () reduces all axes.
@@ -19,7 +20,7 @@ export function reduceShape(shape: Shape, a: Attrs, node: string | undefined, op
     mask = shape.map(() => false);
     for (const v of ax) {
       if (v === null) fail(node, op, 'axis entries cannot be None');
-      const k = axisOf(v, nd, node, op);
+      const k = axisOf(node, op, v, nd);
       if (mask[k]) fail(node, op, `axis ${v} appears twice`);
       mask[k] = true;
     }
@@ -52,7 +53,7 @@ function reduceOp(name: string, aliases: string[], doc: string, attrs: AttrSpecs
       kindOf(name, a);
       return { ins: [x], outs: [reduceShape(x, a, node, name).out] };
     },
-    inferType: f32Type(name),
+    inferType: f32Types(name),
     workspace: (a, [x]) => reduceWorkspace(x, reduceShape(x, a, undefined, name).mask),
     forward: (ctx, a, [x], [y]) => {
       const p = planReduce(ctx.K, x.shape, reduceShape(x.shape, a, ctx.node, name).mask, kindOf(name, a), ctx.node, name);
@@ -81,7 +82,7 @@ function argOp(name: 'argmax' | 'argmin'): OpDef {
     doc: `${name}: index of the first ${name === 'argmax' ? 'maximum' : 'minimum'} along an axis, as float32.`,
     inputs: () => ['data'],
     inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: [shapeOf(x, a, node).out] } : { ins: [undefined], outs: [undefined] }),
-    inferType: f32Type(name),
+    inferType: f32Types(name),
     workspace: (a, [x]) => reduceWorkspace(x, shapeOf(x, a).mask),
     forward: (ctx, a, [x], [y]) => {
       const p = planReduce(ctx.K, x.shape, shapeOf(x.shape, a, ctx.node).mask, name, ctx.node, name);

@@ -5,7 +5,8 @@ import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { inferReshape, prod, fmtShape } from '../../util/shape.js';
 import type { Attrs, AttrSpecs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
-import { axisOf, fail } from './common.js';
+import { fail } from './common.js';
+import { axisOf } from '../helpers.js';
 
 /** MXNet's deprecated target_shape: 0 means "infer" (at most one), keep_highest keeps dim 0. */
 function legacyTarget(x: Shape, t: number[], keepHighest: boolean, node?: string): Shape {
@@ -32,7 +33,7 @@ function squeezeShape(x: Shape, a: Attrs, node?: string): Shape {
   let out: Shape;
   if (a.axis === null || a.axis.length === 0) out = x.filter((d) => d !== 1);
   else {
-    const ax = a.axis.map((v: number) => axisOf(v, x.length, node, 'squeeze'));
+    const ax = a.axis.map((v: number) => axisOf(node, 'squeeze', v, x.length));
     for (const k of ax) if (x[k] !== 1) fail(node, 'squeeze', `cannot squeeze axis ${k} of size ${x[k]} (must be 1)`);
     out = x.filter((_, i) => !ax.includes(i));
   }
@@ -69,7 +70,7 @@ export const RESHAPE_OPS: OpDef[] = [
   }, reshapeShape, 'Reshape with MXNet codes 0 (keep), -1 (infer), -2 (rest), -3 (merge two), -4 (split one); reverse applies them right to left.'),
   copyOp('Flatten', ['flatten'], {}, (x) => [x.length ? x[0] : 1, prod(x.slice(1))], 'Collapses all axes but the first: (d0, d1*...*dk).'),
   copyOp('expand_dims', [], { axis: { type: 'int', required: true } }, (x, a, node) => {
-    const k = axisOf(a.axis, x.length + 1, node, 'expand_dims');
+    const k = axisOf(node, 'expand_dims', a.axis, x.length + 1);
     return [...x.slice(0, k), 1, ...x.slice(k)];
   }, 'Inserts an axis of size 1 at `axis` (negative counts from the end of the output).'),
   copyOp('squeeze', [], { axis: { type: 'shapeOrNone', default: null } }, squeezeShape, 'Removes axes of size 1 (all, or those in `axis`); never returns 0-d.'),

@@ -4,7 +4,8 @@ import type { Attrs } from '../attrs.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Shape } from '../registry.js';
 import { strides } from '../../util/shape.js';
-import { axisOf, fail, planCopy, x32Type } from './common.js';
+import { fail, planCopy, x32Type } from './common.js';
+import { axisOf } from '../helpers.js';
 
 /** A box of the input: per axis first index, step and length. */
 export interface Box { begin: number[]; step: number[]; len: number[] }
@@ -70,7 +71,7 @@ function boxOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: numb
 }
 
 const sliceAxisBox = (a: Attrs, [x]: Shape[], node?: string): Box => {
-  const ax = axisOf(a.axis, x.length, node, 'slice_axis'), n = x[ax];
+  const ax = axisOf(node, 'slice_axis', a.axis, x.length), n = x[ax];
   let b: number = a.begin, e: number = a.end === null ? n : a.end;
   if (b < 0) b += n;
   if (e < 0) e += n;
@@ -79,7 +80,7 @@ const sliceAxisBox = (a: Attrs, [x]: Shape[], node?: string): Box => {
 };
 
 const sliceLikeBox = (a: Attrs, [x, like]: Shape[], node?: string): Box => {
-  const axes: number[] = a.axes.length ? a.axes.map((v: number) => axisOf(v, x.length, node, 'slice_like')) : [...x.keys()];
+  const axes: number[] = a.axes.length ? a.axes.map((v: number) => axisOf(node, 'slice_like', v, x.length)) : [...x.keys()];
   if (!a.axes.length && like.length !== x.length) fail(node, 'slice_like', `shape_like has ${like.length} dimensions, data has ${x.length}`);
   const len = [...x];
   for (const k of axes) {

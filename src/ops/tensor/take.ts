@@ -5,7 +5,8 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { prod } from '../../util/shape.js';
-import { axisOf, fail } from './common.js';
+import { fail } from './common.js';
+import { axisOf } from '../helpers.js';
 
 const MODES = { clip: 0, wrap: 1, raise: 2 } as Record<string, number>;
 
@@ -28,13 +29,13 @@ const take: OpDef = {
   inputs: () => ['a', 'indices'],
   inferShape: (a, [x, idx], _aux, node) => {
     if (!x || !idx) return { ins: [x, idx], outs: [undefined] };
-    const ax = axisOf(a.axis, x.length, node, 'take');
+    const ax = axisOf(node, 'take', a.axis, x.length);
     if (x[ax] === 0) fail(node, 'take', `cannot take from an empty axis ${a.axis}`);
     return { ins: [x, idx], outs: [[...x.slice(0, ax), ...idx, ...x.slice(ax + 1)]] };
   },
   inferType: dataIdxType('take'),
   forward: (ctx, a, [x, idx], [y]) => {
-    const { outer, n, inner } = split3(x.shape, axisOf(a.axis, x.shape.length, ctx.node, 'take'));
+    const { outer, n, inner } = split3(x.shape, axisOf(ctx.node, 'take', a.axis, x.shape.length));
     const f = ctx.K.x32_gather__simd128, mode = MODES[a.mode], m = idx.size, node = ctx.node;
     return () => {
       const bad = f(x.off, idx.off, y.off, outer, n, inner, m, mode);
@@ -45,7 +46,7 @@ const take: OpDef = {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
       const [x, idx] = g.ins, [og] = g.outGrads, [dx] = g.inGrads, K = ctx.K;
-      const { outer, n, inner } = split3(x.shape, axisOf(a.axis, x.shape.length, ctx.node, 'take'));
+      const { outer, n, inner } = split3(x.shape, axisOf(ctx.node, 'take', a.axis, x.shape.length));
       const mode = MODES[a.mode], m = idx.size, z = zeroIdx(g), doX = g.req[0] !== 'null';
       return () => {
         if (doX) { K.x8_zero(dx.off, dx.size * 4); K.f32_scatteradd__simd128(og.off, idx.off, dx.off, outer, n, inner, m, mode); }
@@ -55,7 +56,7 @@ const take: OpDef = {
   },
 };
 
-const pickAxis = (a: Attrs, x: Shape, node?: string) => (a.axis === null ? -1 : axisOf(a.axis, x.length, node, 'pick'));
+const pickAxis = (a: Attrs, x: Shape, node?: string) => (a.axis === null ? -1 : axisOf(node, 'pick', a.axis, x.length));
 const pickDims = (a: Attrs, x: Shape, node?: string) => {
   const ax = pickAxis(a, x, node);
   return ax < 0 ? { outer: 1, n: prod(x), inner: 1 } : split3(x, ax);

@@ -2,7 +2,8 @@
 // x32_copynd (4x4 SIMD transposes where the two inner axes swap). Gradient: the inverse permutation.
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
-import { axisOf, fail, permuteCopy, x32Type } from './common.js';
+import { fail, permuteCopy, x32Type } from './common.js';
+import { axisOf } from '../helpers.js';
 
 /** The permutation a transpose / SwapAxis applies, validated. @example permOf('transpose', { axes: [] }, [2, 3]) // [1, 0] */
 function permOf(op: string, a: Attrs, shape: Shape, node?: string): number[] {
@@ -10,14 +11,14 @@ function permOf(op: string, a: Attrs, shape: Shape, node?: string): number[] {
   if (op === 'SwapAxis') {
     const p = [...Array(nd).keys()];
     if (nd === 0) return p;
-    const i = axisOf(a.dim1, nd, node, op, 'dim1'), j = axisOf(a.dim2, nd, node, op, 'dim2');
+    const i = axisOf(node, op, a.dim1, nd, 'dim1'), j = axisOf(node, op, a.dim2, nd, 'dim2');
     [p[i], p[j]] = [p[j], p[i]];
     return p;
   }
   const axes: number[] = a.axes ?? [];
   if (axes.length === 0) return [...Array(nd).keys()].reverse();
   if (axes.length !== nd) fail(node, op, `axes ${JSON.stringify(axes)} must have one entry per input dimension (${nd})`);
-  const p = axes.map((v) => axisOf(v, nd, node, op));
+  const p = axes.map((v) => axisOf(node, op, v, nd));
   if (new Set(p).size !== nd) fail(node, op, `axes ${JSON.stringify(axes)} is not a permutation`);
   return p;
 }

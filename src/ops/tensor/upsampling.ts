@@ -6,7 +6,8 @@ import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
 import { parseAttrs, type Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { deconvolution } from '../conv/deconvolution.js';
-import { f32Type, fail } from './common.js';
+import { fail } from './common.js';
+import { f32Types } from '../helpers.js';
 
 const OP = 'UpSampling';
 const bilinear = (a: Attrs) => a.sample_type === 'bilinear';
@@ -68,7 +69,7 @@ export const UPSAMPLING_OPS: OpDef[] = [{
     const C = a.multi_input_mode === 'sum' ? sh[0][1] : sh.reduce((t, s) => t + s[1], 0);
     return { ins, outs: [[sh[0][0], C, sh[0][2] * a.scale, sh[0][3] * a.scale]] };
   },
-  inferType: (a, ins, node) => f32Type('UpSampling')(a, ins, node),
+  inferType: (a, ins, node) => f32Types('UpSampling')(a, ins, node),
   workspace: (a, ins, outs, isTrain) => (bilinear(a) ? deconvolution.workspace!(deconvAttrs(a), ins, outs, isTrain) : 0),
   forward: (ctx, a, ins, [y], aux) => {
     if (bilinear(a)) return deconvolution.forward(ctx, deconvAttrs(a, ctx.node), ins, [y], aux);
