@@ -1,7 +1,7 @@
 // `npm run bench [-- filters...]`: runs the workloads of bench/workloads/*.mjs (mxwasm and the peers,
 // interleaved), prints a table, writes bench/results/latest.json (and --json <path>). See bench/README.md.
 // Usage: node --import tsx bench/run.mjs [name-substring ...] [--json out.json] [--threads N] [--quick]
-//        [--no-peers] [--peers tfjs-wasm,ort-web] [--list]
+//        [--no-peers] [--peers tfjs-wasm,ort-web] [--list] [--heavy]
 import { readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +24,7 @@ function parseArgs(argv) {
     else if (a === '--no-peers') o.peers = [];
     else if (a === '--peers') o.peers = argv[++i].split(',').filter(Boolean);
     else if (a === '--list') o.list = true;
+    else if (a === '--heavy') o.heavy = true;
     else if (a === '--help' || a === '-h') { console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n')); process.exit(0); }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.filters.push(a);
@@ -32,7 +33,7 @@ function parseArgs(argv) {
   return o;
 }
 
-async function loadWorkloads(filters) {
+async function loadWorkloads(filters, heavy) {
   const dir = join(here, 'workloads');
   const all = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.mjs')).sort()) {
@@ -40,7 +41,8 @@ async function loadWorkloads(filters) {
     const list = m.default ?? m.workloads ?? [];
     for (const w of list) all.push({ ...w, file: f });
   }
-  return all.filter((w) => !filters.length || filters.some((s) => w.name.includes(s) || w.group === s));
+  // A heavy workload (big networks, batch 8) runs only with --heavy or when a filter names it (not by its group).
+  return all.filter((w) => (!filters.length && (!w.heavy || heavy)) || filters.some((s) => w.name.includes(s) || (w.group === s && (!w.heavy || heavy))));
 }
 
 function cpuModel() {
@@ -57,7 +59,7 @@ function progress(msg, final = false) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const workloads = await loadWorkloads(opts.filters);
+const workloads = await loadWorkloads(opts.filters, opts.heavy);
 if (opts.list) { for (const w of workloads) console.log(`${w.group.padEnd(10)} ${w.name.padEnd(24)} ${Object.keys(w.impls).join(', ')}  ${w.desc ?? ''}`); process.exit(0); }
 if (!workloads.length) { console.error(`no workload matches ${opts.filters.join(' ')} (try --list)`); process.exit(1); }
 
