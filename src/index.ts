@@ -27,6 +27,7 @@ export * as callback from './callback/index.js';
 export * as kv from './kv/index.js';
 export * as mod from './module/index.js';
 export * as autograd from './autograd/index.js';
+export * as gluon from './gluon/index.js';
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).

@@ -28,6 +28,8 @@ export interface TapeNode {
   inEntries: (Entry | undefined)[];
   held: Storage[];
   released: boolean;
+  /** Custom nodes (a hybridized block's executor) that need backward even when no input is in the graph. */
+  always?: boolean;
 }
 
 /** Where an array sits in the graph: a marked variable or output `index` of a tape node. */
@@ -70,6 +72,30 @@ function record(def: OpDef, attrs: Attrs, name: string, inputs: NDArray[], nIn: 
 }
 
 invokeHook.record = record;
+
+/** What a custom tape node runs on backward: gradients of its outputs in, gradients of its inputs out. */
+export type CustomBackward = (outGrads: TensorRef[], inGrads: TensorRef[], req: GradReq[], isTrain: boolean) => void;
+
+/**
+ * Records a node that is not one registered op (a hybridized block run on its executor): `backward` gets the
+ * output gradients and writes input gradients; `always` records it even when no input is in the graph (its
+ * parameters are written by the node itself). No-op when not recording.
+ * @example recordCustom('net0', [x], [y], (og, ig, req) => { ... }, true)
+ */
+export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], backward: CustomBackward, always: boolean): void {
+  if (!state.recording) return;
+  const inEntries = inputs.map((x) => { const e = entries.get(x); return e && e.node?.released ? undefined : e; });
+  if (!always && !inEntries.some(Boolean)) return;
+  const def = {
+    name, attrs: {}, inputs: () => [], inferShape: () => ({ ins: [], outs: [] }), forward: () => () => undefined,
+    backward: { saves: [], lower: (ctx: { isTrain: boolean }, _a: Attrs, g: { outGrads: TensorRef[]; inGrads: TensorRef[]; req: GradReq[] }) => () => backward(g.outGrads, g.inGrads, g.req, ctx.isTrain) },
+  } as unknown as OpDef;
+  const held: Storage[] = [];
+  const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
+  const node: TapeNode = { id: nextId++, def, attrs: {}, name, isTrain: state.training, inEntries, held, released: false, always, ins: inputs.map(hold), aux: [], outs: outs.map(hold) };
+  finalizer?.register(node, held, node);
+  outs.forEach((o, index) => entries.set(o, { node, index }));
+}
 invokeHook.isTraining = () => state.training;
 
 function release(n: TapeNode): void {
@@ -104,7 +130,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
   const order = [...nodes.values()].sort((a, b) => a.id - b.id);
   const needs = new Set<TapeNode>();
   const entryNeeds = (e: Entry | undefined) => !!e && (e.v ? e.v.req !== 'null' : needs.has(e.node!));
-  for (const n of order) if (n.def.backward && n.inEntries.some(entryNeeds)) needs.add(n);
+  for (const n of order) if (n.def.backward && (n.always || n.inEntries.some(entryNeeds))) needs.add(n);
   if (!headEntries.some(entryNeeds)) throw new MxError('argument', 'There are no inputs in computation graph that require gradients.');
 
   const grads = new Map<TapeNode, (NDArray | undefined)[]>();
