@@ -35,7 +35,7 @@ test('naming: top-level counters, nameScope children, activation child, Sequenti
   assert.is(net.prefix, 'net0_');
   assert.equal(net.collectParams().keys(), ['net0_conv0_weight', 'net0_conv0_bias', 'net0_batchnorm0_gamma', 'net0_batchnorm0_beta',
     'net0_batchnorm0_running_mean', 'net0_batchnorm0_running_var', 'net0_conv1_weight', 'net0_conv1_bias']);
-  assert.is((net.children.get('stage') as gluon.Block).prefix, 'net0_stage1_');
+  assert.is((net.children.get('stage') as InstanceType<typeof gluon.Block>).prefix, 'net0_stage1_');
   assert.equal([...net.collectParamsWithPrefix().keys()].slice(0, 3), ['body.0.weight', 'body.0.bias', 'body.1.gamma']);
   assert.equal(net.collectParams('.*conv1.*').keys(), ['net0_conv1_weight', 'net0_conv1_bias']);
   assert.equal(net.collectParams('conv').keys(), []); // re.match: anchored at the start
@@ -97,7 +97,7 @@ test('Sequential of hybrid children, autograd through it, zeroGrad', () => {
   net.add(new nn.Dense(4, { activation: 'relu' }), new nn.Dense(2));
   net.initialize(new mx.init.Xavier());
   const x = nd.random.uniform(-1, 1, [3, 5]);
-  const l = mx.autograd.record(() => net.forward(x).sum());
+  const l = mx.autograd.record(() => (net.forward(x) as InstanceType<typeof mx.NDArray>).sum());
   l.backward();
   const g = net.collectParams().get('dense0_weight').grad();
   assert.ok(Array.from(g.data).some((v) => v !== 0));
