@@ -1,6 +1,7 @@
 // esbuild bundles: Node (ESM + CJS), browser (ESM, wasm fetched beside it), browser inline (wasm
 // embedded, single file), edge (Cloudflare Workers: imports the .wasm as a module, no threads).
 import { build } from 'esbuild';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
@@ -8,16 +9,25 @@ const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
 /** Builds every bundle into dist/. */
 export async function bundle(root) {
   const t0 = Date.now();
-  const common = { bundle: true, target, sourcemap: false, minify: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root };
+  // keepNames: `e.constructor.name` is 'ShapeError' and stack frames name functions, minified or not.
+  const common = { bundle: true, target, sourcemap: false, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root };
+  // Node: unminified (readable stacks; size matters little there) and the library bundled ONCE, as CommonJS.
+  // dist/node/index.js only re-exports it, so `import` and `require` in one process share one runtime and
+  // one memory (two copies would give two memories, and arrays of one are meaningless to the other).
+  const node = { ...common, minify: false, platform: 'node' };
+  mkdirSync(join(root, 'dist', 'node'), { recursive: true });
+  writeFileSync(join(root, 'dist', 'node', 'index.js'),
+    "// ESM face of the Node library: the code lives once, in index.cjs (one runtime per process for import and require).\n" +
+    "export * from './index.cjs';\n");
   await Promise.all([
-    build({ ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.js', format: 'esm', platform: 'node' }),
     build({
-      ...common, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs', platform: 'node',
+      ...node, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
       define: { 'import.meta.url': '__mxwasm_import_meta_url' },
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
+    // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.
     build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node' }),
-    build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/node/cli.js', format: 'esm', platform: 'node', minify: false,
+    build({ ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/node/cli.js', format: 'esm',
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
     // The data-parallel executor worker for browsers (its Node branch imports node:worker_threads, never reached there).

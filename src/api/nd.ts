@@ -3,6 +3,7 @@ import { parseAttrs } from '../ops/attrs.js';
 import { getOp, listOpNames, opAux } from '../ops/registry.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { invoke } from '../ndarray/invoke.js';
+import { assertOwnNDArray } from '../ndarray/foreign.js';
 import * as create from '../ndarray/create.js';
 
 /** An imperative op function: NDArray inputs positionally, then attributes (and named inputs) in one object. */
@@ -18,6 +19,8 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
   const pos: NDArray[] = [];
   let attrs: Record<string, unknown> = {};
   for (const a of args) {
+    assertOwnNDArray(a, `${name}: argument ${args.indexOf(a)}`);
+    if (Array.isArray(a)) a.forEach((x, i) => assertOwnNDArray(x, `${name}: argument ${args.indexOf(a)}[${i}]`));
     if (a instanceof NDArray) pos.push(a);
     else if (Array.isArray(a) && a.every((x) => x instanceof NDArray)) pos.push(...a);
     else if (a && typeof a === 'object') attrs = { ...attrs, ...(a as Record<string, unknown>) };
@@ -25,7 +28,7 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
   }
   const named: Record<string, NDArray> = {};
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attrs)) (v instanceof NDArray ? named : rest)[k] = v as never;
+  for (const [k, v] of Object.entries(attrs)) { assertOwnNDArray(v, `${name}: input '${k}'`); (v instanceof NDArray ? named : rest)[k] = v as never; }
   if (Array.isArray(rest.data) && (rest.data as unknown[]).every((x) => x instanceof NDArray)) { pos.push(...(rest.data as NDArray[])); delete rest.data; }
   const isTrain = rest.isTrain === undefined ? undefined : rest.isTrain === true; delete rest.isTrain;
   if (def.attrs.num_args && rest.num_args === undefined) rest.num_args = pos.length + Object.keys(named).length;

@@ -2,6 +2,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { numVisible, outputName } from '../graph/indexed.js';
 import { isVariable, type Node } from '../graph/node.js';
 import { NDArray } from '../ndarray/ndarray.js';
+import { assertOwnNDArray } from '../ndarray/foreign.js';
 import { Storage, storageRegistry } from '../ndarray/storage.js';
 import type { GradReq, Step, TensorRef } from '../ops/registry.js';
 import { DTYPE_BYTES, type TypedArray } from '../runtime/dtype.js';
@@ -96,6 +97,7 @@ export class Executor {
       const n = ig.nodes[id];
       const a = byName.get(n) ?? varArray.get(n.name);
       if (!a) throw new ArgumentError(`bind: no array for variable '${n.name}'`);
+      assertOwnNDArray(a, `bind: the array for '${n.name}'`);
       const e = ig.entryPtr[id];
       if (!sameShape(a.shape, plan.shapes[e])) throw new ShapeError(`bind: array for '${n.name}' has shape ${fmtShape(a.shape)}, the graph needs ${fmtShape(plan.shapes[e])}`, { arg: n.name });
       extOff.set(e, a.byteOffset); this.extArrays.set(e, a);
@@ -149,6 +151,7 @@ export class Executor {
       const v = opts[k];
       if (!dst) throw new ArgumentError(`forward: unknown argument '${k}' (arguments: ${this.parts.argNames.join(', ')})`);
       if (v === undefined) continue;
+      assertOwnNDArray(v, `forward: '${k}'`);
       if (v instanceof NDArray) {
         if (v.isDisposed) throw new ArgumentError(`forward: '${k}' is a disposed NDArray`, { arg: k });
         if (v === dst) continue;

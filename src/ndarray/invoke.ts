@@ -7,6 +7,7 @@ import { mulberry32 } from '../util/random.js';
 import { fmtShape } from '../util/shape.js';
 import { NDArray, opHook } from './ndarray.js';
 import { Storage } from './storage.js';
+import { assertOwnNDArray } from './foreign.js';
 
 let seedCounter = 0x5eed;
 /** Seeds the random source used by imperative ops (Dropout). @example setOpSeed(42) */
@@ -28,6 +29,7 @@ interface Prepared { def: OpDef; a: Attrs; node: string; nIn: number; inShapes: 
 function prepare(op: string, inputs: NDArray[], raw: Record<string, unknown>, node?: string): Prepared {
   const def = getOp(op, node);
   const name = node ?? def.name;
+  inputs.forEach((x, i) => assertOwnNDArray(x, opMessage(name, def.name, `input ${i}`)));
   const a = parseAttrs(def.name, def.attrs, raw, name);
   const inNames = def.inputs(a), auxNames = opAux(def, a);
   if (inputs.length !== inNames.length + auxNames.length) {

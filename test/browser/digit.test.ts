@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync } from 'node:fs';
-import { launch, openPage, outDir } from './browser.js';
+import { launch, noBrowser, openPage, outDir } from './browser.js';
 import { mx } from '../helpers.js';
 // @ts-ignore: plain JS module
 import { mnistSplit } from '../../examples/mnist-data.mjs';
@@ -30,7 +30,7 @@ async function stroke(page: any, pts: [number, number][]) {
 }
 
 test('browser: the digit page recognises drawn strokes (synthesised pointer events)', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   mkdirSync(`${outDir}/digit-model`, { recursive: true });
   const acc = trainModel(`${outDir}/digit-model/mlp`);
   assert.ok(acc > 0.9, `model accuracy ${acc}`);
@@ -57,7 +57,7 @@ test('browser: the digit page recognises drawn strokes (synthesised pointer even
 });
 
 test('browser: the model viewer shows the layer table and the graph of a symbol file with its params', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const page = await env.browser.newPage();
   await page.goto(`${env.url}/web/viewer.html?symbol=/test-output/digit-model/mlp-symbol.json&params=/test-output/digit-model/mlp-0004.params&shape=1,1,28,28`);
   await page.waitForFunction(() => (window as any).viewerReady, null, { timeout: 20_000 });
@@ -71,7 +71,7 @@ test('browser: the model viewer shows the layer table and the graph of a symbol 
 });
 
 test('browser: the digit page explains a missing model', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const page = await env.browser.newPage();
   await page.goto(`${env.url}/plain/web/digit.html?prefix=/nowhere/lenet&epoch=1`);
   await page.waitForFunction(() => (window as any).digitReady, null, { timeout: 20_000 });

@@ -4,7 +4,7 @@
 // runs one executor.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launch, openPage } from './browser.js';
+import { launch, noBrowser, openPage } from './browser.js';
 
 const env = await launch();
 
@@ -43,7 +43,7 @@ return_({ maxDiff, dpOne: one.dp, dpTwo: two.dp, notes, info: mx.runtimeInfo() }
 `;
 
 test('browser: a data-parallel Module in a dedicated worker runs two executors and matches one executor', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const { page, errors } = await openPage(env, `/web/index.html`);
   const src = TRAIN(`${env.url}/dist/browser/index.js`).replace('return_(', 'postMessage(');
   const r = await page.evaluate((code) => new Promise<any>((res, rej) => {
@@ -60,7 +60,7 @@ test('browser: a data-parallel Module in a dedicated worker runs two executors a
 });
 
 test('browser: on the page\'s main thread (cannot block) a data-parallel Module runs one executor and says why', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const page = await env.browser.newPage();
   await page.goto(`${env.url}/web/index.html`);
   const src = TRAIN(`${env.url}/dist/browser/index.js`).replace('return_(', 'window.__dpResult = (');

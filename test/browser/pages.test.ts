@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { launch, openPage, outDir } from './browser.js';
+import { launch, noBrowser, openPage, outDir } from './browser.js';
 
 const env = await launch();
 
 test('browser: index page runs a kernel, cross-origin isolated (shared memory, threads)', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const { page, errors } = await openPage(env, `/web/index.html`);
   await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 20_000 });
   assert.equal(await page.evaluate(() => (window as any).smokeResult), [[2, 4], [6, 8]]);
@@ -19,7 +19,7 @@ test('browser: index page runs a kernel, cross-origin isolated (shared memory, t
 });
 
 test('browser: without COOP/COEP the same page falls back to one thread', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const page = await env.browser.newPage();
   await page.goto(`${env.url}/plain/web/index.html`);
   await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 20_000 });
@@ -33,7 +33,7 @@ test('browser: without COOP/COEP the same page falls back to one thread', async 
 });
 
 test('browser: the benchmark page completes (quick) and draws its charts', async () => {
-  if (!env) return;
+  if (!env) return noBrowser();
   const page = await env.browser.newPage();
   await page.goto(`${env.url}/web/bench.html?autorun&quick&only=simd&only=gemm-128&only=lenet-infer-b1&only=dispatch`);
   await page.waitForFunction(() => (window as any).benchResult, null, { timeout: 60_000 });

@@ -7,12 +7,12 @@ import { mx, assertClose, randArray } from '../helpers.js';
 import { writeZip } from '../../src/format/zip.js';
 import { writeNpy } from '../../src/format/npy.js';
 import { haveFixtures, fixtureBytes, fixtureText, skip } from './fixtures.js';
-import { launch, openPage } from '../browser/browser.js';
+import { launch, noBrowser, openPage } from '../browser/browser.js';
 
-const env = haveFixtures ? await launch() : (skip('browser model-file test (no ../shared/fixtures/mxnet)'), undefined);
+const env = haveFixtures ? await launch() : undefined;
 
 test('browser: Predictor.loadAsync, nd.load(.npz deflated), loadCheckpointFromBytes give Node\'s numbers', async () => {
-  if (!env) return;
+  if (!env) return haveFixtures ? noBrowser() : skip('browser model-file test (no ../shared/fixtures/mxnet)');
   const { page, errors } = await openPage(env, `/web/index.html`);
   await page.waitForFunction(() => (window as any).smokeResult, null, { timeout: 30_000 });
   const symbol = fixtureText('fcrc-demo/lenet-symbol.json'), params = Array.from(fixtureBytes('fcrc-demo/lenet-0001.params'));

@@ -14,6 +14,4 @@ export const fixtureBytes = (rel: string): Uint8Array => new Uint8Array(readFile
 /** Text of a fixture file. */
 export const fixtureText = (rel: string): string => readFileSync(fixture(rel), 'utf8');
 
-/** Logs why a suite is skipped (once per reason). */
-const said = new Set<string>();
-export function skip(why: string): void { if (!said.has(why)) { said.add(why); console.log(`  SKIP ${why}`); } }
+export { skip } from '../skip.js';

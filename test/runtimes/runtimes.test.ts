@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { skip } from '../skip.js';
 // @ts-ignore: plain JS module
 import { VERSIONS, check, findRuntime, prepare } from '../../scripts/runtimes.mjs';
 
@@ -22,7 +23,7 @@ test.before(async () => {
 
 for (const name of Object.keys(VERSIONS)) {
   test(`runtime ${name}: LeNet inference from a checkpoint gives Node's output`, async () => {
-    if (!names.includes(name)) return;
+    if (!names.includes(name)) return skip(`${name} not installed (node scripts/runtimes.mjs --install)`);
     const r = await check(name, expected!);
     assert.ok(r.ok, JSON.stringify(r));
     if (name === 'workerd') assert.is(r.variant, 'noshared', 'Cloudflare Workers: plain memory, one thread');
@@ -30,7 +31,7 @@ for (const name of Object.keys(VERSIONS)) {
 }
 
 test('runtime deno: the node export (what npm:mxwasm resolves to) runs kernel threads and exits without mx.shutdown()', () => {
-  if (!names.includes('deno')) return;
+  if (!names.includes('deno')) return skip('deno not installed (node scripts/runtimes.mjs --install)');
   const dir = `${root}.tmp/runtime-work`;
   mkdirSync(dir, { recursive: true });
   const file = `${dir}/deno-threads.mjs`;
