@@ -20,7 +20,11 @@ export function serve(port = 8080, host = '127.0.0.1') {
       let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       const plain = path.startsWith('/plain/');
       if (plain) path = path.slice('/plain'.length);
-      if (path === '/' || path === '') path = '/web/index.html';
+      // The landing page is /web/index.html: redirect (not serve it at /) so its relative links and assets resolve.
+      if (path === '/' || path === '' || path === '/web' || path === '/web/') {
+        res.writeHead(302, { location: `${plain ? '/plain' : ''}/web/index.html` }).end(); return;
+      }
+      if (path.endsWith('/')) path += 'index.html';
       const file = normalize(join(root, path));
       if (!file.startsWith(root) || /[\\/]\.(git|ci)[\\/]/.test(file)) { res.writeHead(403).end('forbidden'); return; }
       const st = await stat(file).catch(() => undefined);
@@ -41,6 +45,6 @@ export function serve(port = 8080, host = '127.0.0.1') {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const port = Number(process.env.PORT ?? process.argv[2] ?? 8080);
   const { url } = await serve(port);
-  console.log(`mxwasm pages (cross-origin isolated, threads): ${url}/`);
+  console.log(`mxwasm pages (cross-origin isolated, threads): ${url}/web/index.html`);
   console.log(`single-thread fallback (no COOP/COEP):       ${url}/plain/web/index.html`);
 }
