@@ -21,14 +21,12 @@ export async function bundle(root) {
     "export * from './index.cjs';\n");
   await Promise.all([
     build({
-      ...node, entryPoints: ['src/entry/node.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
+      ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
       define: { 'import.meta.url': '__mxwasm_import_meta_url' },
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
     // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.
     build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node' }),
-    build({ ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/node/cli.js', format: 'esm',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
     // The data-parallel executor worker for browsers (its Node branch imports node:worker_threads, never reached there).
     build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/browser/dp-worker.js', format: 'esm', platform: 'browser', external: ['node:*'] }),

@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as mx from '../entry/node.js';
 import { formatRows, runSuite } from '../bench/suite.js';
+import { UsageError, type Command } from './args.js';
 
 function coldStartMs(): number | undefined {
   const entry = fileURLToPath(new URL('./index.js', import.meta.url));
@@ -22,45 +23,48 @@ function coldStartMs(): number | undefined {
   return med(a) - med(b);
 }
 
-/** Runs the command; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  let json: string | undefined, quick = false, compare = false, threads: number[] = [];
-  const filter: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--json') json = argv[++i];
-    else if (a === '--threads') threads = argv[++i].split(',').map(Number);
-    else if (a === '--quick') quick = true;
-    else if (a === '--compare') compare = true;
-    else if (a.startsWith('--')) { console.error(`mxwasm bench: unknown option ${a}`); return 2; }
-    else filter.push(a);
-  }
-  if (threads.some((t) => !Number.isInteger(t) || t < 1)) { console.error('mxwasm bench: --threads takes positive integers, e.g. 1,2'); return 2; }
-  if (!threads.length) threads = [...new Set([1, mx.getNumThreads()])];
-  const info = mx.runtimeInfo();
-  const env = {
-    runtime: 'node', version: process.version, v8: process.versions.v8, cores: cpus().length, cpu: cpus()[0]?.model,
-    simd: info.features.simd, relaxedSimd: info.features.relaxedSimd, threadsAvailable: info.features.sharedPostable,
-    variant: info.variant, memory: info.mode, loadavg: loadavg(), date: new Date().toISOString(),
-  };
-  console.log(`mxwasm bench: node ${env.version}, ${env.cores} cores, kernels ${env.variant}, threads ${threads.join('/')}`);
-  const tty = process.stderr.isTTY;
-  const rows = await runSuite(mx, {
-    threads, filter, quick,
-    onProgress: (msg, i, n) => { const s = `[${i}/${n}] ${msg}`; if (tty) process.stderr.write(`\r\x1b[K${s}`); else if (msg !== 'done') process.stderr.write(s + '\n'); },
-  });
-  if (tty) process.stderr.write('\r\x1b[K');
-  const cold = filter.length ? undefined : coldStartMs();
-  const peak = mx.memoryStats().peakBytes;
-  console.log(formatRows(rows));
-  if (cold !== undefined) console.log(`cold start (import, init, one op) over an empty node: ${cold.toFixed(1)} ms`);
-  console.log(`memory peak: ${(peak / 2 ** 20).toFixed(1)} MiB`);
-  if (json) writeFileSync(json, JSON.stringify({ env, rows, coldStartMs: cold, memoryPeakBytes: peak }, null, 2));
-  if (compare) {
-    const harness = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
-    if (!existsSync(harness)) console.log('--compare: the peer harness (bench/run.mjs) ships with the source checkout only; peers not run');
-    else execFileSync(process.execPath, ['--import', 'tsx', harness, ...filter, '--threads', String(Math.max(...threads))], { stdio: 'inherit' });
-  }
-  mx.shutdown();
-  return 0;
-}
+/** `mxwasm bench`: the portable benchmark suite. */
+export const benchCommand: Command = {
+  name: 'bench',
+  brief: 'the portable benchmark',
+  summary: 'The portable benchmark: kernels and models on this machine, GFLOP/s and times, optionally against tfjs and onnxruntime.',
+  positionals: ['filter...?'],
+  options: {
+    json: { type: 'string', value: 'file', help: 'also write the results as JSON' },
+    threads: { type: 'string', value: 'N[,N]', help: 'thread counts to measure (default: 1 and the default count)' },
+    quick: { type: 'boolean', help: 'fewer rounds' },
+    compare: { type: 'boolean', help: 'run the peer harness too (source checkout only)' },
+  },
+  notes: ['filters: benchmark names to run (substrings), e.g. mxwasm bench gemm conv'],
+  run: async ({ values: v, positionals: filter }, io) => {
+    const json = v.json as string | undefined, quick = !!v.quick, compare = !!v.compare;
+    let threads = typeof v.threads === 'string' ? v.threads.split(',').map(Number) : [];
+    if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new UsageError('--threads takes positive integers, e.g. 1,2');
+    if (!threads.length) threads = [...new Set([1, mx.getNumThreads()])];
+    const info = mx.runtimeInfo();
+    const env = {
+      runtime: 'node', version: process.version, v8: process.versions.v8, cores: cpus().length, cpu: cpus()[0]?.model,
+      simd: info.features.simd, relaxedSimd: info.features.relaxedSimd, threadsAvailable: info.features.sharedPostable,
+      variant: info.variant, memory: info.mode, loadavg: loadavg(), date: new Date().toISOString(),
+    };
+    console.log(`mxwasm bench: node ${env.version}, ${env.cores} cores, kernels ${env.variant}, threads ${threads.join('/')}`);
+    const tty = process.stderr.isTTY;
+    const rows = await runSuite(mx, {
+      threads, filter, quick,
+      onProgress: (msg, i, n) => { const s = `[${i}/${n}] ${msg}`; if (tty) process.stderr.write(`\r\x1b[K${s}`); else if (msg !== 'done') process.stderr.write(s + '\n'); },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    const cold = filter.length ? undefined : coldStartMs();
+    const peak = mx.memoryStats().peakBytes;
+    console.log(formatRows(rows));
+    if (cold !== undefined) console.log(`cold start (import, init, one op) over an empty node: ${cold.toFixed(1)} ms`);
+    console.log(`memory peak: ${(peak / 2 ** 20).toFixed(1)} MiB`);
+    if (json) writeFileSync(json, JSON.stringify({ env, rows, coldStartMs: cold, memoryPeakBytes: peak }, null, 2));
+    if (compare) {
+      const harness = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+      if (!existsSync(harness)) console.log('--compare: the peer harness (bench/run.mjs) ships with the source checkout only; peers not run');
+      else execFileSync(process.execPath, ['--import', 'tsx', harness, ...filter, '--threads', String(Math.max(...threads))], { stdio: 'inherit' });
+    }
+    return 0;
+  },
+};

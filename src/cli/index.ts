@@ -1,26 +1,48 @@
 /**
- * The `mxwasm` command: `mxwasm <train|info|predict|bench> [options]`.
- * @example mxwasm info model/lenet 1
+ * The `mxwasm` command: `mxwasm <command> [options]`, one strict parser for every command (./args.ts).
+ * To add a command, write a `Command` (name, summary, positionals, options, run) and list it in COMMANDS.
+ * @example mxwasm info model/lenet --shape data=1,1,28,28
  */
-import { main as train } from './train.js';
-import { main as info } from './info.js';
-import { main as predict } from './predict.js';
-import { main as bench } from './bench.js';
+import { readFileSync } from 'node:fs';
+import { runCommand, consoleIO, closest, type CliIO, type Command } from './args.js';
+import { trainCommand } from './train.js';
+import { infoCommand } from './info.js';
+import { predictCommand } from './predict.js';
+import { benchCommand } from './bench.js';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  train: { run: train, help: 'train --model lenet|mlp --data <dir with MNIST IDX files> [--epochs N] [--batch-size B] [--optimizer sgd] [--lr 0.1] [--threads N] [--out prefix]' },
-  info: { run: info, help: 'info <prefix> [epoch]          model summary: inputs, outputs, layers, parameters, memory plan' },
-  predict: { run: predict, help: 'predict <prefix> <epoch> --input <.npy|.json|.pgm|.ppm> [--top 5]' },
-  bench: { run: bench, help: 'bench [--json out.json] [--threads N] [--compare] [filter...]   the portable benchmark' },
-};
+/** Every subcommand, in the order `mxwasm --help` lists them. */
+export const COMMANDS: Command[] = [trainCommand, infoCommand, predictCommand, benchCommand];
 
-/** Runs the command line; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help' || !COMMANDS[cmd]) {
-    if (cmd && !['--help', '-h', 'help'].includes(cmd)) console.error(`mxwasm: unknown command '${cmd}'`);
-    console.log('usage: mxwasm <command> [options]\n\n' + Object.values(COMMANDS).map((c) => '  mxwasm ' + c.help).join('\n'));
-    return cmd && !['--help', '-h', 'help'].includes(cmd) ? 2 : 0;
+/** The package version (package.json sits two folders up from both src/cli/ and dist/node/). */
+export function version(): string {
+  try { return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version; } catch { return 'unknown'; }
+}
+
+function overview(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return ['usage: mxwasm <command> [options]', '', 'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}${c.brief}`),
+    '', 'mxwasm <command> --help   options of one command', 'mxwasm --version          the version'].join('\n');
+}
+
+/**
+ * Runs the command line; resolves to the exit code (0 ok, 1 error, 2 usage mistake).
+ * @example process.exitCode = await main(process.argv.slice(2))
+ */
+export async function main(argv: string[], io: CliIO = consoleIO): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') { io.out(version()); return 0; }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const cmd = COMMANDS.find((c) => c.name === rest[0]);
+    if (cmd) return runCommand(cmd, ['--help'], io);
+    io.out(overview());
+    return first === undefined ? 2 : 0;
   }
-  return COMMANDS[cmd].run(rest);
+  const cmd = COMMANDS.find((c) => c.name === first);
+  if (!cmd) {
+    const near = closest(first, COMMANDS.map((c) => c.name));
+    io.err(`mxwasm: unknown command '${first}'${near ? ` (did you mean '${near}'?)` : ''}\n\n${overview()}`);
+    return 2;
+  }
+  return runCommand(cmd, rest, io);
 }

@@ -4,47 +4,33 @@
  * bytes, dtype conversions, and the inference memory plan. Without an epoch the newest
  * `prefix-NNNN.params` is used (if any).
  */
-import { isMxError, MxError } from '../errors.js';
 import { checkpointFiles, loadCheckpointFromBytes } from '../format/checkpoint.js';
-import { readFileBytes, nodeFs } from '../format/fs.js';
+import { readFileBytes } from '../format/fs.js';
 import { parseSymbolJSON, symbolVersion } from '../format/legacy-json.js';
 import { fromJSON } from '../symbol/json.js';
 import { printSummary } from '../viz/summary.js';
 import { Predictor } from '../predictor/predictor.js';
-import { parseArgs, shapesOf, dataInputs, type CliIO } from './predict.js';
-
-const consoleIO: CliIO = { out: (l) => console.log(l), err: (l) => console.error(l) };
+import { shapesOf, dataInputs } from './predict.js';
+import { num, runCommand, type CliIO, type Command } from './args.js';
+import { latestEpoch } from './checkpoint-files.js';
 
 const fmtBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 const generation = (v: number) => (v < 900 ? '0.8 (param/attr)' : v < 10000 ? '0.9-0.12 (attr)' : v < 20000 ? '1.x (attrs)' : '2.x (attrs)');
 const fmtVersion = (v: number) => `${Math.floor(v / 10000)}.${Math.floor(v / 100) % 100}.${v % 100}`;
 
-/** Newest epoch with a params file beside the prefix, or undefined. */
-function latestEpoch(prefix: string): number | undefined {
-  const fs = nodeFs() as unknown as { readdirSync(p: string): string[] };
-  const slash = Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\'));
-  const dir = slash >= 0 ? prefix.slice(0, slash) || '/' : '.', base = prefix.slice(slash + 1);
-  let best: number | undefined;
-  try {
-    for (const f of fs.readdirSync(dir)) {
-      const m = f.startsWith(`${base}-`) ? /^-(\d+)\.params$/.exec(f.slice(base.length)) : null;
-      if (m && (best === undefined || Number(m[1]) > best)) best = Number(m[1]);
-    }
-  } catch { /* no directory: no params */ }
-  return best;
-}
-
-/**
- * Runs `mxwasm info` with captured output (for tests and embedding).
- * @example await run(['models/lenet', '1', '--shape', 'data=1,1,28,28'], io)
- */
-export async function run(argv: string[], io: CliIO = consoleIO): Promise<number> {
-  if (argv[0] === 'info') argv = argv.slice(1);
-  try {
-    const a = parseArgs(argv);
-    if (a.pos.length < 1 || a.pos.length > 2) { io.err('usage: mxwasm info <prefix> [epoch] [--shape data=1,3,224,224]'); return 2; }
-    const prefix = a.pos[0];
-    const epoch = a.pos[1] !== undefined ? Number(a.pos[1]) : latestEpoch(prefix);
+/** `mxwasm info`: what a checkpoint holds. */
+export const infoCommand: Command = {
+  name: 'info',
+  brief: 'what a checkpoint holds: inputs, outputs, layers, parameters, memory',
+  summary: 'Model summary of <prefix>-symbol.json (and <prefix>-NNNN.params, the newest epoch unless given): inputs, outputs, layers, parameters, memory plan.',
+  positionals: ['prefix', 'epoch?'],
+  options: {
+    shape: { type: 'string', value: 'name=d0,d1,...', multiple: true, help: 'input shape, e.g. data=1,3,224,224 (for output shapes and the memory plan)' },
+  },
+  notes: ['example: mxwasm info model/lenet --shape data=1,1,28,28'],
+  run: async ({ values, positionals }, io) => {
+    const prefix = positionals[0];
+    const epoch = positionals[1] !== undefined ? num({ epoch: positionals[1] }, 'epoch', { int: true, min: 0 }) : latestEpoch(prefix);
     const f = checkpointFiles(prefix, epoch ?? 0);
     const text = new TextDecoder().decode(readFileBytes(f.symbol, 'symbol'));
     const version = symbolVersion(parseSymbolJSON(text, f.symbol));
@@ -54,7 +40,7 @@ export async function run(argv: string[], io: CliIO = consoleIO): Promise<number
     const params = { ...ck.argParams, ...ck.auxParams };
     if (epoch !== undefined) io.out(`params   ${f.params}`);
     else io.out('params   none found (pass an epoch, or put prefix-NNNN.params beside the symbol)');
-    const shapes = shapesOf(a.opt.shape);
+    const shapes = shapesOf(values.shape as string[] | undefined);
     const inputs = dataInputs(sym, new Set(Object.keys(params)));
     for (const n of inputs) {
       const hint = sym.getInternals().get(n).attr('__shape__');
@@ -89,14 +75,11 @@ export async function run(argv: string[], io: CliIO = consoleIO): Promise<number
     }
     for (const v of vals) v.dispose();
     return 0;
-  } catch (e) {
-    if (isMxError(e)) { io.err(`mxwasm info: ${(e as MxError).message}`); return 1; }
-    throw e;
-  }
-}
+  },
+};
 
-/** CLI entry (`bin/mxwasm.js info ...`): exit code 0 ok, 1 error, 2 usage. @example process.exitCode = await main(process.argv.slice(3)) */
-export async function main(argv: string[]): Promise<number> {
-  if (!nodeFs()) { console.error('mxwasm info needs Node'); return 1; }
-  return run(argv);
-}
+/**
+ * Runs `mxwasm info` with captured output (for tests and embedding): exit code 0 ok, 1 error, 2 usage.
+ * @example await run(['models/lenet', '1', '--shape', 'data=1,1,28,28'], io)
+ */
+export const run = (argv: string[], io?: CliIO): Promise<number> => runCommand(infoCommand, argv, io);

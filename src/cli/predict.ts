@@ -1,12 +1,12 @@
 /**
- * `mxwasm predict <prefix> <epoch> --input <file.npy | file.json | image.pgm/.ppm> [--top 5]`:
+ * `mxwasm predict <prefix> [epoch] --input <file.npy | file.json | image.pgm/.ppm> [--top 5]`:
  * loads a checkpoint, runs one inference and prints the top-k classes of the first output.
- * Options: --shape data=1,3,224,224 (input shape for flat JSON), --resize H,W, --mean v[,g,b],
- * --scale s (images: (pixel - mean) * scale), --labels synset.txt, --input-name data.
+ * Images are preprocessed as `mxwasm train` recorded in `<prefix>-preprocess.json` (scale, mean, shape),
+ * unless --mean/--scale/--resize say otherwise.
  */
-import { isMxError, MxError } from '../errors.js';
+import { MxError } from '../errors.js';
 import { checkpointFiles } from '../format/checkpoint.js';
-import { readFileBytes, nodeFs } from '../format/fs.js';
+import { readFileBytes } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
 import { isPnm, parsePnm, resizeBilinear } from '../format/pnm.js';
 import { parseSymbolJSON } from '../format/legacy-json.js';
@@ -14,46 +14,20 @@ import { Predictor } from '../predictor/predictor.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { opAux } from '../ops/registry.js';
-
-/** Where CLI text goes (console by default; tests capture it). */
-export interface CliIO { out: (line: string) => void; err: (line: string) => void }
-const consoleIO: CliIO = { out: (l) => console.log(l), err: (l) => console.error(l) };
-
-/** Parsed command line: positionals and `--key value` options (repeatable keys collect). */
-export interface Args { pos: string[]; opt: Record<string, string[]> }
-
-/** Splits argv into positionals and options (`--k v`, `--k=v`, `--flag`). @example parseArgs(['lenet', '1', '--top', '3']) */
-export function parseArgs(argv: string[], flags: string[] = []): Args {
-  const pos: string[] = [], opt: Record<string, string[]> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) { pos.push(a); continue; }
-    const eq = a.indexOf('=');
-    const k = a.slice(2, eq < 0 ? undefined : eq);
-    const v = eq >= 0 ? a.slice(eq + 1) : flags.includes(k) ? 'true' : argv[++i];
-    if (v === undefined) throw new MxError('argument', `option --${k} needs a value`);
-    (opt[k] ??= []).push(v);
-  }
-  return { pos, opt };
-}
+import { numbers, num, runCommand, UsageError, type CliIO, type Command, type ParsedArgs } from './args.js';
+import { latestEpoch, readPreprocess, type Preprocess } from './checkpoint-files.js';
 
 /** `--shape data=1,3,224,224` options as a shape record. @example shapesOf(['data=1,784']) */
-export function shapesOf(specs: string[] = []): Record<string, number[]> {
+export function shapesOf(specs: string[] | undefined = []): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const s of specs) {
     const m = /^([^=]+)=([\d,x ()]+)$/.exec(s);
     const dims = m ? m[2].replace(/[()\s]/g, '').split(/[,x]/).filter(Boolean).map(Number) : [];
-    if (!m || !dims.length || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new MxError('argument', `--shape must look like data=1,3,224,224, got '${s}'`);
+    if (!m || !dims.length || dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new UsageError(`--shape must look like data=1,3,224,224, got '${s}'`);
     out[m[1]] = dims;
   }
   return out;
 }
-
-const numbers = (s: string, what: string) => {
-  const v = s.split(',').map(Number);
-  if (v.some((x) => !Number.isFinite(x))) throw new MxError('argument', `${what} must be numbers separated by commas, got '${s}'`);
-  return v;
-};
 
 const PARAM_ROLES = new Set(['weight', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_var', 'parameters']);
 
@@ -73,15 +47,19 @@ export function dataInputs(sym: Symbol, paramNames: Set<string>): string[] {
 }
 
 /** Reads an input file as values + shape. */
-function readInput(path: string, a: Args, shapes: Record<string, number[]>, name: string): { data: Float32Array; shape: number[] } {
+function readInput(path: string, v: ParsedArgs['values'], pre: Preprocess | undefined, shapes: Record<string, number[]>, name: string): { data: Float32Array; shape: number[] } {
   const bytes = readFileBytes(path, 'input');
   if (isPnm(bytes)) {
     let img = parsePnm(bytes, path);
-    if (a.opt.resize) { const [h, w] = numbers(a.opt.resize[0], '--resize'); img = resizeBilinear(img, h, w); }
-    const mean = a.opt.mean ? numbers(a.opt.mean[0], '--mean') : [0], scale = a.opt.scale ? numbers(a.opt.scale[0], '--scale')[0] : 1;
+    const resize = typeof v.resize === 'string' ? numbers(v.resize, 'resize') : pre?.resize;
+    if (resize) { if (resize.length !== 2) throw new UsageError(`--resize takes H,W, got '${v.resize}'`); img = resizeBilinear(img, resize[0], resize[1]); }
+    const mean = typeof v.mean === 'string' ? numbers(v.mean, 'mean') : pre?.mean ?? [0];
+    const scale = typeof v.scale === 'string' ? num(v, 'scale') : pre?.scale ?? 1;
     const plane = img.width * img.height;
-    const data = img.data.map((v, i) => (v - (mean[Math.floor(i / plane)] ?? mean[0])) * scale);
-    return { data, shape: [1, img.channels, img.height, img.width] };
+    const data = img.data.map((x, i) => (x - (mean[Math.floor(i / plane)] ?? mean[0])) * scale);
+    // The model's own input shape (a flat MLP takes (1, 784)) where train recorded it.
+    const shape = shapes[name] ?? (pre?.shape && pre.shape.slice(1).reduce((p, d) => p * d, 1) === data.length ? [1, ...pre.shape.slice(1)] : [1, img.channels, img.height, img.width]);
+    return { data, shape };
   }
   if (/\.json$/i.test(path) || bytes[0] === 0x5b || bytes[0] === 0x7b) {
     let v = parseSymbolJSON(new TextDecoder().decode(bytes), path) as unknown;
@@ -113,50 +91,57 @@ export function topK(values: ArrayLike<number>, shape: number[], k: number, labe
   return lines;
 }
 
-/**
- * Runs `mxwasm predict` with captured output (for tests and embedding).
- * @example await run(['models/lenet', '1', '--input', 'digit.pgm', '--top', '3'], io)
- */
-export async function run(argv: string[], io: CliIO = consoleIO): Promise<number> {
-  if (argv[0] === 'predict') argv = argv.slice(1);
-  try {
-    const a = parseArgs(argv);
-    if (a.pos.length !== 2 || !a.opt.input) {
-      io.err('usage: mxwasm predict <prefix> <epoch> --input <file.npy | file.json | image.pgm/.ppm> [--top 5] [--shape data=1,3,224,224] [--resize H,W] [--mean m[,g,b]] [--scale s] [--labels file]');
-      return 2;
-    }
-    const epoch = Number(a.pos[1]);
-    const f = checkpointFiles(a.pos[0], epoch);
+/** `mxwasm predict`: one inference from a checkpoint, top-k classes. */
+export const predictCommand: Command = {
+  name: 'predict',
+  brief: 'one inference from a checkpoint: the top-k classes',
+  summary: 'Loads <prefix>-symbol.json and <prefix>-NNNN.params (the newest epoch unless given), runs one input, prints the top-k classes.',
+  positionals: ['prefix', 'epoch?'],
+  options: {
+    input: { type: 'string', value: 'file', help: 'the input: .npy, .json (nested array or {"data": [...]}), or a .pgm/.ppm image' },
+    top: { type: 'string', value: 'K', default: '5', help: 'how many classes to print' },
+    shape: { type: 'string', value: 'name=d0,d1,...', multiple: true, help: 'input shape, e.g. data=1,3,224,224' },
+    resize: { type: 'string', value: 'H,W', help: 'images: resize (bilinear) before preprocessing' },
+    mean: { type: 'string', value: 'm[,g,b]', help: 'images: subtract per channel (default: what train recorded, else 0)' },
+    scale: { type: 'string', value: 's', help: 'images: multiply after the mean (default: what train recorded, else 1)' },
+    labels: { type: 'string', value: 'file', help: 'class names, one a line (synset.txt)' },
+    'input-name': { type: 'string', value: 'name', help: 'which argument is the data input (default: the only non-parameter one)' },
+  },
+  notes: ['example: mxwasm predict model/lenet --input digit.pgm --top 3'],
+  run: async ({ values: v, positionals }, io) => {
+    if (typeof v.input !== 'string') throw new UsageError('--input <file> is required');
+    const prefix = positionals[0];
+    const epoch = positionals[1] !== undefined ? num({ epoch: positionals[1] }, 'epoch', { int: true, min: 0 }) : latestEpoch(prefix);
+    if (epoch === undefined) throw new MxError('argument', `no ${prefix}-NNNN.params found (train one with mxwasm train --out ${prefix})`);
+    const f = checkpointFiles(prefix, epoch);
     const symbolText = new TextDecoder().decode(readFileBytes(f.symbol, 'symbol'));
     const params = readFileBytes(f.params, 'params');
     const names = loadWithInfo(params);
     const paramNames = new Set((names.names ?? []).map((n) => n.replace(/^(arg|aux):/, '')));
     names.arrays.forEach((x) => x.dispose());
-    const shapes = shapesOf(a.opt.shape);
+    const shapes = shapesOf(v.shape as string[] | undefined);
     const sym = fromJSON(symbolText);
     const inputs = dataInputs(sym, paramNames);
-    const name = a.opt['input-name']?.[0] ?? inputs[0];
+    const name = (v['input-name'] as string | undefined) ?? inputs[0];
     if (!name) throw new MxError('argument', 'cannot tell which argument is the data input; pass --input-name');
-    const x = readInput(a.opt.input[0], a, shapes, name);
+    const pre = readPreprocess(prefix);
+    const x = readInput(v.input, v, pre, shapes, name);
     const size = x.shape.reduce((p, d) => p * d, 1);
     if (size !== x.data.length) throw new MxError('shape', `input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
     const p = Predictor.load({ symbol: sym, params, inputShapes: { ...shapes, [name]: x.shape } });
     try {
       const out = p.forward({ [name]: x.data })[0];
-      const k = a.opt.top ? Math.max(1, Number(a.opt.top[0]) | 0) : 5;
-      const labels = a.opt.labels ? new TextDecoder().decode(readFileBytes(a.opt.labels[0], 'labels')).split(/\r?\n/) : undefined;
-      io.out(`${p.outputNames[0]} (${out.shape.join(', ')}), input ${name} (${x.shape.join(', ')}):`);
+      const k = num(v, 'top', { int: true, min: 1 });
+      const labels = typeof v.labels === 'string' ? new TextDecoder().decode(readFileBytes(v.labels, 'labels')).split(/\r?\n/) : undefined;
+      io.out(`${p.outputNames[0]} (${out.shape.join(', ')}), input ${name} (${x.shape.join(', ')})${pre ? `, preprocessing from ${prefix}-preprocess.json` : ''}:`);
       for (const l of topK(out.data, out.shape, k, labels)) io.out(l);
     } finally { p.dispose(); }
     return 0;
-  } catch (e) {
-    if (isMxError(e)) { io.err(`mxwasm predict: ${(e as Error).message}`); return 1; }
-    throw e;
-  }
-}
+  },
+};
 
-/** CLI entry (`bin/mxwasm.js predict ...`): exit code 0 ok, 1 error, 2 usage. @example process.exitCode = await main(process.argv.slice(3)) */
-export async function main(argv: string[]): Promise<number> {
-  if (!nodeFs()) { console.error('mxwasm predict needs Node'); return 1; }
-  return run(argv);
-}
+/**
+ * Runs `mxwasm predict` with captured output (for tests and embedding): exit code 0 ok, 1 error, 2 usage.
+ * @example await run(['models/lenet', '1', '--input', 'digit.pgm', '--top', '3'], io)
+ */
+export const run = (argv: string[], io?: CliIO): Promise<number> => runCommand(predictCommand, argv, io);

@@ -51,7 +51,7 @@ test('npm run serve: the printed URLs load, with their assets, and every landing
       const v = await visit(link);
       // The digit page looks for the checkpoint `npm start` writes; before that it must say so.
       const probes = v.failed.filter((f) => f.includes('/examples/out/'));
-      if (probes.length) assert.match(await v.page.textContent('body'), /npm start/, link);
+      if (probes.length) assert.match((await v.page.textContent('body')) ?? '', /npm start/, link);
       assert.equal(v.failed.filter((f) => !probes.includes(f)), [], link);
       assert.equal(v.errors, [], link);
       await v.page.close();

@@ -1,0 +1,4 @@
+// What dist/node/index.cjs is built from: the Node library plus the command line (`cli.main(argv)`, which
+// bin/mxwasm.js runs), so the package carries the library once for import, require and the CLI.
+export * from './node.js';
+export * as cli from '../cli/index.js';
