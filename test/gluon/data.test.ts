@@ -72,13 +72,15 @@ test('transforms: ToTensor (HWC uint8 → CHW /255), Normalize, Compose, Resize,
 test('vision.MNIST reads gzipped and plain IDX files; truncated files are a FormatError', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mxwasm-mnist-'));
   try {
-    const idx = (dims: number[], body: number[]) => {
-      const h = Buffer.alloc(4 + 4 * dims.length); h[2] = 8; h[3] = dims.length;
-      dims.forEach((d, i) => h.writeUInt32BE(d, 4 + 4 * i));
-      return Buffer.concat([h, Buffer.from(body)]);
+    const idx = (dims: number[], body: number[]): Uint8Array => {
+      const h = new Uint8Array(4 + 4 * dims.length + body.length), dv = new DataView(h.buffer);
+      h[2] = 8; h[3] = dims.length;
+      dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+      h.set(body, 4 + 4 * dims.length);
+      return h;
     };
     const pixels = Array.from({ length: 3 * 2 * 2 }, (_, i) => i);
-    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(idx([3, 2, 2], pixels)));
+    writeFileSync(join(dir, "train-images-idx3-ubyte.gz"), new Uint8Array(gzipSync(idx([3, 2, 2], pixels))));
     writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idx([3], [7, 1, 4]));
     const ds = new data.vision.MNIST({ root: dir });
     assert.is(ds.length, 3);
