@@ -2,13 +2,26 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { GradReq, Shape } from '../ops/registry.js';
 import { toDType, type DType } from '../runtime/dtype.js';
-import type { Symbol } from '../symbol/symbol.js';
+import type { NodeEntry } from '../graph/node.js';
 import { fmtShape } from '../util/shape.js';
 import { Executor } from './executor.js';
 import { planBind } from './plan.js';
 
 /** grad_req as MXNet takes it: one string, a list (argument order) or a dict (missing → 'null'). */
 export type GradReqSpec = GradReq | GradReq[] | Record<string, GradReq>;
+
+/**
+ * What binding reads of a symbol: a `Symbol` satisfies it (declared here, not imported, so that the executor layer
+ * stays below `src/symbol`, which calls bind).
+ */
+export interface Bindable {
+  readonly outputs: readonly NodeEntry[];
+  listArguments(): string[];
+  listAuxiliaryStates(): string[];
+  listOutputs(): string[];
+  inferShapePartial(shapes: Record<string, Shape>): { argShapes: (Shape | undefined)[]; auxShapes: (Shape | undefined)[] };
+  inferType(types: Record<string, string>): { argTypes: DType[]; auxTypes: DType[] };
+}
 
 export interface BindOptions {
   /** Argument arrays: a list in `listArguments()` order or a dict by name. */
@@ -65,7 +78,7 @@ function checkArrays(list: (NDArray | undefined)[], names: string[], what: strin
  * Executor over them (the arrays are used in place, not copied).
  * @example const exe = bind(net, { args: { data, fc1_weight: w, fc1_bias: b }, gradReq: 'null' });
  */
-export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Executor {
+export function bind(sym: Bindable, o: BindOptions, owned: NDArray[] = []): Executor {
   const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
   const dup = [...argNames, ...auxNames].find((n, i, all) => all.indexOf(n) !== i);
   if (dup) { for (const a of owned) a.dispose(); throw new ArgumentError(`bind: two different variables are named '${dup}' (names must be unique)`); }
@@ -104,7 +117,7 @@ export function bind(sym: Symbol, o: BindOptions, owned: NDArray[] = []): Execut
  * allocates zeroed arguments, gradients (for grad_req other than 'null') and aux states, and binds.
  * @example const exe = simpleBind(net, { shapes: { data: [64, 1, 28, 28] }, gradReq: 'write' });
  */
-export function simpleBind(sym: Symbol, o: SimpleBindOptions): Executor {
+export function simpleBind(sym: Bindable, o: SimpleBindOptions): Executor {
   if (!o || typeof o !== 'object' || !o.shapes || typeof o.shapes !== 'object') throw new ArgumentError('simpleBind: options must be { shapes: { name: shape } }', { arg: 'shapes' });
   const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
   const inf = sym.inferShapePartial(o.shapes);

@@ -5,6 +5,26 @@
  */
 import { FormatError } from '../errors.js';
 
+/** A node of upgraded (1.x) symbol JSON. */
+export interface JSONNode {
+  op: string;
+  name: string;
+  /** `[node index, output index, version]`. */
+  inputs: [number, number, number][];
+  /** Attribute strings, sorted by key (MXNet keeps them in a std::map). */
+  attrs?: Record<string, string>;
+  control_deps?: number[];
+  subgraphs?: SymbolJSON[];
+}
+
+/** Upgraded (1.x) symbol JSON. */
+export interface SymbolJSON {
+  nodes: JSONNode[];
+  arg_nodes: number[];
+  heads: [number, number, number][];
+  attrs: Record<string, unknown> & { mxnet_version: ['int', number] };
+}
+
 /** A node while upgrading: attributes merged into one string map. */
 export interface WorkNode {
   op: string;

@@ -8,8 +8,7 @@ import { FormatError } from '../errors.js';
 import { getOp, hasOp, opAux } from '../ops/registry.js';
 import { parseAttrs } from '../ops/attrs.js';
 import { INPUT_INIT_HINTS } from '../ops/init-hints.js';
-import { checkGraph, type WorkNode } from './json-check.js';
-import type { SymbolJSON, JSONNode } from './legacy-json.js';
+import { checkGraph, type JSONNode, type SymbolJSON, type WorkNode } from './json-check.js';
 
 /** MXNet's kHiddenKeys (c_api_symbolic.cc). */
 export const HIDDEN_KEYS = ['ctx_group', 'lr_mult', 'wd_mult', 'force_mirroring', 'mirror_stage'];

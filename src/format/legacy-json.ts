@@ -5,30 +5,13 @@
  * and attribute is checked and a problem is a FormatError naming the node index.
  */
 import { FormatError } from '../errors.js';
+import type { SymbolJSON } from './json-check.js';
 import { upgradeGraph } from './json-upgrade.js';
 
 /** The MXNet version this runtime writes and upgrades to (1.9.1). */
 export const MXNET_VERSION = 10901;
 
-/** A node of upgraded (1.x) symbol JSON. */
-export interface JSONNode {
-  op: string;
-  name: string;
-  /** `[node index, output index, version]`. */
-  inputs: [number, number, number][];
-  /** Attribute strings, sorted by key (MXNet keeps them in a std::map). */
-  attrs?: Record<string, string>;
-  control_deps?: number[];
-  subgraphs?: SymbolJSON[];
-}
-
-/** Upgraded (1.x) symbol JSON. */
-export interface SymbolJSON {
-  nodes: JSONNode[];
-  arg_nodes: number[];
-  heads: [number, number, number][];
-  attrs: Record<string, unknown> & { mxnet_version: ['int', number] };
-}
+export type { JSONNode, SymbolJSON } from './json-check.js';
 
 /**
  * `JSON.parse` whose failures are FormatErrors ("symbol JSON: Unexpected token ... at position 12").

@@ -5,7 +5,7 @@ import { ArgumentError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { nextUniform } from '../ndarray/create.js';
 import { normalFrom } from '../util/random.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts } from '../util/options.js';
 
 /** A parameter to initialise: its name and variable attributes (`__init__`, `__lr_mult__`...). */
 export interface InitDesc { name: string; attrs?: Record<string, string>; globalInit?: Initializer }

@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { nextUniform } from '../ndarray/create.js';
 import { normalFrom } from '../util/random.js';
-import { normOpts, type Opts } from '../optim/options.js';
+import { normOpts, type Opts } from '../util/options.js';
 import { Initializer, fill, fillNormal, fillUniform, registerInit, type InitDesc } from './initializer.js';
 
 const num = (v: unknown, d: number) => (v === undefined ? d : Number(v));

@@ -1,6 +1,6 @@
 // File-backed iterators: MNISTIter (IDX, gzipped or not) and CSVIter, both MXNet-compatible.
 import { ArgumentError, ShapeError } from '../errors.js';
-import { normOpts, type Opts } from '../optim/options.js';
+import { normOpts, type Opts } from '../util/options.js';
 import { mulberry32 } from '../util/random.js';
 import { HostArray, NDArrayIter } from './ndarray-iter.js';
 import { parseIdx, readBytes } from './files.js';

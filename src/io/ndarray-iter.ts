@@ -4,7 +4,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { nextUniform } from '../ndarray/create.js';
 import { mulberry32 } from '../util/random.js';
-import { normOpts, type Opts } from '../optim/options.js';
+import { normOpts, type Opts } from '../util/options.js';
 import { DataBatch, DataDesc, DataIter, StopIteration } from './base.js';
 
 /** A host (non-wasm) float array with a shape: what file iterators hand to NDArrayIter. @example new HostArray([2, 2], new Float32Array(4)) */

@@ -1,7 +1,7 @@
 // The metrics (MXNet 1.9 mx.metric), with its exact update rules (API.md table).
 import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import { normOpts, type Opts } from '../optim/options.js';
+import { normOpts, type Opts } from '../util/options.js';
 import { EvalMetric, argmaxRows, checkCount, hostList, metricRegistry, registerMetric, type Host, type MetricInput } from './base.js';
 
 type Names = Opts<{ name: string; outputNames: string[] | null; labelNames: string[] | null }>;

@@ -7,11 +7,11 @@ import type { Initializer } from '../init/initializer.js';
 import { EvalMetric } from '../metric/base.js';
 import { create as createMetric } from '../metric/metrics.js';
 import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts } from '../util/options.js';
 import type { KVStore } from '../kv/kvstore.js';
 import type { BatchEndCallback, EpochEndCallback } from '../callback/callbacks.js';
 import { pyF } from '../callback/log.js';
-import type { Module } from './module.js';
+import type { BaseModule } from './base.js';
 
 export interface FitOptions {
   evalData?: DataIter | null; evalMetric?: EvalMetric | string | string[]; epochEndCallback?: EpochEndCallback | EpochEndCallback[];
@@ -35,7 +35,7 @@ const metricOf = (m: EvalMetric | string | string[]) => (m instanceof EvalMetric
  * callbacks, validation score, reset.
  * @example fitModule(mod, trainIter, { numEpoch: 2 }) // what mod.fit(trainIter, { numEpoch: 2 }) runs
  */
-export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void {
+export function fitModule(mod: BaseModule, train: DataIter, opts: FitOptions): void {
   const o = normOpts<FitOptions>(opts);
   if (o.numEpoch === undefined) throw new ArgumentError('please specify number of epochs');
   mod.bind({ dataShapes: train.provideData, labelShapes: train.provideLabel, forTraining: true, forceRebind: o.forceRebind });
@@ -75,7 +75,7 @@ export function fitModule(mod: Module, train: DataIter, opts: FitOptions): void 
 }
 
 /** MXNet's score: metric over the iterator (padded samples counted); returns global [name, value] pairs. @example scoreModule(mod, val, 'acc') */
-export function scoreModule(mod: Module, it: DataIter, m: EvalMetric | string, opts: ScoreOptions = {}): [string, number][] {
+export function scoreModule(mod: BaseModule, it: DataIter, m: EvalMetric | string, opts: ScoreOptions = {}): [string, number][] {
   const o = normOpts<ScoreOptions>(opts);
   if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('score: bind and initialize the module first');
   if (o.reset ?? true) it.reset();
@@ -104,7 +104,7 @@ function concat(parts: NDArray[]): NDArray {
 }
 
 /** MXNet's predict: outputs with each batch's padding stripped, concatenated over batches. @example predictModule(mod, testIter, {}) */
-export function predictModule(mod: Module, data: DataIter | NDArray, opts: PredictOptions = {}): NDArray | NDArray[] | NDArray[][] {
+export function predictModule(mod: BaseModule, data: DataIter | NDArray, opts: PredictOptions = {}): NDArray | NDArray[] | NDArray[][] {
   const o = normOpts<PredictOptions>(opts);
   if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('predict: bind and initialize the module first');
   const it = data instanceof NDArray ? new NDArrayIter({ data, batchSize: mod.dataShapes[0].shape[0], lastBatchHandle: 'pad' }) : data;
@@ -130,7 +130,7 @@ export function predictModule(mod: Module, data: DataIter | NDArray, opts: Predi
  * valid until the next batch), the batch index and the batch.
  * @example for (const [outs, i] of mod.iterPredict(testIter)) console.log(i, outs[0].shape)
  */
-export function* iterPredictModule(mod: Module, data: DataIter, o: { numBatch?: number; reset?: boolean } = {}): Generator<[NDArray[], number, DataBatch]> {
+export function* iterPredictModule(mod: BaseModule, data: DataIter, o: { numBatch?: number; reset?: boolean } = {}): Generator<[NDArray[], number, DataBatch]> {
   if (!mod.binded || !mod.paramsInitialized) throw new ArgumentError('iterPredict: bind and initialize the module first');
   if (o.reset ?? true) data.reset();
   let nbatch = 0;

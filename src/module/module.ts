@@ -8,11 +8,10 @@ import type { GradReq } from '../ops/registry.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { writeFileBytes } from '../format/fs.js';
 import { DataDesc, type DataBatch, type DataIter } from '../io/base.js';
-import { Initializer } from '../init/initializer.js';
 import { Uniform } from '../init/rules.js';
 import type { EvalMetric } from '../metric/base.js';
-import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
-import { normOpts } from '../optim/options.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { normOpts } from '../util/options.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
@@ -20,12 +19,11 @@ import { checkpointBytes, loadCheckpoint, paramsFromFile, saveCheckpoint, states
 import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
+import type { BaseModule, BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec } from './base.js';
+
+export type { BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec };
 
 export interface ModuleOptions { symbol: Symbol; dataNames?: string[]; labelNames?: string[] | null; context?: unknown; fixedParamNames?: string[] | null; logger?: (m: string) => void }
-export type ShapeSpec = DataDesc | [string, number[]] | { name: string; shape: number[] };
-export interface BindArgs { dataShapes: ShapeSpec[]; labelShapes?: ShapeSpec[] | null; forTraining?: boolean; inputsNeedGrad?: boolean; forceRebind?: boolean; gradReq?: GradReq | Record<string, GradReq> }
-export interface InitParamsArgs { initializer?: Initializer | null; argParams?: Record<string, NDArray> | null; auxParams?: Record<string, NDArray> | null; allowMissing?: boolean; forceInit?: boolean; allowExtra?: boolean }
-export interface InitOptimizerArgs { kvstore?: string | KVStore | null; optimizer?: string | Optimizer; optimizerParams?: OptimizerOptions | [string, unknown][]; forceInit?: boolean }
 
 const sorted = (a: string[]) => [...a].sort();
 const shapeKey = (s: Record<string, number[]>) => Object.entries(s).map(([k, v]) => `${k}:${v.join('x')}`).join(';');
@@ -37,7 +35,7 @@ const shapeKey = (s: Record<string, number[]>) => Object.entries(s).map(([k, v])
  * mod.fit(trainIter, { evalData: valIter, numEpoch: 10, optimizer: 'sgd', optimizerParams: { learning_rate: 0.1, momentum: 0.9 } });
  * mod.score(valIter, 'acc');
  */
-export class Module {
+export class Module implements BaseModule {
   readonly symbol: Symbol;
   readonly dataNames: string[];
   readonly labelNames: string[];

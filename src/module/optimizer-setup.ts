@@ -4,7 +4,7 @@ import { ArgumentError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import type { KVStore } from '../kv/kvstore.js';
 import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
-import { normOpts } from '../optim/options.js';
+import { normOpts } from '../util/options.js';
 import type { Updater } from '../optim/updater.js';
 import type { Symbol } from '../symbol/symbol.js';
 

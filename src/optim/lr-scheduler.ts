@@ -1,6 +1,6 @@
 // Learning-rate schedulers (mx.lr_scheduler), MXNet 1.9's exact sequences, warm-up included.
 import { ArgumentError } from '../errors.js';
-import { normOpts, type Opts } from './options.js';
+import { normOpts, type Opts } from '../util/options.js';
 
 export interface SchedulerOptions { baseLr?: number; warmupSteps?: number; warmupBeginLr?: number; warmupMode?: 'linear' | 'constant' }
 

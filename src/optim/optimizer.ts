@@ -6,7 +6,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { rt } from '../runtime/runtime.js';
 import type { KernelTable } from '../runtime/manifest.js';
 import { LRScheduler } from './lr-scheduler.js';
-import { normOpts } from './options.js';
+import { normOpts } from '../util/options.js';
 
 /** A symbol as the optimizer sees it (duck-typed: `listArguments`, `attrDict`). */
 export interface SymbolLike { listArguments(): string[]; attrDict(): Record<string, Record<string, string>> }

@@ -1,7 +1,7 @@
 // The optimizers: each update is one fused SIMD kernel over weight, gradient and states in place
 // in the shared wasm memory (assembly/kernels/f32-optim.ts). Rules and defaults: MXNet 1.9.
 import { NDArray } from '../ndarray/ndarray.js';
-import { normOpts } from './options.js';
+import { normOpts } from '../util/options.js';
 import { Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
 
 const off = (a: NDArray) => a.byteOffset;

@@ -5,14 +5,18 @@
  * states its own), then runs forward/backward whenever the control block's generation moves.
  * It waits with Atomics.waitAsync, so setup messages still arrive between steps.
  */
-import { initRuntimeInWorker } from '../runtime/runtime.js';
-import '../index.js';
+import { initRuntimeInWorker, onRuntimeInit } from '../runtime/runtime.js';
+import '../ops/index.js'; // registers every op (the worker parses and binds symbols)
 import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
 import { Cmd, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
 import { spinHint } from './pool.js';
+import { ensureInstalled } from './threads.js';
+
+// As the package entry does: kernels get their thread splits once the runtime is up.
+onRuntimeInit(() => ensureInstalled());
 
 /** µs a worker keeps polling after a step before it waits (steps come back to back, an update apart). */
 const SPIN_US = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_DP_SPIN_US ?? 500);

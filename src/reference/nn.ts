@@ -1,5 +1,7 @@
 // Scalar references of the nn kernels (assembly/kernels/f32-nn.ts): plain loops in float64 over arrays.
 // Layout conventions match the kernels: lines of (outer, n, inner), channels of (outer, C, inner).
+import { ACT } from '../runtime/manifest/nn.js';
+
 type A = ArrayLike<number>;
 type W = { [i: number]: number; length: number };
 
@@ -20,8 +22,7 @@ export function erf(x: number): number {
 }
 
 export const SELU_ALPHA = 1.6732632423543772, SELU_LAMBDA = 1.0507009873554805;
-/** Activation type codes shared with the kernel (f32_act__simd128). @example ACT.gelu === 8 */
-export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8 } as const;
+export { ACT }; // the kernel's activation codes (src/runtime/manifest/nn.ts), re-exported for the tests
 
 /** One activation value. @example act(ACT.tanh, 0.5, 0) */
 export function act(t: number, x: number, a: number): number {

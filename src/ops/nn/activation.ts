@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { ACT } from '../../reference/nn.js';
+import { ACT } from '../../runtime/manifest/nn.js';
 import { seedOf } from './common.js';
 import { f32Types } from '../helpers.js';
 

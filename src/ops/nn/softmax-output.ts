@@ -4,7 +4,7 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
-import { ACT } from '../../reference/nn.js';
+import { ACT } from '../../runtime/manifest/nn.js';
 import { f32Types } from '../helpers.js';
 
 const SO = 'SoftmaxOutput';

@@ -1,4 +1,4 @@
-import type { KernelInfo } from '../manifest.js';
+import type { KernelInfo } from './common.js';
 
 // Warm-up geometry: one 3-channel 9x9 image, 3x3 kernel, stride 1, pad 1 (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo).
 const g = [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 9];

@@ -1,4 +1,4 @@
-import type { KernelInfo } from '../manifest.js';
+import type { KernelInfo } from './common.js';
 
 /**
  * Warm-up args: a 96x64x64 GEMM on zeroed scratch (p: A and B, q: C, q + 64 KiB: packing scratch),

@@ -1,4 +1,4 @@
-import type { KernelInfo } from '../manifest.js';
+import type { KernelInfo } from './common.js';
 
 const simd: KernelInfo['needs'] = ['simd128'];
 
