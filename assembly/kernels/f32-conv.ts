@@ -3,6 +3,7 @@
 // Geometry args everywhere: C, H, W (input plane), kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo (output plane).
 // Depthwise: one filter per channel, weight (C, kh, kw); 3x3 dilation-1 stride-1/2 rows run in SIMD.
 import { addr, rangeHi, rangeLo } from './f32-im2col';
+import { S, fma, ld, st } from './f32-nn-math';
 
 /** One depthwise output value with full bounds checks (borders and the generic path). */
 @inline function dwPoint(xc: usize, wc: usize, H: i32, W: i32, kh: i32, kw: i32, ih0: i32, iw0: i32, dh: i32, dw: i32): f32 {
@@ -190,5 +191,29 @@ export function f32_rot180__simd128(w: usize, out: usize, C: i32, n: i32): void 
   for (let c = 0; c < C; c++) {
     const s = addr(w, c * n), d = addr(out, c * n);
     for (let i = 0; i < n; i++) store<f32>(addr(d, i), load<f32>(addr(s, n - 1 - i)));
+  }
+}
+
+/**
+ * Inference BatchNorm folded onto a conv output, with the following relu / clip as a clamp, in one pass in place
+ * over C planes of `inner` floats: y = min(max((y - mean[c]) * a + beta[c], lo), hi), a = gamma[c] / sqrt(var[c] + eps)
+ * (fixGamma: 1 / sqrt(...)). The BatchNorm arithmetic is f32_bn_fwd's inference path op for op (same bits).
+ */
+export function f32_bn_act__simd128(y: usize, g: usize, b: usize, mean: usize, vr: usize, C: i32, inner: i32, eps: f32,
+  fixGamma: i32, lo: f32, hi: f32): void {
+  const vlo = S(lo), vhi = S(hi), n = <usize>inner;
+  for (let c = 0; c < C; c++) {
+    const mu: f32 = load<f32>(addr(mean, c)), is: f32 = 1 / sqrt<f32>(load<f32>(addr(vr, c)) + eps);
+    const a = S(fixGamma ? is : is * load<f32>(addr(g, c))), bb = S(load<f32>(addr(b, c))), vm = S(mu);
+    const yc = addr(y, c * inner);
+    let i: usize = 0;
+    for (; i + 4 <= n; i += 4) {
+      const p = yc + (i << 2);
+      v128.store(p, f32x4.pmin(f32x4.pmax(fma(f32x4.sub(v128.load(p), vm), a, bb), vlo), vhi));
+    }
+    if (i < n) {
+      const p = yc + (i << 2), r = n - i;
+      st(p, f32x4.pmin(f32x4.pmax(fma(f32x4.sub(ld(p, r), vm), a, bb), vlo), vhi), r);
+    }
   }
 }

@@ -2,6 +2,7 @@ import { MemoryError, ShapeError } from '../errors.js';
 import { Graph } from '../graph/graph.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from '../graph/node.js';
 import type { GradReq, Shape } from '../ops/registry.js';
+import { foldBatchNormPass } from '../passes/fold-bn.js';
 import { fusePass } from '../passes/fuse.js';
 import { gradientPass, type GradInfo } from '../passes/gradient.js';
 import { inferShapePass, unknownShapes } from '../passes/infer-shape.js';
@@ -57,7 +58,7 @@ export function planBind(r: PlanRequest): BindPlan {
       types[v.name] = f.getAttr<DType[]>('dtype')[fig.entryOf(e)];
     }
     g = g.withAttr('shape_inputs', shapes).withAttr('type_inputs', types);
-  } else if (r.fuse !== false) g = applyPasses(g, [fusePass]);
+  } else if (r.fuse !== false) g = applyPasses(g, [foldBatchNormPass, fusePass]);
   g = applyPasses(g, [inferShapePass, inferTypePass]);
   const missing = unknownShapes(g);
   if (missing.length) throw new ShapeError(`cannot infer the shapes of ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}: give their shapes (or the shapes they depend on) at bind`, { unknown: missing });

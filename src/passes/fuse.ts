@@ -36,7 +36,8 @@ export const fusePass: Pass = {
       if (isVariable(n)) { map.set(n, { node: n, index: 0 }); continue; }
       const src = n.inputs[0]?.node;
       const act = actOf(n);
-      if (act && src && FUSIBLE.has(src.op) && !src.attrs.__act__ && readers.get(src) === 1) {
+      // A conv with a folded BatchNorm (fold-bn.ts) applies its own clamp after the BatchNorm: no act on top.
+      if (act && src && FUSIBLE.has(src.op) && !src.attrs.__act__ && src.attrs.__bn_eps__ === undefined && readers.get(src) === 1) {
         const p = map.get(src)!.node;
         const f: Node = { ...p, attrs: { ...p.attrs, __act__: act }, dict: { ...p.dict, __act__: act } };
         map.set(src, { node: f, index: 0 });

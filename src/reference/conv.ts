@@ -148,3 +148,18 @@ export function refPoolBackward(x: ArrayLike<number>, y: ArrayLike<number>, dy: 
   }
   return Float32Array.from(dx);
 }
+
+/**
+ * Inference BatchNorm then a clamp over C planes of `inner` values (f32_bn_act's oracle): (y - mean) * a + beta with
+ * a = gamma / sqrt(var + eps) (fixGamma: gamma = 1), clamped to [lo, hi].
+ * @example refBnAct(y, g, b, m, v, 2, 9, 1e-5, false, 0, 6)
+ */
+export function refBnAct(y: ArrayLike<number>, g: ArrayLike<number>, b: ArrayLike<number>, mean: ArrayLike<number>, vr: ArrayLike<number>,
+  C: number, inner: number, eps: number, fixGamma: boolean, lo: number, hi: number): Float32Array {
+  const out = new Float32Array(C * inner);
+  for (let c = 0; c < C; c++) {
+    const a = (fixGamma ? 1 : g[c]) / Math.sqrt(vr[c] + eps);
+    for (let i = 0; i < inner; i++) out[c * inner + i] = Math.min(Math.max((y[c * inner + i] - mean[c]) * a + b[c], lo), hi);
+  }
+  return out;
+}

@@ -1,4 +1,6 @@
-// Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' | 'sigmoid' | 'tanh' fused by a pass).
+// Convolution (NCW / NCHW, groups, depthwise, dilation; hidden `__act__` = 'relu' | 'sigmoid' | 'tanh' fused by a pass;
+// hidden `__bn_*__` with the BatchNorm's gamma, beta, moving_mean, moving_var appended: an inference BatchNorm (and
+// relu / clip) folded onto the output by src/passes/fold-bn.ts).
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import { CONV_ATTRS, as4, checkGroups, convOut, outShape, spatialParams, spatialRank, weightShape, type ConvGeom } from './geom.js';
@@ -25,6 +27,9 @@ export function convGeom(a: Attrs, data: Shape, node: string, op = 'Convolution'
 
 const outBytes = (g: ConvGeom) => g.N * g.F * g.Ho * g.Wo * 4;
 
+/** True for a node with an inference BatchNorm folded onto it (src/passes/fold-bn.ts). */
+const folded = (a: Attrs) => a.__bn_eps__ !== undefined;
+
 /**
  * Convolution: y = conv(x, w) + b, weight (num_filter, C/num_group, kh, kw), bias (num_filter,).
  * @example mx.nd.Convolution(x, w, b, { kernel: [3, 3], pad: [1, 1], num_filter: 64 })
@@ -32,19 +37,29 @@ const outBytes = (g: ConvGeom) => g.N * g.F * g.Ho * g.Wo * 4;
 export const convolution: OpDef = {
   name: 'Convolution',
   attrs: CONV_ATTRS,
-  inputs: (a) => (a.no_bias ? ['data', 'weight'] : ['data', 'weight', 'bias']),
-  inferShape: (a, ins, _aux, node) => {
+  inputs: (a) => [...(a.no_bias ? ['data', 'weight'] : ['data', 'weight', 'bias']), ...(folded(a) ? ['bn_gamma', 'bn_beta'] : [])],
+  aux: (a) => (folded(a) ? ['bn_moving_mean', 'bn_moving_var'] : []),
+  inferShape: (a, ins, aux, node) => {
     const data = ins[0];
-    if (!data) return { ins, outs: [undefined] };
+    if (!data) return { ins, outs: [undefined], aux };
     const g = convGeom(a, data, node);
-    const w = weightShape(g.nd, g.F, g.C / g.G, g.kh, g.kw);
-    return { ins: a.no_bias ? [data, w] : [data, w, [g.F]], outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)] };
+    const w = weightShape(g.nd, g.F, g.C / g.G, g.kh, g.kw), c: Shape = [g.F];
+    const base = a.no_bias ? [data, w] : [data, w, c];
+    if (!folded(a)) return { ins: base, outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)] };
+    return { ins: [...base, c, c], outs: [outShape(g.nd, g.N, g.F, g.Ho, g.Wo)], aux: [c, c] };
   },
-  inferType: f32Types('Convolution'),
+  inferType: (a, ins, node) => f32Types('Convolution', 1, folded(a) ? 2 : 0)(a, ins, node),
   workspace: (a, ins) => convPlan(convGeom(a, ins[0], 'Convolution')).fwdWorkspace,
-  forward: (ctx, a, ins, [y]) => {
+  forward: (ctx, a, ins, [y], aux) => {
     const g = convGeom(a, ins[0].shape, ctx.node);
-    return lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, fusedActCode(ctx.node, OP, a), ctx.workspace);
+    const conv = lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, folded(a) ? 0 : fusedActCode(ctx.node, OP, a), ctx.workspace);
+    if (!folded(a)) return conv;
+    // The folded BatchNorm and clamp: one pass per image over the output planes (f32_bn_act).
+    const f = ctx.K.f32_bn_act__simd128, nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
+    const plane = g.Ho * g.Wo, img = g.F * plane * 4, eps = a.__bn_eps__, fix = a.__bn_fix_gamma__ ? 1 : 0, lo = a.__bn_lo__, hi = a.__bn_hi__;
+    const steps: Step[] = [conv];
+    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(() => { f(yn, gm, bt, mm, mv, g.F, plane, eps, fix, lo, hi); }); }
+    return seq(steps);
   },
   backward: {
     saves: ['inputs'],

@@ -91,6 +91,8 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_dwconv__simd128: planes(4, c4.work, (a) => [[0, c4.plane(a)], [1, c4.k(a)], [2, 4], [3, c4.out(a)]]),
   // (x, w, dy, dx, dwt, C, ...geometry, acc)
   f32_dwconv_bwd__simd128: planes(5, c5.work, (a) => [[0, c5.plane(a)], [1, c5.k(a)], [2, c5.out(a)], [3, c5.plane(a)], [4, c5.k(a)]]),
+  // (y, gamma, beta, mean, var, C, inner, eps, fixGamma, lo, hi): cut by channels; an elementwise pass.
+  f32_bn_act__simd128: planes(5, (a) => a[5] * a[6], (a) => [[0, a[6] * 4], [1, 4], [2, 4], [3, 4], [4, 4]]),
   // (x, y, P, H, W, Ho, Wo, kh, kw, ...)
   f32_pool2d__simd128: planes(2, poolWork(2), (a) => [[0, a[3] * a[4] * 4], [1, a[5] * a[6] * 4]]),
   // (x, y, dy, dx, P, H, W, Ho, Wo, kh, kw, ...)

@@ -17,6 +17,8 @@ export const KERNELS_CONV: KernelInfo[] = [
   { name: 'f32_rot180__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 9] },
   { name: 'f32_rowsum__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 17, 0] },
   { name: 'f32_bias_rows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (_p, q) => [q, 0, 3, 17, 1] },
+  // (y, gamma, beta, mean, var, C, inner, eps, fixGamma, lo, hi): 3 planes of 17, relu.
+  { name: 'f32_bn_act__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [q, p, p + 64, p + 128, p + 192, 3, 17, 1e-5, 0, 0, Infinity] },
   { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
   // Winograd F(2x2,3x3) transforms (assembly/kernels/f32-winograd.ts): a 16-channel 8x8 image, 4x4 tiles.
   { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16, 0] },
