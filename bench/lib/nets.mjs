@@ -88,7 +88,46 @@ export function netBuilders(sym) {
     return sym.FullyConnected({ data: x, num_hidden: 1000, name: name('fc') });
   }
 
+  /** DenseNet-121 (Gluon densenet121): pre-activation dense layers (BN, relu, 1x1 to 128, BN, relu, 3x3 to 32, concat), transitions halve channels and plane. */
+  function densenet121() {
+    const br = (x) => relu(bn(x));
+    let x = maxpool(cbr(data(), 64, 7, 2, 3), 3, 2, 1), c = 64;
+    [6, 12, 24, 16].forEach((n, i) => {
+      for (let k = 0; k < n; k++) {
+        const y = conv(br(conv(br(x), 128, 1)), 32, 3, 1, 1);
+        x = sym.Concat({ data: [x, y], dim: 1, name: name('concat') });
+        c += 32;
+      }
+      if (i < 3) {
+        c /= 2;
+        x = sym.Pooling({ data: conv(br(x), c, 1), pool_type: 'avg', kernel: [2, 2], stride: [2, 2], name: name('pool') });
+      }
+    });
+    return fc(gap(br(x)), 1000);
+  }
+
+  /** Inception-BN (MXNet's example symbol inception-bn.py at 224²): conv -> BN (fix_gamma, eps 2e-5) -> relu factories. */
+  function inceptionBn() {
+    const cf = (x, F, k, s = 1, p = 0) => relu(sym.BatchNorm({ data: conv(x, F, k, s, p, 1, true), fix_gamma: true, eps: 2e-5, name: name('bn') }));
+    const cat = (xs) => sym.Concat({ data: xs, dim: 1, name: name('concat') });
+    const A = (x, n1, n3r, n3, nd3r, nd3, pool, proj) => cat([
+      cf(x, n1, 1), cf(cf(x, n3r, 1), n3, 3, 1, 1), cf(cf(cf(x, nd3r, 1), nd3, 3, 1, 1), nd3, 3, 1, 1),
+      cf(sym.Pooling({ data: x, kernel: [3, 3], stride: [1, 1], pad: [1, 1], pool_type: pool, name: name('pool') }), proj, 1)]);
+    const B = (x, n3r, n3, nd3r, nd3) => cat([
+      cf(cf(x, n3r, 1), n3, 3, 2, 1), cf(cf(cf(x, nd3r, 1), nd3, 3, 1, 1), nd3, 3, 2, 1),
+      sym.Pooling({ data: x, kernel: [3, 3], stride: [2, 2], pad: [1, 1], pool_type: 'max', name: name('pool') })]);
+    let x = maxpool(cf(data(), 64, 7, 2, 3), 3, 2, 0);
+    x = maxpool(cf(cf(x, 64, 1), 192, 3, 1, 1), 3, 2, 0);
+    x = B(A(A(x, 64, 64, 64, 64, 96, 'avg', 32), 64, 64, 96, 64, 96, 'avg', 64), 128, 160, 64, 96);
+    x = A(A(A(A(x, 224, 64, 96, 96, 128, 'avg', 128), 192, 96, 128, 96, 128, 'avg', 128), 160, 128, 160, 128, 160, 'avg', 128), 96, 128, 192, 160, 192, 'avg', 128);
+    x = B(x, 128, 192, 192, 256);
+    x = A(A(x, 352, 192, 320, 160, 224, 'avg', 128), 352, 192, 320, 192, 224, 'max', 128);
+    return fc(gap(x), 1000);
+  }
+
   return {
+    'densenet121': densenet121,
+    'inception-bn': inceptionBn,
     'resnet18': () => resnet([2, 2, 2, 2], false),
     'resnet50': () => resnet([3, 4, 6, 3], true),
     'mobilenet1.0': mobilenet,

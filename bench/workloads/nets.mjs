@@ -2,8 +2,8 @@
 // weights given to each runtime (He-uniform conv / FC weights, BatchNorm gamma 1, beta and mean small, var near 1).
 //   net-<name>-b<N>: input in, forward, the 1000 logits read back (mxwasm: a bound Executor, gradReq null;
 //                    ort-web: the network as ONNX via bench/lib/sym2onnx.mjs, one session.run).
-// Batch 1 of ResNet-18, MobileNet v1, MobileNetV2 and SqueezeNet 1.1 run by default; ResNet-50, VGG-11 and every
-// batch-8 row are `heavy`: they run only when a filter names them or with --heavy.
+// Batch 1 of ResNet-18, MobileNet v1, MobileNetV2 and SqueezeNet 1.1 run by default; ResNet-50, VGG-11, DenseNet-121,
+// Inception-BN and every batch-8 row are `heavy`: they run only when a filter names them or with --heavy.
 import { netBuilders } from '../lib/nets.mjs';
 import { symToOnnx } from '../lib/sym2onnx.mjs';
 import { ortSession } from '../lib/peers.mjs';
@@ -31,7 +31,7 @@ function weights(exe) {
   return { values: out, shapes };
 }
 
-const FLOPS = { resnet18: 3.64e9, resnet50: 8.2e9, 'mobilenet1.0': 1.14e9, mobilenetv2: 0.63e9, 'squeezenet1.1': 0.7e9, vgg11: 15.2e9 };
+const FLOPS = { resnet18: 3.64e9, resnet50: 8.2e9, 'mobilenet1.0': 1.14e9, mobilenetv2: 0.63e9, 'squeezenet1.1': 0.7e9, vgg11: 15.2e9, densenet121: 5.7e9, 'inception-bn': 4.1e9 };
 const LIGHT = new Set(['resnet18', 'mobilenet1.0', 'mobilenetv2', 'squeezenet1.1']);
 
 /** One bound network (mxwasm) and its weights, built once per (net, batch) and shared by the implementations. */
