@@ -8,3 +8,7 @@ export { Trainer, type TrainerOptions } from './trainer.js';
 export * as nn from './nn/index.js';
 export * as loss from './loss.js';
 export * as data from './data/index.js';
+export * as contrib from './contrib.js';
+import * as vision from './model-zoo/vision.js';
+/** gluon.model_zoo.vision: MXNet's model builders with MXNet's parameter names. */
+export const modelZoo = { vision };
