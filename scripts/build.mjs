@@ -1,4 +1,4 @@
-// Builds everything `npm install` needs (run by `prepare`): the kernel module in its three
+// Builds everything in dist/ (`npm run build`; `npm pack` runs it as `prepack`; `npm start`/`npm test` build what is missing): the kernel module in its three
 // variants (asc), the esbuild bundles, and .d.ts types. No prebuilt artefact is committed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, existsSync, renameSync } from 'node:fs';

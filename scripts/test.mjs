@@ -1,15 +1,14 @@
 // `npm test`: runs every test/**/*.test.ts (uvu) in one Node process with TypeScript via tsx.
 // Usage: node scripts/test.mjs [filter-substring ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { ensureBuilt } from './ensure-built.mjs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(join(root, 'dist', 'kernels.wasm'))) {
-  console.error('dist/kernels.wasm is missing: run `npm install` (or `npm run build`) first');
-  process.exit(1);
-}
+// A fresh clone's first `npm test` builds dist/ (npm install builds nothing; see scripts/ensure-built.mjs).
+ensureBuilt();
 const walk = (d) => readdirSync(d).flatMap((f) => {
   const p = join(d, f);
   return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];

@@ -1,0 +1,27 @@
+// Builds what is missing from dist/ (a fresh clone has none: `npm install` builds nothing, so that
+// consumers of the package never run a build). `npm start`, `npm test`, `npm run serve` and `npm run bench`
+// call it first; `npm run build` rebuilds everything.
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const parts = {
+  wasm: ['dist/kernels.wasm', 'dist/kernels.noshared.wasm', 'dist/kernels.relaxed.wasm'],
+  js: ['dist/node/index.cjs', 'dist/node/index.js', 'dist/browser/index.js', 'dist/edge/index.js'],
+  types: ['dist/types/index.d.ts'],
+};
+
+/** Runs `node scripts/build.mjs <part>` for each part with a file missing; returns the parts built. */
+export function ensureBuilt() {
+  const missing = Object.keys(parts).filter((p) => parts[p].some((f) => !existsSync(join(root, f))));
+  // The bundles embed the kernels (the inline build): kernels first.
+  for (const p of missing) {
+    console.log(`[build] dist/ lacks the ${p} build: building it (npm run build rebuilds everything)`);
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), p], { cwd: root, stdio: 'inherit' });
+  }
+  return missing;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureBuilt();
