@@ -15,6 +15,7 @@ export { NDArray } from './ndarray/ndarray.js';
 export { MxError, ShapeError, DTypeError, ArgumentError, MemoryError, KernelError, FormatError, isMxError } from './errors.js';
 export type { DType } from './runtime/dtype.js';
 export { memoryStats, isReady };
+export { tidy, keep, memory, type MemoryInfo } from './api/tidy.js';
 export { runtimeInfo } from './api/info.js';
 export { setNumThreads, getNumThreads, threadsReady, shutdown, threadStats } from './parallel/threads.js';
 export const random = { seed: nd.random.seed };

@@ -4,6 +4,22 @@ const info = await start();
 const $ = (id) => document.getElementById(id);
 let result;
 
+// Timer resolution: without cross-origin isolation browsers round performance.now() to 100 µs (Chromium)
+// or 1 ms (Firefox, Safari), which swamps small workloads. Measured, not assumed.
+function timerResolutionMs() {
+  let best = Infinity;
+  for (let i = 0; i < 50; i++) { const a = performance.now(); let b = a; while (b === a) b = performance.now(); best = Math.min(best, b - a); }
+  return best;
+}
+const resolution = timerResolutionMs();
+window.timerResolutionMs = resolution;
+if (resolution >= 0.05) {
+  $('warning').hidden = false;
+  $('warning').textContent = `Coarse timers: performance.now() ticks every ${resolution >= 1 ? resolution.toFixed(0) + ' ms' : (resolution * 1000).toFixed(0) + ' µs'} here ` +
+    `(${globalThis.crossOriginIsolated ? 'this browser rounds them' : 'the page is not cross-origin isolated'}), so workloads under a few ms are measured coarsely` +
+    `${globalThis.crossOriginIsolated ? '' : ' and run on one thread. Serve with COOP/COEP headers (npm run serve does) for fine timers and threads'}.`;
+}
+
 async function run() {
   $('run').disabled = true;
   const threads = [...new Set([1, mx.getNumThreads()])];
@@ -12,11 +28,12 @@ async function run() {
     threads, quick: $('quick').checked || new URLSearchParams(location.search).has('quick'),
     filter: new URLSearchParams(location.search).getAll('only'),
     onProgress: (msg, i, n) => { $('progress').textContent = `[${i}/${n}] ${msg}`; },
+    onRow: (_row, rows) => render(rows), // charts and table grow as the suite runs
   });
   const env = {
     runtime: 'browser', userAgent: navigator.userAgent, cores: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated === true,
     simd: info.features.simd, relaxedSimd: info.features.relaxedSimd, variant: info.variant, memory: info.mode, threads,
-    coldStartMs: window.mxReadyMs, memoryPeakBytes: mx.memoryStats().peakBytes, date: new Date().toISOString(),
+    coldStartMs: window.mxReadyMs, timerResolutionMs: resolution, memoryPeakBytes: mx.memoryStats().peakBytes, date: new Date().toISOString(),
   };
   result = { env, rows };
   $('progress').textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;

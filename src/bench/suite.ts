@@ -8,7 +8,11 @@ import { lenet, mlp } from '../models/zoo.js';
 
 type Mx = typeof MX;
 export interface BenchRow { name: string; group: string; threads: number; median_ms: number; p10_ms: number; runs: number; gflops?: number; value?: number; unit?: string; note?: string }
-export interface BenchOptions { threads?: number[]; filter?: string[]; quick?: boolean; onProgress?: (msg: string, i: number, n: number) => void }
+export interface BenchOptions {
+  threads?: number[]; filter?: string[]; quick?: boolean; onProgress?: (msg: string, i: number, n: number) => void;
+  /** Called after each row is measured, with all rows so far (pages draw their charts as the suite runs). */
+  onRow?: (row: BenchRow, rows: BenchRow[]) => void;
+}
 interface Work { name: string; group: string; flops?: number; perThread?: boolean; setup: (mx: Mx) => { run: () => void; teardown?: () => void } | { value: number; unit: string; note?: string } }
 
 const rand = (n: number, seed: number) => { const a = new Float32Array(n); let s = seed >>> 0; for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; } return a; };
@@ -90,7 +94,7 @@ export async function runSuite(mx: Mx, o: BenchOptions = {}): Promise<BenchRow[]
     await mx.threadsReady().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 0)); // let a page repaint its progress
     const inst = w.setup(mx);
-    if ('value' in inst) { rows.push({ name: w.name, group: w.group, threads: t, median_ms: NaN, p10_ms: NaN, runs: 1, value: inst.value, unit: inst.unit, note: inst.note }); continue; }
+    if ('value' in inst) { rows.push({ name: w.name, group: w.group, threads: t, median_ms: NaN, p10_ms: NaN, runs: 1, value: inst.value, unit: inst.unit, note: inst.note }); o.onRow?.(rows[rows.length - 1], rows); continue; }
     for (let k = 0; k < warm; k++) inst.run();
     const times: number[] = [];
     let total = 0;
@@ -101,6 +105,7 @@ export async function runSuite(mx: Mx, o: BenchOptions = {}): Promise<BenchRow[]
     inst.teardown?.();
     const med = median(times), p10 = [...times].sort((a, b) => a - b)[Math.floor(times.length * 0.1)];
     rows.push({ name: w.name, group: w.group, threads: t, median_ms: med, p10_ms: p10, runs: times.length, gflops: w.flops ? w.flops / med / 1e6 : undefined });
+    o.onRow?.(rows[rows.length - 1], rows);
   }
   o.onProgress?.('done', plan.length, plan.length);
   return rows;

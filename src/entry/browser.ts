@@ -9,11 +9,18 @@ import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { setThreadPlatform } from '../parallel/pool.js';
 import { webThreadPlatform } from '../parallel/web.js';
 
-const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
+// Static `new URL('<literal>', import.meta.url)`: the pattern Vite, webpack 5, Parcel and esbuild (with a file
+// loader) recognise, so an app's bundler copies the kernels and rewrites these URLs. Elsewhere give the bytes
+// or a URL yourself: `await mx.ready({ source: { shared: url, noshared: url2, relaxed: url3 } })`.
+const URLS: Record<Variant, () => URL> = {
+  shared: () => new URL('../kernels.wasm', import.meta.url),
+  noshared: () => new URL('../kernels.noshared.wasm', import.meta.url),
+  relaxed: () => new URL('../kernels.relaxed.wasm', import.meta.url),
+};
 
 setSourceProvider({
   async: async (v) => {
-    const url = new URL('../' + FILES[v], import.meta.url);
+    const url = URLS[v]();
     const res = await fetch(url);
     if (!res.ok) throw new Error(`mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
     return res;

@@ -30,12 +30,12 @@ const nextOf = (it: DataIter): DataBatch | null => { try { return it.next(); } c
 const metricOf = (m: EvalMetric | string | string[]) => (m instanceof EvalMetric ? m : createMetric(m as string));
 
 /**
- * MXNet's fit: bind, initParams, initOptimizer, then per epoch: forward/backward/update and the
- * train metric per batch, batch callbacks, `Epoch[k] Train-...` / `Time cost` logs, epoch
- * callbacks, validation score, reset.
- * @example fitModule(mod, trainIter, { numEpoch: 2 }) // what mod.fit(trainIter, { numEpoch: 2 }) runs
+ * MXNet's fit as steps: bind, initParams, initOptimizer, then per epoch: forward/backward/update and the
+ * train metric per batch, batch callbacks, `Epoch[k] Train-...` / `Time cost` logs, epoch callbacks,
+ * validation score, reset. Yields after every batch, so the synchronous and the async form run the
+ * very same loop (fitModule drains it; fitModuleAsync gives the event loop a turn between batches).
  */
-export function fitModule(mod: BaseModule, train: DataIter, opts: FitOptions): void {
+function* fitSteps(mod: BaseModule, train: DataIter, opts: FitOptions): Generator<void, void, void> {
   const o = normOpts<FitOptions>(opts);
   if (o.numEpoch === undefined) throw new ArgumentError('please specify number of epochs');
   mod.bind({ dataShapes: train.provideData, labelShapes: train.provideLabel, forTraining: true, forceRebind: o.forceRebind });
@@ -59,6 +59,7 @@ export function fitModule(mod: BaseModule, train: DataIter, opts: FitOptions): v
       nbatch++;
       if (batch.transient) batch.dispose();
       batch = next;
+      yield;
     }
     for (const [n, v] of evalNV) mod.logger(`Epoch[${epoch}] Train-${n}=${pyF(v)}`);
     mod.logger(`Epoch[${epoch}] Time cost=${(now() - tic).toFixed(3)}`);
@@ -71,6 +72,35 @@ export function fitModule(mod: BaseModule, train: DataIter, opts: FitOptions): v
       for (const [n, v] of res) mod.logger(`Epoch[${epoch}] Validation-${n}=${pyF(v)}`);
     }
     train.reset();
+  }
+}
+
+/**
+ * MXNet's fit, synchronously (Node, workers).
+ * @example fitModule(mod, trainIter, { numEpoch: 2 }) // what mod.fit(trainIter, { numEpoch: 2 }) runs
+ */
+export function fitModule(mod: BaseModule, train: DataIter, opts: FitOptions): void {
+  for (const _ of fitSteps(mod, train, opts)) { /* every batch */ }
+}
+
+/** A macrotask turn: lets a page paint and handle input (setTimeout clamps to >= 4 ms after nesting; MessageChannel does not). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => {
+  if (typeof MessageChannel === 'undefined') { setTimeout(resolve, 0); return; }
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+  ch.port2.postMessage(0);
+});
+
+/**
+ * The same loop as fitModule, yielding to the event loop between batches (at most every `yieldEveryMs`,
+ * default 16 ms: a frame), so a page's main thread keeps painting and responding while it trains.
+ * @example await fitModuleAsync(mod, trainIter, { numEpoch: 2 }) // what await mod.fitAsync(...) runs
+ */
+export async function fitModuleAsync(mod: BaseModule, train: DataIter, opts: FitOptions & { yieldEveryMs?: number }): Promise<void> {
+  const every = opts.yieldEveryMs ?? 16;
+  let last = now();
+  for (const _ of fitSteps(mod, train, opts)) {
+    if ((now() - last) * 1000 >= every) { await yieldToEventLoop(); last = now(); }
   }
 }
 

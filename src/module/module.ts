@@ -17,7 +17,7 @@ import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, paramsFromFile, saveCheckpoint, statesFile } from './checkpoint.js';
 import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
-import { fitModule, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
+import { fitModule, fitModuleAsync, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 import type { BaseModule, BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec } from './base.js';
 
@@ -267,6 +267,11 @@ export class Module implements BaseModule {
 
   /** Trains (MXNet's fit). @example mod.fit(train, { evalData: val, numEpoch: 10 }) */
   fit(trainData: DataIter, o: FitOptions): void { fitModule(this, trainData, o); }
+  /**
+   * fit that yields to the event loop between batches (same options and callbacks): for a page's main thread.
+   * @example await mod.fitAsync(train, { numEpoch: 2, batchEndCallback: (p) => draw(p) })
+   */
+  fitAsync(trainData: DataIter, o: FitOptions & { yieldEveryMs?: number }): Promise<void> { return fitModuleAsync(this, trainData, o); }
   /** Evaluates a metric over an iterator (padding counted, as MXNet). @example mod.score(val, 'acc') */
   score(evalData: DataIter, metric: EvalMetric | string, o: ScoreOptions = {}): [string, number][] { return scoreModule(this, evalData, metric, o); }
   /** Outputs over an iterator or an array, padding stripped, batches concatenated. @example mod.predict(testIter) */

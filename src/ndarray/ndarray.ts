@@ -5,6 +5,7 @@ import { inferReshape, prod, fmtShape } from '../util/shape.js';
 import type { TensorRef } from '../ops/registry.js';
 import { registry, Storage } from './storage.js';
 import { formatNDArray } from './format.js';
+import { trackCreated, trackDisposed } from './scope.js';
 
 /** Hook through which NDArray methods run registered ops (set by ndarray/invoke.ts, avoids an import cycle). */
 export const opHook: { invoke?: (op: string, ins: NDArray[], attrs: Record<string, unknown>) => NDArray[] } = {};
@@ -41,6 +42,7 @@ export class NDArray {
     this.dtype = dtype;
     this.size = prod(shape);
     registry.register(this, storage, this);
+    trackCreated(this);
   }
 
   /** An uninitialised array (contents undefined). @example NDArray.empty([2, 3]) */
@@ -166,6 +168,7 @@ export class NDArray {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    trackDisposed(this);
     registry.unregister(this);
     this.storage.release();
   }

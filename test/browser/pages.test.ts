@@ -46,5 +46,18 @@ test('browser: the benchmark page completes (quick) and draws its charts', async
   await page.close();
 });
 
+test('browser: the benchmark page warns about coarse timers without cross-origin isolation, not with it', async () => {
+  if (!env) return noBrowser();
+  for (const [path, coarse] of [['/plain/web/bench.html', true], ['/web/bench.html', false]] as const) {
+    const { page, errors } = await openPage(env, path);
+    await page.waitForFunction(() => (window as any).timerResolutionMs !== undefined, null, { timeout: 20_000 });
+    const shown = await page.evaluate(() => !(document.getElementById('warning') as HTMLElement).hidden);
+    assert.is(shown, coarse, `${path}: resolution ${await page.evaluate(() => (window as any).timerResolutionMs)} ms`);
+    if (coarse) assert.match(await page.textContent('#warning') ?? '', /Coarse timers.*not cross-origin isolated/);
+    assert.equal(errors, []);
+    await page.close();
+  }
+});
+
 test.after(async () => { await env?.close(); });
 test.run();
