@@ -1,6 +1,7 @@
 // Creation tracking for mx.tidy: every NDArray made while a tidy scope is open is recorded here at
 // construction (whatever made it: an op, autograd, an iterator, a Predictor), independent of the autograd tape.
-import type { NDArray } from './ndarray.js';
+/** An NDArray, as far as tracking goes (no import of ndarray.ts: it imports this file). */
+type NDArray = { dispose(): void };
 
 /** Open tidy scopes, innermost last. */
 const scopes: Set<NDArray>[] = [];
