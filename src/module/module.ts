@@ -267,10 +267,7 @@ export class Module implements BaseModule {
 
   /** Trains (MXNet's fit). @example mod.fit(train, { evalData: val, numEpoch: 10 }) */
   fit(trainData: DataIter, o: FitOptions): void { fitModule(this, trainData, o); }
-  /**
-   * fit that yields to the event loop between batches (same options and callbacks): for a page's main thread.
-   * @example await mod.fitAsync(train, { numEpoch: 2, batchEndCallback: (p) => draw(p) })
-   */
+  /** fit yielding to the event loop between batches (same options, callbacks): pages. @example await mod.fitAsync(train, { numEpoch: 2 }) */
   fitAsync(trainData: DataIter, o: FitOptions & { yieldEveryMs?: number }): Promise<void> { return fitModuleAsync(this, trainData, o); }
   /** Evaluates a metric over an iterator (padding counted, as MXNet). @example mod.score(val, 'acc') */
   score(evalData: DataIter, metric: EvalMetric | string, o: ScoreOptions = {}): [string, number][] { return scoreModule(this, evalData, metric, o); }
