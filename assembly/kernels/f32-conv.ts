@@ -71,18 +71,24 @@ export function f32_dwconv__simd128(x: usize, w: usize, b: usize, y: usize, C: i
         } else {
           for (; ow + 4 <= hi; ow += 4) {
             const o = <usize>ow << 3;
+            // Per row: evens e = x[0, 2, 4, 6], odds x[1, 3, 5, 7] (one shufps each) and x[2, 4, 6, 8] as e shifted by
+            // one lane with x[8] (a concat: one palignr); a shuffle picking lanes (2, 4, 6, 0) compiled to the
+            // generic byte-shuffle sequence.
             let a = v128.load(p0 + o), bb = v128.load(p0 + o + 16), c2 = v128.load32_zero(p0 + o + 32);
-            let acc = f32x4.add(vb, f32x4.mul(w00, v128.shuffle<f32>(a, bb, 0, 2, 4, 6)));
+            let e = v128.shuffle<f32>(a, bb, 0, 2, 4, 6);
+            let acc = f32x4.add(vb, f32x4.mul(w00, e));
             acc = f32x4.add(acc, f32x4.mul(w01, v128.shuffle<f32>(a, bb, 1, 3, 5, 7)));
-            acc = f32x4.add(acc, f32x4.mul(w02, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 2, 4, 6, 0), c2, 0, 1, 2, 4)));
+            acc = f32x4.add(acc, f32x4.mul(w02, v128.shuffle<f32>(e, c2, 1, 2, 3, 4)));
             a = v128.load(p1 + o); bb = v128.load(p1 + o + 16); c2 = v128.load32_zero(p1 + o + 32);
-            acc = f32x4.add(acc, f32x4.mul(w10, v128.shuffle<f32>(a, bb, 0, 2, 4, 6)));
+            e = v128.shuffle<f32>(a, bb, 0, 2, 4, 6);
+            acc = f32x4.add(acc, f32x4.mul(w10, e));
             acc = f32x4.add(acc, f32x4.mul(w11, v128.shuffle<f32>(a, bb, 1, 3, 5, 7)));
-            acc = f32x4.add(acc, f32x4.mul(w12, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 2, 4, 6, 0), c2, 0, 1, 2, 4)));
+            acc = f32x4.add(acc, f32x4.mul(w12, v128.shuffle<f32>(e, c2, 1, 2, 3, 4)));
             a = v128.load(p2 + o); bb = v128.load(p2 + o + 16); c2 = v128.load32_zero(p2 + o + 32);
-            acc = f32x4.add(acc, f32x4.mul(w20, v128.shuffle<f32>(a, bb, 0, 2, 4, 6)));
+            e = v128.shuffle<f32>(a, bb, 0, 2, 4, 6);
+            acc = f32x4.add(acc, f32x4.mul(w20, e));
             acc = f32x4.add(acc, f32x4.mul(w21, v128.shuffle<f32>(a, bb, 1, 3, 5, 7)));
-            acc = f32x4.add(acc, f32x4.mul(w22, v128.shuffle<f32>(v128.shuffle<f32>(a, bb, 2, 4, 6, 0), c2, 0, 1, 2, 4)));
+            acc = f32x4.add(acc, f32x4.mul(w22, v128.shuffle<f32>(e, c2, 1, 2, 3, 4)));
             v128.store(yr + (<usize>ow << 2), act ? f32x4.pmax(acc, zero) : acc);
           }
         }
