@@ -7,6 +7,8 @@ import { CONV_SPLITS } from '../ops/conv/splits.js';
  * identical to one thread.
  */
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
+import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';
+import { ACT, ACT_ARG, ACT_BWD_ARG } from '../runtime/manifest/nn.js';
 
 export interface Split {
   /** Work estimate of one call. */
@@ -42,34 +44,30 @@ function cut(n: number, P: number, align: number, minLen: number): [number, numb
 }
 /** Up to P ranges of [0, n), multiples of `align` long but the last. */
 const chunks = (n: number, P: number, align: number): [number, number][] => cut(n, P, align, 1);
-/** The GEMM kernel's no-packing limits (assembly/kernels/f32-gemm.ts SMALL_M, SMALL_A_FLOATS). */
-const SMALL_M = 64, SMALL_A = 128 << 10;
+const G = GEMM_ARG, { smallM: SMALL_M, smallAFloats: SMALL_A, gemvFloats: GEMV_FLOATS } = GEMM_LIMITS;
 
-// f32_gemm__*(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias, biasMode, act, scratch)
 /** Work per thread (M*N*K) under which a GEMM is cut into one part per thread, not four (about 200^3). */
 const GEMM_ONE_PART = 8 << 20;
-/** The GEMV path's scratch limit (assembly/kernels/f32-gemm.ts GEMV_FLOATS): beyond it the call packs instead. */
-const GEMV_FLOATS = (1 << 20) - 64;
 const gemm: Split = {
   // A matrix-vector product (M or N is 1) reads a weight per multiply-add (memory-bound): 8x the cost of a
   // blocked one, so FullyConnected at batch 1 goes parallel (500x800: 29.8 -> 16.3 us on 2 threads, 128x784
   // 6.7 -> 5.2). One whose vectors overflow the GEMV scratch is not cut (a part could take the GEMV path
   // the whole call could not, and give other bits).
   work: (a) => {
-    const [, , M, N, K] = a;
+    const M = a[G.M], N = a[G.N], K = a[G.K];
     if (M !== 1 && N !== 1) return M * N * K;
     return K + Math.max(M, N) + 8 > GEMV_FLOATS ? 0 : M * N * K * 8;
   },
   // 64^3: MLP's 64x64x128 layers on 2 threads (26 -> 21 us each; training step 1.51x -> 1.58x, interleaved).
   min: 64 * 64 * 64,
-  scratchArg: 16,
+  scratchArg: G.scratch,
   // A small GEMM (MLP 64x128x784: 3.2M per thread) gets one part per thread: every part packs op(B) again
   // (row cuts) or re-reads op(A) (column cuts), and four parts each cost more than the dynamic balance
   // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four).
-  parts: (a, T) => (a[2] * a[3] * a[4] < GEMM_ONE_PART * T ? T : T * 4),
+  parts: (a, T) => (a[G.M] * a[G.N] * a[G.K] < GEMM_ONE_PART * T ? T : T * 4),
   split: (a, P, T = P) => {
-    const [tA, tB, M, N] = a;
-    const lda = a[7], ldb = a[9], ldc = a[12], biasMode = a[14];
+    const tA = a[G.transA], tB = a[G.transB], M = a[G.M], N = a[G.N];
+    const lda = a[G.lda], ldb = a[G.ldb], ldc = a[G.ldc], biasMode = a[G.biasMode];
     // The longer side is cut (rows in multiples of 8, columns in multiples of 16): a row cut has every part
     // read all of op(B) (K x N, packed again per part on the blocked path), a column cut all of op(A) (M x K),
     // so cutting the longer side keeps the re-read operand the smaller one (MLP dW 128x784x64 in 8 row parts
@@ -80,7 +78,7 @@ const gemm: Split = {
     // Every part must take the kernel's path for the whole call (results bitwise equal to one thread): no part
     // of 1 row or column (the GEMV path), and when the whole call takes the packed path, row parts that stay
     // there (more than SMALL_M rows, or SMALL_M * K over SMALL_A floats: assembly/kernels/f32-gemm.ts).
-    const K = a[4], wholeSmall = !tA && M <= SMALL_M && M * K <= SMALL_A;
+    const K = a[G.K], wholeSmall = !tA && M <= SMALL_M && M * K <= SMALL_A;
     const minRows = tA || wholeSmall ? 2 : M > SMALL_M ? SMALL_M + 1 : Math.ceil((SMALL_A + 1) / K);
     // Several parts per thread: half as many row parts, as each packs all of op(B) again (MLP dW 128x784x64:
     // 8 parts packed B 8 times; 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
@@ -88,19 +86,19 @@ const gemm: Split = {
     if (((M > N || tA) && rows.length > 1) || cols.length <= 1) {
       return rows.map(([m0, m1]) => {
         const p = a.slice();
-        p[2] = m1 - m0;
-        p[6] = a[6] + (tA ? m0 : m0 * lda) * 4;
-        p[11] = a[11] + m0 * ldc * 4;
-        if (biasMode === 2) p[13] = a[13] + m0 * 4;
+        p[G.M] = m1 - m0;
+        p[G.A] = a[G.A] + (tA ? m0 : m0 * lda) * 4;
+        p[G.C] = a[G.C] + m0 * ldc * 4;
+        if (biasMode === BIAS.perRow) p[G.bias] = a[G.bias] + m0 * 4;
         return p;
       });
     }
     return cols.map(([n0, n1]) => {
       const p = a.slice();
-      p[3] = n1 - n0;
-      p[8] = a[8] + (tB ? n0 * ldb : n0) * 4;
-      p[11] = a[11] + n0 * 4;
-      if (biasMode === 1) p[13] = a[13] + n0 * 4;
+      p[G.N] = n1 - n0;
+      p[G.B] = a[G.B] + (tB ? n0 * ldb : n0) * 4;
+      p[G.C] = a[G.C] + n0 * 4;
+      if (biasMode === BIAS.perColumn) p[G.bias] = a[G.bias] + n0 * 4;
       return p;
     });
   },
@@ -133,10 +131,9 @@ const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split
     return p;
   }),
 });
-// act types (src/reference/nn.ts ACT): forward, 0 relu and 5 leaky run at copy speed; backward, only 3 softrelu
-// and 8 gelu call exp / erf.
-const actCost = (a: number[]) => (a[3] === 0 || a[3] === 5 ? 1 : 8);
-const actBwdCost = (a: number[]) => (a[5] === 3 || a[5] === 8 ? 8 : 1);
+// Forward, relu and leaky run at copy speed; backward, only softrelu and gelu call exp / erf.
+const actCost = (a: number[]) => (a[ACT_ARG.t] === ACT.relu || a[ACT_ARG.t] === ACT.leaky ? 1 : 8);
+const actBwdCost = (a: number[]) => (a[ACT_BWD_ARG.t] === ACT.softrelu || a[ACT_BWD_ARG.t] === ACT.gelu ? 8 : 1);
 
 /** Optimizer kernels by name: how many f32 pointers (weight, gradient, states) come before the count. */
 const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3, adam: 4, adamax: 4, nadam: 4, ftml: 5, rmsprop: 3, rmspropalex: 5, adagrad: 3, adadelta: 4, signum: 3, ftrl: 4 };
@@ -177,8 +174,8 @@ export const SPLITS: Record<string, Split> = {
   ...Object.fromEntries(VV.map((o) => [`f32_v${o}`, elementwise(3)])),
   ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
   ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
-  f32_act__simd128: strided(2, 2, actCost),
-  f32_act_bwd__simd128: strided(4, 4, actBwdCost),
+  f32_act__simd128: strided(2, ACT_ARG.n, actCost),
+  f32_act_bwd__simd128: strided(4, ACT_BWD_ARG.n, actBwdCost),
   f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
   // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
   // Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).

@@ -1,11 +1,13 @@
-// Scalar TypeScript reference for the GEMM family: the test oracle (float64 accumulation).
+// Scalar TypeScript reference for the GEMM family: the test oracle (float64 accumulation). Argument names and codes are
+// the kernel's (GemmCall, BIAS, GEMM_ACT in src/runtime/manifest/linalg.ts), with arrays in place of byte offsets.
+import { BIAS, GEMM_ACT, type BiasMode, type GemmAct } from '../runtime/manifest/linalg.js';
 
 /** Arguments of a reference GEMM call; arrays are indexed like the kernel's memory (element offsets 0). */
 export interface GemmRefArgs {
   transA: boolean; transB: boolean; M: number; N: number; K: number; alpha: number;
   A: ArrayLike<number>; lda: number; B: ArrayLike<number>; ldb: number; beta: number;
   C: Float32Array | Float64Array; ldc: number;
-  bias?: ArrayLike<number>; biasMode?: 0 | 1 | 2; act?: 0 | 1 | 2 | 3;
+  bias?: ArrayLike<number>; biasMode?: BiasMode; act?: GemmAct;
 }
 
 /**
@@ -25,11 +27,11 @@ export function gemmRef(p: GemmRefArgs): void {
       for (let k = 0; k < K; k++) s += A[transA ? k * lda + m : m * lda + k] * B[transB ? n * ldb + k : k * ldb + n];
       let c = alpha * s;
       if (beta !== 0) c += beta * C[m * ldc + n];
-      if (mode === 1) c += p.bias![n];
-      else if (mode === 2) c += p.bias![m];
-      if (act === 1 && !(c > 0)) c = 0;
-      else if (act === 2) c = 1 / (1 + Math.exp(-c));
-      else if (act === 3) c = Math.tanh(c);
+      if (mode === BIAS.perColumn) c += p.bias![n];
+      else if (mode === BIAS.perRow) c += p.bias![m];
+      if (act === GEMM_ACT.relu && !(c > 0)) c = 0;
+      else if (act === GEMM_ACT.sigmoid) c = 1 / (1 + Math.exp(-c));
+      else if (act === GEMM_ACT.tanh) c = Math.tanh(c);
       C[m * ldc + n] = c;
     }
   }

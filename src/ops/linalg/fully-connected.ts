@@ -3,8 +3,9 @@ import { ShapeError, opMessage } from '../../errors.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import type { Attrs } from '../attrs.js';
-import { fusedActBackward, fusedActCode, gemmKernel } from './gemm.js';
-import { f32Types, seq } from '../helpers.js';
+import { fusedActBackward, fusedActCode, gemmKernel, run } from './gemm.js';
+import { BIAS, gemmArgs } from '../../runtime/manifest/linalg.js';
+import { f32Types, gradOff, seq } from '../helpers.js';
 
 const OP = 'FullyConnected';
 
@@ -47,16 +48,19 @@ export const fullyConnected: OpDef = {
   inferType: f32Types(OP),
   forward: (ctx, a, ins, [y]) => {
     const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
-    const gemm = gemmKernel(ctx.K), act = fusedActCode(ctx.node, OP, a);
-    const x = ins[0].off, w = ins[1].off, b = a.no_bias ? 0 : ins[2].off, bm = a.no_bias ? 0 : 1, o = y.off, s = ctx.scratch;
-    return () => { gemm(0, 1, rows, H, inW, 1, x, inW, w, inW, 0, o, H, b, bm, act, s); };
+    // y = act(x W^T + b): (rows x inW) by (H x inW)^T, bias per column.
+    return run(gemmKernel(ctx.K), [gemmArgs({
+      transB: 1, M: rows, N: H, K: inW, A: ins[0].off, lda: inW, B: ins[1].off, ldb: inW, C: y.off, ldc: H,
+      bias: a.no_bias ? 0 : ins[2].off, biasMode: a.no_bias ? BIAS.none : BIAS.perColumn, act: fusedActCode(ctx.node, OP, a), scratch: ctx.scratch,
+    })]);
   },
   backward: {
     saves: ['inputs', 'outputs'],
     workspace: (a, ins) => (fusedActCode(OP, OP, a) ? fcGeom(a, ins[0], OP).rows * a.num_hidden * 4 : 0),
-    lower: (ctx, a, { ins, outs, outGrads, inGrads, req }) => {
+    lower: (ctx, a, gr) => {
+      const { ins, outs, outGrads } = gr;
       const { rows, inW, H } = fcGeom(a, ins[0].shape, ctx.node);
-      const K = ctx.K, gemm = gemmKernel(K), s = ctx.scratch, x = ins[0].off, w = ins[1].off;
+      const K = ctx.K, scratch = ctx.scratch, x = ins[0].off, w = ins[1].off;
       const steps: Step[] = [];
       let dy = outGrads[0].off;
       const act = fusedActCode(ctx.node, OP, a);
@@ -66,9 +70,11 @@ export const fullyConnected: OpDef = {
         dy = ctx.workspace;
       }
       const g = dy;
-      if (req[0] !== 'null') { const dx = inGrads[0].off; steps.push(() => { gemm(0, 0, rows, inW, H, 1, g, H, w, inW, 0, dx, inW, 0, 0, 0, s); }); }
-      if (req[1] !== 'null') { const dw = inGrads[1].off; steps.push(() => { gemm(1, 0, H, inW, rows, 1, g, H, x, inW, 0, dw, inW, 0, 0, 0, s); }); }
-      if (!a.no_bias && req[2] !== 'null') { const db = inGrads[2].off; steps.push(() => { K.f32_colsum__simd128(g, rows, H, H, db); }); }
+      const dx = gradOff(gr, 0), dw = gradOff(gr, 1), db = a.no_bias ? 0 : gradOff(gr, 2);
+      // dx = dy W (rows x H by H x inW); dW = dy^T x (H x rows by rows x inW); db = column sums of dy.
+      if (dx) steps.push(run(gemmKernel(K), [gemmArgs({ M: rows, N: inW, K: H, A: g, lda: H, B: w, ldb: inW, C: dx, ldc: inW, scratch })]));
+      if (dw) steps.push(run(gemmKernel(K), [gemmArgs({ transA: 1, M: H, N: inW, K: rows, A: g, lda: H, B: x, ldb: inW, C: dw, ldc: inW, scratch })]));
+      if (db) steps.push(() => { K.f32_colsum__simd128(g, rows, H, H, db); });
       return seq(steps);
     },
   },

@@ -8,6 +8,8 @@ export interface KernelInfo {
   unroll?: number;
   needs: ('simd128' | 'relaxed')[];
   warm?: (p: number, q: number) => number[];
+  /** Argument names in order, where the family's typed definition gives them (checked against the kernel source). */
+  params?: readonly string[];
 }
 
 type Fn = (...args: number[]) => number;
@@ -18,3 +20,9 @@ export type KernelTable = { heapBase(): number } & Record<string, Fn>;
 export const simd = ['simd128'] as KernelInfo['needs'];
 /** Warm-up args of a (x, y, z, n) kernel. */
 export const vbin = (p: number, _q: number) => [p, p + 256, _q, 17];
+
+/**
+ * Position of each named argument of a kernel whose parameter names a family's typed definition lists.
+ * @example const G = argIndex(GEMM_PARAMS); a[G.C] += 64
+ */
+export const argIndex = <T extends readonly string[]>(params: T) => Object.fromEntries(params.map((n, i) => [n, i])) as { readonly [K in T[number]]: number };

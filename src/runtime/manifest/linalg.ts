@@ -1,15 +1,61 @@
-import type { KernelInfo } from './common.js';
+// The GEMM family's calling convention (assembly/kernels/f32-gemm.ts), written once: ops build calls with
+// `gemmArgs`, the thread split reads and rewrites them through `GEMM_ARG`, the warm-up uses `gemmArgs`, the
+// reference (src/reference/gemm.ts) takes the same names. test/kernels/abi.test.ts checks the names against
+// the kernel's parameters and `GEMM_LIMITS` against its constants.
+import { argIndex, type KernelInfo } from './common.js';
+
+/** The arguments of f32_gemm__simd128 / f32_gemm__relaxedsimd, in order (byte offsets for A, B, C, bias, scratch). */
+export const GEMM_PARAMS = ['transA', 'transB', 'M', 'N', 'K', 'alpha', 'A', 'lda', 'B', 'ldb', 'beta', 'C', 'ldc', 'bias', 'biasMode', 'act', 'scratch'] as const;
+export type GemmParam = typeof GEMM_PARAMS[number];
+/** Position of each argument (what a thread split reads and rewrites). @example a[GEMM_ARG.C] */
+export const GEMM_ARG = argIndex(GEMM_PARAMS);
+type Numbers<T extends readonly unknown[]> = { -readonly [I in keyof T]: number };
+/** One call's argument list, in kernel order (a 17-number tuple: a call with another count fails type checking). */
+export type GemmArgs = Numbers<typeof GEMM_PARAMS>;
+
+/** `biasMode`: none, bias[n] added to each column n, bias[m] added to each row m. */
+export const BIAS = { none: 0, perColumn: 1, perRow: 2 } as const;
+/** `act`, applied after bias: none, or f32_act's type + 1 (`ACT` in ./nn.ts). */
+export const GEMM_ACT = { none: 0, relu: 1, sigmoid: 2, tanh: 3 } as const;
+export type BiasMode = typeof BIAS[keyof typeof BIAS];
+export type GemmAct = typeof GEMM_ACT[keyof typeof GEMM_ACT];
+
+/**
+ * The kernel's path limits (its SMALL_M, SMALL_A_FLOATS, GEMV_FLOATS): at most `smallM` rows with M*K at most
+ * `smallAFloats` floats (A not transposed) skip packing; a GEMV (M or N is 1) needs K + max(M, N) + 8 floats of
+ * scratch at most `gemvFloats`. A thread split keeps every part on the whole call's path (same bits).
+ */
+export const GEMM_LIMITS = { smallM: 64, smallAFloats: 128 << 10, gemvFloats: (1 << 20) - 64 } as const;
+
+/** A GEMM call by name: `C = act(alpha * op(A) op(B) + beta * C + bias)`, row-major; `beta` 0 never reads C. */
+export interface GemmCall {
+  transA?: boolean | number; transB?: boolean | number;
+  M: number; N: number; K: number; alpha?: number;
+  A: number; lda: number; B: number; ldb: number; beta?: number; C: number; ldc: number;
+  bias?: number; biasMode?: BiasMode; act?: GemmAct;
+  /** The calling thread's packing scratch (`ctx.scratch`, 4 MiB); the thread pool puts each worker's own there. */
+  scratch: number;
+}
+
+/**
+ * The argument list of a GEMM call (defaults: no transposes, alpha 1, beta 0, no bias, no activation).
+ * @example const args = gemmArgs({ transB: 1, M: rows, N: H, K: inW, A: x, lda: inW, B: w, ldb: inW, C: y, ldc: H, scratch })
+ */
+export function gemmArgs(c: GemmCall): GemmArgs {
+  const v: Record<GemmParam, number> = { alpha: 1, beta: 0, bias: 0, biasMode: BIAS.none, act: GEMM_ACT.none, ...c, transA: +!!c.transA, transB: +!!c.transB };
+  return GEMM_PARAMS.map((n) => v[n]) as unknown as GemmArgs;
+}
 
 /**
  * Warm-up args: a 96x64x64 GEMM on zeroed scratch (p: A and B, q: C, q + 64 KiB: packing scratch),
  * more than 64 rows so that it runs the packed path (whose driver and micro-kernel must tier up;
  * the small paths are cheap in any tier). Packing uses < 2.2 MiB past q + 64 KiB: inside the 4 MiB scratch.
  */
-const gemmWarm = (p: number, q: number) => [0, 0, 96, 64, 64, 1, p, 64, p, 64, 0, q, 64, 0, 0, 0, q + 65536];
+const gemmWarm = (p: number, q: number) => gemmArgs({ M: 96, N: 64, K: 64, A: p, lda: 64, B: p, ldb: 64, C: q, ldc: 64, scratch: q + 65536 });
 
 /** Kernels of the linalg family (see ../manifest.ts). */
 export const KERNELS_LINALG: KernelInfo[] = [
-  { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm },
-  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm },
+  { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm, params: GEMM_PARAMS },
+  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm, params: GEMM_PARAMS },
   { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q] },
 ];

@@ -1,15 +1,20 @@
-import type { KernelInfo } from './common.js';
+import { argIndex, type KernelInfo } from './common.js';
 
 /** Activation type codes of f32_act__simd128 / f32_act_bwd__simd128 (argument `t`). @example ACT.gelu === 8 */
 export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8 } as const;
+/** f32_act__simd128's arguments: x, y (byte offsets), n elements, t (an ACT code), a (leaky slope / elu alpha). */
+export const ACT_PARAMS = ['x', 'y', 'n', 't', 'a'] as const;
+/** f32_act_bwd__simd128's arguments: dx = dy * act'(x or y); x may be 0 where t's derivative reads y only. */
+export const ACT_BWD_PARAMS = ['x', 'y', 'dy', 'dx', 'n', 't', 'a'] as const;
+export const ACT_ARG = argIndex(ACT_PARAMS), ACT_BWD_ARG = argIndex(ACT_BWD_PARAMS);
 
 // Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
-const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
+const k = (name: string, warm: KernelInfo['warm'], params?: readonly string[]): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm, params });
 
 /** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn*.ts; references in src/reference/nn.ts. */
 export const KERNELS_NN: KernelInfo[] = [
-  k('f32_act__simd128', (p, q) => [p, q, 17, 1, 0]),
-  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, 1, 0]),
+  k('f32_act__simd128', (p, q) => [p, q, 17, ACT.sigmoid, 0], ACT_PARAMS),
+  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, ACT.sigmoid, 0], ACT_BWD_PARAMS),
   k('f32_prelu__simd128', (p, q) => [p, p, p + 256, q, 2, 3, 5]),
   k('f32_prelu_gamma_grad__simd128', (p, q) => [p, p + 256, q, 2, 3, 5]),
   k('f32_rrelu__simd128', (p, q) => [p, p, p + 256, q, 17]),

@@ -1,0 +1,50 @@
+// The kernels' calling conventions as the typed definitions in src/runtime/manifest/ state them, checked against
+// the AssemblyScript source: every warm-up call has the kernel's arity, named parameters match the kernel's, and
+// the GEMM limits the thread split relies on are the kernel's.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KERNELS } from '../../src/runtime/manifest.js';
+import { GEMM_ARG, GEMM_LIMITS, GEMM_PARAMS, gemmArgs } from '../../src/runtime/manifest/linalg.js';
+
+const asm = fileURLToPath(new URL('../../assembly/', import.meta.url));
+const walk = (d: string): string[] => readdirSync(d).flatMap((f) => { const p = join(d, f); return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : []; });
+/** Exported kernel -> its parameter names, from `export function name(a: T, b: U): R`. */
+const PARAMS = new Map<string, string[]>();
+for (const f of walk(asm)) {
+  for (const m of readFileSync(f, 'utf8').matchAll(/export function (\w+)\(([^)]*)\)/g)) {
+    PARAMS.set(m[1], m[2].split(',').map((p) => p.trim().split(/[:\s=]/)[0]).filter(Boolean));
+  }
+}
+
+test('the source parse finds the kernels (a renamed parameter or a wrong count can fail this file)', () => {
+  assert.equal(PARAMS.get('f32_gemm__simd128')?.length, 17);
+  assert.ok(PARAMS.size >= KERNELS.length - 10, `${PARAMS.size} kernels parsed`);
+});
+
+test('every warm-up call passes as many arguments as its kernel takes', () => {
+  const bad = KERNELS.filter((k) => k.warm && PARAMS.has(k.name) && k.warm(1 << 20, 2 << 20).length !== PARAMS.get(k.name)!.length)
+    .map((k) => `${k.name}: ${k.warm!(1 << 20, 2 << 20).length} args, kernel takes ${PARAMS.get(k.name)!.length}`);
+  assert.equal(bad, []);
+});
+
+test('named parameters of the typed definitions are the kernels\' parameters, in order', () => {
+  const named = KERNELS.filter((k) => k.params);
+  assert.ok(named.length >= 4);
+  for (const k of named) assert.equal([...k.params!], PARAMS.get(k.name), k.name);
+});
+
+test('GEMM: gemmArgs puts each name at its position; the limits are the kernel\'s constants', () => {
+  const call = Object.fromEntries(GEMM_PARAMS.map((n, i) => [n, i + 100])) as unknown as Parameters<typeof gemmArgs>[0];
+  const a = gemmArgs({ ...call, transA: 1, transB: 0 });
+  for (const n of GEMM_PARAMS) if (n !== 'transA' && n !== 'transB') assert.is(a[GEMM_ARG[n]], (call as unknown as Record<string, number>)[n], n);
+  assert.equal([a[GEMM_ARG.transA], a[GEMM_ARG.transB]], [1, 0]);
+  assert.equal(gemmArgs({ M: 2, N: 3, K: 4, A: 64, lda: 4, B: 128, ldb: 3, C: 192, ldc: 3, scratch: 256 }), [0, 0, 2, 3, 4, 1, 64, 4, 128, 3, 0, 192, 3, 0, 0, 0, 256]);
+  const src = readFileSync(join(asm, 'kernels/f32-gemm.ts'), 'utf8');
+  const constant = (name: string) => Function(`return ${src.match(new RegExp(`const ${name}(?::\\s*\\w+)? = ([^;]+);`))![1]}`)() as number;
+  assert.equal(GEMM_LIMITS, { smallM: constant('SMALL_M'), smallAFloats: constant('SMALL_A_FLOATS'), gemvFloats: constant('GEMV_FLOATS') });
+});
+
+test.run();
