@@ -76,9 +76,9 @@ export function x32_copynd__simd128(x: usize, y: usize, d: usize): void {
 }
 
 // ---- gather / scatter ----
-/** Index fix-up: mode 0 clip, 1 wrap, 2 raise (clip, reported as bad). Returns -1 - k when out of range in mode 2. */
+/** Index fix-up: mode 0 clip, 1 wrap, 2 raise (clip, reported as bad). Returns -1 when out of range (or NaN) in mode 2. */
 @inline function fix(v: f32, n: i32, mode: i32): i32 {
-  if (v != v) v = 0;
+  if (v != v) { if (mode == 2) return -1; v = 0; }
   const k = <i32>max<f32>(min<f32>(v, 2e9), -2e9);
   if (mode == 1) { const w = k % n; return w < 0 ? w + n : w; }
   if (k < 0) return mode == 2 ? -1 : 0;

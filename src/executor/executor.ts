@@ -147,7 +147,7 @@ export class Executor {
     this.check();
     for (const k in opts) {
       if (k === 'isTrain') continue;
-      const dst = this.argDict[k] ?? this.auxDict[k];
+      const dst = Object.hasOwn(this.argDict, k) ? this.argDict[k] : Object.hasOwn(this.auxDict, k) ? this.auxDict[k] : undefined;
       const v = opts[k];
       if (!dst) throw new ArgumentError(`forward: unknown argument '${k}' (arguments: ${this.parts.argNames.join(', ')})`);
       if (v === undefined) continue;

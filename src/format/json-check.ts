@@ -38,6 +38,32 @@ export interface WorkNode {
 /** A checked graph. */
 export interface WorkGraph { nodes: WorkNode[]; heads: [number, number, number][]; graphAttrs: Record<string, unknown> }
 
+/**
+ * A short text of an untrusted JSON value for error messages, never recursing more than 3 levels (JSON.stringify of
+ * an entry nested 10,000 deep overflows the stack on the error path).
+ * @example brief([[[[1]]]]) === '[[[[...]]]]'
+ */
+export function brief(v: unknown, depth = 0): string {
+  if (Array.isArray(v)) return depth >= 3 ? '[...]' : `[${v.slice(0, 4).map((x) => brief(x, depth + 1)).join(',')}${v.length > 4 ? ',...' : ''}]`;
+  if (typeof v === 'object' && v !== null) return '{...}';
+  if (typeof v === 'string') return JSON.stringify(v.slice(0, 20)) + (v.length > 20 ? '...' : '');
+  return String(v);
+}
+
+/**
+ * Throws a FormatError when a parsed JSON value nests deeper than `max` arrays/objects (iterative: the deep value
+ * itself never reaches a recursive reader). MXNet's files nest about 5 levels, plus 4 per subgraph level.
+ * @example checkDepth(JSON.parse(text), 160, 'symbol JSON')
+ */
+export function checkDepth(root: unknown, max: number, what: string): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d >= max) throw new FormatError(`${what}: nested more than ${max} levels deep`);
+    for (const x of Array.isArray(v) ? v : Object.values(v as object)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
+  }
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isIdx = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
@@ -54,9 +80,9 @@ function attrMap(v: unknown, fail: (m: string) => never, field: string): Record<
 }
 
 function entry(e: unknown, n: number, fail: (m: string) => never, what: string): [number, number, number] {
-  if (!Array.isArray(e) || (e.length !== 2 && e.length !== 3)) fail(`${what} must be [node, output, version], got ${JSON.stringify(e)?.slice(0, 40)}`);
+  if (!Array.isArray(e) || (e.length !== 2 && e.length !== 3)) fail(`${what} must be [node, output, version], got ${brief(e)}`);
   const [id, idx, ver = 0] = e as unknown[];
-  if (!isIdx(id) || !isIdx(idx) || !isIdx(ver)) fail(`${what} has a non-integer or negative field: ${JSON.stringify(e).slice(0, 40)}`);
+  if (!isIdx(id) || !isIdx(idx) || !isIdx(ver)) fail(`${what} has a non-integer or negative field: ${brief(e)}`);
   if ((id as number) >= n) fail(`${what} points at node ${id}, which does not exist (the graph has ${n} nodes)`);
   return [id as number, idx as number, ver as number];
 }
@@ -90,7 +116,7 @@ export function checkGraph(obj: unknown, what: string): WorkGraph {
     let deps: number[] = [];
     if (raw.control_deps !== undefined) {
       if (!Array.isArray(raw.control_deps)) fail('"control_deps" must be an array');
-      deps = (raw.control_deps as unknown[]).map((d) => { if (!isIdx(d) || d >= N) fail(`control dependency ${JSON.stringify(d)} is not a node`); return d as number; });
+      deps = (raw.control_deps as unknown[]).map((d) => { if (!isIdx(d) || d >= N) fail(`control dependency ${brief(d)} is not a node`); return d as number; });
     }
     let subgraphs: unknown[] | undefined;
     if (raw.subgraphs !== undefined) {

@@ -5,8 +5,11 @@
  * and attribute is checked and a problem is a FormatError naming the node index.
  */
 import { FormatError } from '../errors.js';
-import type { SymbolJSON } from './json-check.js';
+import { brief, checkDepth, type SymbolJSON } from './json-check.js';
 import { upgradeGraph } from './json-upgrade.js';
+
+/** Deepest nesting of arrays/objects read (32 subgraph levels, as json-upgrade allows, at 4 JSON levels each, plus the top). */
+const MAX_DEPTH = 160;
 
 /** The MXNet version this runtime writes and upgrades to (1.9.1). */
 export const MXNET_VERSION = 10901;
@@ -35,7 +38,7 @@ export function symbolVersion(json: unknown): number {
   const v = (attrs as Record<string, unknown>).mxnet_version;
   if (v === undefined) return 800;
   if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[1]) || v[1] < 0) {
-    throw new FormatError(`symbol JSON: "mxnet_version" must be ["int", <version>], got ${JSON.stringify(v).slice(0, 60)}`);
+    throw new FormatError(`symbol JSON: "mxnet_version" must be ["int", <version>], got ${brief(v)}`);
   }
   return v[1] as number;
 }
@@ -53,5 +56,6 @@ export function symbolVersion(json: unknown): number {
  */
 export function upgradeSymbolJSON(json: unknown): SymbolJSON {
   const obj = typeof json === 'string' ? parseSymbolJSON(json) : json;
+  if (typeof obj === 'object' && obj !== null) checkDepth(obj, MAX_DEPTH, 'symbol JSON');
   return upgradeGraph(obj, symbolVersion(obj), MXNET_VERSION, 'symbol JSON');
 }

@@ -52,7 +52,7 @@ export const gradientPass: Pass = {
     ig.nodes.forEach((n, i) => { const na = numArgs(n); ig.inputsOf(i).forEach((e, k) => { if (k >= na) aux.add(e); }); });
     ig.nodes.forEach((n, i) => {
       const e0 = ig.entryPtr[i];
-      if (isVariable(n)) { needs[e0] = !aux.has(e0) && (req[n.name] ?? 'null') !== 'null' ? 1 : 0; return; }
+      if (isVariable(n)) { needs[e0] = !aux.has(e0) && ((Object.hasOwn(req, n.name) ? req[n.name] : undefined) ?? 'null') !== 'null' ? 1 : 0; return; }
       if (!n.def!.backward) return;
       const any = Array.from(ig.inputsOf(i).subarray(0, numArgs(n))).some((e) => needs[e]);
       if (any) for (let e = e0; e < ig.entryPtr[i + 1]; e++) needs[e] = 1;

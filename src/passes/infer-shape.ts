@@ -58,7 +58,8 @@ export const inferShapePass: Pass = {
     const shapes: (Shape | undefined)[] = new Array(ig.numEntries).fill(undefined);
     for (const id of ig.inputNodes) {
       const n = ig.nodes[id];
-      const s = given[n.name] ? [...given[n.name]] : hintShape(n.dict);
+      const g0 = Object.hasOwn(given, n.name) ? given[n.name] : undefined; // a node named 'constructor' is not Object's
+      const s = g0 ? [...g0] : hintShape(n.dict);
       if (s) checkShapeBound(s, n.name, 'Variable', `the shape of '${n.name}'`);
       shapes[ig.entryId(id, 0)] = s;
     }

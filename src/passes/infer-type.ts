@@ -19,7 +19,7 @@ export const inferTypePass: Pass = {
     const types: (DType | undefined)[] = new Array(ig.numEntries).fill(undefined);
     for (const id of ig.inputNodes) {
       const n = ig.nodes[id];
-      types[ig.entryId(id, 0)] = given[n.name] ?? (n.dict.__dtype__ !== undefined ? toDType(n.dict.__dtype__) : undefined);
+      types[ig.entryId(id, 0)] = (Object.hasOwn(given, n.name) ? given[n.name] : undefined) ?? (n.dict.__dtype__ !== undefined ? toDType(n.dict.__dtype__) : undefined);
     }
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < ig.nodes.length; i++) {

@@ -93,6 +93,7 @@ export function copynd(src: Arr, xoff: number, dst: { [i: number]: number }, yof
 
 /** Index fix-up of take/pick: mode 0 clip, 1 wrap, 2 raise (-1 when out of range). @example fixIndex(-1, 5, 1) === 4 */
 export function fixIndex(v: number, n: number, mode: number): number {
+  if (Number.isNaN(v) && mode === 2) return -1; // raise: NaN is no index
   const k = Number.isNaN(v) ? 0 : Math.trunc(Math.max(Math.min(v, 2e9), -2e9));
   if (mode === 1) return ((k % n) + n) % n;
   if (k < 0) return mode === 2 ? -1 : 0;

@@ -2,6 +2,8 @@
  * The dtype vocabulary: MXNet's `mshadow::TypeFlag` codes (the same numbers appear in `.params`
  * files and in `__dtype__` attributes). This is the only file that defines them.
  */
+import { DTypeError } from '../errors.js';
+
 export type DType = 'float32' | 'float64' | 'float16' | 'uint8' | 'int32' | 'int8' | 'int64';
 
 /** Dtypes an NDArray can hold in wasm memory. */
@@ -43,5 +45,5 @@ export function toDType(d: unknown): DType {
     const alias: Record<string, DType> = { f4: 'float32', f8: 'float64', f2: 'float16', i4: 'int32', u1: 'uint8', i1: 'int8', i8: 'int64', float: 'float32', int: 'int32' };
     if (alias[s]) return alias[s];
   }
-  throw new Error(`unknown dtype ${String(d)}`);
+  throw new DTypeError(`unknown dtype ${typeof d === 'string' ? `'${d.slice(0, 40)}'` : String(d)} (supported: ${Object.keys(DTYPE_CODE).join(', ')})`, { arg: 'dtype' });
 }

@@ -1,4 +1,4 @@
-import { MxError, MemoryError } from '../errors.js';
+import { ArgumentError, MxError, MemoryError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
 import { detectFeatures, type Features } from './detect.js';
 import { KERNELS, type KernelTable } from './manifest.js';
@@ -89,6 +89,33 @@ function pickSource(o: RuntimeOptions, v: Variant): WasmSource | undefined {
   return (s as Partial<Record<Variant, WasmSource>>)[v];
 }
 
+/** The kernel modules declare 256 initial and 32768 maximum pages: a shared memory import must lie within them. */
+const MODULE_PAGES = { initial: 256, maximum: 32768 };
+
+/** Options checked before any WebAssembly call (a raw LinkError or RangeError names nothing). */
+function checkOptions(o: RuntimeOptions): void {
+  if (typeof o !== 'object' || o === null) throw new ArgumentError(`mx.ready: options must be an object, got ${o === null ? 'null' : typeof o}`, { arg: 'options' });
+  const { initial, maximum } = MODULE_PAGES;
+  if (o.maxPages !== undefined && !(Number.isInteger(o.maxPages) && o.maxPages >= initial && o.maxPages <= maximum)) {
+    throw new ArgumentError(`mx.ready: maxPages must be an integer from ${initial} to ${maximum} (64 KiB pages: 16 MiB to 2 GiB), got ${o.maxPages}`, { arg: 'maxPages' });
+  }
+  const max = o.maxPages ?? maximum;
+  if (o.initialPages !== undefined && !(Number.isInteger(o.initialPages) && o.initialPages >= initial && o.initialPages <= max)) {
+    throw new ArgumentError(`mx.ready: initialPages must be an integer from ${initial} to maxPages (${max}), got ${o.initialPages}`, { arg: 'initialPages' });
+  }
+  if (o.variant !== undefined && !['relaxed', 'shared', 'noshared'].includes(o.variant)) throw new ArgumentError(`mx.ready: variant must be 'relaxed', 'shared' or 'noshared', got ${String(o.variant)}`, { arg: 'variant' });
+}
+
+/** After init, options that would change the runtime are an error rather than silently ignored. */
+function sameOptions(r: Runtime, o: RuntimeOptions): Runtime {
+  if (o === undefined || o === null) return r;
+  const clash = o.maxPages !== undefined && o.maxPages * PAGE !== r.alloc.maxBytes() ? `maxPages ${o.maxPages} (it has ${r.alloc.maxBytes() / PAGE})`
+    : o.variant !== undefined && o.variant !== r.variant ? `variant '${o.variant}' (it runs '${r.variant}')`
+      : o.noShared && r.shared ? 'noShared (its memory is shared)' : '';
+  if (clash) throw new ArgumentError(`mx.ready: the runtime is already initialised (by an earlier ready() or the first op), so ${clash} cannot apply: call ready() with options before anything else`, { arg: 'options' });
+  return r;
+}
+
 function makeMemory(o: RuntimeOptions, shared: boolean): WebAssembly.Memory {
   const maximum = o.maxPages ?? 32768;
   const initial = Math.min(o.initialPages ?? 256, maximum);
@@ -163,7 +190,8 @@ export function initRuntimeInWorker(o: { module: WebAssembly.Module; addon?: Web
  * @example initRuntimeSync({ source: compiledModule }) // Cloudflare Workers: import mod from './kernels.wasm'
  */
 export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
-  if (current) return current;
+  if (current) return sameOptions(current, o);
+  checkOptions(o);
   const f = detectFeatures();
   const { variant, shared } = chooseVariant(f, o);
   const load = (v: Variant): WebAssembly.Module => {
@@ -186,7 +214,8 @@ export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
  * @example await mx.ready(); // or await mx.ready({ source: new URL('./kernels.wasm', import.meta.url) })
  */
 export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
-  if (current) return current;
+  if (current) return sameOptions(current, o);
+  checkOptions(o);
   if (pending) return pending;
   pending = (async () => {
     const f = detectFeatures();

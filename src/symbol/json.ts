@@ -1,5 +1,6 @@
 import { FormatError, MxError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
+import { brief } from '../format/json-check.js';
 import { upgradeSymbolJSON } from '../format/legacy-json.js';
 import { numArgs, numOutputs } from '../graph/indexed.js';
 import { dfsOrder, isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
@@ -90,9 +91,9 @@ export function fromJSON(text: string | object): Symbol {
     const name = String(jn.name ?? `node${i}`);
     const dict: Record<string, string> = {};
     for (const [k, v] of Object.entries(jn.attrs ?? {})) dict[k] = String(v);
-    const inputs: NodeEntry[] = (jn.inputs ?? []).map((e: number[]) => {
-      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${JSON.stringify(e)} that does not refer to an earlier node`, { node: name });
-      return { node: nodes[e[0]], index: e[1] ?? 0 };
+    const inputs: NodeEntry[] = (jn.inputs ?? []).map((e: number[], k: number) => {
+      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${brief(e)} that does not refer to an earlier node`, { node: name });
+      return outputEntry(nodes[e[0]], e[1] ?? 0, `node ${i} (${name}) input ${k}`);
     });
     if (jn.op === 'null') { nodes.push(variableNode(name, dict)); return; }
     let def;
@@ -103,8 +104,17 @@ export function fromJSON(text: string | object): Symbol {
     nodes.push({ op: def.name, name, dict, inputs, def, attrs });
   });
   const heads = json.heads.map((h: number[]) => {
-    if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${JSON.stringify(h)} is out of range`);
-    return { node: nodes[h[0]], index: h[1] ?? 0 };
+    if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${brief(h)} is out of range`);
+    return outputEntry(nodes[h[0]], h[1] ?? 0, `head ${brief(h)}`);
   });
   return new Symbol(heads);
+}
+
+/** An entry reading output `index` of `node`, which must exist (an index of 1e8 or 2^32 is a FormatError, not a shape puzzle). */
+function outputEntry(node: Node, index: number, what: string): NodeEntry {
+  const n = numOutputs(node);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
+    throw new FormatError(`symbol JSON: ${what} reads output ${brief(index)} of node ${node.name} (${isVariable(node) ? 'Variable' : node.op}), which has ${n} output${n === 1 ? '' : 's'}`, { node: node.name });
+  }
+  return { node, index };
 }

@@ -48,4 +48,27 @@ test('an imperative conv with a huge pad is a MemoryError before any workspace i
   x.dispose(); w.dispose();
 });
 
+const small = () => ({ nodes: [{ op: 'null', name: 'data', inputs: [] as unknown[] }, { op: 'Activation', name: 'a', attrs: { act_type: 'relu' }, inputs: [[0, 0, 0]] as unknown[] }], arg_nodes: [0], heads: [[1, 0, 0]] as unknown[] });
+const deep = (n: number) => { let v: unknown = 0; for (let i = 0; i < n; i++) v = [v]; return v; };
+
+test('untrusted JSON: 10,000-deep entries, out-of-range output indexes, hostile names are FormatErrors', () => {
+  const cases: [string, unknown, RegExp][] = [];
+  const a = small(); a.nodes[1].inputs = [deep(10000)]; cases.push(['deep input', a, /nested more than/]);
+  const b = small(); b.heads = [deep(10000)]; cases.push(['deep head', b, /nested more than/]);
+  cases.push(['deep head text', JSON.stringify(small()).replace('"heads":[[1,0,0]]', `"heads":[${'['.repeat(10000)}${']'.repeat(10000)}]`), /nested more than/]);
+  const c = small(); c.heads = [[1, 5, 0]]; cases.push(['head output 5', c, /head \[1,5,0\] reads output 5 of node a/]);
+  for (const idx of [1e8, 2 ** 32, 1.5]) {
+    const d = small(); d.nodes.push({ op: 'Activation', name: 'b', attrs: { act_type: 'relu' }, inputs: [[1, idx, 0]] }); d.heads = [[2, 0, 0]];
+    cases.push([`input output ${idx}`, d, /node 2 \(b\) input 0|non-integer/]);
+  }
+  for (const [what, json, re] of cases) {
+    let text: string | undefined;
+    try { text = typeof json === 'string' ? json : JSON.stringify(json); } catch { /* too deep for JSON.stringify itself */ }
+    for (const form of text ? [json, text] : [json]) expectMx(() => mx.sym.fromJSON(form as string).inferShape({ data: [2, 3] }), what, re);
+  }
+  const e = small(); e.nodes[0].name = 'constructor'; // dict lookups by a file's names must not reach Object.prototype
+  expectMx(() => mx.sym.fromJSON(e).inferShape({ data: [2, 3] }), "a variable named 'constructor'", /constructor/);
+  assert.equal(mx.sym.fromJSON(e).inferShape({ constructor: [2, 3] }).outShapes, [[2, 3]]);
+});
+
 test.run();

@@ -21,7 +21,7 @@ const useBatch = (a: Attrs, isTrain: boolean) => isTrain && !a.use_global_stats;
 export const batchNorm: OpDef = {
   name: OP,
   attrs: {
-    eps: { type: 'float', default: 1e-3 },
+    eps: { type: 'float', default: 1e-3, min: 0 }, // negative: 1/sqrt(var + eps) is NaN
     momentum: { type: 'float', default: 0.9 },
     fix_gamma: { type: 'bool', default: true },
     use_global_stats: { type: 'bool', default: false },
