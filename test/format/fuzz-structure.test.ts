@@ -52,7 +52,7 @@ function mutate(src: any, r: () => number): { obj: any; cyclic: boolean } {
     if (op <= 1) c[key] = w[pick(w.length)];
     else if (op === 2) { let v: any = c[key]; for (let d = 0, D = [200, 5000, 20000][pick(3)]; d < D; d++) v = [v]; c[key] = v; break; } // last: structuredClone cannot copy it
     else if (op === 3) { if (Array.isArray(c)) c.splice(key as number, 1); else delete c[key]; }
-    else if (op === 4 && Array.isArray(c)) c.splice(pick(c.length + 1), 0, structuredClone(c[key]));
+    else if (op === 4 && Array.isArray(c)) c.splice(pick(c.length + 1), 0, structuredClone(c[key as number]));
     else if (op === 5 && Array.isArray(c) && c.length > 1) { const j = pick(c.length); [c[key as number], c[j]] = [c[j], c[key as number]]; }
     else if (op === 6 && r() < 0.1) { c[key] = obj; cyclic = true; break; } // places() cannot walk a cycle
     else if (typeof c[key] === 'number' && Number.isInteger(c[key])) c[key] += [1, -1, 1e6, 2 ** 31][pick(4)];
