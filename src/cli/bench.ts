@@ -5,7 +5,8 @@
  * and onnxruntime-web on the same workloads (from a source checkout where they are installed).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileBytes } from '../format/fs.js';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as mx from '../entry/node.js';
@@ -59,7 +60,7 @@ export const benchCommand: Command = {
     console.log(formatRows(rows));
     if (cold !== undefined) console.log(`cold start (import, init, one op) over an empty node: ${cold.toFixed(1)} ms`);
     console.log(`memory peak: ${(peak / 2 ** 20).toFixed(1)} MiB`);
-    if (json) writeFileSync(json, JSON.stringify({ env, rows, coldStartMs: cold, memoryPeakBytes: peak }, null, 2));
+    if (json) writeFileBytes(json, new TextEncoder().encode(JSON.stringify({ env, rows, coldStartMs: cold, memoryPeakBytes: peak }, null, 2)), 'bench --json');
     if (compare) {
       const harness = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
       if (!existsSync(harness)) console.log('--compare: the peer harness (bench/run.mjs) ships with the source checkout only; peers not run');

@@ -9,7 +9,7 @@ import { fromJSON } from '../symbol/json.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { isBytes, toBytes, type BytesLike } from './reader.js';
 import { loadWithInfo, save } from './ndarray-io.js';
-import { readFileBytes, writeFileBytes, fetchBytes, type Source } from './fs.js';
+import { readFileBytes, writeFilesAtomic, fetchBytes, type Source } from './fs.js';
 
 /** A loaded checkpoint. */
 export interface Checkpoint {
@@ -107,8 +107,8 @@ export function checkpointBytes(symbol: Symbol, argParams: Record<string, NDArra
 export function saveCheckpoint(prefix: string, epoch: number, symbol: Symbol, argParams: Record<string, NDArray>, auxParams: Record<string, NDArray> = {}): void {
   const f = checkpointFiles(prefix, epoch);
   const { symbolJSON, params } = checkpointBytes(symbol, argParams, auxParams);
-  writeFileBytes(f.symbol, new TextEncoder().encode(symbolJSON), 'saveCheckpoint');
-  writeFileBytes(f.params, params, 'saveCheckpoint');
+  // params first: a reader that finds the new symbol finds its params too
+  writeFilesAtomic([[f.params, params], [f.symbol, new TextEncoder().encode(symbolJSON)]], 'saveCheckpoint');
 }
 
 /**

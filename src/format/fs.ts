@@ -6,10 +6,19 @@
 import { MxError } from '../errors.js';
 import { toBytes, isBytes, type BytesLike } from './reader.js';
 
-type NodeFs = { readFileSync(p: string): Uint8Array; writeFileSync(p: string, d: Uint8Array): void; existsSync(p: string): boolean };
+type NodeFs = {
+  readFileSync(p: string): Uint8Array; writeFileSync(p: string, d: Uint8Array): void; existsSync(p: string): boolean;
+  openSync(p: string, flags: string): number; writeSync(fd: number, d: Uint8Array, off?: number, len?: number): number;
+  fsyncSync(fd: number): void; closeSync(fd: number): void; renameSync(a: string, b: string): void; unlinkSync(p: string): void;
+};
+
+let testFs: NodeFs | undefined;
+/** @internal Tests swap in a file system that fails on purpose (a full disk, a read-only folder); undefined restores Node's. */
+export function setFileSystemForTests(fs: NodeFs | undefined): void { testFs = fs; }
 
 /** Node's fs module, or undefined outside Node. @example nodeFs()?.existsSync('x.params') */
 export function nodeFs(): NodeFs | undefined {
+  if (testFs) return testFs;
   const p = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown; versions?: { node?: string } } }).process;
   if (p?.getBuiltinModule) return p.getBuiltinModule('node:fs') as NodeFs;
   // (no bare `require`: bundlers replace it with a shim that throws in browsers)
@@ -45,11 +54,43 @@ export function readFileBytes(path: string | URL, what = 'file'): Uint8Array {
   }
 }
 
-/** Writes a whole file (Node only). @example writeFileBytes('x.params', bytes) */
-export function writeFileBytes(path: string | URL, data: Uint8Array, what = 'file'): void {
-  const fs = fsOrThrow(what), p = toPath(path);
-  try { fs.writeFileSync(p, data); } catch (e) {
-    throw new MxError('argument', `${what}: cannot write ${p}: ${(e as Error).message}`, { path: p });
+/** Writes a whole file (Node only), atomically: see writeFilesAtomic. @example writeFileBytes('x.params', bytes) */
+export function writeFileBytes(path: string | URL, data: Uint8Array, what = 'file'): void { writeFilesAtomic([[path, data]], what); }
+
+let tmpCounter = 0;
+/**
+ * Writes several files so that a failure leaves every old file as it was: each goes to a temporary name in its own
+ * folder (same file system, so rename is atomic), is flushed to disk (fsync), and only when all are written are they
+ * renamed over the targets, in the order given (a checkpoint passes params before symbol). On any failure the
+ * temporaries are removed and an MxError names the file. A full disk or a read-only folder never truncates a good
+ * checkpoint.
+ * @example writeFilesAtomic([['m-0001.params', params], ['m-symbol.json', json]], 'saveCheckpoint')
+ */
+export function writeFilesAtomic(files: [string | URL, Uint8Array][], what = 'file'): void {
+  const fs = fsOrThrow(what), done: [string, string][] = [];
+  const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  const cleanup = () => { for (const [tmp] of done) { try { fs.unlinkSync(tmp); } catch { /* already gone */ } } };
+  for (const [path, data] of files) {
+    const p = toPath(path), slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1;
+    const tmp = `${p.slice(0, slash)}.${p.slice(slash)}.${pid}.${tmpCounter++}.tmp`;
+    let fd = -1;
+    try {
+      fd = fs.openSync(tmp, 'wx');
+      done.push([tmp, p]);
+      for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
+      fs.fsyncSync(fd);
+      const f = fd; fd = -1; fs.closeSync(f);
+    } catch (e) {
+      if (fd >= 0) { try { fs.closeSync(fd); } catch { /* keep the first error */ } }
+      cleanup();
+      throw new MxError('argument', `${what}: cannot write ${p}: ${(e as Error).message} (nothing was replaced)`, { path: p });
+    }
+  }
+  for (let i = 0; i < done.length; i++) {
+    try { fs.renameSync(done[i][0], done[i][1]); } catch (e) {
+      for (const [tmp] of done.slice(i)) { try { fs.unlinkSync(tmp); } catch { /* already gone */ } }
+      throw new MxError('argument', `${what}: cannot replace ${done[i][1]}: ${(e as Error).message}${i ? ` (${done.slice(0, i).map((d) => d[1]).join(', ')} already replaced)` : ' (nothing was replaced)'}`, { path: done[i][1] });
+    }
   }
 }
 

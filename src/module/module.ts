@@ -15,8 +15,8 @@ import { normOpts } from '../util/options.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
-import { checkpointBytes, loadCheckpoint, paramsFromFile, saveCheckpoint, statesFile } from './checkpoint.js';
-import { loadOptimizerStates, moduleOptimizer, saveOptimizerStates } from './optimizer-setup.js';
+import { checkpointBytes, loadCheckpoint, paramsFromFile, saveModuleCheckpoint, statesFile } from './checkpoint.js';
+import { loadOptimizerStates, moduleOptimizer, optimizerStateBytes, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, fitModuleAsync, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 import type { BaseModule, BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec } from './base.js';
@@ -278,8 +278,7 @@ export class Module implements BaseModule {
 
   /** Writes `prefix-symbol.json`, `prefix-%04d.params` (and `.states`). @example mod.saveCheckpoint('lenet', 10) */
   saveCheckpoint(prefix: string, epoch: number, saveOptimizerStates = false): void {
-    saveCheckpoint(prefix, epoch, this.symbol, ...this.getParams());
-    if (saveOptimizerStates) this.saveOptimizerStates(statesFile(prefix, epoch));
+    saveModuleCheckpoint(prefix, epoch, this.symbol, ...this.getParams(), saveOptimizerStates ? optimizerStateBytes(this) : undefined);
   }
   /** Writes optimizer states. @example mod.saveOptimizerStates('x.states') */
   saveOptimizerStates(fname: string): void { saveOptimizerStates(this, fname); }

@@ -30,9 +30,12 @@ export function moduleOptimizer(spec: string | Optimizer, optimizerParams: Optim
 interface OptimizerHolder { updater?: Updater; kvstore?: KVStore; updateOnKvstore: boolean }
 
 /** Writes a module's optimizer states (MXNet's `save_optimizer_states`). @example saveOptimizerStates(mod, 'x.states') */
-export function saveOptimizerStates(m: OptimizerHolder, fname: string): void {
+export function saveOptimizerStates(m: OptimizerHolder, fname: string): void { writeFileBytes(fname, optimizerStateBytes(m), 'saveOptimizerStates'); }
+
+/** A module's optimizer states as bytes (from the KVStore when it updates). @example optimizerStateBytes(mod) */
+export function optimizerStateBytes(m: OptimizerHolder): Uint8Array {
   if (!m.updater) throw new ArgumentError('saveOptimizerStates: no optimizer');
-  writeFileBytes(fname, m.updateOnKvstore ? m.kvstore!.saveOptimizerStates() : m.updater.getStates(), 'saveOptimizerStates');
+  return m.updateOnKvstore ? m.kvstore!.saveOptimizerStates() : m.updater.getStates();
 }
 
 /** Reads a module's optimizer states. @example loadOptimizerStates(mod, 'x.states') */
