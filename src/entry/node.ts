@@ -26,12 +26,13 @@ setSourceProvider({
 
 setThreadPlatform({
   spawn: (source) => {
-    const w = new Worker(source, { eval: true });
+    const w = new Worker(source, { eval: true, execArgv: [] }); // plain JS: no --input-type=module or loaders from the parent
     return {
       postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
-      onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },
+      onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); }, onExit: (f) => { w.on('exit', f); },
     };
   },
+  supervised: true,
   spawnModule: () => {
     // dist/node/dp-worker.js beside the bundle, or the TypeScript sources through a tsx bootstrap.
     const c = ['./dp-worker.js', '../parallel/dp-worker-dev.mjs'].map((f) => new URL(f, import.meta.url)).find((u) => existsSync(fileURLToPath(u)));

@@ -1,7 +1,7 @@
 import { KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
-import { ARGS, CTRL_BYTES, MAX_PARTS, WORKER_SOURCE } from './worker-source.js';
+import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from './worker-source.js';
 
 /** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
 export interface WorkerLike {
@@ -9,6 +9,8 @@ export interface WorkerLike {
   terminate(): unknown;
   onMessage(f: (m: any) => void): void;
   onError(f: (e: unknown) => void): void;
+  /** Where the platform reports a worker's end (Node 'exit'). */
+  onExit?(f: (code: number) => void): void;
   unref?(): void;
 }
 /** How a platform starts a worker from source text (Node: eval worker; browsers: Blob URL). */
@@ -24,6 +26,8 @@ export interface ThreadPlatform {
    * data-parallel workers are then started ahead, by `mx.threadsReady()`.
    */
   startsAsync?: boolean;
+  /** Kernel workers start under a supervisor worker (SUPERVISOR_SOURCE, Node) that reports deaths through shared memory. */
+  supervised?: boolean;
 }
 
 let platform: ThreadPlatform | undefined;
@@ -74,7 +78,6 @@ export class Pool {
   /** Each thread's 4 MiB scratch (thread 0: the runtime's); a split's `scratchArg` gets the running thread's. */
   private readonly scratch: number[];
   private workers: WorkerLike[] = [];
-  private nReady = 0;
   private failed: string | undefined;
   private ctrl: number;
   private I?: Int32Array;
@@ -93,20 +96,38 @@ export class Pool {
     this.spinWindow = SPIN_US;
     this.scratch = [r.scratch.off];
     for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
-    const names = KERNELS.map((k) => k.name);
-    for (let id = 1; id < threads; id++) {
-      const w = platform.spawn(WORKER_SOURCE);
+    const init = { type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names: KERNELS.map((k) => k.name), spin: SPIN };
+    const watch = (w: WorkerLike, who: string) => {
       w.onMessage((m) => {
         // A worker that finishes starting after shutdown is ended now (Deno keeps a process alive for a worker
         // terminated before it started).
-        if (m?.type === 'ready') { if (this.closed) { try { w.terminate(); } catch { /* gone */ } return; } this.nReady++; if (this.ready) this.readyWaiters.splice(0).forEach((f) => f()); }
-        else if (m?.type === 'fail') this.fail(`worker ${id} could not start: ${m.message}`);
+        if (m?.type === 'ready') { if (this.closed && !platform!.supervised) { try { w.terminate(); } catch { /* gone */ } return; } if (this.ready) this.readyWaiters.splice(0).forEach((f) => f()); }
+        else if (m?.type === 'fail') this.fail(`worker ${m.id ?? who} could not start: ${m.message}`);
+        else if (m?.type === 'dead') this.fail(m.message);
       });
-      w.onError((e) => this.fail(`worker ${id} failed: ${(e as Error)?.message ?? String(e)}`));
+      w.onError((e) => this.fail(`${who} failed: ${(e as Error)?.message ?? String(e)}`));
+      w.onExit?.((code) => { if (!this.closed) this.fail(`${who} exited (code ${code})`); });
       w.unref?.();
-      w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names, id, spin: SPIN, scratch: this.scratch[id] });
       this.workers.push(w);
+    };
+    if (platform.supervised) {
+      const sup = platform.spawn(SUPERVISOR_SOURCE);
+      watch(sup, 'the thread supervisor');
+      sup.postMessage({ type: 'start', source: WORKER_SOURCE, init, ids: Array.from({ length: threads - 1 }, (_, i) => i + 1), scratch: this.scratch });
+      return;
     }
+    for (let id = 1; id < threads; id++) {
+      const w = platform.spawn(WORKER_SOURCE);
+      watch(w, `worker ${id}`);
+      w.postMessage({ ...init, id, scratch: this.scratch[id] });
+    }
+  }
+
+  /** @internal Test hook: worker `id` exits while idle (`busy` false) or holding its next part (`busy` true). */
+  killWorkerForTests(id: number, busy: boolean): void {
+    const I = this.ctl();
+    Atomics.store(I, busy ? 9 : 13, id);
+    Atomics.notify(I, 0);
   }
 
   /** Microseconds workers keep polling after a job before they sleep (0: only a short spin). */
@@ -124,11 +145,17 @@ export class Pool {
     return this.A?.buffer === I.buffer ? this.A : (this.A = new Float64Array(I.buffer, this.ctrl + 1024, MAX_PARTS * ARGS));
   }
 
-  /** Why the pool failed (a worker could not start or died), or undefined. */
-  get failure(): string | undefined { return this.failed; }
+  /**
+   * Why the pool failed (a worker could not start or died), or undefined. A death the supervisor wrote to the
+   * control block counts at once, before any event reaches this thread.
+   */
+  get failure(): string | undefined {
+    if (!this.failed && !this.closed) { const d = Atomics.load(this.ctl(), 8); if (d) this.failed = `worker ${d} died`; }
+    return this.failed;
+  }
 
-  /** All workers started and none failed. */
-  get ready(): boolean { return !this.closed && !this.failed && this.nReady === this.threads - 1; }
+  /** All workers started (each announces itself in the control block) and none failed. */
+  get ready(): boolean { return !this.closed && !this.failure && Atomics.load(this.ctl(), 7) === this.threads - 1; }
 
   /** Resolves when the workers are ready (rejects after 10 s or on a failure). */
   whenReady(): Promise<void> {
@@ -189,13 +216,16 @@ export class Pool {
       const d = Atomics.load(I, 12);
       if (d >= want) return;
       spinHint();
-      if (++n > SPIN) {
+      // A worker that died holding a part never counts it: the supervisor writes word 8 (and wakes this wait).
+      const dead = Atomics.load(I, 8);
+      if (dead || ++n > SPIN) {
         n = 0;
-        if (platform?.canBlock) Atomics.wait(I, 12, d, 1);
-        if (Date.now() - t0 > WAIT_BOUND_MS || this.failed) {
-          const why = this.failed ?? `workers did not finish ${kernel} within ${WAIT_BOUND_MS / 1000} s`;
+        if (!dead && platform?.canBlock) Atomics.wait(I, 12, d, 1);
+        if (dead || Date.now() - t0 > WAIT_BOUND_MS || this.failed) {
+          const why = this.failure ?? `workers did not finish ${kernel} within ${WAIT_BOUND_MS / 1000} s`;
+          this.failed ??= why;
           this.shutdown();
-          throw new KernelError(`thread pool: ${why}`, { kernel });
+          throw new KernelError(`thread pool: ${why} during ${kernel}; the call failed and the next one starts a fresh pool`, { kernel });
         }
       }
     }

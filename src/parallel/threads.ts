@@ -19,15 +19,26 @@ function envThreads(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** Threads that would be used now (1 where the platform cannot share memory with workers). */
+/**
+ * Threads that would be used now: 1 where the platform cannot share memory with workers, and 1 from the moment a
+ * worker dies until the next parallel call starts a fresh pool.
+ */
 export function getNumThreads(): number {
-  return effective();
+  const T = effective();
+  if (T > 1 && pool?.failure) { whyOne = `a worker thread stopped (${pool.failure}): the next parallel kernel call starts a fresh pool`; return 1; }
+  return T;
 }
+
+/** Fresh pools started after worker deaths; past MAX_RESTARTS the process stays on one thread (and says why). */
+let restarts = 0, lastDeath = '';
+const MAX_RESTARTS = 8;
+
+/** @internal The running pool (tests kill its workers). */
+export function poolForTests(): Pool | undefined { return pool; }
 
 function effective(): number {
   const r = rt();
   if (spawnFailed) { whyOne = spawnFailed; return 1; }
-  if (pool?.failure) { whyOne = pool.failure; return 1; }
   const p = threadPlatform();
   if (!p) { whyOne = 'no worker threads on this platform'; return 1; }
   if (!r.shared || !r.features.sharedPostable) { whyOne = 'shared memory cannot be posted to workers (no cross-origin isolation)'; return 1; }
@@ -37,8 +48,11 @@ function effective(): number {
 }
 let defaultThreads: number | undefined;
 
-/** Why threads are off, or '' when they are on. */
-export function threadNote(): string { effective(); return whyOne; }
+/** Why threads are off, or '' when they are on (plus the last worker death, if any). */
+export function threadNote(): string {
+  getNumThreads();
+  return [whyOne, lastDeath && !whyOne.includes(lastDeath) ? `last worker death: ${lastDeath} (${restarts} fresh pool${restarts === 1 ? '' : 's'} started)` : ''].filter(Boolean).join('; ');
+}
 
 /**
  * Sets the number of threads kernels use (the calling thread included). Takes effect on the next
@@ -111,6 +125,12 @@ export function setKernelThreadsSuspended(v: boolean): void {
 function getPool(): Pool | undefined {
   const T = effective();
   if (T <= 1 || spawnFailed) return undefined;
+  if (pool?.failure) {
+    // A worker died (idle, or failing the last call): this call starts a fresh pool and runs on one thread meanwhile.
+    lastDeath = pool.failure;
+    pool.shutdown(); pool = undefined;
+    if (++restarts > MAX_RESTARTS) { spawnFailed = `worker threads died ${restarts} times, threads are off (last: ${lastDeath})`; return undefined; }
+  }
   if (!pool) {
     // A platform that cannot start our workers (no eval/Blob workers) runs single-threaded, and says why.
     try { pool = new Pool(T); pool.spinWindow = suspended ? 0 : spinUs; } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }

@@ -14,6 +14,9 @@
  * scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words), 160 + r the part
  * counter of thread r's range (generation tag << 8 | next part: a late worker sees another tag and
  * takes nothing); part j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
+ * Liveness words: 7 workers ready (each adds 1 once started: a synchronous caller sees them without an event turn),
+ * 8 the id of a worker that died (written by the supervisor, 0 none), 9 / 13 test hooks: the worker with that id
+ * exits holding its next part / exits while idle.
  */
 export const ARGS = 24;
 /** At most this many parts per job (the part index is 8 bits of the counter word). */
@@ -40,6 +43,8 @@ onMsg((m) => {
   let A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
   let seen = Atomics.load(I, 0);
   if (Atomics.load(I, 5) !== 0) { if (isNode) process.exit(0); else self.close(); return; } // shut down while starting
+  const die = () => { if (isNode) process.exit(3); else self.close(); };
+  Atomics.add(I, 7, 1); // ready, through the shared memory: a caller that never yields to its event loop sees it
   port.postMessage({ type: 'ready', id });
   // Poll for the window after each job (kernels of one forward come back to back, and waking a
   // sleeping thread costs tens of µs), then sleep; a wake-up with no job goes straight back to sleep.
@@ -50,8 +55,9 @@ onMsg((m) => {
   for (;;) {
     let g = Atomics.load(I, 0), n = 0, asleep = false;
     while (g === seen) {
-      if (asleep) { Atomics.wait(I, 0, seen, 50); }
-      else if ((++n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
+      if (asleep) { Atomics.wait(I, 0, seen, 50); if (Atomics.load(I, 13) === id) return die(); }
+      else if ((++n & 127) === 0 && Atomics.load(I, 13) === id) return die();
+      else if ((n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
       else if (pause) Atomics.pause();
       g = Atomics.load(I, 0);
     }
@@ -67,6 +73,7 @@ onMsg((m) => {
       if ((c & ~0xff) !== tag) { over = true; continue; }
       if ((c & 0xff) >= hi) { i++; continue; }
       if (Atomics.compareExchange(I, 160 + r, c, c + 1) !== c) continue;
+      if (Atomics.load(I, 9) === id) return die(); // test hook: a death holding a part
       const o = (c & 0xff) * ${ARGS}, k = A[o];
       if (sa >= 0) A[o + 1 + sa] = scratch;
       try {
@@ -85,5 +92,35 @@ ${CASES}
     idleFrom = performance.now();
   }
   if (isNode) process.exit(0); else self.close();
+});
+`;
+
+/**
+ * Node only: a supervisor worker that starts the kernel workers as its own children and watches them. A worker
+ * that exits or fails is written to control word 8 (and the caller's wait woken) from this thread, whose event
+ * loop is free: a caller blocked in a job, or one that never yields, sees the death at once (a Node Worker's
+ * 'exit' event reaches only an event loop that runs). Ends with the pool (terminating it ends its children).
+ */
+export const SUPERVISOR_SOURCE = `
+const { parentPort, Worker } = require('node:worker_threads');
+parentPort.on('message', (m) => {
+  if (m.type !== 'start') return;
+  const I = new Int32Array(m.init.memory.buffer, m.init.ctrl, 256);
+  for (const id of m.ids) {
+    const w = new Worker(m.source, { eval: true });
+    let gone = false;
+    const dead = (why) => {
+      if (gone) return;
+      gone = true;
+      if (Atomics.load(I, 5) !== 0) return; // shut down: workers leave on purpose
+      Atomics.compareExchange(I, 8, 0, id);
+      Atomics.notify(I, 12); Atomics.notify(I, 0);
+      parentPort.postMessage({ type: 'dead', id, message: why });
+    };
+    w.on('message', (x) => parentPort.postMessage(x));
+    w.on('error', (e) => dead('worker ' + id + ' failed: ' + String(e && e.message || e)));
+    w.on('exit', (code) => dead('worker ' + id + ' exited (code ' + code + ')'));
+    w.postMessage({ ...m.init, id, scratch: m.scratch[id] });
+  }
 });
 `;
