@@ -1,6 +1,6 @@
 // What the CLI keeps beside a checkpoint prefix: the newest epoch's params, and the preprocessing train
 // used (`<prefix>-preprocess.json`), which predict applies so its inputs match what the model saw.
-import { nodeFs } from '../format/fs.js';
+import { nodeFs, writeFileBytes } from '../format/fs.js';
 import { MxError } from '../errors.js';
 
 /** How raw inputs (pixels 0..255) become the model's input: (x - mean[c]) * scale, in `shape`. */
@@ -49,7 +49,7 @@ export const preprocessFile = (prefix: string): string => `${prefix}-preprocess.
 
 /** Writes `<prefix>-preprocess.json`. @example writePreprocess('model/fm', { mean: [0], scale: 1 / 255 }) */
 export function writePreprocess(prefix: string, p: Preprocess): void {
-  fs().writeFileSync(preprocessFile(prefix), JSON.stringify(p, null, 2) + '\n');
+  writeFileBytes(preprocessFile(prefix), new TextEncoder().encode(JSON.stringify(p, null, 2) + '\n'), 'train'); // atomic: temporary + rename
 }
 
 /** Reads `<prefix>-preprocess.json` where train wrote one (undefined otherwise). */

@@ -6,7 +6,7 @@
  * preprocessing it used (`-preprocess.json`, which `mxwasm predict` applies) and the training curves (`-training.svg`).
  */
 import * as mx from '../entry/node.js';
-import { nodeFs } from '../format/fs.js';
+import { nodeFs, writeFileBytes } from '../format/fs.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { trainingCurvesSVG, type EpochRecord } from '../viz/curves.js';
 import { num, runCommand, UsageError, type CliIO, type Command } from './args.js';
@@ -49,7 +49,7 @@ function findIdx(dir: string, stem: string): string | undefined {
   return undefined;
 }
 
-const writeText = (path: string, text: string) => (nodeFs() as unknown as { writeFileSync(p: string, d: string): void }).writeFileSync(path, text);
+const writeText = (path: string, text: string) => writeFileBytes(path, new TextEncoder().encode(text), 'train');
 
 /** `mxwasm train`: a LeNet or MLP on MNIST-format IDX files, checkpointed every epoch. */
 export const trainCommand: Command = {
