@@ -174,6 +174,7 @@ export class HybridBlock extends Block {
   protected active = false;
   /** @internal */ cached?: import('./cached-op.js').CachedOp;
   protected hybridOpts: HybridizeOptions = {};
+  private initDone?: import('./parameter.js').Parameter[];
 
   /** The computation: `F` is mx.nd or mx.sym, `params` the registered parameters by local name. */
   hybridForward(_F: any, ..._args: any[]): any { throw new MxError('argument', `${this.name}: hybridForward is not implemented`); }
@@ -185,7 +186,7 @@ export class HybridBlock extends Block {
     super.hybridize(active, o);
   }
 
-  override clearCache(): void { this.cached?.dispose(); this.cached = undefined; }
+  override clearCache(): void { this.cached?.dispose(); this.cached = undefined; this.initDone = undefined; }
 
   override registerChild<B extends Block>(block: B, name?: string): B {
     if (!(block instanceof HybridBlock)) throw new ArgumentError(`Children of HybridBlock must also be HybridBlock, but ${block.name} has type ${block.constructor.name}. If you are using Sequential, please try HybridSequential instead.`);
@@ -235,9 +236,10 @@ export class HybridBlock extends Block {
 
   /** Deferred init: traces with the real input shapes, writes the inferred shapes into the parameters, initializes. */
   protected ensureInitialized(inputs: (NDArray | null | undefined)[]): void {
+    if (this.initDone?.every((p) => p.isInitialized)) return; // the common case: one cheap check per call
     const params = this.collectParams().values();
     const pending = params.filter((p) => !p.isInitialized);
-    if (!pending.length) return;
+    if (!pending.length) { this.initDone = params; return; }
     const notInit = pending.filter((p) => !p.isDeferred);
     if (notInit.length) throw new MxError('argument', `${this.name}: Parameter '${notInit[0].name}' has not been initialized. Call initialize() before forward.`);
     const { names, out } = this.trace(inputs);

@@ -15,7 +15,7 @@ import type { Symbol } from '../symbol/symbol.js';
 import { HybridBlock, named, setCachedOpClass } from './block.js';
 import type { Parameter } from './parameter.js';
 
-interface Bound { exe: Executor; version: string; inputs: NDArray[]; calls: number }
+interface Bound { exe: Executor; version: number; inputs: NDArray[]; calls: number }
 
 /** How many input-shape sets keep their executor (LRU). */
 const MAX_EXECUTORS = 4;
@@ -62,7 +62,7 @@ export class CachedOp {
     return { exe, version: this.version(t), inputs: own, calls: 0 };
   }
 
-  private version(t: NonNullable<CachedOp['traced']>): string { let s = ''; for (const p of t.params.values()) s += `${p.version},`; return s; }
+  private version(t: NonNullable<CachedOp['traced']>): number { let s = 0; for (const p of t.params.values()) s += p.version; return s; }
 
   /** Runs the graph on `inputs`; returns fresh output arrays. */
   call(inputs: (NDArray | null | undefined)[]): NDArray | NDArray[] {
