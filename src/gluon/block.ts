@@ -4,6 +4,7 @@
 // with F = sym into one Symbol that runs on the planned executor once hybridized (cached-op.ts).
 import { ArgumentError, MxError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
+import { invokeHook } from '../ndarray/invoke.js';
 import { sym } from '../api/sym.js';
 import { Group, Variable } from '../symbol/create.js';
 import { NameManager } from '../symbol/naming.js';
@@ -212,7 +213,7 @@ export class HybridBlock extends Block {
     }
     const ps: Record<string, NDArray> = {};
     for (const [k, p] of Object.entries(this.regParams)) ps[k] = p.data();
-    return named(this, () => this.hybridForward(ndF, ...inputs, ps));
+    return named(this, () => tidyForward(inputs, () => this.hybridForward(ndF, ...inputs, ps)));
   }
 
   /**
@@ -261,6 +262,32 @@ export class HybridBlock extends Block {
     if (!this.cached) throw new MxError('argument', `${this.name}: Please first call block.hybridize() and then run forward with this block at least once before calling export.`);
     this.cached.export(path, epoch);
   }
+}
+
+// Imperative forwards free their temporaries (JS has no refcount to drop them as Python does): every array an op
+// creates inside a block's forward that is neither returned nor an input is disposed when the forward returns. The
+// autograd tape holds its own reference to what backward reads, so gradients are unaffected.
+const scopes: NDArray[][] = [];
+const prevRecord = invokeHook.record;
+invokeHook.record = (def, a, node, ins, nIn, outs, isTrain) => {
+  prevRecord?.(def, a, node, ins, nIn, outs, isTrain);
+  const s = scopes[scopes.length - 1];
+  if (s) for (const o of outs) s.push(o);
+};
+
+/** Runs an imperative forward in a scope that disposes its unreturned temporaries (returned ones move to the parent scope). */
+export function tidyForward<T>(inputs: unknown[], fn: () => T): T {
+  const created: NDArray[] = [];
+  scopes.push(created);
+  let out: T;
+  try { out = fn(); } finally { scopes.pop(); }
+  const ret = new Set<unknown>(Array.isArray(out) ? out : [out]);
+  const parent = scopes[scopes.length - 1];
+  for (const a of created) {
+    if (ret.has(a)) parent?.push(a);
+    else if (!inputs.includes(a)) a.dispose();
+  }
+  return out;
 }
 
 /** Runs fn; an MxError from inside gets the block's name in front of its message (bad input names the block). */

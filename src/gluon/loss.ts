@@ -27,8 +27,9 @@ export class Loss extends HybridBlock {
   }
   /** The loss of a batch: one value per sample. @example lossFn.forward(net.forward(x), y) */
   override forward(pred: NDArray, label: NDArray, sampleWeight?: NDArray | null, ...more: unknown[]): NDArray {
-    const asF = (x: unknown) => (x instanceof NDArray && x.dtype !== 'float32' ? x.asType('float32') : x);
-    return super.forward(pred, asF(label), asF(sampleWeight ?? null), ...more.map(asF));
+    const made: NDArray[] = [];
+    const asF = (x: unknown) => { if (x instanceof NDArray && x.dtype !== 'float32') { const c = x.asType('float32'); made.push(c); return c; } return x; };
+    try { return super.forward(pred, asF(label), asF(sampleWeight ?? null), ...more.map(asF)); } finally { for (const c of made) c.dispose(); }
   }
   protected weighting(F: P, loss: unknown, sw: unknown): unknown {
     if (sw != null) loss = F.broadcast_mul(loss, F.Reshape(sw, { shape: [0, -1] }));

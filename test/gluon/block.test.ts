@@ -105,4 +105,23 @@ test('Sequential of hybrid children, autograd through it, zeroGrad', () => {
   assert.ok(Array.from(g.data).every((v) => v === 0));
 });
 
+test('imperative steps free their temporaries: memory in use is steady across steps', () => {
+  reset();
+  const net = new nn.HybridSequential();
+  net.add(new nn.Dense(32, { activation: 'relu' }), new nn.Dropout(0.1), new nn.BatchNorm(), new nn.Dense(4));
+  net.initialize(new mx.init.Xavier());
+  const tr = new gluon.Trainer(net.collectParams(), 'sgd', { learning_rate: 0.1 });
+  const lossFn = new gluon.loss.SoftmaxCrossEntropyLoss();
+  const x = nd.random.uniform(-1, 1, [16, 20]), y = nd.array(Array.from({ length: 16 }, (_, i) => i % 4), { dtype: 'int32' });
+  const step = () => {
+    let out: InstanceType<typeof mx.NDArray> | undefined;
+    const l = mx.autograd.record(() => lossFn.forward(out = net.forward(x) as InstanceType<typeof mx.NDArray>, y));
+    l.backward(); tr.step(16); l.dispose(); out!.dispose();
+  };
+  step(); step();
+  const before = mx.memoryStats().bytesInUse;
+  for (let i = 0; i < 20; i++) step();
+  assert.is(mx.memoryStats().bytesInUse, before);
+});
+
 test.run();

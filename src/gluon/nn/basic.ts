@@ -4,7 +4,7 @@
 import { ArgumentError } from '../../errors.js';
 import { ndF } from '../f.js';
 import { layerArgs } from '../args.js';
-import { Block, HybridBlock, type BlockOptions } from '../block.js';
+import { Block, HybridBlock, tidyForward, type BlockOptions } from '../block.js';
 import { Activation } from './activations.js';
 
 type P = Record<string, any>;
@@ -18,7 +18,7 @@ export class Sequential extends Block {
   constructor(o: BlockOptions = {}) { super(o); }
   /** Appends blocks (keys '0', '1', ...). @example net.add(new nn.Dense(64, { activation: 'relu' }), new nn.Dense(10)) */
   add(...blocks: Block[]): this { for (const b of blocks) this.registerChild(b); return this; }
-  override forward(x: unknown): unknown { for (const c of this.children.values()) x = c.forward(x); return x; }
+  override forward(x: unknown): unknown { const x0 = x; return tidyForward([x0], () => { for (const c of this.children.values()) x = c.forward(x); return x; }); }
   /** Number of children. */
   get length(): number { return this.children.size; }
   /** Child i. */
