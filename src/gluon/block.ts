@@ -4,7 +4,7 @@
 // with F = sym into one Symbol that runs on the planned executor once hybridized (cached-op.ts).
 import { ArgumentError, MxError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import { invokeHook } from '../ndarray/invoke.js';
+import { named, tidyForward } from './scope.js';
 import { sym } from '../api/sym.js';
 import { Group, Variable } from '../symbol/create.js';
 import { NameManager } from '../symbol/naming.js';
@@ -264,40 +264,6 @@ export class HybridBlock extends Block {
   }
 }
 
-// Imperative forwards free their temporaries (JS has no refcount to drop them as Python does): every array an op
-// creates inside a block's forward that is neither returned nor an input is disposed when the forward returns. The
-// autograd tape holds its own reference to what backward reads, so gradients are unaffected.
-const scopes: NDArray[][] = [];
-const prevRecord = invokeHook.record;
-invokeHook.record = (def, a, node, ins, nIn, outs, isTrain) => {
-  prevRecord?.(def, a, node, ins, nIn, outs, isTrain);
-  const s = scopes[scopes.length - 1];
-  if (s) for (const o of outs) s.push(o);
-};
-
-/** Runs an imperative forward in a scope that disposes its unreturned temporaries (returned ones move to the parent scope). */
-export function tidyForward<T>(inputs: unknown[], fn: () => T): T {
-  const created: NDArray[] = [];
-  scopes.push(created);
-  let out: T;
-  try { out = fn(); } finally { scopes.pop(); }
-  const ret = new Set<unknown>(Array.isArray(out) ? out : [out]);
-  const parent = scopes[scopes.length - 1];
-  for (const a of created) {
-    if (ret.has(a)) parent?.push(a);
-    else if (!inputs.includes(a)) a.dispose();
-  }
-  return out;
-}
-
-/** Runs fn; an MxError from inside gets the block's name in front of its message (bad input names the block). */
-export function named<T>(b: Block, fn: () => T): T {
-  try { return fn(); } catch (e) {
-    if (e instanceof MxError && !e.message.startsWith('Block ')) e.message = `Block ${b.name}: ${e.message}`;
-    throw e;
-  }
-}
-
 let cachedOpCtor: (new (b: HybridBlock) => import('./cached-op.js').CachedOp) | undefined;
 /** @internal cached-op.ts registers itself (it imports this file). */
 export function setCachedOpClass(c: typeof cachedOpCtor): void { cachedOpCtor = c; }
@@ -305,3 +271,4 @@ function cachedOpClass() { if (!cachedOpCtor) throw new MxError('argument', 'hyb
 
 /** Input NDArray or Symbol. */
 export type { Value };
+export { named, tidyForward };
