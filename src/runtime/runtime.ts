@@ -150,13 +150,15 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
 }
 
 /**
- * Warms the kernels right after init, in the next task rather than inside it: a short-lived
- * process (a CLI call, a serverless request) does not pay for kernels it never calls, and a
- * long-lived one has them compiled before its second task. (Node: an unref'd timer.)
+ * Warms the kernels a little after init rather than inside it: a short-lived process (a CLI call, a
+ * serverless request) does not pay for kernels it never calls, and a long-lived one has them compiled
+ * soon. (Node: an unref'd timer. Not 0 ms: Node's ESM loader keeps the event loop alive for a few turns
+ * after the importing module runs, so a 0 ms timer fired even in a one-op script: ~30% of its start-up CPU.)
  */
+const WARM_DELAY_MS = 50;
 function scheduleWarmUp(r: Runtime, raw: KernelTable): void {
   try {
-    const t = setTimeout(() => warmUp(r, raw), 0) as unknown as { unref?: () => void };
+    const t = setTimeout(() => warmUp(r, raw), WARM_DELAY_MS) as unknown as { unref?: () => void };
     t.unref?.();
   } catch {
     warmUp(r, raw); // Cloudflare Workers forbid timers at global scope, where the edge entry initialises
