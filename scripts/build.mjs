@@ -1,7 +1,7 @@
 // Builds everything in dist/ (`npm run build`; `npm pack` runs it as `prepack`; `npm start`/`npm test` build what is missing): the kernel module in its three
 // variants (asc), the esbuild bundles, and .d.ts types. No prebuilt artefact is committed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, existsSync, renameSync } from 'node:fs';
+import { mkdirSync, existsSync, renameSync, rmSync, cpSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -24,6 +24,12 @@ if (!only || only === 'wasm') {
   }
   console.log(`[build] kernels (3 variants) in ${Date.now() - t0} ms`);
 }
+if (!only || only === 'js' || only === 'types') {
+  // Typed op signatures from the registry (src/api/op-types.ts), before bundles and declarations use them.
+  if (existsSync(join(root, 'node_modules', 'tsx'))) {
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'gen-op-types.mjs')], { cwd: root, stdio: 'inherit' });
+  }
+}
 if (!only || only === 'js') {
   const { bundle } = await import('./bundle.mjs');
   await bundle(root);
@@ -35,6 +41,11 @@ if (!only || only === 'types') {
     try {
       execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
     } catch { console.warn('[build] tsc reported type errors (declarations emitted anyway)'); }
+    // The same declarations for `require('mxwasm')` in TypeScript: a copy marked CommonJS (the package is
+    // "type": "module", so dist/types/*.d.ts describe ES modules, which a CommonJS file may not require).
+    rmSync(join(root, 'dist', 'types-cjs'), { recursive: true, force: true });
+    cpSync(join(root, 'dist', 'types'), join(root, 'dist', 'types-cjs'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'types-cjs', 'package.json'), '{ "type": "commonjs" }\n');
     console.log(`[build] types in ${Date.now() - t1} ms`);
   }
 }

@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const parts = {
   wasm: ['dist/kernels.wasm', 'dist/kernels.noshared.wasm', 'dist/kernels.relaxed.wasm'],
   js: ['dist/node/index.cjs', 'dist/node/index.js', 'dist/browser/index.js', 'dist/edge/index.js'],
-  types: ['dist/types/index.d.ts'],
+  types: ['dist/types/index.d.ts', 'dist/types-cjs/index.d.ts'],
 };
 
 /** Runs `node scripts/build.mjs <part>` for each part with a file missing; returns the parts built. */

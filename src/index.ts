@@ -1,13 +1,14 @@
 // mxwasm's public API: an explicit export list. `import * as mx from 'mxwasm'` gives mx.nd, mx.sym,
 // mx.mod, mx.io, mx.metric, mx.optimizer, mx.init, mx.kv, mx.model.
 import './ops/index.js';
-import { nd, installOpFunctions } from './api/nd.js';
+import { nd as ndOps, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
 import { ensureInstalled } from './parallel/threads.js';
 import { ndFileFunctions } from './format/ndarray-io.js';
 
-installOpFunctions(nd);
-Object.assign(nd, ndFileFunctions);
+installOpFunctions(ndOps);
+/** `mx.nd`: arrays, creation, random, every registered op (typed: src/api/typed-ops.ts), save/load. */
+const nd = Object.assign(ndOps, ndFileFunctions);
 onRuntimeInit(() => ensureInstalled());
 
 export { nd };

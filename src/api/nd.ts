@@ -5,6 +5,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { invoke } from '../ndarray/invoke.js';
 import { assertOwnNDArray } from '../ndarray/foreign.js';
 import * as create from '../ndarray/create.js';
+import type { NdOps } from './typed-ops.js';
 
 /** An imperative op function: NDArray inputs positionally, then attributes (and named inputs) in one object. */
 export type OpFn = (...args: (NDArray | Record<string, unknown> | undefined)[]) => NDArray & NDArray[];
@@ -67,8 +68,7 @@ export const nd: typeof create & {
   NDArray: typeof NDArray;
   add: ReturnType<typeof binary>; subtract: ReturnType<typeof binary>; multiply: ReturnType<typeof binary>;
   divide: ReturnType<typeof binary>; power: ReturnType<typeof binary>; maximum: ReturnType<typeof binary>; minimum: ReturnType<typeof binary>;
-  [op: string]: any;
-} = {
+} & NdOps = {
   ...create,
   NDArray,
   add: binary('broadcast_add', '_plus_scalar', '_plus_scalar'),
@@ -78,4 +78,4 @@ export const nd: typeof create & {
   power: binary('broadcast_power', '_power_scalar', '_rpower_scalar'),
   maximum: binary('broadcast_maximum', '_maximum_scalar', '_maximum_scalar'),
   minimum: binary('broadcast_minimum', '_minimum_scalar', '_minimum_scalar'),
-};
+} as never;

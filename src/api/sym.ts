@@ -4,6 +4,7 @@ import { createOp, Group, Variable, type VariableOptions } from '../symbol/creat
 import { fromJSON, readSymbolFile } from '../symbol/json.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
+import type { SymOps } from './typed-ops.js';
 
 /** A symbolic op function: input Symbols positionally, then one object of named inputs, attributes, `name`, `attr`. */
 export type SymOpFn = (...args: (Symbol | Symbol[] | Record<string, unknown> | undefined)[]) => Symbol;
@@ -38,7 +39,7 @@ export const sym: {
   NameManager: typeof NameManager; AttrScope: typeof AttrScope;
   zeros: (shape: number[], o?: InitOpts) => Symbol; ones: (shape: number[], o?: InitOpts) => Symbol;
   full: (shape: number[], value: number, o?: InitOpts) => Symbol;
-} & { [op: string]: SymOpFn } = {
+} & SymOps = {
   Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
   load: (path: string) => fromJSON(readSymbolFile(path)),

@@ -5,6 +5,7 @@
  */
 import type * as MX from '../index.js';
 import { lenet, mlp } from '../models/zoo.js';
+import type { OpAttrs } from '../api/typed-ops.js';
 
 type Mx = typeof MX;
 export interface BenchRow { name: string; group: string; threads: number; median_ms: number; p10_ms: number; runs: number; gflops?: number; value?: number; unit?: string; note?: string }
@@ -17,7 +18,7 @@ interface Work { name: string; group: string; flops?: number; perThread?: boolea
 
 const rand = (n: number, seed: number) => { const a = new Float32Array(n); let s = seed >>> 0; for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; } return a; };
 
-function conv(name: string, shape: number[], attrs: Record<string, unknown>, wShape: number[], flops: number): Work {
+function conv(name: string, shape: number[], attrs: OpAttrs['Convolution'], wShape: number[], flops: number): Work {
   return {
     name, group: 'conv', flops, perThread: true,
     setup: (mx) => {

@@ -1,6 +1,7 @@
 // Network builders used by executor tests and benches: MXNet tutorial MLP and LeNet, a ResNet-18-shaped graph.
 import { mx } from '../helpers.js';
 import type { Symbol } from '../../src/symbol/symbol.js';
+import type { OpAttrs } from '../../src/api/typed-ops.js';
 
 const { sym } = mx;
 
@@ -16,7 +17,7 @@ export function mlp(h1 = 128, h2 = 64, classes = 10): Symbol {
 }
 
 /** MXNet MNIST tutorial LeNet (tanh, max pooling); filters/hidden/pool type adjustable for small checks. */
-export function lenet(o: { f1?: number; f2?: number; hidden?: number; act?: string; pool?: string; k?: number } = {}): Symbol {
+export function lenet(o: { f1?: number; f2?: number; hidden?: number; act?: OpAttrs['Activation']['act_type']; pool?: OpAttrs['Pooling']['pool_type']; k?: number } = {}): Symbol {
   const act = o.act ?? 'tanh', pool = o.pool ?? 'max', k = o.k ?? 5;
   const data = sym.Variable('data');
   const conv1 = sym.Convolution({ data, kernel: [k, k], num_filter: o.f1 ?? 20, name: 'conv1' });

@@ -122,7 +122,9 @@ test('shape errors name the node; unknown inputs and attributes are rejected', (
   const fc = sym.FullyConnected({ data, num_hidden: 10, name: 'fc1' });
   throwsMsg(() => fc.inferShape({ data: [4, 7], fc1_weight: [10, 6] }), /Error in operator fc1.*\(10,6\).*\(10,7\)|Error in operator fc1.*\(10,7\).*\(10,6\)/);
   throwsMsg(() => fc.inferShape({ datum: [4, 7] }), /'datum' is not an input/);
+  // @ts-expect-error: a misspelt attribute fails to compile too (src/api/op-types.ts)
   throwsMsg(() => sym.FullyConnected({ data, num_hiden: 3, name: 'fc9' }), /fc9.*num_hiden/);
+  // @ts-expect-error: so does a misspelt input name
   throwsMsg(() => sym.FullyConnected({ data, num_hidden: 3, name: 'fc8', wieght: data }), /fc8/);
   throwsMsg(() => sym.Group([fc, fc]).call(sym.Variable('a'), sym.Variable('b'), sym.Variable('c'), sym.Variable('d')), /positional/);
 });
