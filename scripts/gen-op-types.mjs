@@ -27,10 +27,10 @@ export async function generate() {
     "export type BoolString = 'True' | 'False' | 'true' | 'false' | '1' | '0';",
     "export type DTypeName = 'float32' | 'float64' | 'float16' | 'int32' | 'int64' | 'int8' | 'uint8' | 'bool' | 'None' | (string & {});",
     '',
-    '/** Per op (names and aliases): its attributes. */',
-    'export interface OpAttrs {',
+    '/** Per op (names and aliases): `a` its attributes, `i` the names its inputs take in the attribute object. */',
+    'export interface OpSignatures {',
   ];
-  const inputs = [], required = [];
+  const required = [];
   const names = [...listOpNames().keys()].sort();
   for (const name of names) {
     const def = getOp(name);
@@ -38,7 +38,6 @@ export async function generate() {
       const t = s.type === 'str' && s.values?.length ? s.values.map((v) => JSON.stringify(v)).join(' | ') : TYPES[s.type] ?? 'unknown';
       return `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}${s.required && k !== 'num_args' ? '' : '?'}: ${t};`;
     });
-    lines.push(`  ${JSON.stringify(name)}: { ${fields.join(' ')} };`);
     // num_args is filled in from the inputs given (mx.nd.ElementWiseSum(a, b, c)): never required in calls.
     if (Object.entries(def.attrs).some(([k, s]) => s.required && k !== 'num_args')) required.push(name);
     // Input names can depend on attributes (no_bias, num_args, sample_type): the union over their variants.
@@ -53,9 +52,9 @@ export async function generate() {
       try { const a = parseAttrs(def.name, loose, v, name); for (const n of [...def.inputs(a), ...opAux(def, a)]) ins.add(n); } catch { /* an invalid combination */ }
     }
     ins.delete('num_args');
-    inputs.push(`  ${JSON.stringify(name)}: ${ins.size ? [...ins].map((x) => JSON.stringify(x)).join(' | ') : 'never'};`);
+    lines.push(`  ${JSON.stringify(name)}: { a: { ${fields.join(' ')} }; i: ${ins.size ? [...ins].map((x) => JSON.stringify(x)).join(' | ') : 'never'} };`);
   }
-  lines.push('}', '', '/** Per op: the names its inputs take in the attribute object (data, weight, bias...). */', 'export interface OpInputs {', ...inputs, '}', '',
+  lines.push('}', '',
     '/** Ops with a required attribute (their functions need the attribute object). */',
     `export type OpsWithRequired = ${required.map((x) => JSON.stringify(x)).join(' | ') || 'never'};`, '');
   return lines.join('\n');

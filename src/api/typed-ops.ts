@@ -3,9 +3,12 @@
 // a missing required attribute fails to compile. Inputs come positionally or by name in the attribute object.
 import type { NDArray } from '../ndarray/ndarray.js';
 import type { Symbol } from '../symbol/symbol.js';
-import type { OpAttrs, OpInputs, OpsWithRequired } from './op-types.js';
+import type { OpSignatures, OpsWithRequired } from './op-types.js';
 
-export type { OpAttrs, OpInputs } from './op-types.js';
+/** Per op name: its attributes (MXNet names; `OpAttrs['Activation']['act_type']` is the union of act types). */
+export type OpAttrs = { [K in keyof OpSignatures]: OpSignatures[K]['a'] };
+/** Per op name: the names of its inputs (data, weight, bias...). */
+export type OpInputs = { [K in keyof OpSignatures]: OpSignatures[K]['i'] };
 /** Every registered op name and alias. */
 export type OpName = keyof OpAttrs;
 
