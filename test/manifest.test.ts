@@ -43,8 +43,9 @@ test('the shared and plain builds compile here; the parser agrees with the engin
   }
 });
 
-test('each kernel module variant is under 100 KB', () => {
-  for (const f of FILES) assert.ok(bytesOf(f).length < 100 * 1024, `${f}: ${bytesOf(f).length} bytes`);
+// 100 KB until the RNN cell / sequence kernels (f32-rnn.ts, x32-seq.ts, ~7 KB) landed.
+test('each kernel module variant is under 110 KB', () => {
+  for (const f of FILES) assert.ok(bytesOf(f).length < 110 * 1024, `${f}: ${bytesOf(f).length} bytes`);
 });
 
 test.run();

@@ -17,9 +17,10 @@ import { KERNELS_LINALG } from './manifest/linalg.js';
 import { KERNELS_CONV } from './manifest/conv.js';
 import { KERNELS_NN } from './manifest/nn.js';
 import { KERNELS_OPTIM } from './manifest/optim.js';
+import { KERNELS_RNN } from './manifest/rnn.js';
 
 export const KERNELS: KernelInfo[] = [
-  ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM,
+  ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM, ...KERNELS_RNN,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
   { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
   { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },

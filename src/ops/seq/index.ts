@@ -1,0 +1,7 @@
+// Ops of the seq family (sequence models): the fused RNN, the Sequence* ops, gather_nd, arange_like.
+import type { OpDef } from '../registry.js';
+import { rnn } from './rnn.js';
+import { sequenceLast, sequenceMask, sequenceReverse } from './sequence.js';
+import { arangeLike, gatherNd } from './gather.js';
+
+export const SEQ_OPS: OpDef[] = [rnn, sequenceMask, sequenceLast, sequenceReverse, gatherNd, arangeLike];

@@ -1,0 +1,140 @@
+// Lowering of the RNN op to a flat kernel sequence: per layer and direction, one GEMM projects the inputs of
+// all time steps (x W_x^T + b_x), then each step runs one recurrent GEMM of all gates (accumulated onto that
+// step's pre-activations for LSTM / RNN) and one fused cell kernel (assembly/kernels/f32-rnn.ts).
+// Backward (BPTT) walks the steps in reverse with the cell backward kernels and one recurrent GEMM per step,
+// then forms dW_x, dW_h, biases and the input gradient with whole-sequence GEMMs.
+import type { KernelTable } from '../../runtime/manifest.js';
+import { gemmKernel } from '../linalg/gemm.js';
+import { seedOf } from '../nn/common.js';
+import type { BackwardArgs, LowerCtx, Step, TensorRef } from '../registry.js';
+import type { Attrs } from '../attrs.js';
+import { rnnBwdWorkspace, type RnnCellPlan, type RnnGeom } from './rnn-layout.js';
+
+type Call = () => void;
+const seq = (calls: Call[]): Step => () => { for (let i = 0; i < calls.length; i++) calls[i](); };
+const clipArgs = (a: Attrs): [number, number, number] => {
+  const on = a.lstm_state_clip_min !== null || a.lstm_state_clip_max !== null;
+  return [a.lstm_state_clip_min ?? -Infinity, a.lstm_state_clip_max ?? Infinity, on ? 1 : 0];
+};
+/** Time index of the s-th processed step of direction d. */
+const tOf = (g: RnnGeom, d: number, s: number) => (d === 0 ? s : g.T - 1 - s);
+
+/** Byte offset of the input (T*N, in) of layer l. */
+const layerX = (g: RnnGeom, data: number, res: number, l: number) => (l === 0 ? data : res + g.layerIn[l - 1] * 4);
+/** Byte offset of the output (T*N, D*Ho) of layer l. */
+const layerY = (g: RnnGeom, out: number, res: number, l: number) => (l === g.L - 1 ? out : res + g.layerOut[l] * 4);
+
+/** Forward of all layers and directions; writes out, hy, cy (when given) and the reserve. */
+export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[], outs: TensorRef[]): Step {
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, { T, N, H, D, G, P, Ho } = g, GH = G * H, TN = T * N, DH = D * Ho;
+  const [data, par, hx0] = ins, cx0 = g.mode === 'lstm' ? ins[3] : undefined;
+  const out = outs[0], hy = outs[1], cy = g.mode === 'lstm' ? outs[2] : undefined, res = outs[outs.length - 1].off;
+  const W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4, hg = ctx.workspace;
+  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? 1 : 0, calls: Call[] = [];
+  for (const c of g.cells) {
+    const { l, d, inSize } = c, X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
+    const hx = hx0.off + (l * D + d) * N * Ho * 4, cx = cx0 ? cx0.off + (l * D + d) * N * H * 4 : 0;
+    calls.push(() => { gemm(0, 1, TN, GH, inSize, 1, X, inSize, W(c.wx), inSize, 0, R(c.gates), GH, W(c.bx), 1, 0, sc); });
+    for (let s = 0; s < T; s++) {
+      const t = tOf(g, d, s), tp = tOf(g, d, s - 1), gt = R(c.gates) + t * N * GH * 4, yt = Y + t * N * DH * 4;
+      const hp = s ? Y + tp * N * DH * 4 : hx, ldhp = s ? DH : Ho;
+      if (g.mode === 'gru') {
+        calls.push(() => {
+          gemm(0, 1, N, GH, H, 1, hp, ldhp, W(c.wh), H, 0, hg, GH, W(c.bh), 1, 0, sc);
+          K.f32_gru_cell__simd128(gt, hg, hp, ldhp, yt, DH, R(c.hn) + t * N * H * 4, N, H);
+        });
+        continue;
+      }
+      const rec = () => { gemm(0, 1, N, GH, Ho, 1, hp, ldhp, W(c.wh), Ho, 1, gt, GH, W(c.bh), 1, 0, sc); };
+      if (g.mode !== 'lstm') { calls.push(() => { rec(); K.f32_rnn_cell__simd128(gt, yt, DH, N, H, act); }); continue; }
+      const cp = s ? R(c.cell) + tp * N * H * 4 : cx, ct = R(c.cell) + t * N * H * 4;
+      if (!P) { calls.push(() => { rec(); K.f32_lstm_cell__simd128(gt, cp, ct, yt, DH, N, H, lo, hi, clip); }); continue; }
+      const rt = R(c.r) + t * N * H * 4;
+      calls.push(() => {
+        rec();
+        K.f32_lstm_cell__simd128(gt, cp, ct, rt, H, N, H, lo, hi, clip);
+        gemm(0, 1, N, P, H, 1, rt, H, W(c.wr), H, 0, yt, DH, 0, 0, 0, sc);
+      });
+    }
+    const last = Y + tOf(g, d, T - 1) * N * DH * 4;
+    if (hy) calls.push(() => { K.f32_addrows__simd128(last, DH, 0, 0, hy.off + (l * D + d) * N * Ho * 4, Ho, N, Ho); });
+    if (cy) calls.push(() => { K.x8_copy(R(c.cell) + tOf(g, d, T - 1) * N * H * 4, cy.off + (l * D + d) * N * H * 4, N * H * 4); });
+    if (d === D - 1 && l < g.L - 1 && a.p > 0) {
+      const n = TN * DH, m = R(g.mask[l]), yl = R(g.layerOut[l]), xl = R(g.layerIn[l]), p: number = a.p;
+      if (ctx.isTrain) calls.push(() => { K.f32_rand_fill__simd128(m, n, seedOf(ctx.random), 0, p, 1 / (1 - p)); K.f32_mask_mul__simd128(yl, m, xl, n); });
+      else calls.push(() => { K.x8_copy(yl, xl, n * 4); });
+    }
+  }
+  return seq(calls);
+}
+
+/** Backward through time of all layers (top first); writes every requested input gradient. */
+export function rnnBackward(ctx: LowerCtx, a: Attrs, g: RnnGeom, b: BackwardArgs): Step {
+  const K: KernelTable = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, { T, N, H, D, G, P, Ho, L } = g, GH = G * H, TN = T * N, DH = D * Ho;
+  const [data, par, hx0] = b.ins, lstm = g.mode === 'lstm', cx0 = lstm ? b.ins[3] : undefined;
+  const out = b.outs[0], res = b.outs[b.outs.length - 1].off;
+  const dOut = b.outGrads[0], dHy = b.outGrads[1], dCy = lstm ? b.outGrads[2] : undefined;
+  const want = (k: number) => (b.req[k] && b.req[k] !== 'null' ? b.inGrads[k] : undefined);
+  const dData = want(0), dPar = want(1), dHx = want(2), dCx = lstm ? want(3) : undefined;
+  const ws = rnnBwdWorkspace(g), B = (f: number) => ctx.workspace + f * 4, W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4;
+  const dW = (f: number) => (dPar ? dPar.off + f * 4 : 0);
+  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? 1 : 0, calls: Call[] = [];
+  const dgx = B(ws.dgx), dgh = B(ws.dgh), dhr = B(ws.dhr), dc = B(ws.dc);
+  for (let l = L - 1; l >= 0; l--) {
+    const dYl = l === L - 1 ? dOut.off : B(ws.dy[l % 2]), dXl = l === 0 ? dData?.off ?? 0 : B(ws.dy[(l - 1) % 2]);
+    if (l < L - 1 && a.p > 0) { const m = R(g.mask[l]), n = TN * DH; calls.push(() => { K.f32_mask_mul__simd128(dYl, m, dYl, n); }); }
+    for (let d = D - 1; d >= 0; d--) {
+      const c = g.cells[l * D + d], X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
+      const sIdx = l * D + d, hx = hx0.off + sIdx * N * Ho * 4, cx = cx0 ? cx0.off + sIdx * N * H * 4 : 0;
+      calls.push(() => {
+        if (dHy) K.x8_copy(dHy.off + sIdx * N * Ho * 4, dhr, N * Ho * 4); else K.x8_zero(dhr, N * Ho * 4);
+        if (lstm) { if (dCy) K.x8_copy(dCy.off + sIdx * N * H * 4, dc, N * H * 4); else K.x8_zero(dc, N * H * 4); }
+      });
+      for (let s = T - 1; s >= 0; s--) calls.push(stepBackward(K, gemm, sc, g, c, s, { Y, dY: dYl + d * Ho * 4, hx, cx, R, W, dgx, dgh, dhr, dc, dhAll: B(ws.dhAll), dr: B(ws.dr), lo, hi, clip, act }));
+      calls.push(() => {
+        if (dHx) K.x8_copy(dhr, dHx.off + sIdx * N * Ho * 4, N * Ho * 4);
+        if (dCx) K.x8_copy(dc, dCx.off + sIdx * N * H * 4, N * H * 4);
+      });
+      if (dPar) {
+        const [first, rest] = d === 0 ? [0, N] : [(T - 1) * N, 0];
+        calls.push(() => {
+          gemm(1, 0, GH, c.inSize, TN, 1, dgx, GH, X, c.inSize, 0, dW(c.wx), c.inSize, 0, 0, 0, sc);
+          // dW_h = sum_t dG_h(t)^T h(t-1): steps after the first against the output shifted by one, the first against hx.
+          if (T > 1) gemm(1, 0, GH, Ho, (T - 1) * N, 1, dgh + rest * GH * 4, GH, Y + (N - rest) * DH * 4, DH, 0, dW(c.wh), Ho, 0, 0, 0, sc);
+          gemm(1, 0, GH, Ho, N, 1, dgh + first * GH * 4, GH, hx, Ho, T > 1 ? 1 : 0, dW(c.wh), Ho, 0, 0, 0, sc);
+          K.f32_colsum__simd128(dgx, TN, GH, GH, dW(c.bx));
+          K.f32_colsum__simd128(dgh, TN, GH, GH, dW(c.bh));
+          if (P) gemm(1, 0, P, H, TN, 1, B(ws.dhAll), P, R(c.r), H, 0, dW(c.wr), H, 0, 0, 0, sc);
+        });
+      }
+      if (dXl) calls.push(() => { gemm(0, 0, TN, c.inSize, GH, 1, dgx, GH, W(c.wx), c.inSize, d === D - 1 ? 0 : 1, dXl, c.inSize, 0, 0, 0, sc); });
+    }
+  }
+  return seq(calls);
+}
+
+interface StepBufs {
+  Y: number; dY: number; hx: number; cx: number; R: (f: number) => number; W: (f: number) => number;
+  dgx: number; dgh: number; dhr: number; dc: number; dhAll: number; dr: number; lo: number; hi: number; clip: number; act: number;
+}
+
+/** One step of BPTT (the s-th processed step of cell c): cell backward, then dh of the previous step via W_h. */
+function stepBackward(K: KernelTable, gemm: (...a: number[]) => number, sc: number, g: RnnGeom, c: RnnCellPlan, s: number, o: StepBufs): Call {
+  const { N, H, D, G, P, Ho } = g, GH = G * H, DH = D * Ho, t = tOf(g, c.d, s), tp = tOf(g, c.d, s - 1);
+  const gt = o.R(c.gates) + t * N * GH * 4, dyt = o.dY + t * N * DH * 4, dgt = o.dgx + t * N * GH * 4, dght = o.dgh + t * N * GH * 4;
+  const recBack = (beta: number) => { gemm(0, 0, N, Ho, GH, 1, dght, GH, o.W(c.wh), Ho, beta, o.dhr, Ho, 0, 0, 0, sc); };
+  if (g.mode === 'gru') {
+    const hp = s ? o.Y + tp * N * DH * 4 : o.hx, ldhp = s ? DH : Ho, hn = o.R(c.hn) + t * N * H * 4;
+    return () => { K.f32_gru_cell_bwd__simd128(gt, hn, hp, ldhp, dyt, DH, o.dhr, dgt, dght, o.dhr, N, H); recBack(1); };
+  }
+  if (g.mode !== 'lstm') return () => { K.f32_rnn_cell_bwd__simd128(gt, dyt, DH, o.dhr, dgt, N, H, o.act); recBack(0); };
+  const cp = s ? o.R(c.cell) + tp * N * H * 4 : o.cx, ct = o.R(c.cell) + t * N * H * 4;
+  if (!P) return () => { K.f32_lstm_cell_bwd__simd128(gt, cp, ct, dyt, DH, o.dhr, o.dc, dgt, N, H, o.lo, o.hi, o.clip); recBack(0); };
+  const dht = o.dhAll + t * N * P * 4;
+  return () => {
+    K.f32_addrows__simd128(dyt, DH, o.dhr, P, dht, P, N, P);
+    gemm(0, 0, N, H, P, 1, dht, P, o.W(c.wr), H, 0, o.dr, H, 0, 0, 0, sc);
+    K.f32_lstm_cell_bwd__simd128(gt, cp, ct, o.dr, H, 0, o.dc, dgt, N, H, o.lo, o.hi, o.clip);
+    recBack(0);
+  };
+}
