@@ -7,11 +7,11 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import { gemmKernel } from '../linalg/gemm.js';
 import { seedOf } from '../nn/common.js';
 import type { BackwardArgs, LowerCtx, Step, TensorRef } from '../registry.js';
+import { seq } from '../helpers.js';
 import type { Attrs } from '../attrs.js';
 import { rnnBwdWorkspace, type RnnCellPlan, type RnnGeom } from './rnn-layout.js';
 
 type Call = () => void;
-const seq = (calls: Call[]): Step => () => { for (let i = 0; i < calls.length; i++) calls[i](); };
 const clipArgs = (a: Attrs): [number, number, number] => {
   const on = a.lstm_state_clip_min !== null || a.lstm_state_clip_max !== null;
   return [a.lstm_state_clip_min ?? -Infinity, a.lstm_state_clip_max ?? Infinity, on ? 1 : 0];
