@@ -28,6 +28,7 @@ export * as io from './io/index.js';
 export * as callback from './callback/index.js';
 export * as kv from './kv/index.js';
 export * as mod from './module/index.js';
+export * as rnn from './rnn/index.js';
 export * as autograd from './autograd/index.js';
 export * as gluon from './gluon/index.js';
 
