@@ -8,6 +8,11 @@ import { array } from '../ndarray/create.js';
 import { rnnParamSize, type RnnMode } from '../ops/seq/rnn-layout.js';
 import { BaseRNNCell, BidirectionalCell, DropoutCell, GRUCell, LSTMCell, RNNCell, SequentialRNNCell, mergeOutputs, normalizeSequence, type RNNParams, type StateInfo, type UnrollOptions } from './cells.js';
 
+/** The parameters' initializer (set by fused-init.ts, which imports this file). */
+let initOf: (o: { num_hidden: number; num_layers: number; mode: RnnMode; bidirectional: boolean; forget_bias: number }) => unknown = () => undefined;
+/** Installs the FusedRNN initializer factory (called once by fused-init.ts). */
+export function setFusedInit(f: typeof initOf): void { initOf = f; }
+
 const GATE_NAMES: Record<RnnMode, string[]> = { rnn_relu: [''], rnn_tanh: [''], lstm: ['_i', '_f', '_c', '_o'], gru: ['_r', '_z', '_o'] };
 
 /** Options of FusedRNNCell (MXNet's keyword arguments). */
@@ -25,7 +30,7 @@ export class FusedRNNCell extends BaseRNNCell {
     super(o.prefix ?? `${mode}_`, o.params);
     this.numLayers = o.numLayers ?? 1; this.mode = mode; this.bidirectional = !!o.bidirectional;
     this.dropout = o.dropout ?? 0; this.getNextState = !!o.getNextState;
-    this.parameter = this.params.get('parameters');
+    this.parameter = this.params.get('parameters', initOf({ num_hidden: numHidden, num_layers: this.numLayers, mode, bidirectional: this.bidirectional, forget_bias: o.forgetBias ?? 1 }));
   }
   get gateNames(): string[] { return GATE_NAMES[this.mode]; }
   get stateInfo(): StateInfo[] {
