@@ -25,6 +25,7 @@ export const LAYERS: string[][] = [
   ['format/checkpoint.ts', 'predictor', 'viz'], // symbol + params
   ['optim'],
   ['init', 'io', 'metric'],
+  ['rnn'], // mx.rnn: cells (symbol builders), the FusedRNN initializer, the bucketing sentence iterator
   ['kv', 'callback'], // kv.setOptimizer runs an optimizer's updater (MXNet's API)
   ['parallel'], // kernel threads and data-parallel executors: only api, module and the entries import it
   ['module'],
