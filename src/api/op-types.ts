@@ -31,7 +31,11 @@ export interface OpSignatures {
   "MakeLoss": { a: { grad_scale?: number | string; valid_thresh?: number | string; normalization?: "null" | "batch" | "valid"; }; i: "data" };
   "Pad": { a: { mode: "constant" | "edge" | "reflect"; pad_width: Shape; constant_value?: number | string; }; i: "data" };
   "Pooling": { a: { kernel?: Shape; pool_type?: "max" | "avg" | "sum" | "lp"; global_pool?: boolean | 0 | 1 | BoolString; pooling_convention?: "valid" | "full" | "same"; stride?: Shape; pad?: Shape; p_value?: number | string | null; count_include_pad?: unknown; cudnn_off?: boolean | 0 | 1 | BoolString; layout?: unknown; }; i: "data" };
+  "RNN": { a: { state_size: number | string; num_layers: number | string; mode: "rnn_relu" | "rnn_tanh" | "lstm" | "gru"; bidirectional?: boolean | 0 | 1 | BoolString; p?: number | string; state_outputs?: boolean | 0 | 1 | BoolString; projection_size?: number | string | null; lstm_state_clip_min?: number | string | null; lstm_state_clip_max?: number | string | null; lstm_state_clip_nan?: boolean | 0 | 1 | BoolString; use_sequence_length?: boolean | 0 | 1 | BoolString; }; i: "data" | "parameters" | "state" | "state_cell" };
   "Reshape": { a: { shape?: Shape; reverse?: boolean | 0 | 1 | BoolString; target_shape?: Shape; keep_highest?: boolean | 0 | 1 | BoolString; }; i: "data" };
+  "SequenceLast": { a: { use_sequence_length?: boolean | 0 | 1 | BoolString; axis?: number | string; }; i: "data" | "sequence_length" };
+  "SequenceMask": { a: { use_sequence_length?: boolean | 0 | 1 | BoolString; axis?: number | string; value?: number | string; }; i: "data" | "sequence_length" };
+  "SequenceReverse": { a: { use_sequence_length?: boolean | 0 | 1 | BoolString; axis?: number | string; }; i: "data" | "sequence_length" };
   "SliceChannel": { a: { num_outputs: number | string; axis?: number | string; squeeze_axis?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "Softmax": { a: { grad_scale?: number | string; ignore_label?: number | string; multi_output?: boolean | 0 | 1 | BoolString; use_ignore?: boolean | 0 | 1 | BoolString; preserve_shape?: boolean | 0 | 1 | BoolString; normalization?: "null" | "batch" | "valid"; out_grad?: boolean | 0 | 1 | BoolString; smooth_alpha?: number | string; }; i: "data" | "label" };
   "SoftmaxActivation": { a: { mode?: "instance" | "channel"; }; i: "data" };
@@ -114,6 +118,7 @@ export interface OpSignatures {
   "_zeros": { a: { shape?: Shape; ctx?: string; dtype?: DTypeName; }; i: never };
   "abs": { a: {  }; i: "data" };
   "add_n": { a: { num_args?: number | string; }; i: "arg0" | "arg1" | "arg2" };
+  "arange_like": { a: { start?: number | string; step?: number | string; repeat?: number | string; ctx?: unknown; axis?: number | string | null; }; i: "data" };
   "argmax": { a: { axis?: number | string | null; keepdims?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "argmin": { a: { axis?: number | string | null; keepdims?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "batch_dot": { a: { transpose_a?: boolean | 0 | 1 | BoolString; transpose_b?: boolean | 0 | 1 | BoolString; forward_stype?: unknown; }; i: "lhs" | "rhs" };
@@ -155,6 +160,7 @@ export interface OpSignatures {
   "fix": { a: {  }; i: "data" };
   "flatten": { a: {  }; i: "data" };
   "floor": { a: {  }; i: "data" };
+  "gather_nd": { a: {  }; i: "data" | "indices" };
   "identity": { a: {  }; i: "data" };
   "log": { a: {  }; i: "data" };
   "log1p": { a: {  }; i: "data" };
@@ -209,4 +215,4 @@ export interface OpSignatures {
 }
 
 /** Ops with a required attribute (their functions need the attribute object). */
-export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "SliceChannel" | "UpSampling" | "_full" | "cast" | "clip" | "crop" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "split" | "tile";
+export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_full" | "cast" | "clip" | "crop" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "split" | "tile";
