@@ -2,7 +2,7 @@
 // `invoke` with at least one input already in the graph becomes a tape node holding (retained) references to its
 // inputs, aux states and all outputs. Backward walks the nodes reachable from the heads in reverse recording
 // order and calls each op's own declared backward lowering (OpDef.backward.lower): no second gradient code.
-import { ArgumentError, DTypeError, MxError } from '../errors.js';
+import { ArgumentError, DTypeError } from '../errors.js';
 import { invokeHook } from '../ndarray/invoke.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Storage } from '../ndarray/storage.js';
@@ -118,7 +118,7 @@ function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8
 export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
   const headEntries = heads.map((h, k) => {
     const e = entries.get(h);
-    if (!e || (e.node && e.node.released)) throw new MxError('argument', `Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
+    if (!e || (e.node && e.node.released)) throw new ArgumentError(`Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
     return e;
   });
   // reachable nodes, and which entries lead to a variable that wants a gradient
@@ -131,7 +131,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
   const needs = new Set<TapeNode>();
   const entryNeeds = (e: Entry | undefined) => !!e && (e.v ? e.v.req !== 'null' : needs.has(e.node!));
   for (const n of order) if (n.def.backward && (n.always || n.inEntries.some(entryNeeds))) needs.add(n);
-  if (!headEntries.some(entryNeeds)) throw new MxError('argument', 'There are no inputs in computation graph that require gradients.');
+  if (!headEntries.some(entryNeeds)) throw new ArgumentError('There are no inputs in computation graph that require gradients.');
 
   const grads = new Map<TapeNode, (NDArray | undefined)[]>();
   const varGrads = new Map<VarInfo, NDArray>();

@@ -4,7 +4,7 @@
  * Images are preprocessed as `mxwasm train` recorded in `<prefix>-preprocess.json` (scale, mean, shape),
  * unless --mean/--scale/--resize say otherwise.
  */
-import { MxError } from '../errors.js';
+import { ArgumentError, MxError } from '../errors.js';
 import { checkpointFiles } from '../format/checkpoint.js';
 import { readFileBytes } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
@@ -112,7 +112,7 @@ export const predictCommand: Command = {
     if (typeof v.input !== 'string') throw new UsageError('--input <file> is required');
     const prefix = positionals[0];
     const epoch = positionals[1] !== undefined ? num({ epoch: positionals[1] }, 'epoch', { int: true, min: 0 }) : latestEpoch(prefix);
-    if (epoch === undefined) throw new MxError('argument', `no ${prefix}-NNNN.params found (train one with mxwasm train --out ${prefix})`);
+    if (epoch === undefined) throw new ArgumentError(`no ${prefix}-NNNN.params found (train one with mxwasm train --out ${prefix})`);
     const f = checkpointFiles(prefix, epoch);
     const symbolText = new TextDecoder().decode(readFileBytes(f.symbol, 'symbol'));
     const params = readFileBytes(f.params, 'params');
@@ -123,7 +123,7 @@ export const predictCommand: Command = {
     const sym = fromJSON(symbolText);
     const inputs = dataInputs(sym, paramNames);
     const name = (v['input-name'] as string | undefined) ?? inputs[0];
-    if (!name) throw new MxError('argument', 'cannot tell which argument is the data input; pass --input-name');
+    if (!name) throw new ArgumentError('cannot tell which argument is the data input; pass --input-name');
     const pre = readPreprocess(prefix);
     const x = readInput(v.input, v, pre, shapes, name);
     const size = x.shape.reduce((p, d) => p * d, 1);

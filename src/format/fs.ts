@@ -3,7 +3,7 @@
  * bundles build): Node's built-in module is looked up at call time. Browsers pass bytes, a URL
  * or a Response to the async variants instead.
  */
-import { MxError } from '../errors.js';
+import { ArgumentError, MxError } from '../errors.js';
 import { toBytes, isBytes, type BytesLike } from './reader.js';
 
 type NodeFs = {
@@ -35,7 +35,7 @@ function fsOrThrow(what: string): NodeFs {
 /** A path (or file: URL) as a file-system path. */
 function toPath(p: string | URL): string {
   if (p instanceof URL) {
-    if (p.protocol !== 'file:') throw new MxError('argument', `not a file URL: ${p.href}`);
+    if (p.protocol !== 'file:') throw new ArgumentError(`not a file URL: ${p.href}`);
     return decodeURIComponent(p.pathname);
   }
   return p.startsWith('file:') ? decodeURIComponent(new URL(p).pathname) : p;
@@ -50,7 +50,7 @@ export function readFileBytes(path: string | URL, what = 'file'): Uint8Array {
   // A plain Uint8Array over the Buffer's bytes: Buffer#slice shares memory (Uint8Array#slice copies), and a
   // small file's Buffer is a view into a larger pooled ArrayBuffer.
   try { const b = fs.readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); } catch (e) {
-    throw new MxError('argument', `${what}: cannot read ${p}: ${(e as Error).message}`, { path: p });
+    throw new ArgumentError(`${what}: cannot read ${p}: ${(e as Error).message}`, { path: p });
   }
 }
 
@@ -83,13 +83,13 @@ export function writeFilesAtomic(files: [string | URL, Uint8Array][], what = 'fi
     } catch (e) {
       if (fd >= 0) { try { fs.closeSync(fd); } catch { /* keep the first error */ } }
       cleanup();
-      throw new MxError('argument', `${what}: cannot write ${p}: ${(e as Error).message} (nothing was replaced)`, { path: p });
+      throw new ArgumentError(`${what}: cannot write ${p}: ${(e as Error).message} (nothing was replaced)`, { path: p });
     }
   }
   for (let i = 0; i < done.length; i++) {
     try { fs.renameSync(done[i][0], done[i][1]); } catch (e) {
       for (const [tmp] of done.slice(i)) { try { fs.unlinkSync(tmp); } catch { /* already gone */ } }
-      throw new MxError('argument', `${what}: cannot replace ${done[i][1]}: ${(e as Error).message}${i ? ` (${done.slice(0, i).map((d) => d[1]).join(', ')} already replaced)` : ' (nothing was replaced)'}`, { path: done[i][1] });
+      throw new ArgumentError(`${what}: cannot replace ${done[i][1]}: ${(e as Error).message}${i ? ` (${done.slice(0, i).map((d) => d[1]).join(', ')} already replaced)` : ' (nothing was replaced)'}`, { path: done[i][1] });
     }
   }
 }
@@ -106,20 +106,15 @@ const isHttp = (s: string) => /^(https?|blob|data):/i.test(s);
 export async function fetchBytes(src: Source, what = 'file'): Promise<Uint8Array> {
   if (isBytes(src)) return toBytes(src);
   if (typeof Response !== 'undefined' && src instanceof Response) {
-    if (!src.ok) throw new MxError('argument', `${what}: HTTP ${src.status} for ${src.url}`);
+    if (!src.ok) throw new ArgumentError(`${what}: HTTP ${src.status} for ${src.url}`);
     return new Uint8Array(await src.arrayBuffer());
   }
   const s = src instanceof URL ? src.href : String(src);
   if (isHttp(s) || (!nodeFs() && typeof fetch === 'function')) {
     let res: Response;
-    try { res = await fetch(s); } catch (e) { throw new MxError('argument', `${what}: cannot fetch ${s}: ${(e as Error).message}`, { url: s }); }
+    try { res = await fetch(s); } catch (e) { throw new ArgumentError(`${what}: cannot fetch ${s}: ${(e as Error).message}`, { url: s }); }
     return fetchBytes(res, what);
   }
   return readFileBytes(src as string | URL, what);
 }
 
-/** Text (UTF-8) from any source. @example await fetchText('lenet-symbol.json') */
-export async function fetchText(src: Source, what = 'file'): Promise<string> {
-  if (typeof src === 'string' && src.trimStart().startsWith('{')) return src;
-  return new TextDecoder().decode(await fetchBytes(src, what));
-}

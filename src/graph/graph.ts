@@ -1,4 +1,4 @@
-import { MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import type { NodeEntry } from './node.js';
 import { IndexedGraph } from './indexed.js';
 
@@ -19,7 +19,7 @@ export class Graph {
 
   /** Reads an attribute, throwing if it is missing. @example g.getAttr<Shape[]>('shape') */
   getAttr<T>(k: string): T {
-    if (!this.attrs.has(k)) throw new MxError('argument', `graph attribute '${k}' is missing`);
+    if (!this.attrs.has(k)) throw new ArgumentError(`graph attribute '${k}' is missing`);
     return this.attrs.get(k) as T;
   }
 

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js';
 import { opAux, opOutputs, opVisible } from '../ops/registry.js';
 import { dfsOrder, isVariable, type Node, type NodeEntry } from './node.js';
 
@@ -73,7 +74,7 @@ export class IndexedGraph {
   /** Id of a node of this graph. */
   nodeId(n: Node): number {
     const id = this.ids.get(n);
-    if (id === undefined) throw new Error(`node ${n.name} is not in this graph`);
+    if (id === undefined) throw new ArgumentError(`node ${n.name} is not in this graph`, { node: n.name });
     return id;
   }
   /** Entry id of (node id, output index). */

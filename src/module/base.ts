@@ -10,8 +10,14 @@ import type { Optimizer, OptimizerOptions } from '../optim/optimizer.js';
 import type { KVStore } from '../kv/kvstore.js';
 
 export type ShapeSpec = DataDesc | [string, number[]] | { name: string; shape: number[] };
-export interface BindArgs { dataShapes: ShapeSpec[]; labelShapes?: ShapeSpec[] | null; forTraining?: boolean; inputsNeedGrad?: boolean; forceRebind?: boolean; gradReq?: GradReq | Record<string, GradReq> }
-export interface InitParamsArgs { initializer?: Initializer | null; argParams?: Record<string, NDArray> | null; auxParams?: Record<string, NDArray> | null; allowMissing?: boolean; forceInit?: boolean; allowExtra?: boolean }
+export interface BindArgs {
+  dataShapes: ShapeSpec[]; labelShapes?: ShapeSpec[] | null; forTraining?: boolean; inputsNeedGrad?: boolean; forceRebind?: boolean;
+  gradReq?: GradReq | Record<string, GradReq>;
+}
+export interface InitParamsArgs {
+  initializer?: Initializer | null; argParams?: Record<string, NDArray> | null; auxParams?: Record<string, NDArray> | null;
+  allowMissing?: boolean; forceInit?: boolean; allowExtra?: boolean;
+}
 export interface InitOptimizerArgs { kvstore?: string | KVStore | null; optimizer?: string | Optimizer; optimizerParams?: OptimizerOptions | [string, unknown][]; forceInit?: boolean }
 
 /** The module API the fit / score / predict loops drive (MXNet's `BaseModule`). */

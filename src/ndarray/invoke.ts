@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError, opMessage } from '../errors.js';
-import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
+import type { DType } from '../runtime/dtype.js';
 import { rt } from '../runtime/runtime.js';
 import { parseAttrs, type Attrs } from '../ops/attrs.js';
 import { getOp, opAux, opOutputs, opVisible, type GradReq, type LowerCtx, type OpDef, type Shape } from '../ops/registry.js';
@@ -105,8 +105,6 @@ export function invokeWithGrad(op: string, inputs: NDArray[], raw: Record<string
   return { outs, grads };
 }
 
-/** Bytes of one element of a dtype (re-exported for op files). */
-export const itemBytes = (d: DType) => DTYPE_BYTES[d];
 
 opHook.invoke = (op, ins, attrs) => invoke(op, ins, attrs);
 export { opOutputs, Storage };

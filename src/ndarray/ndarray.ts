@@ -10,7 +10,7 @@ import { trackCreated, trackDisposed } from './scope.js';
 /** Hook through which NDArray methods run registered ops (set by ndarray/invoke.ts, avoids an import cycle). */
 export const opHook: { invoke?: (op: string, ins: NDArray[], attrs: Record<string, unknown>) => NDArray[] } = {};
 const call = (op: string, ins: NDArray[], attrs: Record<string, unknown> = {}) => {
-  if (!opHook.invoke) throw new MxError('argument', 'ops are not registered');
+  if (!opHook.invoke) throw new ArgumentError('ops are not registered');
   return opHook.invoke(op, ins, attrs)[0];
 };
 
@@ -175,7 +175,7 @@ export class NDArray {
 
   /** Throws on a disposed array, and on a view whose storage is gone: nothing may read or write freed memory. */
   private check(): void {
-    if (this.disposed || this.storage.freed) throw new MxError('argument', `use of a disposed NDArray (shape ${fmtShape(this.shape)}) (freed by dispose())`);
+    if (this.disposed || this.storage.freed) throw new ArgumentError(`use of a disposed NDArray (shape ${fmtShape(this.shape)}) (freed by dispose())`);
   }
 }
 

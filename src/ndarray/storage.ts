@@ -1,4 +1,4 @@
-import { MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
 
 /**
@@ -14,7 +14,7 @@ export class Storage {
   static alloc(bytes: number): Storage { return new Storage(rt().alloc.alloc(bytes), bytes); }
 
   retain(): this {
-    if (this.freed) throw new MxError('argument', 'use of a disposed NDArray: its memory was freed');
+    if (this.freed) throw new ArgumentError('use of a disposed NDArray: its memory was freed');
     this.refs++; return this;
   }
 

@@ -1,4 +1,4 @@
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import type { DType } from '../runtime/dtype.js';
 import type { KernelTable } from '../runtime/manifest.js';
 import type { AttrSpecs, Attrs } from './attrs.js';
@@ -91,7 +91,7 @@ const canonical = new Map<string, string>();
 /** Registers an op under its name and aliases. Registering a name twice throws. @example registerOp(fullyConnected) */
 export function registerOp(def: OpDef): void {
   for (const n of [def.name, ...(def.aliases ?? [])]) {
-    if (canonical.has(n)) throw new MxError('argument', `operator ${n} registered twice`);
+    if (canonical.has(n)) throw new ArgumentError(`operator ${n} registered twice`);
     canonical.set(n, def.name);
   }
   ops.set(def.name, def);
@@ -107,8 +107,6 @@ export function getOp(name: string, node?: string): OpDef {
 /** True if the name or alias is registered. */
 export function hasOp(name: string): boolean { return canonical.has(name); }
 
-/** All canonical op names. */
-export function listOps(): string[] { return [...ops.keys()]; }
 
 /** All names including aliases, mapped to canonical names. */
 export function listOpNames(): Map<string, string> { return new Map(canonical); }

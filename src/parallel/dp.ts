@@ -1,4 +1,4 @@
-import { ArgumentError, KernelError, MxError } from '../errors.js';
+import { KernelError, MxError } from '../errors.js';
 import type { Executor } from '../executor/executor.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';

@@ -1,4 +1,4 @@
-import { MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import type { Graph } from '../graph/graph.js';
 
 /**
@@ -27,11 +27,11 @@ export function applyPasses(g: Graph, passes: readonly Pass[]): Graph {
   let cur = g;
   for (const p of passes) {
     const missing = p.requires.filter((k) => !cur.hasAttr(k));
-    if (missing.length) throw new MxError('argument', `pass ${p.name} requires graph attribute(s) ${missing.join(', ')} (run the passes that provide them first)`);
+    if (missing.length) throw new ArgumentError(`pass ${p.name} requires graph attribute(s) ${missing.join(', ')} (run the passes that provide them first)`);
     const next = p.run(cur);
     const lost = p.provides.filter((k) => !next.hasAttr(k));
-    if (lost.length) throw new MxError('argument', `pass ${p.name} did not provide ${lost.join(', ')}`);
-    if (!p.changesGraph && next.outputs !== cur.outputs) throw new MxError('argument', `pass ${p.name} declared changesGraph=false but changed the graph`);
+    if (lost.length) throw new ArgumentError(`pass ${p.name} did not provide ${lost.join(', ')}`);
+    if (!p.changesGraph && next.outputs !== cur.outputs) throw new ArgumentError(`pass ${p.name} declared changesGraph=false but changed the graph`);
     cur = next;
   }
   return cur;

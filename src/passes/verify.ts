@@ -1,4 +1,4 @@
-import { MxError, ShapeError } from '../errors.js';
+import { ArgumentError, MxError, ShapeError } from '../errors.js';
 import type { Graph } from '../graph/graph.js';
 import { numAux } from '../graph/indexed.js';
 import { isVariable } from '../graph/node.js';
@@ -17,10 +17,10 @@ export const verifyPass: Pass = {
   run(g: Graph): Graph {
     const ig = g.indexed;
     ig.nodes.forEach((n, i) => {
-      for (const e of ig.inputsOf(i)) if (ig.nodeOfEntry(e) >= i) throw new MxError('argument', `graph is not acyclic at node ${n.name}`);
+      for (const e of ig.inputsOf(i)) if (ig.nodeOfEntry(e) >= i) throw new ArgumentError(`graph is not acyclic at node ${n.name}`);
       if (isVariable(n) || n.fwd) return;
       const want = n.def!.inputs(n.attrs).length + numAux(n);
-      if (n.inputs.length !== want) throw new MxError('argument', `Error in operator ${n.name}: ${n.op} expects ${want} inputs, has ${n.inputs.length}`);
+      if (n.inputs.length !== want) throw new ArgumentError(`Error in operator ${n.name}: ${n.op} expects ${want} inputs, has ${n.inputs.length}`);
     });
     const shapes = g.getAttr<(Shape | undefined)[]>('shape');
     for (let e = 0; e < ig.numEntries; e++) {

@@ -28,7 +28,7 @@ export function arrayCtor(dtype: DType): { new (buf: ArrayBufferLike, off: numbe
     case 'int32': return Int32Array as never;
     case 'uint8': return Uint8Array as never;
     case 'int8': return Int8Array as never;
-    default: throw new Error(`dtype ${dtype} cannot live in wasm memory`);
+    default: throw new DTypeError(`dtype ${dtype} cannot live in wasm memory`, { dtype });
   }
 }
 

@@ -8,7 +8,7 @@
 import type { KernelInfo } from './manifest/common.js';
 export type { KernelInfo, KernelTable } from './manifest/common.js';
 export { simd, vbin } from './manifest/common.js';
-import { simd, vbin } from './manifest/common.js';
+import { simd } from './manifest/common.js';
 
 
 import { KERNELS_ELEMENTWISE } from './manifest/elementwise.js';

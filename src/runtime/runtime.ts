@@ -1,4 +1,4 @@
-import { ArgumentError, MxError, MemoryError } from '../errors.js';
+import { ArgumentError, MxError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
 import { detectFeatures, type Features } from './detect.js';
 import { KERNELS, type KernelTable } from './manifest.js';
@@ -61,7 +61,7 @@ export function setSourceProvider(p: SourceProvider): void { provider = p; }
 export function rt(): Runtime {
   if (current) return current;
   if (provider?.sync) return initRuntimeSync();
-  throw new MxError('argument', 'mxwasm is not initialised: call `await mx.ready()` first (browsers compile wasm asynchronously)');
+  throw new ArgumentError('mxwasm is not initialised: call `await mx.ready()` first (browsers compile wasm asynchronously)');
 }
 
 /** True once the runtime is loaded. */
@@ -198,8 +198,8 @@ export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
   const { variant, shared } = chooseVariant(f, o);
   const load = (v: Variant): WebAssembly.Module => {
     const src: unknown = pickSource(o, v) ?? provider?.sync?.(v);
-    if (src === undefined) throw new MxError('argument', `no synchronous source for the ${v} kernels: use await mx.ready()`);
-    if (typeof src === 'string' || src instanceof URL) throw new MxError('argument', 'a path or URL needs the async loader: await mx.ready({source})');
+    if (src === undefined) throw new ArgumentError(`no synchronous source for the ${v} kernels: use await mx.ready()`);
+    if (typeof src === 'string' || src instanceof URL) throw new ArgumentError('a path or URL needs the async loader: await mx.ready({source})');
     return src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src as BufferSource);
   };
   // 'relaxed' = the shared-memory module plus the relaxed add-on.
@@ -224,7 +224,7 @@ export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     const { variant, shared } = chooseVariant(f, o);
     const load = async (v: Variant) => {
       const src = pickSource(o, v) ?? (provider ? await provider.async(v) : undefined);
-      if (src === undefined) throw new MxError('argument', `no source for the ${v} kernels`);
+      if (src === undefined) throw new ArgumentError(`no source for the ${v} kernels`);
       return compile(src);
     };
     const [module, addonModule] = await Promise.all([load(variant === 'relaxed' ? 'shared' : variant), variant === 'relaxed' ? load('relaxed') : undefined]);
@@ -244,7 +244,7 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   }
   if (typeof src === 'string' || src instanceof URL) {
     const res = await fetch(src);
-    if (!res.ok) throw new MxError('argument', `cannot fetch kernels from ${String(src)}: HTTP ${res.status}`);
+    if (!res.ok) throw new ArgumentError(`cannot fetch kernels from ${String(src)}: HTTP ${res.status}`);
     return compile(res);
   }
   return WebAssembly.compile(src as BufferSource);
@@ -271,8 +271,3 @@ export function memoryStats(): AllocStats { return rt().alloc.stats(); }
  */
 export function memoryMaxBytes(): number { return current ? current.alloc.maxBytes() : 2 ** 32; }
 
-/** Throws a MemoryError if `bytes` cannot be allocated; used by loaders before they commit to a size. */
-export function checkAllocatable(bytes: number, what: string): void {
-  const max = (current ? current.memory.buffer.byteLength : 0) + 2 ** 31;
-  if (!(bytes >= 0) || bytes > max) throw new MemoryError(`${what} needs ${bytes} bytes, more than wasm memory can hold`, { bytes });
-}

@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { DType } from '../../runtime/dtype.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import { rt } from '../../runtime/runtime.js';
+import { i32 } from '../../runtime/view.js';
 import { prod, strides } from '../../util/shape.js';
 import type { Shape, TypeResult } from '../registry.js';
 
@@ -26,7 +27,7 @@ export function descriptor(ints: number[]): number {
   let off = m.get(key);
   if (off === undefined) {
     off = r.alloc.alloc(ints.length * 4);
-    new Int32Array(r.memory.buffer, off, ints.length).set(ints);
+    i32(off, ints.length).set(ints);
     m.set(key, off);
   }
   return off;
