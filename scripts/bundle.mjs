@@ -26,17 +26,24 @@ export async function bundle(root) {
         "// ESM face of the Node library: the code lives once, in index.cjs (one runtime per process for import and require).\n" +
         "import { createRequire } from 'node:module';\n" +
         "const m = createRequire(import.meta.url)('./index.cjs');\n" +
-        `export const { ${exports.join(', ')} } = m;\n`);
+        `export const { ${exports.join(', ')} } = m;\n` +
+        // MXNet's `import mxnet` side effect: DMLC_ROLE=server or scheduler (set by `mxwasm launch`) runs that role
+        // here and exits, before the importing script's body (top-level await: the ESM face only).
+        "if (process.env.DMLC_ROLE === 'server' || process.env.DMLC_ROLE === 'scheduler') {\n" +
+        "  const { isMainThread } = await import('node:worker_threads');\n" +
+        "  if (isMainThread) process.exit((await m.kvDist.runRole(process.env)) ?? 0);\n}\n");
     });
   await Promise.all([
     names,
     build({
       ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
-      define: { 'import.meta.url': '__mxwasm_import_meta_url' },
+      define: { 'import.meta.url': '__mxwasm_import_meta_url' }, external: ['zeromq'],
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
     // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.
     build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node' }),
+    // The distributed KVStore's network thread (with the server roles, the only code that loads zeromq).
+    build({ ...node, entryPoints: ['src/kv/ps/net-thread.ts'], outfile: 'dist/node/kv-net.js', format: 'esm', external: ['zeromq'] }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
     // The data-parallel executor worker for browsers (its Node branch imports node:worker_threads, never reached there).
     build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/browser/dp-worker.js', format: 'esm', platform: 'browser', external: ['node:*'] }),

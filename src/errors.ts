@@ -6,7 +6,7 @@
  * @example
  * try { mx.nd.zeros([2, 3]).reshape([7]); } catch (e) { if (isMxError(e)) console.log(e.kind, e.message); }
  */
-export type MxErrorKind = 'shape' | 'dtype' | 'argument' | 'memory' | 'kernel' | 'format' | 'bind' | 'unsupported' | 'worker';
+export type MxErrorKind = 'shape' | 'dtype' | 'argument' | 'memory' | 'kernel' | 'format' | 'bind' | 'unsupported' | 'worker' | 'protocol' | 'timeout';
 
 export class MxError extends Error {
   readonly kind: MxErrorKind;

@@ -9,9 +9,10 @@ import { trainCommand } from './train.js';
 import { infoCommand } from './info.js';
 import { predictCommand } from './predict.js';
 import { benchCommand } from './bench.js';
+import { launchCommand } from './launch.js';
 
 /** Every subcommand, in the order `mxwasm --help` lists them. */
-export const COMMANDS: Command[] = [trainCommand, infoCommand, predictCommand, benchCommand];
+export const COMMANDS: Command[] = [trainCommand, infoCommand, predictCommand, launchCommand, benchCommand];
 
 /** The package version (package.json sits two folders up from both src/cli/ and dist/node/). */
 export function version(): string {

@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { setThreadPlatform } from '../parallel/pool.js';
+import { setDistFactory } from '../kv/kvstore.js';
+import { DistKVStore } from '../kv/ps/client.js';
 
 const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
 
@@ -47,4 +49,8 @@ setThreadPlatform({
   canBlock: true,
 });
 
+// mx.kv.create('dist_sync'): the parameter-server store (zeromq is loaded by its network thread only).
+setDistFactory((name) => new DistKVStore(name));
+
 export * from '../index.js';
+export * as kvDist from '../kv/ps/index.js';

@@ -1,2 +1,2 @@
 // mx.kv.
-export { create, LocalKVStore, type KVStore, type KVUpdater, type Key } from './kvstore.js';
+export { create, setDistFactory, LocalKVStore, type KVStore, type KVUpdater, type Key } from './kvstore.js';

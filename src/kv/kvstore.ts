@@ -120,14 +120,24 @@ export class LocalKVStore implements KVStore {
   }
 }
 
+let distFactory: ((name: string) => KVStore) | undefined;
+/** The Node entry installs the parameter-server store here (the browser/edge bundles have none). */
+export function setDistFactory(f: (name: string) => KVStore): void { distFactory = f; }
+
 /**
- * Creates a store: 'local' and 'device' are in-process; 'dist_*', 'nccl' and 'horovod' need a
- * transport this build does not have.
+ * Creates a store: 'local' and 'device' are in-process; 'dist_sync', 'dist_async',
+ * 'dist_device_sync' (MXNet's substring rules: 'dist' alone is dist_sync) are the parameter-server
+ * store of the Node entry, in processes started by `mxwasm launch`.
  * @example const kv = mx.kv.create('local'); kv.rank // 0
  */
 export function create(name: string | KVStore = 'local'): KVStore {
   if (typeof name !== 'string') return name;
-  if (name.includes('dist') || name.includes('nccl') || name.includes('horovod')) throw new MxError('unsupported', `kvstore '${name}' needs a transport between workers; only 'local' and 'device' exist in this build`);
+  name = name.toLowerCase();
+  if (name.includes('dist')) {
+    if (!distFactory) throw new MxError('unsupported', `kvstore '${name}' needs the Node entry (sockets); browsers and edge runtimes have only 'local' and 'device'`);
+    return distFactory(name);
+  }
+  if (name.includes('nccl') || name.includes('horovod')) throw new MxError('unsupported', `kvstore '${name}' is not available; use 'local', 'device' or 'dist_sync'`);
   if (name.includes('local') || name.includes('device')) return new LocalKVStore(name);
   throw new ArgumentError(`Unknown KVStore type ${name}`);
 }

@@ -63,7 +63,9 @@ function* fitSteps(mod: BaseModule, train: DataIter, opts: FitOptions): Generato
     }
     for (const [n, v] of evalNV) mod.logger(`Epoch[${epoch}] Train-${n}=${pyF(v)}`);
     mod.logger(`Epoch[${epoch}] Time cost=${(now() - tic).toFixed(3)}`);
-    if (o.epochEndCallback) {
+    // A parameter-server job: only rank 0 runs the epoch-end callbacks (checkpoints are written once).
+    const kv = (mod as { kvstore?: KVStore }).kvstore;
+    if (o.epochEndCallback && (!kv?.type.includes('dist') || kv.rank === 0)) {
       const [arg, aux] = mod.getParams();
       for (const cb of asList(o.epochEndCallback)) cb(epoch, mod.symbol, arg, aux);
     }

@@ -189,7 +189,11 @@ export class Module implements BaseModule {
     if (this.kvstore) {
       this.kvstore.setOptimizer(opt);
       // A single-process store keeps the executor's weight arrays themselves: push runs the fused update in place.
-      this.paramNames.forEach((n, i) => { const w = this.main!.argDict[n]; if (this.kvstore!.initInPlace) this.kvstore!.initInPlace(i, w); else this.kvstore!.init(i, w); });
+      const kv = this.kvstore, ws = this.paramNames.map((n) => this.main!.argDict[n]), ks = ws.map((_, i) => i);
+      if (kv.initInPlace) ws.forEach((w, i) => kv.initInPlace!(i, w));
+      else kv.init(ks, ws);
+      // A parameter-server store: every worker starts from rank 0's values (MXNet's broadcast).
+      if (kv.type.includes('dist')) kv.pull(ks, ws);
     }
     if (this.preloadOptStates) { this.loadOptimizerStates(this.preloadOptStates); this.preloadOptStates = undefined; }
     this.optimizerInitialized = true;
@@ -242,6 +246,14 @@ export class Module implements BaseModule {
     if (!this.optimizerInitialized) throw new ArgumentError('call initOptimizer before update');
     if (this.dpActive) { this.dp!.update(this.paramNames, this.updateOnKvstore ? this.kvstore : undefined, this.updater); return; }
     const exe = this.cur!;
+    if (this.updateOnKvstore && this.kvstore!.type.includes('dist')) {
+      // All pushes in one request, then all pulls: the keys travel to the servers concurrently.
+      const ks: number[] = [], gs: NDArray[] = [], ws: NDArray[] = [];
+      this.paramNames.forEach((n, i) => { if (exe.gradDict[n]) { ks.push(i); gs.push(exe.gradDict[n]); ws.push(exe.argDict[n]); } });
+      this.kvstore!.push(ks, gs);
+      this.kvstore!.pull(ks, ws);
+      return;
+    }
     this.paramNames.forEach((n, i) => {
       const g = exe.gradDict[n];
       if (!g) return;

@@ -148,6 +148,12 @@ const registry = new Map<string, Ctor>();
 /** Registers an optimizer class under a name (lower-cased, as MXNet). @example register('mysgd', MySGD) */
 export function register(name: string, cls: Ctor): void { registry.set(name.toLowerCase(), cls); }
 
+/** The name an optimizer's class is registered under (what a server re-creates it from). @example registeredName(new SGD()) // 'sgd' */
+export function registeredName(opt: Optimizer): string | undefined {
+  for (const [n, C] of registry) if (opt.constructor === C) return n;
+  return undefined;
+}
+
 /**
  * Creates an optimizer by name ('sgd', 'nag', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'signum', 'ftrl').
  * @example mx.optimizer.create('sgd', { learning_rate: 0.1, momentum: 0.9, wd: 1e-4 })

@@ -1,0 +1,110 @@
+// Wire format and settings of the distributed KVStore. A message is [meta, ...data]: meta is a
+// small UTF-8 JSON object (`c` the command, `id` the request id, numbers for keys and sizes), data
+// parts are raw little-endian float32 bytes. Everything received is checked before it is used:
+// a malformed meta, a field of the wrong type, a data part whose length disagrees with the meta,
+// or a value over the limits is a `ProtocolError`, never trusted.
+import { MxError } from '../../errors.js';
+import type { Part } from './transport.js';
+
+/** A malformed, oversized or unexpected message. */
+export class ProtocolError extends MxError {
+  constructor(msg: string) { super('protocol', `kvstore protocol: ${msg}`); this.name = 'ProtocolError'; }
+}
+
+/** A peer that did not answer in time, or a job that was aborted. */
+export class KVTimeoutError extends MxError {
+  constructor(msg: string) { super('timeout', msg); this.name = 'KVTimeoutError'; }
+}
+
+export const MAX_META = 64 * 1024;
+
+export type Meta = Record<string, unknown> & { c: string };
+
+/** Settings shared by every role, from the environment (DMLC_* as MXNet's launcher sets them). */
+export interface DistEnv {
+  role: 'worker' | 'server' | 'scheduler';
+  rootUri: string; rootPort: number; numWorkers: number; numServers: number;
+  /** Host to bind and advertise (DMLC_NODE_HOST; 127.0.0.1 for a loopback job; '' = all interfaces). */
+  host: string;
+  /** The address servers give others when bound to all interfaces (set by the Node side). */
+  advertise?: string;
+  /** Timeout for any awaited answer, ms (MXWASM_KV_TIMEOUT seconds, default 60). */
+  timeoutMs: number;
+  /** Largest message accepted, bytes (MXWASM_KV_MAX_MESSAGE, default 1 GiB). */
+  maxMessage: number;
+  /** Arrays with at least this many elements are sliced over all servers (MXNET_KVSTORE_BIGARRAY_BOUND). */
+  bigArrayBound: number;
+  /** DMLC_TASK_ID: orders workers for ranks when given. */
+  taskId: number;
+}
+
+function int(env: Record<string, string | undefined>, name: string, dflt?: number, min = 0): number {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    if (dflt === undefined) throw new MxError('argument', `distributed kvstore: environment variable ${name} is not set (start the job with \`mxwasm launch\`)`);
+    return dflt;
+  }
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new MxError('argument', `distributed kvstore: ${name}=${v} is not an integer >= ${min}`);
+  return n;
+}
+
+/** Reads DMLC_ROLE, DMLC_PS_ROOT_URI/PORT, DMLC_NUM_WORKER/SERVER and mxwasm's own settings. @example readEnv(process.env).numWorkers */
+export function readEnv(env: Record<string, string | undefined>): DistEnv {
+  const role = (env.DMLC_ROLE ?? 'worker') as DistEnv['role'];
+  if (!['worker', 'server', 'scheduler'].includes(role)) throw new MxError('argument', `distributed kvstore: DMLC_ROLE=${role} (worker, server or scheduler)`);
+  const rootUri = env.DMLC_PS_ROOT_URI;
+  if (!rootUri) throw new MxError('argument', 'distributed kvstore: environment variable DMLC_PS_ROOT_URI is not set (start the job with `mxwasm launch`)');
+  const t = Number(env.MXWASM_KV_TIMEOUT ?? 60);
+  if (!(t > 0)) throw new MxError('argument', `distributed kvstore: MXWASM_KV_TIMEOUT=${env.MXWASM_KV_TIMEOUT} is not a positive number of seconds`);
+  return {
+    role, rootUri, rootPort: int(env, 'DMLC_PS_ROOT_PORT', undefined, 1),
+    numWorkers: int(env, 'DMLC_NUM_WORKER', undefined, 1), numServers: int(env, 'DMLC_NUM_SERVER', undefined, 1),
+    // Loopback jobs stay on loopback; otherwise bind every interface and advertise one (DMLC_INTERFACE).
+    host: env.DMLC_NODE_HOST || (rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : ''),
+    timeoutMs: t * 1000, maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
+    bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1), taskId: int(env, 'DMLC_TASK_ID', -1, -1),
+  };
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+/** [meta, ...data] @example encode({ c: 'pull', id: 3, k: 0 }) */
+export function encode(meta: Meta, ...data: Part[]): Part[] { return [enc.encode(JSON.stringify(meta)), ...data]; }
+
+/** Parses and checks the meta part. */
+export function decode(parts: Part[]): { meta: Meta; data: Part[] } {
+  if (!parts.length) throw new ProtocolError('empty message');
+  if (parts[0].length > MAX_META) throw new ProtocolError(`meta part of ${parts[0].length} bytes (limit ${MAX_META})`);
+  let meta: unknown;
+  try { meta = JSON.parse(dec.decode(parts[0])); } catch (e) { throw new ProtocolError(`meta is not JSON: ${(e as Error).message}`); }
+  if (!meta || typeof meta !== 'object' || Array.isArray(meta) || typeof (meta as Meta).c !== 'string') throw new ProtocolError('meta is not an object with a command');
+  return { meta: meta as Meta, data: parts.slice(1) };
+}
+
+/** A non-negative integer field (below `max`). */
+export function field(m: Meta, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  const v = m[name];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new ProtocolError(`'${m.c}': field ${name}=${JSON.stringify(v)} is not an integer in [0, ${max}]`);
+  return v;
+}
+
+/** A string field. */
+export function text(m: Meta, name: string, max = 4096): string {
+  const v = m[name];
+  if (typeof v !== 'string' || v.length > max) throw new ProtocolError(`'${m.c}': field ${name} is not a string of at most ${max} characters`);
+  return v;
+}
+
+/** The float32 data part `i`, checked to hold exactly `n` values (copied out when misaligned). */
+export function floats(m: Meta, data: Part[], i: number, n: number): Float32Array {
+  const p = data[i];
+  if (!p) throw new ProtocolError(`'${m.c}': data part ${i} missing`);
+  if (p.byteLength !== n * 4) throw new ProtocolError(`'${m.c}': data part of ${p.byteLength} bytes for ${n} float32 values`);
+  if (p.byteOffset % 4) return new Float32Array(p.slice().buffer, 0, n);
+  return new Float32Array(p.buffer, p.byteOffset, n);
+}
+
+/** Raw bytes as a Uint8Array view of float32 data. */
+export const bytesOf = (a: Float32Array): Part => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

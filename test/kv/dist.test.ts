@@ -1,0 +1,58 @@
+// The parameter-server KVStore across real processes on 127.0.0.1 (scheduler, servers, workers),
+// against one process at the combined batch.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertClose } from '../helpers.js';
+import { runJob, runSingle, SKIP } from './job.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mxwasm-dist-'));
+const weights = (f: string): Record<string, number[]> => JSON.parse(readFileSync(f, 'utf8'));
+const show = (r: { lines: string[] }): string => r.lines.slice(-30).join('\n');
+
+async function sameAsOneProcess(name: string, workers: number, servers: number, env: Record<string, string>): Promise<void> {
+  if (SKIP) { console.log(SKIP); return; }
+  const one = join(dir, `${name}-one.json`), many = join(dir, `${name}-dist.json`);
+  const r1 = await runSingle('train.mjs', { ...env, KV_TYPE: 'local', WORKERS: String(workers), OUT: one });
+  assert.is(r1.code, 0, r1.lines.join('\n'));
+  const r = await runJob({ workers, servers, script: 'train.mjs', env: { ...env, KV_TYPE: 'dist_sync', OUT: many } });
+  assert.is(r.code, 0, show(r));
+  const a = weights(one), b = weights(many);
+  assert.equal(Object.keys(b).sort(), Object.keys(a).sort());
+  for (const k of Object.keys(a)) assertClose(b[k], a[k], 1e-5, 1e-6, `${name} ${k}`);
+  // The job really trained: the weights moved from the initial ones.
+  assert.ok(r.lines.some((l) => /\[worker 1\] rank 1 of \d: 5 steps done/.test(l)), show(r));
+}
+
+test('dist_sync 2 workers x 1 server, SGD momentum on the server = one process at the combined batch (1e-5)', async () => {
+  await sameAsOneProcess('sgd', 2, 1, { OPT: 'sgd', STEPS: '5', B: '8' });
+});
+
+test('dist_sync 2 workers x 2 servers, Adam, big arrays sliced over both servers = one process (1e-5)', async () => {
+  // bound 40: fc1_weight (64 values) and fc2_weight (48) are split over the servers, the biases are not.
+  await sameAsOneProcess('adam', 2, 2, { OPT: 'adam', STEPS: '5', B: '6', MXNET_KVSTORE_BIGARRAY_BOUND: '40' });
+});
+
+test('dist_async: 2 workers converge on a separable problem', async () => {
+  if (SKIP) return;
+  const r = await runJob({ workers: 2, servers: 1, script: 'train.mjs', env: { KV_TYPE: 'dist_async', OPT: 'sgd', STEPS: '40', B: '8', EVAL: '1' } });
+  assert.is(r.code, 0, show(r));
+  const acc = r.lines.map((l) => /accuracy=([\d.]+)/.exec(l)).filter(Boolean).map((m) => Number(m![1]));
+  assert.is(acc.length, 2, show(r));
+  for (const a of acc) assert.ok(a >= 0.9, `accuracy ${a}\n${show(r)}`);
+});
+
+test('a killed worker: the others fail within the timeout with an error naming the rank and the keys; no hang', async () => {
+  if (SKIP) return;
+  const r = await runJob({ workers: 2, servers: 1, script: 'train.mjs', stopOnFailure: false, deadline: 60, env: { KV_TYPE: 'dist_sync', STEPS: '5', DIE_RANK: '1', MXWASM_KV_TIMEOUT: '2' } });
+  assert.is.not(r.code, 0);
+  assert.is.not(r.code, 124, `the job hung:\n${show(r)}`);
+  const err = r.lines.find((l) => l.startsWith('[worker 0]') && l.includes('KVTimeoutError'));
+  assert.ok(err, show(r));
+  assert.match(err!, /worker rank 0: (push|pull) of keys? [\d, ]+.*worker rank 1/);
+  assert.ok(!r.lines.some((l) => l.includes('Napi::Error')), show(r));
+});
+
+test.run();
