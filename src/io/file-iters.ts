@@ -47,6 +47,8 @@ export class MNISTIter extends NDArrayIter {
 export interface CSVIterOptions {
   dataCsv: string | Uint8Array; dataShape: number[]; labelCsv?: string | Uint8Array; labelShape?: number[];
   batchSize?: number; roundBatch?: boolean; dataName?: string; labelName?: string;
+  /** Distributed training: read only this part of the rows (see NDArrayIter). */
+  numParts?: number; partIndex?: number;
 }
 
 function parseCsv(b: Uint8Array, what: string): Float32Array {
@@ -80,7 +82,7 @@ export class CSVIter extends NDArrayIter {
     const y = o.labelCsv ? parseCsv(readBytes(o.labelCsv, 'CSVIter label_csv'), 'CSVIter label_csv') : new Float32Array(n * lrow);
     if (y.length !== n * lrow) throw new ShapeError(`CSVIter: label_csv has ${y.length} values, expected ${n} rows of ${lrow}`);
     const lshape = ls.length === 1 && ls[0] === 1 ? [n] : [n, ...ls];
-    super({ data: new HostArray([n, ...o.dataShape], x), label: new HostArray(lshape, y), batchSize: o.batchSize ?? 1,
+    super({ data: new HostArray([n, ...o.dataShape], x), label: new HostArray(lshape, y), batchSize: o.batchSize ?? 1, numParts: o.numParts, partIndex: o.partIndex,
       lastBatchHandle: (o.roundBatch ?? true) ? 'pad' : 'discard', dataName: o.dataName ?? 'data', labelName: o.labelName ?? 'softmax_label' });
   }
 }

@@ -44,6 +44,11 @@ export interface NDArrayIterOptions {
   lastBatchHandle?: 'pad' | 'discard' | 'roll_over'; dataName?: string; labelName?: string; layout?: string;
   /** Seed of the shuffle (default: drawn from mx.random's seeded source). */
   seed?: number;
+  /**
+   * Distributed training: this iterator reads only part `partIndex` of `numParts` contiguous parts,
+   * rows [floor(n/P*i), floor(n/P*(i+1))) (MXNet's MNISTIter split; pass kv.numWorkers / kv.rank).
+   */
+  numParts?: number; partIndex?: number;
 }
 
 /**
@@ -67,14 +72,18 @@ export class NDArrayIter extends DataIter {
     if (!(bs >= 1)) throw new ArgumentError('NDArrayIter: batch_size must be >= 1');
     this.data = initSources(p.data, false, p.dataName ?? 'data');
     this.label = initSources(p.label, true, p.labelName ?? 'softmax_label');
-    const n = this.data[0].shape[0];
-    for (const s of [...this.data, ...this.label]) if (s.shape[0] !== n) throw new ShapeError(`NDArrayIter: all data must have the same first dimension (${s.name}: ${s.shape[0]} vs ${n})`);
+    const all = this.data[0].shape[0];
+    for (const s of [...this.data, ...this.label]) if (s.shape[0] !== all) throw new ShapeError(`NDArrayIter: all data must have the same first dimension (${s.name}: ${s.shape[0]} vs ${all})`);
+    const parts = p.numParts ?? 1, part = p.partIndex ?? 0;
+    if (!(Number.isInteger(parts) && parts >= 1 && Number.isInteger(part) && part >= 0 && part < parts)) throw new ArgumentError(`NDArrayIter: part_index ${part} of num_parts ${parts} is not a valid part`);
+    const lo = Math.floor((all / parts) * part), hi = Math.floor((all / parts) * (part + 1)), n = hi - lo;
+    if (n < 1) throw new ArgumentError(`NDArrayIter: part ${part} of ${parts} of ${all} rows is empty`);
     this.lastBatchHandle = p.lastBatchHandle ?? 'pad';
     if (!['pad', 'discard', 'roll_over'].includes(this.lastBatchHandle)) throw new ArgumentError(`NDArrayIter: last_batch_handle must be pad, discard or roll_over, got ${this.lastBatchHandle}`);
     if (this.lastBatchHandle === 'discard' && n < bs) throw new ArgumentError(`batch_size needs to be smaller than data size when not padding (${bs} > ${n})`);
     this.shuffle = !!p.shuffle; this.layout = p.layout ?? 'NCHW';
     this.rand = p.seed !== undefined ? mulberry32(p.seed) : nextUniform;
-    this.idx = Int32Array.from({ length: n }, (_, i) => i);
+    this.idx = Int32Array.from({ length: n }, (_, i) => lo + i);
     this.numData = n;
     this.cursor = -bs;
     this.reset();

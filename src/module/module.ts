@@ -16,7 +16,7 @@ import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, paramsFromFile, saveModuleCheckpoint, statesFile } from './checkpoint.js';
-import { loadOptimizerStates, moduleOptimizer, optimizerStateBytes, saveOptimizerStates } from './optimizer-setup.js';
+import { kvInitParams, kvUpdateAll, loadOptimizerStates, moduleOptimizer, optimizerStateBytes, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, fitModuleAsync, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 import type { BaseModule, BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec } from './base.js';
@@ -189,11 +189,7 @@ export class Module implements BaseModule {
     if (this.kvstore) {
       this.kvstore.setOptimizer(opt);
       // A single-process store keeps the executor's weight arrays themselves: push runs the fused update in place.
-      const kv = this.kvstore, ws = this.paramNames.map((n) => this.main!.argDict[n]), ks = ws.map((_, i) => i);
-      if (kv.initInPlace) ws.forEach((w, i) => kv.initInPlace!(i, w));
-      else kv.init(ks, ws);
-      // A parameter-server store: every worker starts from rank 0's values (MXNet's broadcast).
-      if (kv.type.includes('dist')) kv.pull(ks, ws);
+      kvInitParams(this.kvstore, this.paramNames.map((n) => this.main!.argDict[n]));
     }
     if (this.preloadOptStates) { this.loadOptimizerStates(this.preloadOptStates); this.preloadOptStates = undefined; }
     this.optimizerInitialized = true;
@@ -246,14 +242,7 @@ export class Module implements BaseModule {
     if (!this.optimizerInitialized) throw new ArgumentError('call initOptimizer before update');
     if (this.dpActive) { this.dp!.update(this.paramNames, this.updateOnKvstore ? this.kvstore : undefined, this.updater); return; }
     const exe = this.cur!;
-    if (this.updateOnKvstore && this.kvstore!.type.includes('dist')) {
-      // All pushes in one request, then all pulls: the keys travel to the servers concurrently.
-      const ks: number[] = [], gs: NDArray[] = [], ws: NDArray[] = [];
-      this.paramNames.forEach((n, i) => { if (exe.gradDict[n]) { ks.push(i); gs.push(exe.gradDict[n]); ws.push(exe.argDict[n]); } });
-      this.kvstore!.push(ks, gs);
-      this.kvstore!.pull(ks, ws);
-      return;
-    }
+    if (this.updateOnKvstore && this.kvstore!.type.includes('dist')) { kvUpdateAll(this.kvstore!, this.paramNames, exe.gradDict, exe.argDict); return; }
     this.paramNames.forEach((n, i) => {
       const g = exe.gradDict[n];
       if (!g) return;

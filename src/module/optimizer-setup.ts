@@ -3,6 +3,7 @@
 import { ArgumentError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import type { KVStore } from '../kv/kvstore.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
 import { normOpts } from '../util/options.js';
 import type { Updater } from '../optim/updater.js';
@@ -42,4 +43,23 @@ export function optimizerStateBytes(m: OptimizerHolder): Uint8Array {
 export function loadOptimizerStates(m: OptimizerHolder, fname: string): void {
   const b = readFileBytes(fname, 'loadOptimizerStates');
   if (m.updateOnKvstore) m.kvstore!.loadOptimizerStates(b); else m.updater!.setStates(b);
+}
+
+/**
+ * Registers the weights with the store (in place when it can); a parameter-server store then pulls, so every
+ * worker starts from rank 0's values (MXNet's broadcast). @example kvInitParams(kv, [w0, w1])
+ */
+export function kvInitParams(kv: KVStore, ws: NDArray[]): void {
+  const ks = ws.map((_, i) => i);
+  if (kv.initInPlace) ws.forEach((w, i) => kv.initInPlace!(i, w));
+  else kv.init(ks, ws);
+  if (kv.type.includes('dist')) kv.pull(ks, ws);
+}
+
+/** A dist store's update: all pushes in one request, then all pulls (the keys travel concurrently). @example kvUpdateAll(kv, names, exe.gradDict, exe.argDict) */
+export function kvUpdateAll(kv: KVStore, names: string[], grads: Record<string, NDArray>, args: Record<string, NDArray>): void {
+  const ks: number[] = [], gs: NDArray[] = [], ws: NDArray[] = [];
+  names.forEach((n, i) => { if (grads[n]) { ks.push(i); gs.push(grads[n]); ws.push(args[n]); } });
+  kv.push(ks, gs);
+  kv.pull(ks, ws);
 }

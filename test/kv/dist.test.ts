@@ -49,10 +49,39 @@ test('a killed worker: the others fail within the timeout with an error naming t
   const r = await runJob({ workers: 2, servers: 1, script: 'train.mjs', stopOnFailure: false, deadline: 60, env: { KV_TYPE: 'dist_sync', STEPS: '5', DIE_RANK: '1', MXWASM_KV_TIMEOUT: '2' } });
   assert.is.not(r.code, 0);
   assert.is.not(r.code, 124, `the job hung:\n${show(r)}`);
-  const err = r.lines.find((l) => l.startsWith('[worker 0]') && l.includes('KVTimeoutError'));
+  const err = r.lines.find((l) => l.startsWith('[worker 0]') && l.includes('[KVTimeoutError]:'));
   assert.ok(err, show(r));
-  assert.match(err!, /worker rank 0: (push|pull) of keys? [\d, ]+.*worker rank 1/);
+  assert.match(err!, /worker rank 0: (push|pull) of keys? [\d, ]+.*worker rank 1/, err);
   assert.ok(!r.lines.some((l) => l.includes('Napi::Error')), show(r));
+});
+
+test('init / list push / pull into several outs / pushPull / 2-bit compression with residuals / server optimizer states, 2 workers x 2 servers', async () => {
+  if (SKIP) return;
+  const r = await runJob({ workers: 2, servers: 2, script: 'kvops.mjs', env: { MXNET_KVSTORE_BIGARRAY_BOUND: '10' } });
+  assert.is(r.code, 0, show(r));
+  const res = r.lines.filter((l) => l.includes('RESULT ')).map((l) => JSON.parse(l.slice(l.indexOf('RESULT ') + 7)));
+  assert.is(res.length, 2, show(r));
+  for (const x of res) {
+    assert.equal(x.initA, [1, 2, 3, 4, 5]);
+    assert.equal(x.pushA, [6, 6, 6, 6, 6]); // (1 + 2) from each of 2 workers, no updater: stored := sum
+    assert.equal(x.pushPull7, [3, 3, 3, 3, 3, 3]);
+    assert.equal(x.q1, [1, -1, 0, 1]); // each worker sends +t, -t, 0, +t
+    assert.equal(x.q2, [0, 0, 1, 0]); // residual 0.2 + 0.4 crosses 0.5 on the second push
+    assert.match(x.pushPullCompressed, /Compression not supported with PushPull/);
+    assert.equal(x.sgdA, [5.5, 5.5, 5.5, 5.5, 5.5]);
+    assert.ok(x.statesBytes > 8);
+    assert.match(x.badStates, /loadOptimizerStates/);
+    assert.match(x.unknownKey, /key nope has not been initialized/);
+    assert.match(x.badSize, /push of 4 values to key a holding 5/);
+  }
+});
+
+test('mxwasm launch: rank-prefixed output, and a failing worker fails the job (its exit code) with the rest stopped', async () => {
+  if (SKIP) return;
+  const r = await runJob({ workers: 1, servers: 1, script: 'exit.mjs', args: ['3'], deadline: 60 });
+  assert.is(r.code, 3, show(r));
+  assert.ok(r.lines.some((l) => l === '[worker 0] exiting with 3'), show(r));
+  assert.ok(r.lines.some((l) => /\[launch\] worker 0 exited with 3: stopping the job/.test(l)), show(r));
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // registered name and the plain hyper-parameters, and re-creates it with the same kernels).
 import { MxError } from '../../errors.js';
 import { create, registeredName, type Optimizer } from '../../optim/optimizer.js';
-import { CosineScheduler, FactorScheduler, LRScheduler, MultiFactorScheduler, PolyScheduler } from '../../optim/lr_scheduler.js';
+import { CosineScheduler, FactorScheduler, LRScheduler, MultiFactorScheduler, PolyScheduler } from '../../optim/lr-scheduler.js';
 
 const SCHEDULERS = { FactorScheduler, MultiFactorScheduler, PolyScheduler, CosineScheduler } as Record<string, new (...a: never[]) => LRScheduler>;
 const SKIP = new Set(['indexUpdateCount', 'symInfo', 'lrScheduler']);

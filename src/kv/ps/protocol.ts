@@ -24,9 +24,9 @@ export type Meta = Record<string, unknown> & { c: string };
 export interface DistEnv {
   role: 'worker' | 'server' | 'scheduler';
   rootUri: string; rootPort: number; numWorkers: number; numServers: number;
-  /** Host to bind and advertise (DMLC_NODE_HOST; 127.0.0.1 for a loopback job; '' = all interfaces). */
+  /** Host to bind: 127.0.0.1 for a loopback job, else 0.0.0.0. */
   host: string;
-  /** The address servers give others when bound to all interfaces (set by the Node side). */
+  /** The host servers give others to dial (DMLC_NODE_HOST; else chosen by the Node side). */
   advertise?: string;
   /** Timeout for any awaited answer, ms (MXWASM_KV_TIMEOUT seconds, default 60). */
   timeoutMs: number;
@@ -60,8 +60,10 @@ export function readEnv(env: Record<string, string | undefined>): DistEnv {
   return {
     role, rootUri, rootPort: int(env, 'DMLC_PS_ROOT_PORT', undefined, 1),
     numWorkers: int(env, 'DMLC_NUM_WORKER', undefined, 1), numServers: int(env, 'DMLC_NUM_SERVER', undefined, 1),
-    // Loopback jobs stay on loopback; otherwise bind every interface and advertise one (DMLC_INTERFACE).
-    host: env.DMLC_NODE_HOST || (rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : ''),
+    // Loopback jobs stay on loopback; otherwise bind every interface and advertise DMLC_NODE_HOST
+    // (a name or IP others can dial, e.g. a pod's DNS name) or one interface's IP (DMLC_INTERFACE).
+    host: rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : '0.0.0.0',
+    advertise: env.DMLC_NODE_HOST || undefined,
     timeoutMs: t * 1000, maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
     bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1), taskId: int(env, 'DMLC_TASK_ID', -1, -1),
   };

@@ -26,7 +26,7 @@ export async function runRole(vars: Record<string, string | undefined>): Promise
   const role = vars.DMLC_ROLE;
   if (role !== 'server' && role !== 'scheduler') return undefined;
   const env = readEnv(vars);
-  env.advertise = pickAddress(vars.DMLC_INTERFACE);
+  env.advertise ??= pickAddress(vars.DMLC_INTERFACE);
   const log = (s: string): void => { process.stderr.write(`[${role}] ${s}\n`); };
   try {
     return role === 'server' ? await runServer(env, zmqTransport(), log) : await runScheduler(env, zmqTransport(), log);

@@ -10,8 +10,7 @@ interface Node { peer: string; role: 'worker' | 'server'; addr: string; task: nu
 
 /** Runs until rank 0 stops the job (resolves 0) or the job is aborted (resolves 1). */
 export async function runScheduler(env: DistEnv, transport: Transport, log: (s: string) => void): Promise<number> {
-  const bindHost = env.host || '0.0.0.0';
-  const l = await transport.listen(bindHost, env.rootPort, Math.min(env.maxMessage, 1 << 20));
+  const l = await transport.listen(env.host, env.rootPort, Math.min(env.maxMessage, 1 << 20));
   const nodes = new Map<string, Node>();
   let joined = false, barrier: [string, number][] = [];
   const started = Date.now();

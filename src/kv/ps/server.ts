@@ -19,8 +19,9 @@ interface Slot { key: number; part: number; stored: NDArray; merged?: NDArray; p
 
 /** Runs one server until rank 0 stops it (0) or the job aborts (1). */
 export async function runServer(env: DistEnv, transport: Transport, log: (s: string) => void): Promise<number> {
-  const l = await transport.listen(env.host || '0.0.0.0', 0, env.maxMessage);
-  const advertise = env.host && env.host !== '0.0.0.0' ? l.address : l.address.replace('0.0.0.0', env.advertise ?? '127.0.0.1');
+  const l = await transport.listen(env.host, 0, env.maxMessage);
+  const port = /:(\d+)$/.exec(l.address)?.[1];
+  const advertise = env.host === '127.0.0.1' ? l.address : `tcp://${env.advertise ?? '127.0.0.1'}:${port}`;
   const ctl = new Control(env, transport, `s${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   let done!: (c: number) => void;
   const finished = new Promise<number>((r) => { done = r; });
