@@ -9,9 +9,9 @@ import { getUpdater, type Updater } from '../optim/updater.js';
 import { Parameter, ParameterDict } from './parameter.js';
 
 export interface TrainerOptions {
-  /** 'device' / 'local' (one process: no store needed), a KVStore, or a dist type once a transport exists. */
+  /** 'device' / 'local' (one process: no store needed), a KVStore, or 'dist_sync' / 'dist_async' (Node, `mxwasm launch`). */
   kvstore?: string | KVStore | null;
-  /** Update on the store (default: only for dist stores). */
+  /** Update on the store (default: only for dist stores; always for dist_async). Gluon never rescales by the number of workers (MXNet). */
   updateOnKvstore?: boolean;
 }
 
@@ -46,7 +46,9 @@ export class Trainer {
     this.optimizer.setWdMult(Object.fromEntries(list.map((p, i) => [String(i), p.wdMult])));
     this.updater = getUpdater(this.optimizer);
     this.kvSpec = o.kvstore === undefined ? 'device' : o.kvstore;
-    this.updateOnKv = o.updateOnKvstore ?? false;
+    // MXNet: dist stores update on the servers unless told otherwise; dist_async always does.
+    const t = typeof this.kvSpec === 'string' ? this.kvSpec : this.kvSpec?.type ?? '';
+    this.updateOnKv = t.includes('_async') || (o.updateOnKvstore ?? t.includes('dist'));
   }
 
   /** The current learning rate. @example trainer.learningRate */
@@ -56,7 +58,7 @@ export class Trainer {
 
   /**
    * The store, created on first use: none for one process ('device'/'local' strings, as MXNet with one context);
-   * a KVStore instance or another type (dist, once available) is used for allreduce.
+   * a KVStore instance or a dist type is used for allreduce (and, with updateOnKvstore, for the update).
    */
   private initKV(): void {
     if (this.kvReady) return;
@@ -64,7 +66,10 @@ export class Trainer {
     const s = this.kvSpec;
     if (s === null || s === 'device' || s === 'local') return;
     this.kv = typeof s === 'string' ? createKV(s) : s;
-    this.params.forEach((p, i) => { if (p.gradReq !== 'null') this.kv!.init(i, p.data()); });
+    const ks: number[] = [], ws = this.params.filter((p, i) => p.gradReq !== 'null' && ks.push(i)).map((p) => p.data());
+    this.kv.init(ks, ws);
+    // A parameter-server store: every worker starts from rank 0's values (MXNet's broadcast).
+    if (this.kv.type.includes('dist')) this.kv.pull(ks, ws);
     if (this.updateOnKv) this.kv.setOptimizer(this.optimizer);
   }
 

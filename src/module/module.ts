@@ -186,11 +186,8 @@ export class Module implements BaseModule {
     if (this.kvstore && this.kvstore.type.includes('dist') && this.kvstore.type.includes('_sync')) batch *= this.kvstore.numWorkers;
     const opt = (this.optimizer = moduleOptimizer(p.optimizer ?? 'sgd', p.optimizerParams, this.symbol, this.paramNames, batch, this.logger));
     this.updater = getUpdater(opt);
-    if (this.kvstore) {
-      this.kvstore.setOptimizer(opt);
-      // A single-process store keeps the executor's weight arrays themselves: push runs the fused update in place.
-      kvInitParams(this.kvstore, this.paramNames.map((n) => this.main!.argDict[n]));
-    }
+    // A single-process store keeps the executor's weight arrays themselves: push runs the fused update in place.
+    if (this.kvstore) { this.kvstore.setOptimizer(opt); kvInitParams(this.kvstore, this.paramNames.map((n) => this.main!.argDict[n])); }
     if (this.preloadOptStates) { this.loadOptimizerStates(this.preloadOptStates); this.preloadOptStates = undefined; }
     this.optimizerInitialized = true;
   }

@@ -35,6 +35,20 @@ test('dist_sync 2 workers x 2 servers, Adam, big arrays sliced over both servers
   await sameAsOneProcess('adam', 2, 2, { OPT: 'adam', STEPS: '5', B: '6', MXNET_KVSTORE_BIGARRAY_BOUND: '40' });
 });
 
+test('gluon.Trainer on dist_sync (2 workers x 2 servers): allreduce + local Adam, and Adam on the servers, = one process', async () => {
+  if (SKIP) return;
+  const one = join(dir, 'gluon-one.json');
+  const r1 = await runSingle('gluon.mjs', { KV_TYPE: 'local', WORKERS: '2', OUT: one });
+  assert.is(r1.code, 0, r1.lines.join('\n'));
+  for (const upd of ['0', '1']) {
+    const many = join(dir, `gluon-${upd}.json`);
+    const r = await runJob({ workers: 2, servers: 2, script: 'gluon.mjs', env: { KV_TYPE: 'dist_sync', UPDATE_ON_KV: upd, OUT: many } });
+    assert.is(r.code, 0, show(r));
+    const a = weights(one), b = weights(many);
+    for (const k of Object.keys(a)) assertClose(b[k], a[k], 1e-5, 1e-6, `update on kvstore ${upd}: ${k}`);
+  }
+});
+
 test('dist_async: 2 workers converge on a separable problem', async () => {
   if (SKIP) return;
   const r = await runJob({ workers: 2, servers: 1, script: 'train.mjs', env: { KV_TYPE: 'dist_async', OPT: 'sgd', STEPS: '40', B: '8', EVAL: '1' } });

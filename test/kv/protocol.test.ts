@@ -38,6 +38,7 @@ test('decode rejects empty, non-JSON, non-object, oversized meta; fields and dat
 test('readEnv: DMLC_* variables, defaults, and clear errors', () => {
   const e = readEnv({ DMLC_ROLE: 'server', DMLC_PS_ROOT_URI: '127.0.0.1', DMLC_PS_ROOT_PORT: '9091', DMLC_NUM_WORKER: '2', DMLC_NUM_SERVER: '1' });
   assert.is(e.timeoutMs, 60000);
+  assert.is(e.joinMs, 180000);
   assert.is(e.bigArrayBound, 1000000);
   assert.is(e.host, '127.0.0.1');
   assert.throws(() => readEnv({ DMLC_PS_ROOT_URI: 'h', DMLC_PS_ROOT_PORT: '1', DMLC_NUM_WORKER: '2' }), /DMLC_NUM_SERVER is not set/);
@@ -103,7 +104,7 @@ test('launch arguments: strict parsing (the shared CLI parser)', () => {
 test('a live scheduler answers malformed messages with errors and keeps serving; an absent node aborts the job in time', async () => {
   const { createServer } = await import('node:net');
   const port = await new Promise<number>((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
-  const env = readEnv({ DMLC_ROLE: 'scheduler', DMLC_PS_ROOT_URI: '127.0.0.1', DMLC_PS_ROOT_PORT: String(port), DMLC_NUM_WORKER: '1', DMLC_NUM_SERVER: '1', MXWASM_KV_TIMEOUT: '1.5' });
+  const env = readEnv({ DMLC_ROLE: 'scheduler', DMLC_PS_ROOT_URI: '127.0.0.1', DMLC_PS_ROOT_PORT: String(port), DMLC_NUM_WORKER: '1', DMLC_NUM_SERVER: '1', MXWASM_KV_TIMEOUT: '5', MXWASM_KV_JOIN_TIMEOUT: '1.5' });
   const logs: string[] = [];
   const t0 = Date.now();
   const done = runScheduler(env, zmqTransport(), (s) => logs.push(s));

@@ -4,6 +4,9 @@
 import { decode, encode, field, KVTimeoutError, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
 import type { Link, Transport } from './transport.js';
 
+/** How long a job may take to form (every process started and joined). */
+export const joinWindow = (env: DistEnv): number => env.joinMs;
+
 export interface Welcome { rank: number; servers: string[]; numWorkers: number; numServers: number }
 
 export class Control {
@@ -25,7 +28,8 @@ export class Control {
     void this.loop();
     const hb = Math.max(50, Math.min(this.env.timeoutMs / 4, 2000));
     this.timer = setInterval(() => {
-      if (Date.now() - this.lastHeard > this.env.timeoutMs) this.abort(new KVTimeoutError(`${this.who()}: the scheduler at ${root} has not answered for ${this.env.timeoutMs} ms (dead or unreachable)`));
+      // Before the job has formed, processes may still be starting: a longer window (joinWindow).
+      if (Date.now() - this.lastHeard > (this.label ? this.env.timeoutMs : joinWindow(this.env))) this.abort(new KVTimeoutError(`${this.who()}: the scheduler at ${root} has not answered for ${Date.now() - this.lastHeard} ms (dead or unreachable)`));
       else void this.link.send(encode({ c: 'hb' })).catch(() => undefined);
     }, hb);
     this.timer.unref?.();

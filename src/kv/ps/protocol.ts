@@ -30,6 +30,8 @@ export interface DistEnv {
   advertise?: string;
   /** Timeout for any awaited answer, ms (MXWASM_KV_TIMEOUT seconds, default 60). */
   timeoutMs: number;
+  /** How long the job may take to form, every process started and joined, ms (MXWASM_KV_JOIN_TIMEOUT s; default 3x the timeout, at least 30 s). */
+  joinMs: number;
   /** Largest message accepted, bytes (MXWASM_KV_MAX_MESSAGE, default 1 GiB). */
   maxMessage: number;
   /** Arrays with at least this many elements are sliced over all servers (MXNET_KVSTORE_BIGARRAY_BOUND). */
@@ -49,14 +51,19 @@ function int(env: Record<string, string | undefined>, name: string, dflt?: numbe
   return n;
 }
 
+function seconds(env: Record<string, string | undefined>, name: string): number {
+  const t = Number(env[name]);
+  if (!(t > 0)) throw new MxError('argument', `distributed kvstore: ${name}=${env[name]} is not a positive number of seconds`);
+  return t;
+}
+
 /** Reads DMLC_ROLE, DMLC_PS_ROOT_URI/PORT, DMLC_NUM_WORKER/SERVER and mxwasm's own settings. @example readEnv(process.env).numWorkers */
 export function readEnv(env: Record<string, string | undefined>): DistEnv {
   const role = (env.DMLC_ROLE ?? 'worker') as DistEnv['role'];
   if (!['worker', 'server', 'scheduler'].includes(role)) throw new MxError('argument', `distributed kvstore: DMLC_ROLE=${role} (worker, server or scheduler)`);
   const rootUri = env.DMLC_PS_ROOT_URI;
   if (!rootUri) throw new MxError('argument', 'distributed kvstore: environment variable DMLC_PS_ROOT_URI is not set (start the job with `mxwasm launch`)');
-  const t = Number(env.MXWASM_KV_TIMEOUT ?? 60);
-  if (!(t > 0)) throw new MxError('argument', `distributed kvstore: MXWASM_KV_TIMEOUT=${env.MXWASM_KV_TIMEOUT} is not a positive number of seconds`);
+  const t = env.MXWASM_KV_TIMEOUT ? seconds(env, 'MXWASM_KV_TIMEOUT') : 60;
   return {
     role, rootUri, rootPort: int(env, 'DMLC_PS_ROOT_PORT', undefined, 1),
     numWorkers: int(env, 'DMLC_NUM_WORKER', undefined, 1), numServers: int(env, 'DMLC_NUM_SERVER', undefined, 1),
@@ -64,7 +71,7 @@ export function readEnv(env: Record<string, string | undefined>): DistEnv {
     // (a name or IP others can dial, e.g. a pod's DNS name) or one interface's IP (DMLC_INTERFACE).
     host: rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : '0.0.0.0',
     advertise: env.DMLC_NODE_HOST || undefined,
-    timeoutMs: t * 1000, maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
+    timeoutMs: t * 1000, joinMs: env.MXWASM_KV_JOIN_TIMEOUT ? seconds(env, 'MXWASM_KV_JOIN_TIMEOUT') * 1000 : Math.max(3 * t * 1000, 30000), maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
     bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1), taskId: int(env, 'DMLC_TASK_ID', -1, -1),
   };
 }

@@ -5,6 +5,7 @@
 // a message naming it, so no process waits forever.
 import { decode, encode, field, text, type DistEnv, type Meta } from './protocol.js';
 import type { Transport } from './transport.js';
+import { joinWindow } from './control.js';
 
 interface Node { peer: string; role: 'worker' | 'server'; addr: string; task: number; helloId: number; rank: number; lastSeen: number; gone: boolean }
 
@@ -25,9 +26,9 @@ export async function runScheduler(env: DistEnv, transport: Transport, log: (s: 
   };
   const watch = setInterval(() => {
     const now = Date.now();
-    if (!joined && now - started > env.timeoutMs) {
+    if (!joined && now - started > joinWindow(env)) {
       const w = [...nodes.values()].filter((n) => n.role === 'worker').length, s = nodes.size - w;
-      abort(`only ${w} of ${env.numWorkers} workers and ${s} of ${env.numServers} servers joined within ${env.timeoutMs} ms`);
+      abort(`only ${w} of ${env.numWorkers} workers and ${s} of ${env.numServers} servers joined within ${joinWindow(env)} ms`);
       clearInterval(watch);
       return;
     }
