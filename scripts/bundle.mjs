@@ -19,7 +19,7 @@ export async function bundle(root) {
   // The ESM face names each export and loads index.cjs through require: `export * from './index.cjs'` made Node
   // scan the 660 KB bundle with its CommonJS export lexer on every import (cold start +140 ms CPU of +300 ms here).
   // The names come from an ESM build of the same entry (metafile only, nothing written).
-  const names = build({ ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/esm-names.js', format: 'esm', write: false, metafile: true })
+  const names = build({ ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/esm-names.js', format: 'esm', write: false, metafile: true, external: ['zeromq'] })
     .then((r) => {
       const exports = Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []).filter((n) => n !== 'default');
       writeFileSync(join(root, 'dist', 'node', 'index.js'),
