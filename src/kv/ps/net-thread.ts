@@ -93,7 +93,10 @@ async function handle(r: Request): Promise<Reply> {
         await Promise.all(links.map((_, s) => ask(s, { c: 'stop' }, 'stop')));
         await control.request({ c: 'stop' }, 'stop', 5000).catch(() => undefined);
       } else await control.request({ c: 'bye' }, 'leaving', 5000).catch(() => undefined);
-      setTimeout(() => { control.close(); links.forEach((l) => l.close()); port.close(); }, 10);
+      // Sockets closed before the answer: the main thread may exit right after it, and a worker thread torn
+      // down with open zeromq sockets aborts the process.
+      control.close(); links.forEach((l) => l.close());
+      setTimeout(() => port.close(), 10);
       return { id: r.id };
     }
   }
