@@ -7,7 +7,7 @@ import { invokeHook } from '../ndarray/invoke.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Storage } from '../ndarray/storage.js';
 import type { Attrs } from '../ops/attrs.js';
-import type { GradReq, OpDef, TensorRef } from '../ops/registry.js';
+import { ignoresOutGrads, type GradReq, type OpDef, type TensorRef } from '../ops/registry.js';
 import { rt } from '../runtime/runtime.js';
 import { mulberry32 } from '../util/random.js';
 
@@ -163,9 +163,10 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
       const og = grads.get(n) ?? [];
       grads.delete(n);
       const nVis = n.def.visibleOutputs ? n.def.visibleOutputs(n.attrs) : n.outs.length;
-      if (!bw.ignoresOutGrads && !og.some(Boolean)) continue;
+      const ignores = ignoresOutGrads(n.def, n.attrs);
+      if (!ignores && !og.some(Boolean)) continue;
       const tmp: NDArray[] = [];
-      const outGrads = bw.ignoresOutGrads ? [] : n.outs.slice(0, nVis).map((r, k) => {
+      const outGrads = ignores ? [] : n.outs.slice(0, nVis).map((r, k) => {
         if (og[k]) return og[k]!.ref;
         const z = zeros(r); tmp.push(z); return z.ref;
       });

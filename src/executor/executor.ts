@@ -54,7 +54,7 @@ export class Executor {
   private arena?: Storage;
   private arenaOff = 0;
   private programs: (Program | undefined)[] = [undefined, undefined];
-  private bwd?: Program;
+  private bwd: (Program | undefined)[] = [undefined, undefined];
   private headGrads: (NDArray | undefined)[] = [];
   private extra: NDArray[] = [];
   private refOf!: (e: number) => TensorRef;
@@ -64,7 +64,8 @@ export class Executor {
   /** The NDArray behind each external entry (arguments, aux, head gradients, 'write' gradients). */
   private extArrays = new Map<number, NDArray>();
   private monitor?: { cb: (name: string, arr: NDArray) => void; all: boolean };
-  private trained = false;
+  /** The mode of the last forward (undefined before the first). */
+  private trained: boolean | undefined;
   private disposed = false;
 
   /** @internal Use Symbol.simpleBind / Symbol.bind. */
@@ -179,7 +180,9 @@ export class Executor {
     this.check();
     const g = this.parts.plan.grad;
     if (!g) throw new ArgumentError('backward: this executor was bound with grad_req null for every argument');
-    if (!this.trained) throw new ArgumentError('backward: call forward({ isTrain: true }) first');
+    // After an inference forward MXNet differentiates the inference function (is_train=False): BatchNorm through
+    // the moving statistics, Dropout as the identity, RReLU with the mean slope; a program per mode.
+    if (this.trained === undefined) throw new ArgumentError('backward: call forward() first');
     const og = outGrads instanceof NDArray ? [outGrads] : outGrads ?? [];
     this.headGrads.forEach((h, k) => {
       if (!h) return;
@@ -190,7 +193,8 @@ export class Executor {
       if (src.length !== h.size) throw new ShapeError(`backward: head gradient ${k} has ${src.length} values, expected shape ${fmtShape(h.shape)}`);
       view(h.dtype, h.byteOffset, h.size).set(src);
     });
-    const p = this.bwd ??= lowerBackward(this.parts.plan, this.arenaOff, this.refOf, this.seed + 7919);
+    const t = this.trained ? 1 : 0;
+    const p = this.bwd[t] ??= lowerBackward(this.parts.plan, this.arenaOff, this.refOf, this.seed + 7919, !!t);
     runProgram(p);
     for (const s of this.gradSteps) s();
   }

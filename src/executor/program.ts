@@ -48,7 +48,7 @@ export function lowerForward(plan: BindPlan, base: number, refOf: RefOf, isTrain
  * gradients), gradient sums via their op's forward.
  * @example const p = lowerBackward(plan, arenaOff, refOf, 42);
  */
-export function lowerBackward(plan: BindPlan, base: number, refOf: RefOf, seed: number): Program {
+export function lowerBackward(plan: BindPlan, base: number, refOf: RefOf, seed: number, isTrain = true): Program {
   const ig = plan.g.indexed, steps: Step[] = [], names: string[] = [];
   for (const i of plan.backward) {
     const n = ig.nodes[i], inE = ig.inputsOf(i);
@@ -56,12 +56,12 @@ export function lowerBackward(plan: BindPlan, base: number, refOf: RefOf, seed: 
     for (let e = ig.entryPtr[i]; e < ig.entryPtr[i + 1]; e++) outs.push(refOf(e));
     if (!n.fwd) {
       const na = numArgs(n);
-      steps.push(n.def!.forward(ctxFor(plan, base, i, true, seed + i), n.attrs, Array.from(inE.subarray(0, na), refOf), outs, Array.from(inE.subarray(na), refOf)));
+      steps.push(n.def!.forward(ctxFor(plan, base, i, isTrain, seed + i), n.attrs, Array.from(inE.subarray(0, na), refOf), outs, Array.from(inE.subarray(na), refOf)));
     } else {
       const fid = ig.nodeId(n.fwd), fIn = ig.inputsOf(fid), na = numArgs(n.fwd);
       const fOuts: TensorRef[] = [];
       for (let e = ig.entryPtr[fid]; e < ig.entryPtr[fid + 1]; e++) fOuts.push(refOf(e));
-      steps.push(n.def!.backward!.lower(ctxFor(plan, base, i, true, seed + i), n.attrs, {
+      steps.push(n.def!.backward!.lower(ctxFor(plan, base, i, isTrain, seed + i), n.attrs, {
         ins: Array.from(fIn.subarray(0, na), refOf), outs: fOuts, aux: Array.from(fIn.subarray(na), refOf),
         outGrads: Array.from(inE.subarray(0, n.nGradIn ?? 0), refOf), inGrads: outs, req: n.req!,
       }));

@@ -37,6 +37,8 @@ export interface KVStore {
   /** Optimizer states (when set via setOptimizer). */
   saveOptimizerStates(): Uint8Array;
   loadOptimizerStates(bytes: Uint8Array): void;
+  /** Optional: frees what the store allocated (copies, sum buffers, optimizer states); in-place arrays stay. */
+  dispose?(): void;
 }
 
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
@@ -73,6 +75,15 @@ export class LocalKVStore implements KVStore {
   initInPlace(key: Key, array: NDArray): void {
     if (this.store.has(String(key))) throw new ArgumentError(`kvstore: duplicate init of key ${key}`);
     this.store.set(String(key), array);
+    this.inPlace.add(String(key));
+  }
+  private readonly inPlace = new Set<string>();
+  /** Frees the stored copies, sum buffers and optimizer states (arrays given to initInPlace belong to their owner). @example kv.dispose() */
+  dispose(): void {
+    for (const [k, a] of this.store) if (!this.inPlace.has(k)) a.dispose();
+    for (const a of this.sums.values()) a.dispose();
+    this.store.clear(); this.inPlace.clear(); this.sums.clear();
+    this.optUpdater?.dispose();
   }
   private readonly sums = new Map<string, NDArray>();
   private sumBuffer(k: Key, like: NDArray): NDArray {

@@ -181,6 +181,7 @@ export class Module implements BaseModule {
     if (this.optimizerInitialized && !p.forceInit) { this.logger('optimizer already initialized, ignoring...'); return; }
     const kvSpec = p.kvstore === undefined ? 'local' : p.kvstore;
     this.kvstore = kvSpec ? createKV(kvSpec) : undefined;
+    this.ownKv = typeof kvSpec === 'string';
     this.updateOnKvstore = !!this.kvstore;
     let batch = this.dataShapes[0].shape[0];
     if (this.kvstore && this.kvstore.type.includes('dist') && this.kvstore.type.includes('_sync')) batch *= this.kvstore.numWorkers;
@@ -297,5 +298,11 @@ export class Module implements BaseModule {
   }
 
   /** Frees the executors. @example mod.dispose() */
-  dispose(): void { this.unbind(); }
+  dispose(): void {
+    this.unbind();
+    this.updater?.dispose(); // Adam's m and v per parameter, SGD's momentum, ...
+    if (this.ownKv) this.kvstore?.dispose?.();
+    this.updater = this.kvstore = undefined; this.optimizerInitialized = false;
+  }
+  private ownKv = false;
 }

@@ -1,4 +1,5 @@
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, MemoryError } from '../errors.js';
+import { liveArrays } from './scope.js';
 import { rt } from '../runtime/runtime.js';
 
 /**
@@ -10,8 +11,20 @@ export class Storage {
   freed = false;
   constructor(readonly off: number, readonly bytes: number) {}
 
-  /** Allocates a new block. @example Storage.alloc(4096) */
-  static alloc(bytes: number): Storage { return new Storage(rt().alloc.alloc(bytes), bytes); }
+  /**
+   * Allocates a new block. Out of memory, the MemoryError also says how many NDArrays are alive and not disposed,
+   * and how to free them: the garbage collector rarely runs the finalizers in time (the JavaScript heap stays small
+   * while the wasm memory fills).
+   * @example Storage.alloc(4096)
+   */
+  static alloc(bytes: number): Storage {
+    const a = rt().alloc;
+    try { return new Storage(a.alloc(bytes), bytes); } catch (e) {
+      if (!(e instanceof MemoryError)) throw e;
+      const n = liveArrays(), used = a.stats().bytesInUse;
+      throw new MemoryError(`${e.message}. ${n} NDArrays are alive and not disposed (${(used / 2 ** 20).toFixed(1)} MiB in use): call dispose() on arrays you no longer need, or make them inside mx.tidy(() => ...), which disposes what the function made except what it returns`, { ...e.where, liveArrays: n, bytesInUse: used });
+    }
+  }
 
   retain(): this {
     if (this.freed) throw new ArgumentError('use of a disposed NDArray: its memory was freed');

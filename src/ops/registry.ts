@@ -72,8 +72,8 @@ export interface OpDef {
   backward?: {
     /** Which forward values backward reads: lets the memory planner free the rest early. */
     saves: ('inputs' | 'outputs')[];
-    /** Loss heads (SoftmaxOutput, *RegressionOutput) ignore incoming gradients. */
-    ignoresOutGrads?: boolean;
+    /** Loss heads (SoftmaxOutput, *RegressionOutput) ignore incoming gradients (a function: depending on attrs). */
+    ignoresOutGrads?: boolean | ((a: Attrs) => boolean);
     workspace?: (a: Attrs, ins: Shape[], outs: Shape[]) => number;
     lower: (ctx: LowerCtx, a: Attrs, g: BackwardArgs) => Step;
   };
@@ -117,3 +117,9 @@ export function opOutputs(def: OpDef, a: Attrs): string[] { return def.outputs ?
 export function opVisible(def: OpDef, a: Attrs): number { return def.visibleOutputs ? def.visibleOutputs(a) : opOutputs(def, a).length; }
 /** Aux state names. */
 export function opAux(def: OpDef, a: Attrs): string[] { return def.aux ? def.aux(a) : []; }
+
+/** Whether this node's backward ignores its output gradients (SoftmaxOutput with out_grad=True reads them). @example ignoresOutGrads(def, attrs) */
+export function ignoresOutGrads(def: OpDef, a: Attrs): boolean {
+  const f = def.backward?.ignoresOutGrads;
+  return typeof f === 'function' ? f(a) : !!f;
+}

@@ -12,6 +12,8 @@ export interface Updater {
   getStates(dumpOptimizer?: boolean): Uint8Array;
   /** Restores states saved by getStates. */
   setStates(bytes: Uint8Array): void;
+  /** Frees every state array (Module.dispose calls it). */
+  dispose(): void;
 }
 
 /**
@@ -47,6 +49,7 @@ export function getUpdater(optimizer: Optimizer): Updater {
     for (const arrs of states.values()) for (const a of arrs) { out.set(new Uint8Array(a.toTypedArray().buffer), p); p += a.size * 4; }
     return out;
   };
+  f.dispose = () => { for (const arrs of states.values()) for (const a of arrs) a.dispose(); states.clear(); };
   f.setStates = (bytes: Uint8Array) => {
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.length < 8 || dv.getUint32(0, true) !== 0x4d585354) throw new ArgumentError('setStates: not an mxwasm optimizer state blob');

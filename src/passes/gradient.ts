@@ -2,7 +2,7 @@ import type { Graph } from '../graph/graph.js';
 import { numArgs, numOutputs, numVisible } from '../graph/indexed.js';
 import { isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
-import { getOp, hasOp, type GradReq } from '../ops/registry.js';
+import { getOp, hasOp, ignoresOutGrads, type GradReq } from '../ops/registry.js';
 import type { Pass } from './pass.js';
 
 /** What the gradient pass adds: where each argument's gradient is, and the extra input variables. */
@@ -63,7 +63,7 @@ export const gradientPass: Pass = {
     const mirrors = new Map<Node, NodeEntry>();
     g.outputs.forEach((h, k) => {
       const e = ig.outputs[k];
-      if (!needs[e] || (!isVariable(h.node) && h.node.def!.backward?.ignoresOutGrads)) { headGradVars.push(undefined); return; }
+      if (!needs[e] || (!isVariable(h.node) && ignoresOutGrads(h.node.def!, h.node.attrs!))) { headGradVars.push(undefined); return; }
       const v = variableNode(`_head_grad_${k}`);
       headGradVars.push(v); mirrors.set(v, h);
       push(e, { node: v, index: 0 });
@@ -74,7 +74,7 @@ export const gradientPass: Pass = {
       if (isVariable(n) || !n.def!.backward || !needs[ig.entryPtr[i]]) continue;
       const bw = n.def!.backward;
       const outGrads: NodeEntry[] = [];
-      if (!bw.ignoresOutGrads) {
+      if (!ignoresOutGrads(n.def!, n.attrs!)) {
         let anyGrad = false;
         for (let k = 0; k < numVisible(n); k++) {
           const c = contrib.get(ig.entryPtr[i] + k);

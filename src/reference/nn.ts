@@ -49,7 +49,7 @@ export function actGrad(t: number, x: number, y: number, a: number): number {
     case 4: return (1 - Math.abs(y)) ** 2;
     case 5: return y > 0 ? 1 : a;
     case 6: return y > 0 ? 1 : y + a;
-    case 7: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA * SELU_ALPHA;
+    case 7: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA * SELU_ALPHA; // the true derivative; MXNet 1.9 uses λ(α + y) (a deliberate difference)
     default: return 0.5 * (1 + erf(x / Math.SQRT2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
   }
 }

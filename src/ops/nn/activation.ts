@@ -37,6 +37,9 @@ const LEAKY_TYPES = ['leaky', 'prelu', 'rrelu', 'elu', 'selu', 'gelu'] as const;
 /**
  * LeakyReLU family. prelu takes `gamma` of shape (C,) (C = data.shape[1]) or (1,); rrelu draws a slope
  * U(lower_bound, upper_bound) per element in training (hidden output `mask`), (lower+upper)/2 in inference.
+ * selu's gradient is a deliberate difference from MXNet 1.9: for x <= 0 we use the true derivative
+ * λα·eˣ = y + λα, where MXNet's kernel computes λ(α + y) (not the derivative of its own forward; finite differences
+ * agree with ours). Forward values are MXNet's.
  * @example mx.nd.LeakyReLU(x, { act_type: 'elu', slope: 1 })
  */
 export const leakyRelu: OpDef = {

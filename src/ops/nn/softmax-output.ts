@@ -62,7 +62,7 @@ export const softmaxOutput: OpDef = {
   },
   backward: {
     saves: ['inputs', 'outputs'],
-    ignoresOutGrads: true,
+    ignoresOutGrads: (a) => !a.out_grad, // out_grad=True: (p - onehot) * head gradient, as MXNet
     lower: (ctx, a, g) => {
       const K = ctx.K, [, label] = g.ins, [y] = g.outs, [dx, dl] = g.inGrads, og = g.outGrads[0];
       const useOg = a.out_grad && og, zl = dl && g.req[1] !== 'null' ? dl : undefined;
