@@ -16,7 +16,7 @@ import { getUpdater, type Updater } from '../optim/updater.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { log } from '../callback/log.js';
 import { checkpointBytes, loadCheckpoint, paramsFromFile, saveModuleCheckpoint, statesFile } from './checkpoint.js';
-import { kvInitParams, kvUpdateAll, loadOptimizerStates, moduleOptimizer, optimizerStateBytes, saveOptimizerStates } from './optimizer-setup.js';
+import { disposeOptimizer, kvInitParams, kvUpdateAll, loadOptimizerStates, moduleOptimizer, optimizerStateBytes, saveOptimizerStates } from './optimizer-setup.js';
 import { fitModule, fitModuleAsync, iterPredictModule, predictModule, scoreModule, type FitOptions, type PredictOptions, type ScoreOptions } from './fit.js';
 import { DataParallel, numWorkersOf } from './data-parallel.js';
 import type { BaseModule, BindArgs, InitOptimizerArgs, InitParamsArgs, ShapeSpec } from './base.js';
@@ -46,7 +46,7 @@ export class Module implements BaseModule {
   readonly logger: (m: string) => void;
   binded = false; forTraining = false; inputsNeedGrad = false; paramsInitialized = false; optimizerInitialized = false;
   dataShapes: DataDesc[] = []; labelShapes: DataDesc[] = [];
-  optimizer?: Optimizer; updater?: Updater; kvstore?: KVStore; updateOnKvstore = false;
+  optimizer?: Optimizer; updater?: Updater; kvstore?: KVStore; updateOnKvstore = false; ownKv = false;
   private main?: Executor;
   private cur?: Executor;
   private readonly shaped = new Map<string, Executor>();
@@ -180,8 +180,7 @@ export class Module implements BaseModule {
     if (!this.binded || !this.paramsInitialized) throw new ArgumentError('call bind and initParams before initOptimizer');
     if (this.optimizerInitialized && !p.forceInit) { this.logger('optimizer already initialized, ignoring...'); return; }
     const kvSpec = p.kvstore === undefined ? 'local' : p.kvstore;
-    this.kvstore = kvSpec ? createKV(kvSpec) : undefined;
-    this.ownKv = typeof kvSpec === 'string';
+    this.kvstore = kvSpec ? createKV(kvSpec) : undefined; this.ownKv = typeof kvSpec === 'string';
     this.updateOnKvstore = !!this.kvstore;
     let batch = this.dataShapes[0].shape[0];
     if (this.kvstore && this.kvstore.type.includes('dist') && this.kvstore.type.includes('_sync')) batch *= this.kvstore.numWorkers;
@@ -298,11 +297,5 @@ export class Module implements BaseModule {
   }
 
   /** Frees the executors. @example mod.dispose() */
-  dispose(): void {
-    this.unbind();
-    this.updater?.dispose(); // Adam's m and v per parameter, SGD's momentum, ...
-    if (this.ownKv) this.kvstore?.dispose?.();
-    this.updater = this.kvstore = undefined; this.optimizerInitialized = false;
-  }
-  private ownKv = false;
+  dispose(): void { this.unbind(); disposeOptimizer(this); this.optimizerInitialized = false; }
 }

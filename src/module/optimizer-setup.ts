@@ -28,7 +28,7 @@ export function moduleOptimizer(spec: string | Optimizer, optimizerParams: Optim
   return createOptimizer(spec, { ...params, sym: symbol, paramIdx2Name: idx2name });
 }
 
-interface OptimizerHolder { updater?: Updater; kvstore?: KVStore; updateOnKvstore: boolean }
+interface OptimizerHolder { updater?: Updater; kvstore?: KVStore; updateOnKvstore: boolean; ownKv?: boolean }
 
 /** Writes a module's optimizer states (MXNet's `save_optimizer_states`). @example saveOptimizerStates(mod, 'x.states') */
 export function saveOptimizerStates(m: OptimizerHolder, fname: string): void { writeFileBytes(fname, optimizerStateBytes(m), 'saveOptimizerStates'); }
@@ -62,4 +62,11 @@ export function kvUpdateAll(kv: KVStore, names: string[], grads: Record<string, 
   names.forEach((n, i) => { if (grads[n]) { ks.push(i); gs.push(grads[n]); ws.push(args[n]); } });
   kv.push(ks, gs);
   kv.pull(ks, ws);
+}
+
+/** Frees a module's optimizer states (Adam's m and v, momentum, ...) and the KVStore it created. @example disposeOptimizer(mod) */
+export function disposeOptimizer(m: OptimizerHolder): void {
+  m.updater?.dispose();
+  if (m.ownKv) m.kvstore?.dispose?.();
+  m.updater = m.kvstore = undefined;
 }
