@@ -43,6 +43,7 @@ export { Executor } from './executor/executor.js';
 export { model } from './format/checkpoint.js';
 export { Predictor } from './predictor/predictor.js';
 export * as viz from './viz/index.js';
+export * as onnx from './onnx/index.js';
 export * as models from './models/zoo.js';
 export * as probe from './api/probe.js';
 export * as benchmark from './bench/suite.js';

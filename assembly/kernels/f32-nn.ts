@@ -6,7 +6,7 @@ import { NM, S, fma, hsum, ld, mask, st } from './f32-nn-math';
 import { tanhSigmoidLoop } from './f32-vmath'; // tanh, sigmoid: the unary kernels' loop (same bits)
 
 // Activation types shared by f32_act / f32_act_bwd (src/reference/nn.ts ACT):
-// 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a), 6 elu(a), 7 selu, 8 gelu.
+// 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a), 6 elu(a), 7 selu, 8 gelu, 9 erf.
 const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
 
 // One loop function per type (textually separate bodies: the optimizer cannot fold them back into one
@@ -18,6 +18,8 @@ const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
 @inline function fElu(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(a)), f32x4.gt(x, S(0))); }
 @inline function fSelu(x: v128, a: f32): v128 { return f32x4.mul(S(SELU_L), v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(SELU_A)), f32x4.gt(x, S(0)))); }
 @inline function fGelu(x: v128, a: f32): v128 { return f32x4.mul(f32x4.mul(S(0.5), x), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476))))); }
+@inline function fErf(x: v128, a: f32): v128 { return NM.verf(x); }
+@inline function dErf(x: v128, a: f32): v128 { return f32x4.mul(S(1.1283791670955126), NM.vexp(f32x4.neg(f32x4.mul(x, x)))); }
 @inline function dRelu(y: v128, a: f32): v128 { return v128.and(S(1), f32x4.gt(y, S(0))); }
 @inline function dSigmoid(y: v128, a: f32): v128 { return f32x4.mul(y, f32x4.sub(S(1), y)); }
 @inline function dTanh(y: v128, a: f32): v128 { return f32x4.sub(S(1), f32x4.mul(y, y)); }
@@ -110,6 +112,16 @@ function actbGelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): v
   for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dGelu(v128.load(x + o), a))); }
   if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dGelu(ld(x + o, r), a)), r); }
 }
+function actErf(x: usize, y: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fErf(v128.load(x + o), a)); }
+  if (i < n) { const o = i << 2, r = n - i; st(y + o, fErf(ld(x + o, r), a), r); }
+}
+function actbErf(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dErf(v128.load(x + o), a))); }
+  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dErf(ld(x + o, r), a)), r); }
+}
 
 /** y = act(x) elementwise; t as above, a = slope/alpha. */
 export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): void {
@@ -123,10 +135,11 @@ export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): 
     case 6: actElu(x, y, n, a); break;
     case 7: actSelu(x, y, n, a); break;
     case 8: actGelu(x, y, n, a); break;
+    case 9: actErf(x, y, n, a); break;
   }
 }
 
-/** dx = dy * act'(.): from the output y (relu, sigmoid, tanh, softrelu, softsign, leaky, elu, selu) or input x (gelu). */
+/** dx = dy * act'(.): from the output y (relu, sigmoid, tanh, softrelu, softsign, leaky, elu, selu) or input x (gelu, erf). */
 export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n: usize, t: i32, a: f32): void {
   switch (t) {
     case 0: actbRelu(x, y, dy, dx, n, a); break;
@@ -138,6 +151,7 @@ export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n
     case 6: actbElu(x, y, dy, dx, n, a); break;
     case 7: actbSelu(x, y, dy, dx, n, a); break;
     case 8: actbGelu(x, y, dy, dx, n, a); break;
+    case 9: actbErf(x, y, dy, dx, n, a); break;
   }
 }
 

@@ -35,6 +35,7 @@ export function act(t: number, x: number, a: number): number {
     case 5: return x > 0 ? x : a * x;
     case 6: return x > 0 ? x : a * Math.expm1(x);
     case 7: return SELU_LAMBDA * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
+    case 9: return erf(x);
     default: return 0.5 * x * (1 + erf(x / Math.SQRT2));
   }
 }
@@ -50,6 +51,7 @@ export function actGrad(t: number, x: number, y: number, a: number): number {
     case 5: return y > 0 ? 1 : a;
     case 6: return y > 0 ? 1 : y + a;
     case 7: return y > 0 ? SELU_LAMBDA : y + SELU_LAMBDA * SELU_ALPHA; // the true derivative; MXNet 1.9 uses λ(α + y) (a deliberate difference)
+    case 9: return 2 / Math.sqrt(Math.PI) * Math.exp(-x * x);
     default: return 0.5 * (1 + erf(x / Math.SQRT2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
   }
 }

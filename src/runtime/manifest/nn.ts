@@ -1,7 +1,7 @@
 import { argIndex, type KernelInfo } from './common.js';
 
 /** Activation type codes of f32_act__simd128 / f32_act_bwd__simd128 (argument `t`). @example ACT.gelu === 8 */
-export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8 } as const;
+export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8, erf: 9 } as const;
 /** f32_act__simd128's arguments: x, y (byte offsets), n elements, t (an ACT code), a (leaky slope / elu alpha). */
 export const ACT_PARAMS = ['x', 'y', 'n', 't', 'a'] as const;
 /** f32_act_bwd__simd128's arguments: dx = dy * act'(x or y); x may be 0 where t's derivative reads y only. */

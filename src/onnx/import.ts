@@ -1,0 +1,138 @@
+/**
+ * ONNX import (MXNet's `mx.contrib.onnx.import_model`): a ModelProto becomes a Symbol over mxwasm
+ * ops plus `argParams` / `auxParams`. Initializers become parameters; constant subgraphs fold at
+ * import; every other node maps onto registered ops or fails with an MxError naming the node, the
+ * op and the opset.
+ */
+import { FormatError, MxError } from '../errors.js';
+import type { NDArray } from '../ndarray/ndarray.js';
+import { Variable, Group } from '../symbol/create.js';
+import type { Symbol } from '../symbol/symbol.js';
+import type { Source } from '../format/fs.js';
+import { NodeCtx, unsupported, type ImportState, type Val } from './context.js';
+import { tryFold } from './fold.js';
+import { NN_MAP, type Mapper } from './ops-nn.js';
+import { TENSOR_MAP } from './ops-tensor.js';
+import { MATH_MAP } from './ops-math.js';
+import { makeConst } from './shapes.js';
+import { decodeModel, opsetOf, type OnnxModel } from './proto.js';
+import { fetchModelBytes, modelMetadata, readModel, type OnnxMetadata, type OnnxSource } from './source.js';
+import { DT, tensorValues } from './tensor.js';
+
+const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP };
+
+/** What `importModel` returns (MXNet's `sym, arg_params, aux_params`, plus the model's metadata). */
+export interface ImportedModel {
+  symbol: Symbol;
+  argParams: Record<string, NDArray>;
+  auxParams: Record<string, NDArray>;
+  /** Graph inputs (data, not initializers) with their ONNX shapes (symbolic dims as names). */
+  metadata: OnnxMetadata;
+  /** Input shapes with symbolic dims set to 1: a ready `inputShapes` for the Predictor. */
+  inputShapes: Record<string, number[]>;
+}
+
+/** Ops this importer maps (default domain). @example supportedOps().includes('Conv') */
+export function supportedOps(): string[] {
+  return [...new Set([...Object.keys(MAP), 'Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'])].sort();
+}
+
+function constantNode(c: NodeCtx): Val {
+  const t = c.t('value');
+  if (t) return { c: t };
+  const f = c.floats('value_floats'), i = c.ints('value_ints');
+  if (c.hasAttr('value_float')) return { c: makeConst([], DT.FLOAT, [c.f('value_float', 0)]) };
+  if (c.hasAttr('value_int')) return { c: makeConst([], DT.INT64, [c.i('value_int', 0)]) };
+  if (f) return { c: makeConst([f.length], DT.FLOAT, f) };
+  if (i) return { c: makeConst([i.length], DT.INT64, i) };
+  throw c.fail('only value, value_float(s) and value_int(s) constants are supported');
+}
+
+/** Builds the Symbol and params from a decoded model. */
+export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
+  const opset = opsetOf(m);
+  const g = m.graph;
+  if (opset === undefined && g.node.some((n) => !n.domain || n.domain === 'ai.onnx')) throw new FormatError('ONNX model: no opset_import for the default domain');
+  const st: ImportState = {
+    opset: opset ?? 21, values: new Map(), argParams: {}, auxParams: {}, shapes1: {}, shapes2: {}, used: new Set(), baseDir, shapeCache: new WeakMap(),
+  };
+  if ((opset ?? 21) < 7 || (opset ?? 21) > 21) throw new MxError('unsupported', `ONNX model: opset ${opset} is outside the supported range 7 to 21`, { opset });
+  const owned: NDArray[] = [];
+  try {
+    const inits = new Set<string>();
+    for (const t of g.initializer) {
+      if (!t.name) throw new FormatError('ONNX model: an initializer has no name');
+      st.values.set(t.name, { c: tensorValues(t, baseDir) });
+      inits.add(t.name);
+    }
+    if (g.sparseInitializer) throw new MxError('unsupported', 'ONNX model: sparse initializers are not supported');
+    const inputShapes: Record<string, number[]> = {};
+    for (const v of g.input) {
+      if (inits.has(v.name)) continue; // an initializer with a default: kept as a constant
+      if (!v.name) throw new FormatError('ONNX model: a graph input has no name');
+      if (!v.shape) throw new MxError('unsupported', `ONNX input '${v.name}': no shape given; mxwasm needs the rank at import`, { input: v.name });
+      const s1 = v.shape.map((d) => (d.value !== undefined && d.value > 0 ? d.value : 1));
+      const s2 = v.shape.map((d) => (d.value !== undefined && d.value > 0 ? d.value : 2));
+      st.shapes1[v.name] = s1; st.shapes2[v.name] = s2; inputShapes[v.name] = s1;
+      st.used.add(v.name);
+      st.values.set(v.name, { s: Variable(v.name) });
+    }
+    for (const n of g.node) {
+      if (n.domain && n.domain !== 'ai.onnx') throw unsupported(n, opset ?? 0, `domain '${n.domain}' is not supported (default domain only)`);
+      const c = new NodeCtx(st, n);
+      let outs: Val[] | undefined;
+      if (n.opType === 'Constant') outs = [constantNode(c)];
+      else outs = tryFold(c);
+      if (!outs) {
+        const f = MAP[n.opType];
+        if (!f) throw unsupported(n, st.opset, 'operator not supported by the mxwasm importer');
+        const r = f(c);
+        outs = (Array.isArray(r) ? r : [r]).map((s) => ({ s }));
+      }
+      n.output.forEach((o, k) => { if (o && outs![k]) st.values.set(o, outs![k]); });
+    }
+    const heads: Symbol[] = g.output.map((o) => {
+      const v = st.values.get(o.name);
+      if (!v) throw new FormatError(`ONNX model: graph output '${o.name}' is not produced by any node`);
+      if (v.s) return v.s;
+      // a constant output: a parameter passed through identity so it is an op output
+      const p = new NodeCtx(st, { input: [o.name], output: [o.name], name: `${o.name}_const`, opType: 'Identity', domain: '', attribute: [] });
+      return p.mx('identity', [p.sym(0)]);
+    });
+    if (!heads.length) throw new FormatError('ONNX model: the graph has no outputs');
+    const symbol = heads.length === 1 ? heads[0] : Group(heads);
+    // parameters no output reads (folded into constants) are dropped
+    const args = new Set(symbol.listArguments()), aux = new Set(symbol.listAuxiliaryStates());
+    for (const [k, a] of Object.entries(st.argParams)) if (!args.has(k)) { a.dispose(); delete st.argParams[k]; }
+    for (const [k, a] of Object.entries(st.auxParams)) if (!aux.has(k)) { a.dispose(); delete st.auxParams[k]; }
+    const meta = modelMetadata(m);
+    return { symbol, argParams: st.argParams, auxParams: st.auxParams, metadata: meta, inputShapes: Object.fromEntries(Object.entries(inputShapes).filter(([k]) => args.has(k))) };
+  } catch (e) {
+    for (const a of [...Object.values(st.argParams), ...Object.values(st.auxParams), ...owned]) a.dispose();
+    if (e instanceof MxError) throw e;
+    throw new FormatError(`ONNX import failed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Imports an ONNX model (bytes or a Node path) as `{ symbol, argParams, auxParams }`, ready for
+ * `sym.bind`, a Module or a Predictor.
+ * @example
+ * const { symbol, argParams, auxParams, inputShapes } = mx.onnx.importModel('resnet18.onnx');
+ * const p = mx.Predictor.load({ symbol, params: { argParams, auxParams }, inputShapes });
+ */
+export function importModel(source: OnnxSource): ImportedModel {
+  const { model, baseDir } = readModel(source);
+  return importDecoded(model, baseDir);
+}
+
+/**
+ * `importModel` from a URL, a Response or bytes (browsers, edge runtimes).
+ * @example const m = await mx.onnx.importModelAsync('/models/mobilenetv2.onnx');
+ */
+export async function importModelAsync(source: Source): Promise<ImportedModel> {
+  if (typeof source === 'string' && !/^(https?|blob|data):/i.test(source)) {
+    try { return importModel(source); } catch (e) { if (!(e instanceof MxError && e.kind === 'unsupported' && /need Node/.test(e.message))) throw e; }
+  }
+  return importDecoded(decodeModel(await fetchModelBytes(source)));
+}

@@ -1,0 +1,22 @@
+// erf (MXNet's `erf`): the activation kernel's type 9 (the rational erf gelu uses, abs error 4.9e-7);
+// the gradient 2/sqrt(pi) * exp(-x^2) from the input. ONNX Erf imports onto it.
+import { ACT } from '../../runtime/manifest/nn.js';
+import type { OpDef } from '../registry.js';
+import { f32Types, sameShapes } from './common.js';
+
+export const erfOp: OpDef = {
+  name: 'erf', attrs: {}, doc: 'Gauss error function erf(x); gradient 2/sqrt(pi) exp(-x^2).',
+  inputs: () => ['data'],
+  inferShape: sameShapes('erf'),
+  inferType: f32Types('erf'),
+  forward: (ctx, _a, [x], [y]) => { const f = ctx.K.f32_act__simd128; return () => { f(x.off, y.off, x.size, ACT.erf, 0); }; },
+  backward: {
+    saves: ['inputs'],
+    lower: (ctx, _a, g) => {
+      if (g.req[0] === 'null') return () => {};
+      const f = ctx.K.f32_act_bwd__simd128, [x] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads;
+      return () => { f(x.off, 0, dy.off, dx.off, x.size, ACT.erf, 0); };
+    },
+  },
+  inplace: [[0, 0]],
+};
