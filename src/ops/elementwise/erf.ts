@@ -2,7 +2,8 @@
 // the gradient 2/sqrt(pi) * exp(-x^2) from the input. ONNX Erf imports onto it.
 import { ACT } from '../../runtime/manifest/nn.js';
 import type { OpDef } from '../registry.js';
-import { f32Types, sameShapes } from './common.js';
+import { f32Types } from '../helpers.js';
+import { sameShapes } from './common.js';
 
 export const erfOp: OpDef = {
   name: 'erf', attrs: {}, doc: 'Gauss error function erf(x); gradient 2/sqrt(pi) exp(-x^2).',

@@ -1,7 +1,8 @@
 // hard_sigmoid (MXNet): y = clip(alpha * x + beta, 0, 1), alpha 0.2 and beta 0.5 by default (ONNX
 // HardSigmoid's defaults too). Three passes over the output; gradient alpha where 0 < y < 1.
 import type { OpDef } from '../registry.js';
-import { f32Types, sameShapes } from './common.js';
+import { f32Types } from '../helpers.js';
+import { sameShapes } from './common.js';
 
 export const hardSigmoidOp: OpDef = {
   name: 'hard_sigmoid',
