@@ -3,3 +3,4 @@ export { getModelMetadata, getModelMetadataAsync, type OnnxMetadata, type OnnxTe
 export { decodeModel, type OnnxModel, type OnnxGraph, type OnnxNode } from './proto.js';
 export { encodeModel, type ModelSpec, type GraphSpec, type NodeSpec, type TensorSpec, type ValueSpec, type OnnxAttrValue } from './encode.js';
 export { importModel, importModelAsync, supportedOps, type ImportedModel } from './import.js';
+export { exportModel, type ExportOptions, type ExportParams } from './export.js';
