@@ -48,6 +48,7 @@ function attr(w: WireWriter, name: string, v: OnnxAttrValue): void {
 
 function valueInfo(w: WireWriter, v: ValueSpec): void {
   w.str(1, v.name);
+  if (v.type === undefined && v.dims === undefined) return; // type left to the runtime's inference
   w.msg(2, (tp) => tp.msg(1, (tt) => {
     tt.int(1, v.type ?? DT.FLOAT);
     if (v.dims) tt.msg(2, (s) => { for (const d of v.dims!) s.msg(1, (dm) => { if (typeof d === 'number') dm.int(1, d); else if (typeof d === 'string') dm.str(2, d); }); });

@@ -108,7 +108,7 @@ const LayerNormalization: Mapper = (c) => {
   const r = c.rank(0), ax = axis(c, c.i('axis', -1), r);
   if (ax !== r - 1) throw c.fail(`axis ${c.i('axis', -1)} normalizes several axes; only the last axis maps onto LayerNorm`);
   if (c.node.output.slice(1).some(Boolean)) throw c.fail('the Mean / InvStdDev outputs are not supported');
-  const beta = c.has(2) ? c.sym(2) : c.param(`${c.name}_beta`, makeConst([c.shape(1)![0]], DT.FLOAT, []));
+  const beta = c.has(2) ? c.sym(2) : c.param(`${c.name}_beta`, makeConst([c.shape(1)![0]], DT.FLOAT, new Float64Array(c.shape(1)![0])));
   return c.mx('LayerNorm', [c.sym(0), c.sym(1), beta], { axis: -1, eps: c.f('epsilon', 1e-5) });
 };
 

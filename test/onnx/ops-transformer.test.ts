@@ -1,0 +1,124 @@
+// ONNX transformer-block ops vs onnxruntime-web: LayerNormalization, Erf, Gelu, Where, Pow, Sqrt,
+// ReduceMean (axes attribute and input), batched MatMul, Split, Slice, Gather, Expand, Unsqueeze;
+// shape subgraphs folded at import; a dynamic batch re-bound through Predictor.reshape.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, closeMsg } from '../helpers.js';
+import { agree, ortRun, rnd, unit } from './oracle.js';
+import { encodeModel } from '../../src/onnx/encode.js';
+
+const I64 = 7;
+
+test('LayerNormalization, Erf, Gelu, HardSwish, Pow, Sqrt, Where', async () => {
+  await unit({ op: 'LayerNormalization', opset: 17, ins: [['x', [2, 5, 8]]], consts: [['g', [8], rnd([8])], ['b', [8], rnd([8])]], attrs: { epsilon: { f: 1e-5 } } });
+  await unit({ op: 'LayerNormalization', opset: 18, ins: [['x', [3, 8]]], consts: [['g', [8], rnd([8])]] }, 'layernorm no bias');
+  await unit({ op: 'Erf', opset: 9, ins: [['x', [3, 7]]] });
+  await unit({ op: 'Erf', opset: 13, ins: [['x', [2, 3, 5]]] });
+  await unit({ op: 'Gelu', opset: 20, ins: [['x', [2, 9]]] });
+  await unit({ op: 'HardSwish', opset: 14, ins: [['x', [2, 9]]] });
+  await unit({ op: 'Pow', opset: 13, ins: [['x', [2, 5]]], consts: [['e', [], [2]]] }, 'pow scalar');
+  await unit({ op: 'Pow', opset: 7, ins: [['x', [2, 5]], ['e', [5]]] }, 'pow bcast');
+  await unit({ op: 'Sqrt', opset: 13, ins: [['x', [2, 5]]], consts: [] }, 'sqrt (NaN for negatives on both)');
+  await unit({ op: 'Where', opset: 9, ins: [['x', [2, 3, 4]], ['y', [4]]], consts: [['c', [3, 1], [1, 0, 1], 9]], order: ['c', 'x', 'y'] }, 'where bcast');
+});
+
+test('ReduceMean / ReduceSum / ReduceMax (axes as attribute and as input), ArgMax', async () => {
+  for (const opset of [11, 13]) await unit({ op: 'ReduceMean', opset, ins: [['x', [2, 3, 4]]], attrs: { axes: [-1], keepdims: 1 } });
+  await unit({ op: 'ReduceMean', opset: 18, ins: [['x', [2, 3, 4]]], consts: [['a', [2], [0, 2], I64]], attrs: { keepdims: 0 } });
+  await unit({ op: 'ReduceSum', opset: 13, ins: [['x', [2, 3, 4]]], consts: [['a', [1], [1], I64]] });
+  await unit({ op: 'ReduceSum', opset: 11, ins: [['x', [2, 3, 4]]], attrs: { keepdims: 0 } }, 'reducesum all');
+  await unit({ op: 'ReduceMax', opset: 13, ins: [['x', [2, 3, 4]]], attrs: { axes: [1] } });
+  await unit({ op: 'ArgMax', opset: 13, ins: [['x', [3, 5]]], attrs: { axis: 1, keepdims: 0 } });
+});
+
+test('Split, Slice (steps, negative, clamped), Gather, Expand, Unsqueeze, Squeeze, Tile', async () => {
+  await unit({ op: 'Split', opset: 13, ins: [['x', [2, 6, 3]]], consts: [['s', [3], [1, 2, 3], I64]], attrs: { axis: 1 }, outs: 3 });
+  await unit({ op: 'Split', opset: 11, ins: [['x', [4, 6]]], attrs: { axis: 1 }, outs: 2 }, 'split equal 11');
+  await unit({ op: 'Split', opset: 18, ins: [['x', [4, 7]]], attrs: { axis: 1, num_outputs: 3 }, outs: 3 }, 'split num_outputs');
+  await unit({ op: 'Slice', opset: 13, ins: [['x', [4, 6, 5]]], consts: [['s', [2], [1, -1], I64], ['e', [2], [1000, -6], I64], ['a', [2], [1, 2], I64], ['st', [2], [2, -1], I64]] });
+  await unit({ op: 'Slice', opset: 9, ins: [['x', [4, 6]]], attrs: { starts: [1, 0], ends: [3, 4] } }, 'slice 9');
+  await unit({ op: 'Gather', opset: 13, ins: [['x', [5, 4]]], consts: [['i', [2, 2], [0, 4, -1, 2], I64]] });
+  await unit({ op: 'Gather', opset: 13, ins: [['x', [3, 5, 4]]], consts: [['i', [], [2], I64]], attrs: { axis: 1 } }, 'gather scalar');
+  await unit({ op: 'Expand', opset: 13, ins: [['x', [3, 1]]], consts: [['s', [3], [2, 3, 4], I64]] });
+  await unit({ op: 'Unsqueeze', opset: 13, ins: [['x', [3, 4]]], consts: [['a', [2], [0, -1], I64]] });
+  await unit({ op: 'Unsqueeze', opset: 11, ins: [['x', [3, 4]]], attrs: { axes: [1] } }, 'unsqueeze 11');
+  await unit({ op: 'Squeeze', opset: 13, ins: [['x', [3, 1, 4, 1]]], consts: [['a', [1], [3], I64]] });
+  await unit({ op: 'Tile', opset: 13, ins: [['x', [2, 3]]], consts: [['r', [2], [2, 1], I64]] });
+});
+
+/** A BERT-style encoder layer (seq S, hidden H, heads 2) with a PyTorch-like shape subgraph. */
+function encoderLayer(S: number, H: number, nh: number, batch: string | number) {
+  const d = H / nh, n = (opType: string, inputs: string[], outputs: string[], attrs?: any) => ({ opType, inputs, outputs, attrs });
+  const w = (name: string, dims: number[]) => ({ name, dims, data: rnd(dims, -0.3, 0.3) });
+  const nodes = [
+    n('Shape', ['x'], ['shp']), n('Gather', ['shp', 'i0'], ['bsz'], { axis: 0 }), n('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+    n('Concat', ['bsz1', 'heads'], ['qshape'], { axis: 0 }),
+    ...['q', 'k', 'v'].flatMap((t) => [n('MatMul', ['x', `W${t}`], [`${t}0`]), n('Add', [`${t}0`, `b${t}`], [`${t}1`]),
+      n('Reshape', [`${t}1`, 'qshape'], [`${t}2`]), n('Transpose', [`${t}2`], [`${t}h`], { perm: t === 'k' ? [0, 2, 3, 1] : [0, 2, 1, 3] })]),
+    n('MatMul', ['qh', 'kh'], ['att0']), n('Div', ['att0', 'sqrtd'], ['att1']), n('Softmax', ['att1'], ['att2'], { axis: -1 }),
+    n('MatMul', ['att2', 'vh'], ['ctx0']), n('Transpose', ['ctx0'], ['ctx1'], { perm: [0, 2, 1, 3] }),
+    n('Concat', ['bsz1', 'flat'], ['oshape'], { axis: 0 }), n('Reshape', ['ctx1', 'oshape'], ['ctx2']),
+    n('MatMul', ['ctx2', 'Wo'], ['o0']), n('Add', ['o0', 'bo'], ['o1']), n('Add', ['o1', 'x'], ['r1']),
+    n('LayerNormalization', ['r1', 'g1', 'be1'], ['ln1'], { axis: -1, epsilon: { f: 1e-12 } }),
+    n('MatMul', ['ln1', 'W1'], ['f0']), n('Add', ['f0', 'b1'], ['f1']),
+    n('Div', ['f1', 'sqrt2'], ['g0']), n('Erf', ['g0'], ['g1e']), n('Add', ['g1e', 'one'], ['g2']), n('Mul', ['f1', 'g2'], ['g3']), n('Mul', ['g3', 'half'], ['g4']),
+    n('MatMul', ['g4', 'W2'], ['f2']), n('Add', ['f2', 'b2'], ['f3']), n('Add', ['f3', 'ln1'], ['r2']),
+    n('LayerNormalization', ['r2', 'g2w', 'be2'], ['y'], { axis: -1, epsilon: { f: 1e-12 } }),
+  ];
+  const I = (name: string, v: number[], dims = [v.length]) => ({ name, dims, data: v, type: I64 });
+  const initializers = [
+    I('i0', [0], []), I('ax0', [0]), I('heads', [-1, nh, d]), I('flat', [-1, H]),
+    ...['q', 'k', 'v', 'o'].flatMap((t) => [w(`W${t}`, [H, H]), w(`b${t}`, [H])]),
+    { name: 'sqrtd', dims: [], data: [Math.sqrt(d)] }, { name: 'sqrt2', dims: [], data: [Math.SQRT2] }, { name: 'one', dims: [], data: [1] }, { name: 'half', dims: [], data: [0.5] },
+    w('W1', [H, 2 * H]), w('b1', [2 * H]), w('W2', [2 * H, H]), w('b2', [H]), w('g1', [H]), w('be1', [H]), w('g2w', [H]), w('be2', [H]),
+  ];
+  return encodeModel({ opset: 17, graph: { nodes, initializers, inputs: [{ name: 'x', dims: [batch, S, H] }], outputs: [{ name: 'y', dims: [batch, S, H] }] } });
+}
+
+test('a BERT-style encoder layer (shape subgraph folded, batched attention, GELU via Erf)', async () => {
+  const m = encoderLayer(6, 8, 2, 2);
+  await agree(m, { x: { data: rnd([2, 6, 8]), dims: [2, 6, 8] } }, 'encoder layer');
+});
+
+test('dynamic batch: import once, Predictor.reshape to another batch, matches onnxruntime', async () => {
+  const bytes = encoderLayer(5, 8, 2, 'N');
+  const meta = mx.onnx.getModelMetadata(bytes);
+  assert.equal(meta.inputs[0].shape, ['N', 5, 8]);
+  const m = mx.onnx.importModel(bytes);
+  assert.equal(m.inputShapes, { x: [1, 5, 8] });
+  const p = mx.Predictor.load({ symbol: m.symbol, params: m, inputShapes: m.inputShapes });
+  for (const b of [1, 3, 2]) {
+    p.reshape({ x: [b, 5, 8] });
+    const x = rnd([b, 5, 8]), [want] = await ortRun(bytes, { x: { data: x, dims: [b, 5, 8] } });
+    const got = p.forward(x)[0].data;
+    const msg = closeMsg(got, want, 1e-4, 1e-5);
+    if (msg) throw new Error(`batch ${b}: ${msg}`);
+  }
+  p.dispose();
+  for (const a of [...Object.values(m.argParams), ...Object.values(m.auxParams)]) a.dispose();
+});
+
+test('dynamic batch through a CNN with a PyTorch-style flatten (Shape/Gather/Concat/Reshape)', async () => {
+  const w = rnd([4, 2, 3, 3]), fw = rnd([4 * 4 * 4, 3]);
+  const bytes = encodeModel({
+    opset: 13,
+    graph: {
+      nodes: [
+        { opType: 'Conv', inputs: ['x', 'w'], outputs: ['c'], attrs: { pads: [1, 1, 1, 1] } }, { opType: 'Relu', inputs: ['c'], outputs: ['r'] },
+        { opType: 'Shape', inputs: ['r'], outputs: ['s'] }, { opType: 'Gather', inputs: ['s', 'z'], outputs: ['n'], attrs: { axis: 0 } },
+        { opType: 'Unsqueeze', inputs: ['n', 'ax'], outputs: ['n1'] }, { opType: 'Concat', inputs: ['n1', 'm1'], outputs: ['ns'], attrs: { axis: 0 } },
+        { opType: 'Reshape', inputs: ['r', 'ns'], outputs: ['f'] }, { opType: 'MatMul', inputs: ['f', 'fw'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'w', dims: [4, 2, 3, 3], data: w }, { name: 'fw', dims: [64, 3], data: fw }, { name: 'z', dims: [], data: [0], type: I64 }, { name: 'ax', dims: [1], data: [0], type: I64 }, { name: 'm1', dims: [1], data: [-1], type: I64 }],
+      inputs: [{ name: 'x', dims: ['batch', 2, 4, 4] }], outputs: [{ name: 'y', dims: ['batch', 3] }],
+    },
+  });
+  const m = mx.onnx.importModel(bytes), p = mx.Predictor.load({ symbol: m.symbol, params: m, inputShapes: { x: [4, 2, 4, 4] } });
+  const x = rnd([4, 2, 4, 4]), [want] = await ortRun(bytes, { x: { data: x, dims: [4, 2, 4, 4] } });
+  const msg = closeMsg(p.forward(x)[0].data, want, 1e-4, 1e-5);
+  p.dispose();
+  for (const a of Object.values(m.argParams)) a.dispose();
+  if (msg) throw new Error(msg);
+});
+
+test.run();
