@@ -16,6 +16,8 @@ import { isBytes, toBytes, type BytesLike } from '../format/reader.js';
 import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
 import { splitParams, checkpointFiles } from '../format/checkpoint.js';
+import { importModel, importDecoded } from '../onnx/import.js';
+import { decodeModel } from '../onnx/proto.js';
 
 /** Variables read as the `label` input of loss heads (SoftmaxOutput ...): inference leaves them zero. */
 function labelArgs(sym: Symbol): Set<string> {
@@ -32,12 +34,12 @@ function labelArgs(sym: Symbol): Set<string> {
 export type ParamArrays = Record<string, NDArray> | { argParams: Record<string, NDArray>; auxParams?: Record<string, NDArray> };
 
 export interface PredictorOptions {
-  /** Symbol: a Symbol, parsed JSON, JSON text, bytes, or a path (Node). */
+  /** Symbol: a Symbol, parsed JSON, JSON text, bytes, or a path (Node); a `.onnx` path is a whole ONNX model (no params). */
   symbol: Symbol | object | string | BytesLike;
-  /** Params: arrays, bytes of a .params/.npz file, or a path (Node). */
-  params: ParamArrays | string | BytesLike;
-  /** Shapes of the data inputs, e.g. `{ data: [1, 3, 224, 224] }`. */
-  inputShapes: Record<string, number[]>;
+  /** Params: arrays, bytes of a .params/.npz file, or a path (Node). Not used with ONNX models. */
+  params?: ParamArrays | string | BytesLike;
+  /** Shapes of the data inputs, e.g. `{ data: [1, 3, 224, 224] }`; for ONNX models, default: the model's (symbolic dims 1). */
+  inputShapes?: Record<string, number[]>;
   /** Internal outputs to return instead of the heads (MXPredCreatePartialOut), e.g. `['fc1_output']`. */
   outputs?: string[];
 }
@@ -45,7 +47,7 @@ export interface PredictorOptions {
 /** Async options: the symbol and params may also be URLs or Responses. */
 export interface PredictorAsyncOptions extends Omit<PredictorOptions, 'symbol' | 'params'> {
   symbol: Symbol | object | Source;
-  params: ParamArrays | Source;
+  params?: ParamArrays | Source;
 }
 
 type Input = NDArray | TypedArray | ArrayLike<number>;
@@ -59,7 +61,7 @@ function toSymbol(s: PredictorOptions['symbol']): Symbol {
   return fromJSON(s as string | object);
 }
 
-function toParams(p: PredictorOptions['params']): { argParams: Record<string, NDArray>; auxParams: Record<string, NDArray>; owned: NDArray[] } {
+function toParams(p: NonNullable<PredictorOptions['params']>): { argParams: Record<string, NDArray>; auxParams: Record<string, NDArray>; owned: NDArray[] } {
   if (typeof p === 'string' || isBytes(p)) {
     const r = loadWithInfo(typeof p === 'string' ? readFileBytes(p, 'Predictor params') : p);
     if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError('Predictor params: the file holds an unnamed list; parameters need names'); }
@@ -101,6 +103,10 @@ export class Predictor {
    * @example mx.Predictor.load({ symbol: jsonText, params: paramsBytes, inputShapes: { data: [1, 3, 224, 224] } })
    */
   static load(o: PredictorOptions): Predictor {
+    if (typeof o.symbol === 'string' && /\.onnx$/i.test(o.symbol)) return Predictor.fromOnnx(o.symbol, o.inputShapes, o.outputs);
+    if (isBytes(o.symbol) && !o.params) return Predictor.fromOnnx(o.symbol, o.inputShapes, o.outputs);
+    if (!o.params) throw new ArgumentError('Predictor.load: params are required (except for .onnx models)');
+    if (!o.inputShapes) throw new ArgumentError('Predictor.load: inputShapes are required, e.g. { data: [1, 3, 224, 224] }');
     let sym = toSymbol(o.symbol);
     if (o.outputs?.length) {
       const internals = sym.getInternals();
@@ -111,10 +117,26 @@ export class Predictor {
   }
 
   /**
+   * An ONNX model (bytes or a Node path) imported with `mx.onnx.importModel`; input shapes default to
+   * the model's, with symbolic (batch) dims at 1 (`reshape` re-binds for others).
+   * @example const p = mx.Predictor.fromOnnx('mobilenetv2.onnx', { input: [1, 3, 224, 224] });
+   */
+  static fromOnnx(source: string | BytesLike, inputShapes?: Record<string, number[]>, outputs?: string[]): Predictor {
+    const m = typeof source === 'string' ? importModel(source) : importDecoded(decodeModel(source));
+    const owned = [...Object.values(m.argParams), ...Object.values(m.auxParams)];
+    let sym = m.symbol;
+    if (outputs?.length) { const internals = sym.getInternals(); sym = new Symbol(outputs.map((n) => internals.get(n).outputs[0])); }
+    try { return new Predictor(sym, m.argParams, m.auxParams, { ...m.inputShapes, ...(inputShapes ?? {}) }, owned); } catch (e) { owned.forEach((a) => a.dispose()); throw e; }
+  }
+
+  /**
    * `load` where the symbol and params may be URLs or Responses (browsers, edge runtimes).
    * @example await mx.Predictor.loadAsync({ symbol: '/m/lenet-symbol.json', params: '/m/lenet-0001.params', inputShapes: { data: [1, 1, 28, 28] } })
    */
   static async loadAsync(o: PredictorAsyncOptions): Promise<Predictor> {
+    if ((typeof o.symbol === 'string' || o.symbol instanceof URL) && /\.onnx$/i.test(String(o.symbol)) && !o.params) {
+      return Predictor.fromOnnx(await fetchBytes(o.symbol, 'ONNX model'), o.inputShapes, o.outputs);
+    }
     const symbol = o.symbol instanceof Symbol || (typeof o.symbol === 'object' && !isBytes(o.symbol) && !(o.symbol instanceof URL) && !(typeof Response !== 'undefined' && o.symbol instanceof Response))
       ? o.symbol as Symbol | object
       : typeof o.symbol === 'string' && o.symbol.trimStart().startsWith('{') ? o.symbol : await fetchBytes(o.symbol as Source, 'Predictor symbol');
