@@ -13,6 +13,7 @@ import { Predictor } from '../predictor/predictor.js';
 import { shapesOf, dataInputs } from './predict.js';
 import { num, runCommand, type CliIO, type Command } from './args.js';
 import { latestEpoch } from './checkpoint-files.js';
+import { infoOnnx } from './info-onnx.js';
 
 const fmtBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(2)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`);
 const generation = (v: number) => (v < 900 ? '0.8 (param/attr)' : v < 10000 ? '0.9-0.12 (attr)' : v < 20000 ? '1.x (attrs)' : '2.x (attrs)');
@@ -22,14 +23,15 @@ const fmtVersion = (v: number) => `${Math.floor(v / 10000)}.${Math.floor(v / 100
 export const infoCommand: Command = {
   name: 'info',
   brief: 'what a checkpoint holds: inputs, outputs, layers, parameters, memory',
-  summary: 'Model summary of <prefix>-symbol.json (and <prefix>-NNNN.params, the newest epoch unless given): inputs, outputs, layers, parameters, memory plan.',
+  summary: 'Model summary of a model.onnx file, or of <prefix>-symbol.json (and <prefix>-NNNN.params, the newest epoch unless given): inputs, outputs, layers, parameters, memory plan.',
   positionals: ['prefix', 'epoch?'],
   options: {
     shape: { type: 'string', value: 'name=d0,d1,...', multiple: true, help: 'input shape, e.g. data=1,3,224,224 (for output shapes and the memory plan)' },
   },
-  notes: ['example: mxwasm info model/lenet --shape data=1,1,28,28'],
+  notes: ['example: mxwasm info model/lenet --shape data=1,1,28,28', 'example: mxwasm info resnet18.onnx --shape input=1,3,224,224'],
   run: async ({ values, positionals }, io) => {
     const prefix = positionals[0];
+    if (/\.onnx$/i.test(prefix)) return infoOnnx(prefix, shapesOf(values.shape as string[] | undefined), io);
     const epoch = positionals[1] !== undefined ? num({ epoch: positionals[1] }, 'epoch', { int: true, min: 0 }) : latestEpoch(prefix);
     const f = checkpointFiles(prefix, epoch ?? 0);
     const text = new TextDecoder().decode(readFileBytes(f.symbol, 'symbol'));

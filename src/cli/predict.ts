@@ -95,7 +95,7 @@ export function topK(values: ArrayLike<number>, shape: number[], k: number, labe
 export const predictCommand: Command = {
   name: 'predict',
   brief: 'one inference from a checkpoint: the top-k classes',
-  summary: 'Loads <prefix>-symbol.json and <prefix>-NNNN.params (the newest epoch unless given), runs one input, prints the top-k classes.',
+  summary: 'Loads a model.onnx file, or <prefix>-symbol.json and <prefix>-NNNN.params (the newest epoch unless given), runs one input, prints the top-k classes.',
   positionals: ['prefix', 'epoch?'],
   options: {
     input: { type: 'string', value: 'file', help: 'the input: .npy, .json (nested array or {"data": [...]}), or a .pgm/.ppm image' },
@@ -111,6 +111,7 @@ export const predictCommand: Command = {
   run: async ({ values: v, positionals }, io) => {
     if (typeof v.input !== 'string') throw new UsageError('--input <file> is required');
     const prefix = positionals[0];
+    if (/\.onnx$/i.test(prefix)) return predictOnnx(prefix, v, io);
     const epoch = positionals[1] !== undefined ? num({ epoch: positionals[1] }, 'epoch', { int: true, min: 0 }) : latestEpoch(prefix);
     if (epoch === undefined) throw new ArgumentError(`no ${prefix}-NNNN.params found (train one with mxwasm train --out ${prefix})`);
     const f = checkpointFiles(prefix, epoch);
@@ -139,6 +140,25 @@ export const predictCommand: Command = {
     return 0;
   },
 };
+
+/** `mxwasm predict model.onnx --input ...`: the ONNX model's first data input and first output. */
+function predictOnnx(path: string, v: ParsedArgs['values'], io: CliIO): number {
+  const shapes = shapesOf(v.shape as string[] | undefined);
+  const p = Predictor.fromOnnx(path, shapes);
+  try {
+    const name = (v['input-name'] as string | undefined) ?? p.inputNames[0];
+    if (!p.inputNames.includes(name)) throw new MxError('argument', `'${name}' is not an input of ${path} (inputs: ${p.inputNames.join(', ')})`);
+    const x = readInput(v.input as string, v, undefined, { [name]: shapes[name] ?? p.inputShapes[name] }, name);
+    const size = x.shape.reduce((q, d) => q * d, 1);
+    if (size !== x.data.length) throw new MxError('shape', `input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
+    p.reshape({ [name]: x.shape });
+    const out = p.forward({ ...Object.fromEntries(p.inputNames.filter((n) => n !== name).map((n) => [n, new Float32Array(p.inputShapes[n].reduce((q, d) => q * d, 1))])), [name]: x.data })[0];
+    const labels = typeof v.labels === 'string' ? new TextDecoder().decode(readFileBytes(v.labels, 'labels')).split(/\r?\n/) : undefined;
+    io.out(`${p.outputNames[0]} (${out.shape.join(', ')}), input ${name} (${x.shape.join(', ')}):`);
+    for (const l of topK(out.data, out.shape, num(v, 'top', { int: true, min: 1 }), labels)) io.out(l);
+  } finally { p.dispose(); }
+  return 0;
+}
 
 /**
  * Runs `mxwasm predict` with captured output (for tests and embedding): exit code 0 ok, 1 error, 2 usage.
