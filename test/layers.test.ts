@@ -22,6 +22,7 @@ export const LAYERS: string[][] = [
   ['executor'],
   ['format'], // model and data files (bytes <-> arrays, symbol JSON upgrade)
   ['symbol'], // calls the executor (bind) and the format readers
+  ['onnx'], // ONNX files <-> Symbol + params (import, export)
   ['format/checkpoint.ts', 'predictor', 'viz'], // symbol + params
   ['optim'],
   ['init', 'io', 'metric'],
