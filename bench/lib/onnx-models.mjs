@@ -1,0 +1,66 @@
+// ONNX models for the import rows, written with mx.onnx (no hand-written protobuf): a zoo network exported with
+// mx.onnx.exportModel, and a BERT-style encoder layer written as a PyTorch export looks (a Shape/Gather/Concat
+// subgraph for the head reshape, MatMul + Add projections, Erf GELU, LayerNormalization).
+
+function rand(n, seed, lo, hi) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = lo + (hi - lo) * (s / 2 ** 32); }
+  return a;
+}
+
+/**
+ * ONNX bytes of a symbol with deterministic random weights (He-uniform weights, BatchNorm near identity).
+ * @example exportNet(mx, netBuilders(mx.sym).resnet18(), [1, 3, 224, 224])
+ */
+export function exportNet(mx, sym, shape) {
+  const inf = sym.inferShape({ data: shape }), argParams = {}, auxParams = {};
+  let seed = 11;
+  sym.listArguments().forEach((n, i) => {
+    if (n === 'data') return;
+    const sh = inf.argShapes[i], size = sh.reduce((a, b) => a * b, 1), b = Math.sqrt(6 / (size / sh[0]));
+    const v = n.endsWith('_weight') ? rand(size, seed++, -b, b) : n.endsWith('_gamma') ? new Float32Array(size).fill(1) : rand(size, seed++, -0.05, 0.05);
+    argParams[n] = mx.nd.array(v, { shape: sh });
+  });
+  sym.listAuxiliaryStates().forEach((n, i) => {
+    const sh = inf.auxShapes[i], size = sh.reduce((a, b) => a * b, 1);
+    auxParams[n] = mx.nd.array(n.endsWith('_var') ? rand(size, seed++, 0.9, 1.1) : rand(size, seed++, -0.05, 0.05), { shape: sh });
+  });
+  const bytes = mx.onnx.exportModel(sym, { argParams, auxParams }, { data: shape }, { opset: 13, dynamicBatch: 'N' });
+  for (const a of [...Object.values(argParams), ...Object.values(auxParams)]) a.dispose();
+  return bytes;
+}
+
+/**
+ * A BERT-style encoder layer (post-LN, GELU FFN of 4*hidden) for input x (N, seq, hidden), as ONNX bytes.
+ * @example encoderLayerOnnx(mx, 128, 256, 4)
+ */
+export function encoderLayerOnnx(mx, S, H, nh) {
+  const d = H / nh, F = 4 * H, I64 = 7;
+  const n = (opType, inputs, outputs, attrs) => ({ opType, inputs, outputs, attrs });
+  let seed = 5;
+  const w = (name, dims, s = 0.05) => ({ name, dims, data: rand(dims.reduce((a, b) => a * b, 1), seed++, -s, s) });
+  const I = (name, v, dims = [v.length]) => ({ name, dims, data: v, type: I64 });
+  const nodes = [
+    n('Shape', ['x'], ['shp']), n('Gather', ['shp', 'i0'], ['bsz'], { axis: 0 }), n('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
+    n('Concat', ['bsz1', 'heads'], ['qshape'], { axis: 0 }),
+    ...['q', 'k', 'v'].flatMap((t) => [n('MatMul', ['x', `W${t}`], [`${t}0`]), n('Add', [`${t}0`, `b${t}`], [`${t}1`]),
+      n('Reshape', [`${t}1`, 'qshape'], [`${t}2`]), n('Transpose', [`${t}2`], [`${t}h`], { perm: t === 'k' ? [0, 2, 3, 1] : [0, 2, 1, 3] })]),
+    n('MatMul', ['qh', 'kh'], ['att0']), n('Div', ['att0', 'sqrtd'], ['att1']), n('Softmax', ['att1'], ['att2'], { axis: -1 }),
+    n('MatMul', ['att2', 'vh'], ['ctx0']), n('Transpose', ['ctx0'], ['ctx1'], { perm: [0, 2, 1, 3] }),
+    n('Concat', ['bsz1', 'flat'], ['oshape'], { axis: 0 }), n('Reshape', ['ctx1', 'oshape'], ['ctx2']),
+    n('MatMul', ['ctx2', 'Wo'], ['o0']), n('Add', ['o0', 'bo'], ['o1']), n('Add', ['o1', 'x'], ['r1']),
+    n('LayerNormalization', ['r1', 'g1', 'be1'], ['ln1'], { axis: -1, epsilon: { f: 1e-12 } }),
+    n('MatMul', ['ln1', 'W1'], ['f0']), n('Add', ['f0', 'b1'], ['f1']),
+    n('Div', ['f1', 'sqrt2'], ['g0']), n('Erf', ['g0'], ['g1e']), n('Add', ['g1e', 'one'], ['g2']), n('Mul', ['f1', 'g2'], ['g3']), n('Mul', ['g3', 'half'], ['g4']),
+    n('MatMul', ['g4', 'W2'], ['f2']), n('Add', ['f2', 'b2'], ['f3']), n('Add', ['f3', 'ln1'], ['r2']),
+    n('LayerNormalization', ['r2', 'g2w', 'be2'], ['y'], { axis: -1, epsilon: { f: 1e-12 } }),
+  ];
+  const initializers = [
+    I('i0', [0], []), I('ax0', [0]), I('heads', [-1, nh, d]), I('flat', [-1, H]),
+    ...['q', 'k', 'v', 'o'].flatMap((t) => [w(`W${t}`, [H, H]), w(`b${t}`, [H])]),
+    { name: 'sqrtd', dims: [], data: [Math.sqrt(d)] }, { name: 'sqrt2', dims: [], data: [Math.SQRT2] }, { name: 'one', dims: [], data: [1] }, { name: 'half', dims: [], data: [0.5] },
+    w('W1', [H, F]), w('b1', [F]), w('W2', [F, H]), w('b2', [H]), w('g1', [H], 1), w('be1', [H]), w('g2w', [H], 1), w('be2', [H]),
+  ];
+  return mx.onnx.encodeModel({ opset: 17, graph: { name: 'encoder', nodes, initializers, inputs: [{ name: 'x', dims: ['N', S, H] }], outputs: [{ name: 'y', dims: ['N', S, H] }] } });
+}
