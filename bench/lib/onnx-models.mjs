@@ -64,3 +64,28 @@ export function encoderLayerOnnx(mx, S, H, nh) {
   ];
   return mx.onnx.encodeModel({ opset: 17, graph: { name: 'encoder', nodes, initializers, inputs: [{ name: 'x', dims: ['N', S, H] }], outputs: [{ name: 'y', dims: ['N', S, H] }] } });
 }
+
+/**
+ * A 2-layer LSTM classifier (input (T, N, I), hidden H, the last step's h → Gemm to `classes`), as ONNX bytes.
+ * @example lstmClassifierOnnx(mx, 32, 1, 64, 128, 10)
+ */
+export function lstmClassifierOnnx(mx, T, N, I, H, classes) {
+  let seed = 9;
+  const p = (name, dims) => ({ name, dims, data: rand(dims.reduce((a, b) => a * b, 1), seed++, -0.1, 0.1) });
+  return mx.onnx.encodeModel({
+    opset: 14,
+    graph: {
+      name: 'lstm2',
+      nodes: [
+        { opType: 'LSTM', inputs: ['x', 'W1', 'R1', 'B1'], outputs: ['y1'], attrs: { hidden_size: H } },
+        { opType: 'Squeeze', inputs: ['y1', 'ax1'], outputs: ['s1'] },
+        { opType: 'LSTM', inputs: ['s1', 'W2', 'R2', 'B2'], outputs: ['', 'h2'], attrs: { hidden_size: H } },
+        { opType: 'Squeeze', inputs: ['h2', 'ax0'], outputs: ['last'] },
+        { opType: 'Gemm', inputs: ['last', 'Wf', 'bf'], outputs: ['y'], attrs: { transB: 1 } },
+      ],
+      initializers: [p('W1', [1, 4 * H, I]), p('R1', [1, 4 * H, H]), p('B1', [1, 8 * H]), p('W2', [1, 4 * H, H]), p('R2', [1, 4 * H, H]), p('B2', [1, 8 * H]),
+        p('Wf', [classes, H]), p('bf', [classes]), { name: 'ax1', dims: [1], data: [1], type: 7 }, { name: 'ax0', dims: [1], data: [0], type: 7 }],
+      inputs: [{ name: 'x', dims: [T, N, I] }], outputs: [{ name: 'y', dims: [N, classes] }],
+    },
+  });
+}

@@ -1,10 +1,10 @@
 // Models imported from ONNX (mx.onnx.importModel → Predictor) beside onnxruntime-web on the same bytes:
 //   onnx-resnet18-b1, onnx-mobilenetv2-b1: the zoo networks (bench/lib/nets.mjs) exported with mx.onnx.exportModel;
 //   onnx-bert-layer-s128: a BERT-style encoder layer (sequence 128, hidden 256, 4 heads, FFN 1024) written as a
-//   PyTorch export looks (bench/lib/onnx-models.mjs). Outputs are checked to agree before timing.
-// (A 2-layer LSTM classifier row waits for the fused RNN op.)
+//   PyTorch export looks (bench/lib/onnx-models.mjs); onnx-lstm2-s32: a 2-layer LSTM classifier (sequence 32, input 64,
+//   hidden 128, batch 1; mxwasm unrolls the LSTM nodes at import). Outputs are checked to agree before timing.
 import { netBuilders } from '../lib/nets.mjs';
-import { exportNet, encoderLayerOnnx } from '../lib/onnx-models.mjs';
+import { exportNet, encoderLayerOnnx, lstmClassifierOnnx } from '../lib/onnx-models.mjs';
 import { ortSession } from '../lib/peers.mjs';
 
 function rand(n, seed) {
@@ -17,7 +17,8 @@ function rand(n, seed) {
 const MODELS = {
   'onnx-resnet18-b1': { flops: 3.64e9, shape: [1, 3, 224, 224], make: (mx) => exportNet(mx, netBuilders(mx.sym).resnet18(), [1, 3, 224, 224]) },
   'onnx-mobilenetv2-b1': { flops: 0.63e9, shape: [1, 3, 224, 224], make: (mx) => exportNet(mx, netBuilders(mx.sym).mobilenetv2(), [1, 3, 224, 224]) },
-  'onnx-bert-layer-s128': { flops: 2 * 128 * (4 * 256 * 256 + 2 * 256 * 1024) + 4 * 128 * 128 * 256, shape: [1, 128, 256], make: (mx) => encoderLayerOnnx(mx, 128, 256, 4) },
+  'onnx-bert-layer-s128': { flops: 2 * 128 * (4 * 256 * 256 + 2 * 256 * 1024) + 4 * 128 * 128 * 256, shape: [1, 128, 256], input: 'x', make: (mx) => encoderLayerOnnx(mx, 128, 256, 4) },
+  'onnx-lstm2-s32': { flops: 32 * 2 * 4 * 128 * (64 + 128 + 256), shape: [32, 1, 64], input: 'x', make: (mx) => lstmClassifierOnnx(mx, 32, 1, 64, 128, 10) },
 };
 
 const cache = new Map();
@@ -29,7 +30,7 @@ export default Object.entries(MODELS).map(([name, m]) => ({
   desc: `${name.slice(5)} imported from ONNX, input (${m.shape.join(', ')}), forward, output read back`,
   impls: {
     mxwasm: ({ mx }) => {
-      const p = mx.Predictor.fromOnnx(bytesOf(mx, name), { [name.includes('bert') ? 'x' : 'data']: m.shape });
+      const p = mx.Predictor.fromOnnx(bytesOf(mx, name), { [m.input ?? 'data']: m.shape });
       const x = rand(m.shape.reduce((a, b) => a * b, 1), 3);
       return { run() { p.forward(x)[0].toTypedArray(); }, teardown() { p.dispose(); } };
     },
