@@ -2,6 +2,7 @@
 // placements, batch-first layout, every output; and a 2-layer LSTM classifier.
 import { test } from 'uvu';
 import { rnd, unit, agreeSpec } from './oracle.js';
+import type { NodeSpec } from '../../src/onnx/encode.js';
 
 const T = 5, N = 3, I = 4, H = 6;
 const w = (g: number, D: number) => [['W', [D, g * H, I], rnd([D, g * H, I], -0.5, 0.5)], ['R', [D, g * H, H], rnd([D, g * H, H], -0.5, 0.5)], ['B', [D, 2 * g * H], rnd([D, 2 * g * H], -0.5, 0.5)]] as [string, number[], Float32Array][];
@@ -20,7 +21,7 @@ test('GRU: linear_before_reset 0 and 1, bidirectional; RNN tanh', async () => {
 });
 
 test('a 2-layer LSTM classifier (Squeeze between layers, last step, Gemm)', async () => {
-  const nodes = [
+  const nodes: NodeSpec[] = [
     { opType: 'LSTM', inputs: ['x', 'W1', 'R1', 'B1'], outputs: ['y1'], attrs: { hidden_size: H } },
     { opType: 'Squeeze', inputs: ['y1', 'ax1'], outputs: ['s1'] },
     { opType: 'LSTM', inputs: ['s1', 'W2', 'R2', 'B2'], outputs: ['', 'h2'], attrs: { hidden_size: H } },
