@@ -154,6 +154,7 @@ export interface OpSignatures {
   "elemwise_div": { a: {  }; i: "lhs" | "rhs" };
   "elemwise_mul": { a: {  }; i: "lhs" | "rhs" };
   "elemwise_sub": { a: {  }; i: "lhs" | "rhs" };
+  "erf": { a: {  }; i: "data" };
   "exp": { a: {  }; i: "data" };
   "expand_dims": { a: { axis: number | string; }; i: "data" };
   "expm1": { a: {  }; i: "data" };
@@ -161,6 +162,7 @@ export interface OpSignatures {
   "flatten": { a: {  }; i: "data" };
   "floor": { a: {  }; i: "data" };
   "gather_nd": { a: {  }; i: "data" | "indices" };
+  "hard_sigmoid": { a: { alpha?: number | string; beta?: number | string; }; i: "data" };
   "identity": { a: {  }; i: "data" };
   "log": { a: {  }; i: "data" };
   "log1p": { a: {  }; i: "data" };
