@@ -9,10 +9,8 @@ import { Variable, createOp } from '../symbol/create.js';
 import type { Symbol } from '../symbol/symbol.js';
 import type { OnnxAttribute, OnnxNode } from './proto.js';
 import { tensorValues, type Const } from './tensor.js';
-
 /** A value in the importer: a constant (with per-element dynamic tags for shape tensors) or a Symbol. */
 export interface Val { c?: Const; s?: Symbol; dyn?: boolean[] }
-
 /** Mutable import state shared by all nodes. */
 export interface ImportState {
   opset: number;
@@ -26,14 +24,11 @@ export interface ImportState {
   baseDir?: string;
   shapeCache: WeakMap<Symbol, { s1?: number[]; s2?: number[] }>;
 }
-
 /** Errors that name the node, its op and the opset. */
 export function unsupported(n: OnnxNode, opset: number, msg: string): MxError {
   return new MxError('unsupported', `ONNX node '${n.name || n.output[0]}' (${n.opType}, opset ${opset}): ${msg}`, { node: n.name, op: n.opType, opset });
 }
-
 const td = new TextDecoder();
-
 export class NodeCtx {
   readonly name: string;
   private k = 0;
@@ -44,16 +39,12 @@ export class NodeCtx {
     st.used.add(name);
     this.name = name;
   }
-
   get opset(): number { return this.st.opset; }
   get op(): string { return this.node.opType; }
-
   fail(msg: string): MxError { return unsupported(this.node, this.opset, msg); }
-
   /** Number of inputs given (trailing empty names dropped). */
   get nIn(): number { let n = this.node.input.length; while (n > 0 && !this.node.input[n - 1]) n--; return n; }
   has(i: number): boolean { return !!this.node.input[i]; }
-
   val(i: number): Val {
     const name = this.node.input[i];
     if (!name) throw this.fail(`input ${i} is required`);
@@ -68,7 +59,6 @@ export class NodeCtx {
     if (!c) throw this.fail(`${what} (input ${i}) must be a constant (an initializer or a foldable shape computation)`);
     return Array.from(c.data);
   }
-
   /** The input as a Symbol; a constant becomes a parameter named after its value. */
   sym(i: number): Symbol {
     const v = this.val(i);
@@ -77,7 +67,6 @@ export class NodeCtx {
     v.s = s;
     return s;
   }
-
   /** A parameter Variable holding `c` (float32), unique in name. */
   param(name: string, c: Const, aux = false): Symbol {
     let n = name, i = 1;
@@ -89,7 +78,6 @@ export class NodeCtx {
     this.st.shapes1[n] = this.st.shapes2[n] = [...c.dims];
     return Variable(n);
   }
-
   /** Static shape of input i (symbolic dims at 1), or undefined; `dynamic` marks dims that follow a symbolic one. */
   shape(i: number): number[] | undefined { const v = this.val(i); return v.c ? [...v.c.dims] : this.symShape(v.s!).s1; }
   dynDims(i: number): boolean[] | undefined {
@@ -118,7 +106,6 @@ export class NodeCtx {
     if (!s) throw this.fail(`the shape of input '${this.node.input[i]}' is unknown at import (give the graph inputs static ranks)`);
     return s.length;
   }
-
   /** An mxwasm op node named after this ONNX node (a suffix for helper nodes). */
   mx(op: string, ins: Symbol[], attrs: Record<string, unknown> = {}, suffix?: string): Symbol {
     const plain = suffix === undefined && !this.plainUsed;
@@ -126,7 +113,6 @@ export class NodeCtx {
     const name = plain ? this.name : `${this.name}_${suffix ?? this.k++}`;
     return createOp(op, ins, { ...attrs, name });
   }
-
   private attr(name: string): OnnxAttribute | undefined { return this.node.attribute.find((a) => a.name === name); }
   hasAttr(name: string): boolean { return !!this.attr(name); }
   i(name: string, def: number): number { const a = this.attr(name); return a?.i ?? def; }
@@ -141,7 +127,6 @@ export class NodeCtx {
     if (a && !ok(a)) throw this.fail(`attribute ${name} = ${a.i ?? a.f ?? (a.s ? td.decode(a.s) : a.ints.join(','))} is not supported`);
   }
 }
-
 /** Normalises a possibly negative axis. */
 export function axis(c: NodeCtx, a: number, rank: number, what = 'axis'): number {
   const k = a < 0 ? a + rank : a;

@@ -7,7 +7,6 @@ import { MxError } from '../errors.js';
 import type { Node, NodeEntry } from '../graph/node.js';
 import type { OnnxAttrValue } from './encode.js';
 import { DT } from './tensor.js';
-
 export interface ExportCtx {
   opset: number;
   shape(e: NodeEntry): number[] | undefined;
@@ -19,7 +18,6 @@ export interface ExportCtx {
   setParam(name: string, data: Float32Array): void;
 }
 type Exporter = (c: ExportCtx, n: Node) => void;
-
 const fail = (n: Node, msg: string) => new MxError('unsupported', `exportModel: ${n.op} (node ${n.name}): ${msg}`, { op: n.op, node: n.name });
 const ins = (c: ExportCtx, n: Node) => n.inputs.map((e) => c.name(e));
 const out = (n: Node, k = 0) => (k === 0 ? n.name : `${n.name}${k}`);
@@ -27,14 +25,12 @@ const ints = (c: ExportCtx, base: string, v: number[]) => c.init(base, [v.length
 const scalar = (c: ExportCtx, n: Node, v: number) => c.init(`${n.name}_scalar`, [], [v]);
 const nd = (k: number[]) => k.length;
 const rep = (k: number[], v: number[], d: number) => (v.length ? v : new Array(nd(k)).fill(d));
-
 const one = (op: string, attrs: (n: Node, c: ExportCtx) => Record<string, OnnxAttrValue> = () => ({})): Exporter => (c, n) => c.node(op, [ins(c, n)[0]], [out(n)], attrs(n, c));
 const bin = (op: string): Exporter => (c, n) => c.node(op, ins(c, n).slice(0, 2), [out(n)]);
 const sc = (op: string, rev = false): Exporter => (c, n) => {
   const s = scalar(c, n, n.attrs.scalar as number), x = ins(c, n)[0];
   c.node(op, rev ? [s, x] : [x, s], [out(n)]);
 };
-
 /** Reduce axes: exclude inverts them; none = all. */
 function axesOf(c: ExportCtx, n: Node): number[] | undefined {
   const r = c.shape(n.inputs[0])?.length ?? 0, a = n.attrs.axis as number | number[] | null;
@@ -50,12 +46,10 @@ function reduce(op: string): Exporter {
     else c.node(op, [x], [out(n)], ax ? { axes: ax, keepdims: keep } : { keepdims: keep });
   };
 }
-
 /** Static output shape of the node as an int64 initializer (the batch dim as -1 when dynamic). */
 function reshapeTo(c: ExportCtx, n: Node, x: string, shape: number[], dst = out(n)): void {
   c.node('Reshape', [x, ints(c, `${n.name}_shape`, [-1, ...shape.slice(1)])], [dst]);
 }
-
 const Convolution: Exporter = (c, n) => {
   const a = n.attrs, k = a.kernel as number[], p = rep(k, a.pad as number[], 0);
   if (a.layout && a.layout !== 'NCHW' && a.layout !== 'NCW' && a.layout !== 'NCDHW') throw fail(n, `layout ${a.layout} has no ONNX equivalent`);
@@ -66,7 +60,6 @@ const Deconvolution: Exporter = (c, n) => {
   if ((a.target_shape as number[] | undefined)?.length) throw fail(n, 'target_shape is not exported');
   c.node('ConvTranspose', ins(c, n), [out(n)], { kernel_shape: k, strides: rep(k, a.stride as number[], 1), dilations: rep(k, a.dilate as number[], 1), pads: [...p, ...p], output_padding: rep(k, a.adj as number[], 0), group: a.num_group as number });
 };
-
 const FullyConnected: Exporter = (c, n) => {
   const [x, w, b] = ins(c, n), s = c.shape(n.inputs[0]);
   if (!s) throw fail(n, 'input shape unknown');
@@ -83,10 +76,8 @@ const FullyConnected: Exporter = (c, n) => {
   c.node('MatMul', [x, wt], [mm]);
   c.node('Add', [mm, b], [out(n)]);
 };
-
 const ACT: Record<string, string> = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softrelu: 'Softplus', softsign: 'Softsign' };
 const Activation: Exporter = (c, n) => one(ACT[n.attrs.act_type as string])(c, n);
-
 function gelu(c: ExportCtx, n: Node, x: string): void {
   if (c.opset >= 20) { c.node('Gelu', [x], [out(n)]); return; }
   const d = c.fresh(`${n.name}_div`), e = c.fresh(`${n.name}_erf`), p = c.fresh(`${n.name}_add`), m = c.fresh(`${n.name}_mul`);
@@ -96,7 +87,6 @@ function gelu(c: ExportCtx, n: Node, x: string): void {
   c.node('Mul', [x, p], [m]);
   c.node('Mul', [m, c.init(`${n.name}_half`, [], [0.5])], [out(n)]);
 }
-
 const LeakyReLU: Exporter = (c, n) => {
   const t = n.attrs.act_type as string, [x, g] = ins(c, n), slope = n.attrs.slope as number;
   if (t === 'leaky') c.node('LeakyRelu', [x], [out(n)], { alpha: { f: slope } });
@@ -110,7 +100,6 @@ const LeakyReLU: Exporter = (c, n) => {
     c.node('PRelu', [x, gs], [out(n)]);
   } else throw fail(n, `act_type ${t} has no ONNX equivalent`);
 };
-
 const BatchNorm: Exporter = (c, n) => {
   const [x, gamma, beta, mean, v] = ins(c, n), a = n.attrs;
   if ((a.axis as number) !== 1) throw fail(n, `axis ${a.axis} (ONNX normalizes axis 1)`);
@@ -118,7 +107,6 @@ const BatchNorm: Exporter = (c, n) => {
   if (a.fix_gamma) { const C = c.shape(n.inputs[1])?.[0] ?? 0; g = c.init(`${n.name}_gamma_fixed`, [C], new Float32Array(C).fill(1)); }
   c.node('BatchNormalization', [x, g, beta, mean, v], [out(n)], { epsilon: { f: a.eps as number }, momentum: { f: a.momentum as number } });
 };
-
 const Pooling: Exporter = (c, n) => {
   const a = n.attrs, t = a.pool_type as string, x = ins(c, n)[0];
   if (t !== 'max' && t !== 'avg') throw fail(n, `pool_type ${t} has no ONNX equivalent`);
@@ -137,14 +125,12 @@ const Pooling: Exporter = (c, n) => {
   if (t === 'avg') attrs.count_include_pad = a.count_include_pad === false || a.count_include_pad === 'False' || a.count_include_pad === 0 ? 0 : 1;
   c.node(t === 'max' ? 'MaxPool' : 'AveragePool', [x], [out(n)], attrs);
 };
-
 const softmaxLike = (op: string): Exporter => (c, n) => {
   const r = c.shape(n.inputs[0])?.length ?? 2, ax0 = (n.attrs.axis as number | undefined) ?? -1, ax = ax0 < 0 ? ax0 + r : ax0;
   if ((n.attrs.temperature as number | null | undefined) && n.attrs.temperature !== 1) throw fail(n, 'temperature is not exported');
   if (c.opset < 13 && ax !== r - 1) throw fail(n, `softmax over axis ${ax0} needs opset 13`);
   c.node(op, [ins(c, n)[0]], [out(n)], { axis: ax });
 };
-
 const SoftmaxOutput: Exporter = (c, n) => {
   const s = c.shape(n.inputs[0]), x = ins(c, n)[0];
   if (!s) throw fail(n, 'input shape unknown');
@@ -155,7 +141,6 @@ const SoftmaxOutput: Exporter = (c, n) => {
   c.node('Softmax', [f], [sm], { axis: 1 });
   reshapeTo(c, n, sm, s);
 };
-
 const Pad: Exporter = (c, n) => {
   const pw = n.attrs.pad_width as number[], r = pw.length / 2;
   const pads = [...Array.from({ length: r }, (_, k) => pw[2 * k]), ...Array.from({ length: r }, (_, k) => pw[2 * k + 1])];
@@ -163,17 +148,13 @@ const Pad: Exporter = (c, n) => {
   if (c.opset >= 11) c.node('Pad', [x, ints(c, `${n.name}_pads`, pads), scalar(c, n, n.attrs.constant_value as number)], [out(n)], { mode });
   else c.node('Pad', [x], [out(n)], { pads, mode, value: { f: n.attrs.constant_value as number } });
 };
-
 const clip: Exporter = (c, n) => {
   const x = ins(c, n)[0], lo = n.attrs.a_min as number, hi = n.attrs.a_max as number;
   if (c.opset >= 11) c.node('Clip', [x, scalar(c, n, lo), c.init(`${n.name}_max`, [], [hi])], [out(n)]);
   else c.node('Clip', [x], [out(n)], { min: { f: lo }, max: { f: hi } });
 };
-
 const Reshape: Exporter = (c, n) => { const s = c.shape({ node: n, index: 0 }); if (!s) throw fail(n, 'output shape unknown'); reshapeTo(c, n, ins(c, n)[0], s); };
-
 const Concat: Exporter = (c, n) => c.node('Concat', ins(c, n), [out(n)], { axis: n.attrs.dim as number });
-
 const dot: Exporter = (c, n) => {
   let [a, b] = ins(c, n);
   const tr = (x: string, e: NodeEntry, tag: string) => { const r = c.shape(e)?.length ?? 2, y = c.fresh(`${n.name}_${tag}`); c.node('Transpose', [x], [y], { perm: [...Array(r - 2).keys(), r - 1, r - 2] }); return y; };
@@ -181,7 +162,6 @@ const dot: Exporter = (c, n) => {
   if (n.attrs.transpose_b) b = tr(b, n.inputs[1], 'tb');
   c.node('MatMul', [a, b], [out(n)]);
 };
-
 const LayerNorm: Exporter = (c, n) => {
   const [x, g, b] = ins(c, n), r = c.shape(n.inputs[0])?.length ?? 2, ax = n.attrs.axis as number, eps = n.attrs.eps as number;
   if ((ax < 0 ? ax + r : ax) !== r - 1) throw fail(n, 'only the last axis is exported');
@@ -197,33 +177,27 @@ const LayerNorm: Exporter = (c, n) => {
   c.node('Mul', [nrm, g], [sc2]);
   c.node('Add', [sc2, b], [out(n)]);
 };
-
 const UpSampling: Exporter = (c, n) => {
   if (n.attrs.sample_type !== 'nearest' || n.inputs.length !== 1) throw fail(n, 'only single-input nearest UpSampling is exported');
   const s = n.attrs.scale as number, x = ins(c, n)[0], scales = c.init(`${n.name}_scales`, [4], [1, 1, s, s]);
   if (c.opset >= 11) c.node('Resize', [x, c.init(`${n.name}_roi`, [0], []), scales], [out(n)], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
   else c.node('Upsample', [x, scales], [out(n)], { mode: 'nearest' });
 };
-
 const transpose: Exporter = (c, n) => {
   const ax = n.attrs.axes as number[], r = c.shape(n.inputs[0])?.length ?? ax.length;
   c.node('Transpose', [ins(c, n)[0]], [out(n)], { perm: ax.length ? ax : [...Array(r).keys()].reverse() });
 };
-
 const ident: Exporter = (c, n) => c.node('Identity', [ins(c, n)[0]], [out(n)]);
-
 const unsq = (c: ExportCtx, n: Node, x: string, axes: number[], dst: string) => {
   if (c.opset >= 13) c.node('Unsqueeze', [x, ints(c, `${n.name}_axes`, axes)], [dst]); else c.node('Unsqueeze', [x], [dst], { axes });
 };
 const squeezeTo = (c: ExportCtx, n: Node, x: string, axes: number[], dst: string) => {
   if (c.opset >= 13) c.node('Squeeze', [x, ints(c, `${n.name}_axes`, axes)], [dst]); else c.node('Squeeze', [x], [dst], { axes });
 };
-
 const sliceAxis: Exporter = (c, n) => {
   const e = n.attrs.end as number | null, ax = n.attrs.axis as number;
   c.node('Slice', [ins(c, n)[0], ints(c, `${n.name}_starts`, [n.attrs.begin as number]), ints(c, `${n.name}_ends`, [e ?? 2 ** 62]), ints(c, `${n.name}_axes`, [ax])], [out(n)]);
 };
-
 export const EXPORTERS: Record<string, Exporter> = {
   Convolution, Deconvolution, FullyConnected, Activation, LeakyReLU, BatchNorm, Pooling, SoftmaxOutput, Pad, clip, Reshape, Concat, LayerNorm, UpSampling,
   Flatten: one('Flatten', () => ({ axis: 1 })),

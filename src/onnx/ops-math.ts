@@ -7,17 +7,14 @@ import { axis, type NodeCtx } from './context.js';
 import type { Mapper } from './ops-nn.js';
 import { reshapeTo } from './ops-tensor.js';
 import { bshape } from './shapes.js';
-
 const unary = (op: string, attrs: Record<string, unknown> = {}): Mapper => (c) => c.mx(op, [c.sym(0)], attrs);
 const act = (t: string): Mapper => unary('Activation', { act_type: t });
-
 /** A one-element constant that broadcasting would not widen: usable as an MXNet `scalar`. */
 function scalarOf(c: NodeCtx, i: number, other: number): number | undefined {
   const k = c.const(i), o = c.shape(other);
   if (!k || k.data.length !== 1 || !o || k.dims.length > o.length) return undefined;
   return k.data[0];
 }
-
 interface BinSpec { bc: string; sc?: string; rsc?: string }
 const BIN: Record<string, BinSpec> = {
   Add: { bc: 'broadcast_add', sc: '_plus_scalar', rsc: '_plus_scalar' },
@@ -35,7 +32,6 @@ const BIN: Record<string, BinSpec> = {
   Min: { bc: 'broadcast_minimum', sc: '_minimum_scalar', rsc: '_minimum_scalar' },
   Sum: { bc: 'broadcast_add', sc: '_plus_scalar', rsc: '_plus_scalar' },
 };
-
 function binary(s: BinSpec): Mapper {
   return (c) => {
     if (c.nIn === 1) return c.mx('identity', [c.sym(0)]);
@@ -52,12 +48,10 @@ function binary(s: BinSpec): Mapper {
     return c.mx(s.bc, [c.sym(0), c.sym(1)]);
   };
 }
-
 const Mean: Mapper = (c) => {
   const y = binary(BIN.Sum)(c) as Symbol;
   return c.nIn === 1 ? y : c.mx('_div_scalar', [y], { scalar: c.nIn }, 'mean');
 };
-
 const Clip: Mapper = (c) => {
   const F = 3.4028234663852886e38;
   const lo = c.opset >= 11 ? (c.has(1) ? c.constInts(1, 'min')[0] : -F) : c.f('min', -F);
@@ -65,7 +59,6 @@ const Clip: Mapper = (c) => {
   if (lo === 0 && hi >= F) return c.mx('Activation', [c.sym(0)], { act_type: 'relu' });
   return c.mx('clip', [c.sym(0)], { a_min: lo, a_max: hi });
 };
-
 function softmax(op: 'softmax' | 'log_softmax'): Mapper {
   return (c) => {
     const r = c.rank(0), ax = axis(c, c.i('axis', c.opset >= 13 ? -1 : 1), r);
@@ -78,7 +71,6 @@ function softmax(op: 'softmax' | 'log_softmax'): Mapper {
     return c.mx('Reshape', [y], { shape: x.map((d, k) => (dyn?.[k] ? -1 : d)) });
   };
 }
-
 function reduce(op: string): Mapper {
   return (c) => {
     const inputAxes = c.op === 'ReduceSum' ? c.opset >= 13 : c.opset >= 18;
@@ -89,14 +81,12 @@ function reduce(op: string): Mapper {
     return c.mx(op, [c.sym(0)], { axis: ax, keepdims: keep, ...(op === 'norm' ? { ord: 2 } : {}) });
   };
 }
-
 function arg(op: string): Mapper {
   return (c) => {
     if (c.i('select_last_index', 0)) throw c.fail('select_last_index=1 is not supported');
     return c.mx(op, [c.sym(0)], { axis: axis(c, c.i('axis', 0), c.rank(0)), keepdims: !!c.i('keepdims', 1) });
   };
 }
-
 /** Broadcasts a value to `out` dims (leading unit axes, then broadcast_to). */
 function widen(c: NodeCtx, i: number, out: number[], tag: string): Symbol {
   const s0 = c.shape(i)!;
@@ -106,14 +96,12 @@ function widen(c: NodeCtx, i: number, out: number[], tag: string): Symbol {
   if (full.every((d, k) => d === out[k])) return s;
   return c.mx('broadcast_to', [s], { shape: out.map((d, k) => (full[k] === d ? 0 : d)) }, `${tag}b`);
 }
-
 const Where: Mapper = (c) => {
   const sh = [0, 1, 2].map((i) => c.shape(i));
   if (sh.some((s) => !s)) throw c.fail('input shapes must be known at import');
   const out = bshape(c, bshape(c, sh[0]!, sh[1]!), sh[2]!);
   return c.mx('where', [widen(c, 0, out, 'c'), widen(c, 1, out, 'x'), widen(c, 2, out, 'y')]);
 };
-
 const PRelu: Mapper = (c) => {
   const sl = c.const(1), x = c.shape(0);
   if (!sl || !x) throw c.fail('slope must be a constant and the input shape known');
@@ -123,19 +111,16 @@ const PRelu: Mapper = (c) => {
   if (!perChannel) throw c.fail(`slope shape [${d.join(', ')}] is not per-channel for input [${x.join(', ')}]`);
   return c.mx('LeakyReLU', [c.sym(0), c.param(c.node.input[1], { dims: [C], type: 1, data: Float32Array.from(sl.data) })], { act_type: 'prelu' });
 };
-
 const Selu: Mapper = (c) => {
   if (Math.abs(c.f('alpha', 1.67326319217681884765625) - 1.6732632) > 1e-6 || Math.abs(c.f('gamma', 1.05070102214813232421875) - 1.050701) > 1e-6) throw c.fail('only the default alpha/gamma map onto LeakyReLU selu');
   return c.mx('LeakyReLU', [c.sym(0)], { act_type: 'selu' });
 };
-
 const HardSigmoid: Mapper = (c) => c.mx('hard_sigmoid', [c.sym(0)], { alpha: c.f('alpha', 0.2), beta: c.f('beta', 0.5) });
 const HardSwish: Mapper = (c) => c.mx('broadcast_mul', [c.sym(0), c.mx('hard_sigmoid', [c.sym(0)], { alpha: 1 / 6, beta: 0.5 }, 'hs')]);
 const Gelu: Mapper = (c) => {
   if (c.s('approximate', 'none') !== 'none') throw c.fail(`approximate=${c.s('approximate', '')} is not supported`);
   return c.mx('LeakyReLU', [c.sym(0)], { act_type: 'gelu' });
 };
-
 export const MATH_MAP: Record<string, Mapper> = {
   ...Object.fromEntries(Object.entries(BIN).map(([k, s]) => [k, binary(s)])),
   Mean,

@@ -9,7 +9,6 @@ import { axis, type NodeCtx } from './context.js';
 import type { Mapper } from './ops-nn.js';
 import { bshape, reshapeDims, sliceBounds, sliceLen, squeezeAxes, unsqueezeDims } from './shapes.js';
 import { DT, isFloatType } from './tensor.js';
-
 /**
  * MXNet Reshape codes for target dims: a dim that follows a dynamic input dim at the same place
  * copies it (0); one other dynamic dim is inferred (-1); the rest are literal.
@@ -25,11 +24,9 @@ export function reshapeCodes(c: NodeCtx, inDyn: boolean[] | undefined, inDims: n
   if (!free) throw c.fail(`cannot express the reshape to [${out.join(', ')}] for a dynamic batch (several dims follow the symbolic one)`);
   return codes;
 }
-
 export function reshapeTo(c: NodeCtx, x: Symbol, out: number[], outDyn?: boolean[], suffix?: string): Symbol {
   return c.mx('Reshape', [x], { shape: reshapeCodes(c, c.dynDims(0), c.shape(0)!, out, outDyn) }, suffix);
 }
-
 const Reshape: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -42,7 +39,6 @@ const Reshape: Mapper = (c) => {
   const outDyn = raw.map((v, k) => (v === 0 && !allowzero ? !!inDyn?.[k] : v === -1 ? !!inDyn?.some(Boolean) && !raw.some((u, j) => j !== k && (sv.dyn?.[j] || (u === 0 && inDyn?.[j]))) : !!sv.dyn?.[k]));
   return reshapeTo(c, c.sym(0), out, outDyn);
 };
-
 const Flatten: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -52,17 +48,14 @@ const Flatten: Mapper = (c) => {
   const out = [p(x.slice(0, k)), p(x.slice(k))];
   return reshapeTo(c, c.sym(0), out, [!!dyn?.slice(0, k).some(Boolean), !!dyn?.slice(k).some(Boolean)]);
 };
-
 const Transpose: Mapper = (c) => {
   const perm = c.ints('perm') ?? [...Array(c.rank(0)).keys()].reverse();
   return c.mx('transpose', [c.sym(0)], { axes: perm });
 };
-
 const Concat: Mapper = (c) => {
   const ins = Array.from({ length: c.nIn }, (_, i) => i).filter((i) => c.has(i) && (c.shape(i) ?? [1]).every((d) => d !== 0) || i === 0);
   return c.mx('Concat', ins.map((i) => c.sym(i)), { dim: axis(c, c.i('axis', 0), c.rank(0)), num_args: ins.length });
 };
-
 const Split: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -76,7 +69,6 @@ const Split: Mapper = (c) => {
   let at = 0;
   return parts.map((len, i) => { const b = at; at += len; return c.mx('slice_axis', [c.sym(0)], { axis: ax, begin: b, end: b + len }, `${i}`); });
 };
-
 const Squeeze: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -84,7 +76,6 @@ const Squeeze: Mapper = (c) => {
   if (!axes.length) return c.mx('identity', [c.sym(0)]);
   return c.mx('squeeze', [c.sym(0)], { axis: axes });
 };
-
 const Unsqueeze: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -95,7 +86,6 @@ const Unsqueeze: Mapper = (c) => {
   ax.forEach((a, i) => { s = c.mx('expand_dims', [s], { axis: a }, i === ax.length - 1 ? undefined : `u${i}`); });
   return s;
 };
-
 const Slice: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -113,7 +103,6 @@ const Slice: Mapper = (c) => {
     step: b.map((bb) => bb[2]),
   });
 };
-
 const Gather: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -130,7 +119,6 @@ const Gather: Mapper = (c) => {
   // ONNX raises on out-of-range indices; take clamps (mode clip) and wraps negatives only with mode wrap
   return c.mx('take', [c.sym(0), c.sym(1)], { axis: ax, mode: 'wrap' });
 };
-
 const Pad: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -149,7 +137,6 @@ const Pad: Mapper = (c) => {
   if ((r !== 4 && r !== 5) || full[0] || full[1] || full[r] || full[r + 1]) throw c.fail('only spatial pads of a 4-D or 5-D tensor map onto MXNet Pad');
   return c.mx('Pad', [c.sym(0)], { mode, pad_width: Array.from({ length: r }, (_, k) => [full[k], full[r + k]]).flat(), constant_value: value });
 };
-
 const Expand: Mapper = (c) => {
   const x = c.shape(0);
   if (!x) throw c.fail('the input shape must be known at import');
@@ -159,9 +146,7 @@ const Expand: Mapper = (c) => {
   for (let i = 0; i < pad; i++) s = c.mx('expand_dims', [s], { axis: 0 }, `r${i}`);
   return c.mx('broadcast_to', [s], { shape: out.map((d, k) => (k >= pad && (dyn?.[k - pad] || x[k - pad] === d) ? 0 : d)) });
 };
-
 const Tile: Mapper = (c) => c.mx('tile', [c.sym(0)], { reps: c.constInts(1, 'repeats') });
-
 /** Source index of each output index for one axis under a Resize configuration (nearest). */
 function nearestIndex(c: NodeCtx, inLen: number, outLen: number, scale: number): number[] {
   const ctm = c.opset >= 11 ? c.s('coordinate_transformation_mode', 'half_pixel') : 'asymmetric';
@@ -188,7 +173,6 @@ function nearestIndex(c: NodeCtx, inLen: number, outLen: number, scale: number):
     return Math.min(Math.max(i, 0), inLen - 1);
   });
 }
-
 const Resize: Mapper = (c) => {
   const x = c.shape(0);
   if (!x || x.length !== 4) throw c.fail('only 4-D (NCHW) inputs with a known shape are supported');
@@ -213,14 +197,12 @@ const Resize: Mapper = (c) => {
   }
   return c.mx('UpSampling', [c.sym(0)], { scale: s, sample_type: 'nearest', num_args: 1 });
 };
-
 const Cast: Mapper = (c) => {
   const to = c.i('to', DT.FLOAT);
   if (isFloatType(to)) return c.mx('identity', [c.sym(0)]);
   if (to === DT.BOOL) return c.mx('_not_equal_scalar', [c.sym(0)], { scalar: 0 });
   return c.mx('fix', [c.sym(0)]);
 };
-
 export const TENSOR_MAP: Record<string, Mapper> = {
   Reshape, Flatten, Transpose, Concat, Split, Squeeze, Unsqueeze, Slice, Gather, Pad, Expand, Tile, Resize, Upsample: Resize, Cast,
   Identity: (c) => c.mx('identity', [c.sym(0)]),
