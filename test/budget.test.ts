@@ -20,8 +20,9 @@ test('every src/ and assembly/ file is at most ~300 lines', () => {
 
 test('the code stays within its total budget', () => {
   const total = files.reduce((s, f) => s + lines(f), 0);
-  // 25,000 until the distributed KVStore (src/kv/ps, ~1,100 lines) landed: raised once, by that much.
-  assert.ok(total < 26_100, `src/ + assembly/: ${total} lines`);
+  // 25,000 until the distributed KVStore (src/kv/ps, ~1,100 lines) landed, then the ONNX importer / exporter
+  // (src/onnx, issue 19, ~2,100 lines): raised once each, by that much.
+  assert.ok(total < 28_200, `src/ + assembly/: ${total} lines`);
 });
 
 test('src/index.ts is an explicit export list', () => {
