@@ -1,6 +1,8 @@
 // Test helpers: the library (Node entry, from src), closeness checks, seeded data, finite differences.
 import * as mx from '../src/entry/node.js';
+import * as assert from 'uvu/assert';
 import { mulberry32 } from '../src/util/random.js';
+import { isMxError } from '../src/errors.js';
 
 export { mx };
 
@@ -92,4 +94,14 @@ export function gradCheck(op: string, inputs: NDArray[], attrs: Record<string, u
       }
     }
   });
+}
+
+/** Asserts that `f` throws an MxError (whose message matches `re`, if given); `what` names the case in failures. */
+export function expectMx(f: () => unknown, what: string, re?: RegExp): void {
+  try { f(); } catch (e) {
+    assert.ok(isMxError(e), `${what}: ${(e as Error).name}: ${(e as Error).message}`);
+    if (re) assert.match((e as Error).message, re, what);
+    return;
+  }
+  assert.unreachable(`${what}: no error`);
 }

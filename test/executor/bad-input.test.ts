@@ -4,17 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mx } from '../helpers.js';
+import { mx, expectMx } from '../helpers.js';
 import { isMxError } from '../../src/errors.js';
-
-function expectMx(f: () => unknown, what: string, re?: RegExp): void {
-  try { f(); } catch (e) {
-    assert.ok(isMxError(e), `${what}: ${(e as Error).name}: ${(e as Error).message}`);
-    if (re) assert.match((e as Error).message, re, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error`);
-}
 
 test('unknown dtype is a DTypeError naming it', () => {
   expectMx(() => mx.nd.array([1, 2], { dtype: 'bogus' as never }), 'nd.array', /unknown dtype 'bogus'/);

@@ -2,17 +2,7 @@
 // input, is an MxError naming the argument; nothing reads or writes another array's memory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mx } from '../helpers.js';
-import { isMxError } from '../../src/errors.js';
-
-function expectMx(f: () => unknown, what: string, re?: RegExp): void {
-  try { f(); } catch (e) {
-    assert.ok(isMxError(e), `${what}: ${(e as Error).name}: ${(e as Error).message}`);
-    if (re) assert.match((e as Error).message, re, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error`);
-}
+import { mx, expectMx } from '../helpers.js';
 
 const fcNet = () => mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 2, name: 'fc' });
 

@@ -3,8 +3,7 @@
 // before anything is planned, so these fail with a ShapeError / MemoryError at once.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mx } from '../helpers.js';
-import { isMxError } from '../../src/errors.js';
+import { mx, expectMx } from '../helpers.js';
 
 const conv = (pad: string, extra = '') => JSON.stringify({
   nodes: [
@@ -13,15 +12,6 @@ const conv = (pad: string, extra = '') => JSON.stringify({
   ],
   arg_nodes: [0, 1, 2], heads: [[3, 0, 0]], attrs: { mxnet_version: ['int', 10600] },
 });
-
-function expectMx(f: () => unknown, what: string, re?: RegExp): void {
-  try { f(); } catch (e) {
-    assert.ok(isMxError(e), `${what}: ${(e as Error).name}: ${(e as Error).message}`);
-    if (re) assert.match((e as Error).message, re, what);
-    return;
-  }
-  assert.unreachable(`${what}: no error`);
-}
 
 test('conv with pad 1e9 (the 332-byte file): simpleBind, Predictor.load and inferShape fail cleanly', () => {
   const json = conv('(1000000000, 1000000000)');
