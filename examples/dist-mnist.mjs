@@ -42,21 +42,6 @@ function digits(seed = 42, nTrain = 8000) {
   return { train: part(0, nTrain), test: part(nTrain, n) };
 }
 
-function lenet() {
-  const data = mx.sym.Variable('data');
-  let x = mx.sym.Convolution({ data, kernel: [5, 5], num_filter: 20, name: 'conv1' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh1' });
-  x = mx.sym.Pooling({ data: x, pool_type: 'max', kernel: [2, 2], stride: [2, 2], name: 'pool1' });
-  x = mx.sym.Convolution({ data: x, kernel: [5, 5], num_filter: 50, name: 'conv2' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh2' });
-  x = mx.sym.Pooling({ data: x, pool_type: 'max', kernel: [2, 2], stride: [2, 2], name: 'pool2' });
-  x = mx.sym.Flatten({ data: x, name: 'flatten' });
-  x = mx.sym.FullyConnected({ data: x, num_hidden: 500, name: 'fc1' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh3' });
-  x = mx.sym.FullyConnected({ data: x, num_hidden: 10, name: 'fc2' });
-  return mx.sym.SoftmaxOutput({ data: x, name: 'softmax' });
-}
-
 const kv = mx.kv.create(args['kv-store']);
 const { train, test } = digits();
 console.log(`worker rank ${kv.rank} of ${kv.numWorkers} (${kv.type}): ${Math.floor(train.n / kv.numWorkers)} of ${train.n} training digits`);
@@ -66,7 +51,7 @@ const trainIter = new mx.io.NDArrayIter({ data: mx.nd.array(train.images, { shap
 const testIter = new mx.io.NDArrayIter({ data: mx.nd.array(test.images, { shape: [test.n, 1, 28, 28] }), label: mx.nd.array(test.labels), batch_size: 100 });
 const prefix = args.out ?? join(tmpdir(), 'mxwasm-dist-lenet', 'lenet');
 if (kv.rank === 0) mkdirSync(dirname(prefix), { recursive: true });
-const mod = new mx.mod.Module({ symbol: lenet(), context: 'cpu' });
+const mod = new mx.mod.Module({ symbol: mx.models.lenet(), context: 'cpu' });
 let samples = 0, seconds = 0, last = 0;
 const t0 = performance.now();
 mod.fit(trainIter, {

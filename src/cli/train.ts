@@ -24,22 +24,6 @@ export function mlp(): Symbol {
   return mx.sym.SoftmaxOutput({ data: fc3, name: 'softmax' });
 }
 
-/** MXNet tutorial LeNet: conv20 5x5 tanh, max pool, conv50 5x5 tanh, max pool, FC500 tanh, FC10. @example lenet() */
-export function lenet(): Symbol {
-  const data = mx.sym.Variable('data');
-  let x = mx.sym.Convolution({ data, kernel: [5, 5], num_filter: 20, name: 'conv1' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh1' });
-  x = mx.sym.Pooling({ data: x, pool_type: 'max', kernel: [2, 2], stride: [2, 2], name: 'pool1' });
-  x = mx.sym.Convolution({ data: x, kernel: [5, 5], num_filter: 50, name: 'conv2' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh2' });
-  x = mx.sym.Pooling({ data: x, pool_type: 'max', kernel: [2, 2], stride: [2, 2], name: 'pool2' });
-  x = mx.sym.Flatten({ data: x, name: 'flatten' });
-  x = mx.sym.FullyConnected({ data: x, num_hidden: 500, name: 'fc1' });
-  x = mx.sym.Activation({ data: x, act_type: 'tanh', name: 'tanh3' });
-  x = mx.sym.FullyConnected({ data: x, num_hidden: 10, name: 'fc2' });
-  return mx.sym.SoftmaxOutput({ data: x, name: 'softmax' });
-}
-
 function findIdx(dir: string, stem: string): string | undefined {
   const fs = nodeFs()!;
   for (const n of [stem, `${stem}.gz`, stem.replace(/-idx(\d)-/, '.idx$1-'), `${stem.replace(/-idx(\d)-/, '.idx$1-')}.gz`]) {
@@ -99,7 +83,7 @@ export const trainCommand: Command = {
     ensureDirFor(prefix);
     writePreprocess(prefix, { mean: [0], scale: 1 / 255, shape: [1, ...train.provideData[0].shape.slice(1)], note: 'mxwasm train: pixels 0..255 scaled to [0, 1] (MNISTIter)' });
     io.out(`mxwasm train: ${model}, ${train.numData} samples (${nb} batches of ${batch})${val ? `, ${val.numData} validation` : ''}, ${mx.getNumThreads()} thread(s), lr ${lr}, saving to ${prefix}-*`);
-    const mod = new mx.mod.Module({ symbol: model === 'lenet' ? lenet() : mlp() });
+    const mod = new mx.mod.Module({ symbol: model === 'lenet' ? mx.models.lenet() : mlp() });
     const history: EpochRecord[] = [];
     const record = (epoch: number, kind: string, m: { getNameValue(): [string, number][] } | null) => {
       if (!m) return;
