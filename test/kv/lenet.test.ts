@@ -50,7 +50,7 @@ test('a dist fit killed while writing epoch 3\'s checkpoint keeps epoch 2\'s int
   assert.ok(!existsSync(`${prefix}-0003.params`), 'no epoch-3 params: the temporary was never renamed');
   const full = join(dir, 'full');
   if (!existsSync(`${full}-0002.params`)) return; // the first test did not run
-  for (const f of ['-0001.params', '-0002.params', '-symbol.json']) assert.ok(Buffer.compare(readFileSync(prefix + f), readFileSync(full + f)) === 0, f);
+  for (const f of ['-0001.params', '-0002.params', '-symbol.json']) assert.ok(readFileSync(prefix + f, 'latin1') === readFileSync(full + f, 'latin1'), f);
 });
 
 test.run();
