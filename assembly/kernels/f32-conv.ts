@@ -3,7 +3,7 @@
 // Geometry args everywhere: C, H, W (input plane), kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo (output plane).
 // Depthwise: one filter per channel, weight (C, kh, kw); 3x3 dilation-1 stride-1/2 rows run in SIMD.
 import { addr, rangeHi, rangeLo } from './f32-im2col';
-import { S, fma, ld, st } from './f32-nn-math';
+import { S, fma, ld, st } from './f32-math';
 
 /** One depthwise output value with full bounds checks (borders and the generic path). */
 @inline function dwPoint(xc: usize, wc: usize, H: i32, W: i32, kh: i32, kw: i32, ih0: i32, iw0: i32, dh: i32, dw: i32): f32 {

@@ -1,9 +1,7 @@
 // GEMM small-matrix path (imported by f32-gemm.ts): M == 1 or N == 1 run as matrix-vector products
 // straight from the operands, without packing (FullyConnected at batch 1 is the common case).
 
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { hsum } from './f32-math';
 
 /** y[i] = sum_k X[i*ld + k] * x[k] for i < n (rows of X contiguous in k). */
 export function dotRows(X: usize, ld: i32, n: i32, K: i32, x: usize, y: usize): void {

@@ -4,20 +4,7 @@
 //   smallAxpy (B rows contiguous in n: transB = 0; any A strides): 2 rows x 16 columns of C.
 // Each is instantiated twice: <f32> with mul + add, <f64> with relaxed_madd (f32_gemm__relaxedsimd).
 
-/**
- * c + a*b. T marks the flavour: f64 = relaxed (f32x4.relaxed_madd, relaxed build only), f32 = mul + add;
- * the branch is resolved at compile time.
- */
-@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    if (sizeof<T>() == 8) return f32x4.relaxed_madd(a, b, c);
-  }
-  return f32x4.add(c, f32x4.mul(a, b));
-}
-
-@inline function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+import { hsum, madd } from './f32-math'; // madd<f64>: relaxed_madd in the relaxed build, mul + add otherwise
 
 /** C[m, n] = act(alpha*v + beta*C + bias), scalar. */
 @inline function put(C: usize, ldc: i32, m: i32, n: i32, v: f32, alpha: f32, beta: f32, bias: usize, bmode: i32, relu: bool): void {

@@ -18,7 +18,7 @@ import { packN, packT } from './f32-gemm-pack';
 import { ukr2x16, ukr4x8 } from './f32-gemm-ukernel';
 import { axpyRows, dotRows, finVec, gather } from './f32-gemm-gemv';
 import { smallAxpy, smallDot } from './f32-gemm-small';
-import { tanhSigmoidLoop } from './f32-vmath'; // the Activation kernels' loop: a fused tanh / sigmoid gives the same bits
+import { ACT_SIGMOID, ACT_TANH, tanhSigmoidMap } from './f32-math'; // the Activation kernels' loop: a fused tanh / sigmoid gives the same bits
 
 const KC = 256, MC = 96, NC = 2048;
 // Scratch layout: packed B (KC*NC floats, 2 MiB), packed A (MC*KC floats, 96 KiB), edge tile (64 floats).
@@ -125,7 +125,7 @@ function noK(M: i32, N: i32, beta: f32, C: usize, ldc: i32, bias: usize, bmode: 
   // sigmoid / tanh: one pass over C right after the product, while it is still in cache (a conv block's
   // output, an FC layer's rows); relu is fused into the stores instead.
   if (act == 2 || act == 3) {
-    for (let m = 0; m < M; m++) { const r = C + ((<usize>m * ldc) << 2); tanhSigmoidLoop(act == 3 ? 0 : 1, r, r, <usize>N); }
+    for (let m = 0; m < M; m++) { const r = C + ((<usize>m * ldc) << 2); tanhSigmoidMap(act == 3 ? ACT_TANH : ACT_SIGMOID, r, r, <usize>N); }
   }
 }
 

@@ -1,6 +1,6 @@
 // BatchNorm kernels of the nn family (MXNet CPU semantics: invstd in the var output, moving statistics
-// updated by the backward). Conventions: f32-nn.ts; helpers: f32-nn-math.ts.
-import { S, fma, hsum, ld, mask, st } from './f32-nn-math';
+// updated by the backward). Conventions: f32-nn.ts; helpers: f32-math.ts.
+import { S, fma, hsum, ld, mask, st } from './f32-math';
 
 // ---- BatchNorm over (outer, C, inner), per channel; var output holds invstd as MXNet's CPU kernel does.
 // (N, C) data (inner == 1). Forward streams rows (channels as lanes), accumulating in the mean / var outputs.

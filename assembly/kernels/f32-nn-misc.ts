@@ -1,5 +1,5 @@
 // Kernels of the nn family: L2Normalization (rows or column lanes), Embedding, LRN. Conventions: f32-nn.ts.
-import { NM, S, fma, hsum, ld, mask, st } from './f32-nn-math';
+import { M, S, fma, hsum, ld, mask, st } from './f32-math';
 
 // ---- L2Normalization over lines of (outer, n, inner): y = x / nrm, nrm = sqrt(sum x^2 + eps) per line.
 function l2Group(x: usize, y: usize, nrm: usize, dy: usize, dx: usize, n: usize, pst: usize, row: bool, w: usize, eps: f32): void {
@@ -69,7 +69,7 @@ export function f32_lrn__simd128(x: usize, y: usize, s: usize, N: usize, C: usiz
         for (let q = c0; q <= c1; q++) { const v = ld(x + (((n * C + q) * sp + i) << 2), r); acc = fma(v, v, acc); }
         const sc = fma(an, acc, S(k)), p = base + (i << 2);
         st(s + p, sc, r);
-        st(y + p, f32x4.mul(ld(x + p, r), NM.vexp(f32x4.mul(S(-beta), NM.vlog(sc)))), r);
+        st(y + p, f32x4.mul(ld(x + p, r), M.exp(f32x4.mul(S(-beta), M.log(sc)))), r);
       }
     }
   }
@@ -88,7 +88,7 @@ export function f32_lrn_bwd__simd128(x: usize, y: usize, s: usize, dy: usize, dx
           const o = ((n * C + q) * sp + i) << 2;
           acc = f32x4.add(acc, v128.and(f32x4.div(f32x4.mul(ld(dy + o, r), ld(y + o, r)), ld(s + o, r)), mask(r)));
         }
-        const p = base + (i << 2), pw = NM.vexp(f32x4.mul(S(-beta), NM.vlog(ld(s + p, r))));
+        const p = base + (i << 2), pw = M.exp(f32x4.mul(S(-beta), M.log(ld(s + p, r))));
         st(dx + p, fma(f32x4.mul(f, ld(x + p, r)), acc, f32x4.mul(ld(dy + p, r), pw)), r);
       }
     }

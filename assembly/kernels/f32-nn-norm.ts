@@ -1,6 +1,6 @@
 // Normalisation kernels of the nn family: row norms (LayerNorm / InstanceNorm / GroupNorm), LayerNorm
-// columns (BatchNorm: f32-nn-bn.ts). Conventions as in f32-nn.ts; helpers in f32-nn-math.ts.
-import { S, fma, hsum, ld, mask, st } from './f32-nn-math';
+// columns (BatchNorm: f32-nn-bn.ts). Conventions as in f32-nn.ts; helpers in f32-math.ts.
+import { S, fma, hsum, ld, mask, st } from './f32-math';
 
 // ---- Row norms: `rows` contiguous rows of n. S == 0: gamma/beta per position (LayerNorm, length n).
 // S > 0: a row is n/S channel segments of S values; segment k of row r uses channel (r % G) * (n/S) + k

@@ -1,7 +1,7 @@
 // Softmax family kernels of the nn family: softmax / log_softmax / softmin over any axis (rows or column
 // lanes, use_length), SoftmaxOutput's gradient, regression / MakeLoss gradients. Conventions: f32-nn.ts.
 // Lines of a reduced axis are viewed as (outer, n, inner): element (o, j, i) at ((o*n + j)*inner + i).
-import { NINF, NM, S, hmax, hsum, ld, mask, st } from './f32-nn-math';
+import { M, NINF, S, hmax, hsum, ld, mask, st } from './f32-math';
 
 // ---- softmax family over lines: row mode (inner == 1, SIMD along the line) or column mode (up to
 // 4 adjacent lines as lanes, stride inner). `L` holds each lane's valid length (use_length; 0 = inactive lane).
@@ -30,7 +30,7 @@ import { NINF, NM, S, hmax, hsum, ld, mask, st } from './f32-nn-math';
   if (row) for (; j + 4 <= n; j += 4, p += 16) s = smExp(s, x + p, y + p, 4, sc, m, okm(row, j, L), lg);
   for (; j < n; j += jinc, p += pst) s = smExp(s, x + p, y + p, row ? n - j : w, sc, m, okm(row, j, L), lg);
   if (row) s = S(hsum(s));
-  const ls = lg ? NM.vlog(s) : s, inv = f32x4.div(S(1), s);
+  const ls = lg ? M.log(s) : s, inv = f32x4.div(S(1), s);
   j = 0; p = 0;
   if (row) for (; j + 4 <= n; j += 4, p += 16) smOut(x + p, y + p, 4, sc, m, ls, inv, okm(row, j, L), lg);
   for (; j < n; j += jinc, p += pst) smOut(x + p, y + p, row ? n - j : w, sc, m, ls, inv, okm(row, j, L), lg);
@@ -39,7 +39,7 @@ import { NINF, NM, S, hmax, hsum, ld, mask, st } from './f32-nn-math';
   return f32x4.max(m, v128.bitselect(f32x4.mul(ld(p, r), S(sc)), S(NINF), ok));
 }
 @inline function smExp(s: v128, p: usize, q: usize, r: usize, sc: f32, m: v128, ok: v128, lg: i32): v128 {
-  const e = v128.and(NM.vexp(f32x4.sub(f32x4.mul(ld(p, r), S(sc)), m)), ok);
+  const e = v128.and(M.exp(f32x4.sub(f32x4.mul(ld(p, r), S(sc)), m)), ok);
   if (!lg) st(q, e, r);
   return f32x4.add(s, e);
 }
@@ -64,7 +64,7 @@ import { NINF, NM, S, hmax, hsum, ld, mask, st } from './f32-nn-math';
 }
 @inline function smbOut(y: usize, dy: usize, dx: usize, r: usize, s: v128, sc: f32, ok: v128, lg: i32): void {
   const yv = ld(y, r), d = ld(dy, r);
-  const g = lg ? f32x4.sub(d, f32x4.mul(NM.vexp(yv), s)) : f32x4.mul(yv, f32x4.sub(d, s));
+  const g = lg ? f32x4.sub(d, f32x4.mul(M.exp(yv), s)) : f32x4.mul(yv, f32x4.sub(d, s));
   st(dx, v128.and(f32x4.mul(g, S(sc)), ok), r);
 }
 

@@ -1,158 +1,19 @@
 // Neural-network kernels: activations (one loop per type), PReLU / rrelu, Dropout randomness and masks.
 // Contract: byte offsets (usize), sizes; a pointer 0 means "absent" (no tensor lives below heapBase).
-// Helpers and the max error of the approximated functions: f32-nn-math.ts (tanh, sigmoid: f32-vmath.ts).
+// Helpers, the activation functions and the max error of the approximated functions: f32-math.ts.
 // Softmax family: f32-nn-softmax.ts; normalisation: f32-nn-norm.ts; L2Normalization, Embedding, LRN: f32-nn-misc.ts.
-import { NM, S, fma, hsum, ld, mask, st } from './f32-nn-math';
-import { tanhSigmoidLoop } from './f32-vmath'; // tanh, sigmoid: the unary kernels' loop (same bits)
+import { S, actGradMap, actMap, fma, hsum, ld, st } from './f32-math';
 
-// Activation types shared by f32_act / f32_act_bwd (src/reference/nn.ts ACT):
-// 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a), 6 elu(a), 7 selu, 8 gelu, 9 erf.
-const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
-
-// One loop function per type (textually separate bodies: the optimizer cannot fold them back into one
-// loop with a per-vector dispatch). The derivative reads the output y, except gelu (input x).
-@inline function fRelu(x: v128, a: f32): v128 { return v128.andnot(x, f32x4.lt(x, S(0))); } // NaN passes
-@inline function fSoftrelu(x: v128, a: f32): v128 { return f32x4.add(f32x4.max(x, S(0)), NM.vlog1p(NM.vexp(f32x4.neg(f32x4.abs(x))))); }
-@inline function fSoftsign(x: v128, a: f32): v128 { return f32x4.div(x, f32x4.add(S(1), f32x4.abs(x))); }
-@inline function fLeaky(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(x, S(a)), f32x4.gt(x, S(0))); }
-@inline function fElu(x: v128, a: f32): v128 { return v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(a)), f32x4.gt(x, S(0))); }
-@inline function fSelu(x: v128, a: f32): v128 { return f32x4.mul(S(SELU_L), v128.bitselect(x, f32x4.mul(f32x4.sub(NM.vexp(x), S(1)), S(SELU_A)), f32x4.gt(x, S(0)))); }
-@inline function fGelu(x: v128, a: f32): v128 { return f32x4.mul(f32x4.mul(S(0.5), x), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476))))); }
-@inline function fErf(x: v128, a: f32): v128 { return NM.verf(x); }
-@inline function dErf(x: v128, a: f32): v128 { return f32x4.mul(S(1.1283791670955126), NM.vexp(f32x4.neg(f32x4.mul(x, x)))); }
-@inline function dRelu(y: v128, a: f32): v128 { return v128.and(S(1), f32x4.gt(y, S(0))); }
-@inline function dSigmoid(y: v128, a: f32): v128 { return f32x4.mul(y, f32x4.sub(S(1), y)); }
-@inline function dTanh(y: v128, a: f32): v128 { return f32x4.sub(S(1), f32x4.mul(y, y)); }
-@inline function dSoftrelu(y: v128, a: f32): v128 { return f32x4.sub(S(1), NM.vexp(f32x4.neg(y))); }
-@inline function dSoftsign(y: v128, a: f32): v128 { const s = f32x4.sub(S(1), f32x4.abs(y)); return f32x4.mul(s, s); }
-@inline function dLeaky(y: v128, a: f32): v128 { return v128.bitselect(S(1), S(a), f32x4.gt(y, S(0))); }
-@inline function dElu(y: v128, a: f32): v128 { return v128.bitselect(S(1), f32x4.add(y, S(a)), f32x4.gt(y, S(0))); }
-@inline function dSelu(y: v128, a: f32): v128 { return v128.bitselect(S(SELU_L), f32x4.add(y, S(SELU_L * SELU_A)), f32x4.gt(y, S(0))); }
-@inline function dGelu(x: v128, a: f32): v128 { const cdf = f32x4.mul(S(0.5), f32x4.add(S(1), NM.verf(f32x4.mul(x, S(0.7071067811865476)))));
-  return fma(f32x4.mul(x, S(0.3989422804014327)), NM.vexp(f32x4.mul(f32x4.mul(x, x), S(-0.5))), cdf); }
-function actRelu(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fRelu(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fRelu(ld(x + o, r), a), r); }
-}
-function actbRelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dRelu(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dRelu(ld(y + o, r), a)), r); }
-}
-function actSigmoid(x: usize, y: usize, n: usize, a: f32): void { tanhSigmoidLoop(1, x, y, n); }
-function actbSigmoid(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSigmoid(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSigmoid(ld(y + o, r), a)), r); }
-}
-function actTanh(x: usize, y: usize, n: usize, a: f32): void { tanhSigmoidLoop(0, x, y, n); }
-function actbTanh(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dTanh(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dTanh(ld(y + o, r), a)), r); }
-}
-function actSoftrelu(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSoftrelu(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSoftrelu(ld(x + o, r), a), r); }
-}
-function actbSoftrelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSoftrelu(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSoftrelu(ld(y + o, r), a)), r); }
-}
-function actSoftsign(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSoftsign(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSoftsign(ld(x + o, r), a), r); }
-}
-function actbSoftsign(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSoftsign(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSoftsign(ld(y + o, r), a)), r); }
-}
-function actLeaky(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fLeaky(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fLeaky(ld(x + o, r), a), r); }
-}
-function actbLeaky(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dLeaky(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dLeaky(ld(y + o, r), a)), r); }
-}
-function actElu(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fElu(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fElu(ld(x + o, r), a), r); }
-}
-function actbElu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dElu(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dElu(ld(y + o, r), a)), r); }
-}
-function actSelu(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fSelu(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fSelu(ld(x + o, r), a), r); }
-}
-function actbSelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dSelu(v128.load(y + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dSelu(ld(y + o, r), a)), r); }
-}
-function actGelu(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fGelu(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fGelu(ld(x + o, r), a), r); }
-}
-function actbGelu(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dGelu(v128.load(x + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dGelu(ld(x + o, r), a)), r); }
-}
-function actErf(x: usize, y: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(y + o, fErf(v128.load(x + o), a)); }
-  if (i < n) { const o = i << 2, r = n - i; st(y + o, fErf(ld(x + o, r), a), r); }
-}
-function actbErf(x: usize, y: usize, dy: usize, dx: usize, n: usize, a: f32): void {
-  let i: usize = 0;
-  for (; i + 4 <= n; i += 4) { const o = i << 2; v128.store(dx + o, f32x4.mul(v128.load(dy + o), dErf(v128.load(x + o), a))); }
-  if (i < n) { const o = i << 2, r = n - i; st(dx + o, f32x4.mul(ld(dy + o, r), dErf(ld(x + o, r), a)), r); }
-}
+// Activation types shared by f32_act / f32_act_bwd (src/runtime/manifest/nn.ts ACT; the functions and their
+// one loop: f32-math.ts `act`, `actMap`): 0 relu, 1 sigmoid, 2 tanh, 3 softrelu, 4 softsign, 5 leaky(a),
+// 6 elu(a), 7 selu, 8 gelu, 9 erf.
 
 /** y = act(x) elementwise; t as above, a = slope/alpha. */
-export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): void {
-  switch (t) {
-    case 0: actRelu(x, y, n, a); break;
-    case 1: actSigmoid(x, y, n, a); break;
-    case 2: actTanh(x, y, n, a); break;
-    case 3: actSoftrelu(x, y, n, a); break;
-    case 4: actSoftsign(x, y, n, a); break;
-    case 5: actLeaky(x, y, n, a); break;
-    case 6: actElu(x, y, n, a); break;
-    case 7: actSelu(x, y, n, a); break;
-    case 8: actGelu(x, y, n, a); break;
-    case 9: actErf(x, y, n, a); break;
-  }
-}
+export function f32_act__simd128(x: usize, y: usize, n: usize, t: i32, a: f32): void { actMap(t, x, y, n, a); }
 
 /** dx = dy * act'(.): from the output y (relu, sigmoid, tanh, softrelu, softsign, leaky, elu, selu) or input x (gelu, erf). */
 export function f32_act_bwd__simd128(x: usize, y: usize, dy: usize, dx: usize, n: usize, t: i32, a: f32): void {
-  switch (t) {
-    case 0: actbRelu(x, y, dy, dx, n, a); break;
-    case 1: actbSigmoid(x, y, dy, dx, n, a); break;
-    case 2: actbTanh(x, y, dy, dx, n, a); break;
-    case 3: actbSoftrelu(x, y, dy, dx, n, a); break;
-    case 4: actbSoftsign(x, y, dy, dx, n, a); break;
-    case 5: actbLeaky(x, y, dy, dx, n, a); break;
-    case 6: actbElu(x, y, dy, dx, n, a); break;
-    case 7: actbSelu(x, y, dy, dx, n, a); break;
-    case 8: actbGelu(x, y, dy, dx, n, a); break;
-    case 9: actbErf(x, y, dy, dx, n, a); break;
-  }
+  actGradMap(t, x, y, dy, dx, n, a);
 }
 
 /** out = c > 0 ? v : g[ch] * v over (outer, C, inner): PReLU forward (c = v = x) and its data gradient (c = x, v = dy). */

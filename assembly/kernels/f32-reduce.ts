@@ -4,6 +4,8 @@
 // (8 columns at a time, two independent chains). Sums are compensated: blocks of <= 64 terms per
 // lane are added plainly, block sums are Kahan-added, so the error does not grow with r.
 
+import { hsum2 } from './f32-math';
+
 const BLK: usize = 64;
 
 /** Lane j = the f32 at p + j*stride (4 rows read at once, for short rows). */
@@ -28,9 +30,6 @@ const BLK: usize = 64;
   return v;
 }
 @inline function fin(s: f32, scale: f32, mode: i32): f32 { return (mode == 3 ? sqrt<f32>(s) : s) * scale; }
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
 
 function rowSum(p: usize, r: usize, mode: i32): f32 {
   let s: f32 = 0, c: f32 = 0;
@@ -46,7 +45,7 @@ function rowSum(p: usize, r: usize, mode: i32): f32 {
       a2 = f32x4.add(a2, tv(v128.load(q, 32), mode));
       a3 = f32x4.add(a3, tv(v128.load(q, 48), mode));
     }
-    const b = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+    const b = hsum2(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
     const yk = b - c; const t = s + yk; c = (t - s) - yk; s = t;
   }
   let b: f32 = 0;

@@ -7,7 +7,7 @@
 // The hot ops (add, sub, mul, div, max, min and their scalar forms) have their own loops; the rest
 // share one loop (`bw`, a jump table per vector) that also runs every tail, to keep the module small.
 
-import { st } from './f32-vmath';
+import { M, hsum2 } from './f32-math';
 
 const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, HYPOT = 6, EQ = 7, NE = 8, GT = 9, GE = 10, LT = 11, LE = 12;
 const POW = 13, MOD = 14, FIRST = 15;
@@ -71,7 +71,7 @@ function bw(op: i32, x: usize, y: usize, z: usize, s: f32, mode: i32, n: usize):
       case FIRST: v = a; break;
       default: v = lanes(op, a, b);
     }
-    if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
+    if (n - i >= 4) v128.store(z + o, v); else M.st(z + o, v, n - i);
   }
 }
 
@@ -228,16 +228,13 @@ export function f32_vbcast__simd128(op: i32, x: usize, y: usize, z: usize,
     }
 }
 
-@inline function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
 function rowsum(g: usize, n: usize): f32 {
   let a = f32x4.splat(0), b = a;
   let i: usize = 0;
   for (; i + 8 <= n; i += 8) { a = f32x4.add(a, v128.load(g + (i << 2))); b = f32x4.add(b, v128.load(g + (i << 2), 16)); }
   if (n - i >= 4) { a = f32x4.add(a, v128.load(g + (i << 2))); i += 4; }
   if (i < n) b = f32x4.add(b, v128.and(v128.load(g + (i << 2)), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>(n - i)))));
-  return hsum(f32x4.add(a, b));
+  return hsum2(f32x4.add(a, b));
 }
 
 /**

@@ -2,8 +2,8 @@
 // Grammar: f32_v<op>__simd128 (x, z, n); gradients f32_v<op>_grad__simd128 (y or x, g, z, n).
 // Pointers first, element count last; z may alias any input (in place). The hot ops (neg, abs,
 // square, sqrt, rsqrt, recip, relu, exp, log, clip and the relu / sigmoid / tanh / clip gradients) have
-// their own loops with the math inlined; tanh and sigmoid run tanhSigmoidLoop (f32-vmath.ts, shared
-// with the Activation kernel f32_act: same bits). The rest share one loop per kind (`uw`, `gw`, a
+// their own loops with the math inlined; tanh and sigmoid run tanhSigmoidMap (f32-math.ts, shared with the
+// Activation kernel f32_act: same bits). The rest share one loop per kind (`uw`, `gw`, a
 // jump table per vector), which also runs every tail: it reads a whole vector (at most 12 bytes
 // past the end, inside the 64-byte-rounded block) and stores only the valid lanes.
 //
@@ -28,7 +28,7 @@ const SIN = 11, COS = 12, TANH = 13, SIGMOID = 14, RELU = 15, SOFTSIGN = 16, SOF
 const ROUND = 20, RINT = 21, TRUNC = 22, SMOOTH_L1 = 23;
 const G_RELU = 0, G_SIGMOID = 1, G_TANH = 2, G_SOFTSIGN = 3, G_SMOOTH_L1 = 4;
 
-import { I, S, sel, st, tanhSigmoidLoop, vexp1, vexpI, vexpm1, vlog1, vlog1p, vlogI, vround, vsincos } from './f32-vmath';
+import { ACT_SIGMOID, ACT_TANH, I, M, Relu, S, Softrelu, Softsign, act, expI, logI, sel, tanhSigmoidMap, vround } from './f32-math';
 
 /**
  * The one unary loop (a jump table per vector keeps the module small). Tails read a whole vector
@@ -45,12 +45,12 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
       case SQUARE: v = f32x4.mul(x4, x4); break; case SQRT: v = f32x4.sqrt(x4); break;
       case RSQRT: v = f32x4.div(S(1), f32x4.sqrt(x4)); break;
       case RECIP: v = f32x4.div(S(1), x4); break;
-      case EXP: v = vexp1(x4); break; case LOG: v = vlog1(x4); break;
-      case LOG1P: v = vlog1p(x4); break; case EXPM1: v = vexpm1(x4); break;
-      case SIN: v = vsincos(x4, 0); break; case COS: v = vsincos(x4, 1); break;
-      case RELU: v = f32x4.pmax(x4, S(0)); break;
-      case SOFTSIGN: v = f32x4.div(x4, f32x4.add(S(1), f32x4.abs(x4))); break;
-      case SOFTRELU: v = f32x4.add(f32x4.max(x4, S(0)), vlog1p(vexp1(f32x4.neg(f32x4.abs(x4))))); break;
+      case EXP: v = M.exp(x4); break; case LOG: v = M.log(x4); break;
+      case LOG1P: v = M.log1p(x4); break; case EXPM1: v = M.expm1(x4); break;
+      case SIN: v = M.sincos(x4, 0); break; case COS: v = M.sincos(x4, 1); break;
+      case RELU: v = act<Relu>(x4, 0); break;
+      case SOFTSIGN: v = act<Softsign>(x4, 0); break;
+      case SOFTRELU: v = act<Softrelu>(x4, 0); break;
       case FLOOR: v = f32x4.floor(x4); break; case CEIL: v = f32x4.ceil(x4); break;
       case ROUND: v = vround(x4); break; case RINT: v = f32x4.nearest(x4); break; case TRUNC: v = f32x4.trunc(x4); break;
       case SMOOTH_L1: { // MXNet smooth_l1_loss, sigma = a: |x| > 1/sigma^2 ? |x| - 0.5/sigma^2 : 0.5 sigma^2 x^2
@@ -60,7 +60,7 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
       // clip, MXNet order: x > hi ? hi : x < lo ? lo : x (NaN passes through)
       default: v = sel(S(b), sel(S(a), x4, f32x4.lt(x4, S(a))), f32x4.gt(x4, S(b)));
     }
-    if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
+    if (n - i >= 4) v128.store(z + o, v); else M.st(z + o, v, n - i);
   }
 }
 
@@ -71,7 +71,7 @@ function uw(op: i32, x: usize, z: usize, a: f32, b: f32, n: usize): void {
     const o = i << 2, v = v128.load(x + o);
     v128.store(z + o, op == NEG ? f32x4.neg(v) : op == ABS ? f32x4.abs(v) : op == SQUARE ? f32x4.mul(v, v)
       : op == SQRT ? f32x4.sqrt(v) : op == RSQRT ? f32x4.div(S(1), f32x4.sqrt(v)) : op == RECIP ? f32x4.div(S(1), v)
-      : op == RELU ? f32x4.pmax(v, S(0)) : op == EXP ? vexpI(v) : op == LOG ? vlogI(v)
+      : op == RELU ? act<Relu>(v, 0) : op == EXP ? expI(v) : op == LOG ? logI(v)
       : sel(S(hi), sel(S(lo), v, f32x4.lt(v, S(lo))), f32x4.gt(v, S(hi))));
   }
   if (i < n) uw(op, x + (i << 2), z + (i << 2), lo, hi, n - i);
@@ -104,9 +104,9 @@ export function f32_vsin__simd128(x: usize, z: usize, n: usize): void { uw(SIN, 
 /** z = cos x (abs error <= 1.2e-7 for |x| <= 8192). */
 export function f32_vcos__simd128(x: usize, z: usize, n: usize): void { uw(COS, x, z, 0, 0, n); }
 /** z = tanh x (<= 5 ulp, rel 3.2e-7). */
-export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidLoop(0, x, z, n); }
+export function f32_vtanh__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidMap(ACT_TANH, x, z, n); }
 /** z = 1 / (1 + e^-x) (<= 2 ulp; 0 below -87.33). */
-export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidLoop(1, x, z, n); }
+export function f32_vsigmoid__simd128(x: usize, z: usize, n: usize): void { tanhSigmoidMap(ACT_SIGMOID, x, z, n); }
 /** z = max(x, 0) (NaN propagates; -0 stays -0). */
 export function f32_vrelu__simd128(x: usize, z: usize, n: usize): void { u1(RELU, x, z, 0, 0, n); }
 /** z = x / (1 + |x|). */
@@ -143,7 +143,7 @@ function gw(op: i32, y: usize, g: usize, z: usize, lo: f32, hi: f32, n: usize): 
       }
       default: v = v128.andnot(g4, v128.or(f32x4.lt(y4, S(lo)), f32x4.gt(y4, S(hi))));
     }
-    if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
+    if (n - i >= 4) v128.store(z + o, v); else M.st(z + o, v, n - i);
   }
 }
 /** Specialised gradient loop for relu, sigmoid, tanh and clip; the tail goes to gw. */
@@ -182,7 +182,7 @@ export function f32_vwhere__simd128(c: usize, x: usize, y: usize, z: usize, inne
     for (let i: usize = 0; i < n; i += 4) {
       const o = i << 2;
       const v = sel(v128.load(x + o), v128.load(y + o), f32x4.ne(v128.load(c + o), S(0)));
-      if (n - i >= 4) v128.store(z + o, v); else st(z + o, v, n - i);
+      if (n - i >= 4) v128.store(z + o, v); else M.st(z + o, v, n - i);
     }
     return;
   }
@@ -196,8 +196,8 @@ export function f32_vwhere_grad__simd128(c: usize, g: usize, gx: usize, gy: usiz
     for (let i: usize = 0; i < n; i += 4) {
       const o = i << 2, r = n - i;
       const m = f32x4.ne(v128.load(c + o), S(0)), v = v128.load(g + o);
-      if (gx) { if (r >= 4) v128.store(gx + o, v128.and(v, m)); else st(gx + o, v128.and(v, m), r); }
-      if (gy) { if (r >= 4) v128.store(gy + o, v128.andnot(v, m)); else st(gy + o, v128.andnot(v, m), r); }
+      if (gx) { if (r >= 4) v128.store(gx + o, v128.and(v, m)); else M.st(gx + o, v128.and(v, m), r); }
+      if (gy) { if (r >= 4) v128.store(gy + o, v128.andnot(v, m)); else M.st(gy + o, v128.andnot(v, m), r); }
     }
     return;
   }

@@ -49,7 +49,7 @@ test('approximation error over dense grids (exp via elu, tanh, sigmoid, erf via 
     eluAbs: worst(6, -80, 0, abs(6)), geluAbs: worst(8, -8, 8, abs(8)), softreluRel: worst(3, -80, 30, rel(3)),
   };
   if (process.env.NN_ERRORS) console.log(e);
-  // Measured (f32-nn-math.ts): sigmoid rel 1.8e-7 (2 ulp), tanh rel and abs 3.2e-7 (5 ulp, the rational fit);
+  // Measured (f32-math.ts): sigmoid rel 1.8e-7 (2 ulp), tanh rel and abs 3.2e-7 (5 ulp, the rational fit);
   // a wrong coefficient or a broken range reduction shows up far above these bounds.
   assert.ok(e.sigmoidRel < 2.5e-7, JSON.stringify(e));
   assert.ok(e.tanhAbs < 3.5e-7 && e.tanhRel < 3.5e-7, JSON.stringify(e));
