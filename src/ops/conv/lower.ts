@@ -3,7 +3,9 @@
 // The method per shape and the workspace come from convPlan (plan.ts); this file only lowers what the plan says.
 // The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
-import { gemmKernel } from '../linalg/gemm.js';
+import { BIAS, type GemmAct } from '../../runtime/manifest/linalg.js';
+import { gemmKernel, gemmStep } from '../linalg/gemm.js';
+import { seq } from '../helpers.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 import { blockLd, blocks, convPlan } from './plan.js';
@@ -12,12 +14,6 @@ import { lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
 type Fn = (...args: number[]) => number;
 const geomArgs = (g: ConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.Ho, g.Wo];
 const call = (f: Fn, args: number[]): Step => () => { f(...args); };
-
-/** Runs a list of steps in order (one closure, no decisions). @example seq([stepA, stepB])() */
-export function seq(steps: Step[]): Step {
-  if (steps.length === 1) return steps[0];
-  return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
-}
 
 /** Per-image sizes and per-group GEMM dimensions of a geometry (bytes for offsets). */
 function dims(g: ConvGeom) {
@@ -40,6 +36,7 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
   const { HoWo, Fg, KK, inImg, outImg } = dims(g);
   const method = p.method, steps: Step[] = [];
+  const bias = (grp: number) => (b ? { bias: b + grp * Fg * 4, biasMode: BIAS.perRow } : {});
   if (method === 'winograd') return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
   const Nb = p.block;
   if (method === 'block') {
@@ -49,8 +46,8 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
       const nb = n1 - n0, L = nb * HoWo, ld = blockLd(L);
       steps.push(call(K.f32_im2col__simd128, [x + n0 * inImg, ws, ...ga, ld, nb, inImg / 4]));
       for (let grp = 0; grp < g.G; grp++) {
-        steps.push(call(gemm, [0, 0, Fg, L, KK, 1, w + grp * Fg * KK * 4, KK, ws + grp * KK * ld * 4, ld, 0,
-          tmp + grp * Fg * ld * 4, ld, b ? b + grp * Fg * 4 : 0, b ? 2 : 0, act, sc]));
+        steps.push(gemmStep(gemm, { M: Fg, N: L, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: ws + grp * KK * ld * 4, ldb: ld,
+          C: tmp + grp * Fg * ld * 4, ldc: ld, ...bias(grp), act: act as GemmAct, scratch: sc }));
       }
       steps.push(call(K.f32_copyrows__simd128, [tmp, y + n0 * outImg, g.F, nb, HoWo, ld, HoWo, HoWo, g.F * HoWo]));
     }
@@ -62,8 +59,8 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
     const src = method === '1x1' ? xn : ws;
     if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga, HoWo, 1, 0]));
     for (let grp = 0; grp < g.G; grp++) {
-      steps.push(call(gemm, [0, 0, Fg, HoWo, KK, 1, w + grp * Fg * KK * 4, KK, src + grp * KK * HoWo * 4, HoWo, 0,
-        yn + grp * Fg * HoWo * 4, HoWo, b ? b + grp * Fg * 4 : 0, b ? 2 : 0, act, sc]));
+      steps.push(gemmStep(gemm, { M: Fg, N: HoWo, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * HoWo * 4, ldb: HoWo,
+        C: yn + grp * Fg * HoWo * 4, ldc: HoWo, ...bias(grp), act: act as GemmAct, scratch: sc }));
     }
   }
   return seq(steps);
@@ -99,14 +96,14 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
       if (r.dw) {
         steps.push(call(K.f32_im2col__simd128, [xb, ws, ...ga, ld, nb, inImg / 4]));
         for (let grp = 0; grp < g.G; grp++) {
-          steps.push(call(gemm, [0, 1, Fg, KK, L, 1, dyb + grp * Fg * ld * 4, ld, ws + grp * KK * ld * 4, ld, acc,
-            r.dw + grp * Fg * KK * 4, KK, 0, 0, 0, sc]));
+          steps.push(gemmStep(gemm, { transB: 1, M: Fg, N: KK, K: L, A: dyb + grp * Fg * ld * 4, lda: ld, B: ws + grp * KK * ld * 4, ldb: ld,
+            beta: acc, C: r.dw + grp * Fg * KK * 4, ldc: KK, scratch: sc }));
         }
       }
       if (dxWanted) {
         for (let grp = 0; grp < g.G; grp++) {
-          steps.push(call(gemm, [1, 0, KK, L, Fg, 1, r.w + grp * Fg * KK * 4, KK, dyb + grp * Fg * ld * 4, ld, 0,
-            ws + grp * KK * ld * 4, ld, 0, 0, 0, sc]));
+          steps.push(gemmStep(gemm, { transA: 1, M: KK, N: L, K: Fg, A: r.w + grp * Fg * KK * 4, lda: KK, B: dyb + grp * Fg * ld * 4, ldb: ld,
+            C: ws + grp * KK * ld * 4, ldc: ld, scratch: sc }));
         }
         steps.push(call(K.f32_col2im__simd128, [ws, r.dx + n0 * inImg, ...ga, ld, nb, inImg / 4]));
       }
@@ -126,15 +123,15 @@ export function lowerConvBwd(ctx: LowerCtx, g: ConvGeom, r: ConvBwdRefs, ws: num
       const col = method === '1x1' ? xn : ws;
       if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga, HoWo, 1, 0]));
       for (let grp = 0; grp < g.G; grp++) {
-        steps.push(call(gemm, [0, 1, Fg, KK, HoWo, 1, dyn + grp * Fg * HoWo * 4, HoWo, col + grp * KK * HoWo * 4, HoWo,
-          n > 0 ? 1 : 0, r.dw + grp * Fg * KK * 4, KK, 0, 0, 0, sc]));
+        steps.push(gemmStep(gemm, { transB: 1, M: Fg, N: KK, K: HoWo, A: dyn + grp * Fg * HoWo * 4, lda: HoWo, B: col + grp * KK * HoWo * 4,
+          ldb: HoWo, beta: n > 0 ? 1 : 0, C: r.dw + grp * Fg * KK * 4, ldc: KK, scratch: sc }));
       }
     }
     if (dxn) {
       const dcol = method === '1x1' ? dxn : ws;
       for (let grp = 0; grp < g.G; grp++) {
-        steps.push(call(gemm, [1, 0, KK, HoWo, Fg, 1, r.w + grp * Fg * KK * 4, KK, dyn + grp * Fg * HoWo * 4, HoWo, 0,
-          dcol + grp * KK * HoWo * 4, HoWo, 0, 0, 0, sc]));
+        steps.push(gemmStep(gemm, { transA: 1, M: KK, N: HoWo, K: Fg, A: r.w + grp * Fg * KK * 4, lda: KK, B: dyn + grp * Fg * HoWo * 4,
+          ldb: HoWo, C: dcol + grp * KK * HoWo * 4, ldc: HoWo, scratch: sc }));
       }
       if (method === 'im2col') steps.push(call(K.f32_col2im__simd128, [ws, dxn, ...ga, HoWo, 1, 0]));
     }

@@ -1,7 +1,8 @@
 // Winograd F(2x2, 3x3) forward for 3x3 stride-1 undilated ungrouped convolutions with many channels:
 // 2.25x fewer multiplies than im2col + GEMM; the 16 channel contractions run on the packed GEMM.
 // Kernels: assembly/kernels/f32-winograd.ts (weight / input / output transforms).
-import { gemmKernel } from '../linalg/gemm.js';
+import { gemmKernel, gemmStep } from '../linalg/gemm.js';
+import { seq } from '../helpers.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 
@@ -68,14 +69,21 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
   const wT = K.f32_wino_w_f2k3__simd128, inT = K.f32_wino_in_f2k3__simd128, outT = K.f32_wino_out_f2k3__simd128;
+  // Per chunk of tile rows (T tiles): M[k] = U[k] V[k] for the 16 transform points k.
+  const prods = chunks.map(([, nty]) => {
+    const T = nty * tW4;
+    return seq(Array.from({ length: 16 }, (_, k) => gemmStep(gemm, {
+      M: F, N: T, K: C, A: U + k * F * C * 4, lda: C, B: V + k * C * T * 4, ldb: T, C: M + k * F * T * 4, ldc: T, scratch: sc,
+    })));
+  });
   return () => {
     wT(w, U, F, C, flip);
     for (let n = 0; n < N; n++) {
       const xn = x + n * inImg, yn = y + n * outImg;
-      for (const [ty0, nty] of chunks) {
-        const T = nty * tW4;
+      for (let i = 0; i < chunks.length; i++) {
+        const [ty0, nty] = chunks[i];
         inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
-        for (let k = 0; k < 16; k++) gemm(0, 0, F, T, C, 1, U + k * F * C * 4, C, V + k * C * T * 4, T, 0, M + k * F * T * 4, T, 0, 0, 0, sc);
+        prods[i]();
         outT(M, yn, b, F, Ho, Wo, ty0, nty, tW4, act, F);
       }
     }
@@ -93,14 +101,21 @@ export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: numbe
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
   const inT = K.f32_wino_in_f2k3__simd128, dyT = K.f32_wino_dy_f2k3__simd128, dwT = K.f32_wino_dw_f2k3__simd128;
+  // Per chunk of tile rows (T tiles) and beta (0: the first product overwrites dU, then 1: accumulates).
+  const prods = [0, 1].map((beta) => chunks.map(([, nty]) => {
+    const T = nty * tW4;
+    return seq(Array.from({ length: 16 }, (_, k) => gemmStep(gemm, {
+      transB: 1, M: F, N: C, K: T, A: M + k * F * T * 4, lda: T, B: V + k * C * T * 4, ldb: T, beta, C: dU + k * F * C * 4, ldc: C, scratch: sc,
+    })));
+  }));
   return () => {
     for (let n = 0; n < N; n++) {
       const xn = x + n * inImg, dyn = dy + n * outImg;
       for (let i = 0; i < chunks.length; i++) {
-        const [ty0, nty] = chunks[i], T = nty * tW4, beta = n > 0 || i > 0 ? 1 : 0;
+        const [ty0, nty] = chunks[i];
         inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
         dyT(dyn, M, F, Ho, Wo, ty0, nty, tW4, F);
-        for (let k = 0; k < 16; k++) gemm(0, 1, F, C, T, 1, M + k * F * T * 4, T, V + k * C * T * 4, T, beta, dU + k * F * C * 4, C, 0, 0, 0, sc);
+        prods[n > 0 || i > 0 ? 1 : 0][i]();
       }
     }
     dwT(dU, dw, F, C);

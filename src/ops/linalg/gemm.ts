@@ -3,11 +3,12 @@
 import { MxError, opMessage } from '../../errors.js';
 import { rt } from '../../runtime/runtime.js';
 import type { KernelTable } from '../../runtime/manifest.js';
-import { BIAS, GEMM_ACT, gemmArgs, type GemmAct, type GemmArgs } from '../../runtime/manifest/linalg.js';
+import { BIAS, GEMM_ACT, gemmArgs, type GemmAct, type GemmArgs, type GemmCall } from '../../runtime/manifest/linalg.js';
 import type { Attrs } from '../attrs.js';
 import type { Step } from '../registry.js';
 
-type Fn = (...args: number[]) => number;
+/** The GEMM kernel's type: a call with the wrong argument count fails type checking. */
+export type GemmFn = (...args: GemmArgs) => number;
 
 /**
  * The GEMM kernel (calling convention: `GemmCall` / `gemmArgs` in src/runtime/manifest/linalg.ts): the relaxed-SIMD
@@ -16,7 +17,7 @@ type Fn = (...args: number[]) => number;
  * const gemm = gemmKernel(ctx.K), args = gemmArgs({ transB: 1, M, N, K, A: x.off, lda: K, B: w.off, ldb: K, C: y.off, ldc: N, scratch: ctx.scratch });
  * return () => { gemm(...args); };
  */
-export function gemmKernel(K: KernelTable): Fn {
+export function gemmKernel(K: KernelTable): GemmFn {
   const relaxed = rt().variant === 'relaxed' && typeof K.f32_gemm__relaxedsimd === 'function';
   return relaxed ? K.f32_gemm__relaxedsimd : K.f32_gemm__simd128;
 }
@@ -27,17 +28,20 @@ export interface MatMul { tA: boolean; tB: boolean; M: number; N: number; K: num
 const lds = (m: MatMul) => ({ lda: m.tA ? m.M : m.K, ldb: m.tB ? m.K : m.N });
 
 /** One GEMM call with its arguments bound: a direct call (a spread call costs ~0.1 us, 10% of a 4x16x16 product). */
-function bound(gemm: Fn, c: GemmArgs): Step {
+function bound(gemm: GemmFn, c: GemmArgs): Step {
   const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16] = c;
   return () => { gemm(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16); };
 }
 
 /** Runs GEMM calls in order. @example return run(gemmKernel(K), [gemmArgs({ ... })]) */
-export function run(gemm: Fn, calls: GemmArgs[]): Step {
+export function run(gemm: GemmFn, calls: GemmArgs[]): Step {
   const steps = calls.map((c) => bound(gemm, c));
   if (steps.length === 1) return steps[0];
   return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
 }
+
+/** One GEMM call by name, bound at lowering. @example const proj = gemmStep(gemm, { transB: 1, M, N, K, A, lda: K, B, ldb: K, C, ldc: N, scratch }) */
+export const gemmStep = (gemm: GemmFn, c: GemmCall): Step => bound(gemm, gemmArgs(c));
 
 /**
  * Lowers C = op(A) op(B) (+ bias per column, fused activation) for each batch item; offsets are byte offsets.

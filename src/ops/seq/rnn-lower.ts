@@ -4,7 +4,8 @@
 // Backward (BPTT) walks the steps in reverse with the cell backward kernels and one recurrent GEMM per step,
 // then forms dW_x, dW_h, biases and the input gradient with whole-sequence GEMMs.
 import type { KernelTable } from '../../runtime/manifest.js';
-import { gemmKernel } from '../linalg/gemm.js';
+import { BIAS } from '../../runtime/manifest/linalg.js';
+import { gemmKernel, gemmStep, type GemmFn } from '../linalg/gemm.js';
 import { seedOf } from '../nn/common.js';
 import type { BackwardArgs, LowerCtx, Step, TensorRef } from '../registry.js';
 import { seq } from '../helpers.js';
@@ -34,26 +35,28 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
   for (const c of g.cells) {
     const { l, d, inSize } = c, X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
     const hx = hx0.off + (l * D + d) * N * Ho * 4, cx = cx0 ? cx0.off + (l * D + d) * N * H * 4 : 0;
-    calls.push(() => { gemm(0, 1, TN, GH, inSize, 1, X, inSize, W(c.wx), inSize, 0, R(c.gates), GH, W(c.bx), 1, 0, sc); });
+    calls.push(gemmStep(gemm, { transB: 1, M: TN, N: GH, K: inSize, A: X, lda: inSize, B: W(c.wx), ldb: inSize, C: R(c.gates), ldc: GH, bias: W(c.bx), biasMode: BIAS.perColumn, scratch: sc }));
     for (let s = 0; s < T; s++) {
       const t = tOf(g, d, s), tp = tOf(g, d, s - 1), gt = R(c.gates) + t * N * GH * 4, yt = Y + t * N * DH * 4;
       const hp = s ? Y + tp * N * DH * 4 : hx, ldhp = s ? DH : Ho;
       if (g.mode === 'gru') {
+        const rec = gemmStep(gemm, { transB: 1, M: N, N: GH, K: H, A: hp, lda: ldhp, B: W(c.wh), ldb: H, C: hg, ldc: GH, bias: W(c.bh), biasMode: BIAS.perColumn, scratch: sc });
         calls.push(() => {
-          gemm(0, 1, N, GH, H, 1, hp, ldhp, W(c.wh), H, 0, hg, GH, W(c.bh), 1, 0, sc);
+          rec();
           K.f32_gru_cell__simd128(gt, hg, hp, ldhp, yt, DH, R(c.hn) + t * N * H * 4, N, H);
         });
         continue;
       }
-      const rec = () => { gemm(0, 1, N, GH, Ho, 1, hp, ldhp, W(c.wh), Ho, 1, gt, GH, W(c.bh), 1, 0, sc); };
+      const rec = gemmStep(gemm, { transB: 1, M: N, N: GH, K: Ho, A: hp, lda: ldhp, B: W(c.wh), ldb: Ho, beta: 1, C: gt, ldc: GH, bias: W(c.bh), biasMode: BIAS.perColumn, scratch: sc });
       if (g.mode !== 'lstm') { calls.push(() => { rec(); K.f32_rnn_cell__simd128(gt, yt, DH, N, H, act); }); continue; }
       const cp = s ? R(c.cell) + tp * N * H * 4 : cx, ct = R(c.cell) + t * N * H * 4;
       if (!P) { calls.push(() => { rec(); K.f32_lstm_cell__simd128(gt, cp, ct, yt, DH, N, H, lo, hi, clip); }); continue; }
       const rt = R(c.r) + t * N * H * 4;
+      const proj = gemmStep(gemm, { transB: 1, M: N, N: P, K: H, A: rt, lda: H, B: W(c.wr), ldb: H, C: yt, ldc: DH, scratch: sc });
       calls.push(() => {
         rec();
         K.f32_lstm_cell__simd128(gt, cp, ct, rt, H, N, H, lo, hi, clip);
-        gemm(0, 1, N, P, H, 1, rt, H, W(c.wr), H, 0, yt, DH, 0, 0, 0, sc);
+        proj();
       });
     }
     const last = Y + tOf(g, d, T - 1) * N * DH * 4;
@@ -90,24 +93,29 @@ export function rnnBackward(ctx: LowerCtx, a: Attrs, g: RnnGeom, b: BackwardArgs
         if (dHy) K.x8_copy(dHy.off + sIdx * N * Ho * 4, dhr, N * Ho * 4); else K.x8_zero(dhr, N * Ho * 4);
         if (lstm) { if (dCy) K.x8_copy(dCy.off + sIdx * N * H * 4, dc, N * H * 4); else K.x8_zero(dc, N * H * 4); }
       });
-      for (let s = T - 1; s >= 0; s--) calls.push(stepBackward(K, gemm, sc, g, c, s, { Y, dY: dYl + d * Ho * 4, hx, cx, R, W, dgx, dgh, dhr, dc, dhAll: B(ws.dhAll), dr: B(ws.dr), lo, hi, clip, act }));
+      const bufs: StepBufs = { Y, dY: dYl + d * Ho * 4, hx, cx, R, W, dgx, dgh, dhr, dc, dhAll: B(ws.dhAll), dr: B(ws.dr), lo, hi, clip, act };
+      for (let s = T - 1; s >= 0; s--) calls.push(stepBackward(K, gemm, sc, g, c, s, bufs));
       calls.push(() => {
         if (dHx) K.x8_copy(dhr, dHx.off + sIdx * N * Ho * 4, N * Ho * 4);
         if (dCx) K.x8_copy(dc, dCx.off + sIdx * N * H * 4, N * H * 4);
       });
       if (dPar) {
         const [first, rest] = d === 0 ? [0, N] : [(T - 1) * N, 0];
+        calls.push(gemmStep(gemm, { transA: 1, M: GH, N: c.inSize, K: TN, A: dgx, lda: GH, B: X, ldb: c.inSize, C: dW(c.wx), ldc: c.inSize, scratch: sc }));
+        // dW_h = sum_t dG_h(t)^T h(t-1): steps after the first against the output shifted by one, the first against hx.
+        if (T > 1) {
+          calls.push(gemmStep(gemm, {
+            transA: 1, M: GH, N: Ho, K: (T - 1) * N, A: dgh + rest * GH * 4, lda: GH, B: Y + (N - rest) * DH * 4, ldb: DH, C: dW(c.wh), ldc: Ho, scratch: sc,
+          }));
+        }
+        calls.push(gemmStep(gemm, { transA: 1, M: GH, N: Ho, K: N, A: dgh + first * GH * 4, lda: GH, B: hx, ldb: Ho, beta: T > 1 ? 1 : 0, C: dW(c.wh), ldc: Ho, scratch: sc }));
         calls.push(() => {
-          gemm(1, 0, GH, c.inSize, TN, 1, dgx, GH, X, c.inSize, 0, dW(c.wx), c.inSize, 0, 0, 0, sc);
-          // dW_h = sum_t dG_h(t)^T h(t-1): steps after the first against the output shifted by one, the first against hx.
-          if (T > 1) gemm(1, 0, GH, Ho, (T - 1) * N, 1, dgh + rest * GH * 4, GH, Y + (N - rest) * DH * 4, DH, 0, dW(c.wh), Ho, 0, 0, 0, sc);
-          gemm(1, 0, GH, Ho, N, 1, dgh + first * GH * 4, GH, hx, Ho, T > 1 ? 1 : 0, dW(c.wh), Ho, 0, 0, 0, sc);
           K.f32_colsum__simd128(dgx, TN, GH, GH, dW(c.bx));
           K.f32_colsum__simd128(dgh, TN, GH, GH, dW(c.bh));
-          if (P) gemm(1, 0, P, H, TN, 1, B(ws.dhAll), P, R(c.r), H, 0, dW(c.wr), H, 0, 0, 0, sc);
         });
+        if (P) calls.push(gemmStep(gemm, { transA: 1, M: P, N: H, K: TN, A: B(ws.dhAll), lda: P, B: R(c.r), ldb: H, C: dW(c.wr), ldc: H, scratch: sc }));
       }
-      if (dXl) calls.push(() => { gemm(0, 0, TN, c.inSize, GH, 1, dgx, GH, W(c.wx), c.inSize, d === D - 1 ? 0 : 1, dXl, c.inSize, 0, 0, 0, sc); });
+      if (dXl) calls.push(gemmStep(gemm, { M: TN, N: c.inSize, K: GH, A: dgx, lda: GH, B: W(c.wx), ldb: c.inSize, beta: d === D - 1 ? 0 : 1, C: dXl, ldc: c.inSize, scratch: sc }));
     }
   }
   return seq(calls);
@@ -119,22 +127,23 @@ interface StepBufs {
 }
 
 /** One step of BPTT (the s-th processed step of cell c): cell backward, then dh of the previous step via W_h. */
-function stepBackward(K: KernelTable, gemm: (...a: number[]) => number, sc: number, g: RnnGeom, c: RnnCellPlan, s: number, o: StepBufs): Call {
+function stepBackward(K: KernelTable, gemm: GemmFn, sc: number, g: RnnGeom, c: RnnCellPlan, s: number, o: StepBufs): Call {
   const { N, H, D, G, P, Ho } = g, GH = G * H, DH = D * Ho, t = tOf(g, c.d, s), tp = tOf(g, c.d, s - 1);
   const gt = o.R(c.gates) + t * N * GH * 4, dyt = o.dY + t * N * DH * 4, dgt = o.dgx + t * N * GH * 4, dght = o.dgh + t * N * GH * 4;
-  const recBack = (beta: number) => { gemm(0, 0, N, Ho, GH, 1, dght, GH, o.W(c.wh), Ho, beta, o.dhr, Ho, 0, 0, 0, sc); };
+  const recBack = [0, 1].map((beta) => gemmStep(gemm, { M: N, N: Ho, K: GH, A: dght, lda: GH, B: o.W(c.wh), ldb: Ho, beta, C: o.dhr, ldc: Ho, scratch: sc }));
   if (g.mode === 'gru') {
     const hp = s ? o.Y + tp * N * DH * 4 : o.hx, ldhp = s ? DH : Ho, hn = o.R(c.hn) + t * N * H * 4;
-    return () => { K.f32_gru_cell_bwd__simd128(gt, hn, hp, ldhp, dyt, DH, o.dhr, dgt, dght, o.dhr, N, H); recBack(1); };
+    return () => { K.f32_gru_cell_bwd__simd128(gt, hn, hp, ldhp, dyt, DH, o.dhr, dgt, dght, o.dhr, N, H); recBack[1](); };
   }
-  if (g.mode !== 'lstm') return () => { K.f32_rnn_cell_bwd__simd128(gt, dyt, DH, o.dhr, dgt, N, H, o.act); recBack(0); };
+  if (g.mode !== 'lstm') return () => { K.f32_rnn_cell_bwd__simd128(gt, dyt, DH, o.dhr, dgt, N, H, o.act); recBack[0](); };
   const cp = s ? o.R(c.cell) + tp * N * H * 4 : o.cx, ct = o.R(c.cell) + t * N * H * 4;
-  if (!P) return () => { K.f32_lstm_cell_bwd__simd128(gt, cp, ct, dyt, DH, o.dhr, o.dc, dgt, N, H, o.lo, o.hi, o.clip); recBack(0); };
+  if (!P) return () => { K.f32_lstm_cell_bwd__simd128(gt, cp, ct, dyt, DH, o.dhr, o.dc, dgt, N, H, o.lo, o.hi, o.clip); recBack[0](); };
   const dht = o.dhAll + t * N * P * 4;
+  const dr = gemmStep(gemm, { M: N, N: H, K: P, A: dht, lda: P, B: o.W(c.wr), ldb: H, C: o.dr, ldc: H, scratch: sc });
   return () => {
     K.f32_addrows__simd128(dyt, DH, o.dhr, P, dht, P, N, P);
-    gemm(0, 0, N, H, P, 1, dht, P, o.W(c.wr), H, 0, o.dr, H, 0, 0, 0, sc);
+    dr();
     K.f32_lstm_cell_bwd__simd128(gt, cp, ct, o.dr, H, 0, o.dc, dgt, N, H, o.lo, o.hi, o.clip);
-    recBack(0);
+    recBack[0]();
   };
 }
