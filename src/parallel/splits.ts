@@ -8,7 +8,9 @@ import { CONV_SPLITS } from '../ops/conv/splits.js';
  */
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
 import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';
-import { ACT, ACT_ARG, ACT_BWD_ARG } from '../runtime/manifest/nn.js';
+import { ACT, ACT_ARG, ACT_BWD_ARG, SOFTMAX_ARG, SOFTMAX_BWD_ARG } from '../runtime/manifest/nn.js';
+import { OPTIM_POINTERS } from '../runtime/manifest/optim.js';
+import { REDUCE_ARG, RSUM_ARG } from '../runtime/manifest/tensor.js';
 
 export interface Split {
   /** Work estimate of one call. */
@@ -135,9 +137,6 @@ const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split
 const actCost = (a: number[]) => (a[ACT_ARG.t] === ACT.relu || a[ACT_ARG.t] === ACT.leaky ? 1 : 8);
 const actBwdCost = (a: number[]) => (a[ACT_BWD_ARG.t] === ACT.softrelu || a[ACT_BWD_ARG.t] === ACT.gelu ? 8 : 1);
 
-/** Optimizer kernels by name: how many f32 pointers (weight, gradient, states) come before the count. */
-const OPTIM_POINTERS: Record<string, number> = { sgd: 2, sgd_mom: 3, nag_mom: 3, adam: 4, adamax: 4, nadam: 4, ftml: 5, rmsprop: 3, rmspropalex: 5, adagrad: 3, adadelta: 4, signum: 3, ftrl: 4 };
-
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
 
 /**
@@ -159,11 +158,13 @@ function outerSplit(oArg: number, work: (a: number[]) => number, ptrs: (a: numbe
     }),
   };
 }
-// (x, y, outer, r, inner, ...): x by r*inner floats, y by inner.
-const reduceSplit = (wsArg?: number) => outerSplit(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[3] * a[4] * 4], [1, a[4] * 4]], wsArg, (a) => a[4]);
-// softmax (x, y, len, li, outer, n, inner, ...) and its backward (y, dy, dx, len, li, outer, n, inner, ...): exp costs ~8 copies.
-const smSplit = (nData: number) => outerSplit(nData + 2, (a) => a[nData + 2] * a[nData + 3] * a[nData + 4] * 8,
-  (a) => [...Array.from({ length: nData }, (_, i): [number, number] => [i, a[nData + 3] * a[nData + 4] * 4]), [nData, a[nData + 4] * 4]]);
+// Reductions (x, y, outer, r, inner, ...): x by r*inner floats, y by inner.
+const R = REDUCE_ARG;
+const reduceSplit = (wsArg?: number) => outerSplit(R.outer, (a) => a[R.outer] * a[R.r] * a[R.inner], (a) => [[R.x, a[R.r] * a[R.inner] * 4], [R.y, a[R.inner] * 4]],
+  wsArg, (a) => a[R.inner]);
+// Softmax and its backward: the data pointers by n*inner floats, len by inner; exp costs ~8 copies.
+const smSplit = (A: typeof SOFTMAX_ARG | typeof SOFTMAX_BWD_ARG, data: number[]) => outerSplit(A.outer, (a) => a[A.outer] * a[A.n] * a[A.inner] * 8,
+  (a) => [...data.map((i): [number, number] => [i, a[A.n] * a[A.inner] * 4]), [A.len, a[A.inner] * 4]]);
 
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
@@ -180,12 +181,12 @@ export const SPLITS: Record<string, Split> = {
   // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
   // Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
   ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 3)])),
-  f32_rsum__simd128_u16: reduceSplit(7),
+  f32_rsum__simd128_u16: reduceSplit(RSUM_ARG.ws),
   f32_rmax__simd128_u16: reduceSplit(),
   f32_rmin__simd128_u16: reduceSplit(),
   f32_rprod__simd128_u16: reduceSplit(),
-  f32_softmax__simd128: smSplit(2),
-  f32_softmax_bwd__simd128: smSplit(3),
+  f32_softmax__simd128: smSplit(SOFTMAX_ARG, [SOFTMAX_ARG.x, SOFTMAX_ARG.y]),
+  f32_softmax_bwd__simd128: smSplit(SOFTMAX_BWD_ARG, [SOFTMAX_BWD_ARG.y, SOFTMAX_BWD_ARG.dy, SOFTMAX_BWD_ARG.dx]),
   // Byte copies (src, dst, bytes), cut in 64-byte lines: an executor's input copy (MLP: 200 KB a step) takes
   // its cache lines back from the worker that read them last in half the time (MLP step on 2 threads ~1% faster).
   x8_copy: { work: (a) => a[2], min: 64 << 10, split: (a, T) => chunks(a[2], T, 64).map(([s, e]) => [a[0] + s, a[1] + s, e - s]) },

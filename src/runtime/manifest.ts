@@ -22,10 +22,10 @@ import { KERNELS_RNN } from './manifest/rnn.js';
 export const KERNELS: KernelInfo[] = [
   ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM, ...KERNELS_RNN,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
-  { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
-  { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },
-  { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17] },
-  { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1] },
-  { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1] },
-  { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0] },
+  { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64], params: ['src', 'dst', 'n'] },
+  { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64], params: ['dst', 'n'] },
+  { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17], params: ['dst', 'v', 'n'] },
+  { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1], params: ['iters', 'm', 'a'] },
+  { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1], params: ['iters', 'm', 'a'] },
+  { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0], params: ['n'] },
 ];

@@ -2,6 +2,8 @@
 // every kernel here works plane by plane (channels or N*C planes), so a call is cut into channel ranges with the
 // pointers advanced; each plane is computed exactly as on one thread (results are bitwise identical).
 // Same shape as src/parallel/splits.ts `Split` (declared structurally: ops never import the parallel layer).
+// Arguments are read by name through CONV_ARG (src/runtime/manifest/conv.ts, the family's typed definition).
+import { CONV_ARG, type CONV_GEOM } from '../../runtime/manifest/conv.js';
 
 interface PlaneSplit {
   work: (a: number[]) => number;
@@ -36,12 +38,17 @@ function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: numbe
   };
 }
 
-// Argument layouts: conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) starts at `g`.
-const conv = (g: number) => ({
-  work: (a: number[]) => a[g] * a[g + 3] * a[g + 4] * a[g + 11] * a[g + 12],
-  plane: (a: number[]) => a[g + 1] * a[g + 2] * 4, out: (a: number[]) => a[g + 11] * a[g + 12] * 4, k: (a: number[]) => a[g + 3] * a[g + 4] * 4,
+const { f32_im2col__simd128: I2C, f32_col2im__simd128: C2I, f32_copyrows__simd128: CR, f32_dwconv__simd128: DW,
+  f32_dwconv_bwd__simd128: DWB, f32_bn_act__simd128: BN, f32_pool2d__simd128: PL, f32_pool2d_bwd__simd128: PLB,
+  f32_wino_in_f2k3__simd128: WI, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP } = CONV_ARG;
+
+/** Sizes of a call with the conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) at the positions of `g`. */
+type Geom = { readonly [N in typeof CONV_GEOM[number]]: number };
+const conv = (g: Geom) => ({
+  work: (a: number[]) => a[g.C] * a[g.kh] * a[g.kw] * a[g.Ho] * a[g.Wo],
+  plane: (a: number[]) => a[g.H] * a[g.W] * 4, out: (a: number[]) => a[g.Ho] * a[g.Wo] * 4, k: (a: number[]) => a[g.kh] * a[g.kw] * 4,
 });
-const c2 = conv(2), c4 = conv(4), c5 = conv(5);
+const cI = conv(I2C), cD = conv(DW), cB = conv(DWB);
 
 /**
  * im2col / col2im over a block of images (x, col, C, ...geometry, ld, nimg, xs) (`col` first for col2im): cut by
@@ -50,56 +57,49 @@ const c2 = conv(2), c4 = conv(4), c5 = conv(5);
  */
 function colSplit(xArg: number, colArg: number): PlaneSplit {
   const bal = (n: number, T: number) => n / (Math.ceil(n / T) * T);
+  const A = I2C; // col2im has the same positions but x and col swapped (xArg, colArg)
   return {
     // Copy-speed work (~0.6 ns a float): 32K floats per thread (~20 µs) already outweigh a dispatch; LeNet's
     // blocks of 7-10 images (150-220K floats) then split, which MIN_WORK per thread would not allow.
-    work: (a) => c2.work(a) * Math.max(a[16], 1), min: 1 << 15,
+    work: (a) => cI.work(a) * Math.max(a[A.nimg], 1), min: 1 << 15,
     split: (a, T) => {
-      const nimg = Math.max(a[16], 1), ld = a[15] > 0 ? a[15] : a[13] * a[14];
-      const byImg = nimg > 1 && bal(nimg, T) >= bal(a[2], T);
-      return ranges(byImg ? nimg : a[2], T).map(([s, e]) => {
+      const nimg = Math.max(a[A.nimg], 1), ld = a[A.ld] > 0 ? a[A.ld] : a[A.Ho] * a[A.Wo];
+      const byImg = nimg > 1 && bal(nimg, T) >= bal(a[A.C], T);
+      return ranges(byImg ? nimg : a[A.C], T).map(([s, e]) => {
         const p = a.slice();
-        if (byImg) { p[xArg] += s * a[17] * 4; p[colArg] += s * a[13] * a[14] * 4; p[15] = ld; p[16] = e - s; }
-        else { p[xArg] += s * c2.plane(a); p[colArg] += s * a[5] * a[6] * ld * 4; p[2] = e - s; }
+        if (byImg) { p[xArg] += s * a[A.xs] * 4; p[colArg] += s * a[A.Ho] * a[A.Wo] * 4; p[A.ld] = ld; p[A.nimg] = e - s; }
+        else { p[xArg] += s * cI.plane(a); p[colArg] += s * a[A.kh] * a[A.kw] * ld * 4; p[A.C] = e - s; }
         return p;
       });
     },
   };
 }
-// Pool layouts: (…, P, H, W, Ho, Wo, kh, kw, …) with P at `q`.
-const poolWork = (q: number) => (a: number[]) => a[q] * a[q + 3] * a[q + 4] * a[q + 5] * a[q + 6];
+/** Pool work: planes x output size x window. */
+const poolWork = (q: typeof PL | typeof PLB) => (a: number[]) => a[q.P] * a[q.Ho] * a[q.Wo] * a[q.kh] * a[q.kw];
 
-/** A split over channels (or filters) of a Winograd transform; argument 1 of the input transform is the running thread's scratch. */
-function wino(countArg: number, ptrs: (a: number[]) => [number, number][], tiles: (a: number[]) => number, usesP: boolean): PlaneSplit {
+/** A split over channels (or filters) of a Winograd transform; the input transform's P is the running thread's scratch. */
+function wino(countArg: number, ptrs: (a: number[]) => [number, number][], tiles: (a: number[]) => number, scratchArg?: number): PlaneSplit {
   const base = planes(countArg, (a) => a[countArg] * tiles(a) * 64, ptrs);
-  return usesP ? { ...base, scratchArg: 1 } : base;
+  return scratchArg !== undefined ? { ...base, scratchArg } : base;
 }
-// (x, P, V, C, H, W, ph, pw, ty0, nty, tW4, Ct): T = nty * tW4 tiles per channel.
-const inTiles = (a: number[]) => a[9] * a[10];
-// (M, y, b, F, Ho, Wo, ty0, nty, tW4, act, Ft) and (dy, M, F, Ho, Wo, ty0, nty, tW4, Ft)
-const outTiles = (a: number[]) => a[7] * a[8], dyTiles = (a: number[]) => a[6] * a[7];
+// T = nty * tW4 tiles per channel.
+const inTiles = (a: number[]) => a[WI.nty] * a[WI.tW4], outTiles = (a: number[]) => a[WO.nty] * a[WO.tW4], dyTiles = (a: number[]) => a[WD.nty] * a[WD.tW4];
 
 /** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
-  // (x, col, C, ...geometry, ld, nimg, xs)
-  f32_im2col__simd128: colSplit(0, 1),
-  // (col, x, C, ...geometry, ld, nimg, xs)
-  f32_col2im__simd128: colSplit(1, 0),
-  // (src, dst, R, Nb, P, sr, sn, dr, dn): cut by rows R; copy-speed work like im2col (LeNet conv1: 115K floats a block).
-  f32_copyrows__simd128: { ...planes(2, (a) => a[2] * a[3] * a[4], (a) => [[0, a[5] * 4], [1, a[7] * 4]]), min: 1 << 15 },
-  // (x, w, b, y, C, ...geometry, act)
-  f32_dwconv__simd128: planes(4, c4.work, (a) => [[0, c4.plane(a)], [1, c4.k(a)], [2, 4], [3, c4.out(a)]]),
-  // (x, w, dy, dx, dwt, C, ...geometry, acc)
-  f32_dwconv_bwd__simd128: planes(5, c5.work, (a) => [[0, c5.plane(a)], [1, c5.k(a)], [2, c5.out(a)], [3, c5.plane(a)], [4, c5.k(a)]]),
-  // (y, gamma, beta, mean, var, C, inner, eps, fixGamma, lo, hi): cut by channels; an elementwise pass.
-  f32_bn_act__simd128: planes(5, (a) => a[5] * a[6], (a) => [[0, a[6] * 4], [1, 4], [2, 4], [3, 4], [4, 4]]),
-  // (x, y, P, H, W, Ho, Wo, kh, kw, ...)
-  f32_pool2d__simd128: planes(2, poolWork(2), (a) => [[0, a[3] * a[4] * 4], [1, a[5] * a[6] * 4]]),
-  // (x, y, dy, dx, P, H, W, Ho, Wo, kh, kw, ...)
-  f32_pool2d_bwd__simd128: planes(4, poolWork(4), (a) => [[0, a[5] * a[6] * 4], [1, a[7] * a[8] * 4], [2, a[7] * a[8] * 4], [3, a[5] * a[6] * 4]]),
-  f32_wino_in_f2k3__simd128: wino(3, (a) => [[0, a[4] * a[5] * 4], [2, inTiles(a) * 4]], inTiles, true),
-  f32_wino_out_f2k3__simd128: wino(3, (a) => [[0, outTiles(a) * 4], [1, a[4] * a[5] * 4], [2, 4]], outTiles, false),
-  f32_wino_dy_f2k3__simd128: wino(2, (a) => [[0, a[3] * a[4] * 4], [1, dyTiles(a) * 4]], dyTiles, false),
-  // (x, y, P, n, type)
-  f32_global_pool__simd128: planes(2, (a) => a[2] * a[3], (a) => [[0, a[3] * 4], [1, 4]]),
+  f32_im2col__simd128: colSplit(I2C.x, I2C.col),
+  f32_col2im__simd128: colSplit(C2I.x, C2I.col),
+  // Cut by rows R; copy-speed work like im2col (LeNet conv1: 115K floats a block).
+  f32_copyrows__simd128: { ...planes(CR.R, (a) => a[CR.R] * a[CR.Nb] * a[CR.P], (a) => [[CR.src, a[CR.sr] * 4], [CR.dst, a[CR.dr] * 4]]), min: 1 << 15 },
+  f32_dwconv__simd128: planes(DW.C, cD.work, (a) => [[DW.x, cD.plane(a)], [DW.w, cD.k(a)], [DW.b, 4], [DW.y, cD.out(a)]]),
+  f32_dwconv_bwd__simd128: planes(DWB.C, cB.work, (a) => [[DWB.x, cB.plane(a)], [DWB.w, cB.k(a)], [DWB.dy, cB.out(a)], [DWB.dx, cB.plane(a)], [DWB.dwt, cB.k(a)]]),
+  // Cut by channels; an elementwise pass.
+  f32_bn_act__simd128: planes(BN.C, (a) => a[BN.C] * a[BN.inner], (a) => [[BN.y, a[BN.inner] * 4], [BN.g, 4], [BN.b, 4], [BN.mean, 4], [BN.vr, 4]]),
+  f32_pool2d__simd128: planes(PL.P, poolWork(PL), (a) => [[PL.x, a[PL.H] * a[PL.W] * 4], [PL.y, a[PL.Ho] * a[PL.Wo] * 4]]),
+  f32_pool2d_bwd__simd128: planes(PLB.P, poolWork(PLB), (a) => [[PLB.x, a[PLB.H] * a[PLB.W] * 4], [PLB.y, a[PLB.Ho] * a[PLB.Wo] * 4],
+    [PLB.dy, a[PLB.Ho] * a[PLB.Wo] * 4], [PLB.dx, a[PLB.H] * a[PLB.W] * 4]]),
+  f32_wino_in_f2k3__simd128: wino(WI.C, (a) => [[WI.x, a[WI.H] * a[WI.W] * 4], [WI.V, inTiles(a) * 4]], inTiles, WI.P),
+  f32_wino_out_f2k3__simd128: wino(WO.F, (a) => [[WO.M, outTiles(a) * 4], [WO.y, a[WO.Ho] * a[WO.Wo] * 4], [WO.b, 4]], outTiles),
+  f32_wino_dy_f2k3__simd128: wino(WD.F, (a) => [[WD.dy, a[WD.Ho] * a[WD.Wo] * 4], [WD.M, dyTiles(a) * 4]], dyTiles),
+  f32_global_pool__simd128: planes(GP.P, (a) => a[GP.P] * a[GP.n], (a) => [[GP.x, a[GP.n] * 4], [GP.y, 4]]),
 };

@@ -26,3 +26,7 @@ export const vbin = (p: number, _q: number) => [p, p + 256, _q, 17];
  * @example const G = argIndex(GEMM_PARAMS); a[G.C] += 64
  */
 export const argIndex = <T extends readonly string[]>(params: T) => Object.fromEntries(params.map((n, i) => [n, i])) as { readonly [K in T[number]]: number };
+
+/** A family's kernels with their parameter names (from the family's typed definition) attached. */
+export const withParams = (ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>): KernelInfo[] =>
+  ks.map((k) => (params[k.name] ? { ...k, params: params[k.name] } : k));

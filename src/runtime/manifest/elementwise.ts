@@ -1,4 +1,4 @@
-import type { KernelInfo } from './common.js';
+import { withParams, type KernelInfo } from './common.js';
 
 // assembly/kernels/f32-vbinary.ts and f32-vunary.ts. Argument order: pointers, scalars, element count.
 const bin = (p: number, q: number) => [p, p + 256, q, 17];
@@ -15,11 +15,13 @@ export const VBINARY_VC = ['addc', 'rsubc', 'mulc', 'divc', 'rdivc', 'maxc', 'mi
 /** Unary kernels `f32_v<op>__simd128` (x, z, n). */
 export const VUNARY = ['neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'recip', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos',
   'tanh', 'sigmoid', 'relu', 'softsign', 'softrelu', 'floor', 'ceil', 'round', 'rint', 'trunc'];
+/** Parameter names (checked against the kernels by test/kernels/abi.test.ts): vector-vector, vector-scalar, unary. */
+export const VV_PARAMS = ['x', 'y', 'z', 'n'] as const, VC_PARAMS = ['x', 'z', 's', 'n'] as const, UNARY_PARAMS = ['x', 'z', 'n'] as const;
 /** Gradient kernels `f32_v<op>_grad__simd128` (y or x, g, z, n). */
 export const VUNARY_GRAD = ['relu', 'sigmoid', 'tanh', 'softsign'];
 
 /** Kernels of the elementwise family (see ../manifest.ts). */
-export const KERNELS_ELEMENTWISE: KernelInfo[] = [
+export const KERNELS_ELEMENTWISE: KernelInfo[] = withParams([
   k('f32_vadd__simd128_u8', 'vbinary', bin, 8),
   k('f32_vmul__simd128_u8', 'vbinary', bin, 8),
   ...VBINARY_VV.map((o) => k(`f32_v${o}__simd128`, 'vbinary', bin)),
@@ -34,4 +36,15 @@ export const KERNELS_ELEMENTWISE: KernelInfo[] = [
   k('f32_vsmooth_l1_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, 1.5, 17]),
   k('f32_vwhere__simd128', 'vunary', (p, q) => [p, p + 256, p + 512, q, 1, 17]),
   k('f32_vwhere_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, q + 256, 1, 17]),
-];
+], {
+  ...Object.fromEntries(['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`)].map((o) => [`f32_v${o}`, VV_PARAMS])),
+  ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, VC_PARAMS])),
+  ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, UNARY_PARAMS])),
+  ...Object.fromEntries(['relu', 'sigmoid', 'tanh'].map((o) => [`f32_v${o}_grad__simd128`, ['y', 'g', 'z', 'n']])),
+  f32_vsoftsign_grad__simd128: ['x', 'g', 'z', 'n'],
+  f32_vbcast__simd128: ['op', 'x', 'y', 'z', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'mx', 'my'],
+  f32_vbcast_sum__simd128: ['g', 'd', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'm'],
+  f32_vclip__simd128: ['x', 'z', 'lo', 'hi', 'n'], f32_vclip_grad__simd128: ['x', 'g', 'z', 'lo', 'hi', 'n'],
+  f32_vsmooth_l1__simd128: VC_PARAMS, f32_vsmooth_l1_grad__simd128: ['x', 'g', 'z', 's', 'n'],
+  f32_vwhere__simd128: ['c', 'x', 'y', 'z', 'inner', 'n'], f32_vwhere_grad__simd128: ['c', 'g', 'gx', 'gy', 'inner', 'n'],
+});

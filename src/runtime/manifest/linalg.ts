@@ -57,5 +57,5 @@ const gemmWarm = (p: number, q: number) => gemmArgs({ M: 96, N: 64, K: 64, A: p,
 export const KERNELS_LINALG: KernelInfo[] = [
   { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm, params: GEMM_PARAMS },
   { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm, params: GEMM_PARAMS },
-  { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q] },
+  { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q], params: ['X', 'M', 'N', 'ldx', 'y'] },
 ];

@@ -1,4 +1,4 @@
-import { argIndex, type KernelInfo } from './common.js';
+import { argIndex, withParams, type KernelInfo } from './common.js';
 
 /** Activation type codes of f32_act__simd128 / f32_act_bwd__simd128 (argument `t`). @example ACT.gelu === 8 */
 export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8, erf: 9 } as const;
@@ -7,14 +7,45 @@ export const ACT_PARAMS = ['x', 'y', 'n', 't', 'a'] as const;
 /** f32_act_bwd__simd128's arguments: dx = dy * act'(x or y); x may be 0 where t's derivative reads y only. */
 export const ACT_BWD_PARAMS = ['x', 'y', 'dy', 'dx', 'n', 't', 'a'] as const;
 export const ACT_ARG = argIndex(ACT_PARAMS), ACT_BWD_ARG = argIndex(ACT_BWD_PARAMS);
+/**
+ * Softmax family over (outer, n, inner) lines: f32_softmax__simd128 (x, y, len, li, ...) and its backward (y, dy, dx, len,
+ * li, ...); `len` optional per-line lengths (f32, or i32 when li), `sc` the temperature's inverse, `lg` 1 for log_softmax.
+ */
+export const SOFTMAX_PARAMS = ['x', 'y', 'len', 'li', 'outer', 'n', 'inner', 'sc', 'lg'] as const;
+export const SOFTMAX_BWD_PARAMS = ['y', 'dy', 'dx', 'len', 'li', 'outer', 'n', 'inner', 'sc', 'lg'] as const;
+export const SOFTMAX_ARG = argIndex(SOFTMAX_PARAMS), SOFTMAX_BWD_ARG = argIndex(SOFTMAX_BWD_PARAMS);
+/** Parameter names of the other nn kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
+const NN_PARAMS: Record<string, readonly string[]> = {
+  f32_act__simd128: ACT_PARAMS, f32_act_bwd__simd128: ACT_BWD_PARAMS,
+  f32_softmax__simd128: SOFTMAX_PARAMS, f32_softmax_bwd__simd128: SOFTMAX_BWD_PARAMS,
+  f32_prelu__simd128: ['c', 'v', 'g', 'out', 'outer', 'C', 'inner'],
+  f32_prelu_gamma_grad__simd128: ['x', 'dy', 'dg', 'outer', 'C', 'inner'],
+  f32_rrelu__simd128: ['c', 'v', 'm', 'out', 'n'],
+  f32_rand_fill__simd128: ['m', 'n', 'seed', 'mode', 'a', 'b'],
+  x32_expand_inplace: ['p', 'outer', 'rep', 'inner'],
+  f32_mask_mul__simd128: ['x', 'm', 'y', 'n'],
+  f32_softmax_ce_bwd__simd128: ['y', 'label', 'dx', 'outer', 'K', 'inner', 'ignore', 'flags', 'scale', 'alpha'],
+  f32_loss_grad__simd128: ['out', 'label', 'dx', 'n', 's', 'mode', 'th'],
+  f32_bn_fwd__simd128: ['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'],
+  f32_bn_bwd__simd128: ['x', 'dy', 'dx', 'g', 'mean', 'vr', 'rm', 'rv', 'dg', 'db', 'outer', 'C', 'inner', 'eps', 'mom', 'flags'],
+  f32_rownorm__simd128: ['x', 'y', 'g', 'b', 'mean', 'sd', 'rows', 'n', 'G', 'Sg', 'eps'],
+  f32_rownorm_bwd__simd128: ['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'rows', 'n', 'G', 'Sg'],
+  f32_layernorm_cols__simd128: ['x', 'y', 'g', 'b', 'mean', 'sd', 'outer', 'n', 'inner', 'eps'],
+  f32_layernorm_cols_bwd__simd128: ['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'outer', 'n', 'inner'],
+  f32_l2norm__simd128: ['x', 'y', 'nrm', 'dy', 'dx', 'outer', 'n', 'inner', 'eps'],
+  f32_embedding__simd128: ['idx', 'w', 'y', 'n', 'D', 'V'],
+  f32_embedding_bwd__simd128: ['idx', 'dy', 'dw', 'n', 'D', 'V'],
+  f32_lrn__simd128: ['x', 'y', 's', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta', 'k'],
+  f32_lrn_bwd__simd128: ['x', 'y', 's', 'dy', 'dx', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta'],
+};
 
 // Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
-const k = (name: string, warm: KernelInfo['warm'], params?: readonly string[]): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm, params });
+const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
 
 /** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn*.ts; references in src/reference/nn.ts. */
-export const KERNELS_NN: KernelInfo[] = [
-  k('f32_act__simd128', (p, q) => [p, q, 17, ACT.sigmoid, 0], ACT_PARAMS),
-  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, ACT.sigmoid, 0], ACT_BWD_PARAMS),
+export const KERNELS_NN: KernelInfo[] = withParams([
+  k('f32_act__simd128', (p, q) => [p, q, 17, ACT.sigmoid, 0]),
+  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, ACT.sigmoid, 0]),
   k('f32_prelu__simd128', (p, q) => [p, p, p + 256, q, 2, 3, 5]),
   k('f32_prelu_gamma_grad__simd128', (p, q) => [p, p + 256, q, 2, 3, 5]),
   k('f32_rrelu__simd128', (p, q) => [p, p, p + 256, q, 17]),
@@ -36,4 +67,4 @@ export const KERNELS_NN: KernelInfo[] = [
   k('f32_embedding_bwd__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
   k('f32_lrn__simd128', (p, q) => [p, q, q + 4096, 2, 3, 5, 3, 1e-4, 0.75, 2]),
   k('f32_lrn_bwd__simd128', (p, q) => [p, p + 4096, q + 8192, p + 8192, q, 2, 3, 5, 3, 1e-4, 0.75]),
-];
+], NN_PARAMS);

@@ -1,4 +1,22 @@
-import type { KernelInfo } from './common.js';
+import { argIndex, withParams, type KernelInfo } from './common.js';
+
+/** Reductions over the middle axis of an (outer, r, inner) view: y[o, i] = reduce_k x[o, k, i]; rsum's `ws`: inner floats of scratch. */
+export const REDUCE_PARAMS = ['x', 'y', 'outer', 'r', 'inner'] as const;
+export const REDUCE_ARG = argIndex(REDUCE_PARAMS);
+export const RSUM_PARAMS = [...REDUCE_PARAMS, 'scale', 'mode', 'ws'] as const;
+export const RSUM_ARG = argIndex(RSUM_PARAMS);
+/** Parameter names of the tensor family's kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
+const TENSOR_PARAMS: Record<string, readonly string[]> = {
+  f32_rsum__simd128_u16: RSUM_PARAMS, f32_rmax__simd128_u16: REDUCE_PARAMS, f32_rmin__simd128_u16: REDUCE_PARAMS,
+  f32_rprod__simd128_u16: [...REDUCE_PARAMS, 'nan'], f32_rargmax__simd128: [...REDUCE_PARAMS, 'isMin', 'ws'],
+  f32_rgrad__simd128: ['x', 'y', 'g', 'dx', 'outer', 'r', 'inner', 'scale', 'mode'],
+  x32_transposec__simd128_4x4: ['x', 'y', 'm', 'n'], x32_copynd__simd128: ['x', 'y', 'd'],
+  x32_gather__simd128: ['x', 'idx', 'y', 'outer', 'n', 'inner', 'nidx', 'mode'],
+  f32_scatteradd__simd128: ['g', 'idx', 'dx', 'outer', 'n', 'inner', 'nidx', 'mode'],
+  x32_pick__scalar: ['x', 'idx', 'y', 'outer', 'n', 'inner', 'mode'], f32_pickgrad__scalar: ['g', 'idx', 'dx', 'outer', 'n', 'inner', 'mode'],
+  x32_onehot__scalar: ['idx', 'y', 'n', 'depth', 'on', 'off'],
+  f32_upnearest__simd128: ['x', 'y', 'planes', 'h', 'w', 's', 'acc'], f32_upnearest_grad__simd128: ['g', 'dx', 'planes', 'h', 'w', 's'],
+};
 
 const simd: KernelInfo['needs'] = ['simd128'];
 
@@ -6,7 +24,7 @@ const simd: KernelInfo['needs'] = ['simd128'];
 const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
 /** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts); see ../manifest.ts. */
-export const KERNELS_TENSOR: KernelInfo[] = [
+export const KERNELS_TENSOR: KernelInfo[] = withParams([
   { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0, q + 4096] },
   { name: 'f32_rmax__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
   { name: 'f32_rmin__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
@@ -22,4 +40,4 @@ export const KERNELS_TENSOR: KernelInfo[] = [
   { name: 'x32_onehot__scalar', family: 'layout', dtype: 'x32', needs: simd, warm: (p, q) => [p, q, 3, 5, 1, 0] },
   { name: 'f32_upnearest__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2, 0] },
   { name: 'f32_upnearest_grad__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2] },
-];
+], TENSOR_PARAMS);
