@@ -18,8 +18,7 @@
 //       degrades beyond (abs error 1e-6 at |x| = 1e5)
 // NaN propagates everywhere. No result is computed through a subnormal intermediate (no denormal slow paths).
 
-export const NINF: f32 = -Infinity;
-export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
+export const NINF: f32 = -Infinity, EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
 
 // ---- lanes, splats, reductions
 @inline export function S(v: f32): v128 { return f32x4.splat(v); }
@@ -74,8 +73,7 @@ export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
   // Round to nearest by adding 1.5 * 2^23: the float is n, its low bits are n as an integer.
   const t = f32x4.add(f32x4.mul(xc, S(1.44269504088896341)), S(12582912));
   const fx = f32x4.sub(t, S(12582912)), n = i32x4.sub(t, I(0x4b400000));
-  let r = f32x4.sub(xc, f32x4.mul(fx, S(0.693359375)));
-  r = f32x4.add(r, f32x4.mul(fx, S(2.12194440e-4)));
+  const r = f32x4.add(f32x4.sub(xc, f32x4.mul(fx, S(0.693359375))), f32x4.mul(fx, S(2.12194440e-4)));
   let p = fma(S(1.9875691500e-4), r, S(1.3981999507e-3));
   p = fma(p, r, S(8.3334519073e-3)); p = fma(p, r, S(4.1665795894e-2));
   p = fma(p, r, S(1.6666665459e-1)); p = fma(p, r, S(5.0000001201e-1));
@@ -100,8 +98,7 @@ export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
   p = fma(p, m, S(-1.6668057665e-1)); p = fma(p, m, S(2.0000714765e-1)); p = fma(p, m, S(-2.4999993993e-1));
   p = fma(p, m, S(3.3333331174e-1));
   const fe = f32x4.convert_i32x4_s(e);
-  let y = f32x4.mul(f32x4.mul(p, m), z);
-  y = f32x4.add(y, f32x4.mul(fe, S(-2.12194440e-4)));
+  let y = f32x4.add(f32x4.mul(f32x4.mul(p, m), z), f32x4.mul(fe, S(-2.12194440e-4)));
   y = f32x4.sub(y, f32x4.mul(z, S(0.5)));
   y = f32x4.add(f32x4.add(m, y), f32x4.mul(fe, S(0.693359375)));
   y = sel(x, y, f32x4.eq(x, S(Infinity)));
@@ -120,8 +117,7 @@ export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
   let p = fma(S(-6.542827396408338e-14), z, S(4.4286782574509687e-11));
   p = fma(p, z, S(-1.8256082867651457e-08)); p = fma(p, z, S(1.0621683031786233e-05));
   p = fma(p, z, S(0.0030499037820845842)); p = fma(p, z, S(0.13034570217132568)); p = fma(p, z, S(1));
-  let q = fma(S(0.0002469368919264525), z, S(0.024276679381728172));
-  q = fma(q, z, S(0.46367859840393066)); q = fma(q, z, S(1));
+  const q = fma(fma(fma(S(0.0002469368919264525), z, S(0.024276679381728172)), z, S(0.46367859840393066)), z, S(1));
   return f32x4.div(f32x4.mul(x, p), q);
 }
 
@@ -134,8 +130,7 @@ export const EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33;
   const u = f32x4.pmax(v128.or(x, I(<i32>0x80000000)), S(SIG_LO)); // -|x| clamped; NaN stays
   const t = f32x4.add(f32x4.mul(u, S(1.44269504088896341)), S(12583039)); // 1.5 * 2^23 + 127: low bits n + 127
   const fn = f32x4.sub(t, S(12583039)), s = i32x4.shl(t, 23);
-  let r = f32x4.sub(u, f32x4.mul(fn, S(0.693359375)));
-  r = f32x4.add(r, f32x4.mul(fn, S(2.12194440e-4)));
+  const r = f32x4.add(f32x4.sub(u, f32x4.mul(fn, S(0.693359375))), f32x4.mul(fn, S(2.12194440e-4)));
   // e^r = 1 + r + r^2 P(r) (Cephes expf), P by Estrin (shorter dependency chain than Horner)
   const r2 = f32x4.mul(r, r);
   const pa = fma(S(1.9875691500e-4), r, S(1.3981999507e-3)), pb = fma(S(8.3334519073e-3), r, S(4.1665795894e-2));
@@ -162,9 +157,8 @@ export class M {
     if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
     if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
   }
-  /** e^x (expI). */
+  /** e^x (expI), ln x (logI). */
   static exp(x: v128): v128 { return expI(x); }
-  /** ln x (logI). */
   static log(x: v128): v128 { return logI(x); }
   /** log(1+x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg), x where u == 1. */
   static log1p(x: v128): v128 {
@@ -185,15 +179,10 @@ export class M {
   static erf(x0: v128): v128 {
     const x = f32x4.pmax(f32x4.pmin(x0, S(4)), S(-4)), z = f32x4.mul(x, x);
     let p = fma(S(-2.72614225801306e-10), z, S(2.77068142495902e-08));
-    p = fma(p, z, S(-2.10102402082508e-06));
-    p = fma(p, z, S(-5.69250639462346e-05));
-    p = fma(p, z, S(-7.34990630326855e-04));
-    p = fma(p, z, S(-2.95459980854025e-03));
-    p = fma(p, z, S(-1.60960333262415e-02));
+    p = fma(p, z, S(-2.10102402082508e-06)); p = fma(p, z, S(-5.69250639462346e-05)); p = fma(p, z, S(-7.34990630326855e-04));
+    p = fma(p, z, S(-2.95459980854025e-03)); p = fma(p, z, S(-1.60960333262415e-02));
     let q = fma(S(-1.45660718464996e-05), z, S(-2.13374055278905e-04));
-    q = fma(q, z, S(-1.68282697438203e-03));
-    q = fma(q, z, S(-7.37332916720468e-03));
-    q = fma(q, z, S(-1.42647390514189e-02));
+    q = fma(q, z, S(-1.68282697438203e-03)); q = fma(q, z, S(-7.37332916720468e-03)); q = fma(q, z, S(-1.42647390514189e-02));
     return f32x4.div(f32x4.mul(x, p), q);
   }
   /** sin (c = 0) or cos (c = 1): q = round(|x| 2/pi), r = |x| - q pi/2 in three parts, both polynomials. */
@@ -202,14 +191,11 @@ export class M {
     const t = f32x4.add(f32x4.mul(ax, S(0.636619772367581343)), S(12582912)); // round to nearest, as in expI
     const q = f32x4.sub(t, S(12582912));
     let r = f32x4.sub(ax, f32x4.mul(q, S(1.5703125)));
-    r = f32x4.sub(r, f32x4.mul(q, S(4.837512969970703125e-4)));
-    r = f32x4.sub(r, f32x4.mul(q, S(7.54978995489188216e-8)));
+    r = f32x4.sub(r, f32x4.mul(q, S(4.837512969970703125e-4))); r = f32x4.sub(r, f32x4.mul(q, S(7.54978995489188216e-8)));
     const z = f32x4.mul(r, r);
     let ps = fma(S(-1.9515295891e-4), z, S(8.3321608736e-3));
-    ps = fma(ps, z, S(-1.6666654611e-1));
-    ps = f32x4.add(f32x4.mul(f32x4.mul(ps, z), r), r);
-    let pc = fma(S(2.443315711809948e-5), z, S(-1.388731625493765e-3));
-    pc = fma(pc, z, S(4.166664568298827e-2));
+    ps = fma(ps, z, S(-1.6666654611e-1)); ps = f32x4.add(f32x4.mul(f32x4.mul(ps, z), r), r);
+    let pc = fma(S(2.443315711809948e-5), z, S(-1.388731625493765e-3)); pc = fma(pc, z, S(4.166664568298827e-2));
     pc = f32x4.add(f32x4.sub(f32x4.mul(f32x4.mul(pc, z), z), f32x4.mul(z, S(0.5))), S(1));
     const qi = i32x4.add(i32x4.sub(t, I(0x4b400000)), I(c));
     const odd = i32x4.eq(v128.and(qi, I(1)), I(1));
@@ -221,8 +207,8 @@ export class M {
 // ---- activations: each function once. The codes of f32_act / f32_act_bwd (src/runtime/manifest/nn.ts ACT) and,
 // for the loops, one tag class per function: `act<Tanh>` is resolved at compile time (a branch on the code
 // would be folded by the optimizer into one loop with a per-vector dispatch).
-export const ACT_RELU = 0, ACT_SIGMOID = 1, ACT_TANH = 2, ACT_SOFTRELU = 3, ACT_SOFTSIGN = 4, ACT_LEAKY = 5, ACT_ELU = 6;
-export const ACT_SELU = 7, ACT_GELU = 8, ACT_ERF = 9;
+export const ACT_RELU = 0, ACT_SIGMOID = 1, ACT_TANH = 2, ACT_SOFTRELU = 3, ACT_SOFTSIGN = 4, ACT_LEAKY = 5, ACT_ELU = 6, ACT_SELU = 7;
+export const ACT_GELU = 8, ACT_ERF = 9;
 export class Relu {} export class Sigmoid {} export class Tanh {} export class Softrelu {} export class Softsign {}
 export class Leaky {} export class Elu {} export class Selu {} export class Gelu {} export class Erf {}
 const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
