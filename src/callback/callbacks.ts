@@ -3,6 +3,7 @@
 import type { EvalMetric } from '../metric/base.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { log, pyF } from './log.js';
+import { MxError } from '../errors.js';
 
 /** What batch-end callbacks receive (MXNet's BatchEndParam). */
 export interface BatchEndParam { epoch: number; nbatch: number; evalMetric: EvalMetric | null; locals?: Record<string, unknown> }
@@ -80,7 +81,7 @@ export function doCheckpoint(prefix: string, period = 1): EpochEndCallback {
   const p = Math.max(1, Math.trunc(period));
   return (iter, sym, arg, aux) => {
     if ((iter + 1) % p === 0) {
-      if (!checkpointHook.save) throw new Error('doCheckpoint: the module layer is not loaded');
+      if (!checkpointHook.save) throw new MxError('unsupported', 'doCheckpoint: the module layer is not loaded');
       checkpointHook.save(prefix, iter + 1, sym, arg, aux);
     }
   };

@@ -1,7 +1,7 @@
 // What the CLI keeps beside a checkpoint prefix: the newest epoch's params, and the preprocessing train
 // used (`<prefix>-preprocess.json`), which predict applies so its inputs match what the model saw.
 import { nodeFs, writeFileBytes } from '../format/fs.js';
-import { MxError } from '../errors.js';
+import { FormatError } from '../errors.js';
 
 /** How raw inputs (pixels 0..255) become the model's input: (x - mean[c]) * scale, in `shape`. */
 export interface Preprocess {
@@ -57,10 +57,10 @@ export function readPreprocess(prefix: string): Preprocess | undefined {
   const f = preprocessFile(prefix);
   if (!fs().existsSync(f)) return undefined;
   let p: Preprocess;
-  try { p = JSON.parse(fs().readFileSync(f, 'utf8')); } catch (e) { throw new MxError('format', `${f}: not valid JSON (${(e as Error).message})`); }
+  try { p = JSON.parse(fs().readFileSync(f, 'utf8')); } catch (e) { throw new FormatError(`${f}: not valid JSON (${(e as Error).message})`); }
   const nums = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (!p || typeof p !== 'object' || !nums(p.mean) || typeof p.scale !== 'number' || (p.shape !== undefined && !nums(p.shape)) || (p.resize !== undefined && !nums(p.resize))) {
-    throw new MxError('format', `${f}: expected {"mean": [numbers], "scale": number, "shape"?: [numbers]}`);
+    throw new FormatError(`${f}: expected {"mean": [numbers], "scale": number, "shape"?: [numbers]}`);
   }
   return p;
 }

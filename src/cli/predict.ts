@@ -4,7 +4,7 @@
  * Images are preprocessed as `mxwasm train` recorded in `<prefix>-preprocess.json` (scale, mean, shape),
  * unless --mean/--scale/--resize say otherwise.
  */
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError, FormatError, MxError } from '../errors.js';
 import { checkpointFiles } from '../format/checkpoint.js';
 import { readFileBytes } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
@@ -64,16 +64,16 @@ function readInput(path: string, v: ParsedArgs['values'], pre: Preprocess | unde
   if (/\.json$/i.test(path) || bytes[0] === 0x5b || bytes[0] === 0x7b) {
     let v = parseSymbolJSON(new TextDecoder().decode(bytes), path) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) v = (v as Record<string, unknown>)[name];
-    if (!Array.isArray(v)) throw new MxError('format', `${path}: expected a (nested) array of numbers${name ? ` or {"${name}": [...]}` : ''}`);
+    if (!Array.isArray(v)) throw new FormatError(`${path}: expected a (nested) array of numbers${name ? ` or {"${name}": [...]}` : ''}`);
     const shape: number[] = [];
     for (let x: unknown = v; Array.isArray(x); x = x[0]) shape.push(x.length);
     const flat = (v as unknown[]).flat(Infinity as 1) as unknown[];
-    if (flat.some((x) => typeof x !== 'number')) throw new MxError('format', `${path}: every value must be a number`);
+    if (flat.some((x) => typeof x !== 'number')) throw new FormatError(`${path}: every value must be a number`);
     const given = shapes[name];
     return { data: Float32Array.from(flat as number[]), shape: given ?? (shape.length === 1 ? [1, ...shape] : shape) };
   }
   const r = loadWithInfo(bytes);
-  if (r.arrays.length !== 1) { r.arrays.forEach((x) => x.dispose()); throw new MxError('format', `${path}: expected one array, found ${r.arrays.length}`); }
+  if (r.arrays.length !== 1) { r.arrays.forEach((x) => x.dispose()); throw new FormatError(`${path}: expected one array, found ${r.arrays.length}`); }
   const arr = r.arrays[0], out = { data: Float32Array.from(arr.data as ArrayLike<number>), shape: [...arr.shape] };
   arr.dispose();
   return out;
@@ -147,7 +147,7 @@ function predictOnnx(path: string, v: ParsedArgs['values'], io: CliIO): number {
   const p = Predictor.fromOnnx(path, shapes);
   try {
     const name = (v['input-name'] as string | undefined) ?? p.inputNames[0];
-    if (!p.inputNames.includes(name)) throw new MxError('argument', `'${name}' is not an input of ${path} (inputs: ${p.inputNames.join(', ')})`);
+    if (!p.inputNames.includes(name)) throw new ArgumentError(`'${name}' is not an input of ${path} (inputs: ${p.inputNames.join(', ')})`);
     const x = readInput(v.input as string, v, undefined, { [name]: shapes[name] ?? p.inputShapes[name] }, name);
     const size = x.shape.reduce((q, d) => q * d, 1);
     if (size !== x.data.length) throw new MxError('shape', `input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);

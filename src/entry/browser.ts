@@ -8,6 +8,7 @@
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { setThreadPlatform } from '../parallel/pool.js';
 import { webThreadPlatform } from '../parallel/web.js';
+import { MxError } from '../errors.js';
 
 // Static `new URL('<literal>', import.meta.url)`: the pattern Vite, webpack 5, Parcel and esbuild (with a file
 // loader) recognise, so an app's bundler copies the kernels and rewrites these URLs. Elsewhere give the bytes
@@ -22,7 +23,7 @@ setSourceProvider({
   async: async (v) => {
     const url = URLS[v]();
     const res = await fetch(url);
-    if (!res.ok) throw new Error(`mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
+    if (!res.ok) throw new MxError('kernel', `mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
     return res;
   },
 });

@@ -2,7 +2,7 @@
 // per-parent counters inside nameScope, '' prefixes transparent), child registration, parameter collection,
 // and HybridBlock's two paths: hybridForward(F = nd) imperatively (recorded by autograd at invoke), or traced
 // with F = sym into one Symbol that runs on the planned executor once hybridized (cached-op.ts).
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { named, tidyForward } from './scope.js';
 import { sym } from '../api/sym.js';
@@ -138,7 +138,7 @@ export class Block {
   clearCache(): void { /* HybridBlock overrides */ }
 
   /** The computation (subclasses). */
-  forward(..._args: unknown[]): unknown { throw new MxError('argument', `${this.name}: forward is not implemented`); }
+  forward(..._args: unknown[]): unknown { throw new ArgumentError(`${this.name}: forward is not implemented`); }
   /** Same as forward (MXNet's __call__). @example net.call(x) */
   call(...args: unknown[]): unknown { return this.forward(...args); }
 
@@ -178,7 +178,7 @@ export class HybridBlock extends Block {
   private initDone?: import('./parameter.js').Parameter[];
 
   /** The computation: `F` is mx.nd or mx.sym, `params` the registered parameters by local name. */
-  hybridForward(_F: any, ..._args: any[]): any { throw new MxError('argument', `${this.name}: hybridForward is not implemented`); }
+  hybridForward(_F: any, ..._args: any[]): any { throw new ArgumentError(`${this.name}: hybridForward is not implemented`); }
 
   override hybridize(active = true, o: HybridizeOptions = {}): void {
     if (o.staticShape && !o.staticAlloc) throw new ArgumentError(`${this.name}: staticShape requires staticAlloc`);
@@ -242,7 +242,7 @@ export class HybridBlock extends Block {
     const pending = params.filter((p) => !p.isInitialized);
     if (!pending.length) { this.initDone = params; return; }
     const notInit = pending.filter((p) => !p.isDeferred);
-    if (notInit.length) throw new MxError('argument', `${this.name}: Parameter '${notInit[0].name}' has not been initialized. Call initialize() before forward.`);
+    if (notInit.length) throw new ArgumentError(`${this.name}: Parameter '${notInit[0].name}' has not been initialized. Call initialize() before forward.`);
     const { names, out } = this.trace(inputs);
     const shapes: Record<string, number[]> = {};
     names.forEach((n, i) => { if (n) shapes[n] = inputs[i]!.shape; });
@@ -259,7 +259,7 @@ export class HybridBlock extends Block {
    * Needs hybridize() and one forward. @example net.export('lenet', 1)
    */
   export(path: string, epoch = 0): void {
-    if (!this.cached) throw new MxError('argument', `${this.name}: Please first call block.hybridize() and then run forward with this block at least once before calling export.`);
+    if (!this.cached) throw new ArgumentError(`${this.name}: Please first call block.hybridize() and then run forward with this block at least once before calling export.`);
     this.cached.export(path, epoch);
   }
 }
@@ -267,7 +267,7 @@ export class HybridBlock extends Block {
 let cachedOpCtor: (new (b: HybridBlock) => import('./cached-op.js').CachedOp) | undefined;
 /** @internal cached-op.ts registers itself (it imports this file). */
 export function setCachedOpClass(c: typeof cachedOpCtor): void { cachedOpCtor = c; }
-function cachedOpClass() { if (!cachedOpCtor) throw new MxError('argument', 'hybridize: cached op not loaded'); return cachedOpCtor; }
+function cachedOpClass() { if (!cachedOpCtor) throw new ArgumentError('hybridize: cached op not loaded'); return cachedOpCtor; }
 
 /** Input NDArray or Symbol. */
 export type { Value };

@@ -3,7 +3,7 @@
 // BatchNorm running stats are bound in place, so the executor writes parameter gradients itself and the Trainer's
 // updates are seen without copies. Under autograd.record the call is one tape node whose backward runs the
 // executor's backward program.
-import { MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { recordCustom, entryOf, state } from '../autograd/tape.js';
 import type { Executor } from '../executor/executor.js';
 import { saveCheckpoint } from '../format/checkpoint.js';
@@ -34,7 +34,7 @@ export class CachedOp {
     const params = new Map(this.block.collectParams().values().map((p) => [p.name, p] as [string, Parameter]));
     const argNames = t.out.listArguments(), auxNames = t.out.listAuxiliaryStates();
     const inNames = new Set(t.names.filter(Boolean));
-    for (const n of [...argNames, ...auxNames]) if (!inNames.has(n) && !params.has(n)) throw new MxError('argument', `Block ${this.block.name}: the traced graph has a free variable '${n}' that is neither an input nor a parameter`);
+    for (const n of [...argNames, ...auxNames]) if (!inNames.has(n) && !params.has(n)) throw new ArgumentError(`Block ${this.block.name}: the traced graph has a free variable '${n}' that is neither an input nor a parameter`);
     this.traced = { ...t, params, argNames, auxNames };
     return this.traced;
   }
@@ -86,7 +86,7 @@ export class CachedOp {
       const call = ++bound.calls;
       const inNames = t.names.filter((n): n is string => !!n);
       recordCustom(this.block.name, present, outs, (og: TensorRef[], ig: TensorRef[], req: GradReq[]) => {
-        if (bound.calls !== call) throw new MxError('argument', `Block ${this.block.name}: a hybridized block was called again (same input shapes) before backward of an earlier call; run backward after each call or hybridize(false)`);
+        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: a hybridized block was called again (same input shapes) before backward of an earlier call; run backward after each call or hybridize(false)`);
         bound.exe.backward(og.map((r) => view(r.dtype, r.off, r.size)));
         const K = rt().K;
         inNames.forEach((n, k) => { if (req[k] !== 'null') { const g = bound.exe.gradDict[n]; if (g) K.x8_copy(g.byteOffset, ig[k].off, g.nbytes); } });
@@ -98,7 +98,7 @@ export class CachedOp {
   /** MXNet's export: `path-symbol.json` and `path-%04d.params` (arg:/aux: names). */
   export(path: string, epoch: number): void {
     const t = this.traced;
-    if (!t) throw new MxError('argument', `Block ${this.block.name}: run forward once after hybridize() before export`);
+    if (!t) throw new ArgumentError(`Block ${this.block.name}: run forward once after hybridize() before export`);
     const argP: Record<string, NDArray> = {}, auxP: Record<string, NDArray> = {};
     for (const n of t.argNames) { const p = t.params.get(n); if (p) argP[n] = p.data(); }
     for (const n of t.auxNames) auxP[n] = t.params.get(n)!.data();

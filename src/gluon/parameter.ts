@@ -131,7 +131,7 @@ export class Parameter {
   private check(what: string): NDArray {
     if (this._data) return this._data;
     if (this.deferred) throw new DeferredInitializationError(`Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the first forward pass. Please pass one batch of data through the network before accessing ${what}.`);
-    throw new MxError('argument', `Parameter '${this.name}' has not been initialized. Note that you should initialize parameters and create Trainer with Block.collectParams() instead of Block.params because the later does not include Parameters of nested child Blocks`);
+    throw new ArgumentError(`Parameter '${this.name}' has not been initialized. Note that you should initialize parameters and create Trainer with Block.collectParams() instead of Block.params because the later does not include Parameters of nested child Blocks`);
   }
 
   /** The value array. @example net.collectParams().get('dense0_weight').data().shape */
@@ -139,7 +139,7 @@ export class Parameter {
   /** The gradient array (error when gradReq is 'null'). @example p.grad().toArray() */
   grad(): NDArray {
     this.check('grad()');
-    if (!this._grad) throw new MxError('argument', `Cannot get gradient array for Parameter '${this.name}' because grad_req='null'`);
+    if (!this._grad) throw new ArgumentError(`Cannot get gradient array for Parameter '${this.name}' because grad_req='null'`);
     return this._grad;
   }
   /** @internal The gradient array or undefined. */

@@ -1,7 +1,7 @@
 // Gluon parameter files (MXNet 1.9 Block.save_parameters / load_parameters): an NDArray-dict file keyed by the
 // structural path (`0.weight`, `features.3.bias`); files without any '.' in their keys are the older full-name
 // style (`conv0_weight`, `arg:`/`aux:` prefixes dropped) and are matched with this block's prefix put back.
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError, FormatError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import { loadWithInfo, save } from '../format/ndarray-io.js';
 import type { BytesLike } from '../format/reader.js';
@@ -28,7 +28,7 @@ export interface LoadParametersOptions { allowMissing?: boolean; ignoreExtra?: b
 export function loadParameters(b: Block, src: string | BytesLike, o: LoadParametersOptions = {}): void {
   const bytes = typeof src === 'string' ? readFileBytes(src, 'loadParameters') : src;
   const r = loadWithInfo(bytes);
-  if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new MxError('format', `loadParameters: the file holds an unnamed list of arrays, not a parameter dict`); }
+  if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError(`loadParameters: the file holds an unnamed list of arrays, not a parameter dict`); }
   const loaded = new Map<string, NDArray>();
   r.names.forEach((n, i) => loaded.set(n.replace(/^(arg|aux):/, ''), r.arrays[i]));
   try {

@@ -1,7 +1,7 @@
 // gluon.Trainer (MXNet 1.9 gluon/trainer.py): parameters sorted by name give the optimizer indices; `step`
 // sets rescale_grad = scale / batchSize, reduces gradients through the kvstore when there is one, then runs the
 // optimizer's fused kernels (the same updater Module uses) on every parameter with grad_req != 'null'.
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
 import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
@@ -90,14 +90,14 @@ export class Trainer {
   /** Sums gradients across workers (no-op in one process); for gradient clipping between the two halves. @example trainer.allreduceGrads() */
   allreduceGrads(): void {
     this.initKV();
-    if (this.updateOnKv) throw new MxError('argument', 'allreduce_grads() when parameters are updated on kvstore is not supported. Try setting `update_on_kvstore` to False when creating trainer.');
+    if (this.updateOnKv) throw new ArgumentError('allreduce_grads() when parameters are updated on kvstore is not supported. Try setting `update_on_kvstore` to False when creating trainer.');
     this.allreduce();
   }
 
   /** The update half of step (after allreduceGrads). @example trainer.update(64) */
   update(batchSize: number, ignoreStaleGrad = false): void {
     this.initKV();
-    if (this.updateOnKv) throw new MxError('argument', 'update() when parameters are updated on kvstore is not supported. Try setting `update_on_kvstore` to False when creating trainer.');
+    if (this.updateOnKv) throw new ArgumentError('update() when parameters are updated on kvstore is not supported. Try setting `update_on_kvstore` to False when creating trainer.');
     this.optimizer.rescaleGrad = this.scale / batchSize;
     this.doUpdate(ignoreStaleGrad);
   }
@@ -115,7 +115,7 @@ export class Trainer {
     if (this.kv && this.updateOnKv) return;
     this.params.forEach((p, i) => {
       if (p.gradReq === 'null') return;
-      if (!p.isInitialized) throw new MxError('argument', `Trainer: Parameter '${p.name}' has not been initialized (run one forward first)`);
+      if (!p.isInitialized) throw new ArgumentError(`Trainer: Parameter '${p.name}' has not been initialized (run one forward first)`);
       this.updater(i, p.grad(), p.data());
     });
   }

@@ -1,5 +1,6 @@
 // Creation tracking for mx.tidy: every NDArray made while a tidy scope is open is recorded here at
 // construction (whatever made it: an op, autograd, an iterator, a Predictor), independent of the autograd tape.
+import { ArgumentError } from '../errors.js';
 /** An NDArray, as far as tracking goes (no import of ndarray.ts: it imports this file). */
 type NDArray = { dispose(): void };
 
@@ -27,7 +28,7 @@ export function openScope(): Set<NDArray> { const s = new Set<NDArray>(); scopes
 
 /** Closes the innermost scope; `keep` arrays move to the enclosing scope (if any), the rest are returned. */
 export function closeScope(s: Set<NDArray>, keep: Set<NDArray>): NDArray[] {
-  if (scopes[scopes.length - 1] !== s) throw new Error('mx.tidy: scopes closed out of order');
+  if (scopes[scopes.length - 1] !== s) throw new ArgumentError('mx.tidy: scopes closed out of order');
   scopes.pop();
   const parent = scopes[scopes.length - 1];
   const drop: NDArray[] = [];

@@ -4,6 +4,7 @@
  */
 import { WireWriter } from './wire.js';
 import { DT } from './tensor.js';
+import { MxError } from '../errors.js';
 
 /** Attribute values: a number is an INT, `{ f }` a FLOAT, number[] INTS, `{ floats }` FLOATS, a string STRING, `{ t }` a TENSOR. */
 export type OnnxAttrValue = number | number[] | string | { f: number } | { floats: number[] } | { t: TensorSpec } | { strings: string[] };
@@ -24,7 +25,7 @@ function rawOf(t: TensorSpec): Uint8Array {
     case DT.INT64: { const a = new BigInt64Array(n); for (let i = 0; i < n; i++) a[i] = BigInt(Math.trunc(t.data[i])); return new Uint8Array(a.buffer); }
     case DT.BOOL: case DT.UINT8: return Uint8Array.from(t.data);
     case DT.INT8: return new Uint8Array(Int8Array.from(t.data).buffer);
-    default: throw new Error(`encodeModel: tensor type ${type} not writable`);
+    default: throw new MxError('unsupported', `encodeModel: tensor type ${type} not writable`);
   }
 }
 

@@ -14,6 +14,7 @@ import type { Executor } from '../executor/executor.js';
 import { Cmd, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
 import { spinHint } from './pool.js';
 import { ensureInstalled } from './threads.js';
+import { MxError } from '../errors.js';
 
 // As the package entry does: kernels get their thread splits once the runtime is up.
 onRuntimeInit(() => ensureInstalled());
@@ -50,7 +51,7 @@ export function serve(port: Port): void {
       seen = g;
       const t0 = performance.now();
       try {
-        if (!exe) throw new Error('no executor bound');
+        if (!exe) throw new MxError('bind', 'no executor bound');
         const cmd = Atomics.load(I, 3) as Cmd;
         if (cmd === Cmd.ForwardTrain || cmd === Cmd.ForwardBackward) exe.forward({ isTrain: true });
         else if (cmd === Cmd.ForwardInfer) exe.forward({ isTrain: false });

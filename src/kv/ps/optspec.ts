@@ -1,6 +1,6 @@
 // An optimizer as data, for the servers (MXNet pickles it: arbitrary code; this sends the
 // registered name and the plain hyper-parameters, and re-creates it with the same kernels).
-import { MxError } from '../../errors.js';
+import { ArgumentError } from '../../errors.js';
 import { create, registeredName, type Optimizer } from '../../optim/optimizer.js';
 import { CosineScheduler, FactorScheduler, LRScheduler, MultiFactorScheduler, PolyScheduler } from '../../optim/lr-scheduler.js';
 
@@ -23,12 +23,12 @@ export interface OptimizerSpec { name: string; fields: Record<string, unknown>; 
 /** @example toSpec(mx.optimizer.create('sgd', { momentum: 0.9 })).name // 'sgd' */
 export function toSpec(opt: Optimizer): OptimizerSpec {
   const name = registeredName(opt);
-  if (!name) throw new MxError('argument', `kvstore: optimizer ${opt.constructor.name} is not registered (mx.optimizer.register), so servers cannot re-create it`);
+  if (!name) throw new ArgumentError(`kvstore: optimizer ${opt.constructor.name} is not registered (mx.optimizer.register), so servers cannot re-create it`);
   const spec: OptimizerSpec = { name, fields: fields(opt) };
   const s = opt.lrScheduler;
   if (s) {
     const cls = Object.keys(SCHEDULERS).find((k) => s.constructor === SCHEDULERS[k]);
-    if (!cls) throw new MxError('argument', 'kvstore: a custom lr scheduler function cannot be sent to the servers (use one of mx.lrScheduler\'s classes)');
+    if (!cls) throw new ArgumentError('kvstore: a custom lr scheduler function cannot be sent to the servers (use one of mx.lrScheduler\'s classes)');
     spec.scheduler = { cls, fields: fields(s) };
   }
   return spec;
@@ -36,12 +36,12 @@ export function toSpec(opt: Optimizer): OptimizerSpec {
 
 /** Re-creates the optimizer (a server's side). */
 export function fromSpec(spec: OptimizerSpec): Optimizer {
-  if (!spec || typeof spec.name !== 'string' || !spec.fields || typeof spec.fields !== 'object') throw new MxError('argument', 'kvstore: bad optimizer spec');
+  if (!spec || typeof spec.name !== 'string' || !spec.fields || typeof spec.fields !== 'object') throw new ArgumentError('kvstore: bad optimizer spec');
   const opt = create(spec.name, {});
   for (const [k, v] of Object.entries(spec.fields)) if (!SKIP.has(k) && plain(v)) (opt as unknown as Record<string, unknown>)[k] = v;
   if (spec.scheduler) {
     const C = SCHEDULERS[spec.scheduler.cls];
-    if (!C) throw new MxError('argument', `kvstore: unknown lr scheduler ${spec.scheduler.cls}`);
+    if (!C) throw new ArgumentError(`kvstore: unknown lr scheduler ${spec.scheduler.cls}`);
     const s = Object.create(C.prototype) as LRScheduler;
     Object.assign(s, spec.scheduler.fields);
     opt.lrScheduler = s;

@@ -3,7 +3,7 @@
 // parts are raw little-endian float32 bytes. Everything received is checked before it is used:
 // a malformed meta, a field of the wrong type, a data part whose length disagrees with the meta,
 // or a value over the limits is a `ProtocolError`, never trusted.
-import { MxError } from '../../errors.js';
+import { ArgumentError, MxError } from '../../errors.js';
 import type { Part } from './transport.js';
 
 /** A malformed, oversized or unexpected message. */
@@ -43,26 +43,26 @@ export interface DistEnv {
 function int(env: Record<string, string | undefined>, name: string, dflt?: number, min = 0): number {
   const v = env[name];
   if (v === undefined || v === '') {
-    if (dflt === undefined) throw new MxError('argument', `distributed kvstore: environment variable ${name} is not set (start the job with \`mxwasm launch\`)`);
+    if (dflt === undefined) throw new ArgumentError(`distributed kvstore: environment variable ${name} is not set (start the job with \`mxwasm launch\`)`);
     return dflt;
   }
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new MxError('argument', `distributed kvstore: ${name}=${v} is not an integer >= ${min}`);
+  if (!Number.isInteger(n) || n < min) throw new ArgumentError(`distributed kvstore: ${name}=${v} is not an integer >= ${min}`);
   return n;
 }
 
 function seconds(env: Record<string, string | undefined>, name: string): number {
   const t = Number(env[name]);
-  if (!(t > 0)) throw new MxError('argument', `distributed kvstore: ${name}=${env[name]} is not a positive number of seconds`);
+  if (!(t > 0)) throw new ArgumentError(`distributed kvstore: ${name}=${env[name]} is not a positive number of seconds`);
   return t;
 }
 
 /** Reads DMLC_ROLE, DMLC_PS_ROOT_URI/PORT, DMLC_NUM_WORKER/SERVER and mxwasm's own settings. @example readEnv(process.env).numWorkers */
 export function readEnv(env: Record<string, string | undefined>): DistEnv {
   const role = (env.DMLC_ROLE ?? 'worker') as DistEnv['role'];
-  if (!['worker', 'server', 'scheduler'].includes(role)) throw new MxError('argument', `distributed kvstore: DMLC_ROLE=${role} (worker, server or scheduler)`);
+  if (!['worker', 'server', 'scheduler'].includes(role)) throw new ArgumentError(`distributed kvstore: DMLC_ROLE=${role} (worker, server or scheduler)`);
   const rootUri = env.DMLC_PS_ROOT_URI;
-  if (!rootUri) throw new MxError('argument', 'distributed kvstore: environment variable DMLC_PS_ROOT_URI is not set (start the job with `mxwasm launch`)');
+  if (!rootUri) throw new ArgumentError('distributed kvstore: environment variable DMLC_PS_ROOT_URI is not set (start the job with `mxwasm launch`)');
   const t = env.MXWASM_KV_TIMEOUT ? seconds(env, 'MXWASM_KV_TIMEOUT') : 60;
   return {
     role, rootUri, rootPort: int(env, 'DMLC_PS_ROOT_PORT', undefined, 1),
