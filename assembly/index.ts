@@ -1,6 +1,6 @@
 // The wasm export ABI: one `export *` per kernel family file. Kernels take byte offsets
 // (usize) and sizes, allocate nothing, and never touch the AssemblyScript runtime, because
-// several instances (one per thread) share one memory (see DEVELOPERS.md, wasm-build.md).
+// several instances (one per thread) share one memory (see HACKING.md, ../shared/reference/wasm-build.md).
 
 /** First byte TypeScript may allocate from (everything below belongs to the module). */
 export function heapBase(): usize {

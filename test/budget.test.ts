@@ -27,6 +27,13 @@ test('the code stays within its total budget', () => {
   assert.ok(total < 31_000, `src/ + assembly/: ${total} lines`);
 });
 
+test('file names in src/, assembly/ and test/ are kebab-case (batch-dot.ts, not batch_dot.ts or batchDot.ts)', () => {
+  const all = (d: string): string[] => readdirSync(d).flatMap((f) => { const p = join(d, f); return statSync(p).isDirectory() ? [p, ...all(p)] : [p]; });
+  const names = ['src', 'assembly', 'test'].flatMap((d) => all(join(root, d))).map((f) => relative(root, f));
+  const bad = names.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*$/.test(f.split(/[\\/]/).pop()!) && !/README\.md$/.test(f));
+  assert.equal(bad, []);
+});
+
 test('src/index.ts is an explicit export list', () => {
   const text = readFileSync(join(root, 'src/index.ts'), 'utf8');
   assert.not.match(text, /export \* from/, 'no wildcard re-exports of whole modules');

@@ -200,7 +200,7 @@ function brow(op: i32, mode: i32, x: usize, y: usize, z: usize, n: usize): void 
  * Broadcast binary op: z (dims n0..n5, contiguous) = x op y, where x / y have size 1 along the dims
  * whose bit is set in mx / my. op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min,
  * 6 hypot, 7 eq, 8 ne, 9 gt, 10 ge, 11 lt, 12 le, 13 pow, 14 mod, 15 first (z = broadcast x; y unused). The innermost dim should
- * not be broadcast in both x and y (collapse dims first: src/ops/elementwise/bcast.ts).
+ * not be broadcast in both x and y (collapse dims first: src/ops/elementwise/common.ts).
  */
 export function f32_vbcast__simd128(op: i32, x: usize, y: usize, z: usize,
   n0: usize, n1: usize, n2: usize, n3: usize, n4: usize, n5: usize, mx: i32, my: i32): void {
