@@ -27,6 +27,11 @@ test('the code stays within its total budget', () => {
   assert.ok(total < 31_000, `src/ + assembly/: ${total} lines`);
 });
 
+test('no line in src/ or assembly/ is over 200 columns (wrap it; generated files too: scripts/gen-op-types.mjs wraps)', () => {
+  const long = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').map((l, i) => [`${relative(root, f)}:${i + 1}`, l.length] as const)).filter(([, n]) => n > 200);
+  assert.equal(long, []);
+});
+
 test('file names in src/, assembly/ and test/ are kebab-case (batch-dot.ts, not batch_dot.ts or batchDot.ts)', () => {
   const all = (d: string): string[] => readdirSync(d).flatMap((f) => { const p = join(d, f); return statSync(p).isDirectory() ? [p, ...all(p)] : [p]; });
   const names = ['src', 'assembly', 'test'].flatMap((d) => all(join(root, d))).map((f) => relative(root, f));

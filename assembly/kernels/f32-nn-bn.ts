@@ -165,7 +165,8 @@ export function f32_bn_fwd__simd128(x: usize, y: usize, g: usize, b: usize, mean
  * mean/invstd and updates the moving statistics rm/rv with `mom`), else moving statistics; 2 fix_gamma.
  * dx, dg, db may be 0 (not wanted).
  */
-export function f32_bn_bwd__simd128(x: usize, dy: usize, dx: usize, g: usize, mean: usize, vr: usize, rm: usize, rv: usize, dg: usize, db: usize, outer: usize, C: usize, inner: usize, eps: f32, mom: f32, flags: i32): void {
+export function f32_bn_bwd__simd128(x: usize, dy: usize, dx: usize, g: usize, mean: usize, vr: usize, rm: usize, rv: usize, dg: usize, db: usize, outer: usize, C: usize, inner: usize, eps: f32,
+  mom: f32, flags: i32): void {
   if (inner == 1 && dg && db) { bnBwdRows(x, dy, dx, g, mean, vr, rm, rv, dg, db, outer, C, eps, mom, flags); return; }
   const M = <f32>(outer * inner), train = flags & 1;
   for (let ch: usize = 0; ch < C; ch++) {

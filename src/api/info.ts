@@ -15,5 +15,6 @@ export interface RuntimeInfo {
 export function runtimeInfo(): RuntimeInfo {
   const r = rt();
   const { notes, ...features } = r.features;
-  return { mode: r.shared ? 'shared' : 'plain', variant: r.variant, threads: getNumThreads(), features, notes: [...notes, ...(threadNote() ? [threadNote()] : [])], memoryBytes: r.memory.buffer.byteLength };
+  return { mode: r.shared ? 'shared' : 'plain', variant: r.variant, threads: getNumThreads(), features, notes: [...notes, ...(threadNote() ? [threadNote()] : [])],
+    memoryBytes: r.memory.buffer.byteLength };
 }

@@ -88,7 +88,8 @@ export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], b
   if (!always && !inEntries.some(Boolean)) return;
   const def = {
     name, attrs: {}, inputs: () => [], inferShape: () => ({ ins: [], outs: [] }), forward: () => () => undefined,
-    backward: { saves: [], lower: (ctx: { isTrain: boolean }, _a: Attrs, g: { outGrads: TensorRef[]; inGrads: TensorRef[]; req: GradReq[] }) => () => backward(g.outGrads, g.inGrads, g.req, ctx.isTrain) },
+    backward: { saves: [], lower: (ctx: { isTrain: boolean }, _a: Attrs, g: { outGrads: TensorRef[]; inGrads: TensorRef[]; req: GradReq[] }) => () => backward(g.outGrads, g.inGrads, g.req,
+      ctx.isTrain) },
   } as unknown as OpDef;
   const held: Storage[] = [];
   const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
@@ -118,7 +119,9 @@ function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8
 export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
   const headEntries = heads.map((h, k) => {
     const e = entries.get(h);
-    if (!e || (e.node && e.node.released)) throw new ArgumentError(`Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
+    if (!e || (e.node && e.node.released))
+      throw new ArgumentError(`Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use ` +
+        `autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
     return e;
   });
   // reachable nodes, and which entries lead to a variable that wants a gradient

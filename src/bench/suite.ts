@@ -16,7 +16,8 @@ export interface BenchOptions {
 }
 interface Work { name: string; group: string; flops?: number; perThread?: boolean; setup: (mx: Mx) => { run: () => void; teardown?: () => void } | { value: number; unit: string; note?: string } }
 
-const rand = (n: number, seed: number) => { const a = new Float32Array(n); let s = seed >>> 0; for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; } return a; };
+const rand = (n: number, seed: number) => { const a = new Float32Array(n); let s = seed >>> 0;
+  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; } return a; };
 
 function conv(name: string, shape: number[], attrs: OpAttrs['Convolution'], wShape: number[], flops: number): Work {
   return {
@@ -95,7 +96,8 @@ export async function runSuite(mx: Mx, o: BenchOptions = {}): Promise<BenchRow[]
     await mx.threadsReady().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 0)); // let a page repaint its progress
     const inst = w.setup(mx);
-    if ('value' in inst) { rows.push({ name: w.name, group: w.group, threads: t, median_ms: NaN, p10_ms: NaN, runs: 1, value: inst.value, unit: inst.unit, note: inst.note }); o.onRow?.(rows[rows.length - 1], rows); continue; }
+    if ('value' in inst) { rows.push({ name: w.name, group: w.group, threads: t, median_ms: NaN, p10_ms: NaN, runs: 1, value: inst.value, unit: inst.unit, note: inst.note });
+      o.onRow?.(rows[rows.length - 1], rows); continue; }
     for (let k = 0; k < warm; k++) inst.run();
     const times: number[] = [];
     let total = 0;

@@ -60,7 +60,8 @@ export function ProgressBar(total: number, o: ProgressOptions = {}): BatchEndCal
     const filled = Math.round(len * frac);
     const metric = p.evalMetric ? p.evalMetric.getNameValue().map(([n, v]) => ` ${n}=${v.toFixed(4)}`).join('') : '';
     const speed = o.batchSize && dt > 0 ? ` ${(done * o.batchSize / dt).toFixed(0)} samples/s` : '';
-    const text = `Epoch[${p.epoch}] [${'='.repeat(filled)}${filled < len ? '>' : ''}${'.'.repeat(Math.max(0, len - filled - 1))}] ${Math.floor(frac * 100)}% ${done}/${total} ${done >= total ? `${dt.toFixed(1)}s` : `ETA ${eta.toFixed(1)}s`}${speed}${metric}`;
+    const text = `Epoch[${p.epoch}] [${'='.repeat(filled)}${filled < len ? '>' : ''}${'.'.repeat(Math.max(0, len - filled - 1))}] ${Math.floor(frac * 100)}% ${done}/${total} ` +
+      `${done >= total ? `${dt.toFixed(1)}s` : `ETA ${eta.toFixed(1)}s`}${speed}${metric}`;
     if (!stream) return;
     if (tty) stream.write(`\r${text}\x1b[K${done >= total ? '\n' : ''}`);
     else {

@@ -61,7 +61,8 @@ export function planBind(r: PlanRequest): BindPlan {
   } else if (r.fuse !== false) g = applyPasses(g, [foldBatchNormPass, fusePass]);
   g = applyPasses(g, [inferShapePass, inferTypePass]);
   const missing = unknownShapes(g);
-  if (missing.length) throw new ShapeError(`cannot infer the shapes of ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}: give their shapes (or the shapes they depend on) at bind`, { unknown: missing });
+  if (missing.length) throw new ShapeError(`cannot infer the shapes of ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}: give their shapes (or the shapes they depend on) at ` +
+    `bind`, { unknown: missing });
   const grad = training ? g.getAttr<GradInfo>('grad_info') : undefined;
   const ig = g.indexed;
   checkBytes(g);
@@ -87,7 +88,8 @@ function checkBytes(g: Graph): void {
   ig.nodes.forEach((n, i) => {
     for (let e = ig.entryPtr[i]; e < ig.entryPtr[i + 1]; e++) {
       const bytes = prod(shapes[e]) * (DTYPE_BYTES[types[e]] ?? 4);
-      if (bytes > max) throw new MemoryError(`bind: ${n.name}${isVariable(n) ? '' : `[${e - ig.entryPtr[i]}]`} of shape ${fmtShape(shapes[e])} needs ${bytes} bytes, more than the memory's maximum of ${max}`, { node: n.name, bytes });
+      if (bytes > max) throw new MemoryError(`bind: ${n.name}${isVariable(n) ? '' : `[${e - ig.entryPtr[i]}]`} of shape ${fmtShape(shapes[e])} needs ${bytes} bytes, more than the memory's maximum ` +
+        `of ${max}`, { node: n.name, bytes });
     }
   });
 }

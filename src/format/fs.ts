@@ -89,7 +89,8 @@ export function writeFilesAtomic(files: [string | URL, Uint8Array][], what = 'fi
   for (let i = 0; i < done.length; i++) {
     try { fs.renameSync(done[i][0], done[i][1]); } catch (e) {
       for (const [tmp] of done.slice(i)) { try { fs.unlinkSync(tmp); } catch { /* already gone */ } }
-      throw new ArgumentError(`${what}: cannot replace ${done[i][1]}: ${(e as Error).message}${i ? ` (${done.slice(0, i).map((d) => d[1]).join(', ')} already replaced)` : ' (nothing was replaced)'}`, { path: done[i][1] });
+      throw new ArgumentError(`${what}: cannot replace ${done[i][1]}: ` +
+        `${(e as Error).message}${i ? ` (${done.slice(0, i).map((d) => d[1]).join(', ')} already replaced)` : ' (nothing was replaced)'}`, { path: done[i][1] });
     }
   }
 }

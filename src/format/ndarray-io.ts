@@ -132,7 +132,10 @@ function entries(data: SaveData): [string[] | null, NDArray[]] {
   return [e.map(([k]) => k), e.map(([, v]) => v)];
 }
 
-/** The record to write for one array: its remembered dtype code/context, original bytes when unchanged (data may view wasm memory: write it before allocating). @example recordOf(mx.nd.ones([2]), 'w').typeCode === 0 */
+/**
+ * The record to write for one array: its remembered dtype code/context, original bytes when unchanged (data may view wasm memory: write it before allocating). @example
+ * recordOf(mx.nd.ones([2]), 'w').typeCode === 0
+ */
 export function recordOf(a: NDArray, label: string): WriteRecord & { typeCode: number } {
   if (!(a instanceof NDArray)) throw new ArgumentError(`mx.nd.save: ${label} is not an NDArray`);
   if (a.isDisposed) throw new ArgumentError(`mx.nd.save: ${label} is a disposed NDArray`);

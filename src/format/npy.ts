@@ -89,7 +89,8 @@ export function parseNpy(src: BytesLike, what = 'npy file'): NpyArray {
   const info = STORED[typeCode];
   for (const d of shape as number[]) if (!(Number.isSafeInteger(d) && d >= 0)) throw r.error(`invalid dimension ${d}`, 10);
   let n = (shape as number[]).includes(0) ? 0 : 1;
-  for (const d of shape as number[]) { n *= d; if (n * info.bytes > r.remaining) throw r.error(`truncated: shape (${shape.join(', ')}) ${info.name} needs more than the ${r.remaining} bytes that remain`); }
+  for (const d of shape as number[]) { n *= d; if (n * info.bytes > r.remaining)
+    throw r.error(`truncated: shape (${shape.join(', ')}) ${info.name} needs more than the ${r.remaining} bytes that remain`); }
   let data = r.take(n * info.bytes, 'data');
   if (m![1] === '>' && info.bytes > 1) {
     data = data.slice();
@@ -145,7 +146,8 @@ export function parseNpz(src: BytesLike, what = 'npz archive'): [string, NpyArra
   const sparse = entries.find((e) => /(^|\/)(format|indptr)\.npy$/.test(e.name));
   if (sparse) {
     const key = sparse.name.includes('/') ? sparse.name.slice(0, sparse.name.lastIndexOf('/')) : '(top level)';
-    throw new MxError('unsupported', `${what}: '${key}' is a sparse array (scipy-style ${sparse.name.slice(sparse.name.lastIndexOf('/') + 1)} member), which mxwasm does not support`, { member: sparse.name });
+    throw new MxError('unsupported', `${what}: '${key}' is a sparse array (scipy-style ${sparse.name.slice(sparse.name.lastIndexOf('/') + 1)} member), which mxwasm does not support`,
+      { member: sparse.name });
   }
   for (const e of entries) {
     if (e.name.endsWith('/')) continue;

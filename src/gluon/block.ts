@@ -190,7 +190,9 @@ export class HybridBlock extends Block {
   override clearCache(): void { this.cached?.dispose(); this.cached = undefined; this.initDone = undefined; }
 
   override registerChild<B extends Block>(block: B, name?: string): B {
-    if (!(block instanceof HybridBlock)) throw new ArgumentError(`Children of HybridBlock must also be HybridBlock, but ${block.name} has type ${block.constructor.name}. If you are using Sequential, please try HybridSequential instead.`);
+    if (!(block instanceof HybridBlock))
+      throw new ArgumentError(`Children of HybridBlock must also be HybridBlock, but ${block.name} has type ${block.constructor.name}. If you are using Sequential, please try HybridSequential ` +
+        `instead.`);
     return super.registerChild(block, name);
   }
 

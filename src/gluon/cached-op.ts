@@ -34,7 +34,8 @@ export class CachedOp {
     const params = new Map(this.block.collectParams().values().map((p) => [p.name, p] as [string, Parameter]));
     const argNames = t.out.listArguments(), auxNames = t.out.listAuxiliaryStates();
     const inNames = new Set(t.names.filter(Boolean));
-    for (const n of [...argNames, ...auxNames]) if (!inNames.has(n) && !params.has(n)) throw new ArgumentError(`Block ${this.block.name}: the traced graph has a free variable '${n}' that is neither an input nor a parameter`);
+    for (const n of [...argNames, ...auxNames]) if (!inNames.has(n) && !params.has(n))
+      throw new ArgumentError(`Block ${this.block.name}: the traced graph has a free variable '${n}' that is neither an input nor a parameter`);
     this.traced = { ...t, params, argNames, auxNames };
     return this.traced;
   }
@@ -86,7 +87,8 @@ export class CachedOp {
       const call = ++bound.calls;
       const inNames = t.names.filter((n): n is string => !!n);
       recordCustom(this.block.name, present, outs, (og: TensorRef[], ig: TensorRef[], req: GradReq[]) => {
-        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: a hybridized block was called again (same input shapes) before backward of an earlier call; run backward after each call or hybridize(false)`);
+        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: a hybridized block was called again (same input shapes) before backward of an earlier call; run backward after ` +
+          `each call or hybridize(false)`);
         bound.exe.backward(og.map((r) => view(r.dtype, r.off, r.size)));
         const K = rt().K;
         inNames.forEach((n, k) => { if (req[k] !== 'null') { const g = bound.exe.gradDict[n]; if (g) K.x8_copy(g.byteOffset, ig[k].off, g.nbytes); } });

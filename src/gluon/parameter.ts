@@ -104,7 +104,8 @@ export class Parameter {
   /** @internal Completes a deferred init once the shape is set (the first forward). */
   finishDeferredInit(): void {
     if (this._data || !this.deferred) return;
-    if (!this.shapeKnown) throw new DeferredInitializationError(`Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the first forward pass.`);
+    if (!this.shapeKnown) throw new DeferredInitializationError(`Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during ` +
+      `the first forward pass.`);
     const d = this.deferred; this.deferred = undefined;
     this.finishInit(d.init, d.defaultInit);
   }
@@ -130,8 +131,10 @@ export class Parameter {
 
   private check(what: string): NDArray {
     if (this._data) return this._data;
-    if (this.deferred) throw new DeferredInitializationError(`Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the first forward pass. Please pass one batch of data through the network before accessing ${what}.`);
-    throw new ArgumentError(`Parameter '${this.name}' has not been initialized. Note that you should initialize parameters and create Trainer with Block.collectParams() instead of Block.params because the later does not include Parameters of nested child Blocks`);
+    if (this.deferred) throw new DeferredInitializationError(`Parameter '${this.name}' has not been initialized yet because initialization was deferred. Actual initialization happens during the ` +
+      `first forward pass. Please pass one batch of data through the network before accessing ${what}.`);
+    throw new ArgumentError(`Parameter '${this.name}' has not been initialized. Note that you should initialize parameters and create Trainer with Block.collectParams() instead of Block.params ` +
+      `because the later does not include Parameters of nested child Blocks`);
   }
 
   /** The value array. @example net.collectParams().get('dense0_weight').data().shape */
@@ -152,7 +155,8 @@ export class Parameter {
       this.deferred = undefined;
       this.finishInit(d?.init ?? 'zeros', createInit('zeros'));
     }
-    if (v.size !== this._data!.size || v.shape.join() !== this._data!.shape.join()) throw new ShapeError(`Parameter '${this.name}': setData with shape ${fmtShape(v.shape)}, expected ${fmtShape(this._data!.shape)}`);
+    if (v.size !== this._data!.size || v.shape.join() !== this._data!.shape.join())
+      throw new ShapeError(`Parameter '${this.name}': setData with shape ${fmtShape(v.shape)}, expected ${fmtShape(this._data!.shape)}`);
     v.copyTo(this._data!);
   }
   /** Zeroes the gradient. @example p.zeroGrad() */

@@ -41,16 +41,21 @@ export function loadParameters(b: Block, src: string | BytesLike, o: LoadParamet
       for (const [k, v] of withPrefix) loaded.set(k, v);
     } else params = b.collectParamsWithPrefix();
     if (!o.allowMissing) {
-      for (const k of params.keys()) if (!loaded.has(k)) throw new ArgumentError(`Parameter '${k}' is missing in file, which contains parameters: ${[...loaded.keys()].slice(0, 10).join(', ')}${loaded.size > 10 ? ', ...' : ''}. Set allowMissing=true to ignore missing parameters.`);
+      for (const k of params.keys()) if (!loaded.has(k))
+        throw new ArgumentError(`Parameter '${k}' is missing in file, which contains parameters: ${[...loaded.keys()].slice(0, 10).join(', ')}${loaded.size > 10 ? ', ...' : ''}. Set ` +
+          `allowMissing=true to ignore missing parameters.`);
     }
     if (!o.ignoreExtra) {
-      for (const k of loaded.keys()) if (!params.has(k)) throw new ArgumentError(`Parameter '${k}' loaded from file is not present in the Block ${b.name}, which contains parameters ${[...params.keys()].slice(0, 10).join(', ')}. Set ignoreExtra=true to ignore.`);
+      for (const k of loaded.keys()) if (!params.has(k))
+        throw new ArgumentError(`Parameter '${k}' loaded from file is not present in the Block ${b.name}, which contains parameters ${[...params.keys()].slice(0, 10).join(', ')}. Set ` +
+          `ignoreExtra=true to ignore.`);
     }
     for (const [k, p] of params) {
       const v = loaded.get(k);
       if (!v) continue;
       if (v.dtype !== p.dtype && !o.castDtype) throw new ArgumentError(`Failed loading Parameter '${k}': dtype ${v.dtype} in file, ${p.dtype} expected (set castDtype)`);
-      if (p.shape.length && (p.shape.length !== v.shape.length || p.shape.some((d, i) => d > 0 && d !== v.shape[i]))) throw new ArgumentError(`Failed loading Parameter '${k}' from saved params: shape incompatible expected (${p.shape.join(', ')}) vs saved (${v.shape.join(', ')})`);
+      if (p.shape.length && (p.shape.length !== v.shape.length || p.shape.some((d, i) => d > 0 && d !== v.shape[i])))
+        throw new ArgumentError(`Failed loading Parameter '${k}' from saved params: shape incompatible expected (${p.shape.join(', ')}) vs saved (${v.shape.join(', ')})`);
       p.setData(v.dtype === p.dtype ? v : v.asType(p.dtype));
     }
   } finally { for (const a of r.arrays) a.dispose(); }

@@ -50,7 +50,8 @@ export abstract class Initializer {
   protected initGamma(_n: string, arr: NDArray): void { fill(arr, 1); }
   protected initBeta(_n: string, arr: NDArray): void { fill(arr, 0); }
   protected initDefault(name: string, _arr: NDArray): void {
-    throw new ArgumentError(`Unknown initialization pattern for ${name}. Default initialization is now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0). Please use mx.sym.Variable(init=mx.init.*) to set initialization pattern`);
+    throw new ArgumentError(`Unknown initialization pattern for ${name}. Default initialization is now limited to "weight", "bias", "gamma" (1.0), and "beta" (0.0). Please use ` +
+      `mx.sym.Variable(init=mx.init.*) to set initialization pattern`);
   }
 }
 

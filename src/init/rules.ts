@@ -132,7 +132,8 @@ export class Load extends Initializer {
     const name = typeof desc === 'string' ? desc : desc.name;
     const src = this.param[name];
     if (src) {
-      if (src.shape.join(',') !== arr.shape.join(',')) throw new ShapeError(`Parameter ${name} cannot be initialized from loading. Shape mismatch, target (${arr.shape.join(',')}) vs loaded (${src.shape.join(',')})`);
+      if (src.shape.join(',') !== arr.shape.join(','))
+        throw new ShapeError(`Parameter ${name} cannot be initialized from loading. Shape mismatch, target (${arr.shape.join(',')}) vs loaded (${src.shape.join(',')})`);
       arr.data.set(src.data);
     } else if (this.defaultInit) this.defaultInit.call(desc, arr);
     else throw new ArgumentError(`Cannot Initialize ${name}. Not found in loaded param and no default Initializer is provided.`);

@@ -25,7 +25,8 @@ export class DataDesc {
 }
 
 /** One mini-batch: data and label arrays, and how many trailing samples are padding. */
-export interface DataBatchInit { data: NDArray[]; label?: NDArray[] | null; pad?: number; index?: Int32Array | number[] | null; bucketKey?: unknown; provideData?: DataDesc[]; provideLabel?: DataDesc[]; transient?: boolean }
+export interface DataBatchInit { data: NDArray[]; label?: NDArray[] | null; pad?: number; index?: Int32Array | number[] | null; bucketKey?: unknown; provideData?: DataDesc[];
+  provideLabel?: DataDesc[]; transient?: boolean }
 
 /**
  * A batch (MXNet's DataBatch).
@@ -43,7 +44,8 @@ export class DataBatch {
   }
   /** Frees the batch's arrays now (optional: unreferenced arrays are collected anyway). @example batch.dispose() */
   dispose(): void { for (const a of [...this.data, ...(this.label ?? [])]) a.dispose(); }
-  toString(): string { return `DataBatch: data shapes: ${this.data.map((d) => `(${d.shape.join(', ')})`).join(' ')} label shapes: ${(this.label ?? []).map((d) => `(${d.shape.join(', ')})`).join(' ')}`; }
+  toString(): string { return `DataBatch: data shapes: ${this.data.map((d) => `(${d.shape.join(', ')})`).join(' ')} label shapes: ` +
+    `${(this.label ?? []).map((d) => `(${d.shape.join(', ')})`).join(' ')}`; }
 }
 
 /**

@@ -75,7 +75,8 @@ export class NDArrayIter extends DataIter {
     const all = this.data[0].shape[0];
     for (const s of [...this.data, ...this.label]) if (s.shape[0] !== all) throw new ShapeError(`NDArrayIter: all data must have the same first dimension (${s.name}: ${s.shape[0]} vs ${all})`);
     const parts = p.numParts ?? 1, part = p.partIndex ?? 0;
-    if (!(Number.isInteger(parts) && parts >= 1 && Number.isInteger(part) && part >= 0 && part < parts)) throw new ArgumentError(`NDArrayIter: part_index ${part} of num_parts ${parts} is not a valid part`);
+    if (!(Number.isInteger(parts) && parts >= 1 && Number.isInteger(part) && part >= 0 && part < parts))
+      throw new ArgumentError(`NDArrayIter: part_index ${part} of num_parts ${parts} is not a valid part`);
     const lo = Math.floor((all / parts) * part), hi = Math.floor((all / parts) * (part + 1)), n = hi - lo;
     if (n < 1) throw new ArgumentError(`NDArrayIter: part ${part} of ${parts} of ${all} rows is empty`);
     this.lastBatchHandle = p.lastBatchHandle ?? 'pad';
@@ -141,6 +142,7 @@ export class NDArrayIter extends DataIter {
     if (!this.iterNext()) throw new StopIteration();
     const rows = this.batchRows();
     if (rows.length !== this.batchSize) { this.cache = rows; throw new StopIteration(); }
-    return new DataBatch({ data: this.gather(this.data, rows), label: this.gather(this.label, rows), pad: this.getPad(), index: rows, provideData: this.provideData, provideLabel: this.provideLabel, transient: true });
+    return new DataBatch({ data: this.gather(this.data, rows), label: this.gather(this.label, rows), pad: this.getPad(), index: rows, provideData: this.provideData, provideLabel: this.provideLabel,
+      transient: true });
   }
 }

@@ -155,7 +155,8 @@ export class RMSE extends Regression { constructor(opts: Names = {}) { super('rm
 /** Mean -log(p[label] + eps) per sample. @example new mx.metric.CrossEntropy() */
 export class CrossEntropy extends EvalMetric {
   readonly eps: number;
-  constructor(opts: Names & { eps?: number } = {}, def = 'cross-entropy') { const p = o<{ eps?: number }>(opts); super(p.name ?? def, p.outputNames, p.labelNames, { eps: p.eps ?? 1e-12 }); this.eps = p.eps ?? 1e-12; }
+  constructor(opts: Names & { eps?: number } = {}, def = 'cross-entropy') { const p = o<{ eps?: number }>(opts); super(p.name ?? def, p.outputNames, p.labelNames, { eps: p.eps ?? 1e-12 });
+    this.eps = p.eps ?? 1e-12; }
   update(labels: MetricInput, preds: MetricInput): void {
     for (const [l, p] of pairs(labels, preds)) {
       const n = l.d.length;
@@ -193,7 +194,8 @@ export class Loss extends EvalMetric {
 
 /** A metric from a function `feval(label, pred)` -> value or [sum, count]. @example new mx.metric.CustomMetric((l, p) => 0, 'zero') */
 export class CustomMetric extends EvalMetric {
-  constructor(readonly feval: (label: NDArray | Host, pred: NDArray | Host) => number | [number, number], name?: string, readonly allowExtraOutputs = false) { super(name ?? (feval.name || 'custom')); }
+  constructor(readonly feval: (label: NDArray | Host, pred: NDArray | Host) => number | [number, number], name?: string,
+    readonly allowExtraOutputs = false) { super(name ?? (feval.name || 'custom')); }
   update(labels: MetricInput, preds: MetricInput): void {
     for (const [l, p] of pairs(labels, preds)) {
       const r = this.feval(l, p);

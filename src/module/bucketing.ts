@@ -59,7 +59,8 @@ export class BucketingModule {
   bind(o: BindArgs): void {
     if (this.base?.binded && !o.forceRebind) { this.logger('Already bound, ignoring bind()'); return; }
     const g = this.gen(this.defaultBucketKey);
-    this.base = new Module({ symbol: g.symbol, dataNames: g.dataNames, labelNames: g.labelNames, context: this.opts.context as never, fixedParamNames: this.opts.fixedParamNames, logger: this.logger });
+    this.base = new Module({ symbol: g.symbol, dataNames: g.dataNames, labelNames: g.labelNames, context: this.opts.context as never, fixedParamNames: this.opts.fixedParamNames,
+      logger: this.logger });
     this.base.bind({ ...o, inputsNeedGrad: false });
     this.forTraining = o.forTraining ?? true;
     this.buckets.clear();
@@ -100,7 +101,8 @@ export class BucketingModule {
     const key = batch.bucketKey ?? this.defaultBucketKey;
     if (key === this.defaultBucketKey) { this.cur = this.buckets.get(key); this.module.forward(batch, o); return; }
     const g = this.gen(key);
-    this.switchBucket(key, batch.provideData ?? g.dataNames.map((n, i) => [n, batch.data[i].shape] as ShapeSpec), batch.provideLabel ?? g.labelNames.map((n, i) => [n, batch.label![i].shape] as ShapeSpec));
+    this.switchBucket(key, batch.provideData ?? g.dataNames.map((n, i) => [n, batch.data[i].shape] as ShapeSpec), batch.provideLabel ??
+      g.labelNames.map((n, i) => [n, batch.label![i].shape] as ShapeSpec));
     const b = this.cur!, inputs: Record<string, NDArray | boolean> = { isTrain: o.isTrain ?? this.forTraining };
     b.dataNames.forEach((n, i) => { inputs[n] = batch.data[i]; });
     if (batch.label) b.labelNames.forEach((n, i) => { if (batch.label![i] && b.exe.argDict[n]) inputs[n] = batch.label![i]; });

@@ -39,8 +39,11 @@ export class DataParallel {
     const batch = shapes[inputs[0]][0];
     const slice: Record<string, number[]> = {};
     for (const [k, s] of Object.entries(shapes)) slice[k] = inputs.includes(k) ? [s[0] / n, ...s.slice(1)] : s;
-    if (!dataParallelAvailable()) return { exe: sym.simpleBind({ shapes, gradReq: req }), note: 'data-parallel executors need shared-memory worker threads on a thread that may block (in browsers: a dedicated worker); running one executor' };
-    if (!dataParallelWorkersReady(n)) return { exe: sym.simpleBind({ shapes, gradReq: req }), note: `data-parallel executors: ${n - 1} worker(s) must be started ahead here (await mx.threadsReady() before bind); running one executor` };
+    if (!dataParallelAvailable()) return { exe: sym.simpleBind({ shapes, gradReq: req }),
+      note: 'data-parallel executors need shared-memory worker threads on a thread that may block (in browsers: a dedicated worker); running one executor' };
+    if (!dataParallelWorkersReady(n))
+      return { exe: sym.simpleBind({ shapes, gradReq: req }),
+        note: `data-parallel executors: ${n - 1} worker(s) must be started ahead here (await mx.threadsReady() before bind); running one executor` };
     if (batch % n !== 0) throw new ArgumentError(`Module: batch size ${batch} is not divisible by the ${n} contexts`);
     const before = rt().alloc.stats().bytesInUse;
     const exe = sym.simpleBind({ shapes: slice, gradReq: req });

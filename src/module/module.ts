@@ -132,7 +132,8 @@ export class Module implements BaseModule {
     const impl = (name: string, arr: NDArray, cache: Record<string, NDArray> | null | undefined) => {
       if (cache) {
         const c = cache[name];
-        if (c) { if (c !== arr) { if (c.size !== arr.size) throw new ArgumentError(`${name}: shape (${c.shape.join(',')}) does not match (${arr.shape.join(',')})`); c.copyTo(arr.shape.join() === c.shape.join() ? arr : arr.reshape(c.shape)); } return; }
+        if (c && c !== arr && c.size !== arr.size) throw new ArgumentError(`${name}: shape (${c.shape.join(',')}) does not match (${arr.shape.join(',')})`);
+        if (c) { if (c !== arr) c.copyTo(arr.shape.join() === c.shape.join() ? arr : arr.reshape(c.shape)); return; }
         if (!p.allowMissing) throw new ArgumentError(`${name} is not presented`);
       }
       if (init) init.call({ name, attrs: attrs[name] }, arr);
@@ -230,7 +231,8 @@ export class Module implements BaseModule {
   /** forward(isTrain) then backward. @example mod.forwardBackward(batch) */
   forwardBackward(batch: DataBatch): void {
     // Several contexts: one round trip to the workers for both passes.
-    if (this.dp?.accepts(batch, this.dataNames[0]) && this.forTraining) { this.dpActive = true; this.dp.forward(batch, { data: this.dataNames, label: this.labelShapes.map((d) => d.name) }, true, true); return; }
+    if (this.dp?.accepts(batch, this.dataNames[0]) && this.forTraining) { this.dpActive = true;
+      this.dp.forward(batch, { data: this.dataNames, label: this.labelShapes.map((d) => d.name) }, true, true); return; }
     this.forward(batch, { isTrain: true }); this.backward();
   }
 

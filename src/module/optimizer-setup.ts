@@ -19,7 +19,8 @@ export function moduleOptimizer(spec: string | Optimizer, optimizerParams: Optim
   const idx2name: Record<number, string> = {};
   paramNames.forEach((n, i) => { idx2name[i] = n; });
   if (spec instanceof Optimizer) {
-    if (spec.rescaleGrad !== 1 / batch) logger(`Optimizer created manually outside Module but rescale_grad is not normalized to 1.0/batch_size/num_workers (${spec.rescaleGrad} vs. ${1 / batch}). Is this intended?`);
+    if (spec.rescaleGrad !== 1 / batch) logger(`Optimizer created manually outside Module but rescale_grad is not normalized to 1.0/batch_size/num_workers (${spec.rescaleGrad} vs. ${1 / batch}). ` +
+      `Is this intended?`);
     if (!Object.keys(spec.idx2name).length) spec.idx2name = { ...idx2name };
     return spec;
   }

@@ -31,7 +31,8 @@ export function array(v: Nested | ArrayLike<number> | NDArray, opts: { dtype?: D
   const out = NDArray.empty(opts.shape ?? shape, dtype);
   if (flat.length !== out.size) throw new ShapeError(`array: ragged nested array (${flat.length} values for shape (${shape.join(',')}))`);
   const d = out.data;
-  for (let i = 0; i < flat.length; i++) { const x = Number(flat[i]); if (Number.isNaN(x) && typeof flat[i] !== 'number') throw new ArgumentError(`array: non-numeric value ${String(flat[i])}`); d[i] = x; }
+  for (let i = 0; i < flat.length; i++) { const x = Number(flat[i]); if (Number.isNaN(x) && typeof flat[i] !== 'number')
+    throw new ArgumentError(`array: non-numeric value ${String(flat[i])}`); d[i] = x; }
   return out;
 }
 

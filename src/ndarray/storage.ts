@@ -22,7 +22,8 @@ export class Storage {
     try { return new Storage(a.alloc(bytes), bytes); } catch (e) {
       if (!(e instanceof MemoryError)) throw e;
       const n = liveArrays(), used = a.stats().bytesInUse;
-      throw new MemoryError(`${e.message}. ${n} NDArrays are alive and not disposed (${(used / 2 ** 20).toFixed(1)} MiB in use): call dispose() on arrays you no longer need, or make them inside mx.tidy(() => ...), which disposes what the function made except what it returns`, { ...e.where, liveArrays: n, bytesInUse: used });
+      throw new MemoryError(`${e.message}. ${n} NDArrays are alive and not disposed (${(used / 2 ** 20).toFixed(1)} MiB in use): call dispose() on arrays you no longer need, or make them inside ` +
+        `mx.tidy(() => ...), which disposes what the function made except what it returns`, { ...e.where, liveArrays: n, bytesInUse: used });
     }
   }
 

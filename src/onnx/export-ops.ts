@@ -58,7 +58,9 @@ const Convolution: Exporter = (c, n) => {
 const Deconvolution: Exporter = (c, n) => {
   const a = n.attrs, k = a.kernel as number[], p = rep(k, a.pad as number[], 0);
   if ((a.target_shape as number[] | undefined)?.length) throw fail(n, 'target_shape is not exported');
-  c.node('ConvTranspose', ins(c, n), [out(n)], { kernel_shape: k, strides: rep(k, a.stride as number[], 1), dilations: rep(k, a.dilate as number[], 1), pads: [...p, ...p], output_padding: rep(k, a.adj as number[], 0), group: a.num_group as number });
+  c.node('ConvTranspose', ins(c, n), [out(n)],
+    { kernel_shape: k, strides: rep(k, a.stride as number[], 1), dilations: rep(k, a.dilate as number[], 1), pads: [...p, ...p], output_padding: rep(k, a.adj as number[], 0),
+      group: a.num_group as number });
 };
 const FullyConnected: Exporter = (c, n) => {
   const [x, w, b] = ins(c, n), s = c.shape(n.inputs[0]);
@@ -157,7 +159,8 @@ const Reshape: Exporter = (c, n) => { const s = c.shape({ node: n, index: 0 }); 
 const Concat: Exporter = (c, n) => c.node('Concat', ins(c, n), [out(n)], { axis: n.attrs.dim as number });
 const dot: Exporter = (c, n) => {
   let [a, b] = ins(c, n);
-  const tr = (x: string, e: NodeEntry, tag: string) => { const r = c.shape(e)?.length ?? 2, y = c.fresh(`${n.name}_${tag}`); c.node('Transpose', [x], [y], { perm: [...Array(r - 2).keys(), r - 1, r - 2] }); return y; };
+  const tr = (x: string, e: NodeEntry, tag: string) => { const r = c.shape(e)?.length ?? 2, y = c.fresh(`${n.name}_${tag}`);
+    c.node('Transpose', [x], [y], { perm: [...Array(r - 2).keys(), r - 1, r - 2] }); return y; };
   if (n.attrs.transpose_a) a = tr(a, n.inputs[0], 'ta');
   if (n.attrs.transpose_b) b = tr(b, n.inputs[1], 'tb');
   c.node('MatMul', [a, b], [out(n)]);

@@ -103,5 +103,6 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
     if (want !== src || inputs.some((x) => x.name === src)) { name = fresh(want === src ? `${want}_out` : want); ctx.node('Identity', [src], [name]); }
     return { name, dims: s ? batchDim(s) : undefined };
   });
-  return encodeModel({ opset, irVersion: opset >= 21 ? 10 : opset >= 19 ? 9 : 8, producerName: 'mxwasm', producerVersion: '0.1.0', graph: { name: o.name ?? 'mxnet_converted_model', nodes, initializers: inits, inputs, outputs } });
+  return encodeModel({ opset, irVersion: opset >= 21 ? 10 : opset >= 19 ? 9 : 8, producerName: 'mxwasm', producerVersion: '0.1.0',
+    graph: { name: o.name ?? 'mxnet_converted_model', nodes, initializers: inits, inputs, outputs } });
 }

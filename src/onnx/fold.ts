@@ -139,6 +139,7 @@ export function tryFold(c: NodeCtx): Val[] | undefined {
     ins.push(v.c); dyn.push(v.dyn);
   }
   // big float computations stay on the executor; folding is for shapes and small constants
-  if (ins.some((t) => t && t.data.length > 1 << 16) && c.op !== 'Identity' && c.op !== 'Transpose' && c.op !== 'Reshape' && c.op !== 'Unsqueeze' && c.op !== 'Squeeze' && c.op !== 'Flatten') return undefined;
+  if (ins.some((t) => t && t.data.length > 1 << 16) && c.op !== 'Identity' && c.op !== 'Transpose' && c.op !== 'Reshape' && c.op !== 'Unsqueeze' && c.op !== 'Squeeze' && c.op !== 'Flatten')
+    return undefined;
   return f(c, ins, dyn);
 }

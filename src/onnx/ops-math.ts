@@ -112,7 +112,8 @@ const PRelu: Mapper = (c) => {
   return c.mx('LeakyReLU', [c.sym(0), c.param(c.node.input[1], { dims: [C], type: 1, data: Float32Array.from(sl.data) })], { act_type: 'prelu' });
 };
 const Selu: Mapper = (c) => {
-  if (Math.abs(c.f('alpha', 1.67326319217681884765625) - 1.6732632) > 1e-6 || Math.abs(c.f('gamma', 1.05070102214813232421875) - 1.050701) > 1e-6) throw c.fail('only the default alpha/gamma map onto LeakyReLU selu');
+  if (Math.abs(c.f('alpha', 1.67326319217681884765625) - 1.6732632) > 1e-6 || Math.abs(c.f('gamma', 1.05070102214813232421875) - 1.050701) > 1e-6)
+    throw c.fail('only the default alpha/gamma map onto LeakyReLU selu');
   return c.mx('LeakyReLU', [c.sym(0)], { act_type: 'selu' });
 };
 const HardSigmoid: Mapper = (c) => c.mx('hard_sigmoid', [c.sym(0)], { alpha: c.f('alpha', 0.2), beta: c.f('beta', 0.5) });

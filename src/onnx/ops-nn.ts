@@ -25,7 +25,8 @@ function padsOf(c: NodeCtx, k: number[], s: number[], d: number[]): [number[], n
   for (let i = 0; i < nd; i++) {
     const inp = x[2 + i], out = Math.ceil(inp / s[i]), total = Math.max((out - 1) * s[i] + (k[i] - 1) * d[i] + 1 - inp, 0);
     const small = Math.floor(total / 2);
-    if (auto === 'SAME_UPPER') { b.push(small); e.push(total - small); } else if (auto === 'SAME_LOWER') { b.push(total - small); e.push(small); } else throw c.fail(`auto_pad ${auto} is not supported`);
+    if (auto === 'SAME_UPPER') { b.push(small); e.push(total - small); } else if (auto === 'SAME_LOWER') { b.push(total - small); e.push(small);
+      } else throw c.fail(`auto_pad ${auto} is not supported`);
   }
   return [b, e];
 }

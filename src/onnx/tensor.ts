@@ -10,7 +10,8 @@ import type { OnnxTensor } from './proto.js';
 /** TensorProto.DataType codes used here. */
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16 } as const;
 const WIDTH: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };
-const NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16' };
+const NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'float64', 12: 'uint32',
+  13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16' };
 
 /** The dtype name of an ONNX data type code. @example dtypeName(1) === 'float32' */
 export function dtypeName(t: number): string { return NAMES[t] ?? `type ${t}`; }
@@ -72,7 +73,8 @@ function external(t: OnnxTensor, baseDir: string | undefined, what: string): Uin
   const loc = t.externalData.location;
   const fs = nodeFs();
   if (!fs || baseDir === undefined) {
-    throw new MxError('unsupported', `ONNX ${what}: tensor data is stored outside the model file ('${loc}'); external data needs Node and a model path (pass the .onnx path, not bytes)`, { tensor: t.name });
+    throw new MxError('unsupported', `ONNX ${what}: tensor data is stored outside the model file ('${loc}'); external data needs Node and a model path (pass the .onnx path, not bytes)`,
+      { tensor: t.name });
   }
   if (!loc || loc.split(/[\\/]/).includes('..') || loc.startsWith('/')) throw new FormatError(`ONNX ${what}: external data location '${loc}' must be a relative path without '..'`);
   let b: Uint8Array;

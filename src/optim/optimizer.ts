@@ -77,7 +77,8 @@ export abstract class Optimizer {
 
   /** Sets the base learning rate (error when a scheduler drives it, as MXNet). @example opt.setLearningRate(0.05) */
   setLearningRate(lr: number): void {
-    if (this.lrScheduler) throw new ArgumentError('LRScheduler of the optimizer has already been defined. Note that set_learning_rate can mutate the value of the learning rate of the optimizer only when the LRScheduler of the optimizer is undefined.');
+    if (this.lrScheduler) throw new ArgumentError('LRScheduler of the optimizer has already been defined. Note that set_learning_rate can mutate the value of the learning rate of the optimizer ' +
+      'only when the LRScheduler of the optimizer is undefined.');
     this.lr = lr;
   }
   /** The current learning rate (scheduler at numUpdate, else lr). @example opt.learningRate */

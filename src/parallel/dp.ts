@@ -110,7 +110,8 @@ export class ExecutorGroup {
       w.onMessage((m) => { if (m?.type === 'error') this.failed = `worker ${i}: ${m.message}`; });
       w.unref?.();
       const init = { region: { start, end: start + regionBytes + SCRATCH_BYTES + (1 << 20) }, ctrl: this.ctrl + i * DP_CTRL_BYTES, id: i };
-      const bind = { symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)), aux: aux.map((a, k) => desc(auxNames[k], a)) };
+      const bind = { symbolJSON: json, gradReq, args: args.map((a, k) => desc(argNames[k], a)), grads: grads.map((g, k) => (g ? desc(argNames[k], g) : null)),
+        aux: aux.map((a, k) => desc(auxNames[k], a)) };
       if (spare) { this.regions.push(spare.mailbox, post(spare.mailbox, { init, bind })); }
       else {
         w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, ...init });

@@ -89,7 +89,8 @@ export const gradientPass: Pass = {
       if (bw.saves.includes('outputs')) for (let k = 0; k < numOutputs(n); k++) saved.push({ node: n, index: k });
       const inE = ig.inputsOf(i);
       const reqs: GradReq[] = Array.from(inE.subarray(0, na), (e) => (needs[e] ? 'write' : 'null'));
-      const b: Node = { op: `_backward_${n.def!.name}`, name: `${n.name}_backward`, dict: {}, inputs: [...outGrads, ...saved], def: n.def, attrs: n.attrs, fwd: n, nGradIn: outGrads.length, req: reqs };
+      const b: Node = { op: `_backward_${n.def!.name}`, name: `${n.name}_backward`, dict: {}, inputs: [...outGrads, ...saved], def: n.def, attrs: n.attrs, fwd: n, nGradIn: outGrads.length,
+        req: reqs };
       reqs.forEach((r, k) => { if (r !== 'null') push(inE[k], { node: b, index: k }); });
     }
     const outputs: NodeEntry[] = [...g.outputs];

@@ -137,7 +137,8 @@ export class Predictor {
     if ((typeof o.symbol === 'string' || o.symbol instanceof URL) && /\.onnx$/i.test(String(o.symbol)) && !o.params) {
       return Predictor.fromOnnx(await fetchBytes(o.symbol, 'ONNX model'), o.inputShapes, o.outputs);
     }
-    const symbol = o.symbol instanceof Symbol || (typeof o.symbol === 'object' && !isBytes(o.symbol) && !(o.symbol instanceof URL) && !(typeof Response !== 'undefined' && o.symbol instanceof Response))
+    const symbol = o.symbol instanceof Symbol ||
+      (typeof o.symbol === 'object' && !isBytes(o.symbol) && !(o.symbol instanceof URL) && !(typeof Response !== 'undefined' && o.symbol instanceof Response))
       ? o.symbol as Symbol | object
       : typeof o.symbol === 'string' && o.symbol.trimStart().startsWith('{') ? o.symbol : await fetchBytes(o.symbol as Source, 'Predictor symbol');
     const params = isParamArrays(o.params) ? o.params : await fetchBytes(o.params as Source, 'Predictor params');
@@ -205,7 +206,8 @@ export class Predictor {
     if (this.disposed) throw new ArgumentError('use of a disposed Predictor');
     const single = input instanceof NDArray || ArrayBuffer.isView(input) || Array.isArray(input);
     if (single && this.inputNames.length > 1) throw new ArgumentError(`Predictor.forward: the model has inputs ${this.inputNames.join(', ')}; pass { name: values }`);
-    if (!single && (typeof input !== 'object' || input === null)) throw new ArgumentError(`Predictor.forward: input must be an NDArray, a typed array, an array of numbers or { name: values }, got ${input === null ? 'null' : typeof input}`, { arg: 'input' });
+    if (!single && (typeof input !== 'object' || input === null))
+      throw new ArgumentError(`Predictor.forward: input must be an NDArray, a typed array, an array of numbers or { name: values }, got ${input === null ? 'null' : typeof input}`, { arg: 'input' });
     const named = (single ? { [this.inputNames[0]]: input } : input) as Record<string, Input>;
     for (const n of this.inputNames) if (!(n in named)) throw new ArgumentError(`Predictor.forward: missing input '${n}' (inputs: ${this.inputNames.join(', ')})`);
     for (const [k, v] of Object.entries(named)) {

@@ -11,7 +11,8 @@ import { mulberry32 } from '../util/random.js';
  * invalid_key reserved for invalid_label). Returns [encoded sentences, vocab].
  * @example const [ids, vocab] = mx.rnn.encodeSentences([['a', 'b'], ['b', 'c']], { startLabel: 1 })
  */
-export function encodeSentences(sentences: string[][], o: { vocab?: Map<string, number> | null; invalidLabel?: number; invalidKey?: string; startLabel?: number; unknownToken?: string | null } = {}): [number[][], Map<string, number>] {
+export function encodeSentences(sentences: string[][],
+  o: { vocab?: Map<string, number> | null; invalidLabel?: number; invalidKey?: string; startLabel?: number; unknownToken?: string | null } = {}): [number[][], Map<string, number>] {
   const newVocab = !o.vocab, vocab = o.vocab ?? new Map([[o.invalidKey ?? '\n', o.invalidLabel ?? -1]]);
   let idx = o.startLabel ?? 0;
   const res = sentences.map((sent) => sent.map((w) => {

@@ -6,7 +6,8 @@ import { Symbol } from '../symbol/symbol.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { array } from '../ndarray/create.js';
 import { rnnParamSize, type RnnMode } from '../ops/seq/rnn-layout.js';
-import { BaseRNNCell, BidirectionalCell, DropoutCell, GRUCell, LSTMCell, RNNCell, SequentialRNNCell, mergeOutputs, normalizeSequence, type RNNParams, type StateInfo, type UnrollOptions } from './cells.js';
+import { BaseRNNCell, BidirectionalCell, DropoutCell, GRUCell, LSTMCell, RNNCell, SequentialRNNCell, mergeOutputs, normalizeSequence, type RNNParams, type StateInfo,
+  type UnrollOptions } from './cells.js';
 
 /** The parameters' initializer (set by fused-init.ts, which imports this file). */
 let initOf: (o: { num_hidden: number; num_layers: number; mode: RnnMode; bidirectional: boolean; forget_bias: number }) => unknown = () => undefined;
@@ -68,7 +69,8 @@ export class FusedRNNCell extends BaseRNNCell {
     delete out[name];
     const G = this.gateNames.length, H = this.numHidden, D = this.bidirectional ? 2 : 1, L = this.numLayers;
     const I = arr.size / D / H / G - (L - 1) * (H + D * H + 2) - H - 2;
-    if (!Number.isInteger(I) || rnnParamSize(this.mode, L, I, H, D, 0) !== arr.size) throw new ArgumentError(`unpackWeights: '${name}' has ${arr.size} values, not a ${this.mode} parameter array of ${L} layers, hidden ${H}`);
+    if (!Number.isInteger(I) || rnnParamSize(this.mode, L, I, H, D, 0) !== arr.size)
+      throw new ArgumentError(`unpackWeights: '${name}' has ${arr.size} values, not a ${this.mode} parameter array of ${L} layers, hidden ${H}`);
     const v = arr.toTypedArray() as Float32Array;
     let p = 0;
     const take = (key: string, shape: number[]) => { const n = shape.reduce((a, b) => a * b, 1); out[key] = array(v.slice(p, p + n)).reshape(shape); p += n; };

@@ -103,7 +103,8 @@ function checkOptions(o: RuntimeOptions): void {
   if (o.initialPages !== undefined && !(Number.isInteger(o.initialPages) && o.initialPages >= initial && o.initialPages <= max)) {
     throw new ArgumentError(`mx.ready: initialPages must be an integer from ${initial} to maxPages (${max}), got ${o.initialPages}`, { arg: 'initialPages' });
   }
-  if (o.variant !== undefined && !['relaxed', 'shared', 'noshared'].includes(o.variant)) throw new ArgumentError(`mx.ready: variant must be 'relaxed', 'shared' or 'noshared', got ${String(o.variant)}`, { arg: 'variant' });
+  if (o.variant !== undefined && !['relaxed', 'shared', 'noshared'].includes(o.variant))
+    throw new ArgumentError(`mx.ready: variant must be 'relaxed', 'shared' or 'noshared', got ${String(o.variant)}`, { arg: 'variant' });
 }
 
 /** After init, options that would change the runtime are an error rather than silently ignored. */
@@ -112,7 +113,8 @@ function sameOptions(r: Runtime, o: RuntimeOptions): Runtime {
   const clash = o.maxPages !== undefined && o.maxPages * PAGE !== r.alloc.maxBytes() ? `maxPages ${o.maxPages} (it has ${r.alloc.maxBytes() / PAGE})`
     : o.variant !== undefined && o.variant !== r.variant ? `variant '${o.variant}' (it runs '${r.variant}')`
       : o.noShared && r.shared ? 'noShared (its memory is shared)' : '';
-  if (clash) throw new ArgumentError(`mx.ready: the runtime is already initialised (by an earlier ready() or the first op), so ${clash} cannot apply: call ready() with options before anything else`, { arg: 'options' });
+  if (clash) throw new ArgumentError(`mx.ready: the runtime is already initialised (by an earlier ready() or the first op), so ${clash} cannot apply: call ready() with options before anything else`,
+    { arg: 'options' });
   return r;
 }
 

@@ -100,7 +100,8 @@ export function fromJSON(text: string | object): Symbol {
     try { def = getOp(String(jn.op), name); } catch (e) { throw new FormatError((e as MxError).message, { node: name, op: jn.op }); }
     const attrs = parseAttrs(def.name, def.attrs, dict, name, false);
     const want = def.inputs(attrs).length + opAux(def, attrs).length;
-    if (inputs.length !== want) throw new FormatError(`Error in operator ${name}: ${def.name} expects ${want} inputs (${[...def.inputs(attrs), ...opAux(def, attrs)].join(', ')}), the file gives ${inputs.length}`, { node: name });
+    if (inputs.length !== want) throw new FormatError(`Error in operator ${name}: ${def.name} expects ${want} inputs (${[...def.inputs(attrs), ...opAux(def, attrs)].join(', ')}), the file gives ` +
+      `${inputs.length}`, { node: name });
     nodes.push({ op: def.name, name, dict, inputs, def, attrs });
   });
   const heads = json.heads.map((h: number[]) => {
@@ -114,7 +115,8 @@ export function fromJSON(text: string | object): Symbol {
 function outputEntry(node: Node, index: number, what: string): NodeEntry {
   const n = numOutputs(node);
   if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
-    throw new FormatError(`symbol JSON: ${what} reads output ${brief(index)} of node ${node.name} (${isVariable(node) ? 'Variable' : node.op}), which has ${n} output${n === 1 ? '' : 's'}`, { node: node.name });
+    throw new FormatError(`symbol JSON: ${what} reads output ${brief(index)} of node ${node.name} (${isVariable(node) ? 'Variable' : node.op}), which has ${n} output${n === 1 ? '' : 's'}`,
+      { node: node.name });
   }
   return { node, index };
 }

@@ -113,11 +113,13 @@ export class DataLoader implements Iterable<any> {
   private o: DataLoaderOptions;
   constructor(readonly dataset: Dataset, o: DataLoaderOptions = {}) {
     if (o.batchSampler) {
-      if (o.batchSize !== undefined || o.shuffle || o.sampler || o.lastBatch) throw new ArgumentError('DataLoader: batch_size, shuffle, sampler and last_batch must not be specified if batch_sampler is specified.');
+      if (o.batchSize !== undefined || o.shuffle || o.sampler || o.lastBatch)
+        throw new ArgumentError('DataLoader: batch_size, shuffle, sampler and last_batch must not be specified if batch_sampler is specified.');
     } else {
       if (!(Number.isInteger(o.batchSize) && o.batchSize! > 0)) throw new ArgumentError('DataLoader: batch_size must be specified unless batch_sampler is specified');
       if (o.shuffle && o.sampler) throw new ArgumentError('DataLoader: shuffle must not be specified if sampler is specified');
-      if (o.lastBatch && !['keep', 'discard', 'rollover'].includes(o.lastBatch)) throw new ArgumentError(`DataLoader: last_batch must be one of 'keep', 'discard', or 'rollover', but got ${o.lastBatch}`);
+      if (o.lastBatch && !['keep', 'discard', 'rollover'].includes(o.lastBatch))
+        throw new ArgumentError(`DataLoader: last_batch must be one of 'keep', 'discard', or 'rollover', but got ${o.lastBatch}`);
     }
     this.o = o;
   }

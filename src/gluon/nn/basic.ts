@@ -78,8 +78,10 @@ export class BatchNorm extends HybridBlock {
   static override alias = 'batchnorm';
   private kw: P;
   constructor(...args: unknown[]) {
-    const o = layerArgs('BatchNorm', ['axis', 'momentum', 'epsilon', 'center', 'scale', 'useGlobalStats', 'betaInitializer', 'gammaInitializer', 'runningMeanInitializer', 'runningVarianceInitializer', 'inChannels'],
-      { axis: 1, momentum: 0.9, epsilon: 1e-5, center: true, scale: true, useGlobalStats: false, betaInitializer: 'zeros', gammaInitializer: 'ones', runningMeanInitializer: 'zeros', runningVarianceInitializer: 'ones', inChannels: 0 }, args);
+    const o = layerArgs('BatchNorm',
+      ['axis', 'momentum', 'epsilon', 'center', 'scale', 'useGlobalStats', 'betaInitializer', 'gammaInitializer', 'runningMeanInitializer', 'runningVarianceInitializer', 'inChannels'],
+      { axis: 1, momentum: 0.9, epsilon: 1e-5, center: true, scale: true, useGlobalStats: false, betaInitializer: 'zeros', gammaInitializer: 'ones', runningMeanInitializer: 'zeros',
+        runningVarianceInitializer: 'ones', inChannels: 0 }, args);
     super(blockOpts(o));
     this.kw = { axis: o.axis, eps: o.epsilon, momentum: o.momentum, fix_gamma: !o.scale, use_global_stats: o.useGlobalStats };
     const c = o.inChannels;

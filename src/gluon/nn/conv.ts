@@ -19,7 +19,8 @@ class Conv extends HybridBlock {
     if (!Number.isInteger(channels) || channels <= 0) throw new ArgumentError(`${cls}: channels must be a positive integer, got ${channels}`);
     const kernel = tuple(kernelSize, n, `${cls} kernel_size`);
     this.op = op;
-    this.kw = { kernel, stride: tuple(o.strides, n, `${cls} strides`), dilate: tuple(o.dilation, n, `${cls} dilation`), pad: tuple(o.padding, n, `${cls} padding`), num_filter: channels, num_group: o.groups, no_bias: !o.useBias, layout: o.layout };
+    this.kw = { kernel, stride: tuple(o.strides, n, `${cls} strides`), dilate: tuple(o.dilation, n, `${cls} dilation`), pad: tuple(o.padding, n, `${cls} padding`), num_filter: channels,
+      num_group: o.groups, no_bias: !o.useBias, layout: o.layout };
     if (op === 'Deconvolution') this.kw.adj = tuple(o.outputPadding ?? 0, n, `${cls} output_padding`);
     const inC = o.inChannels;
     const wshape = op === 'Deconvolution' ? [inC, channels / o.groups, ...kernel] : [channels, inC ? inC / o.groups : 0, ...kernel];
@@ -37,11 +38,13 @@ class Conv extends HybridBlock {
 
 /** 1-D convolution over (N, C, W). @example new nn.Conv1D(16, 3) */
 export class Conv1D extends Conv {
-  constructor(channels: number, kernelSize: number | number[], ...args: unknown[]) { super('Conv1D', 'Convolution', 1, channels, kernelSize, layerArgs('Conv1D', CONV_NAMES, convDefaults('NCW'), args)); }
+  constructor(channels: number, kernelSize: number | number[],
+    ...args: unknown[]) { super('Conv1D', 'Convolution', 1, channels, kernelSize, layerArgs('Conv1D', CONV_NAMES, convDefaults('NCW'), args)); }
 }
 /** 2-D convolution over (N, C, H, W). @example new nn.Conv2D(20, 5, { activation: 'tanh' }) */
 export class Conv2D extends Conv {
-  constructor(channels: number, kernelSize: number | number[], ...args: unknown[]) { super('Conv2D', 'Convolution', 2, channels, kernelSize, layerArgs('Conv2D', CONV_NAMES, convDefaults('NCHW'), args)); }
+  constructor(channels: number, kernelSize: number | number[],
+    ...args: unknown[]) { super('Conv2D', 'Convolution', 2, channels, kernelSize, layerArgs('Conv2D', CONV_NAMES, convDefaults('NCHW'), args)); }
 }
 /** 2-D transposed convolution (Deconvolution; weight (in_channels, channels/groups, kh, kw)). @example new nn.Conv2DTranspose(8, 4, { strides: 2, padding: 1 }) */
 export class Conv2DTranspose extends Conv {

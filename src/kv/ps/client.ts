@@ -219,7 +219,8 @@ export class DistKVStore implements KVStore {
   }
   loadOptimizerStates(bytes: Uint8Array): void {
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (bytes.length < 4 || dv.getUint32(0, true) !== this.numServers) throw new ArgumentError(`loadOptimizerStates: the blob holds states of ${bytes.length >= 4 ? dv.getUint32(0, true) : 0} servers, this job has ${this.numServers}`);
+    if (bytes.length < 4 || dv.getUint32(0, true) !== this.numServers)
+      throw new ArgumentError(`loadOptimizerStates: the blob holds states of ${bytes.length >= 4 ? dv.getUint32(0, true) : 0} servers, this job has ${this.numServers}`);
     let o = 4;
     for (let s = 0; s < this.numServers; s++) {
       if (o + 4 > bytes.length) throw new ArgumentError('loadOptimizerStates: truncated blob');

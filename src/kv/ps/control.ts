@@ -29,7 +29,8 @@ export class Control {
     const hb = Math.max(50, Math.min(this.env.timeoutMs / 4, 2000));
     this.timer = setInterval(() => {
       // Before the job has formed, processes may still be starting: a longer window (joinWindow).
-      if (Date.now() - this.lastHeard > (this.label ? this.env.timeoutMs : joinWindow(this.env))) this.abort(new KVTimeoutError(`${this.who()}: the scheduler at ${root} has not answered for ${Date.now() - this.lastHeard} ms (dead or unreachable)`));
+      if (Date.now() - this.lastHeard > (this.label ? this.env.timeoutMs : joinWindow(this.env))) this.abort(new KVTimeoutError(`${this.who()}: the scheduler at ${root} has not answered for ` +
+        `${Date.now() - this.lastHeard} ms (dead or unreachable)`));
       else void this.link.send(encode({ c: 'hb' })).catch(() => undefined);
     }, hb);
     this.timer.unref?.();

@@ -66,8 +66,10 @@ export async function runScheduler(env: DistEnv, transport: Transport, log: (s: 
             if (role !== 'worker' && role !== 'server') throw new Error(`hello from role ${role}`);
             if (joined || n) throw new Error(`hello from ${peer} after the job started (restarts are not supported)`);
             const count = [...nodes.values()].filter((x) => x.role === role).length;
-            if (count >= (role === 'worker' ? env.numWorkers : env.numServers)) throw new Error(`one ${role} too many (DMLC_NUM_${role.toUpperCase()}=${role === 'worker' ? env.numWorkers : env.numServers})`);
-            nodes.set(peer, { peer, role, addr: text(meta, 'addr', 512), task: typeof meta.task === 'number' ? meta.task : -1, helloId: field(meta, 'id'), rank: -1, lastSeen: Date.now(), gone: false });
+            if (count >= (role === 'worker' ? env.numWorkers : env.numServers))
+              throw new Error(`one ${role} too many (DMLC_NUM_${role.toUpperCase()}=${role === 'worker' ? env.numWorkers : env.numServers})`);
+            nodes.set(peer, { peer, role, addr: text(meta, 'addr', 512), task: typeof meta.task === 'number' ? meta.task : -1, helloId: field(meta, 'id'), rank: -1, lastSeen: Date.now(),
+              gone: false });
             if (nodes.size === env.numWorkers + env.numServers) welcome();
             break;
           }

@@ -20,7 +20,8 @@ export function dotGeom(a: Attrs, l: Shape, r: Shape, node: string): { mm: MatMu
   const tA = !!a.transpose_a, tB = !!a.transpose_b;
   const Ka = tA ? l[0] : l[l.length - 1], Kb = tB ? r[r.length - 1] : r[0];
   if (Ka !== Kb) {
-    throw new ShapeError(opMessage(node, OP, `shape inconsistent: lhs ${fmtShape(l)}${tA ? ' (transposed)' : ''} and rhs ${fmtShape(r)}${tB ? ' (transposed)' : ''} contract ${Ka} against ${Kb}`), { op: OP });
+    throw new ShapeError(opMessage(node, OP, `shape inconsistent: lhs ${fmtShape(l)}${tA ? ' (transposed)' : ''} and rhs ${fmtShape(r)}${tB ? ' (transposed)' : ''} contract ${Ka} against ${Kb}`),
+      { op: OP });
   }
   const lRest = tA ? l.slice(1) : l.slice(0, -1), rRest = tB ? r.slice(0, -1) : r.slice(1);
   const out = [...lRest, ...rRest];

@@ -136,7 +136,8 @@ export const l2Normalization: OpDef = {
   visibleOutputs: () => 1,
   inferShape: (a, [d], _aux, node) => {
     if (!d) return { ins: [d], outs: [undefined, undefined] };
-    if (d.length < (a.mode === 'instance' ? 1 : 2)) throw new ShapeError(opMessage(node, 'L2Normalization', `data ${fmtShape(d)} has too few dimensions for mode ${a.mode}`), { op: 'L2Normalization' });
+    if (d.length < (a.mode === 'instance' ? 1 : 2))
+      throw new ShapeError(opMessage(node, 'L2Normalization', `data ${fmtShape(d)} has too few dimensions for mode ${a.mode}`), { op: 'L2Normalization' });
     return { ins: [d], outs: [d, l2Geom(a, d).norm] };
   },
   inferType: f32Types('L2Normalization', 2),

@@ -18,7 +18,8 @@ function bview(x: Shape, out: Shape): BView {
   return { view: out, sx: x.map((d, i) => (d === 1 && out[i] !== 1 ? 0 : st[i])), mask: x.map((d, i) => d === 1 && out[i] !== 1) };
 }
 
-function bcastOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: number, outOf: (a: Attrs, ins: Shape[], node?: string) => Shape, viewOf: (a: Attrs, x: Shape, out: Shape) => BView, doc: string): OpDef {
+function bcastOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: number, outOf: (a: Attrs, ins: Shape[], node?: string) => Shape, viewOf: (a: Attrs, x: Shape, out: Shape) => BView,
+  doc: string): OpDef {
   return {
     name, aliases, attrs, doc,
     inputs: () => (nIn === 2 ? ['lhs', 'rhs'] : ['data']),
@@ -108,9 +109,12 @@ const repeatView = (a: Attrs, x: Shape): BView => {
 
 export const BROADCAST_OPS: OpDef[] = [
   bcastOp('broadcast_to', [], { shape: { type: 'shape', default: [] } }, 1, toShape, (_a, x, out) => bview(x, out), 'Broadcasts size-1 axes to `shape` (0 keeps a dim).'),
-  bcastOp('broadcast_axis', ['broadcast_axes'], { axis: { type: 'shape', default: [] }, size: { type: 'shape', default: [] } }, 1, axisShape, (_a, x, out) => bview(x, out), 'Broadcasts the size-1 axes `axis` to `size`.'),
-  bcastOp('broadcast_like', [], { lhs_axes: { type: 'shapeOrNone', default: null }, rhs_axes: { type: 'shapeOrNone', default: null } }, 2, likeShape, (_a, x, out) => bview(x, out), 'Broadcasts lhs to the shape of rhs (or on lhs_axes to rhs_axes sizes).'),
+  bcastOp('broadcast_axis', ['broadcast_axes'], { axis: { type: 'shape', default: [] }, size: { type: 'shape', default: [] } }, 1, axisShape, (_a, x, out) => bview(x, out),
+    'Broadcasts the size-1 axes `axis` to `size`.'),
+  bcastOp('broadcast_like', [], { lhs_axes: { type: 'shapeOrNone', default: null }, rhs_axes: { type: 'shapeOrNone', default: null } }, 2, likeShape, (_a, x, out) => bview(x, out),
+    'Broadcasts lhs to the shape of rhs (or on lhs_axes to rhs_axes sizes).'),
   bcastOp('tile', [], { reps: { type: 'shape', required: true } }, 1, tileShape, tileView, 'Repeats the whole array reps[i] times along each axis.'),
-  bcastOp('repeat', [], { repeats: { type: 'int', required: true }, axis: { type: 'intOrNone', default: null } }, 1, repeatShape, repeatView, 'Repeats each element `repeats` times along axis (None: of the flattened input).'),
+  bcastOp('repeat', [], { repeats: { type: 'int', required: true }, axis: { type: 'intOrNone', default: null } }, 1, repeatShape, repeatView,
+    'Repeats each element `repeats` times along axis (None: of the flattened input).'),
 ];
 

@@ -171,7 +171,8 @@ export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: 
  * f32_rgrad__simd128 for f); `run(x, y, g, dx, ws)`.
  * @example planReduceGrad(K, [2, 3], [false, true], 'mean', node, 'mean').run(x, y, g, dx, ws)
  */
-export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, node: string | undefined, op: string): { ws: number; run: (x: number, y: number, g: number, dx: number, ws: number) => void } {
+export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], kind: ReduceKind, node: string | undefined, op: string): { ws: number;
+  run: (x: number, y: number, g: number, dx: number, ws: number) => void } {
   const g = group(shape, mask);
   const { outer, r, inner } = g;
   if (g.size === 0) return { ws: 0, run: () => {} };

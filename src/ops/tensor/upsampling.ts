@@ -23,7 +23,8 @@ function check(a: Attrs, node?: string) {
 /** The Deconvolution a bilinear UpSampling is (MXNet upsampling.cc GetDeconvolutionParam). */
 function deconvAttrs(a: Attrs, node?: string): Attrs {
   const s: number = a.scale, k = 2 * s - (s % 2), p = Math.ceil((s - 1) / 2);
-  return parseAttrs('Deconvolution', deconvolution.attrs, { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: a.num_filter, num_group: a.num_filter, no_bias: true, workspace: a.workspace }, node);
+  return parseAttrs('Deconvolution', deconvolution.attrs, { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: a.num_filter, num_group: a.num_filter, no_bias: true, workspace: a.workspace },
+    node);
 }
 
 /** Shapes of a bilinear UpSampling: data (N, C, H, W), weight (C, 1, k, k), output (N, C, sH, sW). */
@@ -31,7 +32,8 @@ function bilinearShapes(a: Attrs, ins: (Shape | undefined)[], node: string) {
   const data = ins[0];
   if (!data) return { ins, outs: [undefined] };
   if (data.length !== 4) fail(node, OP, `data must be 4-d (NCHW), got ${data.length}-d`);
-  if (data[1] !== a.num_filter) throw new ShapeError(opMessage(node, OP, `sample_type bilinear: num_filter (${a.num_filter}) must equal the channels of data (${data[1]})`), { op: OP, node, attr: 'num_filter' });
+  if (data[1] !== a.num_filter) throw new ShapeError(opMessage(node, OP, `sample_type bilinear: num_filter (${a.num_filter}) must equal the channels of data (${data[1]})`),
+    { op: OP, node, attr: 'num_filter' });
   const r = deconvolution.inferShape(deconvAttrs(a, node), [data, ins[1]], [], node);
   const w = r.ins[1]!;
   if (ins[1] && ins[1].join() !== w.join()) throw new ShapeError(opMessage(node, OP, `weight has shape (${ins[1].join(',')}), expected (${w.join(',')})`), { op: OP, node, arg: 'weight' });
