@@ -1,51 +1,14 @@
+// The pool's table of split rules, by kernel name: the rules kernels' typed definitions declare (`split:` in
+// src/runtime/manifest/<family>.ts, built from src/runtime/manifest/split.ts), the conv family's
+// (src/ops/conv/splits.ts), and the GEMM, elementwise and copy rules below.
 import { CONV_SPLITS } from '../ops/conv/splits.js';
-
-/**
- * How each parallel kernel's call is cut into per-thread calls of the same kernel, and the least
- * work (in the kernel's own unit) worth a dispatch (~15-45 µs to wake sleeping workers, ~1 µs when
- * they spin: wasm-build.md). Splits never change any thread's reduction order, so results are
- * identical to one thread.
- */
+import { KERNELS } from '../runtime/manifest.js';
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
 import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';
-import { ACT, ACT_ARG, ACT_BWD_ARG, SOFTMAX_ARG, SOFTMAX_BWD_ARG } from '../runtime/manifest/nn.js';
-import { OPTIM_POINTERS } from '../runtime/manifest/optim.js';
-import { REDUCE_ARG, RSUM_ARG } from '../runtime/manifest/tensor.js';
+import { chunks, cut, elementwise, type Split } from '../runtime/manifest/split.js';
 
-export interface Split {
-  /** Work estimate of one call. */
-  work: (a: number[]) => number;
-  /** Least work per thread worth a dispatch: a call runs on at most work / min threads. */
-  min: number;
-  /** Up to P argument lists (fewer when there is too little to cut), any thread may run any of them. */
-  split: (a: number[], P: number, T?: number) => number[][];
-  /** How many parts a call on T threads is cut into (default 4 per thread: a slower core takes fewer). */
-  parts?: (a: number[], T: number) => number;
-  /** The argument that is the thread's scratch (the pool puts the running thread's own there). */
-  scratchArg?: number;
-}
+export type { Split } from '../runtime/manifest/split.js';
 
-
-/**
- * Up to P ranges of [0, n), each a multiple of `align` long (but the last) and at least `minLen` (a short last one
- * joins the one before). Where that leaves fewer ranges than P, shorter ones are tried (33 columns in 16s for 2
- * parts: 16 + 17, not one part of 33).
- */
-function cut(n: number, P: number, align: number, minLen: number): [number, number][] {
-  const least = Math.ceil(minLen / align) * align;
-  let best: [number, number][] = [];
-  for (let per = Math.max(Math.ceil(n / P / align) * align, least); per >= least; per -= align) {
-    const out: [number, number][] = [];
-    for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
-    if (out.length > 1 && out[out.length - 1][1] - out[out.length - 1][0] < minLen) { const last = out.pop()!; out[out.length - 1][1] = last[1]; }
-    if (out.length > P) break;
-    best = out;
-    if (out.length === P || per === least) break;
-  }
-  return best;
-}
-/** Up to P ranges of [0, n), multiples of `align` long but the last. */
-const chunks = (n: number, P: number, align: number): [number, number][] => cut(n, P, align, 1);
 const G = GEMM_ARG, { smallM: SMALL_M, smallAFloats: SMALL_A, gemvFloats: GEMV_FLOATS } = GEMM_LIMITS;
 
 /** Work per thread (M*N*K) under which a GEMM is cut into one part per thread, not four (about 200^3). */
@@ -106,65 +69,7 @@ const gemm: Split = {
   },
 };
 
-/** Elementwise kernels whose last argument is the element count and whose first `nPtr` args are f32 pointers. */
-const elementwise = (nPtr: number): Split => ({
-  work: (a) => a[a.length - 1],
-  min: 1 << 16,
-  split: (a, T) => chunks(a[a.length - 1], T, 64).map(([s, e]) => {
-    const p = a.slice();
-    for (let i = 0; i < nPtr; i++) p[i] += s * 4;
-    p[p.length - 1] = e - s;
-    return p;
-  }),
-});
-
-/**
- * Elementwise kernels with the count at `ni` (not last) and f32 pointers first: f32_act__simd128 (x, y, n, t, a),
- * f32_act_bwd__simd128 (x, y, dy, dx, n, t, a). A 0 pointer (absent input) stays 0. `cost(a)`: relative cost per
- * element (the transcendental activations run ~8x longer per element than a copy-speed relu).
- */
-const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split => ({
-  work: (a) => a[ni] * cost(a),
-  min: 1 << 16,
-  split: (a, T) => chunks(a[ni], T, 64).map(([s, e]) => {
-    const p = a.slice();
-    for (let i = 0; i < nPtr; i++) if (p[i]) p[i] += s * 4;
-    p[ni] = e - s;
-    return p;
-  }),
-});
-// Forward, relu and leaky run at copy speed; backward, only softrelu and gelu call exp / erf.
-const actCost = (a: number[]) => (a[ACT_ARG.t] === ACT.relu || a[ACT_ARG.t] === ACT.leaky ? 1 : 8);
-const actBwdCost = (a: number[]) => (a[ACT_BWD_ARG.t] === ACT.softrelu || a[ACT_BWD_ARG.t] === ACT.gelu ? 8 : 1);
-
 const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
-
-/**
- * Reductions over the middle axis of (outer, r, inner) and softmax over (outer, n, inner), cut along `outer`: each
- * output line is reduced exactly as on one thread. `ptrs`: [argument, bytes per outer index (from the args)].
- * rsum with inner > 1 keeps running values in a scratch `ws` of inner floats: the running thread's
- * own (its 4 MiB scratch), so they are cut only when inner fits there.
- */
-function outerSplit(oArg: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][], wsArg?: number, inner?: (a: number[]) => number): Split {
-  return {
-    work: (a) => (wsArg !== undefined && inner!(a) > (1 << 20) ? 0 : work(a)),
-    min: 1 << 15,
-    scratchArg: wsArg,
-    split: (a, T) => chunks(a[oArg], T, 1).map(([o0, o1]) => {
-      const p = a.slice();
-      for (const [i, bytes] of ptrs(a)) if (a[i] !== 0) p[i] = a[i] + o0 * bytes;
-      p[oArg] = o1 - o0;
-      return p;
-    }),
-  };
-}
-// Reductions (x, y, outer, r, inner, ...): x by r*inner floats, y by inner.
-const R = REDUCE_ARG;
-const reduceSplit = (wsArg?: number) => outerSplit(R.outer, (a) => a[R.outer] * a[R.r] * a[R.inner], (a) => [[R.x, a[R.r] * a[R.inner] * 4], [R.y, a[R.inner] * 4]],
-  wsArg, (a) => a[R.inner]);
-// Softmax and its backward: the data pointers by n*inner floats, len by inner; exp costs ~8 copies.
-const smSplit = (A: typeof SOFTMAX_ARG | typeof SOFTMAX_BWD_ARG, data: number[]) => outerSplit(A.outer, (a) => a[A.outer] * a[A.n] * a[A.inner] * 8,
-  (a) => [...data.map((i): [number, number] => [i, a[A.n] * a[A.inner] * 4]), [A.len, a[A.inner] * 4]]);
 
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
@@ -175,18 +80,9 @@ export const SPLITS: Record<string, Split> = {
   ...Object.fromEntries(VV.map((o) => [`f32_v${o}`, elementwise(3)])),
   ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
   ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
-  f32_act__simd128: strided(2, ACT_ARG.n, actCost),
-  f32_act_bwd__simd128: strided(4, ACT_BWD_ARG.n, actBwdCost),
   f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
-  // Optimizer updates (w, g, states..., n, hyper-parameters...): elementwise over the parameter, in place.
-  // Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
-  ...Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 3)])),
-  f32_rsum__simd128_u16: reduceSplit(RSUM_ARG.ws),
-  f32_rmax__simd128_u16: reduceSplit(),
-  f32_rmin__simd128_u16: reduceSplit(),
-  f32_rprod__simd128_u16: reduceSplit(),
-  f32_softmax__simd128: smSplit(SOFTMAX_ARG, [SOFTMAX_ARG.x, SOFTMAX_ARG.y]),
-  f32_softmax_bwd__simd128: smSplit(SOFTMAX_BWD_ARG, [SOFTMAX_BWD_ARG.y, SOFTMAX_BWD_ARG.dy, SOFTMAX_BWD_ARG.dx]),
+  // Declared with the kernels: activations, softmax, reductions, optimizer updates.
+  ...Object.fromEntries(KERNELS.filter((k) => k.split).map((k) => [k.name, k.split!])),
   // Byte copies (src, dst, bytes), cut in 64-byte lines: an executor's input copy (MLP: 200 KB a step) takes
   // its cache lines back from the worker that read them last in half the time (MLP step on 2 threads ~1% faster).
   x8_copy: { work: (a) => a[2], min: 64 << 10, split: (a, T) => chunks(a[2], T, 64).map(([s, e]) => [a[0] + s, a[1] + s, e - s]) },

@@ -1,4 +1,5 @@
 // Shared manifest vocabulary (its own file so that family manifests can import values without a cycle).
+import type { Split } from './split.js';
 
 export interface KernelInfo {
   name: string;
@@ -10,6 +11,8 @@ export interface KernelInfo {
   warm?: (p: number, q: number) => number[];
   /** Argument names in order, where the family's typed definition gives them (checked against the kernel source). */
   params?: readonly string[];
+  /** How the thread pool cuts a call (src/runtime/manifest/split.ts); absent: the calling thread runs it. */
+  split?: Split;
 }
 
 type Fn = (...args: number[]) => number;
@@ -28,5 +31,5 @@ export const vbin = (p: number, _q: number) => [p, p + 256, _q, 17];
 export const argIndex = <T extends readonly string[]>(params: T) => Object.fromEntries(params.map((n, i) => [n, i])) as { readonly [K in T[number]]: number };
 
 /** A family's kernels with their parameter names (from the family's typed definition) attached. */
-export const withParams = (ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>): KernelInfo[] =>
-  ks.map((k) => (params[k.name] ? { ...k, params: params[k.name] } : k));
+export const withParams = (ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
+  ks.map((k) => ({ ...k, ...(params[k.name] ? { params: params[k.name] } : {}), ...(splits[k.name] ? { split: splits[k.name] } : {}) }));

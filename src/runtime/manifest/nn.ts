@@ -1,4 +1,5 @@
 import { argIndex, withParams, type KernelInfo } from './common.js';
+import { outerSplit, strided, type Split } from './split.js';
 
 /** Activation type codes of f32_act__simd128 / f32_act_bwd__simd128 (argument `t`). @example ACT.gelu === 8 */
 export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, leaky: 5, elu: 6, selu: 7, gelu: 8, erf: 9 } as const;
@@ -39,6 +40,20 @@ const NN_PARAMS: Record<string, readonly string[]> = {
   f32_lrn_bwd__simd128: ['x', 'y', 's', 'dy', 'dx', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta'],
 };
 
+// Thread splits. Activations: by element count, a 0 pointer (absent input) stays 0; forward relu and leaky run at copy
+// speed, the others ~8x longer per element; backward, only softrelu and gelu call exp / erf.
+const actCost = (a: number[]) => (a[ACT_ARG.t] === ACT.relu || a[ACT_ARG.t] === ACT.leaky ? 1 : 8);
+const actBwdCost = (a: number[]) => (a[ACT_BWD_ARG.t] === ACT.softrelu || a[ACT_BWD_ARG.t] === ACT.gelu ? 8 : 1);
+// Softmax and its backward, along `outer` (each line as on one thread): the data by n*inner floats, len by inner; exp ~8 copies.
+const smSplit = (A: typeof SOFTMAX_ARG | typeof SOFTMAX_BWD_ARG, data: number[]) => outerSplit(A.outer, (a) => a[A.outer] * a[A.n] * a[A.inner] * 8,
+  (a) => [...data.map((i): [number, number] => [i, a[A.n] * a[A.inner] * 4]), [A.len, a[A.inner] * 4]]);
+const NN_SPLITS: Record<string, Split> = {
+  f32_act__simd128: strided(ACT_ARG.n, ACT_ARG.n, actCost),
+  f32_act_bwd__simd128: strided(ACT_BWD_ARG.n, ACT_BWD_ARG.n, actBwdCost),
+  f32_softmax__simd128: smSplit(SOFTMAX_ARG, [SOFTMAX_ARG.x, SOFTMAX_ARG.y]),
+  f32_softmax_bwd__simd128: smSplit(SOFTMAX_BWD_ARG, [SOFTMAX_BWD_ARG.y, SOFTMAX_BWD_ARG.dy, SOFTMAX_BWD_ARG.dx]),
+};
+
 // Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
 const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
 
@@ -67,4 +82,4 @@ export const KERNELS_NN: KernelInfo[] = withParams([
   k('f32_embedding_bwd__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
   k('f32_lrn__simd128', (p, q) => [p, q, q + 4096, 2, 3, 5, 3, 1e-4, 0.75, 2]),
   k('f32_lrn_bwd__simd128', (p, q) => [p, p + 4096, q + 8192, p + 8192, q, 2, 3, 5, 3, 1e-4, 0.75]),
-], NN_PARAMS);
+], NN_PARAMS, NN_SPLITS);

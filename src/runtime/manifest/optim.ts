@@ -1,4 +1,5 @@
 import { simd, withParams, type KernelInfo } from './common.js';
+import { strided } from './split.js';
 
 // Every optimizer kernel is (weight, gradient, states..., n, hyper-parameters...): f32 pointers, then the count.
 const HYPER = ['wd', 'rescale', 'clip'] as const;
@@ -44,4 +45,7 @@ export const KERNELS_OPTIM: KernelInfo[] = withParams([
   { name: 'f32_nadam__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 2), 0.1, 0, 1, -1, 0.9, 0.999, 1e-8, 0.5, 0.5, 1] },
   { name: 'f32_ftml__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 3), 0, 1, -1, 0.6, 0.999, 1e-8, 40, 1000] },
   { name: 'f32_ftrl__simd128_u8', family: 'optim', dtype: 'f32', unroll: 8, needs: simd, warm: (p, q) => [...o(p, q, 2), 0.1, 0, 1, -1, 0.01, 1] },
-], Object.fromEntries(Object.entries(OPTIM_PARAMS).map(([k, p]) => [`f32_${k}__simd128_u8`, p])));
+], Object.fromEntries(Object.entries(OPTIM_PARAMS).map(([k, p]) => [`f32_${k}__simd128_u8`, p])),
+  // Thread split: elementwise over the parameter, in place, every pointer before n cut. Cost 3: each element reads and
+  // writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
+  Object.fromEntries(Object.entries(OPTIM_POINTERS).map(([k, np]) => [`f32_${k}__simd128_u8`, strided(np, np, () => 3)])));

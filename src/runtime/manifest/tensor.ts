@@ -1,4 +1,5 @@
 import { argIndex, withParams, type KernelInfo } from './common.js';
+import { outerSplit } from './split.js';
 
 /** Reductions over the middle axis of an (outer, r, inner) view: y[o, i] = reduce_k x[o, k, i]; rsum's `ws`: inner floats of scratch. */
 export const REDUCE_PARAMS = ['x', 'y', 'outer', 'r', 'inner'] as const;
@@ -20,6 +21,15 @@ const TENSOR_PARAMS: Record<string, readonly string[]> = {
 
 const simd: KernelInfo['needs'] = ['simd128'];
 
+// Thread split of the reductions: along `outer` (each output line reduced as on one thread), x by r*inner floats, y by
+// inner; rsum with inner > 1 keeps running values in `ws` (the running thread's own scratch: cut only when inner fits).
+const R = REDUCE_ARG;
+const reduceSplit = (wsArg?: number) => outerSplit(R.outer, (a) => a[R.outer] * a[R.r] * a[R.inner], (a) => [[R.x, a[R.r] * a[R.inner] * 4], [R.y, a[R.inner] * 4]],
+  wsArg, (a) => a[R.inner]);
+const TENSOR_SPLITS = {
+  f32_rsum__simd128_u16: reduceSplit(RSUM_ARG.ws), f32_rmax__simd128_u16: reduceSplit(), f32_rmin__simd128_u16: reduceSplit(), f32_rprod__simd128_u16: reduceSplit(),
+};
+
 // Warm-up args: p and q are 1 MiB zeroed areas (a zero descriptor at p means "copy nothing").
 const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
@@ -40,4 +50,4 @@ export const KERNELS_TENSOR: KernelInfo[] = withParams([
   { name: 'x32_onehot__scalar', family: 'layout', dtype: 'x32', needs: simd, warm: (p, q) => [p, q, 3, 5, 1, 0] },
   { name: 'f32_upnearest__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2, 0] },
   { name: 'f32_upnearest_grad__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2] },
-], TENSOR_PARAMS);
+], TENSOR_PARAMS, TENSOR_SPLITS);
