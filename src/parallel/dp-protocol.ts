@@ -11,8 +11,7 @@ export const enum Cmd { ForwardTrain = 1, ForwardInfer = 2, Backward = 3, Forwar
 export interface ArrayDesc { name: string; off: number; shape: number[]; dtype: 'float32' | 'int32' | 'uint8' | 'int8' }
 
 export type ToWorker =
-  | { type: 'init'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number };
-    ctrl: number; id: number }
+  | { type: 'init'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number }; ctrl: number; id: number }
   | { type: 'bind'; symbolJSON: string; gradReq: Record<string, 'write' | 'add' | 'null'>; args: ArrayDesc[]; grads: (ArrayDesc | null)[]; aux: ArrayDesc[] }
   | { type: 'exit' }
   // Browsers: sent ahead (mx.threadsReady), because a nested worker gets no message while its parent blocks;

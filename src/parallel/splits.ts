@@ -1,7 +1,13 @@
-// The pool's table of split rules, by kernel name: the rules kernels' typed definitions declare (`split:` in
-// src/runtime/manifest/<family>.ts, built from src/runtime/manifest/split.ts), the conv family's
-// (src/ops/conv/splits.ts), and the GEMM, elementwise and copy rules below.
 import { CONV_SPLITS } from '../ops/conv/splits.js';
+
+/**
+ * How each parallel kernel's call is cut into per-thread calls of the same kernel, and the least
+ * work (in the kernel's own unit) worth a dispatch (~15-45 µs to wake sleeping workers, ~1 µs when
+ * they spin: wasm-build.md). Splits never change any thread's reduction order, so results are
+ * identical to one thread.
+ */
+// The table collects the rules kernels' typed definitions declare (`split:` in src/runtime/manifest/<family>.ts, built
+// from src/runtime/manifest/split.ts), the conv family's (src/ops/conv/splits.ts), and the GEMM, elementwise and copies.
 import { KERNELS } from '../runtime/manifest.js';
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
 import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';

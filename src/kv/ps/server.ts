@@ -7,7 +7,6 @@
 // naming the workers that did not push.
 import { NDArray } from '../../ndarray/ndarray.js';
 import { rt } from '../../runtime/runtime.js';
-import { u8 } from '../../runtime/view.js';
 import { getUpdater, type Updater } from '../../optim/updater.js';
 import { dequantize2bit, compressedBytes } from './compression.js';
 import { fromSpec, type OptimizerSpec } from './optspec.js';
@@ -41,7 +40,7 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
   };
   // Answers go out zero-copy from the wasm memory only where nothing can rewrite it in flight.
   const valueBytes = (s: Slot): Part => {
-    const v = u8(s.stored.byteOffset, s.stored.size * 4);
+    const v = new Uint8Array(rt().memory.buffer, s.stored.byteOffset, s.stored.size * 4);
     return sync && rt().shared ? v : v.slice();
   };
   const slot = (m: Meta): Slot => {

@@ -30,6 +30,10 @@ export const vbin = (p: number, _q: number) => [p, p + 256, _q, 17];
  */
 export const argIndex = <T extends readonly string[]>(params: T) => Object.fromEntries(params.map((n, i) => [n, i])) as { readonly [K in T[number]]: number };
 
+/** The same, in place (for a family list declared as a plain array). @example attachDefs(KERNELS_TENSOR, TENSOR_PARAMS) */
+export function attachDefs(ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>, splits: Readonly<Record<string, Split>> = {}): void {
+  ks.forEach((k, i) => { ks[i] = withParams([k], params, splits)[0]; });
+}
 /** A family's kernels with their parameter names (from the family's typed definition) attached. */
 export const withParams = (ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
   ks.map((k) => ({ ...k, ...(params[k.name] ? { params: params[k.name] } : {}), ...(splits[k.name] ? { split: splits[k.name] } : {}) }));

@@ -1,4 +1,4 @@
-import { argIndex, withParams, type KernelInfo } from './common.js';
+import { argIndex, attachDefs, type KernelInfo } from './common.js';
 import { outerSplit } from './split.js';
 
 /** Reductions over the middle axis of an (outer, r, inner) view: y[o, i] = reduce_k x[o, k, i]; rsum's `ws`: inner floats of scratch. */
@@ -34,7 +34,7 @@ const TENSOR_SPLITS = {
 const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
 /** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts); see ../manifest.ts. */
-export const KERNELS_TENSOR: KernelInfo[] = withParams([
+export const KERNELS_TENSOR: KernelInfo[] = [
   { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0, q + 4096] },
   { name: 'f32_rmax__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
   { name: 'f32_rmin__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
@@ -50,4 +50,5 @@ export const KERNELS_TENSOR: KernelInfo[] = withParams([
   { name: 'x32_onehot__scalar', family: 'layout', dtype: 'x32', needs: simd, warm: (p, q) => [p, q, 3, 5, 1, 0] },
   { name: 'f32_upnearest__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2, 0] },
   { name: 'f32_upnearest_grad__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2] },
-], TENSOR_PARAMS, TENSOR_SPLITS);
+];
+attachDefs(KERNELS_TENSOR, TENSOR_PARAMS, TENSOR_SPLITS);
