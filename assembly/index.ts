@@ -22,6 +22,7 @@ export { f32_im2col__simd128, f32_col2im__simd128, f32_copyrows__simd128 } from 
 export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-pool-bwd';
+export * from './kernels/f32-vol';
 export * from './kernels/f32-nn';
 export * from './kernels/f32-nn-norm';
 export * from './kernels/f32-nn-softmax';

@@ -1,0 +1,33 @@
+// Typed definitions of the 3-D (NCDHW) kernels, assembly/kernels/f32-vol.ts: vol2col / col2vol and 3-D pooling.
+import { argIndex, type KernelInfo } from './common.js';
+
+/** Parameters of f32_vol2col__simd128 (and, with `col` first, f32_col2vol__simd128). */
+export const VOL2COL_PARAMS = ['x', 'col', 'C', 'D', 'H', 'W', 'kd', 'kh', 'kw', 'sd', 'sh', 'sw', 'pd', 'ph', 'pw', 'dd', 'dh', 'dw', 'Do', 'Ho', 'Wo'] as const;
+export const COL2VOL_PARAMS = ['col', 'x', ...VOL2COL_PARAMS.slice(2)] as const;
+/** Parameters of f32_pool3d__simd128. */
+export const POOL3D_PARAMS = ['x', 'y', 'P', 'D', 'H', 'W', 'Do', 'Ho', 'Wo', 'kd', 'kh', 'kw', 'sd', 'sh', 'sw', 'pd', 'ph', 'pw', 'type', 'countPad'] as const;
+/** Parameters of f32_pool3d_bwd__simd128. */
+export const POOL3D_BWD_PARAMS = ['x', 'y', 'dy', 'dx', ...POOL3D_PARAMS.slice(2)] as const;
+export const VOL2COL_ARG = argIndex(VOL2COL_PARAMS);
+export const POOL3D_ARG = argIndex(POOL3D_PARAMS);
+/** Pool type codes of the 3-D pooling kernels. */
+export const POOL3D_TYPE = { max: 0, avg: 1, sum: 2 } as const;
+
+/** The geometry part of a vol2col call (after x and col): (C, D, H, W, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw, Do, Ho, Wo). */
+export interface VolGeom {
+  C: number; D: number; H: number; W: number; k: number[]; s: number[]; p: number[]; d: number[]; Do: number; Ho: number; Wo: number;
+}
+/** The argument list of f32_vol2col__simd128 (x, col first) or f32_col2vol__simd128 (col, x first). @example volArgs(x, ws, g) */
+export const volArgs = (a: number, b: number, g: VolGeom) => [a, b, g.C, g.D, g.H, g.W, ...g.k, ...g.s, ...g.p, ...g.d, g.Do, g.Ho, g.Wo];
+
+// Warm-up: 2 channels of 5x5x5, 3x3x3 kernel, stride 1, pad 1 -> 5x5x5; pooling 2 volumes 5^3 -> 2^3 (2x2x2 stride 2).
+const vg: VolGeom = { C: 2, D: 5, H: 5, W: 5, k: [3, 3, 3], s: [1, 1, 1], p: [1, 1, 1], d: [1, 1, 1], Do: 5, Ho: 5, Wo: 5 };
+const pg = [2, 5, 5, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 1, 1];
+
+/** Kernels of the 3-D family (see ../manifest.ts). */
+export const KERNELS_VOL: KernelInfo[] = [
+  { name: 'f32_vol2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], params: VOL2COL_PARAMS, warm: (p, q) => volArgs(p, q, vg) },
+  { name: 'f32_col2vol__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], params: COL2VOL_PARAMS, warm: (p, q) => volArgs(p, q, vg) },
+  { name: 'f32_pool3d__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], params: POOL3D_PARAMS, warm: (p, q) => [p, q, ...pg] },
+  { name: 'f32_pool3d_bwd__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], params: POOL3D_BWD_PARAMS, warm: (p, q) => [p, p + 4096, p + 8192, q, ...pg] },
+];
