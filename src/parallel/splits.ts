@@ -1,4 +1,5 @@
 import { CONV_SPLITS } from '../ops/conv/splits.js';
+import { VOL_SPLITS } from '../ops/conv/vol-splits.js';
 
 /**
  * How each parallel kernel's call is cut into per-thread calls of the same kernel, and the least
@@ -80,6 +81,7 @@ const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
   ...CONV_SPLITS,
+  ...VOL_SPLITS,
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
   // Same-shape elementwise kernels: (x, y, z, n), (x, z, s, n), (x, z, n): cut by element count.
