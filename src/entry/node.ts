@@ -3,7 +3,7 @@
 import './node-flags.js'; // first: engine flags must be set before any WebAssembly compiles
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { setThreadPlatform } from '../parallel/pool.js';
@@ -30,7 +30,7 @@ setThreadPlatform({
   spawn: (source) => {
     const w = new Worker(source, { eval: true, execArgv: [] }); // plain JS: no --input-type=module or loaders from the parent
     return {
-      postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
+      postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); }, onExit: (f) => { w.on('exit', f); },
     };
   },
@@ -41,7 +41,7 @@ setThreadPlatform({
     if (!c) throw new Error('mxwasm: dp-worker entry not found (run npm run build)');
     const w = new Worker(c);
     return {
-      postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(), unref: () => w.unref(),
+      postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },
     };
   },

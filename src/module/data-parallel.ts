@@ -27,7 +27,7 @@ export function numWorkersOf(context: unknown): number {
 
 /** The executors of a data-parallel Module and the per-step work on them. */
 export class DataParallel {
-  readonly group: ExecutorGroup;
+  group: ExecutorGroup;
   private merged: NDArray[];
   private auxSynced = false;
 
@@ -48,10 +48,11 @@ export class DataParallel {
     const before = rt().alloc.stats().bytesInUse;
     const exe = sym.simpleBind({ shapes: slice, gradReq: req });
     const region = rt().alloc.stats().bytesInUse - before;
-    return { dp: new DataParallel(new ExecutorGroup(sym, exe, n, req, inputs, region), exe), exe };
+    const make = () => new ExecutorGroup(sym, exe, n, req, inputs, region);
+    return { dp: new DataParallel(make(), exe, make), exe };
   }
 
-  private constructor(group: ExecutorGroup, readonly exe0: Executor) {
+  private constructor(group: ExecutorGroup, readonly exe0: Executor, private readonly make: () => ExecutorGroup) {
     this.group = group;
     const n = group.views.length;
     this.merged = exe0.outputs.map((o) => NDArray.empty([o.shape[0] * n, ...o.shape.slice(1)], o.dtype));
@@ -71,6 +72,7 @@ export class DataParallel {
 
   /** Scatters the batch (slices along axis 0) and runs forward (and backward) on every executor. */
   forward(batch: DataBatch, names: { data: string[]; label: string[] }, isTrain: boolean, andBackward = false): void {
+    this.renew();
     if (!this.auxSynced) this.syncAux();
     const views = this.group.views;
     const scatter = (src: NDArray, name: string) => {
@@ -83,6 +85,17 @@ export class DataParallel {
   }
 
   backward(): void { this.group.run(Cmd.Backward); }
+
+  /**
+   * After a worker died (the step that saw it failed with a KernelError naming it), the next step binds fresh
+   * workers over the same weights (executor 0's); their aux states restart from executor 0's.
+   */
+  private renew(): void {
+    if (!this.group.broken) return;
+    this.group.dispose();
+    this.group = this.make();
+    this.auxSynced = false;
+  }
 
   /** Reduces each parameter's gradients over the executors (KVStore push of all N) and updates the shared weight. */
   update(paramNames: string[], kv: KVStore | undefined, updater: Updater | undefined): void {

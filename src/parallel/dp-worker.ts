@@ -11,7 +11,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
-import { Cmd, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
+import { Cmd, DP_WORD, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
 import { spinHint } from './pool.js';
 import { ensureInstalled } from './threads.js';
 import { MxError } from '../errors.js';
@@ -49,6 +49,7 @@ export function serve(port: Port): void {
         continue;
       }
       seen = g;
+      if (Atomics.load(I, DP_WORD.exitHook) === 1) exitNow(); // test hook: a death in the middle of a step
       const t0 = performance.now();
       try {
         if (!exe) throw new MxError('bind', 'no executor bound');
@@ -63,17 +64,26 @@ export function serve(port: Port): void {
       idleFrom = performance.now();
     }
   };
+  // An error that ends the loop (not one of a step: those are reported per step) ends this executor: say so in the
+  // control block, where the main thread's wait looks (it may be blocked and get no message).
+  const run = () => loop().catch((e) => {
+    if (!I) return;
+    writeError(I, `its loop ended: ${String((e as Error)?.message ?? e)}`.slice(0, 190));
+    Atomics.store(I, DP_WORD.dead, 1); Atomics.notify(I, 1); Atomics.notify(I, 4);
+  });
   port.postMessage({ type: 'alive' }); // started (see prestartDataParallelWorkers)
   // The main thread blocks while it waits, so everything it needs back goes through the control
   // block: word 4 = 1 ready, 2 bound; words 32.. = byte offsets of the outputs; errors as text.
   const handle = (m: ToWorker): void => {
     try {
+      // The death watch's port (watchdog.ts): kept for the worker's life, it closes when this thread ends.
+      if ((m.type === 'init' || m.type === 'park') && m.watch) watchPort = m.watch;
       if (m.type === 'init') {
         I = new Int32Array(m.memory.buffer, m.ctrl, 256);
         initRuntimeInWorker({ module: m.module, addon: m.addon, memory: m.memory, variant: m.variant, region: m.region });
         seen = Atomics.load(I, 0); // read the generation before saying ready (else a first step can be missed)
         Atomics.store(I, 4, 1); Atomics.notify(I, 4);
-        void loop();
+        void run();
       } else if (m.type === 'bind') {
         exe?.dispose();
         const sym = fromJSON(m.symbolJSON);
@@ -90,6 +100,16 @@ export function serve(port: Port): void {
     }
   };
   port.on(handle);
+}
+
+/** The watchdog's port: held, never used (its 'close' on the other side is the signal). */
+let watchPort: unknown;
+/** Ends this worker's thread at once (Node: exit code 3; browsers: close). */
+function exitNow(): never {
+  const p = (globalThis as { process?: { exit?: (c: number) => never } }).process;
+  if (p?.exit) p.exit(3);
+  (globalThis as unknown as { close(): void }).close();
+  throw new Error('worker closed');
 }
 
 type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };

@@ -7,7 +7,8 @@ import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { spinHint, threadPlatform, type WorkerLike } from './pool.js';
 import { getNumThreads, onShutdown, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
-import { Cmd, DP_CTRL_BYTES, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
+import { Cmd, DP_CTRL_BYTES, DP_WORD, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
+import { isDead, markDead, stopWatchdog, unwatch, watchWorker, type Watch } from './watchdog.js';
 
 /** The arrays of one executor of a group (the first is a real Executor on this thread). */
 export interface ExecutorView { argDict: Record<string, NDArray>; gradDict: Record<string, NDArray>; auxDict: Record<string, NDArray>; outputs: NDArray[] }
@@ -26,7 +27,7 @@ export function dataParallelAvailable(): boolean {
  * Data-parallel workers started ahead and parked on a mailbox in shared memory (platforms whose workers start
  * asynchronously: a nested browser worker gets neither its start nor any message while its parent blocks).
  */
-const spares: { w: WorkerLike; mailbox: number }[] = [];
+const spares: { w: WorkerLike; mailbox: number; watch: Watch }[] = [];
 
 /** Whether a group of `n` executors can start now: always where workers start synchronously. */
 export function dataParallelWorkersReady(n: number): boolean {
@@ -42,15 +43,15 @@ export async function prestartDataParallelWorkers(n: number): Promise<void> {
   if (!p?.spawnModule || !dataParallelAvailable()) return;
   const r = rt(), started: Promise<void>[] = [];
   while (spares.length < n) {
-    const w = p.spawnModule('dp'), mailbox = r.alloc.alloc(MAILBOX_BYTES);
+    const w = p.spawnModule('dp'), mailbox = r.alloc.alloc(MAILBOX_BYTES), watch = watchWorker(p);
     new Int32Array(r.memory.buffer, mailbox, MAILBOX_BYTES / 4).fill(0);
-    spares.push({ w, mailbox });
+    spares.push({ w, mailbox, watch });
     started.push(new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new KernelError('a data-parallel worker did not start within 10 s')), 10_000);
       w.onMessage((m) => { if (m?.type === 'parked') { clearTimeout(t); res(); } });
       w.onError((e) => { clearTimeout(t); rej(new KernelError(`a data-parallel worker failed to start: ${(e as Error)?.message ?? String(e)}`)); });
     }));
-    w.postMessage({ type: 'park', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, mailbox });
+    w.postMessage({ type: 'park', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, mailbox, watch: watch.port }, watch.port ? [watch.port] : []);
   }
   await Promise.all(started);
 }
@@ -65,10 +66,12 @@ function post(mailbox: number, payload: MailboxPayload): number {
 }
 // mx.shutdown() also ends the parked workers (their mailboxes say 'released').
 onShutdown(() => {
-  for (const { w, mailbox } of spares.splice(0)) {
+  for (const { w, mailbox, watch } of spares.splice(0)) {
+    unwatch(watch);
     try { const M = new Int32Array(rt().memory.buffer, mailbox, MAILBOX_BYTES / 4); Atomics.store(M, 0, -1); Atomics.notify(M, 0); rt().alloc.free(mailbox); } catch { /* memory gone */ }
     try { w.terminate(); } catch { /* gone */ }
   }
+  stopWatchdog();
 });
 // Browsers: mx.threadsReady() also starts one executor worker per extra core.
 onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await prestartDataParallelWorkers(Math.max(0, getNumThreads() - 1)); });
@@ -77,7 +80,10 @@ onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await prestartDa
  * N executors of one symbol over one shared memory: executor 0 runs here, executors 1..N-1 on
  * worker threads. Weights are shared (the same memory for all); each executor has its own data,
  * labels, gradients and aux states (BatchNorm statistics per worker, as MXNet). `run` starts the
- * workers' share, runs executor 0, and waits for them (bounded): a worker error becomes a KernelError.
+ * workers' share, runs executor 0, and waits for them (bounded): a worker error becomes a KernelError. A worker
+ * whose thread ends (exit, crash, terminate) is seen within ~25 ms even while this thread blocks (watchdog.ts, and
+ * the worker's own report of an error that ends its loop): the step fails with a KernelError naming it, the group
+ * is then `broken` and the Module's DataParallel binds fresh workers on its next step.
  * @example const g = new ExecutorGroup(net, exe0, 2, req); g.run(Cmd.ForwardBackward);
  */
 export class ExecutorGroup {
@@ -87,6 +93,9 @@ export class ExecutorGroup {
   private regions: number[] = [];
   private owned: NDArray[] = [];
   private failed?: string;
+  private watches: Watch[] = [];
+  /** Why the group cannot run again (a worker died): set when a step failed that way. */
+  broken?: string;
 
   constructor(sym: Symbol, readonly exe0: Executor, n: number, gradReq: Record<string, GradReq>, inputNames: string[], regionBytes: number) {
     const p = threadPlatform();
@@ -105,7 +114,11 @@ export class ExecutorGroup {
       const aux = auxNames.map((nm) => own(exe0.auxDict[nm]));
       const start = r.alloc.alloc(regionBytes + SCRATCH_BYTES + (1 << 20));
       this.regions.push(start);
-      const spare = spares.shift(), w = spare?.w ?? p.spawnModule('dp');
+      const spare = spares.shift(), w = spare?.w ?? p.spawnModule('dp'), watch = spare?.watch ?? watchWorker(p);
+      this.watches.push(watch);
+      // A terminate() through this handle counts as a death at once (browsers have no port 'close' event).
+      const term = w.terminate.bind(w);
+      w.terminate = () => { markDead(watch); return term(); };
       w.onError((e) => { this.failed = `worker ${i} failed: ${(e as Error)?.message ?? String(e)}`; });
       w.onMessage((m) => { if (m?.type === 'error') this.failed = `worker ${i}: ${m.message}`; });
       w.unref?.();
@@ -114,7 +127,7 @@ export class ExecutorGroup {
         aux: aux.map((a, k) => desc(auxNames[k], a)) };
       if (spare) { this.regions.push(spare.mailbox, post(spare.mailbox, { init, bind })); }
       else {
-        w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, ...init });
+        w.postMessage({ type: 'init', module: r.module, addon: r.addon, memory: r.memory, variant: r.variant, ...init, watch: watch.port }, watch.port ? [watch.port] : []);
         w.postMessage({ type: 'bind', ...bind });
       }
       this.workers.push(w);
@@ -126,7 +139,7 @@ export class ExecutorGroup {
     // Wait until every worker has bound, then make views of its outputs (in its own arena).
     for (let i = 1; i < n; i++) {
       const I = this.I(i);
-      this.waitFor(() => Atomics.load(I, 4) === 2 || Atomics.load(I, 2) > 0, `binding executor ${i}`, I, 4);
+      try { this.waitFor(() => Atomics.load(I, 4) === 2 || Atomics.load(I, 2) > 0, `binding executor ${i}`, I, 4); } catch (e) { this.dispose(); throw e; }
       if (Atomics.load(I, 2) > 0) { const m = readError(I); this.dispose(); throw new KernelError(`data-parallel worker ${i}: ${m}`); }
       this.views[i].outputs = exe0.outputs.map((o, k) => new NDArray(new Storage(I[32 + k], o.nbytes).retain(), I[32 + k], [...o.shape], o.dtype));
     }
@@ -134,20 +147,34 @@ export class ExecutorGroup {
 
   private I(i: number): Int32Array { return new Int32Array(rt().memory.buffer, this.ctrl + i * DP_CTRL_BYTES, 256); }
 
-  private waitFor(done: () => boolean, what: string, I: Int32Array, word: number): void {
+  /** The first worker (1-based) whose thread ended or that reported its loop ended, or 0. */
+  private deadWorker(): number {
+    for (let i = 1; i <= this.watches.length; i++) if (isDead(this.watches[i - 1]) || Atomics.load(this.I(i), DP_WORD.dead) !== 0) return i;
+    return 0;
+  }
+
+  private deathNote(): string {
+    const i = this.deadWorker(), I = this.I(i), why = Atomics.load(I, DP_WORD.dead) !== 0 ? `: ${readError(I)}` : ' (its thread ended: it exited, crashed or was terminated)';
+    return `data-parallel worker ${i} died${why}`;
+  }
+
+  /** Waits for `done` in 5 ms slices; stops at a worker death (unless `live`: waiting for the others), an error or the bound. */
+  private waitFor(done: () => boolean, what: string, I: Int32Array, word: number, live = false): void {
     const t0 = Date.now();
     // Poll ~100 µs first (the other executors usually finish within that of this one), then sleep in slices.
     const until = performance.now() + 0.1;
     while (!done() && performance.now() < until) { spinHint(); }
     while (!done()) {
       Atomics.wait(I, word, Atomics.load(I, word), 5);
+      if (!live && this.deadWorker()) throw new KernelError(`data-parallel ${what}: ${this.deathNote()}`);
       if (this.failed) throw new KernelError(`data-parallel ${what}: ${this.failed}`);
-      if (Date.now() - t0 > WAIT_MS) throw new KernelError(`data-parallel ${what}: no answer within ${WAIT_MS / 1000} s`);
+      if (Date.now() - t0 > (live ? 2000 : WAIT_MS)) throw new KernelError(`data-parallel ${what}: no answer within ${(live ? 2000 : WAIT_MS) / 1000} s`);
     }
   }
 
   /** Runs `cmd` on every executor: workers in parallel, executor 0 here; waits for all. */
   run(cmd: Cmd): void {
+    if (this.broken) throw new KernelError(`data-parallel step: ${this.broken}; bind again (the Module does)`);
     const n = this.views.length;
     for (let i = 1; i < n; i++) { const I = this.I(i); Atomics.store(I, 1, 0); Atomics.store(I, 3, cmd); Atomics.add(I, 0, 1); Atomics.notify(I, 0); }
     setKernelThreadsSuspended(true);
@@ -158,13 +185,27 @@ export class ExecutorGroup {
     } finally { setKernelThreadsSuspended(false); }
     for (let i = 1; i < n; i++) {
       const I = this.I(i);
-      this.waitFor(() => Atomics.load(I, 1) >= 1, 'step', I, 1);
+      try { this.waitFor(() => Atomics.load(I, 1) >= 1, 'step', I, 1); } catch (e) {
+        if (!this.deadWorker()) throw e;
+        // A worker died: let the live ones finish this step (they write into arrays a rebind frees), then fail.
+        this.broken = this.deathNote();
+        for (let j = 1; j < n; j++) {
+          const J = this.I(j);
+          if (!isDead(this.watches[j - 1]) && Atomics.load(J, DP_WORD.dead) === 0) { try { this.waitFor(() => Atomics.load(J, 1) >= 1, 'step', J, 1, true); } catch { /* ended meanwhile */ } }
+        }
+        throw new KernelError(`data-parallel step failed: ${this.broken}; the next step starts fresh workers`);
+      }
       if (Atomics.load(I, 2) > 0) { const m = readError(I); Atomics.store(I, 2, 0); throw new KernelError(`data-parallel executor ${i} failed: ${m}`); }
     }
   }
 
+  /** Test hook: the worker of executor `i` exits (code 3) when it takes its next step. */
+  killWorkerForTests(i: number): void { Atomics.store(this.I(i), DP_WORD.exitHook, 1); }
+
   /** Ends the workers and frees what the group allocated. */
   dispose(): void {
+    for (const w of this.watches) unwatch(w);
+    this.watches = [];
     for (const w of this.workers) { try { w.postMessage({ type: 'exit' }); w.terminate(); } catch { /* gone */ } }
     this.workers = [];
     for (const a of this.owned) a.dispose();

@@ -3,7 +3,7 @@ import type { ThreadPlatform, WorkerLike } from './pool.js';
 /** A Web Worker as the pool sees it. */
 function wrap(w: Worker): WorkerLike {
   return {
-    postMessage: (m) => w.postMessage(m), terminate: () => w.terminate(),
+    postMessage: (m, t) => w.postMessage(m, (t ?? []) as Transferable[]), terminate: () => w.terminate(),
     onMessage: (f) => { w.addEventListener('message', (e) => f((e as MessageEvent).data)); },
     onError: (f) => { w.addEventListener('error', (e) => f(e)); },
   };
