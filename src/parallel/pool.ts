@@ -5,7 +5,8 @@ import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from '.
 
 /** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
 export interface WorkerLike {
-  postMessage(m: unknown): void;
+  /** `transfer`: objects moved to the worker (a MessagePort for the death watch, src/parallel/watchdog.ts). */
+  postMessage(m: unknown, transfer?: unknown[]): void;
   terminate(): unknown;
   onMessage(f: (m: any) => void): void;
   onError(f: (e: unknown) => void): void;
@@ -118,15 +119,30 @@ export class Pool {
     }
     for (let id = 1; id < threads; id++) {
       const w = platform.spawn(WORKER_SOURCE);
+      // A terminate() through this handle (not the pool's shutdown) is a death the caller's wait sees at once:
+      // browsers have no supervisor, and a blocked caller gets no events.
+      const term = w.terminate.bind(w);
+      w.terminate = () => {
+        if (!this.closed) { const I = this.ctl(); if (Atomics.compareExchange(I, 8, 0, id) === 0) { Atomics.notify(I, 12); Atomics.notify(I, 0); } }
+        return term();
+      };
       watch(w, `worker ${id}`);
       w.postMessage({ ...init, id, scratch: this.scratch[id] });
     }
   }
 
-  /** @internal Test hook: worker `id` exits while idle (`busy` false) or holding its next part (`busy` true). */
-  killWorkerForTests(id: number, busy: boolean): void {
+  /**
+   * @internal Test hook: worker `id` exits while idle (`busy` false), exits holding its next part (`busy` true), or
+   * throws outside the kernel call holding its next part (`busy` 'throw'); `terminate` ends it through its handle.
+   */
+  killWorkerForTests(id: number, busy: boolean | 'throw' | 'terminate'): void {
+    if (busy === 'terminate') {
+      if (platform?.supervised) throw new Error('killWorkerForTests: terminate needs an unsupervised platform (the workers are the supervisor\'s)');
+      this.workers[id - 1]?.terminate();
+      return;
+    }
     const I = this.ctl();
-    Atomics.store(I, busy ? 9 : 13, id);
+    Atomics.store(I, busy === 'throw' ? 14 : busy ? 9 : 13, id);
     Atomics.notify(I, 0);
   }
 

@@ -15,8 +15,9 @@
  * counter of thread r's range (generation tag << 8 | next part: a late worker sees another tag and
  * takes nothing); part j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
  * Liveness words: 7 workers ready (each adds 1 once started: a synchronous caller sees them without an event turn),
- * 8 the id of a worker that died (written by the supervisor, 0 none), 9 / 13 test hooks: the worker with that id
- * exits holding its next part / exits while idle.
+ * 8 the id of a worker that died (written by the supervisor, by a worker whose loop an error ends, or by the pool's
+ * terminate() wrapper; 0 none), 9 / 13 / 14 test hooks: the worker with that id exits holding its next part / exits
+ * while idle / throws outside the kernel call holding its next part.
  */
 export const ARGS = 24;
 /** At most this many parts per job (the part index is 8 bits of the counter word). */
@@ -52,6 +53,9 @@ onMsg((m) => {
   // running the caller's kernels loses less to it.
   const pause = typeof Atomics.pause === 'function';
   let idleFrom = performance.now();
+  // An error that escapes the loop (not a kernel's: those are caught per part) ends this worker: say so in word 8,
+  // where the caller's wait looks (in browsers no supervisor watches, and a blocked caller gets no 'error' event).
+  try {
   for (;;) {
     let g = Atomics.load(I, 0), n = 0, asleep = false;
     while (g === seen) {
@@ -74,6 +78,7 @@ onMsg((m) => {
       if ((c & 0xff) >= hi) { i++; continue; }
       if (Atomics.compareExchange(I, 160 + r, c, c + 1) !== c) continue;
       if (Atomics.load(I, 9) === id) return die(); // test hook: a death holding a part
+      if (Atomics.load(I, 14) === id) throw new Error('test hook: an error outside the kernel'); // test hook: an error escaping the loop
       const o = (c & 0xff) * ${ARGS}, k = A[o];
       if (sa >= 0) A[o + 1 + sa] = scratch;
       try {
@@ -90,6 +95,11 @@ ${CASES}
       Atomics.notify(I, 12);
     }
     idleFrom = performance.now();
+  }
+  } catch (e) {
+    if (Atomics.compareExchange(I, 8, 0, id) === 0) { Atomics.notify(I, 12); Atomics.notify(I, 0); }
+    port.postMessage({ type: 'dead', id, message: 'worker ' + id + ' failed: ' + String(e && e.message || e).slice(0, 200) });
+    return die();
   }
   if (isNode) process.exit(0); else self.close();
 });
