@@ -81,5 +81,21 @@ test('Module.saveCheckpoint with optimizer states: params, states and symbol rep
   mod.dispose();
 });
 
+test('Module.saveOptimizerStates onto a full disk or a refused folder keeps the old states file', () => {
+  const mod = new mx.mod.Module({ symbol: mx.sym.LinearRegressionOutput({ data: net(), label: mx.sym.Variable('lin_label'), name: 'lin' }), labelNames: ['lin_label'] });
+  mod.bind({ dataShapes: [['data', [4, 3]]], labelShapes: [['lin_label', [4, 2]]] });
+  mod.initParams();
+  mod.initOptimizer({ optimizer: 'adam' });
+  const f = join(dir, 'opt.states');
+  mod.saveOptimizerStates(f);
+  const good = snapshot();
+  for (const kind of ['write', 'open', 'rename'] as const) {
+    setFileSystemForTests(failing(kind) as never);
+    try { expectMx(() => mod.saveOptimizerStates(f), `states ${kind}`); } finally { setFileSystemForTests(undefined); }
+    assert.equal(snapshot(), good, `states ${kind}: old file changed or temporaries left`);
+  }
+  mod.dispose();
+});
+
 test.after(() => { realFs.rmSync(dir, { recursive: true, force: true }); });
 test.run();
