@@ -49,6 +49,9 @@ export interface BackwardArgs {
  * and aliases, attributes with defaults, inputs/aux/outputs, shape and type inference, forward and
  * backward lowering to kernels, what backward reads, and in-place options.
  */
+/** What graph shape inference knows besides the inputs (see OpDef.inferShape). */
+export interface KnownShapes { outs: (Shape | undefined)[]; partial: (Shape | undefined)[] }
+
 export interface OpDef {
   name: string;
   aliases?: string[];
@@ -61,8 +64,12 @@ export interface OpDef {
   outputs?: (a: Attrs) => string[];
   /** How many outputs are visible (MXNet hides BatchNorm mean/var unless output_mean_var); default all. */
   visibleOutputs?: (a: Attrs) => number;
-  /** Shape inference; may fill in unknown input shapes (weights from data). Throws ShapeError naming the op. */
-  inferShape: (a: Attrs, ins: (Shape | undefined)[], aux: (Shape | undefined)[], node: string) => ShapeResult;
+  /**
+   * Shape inference; may fill in unknown input shapes (weights from data). Throws ShapeError naming the op.
+   * `known` (graph inference only, absent when invoked imperatively): the outputs' shapes inferred so far and the
+   * partial shapes (MXNet's 0 = unknown dims) of inputs made by `_zeros`-like ops, for backward inference.
+   */
+  inferShape: (a: Attrs, ins: (Shape | undefined)[], aux: (Shape | undefined)[], node: string, known?: KnownShapes) => ShapeResult;
   /** Type inference; default: every input, output and aux takes the first known input dtype (float32). */
   inferType?: (a: Attrs, ins: (DType | undefined)[], node: string) => TypeResult;
   /** Forward workspace bytes. */

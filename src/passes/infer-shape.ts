@@ -43,6 +43,8 @@ function merge(shapes: (Shape | undefined)[], e: number, s: Shape | undefined, n
   return true;
 }
 
+const PARTIAL_INIT = new Set(['_zeros', '_ones', '_full']);
+
 /**
  * Shape inference to a fixed point over the indexed graph: variables take `shape_inputs[name]` (or
  * their `__shape__` hint), every op's `inferShape` fills outputs and may fill unknown inputs (weights
@@ -63,6 +65,9 @@ export const inferShapePass: Pass = {
       if (s) checkShapeBound(s, n.name, 'Variable', `the shape of '${n.name}'`);
       shapes[ig.entryId(id, 0)] = s;
     }
+    // MXNet's `_zeros((0, H))` begin states: 0 dims are unknown, filled by the consumers' backward inference.
+    const partial: (Shape | undefined)[] = new Array(ig.numEntries).fill(undefined);
+    ig.nodes.forEach((n, i) => { if (PARTIAL_INIT.has(n.def?.name ?? '') && (n.attrs.shape as Shape | undefined)?.includes(0)) partial[ig.entryPtr[i]] = n.attrs.shape; });
     const done = new Uint8Array(ig.nodes.length);
     for (let iter = 0, changed = true; changed && iter < 16; iter++) {
       changed = false;
@@ -82,10 +87,11 @@ export const inferShapePass: Pass = {
           continue;
         }
         const ins = Array.from(inE, (e) => shapes[e]);
-        if (ins.length && ins.every((s) => !s)) continue;
+        if (ins.length && ins.every((s, k) => !s && !partial[inE[k]])) continue;
         const na = numArgs(n);
         let r;
-        try { r = n.def!.inferShape(n.attrs, ins.slice(0, na), ins.slice(na), n.name); } catch (err) {
+        const known = { outs: Array.from({ length: ig.entryPtr[i + 1] - outE }, (_, k) => shapes[outE + k]), partial: Array.from(inE, (e) => partial[e]) };
+        try { r = n.def!.inferShape(n.attrs, ins.slice(0, na), ins.slice(na), n.name, known); } catch (err) {
           if (err instanceof MxError || ins.every((s) => s)) throw err;
           continue; // an op that cannot work with missing inputs yet
         }

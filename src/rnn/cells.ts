@@ -53,14 +53,15 @@ export abstract class BaseRNNCell {
   /** Resets the step counter (node names restart at t0). */
   reset(): void { this.counter = -1; this.initCounter = -1; }
   /**
-   * Initial states: `func(name, info)` per state (default mx.sym.Variable-like variables `prefix + 'begin_state_<k>'`).
+   * Initial states: `func(name, info)` per state (default MXNet's `mx.sym.zeros` named `prefix + 'begin_state_<k>'`
+   * of shape (0, H): shape inference fills in the batch).
    * @example cell.beginState((name, info) => mx.sym.zeros([32, info.shape[1]], { name }))
    */
   beginState(func?: StateFunc): Symbol[] {
     return this.stateInfo.map((info) => {
       this.initCounter++;
       const name = `${this.prefix}begin_state_${this.initCounter}`;
-      return func ? func(name, info) : Variable(name, { attr: { __layout__: info.__layout__ } });
+      return func ? func(name, info) : createOp('_zeros', [], { shape: info.shape, dtype: 'float32', name, attr: { __layout__: info.__layout__ } });
     });
   }
   /**

@@ -43,14 +43,36 @@ test('cell names and parameters follow MXNet (prefix, t<k>_ nodes, i2h / h2h)', 
   const [outs, states] = cell.unroll(3, mx.sym.Variable('data'), { layout: 'NTC' });
   assert.is((outs as unknown[]).length, 3); assert.is(states.length, 2);
   const args = mx.sym.Group(outs as InstanceType<typeof mx.Symbol>[]).listArguments();
-  assert.equal(args, ['data', 'lstm_l0_i2h_weight', 'lstm_l0_i2h_bias', 'lstm_l0_begin_state_0', 'lstm_l0_h2h_weight', 'lstm_l0_h2h_bias', 'lstm_l0_begin_state_1']);
+  assert.equal(args, ['data', 'lstm_l0_i2h_weight', 'lstm_l0_i2h_bias', 'lstm_l0_h2h_weight', 'lstm_l0_h2h_bias']);
   assert.ok((outs as InstanceType<typeof mx.Symbol>[])[2].name!.startsWith('lstm_l0_t2_'));
   const gru = new mx.rnn.GRUCell(4), [o] = gru.call(mx.sym.Variable('x'), gru.beginState());
-  assert.equal(o.inferShape({ x: [2, 3], gru_begin_state_0: [2, 4] }).outShapes, [[2, 4]]);
+  assert.equal(o.inferShape({ x: [2, 3] }).outShapes, [[2, 4]]);
   const seq = new mx.rnn.SequentialRNNCell().add(new mx.rnn.RNNCell(4, { prefix: 'a_' })).add(new mx.rnn.RNNCell(5, { prefix: 'b_' }));
   const [y, s] = seq.call(mx.sym.Variable('x'), seq.beginState());
   assert.is(s.length, 2);
-  assert.equal(y.inferShape({ x: [2, 3], a_begin_state_0: [2, 4], b_begin_state_0: [2, 5] }).outShapes, [[2, 5]]);
+  assert.equal(y.inferShape({ x: [2, 3] }).outShapes, [[2, 5]]);
+});
+
+test("default begin states are MXNet's _zeros((0, H)): the batch is inferred, saved JSON binds, values are zeros", () => {
+  for (const Cell of [mx.rnn.RNNCell, mx.rnn.LSTMCell, mx.rnn.GRUCell]) {
+    const cell = new Cell(4, { prefix: 'c_' });
+    const [outs] = cell.unroll(3, mx.sym.Variable('data'), { layout: 'NTC', mergeOutputs: true });
+    const json = JSON.parse((outs as InstanceType<typeof mx.Symbol>).toJSON());
+    const z = json.nodes.find((n: { name: string }) => n.name === 'c_begin_state_0');
+    assert.is(z.op, '_zeros'); assert.is(z.attrs.shape, '(0, 4)');
+    const back = mx.sym.fromJSON(JSON.stringify(json));
+    assert.equal(back.inferShape({ data: [5, 3, 2] }).outShapes, [[5, 3, 4]]);
+    // zero begin states: equals the same graph fed explicit zeros
+    const x = mx.nd.array(randArray(30, 7)).reshape([5, 3, 2]);
+    const exe = back.simpleBind({ shapes: { data: [5, 3, 2] }, gradReq: 'null' });
+    for (const [k, a] of Object.entries(exe.argDict)) a.set(k === 'data' ? x.toTypedArray() : randArray(a.size, k.length));
+    const y0 = exe.forward({ isTrain: false })[0].toTypedArray();
+    const zero = (name: string, info: { shape: number[] }) => mx.sym.zeros([5, info.shape[1]], { name });
+    const [o2] = new Cell(4, { prefix: 'c_' }).unroll(3, mx.sym.Variable('data'), { layout: 'NTC', mergeOutputs: true, beginState: new Cell(4, { prefix: 'c_' }).beginState(zero) });
+    const [y1] = run(o2 as InstanceType<typeof mx.Symbol>, exe.argDict, { data: [5, 3, 2] });
+    assertClose(y0, y1, 0, 0, Cell.name);
+  }
+  assert.throws(() => mx.sym.zeros([0, 4], { name: 'z' }).inferShape({}), /unknown|infer/i);
 });
 
 test('errors: bidirectional / fused cells cannot step, bad parameter arrays, layouts', () => {

@@ -35,8 +35,11 @@ export const fullyConnected: OpDef = {
     flatten: { type: 'bool', default: true },
   },
   inputs: (a) => (a.no_bias ? ['data', 'weight'] : ['data', 'weight', 'bias']),
-  inferShape: (a, ins, _aux, node) => {
-    const data = ins[0];
+  inferShape: (a, ins, _aux, node, known) => {
+    let data = ins[0];
+    // MXNet's backward inference of a partial data shape (a `_zeros((0, H))` begin state): rows from the output.
+    const part = known?.partial[0], o = known?.outs[0];
+    if (!data && part && o && part[0] === 0 && part.slice(1).every((d) => d > 0) && (a.flatten || part.length === 2)) data = [o[0], ...part.slice(1)];
     if (!data) return { ins, outs: [undefined] };
     const g = fcGeom(a, data, node);
     const w = [g.H, g.inW];

@@ -14,10 +14,11 @@ function initOp(name: string, fixed?: number): OpDef {
     },
     doc: fixed === undefined ? 'an array of `value` of the given shape and dtype' : `an array of ${fixed}s of the given shape and dtype`,
     inputs: () => [],
-    inferShape: (a, _ins, _aux, node) => {
+    inferShape: (a, _ins, _aux, node, known) => {
       const s: number[] = a.shape;
       if (!s.length || s.some((d) => !(d >= 0))) throw new ShapeError(opMessage(node, name, `shape must be a non-empty tuple of sizes >= 0, got (${s.join(', ')})`), { op: name, attr: 'shape' });
-      return { ins: [], outs: [s] };
+      // In a graph a 0 dim is unknown (MXNet's begin states `(0, H)`): the consumer infers it. Imperatively: empty.
+      return { ins: [], outs: [known && s.includes(0) ? undefined : s] };
     },
     inferType: (a, _ins, node) => {
       const d = a.dtype as DType;
@@ -25,6 +26,10 @@ function initOp(name: string, fixed?: number): OpDef {
       return { ins: [], outs: [d] };
     },
     forward: (ctx, a, _ins, [y]) => {
+      const s: number[] = a.shape;
+      if (y.shape.length !== s.length || s.some((d, i) => d !== 0 && d !== y.shape[i])) {
+        throw new ShapeError(opMessage(ctx.node, name, `shape (${s.join(', ')}) was inferred as (${y.shape.join(', ')}): only 0 dims may be filled in`), { op: name, attr: 'shape' });
+      }
       const K = ctx.K, v: number = fixed ?? a.value, n = y.size, dt = y.dtype;
       if (dt === 'float32') return () => { K.x32_fill(y.off, v, n); };
       return () => { view(dt, y.off, n).fill(v); };
