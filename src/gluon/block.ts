@@ -253,6 +253,9 @@ export class HybridBlock extends Block {
     const put = (names: string[], shp: (number[] | undefined)[]) => names.forEach((n, i) => { const p = byName.get(n); if (p && shp[i]) p.setShape(shp[i]!); });
     put(out.listArguments(), inf.argShapes);
     put(out.listAuxiliaryStates(), inf.auxShapes);
+    // Blocks whose parameter shapes no op infers (gluon.rnn layers' input size, through a flattening) set them.
+    const walk = (b: Block) => { (b as { inferDeferred?: (s: Record<string, number[]>) => void }).inferDeferred?.(shapes); for (const c of b.children.values()) walk(c); };
+    walk(this);
     for (const p of pending) p.finishDeferredInit();
   }
 

@@ -6,6 +6,7 @@ export { Block, HybridBlock, type HybridizeOptions } from './block.js';
 export { SymbolBlock } from './symbol-block.js';
 export { Trainer, type TrainerOptions } from './trainer.js';
 export * as nn from './nn/index.js';
+export * as rnn from './rnn/index.js';
 export * as loss from './loss.js';
 export * as data from './data/index.js';
 export * as contrib from './contrib.js';

@@ -3,5 +3,6 @@ import type { OpDef } from '../registry.js';
 import { rnn } from './rnn.js';
 import { sequenceLast, sequenceMask, sequenceReverse } from './sequence.js';
 import { arangeLike, gatherNd } from './gather.js';
+import { rnnParamConcat } from './rnn-param-concat.js';
 
-export const SEQ_OPS: OpDef[] = [rnn, sequenceMask, sequenceLast, sequenceReverse, gatherNd, arangeLike];
+export const SEQ_OPS: OpDef[] = [rnn, sequenceMask, sequenceLast, sequenceReverse, gatherNd, arangeLike, rnnParamConcat];
