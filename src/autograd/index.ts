@@ -3,6 +3,7 @@
 import { ArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { GradReq } from '../ops/registry.js';
+import { dropRowSet, rowSet, setRowSet } from '../runtime/row-sparse.js';
 import { entryOf, markVariable, reachableVars, runBackward, state, unmark, type VarInfo } from './tape.js';
 
 function scoped<T>(recording: boolean | undefined, training: boolean, fn: () => T): T {
@@ -64,6 +65,8 @@ export function backward(heads: NDArray | NDArray[], headGrads?: NDArray | (NDAr
     if (!dst) { g?.dispose(); continue; }
     if (!g) { if (v.req === 'write') dst.data.fill(0); continue; }
     if (v.req === 'add') { const a = dst.data, b = g.data; for (let i = 0; i < a.length; i++) a[i] += b[i]; } else g.copyTo(dst);
+    const rows = v.req === 'write' ? rowSet(g.byteOffset, g.nbytes) : undefined; // a sparse Embedding gradient's rows
+    if (rows) setRowSet(dst.byteOffset, dst.nbytes, rows); else dropRowSet(dst.byteOffset);
     g.dispose();
   }
 }

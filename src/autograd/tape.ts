@@ -9,6 +9,7 @@ import type { Storage } from '../ndarray/storage.js';
 import type { Attrs } from '../ops/attrs.js';
 import { ignoresOutGrads, type GradReq, type OpDef, type TensorRef } from '../ops/registry.js';
 import { rt } from '../runtime/runtime.js';
+import { dropRowSet } from '../runtime/row-sparse.js';
 import { mulberry32 } from '../util/random.js';
 
 /** A marked variable: where its gradient goes and how. */
@@ -141,7 +142,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
   const push = (e: Entry, g: NDArray) => {
     if (e.v) {
       const cur = varGrads.get(e.v);
-      if (cur) { addInto(cur, g); g.dispose(); } else varGrads.set(e.v, g);
+      if (cur) { addInto(cur, g); dropRowSet(cur.byteOffset); g.dispose(); } else varGrads.set(e.v, g);
       return;
     }
     let l = grads.get(e.node!);

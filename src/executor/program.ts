@@ -64,6 +64,7 @@ export function lowerBackward(plan: BindPlan, base: number, refOf: RefOf, seed: 
       steps.push(n.def!.backward!.lower(ctxFor(plan, base, i, isTrain, seed + i), n.attrs, {
         ins: Array.from(fIn.subarray(0, na), refOf), outs: fOuts, aux: Array.from(fIn.subarray(na), refOf),
         outGrads: Array.from(inE.subarray(0, n.nGradIn ?? 0), refOf), inGrads: outs, req: n.req!,
+        own: outs.map((_, k) => plan.storage.offsets[ig.entryPtr[i] + k] < 0), // bound gradient arrays, not the arena
       }));
     }
     names.push(n.name);

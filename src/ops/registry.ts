@@ -33,6 +33,9 @@ export type GradReq = 'write' | 'add' | 'null';
 export interface ShapeResult { ins: (Shape | undefined)[]; outs: (Shape | undefined)[]; aux?: (Shape | undefined)[] }
 export interface TypeResult { ins: DType[]; outs: DType[]; aux?: DType[] }
 
+/** What graph shape inference knows besides the inputs (see OpDef.inferShape). */
+export interface KnownShapes { outs: (Shape | undefined)[]; partial: (Shape | undefined)[] }
+
 export interface BackwardArgs {
   ins: TensorRef[];
   outs: TensorRef[];
@@ -42,6 +45,11 @@ export interface BackwardArgs {
   /** Where to write the gradient of each input; the executor handles 'add' by summing afterwards. */
   inGrads: TensorRef[];
   req: GradReq[];
+  /**
+   * Per input gradient: true when it is memory no other step writes (a bound gradient array, or autograd's own
+   * buffer) and keeps its contents between runs, so an op may rewrite only what changed (sparse Embedding).
+   */
+  own?: boolean[];
 }
 
 /**
@@ -49,9 +57,6 @@ export interface BackwardArgs {
  * and aliases, attributes with defaults, inputs/aux/outputs, shape and type inference, forward and
  * backward lowering to kernels, what backward reads, and in-place options.
  */
-/** What graph shape inference knows besides the inputs (see OpDef.inferShape). */
-export interface KnownShapes { outs: (Shape | undefined)[]; partial: (Shape | undefined)[] }
-
 export interface OpDef {
   name: string;
   aliases?: string[];

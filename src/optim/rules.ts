@@ -2,9 +2,22 @@
 // in the shared wasm memory (assembly/kernels/f32-optim.ts). Rules and defaults: MXNet 1.9.
 import { NDArray } from '../ndarray/ndarray.js';
 import { normOpts } from '../util/options.js';
+import { forRowRuns, rowSet } from '../runtime/row-sparse.js';
 import { Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
 
 const off = (a: NDArray) => a.byteOffset;
+
+/**
+ * The element ranges an update covers, as (byte delta, count): the whole array, or with lazy_update only the rows
+ * of a sparse Embedding gradient (MXNet's lazy update of a row_sparse gradient: other rows, their weight decay and
+ * their states stay as they are).
+ */
+function lazyRanges(lazy: boolean, w: NDArray, g: NDArray, f: (delta: number, n: number) => void): void {
+  const rows = lazy && w.shape.length === 2 ? rowSet(g.byteOffset, g.nbytes) : undefined;
+  if (!rows) { f(0, w.size); return; }
+  const D = w.shape[1];
+  forRowRuns(rows, (r, n) => f(r * D * 4, n * D));
+}
 
 /**
  * SGD, with momentum when `momentum > 0` (`sgd_update` / `sgd_mom_update`).
@@ -12,11 +25,19 @@ const off = (a: NDArray) => a.byteOffset;
  */
 export class SGD extends Optimizer {
   momentum: number;
-  constructor(o: OptimizerOptions & { momentum?: number; lazyUpdate?: boolean } = {}) { super(o); this.momentum = normOpts<{ momentum?: number }>(o).momentum ?? 0; }
+  /** MXNet's lazy_update (default true): a sparse Embedding gradient updates only its rows. */
+  lazyUpdate: boolean;
+  constructor(o: OptimizerOptions & { momentum?: number; lazyUpdate?: boolean } = {}) {
+    super(o);
+    const p = normOpts<{ momentum?: number; lazyUpdate?: boolean }>(o);
+    this.momentum = p.momentum ?? 0; this.lazyUpdate = p.lazyUpdate ?? true;
+  }
   createState(_i: Index, w: NDArray): NDArray[] { return this.momentum !== 0 ? this.zeros(w, 1) : []; }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
-    if (s.length) this.K.f32_sgd_mom__simd128_u8(off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum);
-    else this.K.f32_sgd__simd128_u8(off(w), off(g), w.size, lr, wd, this.rescaleGrad, this.clip);
+    lazyRanges(this.lazyUpdate, w, g, (d, n) => {
+      if (s.length) this.K.f32_sgd_mom__simd128_u8(off(w) + d, off(g) + d, off(s[0]) + d, n, lr, wd, this.rescaleGrad, this.clip, this.momentum);
+      else this.K.f32_sgd__simd128_u8(off(w) + d, off(g) + d, n, lr, wd, this.rescaleGrad, this.clip);
+    });
   }
 }
 
@@ -31,17 +52,19 @@ export class NAG extends SGD {
   }
 }
 
-interface AdamOpts { beta1?: number; beta2?: number; epsilon?: number; eta?: number; correctBias?: boolean }
+interface AdamOpts { beta1?: number; beta2?: number; epsilon?: number; eta?: number; correctBias?: boolean; lazyUpdate?: boolean }
 /**
  * Adam: lr_t = lr*sqrt(1-beta2^t)/(1-beta1^t), wd added to the gradient before clipping.
  * @example new mx.optimizer.Adam({ learning_rate: 0.001 })
  */
 export class Adam extends Optimizer {
   beta1: number; beta2: number; epsilon: number;
+  /** MXNet's lazy_update (default true): a sparse Embedding gradient updates only its rows (and their m, v). */
+  lazyUpdate: boolean;
   constructor(o: OptimizerOptions & AdamOpts = {}) {
     super(o, 0.001);
     const p = normOpts<AdamOpts>(o);
-    this.beta1 = p.beta1 ?? 0.9; this.beta2 = p.beta2 ?? 0.999; this.epsilon = p.epsilon ?? 1e-8;
+    this.beta1 = p.beta1 ?? 0.9; this.beta2 = p.beta2 ?? 0.999; this.epsilon = p.epsilon ?? 1e-8; this.lazyUpdate = p.lazyUpdate ?? true;
   }
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
   protected lrT(i: Index, lr: number): number {
@@ -49,7 +72,10 @@ export class Adam extends Optimizer {
     return lr * Math.sqrt(1 - Math.pow(this.beta2, t)) / (1 - Math.pow(this.beta1, t));
   }
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
-    this.K.f32_adam__simd128_u8(off(w), off(g), off(s[0]), off(s[1]), w.size, this.lrT(i, lr), wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, 0);
+    const lrt = this.lrT(i, lr);
+    lazyRanges(this.lazyUpdate, w, g, (d, n) => {
+      this.K.f32_adam__simd128_u8(off(w) + d, off(g) + d, off(s[0]) + d, off(s[1]) + d, n, lrt, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, 0);
+    });
   }
 }
 

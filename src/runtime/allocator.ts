@@ -1,4 +1,5 @@
 import { MemoryError } from '../errors.js';
+import { dropRowSet } from './row-sparse.js';
 
 /** Allocation granule: every block starts on a 64-byte boundary (a cache line; any SIMD load is aligned). */
 export const ALIGN = 64;
@@ -65,6 +66,7 @@ export class Allocator {
     const size = this.live.get(off);
     if (size === undefined) throw new MemoryError(`free of unknown block at byte ${off}`, { offset: off });
     this.live.delete(off);
+    dropRowSet(off);
     this.inUse -= size;
     this.insertFree(off, size);
   }

@@ -57,7 +57,7 @@ test('fused layer == unrolled cells on the same parameters (modes, 1-2 layers, T
     cells.forEach((c, l) => { for (const k of ['i2h_weight', 'h2h_weight', 'i2h_bias', 'h2h_bias']) c.regParams[k].setData(lp[`l${l}_${k}`].data()); });
     if (hyb) { layer.hybridize(); for (const c of cells) c.hybridize(); }
     const x = arr(layout === 'TNC' ? [T, N, I] : [N, T, I], 5);
-    const begin = layer.beginState(N).map((s, i) => arr(s.shape, 50 + i, 0.5));
+    const begin = layer.beginState(N).map((s, i) => arr((s as NDArray).shape, 50 + i, 0.5));
     const [yf, sf] = layer.forward(x, begin) as [NDArray, NDArray[]];
     // the cells take per-layer (N, H) states: slices of the layer's (L, N, H)
     const cellBegin = cells.flatMap((_, l) => begin.map((b) => mx.nd.array(flat(b).slice(l * N * H, (l + 1) * N * H)).reshape([N, H])));
@@ -81,7 +81,7 @@ test('hybridized == imperative; the traced graph is one RNN op fed by _rnn_param
   assert.is(nodes.filter((n) => n.op === '_rnn_param_concat').length, 1);
   assert.is(nodes.filter((n) => n.op === 'FullyConnected').length, 0);
   const cell = new rnn.GRUCell(4); cell.initialize();
-  const [a] = cell.unroll(5, x, { mergeOutputs: true }) as [NDArray];
+  const [a] = cell.unroll(5, x, { mergeOutputs: true }) as unknown as [NDArray];
   cell.hybridize();
   assertClose(flat(cell.unroll(5, x, { mergeOutputs: true })[0] as NDArray), flat(a), 1e-6, 1e-7);
 });
@@ -128,7 +128,7 @@ test('gradients vs finite differences: fused layers (bidirectional, 2 layers; im
     if (hyb) l.hybridize();
     fdCheck(l, arr([2, 3, 2], 4), `${mode} layer hybridized=${hyb}`);
     if (hyb) continue;
-    const c = Cell(3); c.initialize(); c.forward(arr([2, 2], 1), c.beginState(2)); fill(c, 5);
+    const c = Cell(3, {}); c.initialize(); c.forward(arr([2, 2], 1), c.beginState(2)); fill(c, 5);
     const wrap = { forward: (x: NDArray) => c.unroll(3, x, { mergeOutputs: true })[0], collectParams: () => c.collectParams() };
     fdCheck(wrap as never, arr([2, 3, 2], 6), `${mode} cell`);
   }

@@ -3,10 +3,38 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { f32Types } from '../helpers.js';
+import type { KernelTable } from '../../runtime/manifest.js';
+import { rowSet, setRowSet } from '../../runtime/row-sparse.js';
+import { view } from '../../runtime/view.js';
 
 /**
- * Embedding: out shape data.shape + (output_dim,); backward scatter-adds into the weight gradient
- * (dense even with sparse_grad); data gets a zero gradient.
+ * sparse_grad's backward (MXNet's row_sparse weight gradient, dense storage): zeroes only the rows the last
+ * backward wrote into this buffer (the whole buffer the first time, or when nothing recorded them), scatter-adds
+ * this batch's rows, and records them for the next backward and for the optimizers' lazy update. O(rows * D).
+ */
+function sparseBackward(K: KernelTable, a: { output_dim: number; input_dim: number }, x: { off: number; size: number }, dy: number, dw: number) {
+  const D = a.output_dim, V = a.input_dim, rb = D * 4, bytes = V * rb;
+  let fresh = true;
+  return () => {
+    const prev = fresh ? undefined : rowSet(dw, bytes);
+    if (prev) for (const r of prev) K.x8_zero(dw + r * rb, rb); else K.x8_zero(dw, bytes);
+    fresh = false;
+    const idx = view('float32', x.off, x.size), mark = new Uint8Array(V);
+    let n = 0;
+    for (let i = 0; i < x.size; i++) {
+      const f = idx[i], r = !(f > 0) ? 0 : f >= V - 1 ? V - 1 : Math.trunc(f); // the forward's clipping
+      if (!mark[r]) { mark[r] = 1; n++; }
+      K.f32_addrows__simd128(dw + r * rb, D, dy + i * rb, D, dw + r * rb, D, 1, D);
+    }
+    const rows = new Int32Array(n);
+    for (let r = 0, k = 0; k < n; r++) if (mark[r]) rows[k++] = r;
+    setRowSet(dw, bytes, rows);
+  };
+}
+
+/**
+ * Embedding: out shape data.shape + (output_dim,); backward scatter-adds into the weight gradient (with
+ * sparse_grad into the touched rows only, see sparseBackward); data gets a zero gradient.
  * @example mx.nd.Embedding(idx, w, { input_dim: 100, output_dim: 16 })
  */
 export const embedding: OpDef = {
@@ -35,6 +63,10 @@ export const embedding: OpDef = {
     lower: (ctx, a, g) => {
       const K = ctx.K, [x] = g.ins, [dy] = g.outGrads, [dd, dw] = g.inGrads;
       const wd = g.req[0] !== 'null', ww = g.req[1] !== 'null';
+      if (a.sparse_grad && g.req[1] === 'write' && g.own?.[1] !== false) {
+        const sp = sparseBackward(K, a as never, x, dy.off, dw.off);
+        return () => { if (wd) K.x8_zero(dd.off, dd.size * 4); sp(); };
+      }
       return () => {
         if (wd) K.x8_zero(dd.off, dd.size * 4);
         if (ww) K.f32_embedding_bwd__simd128(x.off, dy.off, dw.off, x.size, a.output_dim, a.input_dim);
