@@ -32,6 +32,11 @@ export interface BindOptions {
   auxStates?: NDArray[] | Record<string, NDArray>;
   /** Set false to turn off inference-time fusion. */
   fuse?: boolean;
+  /**
+   * MXNet's shared_exec: run in this executor's arena when it is large enough (one arena for executors that never
+   * run at the same time, as BucketingModule's buckets; outputs then stay valid only until either one runs).
+   */
+  sharedExec?: Executor;
 }
 
 export interface SimpleBindOptions {
@@ -109,7 +114,7 @@ export function bind(sym: Bindable, o: BindOptions, owned: NDArray[] = []): Exec
       argsGrad: p.grads.map((g, i) => pick(g, inf.argShapes[i])), gradReq: p.gradReq, fuse: o.fuse,
     }, own);
   };
-  try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
+  try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind, shared: o.sharedExec }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
 }
 
 /**

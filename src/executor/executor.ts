@@ -26,6 +26,8 @@ export interface ExecutorParts {
   owned: NDArray[];
   /** Rebinds with new input shapes (set by bind.ts; used by reshape). */
   rebind: (shapes: Record<string, number[]>, from: Executor) => Executor;
+  /** An executor whose arena this one reuses when it is large enough (BindOptions.sharedExec). */
+  shared?: Executor;
 }
 
 let seedBase = 0x1234;
@@ -74,7 +76,11 @@ export class Executor {
     this.argArrays = parts.args; this.gradArrays = parts.grads; this.auxArrays = parts.aux;
     parts.argNames.forEach((n, i) => { this.argDict[n] = parts.args[i]; if (parts.grads[i]) this.gradDict[n] = parts.grads[i]!; });
     parts.auxNames.forEach((n, i) => { this.auxDict[n] = parts.aux[i]; });
-    if (plan.storage.arenaBytes > 0) { this.arena = Storage.alloc(plan.storage.arenaBytes).retain(); this.arenaOff = this.arena.off; arenas.register(this, this.arena, this); }
+    if (plan.storage.arenaBytes > 0) {
+      const sh = parts.shared?.arena;
+      this.arena = (sh && !sh.freed && sh.bytes >= plan.storage.arenaBytes ? sh : Storage.alloc(plan.storage.arenaBytes)).retain();
+      this.arenaOff = this.arena.off; arenas.register(this, this.arena, this);
+    }
     const ig = plan.g.indexed, byName = new Map<Node, NDArray>();
     const varArray = new Map<string, NDArray>();
     parts.argNames.forEach((n, i) => varArray.set(n, parts.args[i]));

@@ -1,6 +1,7 @@
 // mx.mod.BucketingModule (MXNet's bucketing_module.py): one symbol per bucket key from `symGen`, one executor per
 // bucket, all bound to the default bucket's parameter and gradient arrays (so every bucket trains the same
-// weights with one optimizer). Batches pick their executor by `bucketKey`.
+// weights with one optimizer) and run in its arena (MXNet's shared memory pool; a bucket whose plan is larger
+// than the default's gets its own). Batches pick their executor by `bucketKey`.
 import { ArgumentError } from '../errors.js';
 import { DataDesc, type DataBatch, type DataIter } from '../io/base.js';
 import type { EvalMetric } from '../metric/index.js';
@@ -90,7 +91,8 @@ export class BucketingModule {
       if (!own && base.gradDict[n] && this.forTraining) grads[n] = base.gradDict[n];
     });
     auxNames.forEach((n) => { aux[n] = base.auxDict[n]; });
-    const exe = g.symbol.bind({ args, argsGrad: grads, gradReq: this.forTraining ? 'write' : 'null', auxStates: aux });
+    // MXNet's shared memory pool: the default bucket (the largest, bound first) lends its arena to every other one.
+    const exe = g.symbol.bind({ args, argsGrad: grads, gradReq: this.forTraining ? 'write' : 'null', auxStates: aux, sharedExec: base });
     this.cur = { ...g, exe };
     this.buckets.set(key, this.cur);
   }

@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, assertClose } from '../helpers.js';
+import { rt } from '../../src/runtime/runtime.js';
 
 test('encodeSentences: ids from start_label, invalid key reserved, fixed vocab and unknown tokens', () => {
   const [ids, vocab] = mx.rnn.encodeSentences([['a', 'b'], ['b', 'c', 'a']], { startLabel: 1, invalidLabel: 0 });
@@ -79,6 +80,35 @@ test('BucketingModule: one executor per bucket on shared weights and gradients; 
   const after = mod.score(it, new mx.metric.Perplexity({ ignoreLabel: 0 }))[0][1];
   assert.equal(mod.bucketKeys.map(Number).sort(), [3, 5, 7]);
   assert.ok(after < before * 0.7, `perplexity ${before} -> ${after}`);
+  mod.dispose();
+});
+
+test("BucketingModule: buckets run in the default bucket's arena (memory does not grow with the number of buckets)", () => {
+  const V = 9, B = 3, L = 12;
+  mx.random.seed(5);
+  const mod = new mx.mod.BucketingModule({ symGen: (k) => [lm(k as number, V, B), ['data'], ['softmax_label']], defaultBucketKey: L, logger: () => {} });
+  mod.bind({ dataShapes: [['data', [B, L]]], labelShapes: [['softmax_label', [B, L]]] });
+  mod.initParams({ initializer: new mx.init.Xavier() });
+  mod.initOptimizer({ optimizer: 'sgd', optimizerParams: { learning_rate: 0.1 } });
+  const batch = (k: number) => ({ bucketKey: k, data: [mx.nd.array(Array.from({ length: B * k }, (_, i) => 1 + (i % (V - 1)))).reshape([B, k])], label: [mx.nd.array(Array.from({ length: B * k }, (_, i) => 1 + ((i + 1) % (V - 1)))).reshape([B, k])] });
+  const batches = Array.from({ length: L - 2 }, (_, i) => batch(i + 2));
+  const used = () => rt().alloc.stats().bytesInUse;
+  mod.forwardBackward(batch(L) as never);
+  const before = used();
+  let arenas = 0, own = 0;
+  const out3: Float32Array[] = [];
+  for (const b of batches) {
+    mod.forwardBackward(b as never);
+    if (b.bucketKey === 3) out3.push(Float32Array.from(mod.getOutputs()[0].toTypedArray()));
+    const exe = (mod as unknown as { cur: { exe: InstanceType<typeof mx.Executor> } }).cur.exe;
+    arenas += exe.memory.arenaBytes; own += 2 * B * b.bucketKey * 4 + 256; // each bucket's own data and label arrays
+  }
+  const grown = used() - before;
+  assert.ok(arenas > 20 * own, `the buckets' plans are large (${arenas} bytes)`);
+  assert.ok(grown <= own + 16 * 1024, `memory grew by ${grown} bytes for ${batches.length} buckets (their own inputs: ${own}; their plans: ${arenas})`);
+  // A bucket's numbers do not depend on what ran in the shared arena before it.
+  mod.forwardBackward(batch(L) as never); mod.forward(batch(3) as never, { isTrain: true });
+  assertClose(mod.getOutputs()[0].toTypedArray(), out3[0], 0, 0);
   mod.dispose();
 });
 
