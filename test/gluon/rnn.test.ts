@@ -99,6 +99,25 @@ test('deferred input size inside a hybridized parent; symbolic zero begin states
   assert.equal((outs as InstanceType<typeof mx.Symbol>).inferShape({ data: [2, 3, 5] }).outShapes, [[2, 3, 4]]);
 });
 
+test('cells unrolled inside a hybridized HybridBlock (symbolic unroll, zero begin states of batch 0) == imperative', () => {
+  class Net extends mx.gluon.HybridBlock {
+    stack: InstanceType<typeof rnn.HybridSequentialRNNCell>;
+    constructor() {
+      super();
+      this.stack = this.registerChild(new rnn.HybridSequentialRNNCell(), 'stack');
+      this.nameScope(() => { this.stack.add(new rnn.LSTMCell(4)); this.stack.add(new rnn.GRUCell(3)); });
+    }
+    override hybridForward(_F: unknown, x: NDArray) { return this.stack.unroll(5, x, { mergeOutputs: true })[0]; }
+  }
+  const net = new Net(); net.initialize();
+  const x = arr([2, 5, 3], 8);
+  const y0 = net.forward(x) as NDArray;
+  assert.equal(y0.shape, [2, 5, 3]);
+  net.hybridize();
+  assertClose(flat(net.forward(x) as NDArray), flat(y0), 1e-6, 1e-7);
+  assert.ok(JSON.parse(net.cached!.symbol!.toJSON()).nodes.some((n: { op: string; attrs?: { shape?: string } }) => n.op === '_zeros' && n.attrs?.shape === '(0, 4)'));
+});
+
 /** d(sum(out * w))/d(param) by autograd vs central differences at a few entries of every parameter and the input. */
 function fdCheck(net: InstanceType<typeof mx.gluon.HybridBlock>, x: NDArray, what: string): void {
   const w = arr((net.forward(x) as NDArray).shape, 99);

@@ -164,6 +164,18 @@ export class GRUCell extends HybridRecurrentCell {
   }
 }
 
+/** One step of stacked cells: each takes its slice of the states; the outputs chain. */
+function stackStep(cells: Cell[], x: Value, states: Value[]): [Value, Value[]] {
+  const next: Value[] = [];
+  let p = 0;
+  for (const c of cells) {
+    const n = c.stateInfo().length;
+    const [y, s] = c.forward(x, states.slice(p, p + n));
+    p += n; x = y; next.push(...s);
+  }
+  return [x, next];
+}
+
 /**
  * Stacks cells: each step runs them in order, states concatenated (MXNet's SequentialRNNCell).
  * @example const stack = new mx.gluon.rnn.SequentialRNNCell(); stack.add(new mx.gluon.rnn.LSTMCell(32)); stack.add(new mx.gluon.rnn.LSTMCell(32));
@@ -175,21 +187,29 @@ export class SequentialRNNCell extends Block implements Cell {
   constructor(o: BlockOptions = {}) { super(o); }
   /** Appends a cell. */
   add(cell: Cell): this { this.registerChild(cell); return this; }
-  private cells(): Cell[] { return [...this.children.values()] as Cell[]; }
-  stateInfo(batchSize = 0): StateInfo[] { return this.cells().flatMap((c) => c.stateInfo(batchSize)); }
-  beginState(batchSize = 0, func?: BeginStateFunc): Value[] { return this.cells().flatMap((c) => c.beginState(batchSize, func)); }
-  reset(): void { this.counter = -1; this.initCounter = -1; for (const c of this.cells()) c.reset(); }
-  override forward(x: Value, states: Value[]): [Value, Value[]] {
-    this.counter++;
-    const next: Value[] = [];
-    let p = 0;
-    for (const c of this.cells()) {
-      const n = c.stateInfo().length;
-      const [y, s] = c.forward(x, states.slice(p, p + n));
-      p += n; x = y; next.push(...s);
-    }
-    return [x, next];
-  }
+  stateInfo(batchSize = 0): StateInfo[] { return [...this.children.values()].flatMap((c) => (c as Cell).stateInfo(batchSize)); }
+  beginState(batchSize = 0, func?: BeginStateFunc): Value[] { return [...this.children.values()].flatMap((c) => (c as Cell).beginState(batchSize, func)); }
+  reset(): void { this.counter = -1; this.initCounter = -1; for (const c of this.children.values()) (c as Cell).reset(); }
+  override forward(x: Value, states: Value[]): [Value, Value[]] { this.counter++; return stackStep([...this.children.values()] as Cell[], x, states); }
+  /** Runs `length` steps (see HybridRecurrentCell.unroll). */
+  unroll(length: number, inputs: Value | Value[], o: UnrollOptions = {}): [Value | Value[], Value[]] { return unrollCell(this, length, inputs, o); }
+}
+
+/**
+ * SequentialRNNCell of hybridizable cells, itself a HybridBlock (a child of hybridized blocks; hybridize()
+ * hybridizes each cell). @example const stack = new mx.gluon.rnn.HybridSequentialRNNCell(); stack.add(new mx.gluon.rnn.GRUCell(8));
+ */
+export class HybridSequentialRNNCell extends HybridBlock implements Cell {
+  static override alias = 'hybridsequentialrnncell';
+  counter = -1;
+  /** @internal */ initCounter = -1;
+  constructor(o: BlockOptions = {}) { super(o); }
+  /** Appends a cell. */
+  add(cell: HybridRecurrentCell | HybridSequentialRNNCell): this { this.registerChild(cell); return this; }
+  stateInfo(batchSize = 0): StateInfo[] { return [...this.children.values()].flatMap((c) => (c as Cell).stateInfo(batchSize)); }
+  beginState(batchSize = 0, func?: BeginStateFunc): Value[] { return [...this.children.values()].flatMap((c) => (c as Cell).beginState(batchSize, func)); }
+  reset(): void { this.counter = -1; this.initCounter = -1; for (const c of this.children.values()) (c as Cell).reset(); }
+  override forward(x: Value, states: Value[]): [Value, Value[]] { this.counter++; return stackStep([...this.children.values()] as Cell[], x, states); }
   /** Runs `length` steps (see HybridRecurrentCell.unroll). */
   unroll(length: number, inputs: Value | Value[], o: UnrollOptions = {}): [Value | Value[], Value[]] { return unrollCell(this, length, inputs, o); }
 }
