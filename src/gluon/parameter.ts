@@ -9,6 +9,7 @@ import type { GradReq } from '../ops/registry.js';
 import { Uniform } from '../init/rules.js';
 import { create as createInit, Initializer } from '../init/initializer.js';
 import { toDType, type DType } from '../runtime/dtype.js';
+import { rowSet, setRowSet } from '../runtime/row-sparse.js';
 import { Variable } from '../symbol/create.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { fmtShape } from '../util/shape.js';
@@ -160,7 +161,12 @@ export class Parameter {
     v.copyTo(this._data!);
   }
   /** Zeroes the gradient. @example p.zeroGrad() */
-  zeroGrad(): void { this._grad?.data.fill(0); }
+  zeroGrad(): void {
+    const g = this._grad;
+    if (!g) return;
+    g.data.fill(0);
+    if (rowSet(g.byteOffset, g.nbytes)) setRowSet(g.byteOffset, g.nbytes, new Int32Array(0)); // a sparse gradient: now no rows
+  }
   /** The symbol variable of this parameter (MXNet's Parameter.var). @example p.var().name */
   var(): Symbol {
     const f = (v: number) => (Number.isInteger(v) ? v.toFixed(1) : String(v)); // Python's str(float), as MXNet writes

@@ -78,6 +78,10 @@ test('autograd: the parameter gradient carries the row set; gluon Embedding(spar
       const same = w1.slice(r * D, (r + 1) * D).every((v, j) => v === w0[r * D + j]);
       assert.is(same, ![2, 5, 7].includes(r), `${opt} hybrid=${hybrid} row ${r} ${same ? 'unchanged' : 'changed'}`);
     }
+    emb.zeroGrad(); // a zeroed sparse gradient has no rows: a lazy step moves nothing
+    assert.equal(rowsOf(p.grad()), []);
+    trainer.step(1);
+    assert.equal(flat(p.data()), w1);
   }
 });
 
