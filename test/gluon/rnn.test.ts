@@ -118,6 +118,24 @@ test('cells unrolled inside a hybridized HybridBlock (symbolic unroll, zero begi
   assert.ok(JSON.parse(net.cached!.symbol!.toJSON()).nodes.some((n: { op: string; attrs?: { shape?: string } }) => n.op === '_zeros' && n.attrs?.shape === '(0, 4)'));
 });
 
+test('unroll with validLength: masked outputs and the states of each sample\'s last valid step (MXNet)', () => {
+  const cell = new rnn.LSTMCell(3); cell.initialize();
+  const x = arr([3, 4, 2], 11), len = [4, 1, 2];
+  const [y, [h, c]] = cell.unroll(4, x, { mergeOutputs: true, validLength: mx.nd.array(len) }) as [NDArray, NDArray[]];
+  const X = flat(x);
+  len.forEach((L, n) => {
+    const xn = mx.nd.array(X.slice(n * 8, n * 8 + L * 2)).reshape([1, L, 2]);
+    const [yn, [hn, cn]] = cell.unroll(L, xn, { mergeOutputs: true }) as [NDArray, NDArray[]];
+    const row = flat(y).slice(n * 12, (n + 1) * 12);
+    assertClose(row.slice(0, L * 3), flat(yn), 1e-6, 1e-7, `sample ${n} outputs`);
+    assert.equal(row.slice(L * 3), Array(12 - L * 3).fill(0), `sample ${n} masked`);
+    assertClose(flat(h).slice(n * 3, n * 3 + 3), flat(hn), 1e-6, 1e-7, `sample ${n} h`);
+    assertClose(flat(c).slice(n * 3, n * 3 + 3), flat(cn), 1e-6, 1e-7, `sample ${n} c`);
+  });
+  const [list] = cell.unroll(4, x, { validLength: mx.nd.array(len) }) as [NDArray[], NDArray[]];
+  assert.is(list.length, 4); assert.equal(list[0].shape, [3, 3]);
+});
+
 /** d(sum(out * w))/d(param) by autograd vs central differences at a few entries of every parameter and the input. */
 function fdCheck(net: InstanceType<typeof mx.gluon.HybridBlock>, x: NDArray, what: string): void {
   const w = arr((net.forward(x) as NDArray).shape, 99);

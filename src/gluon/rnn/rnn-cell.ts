@@ -15,7 +15,11 @@ type P = Record<string, any>;
 type Value = NDArray | Symbol;
 interface StateInfo { shape: number[]; __layout__: string }
 interface Cell extends Block { stateInfo(batchSize?: number): StateInfo[]; beginState(batchSize?: number, func?: BeginStateFunc): Value[]; reset(): void; forward(x: Value, states: Value[]): [Value, Value[]] }
-export interface UnrollOptions { beginState?: Value[]; layout?: string; mergeOutputs?: boolean | null }
+export interface UnrollOptions {
+  beginState?: Value[]; layout?: string; mergeOutputs?: boolean | null;
+  /** (N,) lengths: outputs past a sample's length are zeros, the states are those at its last valid step. */
+  validLength?: Value;
+}
 
 /** MXNet's _format_sequence: a merged sequence split into steps (or a list kept). */
 function steps(length: number, inputs: Value | Value[], layout: string): { xs: Value[]; axis: number; F: P; batch: number } {
@@ -37,9 +41,14 @@ function unrollCell(cell: Cell, length: number, inputs: Value | Value[], o: Unro
   cell.reset();
   const { xs, axis, F, batch } = steps(length, inputs, o.layout ?? 'NTC');
   let states = o.beginState ?? cell.beginState(batch, F === sym ? (s, k) => sym.zeros(s, k) : undefined);
-  const outs: Value[] = [];
-  for (let i = 0; i < length; i++) { const [y, s] = cell.forward(xs[i], states); outs.push(y); states = s; }
-  return [o.mergeOutputs ? F.stack(...outs, { axis, num_args: length }) : outs, states];
+  const outs: Value[] = [], all: Value[][] = [];
+  for (let i = 0; i < length; i++) { const [y, s] = cell.forward(xs[i], states); outs.push(y); states = s; all.push(s); }
+  const vl = o.validLength;
+  if (!vl) return [o.mergeOutputs ? F.stack(...outs, { axis, num_args: length }) : outs, states];
+  // MXNet: states by SequenceLast over the steps' states, outputs by SequenceMask.
+  states = states.map((_, k) => F.SequenceLast(F.stack(...all.map((s) => s[k]), { axis: 0, num_args: length }), vl, { use_sequence_length: true, axis: 0 }));
+  const merged = F.SequenceMask(F.stack(...outs, { axis, num_args: length }), vl, { use_sequence_length: true, axis });
+  return [o.mergeOutputs ? merged : outputsOf(F.SliceChannel(merged, { num_outputs: length, axis, squeeze_axis: 1 }), length), states];
 }
 
 /** MXNet's begin_state: one state per stateInfo entry, named `prefix + 'begin_state_<k>'`. */
