@@ -2,7 +2,7 @@
 //   onnx-resnet18-b1, onnx-mobilenetv2-b1: the zoo networks (bench/lib/nets.mjs) exported with mx.onnx.exportModel;
 //   onnx-bert-layer-s128: a BERT-style encoder layer (sequence 128, hidden 256, 4 heads, FFN 1024) written as a
 //   PyTorch export looks (bench/lib/onnx-models.mjs); onnx-lstm2-s32: a 2-layer LSTM classifier (sequence 32, input 64,
-//   hidden 128, batch 1; mxwasm unrolls the LSTM nodes at import). Outputs are checked to agree before timing.
+//   hidden 128, batch 1; mxwasm maps each LSTM node onto its fused RNN op). Outputs are checked to agree before timing.
 import { netBuilders } from '../lib/nets.mjs';
 import { exportNet, encoderLayerOnnx, lstmClassifierOnnx } from '../lib/onnx-models.mjs';
 import { ortSession } from '../lib/peers.mjs';

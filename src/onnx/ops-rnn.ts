@@ -1,110 +1,96 @@
 /**
- * ONNX LSTM / GRU / RNN imported by unrolling over the (static) sequence length onto FullyConnected,
- * slice_axis and elementwise ops: one FullyConnected projects every time step's input at once, then
- * each step adds the recurrent projection. Exact ONNX semantics: LSTM gates i, o, f, c; GRU gates z, r, h
- * with linear_before_reset 0 or 1; directions forward / reverse / bidirectional; layout 0 and 1.
- * (mxwasm's fused RNN op, when there is one, is the faster target: see the notes of issue 19.)
+ * ONNX LSTM / GRU / RNN onto mxwasm's fused `RNN` op (one layer; D = 2 for bidirectional): W, R and B are
+ * packed at import into MXNet's flat `parameters` (rnn-layout.ts: per direction W_x then W_h, then per
+ * direction b_x then b_h) with the gate blocks reordered (LSTM i,o,f,c → i,f,c,o; GRU z,r,h → r,z,n).
+ * Y (T, N, D*H) is reshaped to ONNX's (T, D, N, H); Y_h / Y_c are the op's state outputs, already (D, N, H).
+ * A GRU with linear_before_reset = 0 (the reset gate applied before the recurrent matmul, which MXNet's
+ * GRU does not do) is unrolled exactly instead (rnn-unroll.ts).
  */
 import type { Symbol } from '../symbol/symbol.js';
 import type { NodeCtx } from './context.js';
 import type { Mapper } from './ops-nn.js';
+import { unrolled } from './rnn-unroll.js';
 import { DT, type Const } from './tensor.js';
 
+type Kind = 'LSTM' | 'GRU' | 'RNN';
 const G = { LSTM: 4, GRU: 3, RNN: 1 } as const;
-const DEFAULT_ACTS: Record<string, string[][]> = { LSTM: [['Sigmoid', 'Tanh', 'Tanh']], GRU: [['Sigmoid', 'Tanh']], RNN: [['Tanh'], ['Relu']] };
+/** MXNet gate block j is ONNX gate block PERM[j]. */
+const PERM: Record<Kind, number[]> = { LSTM: [0, 2, 3, 1], GRU: [1, 0, 2], RNN: [0] };
+const DEFAULT_ACTS: Record<Kind, string[][]> = { LSTM: [['Sigmoid', 'Tanh', 'Tanh']], GRU: [['Sigmoid', 'Tanh']], RNN: [['Tanh'], ['Relu']] };
+const td = new TextDecoder();
 
-/** Rows [r0, r1) of direction d of a [D, rows, cols] constant, as a [r1-r0, cols] float constant. */
-function rows(w: Const, d: number, r0: number, r1: number): Const {
-  const R = w.dims[1], C = w.dims.length > 2 ? w.dims[2] : 1, out = new Float32Array((r1 - r0) * C);
-  for (let r = r0; r < r1; r++) for (let k = 0; k < C; k++) out[(r - r0) * C + k] = w.data[(d * R + r) * C + k];
-  return { dims: w.dims.length > 2 ? [r1 - r0, C] : [r1 - r0], type: DT.FLOAT, data: out };
+/** Checks what neither mapping supports; returns whether the RNN uses Relu. */
+function check(c: NodeCtx, kind: Kind, D: number, T: number): boolean {
+  const dir = c.s('direction', 'forward');
+  if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw c.fail(`direction ${dir} is not one of forward, reverse, bidirectional`);
+  if (!(c.i('hidden_size', 0) > 0)) throw c.fail('hidden_size is required');
+  if (c.has(4)) {
+    const lens = c.const(4);
+    if (!lens || !(T > 0) || Array.from(lens.data).some((v) => v !== T)) throw c.fail('sequence_lens shorter than the sequence are not supported (only a constant sequence_lens equal to the sequence length)');
+  }
+  if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
+  if (c.hasAttr('clip')) throw c.fail('clip is not supported');
+  if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
+  const layout = c.i('layout', 0);
+  if (layout !== 0 && layout !== 1) throw c.fail(`layout ${layout} is not 0 or 1`);
+  const acts = c.node.attribute.find((a) => a.name === 'activations')?.strings.map((s) => td.decode(s).toLowerCase());
+  if (!acts) return false;
+  const per = acts.slice(0, acts.length / D);
+  const ok = DEFAULT_ACTS[kind].findIndex((d) => d.length === per.length && d.every((v, i) => v.toLowerCase() === per[i]) && acts.every((v, i) => v === per[i % per.length]));
+  if (ok < 0) throw c.fail(`activations ${acts.join(',')} are not supported (only the defaults${kind === 'RNN' ? ' and Relu' : ''})`);
+  return kind === 'RNN' && ok === 1;
 }
 
-function recurrent(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
+/** MXNet's packed parameters for one layer of D directions from ONNX W (D, G*H, I), R (D, G*H, H), B (D, 2*G*H). */
+export function packOnnxRnn(kind: Kind, W: Const, R: Const, B: Const | undefined, H: number): Float32Array {
+  const g = G[kind], D = W.dims[0], I = W.dims[2], GH = g * H, perm = PERM[kind];
+  const out = new Float32Array(D * GH * (I + H + 2));
+  let p = 0;
+  const blocks = (src: ArrayLike<number>, base: number, cols: number) => {
+    for (const j of perm) for (let r = 0; r < H; r++) for (let k = 0; k < cols; k++) out[p++] = src[base + (j * H + r) * cols + k];
+  };
+  for (let d = 0; d < D; d++) { blocks(W.data, d * GH * I, I); blocks(R.data, d * GH * H, H); }
+  for (let d = 0; d < D; d++) for (const half of [0, 1]) {
+    if (B) blocks(B.data, d * 2 * GH + half * GH, 1); else p += GH;
+  }
+  return out;
+}
+
+function fused(kind: Kind): Mapper {
+  const unroll = unrolled(kind);
   return (c) => {
-    const g = G[kind], H = c.i('hidden_size', 0), dir = c.s('direction', 'forward'), layout = c.i('layout', 0);
+    const H = c.i('hidden_size', 0), D = c.s('direction', 'forward') === 'bidirectional' ? 2 : 1, layout = c.i('layout', 0);
     const x0 = c.shape(0), W = c.const(1), R = c.const(2), B = c.has(3) ? c.const(3) : undefined;
-    if (!x0 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static shape and W, R, B must be initializers');
-    if (!(H > 0)) throw c.fail('hidden_size is required');
-    if (c.has(4)) throw c.fail('sequence_lens is not supported');
-    if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
-    if (c.hasAttr('clip')) throw c.fail('clip is not supported');
-    if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
-    const acts = c.node.attribute.find((a) => a.name === 'activations')?.strings.map((s) => new TextDecoder().decode(s));
-    const D = dir === 'bidirectional' ? 2 : 1;
-    let relu = false;
-    if (acts) {
-      const per = acts.slice(0, acts.length / D);
-      const ok = DEFAULT_ACTS[kind].findIndex((d) => d.length === per.length && d.every((v, i) => v.toLowerCase() === per[i].toLowerCase()) && acts.every((v, i) => v.toLowerCase() === per[i % per.length].toLowerCase()));
-      if (ok < 0) throw c.fail(`activations ${acts.join(',')} are not supported`);
-      relu = kind === 'RNN' && ok === 1;
+    if (!x0 || x0.length !== 3 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static rank-3 shape and W, R, B must be initializers');
+    const relu = check(c, kind, D, layout ? x0[1] : x0[0]);
+    const I = x0[2], g = G[kind];
+    if (W.dims.join() !== [D, g * H, I].join() || R.dims.join() !== [D, g * H, H].join() || (B && B.dims.join() !== [D, 2 * g * H].join())) {
+      throw c.fail(`W ${W.dims}, R ${R.dims}${B ? `, B ${B.dims}` : ''} do not match ${D} direction(s), hidden_size ${H}, input size ${I}`);
     }
-    if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw c.fail(`direction ${dir}`);
-    const lbr = kind === 'GRU' ? c.i('linear_before_reset', 0) : 0;
-    const T = layout ? x0[1] : x0[0];
+    if (kind === 'GRU' && !c.i('linear_before_reset', 0)) return unroll(c);
+    const tr = (s: Symbol, axes: number[], tag: string) => c.mx('transpose', [s], { axes }, tag);
     let x = c.sym(0);
-    if (layout) x = c.mx('transpose', [x], { axes: [1, 0, 2] }, 'xt');
-    const init = (i: number, tag: string, d: number): Symbol | undefined => {
-      if (!c.has(i)) return undefined;
-      let s = c.sym(i);
-      if (layout) s = c.mx('transpose', [s], { axes: [1, 0, 2] }, `${tag}t${d}`);
-      return c.mx('Reshape', [c.mx('slice_axis', [s], { axis: 0, begin: d, end: d + 1 }, `${tag}s${d}`)], { shape: [-3, -2] }, `${tag}r${d}`);
+    if (layout) x = tr(x, [1, 0, 2], 'xt');
+    // the op runs a single direction forward only: reverse = forward over the time-reversed sequence
+    const rev = c.s('direction', 'forward') === 'reverse';
+    if (rev) x = c.mx('SequenceReverse', [x], {}, 'xr');
+    const state = (i: number, tag: string): Symbol => {
+      if (c.has(i)) return layout ? tr(c.sym(i), [1, 0, 2], `${tag}t`) : c.sym(i);
+      // zeros (D, N, H) that follow the batch of x: x[0:1, :, 0:1] → zeros_like → broadcast
+      const one = c.mx('slice', [x], { begin: [0, null, 0], end: [1, null, 1] }, `${tag}s`);
+      return c.mx('broadcast_axis', [c.mx('zeros_like', [one], {}, `${tag}z`)], { axis: [0, 2], size: [D, H] }, tag);
     };
-    const ys: Symbol[] = [], hs: Symbol[] = [], cs: Symbol[] = [];
-    for (let d = 0; d < D; d++) {
-      const rev = dir === 'reverse' || d === 1, p = `d${d}`;
-      // input projection of every step at once, with the biases that sit outside the reset gate
-      const bias = new Float32Array(g * H);
-      if (B) for (let k = 0; k < g * H; k++) bias[k] = B.data[d * 2 * g * H + k] + (kind === 'GRU' && lbr && k >= 2 * H ? 0 : B.data[d * 2 * g * H + g * H + k]);
-      const xw = c.mx('FullyConnected', [x, c.param(`${c.name}_W${d}`, rows(W, d, 0, g * H)), c.param(`${c.name}_Wb${d}`, { dims: [g * H], type: DT.FLOAT, data: bias })], { num_hidden: g * H, flatten: false }, `${p}xw`);
-      const rw = (r0: number, r1: number, tag: string) => c.param(`${c.name}_R${tag}${d}`, rows(R, d, r0, r1));
-      const Rall = kind === 'GRU' ? rw(0, 2 * H, 'zr') : rw(0, g * H, '');
-      const Rh = kind === 'GRU' ? rw(2 * H, 3 * H, 'h') : undefined;
-      const Rbh = kind === 'GRU' && lbr && B ? c.param(`${c.name}_Rbh${d}`, { dims: [H], type: DT.FLOAT, data: Float32Array.from(B.data.subarray(d * 2 * g * H + g * H + 2 * H, d * 2 * g * H + g * H + 3 * H)) }) : undefined;
-      let h = init(5, 'h0', d), cc = kind === 'LSTM' ? init(6, 'c0', d) : undefined;
-      const out: Symbol[] = new Array(T);
-      for (let s = 0; s < T; s++) {
-        const t = rev ? T - 1 - s : s, q = `${p}t${t}`;
-        const xt = c.mx('Reshape', [c.mx('slice_axis', [xw], { axis: 0, begin: t, end: t + 1 }, `${q}x`)], { shape: [-3, -2] }, `${q}xr`);
-        const sl = (v: Symbol, a: number, b: number, tag: string) => c.mx('slice_axis', [v], { axis: 1, begin: a, end: b }, `${q}${tag}`);
-        const zero = () => c.mx('zeros_like', [sl(xt, 0, H, 'z0')], {}, `${q}zero`);
-        if (!h) h = zero();
-        if (kind === 'GRU') {
-          const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)], { act_type: 'sigmoid' }, `${q}szr`);
-          const z = sl(zr, 0, H, 'z'), r = sl(zr, H, 2 * H, 'r');
-          const hh = lbr
-            ? c.mx('elemwise_mul', [r, c.mx('FullyConnected', Rbh ? [h, Rh!, Rbh] : [h, Rh!], { num_hidden: H, no_bias: !Rbh }, `${q}hh`)], {}, `${q}rhh`)
-            : c.mx('FullyConnected', [c.mx('elemwise_mul', [r, h], {}, `${q}rh`), Rh!], { num_hidden: H, no_bias: true }, `${q}hh`);
-          const n = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 2 * H, 3 * H, 'xh'), hh], {}, `${q}an`)], { act_type: 'tanh' }, `${q}n`);
-          h = c.mx('elemwise_add', [n, c.mx('elemwise_mul', [z, c.mx('elemwise_sub', [h, n], {}, `${q}hmn`)], {}, `${q}zd`)], {}, `${q}h`);
-        } else {
-          const pre = c.mx('elemwise_add', [xt, c.mx('FullyConnected', [h, Rall], { num_hidden: g * H, no_bias: true }, `${q}hr`)], {}, `${q}pre`);
-          if (kind === 'RNN') h = c.mx('Activation', [pre], { act_type: relu ? 'relu' : 'tanh' }, `${q}h`);
-          else {
-            const sg = (a: number, tag: string) => c.mx('Activation', [sl(pre, a * H, (a + 1) * H, `${tag}p`)], { act_type: 'sigmoid' }, `${q}${tag}`);
-            const i = sg(0, 'i'), o = sg(1, 'o'), f = sg(2, 'f');
-            const gg = c.mx('Activation', [sl(pre, 3 * H, 4 * H, 'gp')], { act_type: 'tanh' }, `${q}g`);
-            const ig = c.mx('elemwise_mul', [i, gg], {}, `${q}ig`);
-            cc = cc ? c.mx('elemwise_add', [c.mx('elemwise_mul', [f, cc], {}, `${q}fc`), ig], {}, `${q}c`) : ig;
-            h = c.mx('elemwise_mul', [o, c.mx('Activation', [cc], { act_type: 'tanh' }, `${q}tc`)], {}, `${q}h`);
-          }
-        }
-        out[t] = c.mx('expand_dims', [h], { axis: 0 }, `${q}y`);
-      }
-      const y = T === 1 ? out[0] : c.mx('Concat', out, { dim: 0, num_args: T }, `${p}Y`);
-      ys.push(c.mx('expand_dims', [y], { axis: 1 }, `${p}Yd`));
-      hs.push(c.mx('expand_dims', [h!], { axis: 0 }, `${p}Yh`));
-      if (cc) cs.push(c.mx('expand_dims', [cc], { axis: 0 }, `${p}Yc`));
-    }
-    const cat = (v: Symbol[], axis: number, tag: string) => (v.length === 1 ? v[0] : c.mx('Concat', v, { dim: axis, num_args: v.length }, tag));
-    let Y = cat(ys, 1, 'Y'), Yh = cat(hs, 0, 'Yh'), Yc = cs.length ? cat(cs, 0, 'Yc') : undefined;
-    if (layout) {
-      Y = c.mx('transpose', [Y], { axes: [2, 0, 1, 3] }, 'Ybf');
-      Yh = c.mx('transpose', [Yh], { axes: [1, 0, 2] }, 'Yhbf');
-      if (Yc) Yc = c.mx('transpose', [Yc], { axes: [1, 0, 2] }, 'Ycbf');
-    }
+    const par = c.param(`${c.name}_parameters`, { dims: [D * g * H * (I + H + 2)], type: DT.FLOAT, data: packOnnxRnn(kind, W, R, B, H) });
+    const mode = kind === 'LSTM' ? 'lstm' : kind === 'GRU' ? 'gru' : relu ? 'rnn_relu' : 'rnn_tanh';
+    const ins = [x, par, state(5, 'h0'), ...(kind === 'LSTM' ? [state(6, 'c0')] : [])];
+    const rnn = c.mx('RNN', ins, { state_size: H, num_layers: 1, bidirectional: D === 2, mode, state_outputs: true });
+    const y = rev ? c.mx('SequenceReverse', [rnn.get(0)], {}, 'yr') : rnn.get(0);
+    // (T, N, D*H) → ONNX Y (T, D, N, H), or (N, T, D, H) with layout 1
+    let Y = D === 1 && !layout ? c.mx('expand_dims', [y], { axis: 1 }, 'Y') : tr(c.mx('Reshape', [y], { shape: [0, 0, D, H] }, 'Y4'), layout ? [1, 0, 2, 3] : [0, 2, 1, 3], 'Y');
+    let Yh = rnn.get(1), Yc = kind === 'LSTM' ? rnn.get(2) : undefined;
+    if (layout) { Yh = tr(Yh, [1, 0, 2], 'Yh'); if (Yc) Yc = tr(Yc, [1, 0, 2], 'Yc'); }
     return Yc ? [Y, Yh, Yc] : [Y, Yh];
   };
 }
 
-export const RNN_MAP: Record<string, Mapper> = { LSTM: recurrent('LSTM'), GRU: recurrent('GRU'), RNN: recurrent('RNN') };
+export const RNN_MAP: Record<string, Mapper> = { LSTM: fused('LSTM'), GRU: fused('GRU'), RNN: fused('RNN') };

@@ -1,0 +1,110 @@
+/**
+ * ONNX LSTM / GRU / RNN unrolled over the (static) sequence length onto FullyConnected, slice_axis and
+ * elementwise ops: one FullyConnected projects every time step's input at once, then each step adds the
+ * recurrent projection. Used for what the fused RNN op cannot express exactly (GRU with
+ * linear_before_reset = 0, which applies the reset gate before the recurrent matmul); ops-rnn.ts maps the
+ * rest onto the fused op. Exact ONNX semantics: gates i, o, f, c / z, r, h; all directions; layout 0 and 1.
+ */
+import type { Symbol } from '../symbol/symbol.js';
+import type { NodeCtx } from './context.js';
+import type { Mapper } from './ops-nn.js';
+import { DT, type Const } from './tensor.js';
+
+const G = { LSTM: 4, GRU: 3, RNN: 1 } as const;
+const DEFAULT_ACTS: Record<string, string[][]> = { LSTM: [['Sigmoid', 'Tanh', 'Tanh']], GRU: [['Sigmoid', 'Tanh']], RNN: [['Tanh'], ['Relu']] };
+
+/** Rows [r0, r1) of direction d of a [D, rows, cols] constant, as a [r1-r0, cols] float constant. */
+function rows(w: Const, d: number, r0: number, r1: number): Const {
+  const R = w.dims[1], C = w.dims.length > 2 ? w.dims[2] : 1, out = new Float32Array((r1 - r0) * C);
+  for (let r = r0; r < r1; r++) for (let k = 0; k < C; k++) out[(r - r0) * C + k] = w.data[(d * R + r) * C + k];
+  return { dims: w.dims.length > 2 ? [r1 - r0, C] : [r1 - r0], type: DT.FLOAT, data: out };
+}
+
+/** The unrolled mapping (attributes already checked by ops-rnn.ts). */
+export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
+  return (c) => {
+    const g = G[kind], H = c.i('hidden_size', 0), dir = c.s('direction', 'forward'), layout = c.i('layout', 0);
+    const x0 = c.shape(0), W = c.const(1), R = c.const(2), B = c.has(3) ? c.const(3) : undefined;
+    if (!x0 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static shape and W, R, B must be initializers');
+    if (!(H > 0)) throw c.fail('hidden_size is required');
+    if (c.has(4)) throw c.fail('sequence_lens is not supported');
+    if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
+    if (c.hasAttr('clip')) throw c.fail('clip is not supported');
+    if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
+    const acts = c.node.attribute.find((a) => a.name === 'activations')?.strings.map((s) => new TextDecoder().decode(s));
+    const D = dir === 'bidirectional' ? 2 : 1;
+    let relu = false;
+    if (acts) {
+      const per = acts.slice(0, acts.length / D);
+      const ok = DEFAULT_ACTS[kind].findIndex((d) => d.length === per.length && d.every((v, i) => v.toLowerCase() === per[i].toLowerCase()) && acts.every((v, i) => v.toLowerCase() === per[i % per.length].toLowerCase()));
+      if (ok < 0) throw c.fail(`activations ${acts.join(',')} are not supported`);
+      relu = kind === 'RNN' && ok === 1;
+    }
+    if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw c.fail(`direction ${dir}`);
+    const lbr = kind === 'GRU' ? c.i('linear_before_reset', 0) : 0;
+    const T = layout ? x0[1] : x0[0];
+    let x = c.sym(0);
+    if (layout) x = c.mx('transpose', [x], { axes: [1, 0, 2] }, 'xt');
+    const init = (i: number, tag: string, d: number): Symbol | undefined => {
+      if (!c.has(i)) return undefined;
+      let s = c.sym(i);
+      if (layout) s = c.mx('transpose', [s], { axes: [1, 0, 2] }, `${tag}t${d}`);
+      return c.mx('Reshape', [c.mx('slice_axis', [s], { axis: 0, begin: d, end: d + 1 }, `${tag}s${d}`)], { shape: [-3, -2] }, `${tag}r${d}`);
+    };
+    const ys: Symbol[] = [], hs: Symbol[] = [], cs: Symbol[] = [];
+    for (let d = 0; d < D; d++) {
+      const rev = dir === 'reverse' || d === 1, p = `d${d}`;
+      // input projection of every step at once, with the biases that sit outside the reset gate
+      const bias = new Float32Array(g * H);
+      if (B) for (let k = 0; k < g * H; k++) bias[k] = B.data[d * 2 * g * H + k] + (kind === 'GRU' && lbr && k >= 2 * H ? 0 : B.data[d * 2 * g * H + g * H + k]);
+      const xw = c.mx('FullyConnected', [x, c.param(`${c.name}_W${d}`, rows(W, d, 0, g * H)), c.param(`${c.name}_Wb${d}`, { dims: [g * H], type: DT.FLOAT, data: bias })], { num_hidden: g * H, flatten: false }, `${p}xw`);
+      const rw = (r0: number, r1: number, tag: string) => c.param(`${c.name}_R${tag}${d}`, rows(R, d, r0, r1));
+      const Rall = kind === 'GRU' ? rw(0, 2 * H, 'zr') : rw(0, g * H, '');
+      const Rh = kind === 'GRU' ? rw(2 * H, 3 * H, 'h') : undefined;
+      const Rbh = kind === 'GRU' && lbr && B ? c.param(`${c.name}_Rbh${d}`, { dims: [H], type: DT.FLOAT, data: Float32Array.from(B.data.subarray(d * 2 * g * H + g * H + 2 * H, d * 2 * g * H + g * H + 3 * H)) }) : undefined;
+      let h = init(5, 'h0', d), cc = kind === 'LSTM' ? init(6, 'c0', d) : undefined;
+      const out: Symbol[] = new Array(T);
+      for (let s = 0; s < T; s++) {
+        const t = rev ? T - 1 - s : s, q = `${p}t${t}`;
+        const xt = c.mx('Reshape', [c.mx('slice_axis', [xw], { axis: 0, begin: t, end: t + 1 }, `${q}x`)], { shape: [-3, -2] }, `${q}xr`);
+        const sl = (v: Symbol, a: number, b: number, tag: string) => c.mx('slice_axis', [v], { axis: 1, begin: a, end: b }, `${q}${tag}`);
+        const zero = () => c.mx('zeros_like', [sl(xt, 0, H, 'z0')], {}, `${q}zero`);
+        if (!h) h = zero();
+        if (kind === 'GRU') {
+          const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)], { act_type: 'sigmoid' }, `${q}szr`);
+          const z = sl(zr, 0, H, 'z'), r = sl(zr, H, 2 * H, 'r');
+          const hh = lbr
+            ? c.mx('elemwise_mul', [r, c.mx('FullyConnected', Rbh ? [h, Rh!, Rbh] : [h, Rh!], { num_hidden: H, no_bias: !Rbh }, `${q}hh`)], {}, `${q}rhh`)
+            : c.mx('FullyConnected', [c.mx('elemwise_mul', [r, h], {}, `${q}rh`), Rh!], { num_hidden: H, no_bias: true }, `${q}hh`);
+          const n = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 2 * H, 3 * H, 'xh'), hh], {}, `${q}an`)], { act_type: 'tanh' }, `${q}n`);
+          h = c.mx('elemwise_add', [n, c.mx('elemwise_mul', [z, c.mx('elemwise_sub', [h, n], {}, `${q}hmn`)], {}, `${q}zd`)], {}, `${q}h`);
+        } else {
+          const pre = c.mx('elemwise_add', [xt, c.mx('FullyConnected', [h, Rall], { num_hidden: g * H, no_bias: true }, `${q}hr`)], {}, `${q}pre`);
+          if (kind === 'RNN') h = c.mx('Activation', [pre], { act_type: relu ? 'relu' : 'tanh' }, `${q}h`);
+          else {
+            const sg = (a: number, tag: string) => c.mx('Activation', [sl(pre, a * H, (a + 1) * H, `${tag}p`)], { act_type: 'sigmoid' }, `${q}${tag}`);
+            const i = sg(0, 'i'), o = sg(1, 'o'), f = sg(2, 'f');
+            const gg = c.mx('Activation', [sl(pre, 3 * H, 4 * H, 'gp')], { act_type: 'tanh' }, `${q}g`);
+            const ig = c.mx('elemwise_mul', [i, gg], {}, `${q}ig`);
+            cc = cc ? c.mx('elemwise_add', [c.mx('elemwise_mul', [f, cc], {}, `${q}fc`), ig], {}, `${q}c`) : ig;
+            h = c.mx('elemwise_mul', [o, c.mx('Activation', [cc], { act_type: 'tanh' }, `${q}tc`)], {}, `${q}h`);
+          }
+        }
+        out[t] = c.mx('expand_dims', [h], { axis: 0 }, `${q}y`);
+      }
+      const y = T === 1 ? out[0] : c.mx('Concat', out, { dim: 0, num_args: T }, `${p}Y`);
+      ys.push(c.mx('expand_dims', [y], { axis: 1 }, `${p}Yd`));
+      hs.push(c.mx('expand_dims', [h!], { axis: 0 }, `${p}Yh`));
+      if (cc) cs.push(c.mx('expand_dims', [cc], { axis: 0 }, `${p}Yc`));
+    }
+    const cat = (v: Symbol[], axis: number, tag: string) => (v.length === 1 ? v[0] : c.mx('Concat', v, { dim: axis, num_args: v.length }, tag));
+    let Y = cat(ys, 1, 'Y'), Yh = cat(hs, 0, 'Yh'), Yc = cs.length ? cat(cs, 0, 'Yc') : undefined;
+    if (layout) {
+      Y = c.mx('transpose', [Y], { axes: [2, 0, 1, 3] }, 'Ybf');
+      Yh = c.mx('transpose', [Yh], { axes: [1, 0, 2] }, 'Yhbf');
+      if (Yc) Yc = c.mx('transpose', [Yc], { axes: [1, 0, 2] }, 'Ycbf');
+    }
+    return Yc ? [Y, Yh, Yc] : [Y, Yh];
+  };
+}
+
