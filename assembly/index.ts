@@ -33,3 +33,4 @@ export * from './kernels/f32-optim-adaptive';
 export { f32_peak__simd128, x32_noop } from './kernels/f32-peak';
 export * from './kernels/f32-rnn';
 export * from './kernels/x32-seq';
+export * from './kernels/f32-sort';

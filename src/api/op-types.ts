@@ -77,6 +77,7 @@ export interface OpSignatures {
   "_RModScalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "_RPowerScalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "_add": { a: {  }; i: "lhs" | "rhs" };
+  "_arange": { a: { start: number | string; stop?: number | string | null; step?: number | string; repeat?: number | string; infer_range?: boolean | 0 | 1 | BoolString; ctx?: string; dtype?: DTypeName; }; i: never };
   "_copy": { a: {  }; i: "data" };
   "_div": { a: {  }; i: "lhs" | "rhs" };
   "_div_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
@@ -150,6 +151,7 @@ export interface OpSignatures {
   "concat": { a: { num_args?: number | string; dim?: number | string; }; i: "arg0" | "arg1" | "arg2" };
   "cos": { a: {  }; i: "data" };
   "crop": { a: { begin: Shape | null; end: Shape | null; step?: Shape | null; }; i: "data" };
+  "depth_to_space": { a: { block_size: number | string; }; i: "data" };
   "dot": { a: { transpose_a?: boolean | 0 | 1 | BoolString; transpose_b?: boolean | 0 | 1 | BoolString; forward_stype?: unknown; }; i: "lhs" | "rhs" };
   "elemwise_add": { a: {  }; i: "lhs" | "rhs" };
   "elemwise_div": { a: {  }; i: "lhs" | "rhs" };
@@ -200,6 +202,7 @@ export interface OpSignatures {
   "softmax": { a: { axis?: number | string; temperature?: number | string | null; dtype?: unknown; use_length?: boolean | 0 | 1 | BoolString; }; i: "data" | "length" };
   "softmin": { a: { axis?: number | string; temperature?: number | string | null; dtype?: unknown; use_length?: boolean | 0 | 1 | BoolString; }; i: "data" | "length" };
   "softsign": { a: {  }; i: "data" };
+  "space_to_depth": { a: { block_size: number | string; }; i: "data" };
   "split": { a: { num_outputs: number | string; axis?: number | string; squeeze_axis?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "sqrt": { a: {  }; i: "data" };
   "square": { a: {  }; i: "data" };
@@ -212,10 +215,11 @@ export interface OpSignatures {
   "take": { a: { axis?: number | string; mode?: "clip" | "wrap" | "raise"; }; i: "a" | "indices" };
   "tanh": { a: {  }; i: "data" };
   "tile": { a: { reps: Shape; }; i: "data" };
+  "topk": { a: { axis?: number | string | null; k?: number | string; ret_typ?: "value" | "indices" | "mask" | "both"; is_ascend?: boolean | 0 | 1 | BoolString; dtype?: DTypeName; }; i: "data" };
   "transpose": { a: { axes?: Shape; }; i: "data" };
   "where": { a: {  }; i: "condition" | "x" | "y" };
   "zeros_like": { a: {  }; i: "data" };
 }
 
 /** Ops with a required attribute (their functions need the attribute object). */
-export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_full" | "cast" | "clip" | "crop" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "split" | "tile";
+export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_arange" | "_full" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "space_to_depth" | "split" | "tile";

@@ -191,3 +191,21 @@ export function reduceAxes(x: Arr, shape: number[], axes: number[], f: (vals: nu
   groups.forEach((g, i) => { out[i] = f(g); });
   return out;
 }
+
+/**
+ * topk along the middle axis of an (outer, n, inner) view (assembly/kernels/f32-sort.ts): the first k of each
+ * line sorted descending (ascending with asc), ties by lower index; values, indices and a 0/1 mask.
+ * @example topk(new Float32Array([1, 3, 2]), 1, 3, 1, 2, false).idx // [1, 2]
+ */
+export function topk(x: Arr, outer: number, n: number, inner: number, k: number, asc: boolean): { val: Float32Array; idx: Float32Array; mask: Float32Array } {
+  const val = new Float32Array(outer * k * inner), idx = new Float32Array(outer * k * inner), mask = new Float32Array(outer * n * inner);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+    const at = (j: number) => x[(o * n + j) * inner + i];
+    const order = [...Array(n).keys()].sort((a, b) => (asc ? at(a) - at(b) : at(b) - at(a)) || a - b);
+    for (let j = 0; j < k; j++) {
+      val[(o * k + j) * inner + i] = at(order[j]); idx[(o * k + j) * inner + i] = order[j];
+      mask[(o * n + order[j]) * inner + i] = 1;
+    }
+  }
+  return { val, idx, mask };
+}

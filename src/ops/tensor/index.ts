@@ -10,7 +10,11 @@ import { BROADCAST_OPS } from './broadcast.js';
 import { PAD_OPS } from './pad.js';
 import { UPSAMPLING_OPS } from './upsampling.js';
 import { INIT_OPS } from './init.js';
+import { DEPTH_SPACE_OPS } from './depth-space.js';
+import { topkOp } from './topk.js';
+import { arangeOp } from './arange.js';
 
 export const TENSOR_OPS: OpDef[] = [
   ...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS, ...SLICE_OPS, ...TAKE_OPS, ...BROADCAST_OPS, ...PAD_OPS, ...UPSAMPLING_OPS, ...INIT_OPS,
+  ...DEPTH_SPACE_OPS, topkOp, arangeOp,
 ];

@@ -33,7 +33,7 @@ const TENSOR_SPLITS = {
 // Warm-up args: p and q are 1 MiB zeroed areas (a zero descriptor at p means "copy nothing").
 const red = (p: number, q: number) => [p, q, 2, 17, 3];
 
-/** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts); see ../manifest.ts. */
+/** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts), topk (f32-sort.ts); see ../manifest.ts. */
 export const KERNELS_TENSOR: KernelInfo[] = [
   { name: 'f32_rsum__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: (p, q) => [...red(p, q), 1, 0, q + 4096] },
   { name: 'f32_rmax__simd128_u16', family: 'reduce', dtype: 'f32', unroll: 16, needs: simd, warm: red },
@@ -49,6 +49,8 @@ export const KERNELS_TENSOR: KernelInfo[] = [
   { name: 'f32_pickgrad__scalar', family: 'layout', dtype: 'f32', needs: [], warm: (p, q) => [p, p, q, 2, 3, 5, 0] },
   { name: 'x32_onehot__scalar', family: 'layout', dtype: 'x32', needs: simd, warm: (p, q) => [p, q, 3, 5, 1, 0] },
   { name: 'f32_upnearest__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2, 0] },
+  { name: 'f32_topk__scalar', family: 'sort', dtype: 'f32', needs: [], warm: (p, q) => [p, 2, 5, 3, 2, 0, q, q + 4096, q + 8192, q + 12288] },
+  { name: 'f32_topk_grad__scalar', family: 'sort', dtype: 'f32', needs: [], warm: (p, q) => [p, p, 2, 5, 3, 2, q] },
   { name: 'f32_upnearest_grad__simd128', family: 'layout', dtype: 'f32', needs: simd, warm: (p, q) => [p, q, 2, 3, 5, 2] },
 ];
 attachDefs(KERNELS_TENSOR, TENSOR_PARAMS, TENSOR_SPLITS);
