@@ -1,6 +1,6 @@
 /**
  * ONNX → mxwasm mappings for layout and indexing ops: Reshape, Flatten, Transpose, Concat, Split,
- * Squeeze/Unsqueeze, Slice, Gather, Pad, Expand, Tile, Resize/Upsample, Identity, Dropout, Cast.
+ * Squeeze/Unsqueeze, Slice, Gather, Pad, Expand, Tile, Identity, Dropout, Cast (Resize: ops-resize.ts).
  * Static shapes come from inference at import; dims that follow a symbolic (batch) dimension are
  * written as MXNet's 0 (copy) or -1 (infer) codes so a Predictor can re-bind for another batch.
  */
@@ -147,56 +147,6 @@ const Expand: Mapper = (c) => {
   return c.mx('broadcast_to', [s], { shape: out.map((d, k) => (k >= pad && (dyn?.[k - pad] || x[k - pad] === d) ? 0 : d)) });
 };
 const Tile: Mapper = (c) => c.mx('tile', [c.sym(0)], { reps: c.constInts(1, 'repeats') });
-/** Source index of each output index for one axis under a Resize configuration (nearest). */
-function nearestIndex(c: NodeCtx, inLen: number, outLen: number, scale: number): number[] {
-  const ctm = c.opset >= 11 ? c.s('coordinate_transformation_mode', 'half_pixel') : 'asymmetric';
-  const nm = c.opset >= 11 ? c.s('nearest_mode', 'round_prefer_floor') : 'floor';
-  return Array.from({ length: outLen }, (_, o) => {
-    let xin: number;
-    switch (ctm) {
-      case 'half_pixel': xin = (o + 0.5) / scale - 0.5; break;
-      case 'pytorch_half_pixel': xin = outLen > 1 ? (o + 0.5) / scale - 0.5 : 0; break;
-      case 'align_corners': xin = outLen > 1 ? (o * (inLen - 1)) / (outLen - 1) : 0; break;
-      case 'asymmetric': xin = o / scale; break;
-      case 'tf_half_pixel_for_nn': xin = (o + 0.5) / scale; break;
-      default: throw c.fail(`coordinate_transformation_mode ${ctm} is not supported`);
-    }
-    const f = Math.floor(xin), frac = xin - f;
-    let i: number;
-    switch (nm) {
-      case 'floor': i = f; break;
-      case 'ceil': i = Math.ceil(xin); break;
-      case 'round_prefer_floor': i = frac === 0.5 ? f : Math.round(xin); break;
-      case 'round_prefer_ceil': i = frac === 0.5 ? f + 1 : Math.round(xin); break;
-      default: throw c.fail(`nearest_mode ${nm} is not supported`);
-    }
-    return Math.min(Math.max(i, 0), inLen - 1);
-  });
-}
-const Resize: Mapper = (c) => {
-  const x = c.shape(0);
-  if (!x || x.length !== 4) throw c.fail('only 4-D (NCHW) inputs with a known shape are supported');
-  const mode = c.s('mode', 'nearest');
-  let scales: number[] | undefined;
-  if (c.op === 'Upsample') scales = c.opset >= 9 ? c.constInts(1, 'scales') : c.floats('scales');
-  else if (c.opset === 10) scales = c.constInts(1, 'scales');
-  else {
-    const sc = c.has(2) ? c.const(2) : undefined, sz = c.has(3) ? c.const(3) : undefined;
-    if (sc && sc.data.length) scales = Array.from(sc.data);
-    else if (sz) scales = Array.from(sz.data, (v, k) => v / x[k]);
-    else throw c.fail('scales or sizes must be constants');
-    if (c.opset >= 18 && (c.hasAttr('axes') || c.i('antialias', 0))) throw c.fail('axes / antialias are not supported');
-  }
-  if (!scales || scales.length !== 4 || scales[0] !== 1 || scales[1] !== 1) throw c.fail(`scales [${scales?.join(', ')}] must be [1, 1, s, s]`);
-  const s = scales[2];
-  if (mode !== 'nearest') throw c.fail(`mode ${mode} is not supported (nearest only)`);
-  if (scales[3] !== s || !Number.isInteger(s) || s < 1) throw c.fail(`only equal integer scales map onto UpSampling, got [${scales.join(', ')}]`);
-  for (const k of [2, 3]) {
-    const idx = nearestIndex(c, x[k], x[k] * s, s);
-    if (idx.some((v, o) => v !== Math.floor(o / s))) throw c.fail('this coordinate transformation / nearest mode does not pick floor(out / scale)');
-  }
-  return c.mx('UpSampling', [c.sym(0)], { scale: s, sample_type: 'nearest', num_args: 1 });
-};
 const Cast: Mapper = (c) => {
   const to = c.i('to', DT.FLOAT);
   if (isFloatType(to)) return c.mx('identity', [c.sym(0)]);
@@ -204,7 +154,7 @@ const Cast: Mapper = (c) => {
   return c.mx('fix', [c.sym(0)]);
 };
 export const TENSOR_MAP: Record<string, Mapper> = {
-  Reshape, Flatten, Transpose, Concat, Split, Squeeze, Unsqueeze, Slice, Gather, Pad, Expand, Tile, Resize, Upsample: Resize, Cast,
+  Reshape, Flatten, Transpose, Concat, Split, Squeeze, Unsqueeze, Slice, Gather, Pad, Expand, Tile, Cast,
   Identity: (c) => c.mx('identity', [c.sym(0)]),
   Dropout: (c) => c.mx('identity', [c.sym(0)]),
 };
