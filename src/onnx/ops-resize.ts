@@ -123,6 +123,9 @@ const Resize: Mapper = (c) => {
   const legacy = c.op === 'Upsample' || c.opset < 11;
   if (legacy && mode === 'cubic') throw c.fail('mode cubic needs opset 11');
   const { out, scales } = sizesOf(c, x);
+  out.forEach((d, k) => {
+    if (!(Number.isInteger(d) && d >= 1 && d * x[k] <= 1 << 26 && scales[k] > 0)) throw c.fail(`output size ${d} of axis ${k} (input ${x[k]}, scale ${scales[k]}) is not in [1, ${(1 << 26) / x[k]}]`);
+  });
   const ctm = legacy ? 'asymmetric' : c.s('coordinate_transformation_mode', 'half_pixel');
   let r0 = x.map(() => 0), r1 = x.map(() => 1);
   if (ctm === 'tf_crop_and_resize') {
@@ -154,7 +157,6 @@ const Resize: Mapper = (c) => {
     const { m, bias } = resizeMatrix(c, cfg, x[k], out[k], scales[k], extrap);
     const identity = !bias && out[k] === x[k] && m.every((v, i) => v === (Math.floor(i / x[k]) === i % x[k] ? 1 : 0));
     if (identity) continue;
-    if (out[k] === 0) throw c.fail(`axis ${k} would have size 0`);
     const perm = [...Array(r).keys()];
     [perm[k], perm[r - 1]] = [perm[r - 1], perm[k]];
     if (k !== r - 1) y = c.mx('transpose', [y], { axes: perm }, `t${k}`);
