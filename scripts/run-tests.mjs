@@ -18,9 +18,11 @@ for (const [i, file] of files.entries()) {
 const t0 = Date.now();
 let passed = 0, failed = 0, skipped = 0;
 const out = (s) => process.stdout.write(s);
+const times = [];
 for (const group of globalThis.UVU_QUEUE) {
   const name = group.shift();
   if (name != null) out(`${name}\n`);
+  const tg = Date.now();
   for (const suite of group) {
     const before = skips.inTest;
     skips.running = true;
@@ -33,7 +35,11 @@ for (const group of globalThis.UVU_QUEUE) {
     failed += total - ran;
     if (errs !== true && errs.length) out(`\n${errs}\n`);
   }
+  times.push([name, Date.now() - tg]);
 }
+// Where the suite's time goes (CI must stay under 30 minutes): the slowest files.
+const slow = times.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`);
+out(`\n  Slowest: ${slow.join(', ')}\n`);
 skipped += skips.outside;
 out(`\n  Duration: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 out(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
