@@ -52,12 +52,24 @@ export async function generate() {
       try { const a = parseAttrs(def.name, loose, v, name); for (const n of [...def.inputs(a), ...opAux(def, a)]) ins.add(n); } catch { /* an invalid combination */ }
     }
     ins.delete('num_args');
-    lines.push(`  ${JSON.stringify(name)}: { a: { ${fields.join(' ')} }; i: ${ins.size ? [...ins].map((x) => JSON.stringify(x)).join(' | ') : 'never'} };`);
+    lines.push(...pack(`  ${JSON.stringify(name)}: { a: {`, fields, `}; i: ${ins.size ? [...ins].map((x) => JSON.stringify(x)).join(' | ') : 'never'} };`, ' ', '      '));
   }
   lines.push('}', '',
     '/** Ops with a required attribute (their functions need the attribute object). */',
-    `export type OpsWithRequired = ${required.map((x) => JSON.stringify(x)).join(' | ') || 'never'};`, '');
+    ...pack('export type OpsWithRequired =', required.length ? required.map((x, i) => (i ? '| ' : '') + JSON.stringify(x)) : ['never'], ';', ' ', '  ', ''), '');
   return lines.join('\n');
+}
+
+/** head + items + tail joined by `sep`, on lines of at most 200 columns (test/budget.test.ts), continued with `indent`. */
+function pack(head, items, tail, sep, indent, tailSep = ' ') {
+  const out = [];
+  let cur = head;
+  for (const x of items) {
+    if (cur.length + sep.length + x.length > 190 && cur !== head && cur !== indent.trimEnd()) { out.push(cur); cur = indent + x; } else cur += (cur === indent ? '' : sep) + x;
+  }
+  if (cur.length + tailSep.length + tail.length > 200) { out.push(cur); cur = indent + tail; } else cur += tailSep + tail;
+  out.push(cur);
+  return out;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

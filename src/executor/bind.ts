@@ -114,7 +114,8 @@ export function bind(sym: Bindable, o: BindOptions, owned: NDArray[] = []): Exec
       argsGrad: p.grads.map((g, i) => pick(g, inf.argShapes[i])), gradReq: p.gradReq, fuse: o.fuse,
     }, own);
   };
-  try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind, shared: o.sharedExec }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
+  try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind, shared: o.sharedExec });
+    } catch (e) { for (const a of owned) a.dispose(); throw e; }
 }
 
 /**

@@ -144,7 +144,8 @@ const Resize: Mapper = (c) => {
   // fast path: nearest, equal integer scales on H, W of NCHW that pick floor(out / s)
   const s = scales[2];
   if (mode === 'nearest' && x.length === 4 && scales[0] === 1 && scales[1] === 1 && scales[3] === s && Number.isInteger(s) && s >= 1 && ctm !== 'tf_crop_and_resize') {
-    const same = [2, 3].every((k) => { const { m } = resizeMatrix(c, { ...base, r0: 0, r1: 1 }, x[k], out[k], s, 0); return Array.from({ length: out[k] }, (_, o) => m[o * x[k] + Math.floor(o / s)] === 1).every(Boolean); });
+    const same = [2, 3].every((k) => { const { m } = resizeMatrix(c, { ...base, r0: 0, r1: 1 }, x[k], out[k], s, 0);
+      return Array.from({ length: out[k] }, (_, o) => m[o * x[k] + Math.floor(o / s)] === 1).every(Boolean); });
     if (same) return c.mx('UpSampling', [c.sym(0)], { scale: s, sample_type: 'nearest', num_args: 1 });
   }
   let y = c.sym(0);

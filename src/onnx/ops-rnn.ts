@@ -26,7 +26,8 @@ function check(c: NodeCtx, kind: Kind, D: number, T: number): boolean {
   if (!(c.i('hidden_size', 0) > 0)) throw c.fail('hidden_size is required');
   if (c.has(4)) {
     const lens = c.const(4);
-    if (!lens || !(T > 0) || Array.from(lens.data).some((v) => v !== T)) throw c.fail('sequence_lens shorter than the sequence are not supported (only a constant sequence_lens equal to the sequence length)');
+    if (!lens || !(T > 0) || Array.from(lens.data).some((v) => v !== T))
+      throw c.fail('sequence_lens shorter than the sequence are not supported (only a constant sequence_lens equal to the sequence length)');
   }
   if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
   if (c.hasAttr('clip')) throw c.fail('clip is not supported');

@@ -36,7 +36,8 @@ const Reshape: Mapper = (c) => {
   const out = reshapeDims(c, x, raw, allowzero);
   const inDyn = c.dynDims(0);
   // a 0 (copy) in the ONNX target follows the input dim; -1 follows whatever it absorbs
-  const outDyn = raw.map((v, k) => (v === 0 && !allowzero ? !!inDyn?.[k] : v === -1 ? !!inDyn?.some(Boolean) && !raw.some((u, j) => j !== k && (sv.dyn?.[j] || (u === 0 && inDyn?.[j]))) : !!sv.dyn?.[k]));
+  const outDyn = raw.map((v, k) => (v === 0 && !allowzero ? !!inDyn?.[k] : v === -1 ? !!inDyn?.some(Boolean) &&
+    !raw.some((u, j) => j !== k && (sv.dyn?.[j] || (u === 0 && inDyn?.[j]))) : !!sv.dyn?.[k]));
   return reshapeTo(c, c.sym(0), out, outDyn);
 };
 const Flatten: Mapper = (c) => {

@@ -36,7 +36,8 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
     let relu = false;
     if (acts) {
       const per = acts.slice(0, acts.length / D);
-      const ok = DEFAULT_ACTS[kind].findIndex((d) => d.length === per.length && d.every((v, i) => v.toLowerCase() === per[i].toLowerCase()) && acts.every((v, i) => v.toLowerCase() === per[i % per.length].toLowerCase()));
+      const ok = DEFAULT_ACTS[kind].findIndex((d) => d.length === per.length && d.every((v, i) => v.toLowerCase() === per[i].toLowerCase()) &&
+        acts.every((v, i) => v.toLowerCase() === per[i % per.length].toLowerCase()));
       if (ok < 0) throw c.fail(`activations ${acts.join(',')} are not supported`);
       relu = kind === 'RNN' && ok === 1;
     }
@@ -57,11 +58,13 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
       // input projection of every step at once, with the biases that sit outside the reset gate
       const bias = new Float32Array(g * H);
       if (B) for (let k = 0; k < g * H; k++) bias[k] = B.data[d * 2 * g * H + k] + (kind === 'GRU' && lbr && k >= 2 * H ? 0 : B.data[d * 2 * g * H + g * H + k]);
-      const xw = c.mx('FullyConnected', [x, c.param(`${c.name}_W${d}`, rows(W, d, 0, g * H)), c.param(`${c.name}_Wb${d}`, { dims: [g * H], type: DT.FLOAT, data: bias })], { num_hidden: g * H, flatten: false }, `${p}xw`);
+      const xw = c.mx('FullyConnected', [x, c.param(`${c.name}_W${d}`, rows(W, d, 0, g * H)), c.param(`${c.name}_Wb${d}`, { dims: [g * H], type: DT.FLOAT, data: bias })],
+        { num_hidden: g * H, flatten: false }, `${p}xw`);
       const rw = (r0: number, r1: number, tag: string) => c.param(`${c.name}_R${tag}${d}`, rows(R, d, r0, r1));
       const Rall = kind === 'GRU' ? rw(0, 2 * H, 'zr') : rw(0, g * H, '');
       const Rh = kind === 'GRU' ? rw(2 * H, 3 * H, 'h') : undefined;
-      const Rbh = kind === 'GRU' && lbr && B ? c.param(`${c.name}_Rbh${d}`, { dims: [H], type: DT.FLOAT, data: Float32Array.from(B.data.subarray(d * 2 * g * H + g * H + 2 * H, d * 2 * g * H + g * H + 3 * H)) }) : undefined;
+      const Rbh = kind === 'GRU' && lbr &&
+        B ? c.param(`${c.name}_Rbh${d}`, { dims: [H], type: DT.FLOAT, data: Float32Array.from(B.data.subarray(d * 2 * g * H + g * H + 2 * H, d * 2 * g * H + g * H + 3 * H)) }) : undefined;
       let h = init(5, 'h0', d), cc = kind === 'LSTM' ? init(6, 'c0', d) : undefined;
       const out: Symbol[] = new Array(T);
       for (let s = 0; s < T; s++) {
@@ -71,7 +74,8 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
         const zero = () => c.mx('zeros_like', [sl(xt, 0, H, 'z0')], {}, `${q}zero`);
         if (!h) h = zero();
         if (kind === 'GRU') {
-          const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)], { act_type: 'sigmoid' }, `${q}szr`);
+          const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)],
+            { act_type: 'sigmoid' }, `${q}szr`);
           const z = sl(zr, 0, H, 'z'), r = sl(zr, H, 2 * H, 'r');
           const hh = lbr
             ? c.mx('elemwise_mul', [r, c.mx('FullyConnected', Rbh ? [h, Rh!, Rbh] : [h, Rh!], { num_hidden: H, no_bias: !Rbh }, `${q}hh`)], {}, `${q}rhh`)

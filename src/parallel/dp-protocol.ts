@@ -15,7 +15,8 @@ export interface ArrayDesc { name: string; off: number; shape: number[]; dtype: 
 
 export type ToWorker =
   // `watch`: the worker keeps this MessagePort for its life; its closing tells the watchdog it ended (watchdog.ts).
-  | { type: 'init'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number }; ctrl: number; id: number; watch?: unknown }
+  | { type: 'init'; module: WebAssembly.Module; addon?: WebAssembly.Module; memory: WebAssembly.Memory; variant: 'shared' | 'relaxed' | 'noshared'; region: { start: number; end: number };
+    ctrl: number; id: number; watch?: unknown }
   | { type: 'bind'; symbolJSON: string; gradReq: Record<string, 'write' | 'add' | 'null'>; args: ArrayDesc[]; grads: (ArrayDesc | null)[]; aux: ArrayDesc[] }
   | { type: 'exit' }
   // Browsers: sent ahead (mx.threadsReady), because a nested worker gets no message while its parent blocks;

@@ -30,13 +30,12 @@ test('every warm-up call passes as many arguments as its kernel takes', () => {
   assert.equal(bad, []);
 });
 
-test('the typed definitions name the kernels\' parameters, in order (every kernel of main had them when this was written)', () => {
-  const named = KERNELS.filter((k) => k.params);
-  assert.ok(named.length >= 150, `${named.length} kernels with params`);
-  for (const k of named) assert.equal([...k.params!], PARAMS.get(k.name), k.name);
-  // Kernels added since (3-D conv, topk, ...) get theirs with their typed definition; listed, not failed, for now.
-  const missing = KERNELS.filter((k) => k.warm && !k.params).map((k) => k.name);
-  if (missing.length) console.warn(`kernels without params in their typed definition: ${missing.join(', ')}`);
+/** Kernels an open branch adds without parameter names yet (#20's 2-bit compression): name them, then drop them here. */
+const UNNAMED_OK = new Set(['f32_quantize_2bit__simd128', 'f32_dequantize_2bit__simd128']);
+
+test('every kernel\'s typed definition names its parameters, and they are the kernel\'s, in order', () => {
+  assert.equal(KERNELS.filter((k) => k.warm && !k.params && !UNNAMED_OK.has(k.name)).map((k) => k.name), [], 'kernels without `params`');
+  for (const k of KERNELS.filter((k) => k.params)) assert.equal([...k.params!], PARAMS.get(k.name), k.name);
 });
 
 test('GEMM: gemmArgs puts each name at its position; the limits are the kernel\'s constants', () => {

@@ -14,7 +14,8 @@ import { outputsOf, type BeginStateFunc } from './rnn-layer.js';
 type P = Record<string, any>;
 type Value = NDArray | Symbol;
 interface StateInfo { shape: number[]; __layout__: string }
-interface Cell extends Block { stateInfo(batchSize?: number): StateInfo[]; beginState(batchSize?: number, func?: BeginStateFunc): Value[]; reset(): void; forward(x: Value, states: Value[]): [Value, Value[]] }
+interface Cell extends Block { stateInfo(batchSize?: number): StateInfo[]; beginState(batchSize?: number, func?: BeginStateFunc): Value[]; reset(): void;
+  forward(x: Value, states: Value[]): [Value, Value[]] }
 export interface UnrollOptions {
   beginState?: Value[]; layout?: string; mergeOutputs?: boolean | null;
   /** (N,) lengths: outputs past a sample's length are zeros, the states are those at its last valid step. */

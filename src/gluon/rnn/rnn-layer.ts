@@ -82,7 +82,8 @@ export class RNNLayerBase extends HybridBlock {
       const N = inputs.shape[this.layout.indexOf('N')];
       this.stateInfo(N).forEach((info, i) => {
         const s = st[i];
-        if (!(s instanceof NDArray) || s.shape.join() !== info.shape.join()) throw new ShapeError(`Invalid recurrent state shape. Expecting ${fmtShape(info.shape)}, got ${s instanceof NDArray ? fmtShape(s.shape) : String(s)}.`);
+        if (!(s instanceof NDArray) || s.shape.join() !== info.shape.join())
+          throw new ShapeError(`Invalid recurrent state shape. Expecting ${fmtShape(info.shape)}, got ${s instanceof NDArray ? fmtShape(s.shape) : String(s)}.`);
       });
     }
     const r = outputsOf(super.forward(inputs, ...st), st.length + 1);
@@ -127,7 +128,8 @@ export class RNNLayerBase extends HybridBlock {
 
   override toString(): string {
     const w = this.regParams.l0_i2h_weight.shape;
-    return `${this.constructor.name}(${w[1] || 'None'} -> ${this.hiddenSize}, ${this.layout}${this.numLayers > 1 ? `, num_layers=${this.numLayers}` : ''}${this.dropout ? `, dropout=${this.dropout}` : ''}${this.dir === 2 ? ', bidirectional' : ''})`;
+    return `${this.constructor.name}(${w[1] || 'None'} -> ${this.hiddenSize}, ` +
+      `${this.layout}${this.numLayers > 1 ? `, num_layers=${this.numLayers}` : ''}${this.dropout ? `, dropout=${this.dropout}` : ''}${this.dir === 2 ? ', bidirectional' : ''})`;
   }
 }
 
@@ -154,7 +156,8 @@ export class RNN extends RNNLayerBase {
 export class LSTM extends RNNLayerBase {
   static override alias = 'lstm';
   constructor(hiddenSize: number, ...args: unknown[]) {
-    super('lstm', hiddenSize, layerArgs('LSTM', [...COMMON, 'projectionSize', 'h2rWeightInitializer', 'stateClipMin', 'stateClipMax', 'stateClipNan', 'dtype'], { ...DEFAULTS, projectionSize: null }, args));
+    super('lstm', hiddenSize, layerArgs('LSTM', [...COMMON, 'projectionSize', 'h2rWeightInitializer', 'stateClipMin', 'stateClipMax', 'stateClipNan', 'dtype'], { ...DEFAULTS, projectionSize: null },
+      args));
   }
 }
 

@@ -17,6 +17,7 @@ const TENSOR_PARAMS: Record<string, readonly string[]> = {
   x32_pick__scalar: ['x', 'idx', 'y', 'outer', 'n', 'inner', 'mode'], f32_pickgrad__scalar: ['g', 'idx', 'dx', 'outer', 'n', 'inner', 'mode'],
   x32_onehot__scalar: ['idx', 'y', 'n', 'depth', 'on', 'off'],
   f32_upnearest__simd128: ['x', 'y', 'planes', 'h', 'w', 's', 'acc'], f32_upnearest_grad__simd128: ['g', 'dx', 'planes', 'h', 'w', 's'],
+  f32_topk__scalar: ['x', 'outer', 'n', 'inner', 'k', 'asc', 'ws', 'val', 'idx', 'mask'], f32_topk_grad__scalar: ['dy', 'idx', 'outer', 'n', 'inner', 'k', 'dx'],
 };
 
 const simd: KernelInfo['needs'] = ['simd128'];
