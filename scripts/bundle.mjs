@@ -23,7 +23,7 @@ export async function bundle(root) {
     .then((r) => {
       const exports = Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []).filter((n) => n !== 'default');
       writeFileSync(join(root, 'dist', 'node', 'index.js'),
-        "// ESM face of the Node library: the code lives once, in index.cjs (one runtime per process for import and require).\n" +
+        "// ESM face of the Node library: the code lives once, in mxwasm.cjs, loaded by index.cjs (one runtime per process for import and require).\n" +
         "import { createRequire } from 'node:module';\n" +
         "const m = createRequire(import.meta.url)('./index.cjs');\n" +
         `export const { ${exports.join(', ')} } = m;\n` +
@@ -35,9 +35,24 @@ export async function bundle(root) {
     });
   await Promise.all([
     names,
+    // The library as CommonJS (mxwasm.cjs), and index.cjs, the loader that compiles it through a V8 code cache
+    // (src/entry/node-loader.ts). The loader runs the bundle as vm-compiled code, where `import()` needs a
+    // callback Node 20 only has behind a flag: the bundle's dynamic imports (zeromq) go through the loader's.
     build({
-      ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
+      ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/mxwasm.cjs', format: 'cjs', write: false,
       define: { 'import.meta.url': '__mxwasm_import_meta_url' }, external: ['zeromq'],
+      banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    }).then((r) => {
+      const text = r.outputFiles[0].text.replace(/\bimport\((?=["'])/g,
+        "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
+      // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
+      // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.
+      writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs'), text);
+    }),
+    build({
+      ...node, entryPoints: ['src/entry/node-loader.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
+      logOverride: { 'commonjs-variable-in-esm': 'silent' }, // it sets module.exports on purpose
+      define: { 'import.meta.url': '__mxwasm_import_meta_url' },
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
     // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.

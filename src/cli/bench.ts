@@ -4,8 +4,9 @@
  * training, cold start, memory peak) with the environment. `--compare` also runs tfjs-backend-wasm
  * and onnxruntime-web on the same workloads (from a source checkout where they are installed).
  */
-import { execFileSync } from 'node:child_process';
+import { nodeBuiltin } from '../util/node-builtin.js';
 import { existsSync } from 'node:fs';
+const childProcess = nodeBuiltin<typeof import('node:child_process')>('node:child_process');
 import { writeFileBytes } from '../format/fs.js';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { UsageError, type Command } from './args.js';
 function coldStartMs(): number | undefined {
   const entry = fileURLToPath(new URL('./index.js', import.meta.url));
   if (!existsSync(entry)) return undefined;
-  const run = (code: string) => { const t = performance.now(); execFileSync(process.execPath, ['--input-type=module', '-e', code]); return performance.now() - t; };
+  const run = (code: string) => { const t = performance.now(); childProcess().execFileSync(process.execPath, ['--input-type=module', '-e', code]); return performance.now() - t; };
   const lib = `import * as mx from ${JSON.stringify(entry)}; mx.nd.elemwise_add(mx.nd.ones([4]), mx.nd.ones([4])).data[0];`;
   const a: number[] = [], b: number[] = [];
   for (let i = 0; i < 7; i++) { b.push(run('0')); a.push(run(lib)); }
@@ -64,7 +65,7 @@ export const benchCommand: Command = {
     if (compare) {
       const harness = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
       if (!existsSync(harness)) console.log('--compare: the peer harness (bench/run.mjs) ships with the source checkout only; peers not run');
-      else execFileSync(process.execPath, ['--import', 'tsx', harness, ...filter, '--threads', String(Math.max(...threads))], { stdio: 'inherit' });
+      else childProcess().execFileSync(process.execPath, ['--import', 'tsx', harness, ...filter, '--threads', String(Math.max(...threads))], { stdio: 'inherit' });
     }
     return 0;
   },

@@ -6,11 +6,14 @@
  * the process's role and index, and exits non-zero, stopping the others, as soon as one fails.
  * @example mxwasm launch -n 2 -s 2 --launcher local -- node examples/dist-mnist.mjs
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { nodeBuiltin } from '../util/node-builtin.js';
 import { readFileSync } from 'node:fs';
 import { pickAddress } from '../kv/ps/role.js';
 import { num, parseCommand, UsageError, type Command, type ParsedArgs } from './args.js';
+
+const childProcess = nodeBuiltin<typeof import('node:child_process')>('node:child_process');
+const net = nodeBuiltin<typeof import('node:net')>('node:net');
 
 export interface LaunchOptions {
   workers: number; servers: number; launcher: 'local' | 'ssh'; hosts?: string[]; env: Record<string, string>;
@@ -70,7 +73,7 @@ export function parseLaunchArgs(argv: string[]): LaunchOptions { return launchOp
 
 async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const s = createServer();
+    const s = net().createServer();
     s.once('error', reject);
     s.listen(0, host, () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
   });
@@ -92,10 +95,10 @@ export async function launch(o: LaunchOptions): Promise<number> {
     if (host) {
       const exports = Object.entries({ ...base, ...vars }).map(([k, v]) => `export ${k}=${quote(v)};`).join(' ');
       const [h, p] = host.split(':');
-      child = spawn('ssh', ['-o', 'StrictHostKeyChecking=no', ...(p ? ['-p', p] : []), h, `${exports} cd ${quote(process.cwd())}; ${o.command.map(quote).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = childProcess().spawn('ssh', ['-o', 'StrictHostKeyChecking=no', ...(p ? ['-p', p] : []), h, `${exports} cd ${quote(process.cwd())}; ${o.command.map(quote).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     } else {
       const [cmd, ...args] = o.command;
-      child = spawn(cmd, args, { env: { ...process.env, ...base, ...vars }, stdio: ['ignore', 'pipe', 'pipe'], shell: o.command.length === 1 });
+      child = childProcess().spawn(cmd, args, { env: { ...process.env, ...base, ...vars }, stdio: ['ignore', 'pipe', 'pipe'], shell: o.command.length === 1 });
     }
     for (const [stream, err] of [[child.stdout!, false], [child.stderr!, true]] as const) {
       let buf = '';

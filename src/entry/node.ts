@@ -3,12 +3,16 @@
 import './node-flags.js'; // first: engine flags must be set before any WebAssembly compiles
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
+import { nodeBuiltin } from '../util/node-builtin.js';
 import { availableParallelism } from 'node:os';
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
+import { knowSharedPostable } from '../runtime/detect.js';
 import { setThreadPlatform } from '../parallel/pool.js';
 import { setDistFactory } from '../kv/kvstore.js';
 import { DistKVStore } from '../kv/ps/client.js';
+
+const threads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads'); // loaded when threads start
 
 const FILES: Record<Variant, string> = { shared: 'kernels.wasm', noshared: 'kernels.noshared.wasm', relaxed: 'kernels.relaxed.wasm' };
 
@@ -21,6 +25,9 @@ function locate(v: Variant): string {
   throw new Error(`mxwasm: cannot find ${FILES[v]} (run npm run build)`);
 }
 
+// worker_threads take a shared WebAssembly.Memory in every Node version (Bun, which runs this entry too, is probed).
+if (!process.versions.bun) knowSharedPostable(true);
+
 setSourceProvider({
   sync: (v) => new WebAssembly.Module(readFileSync(locate(v)) as unknown as BufferSource),
   async: async (v) => new WebAssembly.Module(readFileSync(locate(v)) as unknown as BufferSource),
@@ -28,7 +35,7 @@ setSourceProvider({
 
 setThreadPlatform({
   spawn: (source) => {
-    const w = new Worker(source, { eval: true, execArgv: [] }); // plain JS: no --input-type=module or loaders from the parent
+    const w = new (threads().Worker)(source, { eval: true, execArgv: [] }); // plain JS: no --input-type=module or loaders from the parent
     return {
       postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); }, onExit: (f) => { w.on('exit', f); },
@@ -39,7 +46,7 @@ setThreadPlatform({
     // dist/node/dp-worker.js beside the bundle, or the TypeScript sources through a tsx bootstrap.
     const c = ['./dp-worker.js', '../parallel/dp-worker-dev.mjs'].map((f) => new URL(f, import.meta.url)).find((u) => existsSync(fileURLToPath(u)));
     if (!c) throw new Error('mxwasm: dp-worker entry not found (run npm run build)');
-    const w = new Worker(c);
+    const w = new (threads().Worker)(c);
     return {
       postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },

@@ -34,6 +34,14 @@ export function relaxedValidates(): boolean { return safe(() => WebAssembly.vali
 /** Adds a line to runtimeInfo().notes (how an entry changed the engine's settings). @example noteFeature('...') */
 export function noteFeature(line: string): void { extra.push(line); cached?.notes.push(line); }
 
+let postableKnown: boolean | undefined;
+/**
+ * For an entry that knows whether its platform posts a shared memory to workers (Node's worker_threads always
+ * can): skips the MessageChannel probe, ~5 ms of a Node cold start (the first MessageChannel loads Node's
+ * messaging internals). @example knowSharedPostable(true)
+ */
+export function knowSharedPostable(v: boolean): void { postableKnown = v; }
+
 /** Probes the engine once. @example const f = detectFeatures(); if (!f.simd) throw ... */
 export function detectFeatures(): Features {
   if (cached) return cached;
@@ -46,7 +54,8 @@ export function detectFeatures(): Features {
   const sharedMemory = safe(() => { mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }); return true; });
   if (!sharedMemory) notes.push('shared WebAssembly.Memory cannot be created');
   let sharedPostable = false;
-  if (mem && typeof MessageChannel !== 'undefined') {
+  if (mem && postableKnown !== undefined) sharedPostable = postableKnown;
+  else if (mem && typeof MessageChannel !== 'undefined') {
     const ch = new MessageChannel();
     sharedPostable = safe(() => { ch.port1.postMessage(mem); return true; });
     ch.port1.close(); ch.port2.close();

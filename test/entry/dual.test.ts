@@ -17,7 +17,7 @@ function setup(): void {
   symlinkSync(root, join(dir, 'node_modules', 'mxwasm'), 'dir');
   // A second copy of the library: the same CommonJS bundle at another path, its kernels beside it.
   mkdirSync(join(dir, 'copy', 'dist', 'node'), { recursive: true });
-  copyFileSync(join(root, 'dist/node/index.cjs'), join(dir, 'copy/dist/node/index.cjs'));
+  for (const f of ['index.cjs', 'mxwasm.cjs']) copyFileSync(join(root, 'dist/node', f), join(dir, 'copy/dist/node', f)); // the loader and the library
   for (const f of ['kernels.wasm', 'kernels.noshared.wasm', 'kernels.relaxed.wasm']) copyFileSync(join(root, 'dist', f), join(dir, 'copy/dist', f));
 }
 

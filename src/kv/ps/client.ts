@@ -2,7 +2,8 @@
 // Calls are synchronous as MXNet's API reads: each posts to the network thread and sleeps until the
 // answer (timeouts are the thread's, with a last-resort deadline here). Values of one key from
 // several devices are summed here first: one push per key per process goes on the wire.
-import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Worker, MessagePort } from 'node:worker_threads';
+import { nodeBuiltin } from '../../util/node-builtin.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError, MxError } from '../../errors.js';
@@ -16,6 +17,7 @@ import { KVTimeoutError, readEnv, type DistEnv } from './protocol.js';
 import { shard } from './sharding.js';
 import type { Item, Reply, Request } from './net-thread.js';
 
+const threads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 type Vals = NDArray | NDArray[];
 const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 const describe = (op: string, items: Item[]): string => {
@@ -54,13 +56,13 @@ export class DistKVStore implements KVStore {
     this.env = readEnv({ ...env, DMLC_ROLE: 'worker' });
     const sab = new SharedArrayBuffer(4);
     this.flag = new Int32Array(sab);
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (threads().MessageChannel)();
     this.port = port1;
     // At exit (normal or an uncaught error) the thread closes its sockets first: a worker thread
     // torn down with open zeromq sockets aborts the process.
     process.once('exit', () => { if (!this.closed) { this.port.postMessage({ id: -1, op: 'kill' }); try { this.wait(-1, 1000, 'exit'); } catch { /* exiting anyway */ } } });
     const memory = rt().shared ? rt().memory : null;
-    this.worker = new Worker(threadEntry(), { workerData: { env: this.env, memory, ctl: sab, port: port2 }, transferList: [port2] });
+    this.worker = new (threads().Worker)(threadEntry(), { workerData: { env: this.env, memory, ctl: sab, port: port2 }, transferList: [port2] });
     this.worker.unref();
     const hello = this.wait(0, 3 * this.env.timeoutMs, 'joining the job');
     this.rank = hello.rank!;
@@ -76,7 +78,7 @@ export class DistKVStore implements KVStore {
     const deadline = Date.now() + ms;
     for (;;) {
       const seen = Atomics.load(this.flag, 0);
-      const m = receiveMessageOnPort(this.port);
+      const m = threads().receiveMessageOnPort(this.port);
       if (m) {
         const r = m.message as Reply;
         if (r.id !== id) continue;

@@ -1,0 +1,73 @@
+// dist/node/index.cjs: loads the library bundle (dist/node/mxwasm.cjs) through a V8 code cache, so a fresh
+// process does not parse and compile ~1 MB of JavaScript again (measured: bench/cold-start.mjs, BENCHMARKS.md).
+// Node >= 22 has module.enableCompileCache() for this, but process-wide (every later module of the user's
+// app too); this loader caches the one file it owns, on every Node version. The cache lives in
+// <os.tmpdir()>/mxwasm-code-cache-<uid> (a directory only this user may write, checked), one file per bundle
+// build, Node version and engine flags; MXWASM_CODE_CACHE=0 turns it off, MXWASM_CODE_CACHE=<dir> moves it.
+// V8 rejects a cache made by another V8 or under other flags (then this process writes a fresh one).
+import './node-flags.js'; // first: the flags the library compiles under are part of the cache's key
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+
+declare const module: { exports: unknown };
+declare const __dirname: string;
+
+/** Arguments of the CommonJS wrapper, plus a dynamic import that works from vm-compiled code (zeromq). */
+const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', '__mxwasm_dynamic_import'];
+
+/** The cache directory, or undefined (turned off, or not owned by this user: another user's cache is never read). */
+function cacheDir(): string | undefined {
+  const env = process.env.MXWASM_CODE_CACHE;
+  if (env === '0' || process.versions.bun || typeof process.getuid !== 'function') return undefined;
+  const dir = env || join(tmpdir(), `mxwasm-code-cache-${process.getuid()}`);
+  try {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    return st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0 ? dir : undefined;
+  } catch { return undefined; }
+}
+
+function hash(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
+
+function load(file: string): unknown {
+  // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 decodes it faster than UTF-8.
+  const source = readFileSync(file, 'latin1');
+  // V8 checks a cache against the source's length and the engine flags only: the bundle's identity goes in the name.
+  const st = statSync(file);
+  const stamp = `${st.size}-${Math.round(st.mtimeMs)}-${st.ino}`;
+  const dir = cacheDir();
+  const key = hash([stamp, process.version, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? '', process.env.MXWASM_RELAXED ?? ''].join('|'));
+  const cachePath = dir && join(dir, `mxwasm-${key}.v8cache`);
+  let cachedData: Uint8Array | undefined;
+  if (cachePath) { try { cachedData = readFileSync(cachePath) as unknown as Uint8Array; } catch { /* none yet */ } }
+  const script = new Script(`(function (${PARAMS.join(', ')}) {${source}\n})`, { filename: file, cachedData });
+  const fresh = cachePath && (!cachedData || script.cachedDataRejected);
+  // What happened, for tests and for anyone asking why a start was slow: off | miss | hit | rejected.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
+  const mod = { exports: {} as unknown, filename: file };
+  const fn = script.runInThisContext() as (...a: unknown[]) => void;
+  fn.call(mod.exports, mod.exports, createRequire(file), mod, file, __dirname, (s: string) => import(s));
+  // The cache is written once, a moment after the import (so it holds what the import and a first op compiled),
+  // or at exit if that comes first; by rename, so that concurrent processes never read half a file.
+  if (fresh) {
+    let written = false;
+    const write = (): void => {
+      if (written) return;
+      written = true;
+      const tmp = `${cachePath}.${process.pid}.tmp`;
+      try { writeFileSync(tmp, script.createCachedData() as unknown as Uint8Array); renameSync(tmp, cachePath); } catch { try { unlinkSync(tmp); } catch { /* gone */ } }
+    };
+    setTimeout(write, 200).unref();
+    process.once('exit', write);
+  }
+  return mod.exports;
+}
+
+module.exports = load(join(__dirname, 'mxwasm.cjs'));

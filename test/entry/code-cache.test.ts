@@ -1,0 +1,72 @@
+// dist/node/index.cjs compiles the library through a V8 code cache kept per user in a private directory
+// (src/entry/node-loader.ts): the first process writes it, later ones use it, a damaged or foreign one is
+// rejected and rewritten, MXWASM_CODE_CACHE=0 turns it off, and a directory others may write is never used.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = join(root, '.tmp', `code-cache-${process.pid}`);
+const lib = join(root, 'dist', 'node', 'index.cjs');
+
+const PROBE = `const mx = require(${JSON.stringify(lib)});
+const a = mx.nd.array([1, 2, 3]);
+console.log(JSON.stringify({ sum: mx.nd.elemwise_add(a, a).toArray(), cache: globalThis[Symbol.for('mxwasm.codeCache')] }));`;
+
+function run(env: Record<string, string>): { sum: number[]; cache: { path?: string; status: string } } {
+  const file = join(dir, 'probe.cjs');
+  writeFileSync(file, PROBE);
+  const out = execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1', ...env } });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+const caches = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith('.v8cache')) : []);
+
+test.before(() => { rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true }); });
+
+test('first process writes the cache, the next one uses it, both compute the same', () => {
+  const cacheDir = join(dir, 'c1');
+  const a = run({ MXWASM_CODE_CACHE: cacheDir });
+  assert.is(a.cache.status, 'miss');
+  assert.equal(a.sum, [2, 4, 6]);
+  assert.is(caches(cacheDir).length, 1, 'one cache file written');
+  const b = run({ MXWASM_CODE_CACHE: cacheDir });
+  assert.is(b.cache.status, 'hit');
+  assert.is(b.cache.path, a.cache.path);
+  assert.equal(b.sum, [2, 4, 6]);
+  assert.not.ok(readdirSync(cacheDir).some((f) => f.endsWith('.tmp')), 'no temporary file left');
+});
+
+test('a damaged cache is rejected, the library still loads, and the cache is rewritten', () => {
+  const cacheDir = join(dir, 'c2');
+  const a = run({ MXWASM_CODE_CACHE: cacheDir });
+  writeFileSync(a.cache.path!, 'not a V8 code cache');
+  const b = run({ MXWASM_CODE_CACHE: cacheDir });
+  assert.is(b.cache.status, 'rejected');
+  assert.equal(b.sum, [2, 4, 6]);
+  assert.is(run({ MXWASM_CODE_CACHE: cacheDir }).cache.status, 'hit');
+});
+
+test('other engine flags use another cache file (V8 would reject the first)', () => {
+  const cacheDir = join(dir, 'c3');
+  run({ MXWASM_CODE_CACHE: cacheDir });
+  const b = run({ MXWASM_CODE_CACHE: cacheDir, MXWASM_RELAXED: '0' });
+  assert.is(b.cache.status, 'miss');
+  assert.is(caches(cacheDir).length, 2);
+});
+
+test('MXWASM_CODE_CACHE=0 writes nothing; a directory others may write is not used', () => {
+  assert.is(run({ MXWASM_CODE_CACHE: '0' }).cache.status, 'off');
+  const open = join(dir, 'open');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  const r = run({ MXWASM_CODE_CACHE: open });
+  assert.is(r.cache.status, 'off');
+  assert.equal(r.sum, [2, 4, 6]);
+  assert.is(caches(open).length, 0);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
