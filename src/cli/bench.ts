@@ -3,6 +3,8 @@
  * the portable suite (SIMD ceiling, dispatch, GEMM, conv layers, LeNet inference, MLP/LeNet
  * training, cold start, memory peak) with the environment. `--compare` also runs tfjs-backend-wasm
  * and onnxruntime-web on the same workloads (from a source checkout where they are installed).
+ * `mxwasm bench --profile [model...] [--batch B] [--cpu]`: time by op and by convolution class of whole
+ * networks' inference (gluon model-zoo names, or a `*-symbol.json` file; default resnet18_v1, mobilenetv2_1.0).
  */
 import { nodeBuiltin } from '../util/node-builtin.js';
 import { existsSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as mx from '../entry/node.js';
 import { formatRows, runSuite } from '../bench/suite.js';
-import { UsageError, type Command } from './args.js';
+import { formatProfile, profileNetwork } from '../bench/profile.js';
+import { UsageError, type CliIO, type Command } from './args.js';
 
 function coldStartMs(): number | undefined {
   const entry = fileURLToPath(new URL('./index.js', import.meta.url));
@@ -36,12 +39,18 @@ export const benchCommand: Command = {
     threads: { type: 'string', value: 'N[,N]', help: 'thread counts to measure (default: 1 and the default count)' },
     quick: { type: 'boolean', help: 'fewer rounds' },
     compare: { type: 'boolean', help: 'run the peer harness too (source checkout only)' },
+    profile: { type: 'boolean', help: 'per-layer-type profile of whole networks (positionals: model-zoo names or *-symbol.json files)' },
+    batch: { type: 'string', value: 'B', help: 'batch size of --profile (default 1)' },
+    cpu: { type: 'boolean', help: '--profile in process CPU time (steadier than wall time on a busy machine)' },
   },
-  notes: ['filters: benchmark names to run (substrings), e.g. mxwasm bench gemm conv'],
+  notes: ['filters: benchmark names to run (substrings), e.g. mxwasm bench gemm conv',
+    '--profile: mxwasm bench --profile resnet18_v1 mobilenetv2_1.0 --batch 1 --threads 1 --cpu'],
   run: async ({ values: v, positionals: filter }, io) => {
     const json = v.json as string | undefined, quick = !!v.quick, compare = !!v.compare;
     let threads = typeof v.threads === 'string' ? v.threads.split(',').map(Number) : [];
     if (threads.some((t) => !Number.isInteger(t) || t < 1)) throw new UsageError('--threads takes positive integers, e.g. 1,2');
+    if (v.profile) return profile(filter, threads, v, json, io);
+    if (v.batch !== undefined || v.cpu) throw new UsageError('--batch and --cpu go with --profile');
     if (!threads.length) threads = [...new Set([1, mx.getNumThreads()])];
     const info = mx.runtimeInfo();
     const env = {
@@ -70,3 +79,24 @@ export const benchCommand: Command = {
     return 0;
   },
 };
+
+/** `--profile`: each model at each thread count, by op and by conv class. */
+async function profile(models: string[], threads: number[], v: Record<string, unknown>, json: string | undefined, io: CliIO): Promise<number> {
+  const batch = v.batch === undefined ? 1 : Number(v.batch);
+  if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch takes a positive integer, got ${String(v.batch)}`);
+  const zoo = mx.gluon.modelZoo.vision as unknown as { getModel: (n: string) => { trace: (x: unknown[]) => { out: InstanceType<typeof mx.Symbol> } } };
+  const out: Record<string, unknown>[] = [];
+  for (const name of models.length ? models : ['resnet18_v1', 'mobilenetv2_1.0']) {
+    // A symbol file, or a model-zoo network traced with a 224² input (its input is 'data' either way).
+    const sym = name.endsWith('.json') ? mx.sym.load(name) : zoo.getModel(name).trace([mx.nd.zeros([1, 3, 224, 224])]).out;
+    for (const t of threads.length ? threads : [mx.getNumThreads()]) {
+      mx.setNumThreads(t);
+      await mx.threadsReady();
+      const p = profileNetwork(sym, [batch, 3, 224, 224], { cpu: !!v.cpu });
+      for (const line of formatProfile(`${name}, ${t} thread(s)`, p)) io.out(line);
+      out.push({ model: name, threads: t, ...p });
+    }
+  }
+  if (json) writeFileBytes(json, new TextEncoder().encode(JSON.stringify({ profiles: out }, null, 2)), 'bench --json');
+  return 0;
+}
