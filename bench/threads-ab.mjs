@@ -2,11 +2,11 @@
 // the calling thread only (kernel threads suspended, workers kept) in ~100 ms rounds, so load from other
 // tenants of a shared machine hits both sides alike. Prints median times and the speedup over all rounds,
 // and over the rounds in which a compute-bound probe, before and after, found every core there (see FULL below).
-//   node --import tsx bench/threads-ab.mjs [--threads 2] [--rounds 20] [--json out.json]   (npm run bench:threads)
+//   node --import tsx bench/threads-ab.mjs [--threads 2] [--rounds 20] [--only name] [--adapt 0] [--json out.json]   (npm run bench:threads)
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as mx from '../src/entry/node.js';
-import { setKernelThreadsSuspended } from '../src/parallel/threads.js';
+import { setKernelThreadsSuspended, setThreadAdaptive } from '../src/parallel/threads.js';
 
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : d; };
 const T = Number(arg('--threads', '2')), rounds = Number(arg('--rounds', '20'));
@@ -33,7 +33,18 @@ function gemm(n) {
   return { run: () => mx.nd.dot(a, b).dispose(), dispose: () => { a.dispose(); b.dispose(); } };
 }
 
-const workloads = [['GEMM 512³', () => gemm(512)], ['LeNet inference b64', () => lenetInfer(64)], ['MLP train step b64', () => trainStep('mlp', 64)], ['LeNet train step b64', () => trainStep('lenet', 64)]];
+const fcB1 = () => { // FullyConnected 784 -> 500 at batch 1 (a GEMV: the small end of the split rules)
+  const exe = mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 500, name: 'fc' }).simpleBind({ shapes: { data: [1, 784] }, gradReq: 'null' });
+  exe.argDict.fc_weight.data.set(rand(500 * 784, 4));
+  const data = rand(784, 5);
+  return { run: () => { exe.forward({ data }); exe.outputs[0].data[0]; }, dispose: () => exe.dispose() };
+};
+// --only <substring>: some workloads; --adapt 0: the small-call cost model off (every small call splits, as before it).
+const only = arg('--only', '');
+if (arg('--adapt', '1') === '0') setThreadAdaptive(false);
+const workloads = [['GEMM 512³', () => gemm(512)], ['GEMM 96³', () => gemm(96)], ['FC 784-500 b1', fcB1], ['LeNet inference b1', () => lenetInfer(1)],
+  ['LeNet inference b64', () => lenetInfer(64)], ['MLP train step b64', () => trainStep('mlp', 64)], ['LeNet train step b64', () => trainStep('lenet', 64)]]
+  .filter(([n]) => n.toLowerCase().includes(only.toLowerCase()));
 mx.setNumThreads(T);
 await mx.threadsReady();
 const env = { node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, variant: mx.runtimeInfo().variant, threads: T, date: new Date().toISOString() };

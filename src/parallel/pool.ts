@@ -86,6 +86,13 @@ export class Pool {
   private readyWaiters: (() => void)[] = [];
   /** Parallel jobs run, their parts, and the parts the calling thread ran itself (the rest ran on workers). */
   readonly stats = { jobs: 0, parts: 0, ownParts: 0 };
+  /**
+   * What recent small jobs gained from the workers: the caller's own time per part times the parts (one thread's
+   * estimate) over the job's time, a moving average over the jobs run with `track` (threads.ts's cost model keeps
+   * small calls on the calling thread while this is near or below 1: the workers' cores are taken, or the
+   * workers wake too late for work this small). Starts optimistic.
+   */
+  gain = 2;
 
   constructor(threads: number) {
     const r = rt();
@@ -189,8 +196,8 @@ export class Pool {
    * core, a late wake-up) takes fewer parts. Argument `scratchArg` (if >= 0) is replaced by the running
    * thread's own scratch. Throws KernelError naming the kernel if any part traps; never waits unboundedly.
    */
-  run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1): void {
-    const P = parts.length;
+  run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1, track = false): void {
+    const P = parts.length, t0 = track ? performance.now() : 0;
     const I = this.ctl();
     const A = this.args(I);
     for (let j = 0; j < P; j++) {
@@ -216,7 +223,12 @@ export class Pool {
       own++;
     }
     this.stats.jobs++; this.stats.parts += P; this.stats.ownParts += own;
+    const t1 = track ? performance.now() : 0;
     this.waitDone(I, P, KERNELS[k].name);
+    if (track && own > 0) {
+      const job = performance.now() - t0;
+      if (job > 0) this.gain += (Math.min(4, ((t1 - t0) * P) / own / job) - this.gain) / 8;
+    }
     if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
     if (Atomics.load(I, 2) > 0) {
       let msg = '';

@@ -2,7 +2,8 @@ import { ArgumentError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
-import { SPLITS } from './splits.js';
+import { SPLITS, type Split } from './splits.js';
+import { setCallsRunner } from '../runtime/parts.js';
 import { MAX_PARTS } from './worker-source.js';
 
 /** Parts per thread: enough for a fast thread to take over a slow one's share, few enough that dispatch stays small. */
@@ -86,13 +87,15 @@ export async function threadsReady(): Promise<void> {
 /**
  * Counters of the thread pool since it started: parallel jobs, their parts, and the share of parts the
  * worker threads ran (about (T-1)/T when every core is available; near 0 when the workers' cores are
- * taken, e.g. by another tenant of a virtual machine). Undefined while no pool runs.
+ * taken, e.g. by another tenant of a virtual machine), and `gain`, what recent small parallel calls gained
+ * (one thread's time estimate over theirs; under 1.1 small calls stay on the calling thread). Undefined while
+ * no pool runs.
  * @example const s = mx.threadStats(); console.log(s?.workerShare)
  */
-export function threadStats(): { threads: number; jobs: number; parts: number; workerShare: number } | undefined {
+export function threadStats(): { threads: number; jobs: number; parts: number; workerShare: number; gain: number } | undefined {
   if (!pool) return undefined;
   const { jobs, parts, ownParts } = pool.stats;
-  return { threads: pool.threads, jobs, parts, workerShare: parts ? (parts - ownParts) / parts : 0 };
+  return { threads: pool.threads, jobs, parts, workerShare: parts ? (parts - ownParts) / parts : 0, gain: pool.gain };
 }
 
 const shutdownHooks: (() => void)[] = [];
@@ -138,15 +141,58 @@ function getPool(): Pool | undefined {
   return pool;
 }
 
+/**
+ * The cost model for small calls. A call below SMALL_UNITS times its split's `min` per thread (about half a
+ * millisecond of work) gains from the workers only when they answer at once: on a machine whose other cores
+ * are taken (a loaded VM, a busy laptop) a worker wakes late or runs at half speed on a shared core, and the
+ * caller then waits longer than the whole call takes alone (LeNet batch 1: 0.25 ms on 2 threads vs 0.18 on 1).
+ * The pool measures what its small jobs gained (Pool.gain); while that is under MIN_GAIN, small calls run on the
+ * calling thread, and one in PROBE_EVERY (one in PROBE_RARELY while the gain is under 0.7: each probe then costs
+ * about a call's time again) still goes to the workers, to notice when their cores are back.
+ * Larger calls always split (4 parts per thread: a slow worker takes fewer). Results are the same bits either way.
+ */
+const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64;
+/** Whether a small call stays on the calling thread now (see above). */
+const staysHome = (gain: number): boolean => gain < MIN_GAIN && ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0;
+let adaptive = (typeof process !== 'undefined' ? process.env?.MXWASM_THREAD_ADAPT : undefined) !== '0';
+let probe = 0;
+/**
+ * Turns the small-call cost model on or off (MXWASM_THREAD_ADAPT=0 starts with it off); returns the old setting.
+ * Tests that count parallel jobs turn it off. @example const old = setThreadAdaptive(false)
+ */
+export function setThreadAdaptive(on: boolean): boolean { const old = adaptive; adaptive = on; return old; }
+
 /** Wraps the splittable kernels of the table once; the wrapper decides per call (work ≥ threshold, pool ready). */
 export function ensureInstalled(): void {
   if (installed) return;
   installed = true;
   const K = rt().K as unknown as Record<string, (...a: number[]) => unknown>;
+  const table = new Map<string, { idx: number; base: (...a: number[]) => unknown; s: Split }>();
+  // Independent calls of one kernel (src/runtime/parts.ts: a grouped convolution's per-group GEMMs) as the parts of
+  // one job, when together they are worth the threads; false: the caller runs them in order.
+  setCallsRunner((name, calls) => {
+    const e = table.get(name);
+    if (!e || suspended || effective() <= 1) return false;
+    let work = 0;
+    for (const c of calls) work += e.s.work(c);
+    const T = Math.min(calls.length, Math.floor(work / e.s.min));
+    if (T <= 1) return false;
+    const p = getPool();
+    if (!p || !p.ready) return false;
+    const small = adaptive && work < SMALL_UNITS * e.s.min * T;
+    if (small && staysHome(p.gain)) return false;
+    // At most MAX_PARTS calls per job (the control block's argument area): more go as consecutive jobs.
+    for (let i = 0; i < calls.length; i += MAX_PARTS) {
+      const part = calls.length <= MAX_PARTS ? calls : calls.slice(i, i + MAX_PARTS);
+      p.run(e.idx, e.base, part, Math.min(p.threads, T, part.length), e.s.scratchArg ?? -1, small);
+    }
+    return true;
+  });
   KERNELS.forEach((info, idx) => {
     const s = SPLITS[info.name];
     const base = K[info.name];
     if (!s || typeof base !== 'function') return;
+    table.set(info.name, { idx, base, s });
     K[info.name] = (...a: number[]) => {
       const work = s.work(a);
       if (suspended || work < s.min || effective() <= 1) return base(...a);
@@ -157,9 +203,11 @@ export function ensureInstalled(): void {
       // dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
+      const small = adaptive && work < SMALL_UNITS * s.min * T;
+      if (small && staysHome(p.gain)) return base(...a);
       const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);
-      p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1);
+      p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small);
     };
   });
 }

@@ -3,12 +3,13 @@
 // The method per shape and the workspace come from convPlan (plan.ts); this file only lowers what the plan says.
 // The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
-import { BIAS, type GemmAct } from '../../runtime/manifest/linalg.js';
+import { BIAS, gemmArgs, type GemmAct, type GemmCall } from '../../runtime/manifest/linalg.js';
 import { gemmKernel, gemmStep } from '../linalg/gemm.js';
 import { seq } from '../helpers.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 import { blockLd, blocks, convPlan } from './plan.js';
+import { independentCalls } from '../../runtime/parts.js';
 import { lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
 
 type Fn = (...args: number[]) => number;
@@ -37,6 +38,9 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const { HoWo, Fg, KK, inImg, outImg } = dims(g);
   const method = p.method, steps: Step[] = [];
   const bias = (grp: number) => (b ? { bias: b + grp * Fg * 4, biasMode: BIAS.perRow } : {});
+  // A grouped layer's per-group GEMMs write disjoint outputs: one step that threads may share (src/runtime/parts.ts).
+  const gname = gemm === K.f32_gemm__relaxedsimd ? 'f32_gemm__relaxedsimd' : 'f32_gemm__simd128';
+  const groups = (calls: GemmCall[]): Step => (calls.length === 1 ? gemmStep(gemm, calls[0]) : independentCalls(K, gname, calls.map(gemmArgs)));
   if (method === 'winograd') return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
   const Nb = p.block;
   if (method === 'block') {
@@ -45,10 +49,8 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
     for (const [n0, n1] of blocks(g.N, Nb)) {
       const nb = n1 - n0, L = nb * HoWo, ld = blockLd(L);
       steps.push(call(K.f32_im2col__simd128, [x + n0 * inImg, ws, ...ga, ld, nb, inImg / 4]));
-      for (let grp = 0; grp < g.G; grp++) {
-        steps.push(gemmStep(gemm, { M: Fg, N: L, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: ws + grp * KK * ld * 4, ldb: ld,
-          C: tmp + grp * Fg * ld * 4, ldc: ld, ...bias(grp), act: act as GemmAct, scratch: sc }));
-      }
+      steps.push(groups(Array.from({ length: g.G }, (_, grp): GemmCall => ({ M: Fg, N: L, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: ws + grp * KK * ld * 4, ldb: ld,
+        C: tmp + grp * Fg * ld * 4, ldc: ld, ...bias(grp), act: act as GemmAct, scratch: sc }))));
       steps.push(call(K.f32_copyrows__simd128, [tmp, y + n0 * outImg, g.F, nb, HoWo, ld, HoWo, HoWo, g.F * HoWo]));
     }
     return seq(steps);
@@ -58,10 +60,8 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
     if (method === 'dw') { steps.push(call(K.f32_dwconv__simd128, [xn, w, b, yn, ...ga, act])); continue; }
     const src = method === '1x1' ? xn : ws;
     if (method === 'im2col') steps.push(call(K.f32_im2col__simd128, [xn, ws, ...ga, HoWo, 1, 0]));
-    for (let grp = 0; grp < g.G; grp++) {
-      steps.push(gemmStep(gemm, { M: Fg, N: HoWo, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * HoWo * 4, ldb: HoWo,
-        C: yn + grp * Fg * HoWo * 4, ldc: HoWo, ...bias(grp), act: act as GemmAct, scratch: sc }));
-    }
+    steps.push(groups(Array.from({ length: g.G }, (_, grp): GemmCall => ({ M: Fg, N: HoWo, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * HoWo * 4, ldb: HoWo,
+      C: yn + grp * Fg * HoWo * 4, ldc: HoWo, ...bias(grp), act: act as GemmAct, scratch: sc }))));
   }
   return seq(steps);
 }

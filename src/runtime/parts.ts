@@ -1,0 +1,25 @@
+// Independent calls of one kernel as one unit of work: the per-group GEMMs of a grouped convolution write disjoint
+// outputs, and each is below the size worth a thread on its own (4 x 784 x 36 for 32 groups at 28²), so called one
+// by one they never run in parallel. Lowering builds a step with `independentCalls`; the thread pool (src/parallel,
+// above this layer) installs a runner that hands the calls to its threads as the parts of one job (each call is the
+// same call as on one thread: same bits). Without a pool the calls run in order.
+import type { KernelTable } from './manifest.js';
+
+/** Runs the calls (argument lists) of kernel `name`; returns false to have them run in order on this thread. */
+export type CallsRunner = (name: string, calls: number[][]) => boolean;
+let runner: CallsRunner | undefined;
+
+/** Installed by the thread pool's layer (src/parallel/threads.ts). @example setCallsRunner((name, calls) => false) */
+export function setCallsRunner(r: CallsRunner | undefined): void { runner = r; }
+
+/**
+ * A step running independent calls of kernel `name` (no call reads what another writes): on the pool's threads when
+ * it takes them, else one after another.
+ * @example const step = independentCalls(ctx.K, 'f32_gemm__simd128', perGroupArgs); step();
+ */
+export function independentCalls(K: KernelTable, name: string, calls: number[][]): () => void {
+  const f = (K as unknown as Record<string, (...a: number[]) => unknown>)[name];
+  const inOrder = () => { for (let i = 0; i < calls.length; i++) f(...calls[i]); };
+  if (calls.length < 2) return inOrder;
+  return () => { if (!runner?.(name, calls)) inOrder(); };
+}

@@ -1,0 +1,51 @@
+// The small-call cost model (src/parallel/threads.ts): while the pool's measured gain on small calls is under
+// 1.1, small calls run on the calling thread (one in 16 still goes to the workers, as a probe); large calls always
+// split; with the gain above, small calls split. Results are the same bits on either path.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray } from '../helpers.js';
+import { poolForTests, setThreadAdaptive } from '../../src/parallel/threads.js';
+
+const jobs = () => mx.threadStats()!.jobs;
+
+test('small calls stay on the calling thread while parallel calls do not pay; large ones still split', async () => {
+  const old = setThreadAdaptive(true);
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const pool = poolForTests()!;
+  const a = mx.nd.array(randArray(96 * 96, 1), { shape: [96, 96] }); // 96^3: small (under 32 * 64^3 per thread)
+  const big = mx.nd.array(randArray(288 * 288, 2), { shape: [288, 288] }); // 288^3: not small
+  try {
+    const ref = mx.nd.dot(a, a).toTypedArray();
+    // The gain is set before every call (a probe's own measurement would move it).
+    const j0 = jobs();
+    for (let i = 0; i < 16; i++) {
+      pool.gain = 0.9;
+      const y = mx.nd.dot(a, a);
+      assert.equal(y.toTypedArray(), ref, 'same bits on the calling thread');
+      y.dispose();
+    }
+    assert.is(jobs() - j0, 1, '16 small products: 15 on the calling thread, 1 probe to the workers');
+    const jr = jobs();
+    for (let i = 0; i < 64; i++) { pool.gain = 0.5; mx.nd.dot(a, a).dispose(); }
+    assert.is(jobs() - jr, 1, 'gain under 0.7: one probe in 64');
+    const j1 = jobs();
+    mx.nd.dot(big, big).dispose();
+    assert.is(jobs() - j1, 1, 'a large product splits whatever the gain');
+    pool.gain = 2;
+    const j2 = jobs();
+    for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
+    assert.is(jobs() - j2, 4, 'with the workers paying, every small product splits');
+    assert.ok(pool.gain > 0 && pool.gain <= 4, `gain ${pool.gain} measured and bounded`);
+    setThreadAdaptive(false);
+    pool.gain = 0.5;
+    const j3 = jobs();
+    for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
+    assert.is(jobs() - j3, 4, 'turned off: every small product splits');
+  } finally {
+    setThreadAdaptive(old);
+    a.dispose(); big.dispose();
+  }
+});
+
+test.run();
