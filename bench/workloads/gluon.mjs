@@ -36,7 +36,13 @@ export function gluonStep(mx, kind, hybrid) {
   const x = mx.nd.array(rand(B * 784, 3), { shape }), y = mx.nd.array(labels);
   const trainer = new mx.gluon.Trainer(net.collectParams(), 'sgd', kind === 'mlp' ? { learning_rate: 0.1 } : { learning_rate: 0.05, momentum: 0.9 });
   return {
-    run() { const l = mx.autograd.record(() => lossFn.forward(net.forward(x), y)); l.backward(); trainer.step(B); l.dispose(); },
+    // The output and the loss are disposed as soon as they are not needed (JS has no refcount: in a synchronous loop
+    // the FinalizationRegistry never gets to run, so undisposed arrays pile up in the allocator).
+    run() {
+      let out;
+      const l = mx.autograd.record(() => lossFn.forward(out = net.forward(x), y));
+      l.backward(); trainer.step(B); l.dispose(); out.dispose();
+    },
     teardown() { x.dispose(); y.dispose(); },
   };
 }

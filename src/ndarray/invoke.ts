@@ -49,6 +49,56 @@ function prepare(op: string, inputs: NDArray[], raw: Record<string, unknown>, no
   return { def, a, node: name, nIn, inShapes: inputs.slice(0, nIn).map((x) => x.shape), auxShapes: inputs.slice(nIn).map((x) => x.shape), outShapes, outTypes };
 }
 
+// Prepared calls (MXNet's cached op / tfjs's kernel cache, per call signature): op, node name, attributes and
+// input shapes/dtypes decide the parsed attrs, output shapes and types, so a repeated imperative call skips attribute
+// parsing and shape/type inference. Bounded: cleared when full (training loops repeat a few hundred signatures).
+const MAX_PREPARED = 1024;
+const prepared = new Map<string, Prepared>();
+
+// A collision-free key of an attribute value (undefined for values not worth keying: objects other than arrays).
+function valKey(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'number': return `n${v}`;
+    case 'string': return JSON.stringify(v);
+    case 'boolean': return v ? 'T' : 'F';
+    case 'undefined': return 'u';
+    case 'object': {
+      if (v === null) return 'N';
+      if (!Array.isArray(v)) return undefined;
+      let k = '[';
+      for (const x of v) { const e = valKey(x); if (e === undefined) return undefined; k += `${e},`; }
+      return `${k}]`;
+    }
+    default: return undefined;
+  }
+}
+
+function callKey(op: string, inputs: NDArray[], raw: Record<string, unknown>, node: string | undefined): string | undefined {
+  let k = `${op}\u0001${node ?? ''}`;
+  for (const x of inputs) {
+    if (!(x instanceof NDArray)) return undefined; // foreign / bad inputs take the checking path
+    k += `|${x.dtype}${x.shape.join(',')}`;
+  }
+  for (const name in raw) { const e = valKey(raw[name]); if (e === undefined) return undefined; k += `|${name}=${e}`; }
+  return k;
+}
+
+/** The prepared call for this signature (cached). */
+function preparedFor(op: string, inputs: NDArray[], raw: Record<string, unknown>, node?: string): Prepared {
+  const key = callKey(op, inputs, raw, node);
+  const hit = key === undefined ? undefined : prepared.get(key);
+  if (hit && hit.def === getOp(op, node)) return hit;
+  const p = prepare(op, inputs, raw, node);
+  if (key !== undefined) {
+    if (prepared.size >= MAX_PREPARED) prepared.clear();
+    prepared.set(key, p);
+  }
+  return p;
+}
+
+/** Number of cached prepared calls (tests). @example preparedCalls() */
+export function preparedCalls(): number { return prepared.size; }
+
 function withWorkspace<T>(bytes: number, f: (off: number) => T): T {
   if (!bytes) return f(0);
   const off = rt().alloc.alloc(bytes);
@@ -66,9 +116,9 @@ function ctxFor(node: string, isTrain: boolean, workspace: number): LowerCtx {
  * @example const [y] = invoke('FullyConnected', [x, w, b], { num_hidden: 10 });
  */
 export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknown> = {}, opts: InvokeOptions = {}): NDArray[] {
-  const p = prepare(op, inputs, raw, opts.node);
+  const p = preparedFor(op, inputs, raw, opts.node);
   const isTrain = opts.isTrain ?? invokeHook.isTraining?.() ?? false;
-  const outs = p.outShapes.map((s, i) => NDArray.empty(s, p.outTypes[i]));
+  const outs = p.outShapes.map((s, i) => NDArray.empty([...s], p.outTypes[i]));
   const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
   withWorkspace(ws, (w) => {
     const step = p.def.forward(ctxFor(p.node, isTrain, w), p.a, inputs.slice(0, p.nIn).map((x) => x.ref), outs.map((x) => x.ref), inputs.slice(p.nIn).map((x) => x.ref));
