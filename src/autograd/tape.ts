@@ -31,6 +31,8 @@ export interface TapeNode {
   released: boolean;
   /** Custom nodes (a hybridized block's executor) that need backward even when no input is in the graph. */
   always?: boolean;
+  /** Custom nodes whose backward is imperative ops on NDArrays (autograd.Function): recordable for createGraph. */
+  ndBackward?: (outGrads: NDArray[]) => (NDArray | undefined)[];
 }
 
 /** Where an array sits in the graph: a marked variable or output `index` of a tape node. */
@@ -54,6 +56,8 @@ export function entryOf(a: NDArray): Entry | undefined { return entries.get(a); 
 export function markVariable(a: NDArray, req: GradReq, grad?: NDArray): void {
   entries.set(a, { v: { grad, req, id: nextVar++ } });
 }
+/** Puts `a` in the graph at `e` (a fresh view of an array already there). */
+export function setEntry(a: NDArray, e: Entry): void { entries.set(a, e); }
 /** Removes `a` from the graph (detach). */
 export function unmark(a: NDArray): void { entries.delete(a); }
 
@@ -83,7 +87,7 @@ export type CustomBackward = (outGrads: TensorRef[], inGrads: TensorRef[], req: 
  * parameters are written by the node itself). No-op when not recording.
  * @example recordCustom('net0', [x], [y], (og, ig, req) => { ... }, true)
  */
-export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], backward: CustomBackward, always: boolean): void {
+export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], backward: CustomBackward, always: boolean, ndBackward?: TapeNode['ndBackward']): void {
   if (!state.recording) return;
   const inEntries = inputs.map((x) => { const e = entries.get(x); return e && e.node?.released ? undefined : e; });
   if (!always && !inEntries.some(Boolean)) return;
@@ -94,13 +98,15 @@ export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], b
   } as unknown as OpDef;
   const held: Storage[] = [];
   const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
-  const node: TapeNode = { id: nextId++, def, attrs: {}, name, isTrain: state.training, inEntries, held, released: false, always, ins: inputs.map(hold), aux: [], outs: outs.map(hold) };
+  const node: TapeNode = { id: nextId++, def, attrs: {}, name, isTrain: state.training, inEntries, held, released: false, always, ndBackward, ins: inputs.map(hold), aux: [], outs: outs.map(hold) };
   finalizer?.register(node, held, node);
   outs.forEach((o, index) => entries.set(o, { node, index }));
 }
 invokeHook.isTraining = () => state.training;
+invokeHook.isRecording = () => state.recording;
 
-function release(n: TapeNode): void {
+/** Drops a node's references to its arrays (after backward without retainGraph). */
+export function release(n: TapeNode): void {
   if (n.released) return;
   n.released = true;
   finalizer?.unregister(n);
@@ -111,13 +117,11 @@ function release(n: TapeNode): void {
 function zeros(r: { shape: number[] }): NDArray { const a = NDArray.empty([...r.shape]); a.data.fill(0); return a; }
 function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8(dst.byteOffset, src.byteOffset, dst.byteOffset, dst.size); }
 
-/**
- * Gradients of `heads` (seeded with `headGrads`, default ones) with respect to every marked variable reachable
- * from them. Returns each reached variable's summed gradient (caller owns the arrays). Releases the tape of the
- * reached nodes unless `retainGraph`.
- * @example const g = runBackward([loss], [undefined], false, true);
- */
-export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
+/** What a backward walk needs: the heads' entries, the reachable nodes in recording order, which need a gradient. */
+export interface Plan { headEntries: Entry[]; order: TapeNode[]; needs: Set<TapeNode>; entryNeeds: (e: Entry | undefined) => boolean }
+
+/** The backward plan of `heads` (MXNet's errors for heads outside the graph and for graphs with nothing to differentiate). */
+export function plan(heads: NDArray[]): Plan {
   const headEntries = heads.map((h, k) => {
     const e = entries.get(h);
     if (!e || (e.node && e.node.released))
@@ -137,6 +141,17 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
   for (const n of order) if (n.def.backward && (n.always || n.inEntries.some(entryNeeds))) needs.add(n);
   if (!headEntries.some(entryNeeds)) throw new ArgumentError('There are no inputs in computation graph that require gradients.');
 
+  return { headEntries, order, needs, entryNeeds };
+}
+
+/**
+ * Gradients of `heads` (seeded with `headGrads`, default ones) with respect to every marked variable reachable
+ * from them. Returns each reached variable's summed gradient (caller owns the arrays). Releases the tape of the
+ * reached nodes unless `retainGraph`.
+ * @example const g = runBackward([loss], [undefined], false, true);
+ */
+export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
+  const { headEntries, order, needs, entryNeeds } = plan(heads);
   const grads = new Map<TapeNode, (NDArray | undefined)[]>();
   const varGrads = new Map<VarInfo, NDArray>();
   const push = (e: Entry, g: NDArray) => {

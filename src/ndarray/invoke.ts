@@ -21,6 +21,7 @@ export interface InvokeOptions { isTrain?: boolean; node?: string }
  */
 export const invokeHook: {
   isTraining?: () => boolean;
+  isRecording?: () => boolean;
   record?: (def: OpDef, a: Attrs, node: string, inputs: NDArray[], nIn: number, outs: NDArray[], isTrain: boolean) => void;
 } = {};
 
@@ -156,5 +157,19 @@ export function invokeWithGrad(op: string, inputs: NDArray[], raw: Record<string
 }
 
 
+/**
+ * Records a view made without a kernel (NDArray.reshape / slice / at) as the op MXNet records for it while autograd
+ * records (Reshape, slice_axis): the tape sees it at the same hook as every invoked op, with the op's own backward.
+ * @example recordView('Reshape', { shape: [2, 3] }, x, v)
+ */
+export function recordView(op: string, raw: Record<string, unknown>, input: NDArray, out: NDArray): void {
+  if (!invokeHook.record || !invokeHook.isRecording?.()) return;
+  const p = preparedFor(op, [input], raw);
+  const s = p.outShapes[0];
+  if (s.length !== out.shape.length || s.some((d, i) => d !== out.shape[i])) throw new ShapeError(opMessage(p.node, p.def.name, `view of shape ${fmtShape(out.shape)} does not match ${fmtShape(s)}`));
+  invokeHook.record(p.def, p.a, p.node, [input], p.nIn, [out], invokeHook.isTraining?.() ?? false);
+}
+
 opHook.invoke = (op, ins, attrs) => invoke(op, ins, attrs);
+opHook.recordView = recordView;
 export { opOutputs, Storage };

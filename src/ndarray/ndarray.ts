@@ -8,7 +8,11 @@ import { formatNDArray } from './format.js';
 import { trackCreated, trackDisposed } from './scope.js';
 
 /** Hook through which NDArray methods run registered ops (set by ndarray/invoke.ts, avoids an import cycle). */
-export const opHook: { invoke?: (op: string, ins: NDArray[], attrs: Record<string, unknown>) => NDArray[] } = {};
+export const opHook: {
+  invoke?: (op: string, ins: NDArray[], attrs: Record<string, unknown>) => NDArray[];
+  /** Records a view as the op MXNet records for it when autograd is recording (ReshapeWithRecord, SliceWithRecord). */
+  recordView?: (op: string, attrs: Record<string, unknown>, input: NDArray, out: NDArray) => void;
+} = {};
 const call = (op: string, ins: NDArray[], attrs: Record<string, unknown> = {}) => {
   if (!opHook.invoke) throw new ArgumentError('ops are not registered');
   return opHook.invoke(op, ins, attrs)[0];
@@ -115,14 +119,19 @@ export class NDArray {
     return this;
   }
 
-  /** A view with another shape (MXNet codes 0, -1, -2, -3, -4; `reverse`). Shares memory. @example a.reshape([0, -1]) */
+  /**
+   * A view with another shape (MXNet codes 0, -1, -2, -3, -4; `reverse`). Shares memory. Under autograd.record it is
+   * recorded as MXNet's Reshape op (gradients flow through it). @example a.reshape([0, -1])
+   */
   reshape(shape: number[], reverse = false): NDArray {
     this.check();
     const s = inferReshape(this.shape, shape, reverse);
-    return new NDArray(this.storage, this.byteOffset, s, this.dtype);
+    const v = new NDArray(this.storage, this.byteOffset, s, this.dtype);
+    opHook.recordView?.('Reshape', { shape: s }, this, v);
+    return v;
   }
 
-  /** Rows [begin, end) along axis 0, as a view. @example a.slice(0, 2) */
+  /** Rows [begin, end) along axis 0, as a view (recorded as slice_axis under autograd.record). @example a.slice(0, 2) */
   slice(begin: number, end: number): NDArray {
     this.check();
     if (this.ndim === 0) throw new ShapeError('slice of a 0-d array');
@@ -130,17 +139,19 @@ export class NDArray {
     const b = begin < 0 ? begin + n : begin, e = end < 0 ? end + n : Math.min(end, n);
     if (!(b >= 0 && b <= e && e <= n)) throw new ArgumentError(`slice [${begin}, ${end}) out of range for axis 0 of size ${n}`);
     const row = prod(this.shape.slice(1)) * DTYPE_BYTES[this.dtype];
-    return new NDArray(this.storage, this.byteOffset + b * row, [e - b, ...this.shape.slice(1)], this.dtype);
+    const v = new NDArray(this.storage, this.byteOffset + b * row, [e - b, ...this.shape.slice(1)], this.dtype);
+    opHook.recordView?.('slice_axis', { axis: 0, begin: b, end: e }, this, v);
+    return v;
   }
 
-  /** Row i along axis 0 (the axis dropped), as a view. @example a.at(0) */
+  /** Row i along axis 0 (the axis dropped), as a view (recorded as slice_axis + Reshape under autograd.record). @example a.at(0) */
   at(i: number): NDArray {
     this.check();
     const n = this.shape[0];
     const k = i < 0 ? i + n : i;
     if (!(k >= 0 && k < n)) throw new ArgumentError(`index ${i} out of range for axis 0 of size ${n}`);
-    const v = this.slice(k, k + 1);
-    return new NDArray(v.storage, v.byteOffset, this.shape.slice(1), this.dtype);
+    // MXNet's AtWithRecord: a recorded slice, then a recorded reshape dropping the axis
+    return this.slice(k, k + 1).reshape(this.shape.slice(1));
   }
 
   /** Permuted copy (default: reversed axes). @example a.transpose([1, 0]) */
