@@ -26,7 +26,7 @@ const CASES: [string, Mk, number[], number[], string[], number[][]][] = [
   ['batchnorm', () => new nn.BatchNorm(), [2, 3, 4, 4], [2, 3, 4, 4], ['gamma', 'beta', 'running_mean', 'running_var'], [[3], [3], [3], [3]]],
   ['layernorm', () => new nn.LayerNorm(), [2, 3, 5], [2, 3, 5], ['gamma', 'beta'], [[5], [5]]],
   ['instancenorm', () => new nn.InstanceNorm(), [2, 3, 4, 4], [2, 3, 4, 4], ['gamma', 'beta'], [[3], [3]]],
-  ['groupnorm', () => new nn.GroupNorm(2), [2, 4, 3, 3], [2, 4, 3, 3], ['gamma', 'beta'], [[4], [4]]],
+  ['groupnorm', () => new nn.GroupNorm(2), [2, 4, 3, 3], [2, 4, 3, 3], ['gamma', 'beta'], [[2], [2]]], // MXNet 1.x: (num_groups,)
   ['embedding', () => new nn.Embedding(10, 4), [2, 3], [2, 3, 4], ['weight'], [[10, 4]]],
   ['flatten', () => new nn.Flatten(), [2, 3, 4], [2, 12], [], []],
   ['dropout', () => new nn.Dropout(0.5), [2, 3], [2, 3], [], []],
@@ -90,6 +90,27 @@ test('Dropout is active under record only; BatchNorm running stats move with a t
   assert.equal(Array.from(rm.data), [0, 0, 0]);
   out.backward();
   assert.ok(Array.from(rm.data).every((v) => v > 0.1), 'running mean moved');
+});
+
+test('GroupNorm: per-group gamma/beta (MXNet 1.x shapes) scale each group; a (G,)-shaped MXNet parameter file loads', () => {
+  const gn = new nn.GroupNorm(2, { prefix: 'gn_' });
+  gn.initialize();
+  const x = nd.array(randArray(2 * 4 * 3, 5, -2, 2), { shape: [2, 4, 3] });
+  gn.forward(x);
+  const [gamma, beta] = gn.collectParams().values();
+  gamma.setData(nd.array([2, -1])); beta.setData(nd.array([0.5, 3]));
+  const y = gn.forward(x) as NDArray;
+  const xd = x.data, yd = y.data;
+  for (let r = 0; r < 4; r++) { // (n, group) rows of 6 values
+    const seg = Array.from(xd.subarray(r * 6, r * 6 + 6)), mu = seg.reduce((a, b) => a + b) / 6;
+    const sd = Math.sqrt(seg.reduce((a, b) => a + (b - mu) ** 2, 0) / 6 + 1e-5), g = [2, -1][r % 2], b = [0.5, 3][r % 2];
+    assertClose(yd.subarray(r * 6, r * 6 + 6), seg.map((v) => (v - mu) / sd * g + b), 1e-4, 1e-5, `row ${r}`);
+  }
+  // the file MXNet 1.x Gluon's save_parameters writes for this block (gamma (2,), beta (2,)) loads into a fresh block
+  const bytes = mx.nd.save(null, { gamma: nd.array([2, -1]), beta: nd.array([0.5, 3]) });
+  const gn2 = new nn.GroupNorm(2, { prefix: 'gn_' });
+  gn2.loadParameters(bytes);
+  assertClose((gn2.forward(x) as NDArray).data, yd, 1e-6, 1e-7);
 });
 
 test('Lambda and HybridLambda (functions and op names)', () => {

@@ -118,17 +118,27 @@ test('InstanceNorm forward vs reference and gradCheck', () => {
   gradCheck('InstanceNorm', [arr(30, 7, -2, 2, [1, 2, 15]), arr(2, 4, 0.5, 1.5), arr(2, 5)], {});
 });
 
-test('GroupNorm forward vs reference (groups 1, 2, C) and gradCheck; C not divisible by num_groups names the op', () => {
-  const s = [2, 6, 3, 3], x = arr(108, 3, -2, 2, s), g = arr(6, 4, 0.5, 1.5), b = arr(6, 5);
-  for (const G of [1, 2, 3, 6]) {
-    const outs = invoke('GroupNorm', [x, g, b], { num_groups: G, output_mean_var: true });
-    assert.equal(outs[1].shape, [2, G]);
-    const want = new Float64Array(108); ref.rowNorm(x.toTypedArray(), want, g.toTypedArray(), b.toTypedArray(), 2 * G, 54 / G, G, 1e-5, 9);
-    assertClose(outs[0].toTypedArray(), want, 1e-4, 1e-5, `GroupNorm ${G}`);
+test('GroupNorm (MXNet 1.x: gamma/beta per group, (G,)) forward vs reference (groups 1, 2, 3, C), batch 1 and 2, gradCheck; bad shapes name the op', () => {
+  for (const N of [1, 2]) {
+    const s = [N, 6, 3, 3], x = arr(N * 54, 3 + N, -2, 2, s);
+    for (const G of [1, 2, 3, 6]) {
+      const g = arr(G, 4, 0.5, 1.5), b = arr(G, 5);
+      const outs = invoke('GroupNorm', [x, g, b], { num_groups: G, output_mean_var: true });
+      assert.equal(outs[1].shape, [N, G]);
+      const want = new Float64Array(N * 54); ref.rowNorm(x.toTypedArray(), want, g.toTypedArray(), b.toTypedArray(), N * G, 54 / G, G, 1e-5);
+      assertClose(outs[0].toTypedArray(), want, 1e-4, 1e-5, `GroupNorm N ${N} G ${G}`);
+      // by hand: element (n, c, ...) of group c / (C / G) is scaled by gamma[group] (not gamma[c])
+      const x0 = x.toTypedArray() as Float32Array, grp = 54 / G, n0 = 0, r = Math.min(G - 1, 1), seg = x0.subarray(r * grp, (r + 1) * grp);
+      const mu = seg.reduce((p, v) => p + v, 0) / grp, sd = Math.sqrt(seg.reduce((p, v) => p + (v - mu) ** 2, 0) / grp + 1e-5);
+      assertClose([outs[0].toTypedArray()[r * grp + n0]], [(seg[n0] - mu) / sd * g.data[r] + b.data[r]], 1e-4, 1e-5);
+    }
   }
-  gradCheck('GroupNorm', [x, g, b], { num_groups: 2, eps: 1e-3 });
+  const x = arr(108, 3, -2, 2, [2, 6, 3, 3]);
+  gradCheck('GroupNorm', [x, arr(2, 4, 0.5, 1.5), arr(2, 5)], { num_groups: 2, eps: 1e-3 });
   gradCheck('GroupNorm', [arr(2 * 4 * 5, 8, -2, 2, [2, 4, 5]), arr(4, 4, 0.5, 1.5), arr(4, 5)], { num_groups: 4, eps: 1e-3 });
-  assert.throws(() => invoke('GroupNorm', [x, g, b], { num_groups: 4 }), /GroupNorm.*num_groups/);
+  gradCheck('GroupNorm', [arr(1 * 6 * 7, 9, -2, 2, [1, 6, 7]), arr(3, 4, 0.5, 1.5), arr(3, 5)], { num_groups: 3, eps: 1e-3 });
+  assert.throws(() => invoke('GroupNorm', [x, arr(4, 4), arr(4, 5)], { num_groups: 4 }), /GroupNorm.*num_groups/);
+  assert.throws(() => invoke('GroupNorm', [x, arr(6, 4), arr(6, 5)], { num_groups: 2 }), /GroupNorm.*gamma must have shape \(2,\)/);
 });
 
 test('L2Normalization instance / channel / spatial forward vs reference and gradCheck', () => {

@@ -153,14 +153,14 @@ export class InstanceNorm extends HybridBlock {
   }
 }
 
-/** Group normalization (gamma/beta shaped as this build's GroupNorm op takes them). @example new nn.GroupNorm(4) */
+/** Group normalization; gamma/beta per group, shape (numGroups,), as MXNet 1.x (so its .params load). @example new nn.GroupNorm(4) */
 export class GroupNorm extends HybridBlock {
   static override alias = 'groupnorm';
   private groups: number; private eps: number;
   constructor(...args: unknown[]) {
     const o = layerArgs('GroupNorm', ['numGroups', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer'], { numGroups: 1, ...NORM_DEFAULTS }, args);
     super(blockOpts(o)); this.groups = o.numGroups; this.eps = o.epsilon;
-    normParams(this, o, [0]);
+    normParams(this, o, [o.numGroups]);
   }
   override hybridForward(F: P, x: unknown, p: P): unknown { return F.GroupNorm(x, p.gamma, p.beta, { num_groups: this.groups, eps: this.eps }); }
 }

@@ -81,9 +81,10 @@ export const instanceNorm: OpDef = {
 };
 
 /**
- * GroupNorm: per (n, group) normalisation over the group's C/num_groups channels and the spatial dims,
- * gamma/beta per channel (shape (C,)). Hidden outputs mean and std, shape (N, num_groups).
- * @example mx.nd.GroupNorm(x, gamma, beta, { num_groups: 4 })
+ * GroupNorm (MXNet 1.x group_norm-inl.h): per (n, group) normalisation over the group's C/num_groups channels and
+ * the spatial dims, then gamma/beta PER GROUP (shape (num_groups,), as MXNet 1.x: its .params hold (G,) vectors;
+ * per-channel (C,) came only with MXNet 2.0). Hidden outputs mean and std, shape (N, num_groups).
+ * @example mx.nd.GroupNorm(x, gamma, beta, { num_groups: 4 }) // gamma, beta: (4,)
  */
 export const groupNorm: OpDef = {
   name: 'GroupNorm',
@@ -97,21 +98,21 @@ export const groupNorm: OpDef = {
     if (d.length < 2 || !(G > 0) || d[1] % G !== 0) {
       throw new ShapeError(opMessage(node, 'GroupNorm', `data ${fmtShape(d)} must be (N, C, ...) with C divisible by num_groups ${G}`), { op: 'GroupNorm', arg: 'data' });
     }
-    const C = d[1];
-    return { ins: [d, vecCheck('GroupNorm', node, 'gamma', g, C), vecCheck('GroupNorm', node, 'beta', b, C)], outs: [d, [d[0], G], [d[0], G]] };
+    return { ins: [d, vecCheck('GroupNorm', node, 'gamma', g, G), vecCheck('GroupNorm', node, 'beta', b, G)], outs: [d, [d[0], G], [d[0], G]] };
   },
   inferType: f32Types('GroupNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
-    const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), S = x.size / (x.shape[0] * x.shape[1] || 1), f = ctx.K.f32_rownorm__simd128;
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, G, S, a.eps); };
+    // one row per (n, group); gamma/beta index = row % G (a segment of the whole row)
+    const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), f = ctx.K.f32_rownorm__simd128;
+    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, G, n, a.eps); };
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, gr) => {
       const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
-      const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), S = x.size / (x.shape[0] * x.shape[1] || 1);
+      const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, G, S); };
+      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, G, n); };
     },
   },
 };
