@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as mx from '../src/entry/node.ts';
 import { mnistSplit } from './mnist-data.mjs';
+import { mulberry32 } from '../src/util/random.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,7 +54,17 @@ net.initialize(init());
 if (!args.imperative) net.hybridize();
 const trainer = new mx.gluon.Trainer(net.collectParams(), 'sgd', optimizerParams);
 const lossFn = new mx.gluon.loss.SoftmaxCrossEntropyLoss();
-const loader = new mx.gluon.data.DataLoader(new mx.gluon.data.ArrayDataset(trainX, trainY), { batchSize, shuffle: true });
+// --compare: both runs see the same batches in the same shuffled order (one seeded permutation per epoch, given to the
+// DataLoader as its sampler and to Module through a DataIter over the same loader), so the comparison measures the
+// training paths, not two shuffles. Without --compare: the tutorial's shuffle: true.
+const perms = Array.from({ length: epochs }, (_, e) => {
+  const r = mulberry32(100 + e), p = [...Array(train.n).keys()];
+  for (let i = p.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [p[i], p[j]] = [p[j], p[i]]; }
+  return p;
+});
+const sampler = { epoch: 0, [Symbol.iterator]() { return perms[Math.min(this.epoch, epochs - 1)][Symbol.iterator](); } };
+const dataset = new mx.gluon.data.ArrayDataset(trainX, trainY);
+const loader = new mx.gluon.data.DataLoader(dataset, args.compare ? { batchSize, sampler, lastBatch: 'discard' } : { batchSize, shuffle: true });
 
 /** Test accuracy: argmax of the outputs in batches of 500. */
 function accuracy(predict) {
@@ -73,6 +84,7 @@ function accuracy(predict) {
 
 const t0 = performance.now();
 for (let epoch = 0; epoch < epochs; epoch++) {
+  sampler.epoch = epoch;
   let sum = 0, n = 0, b = 0;
   const te = performance.now();
   for (const [data, label] of loader) {
@@ -98,6 +110,24 @@ if (!args.imperative) {
   console.log(`exported ${join(dir, 'gluon-lenet')}-symbol.json / .params; Predictor on them: ${(accuracy((x) => p.forward(x)[0].copy()) * 100).toFixed(2)}%`);
 }
 
+/** Module's view of a Gluon DataLoader (epoch k uses permutation k of the shared sampler). */
+class LoaderIter extends mx.io.DataIter {
+  constructor(loader, b) { super(b); this.loader = loader; this.pass = 0; this.used = false; this.it = undefined; }
+  get provideData() { return [new mx.io.DataDesc('data', [this.batchSize, 1, 28, 28])]; }
+  get provideLabel() { return [new mx.io.DataDesc('softmax_label', [this.batchSize])]; }
+  reset() { if (this.used) this.pass++; this.used = false; this.it = undefined; }
+  next() {
+    if (!this.it) { sampler.epoch = this.pass; this.it = this.loader[Symbol.iterator](); }
+    for (const a of this.prev ?? []) a.dispose(); // Module copied it into its executor
+    const r = this.it.next();
+    if (r.done) throw new mx.io.StopIteration();
+    this.used = true;
+    const [x, y] = r.value;
+    this.prev = [x, y];
+    return new mx.io.DataBatch({ data: [x], label: [y], pad: batchSize - x.shape[0] });
+  }
+}
+
 if (args.compare) {
   // Module.fit with the same LeNet, initializer (same seed: the same Xavier draws in the same order), optimizer settings.
   mx.random.seed(42);
@@ -109,7 +139,7 @@ if (args.compare) {
   s = mx.sym.Activation({ data: mx.sym.FullyConnected({ data: mx.sym.Flatten({ data: s }), num_hidden: 500 }), act_type: 'tanh' });
   s = mx.sym.SoftmaxOutput({ data: mx.sym.FullyConnected({ data: s, num_hidden: 10 }), name: 'softmax' });
   const mod = new mx.mod.Module({ symbol: s });
-  const it = new mx.io.NDArrayIter({ data: trainX, label: trainY, batch_size: batchSize, shuffle: true, seed: 7 });
+  const it = new LoaderIter(new mx.gluon.data.DataLoader(dataset, { batchSize, sampler, lastBatch: 'discard' }), batchSize);
   const tm = performance.now();
   mod.fit(it, { numEpoch: epochs, initializer: init(), optimizer: 'sgd', optimizerParams });
   const modAcc = accuracy((x) => mod.predict(x).copy());
