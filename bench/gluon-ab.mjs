@@ -1,13 +1,16 @@
 // Gluon vs Module, interleaved in one process (the machine is shared: only ratios measured side by side mean
 // anything): the MLP and LeNet training steps of bench/workloads/train.mjs through Module (forwardBackward +
 // update), Gluon hybridized and Gluon imperative; and the imperative 4-element add with autograd recording.
-//   node --import tsx bench/gluon-ab.mjs [--quick] [--threads N]
+//   node --import tsx bench/gluon-ab.mjs [--quick] [--threads N] [--dist]
 import { parseArgs } from 'node:util';
-import * as mx from '../src/entry/node.ts';
+import * as src from '../src/entry/node.ts';
 import { measure } from './lib/measure.mjs';
 import { gluonStep } from './workloads/gluon.mjs';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, threads: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, threads: { type: 'string', default: '1' }, dist: { type: 'boolean', default: false } } });
+// --dist: the built bundle (what users import; run `npm run build` first) instead of the sources under tsx, whose
+// keepNames helper wraps every closure created per call (it weighs on Gluon's per-call closures more than on Module's)
+const mx = args.dist ? await import('../dist/node/index.js') : src;
 mx.setNumThreads(Number(args.threads));
 await mx.threadsReady();
 const B = 64;

@@ -1,8 +1,7 @@
 import { ArgumentError } from '../errors.js';
-import { parseAttrs } from '../ops/attrs.js';
 import { getOp, listOpNames, opAux } from '../ops/registry.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import { invoke } from '../ndarray/invoke.js';
+import { invoke, parseAttrsCached } from '../ndarray/invoke.js';
 import { assertOwnNDArray } from '../ndarray/foreign.js';
 import * as create from '../ndarray/create.js';
 import type { NdOps } from './typed-ops.js';
@@ -33,7 +32,7 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
   if (Array.isArray(rest.data) && (rest.data as unknown[]).every((x) => x instanceof NDArray)) { pos.push(...(rest.data as NDArray[])); delete rest.data; }
   const isTrain = rest.isTrain === undefined ? undefined : rest.isTrain === true; delete rest.isTrain;
   if (def.attrs.num_args && rest.num_args === undefined) rest.num_args = pos.length + Object.keys(named).length;
-  const a = parseAttrs(def.name, def.attrs, rest, name);
+  const a = parseAttrsCached(def, rest, name);
   const names = [...def.inputs(a), ...opAux(def, a)];
   const ins: NDArray[] = [];
   let p = 0;

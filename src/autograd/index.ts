@@ -63,9 +63,10 @@ export function backward(heads: NDArray | NDArray[], headGrads?: NDArray | (NDAr
   const hs = Array.isArray(heads) ? heads : [heads];
   const hg = headGrads instanceof NDArray ? [headGrads] : headGrads ?? [];
   const reach = reachableVars(hs);
-  const got = runBackward(hs, hs.map((_, k) => hg[k]), !!o.retainGraph, o.trainMode ?? true);
+  const got = runBackward(hs, hs.map((_, k) => hg[k]), !!o.retainGraph, o.trainMode ?? true, true);
   for (const v of reach) {
     const g = got.get(v), dst = v.grad;
+    if (g && g === dst) continue; // written in place
     if (!dst) { g?.dispose(); continue; }
     if (!g) { if (v.req === 'write') dst.data.fill(0); continue; }
     if (v.req === 'add') { const a = dst.data, b = g.data; for (let i = 0; i < a.length; i++) a[i] += b[i]; } else g.copyTo(dst);

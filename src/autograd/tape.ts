@@ -150,8 +150,20 @@ export function plan(heads: NDArray[]): Plan {
  * reached nodes unless `retainGraph`.
  * @example const g = runBackward([loss], [undefined], false, true);
  */
-export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean): Map<VarInfo, NDArray> {
+export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean, direct = false): Map<VarInfo, NDArray> {
   const { headEntries, order, needs, entryNeeds } = plan(heads);
+  // `direct` (backward into .grad): a 'write' variable reached by exactly one op input gets its gradient written
+  // straight into its .grad buffer (as the executor writes bound gradients): no array, no copy. The returned map
+  // then holds v.grad itself for it.
+  const fanIn = new Map<VarInfo, number>();
+  if (direct) {
+    for (const e of headEntries) if (e.v) fanIn.set(e.v, 2);
+    for (const n of order) if (needs.has(n)) for (const e of n.inEntries) if (e?.v) fanIn.set(e.v, (fanIn.get(e.v) ?? 0) + 1);
+  }
+  const directTo = (e: Entry | undefined, r: TensorRef): NDArray | undefined => {
+    const v = e?.v, g = v?.grad;
+    return v && fanIn.get(v) === 1 && v.req === 'write' && g && !g.isDisposed && g.size === r.size && g.dtype === r.dtype ? g : undefined;
+  };
   const grads = new Map<TapeNode, (NDArray | undefined)[]>();
   const varGrads = new Map<VarInfo, NDArray>();
   const push = (e: Entry, g: NDArray) => {
@@ -191,7 +203,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
       });
       const req: GradReq[] = n.inEntries.map((e) => (entryNeeds(e) ? 'write' : 'null'));
       n.ins.forEach((r, k) => { if (r.dtype !== 'float32' && req[k] !== 'null') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`); });
-      const inGrads = n.ins.map((r) => NDArray.empty([...r.shape], r.dtype));
+      const inGrads = n.ins.map((r, k) => (req[k] !== 'null' && directTo(n.inEntries[k], r)) || NDArray.empty([...r.shape], r.dtype));
       const ws = bw.workspace?.(n.attrs, n.ins.map((r) => r.shape), n.outs.map((r) => r.shape)) ?? 0;
       const wOff = ws ? rt().alloc.alloc(ws) : 0;
       try {
@@ -201,7 +213,11 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
       } finally { if (wOff) rt().alloc.free(wOff); }
       for (const x of tmp) x.dispose();
       for (const x of og) x?.dispose();
-      inGrads.forEach((g, k) => { if (req[k] === 'null') g.dispose(); else push(n.inEntries[k]!, g); });
+      inGrads.forEach((g, k) => {
+        if (req[k] === 'null') g.dispose();
+        else if (g === n.inEntries[k]!.v?.grad) varGrads.set(n.inEntries[k]!.v!, g);
+        else push(n.inEntries[k]!, g);
+      });
     }
   } finally {
     for (const l of grads.values()) for (const x of l) x?.dispose();

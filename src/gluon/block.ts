@@ -149,6 +149,15 @@ export class Block {
   }
 }
 
+/**
+ * MXNet's CachedOp flags, accepted for compatibility; both behaviours are always on here, so neither changes anything:
+ * - `staticAlloc` (MXNet: allocate the graph's memory once and keep it between calls, instead of per call): every
+ *   hybridized call runs a bound Executor whose memory plan is allocated at bind and kept until the block re-plans
+ *   or is disposed; there is no per-call allocating mode to switch off (outputs are copied out per call either way).
+ * - `staticShape` (MXNet: skip shape inference while shapes do not change; a change is still allowed, slower):
+ *   shapes are inferred once per input-shape set at bind; a call with known shapes costs one key lookup, a new shape
+ *   re-plans (kept in a 4-entry LRU). As in MXNet, `staticShape` without `staticAlloc` is refused.
+ */
 export interface HybridizeOptions { staticAlloc?: boolean; staticShape?: boolean }
 
 /** Per-trace state: one variable per parameter (shared parameters appear once). */

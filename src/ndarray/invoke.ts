@@ -97,6 +97,22 @@ function preparedFor(op: string, inputs: NDArray[], raw: Record<string, unknown>
   return p;
 }
 
+const parsed = new Map<string, Attrs>();
+/**
+ * parseAttrs with the same signature cache (op + node + attribute values): what `mx.nd.*` calls use to find an op's
+ * input names. The result is shared: never mutate it. @example parseAttrsCached(getOp('sum'), { axis: 1 })
+ */
+export function parseAttrsCached(def: OpDef, raw: Record<string, unknown>, node?: string): Attrs {
+  let k = `${def.name}\u0001${node ?? ''}`;
+  for (const name in raw) { const e = valKey(raw[name]); if (e === undefined) return parseAttrs(def.name, def.attrs, raw, node); k += `|${name}=${e}`; }
+  const hit = parsed.get(k);
+  if (hit) return hit;
+  const a = parseAttrs(def.name, def.attrs, raw, node);
+  if (parsed.size >= MAX_PREPARED) parsed.clear();
+  parsed.set(k, a);
+  return a;
+}
+
 /** Number of cached prepared calls (tests). @example preparedCalls() */
 export function preparedCalls(): number { return prepared.size; }
 
