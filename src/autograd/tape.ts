@@ -203,7 +203,11 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
       });
       const req: GradReq[] = n.inEntries.map((e) => (entryNeeds(e) ? 'write' : 'null'));
       n.ins.forEach((r, k) => { if (r.dtype !== 'float32' && req[k] !== 'null') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`); });
-      const inGrads = n.ins.map((r, k) => (req[k] !== 'null' && directTo(n.inEntries[k], r)) || NDArray.empty([...r.shape], r.dtype));
+      const inGrads = n.ins.map((r, k) => {
+        const d = req[k] !== 'null' ? directTo(n.inEntries[k], r) : undefined;
+        if (d) dropRowSet(d.byteOffset); // a sparse writer (Embedding) sets its rows again; a dense one leaves none
+        return d ?? NDArray.empty([...r.shape], r.dtype);
+      });
       const ws = bw.workspace?.(n.attrs, n.ins.map((r) => r.shape), n.outs.map((r) => r.shape)) ?? 0;
       const wOff = ws ? rt().alloc.alloc(ws) : 0;
       try {
