@@ -1,6 +1,7 @@
 // Builds what is missing from dist/ (a fresh clone has none: `npm install` builds nothing, so that
 // consumers of the package never run a build). `npm start`, `npm test`, `npm run serve` and `npm run bench`
-// call it first; `npm run build` rebuilds everything.
+// call it first; `npm run build` rebuilds everything. `--docs` (npm run serve) also builds the API reference
+// (docs/api, TypeDoc) when it is missing; `npm run docs` rebuilds it.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +14,20 @@ const parts = {
   types: ['dist/types/index.d.ts', 'dist/types-cjs/index.d.ts'],
 };
 
-/** Runs `node scripts/build.mjs <part>` for each part with a file missing; returns the parts built. */
-export function ensureBuilt() {
+/** Runs `node scripts/build.mjs <part>` for each part with a file missing (and TypeDoc when `docs`); returns the parts built. */
+export function ensureBuilt({ docs = false } = {}) {
   const missing = Object.keys(parts).filter((p) => parts[p].some((f) => !existsSync(join(root, f))));
   // The bundles embed the kernels (the inline build): kernels first.
   for (const p of missing) {
     console.log(`[build] dist/ lacks the ${p} build: building it (npm run build rebuilds everything)`);
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), p], { cwd: root, stdio: 'inherit' });
   }
+  if (docs && !existsSync(join(root, 'docs/api/index.html'))) {
+    console.log('[build] docs/api lacks the API reference: building it with TypeDoc (npm run docs rebuilds it)');
+    execFileSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc')], { cwd: root, stdio: 'inherit' });
+    missing.push('docs');
+  }
   return missing;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureBuilt();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureBuilt({ docs: process.argv.includes('--docs') });

@@ -28,6 +28,12 @@ export function serve(port = 8080, host = '127.0.0.1') {
       const file = normalize(join(root, path));
       if (!file.startsWith(root) || /[\\/]\.(git|ci)[\\/]/.test(file)) { res.writeHead(403).end('forbidden'); return; }
       const st = await stat(file).catch(() => undefined);
+      if ((!st || !st.isFile()) && path.startsWith('/docs/api/')) {
+        // `npm run serve` builds it first; `node scripts/serve.mjs` alone may not have.
+        res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<!doctype html><title>API reference</title><p>The API reference is not built yet: run <code>npm run docs</code> (or start the server with <code>npm run serve</code>), then reload.</p>');
+        return;
+      }
       if (!st || !st.isFile()) { res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`); return; }
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
       if (!plain) Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' });
@@ -47,4 +53,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { url } = await serve(port);
   console.log(`mxwasm pages (cross-origin isolated, threads): ${url}/web/index.html`);
   console.log(`single-thread fallback (no COOP/COEP):       ${url}/plain/web/index.html`);
+  console.log(`API reference (npm run docs):                 ${url}/docs/api/index.html`);
 }

@@ -6,7 +6,7 @@
 import { FormatError, MxError } from '../errors.js';
 import { ByteReader, ByteWriter, type BytesLike } from './reader.js';
 import { STORED } from './convert.js';
-import { readZipEntries, readZipMember, writeZip } from './zip.js';
+import { readZip, writeZip } from './zip.js';
 
 /** One array read from a .npy. */
 export interface NpyArray { shape: number[]; typeCode: number; data: Uint8Array; fortranOrder: boolean }
@@ -141,7 +141,7 @@ export function writeNpy(shape: number[], typeCode: number, data: Uint8Array): U
  * @example parseNpz(bytes).map(([name, a]) => [name, a.shape])
  */
 export function parseNpz(src: BytesLike, what = 'npz archive'): [string, NpyArray][] {
-  const out: [string, NpyArray][] = [], entries = readZipEntries(src, what);
+  const out: [string, NpyArray][] = [], entries = readZip(src, what);
   // Sparse arrays are stored scipy-style: <key>/{data,indices,indptr,format,shape}.npy (or those at the top level).
   const sparse = entries.find((e) => /(^|\/)(format|indptr)\.npy$/.test(e.name));
   if (sparse) {
@@ -152,7 +152,7 @@ export function parseNpz(src: BytesLike, what = 'npz archive'): [string, NpyArra
   for (const e of entries) {
     if (e.name.endsWith('/')) continue;
     if (!e.name.endsWith('.npy')) throw new MxError('unsupported', `${what}: member '${e.name}' is not a .npy array (sparse .npz members are not supported)`, { member: e.name });
-    out.push([e.name.slice(0, -4), parseNpy(readZipMember(src, e, what), `${what} member ${e.name}`)]);
+    out.push([e.name.slice(0, -4), parseNpy(e.data, `${what} member ${e.name}`)]);
   }
   return out;
 }

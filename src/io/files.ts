@@ -1,9 +1,9 @@
 // File access for the file-backed iterators without a static Node import (the library is also
-// bundled for browsers): Node's fs/zlib through process.getBuiltinModule, bytes accepted anywhere.
+// bundled for browsers): Node's fs through process.getBuiltinModule, bytes accepted anywhere; gzip via fflate.
 import { ArgumentError, FormatError } from '../errors.js';
+import { gunzip } from '../format/zip.js';
 
 type Fs = { readFileSync(p: string): Uint8Array };
-type Zlib = { gunzipSync(b: Uint8Array): Uint8Array };
 const builtin = <T>(name: string): T | undefined =>
   (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule?.(name) as T | undefined;
 
@@ -19,9 +19,7 @@ export function readBytes(src: string | Uint8Array | ArrayBuffer, what: string):
     try { b = fs.readFileSync(src); } catch (e) { throw new ArgumentError(`${what}: cannot read ${src}: ${(e as Error).message}`); }
   } else b = src instanceof Uint8Array ? src : new Uint8Array(src);
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) {
-    const z = builtin<Zlib>('node:zlib');
-    if (!z) throw new ArgumentError(`${what}: gzip input needs Node's zlib; pass inflated bytes`);
-    try { b = z.gunzipSync(b); } catch (e) { throw new FormatError(`${what}: corrupt gzip data (${(e as Error).message})`); }
+    b = gunzip(b, what);
   }
   return b;
 }

@@ -52,6 +52,9 @@ test('npm run serve: the printed URLs load, with their assets, and every landing
       // The digit page looks for the checkpoint `npm start` writes; before that it must say so.
       const probes = v.failed.filter((f) => f.includes('/examples/out/'));
       if (probes.length) assert.match((await v.page.textContent('body')) ?? '', /npm start/, link);
+      // The API reference exists once `npm run docs` ran (npm run serve runs it; test/docs-api.test.ts checks it served).
+      const noDocs = v.failed.filter((f) => f.startsWith('404') && f.includes('/docs/api/'));
+      if (noDocs.length) { assert.match((await v.page.textContent('body')) ?? '', /npm run docs/, link); probes.push(...noDocs); }
       assert.equal(v.failed.filter((f) => !probes.includes(f)), [], link);
       assert.equal(v.errors, [], link);
       await v.page.close();

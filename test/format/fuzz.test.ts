@@ -4,13 +4,13 @@
 // may come out, and wasm memory must not grow: nothing is allocated for a bad file.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { deflateRawSync } from 'node:zlib';
 import { mx } from '../helpers.js';
 import { isMxError } from '../../src/errors.js';
 import { loadWithInfo } from '../../src/format/ndarray-io.js';
 import { upgradeSymbolJSON } from '../../src/format/legacy-json.js';
 import { writeNpy } from '../../src/format/npy.js';
 import { writeZip } from '../../src/format/zip.js';
+import { zipSync } from 'fflate';
 import { mulberry32 } from '../../src/util/random.js';
 import { parsePnm, resizeBilinear } from '../../src/format/pnm.js';
 import { haveFixtures, fixtureBytes, skip } from './fixtures.js';
@@ -95,12 +95,12 @@ else {
   const lenet = loadWithInfo(binaries[1]);
   const npz = lenet.names!.map((n, i) => ({ name: `${n}.npy`, data: writeNpy(lenet.arrays[i].shape, 0, new Uint8Array(lenet.arrays[i].data.slice().buffer)) }));
   lenet.arrays.forEach((a) => a.dispose());
-  binaries.push(writeZip(npz.slice(0, 4)), writeZip(npz.slice(4), { deflate: (x) => new Uint8Array(deflateRawSync(x)), zip64: true }), npz[0].data);
+  binaries.push(writeZip(npz.slice(0, 4)), zipSync(Object.fromEntries(npz.slice(4).map((m) => [m.name, m.data]))), npz[0].data);
   const jsonFiles = ['apache-mxnet/save_000800.json', 'fcrc-demo/lenet-symbol.json', 'SqueezeNet_v1.2/model-symbol.json', 'apache-mxnet/test_mkldnn_test_mkldnn_model_model1.json', 'mobilenet-mxnet/mobilenet_v2-symbol.json'];
   const jsonBytes = jsonFiles.map(fixtureBytes);
   const jsonObjs = jsonBytes.map((b) => JSON.parse(new TextDecoder().decode(b)));
 
-  test('binary files (NDArray list V0/V2, npz stored/deflated/zip64, npy): 6000 mutations, only MxError, no memory growth', () => {
+  test('binary files (NDArray list V0/V2, npz stored/deflated, npy): 6000 mutations, only MxError, no memory growth', () => {
     const r = mulberry32(SEED);
     const base = mx.memoryStats().bytesInUse;
     let errors = 0;

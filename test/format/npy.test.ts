@@ -1,16 +1,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { deflateRawSync, constants } from 'node:zlib';
+import { gzipSync, constants } from 'node:zlib';
 import { mx } from '../helpers.js';
 import { load, loadWithInfo, saveNumpy } from '../../src/format/ndarray-io.js';
 import { parseNpy, writeNpy, parseNpz } from '../../src/format/npy.js';
-import { writeZip, readZipEntries } from '../../src/format/zip.js';
-import { inflateRaw, crc32 } from '../../src/format/inflate.js';
+import { writeZip, readZip, gunzip, crc32 } from '../../src/format/zip.js';
+import { FormatError } from '../../src/errors.js';
+import { zipSync } from 'fflate';
 import { mulberry32 } from '../../src/util/random.js';
 import { writeNDArrayList } from '../../src/format/ndarray-file.js';
 import { encode } from '../../src/format/convert.js';
 
 const enc = new TextEncoder();
+// Deflated archives (np.savez_compressed) come from fflate's writer; the library writes stored ones (np.savez).
+const zipOf = (members: { name: string; data: Uint8Array }[], compress: boolean) =>
+  compress ? zipSync(Object.fromEntries(members.map((m) => [m.name, m.data]))) : writeZip(members);
 function npyWith(header: string, data: Uint8Array, major = 1): Uint8Array {
   const h = enc.encode(header);
   const pre = major === 1 ? [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length & 255, h.length >> 8] : [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0, h.length & 255, h.length >> 8, 0, 0];
@@ -21,27 +25,48 @@ function npyWith(header: string, data: Uint8Array, major = 1): Uint8Array {
 
 test('crc32 check value', () => { assert.is(crc32(enc.encode('123456789')), 0xcbf43926); });
 
-test('inflate matches zlib: stored, fixed and dynamic blocks, many sizes', () => {
+test('gunzip (fflate) matches zlib: stored, fixed and dynamic blocks, many sizes', () => {
   const r = mulberry32(3);
   for (const n of [0, 1, 7, 100, 1000, 70000, 300000]) {
     for (const kind of ['random', 'text', 'zeros']) {
       const src = new Uint8Array(n);
       for (let i = 0; i < n; i++) src[i] = kind === 'random' ? (r() * 256) | 0 : kind === 'text' ? 97 + ((r() * 4) | 0) : 0;
       for (const level of [0, 1, 9]) {
-        const z = deflateRawSync(src, { level, strategy: level === 1 ? constants.Z_FIXED : constants.Z_DEFAULT_STRATEGY });
-        const out = inflateRaw(new Uint8Array(z), n);
-        assert.ok(out.every((x, i) => x === src[i]), `n=${n} ${kind} level ${level}`);
+        const z = gzipSync(src, { level, strategy: level === 1 ? constants.Z_FIXED : constants.Z_DEFAULT_STRATEGY });
+        const out = gunzip(new Uint8Array(z), 'x.gz');
+        assert.ok(out.length === n && out.every((x, i) => x === src[i]), `n=${n} ${kind} level ${level}`);
       }
     }
   }
 });
 
-test('inflate refuses sizes the input cannot produce and short streams', () => {
-  const z = new Uint8Array(deflateRawSync(new Uint8Array(100)));
-  assert.throws(() => inflateRaw(z, 2 ** 40), /cannot come from/);
-  assert.throws(() => inflateRaw(z, 99), /exceeds the declared/);
-  assert.throws(() => inflateRaw(z, 101), /stream ended after 100/);
-  assert.throws(() => inflateRaw(z.subarray(0, 2), 100), /unexpected end|ended/);
+test('gunzip refuses impossible sizes, truncated and corrupt streams with a FormatError', () => {
+  const z = new Uint8Array(gzipSync(new Uint8Array(100).map((_, i) => i)));
+  const withSize = (n: number) => { const c = z.slice(); new DataView(c.buffer).setUint32(c.length - 4, n, true); return c; };
+  const bad: [Uint8Array, RegExp][] = [
+    [withSize(2 ** 32 - 1), /cannot come from/], [withSize(99), /corrupt gzip/], [withSize(101), /101 declared/],
+    [z.subarray(0, 12), /not a gzip file/], [z.subarray(0, z.length - 12), /corrupt|truncated|cannot come from/], [new Uint8Array(30).fill(0x1f), /not a gzip/],
+  ];
+  const flipped = z.slice(); flipped[20] ^= 0x55; bad.push([flipped, /corrupt|CRC/]);
+  for (const [b, re] of bad) {
+    try { gunzip(b, 'x.gz'); assert.unreachable(`${re} not thrown`); } catch (e: any) { assert.instance(e, FormatError); assert.match(e.message, re); assert.match(e.message, /^x\.gz: /); }
+  }
+});
+
+test('zip: stored and deflated members round trip through fflate; truncated and corrupt archives are FormatErrors', () => {
+  const members = [{ name: 'a.npy', data: new Uint8Array(1000).map((_, i) => i % 7) }, { name: 'b.npy', data: new Uint8Array(3) }];
+  for (const compress of [false, true]) {
+    const z = zipOf(members, compress);
+    assert.equal(readZip(z).map((m) => [m.name, Array.from(m.data)]), members.map((m) => [m.name, Array.from(m.data)]));
+    if (!compress) assert.equal(writeZip(members), z, 'same arrays, same bytes');
+    for (const cut of [4, 30, 100, z.length - 30, z.length - 1]) {
+      try { readZip(z.subarray(0, cut), 'm.npz'); assert.unreachable(`cut ${cut}`); } catch (e: any) { assert.instance(e, FormatError, `cut ${cut}: ${e}`); assert.match(e.message, /^m\.npz: /); }
+    }
+    const big = z.slice(); new DataView(big.buffer).setUint32(z.length - 22 - 46 * 2 - 10 + 24, 0x7fffffff, true); // a.npy's directory size field
+    try { readZip(big, 'm.npz'); assert.unreachable(); } catch (e: any) { assert.instance(e, FormatError); assert.match(e.message, /cannot come from|CRC|ends after/); }
+  }
+  const many = writeZip(members), mv = new DataView(many.buffer); mv.setUint16(many.length - 22 + 8, 0xffff, true); mv.setUint16(many.length - 22 + 10, 0xffff, true);
+  try { readZip(many, 'm.npz'); assert.unreachable(); } catch (e: any) { assert.instance(e, FormatError); assert.match(e.message, /^m\.npz: .*(directory entries|appears twice|cannot come from|compression method|truncated)/); }
 });
 
 test('.npy round trip for every dtype, 0-d and empty shapes', () => {
@@ -82,16 +107,16 @@ test('saveNumpy of loaded arrays keeps their stored dtype where .npy has one (bf
   assert.equal(back.arrays.map((a) => Array.from(a.data)), [[1.5, -2], [1.5, -2], [1.5, -2], [1, -2], [1.5, -2]]);
 });
 
-test('.npz: stored, deflated and zip64 members, names; list gets arr_<i>', () => {
+test('.npz: stored and deflated members (zip64: numpy\'s own files below), names; list gets arr_<i>', () => {
   const w = mx.nd.array([[1, 2], [3, 4]]), b = mx.nd.array([5], { dtype: 'int32' });
   const d = load(saveNumpy(null, { 'conv0.weight': w, 'conv0.bias': b })) as Record<string, any>;
   assert.equal(Object.keys(d), ['conv0.weight', 'conv0.bias']);
   assert.equal(d['conv0.weight'].toArray(), [[1, 2], [3, 4]]);
   assert.equal(Object.keys(load(saveNumpy(null, [w, b])) as object), ['arr_0', 'arr_1']);
   const members = [{ name: 'x.npy', data: writeNpy([3], 0, new Uint8Array(new Float32Array([1, 2, 3]).buffer)) }];
-  for (const opts of [{ deflate: (x: Uint8Array) => new Uint8Array(deflateRawSync(x)) }, { zip64: true }, { zip64: true, deflate: (x: Uint8Array) => new Uint8Array(deflateRawSync(x)) }]) {
-    const z = writeZip(members, opts);
-    assert.is(readZipEntries(z)[0].size, members[0].data.length);
+  for (const compress of [false, true]) {
+    const z = zipOf(members, compress);
+    assert.is(readZip(z)[0].data.length, members[0].data.length);
     assert.equal((load(z) as Record<string, any>).x.toArray(), [1, 2, 3]);
   }
   assert.throws(() => parseNpz(writeZip([{ name: 'bad.txt', data: new Uint8Array(1) }])), /not a .npy/);

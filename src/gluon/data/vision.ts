@@ -2,23 +2,10 @@
 // (MXNet 1.9 gluon/data/vision/{datasets,transforms}.py). Samples are (uint8 (28, 28, 1) HWC image, int label).
 import { ArgumentError, FormatError } from '../../errors.js';
 import { readFileBytes, nodeFs } from '../../format/fs.js';
-import { inflateRaw } from '../../format/inflate.js';
+import { gunzip } from '../../format/zip.js';
 import { nextUniform } from '../../ndarray/create.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { ArrayDataset } from './dataloader.js';
-
-/** Gzip member → bytes (the ISIZE trailer gives the output size). */
-export function gunzip(b: Uint8Array, what: string): Uint8Array {
-  if (b.length < 18 || b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8) throw new FormatError(`${what}: not a gzip file`);
-  const flg = b[3];
-  let p = 10;
-  if (flg & 4) p += 2 + (b[p] | (b[p + 1] << 8));
-  if (flg & 8) { while (p < b.length && b[p]) p++; p++; }
-  if (flg & 16) { while (p < b.length && b[p]) p++; p++; }
-  if (flg & 2) p += 2;
-  const size = new DataView(b.buffer, b.byteOffset + b.length - 4, 4).getUint32(0, true);
-  return inflateRaw(b.subarray(p, b.length - 8), size, what);
-}
 
 /** One IDX file: dims and the uint8 payload. */
 export function parseIdx(b: Uint8Array, what: string): { dims: number[]; data: Uint8Array } {
