@@ -1,5 +1,8 @@
-// Model viewer: an MXNet -symbol.json (any generation) and optionally its .params: the layer table
-// of mx.viz.printSummary and the graph drawing of mx.viz.plotNetwork. ?symbol=<url>&shape=1,1,28,28 loads directly.
+// Model viewer: an MXNet -symbol.json (any generation) and optionally its .params: the layer table of
+// mx.viz.printSummary, the graph laid out by dagre (in this page only; the library bundles do not carry it),
+// and a warning when the input shape does not fit the model or its parameters.
+// ?symbol=<url>&params=<url>&shape=1,1,28,28 loads directly.
+import dagre from '../node_modules/@dagrejs/dagre/dist/dagre.esm.js';
 import { mx, start } from './common.js';
 
 await start();
@@ -7,26 +10,103 @@ const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
 if (q.get('shape')) $('shape').value = q.get('shape');
 
+const HIDDEN = /_(weight|bias|beta|gamma|moving_var|moving_mean|running_var|running_mean)$/;
+const COLORS = { null: '#8dd3c7', Convolution: '#fb8072', FullyConnected: '#fb8072', BatchNorm: '#bebada', Activation: '#ffffb3',
+  LeakyReLU: '#ffffb3', Pooling: '#80b1d3', Concat: '#fdb462', Flatten: '#fdb462', Reshape: '#fdb462', SoftmaxOutput: '#b3de69', softmax: '#b3de69' };
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const dims = (s) => (s ?? '').replace(/[()\s]/g, '').replace(/,/g, '×');
+
+function label(n) {
+  const a = n.attrs ?? n.param ?? {};
+  const detail = n.op === 'Convolution' ? `${dims(a.kernel)}, ${a.num_filter}` : n.op === 'FullyConnected' ? a.num_hidden
+    : n.op === 'Activation' || n.op === 'LeakyReLU' ? a.act_type : n.op === 'Pooling' ? `${a.pool_type ?? 'max'} ${dims(a.kernel)}` : '';
+  return n.op === 'null' ? [n.name] : [n.op + (detail ? ` ${detail}` : ''), n.name];
+}
+
+/** The graph (weights hidden, one edge per connected pair) laid out top-down by dagre, as SVG. */
+function drawGraph(sym, shapes) {
+  const nodes = JSON.parse(sym.toJSON()).nodes;
+  const shown = nodes.map((n) => !(n.op === 'null' && HIDDEN.test(n.name)));
+  const shapeOf = new Map();
+  try {
+    const internals = sym.getInternals(), r = internals.inferShapePartial(shapes);
+    internals.listOutputs().forEach((n, i) => { if (r.outShapes[i]) shapeOf.set(n, r.outShapes[i]); });
+  } catch { /* the shape warning says why */ }
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 34, marginx: 10, marginy: 10 });
+  g.setDefaultEdgeLabel(() => ({}));
+  nodes.forEach((n, i) => { if (shown[i]) g.setNode(String(i), { lines: label(n), op: n.op, width: 168, height: n.op === 'null' ? 28 : 40 }); });
+  const seen = new Set();
+  nodes.forEach((n, i) => {
+    if (!shown[i]) return;
+    for (const [j, k = 0] of n.inputs) {
+      if (!shown[j] || seen.has(`${j}>${i}`)) continue;
+      seen.add(`${j}>${i}`);
+      const src = nodes[j], s = src.op === 'null' ? shapeOf.get(src.name) : shapeOf.get(`${src.name}_output`) ?? shapeOf.get(`${src.name}_output${k}`);
+      const text = s ? s.join('×') : '';
+      g.setEdge(String(j), String(i), { text, width: text.length * 6.5, height: text ? 14 : 0, labelpos: 'r', labeloffset: 6 });
+    }
+  });
+  dagre.layout(g);
+  const { width, height } = g.graph();
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>'];
+  for (const e of g.edges()) {
+    const ed = g.edge(e);
+    out.push(`<polyline class="edge" fill="none" stroke="#555" marker-end="url(#arrow)" points="${ed.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}"/>`);
+    if (ed.text) out.push(`<text x="${ed.x - ed.width / 2}" y="${ed.y + 4}" fill="#444">${esc(ed.text)}</text>`);
+  }
+  for (const id of g.nodes()) {
+    const n = g.node(id), x = n.x - n.width / 2, y = n.y - n.height / 2;
+    out.push(`<g class="node"><rect x="${x}" y="${y}" width="${n.width}" height="${n.height}" rx="5" fill="${COLORS[n.op] ?? '#fccde5'}" stroke="#333"/>`);
+    n.lines.forEach((t, k) => out.push(`<text x="${n.x}" y="${n.y + (k - (n.lines.length - 1) / 2) * 13 + 4}" text-anchor="middle"${k ? ' fill="#444" font-size="10"' : ''}>${esc(t)}</text>`));
+    out.push('</g>');
+  }
+  out.push('</svg>');
+  return { svg: out.join('\n'), nodes: g.nodeCount(), edges: g.edgeCount(), height, width };
+}
+
+/** Why the input shape does not fit: shape inference fails, or the parameters it implies differ from the file's. */
+function shapeWarnings(sym, shapes, params) {
+  let inf;
+  try { inf = sym.inferShape(shapes); } catch (e) { return [`The input shape ${JSON.stringify(Object.values(shapes)[0])} does not fit this model: ${e.message}`]; }
+  if (!params) return [];
+  const want = new Map();
+  sym.listArguments().forEach((n, i) => want.set(n, inf.argShapes[i]));
+  sym.listAuxiliaryStates().forEach((n, i) => want.set(n, inf.auxShapes[i]));
+  const bad = [];
+  for (const [key, a] of Object.entries(params)) {
+    const name = key.replace(/^(arg|aux):/, ''), w = want.get(name);
+    if (w && w.join(',') !== a.shape.join(',')) bad.push(`${name} is (${a.shape.join(', ')}) in the .params file but (${w.join(', ')}) for this input`);
+  }
+  return bad.length ? [`The input shape ${JSON.stringify(Object.values(shapes)[0])} does not match the parameters: ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? `; and ${bad.length - 3} more` : ''}.`] : [];
+}
+
 async function show(symText, paramsBytes) {
+  const warn = $('warning');
   try {
     const sym = mx.sym.fromJSON(symText);
-    const inputs = sym.listArguments().filter((n) => !/_(weight|bias|gamma|beta|label)$/.test(n));
+    const inputs = sym.listArguments().filter((n) => !HIDDEN.test(n) && !/_label$/.test(n));
     const shape = $('shape').value.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
     const shapes = { [inputs[0] ?? 'data']: shape };
-    $('summary').textContent = mx.viz.printSummary(sym, shapes);
-    $('graph').innerHTML = mx.viz.plotNetwork(sym, shapes).svg;
+    const params = paramsBytes ? mx.nd.load(paramsBytes) : undefined;
+    const warnings = shapeWarnings(sym, shapes, params);
+    warn.hidden = !warnings.length;
+    warn.textContent = warnings.join(' ');
+    try { $('summary').textContent = mx.viz.printSummary(sym, shapes); } catch (e) { $('summary').textContent = `(no layer table for this shape: ${e.message})`; }
+    const graph = drawGraph(sym, shapes);
+    $('graph').innerHTML = graph.svg;
     let note = '';
-    if (paramsBytes) {
-      const arrays = mx.nd.load(paramsBytes);
-      const names = Object.keys(arrays);
+    if (params) {
+      const names = Object.keys(params);
       let count = 0;
-      for (const n of names) count += arrays[n].size;
+      for (const n of names) count += params[n].size;
       note = `${names.length} arrays, ${count.toLocaleString()} values in the .params file`;
-      for (const n of names) arrays[n].dispose();
+      for (const n of names) params[n].dispose();
     }
     $('paramsInfo').textContent = note;
     $('status').textContent = `${sym.listArguments().length} arguments, outputs: ${sym.listOutputs().join(', ')}`;
-    window.viewerResult = { ok: true, outputs: sym.listOutputs() };
+    window.viewerResult = { ok: true, outputs: sym.listOutputs(), warnings, graph: { nodes: graph.nodes, edges: graph.edges, width: graph.width, height: graph.height } };
   } catch (e) {
     $('status').textContent = String(e.message ?? e);
     window.viewerResult = { ok: false, error: String(e.message ?? e) };
