@@ -38,9 +38,15 @@ if (!only || only === 'types') {
   if (existsSync(join(root, 'node_modules', 'typescript'))) {
     const t1 = Date.now();
     // Type errors are reported but do not fail `npm install`: declarations are still emitted.
+    // Into a fresh folder, then swapped in: declarations of deleted sources must not stay behind (and be packed).
+    const tmp = join(root, 'dist', `.types.${process.pid}`);
     try {
-      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+      execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', tmp], { cwd: root, stdio: 'inherit' });
     } catch { console.warn('[build] tsc reported type errors (declarations emitted anyway)'); }
+    const old = `${tmp}.old`;
+    if (existsSync(join(root, 'dist', 'types'))) renameSync(join(root, 'dist', 'types'), old);
+    renameSync(tmp, join(root, 'dist', 'types'));
+    rmSync(old, { recursive: true, force: true });
     // The same declarations for `require('mxwasm')` in TypeScript: a copy marked CommonJS (the package is
     // "type": "module", so dist/types/*.d.ts describe ES modules, which a CommonJS file may not require).
     rmSync(join(root, 'dist', 'types-cjs'), { recursive: true, force: true });

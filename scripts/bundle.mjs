@@ -1,7 +1,7 @@
 // esbuild bundles: Node (ESM + CJS), browser (ESM, wasm fetched beside it), browser inline (wasm
 // embedded, single file), edge (Cloudflare Workers: imports the .wasm as a module, no threads).
 import { build } from 'esbuild';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
@@ -14,7 +14,8 @@ export async function bundle(root) {
   // Node: unminified (readable stacks; size matters little there) and the library bundled ONCE, as CommonJS.
   // dist/node/index.js only re-exports it, so `import` and `require` in one process share one runtime and
   // one memory (two copies would give two memories, and arrays of one are meaningless to the other).
-  const node = { ...common, minify: false, platform: 'node' };
+  // Source maps (shipped, sources not embedded): `node --enable-source-maps` prints frames at src/**/*.ts lines.
+  const node = { ...common, minify: false, platform: 'node', sourcemap: true, sourcesContent: false };
   mkdirSync(join(root, 'dist', 'node'), { recursive: true });
   // The ESM face names each export and loads index.cjs through require: `export * from './index.cjs'` made Node
   // scan the 660 KB bundle with its CommonJS export lexer on every import (cold start +140 ms CPU of +300 ms here).
@@ -56,7 +57,7 @@ export async function bundle(root) {
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
     // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.
-    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node' }),
+    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node', sourcemap: true, sourcesContent: false }),
     // The distributed KVStore's network thread (with the server roles, the only code that loads zeromq).
     build({ ...node, entryPoints: ['src/kv/ps/net-thread.ts'], outfile: 'dist/node/kv-net.js', format: 'esm', external: ['zeromq'] }),
     build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
@@ -68,5 +69,10 @@ export async function bundle(root) {
     }),
     build({ ...common, entryPoints: ['src/entry/edge.ts'], outfile: 'dist/edge/index.js', format: 'esm', platform: 'neutral', external: ['*.wasm'], mainFields: ['module', 'main'] }),
   ]);
+  // Files an older build left (a renamed or dropped bundle) would otherwise be packed and shipped.
+  const made = new Set(['index.js', 'index.js.map', 'index.cjs', 'index.cjs.map', 'dp-worker.js', 'dp-worker.js.map', 'kv-net.js', 'kv-net.js.map', 'index.inline.js']);
+  for (const d of ['node', 'browser', 'edge']) {
+    for (const f of readdirSync(join(root, 'dist', d))) if (!made.has(f)) rmSync(join(root, 'dist', d, f), { force: true });
+  }
   console.log(`[build] bundles in ${Date.now() - t0} ms`);
 }

@@ -43,7 +43,9 @@ async function run() {
   window.benchResult = result;
 }
 
+window.benchRenders = []; // rows drawn at each redraw (the browser test checks the charts grow while it runs)
 function render(rows) {
+  window.benchRenders.push({ rows: rows.length, bars: rows.filter((r) => r.gflops).length, finished: !!window.benchResult || rows === result?.rows });
   const peak = rows.find((r) => r.name === 'simd-peak')?.value ?? 0;
   const timed = rows.filter((r) => r.gflops);
   const max = Math.max(peak, ...timed.map((r) => r.gflops));

@@ -42,6 +42,12 @@ test('browser: the benchmark page completes (quick) and draws its charts', async
   assert.ok(r.rows.find((x: any) => x.name === 'gemm-128').gflops > 0.1);
   assert.ok(r.rows.some((x: any) => x.name === 'lenet-infer-b1'));
   assert.ok(await page.locator('#chart .bar-row').count() >= 3);
+  // Charts drawn while the suite runs: one redraw per finished row before the final one, growing.
+  const renders: { rows: number; finished: boolean }[] = await page.evaluate(() => (window as any).benchRenders);
+  const during = renders.filter((x) => !x.finished);
+  assert.ok(during.length >= 3, JSON.stringify(renders));
+  assert.equal(during.map((x) => x.rows), during.map((_, i) => i + 1), 'one more row at each redraw');
+  assert.ok(during[0].rows < r.rows.length);
   await page.screenshot({ path: `${outDir}/bench.png`, fullPage: true });
   await page.close();
 });
