@@ -1,11 +1,8 @@
 // File access for the file-backed iterators without a static Node import (the library is also
-// bundled for browsers): Node's fs through process.getBuiltinModule, bytes accepted anywhere; gzip via fflate.
+// bundled for browsers): Node's fs through format/fs.ts, bytes accepted anywhere; gzip via fflate.
 import { ArgumentError, FormatError } from '../errors.js';
+import { nodeFs } from '../format/fs.js';
 import { gunzip } from '../format/zip.js';
-
-type Fs = { readFileSync(p: string): Uint8Array };
-const builtin = <T>(name: string): T | undefined =>
-  (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process?.getBuiltinModule?.(name) as T | undefined;
 
 /**
  * Bytes of a file given as a path (Node) or as bytes already; gzip is inflated (magic 1f 8b).
@@ -14,7 +11,7 @@ const builtin = <T>(name: string): T | undefined =>
 export function readBytes(src: string | Uint8Array | ArrayBuffer, what: string): Uint8Array {
   let b: Uint8Array;
   if (typeof src === 'string') {
-    const fs = builtin<Fs>('node:fs');
+    const fs = nodeFs();
     if (!fs) throw new ArgumentError(`${what}: reading a path needs Node; pass the file's bytes instead`);
     try { b = fs.readFileSync(src); } catch (e) { throw new ArgumentError(`${what}: cannot read ${src}: ${(e as Error).message}`); }
   } else b = src instanceof Uint8Array ? src : new Uint8Array(src);
