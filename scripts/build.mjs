@@ -1,7 +1,7 @@
 // Builds everything in dist/ (`npm run build`; `npm pack` runs it as `prepack`; `npm start`/`npm test` build what is missing): the kernel module in its three
 // variants (asc), the esbuild bundles, and .d.ts types. No prebuilt artefact is committed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, existsSync, renameSync, rmSync, cpSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, renameSync, rmSync, cpSync, writeFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -31,6 +31,13 @@ if (!only || only === 'js' || only === 'types') {
   }
 }
 if (!only || only === 'js') {
+  // Bundles an older build left (a renamed or dropped one, e.g. dist/node/cli.js) would otherwise be packed and
+  // shipped. Only here, not in bundle(): tests call bundle() and keep their own helpers in dist/.
+  const made = new Set(['index.js', 'index.js.map', 'index.cjs', 'index.cjs.map', 'dp-worker.js', 'dp-worker.js.map', 'kv-net.js', 'kv-net.js.map', 'index.inline.js']);
+  for (const d of ['node', 'browser', 'edge']) {
+    if (!existsSync(join(root, 'dist', d))) continue;
+    for (const f of readdirSync(join(root, 'dist', d))) if (!made.has(f)) rmSync(join(root, 'dist', d, f), { force: true });
+  }
   const { bundle } = await import('./bundle.mjs');
   await bundle(root);
 }

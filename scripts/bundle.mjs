@@ -1,7 +1,7 @@
 // esbuild bundles: Node (ESM + CJS), browser (ESM, wasm fetched beside it), browser inline (wasm
 // embedded, single file), edge (Cloudflare Workers: imports the .wasm as a module, no threads).
 import { build } from 'esbuild';
-import { writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
@@ -69,10 +69,5 @@ export async function bundle(root) {
     }),
     build({ ...common, entryPoints: ['src/entry/edge.ts'], outfile: 'dist/edge/index.js', format: 'esm', platform: 'neutral', external: ['*.wasm'], mainFields: ['module', 'main'] }),
   ]);
-  // Files an older build left (a renamed or dropped bundle) would otherwise be packed and shipped.
-  const made = new Set(['index.js', 'index.js.map', 'index.cjs', 'index.cjs.map', 'dp-worker.js', 'dp-worker.js.map', 'kv-net.js', 'kv-net.js.map', 'index.inline.js']);
-  for (const d of ['node', 'browser', 'edge']) {
-    for (const f of readdirSync(join(root, 'dist', d))) if (!made.has(f)) rmSync(join(root, 'dist', d, f), { force: true });
-  }
   console.log(`[build] bundles in ${Date.now() - t0} ms`);
 }
