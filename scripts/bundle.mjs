@@ -44,7 +44,9 @@ export async function bundle(root) {
       define: { 'import.meta.url': '__mxwasm_import_meta_url' }, external: ['zeromq'],
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }).then((r) => {
-      const text = r.outputFiles[0].text.replace(/\bimport\((?=["'])/g,
+      const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
+      if (map) writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs.map'), map.text);
+      const text = r.outputFiles.find((f) => f.path.endsWith('.cjs')).text.replace(/\bimport\((?=["'])/g,
         "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
       // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
       // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.

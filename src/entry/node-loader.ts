@@ -37,6 +37,11 @@ function hash(s: string): string {
 }
 
 function load(file: string): unknown {
+  // `node --enable-source-maps`: a plain require, so Node maps the frames (it does not map vm-compiled code).
+  if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled || /--enable-source-maps/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
+    (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { status: 'off' };
+    return createRequire(file)(file);
+  }
   // The bundle is ASCII (esbuild escapes the rest; the build checks): latin1 decodes it faster than UTF-8.
   const source = readFileSync(file, 'latin1');
   // V8 checks a cache against the source's length and the engine flags only: the bundle's identity goes in the name.

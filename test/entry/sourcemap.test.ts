@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = `try { mx.nd.array([1, 2, 3]).reshape([2, 2]); } catch (e) { console.log(e.stack); }`;
 
 test('the Node bundles ship source maps (referenced from the bundle, sources not embedded)', () => {
-  for (const f of ['dist/node/index.cjs', 'dist/node/dp-worker.js', 'dist/node/kv-net.js']) {
+  for (const f of ['dist/node/mxwasm.cjs', 'dist/node/index.cjs', 'dist/node/dp-worker.js', 'dist/node/kv-net.js']) {
     assert.ok(existsSync(join(root, `${f}.map`)), `${f}.map`);
     assert.match(readFileSync(join(root, f), 'utf8').slice(-200), new RegExp(`sourceMappingURL=${f.split('/').pop()!.replace('.', '\\.')}\\.map`));
     const map = JSON.parse(readFileSync(join(root, `${f}.map`), 'utf8'));
@@ -36,7 +36,7 @@ for (const [kind, prelude, ext] of [['require', "const mx = require('mxwasm');",
     }
     assert.ok(frames.some(([, fn, , file]) => /reshape/.test(fn) && file.startsWith('ndarray/')), mapped);
     // Without the flag the frames are the bundle's own (still named, unminified).
-    assert.match(run([]), /at \S*reshape \(.*dist[\\/]node[\\/]index\.cjs:\d+/);
+    assert.match(run([]), /at \S*reshape \(.*dist[\\/]node[\\/](index|mxwasm)\.cjs:\d+/);
   });
 }
 
