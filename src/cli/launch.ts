@@ -1,5 +1,5 @@
 /**
- * `mxwasm launch -n <workers> [-s <servers>] [--launcher local|ssh] [-H hostfile] [--env K=V]...
+ * `mxwasm launch -n <workers> [-s <servers>] [--launcher local|ssh|mpi] [-H hostfile] [--env K=V]...
  * [--timeout seconds] -- <command...>`: MXNet's tools/launch.py (`launchCommand`, on the shared parser). Starts the scheduler, the servers
  * and the workers, all running the same command with MXNet's DMLC_* variables (DMLC_ROLE,
  * DMLC_PS_ROOT_URI/PORT, DMLC_NUM_WORKER/SERVER, DMLC_TASK_ID), prefixes every output line with
@@ -16,7 +16,7 @@ const childProcess = nodeBuiltin<typeof import('node:child_process')>('node:chil
 const net = nodeBuiltin<typeof import('node:net')>('node:net');
 
 export interface LaunchOptions {
-  workers: number; servers: number; launcher: 'local' | 'ssh'; hosts?: string[]; env: Record<string, string>;
+  workers: number; servers: number; launcher: 'local' | 'ssh' | 'mpi'; hosts?: string[]; hostfile?: string; env: Record<string, string>;
   command: string[]; timeout?: number;
   /** Seconds after which the whole job is stopped and launch resolves 124 (default: none). */
   deadline?: number;
@@ -35,8 +35,8 @@ export const launchCommand: Command = {
   options: {
     'num-workers': { type: 'string', short: 'n', value: 'W', help: 'worker processes (required)' },
     'num-servers': { type: 'string', short: 's', value: 'S', help: 'server processes (default: as many as workers, as launch.py)' },
-    launcher: { type: 'string', value: 'local|ssh', default: 'local', help: 'local processes, or ssh to the hosts of -H (mpi, sge, yarn are not supported)' },
-    hostfile: { type: 'string', short: 'H', value: 'file', help: 'ssh: one host[:port] a line; process i goes to host i mod #hosts' },
+    launcher: { type: 'string', value: 'local|ssh|mpi', default: 'local', help: 'local processes, ssh to the hosts of -H, or one mpirun per role (sge, yarn are not supported)' },
+    hostfile: { type: 'string', short: 'H', value: 'file', help: 'ssh: one host[:port] a line, process i goes to host i mod #hosts; mpi: passed as mpirun --hostfile' },
     env: { type: 'string', multiple: true, value: 'K=V', help: 'an environment variable for every process' },
     timeout: { type: 'string', value: 'seconds', help: 'MXWASM_KV_TIMEOUT for every process: a node silent this long fails the job (default 60)' },
   },
@@ -51,7 +51,7 @@ export function launchOptions(a: ParsedArgs): LaunchOptions {
   const workers = num(v, 'num-workers', { int: true, min: 1 });
   const servers = v['num-servers'] === undefined ? workers : num(v, 'num-servers', { int: true, min: 1 });
   const l = v.launcher as string;
-  if (l !== 'local' && l !== 'ssh') throw new UsageError(`--launcher ${l}: only local and ssh are supported (mpi, sge, yarn are not)`, launchCommand);
+  if (l !== 'local' && l !== 'ssh' && l !== 'mpi') throw new UsageError(`--launcher ${l}: only local, ssh and mpi are supported (sge, yarn are not)`, launchCommand);
   const env: Record<string, string> = {};
   for (const kv of (v.env as string[] | undefined) ?? []) {
     const eq = kv.indexOf('=');
@@ -65,6 +65,7 @@ export function launchOptions(a: ParsedArgs): LaunchOptions {
     o.hosts = readFileSync(hostfile, 'utf8').split('\n').map((x) => x.trim().split(/\s+/)[0]).filter((x) => x && !x.startsWith('#'));
     if (!o.hosts.length) throw new UsageError(`hostfile ${hostfile} lists no hosts`, launchCommand);
   }
+  if (l === 'mpi' && v.hostfile !== undefined) o.hostfile = v.hostfile as string;
   return o;
 }
 
@@ -79,20 +80,43 @@ async function freePort(host: string): Promise<number> {
   });
 }
 
+/** Which MPI `mpirun --version` names (dmlc-core tracker/mpi.py): Open MPI takes `-x K=V`, MPICH `-env K V`. */
+export function mpiFlavour(): 'openmpi' | 'mpich' {
+  const r = childProcess().spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
+  if (r.error) throw new UsageError(`--launcher mpi: cannot run mpirun: ${r.error.message}`, launchCommand);
+  const said = `${r.stdout}${r.stderr}`;
+  if (said.includes('Open MPI')) return 'openmpi';
+  if (/mpich/i.test(said)) return 'mpich';
+  throw new UsageError(`--launcher mpi: Unknown MPI Version (mpirun --version printed ${JSON.stringify(said.trim().slice(0, 120))})`, launchCommand);
+}
+
+/**
+ * One role's mpirun line as dmlc-core's mpi launcher builds it: `mpirun -n <count> <variables> [--hostfile f] command`.
+ * @example mpiCommand('openmpi', 2, { DMLC_ROLE: 'worker' }, ['node', 'x.mjs']) // ['mpirun', '-n', '2', '-x', 'DMLC_ROLE=worker', 'node', 'x.mjs']
+ */
+export function mpiCommand(flavour: 'openmpi' | 'mpich', count: number, vars: Record<string, string>, command: string[], hostfile?: string): string[] {
+  const env = Object.entries(vars).flatMap(([k, v]) => (flavour === 'openmpi' ? ['-x', `${k}=${v}`] : ['-env', k, v]));
+  return ['mpirun', '-n', String(count), ...env, ...(hostfile ? ['--hostfile', hostfile] : []), ...command];
+}
+
 const quote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** Runs the job; resolves to the exit code (0 when every process succeeded). */
 export async function launch(o: LaunchOptions): Promise<number> {
   const out = o.out ?? ((l, err) => (err ? process.stderr : process.stdout).write(l + '\n'));
   const local = o.launcher === 'local';
+  const flavour = o.launcher === 'mpi' ? mpiFlavour() : undefined;
   const root = local ? '127.0.0.1' : pickAddress(process.env.DMLC_INTERFACE);
   const port = await freePort(local ? '127.0.0.1' : '0.0.0.0');
   const base = { DMLC_PS_ROOT_URI: root, DMLC_PS_ROOT_PORT: String(port), DMLC_NUM_WORKER: String(o.workers), DMLC_NUM_SERVER: String(o.servers), DMLC_JOB_CLUSTER: o.launcher, ...(o.timeout ? { MXWASM_KV_TIMEOUT: String(o.timeout) } : {}), ...o.env };
   const procs: { name: string; child: ChildProcess }[] = [];
   let failed: { name: string; code: number } | undefined;
-  const start = (name: string, vars: Record<string, string>, host?: string): void => {
+  const start = (name: string, vars: Record<string, string>, host?: string, mpi?: number): void => {
     let child: ChildProcess;
-    if (host) {
+    if (mpi !== undefined) {
+      const [cmd, ...args] = mpiCommand(flavour!, mpi, { ...base, ...vars }, o.command, o.hostfile);
+      child = childProcess().spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    } else if (host) {
       const exports = Object.entries({ ...base, ...vars }).map(([k, v]) => `export ${k}=${quote(v)};`).join(' ');
       const [h, p] = host.split(':');
       child = childProcess().spawn('ssh', ['-o', 'StrictHostKeyChecking=no', ...(p ? ['-p', p] : []), h, `${exports} cd ${quote(process.cwd())}; ${o.command.map(quote).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +135,12 @@ export async function launch(o: LaunchOptions): Promise<number> {
   start('scheduler', { DMLC_ROLE: 'scheduler' });
   // launch.py's order: task i < W is a worker, then servers; ssh places servers first on the hosts.
   const order: [string, number][] = [...[...Array(o.servers).keys()].map((i): [string, number] => ['server', i]), ...[...Array(o.workers).keys()].map((i): [string, number] => ['worker', i])];
-  order.forEach(([role, i], j) => {
+  if (flavour) {
+    // dmlc-core's mpi launcher: the scheduler here, one mpirun for the workers and one for the servers
+    // (worker ranks follow the MPI rank: see readEnv).
+    start('workers', { DMLC_ROLE: 'worker' }, undefined, o.workers);
+    start('servers', { DMLC_ROLE: 'server' }, undefined, o.servers);
+  } else order.forEach(([role, i], j) => {
     const vars = { DMLC_ROLE: role, DMLC_TASK_ID: String(role === 'worker' ? i : o.workers + i) };
     start(`${role} ${i}`, vars, o.hosts ? o.hosts[j % o.hosts.length] : undefined);
   });

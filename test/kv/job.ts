@@ -9,11 +9,11 @@ export const SKIP = BUILT ? '' : 'dist/node/kv-net.js is missing (npm run build)
 export interface JobResult { code: number; lines: string[]; seconds: number }
 
 /** Scheduler + `servers` + `workers` running `node <script>` (a file under test/kv/jobs). */
-export async function runJob(o: { workers: number; servers: number; script: string; env?: Record<string, string>; deadline?: number; stopOnFailure?: boolean; args?: string[] }): Promise<JobResult> {
+export async function runJob(o: { workers: number; servers: number; script: string; env?: Record<string, string>; deadline?: number; stopOnFailure?: boolean; args?: string[]; launcher?: 'local' | 'ssh' | 'mpi'; hosts?: string[] }): Promise<JobResult> {
   const lines: string[] = [];
   const t0 = Date.now();
   const code = await launch({
-    workers: o.workers, servers: o.servers, launcher: 'local', env: { MXWASM_KV_TIMEOUT: '20', ...o.env },
+    workers: o.workers, servers: o.servers, launcher: o.launcher ?? 'local', hosts: o.hosts, env: { MXWASM_KV_TIMEOUT: '20', ...o.env },
     command: [process.execPath, new URL(`./jobs/${o.script}`, import.meta.url).pathname, ...(o.args ?? [])],
     deadline: o.deadline ?? 90, stopOnFailure: o.stopOnFailure, out: (l) => { lines.push(l); },
   });

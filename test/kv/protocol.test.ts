@@ -95,7 +95,7 @@ test('launch arguments: strict parsing (the shared CLI parser)', () => {
   assert.throws(() => parseLaunchArgs(['-n', '2']), /expects <command...>/);
   assert.throws(() => parseLaunchArgs(['-n', '2', '--bogus', '--', 'x']), /unknown option --bogus/);
   assert.throws(() => parseLaunchArgs(['-n', '2', 'node', 'x.mjs', '--epochs', '1']), /unknown option --epochs/);
-  assert.throws(() => parseLaunchArgs(['-n', '2', '--launcher', 'mpi', '--', 'x']), /only local and ssh/);
+  assert.throws(() => parseLaunchArgs(['-n', '2', '--launcher', 'yarn', '--', 'x']), /only local, ssh and mpi/);
   assert.throws(() => parseLaunchArgs(['-n', '2', '--launcher', 'ssh', '--', 'x']), /needs -H/);
   assert.throws(() => parseLaunchArgs(['-n', '2', '--env', 'NOEQ', '--', 'x']), /NAME=VALUE/);
   assert.throws(() => parseLaunchArgs(['-n', '2', '--timeout', '0', '--', 'x']), /--timeout must be a number > 0/);
