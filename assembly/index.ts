@@ -34,3 +34,4 @@ export { f32_peak__simd128, x32_noop } from './kernels/f32-peak';
 export * from './kernels/f32-rnn';
 export * from './kernels/x32-seq';
 export * from './kernels/f32-sort';
+export * from './kernels/f32-compress';

@@ -19,9 +19,11 @@ import { KERNELS_NN } from './manifest/nn.js';
 import { KERNELS_OPTIM } from './manifest/optim.js';
 import { KERNELS_RNN } from './manifest/rnn.js';
 import { KERNELS_VOL } from './manifest/vol.js';
+import { KERNELS_COMPRESS } from './manifest/compress.js';
 
 export const KERNELS: KernelInfo[] = [
   ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM, ...KERNELS_RNN, ...KERNELS_VOL,
+  ...KERNELS_COMPRESS,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
   { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64], params: ['src', 'dst', 'n'] },
   { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64], params: ['dst', 'n'] },

@@ -69,9 +69,9 @@ test('a killed worker: the others fail within the timeout with an error naming t
   assert.ok(!r.lines.some((l) => l.includes('Napi::Error')), show(r));
 });
 
-test('init / list push / pull into several outs / pushPull / 2-bit compression with residuals / server optimizer states, 2 workers x 2 servers', async () => {
+test('init / list push / pull into several outs / pushPull / 2-bit compression with residuals / server optimizer states, 2 workers x 2 servers, chunks of 2 values', async () => {
   if (SKIP) return;
-  const r = await runJob({ workers: 2, servers: 2, script: 'kvops.mjs', env: { MXNET_KVSTORE_BIGARRAY_BOUND: '10' } });
+  const r = await runJob({ workers: 2, servers: 2, script: 'kvops.mjs', env: { MXNET_KVSTORE_BIGARRAY_BOUND: '10', MXWASM_KV_CHUNK: '2' } });
   assert.is(r.code, 0, show(r));
   const res = r.lines.filter((l) => l.includes('RESULT ')).map((l) => JSON.parse(l.slice(l.indexOf('RESULT ') + 7)));
   assert.is(res.length, 2, show(r));

@@ -34,10 +34,11 @@ test('LeNet, 3 epochs, dist_sync 2 workers x 1 server, SGD momentum on the serve
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), readdirSync(dir).join(' '));
 });
 
-test('LeNet, 3 epochs, dist_sync 2 workers x 2 servers, Adam on the servers, conv2/fc1/fc2 sliced over both = one process (1e-5)', async () => {
+test('LeNet, 3 epochs, dist_sync 2 workers x 2 servers, Adam on the servers, conv2/fc1/fc2 sliced over both and sent in chunks = one process (1e-5)', async () => {
   if (SKIP) return;
-  // bound 1000: conv2_weight, fc1_weight (25,000 values) and fc2_weight (5,000) are split over the servers
-  await lenetSame('adam', 2, { OPT: 'adam', MXNET_KVSTORE_BIGARRAY_BOUND: '1000' });
+  // bound 1000: conv2_weight, fc1_weight (25,000 values) and fc2_weight (5,000) are split over the servers;
+  // chunks of 4,096 values: each 12,500-value slice travels as 4 pushes and 4 pulls, merged chunk by chunk
+  await lenetSame('adam', 2, { OPT: 'adam', MXNET_KVSTORE_BIGARRAY_BOUND: '1000', MXWASM_KV_CHUNK: '4096' });
 });
 
 test('a dist fit killed while writing epoch 3\'s checkpoint keeps epoch 2\'s intact (same bytes as a run that went on)', async () => {

@@ -1,7 +1,10 @@
 // The worker side of mx.kv.create('dist_sync' | 'dist_async' | 'dist_device_sync') (Node only).
 // Calls are synchronous as MXNet's API reads: each posts to the network thread and sleeps until the
 // answer (timeouts are the thread's, with a last-resort deadline here). Values of one key from
-// several devices are summed here first: one push per key per process goes on the wire.
+// several devices are summed here first: one push per key per process goes on the wire. In
+// dist_sync a slice bigger than MXWASM_KV_CHUNK values goes as chunks, so that the server merges (and the
+// thread copies) one while the next is on the wire. 2-bit compression runs as SIMD kernels on
+// the wasm memory (the residuals live there too).
 import type { Worker, MessagePort } from 'node:worker_threads';
 import { nodeBuiltin } from '../../util/node-builtin.js';
 import { existsSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { NDArray } from '../../ndarray/ndarray.js';
 import { rt } from '../../runtime/runtime.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { KVStore, KVUpdater, Key } from '../kvstore.js';
-import { compressedBytes, quantize2bit } from './compression.js';
+import { compressedBytes } from './compression.js';
 import { toSpec } from './optspec.js';
 import { KVTimeoutError, readEnv, type DistEnv } from './protocol.js';
 import { shard } from './sharding.js';
@@ -49,11 +52,14 @@ export class DistKVStore implements KVStore {
   private closed = false;
   private readonly sums = new Map<number, NDArray>();
   private threshold = 0;
-  private readonly residuals = new Map<number, Float32Array>();
+  private readonly residuals = new Map<number, NDArray>();
+  private codes?: NDArray;
+  private readonly sync: boolean;
   private hasOptimizer = false;
 
   constructor(readonly type: string, env: Record<string, string | undefined> = process.env) {
     this.env = readEnv({ ...env, DMLC_ROLE: 'worker' });
+    this.sync = !type.includes('_async');
     const sab = new SharedArrayBuffer(4);
     this.flag = new Int32Array(sab);
     const { port1, port2 } = new (threads().MessageChannel)();
@@ -118,11 +124,16 @@ export class DistKVStore implements KVStore {
     const { k, n } = this.keyOf(key);
     if (a.size !== n) throw new ArgumentError(`kvstore: ${op} of ${a.size} values to key ${key} holding ${n}`);
     if (a.dtype !== 'float32') throw new ArgumentError(`kvstore: ${op} of key ${key}: only float32 values are supported (got ${a.dtype})`);
-    return shard(k, n, this.numServers, this.env.bigArrayBound).map((s) => {
-      const it: Item = { k, name: String(key), server: s.server, part: s.part, n: s.end - s.begin };
-      if (rt().shared) it.off = a.byteOffset + s.begin * 4;
-      else it.data = (a.data as Float32Array).slice(s.begin, s.end);
-      return it;
+    const chunk = this.sync && op !== 'init' ? this.env.chunkValues : Infinity;
+    return shard(k, n, this.numServers, this.env.bigArrayBound).flatMap((s) => {
+      const len = s.end - s.begin, out: Item[] = [];
+      for (let o = 0; o === 0 || o < len; o += chunk) {
+        const m = Math.min(chunk, len - o), it: Item = { k, name: String(key), server: s.server, part: s.part, n: len, o, m };
+        if (rt().shared) it.off = a.byteOffset + (s.begin + o) * 4;
+        else it.data = (a.data as Float32Array).slice(s.begin + o, s.begin + o + m);
+        out.push(it);
+      }
+      return out;
     });
   }
   // The local reduce: several devices' values summed into a per-key buffer with the SIMD kernel.
@@ -136,17 +147,19 @@ export class DistKVStore implements KVStore {
     for (const v of vs.slice(2)) K.f32_vadd__simd128_u8(b.byteOffset, v.byteOffset, b.byteOffset, b.size);
     return b;
   }
+  // 2-bit codes per chunk with the SIMD kernel (residual and codes in the wasm memory), copied out for the thread.
   private compress(its: Item[], key: Key, a: NDArray): void {
-    const { k, n } = this.keyOf(key);
+    const { k, n } = this.keyOf(key), K = rt().K;
     let r = this.residuals.get(k);
-    if (!r) { r = new Float32Array(n); this.residuals.set(k, r); }
-    const src = a.data as Float32Array;
+    if (!r) { r = NDArray.empty([n]); r.data.fill(0); this.residuals.set(k, r); }
     let begin = 0;
     for (const it of its) {
-      const q = new Uint8Array(compressedBytes(it.n));
-      quantize2bit(src.subarray(begin, begin + it.n), r.subarray(begin, begin + it.n), q, this.threshold);
-      it.q = q; delete it.off; delete it.data;
-      begin += it.n;
+      const bytes = compressedBytes(it.m);
+      if (!this.codes || this.codes.size * 4 < bytes) { this.codes?.dispose(); this.codes = NDArray.empty([Math.max(bytes / 4, 1024)]); }
+      K.f32_quantize_2bit__simd128(a.byteOffset + begin * 4, r.byteOffset + begin * 4, this.codes.byteOffset, it.m, this.threshold);
+      it.q = new Uint8Array(rt().memory.buffer, this.codes.byteOffset, bytes).slice();
+      delete it.off; delete it.data;
+      begin += it.m;
     }
   }
 
@@ -185,7 +198,7 @@ export class DistKVStore implements KVStore {
     });
     const rep = this.call({ id: 0, op, items }, describe(op, items));
     let v = 0;
-    if (!rt().shared) for (const { its, o } of firsts) { let b = 0; for (const it of its) { (o.data as Float32Array).set(rep.values![v++]!, b); b += it.n; } }
+    if (!rt().shared) for (const { its, o } of firsts) { let b = 0; for (const it of its) { (o.data as Float32Array).set(rep.values![v++]!, b); b += it.m; } }
     // Shared memory: the thread wrote into the first out of each key already.
     for (const [, os] of outs) for (const o of os.slice(1)) if (o !== os[0]) os[0].copyTo(o);
   }

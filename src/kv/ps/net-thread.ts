@@ -8,9 +8,11 @@ import { Control } from './control.js';
 import { decode, encode, KVTimeoutError, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
 import { zmqTransport, type Link, type Part } from './transport.js';
 
-/** One slice of one key in a request. */
-/** `off`: where the sent bytes are (shared memory), `dst`: where a pulled value goes (default `off`). */
-export interface Item { k: number; name: string; server: number; part: number; n: number; off?: number; dst?: number; data?: Float32Array; q?: Uint8Array }
+/**
+ * One chunk of one server slice of a key in a request: values [o, o + m) of the slice's n.
+ * `off`: where the sent bytes are (shared memory), `dst`: where a pulled value goes (default `off`).
+ */
+export interface Item { k: number; name: string; server: number; part: number; n: number; o: number; m: number; off?: number; dst?: number; data?: Float32Array; q?: Uint8Array }
 export type Request =
   | { id: number; op: 'init' | 'push' | 'pull' | 'pushpull'; items: Item[] }
   | { id: number; op: 'barrier' }
@@ -60,21 +62,21 @@ function ask(s: number, meta: Meta, what: string, data: Part[] = []): Promise<[M
 function payload(it: Item): Part {
   if (it.q) return it.q;
   if (it.data) return new Uint8Array(it.data.buffer, it.data.byteOffset, it.n * 4);
-  return new Uint8Array(memory!.buffer, it.off!, it.n * 4);
+  return new Uint8Array(memory!.buffer, it.off!, it.m * 4);
 }
 
 async function handle(r: Request): Promise<Reply> {
   switch (r.op) {
     case 'init': case 'push': case 'pull': case 'pushpull': {
       const sends = r.op !== 'pull';
-      const answers = await Promise.all(r.items.map((it) => ask(it.server, { c: r.op, k: it.k, p: it.part, n: it.n, ...(it.q ? { q: 1 } : {}) },
+      const answers = await Promise.all(r.items.map((it) => ask(it.server, { c: r.op, k: it.k, p: it.part, n: it.n, ...(it.m !== it.n ? { o: it.o, m: it.m } : {}), ...(it.q ? { q: 1 } : {}) },
         `${r.op} of key ${it.name}${it.part ? ` (part ${it.part})` : ''}`, sends ? [payload(it)] : [])));
       if (r.op === 'init' || r.op === 'push') return { id: r.id };
       const values: (Float32Array | undefined)[] = [];
       answers.forEach(([, data], i) => {
         const it = r.items[i], d = data[0];
-        if (!d || d.byteLength !== it.n * 4) throw new ProtocolError(`worker rank ${rank}: server ${it.server} answered ${d?.byteLength} bytes for ${it.n} values of key ${it.name}`);
-        if (memory && (it.dst ?? it.off) !== undefined) new Uint8Array(memory.buffer, (it.dst ?? it.off)!, it.n * 4).set(d);
+        if (!d || d.byteLength !== it.m * 4) throw new ProtocolError(`worker rank ${rank}: server ${it.server} answered ${d?.byteLength} bytes for ${it.m} values of key ${it.name}`);
+        if (memory && (it.dst ?? it.off) !== undefined) new Uint8Array(memory.buffer, (it.dst ?? it.off)!, it.m * 4).set(d);
         else values.push(new Float32Array(new Uint8Array(d).buffer));
       });
       return { id: r.id, values };

@@ -17,6 +17,12 @@ export class KVTimeoutError extends MxError {
 }
 
 export const MAX_META = 64 * 1024;
+/**
+ * dist_sync pushes and pulls of a slice above this many values (MXWASM_KV_CHUNK) travel as chunks of
+ * it (fields o, m): the server merges one while the next is on the wire. Every worker of a job must
+ * chunk the same way (launch passes one environment to all), so chunk offsets meet on the server.
+ */
+export const CHUNK_VALUES = 1 << 18;
 
 export type Meta = Record<string, unknown> & { c: string };
 
@@ -36,6 +42,8 @@ export interface DistEnv {
   maxMessage: number;
   /** Arrays with at least this many elements are sliced over all servers (MXNET_KVSTORE_BIGARRAY_BOUND). */
   bigArrayBound: number;
+  /** dist_sync slices above this many values travel as chunks of it (MXWASM_KV_CHUNK, default CHUNK_VALUES). */
+  chunkValues: number;
   /** DMLC_TASK_ID: orders workers for ranks when given. */
   taskId: number;
 }
@@ -72,7 +80,7 @@ export function readEnv(env: Record<string, string | undefined>): DistEnv {
     host: rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : '0.0.0.0',
     advertise: env.DMLC_NODE_HOST || undefined,
     timeoutMs: t * 1000, joinMs: env.MXWASM_KV_JOIN_TIMEOUT ? seconds(env, 'MXWASM_KV_JOIN_TIMEOUT') * 1000 : Math.max(3 * t * 1000, 30000), maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
-    bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1),
+    bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1), chunkValues: int(env, 'MXWASM_KV_CHUNK', CHUNK_VALUES, 1),
     // launch.py's local/ssh launchers set DMLC_TASK_ID; under mpirun the MPI rank orders the workers.
     taskId: int(env, ['DMLC_TASK_ID', 'OMPI_COMM_WORLD_RANK', 'PMI_RANK'].find((k) => env[k] !== undefined) ?? 'DMLC_TASK_ID', -1, -1),
   };

@@ -1,21 +1,25 @@
 // A server (kvstore_dist_server.h): owns its slices of the keys. The first value of a slice is
 // its initialization. dist_sync: pushes of one round are summed into a merge buffer; when all W
 // workers pushed, the updater runs (or stored := merged) and the pulls that waited for the round
-// are answered. dist_async: every push updates at once. A push is acknowledged on arrival (its
+// are answered. dist_async: every push updates at once. In dist_sync a big slice travels as chunks
+// (MXWASM_KV_CHUNK, fields o/m) so that merging one overlaps the transfer of the next;
+// the merge is the SIMD add kernel on the wasm memory. A push is acknowledged on arrival (its
 // bytes are then out of the sender's memory); a pull from a worker that pushed this round waits
 // for the round. A round that does not complete within the timeout fails its waiting requests
 // naming the workers that did not push.
 import { NDArray } from '../../ndarray/ndarray.js';
 import { rt } from '../../runtime/runtime.js';
+import { f32 } from '../../runtime/view.js';
 import { getUpdater, type Updater } from '../../optim/updater.js';
-import { dequantize2bit, compressedBytes } from './compression.js';
+import { compressedBytes } from './compression.js';
 import { fromSpec, type OptimizerSpec } from './optspec.js';
 import { Control } from './control.js';
-import { decode, encode, field, floats, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
+import { CHUNK_VALUES, decode, encode, field, floats, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
 import type { Part, Transport } from './transport.js';
 
-interface Waiter { peer: string; id: number }
-interface Slot { key: number; part: number; stored: NDArray; merged?: NDArray; pushed: Set<number>; waiting: Waiter[]; since: number }
+interface Waiter { peer: string; id: number; o: number; m: number }
+/** `got`: values each worker pushed this round; `seen`: workers merged per chunk offset; `done`: workers complete. */
+interface Slot { key: number; part: number; stored: NDArray; merged?: NDArray; got: Map<number, number>; seen: Map<number, number>; done: number; waiting: Waiter[]; since: number }
 
 /** Runs one server until rank 0 stops it (0) or the job aborts (1). */
 export async function runServer(env: DistEnv, transport: Transport, log: (s: string) => void): Promise<number> {
@@ -39,55 +43,80 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
     return r;
   };
   // Answers go out zero-copy from the wasm memory only where nothing can rewrite it in flight.
-  const valueBytes = (s: Slot): Part => {
-    const v = new Uint8Array(rt().memory.buffer, s.stored.byteOffset, s.stored.size * 4);
+  const valueBytes = (s: Slot, o: number, m: number): Part => {
+    const v = new Uint8Array(rt().memory.buffer, s.stored.byteOffset + o * 4, m * 4);
     return sync && rt().shared ? v : v.slice();
+  };
+  // Where a chunk goes: values [o, o + m) of the slot (o, m absent: the whole slot).
+  const range = (msg: Meta, s: Slot): { o: number; m: number } => {
+    const n = s.stored.size, o = msg.o === undefined ? 0 : field(msg, 'o', n), m = msg.m === undefined ? n - o : field(msg, 'm', n - o);
+    return { o, m };
+  };
+  // A chunk's values land in the wasm memory (tmp) for the SIMD add; one chunk at most at a time.
+  let tmp: NDArray | undefined;
+  const staged = (v: Float32Array | Part): number => {
+    const words = Math.ceil(v.byteLength / 4);
+    if (!tmp || tmp.size < words) { tmp?.dispose(); tmp = NDArray.empty([Math.max(words, CHUNK_VALUES)]); }
+    new Uint8Array(rt().memory.buffer, tmp.byteOffset, v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    return tmp.byteOffset;
   };
   const slot = (m: Meta): Slot => {
     const k = `${field(m, 'k')}:${field(m, 'p')}`, s = slots.get(k);
     if (!s) throw new ProtocolError(`key ${m.k} (part ${m.p}) has not been initialized on server ${me.rank}`);
     return s;
   };
-  const incoming = (m: Meta, data: Part[], s: Slot): Float32Array => {
+  // A push's values, checked: float32 values, or 2-bit codes when compressed.
+  const incoming = (m: Meta, data: Part[], s: Slot, len: number): { v?: Float32Array; q?: Part } => {
     const n = field(m, 'n', env.maxMessage / 4);
     if (n !== s.stored.size) throw new ProtocolError(`key ${s.key}: The value size cannot be changed (${n} values pushed, ${s.stored.size} stored)`);
-    if (!m.q) return floats(m, data, 0, n);
+    if (!m.q) return { v: floats(m, data, 0, len) };
     if (!compression) throw new ProtocolError(`key ${s.key}: compressed push but no gradient compression was set`);
-    if (data[0]?.byteLength !== compressedBytes(n)) throw new ProtocolError(`key ${s.key}: compressed part of ${data[0]?.byteLength} bytes for ${n} values`);
-    const out = new Float32Array(n);
-    dequantize2bit(data[0], out, compression);
-    return out;
+    if (data[0]?.byteLength !== compressedBytes(len)) throw new ProtocolError(`key ${s.key}: compressed part of ${data[0]?.byteLength} bytes for ${len} values`);
+    return { q: data[0] };
+  };
+  // Values [o, o + m) of merged := (add ? merged + x : x), x the pushed values: SIMD kernels on the wasm memory.
+  const merge = (s: Slot, o: number, m: number, x: { v?: Float32Array; q?: Part }, add: boolean): void => {
+    const at = s.merged!.byteOffset + o * 4, K = rt().K;
+    if (x.q) K.f32_dequantize_2bit__simd128(staged(x.q), at, m, compression, add ? 1 : 0);
+    else if (!add) f32(at, m).set(x.v!);
+    else K.f32_vadd__simd128_u8(at, staged(x.v!), at, m);
   };
   const apply = (s: Slot, grad: NDArray): void => {
     if (updater) updater(s.key, grad, s.stored);
     else s.stored.data.set(grad.data as Float32Array);
   };
-  const push = (peer: string, m: Meta, data: Part[]): Slot => {
-    const s = slot(m), r = rankOf(peer), v = incoming(m, data, s);
+  const push = (peer: string, msg: Meta, data: Part[]): Slot => {
+    const s = slot(msg), r = rankOf(peer), { o, m } = range(msg, s), x = incoming(msg, data, s, m), n = s.stored.size;
+    s.merged ??= NDArray.empty([n]);
     if (!sync) {
-      s.merged ??= NDArray.empty([s.stored.size]);
-      s.merged.data.set(v);
+      if (m !== n) throw new ProtocolError(`key ${s.key}: a push of ${m} of its ${n} values (chunks are for dist_sync only)`);
+      merge(s, 0, n, x, false);
       apply(s, s.merged);
       return s;
     }
-    if (s.pushed.has(r)) throw new ProtocolError(`key ${s.key}: worker rank ${r} pushed twice in one round`);
-    s.merged ??= NDArray.empty([s.stored.size]);
-    const merged = s.merged.data as Float32Array;
-    if (s.pushed.size === 0) { merged.set(v); s.since = Date.now(); } else for (let i = 0; i < v.length; i++) merged[i] += v[i];
-    s.pushed.add(r);
+    const got = s.got.get(r) ?? 0;
+    if (got + m > n) throw new ProtocolError(`key ${s.key}: worker rank ${r} pushed twice in one round`);
+    if (!s.got.size) s.since = Date.now();
+    // The first worker's chunk is written, the others' added (chunk offsets are the same on every
+    // worker: one MXWASM_KV_CHUNK for the whole job).
+    const seen = s.seen.get(o) ?? 0;
+    merge(s, o, m, x, seen > 0);
+    s.seen.set(o, seen + 1);
+    s.got.set(r, got + m);
+    if (got + m === n) s.done++;
     return s;
   };
   const finishRound = (s: Slot): void => {
-    if (!sync || s.pushed.size < W) return;
+    if (!sync || s.done < W) return;
     apply(s, s.merged!);
-    s.pushed.clear();
+    s.got.clear(); s.seen.clear(); s.done = 0;
     const w = s.waiting; s.waiting = [];
-    const bytes = valueBytes(s);
-    for (const x of w) send(x.peer, { c: 'val', id: x.id }, bytes);
+    for (const x of w) send(x.peer, { c: 'val', id: x.id }, valueBytes(s, x.o, x.m));
   };
-  const pull = (peer: string, id: number, s: Slot): void => {
-    if (sync && s.pushed.has(rankOf(peer))) s.waiting.push({ peer, id });
-    else send(peer, { c: 'val', id }, valueBytes(s));
+  const pull = (peer: string, id: number, s: Slot, msg: Meta): void => {
+    const { o, m } = range(msg, s);
+    if (sync && s.got.has(rankOf(peer))) s.waiting.push({ peer, id, o, m });
+    else send(peer, { c: 'val', id }, valueBytes(s, o, m));
   };
   const command = (m: Meta, data: Part[]): Meta | [Meta, Part] => {
     const name = text(m, 'name', 64);
@@ -108,8 +137,8 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
   const watch = setInterval(() => {
     const now = Date.now();
     for (const s of slots.values()) {
-      if (s.pushed.size && s.pushed.size < W && now - s.since > env.timeoutMs) {
-        const missing = [...Array(W).keys()].filter((r) => !s.pushed.has(r));
+      if (s.got.size && s.done < W && now - s.since > env.timeoutMs) {
+        const missing = [...Array(W).keys()].filter((r) => (s.got.get(r) ?? 0) < s.stored.size);
         const msg = `server ${me.rank}: key ${s.key}: no push from worker rank ${missing.join(', ')} within ${env.timeoutMs} ms`;
         log(msg);
         for (const x of s.waiting) send(x.peer, { c: 'err', id: x.id, msg });
@@ -133,13 +162,13 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
             const n = field(meta, 'n', env.maxMessage / 4), v = floats(meta, data, 0, n);
             const stored = NDArray.empty([n]);
             stored.data.set(v);
-            slots.set(k, { key: field(meta, 'k'), part: field(meta, 'p'), stored, pushed: new Set(), waiting: [], since: 0 });
+            slots.set(k, { key: field(meta, 'k'), part: field(meta, 'p'), stored, got: new Map(), seen: new Map(), done: 0, waiting: [], since: 0 });
             send(peer, { c: 'ok', id });
             break;
           }
           case 'push': { const s = push(peer, meta, data); send(peer, { c: 'ok', id }); finishRound(s); break; }
-          case 'pull': pull(peer, id, slot(meta)); break;
-          case 'pushpull': { const s = push(peer, meta, data); pull(peer, id, s); finishRound(s); break; }
+          case 'pull': pull(peer, id, slot(meta), meta); break;
+          case 'pushpull': { const s = push(peer, meta, data); pull(peer, id, s, meta); finishRound(s); break; }
           case 'cmd': { rankOf(peer); const r = command(meta, data); if (Array.isArray(r)) send(peer, { ...r[0], id }, r[1]); else send(peer, { ...r, id }); break; }
           case 'stop': send(peer, { c: 'ok', id }); setTimeout(() => done(0), 20); break;
           default: throw new ProtocolError(`unknown command '${meta.c}'`);
