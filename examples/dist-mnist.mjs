@@ -64,6 +64,6 @@ mod.fit(trainIter, {
 const [[, acc]] = mod.score(testIter, 'acc');
 console.log(`worker rank ${kv.rank}: test accuracy ${(acc * 100).toFixed(2)}% after ${epochs} epochs, ${((performance.now() - t0) / 1000).toFixed(1)} s in fit, ${(samples / seconds).toFixed(0)} samples/s on this worker`);
 if (kv.rank === 0) console.log(`checkpoint: ${prefix}-symbol.json, ${prefix}-${String(epochs).padStart(4, '0')}.params`);
-kv.close();
+kv.close?.(); // a dist store leaves the job; a local one (--kv-store local) has nothing to close
 if (acc < Number(args.target)) { console.error(`accuracy ${acc} is below the ${args.target} target`); process.exitCode = 1; }
 mx.shutdown();
