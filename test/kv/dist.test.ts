@@ -26,13 +26,13 @@ async function sameAsOneProcess(name: string, workers: number, servers: number, 
   assert.ok(r.lines.some((l) => /\[worker 1\] rank 1 of \d: 5 steps done/.test(l)), show(r));
 }
 
-test('dist_sync 2 workers x 1 server, SGD momentum on the server = one process at the combined batch (1e-5)', async () => {
-  await sameAsOneProcess('sgd', 2, 1, { OPT: 'sgd', STEPS: '5', B: '8' });
+test('dist_sync 2 workers x 1 server, SGD momentum on the server, MLP 4 epochs = one process at the combined batch (1e-5)', async () => {
+  await sameAsOneProcess('sgd', 2, 1, { OPT: 'sgd', STEPS: '5', EPOCHS: '4', B: '8' });
 });
 
-test('dist_sync 2 workers x 2 servers, Adam, big arrays sliced over both servers = one process (1e-5)', async () => {
+test('dist_sync 2 workers x 2 servers, Adam, MLP 4 epochs, big arrays sliced over both servers = one process (1e-5)', async () => {
   // bound 40: fc1_weight (64 values) and fc2_weight (48) are split over the servers, the biases are not.
-  await sameAsOneProcess('adam', 2, 2, { OPT: 'adam', STEPS: '5', B: '6', MXNET_KVSTORE_BIGARRAY_BOUND: '40' });
+  await sameAsOneProcess('adam', 2, 2, { OPT: 'adam', STEPS: '5', EPOCHS: '4', B: '6', MXNET_KVSTORE_BIGARRAY_BOUND: '40' });
 });
 
 test('gluon.Trainer on dist_sync (2 workers x 2 servers): allreduce + local Adam, and Adam on the servers, = one process', async () => {
