@@ -211,6 +211,7 @@ export class Pool {
     const gen = (Atomics.load(I, 0) + 1) | 0;
     Atomics.store(I, 2, 0); Atomics.store(I, 3, k); Atomics.store(I, 4, P); Atomics.store(I, 10, T); Atomics.store(I, 11, scratchArg);
     Atomics.store(I, 12, 0);
+    Atomics.store(I, 15, I.buffer.byteLength >>> 16); // pages the job may touch (see worker-source.ts, word 15)
     for (let r = 0; r < T; r++) Atomics.store(I, 160 + r, ((gen & 0xffffff) << 8) | Math.floor((r * P) / T));
     Atomics.store(I, 0, gen);
     Atomics.notify(I, 0);

@@ -17,7 +17,9 @@
  * Liveness words: 7 workers ready (each adds 1 once started: a synchronous caller sees them without an event turn),
  * 8 the id of a worker that died (written by the supervisor, by a worker whose loop an error ends, or by the pool's
  * terminate() wrapper; 0 none), 9 / 13 / 14 test hooks: the worker with that id exits holding its next part / exits
- * while idle / throws outside the kernel call holding its next part.
+ * while idle / throws outside the kernel call holding its next part. 15: the memory's size in 64 KiB pages when the job
+ * was posted: a worker whose own instance does not see that much yet (the main thread grew the shared memory and
+ * this thread's engine has not applied it) waits for it briefly, else leaves the job to the others.
  */
 export const ARGS = 24;
 /** At most this many parts per job (the part index is 8 bits of the counter word). */
@@ -40,6 +42,12 @@ onMsg((m) => {
     const extra = addon ? new WebAssembly.Instance(addon, { env: { memory } }).exports : {};
     fns = names.map((n) => extra[n] || inst.exports[n]);
   } catch (e) { port.postMessage({ type: 'fail', message: String(e && e.message || e) }); return; }
+  // memory.size as this thread's instances see it (a 57-byte module on the same memory): the engine applies another
+  // thread's grow of a shared memory to this thread's instances asynchronously, and a kernel run before that traps.
+  let pages = () => 65536;
+  try {
+    pages = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 2, 18, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3, 0, 128, 128, 4, 3, 2, 1, 0, 7, 8, 1, 4, 115, 105, 122, 101, 0, 0, 10, 6, 1, 4, 0, 63, 0, 11])), { env: { memory } }).exports.size;
+  } catch { /* never skip a job */ }
   const I = new Int32Array(memory.buffer, ctrl, 256);
   let A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});
   let seen = Atomics.load(I, 0);
@@ -69,6 +77,8 @@ onMsg((m) => {
     if (Atomics.load(I, 5) !== 0) break;
     const T = Atomics.load(I, 10);
     if (id >= T) continue;
+    const need = Atomics.load(I, 15);
+    if (pages() < need) { const t0 = performance.now(); while (pages() < need && performance.now() - t0 < 20) if (pause) Atomics.pause(); if (pages() < need) continue; }
     const P = Atomics.load(I, 4), sa = Atomics.load(I, 11), f = fns[Atomics.load(I, 3)], tag = (g & 0xffffff) << 8;
     if (A.buffer !== memory.buffer) A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS}); // the memory grew
     // Own range first (words 160 + r: tag << 8 | next part), then the others' (see pool.ts grab).

@@ -46,4 +46,31 @@ test('pool: 400 mixed calls (vadd, act, sgd, gemm, rsum), workers polling or asl
   }
 });
 
+test('pool: a job right after the main thread grew the memory runs in the new pages (no worker traps on a stale size)', async () => {
+  const before = mx.getNumThreads();
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  const r = rt(), K = r.K as any, al = r.alloc, held: number[] = [];
+  try {
+    for (let i = 0; i < 12; i++) {
+      // A fresh 8 MiB block past the end (the memory grows), then at once a 2-thread GEMM reading and writing it.
+      const d = 256, blk = al.alloc(8 << 20);
+      held.push(blk);
+      const a = blk, b = blk + d * d * 4, c = blk + 2 * d * d * 4;
+      f32(a, d * d).set(randArray(d * d, 10 + i)); f32(b, d * d).set(randArray(d * d, 20 + i));
+      K.f32_gemm__simd128(0, 0, d, d, d, 1, a, d, b, d, 0, c, d, 0, 0, 0, r.scratch.off);
+      const got = f32(c, d * d).slice();
+      setKernelThreadsSuspended(true);
+      K.f32_gemm__simd128(0, 0, d, d, d, 1, a, d, b, d, 0, c, d, 0, 0, 0, r.scratch.off);
+      setKernelThreadsSuspended(false);
+      const want = f32(c, d * d);
+      for (let j = 0; j < want.length; j++) if (!Object.is(got[j], want[j])) assert.unreachable(`round ${i}: element ${j} ${got[j]} vs ${want[j]}`);
+    }
+  } finally {
+    setKernelThreadsSuspended(false);
+    held.forEach((o) => al.free(o));
+    mx.setNumThreads(before);
+  }
+});
+
 test.run();
