@@ -32,14 +32,16 @@ export function exportNet(mx, sym, shape) {
 }
 
 /**
- * A BERT-style encoder layer (post-LN, GELU FFN of 4*hidden) for input x (N, seq, hidden), as ONNX bytes.
+ * A BERT-style encoder layer (post-LN, GELU FFN of ffn*hidden) for input x (batch, seq, hidden), as ONNX bytes;
+ * weights uniform in ±scale. The one builder of this model: the bench row and test/onnx/ops-transformer.test.ts.
  * @example encoderLayerOnnx(mx, 128, 256, 4)
+ * @example encoderLayerOnnx(mx, 6, 8, 2, { batch: 2, ffn: 2, scale: 0.3 })
  */
-export function encoderLayerOnnx(mx, S, H, nh) {
-  const d = H / nh, F = 4 * H, I64 = 7;
+export function encoderLayerOnnx(mx, S, H, nh, { batch = 'N', ffn = 4, scale = 0.05 } = {}) {
+  const d = H / nh, F = ffn * H, I64 = 7;
   const n = (opType, inputs, outputs, attrs) => ({ opType, inputs, outputs, attrs });
   let seed = 5;
-  const w = (name, dims, s = 0.05) => ({ name, dims, data: rand(dims.reduce((a, b) => a * b, 1), seed++, -s, s) });
+  const w = (name, dims, s = scale) => ({ name, dims, data: rand(dims.reduce((a, b) => a * b, 1), seed++, -s, s) });
   const I = (name, v, dims = [v.length]) => ({ name, dims, data: v, type: I64 });
   const nodes = [
     n('Shape', ['x'], ['shp']), n('Gather', ['shp', 'i0'], ['bsz'], { axis: 0 }), n('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
@@ -62,7 +64,7 @@ export function encoderLayerOnnx(mx, S, H, nh) {
     { name: 'sqrtd', dims: [], data: [Math.sqrt(d)] }, { name: 'sqrt2', dims: [], data: [Math.SQRT2] }, { name: 'one', dims: [], data: [1] }, { name: 'half', dims: [], data: [0.5] },
     w('W1', [H, F]), w('b1', [F]), w('W2', [F, H]), w('b2', [H]), w('g1', [H], 1), w('be1', [H]), w('g2w', [H], 1), w('be2', [H]),
   ];
-  return mx.onnx.encodeModel({ opset: 17, graph: { name: 'encoder', nodes, initializers, inputs: [{ name: 'x', dims: ['N', S, H] }], outputs: [{ name: 'y', dims: ['N', S, H] }] } });
+  return mx.onnx.encodeModel({ opset: 17, graph: { name: 'encoder', nodes, initializers, inputs: [{ name: 'x', dims: [batch, S, H] }], outputs: [{ name: 'y', dims: [batch, S, H] }] } });
 }
 
 /**

@@ -1,11 +1,10 @@
 // Whole networks at 224², inference, f32 (bench/lib/nets.mjs: mx.sym as MXNet's zoos build them), the same random
 // weights given to each runtime (He-uniform conv / FC weights, BatchNorm gamma 1, beta and mean small, var near 1).
 //   net-<name>-b<N>: input in, forward, the 1000 logits read back (mxwasm: a bound Executor, gradReq null;
-//                    ort-web: the network as ONNX via bench/lib/sym2onnx.mjs, one session.run).
+//                    ort-web: the network as ONNX written by mx.onnx.exportModel (opset 13), one session.run).
 // Batch 1 of ResNet-18, MobileNet v1, MobileNetV2 and SqueezeNet 1.1 run by default; ResNet-50, VGG-11, DenseNet-121,
 // Inception-BN and every batch-8 row are `heavy`: they run only when a filter names them or with --heavy.
 import { netBuilders } from '../lib/nets.mjs';
-import { symToOnnx } from '../lib/sym2onnx.mjs';
 import { ortSession } from '../lib/peers.mjs';
 
 function rand(n, seed, lo, hi) {
@@ -59,14 +58,16 @@ export default Object.keys(FLOPS).flatMap((net) => [1, 8].map((B) => ({
     },
     'ort-web': async ({ mx, libs }) => {
       const ort = libs['ort-web'], s = setup(mx, net, B);
-      const sess = await ortSession(ort, symToOnnx(s.sym.toJSON(), s.shapes, s.values, [B, 3, 224, 224], [B, 1000]), 'wasm');
-      const X = new ort.Tensor('float32', s.x, [B, 3, 224, 224]);
+      const params = { argParams: {}, auxParams: {} };
+      for (const n of Object.keys(s.values)) if (s.exe.argDict[n]) params.argParams[n] = s.exe.argDict[n]; else params.auxParams[n] = s.exe.auxDict[n];
+      const sess = await ortSession(ort, mx.onnx.exportModel(s.sym, params, { data: [B, 3, 224, 224] }, { opset: 13 }), 'wasm');
+      const X = new ort.Tensor('float32', s.x, [B, 3, 224, 224]), xin = sess.inputNames[0], yout = sess.outputNames[0];
       // The two runtimes must compute the same network: logits agree to 1e-3 of their scale.
-      const want = s.exe.forward({ data: s.x })[0].toTypedArray(), got = (await sess.run({ X })).Y.data;
+      const want = s.exe.forward({ data: s.x })[0].toTypedArray(), got = (await sess.run({ [xin]: X }))[yout].data;
       let err = 0, scale = 1e-6;
       for (let i = 0; i < want.length; i++) { err = Math.max(err, Math.abs(want[i] - got[i])); scale = Math.max(scale, Math.abs(want[i])); }
       if (!(err <= 1e-3 * scale)) throw new Error(`ONNX model disagrees with mxwasm: max |diff| ${err.toExponential(2)} at scale ${scale.toExponential(2)}`);
-      return { async run() { const r = await sess.run({ X }); if (r.Y.data.length !== B * 1000) throw new Error('bad output'); }, teardown: () => sess.release() };
+      return { async run() { const r = await sess.run({ [xin]: X }); if (r[yout].data.length !== B * 1000) throw new Error('bad output'); }, teardown: () => sess.release() };
     },
   },
 })));

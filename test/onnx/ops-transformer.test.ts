@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { mx, closeMsg } from '../helpers.js';
 import { agree, ortRun, rnd, unit } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
+import { encoderLayerOnnx } from '../../bench/lib/onnx-models.mjs';
 
 const I64 = 7;
 
@@ -47,33 +48,8 @@ test('Split, Slice (steps, negative, clamped), Gather, Expand, Unsqueeze, Squeez
 });
 
 /** A BERT-style encoder layer (seq S, hidden H, heads 2) with a PyTorch-like shape subgraph. */
-function encoderLayer(S: number, H: number, nh: number, batch: string | number) {
-  const d = H / nh, n = (opType: string, inputs: string[], outputs: string[], attrs?: any) => ({ opType, inputs, outputs, attrs });
-  const w = (name: string, dims: number[]) => ({ name, dims, data: rnd(dims, -0.3, 0.3) });
-  const nodes = [
-    n('Shape', ['x'], ['shp']), n('Gather', ['shp', 'i0'], ['bsz'], { axis: 0 }), n('Unsqueeze', ['bsz', 'ax0'], ['bsz1']),
-    n('Concat', ['bsz1', 'heads'], ['qshape'], { axis: 0 }),
-    ...['q', 'k', 'v'].flatMap((t) => [n('MatMul', ['x', `W${t}`], [`${t}0`]), n('Add', [`${t}0`, `b${t}`], [`${t}1`]),
-      n('Reshape', [`${t}1`, 'qshape'], [`${t}2`]), n('Transpose', [`${t}2`], [`${t}h`], { perm: t === 'k' ? [0, 2, 3, 1] : [0, 2, 1, 3] })]),
-    n('MatMul', ['qh', 'kh'], ['att0']), n('Div', ['att0', 'sqrtd'], ['att1']), n('Softmax', ['att1'], ['att2'], { axis: -1 }),
-    n('MatMul', ['att2', 'vh'], ['ctx0']), n('Transpose', ['ctx0'], ['ctx1'], { perm: [0, 2, 1, 3] }),
-    n('Concat', ['bsz1', 'flat'], ['oshape'], { axis: 0 }), n('Reshape', ['ctx1', 'oshape'], ['ctx2']),
-    n('MatMul', ['ctx2', 'Wo'], ['o0']), n('Add', ['o0', 'bo'], ['o1']), n('Add', ['o1', 'x'], ['r1']),
-    n('LayerNormalization', ['r1', 'g1', 'be1'], ['ln1'], { axis: -1, epsilon: { f: 1e-12 } }),
-    n('MatMul', ['ln1', 'W1'], ['f0']), n('Add', ['f0', 'b1'], ['f1']),
-    n('Div', ['f1', 'sqrt2'], ['g0']), n('Erf', ['g0'], ['g1e']), n('Add', ['g1e', 'one'], ['g2']), n('Mul', ['f1', 'g2'], ['g3']), n('Mul', ['g3', 'half'], ['g4']),
-    n('MatMul', ['g4', 'W2'], ['f2']), n('Add', ['f2', 'b2'], ['f3']), n('Add', ['f3', 'ln1'], ['r2']),
-    n('LayerNormalization', ['r2', 'g2w', 'be2'], ['y'], { axis: -1, epsilon: { f: 1e-12 } }),
-  ];
-  const I = (name: string, v: number[], dims = [v.length]) => ({ name, dims, data: v, type: I64 });
-  const initializers = [
-    I('i0', [0], []), I('ax0', [0]), I('heads', [-1, nh, d]), I('flat', [-1, H]),
-    ...['q', 'k', 'v', 'o'].flatMap((t) => [w(`W${t}`, [H, H]), w(`b${t}`, [H])]),
-    { name: 'sqrtd', dims: [], data: [Math.sqrt(d)] }, { name: 'sqrt2', dims: [], data: [Math.SQRT2] }, { name: 'one', dims: [], data: [1] }, { name: 'half', dims: [], data: [0.5] },
-    w('W1', [H, 2 * H]), w('b1', [2 * H]), w('W2', [2 * H, H]), w('b2', [H]), w('g1', [H]), w('be1', [H]), w('g2w', [H]), w('be2', [H]),
-  ];
-  return encodeModel({ opset: 17, graph: { nodes, initializers, inputs: [{ name: 'x', dims: [batch, S, H] }], outputs: [{ name: 'y', dims: [batch, S, H] }] } });
-}
+/** The encoder layer the bench times too (one builder: bench/lib/onnx-models.mjs), small. */
+const encoderLayer = (S: number, H: number, nh: number, batch: string | number) => encoderLayerOnnx(mx, S, H, nh, { batch, ffn: 2, scale: 0.3 });
 
 test('a BERT-style encoder layer (shape subgraph folded, batched attention, GELU via Erf)', async () => {
   const m = encoderLayer(6, 8, 2, 2);
