@@ -32,7 +32,7 @@ export interface ImportedModel {
   auxParams: Record<string, NDArray>;
   /** Graph inputs (data, not initializers) with their ONNX shapes (symbolic dims as names). */
   metadata: OnnxMetadata;
-  /** Input shapes with symbolic dims set to 1: a ready `inputShapes` for the Predictor. */
+  /** Input shapes with the first symbolic dim at 1 (others at 5, 7, 11, 13): a ready `inputShapes` for the Predictor. */
   inputShapes: Record<string, number[]>;
 }
 
@@ -71,12 +71,22 @@ export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
     }
     if (g.sparseInitializer) throw new MxError('unsupported', 'ONNX model: sparse initializers are not supported');
     const inputShapes: Record<string, number[]> = {};
+    // Symbolic dims: the first (the batch, as a rule) at 1 and 2, every other distinct one at its own pair of
+    // sizes, so that inference at the two settings tells which shape values follow which symbolic dim.
+    const SYM1 = [1, 5, 7, 11, 13], SYM2 = [2, 17, 19, 23, 29], symIdx = new Map<string, number>();
+    let anon = 0;
+    const symOf = (param: string | undefined) => {
+      const key = param || `?${anon++}`;
+      if (!symIdx.has(key)) symIdx.set(key, Math.min(symIdx.size, SYM1.length - 1));
+      return symIdx.get(key)!;
+    };
     for (const v of g.input) {
       if (inits.has(v.name)) continue; // an initializer with a default: kept as a constant
       if (!v.name) throw new FormatError('ONNX model: a graph input has no name');
       if (!v.shape) throw new MxError('unsupported', `ONNX input '${v.name}': no shape given; mxwasm needs the rank at import`, { input: v.name });
-      const s1 = v.shape.map((d) => (d.value !== undefined && d.value > 0 ? d.value : 1));
-      const s2 = v.shape.map((d) => (d.value !== undefined && d.value > 0 ? d.value : 2));
+      const sym = v.shape.map((d) => (d.value !== undefined && d.value > 0 ? -1 : symOf(d.param)));
+      const s1 = v.shape.map((d, k) => (sym[k] < 0 ? d.value! : SYM1[sym[k]]));
+      const s2 = v.shape.map((d, k) => (sym[k] < 0 ? d.value! : SYM2[sym[k]]));
       st.shapes1[v.name] = s1; st.shapes2[v.name] = s2; inputShapes[v.name] = s1;
       st.used.add(v.name);
       st.values.set(v.name, { s: Variable(v.name) });

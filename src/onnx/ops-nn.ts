@@ -143,13 +143,7 @@ const MatMul: Mapper = (c) => {
   if (B && b.length === 2 && a.length >= 2) return c.mx('FullyConnected', [c.sym(0), c.param(c.node.input[1], t2(B, false, 1))], { num_hidden: b[1], no_bias: true, flatten: false });
   if (a.length === 2 && b.length === 2) return c.mx('dot', [c.sym(0), c.sym(1)]);
   if (a.length !== b.length || a.length < 3 || a.slice(0, -2).some((v, i) => v !== b[i])) throw c.fail(`MatMul of [${a.join(', ')}] and [${b.join(', ')}] (batch broadcasting) is not supported`);
-  if (a.length === 3) return c.mx('batch_dot', [c.sym(0), c.sym(1)]);
-  const merge = (s: number[]) => ({ shape: s.length === 4 ? [-3, -2] : [-1, ...s.slice(-2)] });
-  const l = c.mx('Reshape', [c.sym(0)], merge(a), 'a3'), r = c.mx('Reshape', [c.sym(1)], merge(b), 'b3');
-  const y = c.mx('batch_dot', [l, r], {}, 'bd');
-  const dyn = c.dynDims(0) ?? [];
-  if (dyn.slice(1).some(Boolean)) throw c.fail('batched MatMul with a dynamic dimension other than the first is not supported');
-  return c.mx('Reshape', [y], { shape: [-1, ...a.slice(1, -1), b[b.length - 1]] });
+  return c.mx('batch_dot', [c.sym(0), c.sym(1)]); // N-d with equal leading dims (MXNet 1.6+): any of them dynamic
 };
 
 export const NN_MAP: Record<string, Mapper> = {

@@ -36,8 +36,10 @@ const Reshape: Mapper = (c) => {
   const out = reshapeDims(c, x, raw, allowzero);
   const inDyn = c.dynDims(0);
   // a 0 (copy) in the ONNX target follows the input dim; -1 follows whatever it absorbs
-  const outDyn = raw.map((v, k) => (v === 0 && !allowzero ? !!inDyn?.[k] : v === -1 ? !!inDyn?.some(Boolean) &&
-    !raw.some((u, j) => j !== k && (sv.dyn?.[j] || (u === 0 && inDyn?.[j]))) : !!sv.dyn?.[k]));
+  // (-1 is dynamic when the input has more dynamic dims than the other target dims carry)
+  const dynOf = (u: number, j: number) => (u === 0 && !allowzero ? !!inDyn?.[j] : !!sv.dyn?.[j]);
+  const nIn = inDyn?.filter(Boolean).length ?? 0;
+  const outDyn = raw.map((v, k) => (v === -1 ? nIn > raw.filter((u, j) => j !== k && u !== -1 && dynOf(u, j)).length : dynOf(v, k)));
   return reshapeTo(c, c.sym(0), out, outDyn);
 };
 const Flatten: Mapper = (c) => {

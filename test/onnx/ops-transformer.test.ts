@@ -74,6 +74,27 @@ test('dynamic batch: import once, Predictor.reshape to another batch, matches on
   for (const a of [...Object.values(m.argParams), ...Object.values(m.auxParams)]) a.dispose();
 });
 
+test('symbolic batch and sequence length: an encoder layer and an LSTM re-bound for other (batch, seq), matching onnxruntime', async () => {
+  const lstm = encodeModel({
+    opset: 14,
+    graph: {
+      nodes: [{ opType: 'LSTM', inputs: ['x', 'W', 'R', 'B'], outputs: ['y', 'h'], attrs: { hidden_size: 6 } }],
+      initializers: [{ name: 'W', dims: [1, 24, 4], data: rnd([1, 24, 4]) }, { name: 'R', dims: [1, 24, 6], data: rnd([1, 24, 6]) }, { name: 'B', dims: [1, 48], data: rnd([1, 48]) }],
+      inputs: [{ name: 'x', dims: ['T', 'N', 4] }], outputs: [{ name: 'y' }, { name: 'h' }],
+    },
+  });
+  const enc = encoderLayerOnnx(mx, 'S' as unknown as number, 8, 2, { batch: 'N', ffn: 2, scale: 0.3 });
+  for (const [bytes, shapes] of [[enc, [[2, 5, 8], [1, 7, 8], [3, 1, 8]]], [lstm, [[5, 2, 4], [9, 3, 4], [1, 1, 4]]]] as const) {
+    const m = mx.onnx.importModel(bytes), p = mx.Predictor.load({ symbol: m.symbol, params: m, inputShapes: m.inputShapes });
+    for (const s of shapes) {
+      p.reshape({ x: [...s] });
+      const x = rnd([...s]), want = await ortRun(bytes, { x: { data: x, dims: [...s] } }), got = p.forward(x);
+      want.forEach((w, i) => { const msg = closeMsg(Float32Array.from(got[i].data), w, 1e-4, 1e-5); if (msg) throw new Error(`${s} output ${i}: ${msg}`); });
+    }
+    p.dispose();
+  }
+});
+
 test('dynamic batch through a CNN with a PyTorch-style flatten (Shape/Gather/Concat/Reshape)', async () => {
   const w = rnd([4, 2, 3, 3]), fw = rnd([4 * 4 * 4, 3]);
   const bytes = encodeModel({
