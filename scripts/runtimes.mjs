@@ -1,6 +1,6 @@
-// Runs LeNet inference from an MXNet checkpoint in other JavaScript runtimes (Deno with the browser
-// bundle, Bun with the Node bundle, Cloudflare's workerd with the edge bundle and the .wasm imported
-// as a module) and compares each output with Node's. Binaries come from node_modules/.bin or from
+// Runs LeNet inference from an MXNet checkpoint, and from the same LeNet as an ONNX file (mx.onnx.exportModel),
+// in other JavaScript runtimes (Deno with the browser bundle, Bun with the Node bundle, Cloudflare's workerd
+// with the edge bundle and the .wasm imported as a module) and compares each output with Node's. Binaries come from node_modules/.bin or from
 // .tmp/runtimes (`node scripts/runtimes.mjs --install` puts them there with npm).
 //   node scripts/runtimes.mjs [--install] [--json out.json]
 import { execFileSync, spawn } from 'node:child_process';
@@ -42,6 +42,8 @@ export async function prepare() {
   mod.saveCheckpoint(join(work, 'lenet'), 1);
   const input = Array.from({ length: 2 * 784 }, (_, i) => ((i * 37) % 101) / 100);
   const p = mx.Predictor.fromCheckpoint(join(work, 'lenet'), 1, { data: [2, 1, 28, 28] });
+  const ck = mx.model.loadCheckpoint(join(work, 'lenet'), 1);
+  writeFileSync(join(work, 'lenet.onnx'), mx.onnx.exportModel(ck.symbol, ck, { data: [2, 1, 28, 28] }));
   const expected = Array.from(p.forward(Float32Array.from(input))[0].data);
   writeFileSync(join(work, 'input.json'), JSON.stringify(input));
   writeFileSync(join(work, 'expected.json'), JSON.stringify(expected));
@@ -55,8 +57,11 @@ const input = JSON.parse(${load}('input.json'));
 const p = ${load === 'readText' ? 'mx.Predictor.load({ symbol: dir + "/lenet-symbol.json", params: dir + "/lenet-0001.params", inputShapes: { data: [2, 1, 28, 28] } })'
     : 'await mx.Predictor.loadAsync({ symbol: new URL("file://" + dir + "/lenet-symbol.json"), params: new URL("file://" + dir + "/lenet-0001.params"), inputShapes: { data: [2, 1, 28, 28] } })'};
 const out = Array.from(p.forward(Float32Array.from(input))[0].data);
+const po = ${load === 'readText' ? 'mx.Predictor.load({ symbol: dir + "/lenet.onnx", inputShapes: { data: [2, 1, 28, 28] } })'
+    : 'await mx.Predictor.loadAsync({ symbol: new URL("file://" + dir + "/lenet.onnx"), inputShapes: { data: [2, 1, 28, 28] } })'};
+const outOnnx = Array.from(po.forward(Float32Array.from(input))[0].data);
 const info = mx.runtimeInfo();
-console.log(JSON.stringify({ out, variant: info.variant, threads: info.threads, mode: info.mode }));
+console.log(JSON.stringify({ out, outOnnx, variant: info.variant, threads: info.threads, mode: info.mode }));
 mx.shutdown();
 `;
 
@@ -75,18 +80,21 @@ async function runWorkerd(bin) {
 import sym from './lenet-symbol.json';
 import params from './lenet.params';
 import input from './input.json';
+import onnx from './lenet.onnx';
 export default { async fetch() {
   const p = mx.Predictor.load({ symbol: sym, params: new Uint8Array(params), inputShapes: { data: [2, 1, 28, 28] } });
   const out = Array.from(p.forward(Float32Array.from(JSON.parse(input)))[0].data);
+  const po = mx.Predictor.load({ symbol: new Uint8Array(onnx), inputShapes: { data: [2, 1, 28, 28] } });
+  const outOnnx = Array.from(po.forward(Float32Array.from(JSON.parse(input)))[0].data);
   const info = mx.runtimeInfo();
-  return Response.json({ out, variant: info.variant, threads: info.threads, mode: info.mode });
+  return Response.json({ out, outOnnx, variant: info.variant, threads: info.threads, mode: info.mode });
 } };`);
   await build({
     entryPoints: [join(dir, 'src.mjs')], outfile: join(dir, 'worker.mjs'), bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'error',
-    plugins: [{ name: 'modules', setup(b) { b.onResolve({ filter: /\.(wasm|json|params)$/ }, (a) => ({ path: './' + a.path.split('/').pop(), external: true })); } }],
+    plugins: [{ name: 'modules', setup(b) { b.onResolve({ filter: /\.(wasm|json|params|onnx)$/ }, (a) => ({ path: './' + a.path.split('/').pop(), external: true })); } }],
   });
   for (const [from, to] of [[join(root, 'dist', 'kernels.noshared.wasm'), 'kernels.noshared.wasm'], [join(work, 'lenet-symbol.json'), 'lenet-symbol.json'],
-    [join(work, 'lenet-0001.params'), 'lenet.params'], [join(work, 'input.json'), 'input.json']]) copyFileSync(from, join(dir, to));
+    [join(work, 'lenet-0001.params'), 'lenet.params'], [join(work, 'input.json'), 'input.json'], [join(work, 'lenet.onnx'), 'lenet.onnx']]) copyFileSync(from, join(dir, to));
   const port = await freePort();
   writeFileSync(join(dir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -100,6 +108,7 @@ const w :Workerd.Worker = (
     (name = "lenet-symbol.json", text = embed "lenet-symbol.json"),
     (name = "lenet.params", data = embed "lenet.params"),
     (name = "input.json", text = embed "input.json"),
+    (name = "lenet.onnx", data = embed "lenet.onnx"),
   ],
   compatibilityDate = "2024-09-23",
 );
@@ -130,8 +139,8 @@ export async function check(name, expected) {
       writeFileSync(file, (name === 'bun' ? `import { readFileSync } from 'node:fs';\nconst readText = (f) => readFileSync(${JSON.stringify(work)} + '/' + f, 'utf8');\n` : '') + SCRIPT(entry, loader));
       r = runJson(bin, name === 'deno' ? ['run', '--allow-read', '--allow-env', file] : ['run', file]);
     }
-    const maxDiff = Math.max(...expected.map((v, i) => Math.abs(v - r.out[i])));
-    return { runtime: name, version, ok: maxDiff < 1e-5, maxDiff, variant: r.variant, threads: r.threads, mode: r.mode };
+    const maxDiff = Math.max(...expected.map((v, i) => Math.abs(v - r.out[i]))), onnxDiff = Math.max(...expected.map((v, i) => Math.abs(v - r.outOnnx[i])));
+    return { runtime: name, version, ok: maxDiff < 1e-5 && onnxDiff < 1e-5, maxDiff, onnxDiff, variant: r.variant, threads: r.threads, mode: r.mode };
   } catch (e) {
     return { runtime: name, version, ok: false, error: String(e.message ?? e).slice(0, 400) };
   }
@@ -142,10 +151,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { expected } = await prepare();
   const rows = [];
   for (const name of Object.keys(VERSIONS)) rows.push(await check(name, expected));
-  console.log('| runtime | version | threads | SIMD variant | memory | LeNet output = Node |');
+  console.log('| runtime | version | threads | SIMD variant | memory | LeNet output = Node (checkpoint; .onnx) |');
   console.log('|---|---|---|---|---|---|');
   console.log(`| node | ${process.version} | (see runtimeInfo) | | | reference |`);
-  for (const r of rows) console.log(`| ${r.runtime} | ${r.version ?? '-'} | ${r.threads ?? '-'} | ${r.variant ?? '-'} | ${r.mode ?? '-'} | ${r.ok ? `pass (max diff ${r.maxDiff.toExponential(1)})` : `FAIL: ${r.error ?? `max diff ${r.maxDiff}`}`} |`);
+  for (const r of rows) console.log(`| ${r.runtime} | ${r.version ?? '-'} | ${r.threads ?? '-'} | ${r.variant ?? '-'} | ${r.mode ?? '-'} | ${r.ok ? `pass (max diff ${r.maxDiff.toExponential(1)}; from .onnx ${r.onnxDiff.toExponential(1)})` : `FAIL: ${r.error ?? `max diff ${r.maxDiff}, from .onnx ${r.onnxDiff}`}`} |`);
   const j = process.argv.indexOf('--json');
   if (j > 0) writeFileSync(process.argv[j + 1], JSON.stringify(rows, null, 2));
 }

@@ -22,7 +22,7 @@ test.before(async () => {
 });
 
 for (const name of Object.keys(VERSIONS)) {
-  test(`runtime ${name}: LeNet inference from a checkpoint gives Node's output`, async () => {
+  test(`runtime ${name}: LeNet inference from a checkpoint and from its .onnx export gives Node's output`, async () => {
     if (!names.includes(name)) return skip(`${name} not installed (node scripts/runtimes.mjs --install)`);
     const r = await check(name, expected!);
     assert.ok(r.ok, JSON.stringify(r));
