@@ -7,6 +7,7 @@ import { MxError } from '../errors.js';
 import type { Node, NodeEntry } from '../graph/node.js';
 import type { OnnxAttrValue } from './encode.js';
 import { DT } from './tensor.js';
+import { exportRnn } from './export-rnn.js';
 export interface ExportCtx {
   opset: number;
   shape(e: NodeEntry): number[] | undefined;
@@ -203,6 +204,7 @@ const sliceAxis: Exporter = (c, n) => {
 };
 export const EXPORTERS: Record<string, Exporter> = {
   Convolution, Deconvolution, FullyConnected, Activation, LeakyReLU, BatchNorm, Pooling, SoftmaxOutput, Pad, clip, Reshape, Concat, LayerNorm, UpSampling,
+  RNN: exportRnn,
   Flatten: one('Flatten', () => ({ axis: 1 })),
   softmax: softmaxLike('Softmax'), log_softmax: softmaxLike('LogSoftmax'),
   SoftmaxActivation: (c, n) => (n.attrs.mode === 'channel' ? c.node('Softmax', [ins(c, n)[0]], [out(n)], { axis: 1 }) : softmaxLike('Softmax')(c, n)),

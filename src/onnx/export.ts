@@ -103,6 +103,9 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
     if (want !== src || inputs.some((x) => x.name === src)) { name = fresh(want === src ? `${want}_out` : want); ctx.node('Identity', [src], [name]); }
     return { name, dims: s ? batchDim(s) : undefined };
   });
+  // initializers no node reads (e.g. the RNN op's packed parameters, re-laid out per layer) are left out
+  const read = new Set([...nodes.flatMap((x) => x.inputs), ...outputs.map((x) => x.name)]);
+  const kept = inits.filter((t) => read.has(t.name!));
   return encodeModel({ opset, irVersion: opset >= 21 ? 10 : opset >= 19 ? 9 : 8, producerName: 'mxwasm', producerVersion: '0.1.0',
-    graph: { name: o.name ?? 'mxnet_converted_model', nodes, initializers: inits, inputs, outputs } });
+    graph: { name: o.name ?? 'mxnet_converted_model', nodes, initializers: kept, inputs, outputs } });
 }
