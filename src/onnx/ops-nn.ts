@@ -5,7 +5,7 @@
  */
 import type { Symbol } from '../symbol/symbol.js';
 import { axis, type NodeCtx } from './context.js';
-import { makeConst, mapIndex } from './shapes.js';
+import { makeConst } from './shapes.js';
 import { DT, type Const } from './tensor.js';
 
 export type Mapper = (c: NodeCtx) => Symbol | Symbol[];
@@ -115,9 +115,11 @@ const LayerNormalization: Mapper = (c) => {
 
 /** Transposed (and scaled) 2-D constant. */
 function t2(w: Const, trans: boolean, scale: number): Const {
-  const [r, k] = w.dims, dims = trans ? [r, k] : [k, r];
-  const vals = trans ? Array.from(w.data) : Array.from(mapIndex(dims, w.data, [1, k], (o) => o));
-  return makeConst(dims, DT.FLOAT, scale === 1 ? vals : vals.map((v) => v * scale));
+  // (r, k) as FullyConnected's (out, in): kept when trans, else transposed; a typed loop (weights are large)
+  const [r, k] = w.dims, src = w.data, data = new Float32Array(r * k);
+  if (trans) for (let i = 0; i < r * k; i++) data[i] = src[i] * scale;
+  else for (let i = 0; i < r; i++) for (let j = 0; j < k; j++) data[j * r + i] = src[i * k + j] * scale;
+  return { dims: trans ? [r, k] : [k, r], type: DT.FLOAT, data };
 }
 
 const Gemm: Mapper = (c) => {

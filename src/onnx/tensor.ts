@@ -43,9 +43,11 @@ function half(h: number): number {
 }
 const bf16 = (h: number) => new Float32Array(new Uint32Array([(h & 0xffff) << 16]).buffer)[0];
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function fromRaw(raw: Uint8Array, type: number, n: number, what: string): Float32Array | Float64Array {
   const w = WIDTH[type];
   if (raw.length !== n * w) throw new FormatError(`ONNX ${what}: raw_data has ${raw.length} bytes, ${n} ${dtypeName(type)} values need ${n * w}`);
+  if (type === DT.FLOAT && LITTLE_ENDIAN) { const f = new Float32Array(n); new Uint8Array(f.buffer).set(raw); return f; } // the common case: one copy
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = isFloatType(type) ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-// Mutation fuzzing of the ONNX reader and importer: bytes (bit flips, boundary values, truncation,
+// Mutation fuzzing of the ONNX reader and importer (700 + 700 cases by default; MXWASM_ONNX_FUZZ=N runs N of each): bytes (bit flips, boundary values, truncation,
 // splices, insertions) of exported real models, and structure (op types, inputs, attributes, dims,
 // initializer sizes) of written graphs. Seeded. Only MxError may come out, and what an import
 // allocated is freed when it fails.
@@ -10,6 +10,8 @@ import { mulberry32 } from '../../src/util/random.js';
 import { encodeModel, type ModelSpec } from '../../src/onnx/encode.js';
 
 const SEED = 20261207;
+// Cases per test: the default keeps the suite's time; MXWASM_ONNX_FUZZ=20000 runs the long campaign.
+const CASES = Number(process.env.MXWASM_ONNX_FUZZ ?? 0) || 700;
 const BYTES = [0, 1, 0x7f, 0x80, 0xff, 0x08, 0x12, 0x1a, 0x22, 0x3a];
 
 function models(): Uint8Array[] {
@@ -53,7 +55,7 @@ function tryImport(b: Uint8Array, what: string): void {
 
 test('byte mutations of exported models: only MxError, nothing leaked', () => {
   const pool = models(), r = mulberry32(SEED);
-  for (let i = 0; i < 200; i++) tryImport(mutate(pool[i % pool.length], pool, r), `byte case ${i}`);
+  for (let i = 0; i < CASES; i++) tryImport(mutate(pool[i % pool.length], pool, r), `byte case ${i}`);
 });
 
 const OPS = ['Conv', 'Gemm', 'MatMul', 'Relu', 'Reshape', 'Concat', 'Gather', 'Slice', 'Transpose', 'Softmax', 'MaxPool', 'Pad', 'Resize', 'Unsqueeze', 'Squeeze', 'Expand', 'Where', 'BatchNormalization', 'Shape', 'ConstantOfShape', 'Split', 'ReduceMean', 'Cast', 'Flatten', 'NoSuchOp', ''];
@@ -80,7 +82,7 @@ function spec(r: () => number): ModelSpec {
 
 test('structural mutations: random small graphs of real ops with odd attributes', () => {
   const r = mulberry32(SEED + 1);
-  for (let i = 0; i < 250; i++) {
+  for (let i = 0; i < CASES; i++) {
     let b: Uint8Array;
     try { b = encodeModel(spec(r)); } catch { continue; } // the writer refuses some specs itself
     tryImport(b, `structure case ${i}`);
