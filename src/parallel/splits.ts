@@ -24,11 +24,13 @@ const gemm: Split = {
   // A matrix-vector product (M or N is 1) reads a weight per multiply-add (memory-bound): 8x the cost of a
   // blocked one, so FullyConnected at batch 1 goes parallel (500x800: 29.8 -> 16.3 us on 2 threads, 128x784
   // 6.7 -> 5.2). One whose vectors overflow the GEMV scratch is not cut (a part could take the GEMV path
-  // the whole call could not, and give other bits).
+  // the whole call could not, and give other bits). Weighted 6, not 8: a GEMV under ~87k multiply-adds (an
+  // LSTM step's 512x128 recurrent product, ~5 us) stays on one thread, as a parallel call costs ~8 us: the
+  // ONNX 2-layer LSTM row (64 such steps) went 0.57x -> 1.26x of onnxruntime-web at 2 threads (MXWASM_SPIN_US=0).
   work: (a) => {
     const M = a[G.M], N = a[G.N], K = a[G.K];
     if (M !== 1 && N !== 1) return M * N * K;
-    return K + Math.max(M, N) + 8 > GEMV_FLOATS ? 0 : M * N * K * 8;
+    return K + Math.max(M, N) + 8 > GEMV_FLOATS ? 0 : M * N * K * 6;
   },
   // 64^3: MLP's 64x64x128 layers on 2 threads (26 -> 21 us each; training step 1.51x -> 1.58x, interleaved).
   min: 64 * 64 * 64,
