@@ -28,7 +28,8 @@ export function exportRnn(c: ExportCtx, n: Node): void {
   const ins = n.inputs.map((e) => c.name(e)), lstm = mode === 'lstm';
   const slice = (src: string, l: number, tag: string) => {
     const dst = c.fresh(`${n.name}_${tag}${l}`);
-    if (c.opset >= 10) c.node('Slice', [src, c.init(`${n.name}_s${l}`, [1], [l * D], DT.INT64), c.init(`${n.name}_e${l}`, [1], [(l + 1) * D], DT.INT64), c.init(`${n.name}_a${l}`, [1], [0], DT.INT64)], [dst]);
+    const i64 = (tag: string, v: number) => c.init(`${n.name}_${tag}${l}`, [1], [v], DT.INT64);
+    if (c.opset >= 10) c.node('Slice', [src, i64('s', l * D), i64('e', (l + 1) * D), i64('a', 0)], [dst]);
     else c.node('Slice', [src], [dst], { starts: [l * D], ends: [(l + 1) * D], axes: [0] });
     return dst;
   };
