@@ -8,16 +8,8 @@ import type { Node, NodeEntry } from '../graph/node.js';
 import type { OnnxAttrValue } from './encode.js';
 import { DT } from './tensor.js';
 import { exportRnn } from './export-rnn.js';
-export interface ExportCtx {
-  opset: number;
-  shape(e: NodeEntry): number[] | undefined;
-  name(e: NodeEntry): string;
-  fresh(base: string): string;
-  node(opType: string, ins: string[], outs: string[], attrs?: Record<string, OnnxAttrValue>): void;
-  init(base: string, dims: number[], data: ArrayLike<number>, type?: number): string;
-  param(name: string): Float32Array | undefined;
-  setParam(name: string, data: Float32Array): void;
-}
+import type { ExportCtx } from './export-ctx.js';
+export type { ExportCtx };
 type Exporter = (c: ExportCtx, n: Node) => void;
 const fail = (n: Node, msg: string) => new MxError('unsupported', `exportModel: ${n.op} (node ${n.name}): ${msg}`, { op: n.op, node: n.name });
 const ins = (c: ExportCtx, n: Node) => n.inputs.map((e) => c.name(e));

@@ -9,7 +9,7 @@
 import { MxError } from '../errors.js';
 import type { Node } from '../graph/node.js';
 import { rnnGeom } from '../ops/seq/rnn-layout.js';
-import type { ExportCtx } from './export-ops.js';
+import type { ExportCtx } from './export-ctx.js';
 import { DT } from './tensor.js';
 
 /** ONNX gate block i is MXNet's block FROM_MX[i]. */
