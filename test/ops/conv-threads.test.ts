@@ -1,4 +1,5 @@
-// The conv family's plane-split kernels (src/ops/conv/splits.ts) on 2 threads give bitwise the 1-thread results.
+// The conv family's plane-split kernels (src/ops/conv/splits.ts, and vol-splits.ts for 3-D) on 2 threads give bitwise the
+// 1-thread results, forward and backward.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray, invokeWithGrad } from '../helpers.js';
@@ -20,10 +21,13 @@ const CASES: [string, string, number[][], Record<string, unknown>, number[]][] =
   ['Winograd 3x3 s1 (transforms split over channels / filters)', 'Convolution', [[2, 32, 40, 40], [32, 32, 3, 3], [32]], { kernel: [3, 3], pad: [1, 1], num_filter: 32 }, [2, 32, 40, 40]],
   ['max pool 3x3 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1] }, [2, 16, 32, 32]],
   ['avg pool 2x2 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [2, 2], stride: [2, 2], pool_type: 'avg' }, [2, 16, 32, 32]],
+  ['conv 3x3x3 p1 (vol2col / col2vol split by channels)', 'Convolution', [[2, 7, 9, 10, 17], [5, 7, 3, 3, 3], [5]], { kernel: [3, 3, 3], pad: [1, 1, 1], num_filter: 5 }, [2, 5, 9, 10, 17]],
+  ['max pool 3x3x3 s2 p1', 'Pooling', [[2, 16, 17, 18, 19]], { kernel: [3, 3, 3], stride: [2, 2, 2], pad: [1, 1, 1] }, [2, 16, 9, 9, 10]],
+  ['avg pool 2x2x2 s1', 'Pooling', [[2, 9, 12, 13, 21]], { kernel: [2, 2, 2], pool_type: 'avg' }, [2, 9, 11, 12, 20]],
   ['global avg pool', 'Pooling', [[2, 16, 64, 64]], { global_pool: true, pool_type: 'avg', kernel: [1, 1] }, [2, 16, 1, 1]],
 ];
 
-test('conv family on 2 threads == 1 thread, bitwise', async () => {
+test('conv family (2-D and 3-D) on 2 threads == 1 thread, bitwise', async () => {
   const before = mx.getNumThreads();
   try {
     for (const [name, op, shapes, attrs, outShape] of CASES) {

@@ -1,42 +1,8 @@
 // The 3-D kernels' thread splits (src/ops/conv/vol-splits.ts: vol2col / col2vol by channels, 3-D pooling by volumes)
-// on 2 threads give bitwise the 1-thread results, forward and backward; the splits cut where they should.
+// cut where they should (2 threads == 1 thread, bitwise, is checked with the 2-D cases in conv-threads.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mx, randArray, invokeWithGrad } from '../helpers.js';
 import { VOL_SPLITS } from '../../src/ops/conv/vol-splits.js';
-
-const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-function run(op: string, shapes: number[][], attrs: Record<string, unknown>, outShape: number[]): Float32Array[] {
-  const ins = shapes.map((s, i) => arr(randArray(size(s), 10 + i), s));
-  const { outs, grads } = invokeWithGrad(op, ins, attrs, [arr(randArray(size(outShape), 99), outShape)]);
-  return [...outs, ...grads].map((t) => t!.toTypedArray() as Float32Array);
-}
-
-const CASES: [string, string, number[][], Record<string, unknown>, number[]][] = [
-  ['conv 3x3x3 p1 (vol2col / col2vol split by channels)', 'Convolution', [[2, 7, 9, 10, 17], [5, 7, 3, 3, 3], [5]], { kernel: [3, 3, 3], pad: [1, 1, 1], num_filter: 5 }, [2, 5, 9, 10, 17]],
-  ['max pool 3x3x3 s2 p1', 'Pooling', [[2, 16, 17, 18, 19]], { kernel: [3, 3, 3], stride: [2, 2, 2], pad: [1, 1, 1] }, [2, 16, 9, 9, 10]],
-  ['avg pool 2x2x2 s1', 'Pooling', [[2, 9, 12, 13, 21]], { kernel: [2, 2, 2], pool_type: 'avg' }, [2, 9, 11, 12, 20]],
-];
-
-test('3-D conv and pooling on 2 threads == 1 thread, bitwise', async () => {
-  const before = mx.getNumThreads();
-  try {
-    for (const [name, op, shapes, attrs, outShape] of CASES) {
-      mx.setNumThreads(1);
-      const one = run(op, shapes, attrs, outShape);
-      mx.setNumThreads(2);
-      await mx.threadsReady();
-      const two = run(op, shapes, attrs, outShape);
-      one.forEach((a, i) => {
-        const b = two[i];
-        assert.is(a.length, b.length, `${name} result ${i} length`);
-        for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) assert.unreachable(`${name} result ${i} differs at ${j}: ${a[j]} vs ${b[j]}`);
-      });
-    }
-  } finally { mx.setNumThreads(before); }
-});
 
 test('the 3-D splits cut pointers and counts consistently (parts tile the whole call)', () => {
   // vol2col (x, col, C=5, D, H, W, k.., s.., p.., d.., Do, Ho, Wo) cut into 2: channels 0-2 and 3-4.
