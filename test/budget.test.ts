@@ -23,8 +23,9 @@ test('the code stays within its total budget', () => {
   // 25,000 until the distributed KVStore (src/kv/ps, ~1,100 lines) landed, then the ONNX importer / exporter
   // (src/onnx, issue 19, ~2,100 lines): raised once each, by that much. The fifth session budgets 2,800 more for
   // what its issues still ask (3-D convolution, ONNX RNN/Resize/TopK, Gluon RNN layers, docs), less what
-  // one-place-for-each-fact (issue 13) removes: raise it again only with the lead.
-  assert.ok(total < 31_000, `src/ + assembly/: ${total} lines`);
+  // one-place-for-each-fact (issue 13) removes. The sixth session budgets 1,500 more (ONNX NonMaxSuppression /
+  // ScatterND / control flow, the threads and cold-start work of issue 16): raise it again only with the lead.
+  assert.ok(total < 32_500, `src/ + assembly/: ${total} lines`);
 });
 
 /**
