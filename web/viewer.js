@@ -1,7 +1,7 @@
-// Model viewer: an MXNet -symbol.json (any generation) and optionally its .params: the layer table of
-// mx.viz.printSummary, the graph laid out by dagre (in this page only; the library bundles do not carry it),
-// and a warning when the input shape does not fit the model or its parameters.
-// ?symbol=<url>&params=<url>&shape=1,1,28,28 loads directly.
+// Model viewer: an MXNet -symbol.json (any generation) and optionally its .params, or an ONNX model (.onnx,
+// imported with mx.onnx.importModel, its weights inside): the layer table of mx.viz.printSummary, the graph laid
+// out by dagre (in this page only; the library bundles do not carry it), and a warning when the input shape does
+// not fit the model or its parameters. ?symbol=<url>&params=<url>&shape=1,1,28,28 loads directly (.onnx URLs as ONNX).
 import dagre from '../node_modules/@dagrejs/dagre/dist/dagre.esm.js';
 import { mx, start } from './common.js';
 
@@ -23,10 +23,10 @@ function label(n) {
   return n.op === 'null' ? [n.name] : [n.op + (detail ? ` ${detail}` : ''), n.name];
 }
 
-/** The graph (weights hidden, one edge per connected pair) laid out top-down by dagre, as SVG. */
-function drawGraph(sym, shapes) {
+/** The graph (weights hidden: by name, or the given parameters; one edge per connected pair) laid out top-down by dagre, as SVG. */
+function drawGraph(sym, shapes, params) {
   const nodes = JSON.parse(sym.toJSON()).nodes;
-  const shown = nodes.map((n) => !(n.op === 'null' && HIDDEN.test(n.name)));
+  const shown = nodes.map((n) => !(n.op === 'null' && (HIDDEN.test(n.name) || (params && n.name in params))));
   const shapeOf = new Map();
   try {
     const internals = sym.getInternals(), r = internals.inferShapePartial(shapes);
@@ -82,27 +82,45 @@ function shapeWarnings(sym, shapes, params) {
   return bad.length ? [`The input shape ${JSON.stringify(Object.values(shapes)[0])} does not match the parameters: ${bad.slice(0, 3).join('; ')}${bad.length > 3 ? `; and ${bad.length - 3} more` : ''}.`] : [];
 }
 
-async function show(symText, paramsBytes) {
+const formShape = () => $('shape').value.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+$('shape').oninput = () => { $('shape').dataset.edited = '1'; };
+
+/** An ONNX model (bytes): its symbol, its weights, the shapes to show (the model's; the first input's from the form if given) and a note. */
+function fromOnnx(bytes) {
+  const m = mx.onnx.importModel(bytes), meta = m.metadata, shapes = { ...m.inputShapes };
+  const first = Object.keys(shapes)[0], given = q.get('shape') || $('shape').dataset.edited ? formShape() : undefined;
+  if (first && given?.length === shapes[first].length) shapes[first] = given;
+  if (first) $('shape').value = shapes[first].join(',');
+  const params = { ...m.argParams, ...m.auxParams };
+  let count = 0;
+  for (const a of Object.values(params)) count += a.size;
+  const inputs = meta.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ');
+  return { sym: m.symbol, shapes, params, note: `ONNX opset ${meta.opset}${meta.producer ? `, from ${meta.producer}` : ''}; inputs ${inputs}; ${count.toLocaleString()} weight values` };
+}
+
+async function show(symText, paramsBytes, onnxBytes) {
   const warn = $('warning');
+  let params;
   try {
-    const sym = mx.sym.fromJSON(symText);
-    const inputs = sym.listArguments().filter((n) => !HIDDEN.test(n) && !/_label$/.test(n));
-    const shape = $('shape').value.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
-    const shapes = { [inputs[0] ?? 'data']: shape };
-    const params = paramsBytes ? mx.nd.load(paramsBytes) : undefined;
+    let sym, shapes, note = '';
+    if (onnxBytes) ({ sym, shapes, params, note } = fromOnnx(onnxBytes));
+    else {
+      sym = mx.sym.fromJSON(symText);
+      const inputs = sym.listArguments().filter((n) => !HIDDEN.test(n) && !/_label$/.test(n));
+      shapes = { [inputs[0] ?? 'data']: formShape() };
+      params = paramsBytes ? mx.nd.load(paramsBytes) : undefined;
+    }
     const warnings = shapeWarnings(sym, shapes, params);
     warn.hidden = !warnings.length;
     warn.textContent = warnings.join(' ');
     try { $('summary').textContent = mx.viz.printSummary(sym, shapes); } catch (e) { $('summary').textContent = `(no layer table for this shape: ${e.message})`; }
-    const graph = drawGraph(sym, shapes);
+    const graph = drawGraph(sym, shapes, onnxBytes ? params : undefined);
     $('graph').innerHTML = graph.svg;
-    let note = '';
-    if (params) {
+    if (params && !onnxBytes) {
       const names = Object.keys(params);
       let count = 0;
       for (const n of names) count += params[n].size;
       note = `${names.length} arrays, ${count.toLocaleString()} values in the .params file`;
-      for (const n of names) params[n].dispose();
     }
     $('paramsInfo').textContent = note;
     $('status').textContent = `${sym.listArguments().length} arguments, outputs: ${sym.listOutputs().join(', ')}`;
@@ -110,18 +128,24 @@ async function show(symText, paramsBytes) {
   } catch (e) {
     $('status').textContent = String(e.message ?? e);
     window.viewerResult = { ok: false, error: String(e.message ?? e) };
+  } finally {
+    for (const a of Object.values(params ?? {})) a.dispose();
   }
 }
 
 $('show').onclick = async () => {
   const f = $('sym').files[0];
-  if (!f) { $('status').textContent = 'choose a -symbol.json first'; return; }
+  if (!f) { $('status').textContent = 'choose a -symbol.json or .onnx file first'; return; }
+  if (/\.onnx$/i.test(f.name)) { await show(undefined, undefined, new Uint8Array(await f.arrayBuffer())); return; }
   const p = $('params').files[0];
   await show(await f.text(), p ? new Uint8Array(await p.arrayBuffer()) : undefined);
 };
 if (q.get('symbol')) {
-  const text = await (await fetch(q.get('symbol'))).text();
-  const pr = q.get('params') ? new Uint8Array(await (await fetch(q.get('params'))).arrayBuffer()) : undefined;
-  await show(text, pr);
+  const r = await fetch(q.get('symbol'));
+  if (/\.onnx$/i.test(q.get('symbol'))) await show(undefined, undefined, new Uint8Array(await r.arrayBuffer()));
+  else {
+    const pr = q.get('params') ? new Uint8Array(await (await fetch(q.get('params'))).arrayBuffer()) : undefined;
+    await show(await r.text(), pr);
+  }
 }
 window.viewerReady = true;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { launch, noBrowser, openPage, outDir } from './browser.js';
 import { mx } from '../helpers.js';
 // @ts-ignore: plain JS module
@@ -67,6 +67,22 @@ test('browser: the model viewer shows the layer table and the graph of a symbol 
   assert.match(await page.locator('#paramsInfo').innerText(), /6 arrays/);
   assert.ok(await page.locator('#graph svg').count() === 1);
   await page.screenshot({ path: `${outDir}/viewer.png`, fullPage: true });
+  await page.close();
+});
+
+test('browser: the model viewer opens an ONNX model (the same MLP exported with mx.onnx.exportModel)', async () => {
+  if (!env) return noBrowser();
+  const { symbol, argParams, auxParams } = mx.model.loadCheckpoint(`${outDir}/digit-model/mlp`, 4);
+  writeFileSync(`${outDir}/digit-model/mlp.onnx`, mx.onnx.exportModel(symbol, { argParams, auxParams }, { data: [1, 1, 28, 28] }, { dynamicBatch: 'N' }));
+  const { page, errors } = await openPage(env, '/web/viewer.html?symbol=/test-output/digit-model/mlp.onnx');
+  await page.waitForFunction(() => (window as any).viewerReady, null, { timeout: 20_000 });
+  const r = await page.evaluate(() => (window as any).viewerResult);
+  assert.ok(r?.ok, JSON.stringify(r));
+  assert.match(await page.locator('#summary').innerText(), /fc1/);
+  assert.match(await page.locator('#paramsInfo').innerText(), /ONNX opset 13.*data \[N, 1, 28, 28\]/);
+  assert.ok(await page.locator('#graph svg').count() === 1);
+  await page.screenshot({ path: `${outDir}/viewer-onnx.png`, fullPage: true });
+  assert.equal(errors, []);
   await page.close();
 });
 
