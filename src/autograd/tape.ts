@@ -31,6 +31,8 @@ export interface TapeNode {
   released: boolean;
   /** Custom nodes (a hybridized block's executor) that need backward even when no input is in the graph. */
   always?: boolean;
+  /** Custom nodes (recordCustom): their backward, called directly. */
+  custom?: CustomBackward;
   /** Custom nodes whose backward is imperative ops on NDArrays (autograd.Function): recordable for createGraph. */
   ndBackward?: (outGrads: NDArray[]) => (NDArray | undefined)[];
 }
@@ -78,30 +80,42 @@ function record(def: OpDef, attrs: Attrs, name: string, inputs: NDArray[], nIn: 
 
 invokeHook.record = record;
 
-/** What a custom tape node runs on backward: gradients of its outputs in, gradients of its inputs out. */
+/** What a custom tape node runs on backward: gradients of its outputs in, gradients of its inputs out (inGrads[k] is undefined where req[k] is 'null'). */
 export type CustomBackward = (outGrads: TensorRef[], inGrads: TensorRef[], req: GradReq[], isTrain: boolean) => void;
+
+/** The OpDef a custom node carries (its name in messages; marks it differentiable). Make it once per caller, not per call. @example const def = customDef('net0') */
+export function customDef(name: string): OpDef {
+  return {
+    name, attrs: {}, inputs: () => [], inferShape: () => ({ ins: [], outs: [] }), forward: () => () => undefined,
+    backward: { saves: [], lower: () => () => { throw new ArgumentError(`${name}: a custom node runs through its own backward`); } },
+  } as unknown as OpDef;
+}
 
 /**
  * Records a node that is not one registered op (a hybridized block run on its executor): `backward` gets the
  * output gradients and writes input gradients; `always` records it even when no input is in the graph (its
- * parameters are written by the node itself). No-op when not recording.
+ * parameters are written by the node itself). Returns the node (undefined when not recording).
  * @example recordCustom('net0', [x], [y], (og, ig, req) => { ... }, true)
  */
-export function recordCustom(name: string, inputs: NDArray[], outs: NDArray[], backward: CustomBackward, always: boolean, ndBackward?: TapeNode['ndBackward']): void {
-  if (!state.recording) return;
-  const inEntries = inputs.map((x) => { const e = entries.get(x); return e && e.node?.released ? undefined : e; });
-  if (!always && !inEntries.some(Boolean)) return;
-  const def = {
-    name, attrs: {}, inputs: () => [], inferShape: () => ({ ins: [], outs: [] }), forward: () => () => undefined,
-    backward: { saves: [], lower: (ctx: { isTrain: boolean }, _a: Attrs, g: { outGrads: TensorRef[]; inGrads: TensorRef[]; req: GradReq[] }) => () => backward(g.outGrads, g.inGrads, g.req,
-      ctx.isTrain) },
-  } as unknown as OpDef;
+export function recordCustom(name: string | OpDef, inputs: NDArray[], outs: NDArray[], backward: CustomBackward, always: boolean, ndBackward?: TapeNode['ndBackward']): TapeNode | undefined {
+  if (!state.recording) return undefined;
+  const inEntries: (Entry | undefined)[] = new Array(inputs.length);
+  let any = false;
+  for (let i = 0; i < inputs.length; i++) { const e = entries.get(inputs[i]); inEntries[i] = e && e.node?.released ? undefined : e; if (inEntries[i]) any = true; }
+  if (!always && !any) return undefined;
+  const def = typeof name === 'string' ? customDef(name) : name;
   const held: Storage[] = [];
-  const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
-  const node: TapeNode = { id: nextId++, def, attrs: {}, name, isTrain: state.training, inEntries, held, released: false, always, ndBackward, ins: inputs.map(hold), aux: [], outs: outs.map(hold) };
+  const ins: TensorRef[] = new Array(inputs.length), outRefs: TensorRef[] = new Array(outs.length);
+  for (let i = 0; i < inputs.length; i++) { held.push(inputs[i].storage.retain()); ins[i] = inputs[i].ref; }
+  for (let i = 0; i < outs.length; i++) { held.push(outs[i].storage.retain()); outRefs[i] = outs[i].ref; }
+  const node: TapeNode = { id: nextId++, def, attrs: {}, name: def.name, isTrain: state.training, inEntries, held, released: false, always, custom: backward, ndBackward, ins, aux: [], outs: outRefs };
   finalizer?.register(node, held, node);
-  outs.forEach((o, index) => entries.set(o, { node, index }));
+  for (let i = 0; i < outs.length; i++) entries.set(outs[i], { node, index: i });
+  return node;
 }
+
+/** Counts backward walks: a custom node run twice in one walk (a block called twice) accumulates its parameter gradients. */
+export const walks = { current: 0 };
 invokeHook.isTraining = () => state.training;
 invokeHook.isRecording = () => state.recording;
 
@@ -152,6 +166,7 @@ export function plan(heads: NDArray[]): Plan {
  */
 export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[], retainGraph: boolean, trainMode: boolean, direct = false): Map<VarInfo, NDArray> {
   const { headEntries, order, needs, entryNeeds } = plan(heads);
+  walks.current++;
   // `direct` (backward into .grad): a 'write' variable reached by exactly one op input gets its gradient written
   // straight into its .grad buffer (as the executor writes bound gradients): no array, no copy. The returned map
   // then holds v.grad itself for it.
@@ -202,6 +217,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
         const z = zeros(r); tmp.push(z); return z.ref;
       });
       const req: GradReq[] = n.inEntries.map((e) => (entryNeeds(e) ? 'write' : 'null'));
+      if (n.custom) { runCustom(n, outGrads, req, trainMode, og, tmp, push); continue; }
       n.ins.forEach((r, k) => { if (r.dtype !== 'float32' && req[k] !== 'null') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`); });
       const inGrads = n.ins.map((r, k) => {
         const d = req[k] !== 'null' ? directTo(n.inEntries[k], r) : undefined;
@@ -228,6 +244,24 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
     if (!retainGraph) for (const n of order) release(n);
   }
   return varGrads;
+}
+
+/** A custom node's backward: input gradients only where wanted (no arrays for the others). */
+function runCustom(n: TapeNode, outGrads: TensorRef[], req: GradReq[], trainMode: boolean, og: (NDArray | undefined)[], tmp: NDArray[], push: (e: Entry, g: NDArray) => void): void {
+  const inGrads: (NDArray | undefined)[] = new Array(n.ins.length);
+  const refs: TensorRef[] = new Array(n.ins.length);
+  for (let k = 0; k < n.ins.length; k++) {
+    if (req[k] === 'null') continue;
+    const r = n.ins[k];
+    if (r.dtype !== 'float32') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`);
+    inGrads[k] = NDArray.empty([...r.shape], r.dtype);
+    refs[k] = inGrads[k]!.ref;
+  }
+  try { n.custom!(outGrads, refs, req, trainMode && n.isTrain); } catch (e) { for (const g of inGrads) g?.dispose(); throw e; } finally {
+    for (const x of tmp) x.dispose();
+    for (const x of og) x?.dispose();
+  }
+  for (let k = 0; k < inGrads.length; k++) if (inGrads[k]) push(n.inEntries[k]!, inGrads[k]!);
 }
 
 /** The variables reachable from heads (with req != null), for `backward` to write zeros where no gradient arrived. */

@@ -4,27 +4,39 @@
 // updates are seen without copies. Under autograd.record the call is one tape node whose backward runs the
 // executor's backward program.
 import { ArgumentError } from '../errors.js';
-import { recordCustom, entryOf, state } from '../autograd/tape.js';
+import { customDef, entryOf, recordCustom, state, walks, type TapeNode } from '../autograd/tape.js';
 import type { Executor } from '../executor/executor.js';
 import { saveCheckpoint } from '../format/checkpoint.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import type { GradReq, TensorRef } from '../ops/registry.js';
+import type { GradReq, OpDef, TensorRef } from '../ops/registry.js';
 import { rt } from '../runtime/runtime.js';
 import { view } from '../runtime/view.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { HybridBlock, named, setCachedOpClass } from './block.js';
+import { renamed } from './scope.js';
 import type { Parameter } from './parameter.js';
 
-interface Bound { exe: Executor; version: number; inputs: NDArray[]; calls: number }
+interface Bound { exe: Executor; version: number; inputs: NDArray[]; calls: number; pending?: WeakRef<TapeNode> }
+interface Pool { key: string; version: number; list: Bound[] }
 
-/** How many input-shape sets keep their executor (LRU). */
+/** How many input-shape sets keep their executors (LRU). */
 const MAX_EXECUTORS = 4;
+/**
+ * How many recorded calls of one input-shape set may wait for backward at once (a Siamese net called on two inputs
+ * under one record): each has its own executor, so its own forward state. Past this, the oldest one's executor is
+ * reused and backward of that earlier call is refused.
+ */
+const MAX_PENDING = 8;
 
 /** @internal The graph and executors of one hybridized block. */
 export class CachedOp {
-  private traced?: { names: (string | undefined)[]; out: Symbol; nOut: number; params: Map<string, Parameter>; argNames: string[]; auxNames: string[] };
-  private exes = new Map<string, Bound>();
-  constructor(private block: HybridBlock) {}
+  private traced?: { names: (string | undefined)[]; out: Symbol; nOut: number; params: Map<string, Parameter>; argNames: string[]; auxNames: string[]; inNames: string[]; plist: Parameter[] };
+  private pools = new Map<string, Pool>();
+  private last?: Pool;
+  private def: OpDef;
+  /** The backward walk in which this block's executors last wrote the parameter gradients. */
+  private lastWalk = -1;
+  constructor(private block: HybridBlock) { this.def = customDef(block.name); }
 
   /** The traced symbol (after the first call). @example net.cached.symbol.toJSON() */
   get symbol(): Symbol | undefined { return this.traced?.out; }
@@ -36,7 +48,7 @@ export class CachedOp {
     const inNames = new Set(t.names.filter(Boolean));
     for (const n of [...argNames, ...auxNames]) if (!inNames.has(n) && !params.has(n))
       throw new ArgumentError(`Block ${this.block.name}: the traced graph has a free variable '${n}' that is neither an input nor a parameter`);
-    this.traced = { ...t, params, argNames, auxNames };
+    this.traced = { ...t, params, argNames, auxNames, inNames: t.names.filter((n): n is string => !!n), plist: [...params.values()] };
     return this.traced;
   }
 
@@ -63,38 +75,81 @@ export class CachedOp {
     return { exe, version: this.version(t), inputs: own, calls: 0 };
   }
 
-  private version(t: NonNullable<CachedOp['traced']>): number { let s = 0; for (const p of t.params.values()) s += p.version; return s; }
+  private version(t: NonNullable<CachedOp['traced']>): number { let s = 0; for (const p of t.plist) s += p.version; return s; }
+
+  /** The executors of this call's input shapes / dtypes and mode (a string key only when the last one does not match). */
+  private pool(t: NonNullable<CachedOp['traced']>, inputs: (NDArray | null | undefined)[], rec: boolean, needIn: boolean[]): Pool {
+    let key = '';
+    for (let i = 0; i < inputs.length; i++) { const x = inputs[i]; key += x ? `${x.dtype}${x.shape.join('x')},` : '-,'; }
+    key += rec ? 'g' : 'i';
+    if (rec) for (let i = 0; i < needIn.length; i++) key += needIn[i] ? '1' : '0';
+    let p = this.last?.key === key ? this.last : this.pools.get(key);
+    if (!p) {
+      p = { key, version: this.version(t), list: [] };
+      this.pools.set(key, p);
+      if (this.pools.size > MAX_EXECUTORS) { const [k0, old] = this.pools.entries().next().value!; for (const b of old.list) b.exe.dispose(); this.pools.delete(k0); }
+    } else if (p !== this.last) { this.pools.delete(key); this.pools.set(key, p); }
+    this.last = p;
+    const v = this.version(t);
+    if (p.version !== v) { for (const b of p.list) b.exe.dispose(); p.list = []; p.version = v; }
+    return p;
+  }
+
+  /** An executor of the pool whose forward state no pending recorded call still needs (or a new one, up to MAX_PENDING). */
+  private free(t: NonNullable<CachedOp['traced']>, p: Pool, inputs: (NDArray | null | undefined)[], rec: boolean, needIn: boolean[]): Bound {
+    for (const b of p.list) {
+      const n = b.pending?.deref();
+      if (!n || n.released) { b.pending = undefined; return b; }
+    }
+    if (p.list.length < (rec ? MAX_PENDING : 1)) { const b = this.bind(t, inputs, rec, needIn); p.list.push(b); return b; }
+    const b = p.list.shift()!; // the oldest pending call loses its state (its backward is refused)
+    p.list.push(b);
+    return b;
+  }
 
   /** Runs the graph on `inputs`; returns fresh output arrays. */
   call(inputs: (NDArray | null | undefined)[]): NDArray | NDArray[] {
     const t = this.traced ?? this.trace(inputs);
     const rec = state.recording, train = state.training;
-    const present = inputs.filter((x): x is NDArray => x != null);
-    const needIn = inputs.map((x) => rec && !!x && !!entryOf(x));
-    const key = `${inputs.map((x) => (x ? `${x.dtype}${x.shape.join('x')}` : '-')).join(',')}|${rec ? `g${needIn.map(Number).join('')}` : 'i'}`;
-    let b = this.exes.get(key);
-    if (b && b.version !== this.version(t)) { b.exe.dispose(); this.exes.delete(key); b = undefined; }
-    if (!b) {
-      b = this.bind(t, inputs, rec, needIn);
-      this.exes.set(key, b);
-      if (this.exes.size > MAX_EXECUTORS) { const [k0, old] = this.exes.entries().next().value!; old.exe.dispose(); this.exes.delete(k0); }
-    } else { this.exes.delete(key); this.exes.set(key, b); }
-    const bound = b;
+    const needIn: boolean[] = new Array(inputs.length);
+    const present: NDArray[] = [];
+    for (let i = 0; i < inputs.length; i++) { const x = inputs[i]; needIn[i] = rec && !!x && !!entryOf(x); if (x) present.push(x); }
+    const bound = this.free(t, this.pool(t, inputs, rec, needIn), inputs, rec, needIn);
     const feed: Record<string, NDArray | boolean> = { isTrain: train };
-    t.names.forEach((n, i) => { if (n) feed[n] = inputs[i]!; });
-    const outs = named(this.block, () => bound.exe.forward(feed)).map((o) => o.copy());
+    for (let i = 0; i < inputs.length; i++) { const n = t.names[i]; if (n) feed[n] = inputs[i]!; }
+    let res: NDArray[];
+    try { res = bound.exe.forward(feed); } catch (e) { throw renamed(this.block, e); }
+    const outs: NDArray[] = new Array(res.length);
+    for (let i = 0; i < res.length; i++) outs[i] = res[i].copy();
     if (rec) {
       const call = ++bound.calls;
-      const inNames = t.names.filter((n): n is string => !!n);
-      recordCustom(this.block.name, present, outs, (og: TensorRef[], ig: TensorRef[], req: GradReq[]) => {
-        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: a hybridized block was called again (same input shapes) before backward of an earlier call; run backward after ` +
-          `each call or hybridize(false)`);
-        bound.exe.backward(og.map((r) => view(r.dtype, r.off, r.size)));
-        const K = rt().K;
-        inNames.forEach((n, k) => { if (req[k] !== 'null') { const g = bound.exe.gradDict[n]; if (g) K.x8_copy(g.byteOffset, ig[k].off, g.nbytes); } });
+      const node = recordCustom(this.def, present, outs, (og: TensorRef[], ig: TensorRef[], req: GradReq[]) => {
+        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: more than ${MAX_PENDING} recorded calls of a hybridized block (same input shapes) waited for backward; ` +
+          'the earliest lost its forward state; run backward sooner or hybridize(false)');
+        this.backward(t, bound, og, ig, req);
       }, true);
+      if (node) bound.pending = new WeakRef(node);
     }
     return t.nOut === 1 ? outs[0] : outs;
+  }
+
+  /**
+   * One recorded call's backward on its executor. Parameter gradients are bound in place ('write' or 'add'); when
+   * another call of this block already wrote them in the same backward walk (a block called twice), this one's are
+   * added to them instead of overwriting.
+   */
+  private backward(t: NonNullable<CachedOp['traced']>, bound: Bound, og: TensorRef[], ig: TensorRef[], req: GradReq[]): void {
+    const again = this.lastWalk === walks.current;
+    this.lastWalk = walks.current;
+    const saved: [NDArray, NDArray][] = [];
+    if (again) for (const p of t.plist) { const g = p.gradArray; if (g && p.gradReq === 'write') saved.push([g, g.copy()]); }
+    const K = rt().K;
+    try {
+      bound.exe.backward(og.map((r) => view(r.dtype, r.off, r.size)));
+      for (const [g, s] of saved) K.f32_vadd__simd128_u8(g.byteOffset, s.byteOffset, g.byteOffset, g.size);
+    } finally { for (const [, s] of saved) s.dispose(); }
+    const inNames = t.inNames;
+    for (let k = 0; k < inNames.length; k++) { if (req[k] !== 'null') { const g = bound.exe.gradDict[inNames[k]]; if (g) K.x8_copy(g.byteOffset, ig[k].off, g.nbytes); } }
   }
 
   /** MXNet's export: `path-symbol.json` and `path-%04d.params` (arg:/aux: names). */
@@ -107,7 +162,7 @@ export class CachedOp {
     saveCheckpoint(path, epoch, t.out, argP, auxP);
   }
 
-  dispose(): void { for (const b of this.exes.values()) b.exe.dispose(); this.exes.clear(); this.traced = undefined; }
+  dispose(): void { for (const p of this.pools.values()) for (const b of p.list) b.exe.dispose(); this.pools.clear(); this.last = undefined; this.traced = undefined; }
 }
 
 setCachedOpClass(CachedOp);

@@ -82,6 +82,7 @@ export class Parameter {
     if (!this.differentiable) req = 'null';
     if (req === this._gradReq) return;
     this._gradReq = req;
+    this.version++; // hybridized blocks bind the request into their executors: re-bind
     if (this._data) this.attach();
   }
 

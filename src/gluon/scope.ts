@@ -32,9 +32,12 @@ export function tidyForward<T>(inputs: unknown[], fn: () => T): T {
 
 /** Runs fn; an MxError from inside gets the block's name in front of its message (bad input names the block). */
 export function named<T>(b: { name: string }, fn: () => T): T {
-  try { return fn(); } catch (e) {
-    if (e instanceof MxError && !e.message.startsWith('Block ')) e.message = `Block ${b.name}: ${e.message}`;
-    throw e;
-  }
+  try { return fn(); } catch (e) { throw renamed(b, e); }
+}
+
+/** `e` with the block's name in front of its message when it is an MxError (for callers that avoid a closure). */
+export function renamed(b: { name: string }, e: unknown): unknown {
+  if (e instanceof MxError && !e.message.startsWith('Block ')) e.message = `Block ${b.name}: ${e.message}`;
+  return e;
 }
 
