@@ -8,7 +8,7 @@
 // and nn.test.ts 'approximation error' assert these bounds):
 //   exp 1 ulp (rel 1.2e-7) on [-87.33, 88.72]; 0 below -87.3365 (no subnormal results), +inf above 88.7228
 //   log 1 ulp (rel 1.2e-7) on [1e-37, 3e38]; 0 -> -inf, x < 0 -> NaN, subnormal inputs rescaled
-//   log1p 2 ulp (rel 2.3e-7); expm1 2 ulp (rel 1.3e-7); softrelu 3 ulp (rel 2.4e-7); softsign 1 ulp
+//   log1p 2 ulp (rel 2.3e-7); expm1 2 ulp (rel 1.3e-7); softrelu 3 ulp (rel 2.4e-7; its own log1p of e^-|x|); softsign 1 ulp
 //   tanh 5 ulp, rel and abs error <= 3.2e-7 (a 13/6 rational fit, no exp; 4 ulp for |x| < 0.625, worst near
 //       |x| = 2..7 where x P / Q rounds ~10 times on values near 1); exact for +-0 and subnormals, +-1 for |x| >= 9
 //   sigmoid 2 ulp, rel 1.8e-7, abs 7.1e-8 (0 below -87.33, where the true value is under FLT_MIN)
@@ -42,28 +42,19 @@ export const NINF: f32 = -Infinity, EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33
 @inline export function ld(p: usize, r: usize): v128 {
   if (r >= 4) return v128.load(p);
   let w = v128.load32_zero(p);
-  if (r > 1) w = v128.load32_lane(p, w, 1, 4);
-  if (r > 2) w = v128.load32_lane(p, w, 2, 8);
+  if (r > 1) w = v128.load32_lane(p, w, 1, 4); if (r > 2) w = v128.load32_lane(p, w, 2, 8);
   return w;
 }
 /** Stores lanes 0..r-1 of v (r >= 4: the whole vector). */
 @inline export function st(p: usize, v: v128, r: usize): void {
   if (r >= 4) { v128.store(p, v); return; }
-  v128.store32_lane(p, v, 0);
-  if (r > 1) v128.store32_lane(p, v, 1, 4);
-  if (r > 2) v128.store32_lane(p, v, 2, 8);
+  v128.store32_lane(p, v, 0); if (r > 1) v128.store32_lane(p, v, 1, 4); if (r > 2) v128.store32_lane(p, v, 2, 8);
 }
 /** ((v0 + v1) + v2) + v3. */
-@inline export function hsum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
+@inline export function hsum(v: v128): f32 { return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3); }
 /** (v0 + v1) + (v2 + v3): the reductions' order (f32-reduce.ts, f32-vbinary.ts). */
-@inline export function hsum2(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-@inline export function hmax(v: v128): f32 {
-  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
-}
+@inline export function hsum2(v: v128): f32 { return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)); }
+@inline export function hmax(v: v128): f32 { return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3))); }
 
 // ---- transcendentals (inlined forms; M below has the out-of-line ones)
 /** e^x: Cody-Waite ln2 reduction, degree-6 polynomial (Cephes expf), 2^n applied in two halves (no subnormal steps). */
@@ -142,6 +133,13 @@ export const NINF: f32 = -Infinity, EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33
   return v128.andnot(y, f32x4.lt(x, S(SIG_LO)));
 }
 
+/** log(1 + t) for t in [0, 1] (softrelu's log1p(e^-|x|)): t P(t), P a degree-9 minimax fit (1.8 ulp in f32; no division or exponent split). */
+@inline export function log1pUnitI(t: v128): v128 {
+  let p = fma(S(-3.2439890783280134e-3), t, S(1.9851235672831535e-2)); p = fma(p, t, S(-5.6958965957164764e-2)); p = fma(p, t, S(1.0603580623865128e-1));
+  p = fma(p, t, S(-1.530553698539734e-1)); p = fma(p, t, S(1.9675913453102112e-1)); p = fma(p, t, S(-2.495412677526474e-1));
+  return f32x4.mul(t, fma(fma(fma(p, t, S(3.332996070384979e-1)), t, S(-4.999990165233612e-1)), t, S(1)));
+}
+
 /** Round half away from zero (C round). */
 @inline export function vround(x: v128): v128 {
   const t = f32x4.trunc(x);
@@ -153,13 +151,13 @@ export const NINF: f32 = -Infinity, EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33
 export class M {
   /** Stores lanes 0..r-1 (r in 1..3): the tails of the jump-table loops (f32-vunary.ts, f32-vbinary.ts), out of line. */
   static st(p: usize, v: v128, r: usize): void {
-    store<f32>(p, f32x4.extract_lane(v, 0));
-    if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-    if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
+    store<f32>(p, f32x4.extract_lane(v, 0)); if (r > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4); if (r > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
   }
   /** e^x (expI), ln x (logI). */
   static exp(x: v128): v128 { return expI(x); }
   static log(x: v128): v128 { return logI(x); }
+  /** softrelu x = max(x, 0) + log1p(e^-|x|) (no overflow), out of line: one copy of its exp and log1p. */
+  static softrelu(x: v128): v128 { return f32x4.add(f32x4.max(x, S(0)), log1pUnitI(expI(f32x4.neg(f32x4.abs(x))))); }
   /** log(1+x) = log(u) * x / (u - 1) with u = 1 + x (Goldberg), x where u == 1. */
   static log1p(x: v128): v128 {
     const u = f32x4.add(x, S(1));
@@ -218,7 +216,7 @@ const SELU_A: f32 = 1.6732632423543772, SELU_L: f32 = 1.0507009873554805;
   if (idof<T>() == idof<Relu>()) return f32x4.pmax(x, S(0)); // NaN passes, -0 stays -0
   if (idof<T>() == idof<Sigmoid>()) return sigmoidI(x);
   if (idof<T>() == idof<Tanh>()) return tanhI(x);
-  if (idof<T>() == idof<Softrelu>()) return f32x4.add(f32x4.max(x, S(0)), M.log1p(M.exp(f32x4.neg(f32x4.abs(x))))); // no overflow
+  if (idof<T>() == idof<Softrelu>()) return M.softrelu(x);
   if (idof<T>() == idof<Softsign>()) return f32x4.div(x, f32x4.add(S(1), f32x4.abs(x)));
   if (idof<T>() == idof<Leaky>()) return sel(x, f32x4.mul(x, S(a)), f32x4.gt(x, S(0)));
   if (idof<T>() == idof<Elu>()) return sel(x, f32x4.mul(f32x4.sub(M.exp(x), S(1)), S(a)), f32x4.gt(x, S(0)));
