@@ -7,12 +7,13 @@ import type { GradReq, TensorRef } from '../ops/registry.js';
 import { rt } from '../runtime/runtime.js';
 import { view } from '../runtime/view.js';
 import { recordCustom, state } from './tape.js';
+import { kernelCall } from '../runtime/manifest/args.js';
 
 const list = (x: NDArray | NDArray[] | (NDArray | null | undefined)[] | null | undefined): (NDArray | null | undefined)[] => (Array.isArray(x) ? x : [x]);
 
 function fromRef(r: TensorRef): NDArray {
   const a = NDArray.empty([...r.shape], r.dtype);
-  rt().K.x8_copy(r.off, a.byteOffset, a.nbytes);
+  kernelCall(rt().K, 'x8_copy', { src: r.off, dst: a.byteOffset, n: a.nbytes });
   return a;
 }
 
@@ -72,7 +73,7 @@ export class Function {
         try {
           grads(ogs).forEach((g, k) => {
             if (req[k] === 'null') return;
-            if (g) rt().K.x8_copy(g.byteOffset, ig[k].off, g.nbytes);
+            if (g) kernelCall(rt().K, 'x8_copy', { src: g.byteOffset, dst: ig[k].off, n: g.nbytes });
             else view(ig[k].dtype, ig[k].off, ig[k].size).fill(0);
           });
         } finally { state.recording = rec; for (const a of ogs) a.dispose(); }

@@ -11,6 +11,7 @@ import { view } from '../runtime/view.js';
 import { fmtShape, prod, sameShape } from '../util/shape.js';
 import { lowerBackward, lowerForward, runProgram, type Program } from './program.js';
 import type { BindPlan } from './plan.js';
+import { kernelStep } from '../runtime/manifest/args.js';
 
 /** What an Executor is built from (see bind.ts, which makes these from user arguments). */
 export interface ExecutorParts {
@@ -126,8 +127,7 @@ export class Executor {
         const e = ig.outputs[k];
         if (plan.storage.offsets[e] < 0 && !extOff.has(e)) { extOff.set(e, dst.byteOffset); this.extArrays.set(e, dst); return; }
         const src = () => this.refOf(e).off, n = dst.size, d = dst.byteOffset; // internal or a variable's array
-        if (req === 'add') { const s = src(); gradSteps.push(() => { K.f32_vadd__simd128_u8(d, s, d, n); }); }
-        else { const s = src(), bytes = n * DTYPE_BYTES[dst.dtype]; gradSteps.push(() => { K.x8_copy(s, d, bytes); }); }
+        gradSteps.push(req === 'add' ? kernelStep(K, 'f32_vadd__simd128_u8', { x: d, y: src(), z: d, n }) : kernelStep(K, 'x8_copy', { src: src(), dst: d, n: n * DTYPE_BYTES[dst.dtype] }));
       });
     }
     this.gradSteps = gradSteps;

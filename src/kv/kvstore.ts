@@ -6,6 +6,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { rt } from '../runtime/runtime.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
+import { kernelCall } from '../runtime/manifest/args.js';
 
 export type Key = number | string;
 type Vals = NDArray | NDArray[];
@@ -105,8 +106,8 @@ export class LocalKVStore implements KVStore {
       if (vs.length > 1) {
         // The sum goes to a buffer kept per key (pushes of several devices repeat every step: no allocation).
         sum = this.sumBuffer(k, vs[0]);
-        K.f32_vadd__simd128_u8(vs[0].byteOffset, vs[1].byteOffset, sum.byteOffset, sum.size);
-        for (const v of vs.slice(2)) K.f32_vadd__simd128_u8(sum.byteOffset, v.byteOffset, sum.byteOffset, sum.size);
+        kernelCall(K, 'f32_vadd__simd128_u8', { x: vs[0].byteOffset, y: vs[1].byteOffset, z: sum.byteOffset, n: sum.size });
+        for (const v of vs.slice(2)) kernelCall(K, 'f32_vadd__simd128_u8', { x: sum.byteOffset, y: v.byteOffset, z: sum.byteOffset, n: sum.size });
       }
       if (this.updater) this.updater(k, sum, s);
       else s.data.set(sum.data as ArrayLike<number>);

@@ -13,6 +13,7 @@ import type { Symbol } from '../symbol/symbol.js';
 import type { DataBatch } from '../io/base.js';
 import type { KVStore } from '../kv/kvstore.js';
 import type { Updater } from '../optim/updater.js';
+import { kernelCall } from '../runtime/manifest/args.js';
 
 /** How many executors a Module context asks for: a list of contexts, `{ workers: N }`, or 1. @example numWorkersOf([mx.cpu(0), mx.cpu(1)]) === 2 */
 export function numWorkersOf(context: unknown): number {
@@ -106,7 +107,7 @@ export class DataParallel {
       const w = this.exe0.argDict[n];
       if (kv) { kv.push(i, gs); kv.pull(i, w); return; }
       const K = rt().K;
-      for (const g of gs.slice(1)) K.f32_vadd__simd128_u8(gs[0].byteOffset, g.byteOffset, gs[0].byteOffset, g.size);
+      for (const g of gs.slice(1)) kernelCall(K, 'f32_vadd__simd128_u8', { x: gs[0].byteOffset, y: g.byteOffset, z: gs[0].byteOffset, n: g.size });
       updater!(i, gs[0], w);
     });
   }

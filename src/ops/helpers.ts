@@ -3,6 +3,8 @@
 import { DTypeError, ShapeError, opMessage } from '../errors.js';
 import type { DType } from '../runtime/dtype.js';
 import type { BackwardArgs, Step, TypeResult } from './registry.js';
+// Kernel calls by name (the typed definitions' builders), for every op file.
+export { kernelCall, kernelStep, kernelWith, type KernelArgs, type KernelsOf } from '../runtime/manifest/args.js';
 
 /**
  * inferType for float32-only ops with `nOut` outputs and `nAux` aux states: any other input dtype is a DTypeError.
@@ -37,9 +39,12 @@ export function seq(steps: Step[]): Step {
   return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
 }
 
+/** The steps that are there, in order (a condition fixed at lowering leaves `false` for a step not wanted). @example seqOf(wantX && stepX, stepY) */
+export const seqOf = (...steps: (Step | false | undefined | null | 0)[]): Step => seq(steps.filter((s): s is Step => !!s));
+
 /**
  * Byte offset where backward writes input `k`'s gradient, or 0 where none is wanted (`req` 'null' or no array).
- * @example const dx = gradOff(g, 0); if (dx) steps.push(() => K.f32_vcopy(dy, dx, n))
+ * @example const dx = gradOff(g, 0); if (dx) steps.push(kernelStep(K, 'x8_copy', { src: dy, dst: dx, n: bytes }))
  */
 export function gradOff(g: Pick<BackwardArgs, 'req' | 'inGrads'>, k: number): number {
   return g.req[k] !== 'null' && g.inGrads[k] ? g.inGrads[k].off : 0;

@@ -8,7 +8,7 @@
 import type { KernelInfo } from './manifest/common.js';
 export type { KernelInfo, KernelTable } from './manifest/common.js';
 export { simd, vbin } from './manifest/common.js';
-import { simd } from './manifest/common.js';
+import { COPY_PARAMS, simd, withParams } from './manifest/common.js';
 
 
 import { KERNELS_ELEMENTWISE } from './manifest/elementwise.js';
@@ -25,10 +25,12 @@ export const KERNELS: KernelInfo[] = [
   ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM, ...KERNELS_RNN, ...KERNELS_VOL,
   ...KERNELS_COMPRESS,
   { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
-  { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64], params: ['src', 'dst', 'n'] },
-  { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64], params: ['dst', 'n'] },
-  { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17], params: ['dst', 'v', 'n'] },
-  { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1], params: ['iters', 'm', 'a'] },
-  { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1], params: ['iters', 'm', 'a'] },
-  { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0], params: ['n'] },
+  ...withParams([
+    { name: 'x8_copy', family: 'copy', dtype: 'u8', needs: [], warm: (p, q) => [p, q, 64] },
+    { name: 'x8_zero', family: 'copy', dtype: 'u8', needs: [], warm: (p) => [p, 64] },
+    { name: 'x32_fill', family: 'copy', dtype: 'x32', needs: simd, warm: (p) => [p, 0, 17] },
+    { name: 'f32_peak__simd128', family: 'peak', dtype: 'f32', needs: simd, warm: () => [100, 0.5, 1] },
+    { name: 'f32_peak__relaxedsimd', family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: () => [100, 0.5, 1] },
+    { name: 'x32_noop', family: 'peak', dtype: 'none', needs: [], warm: () => [0] },
+  ], COPY_PARAMS),
 ];

@@ -19,6 +19,7 @@ import { toSpec } from './optspec.js';
 import { KVTimeoutError, readEnv, type DistEnv } from './protocol.js';
 import { shard } from './sharding.js';
 import type { Item, Reply, Request } from './net-thread.js';
+import { kernelCall } from '../../runtime/manifest/args.js';
 
 const threads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 type Vals = NDArray | NDArray[];
@@ -143,8 +144,8 @@ export class DistKVStore implements KVStore {
     let b = this.sums.get(id);
     if (!b || b.size !== vs[0].size) { b?.dispose(); b = NDArray.empty([...vs[0].shape]); this.sums.set(id, b); }
     const K = rt().K;
-    K.f32_vadd__simd128_u8(vs[0].byteOffset, vs[1].byteOffset, b.byteOffset, b.size);
-    for (const v of vs.slice(2)) K.f32_vadd__simd128_u8(b.byteOffset, v.byteOffset, b.byteOffset, b.size);
+    kernelCall(K, 'f32_vadd__simd128_u8', { x: vs[0].byteOffset, y: vs[1].byteOffset, z: b.byteOffset, n: b.size });
+    for (const v of vs.slice(2)) kernelCall(K, 'f32_vadd__simd128_u8', { x: b.byteOffset, y: v.byteOffset, z: b.byteOffset, n: b.size });
     return b;
   }
   // 2-bit codes per chunk with the SIMD kernel (residual and codes in the wasm memory), copied out for the thread.
@@ -156,7 +157,7 @@ export class DistKVStore implements KVStore {
     for (const it of its) {
       const bytes = compressedBytes(it.m);
       if (!this.codes || this.codes.size * 4 < bytes) { this.codes?.dispose(); this.codes = NDArray.empty([Math.max(bytes / 4, 1024)]); }
-      K.f32_quantize_2bit__simd128(a.byteOffset + begin * 4, r.byteOffset + begin * 4, this.codes.byteOffset, it.m, this.threshold);
+      kernelCall(K, 'f32_quantize_2bit__simd128', { grad: a.byteOffset + begin * 4, residual: r.byteOffset + begin * 4, out: this.codes.byteOffset, n: it.m, threshold: this.threshold });
       it.q = new Uint8Array(rt().memory.buffer, this.codes.byteOffset, bytes).slice();
       delete it.off; delete it.data;
       begin += it.m;

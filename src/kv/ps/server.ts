@@ -16,6 +16,7 @@ import { fromSpec, type OptimizerSpec } from './optspec.js';
 import { Control } from './control.js';
 import { CHUNK_VALUES, decode, encode, field, floats, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
 import type { Part, Transport } from './transport.js';
+import { kernelCall } from '../../runtime/manifest/args.js';
 
 interface Waiter { peer: string; id: number; o: number; m: number }
 /** `got`: values each worker pushed this round; `seen`: workers merged per chunk offset; `done`: workers complete. */
@@ -77,9 +78,9 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
   // Values [o, o + m) of merged := (add ? merged + x : x), x the pushed values: SIMD kernels on the wasm memory.
   const merge = (s: Slot, o: number, m: number, x: { v?: Float32Array; q?: Part }, add: boolean): void => {
     const at = s.merged!.byteOffset + o * 4, K = rt().K;
-    if (x.q) K.f32_dequantize_2bit__simd128(staged(x.q), at, m, compression, add ? 1 : 0);
+    if (x.q) kernelCall(K, 'f32_dequantize_2bit__simd128', { src: staged(x.q), dst: at, n: m, threshold: compression, add: add ? 1 : 0 });
     else if (!add) f32(at, m).set(x.v!);
-    else K.f32_vadd__simd128_u8(at, staged(x.v!), at, m);
+    else kernelCall(K, 'f32_vadd__simd128_u8', { x: at, y: staged(x.v!), z: at, n: m });
   };
   const apply = (s: Slot, grad: NDArray): void => {
     if (updater) updater(s.key, grad, s.stored);

@@ -4,12 +4,12 @@
 // attributes the fusion passes add to any Convolution: `__act__` (fused in the GEMM) and a folded inference
 // BatchNorm (`__bn_*__`, applied per volume by f32_bn_act). Registered through conv-by-rank.ts: 5-D data comes here.
 import { MxError, ShapeError, opMessage } from '../../errors.js';
-import { gemmArgs, BIAS } from '../../runtime/manifest/linalg.js';
-import { volArgs, type VolGeom } from '../../runtime/manifest/vol.js';
+import { BIAS } from '../../runtime/manifest/linalg.js';
+import { volGeom, type VolGeom } from '../../runtime/manifest/vol.js';
 import { fmtShape } from '../../util/shape.js';
 import type { Attrs } from '../attrs.js';
-import { f32Types, gradOff, seq } from '../helpers.js';
-import { fusedActBackward, fusedActCode, gemmKernel } from '../linalg/gemm.js';
+import { f32Types, gradOff, kernelStep, seq } from '../helpers.js';
+import { fusedActBackward, fusedActCode, gemmKernel, gemmStep } from '../linalg/gemm.js';
 import type { OpDef, Shape, Step } from '../registry.js';
 import { CONV_ATTRS, checkGroups, convOut, spatialParams } from './geom.js';
 
@@ -54,11 +54,10 @@ function lowerFwd(ctx: Parameters<OpDef['forward']>[0], g: Conv3Geom, x: number,
   const steps: Step[] = [];
   for (let n = 0; n < g.N; n++) {
     const xn = x + n * g.inVol, yn = y + n * g.outVol, src = g.pointwise ? xn : ws;
-    if (!g.pointwise) { const va = volArgs(xn, ws, g.v); steps.push(() => { K.f32_vol2col__simd128(...va); }); }
+    if (!g.pointwise) steps.push(kernelStep(K, 'f32_vol2col__simd128', { x: xn, col: ws, ...volGeom(g.v) }));
     for (let grp = 0; grp < g.G; grp++) {
-      const c = gemmArgs({ M: Fg, N: g.L, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * g.L * 4, ldb: g.L, C: yn + grp * Fg * g.L * 4, ldc: g.L,
-        bias: b ? b + grp * Fg * 4 : 0, biasMode: b ? BIAS.perRow : BIAS.none, act: act as 0, scratch: ctx.scratch });
-      steps.push(() => { gemm(...c); });
+      steps.push(gemmStep(gemm, { M: Fg, N: g.L, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * g.L * 4, ldb: g.L, C: yn + grp * Fg * g.L * 4, ldc: g.L,
+        bias: b ? b + grp * Fg * 4 : 0, biasMode: b ? BIAS.perRow : BIAS.none, act: act as 0, scratch: ctx.scratch }));
     }
   }
   return seq(steps);
@@ -70,24 +69,22 @@ function lowerBwd(ctx: Parameters<OpDef['forward']>[0], g: Conv3Geom, r: { x: nu
   const steps: Step[] = [];
   for (let n = 0; n < g.N; n++) {
     const xn = r.x + n * g.inVol, dyn = r.dy + n * g.outVol, dxn = r.dx ? r.dx + n * g.inVol : 0, acc = n > 0 ? 1 : 0;
-    if (r.db) steps.push(() => { K.f32_rowsum__simd128(dyn, r.db, g.F, g.L, acc); });
+    if (r.db) steps.push(kernelStep(K, 'f32_rowsum__simd128', { x: dyn, y: r.db, rows: g.F, cols: g.L, acc }));
     if (r.dw) {
       const col = g.pointwise ? xn : ws;
-      if (!g.pointwise) { const va = volArgs(xn, ws, g.v); steps.push(() => { K.f32_vol2col__simd128(...va); }); }
+      if (!g.pointwise) steps.push(kernelStep(K, 'f32_vol2col__simd128', { x: xn, col: ws, ...volGeom(g.v) }));
       for (let grp = 0; grp < g.G; grp++) {
-        const c = gemmArgs({ transB: 1, M: Fg, N: KK, K: g.L, A: dyn + grp * Fg * g.L * 4, lda: g.L, B: col + grp * KK * g.L * 4, ldb: g.L, beta: acc,
-          C: r.dw + grp * Fg * KK * 4, ldc: KK, scratch: sc });
-        steps.push(() => { gemm(...c); });
+        steps.push(gemmStep(gemm, { transB: 1, M: Fg, N: KK, K: g.L, A: dyn + grp * Fg * g.L * 4, lda: g.L, B: col + grp * KK * g.L * 4, ldb: g.L, beta: acc,
+          C: r.dw + grp * Fg * KK * 4, ldc: KK, scratch: sc }));
       }
     }
     if (dxn) {
       const dcol = g.pointwise ? dxn : ws;
       for (let grp = 0; grp < g.G; grp++) {
-        const c = gemmArgs({ transA: 1, M: KK, N: g.L, K: Fg, A: r.w + grp * Fg * KK * 4, lda: KK, B: dyn + grp * Fg * g.L * 4, ldb: g.L,
-          C: dcol + grp * KK * g.L * 4, ldc: g.L, scratch: sc });
-        steps.push(() => { gemm(...c); });
+        steps.push(gemmStep(gemm, { transA: 1, M: KK, N: g.L, K: Fg, A: r.w + grp * Fg * KK * 4, lda: KK, B: dyn + grp * Fg * g.L * 4, ldb: g.L,
+          C: dcol + grp * KK * g.L * 4, ldc: g.L, scratch: sc }));
       }
-      if (!g.pointwise) { const va = volArgs(ws, dxn, g.v); steps.push(() => { K.f32_col2vol__simd128(...va); }); }
+      if (!g.pointwise) steps.push(kernelStep(K, 'f32_col2vol__simd128', { col: ws, x: dxn, ...volGeom(g.v) }));
     }
   }
   return seq(steps);
@@ -114,9 +111,9 @@ export const convolution3d: OpDef = {
     const g = conv3Geom(a, ins[0].shape, ctx.node);
     const conv = lowerFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, folded(a) ? 0 : fusedActCode(ctx.node, OP, a));
     if (!folded(a)) return conv;
-    const f = ctx.K.f32_bn_act__simd128, nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
+    const nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
     const eps = a.__bn_eps__, fix = a.__bn_fix_gamma__ ? 1 : 0, lo = a.__bn_lo__, hi = a.__bn_hi__, steps: Step[] = [conv];
-    for (let n = 0; n < g.N; n++) { const yn = y.off + n * g.outVol; steps.push(() => { f(yn, gm, bt, mm, mv, g.F, g.L, eps, fix, lo, hi); }); }
+    for (let n = 0; n < g.N; n++) { const yn = y.off + n * g.outVol; steps.push(kernelStep(ctx.K, 'f32_bn_act__simd128', { y: yn, g: gm, b: bt, mean: mm, vr: mv, C: g.F, inner: g.L, eps, fixGamma: fix, lo, hi })); }
     return seq(steps);
   },
   backward: {

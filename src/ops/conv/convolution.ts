@@ -7,7 +7,7 @@ import { CONV_ATTRS, as4, checkGroups, convOut, outShape, spatialParams, spatial
 import { lowerConvBwd, lowerConvFwd } from './lower.js';
 import { convPlan } from './plan.js';
 import { fusedActBackward, fusedActCode } from '../linalg/gemm.js';
-import { f32Types, gradOff, seq } from '../helpers.js';
+import { f32Types, gradOff, kernelStep, seq } from '../helpers.js';
 
 const OP = 'Convolution';
 
@@ -55,10 +55,10 @@ export const convolution: OpDef = {
     const conv = lowerConvFwd(ctx, g, ins[0].off, ins[1].off, a.no_bias ? 0 : ins[2].off, y.off, folded(a) ? 0 : fusedActCode(ctx.node, OP, a), ctx.workspace);
     if (!folded(a)) return conv;
     // The folded BatchNorm and clamp: one pass per image over the output planes (f32_bn_act).
-    const f = ctx.K.f32_bn_act__simd128, nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
+    const nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
     const plane = g.Ho * g.Wo, img = g.F * plane * 4, eps = a.__bn_eps__, fix = a.__bn_fix_gamma__ ? 1 : 0, lo = a.__bn_lo__, hi = a.__bn_hi__;
     const steps: Step[] = [conv];
-    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(() => { f(yn, gm, bt, mm, mv, g.F, plane, eps, fix, lo, hi); }); }
+    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(kernelStep(ctx.K, 'f32_bn_act__simd128', { y: yn, g: gm, b: bt, mean: mm, vr: mv, C: g.F, inner: plane, eps, fixGamma: fix, lo, hi })); }
     return seq(steps);
   },
   backward: {

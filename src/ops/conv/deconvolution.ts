@@ -6,7 +6,7 @@ import { fmtShape } from '../../util/shape.js';
 import { CONV_ATTRS, as4, checkGroups, outShape, spatialParams, spatialRank, tuple, weightShape, type ConvGeom } from './geom.js';
 import { lowerConvBwd, lowerConvFwd, lowerDeconvFwd } from './lower.js';
 import { convPlan } from './plan.js';
-import { f32Types, gradOff, seq } from '../helpers.js';
+import { f32Types, gradOff, kernelStep, seq } from '../helpers.js';
 import { fusedActCode } from '../linalg/gemm.js';
 
 /** Workspace of the deconv backward: both conv products (its dx is a conv forward, its dw a conv backward). */
@@ -87,7 +87,7 @@ export const deconvolution: OpDef = {
       let dy = dy0;
       if (fusedActCode(ctx.node, OP, a, 1)) {
         const masked = ws + bothWs(g), yOff = outs[0].off, n = g.N * g.C * g.H * g.W;
-        steps.push(() => { K.f32_relu_mask__simd128(yOff, dy0, masked, n); });
+        steps.push(kernelStep(K, 'f32_relu_mask__simd128', { y: yOff, dy: dy0, out: masked, n }));
         dy = masked;
       }
       // In conv terms the deconv output gradient is the conv input x', and the deconv input is the conv output y'.
@@ -98,7 +98,7 @@ export const deconvolution: OpDef = {
         const plane = g.H * g.W;
         for (let n = 0; n < g.N; n++) {
           const src = dy + n * g.C * plane * 4, acc = n > 0 ? 1 : 0;
-          steps.push(() => { K.f32_rowsum__simd128(src, db, g.C, plane, acc); });
+          steps.push(kernelStep(K, 'f32_rowsum__simd128', { x: src, y: db, rows: g.C, cols: plane, acc }));
         }
       }
       return steps.length ? seq(steps) : () => {};

@@ -6,7 +6,7 @@ import { ArgumentError, MxError, ShapeError, opMessage } from '../../errors.js';
 import { POOL3D_TYPE } from '../../runtime/manifest/vol.js';
 import { fmtShape } from '../../util/shape.js';
 import type { Attrs } from '../attrs.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, type KernelArgs, kernelStep } from '../helpers.js';
 import type { OpDef, Shape } from '../registry.js';
 import { tuple } from './geom.js';
 import { pooling } from './pooling.js';
@@ -45,7 +45,10 @@ export function pool3Geom(a: Attrs, data: Shape, node: string): Pool3Geom {
   return { N, C, D, H, W, o, k, s, p, type, countPad, global: false };
 }
 
-const args = (g: Pool3Geom) => [g.N * g.C, g.D, g.H, g.W, ...g.o, ...g.k, ...g.s, ...g.p, g.type, g.countPad];
+const args = (g: Pool3Geom): Omit<KernelArgs<'f32_pool3d__simd128'>, 'x' | 'y'> => ({
+  P: g.N * g.C, D: g.D, H: g.H, W: g.W, Do: g.o[0], Ho: g.o[1], Wo: g.o[2], kd: g.k[0], kh: g.k[1], kw: g.k[2], sd: g.s[0], sh: g.s[1], sw: g.s[2],
+  pd: g.p[0], ph: g.p[1], pw: g.p[2], type: g.type, countPad: g.countPad,
+});
 
 /**
  * Pooling over 5-D NCDHW data (3-D windows, or global_pool).
@@ -62,17 +65,17 @@ export const pooling3d: OpDef = {
     const g = pool3Geom(a, x.shape, ctx.node), K = ctx.K;
     if (g.global) {
       const P = g.N * g.C, n = g.D * g.H * g.W, t = g.type;
-      return () => { K.f32_global_pool__simd128(x.off, y.off, P, n, t); };
+      return kernelStep(K, 'f32_global_pool__simd128', { x: x.off, y: y.off, P, n, type: t });
     }
     const ga = args(g);
-    return () => { K.f32_pool3d__simd128(x.off, y.off, ...ga); };
+    return kernelStep(K, 'f32_pool3d__simd128', { x: x.off, y: y.off, ...ga });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, { ins: [x], outs: [y], outGrads: [dy], inGrads: [dx], req }) => {
       if (req[0] === 'null' || !dx) return () => {};
       const g = pool3Geom(a, x.shape, ctx.node), K = ctx.K, ga = args(g);
-      return () => { K.f32_pool3d_bwd__simd128(x.off, y.off, dy.off, dx.off, ...ga); };
+      return kernelStep(K, 'f32_pool3d_bwd__simd128', { x: x.off, y: y.off, dy: dy.off, dx: dx.off, ...ga });
     },
   },
   doc: 'Pooling over NCDHW data: max / avg / sum 3-D windows, global_pool, valid / full conventions.',

@@ -4,7 +4,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { as4, spatialRank, tuple } from './geom.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, type KernelArgs, kernelStep } from '../helpers.js';
 
 const OP = 'Pooling';
 const TYPES: Record<string, number> = { max: 0, avg: 1, sum: 2 };
@@ -56,7 +56,8 @@ export function poolGeom(a: Attrs, data: Shape, node: string): PoolGeom {
   return { nd, N, C, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, type, countPad, global: false };
 }
 
-const args = (g: PoolGeom) => [g.N * g.C, g.H, g.W, g.Ho, g.Wo, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.type, g.countPad];
+const args = (g: PoolGeom): Omit<KernelArgs<'f32_pool2d__simd128'>, 'x' | 'y'> =>
+  ({ P: g.N * g.C, H: g.H, W: g.W, Ho: g.Ho, Wo: g.Wo, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, type: g.type, countPad: g.countPad });
 
 /**
  * Pooling: max / avg / sum / lp windows, `valid` / `full` conventions, count_include_pad, global_pool.
@@ -87,17 +88,17 @@ export const pooling: OpDef = {
     const g = poolGeom(a, x.shape, ctx.node), K = ctx.K;
     if (g.global && g.type <= 2) {
       const P = g.N * g.C, n = g.H * g.W, t = g.type;
-      return () => { K.f32_global_pool__simd128(x.off, y.off, P, n, t); };
+      return kernelStep(K, 'f32_global_pool__simd128', { x: x.off, y: y.off, P, n, type: t });
     }
     const ga = args(g);
-    return () => { K.f32_pool2d__simd128(x.off, y.off, ...ga); };
+    return kernelStep(K, 'f32_pool2d__simd128', { x: x.off, y: y.off, ...ga });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, { ins: [x], outs: [y], outGrads: [dy], inGrads: [dx], req }) => {
       if (req[0] === 'null' || !dx) return () => {};
       const g = poolGeom(a, x.shape, ctx.node), K = ctx.K, ga = args(g);
-      return () => { K.f32_pool2d_bwd__simd128(x.off, y.off, dy.off, dx.off, ...ga); };
+      return kernelStep(K, 'f32_pool2d_bwd__simd128', { x: x.off, y: y.off, dy: dy.off, dx: dx.off, ...ga });
     },
   },
   doc: 'Pooling over NCW / NCHW data: max / avg / sum / lp, global_pool, valid / full conventions, MXNet pool_size rule.',

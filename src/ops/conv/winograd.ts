@@ -2,7 +2,7 @@
 // 2.25x fewer multiplies than im2col + GEMM; the 16 channel contractions run on the packed GEMM.
 // Kernels: assembly/kernels/f32-winograd.ts (weight / input / output transforms).
 import { gemmKernel, gemmStep } from '../linalg/gemm.js';
-import { seq } from '../helpers.js';
+import { kernelStep, seq } from '../helpers.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 
@@ -68,7 +68,6 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
   const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
-  const wT = K.f32_wino_w_f2k3__simd128, inT = K.f32_wino_in_f2k3__simd128, outT = K.f32_wino_out_f2k3__simd128;
   // Per chunk of tile rows (T tiles): M[k] = U[k] V[k] for the 16 transform points k.
   const prods = chunks.map(([, nty]) => {
     const T = nty * tW4;
@@ -76,18 +75,15 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
       M: F, N: T, K: C, A: U + k * F * C * 4, lda: C, B: V + k * C * T * 4, ldb: T, C: M + k * F * T * 4, ldc: T, scratch: sc,
     })));
   });
-  return () => {
-    wT(w, U, F, C, flip);
-    for (let n = 0; n < N; n++) {
-      const xn = x + n * inImg, yn = y + n * outImg;
-      for (let i = 0; i < chunks.length; i++) {
-        const [ty0, nty] = chunks[i];
-        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
-        prods[i]();
-        outT(M, yn, b, F, Ho, Wo, ty0, nty, tW4, act, F);
-      }
-    }
-  };
+  const steps: Step[] = [kernelStep(K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip })];
+  for (let n = 0; n < N; n++) {
+    const xn = x + n * inImg, yn = y + n * outImg;
+    chunks.forEach(([ty0, nty], i) => steps.push(
+      kernelStep(K, 'f32_wino_in_f2k3__simd128', { x: xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, Ct: C }),
+      prods[i],
+      kernelStep(K, 'f32_wino_out_f2k3__simd128', { M, y: yn, b, F, Ho, Wo, ty0, nty, tW4, act, Ft: F })));
+  }
+  return seq(steps);
 }
 
 /**
@@ -100,7 +96,6 @@ export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: numbe
   const dU = ws, V = dU + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
-  const inT = K.f32_wino_in_f2k3__simd128, dyT = K.f32_wino_dy_f2k3__simd128, dwT = K.f32_wino_dw_f2k3__simd128;
   // Per chunk of tile rows (T tiles) and beta (0: the first product overwrites dU, then 1: accumulates).
   const prods = [0, 1].map((beta) => chunks.map(([, nty]) => {
     const T = nty * tW4;
@@ -108,16 +103,14 @@ export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: numbe
       transB: 1, M: F, N: C, K: T, A: M + k * F * T * 4, lda: T, B: V + k * C * T * 4, ldb: T, beta, C: dU + k * F * C * 4, ldc: C, scratch: sc,
     })));
   }));
-  return () => {
-    for (let n = 0; n < N; n++) {
-      const xn = x + n * inImg, dyn = dy + n * outImg;
-      for (let i = 0; i < chunks.length; i++) {
-        const [ty0, nty] = chunks[i];
-        inT(xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, C);
-        dyT(dyn, M, F, Ho, Wo, ty0, nty, tW4, F);
-        prods[n > 0 || i > 0 ? 1 : 0][i]();
-      }
-    }
-    dwT(dU, dw, F, C);
-  };
+  const steps: Step[] = [];
+  for (let n = 0; n < N; n++) {
+    const xn = x + n * inImg, dyn = dy + n * outImg;
+    chunks.forEach(([ty0, nty], i) => steps.push(
+      kernelStep(K, 'f32_wino_in_f2k3__simd128', { x: xn, P, V, C, H, W, ph, pw, ty0, nty, tW4, Ct: C }),
+      kernelStep(K, 'f32_wino_dy_f2k3__simd128', { dy: dyn, M, F, Ho, Wo, ty0, nty, tW4, Ft: F }),
+      prods[n > 0 || i > 0 ? 1 : 0][i]));
+  }
+  steps.push(kernelStep(K, 'f32_wino_dw_f2k3__simd128', { dU, dw, F, C }));
+  return seq(steps);
 }

@@ -5,7 +5,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { BackwardArgs, LowerCtx, OpDef, Shape, Step } from '../registry.js';
 import { broadcastShapes } from '../../util/shape.js';
 import { bplan, binStep, sameShapes, sumStep, un, zeroBackward, type BPlan, type OpName, type Opnd } from './common.js';
-import { f32Types, seq } from '../helpers.js';
+import { f32Types, type KernelsOf, kernelStep, seq } from '../helpers.js';
+import type { UNARY_PARAMS } from '../../runtime/manifest/elementwise.js';
 
 /** Emits steps writing d(out)/d(input k) * g, in the output's shape, to T. */
 type Recipe = (e: Emit, k: 0 | 1) => void;
@@ -13,7 +14,7 @@ interface Emit {
   L: Opnd; R: Opnd; G: Opnd; O: Opnd; T: Opnd;
   bin(op: OpName, a: Opnd, b: Opnd): void;
   /** T = f(T) for a unary kernel. */
-  un(kernel: string): void;
+  un(kernel: KernelsOf<typeof UNARY_PARAMS>): void;
   /** T = T * s. */
   scale(s: number): void;
   /** T = T + s. */
@@ -53,7 +54,7 @@ function lowerGrad(ctx: LowerCtx, op: string, p: BPlan, g: BackwardArgs): Step {
     // add/sub straight from g: sum over the broadcast dims (or copy), then negate for sub's rhs.
     if (op === 'add' || op === 'sub') {
       steps.push(sumStep(K, p, go.off, mask, dst.off, dst.size));
-      if (op === 'sub' && k === 1) steps.push(() => { K.f32_vmulc__simd128(dst.off, dst.off, -1, dst.size); });
+      if (op === 'sub' && k === 1) steps.push(kernelStep(K, 'f32_vmulc__simd128', { x: dst.off, z: dst.off, s: -1, n: dst.size }));
       return;
     }
     const T = { off: mask ? ctx.workspace : dst.off, mask: 0 };
@@ -61,8 +62,8 @@ function lowerGrad(ctx: LowerCtx, op: string, p: BPlan, g: BackwardArgs): Step {
       L: { off: l.off, mask: p.masks[0] }, R: { off: r.off, mask: p.masks[1] }, G: { off: go.off, mask: 0 }, O: { off: o.off, mask: 0 }, T,
       bin: (bop, a, b) => steps.push(binStep(K, p, bop, a, b, T.off)),
       un: (kernel) => steps.push(un(K, kernel, T.off, T.off, n)),
-      shift: (s) => steps.push(() => { K.f32_vaddc__simd128(T.off, T.off, s, n); }),
-      scale: (s) => steps.push(() => { K.f32_vmulc__simd128(T.off, T.off, s, n); }),
+      shift: (s) => steps.push(kernelStep(K, 'f32_vaddc__simd128', { x: T.off, z: T.off, s, n })),
+      scale: (s) => steps.push(kernelStep(K, 'f32_vmulc__simd128', { x: T.off, z: T.off, s, n })),
     };
     recipe.grad(e, k as 0 | 1);
     if (mask) steps.push(sumStep(K, p, T.off, mask, dst.off, dst.size));

@@ -4,6 +4,8 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { BackwardArgs, Shape, Step } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
+import type { UNARY_PARAMS, VC_PARAMS, VV_PARAMS } from '../../runtime/manifest/elementwise.js';
+import { type KernelsOf, kernelStep, seq } from '../helpers.js';
 
 /**
  * inferShape for ops whose inputs and output all share one shape; fills unknown inputs from known ones.
@@ -26,7 +28,7 @@ export const zeroBackward = {
   saves: [] as ('inputs' | 'outputs')[],
   lower: (ctx: { K: KernelTable }, _a: unknown, g: BackwardArgs): Step => {
     const K = ctx.K, zs = g.inGrads.filter((_, i) => g.req[i] !== 'null').map((z) => [z.off, z.size * 4]);
-    return () => { for (const [o, b] of zs) K.x8_zero(o, b); };
+    return seq(zs.map(([o, b]) => kernelStep(K, 'x8_zero', { dst: o, n: b })));
   },
 };
 
@@ -36,7 +38,7 @@ export const zeroBackward = {
  */
 export const OP = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, hypot: 6, eq: 7, ne: 8, gt: 9, ge: 10, lt: 11, le: 12, pow: 13, mod: 14, first: 15 } as const;
 export type OpName = keyof typeof OP;
-const VV: Partial<Record<OpName, [string, boolean]>> = {
+const VV: Partial<Record<OpName, [KernelsOf<typeof VV_PARAMS>, boolean]>> = {
   add: ['f32_vadd__simd128_u8', false], sub: ['f32_vsub__simd128', false], mul: ['f32_vmul__simd128_u8', false],
   div: ['f32_vdiv__simd128', false], max: ['f32_vmax__simd128', false], min: ['f32_vmin__simd128', false],
   hypot: ['f32_vhypot__simd128', false], pow: ['f32_vpow__simd128', false], eq: ['f32_veq__simd128', false],
@@ -77,12 +79,12 @@ export interface Opnd { off: number; mask: number }
 export function binStep(K: KernelTable, p: BPlan, op: OpName, a: Opnd, b: Opnd, z: number): Step {
   const vv = VV[op], n = p.size;
   if (a.mask === 0 && b.mask === 0 && vv) {
-    const f = K[vv[0]], [x, y] = vv[1] ? [b.off, a.off] : [a.off, b.off];
-    return () => { f(x, y, z, n); };
+    const [x, y] = vv[1] ? [b.off, a.off] : [a.off, b.off];
+    return kernelStep(K, vv[0], { x, y, z, n });
   }
-  if (a.mask === 0 && op === 'first') return () => { K.x8_copy(a.off, z, n * 4); };
-  const f = K.f32_vbcast__simd128, code = OP[op], [n0, n1, n2, n3, n4, n5] = p.n, ma = a.mask, mb = b.mask, x = a.off, y = b.off;
-  return () => { f(code, x, y, z, n0, n1, n2, n3, n4, n5, ma, mb); };
+  if (a.mask === 0 && op === 'first') return kernelStep(K, 'x8_copy', { src: a.off, dst: z, n: n * 4 });
+  const code = OP[op], [n0, n1, n2, n3, n4, n5] = p.n, ma = a.mask, mb = b.mask, x = a.off, y = b.off;
+  return kernelStep(K, 'f32_vbcast__simd128', { op: code, x, y, z, n0, n1, n2, n3, n4, n5, mx: ma, my: mb });
 }
 
 /**
@@ -90,14 +92,14 @@ export function binStep(K: KernelTable, p: BPlan, op: OpName, a: Opnd, b: Opnd, 
  * @example sumStep(K, p, go.off, p.masks[1], dr.off, dr.size)
  */
 export function sumStep(K: KernelTable, p: BPlan, g: number, mask: number, dst: number, dstSize: number): Step {
-  if (mask === 0) return g === dst ? () => {} : () => { K.x8_copy(g, dst, dstSize * 4); };
-  const f = K.f32_vbcast_sum__simd128, [n0, n1, n2, n3, n4, n5] = p.n;
-  return () => { f(g, dst, n0, n1, n2, n3, n4, n5, mask); };
+  if (mask === 0) return g === dst ? () => {} : kernelStep(K, 'x8_copy', { src: g, dst, n: dstSize * 4 });
+  const [n0, n1, n2, n3, n4, n5] = p.n;
+  return kernelStep(K, 'f32_vbcast_sum__simd128', { g, d: dst, n0, n1, n2, n3, n4, n5, m: mask });
 }
 
 /** One kernel call z = f(x) over n elements. @example un(K, 'f32_vexp__simd128', x.off, y.off, x.size) */
-export const un = (K: KernelTable, name: string, x: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, z, n); }; };
+export const un = (K: KernelTable, name: KernelsOf<typeof UNARY_PARAMS>, x: number, z: number, n: number): Step => kernelStep(K, name, { x, z, n });
 /** One kernel call z = f(x, s) over n elements (vector-scalar ABI: x, z, s, n). @example sc(K, 'f32_vmulc__simd128', x, z, 2, n) */
-export const sc = (K: KernelTable, name: string, x: number, z: number, s: number, n: number): Step => { const f = K[name]; return () => { f(x, z, s, n); }; };
+export const sc = (K: KernelTable, name: KernelsOf<typeof VC_PARAMS>, x: number, z: number, s: number, n: number): Step => kernelStep(K, name, { x, z, s, n });
 /** One kernel call z = f(x, y) over n elements. @example vv(K, 'f32_vdiv__simd128', g, x, d, n) */
-export const vv = (K: KernelTable, name: string, x: number, y: number, z: number, n: number): Step => { const f = K[name]; return () => { f(x, y, z, n); }; };
+export const vv = (K: KernelTable, name: KernelsOf<typeof VV_PARAMS>, x: number, y: number, z: number, n: number): Step => kernelStep(K, name, { x, y, z, n });

@@ -2,7 +2,7 @@
 // the gradient 2/sqrt(pi) * exp(-x^2) from the input. ONNX Erf imports onto it.
 import { ACT } from '../../runtime/manifest/nn.js';
 import type { OpDef } from '../registry.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep } from '../helpers.js';
 import { sameShapes } from './common.js';
 
 export const erfOp: OpDef = {
@@ -10,13 +10,13 @@ export const erfOp: OpDef = {
   inputs: () => ['data'],
   inferShape: sameShapes('erf'),
   inferType: f32Types('erf'),
-  forward: (ctx, _a, [x], [y]) => { const f = ctx.K.f32_act__simd128; return () => { f(x.off, y.off, x.size, ACT.erf, 0); }; },
+  forward: (ctx, _a, [x], [y]) => {  return kernelStep(ctx.K, 'f32_act__simd128', { x: x.off, y: y.off, n: x.size, t: ACT.erf, a: 0 }); },
   backward: {
     saves: ['inputs'],
     lower: (ctx, _a, g) => {
       if (g.req[0] === 'null') return () => {};
-      const f = ctx.K.f32_act_bwd__simd128, [x] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads;
-      return () => { f(x.off, 0, dy.off, dx.off, x.size, ACT.erf, 0); };
+      const [x] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads;
+      return kernelStep(ctx.K, 'f32_act_bwd__simd128', { x: x.off, y: 0, dy: dy.off, dx: dx.off, n: x.size, t: ACT.erf, a: 0 });
     },
   },
   inplace: [[0, 0]],

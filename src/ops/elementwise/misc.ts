@@ -6,7 +6,7 @@ import { view } from '../../runtime/view.js';
 import type { OpDef, Step } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
 import { sameShapes, zeroBackward } from './common.js';
-import { f32Types, seq } from '../helpers.js';
+import { f32Types, kernelStep, seq, seqOf } from '../helpers.js';
 
 /**
  * clip: x > a_max ? a_max : x < a_min ? a_min : x. The gradient passes where a_min <= x <= a_max
@@ -19,13 +19,13 @@ export const clip: OpDef = {
   inputs: () => ['data'],
   inferShape: sameShapes('clip'),
   inferType: f32Types('clip'),
-  forward: (ctx, a, [x], [o]) => { const f = ctx.K.f32_vclip__simd128; return () => { f(x.off, o.off, a.a_min, a.a_max, x.size); }; },
+  forward: (ctx, a, [x], [o]) => {  return kernelStep(ctx.K, 'f32_vclip__simd128', { x: x.off, z: o.off, lo: a.a_min, hi: a.a_max, n: x.size }); },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
       if (g.req[0] === 'null') return () => {};
-      const f = ctx.K.f32_vclip_grad__simd128, [x] = g.ins, [go] = g.outGrads, [d] = g.inGrads;
-      return () => { f(x.off, go.off, d.off, a.a_min, a.a_max, x.size); };
+      const [x] = g.ins, [go] = g.outGrads, [d] = g.inGrads;
+      return kernelStep(ctx.K, 'f32_vclip_grad__simd128', { x: x.off, g: go.off, z: d.off, lo: a.a_min, hi: a.a_max, n: x.size });
     },
   },
   inplace: [[0, 0]],
@@ -49,8 +49,8 @@ export const where: OpDef = {
   },
   inferType: f32Types('where'),
   forward: (ctx, _a, [c, x, y], [o]) => {
-    const f = ctx.K.f32_vwhere__simd128, inner = c.size === o.size ? 1 : o.size / Math.max(c.size, 1);
-    return () => { f(c.off, x.off, y.off, o.off, inner, o.size); };
+    const inner = c.size === o.size ? 1 : o.size / Math.max(c.size, 1);
+    return kernelStep(ctx.K, 'f32_vwhere__simd128', { c: c.off, x: x.off, y: y.off, z: o.off, inner, n: o.size });
   },
   backward: {
     saves: ['inputs'],
@@ -58,7 +58,7 @@ export const where: OpDef = {
       const K = ctx.K, [c] = g.ins, [go] = g.outGrads, [dc, dx, dy] = g.inGrads, n = go.size;
       const inner = c.size === n ? 1 : n / Math.max(c.size, 1);
       const px = g.req[1] === 'null' ? 0 : dx.off, py = g.req[2] === 'null' ? 0 : dy.off, zc = g.req[0] !== 'null';
-      return () => { if (zc) K.x8_zero(dc.off, dc.size * 4); if (px || py) K.f32_vwhere_grad__simd128(c.off, go.off, px, py, inner, n); };
+      return seqOf(zc && kernelStep(K, 'x8_zero', { dst: dc.off, n: dc.size * 4 }), (px || py) && kernelStep(K, 'f32_vwhere_grad__simd128', { c: c.off, g: go.off, gx: px, gy: py, inner, n }));
     },
   },
 };
@@ -75,15 +75,15 @@ export const addN: OpDef = {
   inferType: f32Types('add_n'),
   forward: (ctx, _a, ins, [o]) => {
     const K = ctx.K, n = o.size;
-    if (ins.length === 1) { const x = ins[0]; return () => { K.x8_copy(x.off, o.off, n * 4); }; }
-    const steps: Step[] = ins.slice(1).map((x, i) => { const a = i === 0 ? ins[0].off : o.off; return () => { K.f32_vadd__simd128_u8(a, x.off, o.off, n); }; });
+    if (ins.length === 1) { const x = ins[0]; return kernelStep(K, 'x8_copy', { src: x.off, dst: o.off, n: n * 4 }); }
+    const steps: Step[] = ins.slice(1).map((x, i) => { const a = i === 0 ? ins[0].off : o.off; return kernelStep(K, 'f32_vadd__simd128_u8', { x: a, y: x.off, z: o.off, n }); });
     return seq(steps);
   },
   backward: {
     saves: [],
     lower: (ctx, _a, g) => {
       const K = ctx.K, [go] = g.outGrads, ds = g.inGrads.filter((_, i) => g.req[i] !== 'null');
-      return () => { for (const d of ds) K.x8_copy(go.off, d.off, go.size * 4); };
+      return seq(ds.map((d) => kernelStep(K, 'x8_copy', { src: go.off, dst: d.off, n: go.size * 4 })));
     },
   },
   inplace: [[0, 0]],
@@ -94,13 +94,13 @@ function copyOp(name: string, aliases: string[], zeroGrad: boolean, doc: string)
     name, aliases, attrs: {}, doc,
     inputs: () => ['data'],
     inferShape: sameShapes(name),
-    forward: (ctx, _a, [x], [o]) => { const K = ctx.K, b = x.size * DTYPE_BYTES[x.dtype]; return () => { K.x8_copy(x.off, o.off, b); }; },
+    forward: (ctx, _a, [x], [o]) => { const K = ctx.K, b = x.size * DTYPE_BYTES[x.dtype]; return kernelStep(K, 'x8_copy', { src: x.off, dst: o.off, n: b }); },
     backward: zeroGrad ? zeroBackward : {
       saves: [],
       lower: (ctx, _a, g) => {
         if (g.req[0] === 'null') return () => {};
         const K = ctx.K, [go] = g.outGrads, [d] = g.inGrads;
-        return () => { K.x8_copy(go.off, d.off, go.size * DTYPE_BYTES[go.dtype]); };
+        return kernelStep(K, 'x8_copy', { src: go.off, dst: d.off, n: go.size * DTYPE_BYTES[go.dtype] });
       },
     },
     inplace: [[0, 0]],
@@ -119,7 +119,7 @@ function fillLike(name: string, v: number): OpDef {
     inferShape: sameShapes(name),
     forward: (ctx, _a, [x], [o]) => {
       const K = ctx.K, n = x.size, dt = o.dtype;
-      if (dt === 'float32') return () => { K.x32_fill(o.off, v, n); };
+      if (dt === 'float32') return kernelStep(K, 'x32_fill', { dst: o.off, v, n });
       return () => { view(dt, o.off, n).fill(v); };
     },
     backward: zeroBackward,

@@ -3,13 +3,14 @@
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { BackwardArgs, OpDef, Step, TensorRef } from '../registry.js';
 import { sameShapes, sc, un, vv, zeroBackward } from './common.js';
-import { f32Types, seq } from '../helpers.js';
+import { f32Types, type KernelsOf, kernelStep, seq } from '../helpers.js';
+import type { VC_PARAMS } from '../../runtime/manifest/elementwise.js';
 
 /** Gradient recipe: steps writing d(out)/dx * g into dst (x input, o output, g out-grad, s scalar). */
 type Grad = (K: KernelTable, x: number, o: number, g: number, dst: number, s: number, n: number) => Step[];
-interface Spec { name: string; alias: string; kernel: string; arg?: (s: number) => number; saves?: ('inputs' | 'outputs')[]; grad?: Grad; doc: string }
+interface Spec { name: string; alias: string; kernel: KernelsOf<typeof VC_PARAMS>; arg?: (s: number) => number; saves?: ('inputs' | 'outputs')[]; grad?: Grad; doc: string }
 
-const copyG: Grad = (K, _x, _o, g, dst, _s, n) => [() => { K.x8_copy(g, dst, n * 4); }];
+const copyG: Grad = (K, _x, _o, g, dst, _s, n) => [kernelStep(K, 'x8_copy', { src: g, dst, n: n * 4 })];
 const SPECS: Spec[] = [
   { name: '_plus_scalar', alias: '_PlusScalar', kernel: 'f32_vaddc__simd128', grad: copyG, doc: 'x + scalar' },
   { name: '_minus_scalar', alias: '_MinusScalar', kernel: 'f32_vaddc__simd128', arg: (s) => -s, grad: copyG, doc: 'x - scalar' },
@@ -51,7 +52,7 @@ const SPECS: Spec[] = [
   },
   {
     name: 'smooth_l1', alias: '', kernel: 'f32_vsmooth_l1__simd128', saves: ['inputs'], doc: 'smooth L1 with sigma = scalar',
-    grad: (K, x, _o, g, d, s, n) => [() => { K.f32_vsmooth_l1_grad__simd128(x, g, d, s, n); }],
+    grad: (K, x, _o, g, d, s, n) => [kernelStep(K, 'f32_vsmooth_l1_grad__simd128', { x, g, z: d, s, n })],
   },
   { name: '_equal_scalar', alias: '_EqualScalar', kernel: 'f32_veqc__simd128', doc: 'x == scalar ? 1 : 0' },
   { name: '_not_equal_scalar', alias: '_NotEqualScalar', kernel: 'f32_vnec__simd128', doc: 'x != scalar ? 1 : 0' },

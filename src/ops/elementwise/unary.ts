@@ -1,17 +1,20 @@
 // Unary math ops (negative ... fix): one SIMD kernel forward; the gradient from the input or the
 // output (whichever MXNet's backward reads), or zero for the piecewise-constant ones.
 import type { KernelTable } from '../../runtime/manifest.js';
+import type { UNARY_PARAMS, VUNARY } from '../../runtime/manifest/elementwise.js';
 import type { OpDef, Step } from '../registry.js';
 import { sameShapes, sc, un, vv, zeroBackward } from './common.js';
-import { f32Types, seq } from '../helpers.js';
+import { f32Types, type KernelsOf, kernelStep, seq } from '../helpers.js';
 
 /** Gradient steps writing d(out)/dx * g into d (x input, o output, g out-grad). */
 type Grad = (K: KernelTable, x: number, o: number, g: number, d: number, n: number) => Step[];
-interface Spec { name: string; aliases?: string[]; kernel: string; saves?: ('inputs' | 'outputs')[]; grad?: Grad; doc: string }
+interface Spec { name: string; aliases?: string[]; kernel: KernelsOf<typeof UNARY_PARAMS>; saves?: ('inputs' | 'outputs')[]; grad?: Grad; doc: string }
 
-const k = (op: string) => `f32_v${op}__simd128`;
+const k = <O extends typeof VUNARY[number]>(op: O) => `f32_v${op}__simd128` as const;
 const MUL = 'f32_vmul__simd128_u8', DIV = 'f32_vdiv__simd128', MULC = 'f32_vmulc__simd128';
-const fromGradKernel = (op: string): Grad => (K, x, o, g, d, n) => [vv(K, `f32_v${op}_grad__simd128`, op === 'softsign' ? x : o, g, d, n)];
+// The gradient kernels read the output (y), softsign's the input (x).
+const fromGradKernel = (op: 'tanh' | 'sigmoid' | 'relu' | 'softsign'): Grad => (K, x, o, g, d, n) =>
+  [op === 'softsign' ? kernelStep(K, 'f32_vsoftsign_grad__simd128', { x, g, z: d, n }) : kernelStep(K, `f32_v${op}_grad__simd128`, { y: o, g, z: d, n })];
 
 const SPECS: Spec[] = [
   { name: 'negative', kernel: k('neg'), grad: (K, _x, _o, g, d, n) => [un(K, k('neg'), g, d, n)], doc: '-x' },

@@ -5,7 +5,7 @@ import type { OpDef, Shape, Step } from '../registry.js';
 import type { Attrs } from '../attrs.js';
 import { fusedActBackward, fusedActCode, gemmKernel, run } from './gemm.js';
 import { BIAS, gemmArgs } from '../../runtime/manifest/linalg.js';
-import { f32Types, gradOff, seq } from '../helpers.js';
+import { f32Types, gradOff, kernelStep, seq } from '../helpers.js';
 
 const OP = 'FullyConnected';
 
@@ -77,7 +77,7 @@ export const fullyConnected: OpDef = {
       // dx = dy W (rows x H by H x inW); dW = dy^T x (H x rows by rows x inW); db = column sums of dy.
       if (dx) steps.push(run(gemmKernel(K), [gemmArgs({ M: rows, N: inW, K: H, A: g, lda: H, B: w, ldb: inW, C: dx, ldc: inW, scratch })]));
       if (dw) steps.push(run(gemmKernel(K), [gemmArgs({ transA: 1, M: H, N: inW, K: rows, A: g, lda: H, B: x, ldb: inW, C: dw, ldc: inW, scratch })]));
-      if (db) steps.push(() => { K.f32_colsum__simd128(g, rows, H, H, db); });
+      if (db) steps.push(kernelStep(K, 'f32_colsum__simd128', { X: g, M: rows, N: H, ldx: H, y: db }));
       return seq(steps);
     },
   },

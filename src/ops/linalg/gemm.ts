@@ -3,6 +3,7 @@
 import { MxError, opMessage } from '../../errors.js';
 import { rt } from '../../runtime/runtime.js';
 import type { KernelTable } from '../../runtime/manifest.js';
+import { kernelStep } from '../helpers.js';
 import { BIAS, GEMM_ACT, gemmArgs, type GemmAct, type GemmArgs, type GemmCall } from '../../runtime/manifest/linalg.js';
 import type { Attrs } from '../attrs.js';
 import type { Step } from '../registry.js';
@@ -102,7 +103,7 @@ export function fusedActCode(node: string, op: string, a: Attrs, max = 3): GemmA
  * @example steps.push(fusedActBackward(ctx.K, 3, y.off, dy, ws, n))
  */
 export function fusedActBackward(K: KernelTable, code: GemmAct, y: number, dy: number, dx: number, n: number): Step {
-  if (code === GEMM_ACT.relu) return () => { K.f32_relu_mask__simd128(y, dy, dx, n); };
-  const t = code - 1; // f32_act's type (ACT)
-  return () => { K.f32_act_bwd__simd128(0, y, dy, dx, n, t, 0); };
+  if (code === GEMM_ACT.relu) return kernelStep(K, 'f32_relu_mask__simd128', { y, dy, out: dx, n });
+  // f32_act's type (ACT) is the GEMM code - 1; x is not read (the derivative comes from y).
+  return kernelStep(K, 'f32_act_bwd__simd128', { x: 0, y, dy, dx, n, t: code - 1, a: 0 });
 }

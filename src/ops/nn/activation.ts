@@ -4,7 +4,7 @@ import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { ACT } from '../../runtime/manifest/nn.js';
 import { seedOf } from './common.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep, kernelWith, seq, seqOf } from '../helpers.js';
 
 /**
  * Activation: y = act(x). Backward reads only the output (softsign's derivative is (1-|y|)^2).
@@ -17,16 +17,16 @@ export const activation: OpDef = {
   inferShape: (_a, [d]) => ({ ins: [d], outs: [d] }),
   inferType: f32Types('Activation'),
   forward: (ctx, a, [x], [y]) => {
-    const f = ctx.K.f32_act__simd128, t = ACT[a.act_type as keyof typeof ACT];
-    return () => { f(x.off, y.off, x.size, t, 0); };
+    const t = ACT[a.act_type as keyof typeof ACT];
+    return kernelStep(ctx.K, 'f32_act__simd128', { x: x.off, y: y.off, n: x.size, t, a: 0 });
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, a, g) => {
-      const f = ctx.K.f32_act_bwd__simd128, t = ACT[a.act_type as keyof typeof ACT];
+      const t = ACT[a.act_type as keyof typeof ACT];
       const [y] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads;
       if (g.req[0] === 'null') return () => {};
-      return () => { f(0, y.off, dy.off, dx.off, y.size, t, 0); };
+      return kernelStep(ctx.K, 'f32_act_bwd__simd128', { x: 0, y: y.off, dy: dy.off, dx: dx.off, n: y.size, t, a: 0 });
     },
   },
   inplace: [[0, 0]],
@@ -68,16 +68,20 @@ export const leakyRelu: OpDef = {
     const K = ctx.K, t: string = a.act_type, n = x.size;
     if (t === 'prelu') {
       const [o, C, i] = gm.size === 1 ? [1, 1, n] : [x.shape[0], x.shape[1], n / (x.shape[0] * x.shape[1])];
-      return () => { K.f32_prelu__simd128(x.off, x.off, gm.off, y.off, o, C, i); };
+      return kernelStep(K, 'f32_prelu__simd128', { c: x.off, v: x.off, g: gm.off, out: y.off, outer: o, C, inner: i });
     }
     if (t === 'rrelu') {
       const lo = a.lower_bound, hi = a.upper_bound;
-      if (!ctx.isTrain) return () => { K.f32_act__simd128(x.off, y.off, n, ACT.leaky, (lo + hi) / 2); K.x32_fill(m.off, (lo + hi) / 2, n); };
-      const random = ctx.random;
-      return () => { K.f32_rand_fill__simd128(m.off, n, seedOf(random), 1, lo, hi); K.f32_rrelu__simd128(x.off, x.off, m.off, y.off, n); };
+      if (!ctx.isTrain) {
+        return seq([kernelStep(K, 'f32_act__simd128', { x: x.off, y: y.off, n, t: ACT.leaky, a: (lo + hi) / 2 }), kernelStep(K, 'x32_fill', { dst: m.off, v: (lo + hi) / 2, n })]);
+      }
+      // A fresh slope per element and call: the seed is drawn at run time.
+      const random = ctx.random, fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n, mode: 1, a: lo, b: hi }, 'seed');
+      const rrelu = kernelStep(K, 'f32_rrelu__simd128', { c: x.off, v: x.off, m: m.off, out: y.off, n });
+      return () => { fill(seedOf(random)); rrelu(); };
     }
     const code = ACT[t as keyof typeof ACT];
-    return () => { K.f32_act__simd128(x.off, y.off, n, code, a.slope); };
+    return kernelStep(K, 'f32_act__simd128', { x: x.off, y: y.off, n, t: code, a: a.slope });
   },
   backward: {
     saves: ['inputs', 'outputs'],
@@ -87,15 +91,13 @@ export const leakyRelu: OpDef = {
       if (t === 'prelu') {
         const [o, C, i] = gm.size === 1 ? [1, 1, n] : [x.shape[0], x.shape[1], n / (x.shape[0] * x.shape[1])];
         const wantG = g.req[1] !== 'null';
-        return () => {
-          if (wantX) K.f32_prelu__simd128(x.off, dy.off, gm.off, dx.off, o, C, i);
-          if (wantG) K.f32_prelu_gamma_grad__simd128(x.off, dy.off, dg.off, o, C, i);
-        };
+        return seqOf(wantX && kernelStep(K, 'f32_prelu__simd128', { c: x.off, v: dy.off, g: gm.off, out: dx.off, outer: o, C, inner: i }),
+          wantG && kernelStep(K, 'f32_prelu_gamma_grad__simd128', { x: x.off, dy: dy.off, dg: dg.off, outer: o, C, inner: i }));
       }
       if (!wantX) return () => {};
-      if (t === 'rrelu') return () => { K.f32_rrelu__simd128(y.off, dy.off, m.off, dx.off, n); };
+      if (t === 'rrelu') return kernelStep(K, 'f32_rrelu__simd128', { c: y.off, v: dy.off, m: m.off, out: dx.off, n });
       const code = ACT[t as keyof typeof ACT];
-      return () => { K.f32_act_bwd__simd128(x.off, y.off, dy.off, dx.off, n, code, a.slope); };
+      return kernelStep(K, 'f32_act_bwd__simd128', { x: x.off, y: y.off, dy: dy.off, dx: dx.off, n, t: code, a: a.slope });
     },
   },
 };

@@ -6,7 +6,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
 import { split3 } from './common.js';
-import { axisOf, f32Types, gradOff } from '../helpers.js';
+import { axisOf, f32Types, gradOff, kernelStep } from '../helpers.js';
 
 const OP = 'BatchNorm';
 
@@ -49,17 +49,17 @@ export const batchNorm: OpDef = {
   },
   inferType: f32Types(OP, 3, 2),
   forward: (ctx, a, [x, g, b], [y, mean, vr], [rm, rv]) => {
-    const f = ctx.K.f32_bn_fwd__simd128, [o, C, i] = geom(a, x.shape, ctx.node);
+    const [o, C, i] = geom(a, x.shape, ctx.node);
     const flags = (useBatch(a, ctx.isTrain) ? 1 : 0) | (a.fix_gamma ? 2 : 0);
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, vr.off, rm.off, rv.off, o, C, i, a.eps, flags); };
+    return kernelStep(ctx.K, 'f32_bn_fwd__simd128', { x: x.off, y: y.off, g: g.off, b: b.off, mean: mean.off, vr: vr.off, rm: rm.off, rv: rv.off, outer: o, C, inner: i, eps: a.eps, flags });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, gr) => {
-      const f = ctx.K.f32_bn_bwd__simd128, [x, g] = gr.ins, [, mean, vr] = gr.outs, [rm, rv] = gr.aux, [dy] = gr.outGrads;
+      const [x, g] = gr.ins, [, mean, vr] = gr.outs, [rm, rv] = gr.aux, [dy] = gr.outGrads;
       const [o, C, i] = geom(a, x.shape, ctx.node), flags = (useBatch(a, ctx.isTrain) ? 1 : 0) | (a.fix_gamma ? 2 : 0);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      return () => { f(x.off, dy.off, dx, g.off, mean.off, vr.off, rm.off, rv.off, dg, db, o, C, i, a.eps, a.momentum, flags); };
+      return kernelStep(ctx.K, 'f32_bn_bwd__simd128', { x: x.off, dy: dy.off, dx, g: g.off, mean: mean.off, vr: vr.off, rm: rm.off, rv: rv.off, dg, db, outer: o, C, inner: i, eps: a.eps, mom: a.momentum, flags });
     },
   },
 };

@@ -4,7 +4,7 @@ import { ArgumentError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { prod } from '../../util/shape.js';
 import { seedOf } from './common.js';
-import { axisOf, f32Types } from '../helpers.js';
+import { axisOf, f32Types, kernelStep, kernelWith, seq, seqOf } from '../helpers.js';
 
 /**
  * Dropout: training (or mode 'always'): y = x * mask / (1 - p), mask ~ Bernoulli(1 - p), broadcast over
@@ -31,25 +31,25 @@ export const dropout: OpDef = {
   forward: (ctx, a, [x], [y, m]) => {
     const K = ctx.K, n = x.size, p: number = a.p;
     if (!(ctx.isTrain || a.mode === 'always') || p === 0) {
-      return () => { if (x.off !== y.off) K.x8_copy(x.off, y.off, n * 4); K.x32_fill(m.off, 1, n); };
+      return seqOf(x.off !== y.off && kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: n * 4 }), kernelStep(K, 'x32_fill', { dst: m.off, v: 1, n }));
     }
     const scale = p < 1 ? 1 / (1 - p) : 0, d = x.shape, random = ctx.random;
     const axes = [...new Set((a.axes as number[]).map((ax) => axisOf(ctx.node, 'Dropout', ax, d.length)))].sort((u, v) => v - u);
     const cur = d.map((s, k) => (axes.includes(k) ? 1 : s));
     const expands = axes.map((k) => { const e = [prod(cur.slice(0, k)), d[k], prod(cur.slice(k + 1))]; cur[k] = d[k]; return e; });
     const nr = prod(d.map((s, k) => (axes.includes(k) ? 1 : s)));
-    return () => {
-      K.f32_rand_fill__simd128(m.off, nr, seedOf(random), 0, p, scale);
-      for (const [o, r, i] of expands) K.x32_expand_inplace(m.off, o, r, i);
-      K.f32_mask_mul__simd128(x.off, m.off, y.off, n);
-    };
+    // A fresh mask per call: the seed is drawn at run time.
+    const fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n: nr, mode: 0, a: p, b: scale }, 'seed');
+    const rest = seq([...expands.map(([o, r, i]) => kernelStep(K, 'x32_expand_inplace', { p: m.off, outer: o, rep: r, inner: i })),
+      kernelStep(K, 'f32_mask_mul__simd128', { x: x.off, m: m.off, y: y.off, n })]);
+    return () => { fill(seedOf(random)); rest(); };
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, _a, g) => {
       const [, m] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads;
       if (g.req[0] === 'null') return () => {};
-      return () => { ctx.K.f32_mask_mul__simd128(dy.off, m.off, dx.off, dx.size); };
+      return kernelStep(ctx.K, 'f32_mask_mul__simd128', { x: dy.off, m: m.off, y: dx.off, n: dx.size });
     },
   },
   inplace: [[0, 0]],

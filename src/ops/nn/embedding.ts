@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelCall, kernelStep, seqOf } from '../helpers.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import { rowSet, setRowSet } from '../../runtime/row-sparse.js';
 import { view } from '../../runtime/view.js';
@@ -17,14 +17,14 @@ function sparseBackward(K: KernelTable, a: { output_dim: number; input_dim: numb
   let fresh = true;
   return () => {
     const prev = fresh ? undefined : rowSet(dw, bytes);
-    if (prev) for (const r of prev) K.x8_zero(dw + r * rb, rb); else K.x8_zero(dw, bytes);
+    if (prev) for (const r of prev) kernelCall(K, 'x8_zero', { dst: dw + r * rb, n: rb }); else kernelCall(K, 'x8_zero', { dst: dw, n: bytes });
     fresh = false;
     const idx = view('float32', x.off, x.size), mark = new Uint8Array(V);
     let n = 0;
     for (let i = 0; i < x.size; i++) {
       const f = idx[i], r = !(f > 0) ? 0 : f >= V - 1 ? V - 1 : Math.trunc(f); // the forward's clipping
       if (!mark[r]) { mark[r] = 1; n++; }
-      K.f32_addrows__simd128(dw + r * rb, D, dy + i * rb, D, dw + r * rb, D, 1, D);
+      kernelCall(K, 'f32_addrows__simd128', { a: dw + r * rb, lda: D, b: dy + i * rb, ldb: D, y: dw + r * rb, ldy: D, N: 1, H: D });
     }
     const rows = new Int32Array(n);
     for (let r = 0, k = 0; k < n; r++) if (mark[r]) rows[k++] = r;
@@ -55,8 +55,8 @@ export const embedding: OpDef = {
   },
   inferType: f32Types('Embedding'),
   forward: (ctx, a, [x, w], [y]) => {
-    const f = ctx.K.f32_embedding__simd128;
-    return () => { f(x.off, w.off, y.off, x.size, a.output_dim, a.input_dim); };
+    
+    return kernelStep(ctx.K, 'f32_embedding__simd128', { idx: x.off, w: w.off, y: y.off, n: x.size, D: a.output_dim, V: a.input_dim });
   },
   backward: {
     saves: ['inputs'],
@@ -65,12 +65,10 @@ export const embedding: OpDef = {
       const wd = g.req[0] !== 'null', ww = g.req[1] !== 'null';
       if (a.sparse_grad && g.req[1] === 'write' && g.own?.[1] !== false) {
         const sp = sparseBackward(K, a as never, x, dy.off, dw.off);
-        return () => { if (wd) K.x8_zero(dd.off, dd.size * 4); sp(); };
+        return seqOf(wd && kernelStep(K, 'x8_zero', { dst: dd.off, n: dd.size * 4 }), sp);
       }
-      return () => {
-        if (wd) K.x8_zero(dd.off, dd.size * 4);
-        if (ww) K.f32_embedding_bwd__simd128(x.off, dy.off, dw.off, x.size, a.output_dim, a.input_dim);
-      };
+      return seqOf(wd && kernelStep(K, 'x8_zero', { dst: dd.off, n: dd.size * 4 }),
+        ww && kernelStep(K, 'f32_embedding_bwd__simd128', { idx: x.off, dy: dy.off, dw: dw.off, n: x.size, D: a.output_dim, V: a.input_dim }));
     },
   },
 };

@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep } from '../helpers.js';
 
 /**
  * LRN: y = x / (knorm + alpha/nsize * sum over a window of nsize channels of x^2)^beta, data (N, C, ...).
@@ -27,16 +27,16 @@ export const lrn: OpDef = {
   },
   inferType: f32Types('LRN', 2),
   forward: (ctx, a, [x], [y, s]) => {
-    const N = x.shape[0], C = x.shape[1], S = x.size / (N * C || 1), f = ctx.K.f32_lrn__simd128;
-    return () => { f(x.off, y.off, s.off, N, C, S, a.nsize, a.alpha, a.beta, a.knorm); };
+    const N = x.shape[0], C = x.shape[1], S = x.size / (N * C || 1);
+    return kernelStep(ctx.K, 'f32_lrn__simd128', { x: x.off, y: y.off, s: s.off, N, C, sp: S, nsize: a.nsize, alpha: a.alpha, beta: a.beta, k: a.knorm });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, g) => {
-      const [x] = g.ins, [y, s] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads, f = ctx.K.f32_lrn_bwd__simd128;
+      const [x] = g.ins, [y, s] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads;
       const N = x.shape[0], C = x.shape[1], S = x.size / (N * C || 1);
       if (g.req[0] === 'null') return () => {};
-      return () => { f(x.off, y.off, s.off, dy.off, dx.off, N, C, S, a.nsize, a.alpha, a.beta); };
+      return kernelStep(ctx.K, 'f32_lrn_bwd__simd128', { x: x.off, y: y.off, s: s.off, dy: dy.off, dx: dx.off, N, C, sp: S, nsize: a.nsize, alpha: a.alpha, beta: a.beta });
     },
   },
 };

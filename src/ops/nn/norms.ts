@@ -4,7 +4,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
 import { split3 } from './common.js';
-import { axisOf, f32Types, gradOff } from '../helpers.js';
+import { axisOf, f32Types, gradOff, kernelStep } from '../helpers.js';
 
 function vecCheck(op: string, node: string, name: string, s: Shape | undefined, n: number): Shape {
   if (s && (s.length !== 1 || s[0] !== n)) throw new ShapeError(opMessage(node, op, `${name} must have shape (${n},), got ${fmtShape(s)}`), { op, arg: name });
@@ -32,8 +32,8 @@ export const layerNorm: OpDef = {
   inferType: f32Types('LayerNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
     const [o, n, i] = lnGeom(a, x.shape, ctx.node), K = ctx.K;
-    if (i === 1) return () => { K.f32_rownorm__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, 0, 0, a.eps); };
-    return () => { K.f32_layernorm_cols__simd128(x.off, y.off, g.off, b.off, mean.off, sd.off, o, n, i, a.eps); };
+    if (i === 1) return kernelStep(K, 'f32_rownorm__simd128', { x: x.off, y: y.off, g: g.off, b: b.off, mean: mean.off, sd: sd.off, rows: o, n, G: 0, Sg: 0, eps: a.eps });
+    return kernelStep(K, 'f32_layernorm_cols__simd128', { x: x.off, y: y.off, g: g.off, b: b.off, mean: mean.off, sd: sd.off, outer: o, n, inner: i, eps: a.eps });
   },
   backward: {
     saves: ['inputs', 'outputs'],
@@ -41,8 +41,8 @@ export const layerNorm: OpDef = {
       const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, K = ctx.K;
       const [o, n, i] = lnGeom(a, x.shape, ctx.node);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      if (i === 1) return () => { K.f32_rownorm_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, 0, 0); };
-      return () => { K.f32_layernorm_cols_bwd__simd128(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, o, n, i); };
+      if (i === 1) return kernelStep(K, 'f32_rownorm_bwd__simd128', { x: x.off, dy: dy.off, g: g.off, mean: mean.off, sd: sd.off, dx, dg, db, rows: o, n, G: 0, Sg: 0 });
+      return kernelStep(K, 'f32_layernorm_cols_bwd__simd128', { x: x.off, dy: dy.off, g: g.off, mean: mean.off, sd: sd.off, dx, dg, db, outer: o, n, inner: i });
     },
   },
 };
@@ -66,16 +66,16 @@ export const instanceNorm: OpDef = {
   },
   inferType: f32Types('InstanceNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
-    const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1), f = ctx.K.f32_rownorm__simd128;
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, C, n, a.eps); };
+    const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1);
+    return kernelStep(ctx.K, 'f32_rownorm__simd128', { x: x.off, y: y.off, g: g.off, b: b.off, mean: mean.off, sd: sd.off, rows, n, G: C, Sg: n, eps: a.eps });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, _a, gr) => {
-      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads;
       const C = x.shape[1], rows = x.shape[0] * C, n = x.size / (rows || 1);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, C, n); };
+      return kernelStep(ctx.K, 'f32_rownorm_bwd__simd128', { x: x.off, dy: dy.off, g: g.off, mean: mean.off, sd: sd.off, dx, dg, db, rows, n, G: C, Sg: n });
     },
   },
 };
@@ -103,16 +103,16 @@ export const groupNorm: OpDef = {
   inferType: f32Types('GroupNorm', 3),
   forward: (ctx, a, [x, g, b], [y, mean, sd]) => {
     // one row per (n, group); gamma/beta index = row % G (a segment of the whole row)
-    const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1), f = ctx.K.f32_rownorm__simd128;
-    return () => { f(x.off, y.off, g.off, b.off, mean.off, sd.off, rows, n, G, n, a.eps); };
+    const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1);
+    return kernelStep(ctx.K, 'f32_rownorm__simd128', { x: x.off, y: y.off, g: g.off, b: b.off, mean: mean.off, sd: sd.off, rows, n, G, Sg: n, eps: a.eps });
   },
   backward: {
     saves: ['inputs', 'outputs'],
     lower: (ctx, a, gr) => {
-      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads, f = ctx.K.f32_rownorm_bwd__simd128;
+      const [x, g] = gr.ins, [, mean, sd] = gr.outs, [dy] = gr.outGrads;
       const G = a.num_groups, rows = x.shape[0] * G, n = x.size / (rows || 1);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      return () => { f(x.off, dy.off, g.off, mean.off, sd.off, dx, dg, db, rows, n, G, n); };
+      return kernelStep(ctx.K, 'f32_rownorm_bwd__simd128', { x: x.off, dy: dy.off, g: g.off, mean: mean.off, sd: sd.off, dx, dg, db, rows, n, G, Sg: n });
     },
   },
 };
@@ -143,15 +143,15 @@ export const l2Normalization: OpDef = {
   },
   inferType: f32Types('L2Normalization', 2),
   forward: (ctx, a, [x], [y, nrm]) => {
-    const { o, n, i } = l2Geom(a, x.shape), f = ctx.K.f32_l2norm__simd128;
-    return () => { f(y.off, x.off, nrm.off, 0, 0, o, n, i, a.eps); };
+    const { o, n, i } = l2Geom(a, x.shape);
+    return kernelStep(ctx.K, 'f32_l2norm__simd128', { x: y.off, y: x.off, nrm: nrm.off, dy: 0, dx: 0, outer: o, n, inner: i, eps: a.eps });
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, a, gr) => {
-      const [y, nrm] = gr.outs, [dy] = gr.outGrads, [dx] = gr.inGrads, { o, n, i } = l2Geom(a, y.shape), f = ctx.K.f32_l2norm__simd128;
+      const [y, nrm] = gr.outs, [dy] = gr.outGrads, [dx] = gr.inGrads, { o, n, i } = l2Geom(a, y.shape);
       if (gr.req[0] === 'null') return () => {};
-      return () => { f(0, y.off, nrm.off, dy.off, dx.off, o, n, i, 0); };
+      return kernelStep(ctx.K, 'f32_l2norm__simd128', { x: 0, y: y.off, nrm: nrm.off, dy: dy.off, dx: dx.off, outer: o, n, inner: i, eps: 0 });
     },
   },
 };

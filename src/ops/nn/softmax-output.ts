@@ -5,7 +5,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
 import { ACT } from '../../runtime/manifest/nn.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep, seqOf } from '../helpers.js';
 
 const SO = 'SoftmaxOutput';
 
@@ -57,8 +57,8 @@ export const softmaxOutput: OpDef = {
   },
   inferType: f32Types(SO),
   forward: (ctx, a, [x], [y]) => {
-    const [o, n, i] = soGeom(a, x.shape), f = ctx.K.f32_softmax__simd128;
-    return () => { f(x.off, y.off, 0, 0, o, n, i, 1, 0); };
+    const [o, n, i] = soGeom(a, x.shape);
+    return kernelStep(ctx.K, 'f32_softmax__simd128', { x: x.off, y: y.off, len: 0, li: 0, outer: o, n, inner: i, sc: 1, lg: 0 });
   },
   backward: {
     saves: ['inputs', 'outputs'],
@@ -66,17 +66,20 @@ export const softmaxOutput: OpDef = {
     lower: (ctx, a, g) => {
       const K = ctx.K, [, label] = g.ins, [y] = g.outs, [dx, dl] = g.inGrads, og = g.outGrads[0];
       const useOg = a.out_grad && og, zl = dl && g.req[1] !== 'null' ? dl : undefined;
-      const tail = () => { if (useOg) K.f32_mask_mul__simd128(dx.off, og.off, dx.off, dx.size); if (zl) K.x8_zero(zl.off, zl.size * 4); };
-      if (g.req[0] === 'null') return () => { if (zl) K.x8_zero(zl.off, zl.size * 4); };
+      const zero = zl && kernelStep(K, 'x8_zero', { dst: zl.off, n: zl.size * 4 });
+      if (g.req[0] === 'null') return seqOf(zero);
+      const times = useOg && kernelStep(K, 'f32_mask_mul__simd128', { x: dx.off, m: og.off, y: dx.off, n: dx.size });
       if (sameShape(label.shape, y.shape)) {
-        return () => { K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, a.grad_scale, 0, 0); tail(); };
+        return seqOf(kernelStep(K, 'f32_loss_grad__simd128', { out: y.off, label: label.off, dx: dx.off, n: y.size, s: a.grad_scale, mode: 0, th: 0 }), times, zero);
       }
       const [o, n, i] = soGeom(a, y.shape), norm: string = a.normalization;
       let scale: number = a.grad_scale;
       if (a.multi_output) scale = scale / (norm === 'valid' ? 1 : i) / (norm === 'batch' ? o : 1);
       else if (norm === 'batch') scale /= label.size;
       const flags = (a.use_ignore ? 1 : 0) | (norm === 'valid' ? 2 : 0);
-      return () => { K.f32_softmax_ce_bwd__simd128(y.off, label.off, dx.off, o, n, i, a.ignore_label, flags, scale, a.smooth_alpha); tail(); };
+      const ce = kernelStep(K, 'f32_softmax_ce_bwd__simd128', { y: y.off, label: label.off, dx: dx.off, outer: o, K: n, inner: i, ignore: a.ignore_label, flags, scale,
+        alpha: a.smooth_alpha });
+      return seqOf(ce, times, zero);
     },
   },
 };
@@ -96,8 +99,8 @@ function regression(name: string, fwdAct: number | null, mode: 0 | 1, doc: strin
     inferType: f32Types(name),
     forward: (ctx, _a, [x], [y]) => {
       const K = ctx.K;
-      if (fwdAct !== null) return () => { K.f32_act__simd128(x.off, y.off, x.size, fwdAct, 0); };
-      return () => { if (x.off !== y.off) K.x8_copy(x.off, y.off, x.size * 4); };
+      if (fwdAct !== null) return kernelStep(K, 'f32_act__simd128', { x: x.off, y: y.off, n: x.size, t: fwdAct, a: 0 });
+      return x.off === y.off ? () => {} : kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: x.size * 4 });
     },
     backward: {
       saves: ['inputs', 'outputs'],
@@ -106,7 +109,8 @@ function regression(name: string, fwdAct: number | null, mode: 0 | 1, doc: strin
         const K = ctx.K, [, label] = g.ins, [y] = g.outs, [dx, dl] = g.inGrads;
         const s = a.grad_scale / (label.size / (label.shape[0] || 1));
         const zl = dl && g.req[1] !== 'null' ? dl : undefined, wx = g.req[0] !== 'null';
-        return () => { if (wx) K.f32_loss_grad__simd128(y.off, label.off, dx.off, y.size, s, mode, 0); if (zl) K.x8_zero(zl.off, zl.size * 4); };
+        return seqOf(wx && kernelStep(K, 'f32_loss_grad__simd128', { out: y.off, label: label.off, dx: dx.off, n: y.size, s, mode, th: 0 }),
+          zl && kernelStep(K, 'x8_zero', { dst: zl.off, n: zl.size * 4 }));
       },
     },
   };
@@ -135,15 +139,15 @@ export const makeLoss: OpDef = {
   inputs: () => ['data'],
   inferShape: (_a, [d]) => ({ ins: [d], outs: [d] }),
   inferType: f32Types('MakeLoss'),
-  forward: (ctx, _a, [x], [y]) => () => { if (x.off !== y.off) ctx.K.x8_copy(x.off, y.off, x.size * 4); },
+  forward: (ctx, _a, [x], [y]) => (x.off === y.off ? () => {} : kernelStep(ctx.K, 'x8_copy', { src: x.off, dst: y.off, n: x.size * 4 })),
   backward: {
     saves: ['inputs'],
     ignoresOutGrads: true,
     lower: (ctx, a, g) => {
-      const [x] = g.ins, [dx] = g.inGrads, norm: string = a.normalization, f = ctx.K.f32_loss_grad__simd128;
+      const [x] = g.ins, [dx] = g.inGrads, norm: string = a.normalization;
       const s = a.grad_scale / (norm === 'batch' ? dx.shape[0] || 1 : 1), mode = norm === 'valid' ? 3 : 2;
       if (g.req[0] === 'null') return () => {};
-      return () => { f(x.off, 0, dx.off, dx.size, s, mode, a.valid_thresh); };
+      return kernelStep(ctx.K, 'f32_loss_grad__simd128', { out: x.off, label: 0, dx: dx.off, n: dx.size, s, mode, th: a.valid_thresh });
     },
   },
   inplace: [[0, 0]],

@@ -4,7 +4,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, TensorRef } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
 import { split3 } from './common.js';
-import { axisOf, f32Types } from '../helpers.js';
+import { axisOf, f32Types, kernelStep, seqOf } from '../helpers.js';
 
 const specs = {
   axis: { type: 'int', default: -1 },
@@ -37,19 +37,17 @@ function makeSoftmax(name: string, log: boolean, neg: boolean, doc: string): OpD
       return a.use_length ? { ins: [r.ins[0], lt ?? 'int32'], outs: r.outs } : r;
     },
     forward: (ctx, a, [x, len], [y]) => {
-      const f = ctx.K.f32_softmax__simd128, [o, n, i] = geom(a, x.shape, ctx.node), sc = scaleOf(a), l = len ? len.off : 0, li = len?.dtype === 'int32' ? 1 : 0;
-      return () => { f(x.off, y.off, l, li, o, n, i, sc, log ? 1 : 0); };
+      const [o, n, i] = geom(a, x.shape, ctx.node), sc = scaleOf(a), l = len ? len.off : 0, li = len?.dtype === 'int32' ? 1 : 0;
+      return kernelStep(ctx.K, 'f32_softmax__simd128', { x: x.off, y: y.off, len: l, li, outer: o, n, inner: i, sc, lg: log ? 1 : 0 });
     },
     backward: {
       saves: ['outputs'],
       lower: (ctx, a, g) => {
-        const f = ctx.K.f32_softmax_bwd__simd128, [y] = g.outs, [dy] = g.outGrads, [dx, dl] = g.inGrads;
+        const [y] = g.outs, [dy] = g.outGrads, [dx, dl] = g.inGrads;
         const [o, n, i] = geom(a, y.shape, ctx.node), sc = scaleOf(a), l = g.ins[1] ? g.ins[1].off : 0, li = g.ins[1]?.dtype === 'int32' ? 1 : 0;
         const zeroLen = dl && g.req[1] !== 'null' ? dl : undefined;
-        return () => {
-          if (g.req[0] !== 'null') f(y.off, dy.off, dx.off, l, li, o, n, i, sc, log ? 1 : 0);
-          if (zeroLen) ctx.K.x8_zero(zeroLen.off, zeroLen.size * 4);
-        };
+        return seqOf(g.req[0] !== 'null' && kernelStep(ctx.K, 'f32_softmax_bwd__simd128', { y: y.off, dy: dy.off, dx: dx.off, len: l, li, outer: o, n, inner: i, sc, lg: log ? 1 : 0 }),
+          zeroLen && kernelStep(ctx.K, 'x8_zero', { dst: zeroLen.off, n: zeroLen.size * 4 }));
       },
     },
     inplace: [[0, 0]],
@@ -81,15 +79,15 @@ export const softmaxActivation: OpDef = {
   },
   inferType: f32Types('SoftmaxActivation'),
   forward: (ctx, a, [x], [y]) => {
-    const [o, n, i] = actGeom(a, x.shape), f = ctx.K.f32_softmax__simd128;
-    return () => { f(x.off, y.off, 0, 0, o, n, i, 1, 0); };
+    const [o, n, i] = actGeom(a, x.shape);
+    return kernelStep(ctx.K, 'f32_softmax__simd128', { x: x.off, y: y.off, len: 0, li: 0, outer: o, n, inner: i, sc: 1, lg: 0 });
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, a, g) => {
-      const [y] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads, [o, n, i] = actGeom(a, y.shape), f = ctx.K.f32_softmax_bwd__simd128;
+      const [y] = g.outs, [dy] = g.outGrads, [dx] = g.inGrads, [o, n, i] = actGeom(a, y.shape);
       if (g.req[0] === 'null') return () => {};
-      return () => { f(y.off, dy.off, dx.off, 0, 0, o, n, i, 1, 0); };
+      return kernelStep(ctx.K, 'f32_softmax_bwd__simd128', { y: y.off, dy: dy.off, dx: dx.off, len: 0, li: 0, outer: o, n, inner: i, sc: 1, lg: 0 });
     },
   },
   inplace: [[0, 0]],

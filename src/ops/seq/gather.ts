@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { fmtShape, prod } from '../../util/shape.js';
+import { kernelStep, seq, seqOf } from '../helpers.js';
 
 /** The first M dims of data (padded with 1 to 5) and the sizes of one gathered block. */
 function gndGeom(x: Shape, idx: Shape, node: string) {
@@ -32,18 +33,18 @@ export const gatherNd: OpDef = {
     return { ins: ['float32', 'float32'], outs: ['float32'] };
   },
   forward: (ctx, _a, [x, idx], [y]) => {
-    const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node), f = ctx.K.x32_gathernd__simd128;
-    return () => { f(x.off, idx.off, y.off, M, N, inner, 0, dims[0], dims[1], dims[2], dims[3], dims[4]); };
+    const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node);
+    return kernelStep(ctx.K, 'x32_gathernd__simd128', { x: x.off, idx: idx.off, y: y.off, M, N, inner, dir: 0, d0: dims[0], d1: dims[1], d2: dims[2], d3: dims[3], d4: dims[4] });
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, _a, g) => {
       const [x, idx] = g.ins, [dy] = g.outGrads, [dx, di] = g.inGrads, K = ctx.K;
       const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node), doX = g.req[0] !== 'null', doI = g.req[1] !== 'null';
-      return () => {
-        if (doX) { K.x8_zero(dx.off, dx.size * 4); K.x32_gathernd__simd128(dx.off, idx.off, dy.off, M, N, inner, 1, dims[0], dims[1], dims[2], dims[3], dims[4]); }
-        if (doI) K.x8_zero(di.off, di.size * 4);
-      };
+      const [d0, d1, d2, d3, d4] = dims;
+      return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
+        doX && kernelStep(K, 'x32_gathernd__simd128', { x: dx.off, idx: idx.off, y: dy.off, M, N, inner, dir: 1, d0, d1, d2, d3, d4 }),
+        doI && kernelStep(K, 'x8_zero', { dst: di.off, n: di.size * 4 }));
     },
   },
 };
@@ -68,14 +69,14 @@ export const arangeLike: OpDef = {
   },
   inferType: () => ({ ins: ['float32'], outs: ['float32'] }),
   forward: (ctx, a, _ins, [y]) => {
-    const f = ctx.K.f32_arangelike__scalar;
-    return () => { f(y.off, y.size, a.start, a.step, a.repeat); };
+    
+    return kernelStep(ctx.K, 'f32_arangelike__scalar', { y: y.off, n: y.size, start: a.start, step: a.step, repeat: a.repeat });
   },
   backward: {
     saves: [],
     lower: (ctx, _a, g) => {
       const [dx] = g.inGrads;
-      return g.req[0] === 'null' ? () => {} : () => { ctx.K.x8_zero(dx.off, dx.size * 4); };
+      return g.req[0] === 'null' ? () => {} : kernelStep(ctx.K, 'x8_zero', { dst: dx.off, n: dx.size * 4 });
     },
   },
 };

@@ -8,7 +8,7 @@ import { BIAS } from '../../runtime/manifest/linalg.js';
 import { gemmKernel, gemmStep, type GemmFn } from '../linalg/gemm.js';
 import { seedOf } from '../nn/common.js';
 import type { BackwardArgs, LowerCtx, Step, TensorRef } from '../registry.js';
-import { seq } from '../helpers.js';
+import { kernelStep, kernelWith, seq } from '../helpers.js';
 import type { Attrs } from '../attrs.js';
 import { rnnBwdWorkspace, type RnnCellPlan, type RnnGeom } from './rnn-layout.js';
 
@@ -41,31 +41,26 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
       const hp = s ? Y + tp * N * DH * 4 : hx, ldhp = s ? DH : Ho;
       if (g.mode === 'gru') {
         const rec = gemmStep(gemm, { transB: 1, M: N, N: GH, K: H, A: hp, lda: ldhp, B: W(c.wh), ldb: H, C: hg, ldc: GH, bias: W(c.bh), biasMode: BIAS.perColumn, scratch: sc });
-        calls.push(() => {
-          rec();
-          K.f32_gru_cell__simd128(gt, hg, hp, ldhp, yt, DH, R(c.hn) + t * N * H * 4, N, H);
-        });
+        calls.push(rec, kernelStep(K, 'f32_gru_cell__simd128', { g: gt, hg, hp, ldhp, h: yt, ldh: DH, hn: R(c.hn) + t * N * H * 4, N, H }));
         continue;
       }
       const rec = gemmStep(gemm, { transB: 1, M: N, N: GH, K: Ho, A: hp, lda: ldhp, B: W(c.wh), ldb: Ho, beta: 1, C: gt, ldc: GH, bias: W(c.bh), biasMode: BIAS.perColumn, scratch: sc });
-      if (g.mode !== 'lstm') { calls.push(() => { rec(); K.f32_rnn_cell__simd128(gt, yt, DH, N, H, act); }); continue; }
+      if (g.mode !== 'lstm') { calls.push(rec, kernelStep(K, 'f32_rnn_cell__simd128', { g: gt, h: yt, ldh: DH, N, H, act })); continue; }
       const cp = s ? R(c.cell) + tp * N * H * 4 : cx, ct = R(c.cell) + t * N * H * 4;
-      if (!P) { calls.push(() => { rec(); K.f32_lstm_cell__simd128(gt, cp, ct, yt, DH, N, H, lo, hi, clip); }); continue; }
+      if (!P) { calls.push(rec, kernelStep(K, 'f32_lstm_cell__simd128', { g: gt, cp, c: ct, h: yt, ldh: DH, N, H, lo, hi, clip })); continue; }
       const rt = R(c.r) + t * N * H * 4;
       const proj = gemmStep(gemm, { transB: 1, M: N, N: P, K: H, A: rt, lda: H, B: W(c.wr), ldb: H, C: yt, ldc: DH, scratch: sc });
-      calls.push(() => {
-        rec();
-        K.f32_lstm_cell__simd128(gt, cp, ct, rt, H, N, H, lo, hi, clip);
-        proj();
-      });
+      calls.push(rec, kernelStep(K, 'f32_lstm_cell__simd128', { g: gt, cp, c: ct, h: rt, ldh: H, N, H, lo, hi, clip }), proj);
     }
     const last = Y + tOf(g, d, T - 1) * N * DH * 4;
-    if (hy) calls.push(() => { K.f32_addrows__simd128(last, DH, 0, 0, hy.off + (l * D + d) * N * Ho * 4, Ho, N, Ho); });
-    if (cy) calls.push(() => { K.x8_copy(R(c.cell) + tOf(g, d, T - 1) * N * H * 4, cy.off + (l * D + d) * N * H * 4, N * H * 4); });
+    if (hy) calls.push(kernelStep(K, 'f32_addrows__simd128', { a: last, lda: DH, b: 0, ldb: 0, y: hy.off + (l * D + d) * N * Ho * 4, ldy: Ho, N, H: Ho }));
+    if (cy) calls.push(kernelStep(K, 'x8_copy', { src: R(c.cell) + tOf(g, d, T - 1) * N * H * 4, dst: cy.off + (l * D + d) * N * H * 4, n: N * H * 4 }));
     if (d === D - 1 && l < g.L - 1 && a.p > 0) {
       const n = TN * DH, m = R(g.mask[l]), yl = R(g.layerOut[l]), xl = R(g.layerIn[l]), p: number = a.p;
-      if (ctx.isTrain) calls.push(() => { K.f32_rand_fill__simd128(m, n, seedOf(ctx.random), 0, p, 1 / (1 - p)); K.f32_mask_mul__simd128(yl, m, xl, n); });
-      else calls.push(() => { K.x8_copy(yl, xl, n * 4); });
+      // The seed is drawn per call (a fresh mask each forward).
+      const fill = kernelWith(K, 'f32_rand_fill__simd128', { m, n, mode: 0, a: p, b: 1 / (1 - p) }, 'seed');
+      if (ctx.isTrain) calls.push(() => { fill(seedOf(ctx.random)); }, kernelStep(K, 'f32_mask_mul__simd128', { x: yl, m, y: xl, n }));
+      else calls.push(kernelStep(K, 'x8_copy', { src: yl, dst: xl, n: n * 4 }));
     }
   }
   return seq(calls);
@@ -85,20 +80,16 @@ export function rnnBackward(ctx: LowerCtx, a: Attrs, g: RnnGeom, b: BackwardArgs
   const dgx = B(ws.dgx), dgh = B(ws.dgh), dhr = B(ws.dhr), dc = B(ws.dc);
   for (let l = L - 1; l >= 0; l--) {
     const dYl = l === L - 1 ? dOut.off : B(ws.dy[l % 2]), dXl = l === 0 ? dData?.off ?? 0 : B(ws.dy[(l - 1) % 2]);
-    if (l < L - 1 && a.p > 0) { const m = R(g.mask[l]), n = TN * DH; calls.push(() => { K.f32_mask_mul__simd128(dYl, m, dYl, n); }); }
+    if (l < L - 1 && a.p > 0) { const m = R(g.mask[l]), n = TN * DH; calls.push(kernelStep(K, 'f32_mask_mul__simd128', { x: dYl, m, y: dYl, n })); }
     for (let d = D - 1; d >= 0; d--) {
       const c = g.cells[l * D + d], X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
       const sIdx = l * D + d, hx = hx0.off + sIdx * N * Ho * 4, cx = cx0 ? cx0.off + sIdx * N * H * 4 : 0;
-      calls.push(() => {
-        if (dHy) K.x8_copy(dHy.off + sIdx * N * Ho * 4, dhr, N * Ho * 4); else K.x8_zero(dhr, N * Ho * 4);
-        if (lstm) { if (dCy) K.x8_copy(dCy.off + sIdx * N * H * 4, dc, N * H * 4); else K.x8_zero(dc, N * H * 4); }
-      });
+      calls.push(dHy ? kernelStep(K, 'x8_copy', { src: dHy.off + sIdx * N * Ho * 4, dst: dhr, n: N * Ho * 4 }) : kernelStep(K, 'x8_zero', { dst: dhr, n: N * Ho * 4 }));
+      if (lstm) calls.push(dCy ? kernelStep(K, 'x8_copy', { src: dCy.off + sIdx * N * H * 4, dst: dc, n: N * H * 4 }) : kernelStep(K, 'x8_zero', { dst: dc, n: N * H * 4 }));
       const bufs: StepBufs = { Y, dY: dYl + d * Ho * 4, hx, cx, R, W, dgx, dgh, dhr, dc, dhAll: B(ws.dhAll), dr: B(ws.dr), lo, hi, clip, act };
       for (let s = T - 1; s >= 0; s--) calls.push(stepBackward(K, gemm, sc, g, c, s, bufs));
-      calls.push(() => {
-        if (dHx) K.x8_copy(dhr, dHx.off + sIdx * N * Ho * 4, N * Ho * 4);
-        if (dCx) K.x8_copy(dc, dCx.off + sIdx * N * H * 4, N * H * 4);
-      });
+      if (dHx) calls.push(kernelStep(K, 'x8_copy', { src: dhr, dst: dHx.off + sIdx * N * Ho * 4, n: N * Ho * 4 }));
+      if (dCx) calls.push(kernelStep(K, 'x8_copy', { src: dc, dst: dCx.off + sIdx * N * H * 4, n: N * H * 4 }));
       if (dPar) {
         const [first, rest] = d === 0 ? [0, N] : [(T - 1) * N, 0];
         calls.push(gemmStep(gemm, { transA: 1, M: GH, N: c.inSize, K: TN, A: dgx, lda: GH, B: X, ldb: c.inSize, C: dW(c.wx), ldc: c.inSize, scratch: sc }));
@@ -109,10 +100,8 @@ export function rnnBackward(ctx: LowerCtx, a: Attrs, g: RnnGeom, b: BackwardArgs
           }));
         }
         calls.push(gemmStep(gemm, { transA: 1, M: GH, N: Ho, K: N, A: dgh + first * GH * 4, lda: GH, B: hx, ldb: Ho, beta: T > 1 ? 1 : 0, C: dW(c.wh), ldc: Ho, scratch: sc }));
-        calls.push(() => {
-          K.f32_colsum__simd128(dgx, TN, GH, GH, dW(c.bx));
-          K.f32_colsum__simd128(dgh, TN, GH, GH, dW(c.bh));
-        });
+        calls.push(kernelStep(K, 'f32_colsum__simd128', { X: dgx, M: TN, N: GH, ldx: GH, y: dW(c.bx) }),
+          kernelStep(K, 'f32_colsum__simd128', { X: dgh, M: TN, N: GH, ldx: GH, y: dW(c.bh) }));
         if (P) calls.push(gemmStep(gemm, { transA: 1, M: P, N: H, K: TN, A: B(ws.dhAll), lda: P, B: R(c.r), ldb: H, C: dW(c.wr), ldc: H, scratch: sc }));
       }
       if (dXl) calls.push(gemmStep(gemm, { M: TN, N: c.inSize, K: GH, A: dgx, lda: GH, B: W(c.wx), ldb: c.inSize, beta: d === D - 1 ? 0 : 1, C: dXl, ldc: c.inSize, scratch: sc }));
@@ -133,17 +122,16 @@ function stepBackward(K: KernelTable, gemm: GemmFn, sc: number, g: RnnGeom, c: R
   const recBack = [0, 1].map((beta) => gemmStep(gemm, { M: N, N: Ho, K: GH, A: dght, lda: GH, B: o.W(c.wh), ldb: Ho, beta, C: o.dhr, ldc: Ho, scratch: sc }));
   if (g.mode === 'gru') {
     const hp = s ? o.Y + tp * N * DH * 4 : o.hx, ldhp = s ? DH : Ho, hn = o.R(c.hn) + t * N * H * 4;
-    return () => { K.f32_gru_cell_bwd__simd128(gt, hn, hp, ldhp, dyt, DH, o.dhr, dgt, dght, o.dhr, N, H); recBack[1](); };
+    return seq([kernelStep(K, 'f32_gru_cell_bwd__simd128', { g: gt, hn, hp, ldhp, dy: dyt, ldy: DH, dhr: o.dhr, dgx: dgt, dgh: dght, dhp: o.dhr, N, H }), recBack[1]]);
   }
-  if (g.mode !== 'lstm') return () => { K.f32_rnn_cell_bwd__simd128(gt, dyt, DH, o.dhr, dgt, N, H, o.act); recBack[0](); };
-  const cp = s ? o.R(c.cell) + tp * N * H * 4 : o.cx, ct = o.R(c.cell) + t * N * H * 4;
-  if (!P) return () => { K.f32_lstm_cell_bwd__simd128(gt, cp, ct, dyt, DH, o.dhr, o.dc, dgt, N, H, o.lo, o.hi, o.clip); recBack[0](); };
+  if (g.mode !== 'lstm') return seq([kernelStep(K, 'f32_rnn_cell_bwd__simd128', { g: gt, dy: dyt, ldy: DH, dhr: o.dhr, dg: dgt, N, H, act: o.act }), recBack[0]]);
+  const cp = s ? o.R(c.cell) + tp * N * H * 4 : o.cx, ct = o.R(c.cell) + t * N * H * 4, { lo, hi, clip } = o;
+  if (!P) return seq([kernelStep(K, 'f32_lstm_cell_bwd__simd128', { g: gt, cp, c: ct, dy: dyt, ldy: DH, dhr: o.dhr, dc: o.dc, dg: dgt, N, H, lo, hi, clip }), recBack[0]]);
   const dht = o.dhAll + t * N * P * 4;
-  const dr = gemmStep(gemm, { M: N, N: H, K: P, A: dht, lda: P, B: o.W(c.wr), ldb: H, C: o.dr, ldc: H, scratch: sc });
-  return () => {
-    K.f32_addrows__simd128(dyt, DH, o.dhr, P, dht, P, N, P);
-    dr();
-    K.f32_lstm_cell_bwd__simd128(gt, cp, ct, o.dr, H, 0, o.dc, dgt, N, H, o.lo, o.hi, o.clip);
-    recBack[0]();
-  };
+  return seq([
+    kernelStep(K, 'f32_addrows__simd128', { a: dyt, lda: DH, b: o.dhr, ldb: P, y: dht, ldy: P, N, H: P }),
+    gemmStep(gemm, { M: N, N: H, K: P, A: dht, lda: P, B: o.W(c.wr), ldb: H, C: o.dr, ldc: H, scratch: sc }),
+    kernelStep(K, 'f32_lstm_cell_bwd__simd128', { g: gt, cp, c: ct, dy: o.dr, ldy: H, dhr: 0, dc: o.dc, dg: dgt, N, H, lo, hi, clip }),
+    recBack[0],
+  ]);
 }

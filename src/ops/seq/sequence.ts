@@ -5,7 +5,9 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { BackwardArgs, OpDef, Shape, TensorRef, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
+import type { KernelTable } from '../../runtime/manifest.js';
 import { fmtShape, prod } from '../../util/shape.js';
+import { kernelStep, seq, seqOf } from '../helpers.js';
 
 const specs = (axis: boolean) => ({
   use_sequence_length: { type: 'bool', default: false },
@@ -42,9 +44,9 @@ function typeRule(op: string) {
 
 /** (offset, int flag) of the lengths, or (0, 0) without them. */
 const lenArgs = (len: TensorRef | undefined): [number, number] => (len ? [len.off, len.dtype === 'int32' ? 1 : 0] : [0, 0]);
-const zeroLen = (ctx: { K: Record<string, (...a: number[]) => number> }, g: BackwardArgs) => {
+const zeroLen = (ctx: { K: KernelTable }, g: BackwardArgs) => {
   const dl = g.inGrads[1];
-  return dl && g.req[1] !== 'null' ? () => { ctx.K.x8_zero(dl.off, dl.size * 4); } : () => {};
+  return dl && g.req[1] !== 'null' ? kernelStep(ctx.K, 'x8_zero', { dst: dl.off, n: dl.size * 4 }) : () => {};
 };
 
 /**
@@ -58,15 +60,15 @@ export const sequenceMask: OpDef = {
   inferShape: shapeRule('SequenceMask', (_a, d) => d),
   inferType: typeRule('SequenceMask'),
   forward: (ctx, a, [x, len], [y]) => {
-    const { T, B, inner, st, sb } = seqGeom('SequenceMask', a, x.shape, ctx.node), [l, li] = lenArgs(len), f = ctx.K.x32_seqmask__simd128;
-    return () => { f(x.off, y.off, l, li, T, B, inner, st, sb, a.value); };
+    const { T, B, inner, st, sb } = seqGeom('SequenceMask', a, x.shape, ctx.node), [l, li] = lenArgs(len);
+    return kernelStep(ctx.K, 'x32_seqmask__simd128', { x: x.off, y: y.off, len: l, li, T, B, inner, st, sb, value: a.value });
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
-      const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g), f = ctx.K.x32_seqmask__simd128;
+      const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g);
       const { T, B, inner, st, sb } = seqGeom('SequenceMask', a, x.shape, ctx.node), [l, li] = lenArgs(len), doX = g.req[0] !== 'null';
-      return () => { if (doX) f(dy.off, dx.off, l, li, T, B, inner, st, sb, 0); z(); };
+      return seqOf(doX && kernelStep(ctx.K, 'x32_seqmask__simd128', { x: dy.off, y: dx.off, len: l, li, T, B, inner, st, sb, value: 0 }), z);
     },
   },
   inplace: [[0, 0]],
@@ -84,15 +86,16 @@ export const sequenceLast: OpDef = {
   inferShape: shapeRule('SequenceLast', (a, d, node) => d.filter((_, i) => i !== seqGeom('SequenceLast', a, d, node).ax)),
   inferType: typeRule('SequenceLast'),
   forward: (ctx, a, [x, len], [y]) => {
-    const { T, B, inner, st, sb } = seqGeom('SequenceLast', a, x.shape, ctx.node), [l, li] = lenArgs(len), f = ctx.K.x32_seqlast__simd128;
-    return () => { f(x.off, y.off, l, li, T, B, inner, st, sb, 0); };
+    const { T, B, inner, st, sb } = seqGeom('SequenceLast', a, x.shape, ctx.node), [l, li] = lenArgs(len);
+    return kernelStep(ctx.K, 'x32_seqlast__simd128', { x: x.off, y: y.off, len: l, li, T, B, inner, st, sb, dir: 0 });
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
       const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g), K = ctx.K;
       const { T, B, inner, st, sb } = seqGeom('SequenceLast', a, x.shape, ctx.node), [l, li] = lenArgs(len), doX = g.req[0] !== 'null';
-      return () => { if (doX) { K.x8_zero(dx.off, dx.size * 4); K.x32_seqlast__simd128(dx.off, dy.off, l, li, T, B, inner, st, sb, 1); } z(); };
+      return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
+        doX && kernelStep(K, 'x32_seqlast__simd128', { x: dx.off, y: dy.off, len: l, li, T, B, inner, st, sb, dir: 1 }), z);
     },
   },
 };
@@ -112,15 +115,15 @@ export const sequenceReverse: OpDef = {
   },
   inferType: typeRule('SequenceReverse'),
   forward: (ctx, a, [x, len], [y]) => {
-    const { T, B, inner } = seqGeom('SequenceReverse', a, x.shape, ctx.node), [l, li] = lenArgs(len), f = ctx.K.x32_seqreverse__simd128;
-    return () => { f(x.off, y.off, l, li, T, B, inner); };
+    const { T, B, inner } = seqGeom('SequenceReverse', a, x.shape, ctx.node), [l, li] = lenArgs(len);
+    return kernelStep(ctx.K, 'x32_seqreverse__simd128', { x: x.off, y: y.off, len: l, li, T, B, inner });
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
-      const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g), f = ctx.K.x32_seqreverse__simd128;
+      const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g);
       const { T, B, inner } = seqGeom('SequenceReverse', a, x.shape, ctx.node), [l, li] = lenArgs(len), doX = g.req[0] !== 'null';
-      return () => { if (doX) f(dy.off, dx.off, l, li, T, B, inner); z(); };
+      return seqOf(doX && kernelStep(ctx.K, 'x32_seqreverse__simd128', { x: dy.off, y: dx.off, len: l, li, T, B, inner }), z);
     },
   },
 };

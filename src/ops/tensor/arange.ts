@@ -3,6 +3,7 @@
 import { ArgumentError, DTypeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef } from '../registry.js';
+import { kernelStep } from '../helpers.js';
 
 /** Number of values: ceil((stop - start) / step) * repeat (stop None: the range [0, start)). */
 function lengthOf(a: Attrs, node?: string): number {
@@ -35,8 +36,8 @@ export const arangeOp: OpDef = {
     return { ins: [], outs: ['float32'] };
   },
   forward: (ctx, a, _ins, [y]) => {
-    const f = ctx.K.f32_arangelike__scalar, start: number = a.stop === null ? 0 : a.start;
-    return () => { f(y.off, y.size, start, a.step, a.repeat); };
+    const start: number = a.stop === null ? 0 : a.start;
+    return kernelStep(ctx.K, 'f32_arangelike__scalar', { y: y.off, n: y.size, start, step: a.step, repeat: a.repeat });
   },
   backward: { saves: [], lower: () => () => {} },
 };

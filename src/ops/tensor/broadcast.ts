@@ -4,7 +4,7 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
 import { fail, planCopy, planReduce, reduceWorkspace, x32Type } from './common.js';
-import { axisOf } from '../helpers.js';
+import { axisOf, kernelStep, seqOf } from '../helpers.js';
 
 /**
  * A broadcast as a view: the output seen as `view` dims, the input's strides over them (0 where
@@ -39,7 +39,7 @@ function bcastOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: nu
         const p = planReduce(K, v.view, v.mask, 'sum', ctx.node, name);
         const zs = g.inGrads.slice(1).filter((_, i) => g.req[i + 1] !== 'null');
         const dx = g.inGrads[0], doX = g.req[0] !== 'null';
-        return () => { if (doX) p.run(og.off, dx.off, ws); for (const z of zs) K.x8_zero(z.off, z.size * 4); };
+        return seqOf(doX && (() => { p.run(og.off, dx.off, ws); }), ...zs.map((z) => kernelStep(K, 'x8_zero', { dst: z.off, n: z.size * 4 })));
       },
     },
   };

@@ -7,6 +7,7 @@ import { rt } from '../../runtime/runtime.js';
 import { i32 } from '../../runtime/view.js';
 import { prod, strides } from '../../util/shape.js';
 import type { Shape, TypeResult } from '../registry.js';
+import { kernelWith } from '../helpers.js';
 
 /** Throws a ShapeError naming the node and op. @example fail('t1', 'transpose', 'axes must be a permutation') */
 export function fail(node: string | undefined, op: string, msg: string): never {
@@ -51,8 +52,8 @@ export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[]
     if (last && last[1] === sx[d] * n[d] && last[2] === sy[d] * n[d]) dims[dims.length - 1] = [last[0] * n[d], sx[d], sy[d]];
     else dims.push([n[d], sx[d], sy[d]]);
   }
-  if (dims.length === 0) return (x, y) => { K.x8_copy(x, y, 4); };
-  if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) { const b = dims[0][0] * 4; return (x, y) => { K.x8_copy(x, y, b); }; }
+  if (dims.length === 0) return kernelWith(K, 'x8_copy', { n: 4 }, 'src', 'dst');
+  if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) return kernelWith(K, 'x8_copy', { n: dims[0][0] * 4 }, 'src', 'dst');
   while (dims.length < 6) dims.unshift([1, 0, 0]);
   // Beyond 6 merged dims, the leading ones become a list of base offsets fixed now (one call each).
   const lead = dims.splice(0, dims.length - 6);
@@ -63,9 +64,9 @@ export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[]
     oy = oy.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * b * 4));
   }
   const d = descriptor([...dims.map((t) => t[0]), ...dims.map((t) => t[1] * 4), ...dims.map((t) => t[2] * 4)]);
-  const f = K.x32_copynd__simd128;
-  if (ox.length === 1) return (x, y) => { f(x, y, d); };
-  return (x, y) => { for (let i = 0; i < ox.length; i++) f(x + ox[i], y + oy[i], d); };
+  const f = kernelWith(K, 'x32_copynd__simd128', { d }, 'x', 'y');
+  if (ox.length === 1) return f;
+  return (x, y) => { for (let i = 0; i < ox.length; i++) f(x + ox[i], y + oy[i]); };
 }
 
 /** Copy of a permuted array: out.shape[i] = shape[axes[i]], both contiguous. @example permuteCopy(K, [2, 3], [1, 0], n, 'transpose') */
@@ -142,13 +143,13 @@ export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: 
     switch (kind) {
       case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
         const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
-        const scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rsum__simd128_u16;
-        return (x, y, ws) => { f(x, y, outer, r, inner, scale, mode, ws); };
+        const scale = kind === 'mean' ? 1 / r : 1;
+        return kernelWith(K, 'f32_rsum__simd128_u16', { outer, r, inner, scale, mode }, 'x', 'y', 'ws');
       }
-      case 'max': { const f = K.f32_rmax__simd128_u16; return (x, y) => { f(x, y, outer, r, inner); }; }
-      case 'min': { const f = K.f32_rmin__simd128_u16; return (x, y) => { f(x, y, outer, r, inner); }; }
-      case 'prod': case 'nanprod': { const f = K.f32_rprod__simd128_u16, nan = kind === 'nanprod' ? 1 : 0; return (x, y) => { f(x, y, outer, r, inner, nan); }; }
-      default: { const f = K.f32_rargmax__simd128, m = kind === 'argmin' ? 1 : 0; return (x, y, ws) => { f(x, y, outer, r, inner, m, ws); }; }
+      case 'max': return kernelWith(K, 'f32_rmax__simd128_u16', { outer, r, inner }, 'x', 'y');
+      case 'min': return kernelWith(K, 'f32_rmin__simd128_u16', { outer, r, inner }, 'x', 'y');
+      case 'prod': case 'nanprod': return kernelWith(K, 'f32_rprod__simd128_u16', { outer, r, inner, nan: kind === 'nanprod' ? 1 : 0 }, 'x', 'y');
+      default: return kernelWith(K, 'f32_rargmax__simd128', { outer, r, inner, isMin: kind === 'argmin' ? 1 : 0 }, 'x', 'y', 'ws');
     }
   });
   if (calls.length === 1) { const c = calls[0]; return { ws: L.total, run: c }; }
@@ -176,22 +177,25 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
   const g = group(shape, mask);
   const { outer, r, inner } = g;
   if (g.size === 0) return { ws: 0, run: () => {} };
-  const mode = GRAD_MODE[kind]!, scale = kind === 'mean' ? 1 / r : 1, f = K.f32_rgrad__simd128;
-  if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { f(mode === 0 ? gg : x, y, gg, dx, outer, r, inner, scale, mode); } };
+  const mode = GRAD_MODE[kind]!, scale = kind === 'mean' ? 1 / r : 1;
+  const rgrad = kernelWith(K, 'f32_rgrad__simd128', { outer, r, inner, scale, mode }, 'x', 'y', 'g', 'dx');
+  if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { rgrad(mode === 0 ? gg : x, y, gg, dx); } };
   if (mode === 0) {
     // sum / mean: a broadcasting copy of g (stride 0 over the reduced groups), then the mean's scale in place.
     const ks = strides(g.sizes.filter((_, i) => !g.red[i])), sx: number[] = [];
     let k = 0;
     g.sizes.forEach((_, i) => { sx.push(g.red[i] ? 0 : ks[k++]); });
-    const c = planCopy(K, g.sizes, sx, strides(g.sizes), node, op), n = g.size, s = 1 / r;
-    return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); if (kind === 'mean') f(dx, dx, dx, dx, 1, 1, n, s, 0); } };
+    const c = planCopy(K, g.sizes, sx, strides(g.sizes), node, op);
+    if (kind !== 'mean') return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); } };
+    const scaled = kernelWith(K, 'f32_rgrad__simd128', { outer: 1, r: 1, inner: g.size, scale: 1 / r, mode: 0 }, 'x', 'y', 'g', 'dx');
+    return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); scaled(dx, dx, dx, dx); } };
   }
   const p = perms(K, g, node, op), b = g.size * 4;
   return {
     ws: 2 * b,
     run: (x, y, gg, dx, ws) => {
       if (mode !== 0) p.fwd(x, ws);
-      f(mode === 0 ? gg : ws, y, gg, ws + b, outer, r, inner, scale, mode);
+      rgrad(mode === 0 ? gg : ws, y, gg, ws + b);
       p.back(ws + b, dx);
     },
   };

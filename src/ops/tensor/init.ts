@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import { MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
 import { view } from '../../runtime/view.js';
 import type { OpDef } from '../registry.js';
+import { kernelStep } from '../helpers.js';
 
 function initOp(name: string, fixed?: number): OpDef {
   return {
@@ -31,7 +32,7 @@ function initOp(name: string, fixed?: number): OpDef {
         throw new ShapeError(opMessage(ctx.node, name, `shape (${s.join(', ')}) was inferred as (${y.shape.join(', ')}): only 0 dims may be filled in`), { op: name, attr: 'shape' });
       }
       const K = ctx.K, v: number = fixed ?? a.value, n = y.size, dt = y.dtype;
-      if (dt === 'float32') return () => { K.x32_fill(y.off, v, n); };
+      if (dt === 'float32') return kernelStep(K, 'x32_fill', { dst: y.off, v, n });
       return () => { view(dt, y.off, n).fill(v); };
     },
     backward: { saves: [], lower: () => () => {} }, // no inputs: nothing to differentiate

@@ -6,7 +6,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
 import { descriptor, fail, planCopy } from './common.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep, seq } from '../helpers.js';
 
 function pads(a: Attrs, x: Shape, node?: string): [number, number][] {
   const pw: number[] = a.pad_width, nd = x.length;
@@ -78,12 +78,13 @@ export const PAD_OPS: OpDef[] = [{
     const K = ctx.K, p = pads(a, x.shape, ctx.node), ws = ctx.workspace, half = y.size * 4;
     if (a.mode === 'constant') {
       const c = interior(K, x.shape, p, true, ctx.node), v = a.constant_value, n = y.size;
-      return () => { K.x32_fill(y.off, v, n); c(x.off, y.off); };
+      const fill = kernelStep(K, 'x32_fill', { dst: y.off, v, n });
+      return () => { fill(); c(x.off, y.off); };
     }
     const steps = axisSteps(x.shape, p, a.mode);
-    if (!steps.length) { const b = x.size * 4; return () => { K.x8_copy(x.off, y.off, b); }; }
-    const io = chain(steps.length, x.off, y.off, ws, half), f = K.x32_gather__simd128;
-    return () => { steps.forEach((s, i) => { f(io[i][0], s.idx, io[i][1], s.outer, s.n, s.inner, s.m, 0); }); };
+    if (!steps.length) { const b = x.size * 4; return kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: b }); }
+    const io = chain(steps.length, x.off, y.off, ws, half);
+    return seq(steps.map((s, i) => kernelStep(K, 'x32_gather__simd128', { x: io[i][0], idx: s.idx, y: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: 0 })));
   },
   backward: {
     saves: [],
@@ -93,12 +94,11 @@ export const PAD_OPS: OpDef[] = [{
       const K = ctx.K, [x] = g.ins, [og] = g.outGrads, [dx] = g.inGrads, p = pads(a, x.shape, ctx.node);
       if (a.mode === 'constant') { const c = interior(K, x.shape, p, false, ctx.node); return () => { c(og.off, dx.off); }; }
       const steps = axisSteps(x.shape, p, a.mode).reverse(), ws = ctx.workspace, half = og.size * 4;
-      if (!steps.length) { const b = x.size * 4; return () => { K.x8_copy(og.off, dx.off, b); }; }
+      if (!steps.length) { const b = x.size * 4; return kernelStep(K, 'x8_copy', { src: og.off, dst: dx.off, n: b }); }
       // Going back, step s maps (outer, m, inner) to (outer, n, inner): the shape before step s.
-      const io = chain(steps.length, og.off, dx.off, ws, half), f = K.f32_scatteradd__simd128;
-      return () => {
-        steps.forEach((s, i) => { K.x8_zero(io[i][1], s.outer * s.n * s.inner * 4); f(io[i][0], s.idx, io[i][1], s.outer, s.n, s.inner, s.m, 2); });
-      };
+      const io = chain(steps.length, og.off, dx.off, ws, half);
+      return seq(steps.flatMap((s, i) => [kernelStep(K, 'x8_zero', { dst: io[i][1], n: s.outer * s.n * s.inner * 4 }),
+        kernelStep(K, 'f32_scatteradd__simd128', { g: io[i][0], idx: s.idx, dx: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: 2 })]));
     },
   },
 }];

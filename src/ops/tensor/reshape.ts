@@ -6,7 +6,7 @@ import { inferReshape, prod, fmtShape } from '../../util/shape.js';
 import type { Attrs, AttrSpecs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fail } from './common.js';
-import { axisOf } from '../helpers.js';
+import { axisOf, kernelStep } from '../helpers.js';
 
 /** MXNet's deprecated target_shape: 0 means "infer" (at most one), keep_highest keeps dim 0. */
 function legacyTarget(x: Shape, t: number[], keepHighest: boolean, node?: string): Shape {
@@ -47,16 +47,16 @@ function copyOp(name: string, aliases: string[], attrs: AttrSpecs, shapeOf: (x: 
     inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: [shapeOf(x, a, node)] } : { ins: [undefined], outs: [undefined] }),
     forward: (ctx, _a, [x], [y]) => {
       if (x.off === y.off) return () => {};
-      const f = ctx.K.x8_copy, b = x.size * DTYPE_BYTES[x.dtype];
-      return () => { f(x.off, y.off, b); };
+      const b = x.size * DTYPE_BYTES[x.dtype];
+      return kernelStep(ctx.K, 'x8_copy', { src: x.off, dst: y.off, n: b });
     },
     backward: {
       saves: [],
       lower: (ctx, _a, g) => {
         const [og] = g.outGrads, [dx] = g.inGrads;
         if (g.req[0] === 'null' || og.off === dx.off) return () => {};
-        const f = ctx.K.x8_copy, b = og.size * 4;
-        return () => { f(og.off, dx.off, b); };
+        const b = og.size * 4;
+        return kernelStep(ctx.K, 'x8_copy', { src: og.off, dst: dx.off, n: b });
       },
     },
     inplace: [[0, 0]],

@@ -5,7 +5,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Shape } from '../registry.js';
 import { strides } from '../../util/shape.js';
 import { fail, planCopy, x32Type } from './common.js';
-import { axisOf } from '../helpers.js';
+import { axisOf, kernelStep, seqOf } from '../helpers.js';
 
 /** A box of the input: per axis first index, step and length. */
 export interface Box { begin: number[]; step: number[]; len: number[] }
@@ -64,7 +64,7 @@ function boxOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: numb
         const zs = g.inGrads.map((d, i) => (g.req[i] === 'null' ? null : [d.off, d.size * 4] as const)).filter((z) => z) as (readonly [number, number])[];
         const dx = g.inGrads[0];
         const c = g.req[0] === 'null' ? null : boxCopy(K, dx.shape, boxOf(a, g.ins.map((t) => t.shape), ctx.node), false, ctx.node, name);
-        return () => { for (const [o, b] of zs) K.x8_zero(o, b); c?.(og.off, dx.off); };
+        return seqOf(...zs.map(([o, b]) => kernelStep(K, 'x8_zero', { dst: o, n: b })), c && (() => { c(og.off, dx.off); }));
       },
     },
   };

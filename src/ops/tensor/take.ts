@@ -6,7 +6,7 @@ import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { prod } from '../../util/shape.js';
 import { fail } from './common.js';
-import { axisOf } from '../helpers.js';
+import { axisOf, kernelStep, seqOf } from '../helpers.js';
 
 const MODES = { clip: 0, wrap: 1, raise: 2 } as Record<string, number>;
 
@@ -36,9 +36,10 @@ const take: OpDef = {
   inferType: dataIdxType('take'),
   forward: (ctx, a, [x, idx], [y]) => {
     const { outer, n, inner } = split3(x.shape, axisOf(ctx.node, 'take', a.axis, x.shape.length));
-    const f = ctx.K.x32_gather__simd128, mode = MODES[a.mode], m = idx.size, node = ctx.node;
+    const mode = MODES[a.mode], m = idx.size, node = ctx.node;
+    const gather = kernelStep(ctx.K, 'x32_gather__simd128', { x: x.off, idx: idx.off, y: y.off, outer, n, inner, nidx: m, mode });
     return () => {
-      const bad = f(x.off, idx.off, y.off, outer, n, inner, m, mode);
+      const bad = gather();
       if (bad) throw new ArgumentError(opMessage(node, 'take', `${bad} indices are out of range for axis ${a.axis} of size ${n} (mode raise)`), { op: 'take', node });
     };
   },
@@ -48,10 +49,9 @@ const take: OpDef = {
       const [x, idx] = g.ins, [og] = g.outGrads, [dx] = g.inGrads, K = ctx.K;
       const { outer, n, inner } = split3(x.shape, axisOf(ctx.node, 'take', a.axis, x.shape.length));
       const mode = MODES[a.mode], m = idx.size, z = zeroIdx(g), doX = g.req[0] !== 'null';
-      return () => {
-        if (doX) { K.x8_zero(dx.off, dx.size * 4); K.f32_scatteradd__simd128(og.off, idx.off, dx.off, outer, n, inner, m, mode); }
-        if (z) K.x8_zero(z[0], z[1]);
-      };
+      return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
+        doX && kernelStep(K, 'f32_scatteradd__simd128', { g: og.off, idx: idx.off, dx: dx.off, outer, n, inner, nidx: m, mode }),
+        z && kernelStep(K, 'x8_zero', { dst: z[0], n: z[1] }));
     },
   },
 };
@@ -76,18 +76,17 @@ const pick: OpDef = {
   },
   inferType: dataIdxType('pick'),
   forward: (ctx, a, [x, idx], [y]) => {
-    const { outer, n, inner } = pickDims(a, x.shape, ctx.node), f = ctx.K.x32_pick__scalar, mode = MODES[a.mode];
-    return () => { f(x.off, idx.off, y.off, outer, n, inner, mode); };
+    const { outer, n, inner } = pickDims(a, x.shape, ctx.node), mode = MODES[a.mode];
+    return kernelStep(ctx.K, 'x32_pick__scalar', { x: x.off, idx: idx.off, y: y.off, outer, n, inner, mode });
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
       const [x, idx] = g.ins, [og] = g.outGrads, [dx] = g.inGrads, K = ctx.K;
       const { outer, n, inner } = pickDims(a, x.shape, ctx.node), mode = MODES[a.mode], z = zeroIdx(g), doX = g.req[0] !== 'null';
-      return () => {
-        if (doX) { K.x8_zero(dx.off, dx.size * 4); K.f32_pickgrad__scalar(og.off, idx.off, dx.off, outer, n, inner, mode); }
-        if (z) K.x8_zero(z[0], z[1]);
-      };
+      return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
+        doX && kernelStep(K, 'f32_pickgrad__scalar', { g: og.off, idx: idx.off, dx: dx.off, outer, n, inner, mode }),
+        z && kernelStep(K, 'x8_zero', { dst: z[0], n: z[1] }));
     },
   },
 };
@@ -112,8 +111,8 @@ const oneHot: OpDef = {
     return { ins: ['float32'], outs: [a.dtype] };
   },
   forward: (ctx, a, [idx], [y]) => {
-    const f = ctx.K.x32_onehot__scalar, on = bits(a.on_value, y.dtype), off = bits(a.off_value, y.dtype), n = idx.size, d = a.depth;
-    return () => { f(idx.off, y.off, n, d, on, off); };
+    const on = bits(a.on_value, y.dtype), off = bits(a.off_value, y.dtype), n = idx.size, d = a.depth;
+    return kernelStep(ctx.K, 'x32_onehot__scalar', { idx: idx.off, y: y.off, n, depth: d, on, off });
   },
 };
 

@@ -6,6 +6,7 @@ import { ArgumentError, DTypeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
+import { kernelStep } from '../helpers.js';
 
 /** The (outer, n, inner) view of the axis (None: the flattened array), k and the value/index shape. */
 function geom(a: Attrs, x: Shape, node?: string): { outer: number; n: number; inner: number; k: number; out: Shape } {
@@ -53,18 +54,18 @@ export const topkOp: OpDef = {
   },
   workspace: (a, [x]) => 8 * geom(a, x).n,
   forward: (ctx, a, [x], outs) => {
-    const { outer, n, inner, k } = geom(a, x.shape, ctx.node), f = ctx.K.f32_topk__scalar, asc = a.is_ascend ? 1 : 0, ws = ctx.workspace;
+    const { outer, n, inner, k } = geom(a, x.shape, ctx.node), asc = a.is_ascend ? 1 : 0, ws = ctx.workspace;
     const [val, idx, mask] = a.ret_typ === 'mask' ? [0, 0, outs[0].off] : a.ret_typ === 'indices' ? [0, outs[0].off, 0] : [outs[0].off, outs[1].off, 0];
-    return () => { f(x.off, outer, n, inner, k, asc, ws, val, idx, mask); };
+    return kernelStep(ctx.K, 'f32_topk__scalar', { x: x.off, outer, n, inner, k, asc, ws, val, idx, mask });
   },
   backward: {
     saves: ['outputs'],
     lower: (ctx, a, g) => {
       if (g.req[0] === 'null') return () => {};
       const [dx] = g.inGrads, K = ctx.K;
-      if (!withIdx(a)) return () => { K.x8_zero(dx.off, dx.size * 4); };
+      if (!withIdx(a)) return kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 });
       const { outer, n, inner, k } = geom(a, g.ins[0].shape, ctx.node), dy = g.outGrads[0].off, idx = g.outs[1].off;
-      return () => { K.f32_topk_grad__scalar(dy, idx, outer, n, inner, k, dx.off); };
+      return kernelStep(K, 'f32_topk_grad__scalar', { dy, idx, outer, n, inner, k, dx: dx.off });
     },
   },
 };

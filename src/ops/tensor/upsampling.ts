@@ -4,10 +4,10 @@
 // Deconvolution with kernel k = 2s - s%2, stride s, pad ceil((s-1)/2) and one group per channel (num_filter = C).
 import { ArgumentError, ShapeError, opMessage } from '../../errors.js';
 import { parseAttrs, type Attrs } from '../attrs.js';
-import type { OpDef, Shape } from '../registry.js';
+import type { OpDef, Shape, Step } from '../registry.js';
 import { deconvolution } from '../conv/deconvolution.js';
 import { fail } from './common.js';
-import { f32Types } from '../helpers.js';
+import { f32Types, kernelStep, seq } from '../helpers.js';
 
 const OP = 'UpSampling';
 const bilinear = (a: Attrs) => a.sample_type === 'bilinear';
@@ -76,17 +76,17 @@ export const UPSAMPLING_OPS: OpDef[] = [{
   forward: (ctx, a, ins, [y], aux) => {
     if (bilinear(a)) return deconvolution.forward(ctx, deconvAttrs(a, ctx.node), ins, [y], aux);
     const K = ctx.K, ks = scales(a, ins.map((t) => t.shape), ctx.node), [N, C, H, W] = y.shape, sum = a.multi_input_mode === 'sum';
-    const calls: [number, number, number, number, number, number, number][] = [];
+    const calls: Step[] = [];
     for (let n = 0; n < N; n++) {
       let c0 = 0;
       ins.forEach((x, i) => {
         const [, c, h, w] = x.shape;
-        calls.push([x.off + n * c * h * w * 4, y.off + (n * C + (sum ? 0 : c0)) * H * W * 4, c, h, w, ks[i], sum && i > 0 ? 1 : 0]);
+        calls.push(kernelStep(K, 'f32_upnearest__simd128', { x: x.off + n * c * h * w * 4, y: y.off + (n * C + (sum ? 0 : c0)) * H * W * 4, planes: c, h, w, s: ks[i],
+          acc: sum && i > 0 ? 1 : 0 }));
         c0 += c;
       });
     }
-    const f = K.f32_upnearest__simd128;
-    return () => { for (const c of calls) f(...c); };
+    return seq(calls);
   },
   backward: {
     saves: ['inputs'], // bilinear: the Deconvolution's (nearest reads none)
@@ -94,17 +94,18 @@ export const UPSAMPLING_OPS: OpDef[] = [{
     lower: (ctx, a, g) => {
       if (bilinear(a)) return deconvolution.backward!.lower(ctx, deconvAttrs(a, ctx.node), g);
       const ks = scales(a, g.ins.map((t) => t.shape), ctx.node), [N, C, H, W] = g.outs[0].shape, sum = a.multi_input_mode === 'sum';
-      const [og] = g.outGrads, calls: [number, number, number, number, number, number][] = [];
+      const [og] = g.outGrads, calls: Step[] = [];
       let c0 = 0;
       g.inGrads.forEach((dx, i) => {
         const [, c, h, w] = dx.shape;
         if (g.req[i] !== 'null') {
-          for (let n = 0; n < N; n++) calls.push([og.off + (n * C + (sum ? 0 : c0)) * H * W * 4, dx.off + n * c * h * w * 4, c, h, w, ks[i]]);
+          for (let n = 0; n < N; n++) {
+            calls.push(kernelStep(ctx.K, 'f32_upnearest_grad__simd128', { g: og.off + (n * C + (sum ? 0 : c0)) * H * W * 4, dx: dx.off + n * c * h * w * 4, planes: c, h, w, s: ks[i] }));
+          }
         }
         c0 += c;
       });
-      const f = ctx.K.f32_upnearest_grad__simd128;
-      return () => { for (const c of calls) f(...c); };
+      return seq(calls);
     },
   },
 }];

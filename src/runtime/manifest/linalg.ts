@@ -2,7 +2,7 @@
 // `gemmArgs`, the thread split reads and rewrites them through `GEMM_ARG`, the warm-up uses `gemmArgs`, the
 // reference (src/reference/gemm.ts) takes the same names. test/kernels/abi.test.ts checks the names against
 // the kernel's parameters and `GEMM_LIMITS` against its constants.
-import { argIndex, type KernelInfo } from './common.js';
+import { argIndex, withParams, type KernelInfo } from './common.js';
 
 /** The arguments of f32_gemm__simd128 / f32_gemm__relaxedsimd, in order (byte offsets for A, B, C, bias, scratch). */
 export const GEMM_PARAMS = ['transA', 'transB', 'M', 'N', 'K', 'alpha', 'A', 'lda', 'B', 'ldb', 'beta', 'C', 'ldc', 'bias', 'biasMode', 'act', 'scratch'] as const;
@@ -53,9 +53,14 @@ export function gemmArgs(c: GemmCall): GemmArgs {
  */
 const gemmWarm = (p: number, q: number) => gemmArgs({ M: 96, N: 64, K: 64, A: p, lda: 64, B: p, ldb: 64, C: q, ldc: 64, scratch: q + 65536 });
 
+/** Parameter names of the linalg kernels. */
+export const LINALG_PARAMS = {
+  f32_gemm__simd128: GEMM_PARAMS, f32_gemm__relaxedsimd: GEMM_PARAMS, f32_colsum__simd128: ['X', 'M', 'N', 'ldx', 'y'],
+} as const;
+
 /** Kernels of the linalg family (see ../manifest.ts). */
-export const KERNELS_LINALG: KernelInfo[] = [
-  { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm, params: GEMM_PARAMS },
-  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm, params: GEMM_PARAMS },
-  { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q], params: ['X', 'M', 'N', 'ldx', 'y'] },
-];
+export const KERNELS_LINALG: KernelInfo[] = withParams([
+  { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm },
+  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm },
+  { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q] },
+], LINALG_PARAMS);

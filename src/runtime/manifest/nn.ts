@@ -1,4 +1,4 @@
-import { argIndex, withParams, type KernelInfo } from './common.js';
+import { argIndex, defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
 import { outerSplit, strided, type Split } from './split.js';
 
 /** Activation type codes of f32_act__simd128 / f32_act_bwd__simd128 (argument `t`). @example ACT.gelu === 8 */
@@ -15,30 +15,6 @@ export const ACT_ARG = argIndex(ACT_PARAMS), ACT_BWD_ARG = argIndex(ACT_BWD_PARA
 export const SOFTMAX_PARAMS = ['x', 'y', 'len', 'li', 'outer', 'n', 'inner', 'sc', 'lg'] as const;
 export const SOFTMAX_BWD_PARAMS = ['y', 'dy', 'dx', 'len', 'li', 'outer', 'n', 'inner', 'sc', 'lg'] as const;
 export const SOFTMAX_ARG = argIndex(SOFTMAX_PARAMS), SOFTMAX_BWD_ARG = argIndex(SOFTMAX_BWD_PARAMS);
-/** Parameter names of the other nn kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
-const NN_PARAMS: Record<string, readonly string[]> = {
-  f32_act__simd128: ACT_PARAMS, f32_act_bwd__simd128: ACT_BWD_PARAMS,
-  f32_softmax__simd128: SOFTMAX_PARAMS, f32_softmax_bwd__simd128: SOFTMAX_BWD_PARAMS,
-  f32_prelu__simd128: ['c', 'v', 'g', 'out', 'outer', 'C', 'inner'],
-  f32_prelu_gamma_grad__simd128: ['x', 'dy', 'dg', 'outer', 'C', 'inner'],
-  f32_rrelu__simd128: ['c', 'v', 'm', 'out', 'n'],
-  f32_rand_fill__simd128: ['m', 'n', 'seed', 'mode', 'a', 'b'],
-  x32_expand_inplace: ['p', 'outer', 'rep', 'inner'],
-  f32_mask_mul__simd128: ['x', 'm', 'y', 'n'],
-  f32_softmax_ce_bwd__simd128: ['y', 'label', 'dx', 'outer', 'K', 'inner', 'ignore', 'flags', 'scale', 'alpha'],
-  f32_loss_grad__simd128: ['out', 'label', 'dx', 'n', 's', 'mode', 'th'],
-  f32_bn_fwd__simd128: ['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'],
-  f32_bn_bwd__simd128: ['x', 'dy', 'dx', 'g', 'mean', 'vr', 'rm', 'rv', 'dg', 'db', 'outer', 'C', 'inner', 'eps', 'mom', 'flags'],
-  f32_rownorm__simd128: ['x', 'y', 'g', 'b', 'mean', 'sd', 'rows', 'n', 'G', 'Sg', 'eps'],
-  f32_rownorm_bwd__simd128: ['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'rows', 'n', 'G', 'Sg'],
-  f32_layernorm_cols__simd128: ['x', 'y', 'g', 'b', 'mean', 'sd', 'outer', 'n', 'inner', 'eps'],
-  f32_layernorm_cols_bwd__simd128: ['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'outer', 'n', 'inner'],
-  f32_l2norm__simd128: ['x', 'y', 'nrm', 'dy', 'dx', 'outer', 'n', 'inner', 'eps'],
-  f32_embedding__simd128: ['idx', 'w', 'y', 'n', 'D', 'V'],
-  f32_embedding_bwd__simd128: ['idx', 'dy', 'dw', 'n', 'D', 'V'],
-  f32_lrn__simd128: ['x', 'y', 's', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta', 'k'],
-  f32_lrn_bwd__simd128: ['x', 'y', 's', 'dy', 'dx', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta'],
-};
 
 // Thread splits. Activations: by element count, a 0 pointer (absent input) stays 0; forward relu and leaky run at copy
 // speed, the others ~8x longer per element; backward, only softrelu and gelu call exp / erf.
@@ -55,31 +31,35 @@ const NN_SPLITS: Record<string, Split> = {
 };
 
 // Warm-up args: p, q are 1 MiB zeroed areas; most calls use 17 floats (a SIMD body plus a tail).
-const k = (name: string, warm: KernelInfo['warm']): KernelInfo => ({ name, family: 'nn', dtype: name.startsWith('x32') ? 'x32' : 'f32', needs: ['simd128'], warm });
+const NN = defs({
+  f32_act__simd128: [ACT_PARAMS, (p, q) => [p, q, 17, ACT.sigmoid, 0]],
+  f32_act_bwd__simd128: [ACT_BWD_PARAMS, (p, q) => [p, p + 256, p + 512, q, 17, ACT.sigmoid, 0]],
+  f32_prelu__simd128: [['c', 'v', 'g', 'out', 'outer', 'C', 'inner'], (p, q) => [p, p, p + 256, q, 2, 3, 5]],
+  f32_prelu_gamma_grad__simd128: [['x', 'dy', 'dg', 'outer', 'C', 'inner'], (p, q) => [p, p + 256, q, 2, 3, 5]],
+  f32_rrelu__simd128: [['c', 'v', 'm', 'out', 'n'], (p, q) => [p, p, p + 256, q, 17]],
+  f32_rand_fill__simd128: [['m', 'n', 'seed', 'mode', 'a', 'b'], (_p, q) => [q, 17, 1, 0, 0.5, 2]],
+  x32_expand_inplace: [['p', 'outer', 'rep', 'inner'], (_p, q) => [q, 2, 3, 5]],
+  f32_mask_mul__simd128: [['x', 'm', 'y', 'n'], (p, q) => [p, p + 256, q, 17]],
+  f32_softmax__simd128: [SOFTMAX_PARAMS, (p, q) => [p, q, 0, 0, 2, 17, 1, 1, 0]],
+  f32_softmax_bwd__simd128: [SOFTMAX_BWD_PARAMS, (p, q) => [p, p + 256, q, 0, 0, 2, 3, 5, 1, 0]],
+  f32_softmax_ce_bwd__simd128: [['y', 'label', 'dx', 'outer', 'K', 'inner', 'ignore', 'flags', 'scale', 'alpha'], (p, q) => [p, p + 512, q, 2, 17, 1, -1, 0, 1, 0]],
+  f32_loss_grad__simd128: [['out', 'label', 'dx', 'n', 's', 'mode', 'th'], (p, q) => [p, p + 256, q, 17, 1, 0, 0]],
+  f32_bn_fwd__simd128: [['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'], (p, q) => [p, q, p + 256, p + 512, q + 256,
+    q + 512, p + 768, p + 1024, 2, 3, 5, 1e-3, 1]],
+  f32_bn_bwd__simd128: [['x', 'dy', 'dx', 'g', 'mean', 'vr', 'rm', 'rv', 'dg', 'db', 'outer', 'C', 'inner', 'eps', 'mom', 'flags'], (p, q) => [p, p + 256, q,
+    p + 512, p + 768, p + 1024, q + 256, q + 512, q + 768, q + 1024, 2, 3, 5, 1e-3, 0.9, 0]],
+  f32_rownorm__simd128: [['x', 'y', 'g', 'b', 'mean', 'sd', 'rows', 'n', 'G', 'Sg', 'eps'], (p, q) => [p, q, 0, 0, q + 256, q + 512, 2, 17, 0, 0, 1e-5]],
+  f32_rownorm_bwd__simd128: [['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'rows', 'n', 'G', 'Sg'], (p, q) => [p, p + 256, 0, p + 512, p + 768, q, q + 256, q + 512, 2, 17, 0, 0]],
+  f32_layernorm_cols__simd128: [['x', 'y', 'g', 'b', 'mean', 'sd', 'outer', 'n', 'inner', 'eps'], (p, q) => [p, q, p + 512, p + 768, q + 512, q + 768, 2, 3, 5, 1e-5]],
+  f32_layernorm_cols_bwd__simd128: [['x', 'dy', 'g', 'mean', 'sd', 'dx', 'dg', 'db', 'outer', 'n', 'inner'], (p, q) => [p, p + 256, p + 512, p + 768, p + 1024, q, q + 256, q + 512, 2, 3, 5]],
+  f32_l2norm__simd128: [['x', 'y', 'nrm', 'dy', 'dx', 'outer', 'n', 'inner', 'eps'], (p, q) => [q, p, q + 256, 0, 0, 2, 3, 5, 1e-10]],
+  f32_embedding__simd128: [['idx', 'w', 'y', 'n', 'D', 'V'], (p, q) => [p, p + 256, q, 3, 5, 4]],
+  f32_embedding_bwd__simd128: [['idx', 'dy', 'dw', 'n', 'D', 'V'], (p, q) => [p, p + 256, q, 3, 5, 4]],
+  f32_lrn__simd128: [['x', 'y', 's', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta', 'k'], (p, q) => [p, q, q + 4096, 2, 3, 5, 3, 1e-4, 0.75, 2]],
+  f32_lrn_bwd__simd128: [['x', 'y', 's', 'dy', 'dx', 'N', 'C', 'sp', 'nsize', 'alpha', 'beta'], (p, q) => [p, p + 4096, q + 8192, p + 8192, q, 2, 3, 5, 3, 1e-4, 0.75]],
+});
+/** Parameter names of the nn kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
+export const NN_PARAMS = paramsOf(NN);
 
 /** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn*.ts; references in src/reference/nn.ts. */
-export const KERNELS_NN: KernelInfo[] = withParams([
-  k('f32_act__simd128', (p, q) => [p, q, 17, ACT.sigmoid, 0]),
-  k('f32_act_bwd__simd128', (p, q) => [p, p + 256, p + 512, q, 17, ACT.sigmoid, 0]),
-  k('f32_prelu__simd128', (p, q) => [p, p, p + 256, q, 2, 3, 5]),
-  k('f32_prelu_gamma_grad__simd128', (p, q) => [p, p + 256, q, 2, 3, 5]),
-  k('f32_rrelu__simd128', (p, q) => [p, p, p + 256, q, 17]),
-  k('f32_rand_fill__simd128', (_p, q) => [q, 17, 1, 0, 0.5, 2]),
-  k('x32_expand_inplace', (_p, q) => [q, 2, 3, 5]),
-  k('f32_mask_mul__simd128', (p, q) => [p, p + 256, q, 17]),
-  k('f32_softmax__simd128', (p, q) => [p, q, 0, 0, 2, 17, 1, 1, 0]),
-  k('f32_softmax_bwd__simd128', (p, q) => [p, p + 256, q, 0, 0, 2, 3, 5, 1, 0]),
-  k('f32_softmax_ce_bwd__simd128', (p, q) => [p, p + 512, q, 2, 17, 1, -1, 0, 1, 0]),
-  k('f32_loss_grad__simd128', (p, q) => [p, p + 256, q, 17, 1, 0, 0]),
-  k('f32_bn_fwd__simd128', (p, q) => [p, q, p + 256, p + 512, q + 256, q + 512, p + 768, p + 1024, 2, 3, 5, 1e-3, 1]),
-  k('f32_bn_bwd__simd128', (p, q) => [p, p + 256, q, p + 512, p + 768, p + 1024, q + 256, q + 512, q + 768, q + 1024, 2, 3, 5, 1e-3, 0.9, 0]),
-  k('f32_rownorm__simd128', (p, q) => [p, q, 0, 0, q + 256, q + 512, 2, 17, 0, 0, 1e-5]),
-  k('f32_rownorm_bwd__simd128', (p, q) => [p, p + 256, 0, p + 512, p + 768, q, q + 256, q + 512, 2, 17, 0, 0]),
-  k('f32_layernorm_cols__simd128', (p, q) => [p, q, p + 512, p + 768, q + 512, q + 768, 2, 3, 5, 1e-5]),
-  k('f32_layernorm_cols_bwd__simd128', (p, q) => [p, p + 256, p + 512, p + 768, p + 1024, q, q + 256, q + 512, 2, 3, 5]),
-  k('f32_l2norm__simd128', (p, q) => [q, p, q + 256, 0, 0, 2, 3, 5, 1e-10]),
-  k('f32_embedding__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
-  k('f32_embedding_bwd__simd128', (p, q) => [p, p + 256, q, 3, 5, 4]),
-  k('f32_lrn__simd128', (p, q) => [p, q, q + 4096, 2, 3, 5, 3, 1e-4, 0.75, 2]),
-  k('f32_lrn_bwd__simd128', (p, q) => [p, p + 4096, q + 8192, p + 8192, q, 2, 3, 5, 3, 1e-4, 0.75]),
-], NN_PARAMS, NN_SPLITS);
+export const KERNELS_NN: KernelInfo[] = kernelsOf(NN, nameInfo('nn'), NN_SPLITS);
