@@ -5,6 +5,8 @@ import { nd as ndOps, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
 import { ensureInstalled } from './parallel/threads.js';
 import { ndFileFunctions } from './format/ndarray-io.js';
+// Registers the data-parallel workers' start with threadsReady() (mx.mod, its user, is a lazy namespace in the bundles).
+import './parallel/dp.js';
 
 installOpFunctions(ndOps);
 /** `mx.nd`: arrays, creation, random, every registered op (typed: src/api/typed-ops.ts), save/load. */
@@ -27,10 +29,10 @@ export * as metric from './metric/index.js';
 export * as io from './io/index.js';
 export * as callback from './callback/index.js';
 export * as kv from './kv/index.js';
-export * as mod from './module/index.js';
+export * as mod from './module/index.js'; // lazy
 export * as rnn from './rnn/index.js';
 export * as autograd from './autograd/index.js';
-export * as gluon from './gluon/index.js';
+export * as gluon from './gluon/index.js'; // lazy
 
 /**
  * Loads the kernels (needed once in browsers; Node loads them at import).
@@ -42,9 +44,9 @@ export { Symbol } from './symbol/symbol.js';
 export { Executor } from './executor/executor.js';
 export { model } from './format/checkpoint.js';
 export { Predictor } from './predictor/predictor.js';
-export * as viz from './viz/index.js';
-export * as onnx from './onnx/index.js';
-export * as models from './models/zoo.js';
-export * as probe from './api/probe.js';
-export * as benchmark from './bench/suite.js';
+export * as viz from './viz/index.js'; // lazy
+export * as onnx from './onnx/index.js'; // lazy
+export * as models from './models/zoo.js'; // lazy
+export * as probe from './api/probe.js'; // lazy
+export * as benchmark from './bench/suite.js'; // lazy
 export { cpu, currentContext, type Context } from './api/context.js';

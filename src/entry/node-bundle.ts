@@ -1,4 +1,5 @@
 // What dist/node/index.cjs is built from: the Node library plus the command line (`cli.main(argv)`, which
 // bin/mxwasm.js runs), so the package carries the library once for import, require and the CLI.
 export * from './node.js';
+// lazy: the command line is evaluated on first use in the bundle (scripts/lazy.mjs)
 export * as cli from '../cli/index.js';

@@ -10,7 +10,7 @@ import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { knowSharedPostable } from '../runtime/detect.js';
 import { setThreadPlatform } from '../parallel/pool.js';
 import { setDistFactory } from '../kv/kvstore.js';
-import { DistKVStore } from '../kv/ps/client.js';
+import * as psClient from '../kv/ps/client.js'; // lazy
 
 const threads = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads'); // loaded when threads start
 
@@ -57,7 +57,7 @@ setThreadPlatform({
 });
 
 // mx.kv.create('dist_sync'): the parameter-server store (zeromq is loaded by its network thread only).
-setDistFactory((name) => new DistKVStore(name));
+setDistFactory((name) => new psClient.DistKVStore(name));
 
 export * from '../index.js';
-export * as kvDist from '../kv/ps/index.js';
+export * as kvDist from '../kv/ps/index.js'; // lazy

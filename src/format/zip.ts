@@ -4,7 +4,8 @@
  * bounds every declared size by the bytes present before anything is allocated, checks each
  * member's length and CRC-32, and turns every failure into a FormatError.
  */
-import { gunzipSync, unzipSync, Zip, ZipPassThrough } from 'fflate';
+// Lazy in the bundles (scripts/lazy.mjs): fflate builds its Huffman tables and (Node) loads worker_threads at import.
+import * as fflate from 'fflate'; // lazy
 import { FormatError, MxError } from '../errors.js';
 import { toBytes, type BytesLike } from './reader.js';
 
@@ -63,7 +64,7 @@ export function readZip(src: BytesLike, what = 'npz archive'): ZipMember[] {
   const listed: { name: string; size: number }[] = [];
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(b, {
+    files = fflate.unzipSync(b, {
       filter: (f) => {
         // Checked before fflate allocates or inflates anything for this member.
         if (listed.length + 1 > b.length / 46) throw new FormatError(`${what}: more directory entries than ${b.length} bytes can hold`);
@@ -96,9 +97,9 @@ export function readZip(src: BytesLike, what = 'npz archive'): ZipMember[] {
 export function writeZip(members: { name: string; data: BytesLike }[]): Uint8Array {
   const parts: Uint8Array[] = [];
   try {
-    const zip = new Zip((err, chunk) => { if (err) throw err; parts.push(chunk); });
+    const zip = new fflate.Zip((err, chunk) => { if (err) throw err; parts.push(chunk); });
     for (const m of members) {
-      const f = new ZipPassThrough(m.name);
+      const f = new fflate.ZipPassThrough(m.name);
       f.mtime = new Date(1980, 0, 1);
       zip.add(f);
       f.push(toBytes(m.data), true);
@@ -121,7 +122,7 @@ export function gunzip(b: Uint8Array, what: string): Uint8Array {
   const size = dv.getUint32(b.length - 4, true), crc = dv.getUint32(b.length - 8, true);
   if (size > maxInflated(b.length)) throw new FormatError(`${what}: declared size ${size} cannot come from ${b.length} gzip bytes`);
   let out: Uint8Array;
-  try { out = gunzipSync(b, { out: new Uint8Array(size) }); } catch (e) { throw wrap(what, e); }
+  try { out = fflate.gunzipSync(b, { out: new Uint8Array(size) }); } catch (e) { throw wrap(what, e); }
   if (out.length !== size || crc32(out) !== crc) throw new FormatError(`${what}: corrupt gzip data (${out.length} bytes inflated, ${size} declared${out.length === size ? ', CRC mismatch' : ''})`);
   return out;
 }

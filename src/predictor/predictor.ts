@@ -16,8 +16,9 @@ import { isBytes, toBytes, type BytesLike } from '../format/reader.js';
 import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
 import { splitParams, checkpointFiles } from '../format/checkpoint.js';
-import { importModel, importDecoded } from '../onnx/import.js';
-import { decodeModel } from '../onnx/proto.js';
+// Namespaces, lazy in the bundles (scripts/lazy.mjs): only a Predictor given an ONNX model loads the importer.
+import * as onnxImport from '../onnx/import.js'; // lazy
+import * as onnxProto from '../onnx/proto.js'; // lazy
 
 /** Variables read as the `label` input of loss heads (SoftmaxOutput ...): inference leaves them zero. */
 function labelArgs(sym: Symbol): Set<string> {
@@ -122,7 +123,7 @@ export class Predictor {
    * @example const p = mx.Predictor.fromOnnx('mobilenetv2.onnx', { input: [1, 3, 224, 224] });
    */
   static fromOnnx(source: string | BytesLike, inputShapes?: Record<string, number[]>, outputs?: string[]): Predictor {
-    const m = typeof source === 'string' ? importModel(source) : importDecoded(decodeModel(source));
+    const m = typeof source === 'string' ? onnxImport.importModel(source) : onnxImport.importDecoded(onnxProto.decodeModel(source));
     const owned = [...Object.values(m.argParams), ...Object.values(m.auxParams)];
     let sym = m.symbol;
     if (outputs?.length) { const internals = sym.getInternals(); sym = new Symbol(outputs.map((n) => internals.get(n).outputs[0])); }

@@ -1,0 +1,34 @@
+// Namespaces the bundles evaluate on first use (scripts/lazy.mjs turns `export * as x from './x/index.js'; // lazy`
+// into `export const x = lazyNamespace('x', () => require('./x/index.js'))` there): a cold start (a serverless
+// request, a CLI call) does not run, or even have the engine deserialize, the top level of subsystems it never
+// touches (ONNX, Gluon, the CLI, ...). Sources run under tsx import them eagerly, as written.
+
+const loaded: string[] = [];
+const KEY = Symbol.for('mxwasm.lazyLoaded');
+(globalThis as Record<symbol, unknown>)[KEY] = loaded;
+
+/**
+ * A module namespace loaded on its first property access. Reads, `in`, key listing and descriptors go to the real
+ * namespace; it is read-only, like a module namespace. `globalThis[Symbol.for('mxwasm.lazyLoaded')]` lists the
+ * names loaded so far (tests check that an import and a first op load none).
+ * @example export const onnx = lazyNamespace('onnx', () => require('./onnx/index.js'));
+ */
+export function lazyNamespace<T extends object>(name: string, load: () => T): T {
+  let ns: T | undefined;
+  const real = (): T => {
+    if (!ns) { ns = load(); loaded.push(name); }
+    return ns;
+  };
+  const refuse = (): boolean => { throw new TypeError(`mxwasm: the ${name} namespace is read-only`); };
+  return new Proxy(Object.create(null) as T, {
+    get: (_t, k) => (k === Symbol.toStringTag ? 'Module' : Reflect.get(real(), k)),
+    has: (_t, k) => Reflect.has(real(), k),
+    ownKeys: () => Reflect.ownKeys(real()),
+    // Reported configurable: the proxy's own target is empty (a non-configurable property must exist on it).
+    getOwnPropertyDescriptor: (_t, k) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), k);
+      return d && { value: Reflect.get(real(), k), writable: false, enumerable: d.enumerable, configurable: true };
+    },
+    set: refuse, defineProperty: refuse, deleteProperty: refuse, setPrototypeOf: refuse,
+  });
+}

@@ -1,0 +1,88 @@
+// Lazy namespaces (src/util/lazy.ts, scripts/lazy.mjs): in the built bundles, the subsystems a cold start does not
+// touch (ONNX, Gluon, Module, the CLI, the zip codec, ...) are evaluated on first use, and then behave as the
+// plain namespaces the sources export. Runs the built package (dist/) in child processes, ESM and CommonJS faces.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { lazyNamespace } from '../../src/util/lazy.js';
+// Through the library's entry (importing a subsystem first would evaluate modules in another order than the suite).
+import * as mxSrc from '../../src/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = join(root, '.tmp', `lazy-${process.pid}`);
+const LAZY = ['mod', 'gluon', 'viz', 'onnx', 'models', 'probe', 'benchmark', 'cli', 'kvDist'];
+
+function run(file: string, body: string): Record<string, unknown> {
+  writeFileSync(join(dir, file), body);
+  const out = execFileSync(process.execPath, [join(dir, file)], { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1' } });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+const PROBE = `
+const loaded = () => [...globalThis[Symbol.for('mxwasm.lazyLoaded')]];
+const a = mx.nd.array([1, 2, 3, 4]);
+const out = { sum: mx.nd.elemwise_add(a, a).toArray(), afterOp: loaded() };
+out.types = Object.fromEntries(${JSON.stringify(LAZY)}.map((k) => [k, typeof mx[k]]));
+out.afterTypeof = loaded();
+out.onnxKeys = Object.keys(mx.onnx).sort();
+out.gluonKeys = Object.keys(mx.gluon).sort();
+out.dense = new mx.gluon.nn.Dense(3).constructor.name;
+out.isModule = mx.mod.Module.name;
+out.hasIn = 'importModel' in mx.onnx && !('nope' in mx.onnx);
+out.tag = Object.prototype.toString.call(mx.models);
+try { mx.onnx.importModel = null; out.write = 'allowed'; } catch (e) { out.write = e.constructor.name; }
+// An ONNX model through the Predictor (its importer is lazy too), a .npz through the zip codec (fflate, lazy).
+const x = mx.sym.Variable('x');
+const onnx = mx.onnx.exportModel(mx.sym.relu(x), {}, { x: [1, 4] });
+out.predicted = Array.from(mx.Predictor.fromOnnx(onnx, { x: [1, 4] }).forward(new Float32Array([-1, 2, -3, 4]))[0].data);
+const npz = mx.nd.saveNumpy(null, { w: mx.nd.array([5, 6]), v: mx.nd.array([7]) });
+const back = mx.nd.load(npz);
+out.npz = [back.w.toArray(), back.v.toArray()];
+out.end = loaded().sort();
+console.log(JSON.stringify(out));
+mx.shutdown();
+`;
+
+test.before(() => { rmSync(dir, { recursive: true, force: true }); mkdirSync(dir, { recursive: true }); });
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+for (const face of ['import', 'require'] as const) {
+  test(`${face}: an import and a first op load no lazy namespace; each then works as the sources' namespace`, () => {
+    const head = face === 'import' ? `import * as mx from ${JSON.stringify(join(root, 'dist/node/index.js'))};`
+      : `const mx = require(${JSON.stringify(join(root, 'dist/node/index.cjs'))});`;
+    const r = run(face === 'import' ? 'probe.mjs' : 'probe.cjs', head + PROBE);
+    assert.equal(r.sum, [2, 4, 6, 8]);
+    assert.equal(r.afterOp, [], 'nothing lazy evaluated by the import and one op');
+    assert.equal(r.afterTypeof, [], 'reading mx.onnx itself does not load it');
+    assert.equal(Object.values(r.types as object), LAZY.map(() => 'object'));
+    assert.equal(r.onnxKeys, Object.keys(mxSrc.onnx).sort());
+    assert.equal(r.gluonKeys, Object.keys(mxSrc.gluon).sort());
+    assert.is(r.dense, 'Dense');
+    assert.is(r.isModule, 'Module');
+    assert.ok(r.hasIn);
+    assert.is(r.tag, '[object Module]');
+    assert.is(r.write, 'TypeError', 'read-only, as a module namespace');
+    assert.equal(r.predicted, [0, 2, 0, 4]);
+    assert.equal(r.npz, [[5, 6], [7]]);
+    for (const k of ['onnx', 'gluon', 'mod', 'fflate', 'onnxImport']) assert.ok((r.end as string[]).includes(k), `${k} loaded on use`);
+  });
+}
+
+test('lazyNamespace: loads once on first use, forwards reads, keys, `in` and descriptors, refuses writes', () => {
+  let loads = 0;
+  const ns = lazyNamespace('t', () => { loads++; return { a: 1, f: (x: number) => x + 1 }; });
+  assert.is(loads, 0);
+  assert.is(ns.f(ns.a), 2);
+  assert.equal(Object.keys(ns), ['a', 'f']);
+  assert.ok('a' in ns);
+  assert.is(Object.getOwnPropertyDescriptor(ns, 'a')!.value, 1);
+  assert.equal({ ...ns }.a, 1);
+  assert.throws(() => { (ns as { a: number }).a = 2; }, TypeError);
+  assert.throws(() => { delete (ns as { a?: number }).a; }, TypeError);
+  assert.is(loads, 1);
+});
+
+test.run();
