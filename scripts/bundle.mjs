@@ -3,14 +3,18 @@
 import { build } from 'esbuild';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { lazyNamespaces } from './lazy.mjs';
 
+/** Parameters of the library's module function (dist/node/mxwasm.cjs), as src/entry/node-loader.ts passes them. */
+const LOADER_PARAMS = 'exports, require, module, __filename, __dirname, __mxwasm_dynamic_import';
 const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
 
 /** Builds every bundle into dist/. */
 export async function bundle(root) {
   const t0 = Date.now();
   // keepNames: `e.constructor.name` is 'ShapeError' and stack frames name functions, minified or not.
-  const common = { bundle: true, target, sourcemap: false, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root };
+  const common = { bundle: true, target, sourcemap: false, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', absWorkingDir: root,
+    plugins: [lazyNamespaces(root)] }; // `// lazy` namespaces: evaluated on first use (scripts/lazy.mjs)
   // Node: unminified (readable stacks; size matters little there) and the library bundled ONCE, as CommonJS.
   // dist/node/index.js only re-exports it, so `import` and `require` in one process share one runtime and
   // one memory (two copies would give two memories, and arrays of one are meaningless to the other).
@@ -50,7 +54,12 @@ export async function bundle(root) {
         "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
       // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
       // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.
-      writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs'), text);
+      // Written as the function the loader calls, so that it compiles the file's text as it is (a wrapper concatenated
+      // at run time made V8 copy the whole 1 MB string: ~3 ms of a cold start). The prefix shares line 1 with the
+      // banner (the source map's lines stay). Required directly (node --enable-source-maps), the file runs itself.
+      const url = /\n\/\/# sourceMappingURL=\S+\n?$/.exec(text)?.[0] ?? '';
+      writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs'), `((f) => globalThis[Symbol.for('mxwasm.loading')] ? f : f.call(exports, exports, require, module, __filename, __dirname))((function (${LOADER_PARAMS}) {${
+        text.slice(0, text.length - url.length)}\n}));${url || '\n'}`);
     }),
     build({
       ...node, entryPoints: ['src/entry/node-loader.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',

@@ -6,7 +6,7 @@
 // build, Node version and engine flags; MXWASM_CODE_CACHE=0 turns it off, MXWASM_CODE_CACHE=<dir> moves it.
 // V8 rejects a cache made by another V8 or under other flags (then this process writes a fresh one).
 import './node-flags.js'; // first: the flags the library compiles under are part of the cache's key
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,8 @@ import { Script } from 'node:vm';
 declare const module: { exports: unknown };
 declare const __dirname: string;
 
-/** Arguments of the CommonJS wrapper, plus a dynamic import that works from vm-compiled code (zeromq). */
-const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', '__mxwasm_dynamic_import'];
+/** Set while the loader runs the bundle: its text (scripts/bundle.mjs) then evaluates to its module function. */
+const LOADING = Symbol.for('mxwasm.loading');
 
 /** The cache directory, or undefined (turned off, or not owned by this user: another user's cache is never read). */
 function cacheDir(): string | undefined {
@@ -36,6 +36,22 @@ function hash(s: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** Caches kept per directory: one per bundle build x Node version x flags, so rebuilds (development) pile them up. */
+const KEEP = 8;
+/** Deletes all but the KEEP newest caches (by modification time) and temporary files of processes that died writing. */
+function prune(dir: string, keep: string): void {
+  try {
+    const files = readdirSync(dir).filter((f) => /^mxwasm-\w+\.v8cache(\.\d+\.tmp)?$/.test(f)).map((f) => join(dir, f))
+      .map((f) => ({ f, t: statSync(f).mtimeMs })).sort((a, b) => b.t - a.t);
+    let caches = 0;
+    for (const { f, t } of files) {
+      const tmp = f.endsWith('.tmp');
+      if ((tmp ? Date.now() - t < 60_000 : ++caches <= KEEP) || f === keep) continue;
+      try { unlinkSync(f); } catch { /* another process's */ }
+    }
+  } catch { /* a cache is an optimisation: never an error */ }
+}
+
 function load(file: string): unknown {
   // `node --enable-source-maps`: a plain require, so Node maps the frames (it does not map vm-compiled code).
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled || /--enable-source-maps/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
@@ -52,12 +68,17 @@ function load(file: string): unknown {
   const cachePath = dir && join(dir, `mxwasm-${key}.v8cache`);
   let cachedData: Uint8Array | undefined;
   if (cachePath) { try { cachedData = readFileSync(cachePath) as unknown as Uint8Array; } catch { /* none yet */ } }
-  const script = new Script(`(function (${PARAMS.join(', ')}) {${source}\n})`, { filename: file, cachedData });
+  // The file's text is compiled as it is (no wrapper concatenated here: V8 would copy the whole string).
+  const script = new Script(source, { filename: file, cachedData });
   const fresh = cachePath && (!cachedData || script.cachedDataRejected);
   // What happened, for tests and for anyone asking why a start was slow: off | miss | hit | rejected.
   (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
   const mod = { exports: {} as unknown, filename: file };
-  const fn = script.runInThisContext() as (...a: unknown[]) => void;
+  const g = globalThis as Record<symbol, unknown>;
+  g[LOADING] = true;
+  let fn: (...a: unknown[]) => void;
+  try { fn = script.runInThisContext() as typeof fn; } finally { delete g[LOADING]; }
+  // Its parameters: the CommonJS wrapper's, plus a dynamic import that works from vm-compiled code (zeromq).
   fn.call(mod.exports, mod.exports, createRequire(file), mod, file, __dirname, (s: string) => import(s));
   // The cache is written once, a moment after the import (so it holds what the import and a first op compiled),
   // or at exit if that comes first; by rename, so that concurrent processes never read half a file.
@@ -68,6 +89,7 @@ function load(file: string): unknown {
       written = true;
       const tmp = `${cachePath}.${process.pid}.tmp`;
       try { writeFileSync(tmp, script.createCachedData() as unknown as Uint8Array); renameSync(tmp, cachePath); } catch { try { unlinkSync(tmp); } catch { /* gone */ } }
+      prune(dir, cachePath);
     };
     setTimeout(write, 200).unref();
     process.once('exit', write);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -66,6 +66,29 @@ test('MXWASM_CODE_CACHE=0 writes nothing; a directory others may write is not us
   assert.is(r.cache.status, 'off');
   assert.equal(r.sum, [2, 4, 6]);
   assert.is(caches(open).length, 0);
+});
+
+test('writing a cache keeps the 8 newest of the directory (rebuilds pile them up) and drops stale temporary files', () => {
+  const cacheDir = join(dir, 'c5');
+  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  const old = Date.now() / 1000 - 3600;
+  for (let i = 0; i < 12; i++) {
+    const f = join(cacheDir, `mxwasm-old${i}.v8cache`);
+    writeFileSync(f, 'x');
+    utimesSync(f, old + i, old + i); // old11 the newest of them
+  }
+  writeFileSync(join(cacheDir, 'mxwasm-dead.v8cache.123.tmp'), 'x');
+  utimesSync(join(cacheDir, 'mxwasm-dead.v8cache.123.tmp'), old, old);
+  writeFileSync(join(cacheDir, 'other.txt'), 'not ours');
+  const a = run({ MXWASM_CODE_CACHE: cacheDir });
+  assert.is(a.cache.status, 'miss');
+  const left = readdirSync(cacheDir).sort();
+  assert.ok(left.includes(a.cache.path!.split('/').pop()!), 'the new cache stays');
+  assert.is(caches(cacheDir).length, 8);
+  for (let i = 5; i < 12; i++) assert.ok(left.includes(`mxwasm-old${i}.v8cache`), `old${i} is among the newest`);
+  assert.not.ok(left.some((f) => f.endsWith('.tmp')), 'stale temporary file removed');
+  assert.ok(left.includes('other.txt'), 'other files untouched');
+  assert.is(run({ MXWASM_CODE_CACHE: cacheDir }).cache.status, 'hit');
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
