@@ -40,8 +40,11 @@ const { server, url } = await serve(0);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 const res = { empty: [], mxwasm: [], fetch: [] };
 const load0 = loadavg()[0];
+// A time limit (`timeout` signals the process group, Chromium too) ends the run with the rounds done so far.
+let stopping = false, done = 0;
+process.once('SIGTERM', () => { stopping = true; });
 try {
-  for (let r = -1; r < rounds; r++) {
+  for (let r = -1; r < rounds && !stopping; r++) {
     for (const n of r % 2 ? ['empty', 'mxwasm', 'fetch'] : ['fetch', 'mxwasm', 'empty']) {
       const ctx = await browser.newContext();
       const p = await ctx.newPage();
@@ -51,19 +54,24 @@ try {
       if (r >= 0) res[n].push(x);
       await ctx.close();
     }
+    if (r >= 0) done++;
     process.stderr.write(`\rround ${r + 1}/${rounds}`);
   }
-} finally { await browser.close(); server.close(); }
+} catch (e) {
+  if (!stopping || !done) throw e;
+} finally { await browser.close().catch(() => {}); server.close(); }
+if (stopping) process.stderr.write(`\nSIGTERM: ${done} rounds done`);
+for (const k of Object.keys(res)) res[k].length = done;
 process.stderr.write('\n');
 const version = browser.version();
 const m = (k) => median(res.mxwasm.map((x) => x[k]));
 const over = median(res.mxwasm.map((x, i) => x.end - res.empty[i].end));
 const out = {
-  browser: `Chromium ${version}`, rounds, load: [load0, loadavg()[0]], kernels: res.mxwasm[0]?.info,
+  browser: `Chromium ${version}`, rounds: done, load: [load0, loadavg()[0]], kernels: res.mxwasm[0]?.info,
   emptyEndMs: median(res.empty.map((x) => x.end)), mxwasmEndMs: m('end'), overEmptyMs: over, importMs: m('importMs'), readyMs: m('readyMs'), opMs: m('opMs'),
   bundleFetchMs: median(res.fetch.map((x) => x.fetchMs)),
 };
-console.log(`Chromium ${version}, ${rounds} alternating rounds (fresh context each), load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}; kernels ${out.kernels}`);
+console.log(`Chromium ${version}, ${done} alternating rounds (fresh context each), load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}; kernels ${out.kernels}`);
 console.log(`empty page: script end at ${out.emptyEndMs.toFixed(1)} ms; mxwasm page: ${out.mxwasmEndMs.toFixed(1)} ms (+${over.toFixed(1)} ms, per-round difference, median)`);
 console.log(`  mxwasm page phases (medians): import ${out.importMs.toFixed(1)} ms, ready (fetch + compile + instantiate) ${out.readyMs.toFixed(1)} ms, first op ${out.opMs.toFixed(1)} ms; fetching the bundle's text alone: ${out.bundleFetchMs.toFixed(1)} ms`);
 const json = arg('--json');

@@ -20,9 +20,11 @@ const lib = pathToFileURL(join(root, 'dist', 'node', 'index.js')).href;
 
 // Each child ends by printing one JSON line: its own CPU time so far and, where measured, its phases.
 const END = `const __c = process.cpuUsage(); console.log(JSON.stringify({ cpu: (__c.user + __c.system) / 1000, ...(globalThis.__phases ?? {}) }));`;
+// (process.hrtime, not performance.now(): the \`performance\` global loads perf_hooks, ~5 ms the empty script never pays.)
 const PHASE = `const __cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
-const __p = {}; globalThis.__phases = __p; let __t = performance.now(), __u = __cpu();
-const __mark = (k) => { const t = performance.now(), u = __cpu(); __p[k + 'Wall'] = t - __t; __p[k + 'Cpu'] = u - __u; __t = t; __u = u; };`;
+const __now = () => Number(process.hrtime.bigint()) / 1e6;
+const __p = {}; globalThis.__phases = __p; let __t = __now(), __u = __cpu();
+const __mark = (k) => { const t = __now(), u = __cpu(); __p[k + 'Wall'] = t - __t; __p[k + 'Cpu'] = u - __u; __t = t; __u = u; };`;
 const VARIANTS = {
   empty: { file: 'empty.mjs', src: END },
   mxwasm: {
@@ -72,21 +74,32 @@ async function main() {
   const res = Object.fromEntries(names.map((n) => [n, []]));
   const load0 = loadavg()[0];
   // One warm-up process each (file system cache, any on-disk code cache), then alternating rounds.
+  // A time limit (SIGTERM, e.g. from `timeout`) ends the run with the table of the rounds done so far.
+  let done = 0;
+  const stop = () => { process.stderr.write(`\nSIGTERM: ${done} rounds done\n`); if (done) report(names, res, done, load0); process.exit(done ? 0 : 1); };
+  process.once('SIGTERM', stop); // (\`timeout\` signals the whole process group: a child ended by it stops the run too)
   for (let r = -1; r < rounds; r++) {
+    await new Promise((res) => setImmediate(res)); // lets a SIGTERM in between rounds
     const order = r % 2 ? names : [...names].reverse();
     for (const n of order) {
       const t0 = performance.now();
       const p = spawnSync(process.execPath, [join(dir, VARIANTS[n].file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...VARIANTS[n].env } });
       const wall = performance.now() - t0;
+      if (p.signal === 'SIGTERM') stop();
       const line = p.stdout.trim().split('\n').pop();
       if (p.status !== 0 || !line?.startsWith('{')) throw new Error(`${n}: exit ${p.status}\n${p.stderr}`);
       if (r >= 0) res[n].push({ wall, ...JSON.parse(line) });
     }
+    if (r >= 0) done++;
     process.stderr.write(`\rround ${r + 1}/${rounds}`);
   }
   process.stderr.write('\n');
+  report(names, res, rounds, load0);
+}
+
+function report(names, resAll, rounds, load0) {
+  const res = Object.fromEntries(names.map((n) => [n, resAll[n].slice(0, rounds)])); // the rounds every variant finished
   const out = {};
-  const base = { cpu: median(res.empty.map((x) => x.cpu)), wall: median(res.empty.map((x) => x.wall)) };
   console.log(`Node ${process.version}, ${rounds} alternating rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
   console.log('| variant | CPU ms (median) | over empty | wall ms (median) | over empty |');
   console.log('|---|---:|---:|---:|---:|');
@@ -100,7 +113,6 @@ async function main() {
     console.log(`| ${n} | ${cpu.toFixed(1)} | ${n === 'empty' ? '' : `+${dCpu.toFixed(1)}`} | ${wall.toFixed(1)} | ${n === 'empty' ? '' : `+${dWall.toFixed(1)}`} |`);
     if (phases.length && process.argv.includes('--phases')) console.log(`  phases (medians): ${phases.map((k) => `${k} ${out[n][k].toFixed(1)}`).join(', ')}`);
   }
-  void base;
   const json = arg('--json');
   if (json) writeFileSync(json, JSON.stringify({ node: process.version, rounds, load: [load0, loadavg()[0]], results: out }, null, 2));
 }
