@@ -8,6 +8,7 @@ import { ArgumentError } from '../errors.js';
 import { invoke } from '../ndarray/invoke.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Attrs } from '../ops/attrs.js';
+import { MORE_GRAD_OPS, reduceTo, type GradFn } from './grad-ops.js';
 import { plan, release, setEntry, state, type Entry, type TapeNode, type VarInfo } from './tape.js';
 
 type A = NDArray;
@@ -16,24 +17,12 @@ const mul = (a: A, b: A) => op('elemwise_mul', [a, b]);
 const scal = (name: string, a: A, scalar: number) => op(name, [a], { scalar });
 const neg = (a: A) => op('negative', [a]);
 
-/** Sums a broadcast gradient back to the input's shape (the axes the input had as 1 or lacked). */
-function reduceTo(g: A, shape: number[]): A {
-  if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
-  const pad = g.shape.length - shape.length;
-  const axes: number[] = [];
-  g.shape.forEach((d, i) => { const s = i < pad ? 1 : shape[i - pad]; if (s === 1 && d !== 1) axes.push(i); });
-  const s = axes.length ? op('sum', [g], { axis: axes, keepdims: true }) : g;
-  return op('Reshape', [s], { shape });
-}
-
 /** Axes reduced by sum/mean with MXNet's axis / exclude attributes. */
 function reducedAxes(a: Attrs, ndim: number): Set<number> {
   const ax = a.axis === null || a.axis === undefined ? [...Array(ndim).keys()] : (Array.isArray(a.axis) ? a.axis : [a.axis]).map((v: number) => (v < 0 ? v + ndim : v));
   return new Set(a.exclude ? [...Array(ndim).keys()].filter((i) => !ax.includes(i)) : ax);
 }
 
-interface G { x: A[]; y: A[]; g: A; a: Attrs }
-type GradFn = (c: G) => (A | undefined)[];
 
 function actGrad(act: string, x: A, y: A, g: A): A {
   switch (act) {
@@ -41,7 +30,8 @@ function actGrad(act: string, x: A, y: A, g: A): A {
     case 'sigmoid': return mul(g, mul(y, scal('_rminus_scalar', y, 1)));
     case 'tanh': return mul(g, scal('_rminus_scalar', op('square', [y]), 1));
     case 'softrelu': return mul(g, op('sigmoid', [x]));
-    default: throw new ArgumentError(`autograd.grad(createGraph): activation '${act}' has no recordable backward (relu, sigmoid, tanh, softrelu)`);
+    case 'softsign': return op('elemwise_div', [g, op('square', [scal('_plus_scalar', op('abs', [x]), 1)])]);
+    default: throw new ArgumentError(`autograd.grad(createGraph): activation '${act}' has no recordable backward (relu, sigmoid, tanh, softrelu, softsign)`);
   }
 }
 
@@ -58,7 +48,7 @@ const bdiv = (bc: boolean) => (_a: A, b: A, y: A, g: A): [A, A] => {
 };
 
 /** The gradient of each op, written as recordable ops: g is the output gradient, x the inputs, y the outputs. */
-export const GRAD_OPS: Record<string, GradFn> = {
+const BASE_GRAD_OPS: Record<string, GradFn> = {
   exp: ({ y, g }) => [mul(g, y[0])],
   log: ({ x, g }) => [op('elemwise_div', [g, x[0]])],
   sin: ({ x, g }) => [mul(g, op('cos', [x[0]]))],
@@ -97,6 +87,9 @@ export const GRAD_OPS: Record<string, GradFn> = {
     return [op('dot', [g, x[1]], { transpose_b: true }), op('dot', [x[0], g], { transpose_a: true })];
   },
 };
+
+/** Every op with a recordable gradient: the table above and grad-ops.ts's. */
+export const GRAD_OPS: Record<string, GradFn> = { ...BASE_GRAD_OPS, ...MORE_GRAD_OPS };
 
 function sumBack(x: A, g: A, a: Attrs, scale: number): A {
   const ax = reducedAxes(a, x.ndim);
@@ -152,7 +145,7 @@ export function runBackwardRecorded(heads: A[], headGrads: (A | undefined)[], re
       const outs = n.outs.map((_, k) => viewOf(n, n.ins.length + k, { node: n, index: k }));
       const gs = outs.map((o, k) => og[k] ?? op('zeros_like', [o]));
       const ins = n.ins.map((_, k) => viewOf(n, k, n.inEntries[k]));
-      const got = n.ndBackward ? n.ndBackward(gs) : GRAD_OPS[n.def.name]({ x: ins, y: outs, g: gs[0], a: n.attrs });
+      const got = n.ndBackward ? n.ndBackward(gs) : GRAD_OPS[n.def.name]({ x: ins, y: outs, g: gs[0], a: n.attrs, train: n.isTrain });
       n.inEntries.forEach((e, k) => { const g = got[k]; if (g && entryNeeds(e)) push(e!, g); });
     }
   } finally {
