@@ -5,13 +5,13 @@ import { NDArray } from '../ndarray/ndarray.js';
 import type { GradReq } from '../ops/registry.js';
 import { dropRowSet, rowSet, setRowSet } from '../runtime/row-sparse.js';
 import { runBackwardRecorded } from './higher.js';
-import { entryOf, markVariable, reachableVars, runBackward, state, unmark, type VarInfo } from './tape.js';
+import { beginScope, entryOf, markVariable, reachableVars, runBackward, state, unmark, type VarInfo } from './tape.js';
 
 function scoped<T>(recording: boolean | undefined, training: boolean, fn: () => T): T {
-  const old = { ...state };
-  if (recording !== undefined) state.recording = recording;
+  const oldRec = state.recording, oldTrain = state.training;
+  if (recording !== undefined) { if (recording && !oldRec) beginScope(); state.recording = recording; }
   state.training = training;
-  try { return fn(); } finally { state.recording = old.recording; state.training = old.training; }
+  try { return fn(); } finally { state.recording = oldRec; state.training = oldTrain; }
 }
 
 /**
@@ -31,7 +31,7 @@ export function isRecording(): boolean { return state.recording; }
 /** True when ops run in training mode. @example mx.autograd.isTraining() */
 export function isTraining(): boolean { return state.training; }
 /** Sets the recording flag; returns the previous one (MXNet's set_recording). @example mx.autograd.setRecording(true) */
-export function setRecording(on: boolean): boolean { const o = state.recording; state.recording = on; return o; }
+export function setRecording(on: boolean): boolean { const o = state.recording; if (on && !o) beginScope(); state.recording = on; return o; }
 /** Sets the training flag; returns the previous one. @example mx.autograd.setTraining(false) */
 export function setTraining(on: boolean): boolean { const o = state.training; state.training = on; return o; }
 
@@ -102,7 +102,7 @@ export function grad(heads: NDArray | NDArray[], variables: NDArray | NDArray[],
     got = o.createGraph ? runBackwardRecorded(hs, hs.map((_, k) => hg[k]), o.retainGraph ?? true)
       : runBackward(hs, hs.map((_, k) => hg[k]), o.retainGraph ?? false, o.trainMode ?? true);
   } finally { for (const [v, r] of saved) v.req = r; }
-  return infos.map((v, i) => got.get(v) ?? (() => { const z = NDArray.empty([...vs[i].shape]); z.data.fill(0); return z; })());
+  return infos.map((v, i) => got.get(v)?.adopt() ?? (() => { const z = NDArray.empty([...vs[i].shape]); z.data.fill(0); return z; })());
 }
 
 // NDArray methods (MXNet's attach_grad, grad, detach, backward), added here so the array layer knows nothing of autograd.

@@ -40,33 +40,43 @@ export interface TapeNode {
 /** Where an array sits in the graph: a marked variable or output `index` of a tape node. */
 export type Entry = { v: VarInfo; node?: undefined; index?: undefined } | { v?: undefined; node: TapeNode; index: number };
 
-/** Thread-local in MXNet; one JS thread here. */
-export const state = { recording: false, training: false };
-const entries = new WeakMap<NDArray, Entry>();
+/** Thread-local in MXNet; one JS thread here. `scope` counts recording scopes entered from outside any (record's outermost calls). */
+export const state = { recording: false, training: false, scope: 0 };
 let nextId = 1;
 let nextVar = 1;
 let seed = 0xa9;
 
 // Tape nodes nobody runs backward on (a forward recorded for evaluation) still release their arrays once collected.
+// They are registered one recording scope late: V8's young-generation GC keeps FinalizationRegistry targets alive, so
+// registering every node of every training step (all released by backward before the next step) promoted them all.
 const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<Storage[]>((held) => { for (const s of held) { try { s.release(); } catch { /* runtime gone */ } } })
   : undefined;
+let unregistered: TapeNode[] = [];
+function track(node: TapeNode): void { unregistered.push(node); }
+/** A recording scope begins outside any: the nodes of earlier scopes still unreleased go to the finalizer. */
+export function beginScope(): void {
+  state.scope++;
+  if (!unregistered.length) return;
+  for (const n of unregistered) if (!n.released) finalizer?.register(n, n.held, n);
+  unregistered = [];
+}
 
 /** The graph entry of an array, if it is in the graph. */
-export function entryOf(a: NDArray): Entry | undefined { return entries.get(a); }
+export function entryOf(a: NDArray): Entry | undefined { return a.tape as Entry | undefined; }
 /** Marks `a` as a variable. */
 export function markVariable(a: NDArray, req: GradReq, grad?: NDArray): void {
-  entries.set(a, { v: { grad, req, id: nextVar++ } });
+  a.tape = { v: { grad, req, id: nextVar++ } };
 }
 /** Puts `a` in the graph at `e` (a fresh view of an array already there). */
-export function setEntry(a: NDArray, e: Entry): void { entries.set(a, e); }
+export function setEntry(a: NDArray, e: Entry): void { a.tape = e; }
 /** Removes `a` from the graph (detach). */
-export function unmark(a: NDArray): void { entries.delete(a); }
+export function unmark(a: NDArray): void { a.tape = undefined; }
 
 function record(def: OpDef, attrs: Attrs, name: string, inputs: NDArray[], nIn: number, outs: NDArray[], isTrain: boolean): void {
   if (!state.recording) return;
   let any = false;
-  const inEntries = inputs.slice(0, nIn).map((x) => { const e = entries.get(x); if (e && e.node?.released) return undefined; if (e) any = true; return e; });
+  const inEntries = inputs.slice(0, nIn).map((x) => { const e = entryOf(x); if (e && e.node?.released) return undefined; if (e) any = true; return e; });
   if (!any) return;
   const held: Storage[] = [];
   const hold = (x: NDArray): TensorRef => { held.push(x.storage.retain()); return x.ref; };
@@ -74,8 +84,8 @@ function record(def: OpDef, attrs: Attrs, name: string, inputs: NDArray[], nIn: 
     id: nextId++, def, attrs, name, isTrain, inEntries, held, released: false,
     ins: inputs.slice(0, nIn).map(hold), aux: inputs.slice(nIn).map(hold), outs: outs.map(hold),
   };
-  finalizer?.register(node, held, node);
-  outs.forEach((o, index) => entries.set(o, { node, index }));
+  track(node);
+  outs.forEach((o, index) => { o.tape = { node, index }; });
 }
 
 invokeHook.record = record;
@@ -101,7 +111,7 @@ export function recordCustom(name: string | OpDef, inputs: NDArray[], outs: NDAr
   if (!state.recording) return undefined;
   const inEntries: (Entry | undefined)[] = new Array(inputs.length);
   let any = false;
-  for (let i = 0; i < inputs.length; i++) { const e = entries.get(inputs[i]); inEntries[i] = e && e.node?.released ? undefined : e; if (inEntries[i]) any = true; }
+  for (let i = 0; i < inputs.length; i++) { const e = entryOf(inputs[i]); inEntries[i] = e && e.node?.released ? undefined : e; if (inEntries[i]) any = true; }
   if (!always && !any) return undefined;
   const def = typeof name === 'string' ? customDef(name) : name;
   const held: Storage[] = [];
@@ -109,8 +119,8 @@ export function recordCustom(name: string | OpDef, inputs: NDArray[], outs: NDAr
   for (let i = 0; i < inputs.length; i++) { held.push(inputs[i].storage.retain()); ins[i] = inputs[i].ref; }
   for (let i = 0; i < outs.length; i++) { held.push(outs[i].storage.retain()); outRefs[i] = outs[i].ref; }
   const node: TapeNode = { id: nextId++, def, attrs: {}, name: def.name, isTrain: state.training, inEntries, held, released: false, always, custom: backward, ndBackward, ins, aux: [], outs: outRefs };
-  finalizer?.register(node, held, node);
-  for (let i = 0; i < outs.length; i++) entries.set(outs[i], { node, index: i });
+  track(node);
+  for (let i = 0; i < outs.length; i++) outs[i].tape = { node, index: i };
   return node;
 }
 
@@ -128,7 +138,7 @@ export function release(n: TapeNode): void {
   n.held = [];
 }
 
-function zeros(r: { shape: number[] }): NDArray { const a = NDArray.empty([...r.shape]); a.data.fill(0); return a; }
+function zeros(r: { shape: number[] }): NDArray { const a = NDArray.scratch([...r.shape]); a.data.fill(0); return a; }
 function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8(dst.byteOffset, src.byteOffset, dst.byteOffset, dst.size); }
 
 /** What a backward walk needs: the heads' entries, the reachable nodes in recording order, which need a gradient. */
@@ -137,7 +147,7 @@ export interface Plan { headEntries: Entry[]; order: TapeNode[]; needs: Set<Tape
 /** The backward plan of `heads` (MXNet's errors for heads outside the graph and for graphs with nothing to differentiate). */
 export function plan(heads: NDArray[]): Plan {
   const headEntries = heads.map((h, k) => {
-    const e = entries.get(h);
+    const e = entryOf(h);
     if (!e || (e.node && e.node.released))
       throw new ArgumentError(`Cannot differentiate node because it is not in a computational graph (head ${k}, shape (${h.shape.join(',')})). You need to set is_recording to true or use ` +
         `autograd.record() to save computational graphs for backward. If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.`);
@@ -196,7 +206,8 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
     if (!entryNeeds(e)) return;
     const hg = headGrads[k], h = heads[k];
     if (hg && hg.size !== h.size) throw new ArgumentError(`backward: head gradient ${k} has shape (${hg.shape.join(',')}), head has (${h.shape.join(',')})`);
-    const g = hg ? hg.copy() : NDArray.empty([...h.shape]);
+    const g = NDArray.scratch([...h.shape]);
+    if (hg) g.data.set(hg.data);
     if (!hg) g.data.fill(1);
     push(e, g);
   });
@@ -222,7 +233,7 @@ export function runBackward(heads: NDArray[], headGrads: (NDArray | undefined)[]
       const inGrads = n.ins.map((r, k) => {
         const d = req[k] !== 'null' ? directTo(n.inEntries[k], r) : undefined;
         if (d) dropRowSet(d.byteOffset); // a sparse writer (Embedding) sets its rows again; a dense one leaves none
-        return d ?? NDArray.empty([...r.shape], r.dtype);
+        return d ?? NDArray.scratch([...r.shape], r.dtype);
       });
       const ws = bw.workspace?.(n.attrs, n.ins.map((r) => r.shape), n.outs.map((r) => r.shape)) ?? 0;
       const wOff = ws ? rt().alloc.alloc(ws) : 0;
@@ -254,7 +265,7 @@ function runCustom(n: TapeNode, outGrads: TensorRef[], req: GradReq[], trainMode
     if (req[k] === 'null') continue;
     const r = n.ins[k];
     if (r.dtype !== 'float32') throw new DTypeError(`backward: input ${k} of ${n.name} is ${r.dtype}; gradients are float32 only`);
-    inGrads[k] = NDArray.empty([...r.shape], r.dtype);
+    inGrads[k] = NDArray.scratch([...r.shape], r.dtype);
     refs[k] = inGrads[k]!.ref;
   }
   try { n.custom!(outGrads, refs, req, trainMode && n.isTrain); } catch (e) { for (const g of inGrads) g?.dispose(); throw e; } finally {
@@ -267,7 +278,7 @@ function runCustom(n: TapeNode, outGrads: TensorRef[], req: GradReq[], trainMode
 /** The variables reachable from heads (with req != null), for `backward` to write zeros where no gradient arrived. */
 export function reachableVars(heads: NDArray[]): Set<VarInfo> {
   const out = new Set<VarInfo>(), seen = new Set<TapeNode>();
-  const stack: Entry[] = heads.map((h) => entries.get(h)).filter((e): e is Entry => !!e);
+  const stack: Entry[] = heads.map((h) => entryOf(h)).filter((e): e is Entry => !!e);
   while (stack.length) {
     const e = stack.pop()!;
     if (e.v) { if (e.v.req !== 'null') out.add(e.v); continue; }

@@ -206,7 +206,8 @@ export class HybridBlock extends Block {
   }
 
   override forward(...inputs: any[]): any {
-    const first = inputs.find((x) => x !== undefined && x !== null);
+    let first: unknown;
+    for (let i = 0; i < inputs.length && first == null; i++) first = inputs[i];
     if (first instanceof Symbol) {
       const ps: Record<string, Symbol> = {};
       for (const [k, p] of Object.entries(this.regParams)) {

@@ -16,8 +16,10 @@ import { HybridBlock, named, setCachedOpClass } from './block.js';
 import { renamed } from './scope.js';
 import type { Parameter } from './parameter.js';
 
-interface Bound { exe: Executor; version: number; inputs: NDArray[]; calls: number; pending?: WeakRef<TapeNode> }
-interface Pool { key: string; version: number; list: Bound[] }
+/** `pending`: the tape node of the last recorded call and the recording scope it was made in (a strong reference:
+ * WeakRef targets stay alive until the synchronous job ends, i.e. for a whole training loop). */
+interface Bound { exe: Executor; version: number; inputs: NDArray[]; calls: number; pending?: TapeNode; scope: number }
+interface Pool { key: string; version: number; list: Bound[]; rec: boolean; ins: ({ dtype: string; shape: number[] } | undefined)[]; need: boolean[] }
 
 /** How many input-shape sets keep their executors (LRU). */
 const MAX_EXECUTORS = 4;
@@ -27,6 +29,18 @@ const MAX_EXECUTORS = 4;
  * reused and backward of that earlier call is refused.
  */
 const MAX_PENDING = 8;
+
+/** True when `inputs` (shapes, dtypes, which need a gradient) and the mode are those of pool `p`. */
+function matches(p: Pool, inputs: (NDArray | null | undefined)[], rec: boolean, needIn: boolean[]): boolean {
+  if (p.rec !== rec || p.ins.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i], q = p.ins[i];
+    if (!x || !q) { if (x || q) return false; continue; }
+    if (x.dtype !== q.dtype || x.shape.length !== q.shape.length || (rec && p.need[i] !== needIn[i])) return false;
+    for (let d = 0; d < q.shape.length; d++) if (x.shape[d] !== q.shape[d]) return false;
+  }
+  return true;
+}
 
 /** @internal The graph and executors of one hybridized block. */
 export class CachedOp {
@@ -72,24 +86,27 @@ export class CachedOp {
     const exe = named(this.block, () => t.out.bind({ args, argsGrad: grads, gradReq: req, auxStates: aux }));
     const ownArr = exe.bindParts.owned;
     ownArr.push(...own);
-    return { exe, version: this.version(t), inputs: own, calls: 0 };
+    return { exe, version: this.version(t), inputs: own, calls: 0, scope: -1 };
   }
 
   private version(t: NonNullable<CachedOp['traced']>): number { let s = 0; for (const p of t.plist) s += p.version; return s; }
 
-  /** The executors of this call's input shapes / dtypes and mode (a string key only when the last one does not match). */
+  /** The executors of this call's input shapes / dtypes and mode (the last one's checked first, without a string key). */
   private pool(t: NonNullable<CachedOp['traced']>, inputs: (NDArray | null | undefined)[], rec: boolean, needIn: boolean[]): Pool {
-    let key = '';
-    for (let i = 0; i < inputs.length; i++) { const x = inputs[i]; key += x ? `${x.dtype}${x.shape.join('x')},` : '-,'; }
-    key += rec ? 'g' : 'i';
-    if (rec) for (let i = 0; i < needIn.length; i++) key += needIn[i] ? '1' : '0';
-    let p = this.last?.key === key ? this.last : this.pools.get(key);
+    let p = this.last && matches(this.last, inputs, rec, needIn) ? this.last : undefined;
     if (!p) {
-      p = { key, version: this.version(t), list: [] };
-      this.pools.set(key, p);
-      if (this.pools.size > MAX_EXECUTORS) { const [k0, old] = this.pools.entries().next().value!; for (const b of old.list) b.exe.dispose(); this.pools.delete(k0); }
-    } else if (p !== this.last) { this.pools.delete(key); this.pools.set(key, p); }
-    this.last = p;
+      let key = '';
+      for (let i = 0; i < inputs.length; i++) { const x = inputs[i]; key += x ? `${x.dtype}${x.shape.join('x')},` : '-,'; }
+      key += rec ? 'g' : 'i';
+      if (rec) for (let i = 0; i < needIn.length; i++) key += needIn[i] ? '1' : '0';
+      p = this.pools.get(key);
+      if (!p) {
+        p = { key, version: this.version(t), list: [], rec, ins: inputs.map((x) => (x ? { dtype: x.dtype, shape: [...x.shape] } : undefined)), need: [...needIn] };
+        this.pools.set(key, p);
+        if (this.pools.size > MAX_EXECUTORS) { const [k0, old] = this.pools.entries().next().value!; for (const b of old.list) b.exe.dispose(); this.pools.delete(k0); }
+      } else { this.pools.delete(key); this.pools.set(key, p); }
+      this.last = p;
+    }
     const v = this.version(t);
     if (p.version !== v) { for (const b of p.list) b.exe.dispose(); p.list = []; p.version = v; }
     return p;
@@ -97,9 +114,11 @@ export class CachedOp {
 
   /** An executor of the pool whose forward state no pending recorded call still needs (or a new one, up to MAX_PENDING). */
   private free(t: NonNullable<CachedOp['traced']>, p: Pool, inputs: (NDArray | null | undefined)[], rec: boolean, needIn: boolean[]): Bound {
+    // free: no recorded call, its backward ran, or it was recorded in an earlier record() scope (a forward recorded
+    // without backward, e.g. an evaluation: reusing its executor keeps memory bounded; its backward is then refused)
     for (const b of p.list) {
-      const n = b.pending?.deref();
-      if (!n || n.released) { b.pending = undefined; return b; }
+      const n = b.pending;
+      if (!n || n.released || b.scope !== state.scope) { b.pending = undefined; return b; }
     }
     if (p.list.length < (rec ? MAX_PENDING : 1)) { const b = this.bind(t, inputs, rec, needIn); p.list.push(b); return b; }
     const b = p.list.shift()!; // the oldest pending call loses its state (its backward is refused)
@@ -124,11 +143,11 @@ export class CachedOp {
     if (rec) {
       const call = ++bound.calls;
       const node = recordCustom(this.def, present, outs, (og: TensorRef[], ig: TensorRef[], req: GradReq[]) => {
-        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: more than ${MAX_PENDING} recorded calls of a hybridized block (same input shapes) waited for backward; ` +
-          'the earliest lost its forward state; run backward sooner or hybridize(false)');
+        if (bound.calls !== call) throw new ArgumentError(`Block ${this.block.name}: this call's forward state was reused by a later call (same input shapes) before its backward: ` +
+          `a later autograd.record() scope, or more than ${MAX_PENDING} calls in one scope; run backward sooner or hybridize(false)`);
         this.backward(t, bound, og, ig, req);
       }, true);
-      if (node) bound.pending = new WeakRef(node);
+      bound.pending = node; bound.scope = state.scope;
     }
     return t.nOut === 1 ? outs[0] : outs;
   }

@@ -27,6 +27,8 @@ export class Loss extends HybridBlock {
   }
   /** The loss of a batch: one value per sample. @example lossFn.forward(net.forward(x), y) */
   override forward(pred: NDArray, label: NDArray, sampleWeight?: NDArray | null, ...more: unknown[]): NDArray {
+    const isF = (x: unknown) => !(x instanceof NDArray) || x.dtype === 'float32';
+    if (isF(label) && isF(sampleWeight) && more.every(isF)) return super.forward(pred, label, sampleWeight ?? null, ...more); // the common case: no casts
     const made: NDArray[] = [];
     const asF = (x: unknown) => { if (x instanceof NDArray && x.dtype !== 'float32') { const c = x.asType('float32'); made.push(c); return c; } return x; };
     try { return super.forward(pred, asF(label), asF(sampleWeight ?? null), ...more.map(asF)); } finally { for (const c of made) c.dispose(); }

@@ -35,18 +35,40 @@ export class NDArray {
   readonly offset: number;
   readonly size: number;
   /** @internal */ readonly storage: Storage;
+  /**
+   * @internal The autograd tape's record of this array (its graph entry), opaque here. A field, not a WeakMap: V8's
+   * young-generation GC keeps WeakMap keys (and FinalizationRegistry targets) alive, so per-step arrays used as keys
+   * were promoted and cost a full GC later.
+   */
+  tape: unknown = undefined;
   private disposed = false;
+  private finalized: boolean;
 
-  /** @internal Use mx.nd.empty / zeros / array to create arrays. */
-  constructor(storage: Storage, offset: number, shape: number[], dtype: DType) {
+  /** @internal Use mx.nd.empty / zeros / array to create arrays. `finalize` false: see NDArray.scratch. */
+  constructor(storage: Storage, offset: number, shape: number[], dtype: DType, finalize = true) {
     if (!MEMORY_DTYPES.has(dtype)) throw new MxError('dtype', `NDArray cannot hold ${dtype} (supported: ${[...MEMORY_DTYPES].join(', ')})`);
     this.storage = storage.retain();
     this.offset = offset;
     this.shape = shape;
     this.dtype = dtype;
     this.size = prod(shape);
-    registry.register(this, storage, this);
+    this.finalized = finalize;
+    if (finalize) registry.register(this, storage, this);
     trackCreated(this);
+  }
+
+  /**
+   * @internal An uninitialised array its maker always disposes (or hands on after `adopt()`): not registered for
+   * garbage-collection release, which in V8 keeps even a short-lived array alive through young-generation GCs.
+   * @example const t = NDArray.scratch([64, 10]); try { ... } finally { t.dispose(); }
+   */
+  static scratch(shape: number[], dtype: DType = 'float32'): NDArray {
+    return new NDArray(Storage.alloc(prod(shape) * DTYPE_BYTES[dtype]), -1, shape, dtype, false);
+  }
+  /** @internal Registers a scratch array for release on collection (it is handed to a caller who may not dispose it). */
+  adopt(): this {
+    if (!this.finalized && !this.disposed) { this.finalized = true; registry.register(this, this.storage, this); }
+    return this;
   }
 
   /** An uninitialised array (contents undefined). @example NDArray.empty([2, 3]) */
@@ -180,7 +202,7 @@ export class NDArray {
     if (this.disposed) return;
     this.disposed = true;
     trackDisposed(this);
-    registry.unregister(this);
+    if (this.finalized) registry.unregister(this);
     this.storage.release();
   }
 

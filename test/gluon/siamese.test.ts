@@ -87,11 +87,17 @@ test('two calls, separate backward walks: each writes its own gradients (write o
   w1.forEach((g, i) => assertClose(g1[i], g, 1e-5, 1e-6, `first call, param ${i}`));
 });
 
-test('more pending calls than the limit: the earliest one loses its state and its backward is refused', () => {
+test('a call whose state a later call reused (another record scope, or past the limit in one) has its backward refused', () => {
   const x = arr([1, 6], 8);
-  const [, b] = pair(mlp, x);
+  const [a, b] = pair(mlp, x);
   const l = autograd.record(() => { let s = b.forward(x).sum(); for (let i = 0; i < 8; i++) s = s.add(b.forward(x).sum()); return s; });
-  try { l.backward(); assert.unreachable('refused'); } catch (e) { assert.match((e as Error).message, /lost its forward state/); }
+  try { l.backward(); assert.unreachable('refused'); } catch (e) { assert.match((e as Error).message, /forward state was reused by a later call/); }
+  // a forward recorded without backward (an evaluation) does not hold an executor past its record() scope
+  const y1 = autograd.record(() => b.forward(x).sum()), y2 = autograd.record(() => sq(b.forward(x)).sum());
+  try { y1.backward(); assert.unreachable('refused'); } catch (e) { assert.match((e as Error).message, /forward state was reused/); }
+  y2.backward();
+  const want = grads(a, [x], (n, [v]) => sq(n.forward(v)).sum()).params;
+  b.collectParams().values().forEach((p, i) => assertClose(p.grad().toTypedArray(), want[i], 1e-5, 1e-6, `param ${i}`));
 });
 
 test.run();
