@@ -53,7 +53,12 @@ const finalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry<Storage[]>((held) => { for (const s of held) { try { s.release(); } catch { /* runtime gone */ } } })
   : undefined;
 let unregistered: TapeNode[] = [];
-function track(node: TapeNode): void { unregistered.push(node); }
+let compactAt = 4096;
+function track(node: TapeNode): void {
+  // one long recording scope (setRecording(true) once, backward every step): drop the released nodes now and then
+  if (unregistered.length >= compactAt) { unregistered = unregistered.filter((n) => !n.released); compactAt = Math.max(4096, 2 * unregistered.length); }
+  unregistered.push(node);
+}
 /** A recording scope begins outside any: the nodes of earlier scopes still unreleased go to the finalizer. */
 export function beginScope(): void {
   state.scope++;
