@@ -1,7 +1,7 @@
 // esbuild bundles: Node (ESM + CJS), browser (ESM, wasm fetched beside it), browser inline (wasm
 // embedded, single file), edge (Cloudflare Workers: imports the .wasm as a module, no threads).
 import { build } from 'esbuild';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyNamespaces } from './lazy.mjs';
 
@@ -26,7 +26,8 @@ export async function bundle(root) {
   // The names come from an ESM build of the same entry (metafile only, nothing written).
   const names = build({ ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/esm-names.js', format: 'esm', write: false, metafile: true, external: ['zeromq'] })
     .then((r) => {
-      const exports = Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []).filter((n) => n !== 'default');
+      // `__dpWorker` is not API (the Node worker script requires index.cjs for it).
+      const exports = Object.values(r.metafile.outputs).flatMap((o) => o.exports ?? []).filter((n) => n !== 'default' && !n.startsWith('__'));
       writeFileSync(join(root, 'dist', 'node', 'index.js'),
         "// ESM face of the Node library: the code lives once, in mxwasm.cjs, loaded by index.cjs (one runtime per process for import and require).\n" +
         "import { createRequire } from 'node:module';\n" +
@@ -67,18 +68,31 @@ export async function bundle(root) {
       define: { 'import.meta.url': '__mxwasm_import_meta_url' },
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
     }),
-    // The data-parallel worker is its own thread (its own module graph): kept small, minified with names.
-    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/node/dp-worker.js', format: 'esm', platform: 'node', sourcemap: true, sourcesContent: false }),
+    // The data-parallel executor worker runs on the same library: a thread of its own, which requires index.cjs (one
+    // copy in the package; the code cache makes the worker's load cheap).
+    Promise.resolve().then(() => writeFileSync(join(root, 'dist', 'node', 'dp-worker.js'),
+      '// Data-parallel executor worker (Node): the library it runs is the one the entry loads (index.cjs -> mxwasm.cjs).\n' +
+      "import { parentPort } from 'node:worker_threads';\nimport { createRequire } from 'node:module';\n\n" +
+      "createRequire(import.meta.url)('./index.cjs').__dpWorker(parentPort);\n")),
     // The distributed KVStore's network thread (with the server roles, the only code that loads zeromq).
     build({ ...node, entryPoints: ['src/kv/ps/net-thread.ts'], outfile: 'dist/node/kv-net.js', format: 'esm', external: ['zeromq'] }),
-    build({ ...common, entryPoints: ['src/entry/browser.ts'], outfile: 'dist/browser/index.js', format: 'esm', platform: 'browser' }),
-    // The data-parallel executor worker for browsers (its Node branch imports node:worker_threads, never reached there).
-    build({ ...common, entryPoints: ['src/parallel/dp-worker.ts'], outfile: 'dist/browser/dp-worker.js', format: 'esm', platform: 'browser', external: ['node:*'] }),
+    // Browser, its data-parallel worker and edge share the library: dist/browser/mxwasm.js, built once from
+    // src/entry/web-lib.ts. The entries import only that module, kept external here, so each is a few lines
+    // (where the kernels come from, how threads start). Not esbuild's code splitting: it does not keep ES modules'
+    // evaluation order in a shared chunk (mx.sym lacked its ops), while this is the order an unbundled import runs.
+    build({ ...common, entryPoints: ['src/entry/web-lib.ts'], outfile: 'dist/browser/mxwasm.js', format: 'esm', platform: 'browser' }),
+    ...[['browser.ts', 'browser/index.js', './mxwasm.js'], ['dp-worker-web.ts', 'browser/dp-worker.js', './mxwasm.js'], ['edge.ts', 'edge/index.js', '../browser/mxwasm.js']].map(([src, out, lib]) => build({
+      ...common, entryPoints: [`src/entry/${src}`], outfile: `dist/${out}`, format: 'esm', platform: 'browser', external: ['*.wasm'], metafile: true,
+      plugins: [{ name: 'shared-library', setup(b) { b.onResolve({ filter: /^\.\/web-lib\.js$/ }, () => ({ path: lib, external: true })); } }],
+    }).then((r) => {
+      // Nothing else of src/ may be bundled into an entry (it would be a second copy, with a second runtime).
+      const inputs = Object.keys(r.metafile?.inputs ?? {});
+      if (inputs.some((f) => f.startsWith('src/') && f !== `src/entry/${src}`)) throw new Error(`[build] ${out} bundles library code: ${inputs}`);
+    })),
     build({
       ...common, entryPoints: ['src/entry/inline.ts'], outfile: 'dist/browser/index.inline.js', format: 'esm', platform: 'browser',
       loader: { '.wasm': 'binary' },
     }),
-    build({ ...common, entryPoints: ['src/entry/edge.ts'], outfile: 'dist/edge/index.js', format: 'esm', platform: 'neutral', external: ['*.wasm'], mainFields: ['module', 'main'] }),
   ]);
   console.log(`[build] bundles in ${Date.now() - t0} ms`);
 }

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors.js';
+import '../ops/index.js'; // registers every op: installSymOps() below lists them at evaluation (bundles may order modules otherwise)
 import { listOpNames } from '../ops/registry.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
 import { fromJSON, readSymbolFile } from '../symbol/json.js';

@@ -5,10 +5,9 @@
 //     await mx.ready();
 //     console.log(mx.nd.ones([2, 2]).toString());
 //   </script>
-import { setSourceProvider, type Variant } from '../runtime/runtime.js';
-import { setThreadPlatform } from '../parallel/pool.js';
-import { webThreadPlatform } from '../parallel/web.js';
-import { MxError } from '../errors.js';
+import lib, { type Variant } from './web-lib.js';
+
+const { setSourceProvider, setThreadPlatform, webThreadPlatform, MxError } = lib;
 
 // Static `new URL('<literal>', import.meta.url)`: the pattern Vite, webpack 5, Parcel and esbuild (with a file
 // loader) recognise, so an app's bundler copies the kernels and rewrites these URLs. Elsewhere give the bytes
@@ -29,7 +28,9 @@ setSourceProvider({
 });
 
 // dp-worker.js beside this bundle runs data-parallel executors (Module context: [mx.cpu(0), mx.cpu(1)]) when
-// mxwasm itself runs in a dedicated worker (a page's main thread cannot block).
-setThreadPlatform(webThreadPlatform(new URL('./dp-worker.js', import.meta.url)));
+// mxwasm itself runs in a dedicated worker (a page's main thread cannot block). Written as the literal
+// `new Worker(new URL(...), { type: 'module' })`: Vite and webpack then bundle the worker with what it imports (it
+// imports the library chunk, which a bundler would not copy beside a plain asset).
+setThreadPlatform(webThreadPlatform(() => new Worker(new URL('./dp-worker.js', import.meta.url), { type: 'module' })));
 
-export * from '../index.js';
+export * from './web-lib.js';

@@ -1,14 +1,14 @@
 // Edge entry (Cloudflare Workers / workerd, Deno Deploy-like): compiling wasm from bytes is
 // forbidden there, so the platform's bundler turns this static import into a WebAssembly.Module.
 // No threads there: the plain-memory build, one thread, initialised synchronously at import.
-import { initRuntimeSync, setSourceProvider } from '../runtime/runtime.js';
+import lib from './web-lib.js';
 // @ts-ignore: resolved by the platform (kept external by our bundler): dist/edge/../kernels.noshared.wasm
 import kernels from '../kernels.noshared.wasm';
 
-setSourceProvider({
+lib.setSourceProvider({
   sync: () => kernels as WebAssembly.Module,
   async: async () => kernels as WebAssembly.Module,
 });
-initRuntimeSync({ variant: 'noshared' });
+lib.initRuntimeSync({ variant: 'noshared' });
 
-export * from '../index.js';
+export * from './web-lib.js';

@@ -25,6 +25,20 @@ function locate(v: Variant): string {
   throw new Error(`mxwasm: cannot find ${FILES[v]} (run npm run build)`);
 }
 
+/**
+ * The parent's Node options for a worker that runs a file: without `--input-type` (a worker refuses it for a file:
+ * `node --input-type=module -e "..."` apps lost their data-parallel workers) and without the eval'd script.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const a = process.execArgv;
+  for (let i = 0; i < a.length; i++) {
+    if (['--input-type', '-e', '--eval', '-p', '--print'].includes(a[i])) i++;
+    else if (!a[i].startsWith('--input-type=') && !/^--(eval|print)=/.test(a[i])) out.push(a[i]);
+  }
+  return out;
+}
+
 // worker_threads take a shared WebAssembly.Memory in every Node version (Bun, which runs this entry too, is probed).
 if (!process.versions.bun) knowSharedPostable(true);
 
@@ -46,7 +60,7 @@ setThreadPlatform({
     // dist/node/dp-worker.js beside the bundle, or the TypeScript sources through a tsx bootstrap.
     const c = ['./dp-worker.js', '../parallel/dp-worker-dev.mjs'].map((f) => new URL(f, import.meta.url)).find((u) => existsSync(fileURLToPath(u)));
     if (!c) throw new Error('mxwasm: dp-worker entry not found (run npm run build)');
-    const w = new (threads().Worker)(c);
+    const w = new (threads().Worker)(c, { execArgv: workerExecArgv() });
     return {
       postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),
       onMessage: (f) => { w.on('message', f); }, onError: (f) => { w.on('error', f); },

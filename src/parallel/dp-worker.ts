@@ -127,11 +127,17 @@ async function unpark(m: Extract<ToWorker, { type: 'park' }>, handle: (m: ToWork
   handle({ type: 'bind', ...p.bind });
 }
 
-// Node worker_threads or a Web Worker.
-const g = globalThis as { process?: { versions?: { node?: string } } };
-if (g.process?.versions?.node) {
-  const { parentPort } = await import('node:worker_threads');
+/** Node's `parentPort` as `serve` needs it. */
+interface ParentPort { postMessage(m: unknown): void; on(e: 'message', f: (m: ToWorker) => void): void }
+
+/**
+ * Runs this thread as a data-parallel executor worker of the library that loaded it. The worker scripts are a line
+ * each, so the package carries the library once: dist/node/dp-worker.js requires index.cjs (the entry's bundle, through
+ * its code cache) and passes Node's `parentPort`; dist/browser/dp-worker.js imports mxwasm.js (the chunk the browser
+ * and edge entries share) and serves `self`.
+ * @example serveDataParallel((await import('node:worker_threads')).parentPort)
+ */
+export function serveDataParallel(parentPort?: ParentPort | null): void {
   if (parentPort) serve({ postMessage: (m) => parentPort.postMessage(m), on: (f) => { parentPort.on('message', f); } });
-} else if (typeof self !== 'undefined') {
-  serve({ postMessage: (m) => (self as unknown as Worker).postMessage(m), on: (f) => { (self as unknown as Worker).onmessage = (e: MessageEvent) => f(e.data); } });
+  else serve({ postMessage: (m) => (self as unknown as Worker).postMessage(m), on: (f) => { (self as unknown as Worker).onmessage = (e: MessageEvent) => f(e.data); } });
 }

@@ -18,6 +18,8 @@ test('dist/browser/index.js names kernels.wasm and dp-worker.js as new URL(liter
   // and every shipped path is inside the package's "files"
   const files: string[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).files;
   for (const u of urls) assert.ok(files.some((f) => join('dist/browser', u).startsWith(f)), u);
+  // The worker in the form bundlers bundle (with the library chunk it imports), not copy as a plain file.
+  assert.match(code, /new Worker\(new URL\("\.\/dp-worker\.js",\s*import\.meta\.url\),\s*\{\s*type:\s*"module"\s*\}\)/);
 });
 
 test('the source uses the same pattern (so bundling the TypeScript entry keeps it)', () => {
