@@ -12,7 +12,7 @@ import { Storage } from '../ndarray/storage.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Executor } from '../executor/executor.js';
 import { Cmd, DP_WORD, writeError, type ArrayDesc, type FromWorker, type MailboxPayload, type ToWorker } from './dp-protocol.js';
-import { spinHint } from './pool.js';
+import { setThreadPlatform, spinHint } from './pool.js';
 import { ensureInstalled } from './threads.js';
 import { MxError } from '../errors.js';
 
@@ -138,6 +138,9 @@ interface ParentPort { postMessage(m: unknown): void; on(e: 'message', f: (m: To
  * @example serveDataParallel((await import('node:worker_threads')).parentPort)
  */
 export function serveDataParallel(parentPort?: ParentPort | null): void {
+  // Kernels run on this thread only: the library's entry registered its thread platform, but kernel workers per
+  // executor would multiply the threads and take their scratch from the executor's reserved region.
+  setThreadPlatform(undefined);
   if (parentPort) serve({ postMessage: (m) => parentPort.postMessage(m), on: (f) => { parentPort.on('message', f); } });
   else serve({ postMessage: (m) => (self as unknown as Worker).postMessage(m), on: (f) => { (self as unknown as Worker).onmessage = (e: MessageEvent) => f(e.data); } });
 }

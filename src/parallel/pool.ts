@@ -32,8 +32,8 @@ export interface ThreadPlatform {
 }
 
 let platform: ThreadPlatform | undefined;
-/** Registered by the Node and browser entries. */
-export function setThreadPlatform(p: ThreadPlatform): void { platform = p; }
+/** Registered by the Node and browser entries (undefined: no kernel threads, as in a data-parallel worker). */
+export function setThreadPlatform(p: ThreadPlatform | undefined): void { platform = p; }
 export function threadPlatform(): ThreadPlatform | undefined { return platform; }
 
 const ENV = (globalThis as { process?: { env?: Record<string, string> } }).process?.env ?? {};
