@@ -113,7 +113,10 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   assert.equal(cut(20, 36864), [[20, 18432], [20, 18432]], 'M=20: columns');
   assert.equal(cut(512, 50), [[256, 50], [256, 50]], 'N=50, one part per thread: rows (each thread packs op(B) once)');
   assert.equal(cut(512, 50, 8, 2), [[128, 50], [128, 50], [128, 50], [128, 50]], 'N=50, 4 parts per thread: half as many row parts (each packs op(B) again)');
-  assert.equal(cut(128, 784, 8), [[128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112], [128, 112]], 'MLP dW: 7 column parts, not 16-row parts');
+  assert.equal(cut(128, 784, 8, 2).map((p) => p[0]), [128, 128, 128, 128, 128, 128, 128, 128], 'MLP dW: column parts, not 16-row parts');
+  assert.equal(cut(128, 784, 8, 2).map((p) => p[1]), [96, 96, 96, 112, 96, 96, 96, 96], '8 column parts as equal as 16-column steps allow (not 7 of 112: an even count for 2 threads)');
+  assert.equal(cut(256, 169, 8, 2), [[128, 169], [128, 169]], 'SqueezeNet 256x169x576: 2 equal row parts (not 72 + 72 + 112 rows: 3 parts on 2 threads)');
+  assert.equal(cut(100, 50, 8, 2), [[100, 32], [100, 18]], '3 column parts would not share evenly on 2 threads: 2');
   assert.equal(cut(64, 8, 4, 2), [[32, 8], [32, 8]], 'N too narrow to cut: rows');
   const dWargs = [1, 0, 128, 784, 64, 1, 0, 128, 0, 784, 0, 0, 784, 0, 0, 0, 0];
   const dW = SPLITS.f32_gemm__simd128.split(dWargs, 8, 2).map((p) => [p[2], p[3], (p[6] - 0) / 4, p[11] / 4]);
@@ -123,7 +126,7 @@ test('gemm split: the longer side is cut (M by 8, N by 16), parts cover C exactl
   const parts = SPLITS.f32_gemm__simd128.parts!;
   assert.is(parts([0, 1, 64, 128, 784], 2), 2, 'MLP fc1 (3.2M per thread): one part per thread');
   assert.is(parts([0, 0, 512, 512, 512], 2), 8, 'GEMM 512^3: four parts per thread');
-  assert.equal(cut(100, 50, 8), [[100, 16], [100, 16], [100, 16], [100, 2]], 'M=100 (packed path): row parts of <= 64 rows would take the no-packing path, so columns');
+  assert.equal(cut(100, 50, 8), [[100, 16], [100, 16], [100, 18]], 'M=100 (packed path): row parts of <= 64 rows would take the no-packing path, so columns (no 2-column part)');
   assert.equal(cut(100, 49, 8), [[100, 16], [100, 16], [100, 17]], 'a 1-column (GEMV) remainder joins the part before');
   assert.equal(cut(17, 8, 4, 2), [[8, 8], [9, 8]], '17 rows in 8-row parts: 8 + 9 (a 1-row (GEMV) remainder joins the part before)');
   assert.equal(cut(65, 33, 2, 2), [[65, 16], [65, 17]], '33 columns for 2 parts: 16 + 17, not one part of 33');

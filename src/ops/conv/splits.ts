@@ -4,23 +4,20 @@
 // Same shape as src/parallel/splits.ts `Split` (declared structurally: ops never import the parallel layer).
 // Arguments are read by name through CONV_ARG (src/runtime/manifest/conv.ts, the family's typed definition).
 import { CONV_ARG, type CONV_GEOM } from '../../runtime/manifest/conv.js';
+import { cut } from '../../runtime/manifest/split.js';
 
 interface PlaneSplit {
   work: (a: number[]) => number;
   min: number;
-  split: (a: number[], P: number) => number[][];
+  split: (a: number[], P: number, T?: number) => number[][];
   scratchArg?: number;
 }
 
 /** Least work (inner-loop element operations) worth waking the workers for. */
 const MIN_WORK = 1 << 17;
 
-/** [start, end) plane ranges for T threads. */
-function ranges(n: number, T: number): [number, number][] {
-  const per = Math.ceil(n / T), out: [number, number][] = [];
-  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
-  return out;
-}
+/** [start, end) ranges of n for P parts on T threads: as equal as can be, a multiple of T in count where n allows. */
+const ranges = (n: number, P: number, T = 1): [number, number][] => cut(n, P, 1, 1, T);
 
 /**
  * A split over the plane count at argument `countArg`; `ptrs` lists [argument index, bytes per plane] of the
@@ -29,7 +26,7 @@ function ranges(n: number, T: number): [number, number][] {
 function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][]): PlaneSplit {
   return {
     work, min: MIN_WORK,
-    split: (a, T) => ranges(a[countArg], T).map(([p0, p1]) => {
+    split: (a, P, T) => ranges(a[countArg], P, T).map(([p0, p1]) => {
       const p = a.slice();
       for (const [i, bytes] of ptrs(a)) if (a[i] !== 0) p[i] = a[i] + p0 * bytes;
       p[countArg] = p1 - p0;
@@ -62,10 +59,10 @@ function colSplit(xArg: number, colArg: number): PlaneSplit {
     // Copy-speed work (~0.6 ns a float): 32K floats per thread (~20 µs) already outweigh a dispatch; LeNet's
     // blocks of 7-10 images (150-220K floats) then split, which MIN_WORK per thread would not allow.
     work: (a) => cI.work(a) * Math.max(a[A.nimg], 1), min: 1 << 15,
-    split: (a, T) => {
+    split: (a, P, T) => {
       const nimg = Math.max(a[A.nimg], 1), ld = a[A.ld] > 0 ? a[A.ld] : a[A.Ho] * a[A.Wo];
-      const byImg = nimg > 1 && bal(nimg, T) >= bal(a[A.C], T);
-      return ranges(byImg ? nimg : a[A.C], T).map(([s, e]) => {
+      const byImg = nimg > 1 && bal(nimg, T ?? P) >= bal(a[A.C], T ?? P);
+      return ranges(byImg ? nimg : a[A.C], P, T).map(([s, e]) => {
         const p = a.slice();
         if (byImg) { p[xArg] += s * a[A.xs] * 4; p[colArg] += s * a[A.Ho] * a[A.Wo] * 4; p[A.ld] = ld; p[A.nimg] = e - s; }
         else { p[xArg] += s * cI.plane(a); p[colArg] += s * a[A.kh] * a[A.kw] * ld * 4; p[A.C] = e - s; }

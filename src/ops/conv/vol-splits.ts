@@ -3,21 +3,18 @@
 // by volumes (P). Each part computes exactly what one thread would: results are bitwise identical.
 // Same shape as src/parallel/splits.ts `Split` (declared structurally: ops never import the parallel layer).
 import { POOL3D_ARG, VOL2COL_ARG } from '../../runtime/manifest/vol.js';
+import { cut as even } from '../../runtime/manifest/split.js';
 
-interface VolSplit { work: (a: number[]) => number; min: number; split: (a: number[], T: number) => number[][] }
+interface VolSplit { work: (a: number[]) => number; min: number; split: (a: number[], P: number, T?: number) => number[][] }
 
-/** [start, end) ranges of n for T threads. */
-function ranges(n: number, T: number): [number, number][] {
-  const per = Math.ceil(n / T), out: [number, number][] = [];
-  for (let s = 0; s < n; s += per) out.push([s, Math.min(n, s + per)]);
-  return out;
-}
+/** [start, end) ranges of n for P parts on T threads: as equal as can be, a multiple of T in count where n allows. */
+const ranges = (n: number, P: number, T = 1): [number, number][] => even(n, P, 1, 1, T);
 
 /** A cut of count argument `count` with pointers advanced by bytes per unit; `min` the least work per thread. */
 function cut(count: number, min: number, work: (a: number[]) => number, ptrs: (a: number[]) => [number, number][]): VolSplit {
   return {
     work, min,
-    split: (a, T) => ranges(a[count], T).map(([s, e]) => {
+    split: (a, P, T) => ranges(a[count], P, T).map(([s, e]) => {
       const p = a.slice();
       for (const [i, bytes] of ptrs(a)) p[i] = a[i] + s * bytes;
       p[count] = e - s;
