@@ -56,7 +56,7 @@ const gemm: Split = {
     const minRows = tA || wholeSmall ? 2 : M > SMALL_M ? SMALL_M + 1 : Math.ceil((SMALL_A + 1) / K);
     // Several parts per thread: half as many row parts, as each packs all of op(B) again (MLP dW 128x784x64:
     // 8 parts packed B 8 times; 4 parts measured 1.53x -> 1.58-1.61x for the whole training step on 2 threads).
-    const rows = cut(M, P > T ? Math.max(T, Math.round(P / 2)) : P, 8, minRows), cols = cut(N, P, 16, 2);
+    const rows = cut(M, P > T ? Math.max(T, Math.round(P / 2)) : P, 8, minRows, T), cols = cut(N, P, 16, 2, T);
     if (((M > N || tA) && rows.length > 1) || cols.length <= 1) {
       return rows.map(([m0, m1]) => {
         const p = a.slice();
@@ -95,7 +95,7 @@ export const SPLITS: Record<string, Split> = {
   ...Object.fromEntries(KERNELS.filter((k) => k.split).map((k) => [k.name, k.split!])),
   // Byte copies (src, dst, bytes), cut in 64-byte lines: an executor's input copy (MLP: 200 KB a step) takes
   // its cache lines back from the worker that read them last in half the time (MLP step on 2 threads ~1% faster).
-  x8_copy: { work: (a) => a[2], min: 64 << 10, split: (a, T) => chunks(a[2], T, 64).map(([s, e]) => [a[0] + s, a[1] + s, e - s]) },
+  x8_copy: { work: (a) => a[2], min: 384 << 10, split: (a, P, T) => chunks(a[2], P, 64, T).map(([s, e]) => [a[0] + s, a[1] + s, e - s]) },
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };

@@ -41,7 +41,7 @@ test('threads: threadStats counts parallel jobs and the parts the workers ran', 
 test('threads: a large byte copy split across threads copies every byte, unaligned ends included', async () => {
   mx.setNumThreads(2);
   await mx.threadsReady();
-  const K = rt().K, al = rt().alloc, n = 300_003, src = al.alloc(n + 64), dst = al.alloc(n + 64);
+  const K = rt().K, al = rt().alloc, n = 800_003, src = al.alloc(n + 64), dst = al.alloc(n + 64); // over 2 x 384 KB: x8_copy splits
   const u8 = () => new Uint8Array(rt().memory.buffer);
   for (let i = 0; i < n; i++) u8()[src + 1 + i] = (i * 7 + 3) & 255;
   u8().fill(0, dst, dst + n + 64);
