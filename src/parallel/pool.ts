@@ -93,6 +93,12 @@ export class Pool {
    * workers wake too late for work this small). Starts optimistic.
    */
   gain = 2;
+  /**
+   * The same measure over large calls (those `track`ed as 'big'): one thread's estimate over the job's time. Near 1.8
+   * on two free cores; under 1 when the workers' cores are taken (a worker descheduled holding a part makes the caller
+   * wait for it: on the loaded VM whole networks ran 0.65-0.84x on 2 threads).
+   */
+  gainBig = 2;
 
   constructor(threads: number) {
     const r = rt();
@@ -196,7 +202,7 @@ export class Pool {
    * core, a late wake-up) takes fewer parts. Argument `scratchArg` (if >= 0) is replaced by the running
    * thread's own scratch. Throws KernelError naming the kernel if any part traps; never waits unboundedly.
    */
-  run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1, track = false): void {
+  run(k: number, base: (...a: number[]) => unknown, parts: number[][], T: number, scratchArg = -1, track: false | 'small' | 'big' = false): void {
     const P = parts.length, t0 = track ? performance.now() : 0;
     const I = this.ctl();
     const A = this.args(I);
@@ -228,7 +234,10 @@ export class Pool {
     this.waitDone(I, P, KERNELS[k].name);
     if (track && own > 0) {
       const job = performance.now() - t0;
-      if (job > 0) this.gain += (Math.min(4, ((t1 - t0) * P) / own / job) - this.gain) / 8;
+      if (job > 0) {
+        const g = Math.min(4, ((t1 - t0) * P) / own / job);
+        if (track === 'small') this.gain += (g - this.gain) / 8; else this.gainBig += (g - this.gainBig) / 8;
+      }
     }
     if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
     if (Atomics.load(I, 2) > 0) {

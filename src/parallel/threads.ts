@@ -88,14 +88,15 @@ export async function threadsReady(): Promise<void> {
  * Counters of the thread pool since it started: parallel jobs, their parts, and the share of parts the
  * worker threads ran (about (T-1)/T when every core is available; near 0 when the workers' cores are
  * taken, e.g. by another tenant of a virtual machine), and `gain`, what recent small parallel calls gained
- * (one thread's time estimate over theirs; under 1.1 small calls stay on the calling thread). Undefined while
+ * (one thread's time estimate over theirs; under 1.1 small calls stay on the calling thread), and `gainBig`, the same
+ * over large calls (under 1 they stay on the calling thread too, and idle workers sleep at once). Undefined while
  * no pool runs.
  * @example const s = mx.threadStats(); console.log(s?.workerShare)
  */
-export function threadStats(): { threads: number; jobs: number; parts: number; workerShare: number; gain: number } | undefined {
+export function threadStats(): { threads: number; jobs: number; parts: number; workerShare: number; gain: number; gainBig: number } | undefined {
   if (!pool) return undefined;
   const { jobs, parts, ownParts } = pool.stats;
-  return { threads: pool.threads, jobs, parts, workerShare: parts ? (parts - ownParts) / parts : 0, gain: pool.gain };
+  return { threads: pool.threads, jobs, parts, workerShare: parts ? (parts - ownParts) / parts : 0, gain: pool.gain, gainBig: pool.gainBig };
 }
 
 const shutdownHooks: (() => void)[] = [];
@@ -110,7 +111,7 @@ export function shutdown(): void { pool?.shutdown(); pool = undefined; for (cons
  * skip the wake-up (tens of µs), at the cost of a busy core for that long. Default 200 (MXWASM_SPIN_US).
  * @example setThreadSpin(0) // sleep right after each job (shared machines)
  */
-export function setThreadSpin(us: number): void { spinUs = us; if (pool && !suspended) pool.spinWindow = us; }
+export function setThreadSpin(us: number): void { spinUs = us; if (pool) adaptSpin(pool); }
 let spinUs = SPIN_US;
 
 let spawnFailed = '';
@@ -122,7 +123,7 @@ let suspended = false;
 export function setKernelThreadsSuspended(v: boolean): void {
   if (v === suspended) return;
   suspended = v;
-  if (pool) pool.spinWindow = v ? 0 : spinUs;
+  if (pool) adaptSpin(pool);
 }
 
 function getPool(): Pool | undefined {
@@ -136,28 +137,41 @@ function getPool(): Pool | undefined {
   }
   if (!pool) {
     // A platform that cannot start our workers (no eval/Blob workers) runs single-threaded, and says why.
-    try { pool = new Pool(T); pool.spinWindow = suspended ? 0 : spinUs; } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }
+    try { pool = new Pool(T); spinNow = -1; adaptSpin(pool); } catch (e) { spawnFailed = `worker threads could not start: ${(e as Error).message}`; return undefined; }
   }
   return pool;
 }
 
 /**
- * The cost model for small calls. A call below SMALL_UNITS times its split's `min` per thread (about half a
- * millisecond of work) gains from the workers only when they answer at once: on a machine whose other cores
- * are taken (a loaded VM, a busy laptop) a worker wakes late or runs at half speed on a shared core, and the
- * caller then waits longer than the whole call takes alone (LeNet batch 1: 0.25 ms on 2 threads vs 0.18 on 1).
- * The pool measures what its small jobs gained (Pool.gain); while that is under MIN_GAIN, small calls run on the
- * calling thread, and one in PROBE_EVERY (one in PROBE_RARELY while the gain is under 0.7: each probe then costs
- * about a call's time again) still goes to the workers, to notice when their cores are back.
- * Larger calls always split (4 parts per thread: a slow worker takes fewer). Results are the same bits either way.
+ * The cost model. A call below SMALL_UNITS times its split's `min` per thread (about half a millisecond of work)
+ * gains from the workers only when they answer at once: on a machine whose other cores are taken (a loaded VM, a busy
+ * laptop) a worker wakes late or runs at half speed on a shared core, and the caller then waits longer than the whole
+ * call takes alone (LeNet batch 1: 0.25 ms on 2 threads vs 0.18 on 1). The pool measures what its small jobs gained
+ * (Pool.gain); while that is under MIN_GAIN, small calls run on the calling thread, and one in PROBE_EVERY (one in
+ * PROBE_RARELY while the gain is under 0.7: each probe then costs about a call's time again) still goes to the
+ * workers, to notice when their cores are back.
+ * Larger calls are measured the same way (Pool.gainBig) and stay home only while two threads lose outright (gain
+ * under 1: a worker descheduled while it holds a part makes the caller wait a time slice; whole networks ran
+ * 0.65-0.84x on 2 threads at load 14-20), one in BIG_PROBE still split. On free cores their gain is 1.6-1.95.
+ * While either gain says the cores are taken, idle workers sleep at once instead of polling (a polling worker then
+ * takes CPU time the caller needs: an ONNX LSTM at 2 threads ran 0.67-0.89x of onnxruntime-web with the 200 µs window
+ * against 1.26x with none, at load ~15). Results are the same bits on every path.
  */
-const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64;
+const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64, BIG_PROBE = 8;
 /** Whether a small call stays on the calling thread now (see above). */
 const staysHome = (gain: number): boolean => gain < MIN_GAIN && ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0;
+/** Whether a large call stays on the calling thread now (see above). */
+const bigStaysHome = (gain: number): boolean => gain < 1 && ++probeBig % BIG_PROBE !== 0;
 let adaptive = (typeof process !== 'undefined' ? process.env?.MXWASM_THREAD_ADAPT : undefined) !== '0';
-let probe = 0;
+let probe = 0, probeBig = 0;
+/** The spin window the pool runs with now: the user's, or 0 while the measured gains say the cores are taken. */
+let spinNow = -1;
+function adaptSpin(p: Pool): void {
+  const want = suspended ? 0 : adaptive && (p.gainBig < 1 || p.gain < 0.7) ? 0 : spinUs;
+  if (want !== spinNow) p.spinWindow = spinNow = want;
+}
 /**
- * Turns the small-call cost model on or off (MXWASM_THREAD_ADAPT=0 starts with it off); returns the old setting.
+ * Turns the cost model on or off (MXWASM_THREAD_ADAPT=0 starts with it off); returns the old setting.
  * Tests that count parallel jobs turn it off. @example const old = setThreadAdaptive(false)
  */
 export function setThreadAdaptive(on: boolean): boolean { const old = adaptive; adaptive = on; return old; }
@@ -179,13 +193,14 @@ export function ensureInstalled(): void {
     if (T <= 1) return false;
     const p = getPool();
     if (!p || !p.ready) return false;
-    const small = adaptive && work < SMALL_UNITS * e.s.min * T;
-    if (small && staysHome(p.gain)) return false;
+    const small = work < SMALL_UNITS * e.s.min * T;
+    if (adaptive && (small ? staysHome(p.gain) : bigStaysHome(p.gainBig))) return false;
     // At most MAX_PARTS calls per job (the control block's argument area): more go as consecutive jobs.
     for (let i = 0; i < calls.length; i += MAX_PARTS) {
       const part = calls.length <= MAX_PARTS ? calls : calls.slice(i, i + MAX_PARTS);
-      p.run(e.idx, e.base, part, Math.min(p.threads, T, part.length), e.s.scratchArg ?? -1, small);
+      p.run(e.idx, e.base, part, Math.min(p.threads, T, part.length), e.s.scratchArg ?? -1, small ? 'small' : 'big');
     }
+    adaptSpin(p);
     return true;
   });
   KERNELS.forEach((info, idx) => {
@@ -203,11 +218,12 @@ export function ensureInstalled(): void {
       // dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
-      const small = adaptive && work < SMALL_UNITS * s.min * T;
-      if (small && staysHome(p.gain)) return base(...a);
+      const small = work < SMALL_UNITS * s.min * T;
+      if (adaptive && (small ? staysHome(p.gain) : bigStaysHome(p.gainBig))) return base(...a);
       const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);
-      p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small);
+      p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small ? 'small' : 'big');
+      adaptSpin(p);
     };
   });
 }

@@ -1,10 +1,12 @@
-// The small-call cost model (src/parallel/threads.ts): while the pool's measured gain on small calls is under
-// 1.1, small calls run on the calling thread (one in 16 still goes to the workers, as a probe); large calls always
-// split; with the gain above, small calls split. Results are the same bits on either path.
+// The cost model (src/parallel/threads.ts): while the pool's measured gain on small calls is under 1.1, small calls
+// run on the calling thread (one in 16 still goes to the workers, as a probe); large calls split unless their own
+// gain is under 1 (then one in 8 splits); with the gains above, every call splits. Idle workers poll after a job only
+// while both gains say the cores are there. Results are the same bits on either path.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';
 import { poolForTests, setThreadAdaptive } from '../../src/parallel/threads.js';
+import { SPIN_US } from '../../src/parallel/pool.js';
 
 const jobs = () => mx.threadStats()!.jobs;
 
@@ -30,13 +32,27 @@ test('small calls stay on the calling thread while parallel calls do not pay; la
     for (let i = 0; i < 64; i++) { pool.gain = 0.5; mx.nd.dot(a, a).dispose(); }
     assert.is(jobs() - jr, 1, 'gain under 0.7: one probe in 64');
     const j1 = jobs();
+    pool.gain = 0.5;
     mx.nd.dot(big, big).dispose();
-    assert.is(jobs() - j1, 1, 'a large product splits whatever the gain');
+    assert.is(jobs() - j1, 1, 'a large product splits whatever the small calls\' gain');
+    assert.is(pool.spinWindow, 0, 'small calls losing: idle workers sleep at once');
+    const bigRef = mx.nd.dot(big, big).toTypedArray();
+    const jb = jobs();
+    for (let i = 0; i < 16; i++) {
+      pool.gainBig = 0.8;
+      const y = mx.nd.dot(big, big);
+      assert.equal(y.toTypedArray(), bigRef, 'a large product: same bits on the calling thread');
+      y.dispose();
+    }
+    assert.is(jobs() - jb, 2, 'large products losing (gain under 1): one in 8 still splits');
+    pool.gainBig = 2;
     pool.gain = 2;
     const j2 = jobs();
     for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
     assert.is(jobs() - j2, 4, 'with the workers paying, every small product splits');
     assert.ok(pool.gain > 0 && pool.gain <= 4, `gain ${pool.gain} measured and bounded`);
+    assert.ok(pool.gainBig > 0 && pool.gainBig <= 4, `gainBig ${pool.gainBig} measured and bounded`);
+    if (pool.gain >= 0.7 && pool.gainBig >= 1) assert.is(pool.spinWindow, SPIN_US, 'both gains fine: idle workers poll for the window');
     setThreadAdaptive(false);
     pool.gain = 0.5;
     const j3 = jobs();
