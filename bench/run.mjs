@@ -1,7 +1,7 @@
 // `npm run bench [-- filters...]`: runs the workloads of bench/workloads/*.mjs (mxwasm and the peers,
 // interleaved), prints a table, writes bench/results/latest.json (and --json <path>). See bench/README.md.
 // Usage: node --import tsx bench/run.mjs [name-substring ...] [--json out.json] [--threads N] [--quick]
-//        [--no-peers] [--peers tfjs-wasm,ort-web] [--list] [--heavy]
+//        [--no-peers] [--peers tfjs-wasm,ort-web] [--list] [--heavy] [--exact] [--runs N] [--min-ms MS] [--max-ms MS]
 import { readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,6 +25,10 @@ function parseArgs(argv) {
     else if (a === '--peers') o.peers = argv[++i].split(',').filter(Boolean);
     else if (a === '--list') o.list = true;
     else if (a === '--heavy') o.heavy = true;
+    else if (a === '--exact') o.exact = true; // filters name workloads exactly (conv-dw-3x3-32, not its -bound / -bwd rows)
+    else if (a === '--runs') o.minRuns = Number(argv[++i]); // at least N timed runs per implementation (default 15)
+    else if (a === '--min-ms') o.minMs = Number(argv[++i]); // at least this much timed time per implementation (default 1000)
+    else if (a === '--max-ms') o.maxMs = Number(argv[++i]); // at most this much (default 8000): a time budget
     else if (a === '--help' || a === '-h') { console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n')); process.exit(0); }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.filters.push(a);
@@ -33,7 +37,7 @@ function parseArgs(argv) {
   return o;
 }
 
-async function loadWorkloads(filters, heavy) {
+async function loadWorkloads(filters, heavy, exact) {
   const dir = join(here, 'workloads');
   const all = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.mjs')).sort()) {
@@ -42,6 +46,7 @@ async function loadWorkloads(filters, heavy) {
     for (const w of list) all.push({ ...w, file: f });
   }
   // A heavy workload (big networks, batch 8) runs only with --heavy or when a filter names it (not by its group).
+  if (exact) return all.filter((w) => filters.includes(w.name));
   return all.filter((w) => (!filters.length && (!w.heavy || heavy)) || filters.some((s) => w.name.includes(s) || (w.group === s && (!w.heavy || heavy))));
 }
 
@@ -59,7 +64,7 @@ function progress(msg, final = false) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const workloads = await loadWorkloads(opts.filters, opts.heavy);
+const workloads = await loadWorkloads(opts.filters, opts.heavy, opts.exact);
 if (opts.list) { for (const w of workloads) console.log(`${w.group.padEnd(10)} ${w.name.padEnd(24)} ${Object.keys(w.impls).join(', ')}  ${w.desc ?? ''}`); process.exit(0); }
 if (!workloads.length) { console.error(`no workload matches ${opts.filters.join(' ')} (try --list)`); process.exit(1); }
 
@@ -99,6 +104,8 @@ const env = {
 if (opts.threads > 1) env.dispatchUs = +mx.probe.dispatchOverhead().microseconds.toFixed(2);
 const share0 = mx.threadStats(); // the workloads' share of parts is counted from here
 const mopts = opts.quick ? { warmup: 2, minRuns: 5, minMs: 200, maxMs: 2000 } : {};
+for (const k of ['minRuns', 'minMs', 'maxMs']) if (opts[k] !== undefined) { if (!(opts[k] > 0)) throw new Error(`--${k}: expected a positive number`); mopts[k] = opts[k]; }
+if (mopts.minRuns || mopts.minMs) env.method += ` (this run: >= ${mopts.minRuns ?? 15} runs, >= ${mopts.minMs ?? 1000} ms, <= ${mopts.maxMs ?? 8000} ms)`;
 const ctx = { mx, rt, gemmKernel, libs };
 
 const results = [];
