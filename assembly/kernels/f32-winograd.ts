@@ -10,12 +10,14 @@
 /**
  * U[ξ][f][c] = (G g Gᵀ)[ξ] for each 3x3 filter g = w[f][c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]].
  * flip = 1 uses g = w[c][f] rotated 180° (w of shape (C, F, 3, 3)): the filters of the data gradient.
+ * Ft: the filters of the whole call (U's ξ stride is Ft C, and w's row with flip): a thread's part transforms
+ * filters f0 .. f0 + F with U and w advanced to them.
  */
-export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, flip: i32): void {
-  const FC = F * C;
+export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, flip: i32, Ft: i32): void {
+  const FC = Ft * C;
   for (let f = 0; f < F; f++) {
     for (let c = 0; c < C; c++) {
-      const g = addr(w, (flip ? c * F + f : f * C + c) * 9), o = f * C + c;
+      const g = addr(w, (flip ? c * Ft + f : f * C + c) * 9), o = f * C + c;
       let g0 = load<f32>(g), g1 = load<f32>(g, 4), g2 = load<f32>(g, 8);
       let h0 = load<f32>(g, 12), h1 = load<f32>(g, 16), h2 = load<f32>(g, 20);
       let k0 = load<f32>(g, 24), k1 = load<f32>(g, 28), k2 = load<f32>(g, 32);

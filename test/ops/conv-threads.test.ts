@@ -19,6 +19,7 @@ const CASES: [string, string, number[][], Record<string, unknown>, number[]][] =
   ['depthwise 3x3 s2', 'Convolution', [[1, 32, 65, 66], [32, 1, 3, 3], [32]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1], num_filter: 32, num_group: 32 }, [1, 32, 33, 33]],
   ['im2col / col2im 3x3 s2', 'Convolution', [[1, 16, 64, 64], [8, 16, 3, 3], [8]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1], num_filter: 8 }, [1, 8, 32, 32]],
   ['Winograd 3x3 s1 (transforms split over channels / filters)', 'Convolution', [[2, 32, 40, 40], [32, 32, 3, 3], [32]], { kernel: [3, 3], pad: [1, 1], num_filter: 32 }, [2, 32, 40, 40]],
+  ['Winograd 128 -> 128 (the weight transform split over filters, flipped for dx)', 'Convolution', [[1, 128, 16, 16], [128, 128, 3, 3], [128]], { kernel: [3, 3], pad: [1, 1], num_filter: 128 }, [1, 128, 16, 16]],
   ['max pool 3x3 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [3, 3], stride: [2, 2], pad: [1, 1] }, [2, 16, 32, 32]],
   ['avg pool 2x2 s2', 'Pooling', [[2, 16, 64, 64]], { kernel: [2, 2], stride: [2, 2], pool_type: 'avg' }, [2, 16, 32, 32]],
   ['conv 3x3x3 p1 (vol2col / col2vol split by channels)', 'Convolution', [[2, 7, 9, 10, 17], [5, 7, 3, 3, 3], [5]], { kernel: [3, 3, 3], pad: [1, 1, 1], num_filter: 5 }, [2, 5, 9, 10, 17]],

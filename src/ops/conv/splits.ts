@@ -37,7 +37,7 @@ function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: numbe
 
 const { f32_im2col__simd128: I2C, f32_col2im__simd128: C2I, f32_copyrows__simd128: CR, f32_dwconv__simd128: DW,
   f32_dwconv_bwd__simd128: DWB, f32_bn_act__simd128: BN, f32_pool2d__simd128: PL, f32_pool2d_bwd__simd128: PLB,
-  f32_wino_in_f2k3__simd128: WI, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP } = CONV_ARG;
+  f32_wino_in_f2k3__simd128: WI, f32_wino_w_f2k3__simd128: WW, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP } = CONV_ARG;
 
 /** Sizes of a call with the conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) at the positions of `g`. */
 type Geom = { readonly [N in typeof CONV_GEOM[number]]: number };
@@ -95,6 +95,9 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_pool2d__simd128: planes(PL.P, poolWork(PL), (a) => [[PL.x, a[PL.H] * a[PL.W] * 4], [PL.y, a[PL.Ho] * a[PL.Wo] * 4]]),
   f32_pool2d_bwd__simd128: planes(PLB.P, poolWork(PLB), (a) => [[PLB.x, a[PLB.H] * a[PLB.W] * 4], [PLB.y, a[PLB.Ho] * a[PLB.Wo] * 4],
     [PLB.dy, a[PLB.Ho] * a[PLB.Wo] * 4], [PLB.dx, a[PLB.H] * a[PLB.W] * 4]]),
+  // The weight transform by filters (U's rows f C + c; w's by C x 9 floats, or by 9 with flip); copy-speed work,
+  // 16 floats written a (filter, channel): ResNet-18's 256- and 512-filter layers (0.2-1 ms each on one thread) split.
+  f32_wino_w_f2k3__simd128: planes(WW.F, (a) => a[WW.F] * a[WW.C] * 16, (a) => [[WW.U, a[WW.C] * 4], [WW.w, a[WW.flip] ? 36 : a[WW.C] * 36]]),
   f32_wino_in_f2k3__simd128: wino(WI.C, (a) => [[WI.x, a[WI.H] * a[WI.W] * 4], [WI.V, inTiles(a) * 4]], inTiles, WI.P),
   f32_wino_out_f2k3__simd128: wino(WO.F, (a) => [[WO.M, outTiles(a) * 4], [WO.y, a[WO.Ho] * a[WO.Wo] * 4], [WO.b, 4]], outTiles),
   f32_wino_dy_f2k3__simd128: wino(WD.F, (a) => [[WD.dy, a[WD.Ho] * a[WD.Wo] * 4], [WD.M, dyTiles(a) * 4]], dyTiles),

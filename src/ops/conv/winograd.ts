@@ -75,7 +75,7 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
       M: F, N: T, K: C, A: U + k * F * C * 4, lda: C, B: V + k * C * T * 4, ldb: T, C: M + k * F * T * 4, ldc: T, scratch: sc,
     })));
   });
-  const steps: Step[] = [kernelStep(K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip })];
+  const steps: Step[] = [kernelStep(K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip, Ft: F })];
   for (let n = 0; n < N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;
     chunks.forEach(([ty0, nty], i) => steps.push(

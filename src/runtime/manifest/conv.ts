@@ -18,7 +18,7 @@ export const CONV_PARAMS = {
   f32_bias_rows__simd128: ['x', 'b', 'rows', 'cols', 'act'],
   f32_bn_act__simd128: ['y', 'g', 'b', 'mean', 'vr', 'C', 'inner', 'eps', 'fixGamma', 'lo', 'hi'],
   f32_relu_mask__simd128: ['y', 'dy', 'out', 'n'],
-  f32_wino_w_f2k3__simd128: ['w', 'U', 'F', 'C', 'flip'],
+  f32_wino_w_f2k3__simd128: ['w', 'U', 'F', 'C', 'flip', 'Ft'],
   f32_wino_in_f2k3__simd128: ['x', 'P', 'V', 'C', 'H', 'W', 'ph', 'pw', 'ty0', 'nty', 'tW4', 'Ct'],
   f32_wino_out_f2k3__simd128: ['M', 'y', 'b', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'act', 'Ft'],
   f32_wino_dy_f2k3__simd128: ['dy', 'M', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'Ft'],
@@ -52,7 +52,7 @@ export const KERNELS_CONV: KernelInfo[] = withParams([
   { name: 'f32_bn_act__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [q, p, p + 64, p + 128, p + 192, 3, 17, 1e-5, 0, 0, Infinity] },
   { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
   // Winograd F(2x2,3x3) transforms (assembly/kernels/f32-winograd.ts): a 16-channel 8x8 image, 4x4 tiles.
-  { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16, 0] },
+  { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16, 0, 16] },
   { name: 'f32_wino_in_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, q + 4096, 16, 8, 8, 1, 1, 0, 4, 4, 16] },
   { name: 'f32_wino_out_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 0, 16, 8, 8, 0, 4, 4, 1, 16] },
   { name: 'f32_wino_dy_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 7, 7, 0, 4, 4, 16] },
