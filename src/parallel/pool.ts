@@ -38,6 +38,13 @@ export function threadPlatform(): ThreadPlatform | undefined { return platform; 
 
 const ENV = (globalThis as { process?: { env?: Record<string, string> } }).process?.env ?? {};
 const SPIN = Number(ENV.MXWASM_SPIN ?? 4000);
+/**
+ * Iterations the caller polls for its job's last parts before it sleeps, while idle workers poll too (spin window
+ * above 0: the cores are free): a caller asleep in Atomics.wait is woken by the worker's notify tens of µs late, on
+ * jobs whose parts end that far apart. At real-time priority on the VM (two free vCPUs, bench/thread-anatomy.mjs,
+ * 2 runs each): MobileNetV2 b1 1.58x / 1.56x on 2 threads with 4000 -> 1.61x / 1.66x, SqueezeNet 1.58 / 1.40 -> 1.58 / 1.61.
+ */
+const SPIN_FREE = Number(ENV.MXWASM_SPIN_FREE ?? 200_000);
 /** Default spin window (µs): how long workers keep polling after a job before they sleep. */
 export const SPIN_US = Number(ENV.MXWASM_SPIN_US ?? 200);
 const WAIT_BOUND_MS = 60_000;
@@ -248,7 +255,7 @@ export class Pool {
   }
 
   private waitDone(I: Int32Array, want: number, kernel: string): void {
-    const t0 = Date.now();
+    const t0 = Date.now(), spin = Atomics.load(I, 6) > 0 ? SPIN_FREE : SPIN;
     let n = 0;
     for (;;) {
       const d = Atomics.load(I, 12);
@@ -256,7 +263,7 @@ export class Pool {
       spinHint();
       // A worker that died holding a part never counts it: the supervisor writes word 8 (and wakes this wait).
       const dead = Atomics.load(I, 8);
-      if (dead || ++n > SPIN) {
+      if (dead || ++n > spin) {
         n = 0;
         if (!dead && platform?.canBlock) Atomics.wait(I, 12, d, 1);
         if (dead || Date.now() - t0 > WAIT_BOUND_MS || this.failed) {
