@@ -106,6 +106,13 @@ export class Pool {
    * wait for it: on the loaded VM whole networks ran 0.65-0.84x on 2 threads).
    */
   gainBig = 2;
+  /**
+   * The same two measures per kernel (index 2k: small calls of kernel k, 2k + 1: large ones), which the cost model
+   * decides by: a memory-bound kernel that gains nothing from a second core (a stem's im2col, a large copy) must not
+   * keep a GEMM that gains 1.9x on the calling thread (at real-time priority on the VM, one global measure fell under
+   * 1 after the MobileNet stem rows and GEMM 512 then ran 0.96x on 2 threads).
+   */
+  readonly gains = new Float64Array(KERNELS.length * 2).fill(2);
 
   constructor(threads: number) {
     const r = rt();
@@ -244,6 +251,8 @@ export class Pool {
       if (job > 0) {
         const g = Math.min(4, ((t1 - t0) * P) / own / job);
         if (track === 'small') this.gain += (g - this.gain) / 8; else this.gainBig += (g - this.gainBig) / 8;
+        const i = 2 * k + (track === 'small' ? 0 : 1);
+        this.gains[i] += (g - this.gains[i]) / 8;
       }
     }
     if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });

@@ -147,10 +147,11 @@ function getPool(): Pool | undefined {
  * gains from the workers only when they answer at once: on a machine whose other cores are taken (a loaded VM, a busy
  * laptop) a worker wakes late or runs at half speed on a shared core, and the caller then waits longer than the whole
  * call takes alone (LeNet batch 1: 0.25 ms on 2 threads vs 0.18 on 1). The pool measures what its small jobs gained
- * (Pool.gain); while that is under MIN_GAIN, small calls run on the calling thread, and one in PROBE_EVERY (one in
+ * (Pool.gains, per kernel: a memory-bound kernel's must not decide for a GEMM); while that is under MIN_GAIN, small
+ * calls of that kernel run on the calling thread, and one in PROBE_EVERY (one in
  * PROBE_RARELY while the gain is under 0.7: each probe then costs about a call's time again) still goes to the
  * workers, to notice when their cores are back.
- * Larger calls are measured the same way (Pool.gainBig) and stay home only while two threads lose outright (gain
+ * Larger calls are measured the same way (per kernel too) and stay home only while two threads lose outright (gain
  * under 1: a worker descheduled while it holds a part makes the caller wait a time slice; whole networks ran
  * 0.65-0.84x on 2 threads at load 14-20), one in BIG_PROBE still split. On free cores their gain is 1.6-1.95.
  * While either gain says the cores are taken, idle workers sleep at once instead of polling (a polling worker then
@@ -167,7 +168,8 @@ let probe = 0, probeBig = 0;
 /** The spin window the pool runs with now: the user's, or 0 while the measured gains say the cores are taken. */
 let spinNow = -1;
 function adaptSpin(p: Pool): void {
-  const want = suspended ? 0 : adaptive && (p.gainBig < 1 || p.gain < 0.7) ? 0 : spinUs;
+  // Over all kernels (memory-bound ones pull these to ~1 even on free cores, so the bars are lower than the splits').
+  const want = suspended ? 0 : adaptive && (p.gainBig < 0.8 || p.gain < 0.6) ? 0 : spinUs;
   if (want !== spinNow) p.spinWindow = spinNow = want;
 }
 /**
@@ -194,7 +196,7 @@ export function ensureInstalled(): void {
     const p = getPool();
     if (!p || !p.ready) return false;
     const small = work < SMALL_UNITS * e.s.min * T;
-    if (adaptive && (small ? staysHome(p.gain) : bigStaysHome(p.gainBig))) return false;
+    if (adaptive && (small ? staysHome(p.gains[2 * e.idx]) : bigStaysHome(p.gains[2 * e.idx + 1]))) return false;
     // At most MAX_PARTS calls per job (the control block's argument area): more go as consecutive jobs.
     for (let i = 0; i < calls.length; i += MAX_PARTS) {
       const part = calls.length <= MAX_PARTS ? calls : calls.slice(i, i + MAX_PARTS);
@@ -219,7 +221,7 @@ export function ensureInstalled(): void {
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
       const small = work < SMALL_UNITS * s.min * T;
-      if (adaptive && (small ? staysHome(p.gain) : bigStaysHome(p.gainBig))) return base(...a);
+      if (adaptive && (small ? staysHome(p.gains[2 * idx]) : bigStaysHome(p.gains[2 * idx + 1]))) return base(...a);
       const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small ? 'small' : 'big');
