@@ -5,6 +5,8 @@ import { gemmKernel, gemmStep } from '../linalg/gemm.js';
 import { kernelStep, seq } from '../helpers.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
+import { gemmArgs } from '../../runtime/manifest/linalg.js';
+import { independentCalls } from '../../runtime/parts.js';
 
 /**
  * Where Winograd beats im2col + GEMM (measured, 1 thread): >= 16 channels in and out, and >= 64 tiles of 2x2 outputs
@@ -68,10 +70,13 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
   const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
-  // Per chunk of tile rows (T tiles): M[k] = U[k] V[k] for the 16 transform points k.
+  // Per chunk of tile rows (T tiles): M[k] = U[k] V[k] for the 16 transform points k, independent products: threads
+  // share them as the parts of one job (8 whole GEMMs a thread on 2), not 16 jobs each cut in two (each part packing
+  // its operand again; 64@56²'s 64 x 256 x 64 products took 16 dispatches a chunk).
+  const gname = gemm === K.f32_gemm__relaxedsimd ? 'f32_gemm__relaxedsimd' : 'f32_gemm__simd128';
   const prods = chunks.map(([, nty]) => {
     const T = nty * tW4;
-    return seq(Array.from({ length: 16 }, (_, k) => gemmStep(gemm, {
+    return independentCalls(K, gname, Array.from({ length: 16 }, (_, k) => gemmArgs({
       M: F, N: T, K: C, A: U + k * F * C * 4, lda: C, B: V + k * C * T * 4, ldb: T, C: M + k * F * T * 4, ldc: T, scratch: sc,
     })));
   });
