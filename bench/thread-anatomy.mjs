@@ -38,6 +38,15 @@ for (const name of Object.keys(K)) {
 // The fastest of the rounds (10th percentile): on a loaded machine a call's median includes being descheduled; its
 // fastest runs are the work itself, and the whole forward's likewise.
 const q = Number(process.env.ANATOMY_Q ?? 0.1);
+// Independent calls handed to the pool as one job (src/runtime/parts.ts: a grouped conv's per-group GEMMs, a Winograd
+// chunk's 16 products): one entry per call, the job's time shared evenly, so calls line up with the 1-thread forward's.
+const { callsRunner, setCallsRunner } = await import('../src/runtime/parts.js');
+const runner = callsRunner();
+if (runner) setCallsRunner((name, calls) => {
+  const t0 = performance.now(), ran = runner(name, calls);
+  if (ran && log) { const dt = (performance.now() - t0) / calls.length; for (const a of calls) log.push([name, dt, 1, a, 1]); }
+  return ran;
+});
 const median = (x) => { const s = [...x].sort((a, b) => a - b); return s.length ? s[Math.floor(q * (s.length - 1))] : NaN; };
 const builders = netBuilders(mx.sym), out = [];
 for (const net of nets.length ? nets : ['resnet18', 'mobilenet1.0', 'mobilenetv2', 'squeezenet1.1']) {

@@ -11,6 +11,8 @@ let runner: CallsRunner | undefined;
 
 /** Installed by the thread pool's layer (src/parallel/threads.ts). @example setCallsRunner((name, calls) => false) */
 export function setCallsRunner(r: CallsRunner | undefined): void { runner = r; }
+/** The runner installed now (bench/thread-anatomy.mjs wraps it to time each call). @example const r = callsRunner() */
+export function callsRunner(): CallsRunner | undefined { return runner; }
 
 /**
  * A step running independent calls of kernel `name` (no call reads what another writes): on the pool's threads when
