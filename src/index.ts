@@ -5,8 +5,10 @@ import { nd as ndOps, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
 import { ensureInstalled } from './parallel/threads.js';
 import { ndFileFunctions } from './format/ndarray-io.js';
-// Registers the data-parallel workers' start with threadsReady() (mx.mod, its user, is a lazy namespace in the bundles).
+// Registrations whose users are lazy namespaces in the bundles (mx.mod): the data-parallel workers' start with
+// threadsReady(), and the checkpoint writer of mx.callback.doCheckpoint.
 import './parallel/dp.js';
+import './module/checkpoint.js';
 
 installOpFunctions(ndOps);
 /** `mx.nd`: arrays, creation, random, every registered op (typed: src/api/typed-ops.ts), save/load. */

@@ -25,6 +25,12 @@ const PROBE = `
 const loaded = () => [...globalThis[Symbol.for('mxwasm.lazyLoaded')]];
 const a = mx.nd.array([1, 2, 3, 4]);
 const out = { sum: mx.nd.elemwise_add(a, a).toArray(), afterOp: loaded() };
+// What lazy namespaces' users need is registered by the import: autograd's recorder, doCheckpoint's writer.
+const v = mx.nd.array([1, 2, 3]); v.attachGrad();
+mx.autograd.record(() => v.mul(v)).backward();
+out.grad = v.grad.toArray();
+out.hook = typeof mx.callback.checkpointHook.save;
+out.afterAutograd = loaded();
 out.types = Object.fromEntries(${JSON.stringify(LAZY)}.map((k) => [k, typeof mx[k]]));
 out.afterTypeof = loaded();
 out.onnxKeys = Object.keys(mx.onnx).sort();
@@ -56,6 +62,9 @@ for (const face of ['import', 'require'] as const) {
     const r = run(face === 'import' ? 'probe.mjs' : 'probe.cjs', head + PROBE);
     assert.equal(r.sum, [2, 4, 6, 8]);
     assert.equal(r.afterOp, [], 'nothing lazy evaluated by the import and one op');
+    assert.equal(r.grad, [2, 4, 6]);
+    assert.is(r.hook, 'function');
+    assert.equal(r.afterAutograd, []);
     assert.equal(r.afterTypeof, [], 'reading mx.onnx itself does not load it');
     assert.equal(Object.values(r.types as object), LAZY.map(() => 'object'));
     assert.equal(r.onnxKeys, Object.keys(mxSrc.onnx).sort());
