@@ -105,6 +105,23 @@ const BatchNormalization: Mapper = (c) => {
 
 const InstanceNormalization: Mapper = (c) => c.mx('InstanceNorm', [c.sym(0), c.sym(1), c.sym(2)], { eps: c.f('epsilon', 1e-5) });
 
+/** GroupNormalization: scale/bias per group (18) map onto GroupNorm; per channel (21) as a channel affine after it. */
+const GroupNormalization: Mapper = (c) => {
+  const x = c.shape(0), G = c.i('num_groups', 0), eps = c.f('epsilon', 1e-5);
+  if (!x || x.length < 3) throw c.fail('the input must be (N, C, ...) with a known rank');
+  if (!(G > 0) || x[1] % G) throw c.fail(`num_groups ${G} must be positive and divide the ${x[1]} channels`);
+  const perChannel = c.opset >= 21, want = perChannel ? x[1] : G;
+  for (const i of [1, 2]) {
+    const s = c.shape(i);
+    if (!s || s.length !== 1 || s[0] !== want) throw c.fail(`${i === 1 ? 'scale' : 'bias'} must be (${want}) at opset ${c.opset}, got (${s?.join(', ') ?? '?'})`);
+  }
+  if (!perChannel) return c.mx('GroupNorm', [c.sym(0), c.sym(1), c.sym(2)], { num_groups: G, eps });
+  const one = (v: number, n: string) => c.param(`${c.name}_${n}`, makeConst([G], DT.FLOAT, new Array(G).fill(v)));
+  const y = c.mx('GroupNorm', [c.sym(0), one(1, 'gamma'), one(0, 'beta')], { num_groups: G, eps }, 'norm');
+  const chan = (i: number, n: string) => c.mx('Reshape', [c.sym(i)], { shape: [1, -1, ...x.slice(2).map(() => 1)] }, n);
+  return c.mx('broadcast_add', [c.mx('broadcast_mul', [y, chan(1, 'scale')], {}, 'mul'), chan(2, 'bias')]);
+};
+
 const LayerNormalization: Mapper = (c) => {
   const r = c.rank(0), ax = axis(c, c.i('axis', -1), r);
   if (ax !== r - 1) throw c.fail(`axis ${c.i('axis', -1)} normalizes several axes; only the last axis maps onto LayerNorm`);
@@ -150,5 +167,5 @@ const MatMul: Mapper = (c) => {
 
 export const NN_MAP: Record<string, Mapper> = {
   Conv, ConvTranspose, MaxPool: pool('max'), AveragePool: pool('avg'), GlobalAveragePool: globalPool('avg'), GlobalMaxPool: globalPool('max'),
-  BatchNormalization, InstanceNormalization, LayerNormalization, Gemm, MatMul,
+  BatchNormalization, InstanceNormalization, GroupNormalization, LayerNormalization, Gemm, MatMul,
 };
