@@ -6,6 +6,7 @@
  */
 import type { NodeCtx, Val } from './context.js';
 import { DT, isFloatType, type Const } from './tensor.js';
+import { foldQuant } from './ops-quant.js';
 import { bshape, broadcastTo, makeConst, mapIndex, reshapeDims, sliceBounds, sliceLen, squeezeAxes, strides, unsqueezeDims } from './shapes.js';
 
 type Folder = (c: NodeCtx, ins: Const[], dyn: (boolean[] | undefined)[]) => Val[] | undefined;
@@ -102,6 +103,7 @@ const FOLD: Record<string, Folder> = {
     return one(makeConst(dims, x.type, cc.map((v, i) => (v ? xx[i] : yy[i]))));
   },
   Div: binary,
+  QuantizeLinear: foldQuant, DequantizeLinear: foldQuant,
   ReduceProd: (c, [a]) => (a.dims.length === 1 && c.i('keepdims', 1) === 0 && !c.hasAttr('axes') ? one(makeConst([], a.type, [Array.from(a.data).reduce((p, v) => p * v, 1)])) : undefined),
 };
 for (const k of Object.keys(BIN)) FOLD[k] = binary;
@@ -112,6 +114,8 @@ function flat(idx: number[], dims: number[]): number {
   for (let k = 0; k < dims.length; k++) o = o * dims[k] + idx[k];
   return o;
 }
+
+const BIG_OK = new Set(['Identity', 'Transpose', 'Reshape', 'Unsqueeze', 'Squeeze', 'Flatten', 'DequantizeLinear', 'QuantizeLinear']);
 
 /** Ops whose input 0 need only a static shape, not a value. */
 function shapeOf(c: NodeCtx): Val[] | undefined {
@@ -138,8 +142,7 @@ export function tryFold(c: NodeCtx): Val[] | undefined {
     if (!v.c) return undefined;
     ins.push(v.c); dyn.push(v.dyn);
   }
-  // big float computations stay on the executor; folding is for shapes and small constants
-  if (ins.some((t) => t && t.data.length > 1 << 16) && c.op !== 'Identity' && c.op !== 'Transpose' && c.op !== 'Reshape' && c.op !== 'Unsqueeze' && c.op !== 'Squeeze' && c.op !== 'Flatten')
-    return undefined;
+  // big float computations stay on the executor; folding is for shapes, small constants and weights' layout / dequantization
+  if (ins.some((t) => t && t.data.length > 1 << 16) && !BIG_OK.has(c.op)) return undefined;
   return f(c, ins, dyn);
 }
