@@ -66,7 +66,8 @@ export function x32_seqreverse__simd128(x: usize, y: usize, len: usize, li: i32,
 
 /**
  * gather_nd over x (d0, .., d{M-1}, inner) with idx (M, N) float32: dir 0: y[j] = x[idx[:, j]] (y (N, inner));
- * dir 1 (gradient, f32): x[idx[:, j]] += y[j]. M <= 5; unused dims are 1.
+ * dir 1 (gradient, f32): x[idx[:, j]] += y[j]; dir 2 (_scatter_set_nd): x[idx[:, j]] = y[j] (in order: the last
+ * write wins); dir 3 (its gradient): x[idx[:, j]] = 0 (y unused). M <= 5; unused dims are 1.
  */
 export function x32_gathernd__simd128(x: usize, idx: usize, y: usize, M: i32, N: i32, inner: usize, dir: i32, d0: i32, d1: i32, d2: i32, d3: i32, d4: i32): void {
   const bytes = inner << 2;
@@ -78,6 +79,8 @@ export function x32_gathernd__simd128(x: usize, idx: usize, y: usize, M: i32, N:
     }
     const xo = x + off * bytes, yo = y + <usize>j * bytes;
     if (dir == 0) { memory.copy(yo, xo, bytes); continue; }
+    if (dir == 2) { memory.copy(xo, yo, bytes); continue; }
+    if (dir == 3) { memory.fill(xo, 0, bytes); continue; }
     let i: usize = 0;
     for (; i + 4 <= inner; i += 4) v128.store(xo + (i << 2), f32x4.add(v128.load(xo + (i << 2)), v128.load(yo + (i << 2))));
     for (; i < inner; i++) store<f32>(xo + (i << 2), load<f32>(xo + (i << 2)) + load<f32>(yo + (i << 2)));

@@ -127,6 +127,7 @@ export interface OpSignatures {
   "_rmod_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "_rnn_param_concat": { a: { num_args?: number | string; dim?: number | string; }; i: "arg0" | "arg1" | "arg2" };
   "_rpower_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
+  "_scatter_set_nd": { a: { shape?: Shape; }; i: "lhs" | "rhs" | "indices" };
   "_sub": { a: { }; i: "lhs" | "rhs" };
   "_zeros": { a: { shape?: Shape; ctx?: string; dtype?: DTypeName; }; i: never };
   "abs": { a: { }; i: "data" };

@@ -47,6 +47,20 @@ export function gatherNd(x: Arr, shape: number[], idx: Arr, M: number, N: number
   return y;
 }
 
+/** _scatter_set_nd: a copy of x (shape `shape`) with blocks at idx (M, N) set to v (N, inner) in order (same index rule as gatherNd). */
+export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number): Float32Array {
+  const inner = shape.slice(M).reduce((p, q) => p * q, 1), y = Float32Array.from(x);
+  for (let j = 0; j < N; j++) {
+    let off = 0;
+    for (let m = 0; m < M; m++) {
+      let k = Math.trunc(idx[m * N + j]); if (k < 0) k += shape[m];
+      off = off * shape[m] + Math.min(Math.max(k, 0), shape[m] - 1);
+    }
+    for (let i = 0; i < inner; i++) y[off * inner + i] = v[j * inner + i];
+  }
+  return y;
+}
+
 export interface RnnRefOpts { mode: 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru'; H: number; L: number; D: number; P?: number; clip?: [number, number] }
 
 /**

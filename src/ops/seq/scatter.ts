@@ -1,0 +1,57 @@
+// _scatter_set_nd (MXNet's, behind NDArray __setitem__ with advanced indices; ONNX ScatterND / ScatterElements):
+// out = lhs, then out[indices[:, j]] = rhs[j] in order. Kernel: x32_gathernd__simd128 (dir 2 sets, dir 3 zeroes).
+import { DTypeError, ShapeError, opMessage } from '../../errors.js';
+import type { OpDef, Shape, TypeResult } from '../registry.js';
+import type { DType } from '../../runtime/dtype.js';
+import { fmtShape, prod } from '../../util/shape.js';
+
+/** Checks rhs = indices.shape[1:] + lhs.shape[M:]; the first M dims of lhs padded with 1 to 5. */
+function geom(x: Shape, v: Shape, idx: Shape, node: string) {
+  const M = idx[0], bad = (arg: string, msg: string) => new ShapeError(opMessage(node, '_scatter_set_nd', msg), { op: '_scatter_set_nd', arg });
+  if (idx.length < 1 || !(M >= 1) || M > x.length || M > 5) throw bad('indices', `indices ${fmtShape(idx)} must have a first dimension M in 1..min(5, lhs.ndim = ${x.length})`);
+  const want = [...idx.slice(1), ...x.slice(M)];
+  if (want.length !== v.length || want.some((d, i) => d !== v[i])) throw bad('rhs', `rhs ${fmtShape(v)} must be ${fmtShape(want)} (indices ${fmtShape(idx)}, lhs ${fmtShape(x)})`);
+  return { M, N: prod(idx.slice(1)), inner: prod(x.slice(M)), dims: [...x.slice(0, M), 1, 1, 1, 1, 1].slice(0, 5) };
+}
+
+/**
+ * _scatter_set_nd: a copy of lhs with the blocks at indices (M, ...) replaced by rhs (indices float32, truncated,
+ * negatives from the end, clamped; a repeated index keeps the last value). Gradient: dlhs = dy with the written blocks
+ * zeroed, drhs = gather_nd(dy, indices) (distinct indices assumed), none for indices.
+ * @example mx.nd._scatter_set_nd(mx.nd.zeros([3, 2]), mx.nd.array([[1, 2]]), mx.nd.array([[2]])) // [[0,0],[0,0],[1,2]]
+ */
+export const scatterSetNd: OpDef = {
+  name: '_scatter_set_nd',
+  attrs: { shape: { type: 'shape', default: [] } },
+  inputs: () => ['lhs', 'rhs', 'indices'],
+  inferShape: (a, [x, v, idx], _aux, node) => {
+    if (x && a.shape.length && fmtShape(a.shape) !== fmtShape(x)) throw new ShapeError(opMessage(node, '_scatter_set_nd', `shape ${fmtShape(a.shape)} differs from lhs ${fmtShape(x)}`), { op: '_scatter_set_nd', attr: 'shape' });
+    if (x && v && idx) geom(x, v, idx, node);
+    return { ins: [x, v, idx], outs: [x] };
+  },
+  inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
+    ins.forEach((t, k) => {
+      if (t && t !== 'float32') throw new DTypeError(opMessage(node, '_scatter_set_nd', `${['lhs', 'rhs', 'indices'][k]} must be float32, got ${t}`), { op: '_scatter_set_nd' });
+    });
+    return { ins: ['float32', 'float32', 'float32'], outs: ['float32'] };
+  },
+  forward: (ctx, _a, [x, v, idx], [y]) => {
+    const { M, N, inner, dims } = geom(x.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
+    return () => {
+      if (y.off !== x.off) K.x8_copy(x.off, y.off, x.size * 4);
+      K.x32_gathernd__simd128(y.off, idx.off, v.off, M, N, inner, 2, dims[0], dims[1], dims[2], dims[3], dims[4]);
+    };
+  },
+  backward: {
+    saves: ['inputs'],
+    lower: (ctx, _a, g) => {
+      const [x, v, idx] = g.ins, [dy] = g.outGrads, [dx, dv, di] = g.inGrads, K = ctx.K;
+      const { M, N, inner, dims } = geom(x.shape, v.shape, idx.shape, ctx.node), [doX, doV, doI] = g.req.map((r) => r !== 'null');
+      return () => {
+        if (doX) { K.x8_copy(dy.off, dx.off, dx.size * 4); K.x32_gathernd__simd128(dx.off, idx.off, dy.off, M, N, inner, 3, dims[0], dims[1], dims[2], dims[3], dims[4]); }
+        if (doV) K.x32_gathernd__simd128(dy.off, idx.off, dv.off, M, N, inner, 0, dims[0], dims[1], dims[2], dims[3], dims[4]);
+        if (doI) K.x8_zero(di.off, di.size * 4);
+      };
+    },
+  },
+};
