@@ -1,7 +1,8 @@
 /**
  * ONNX → mxwasm for TopK (topk, ret_typ both), DepthToSpace (DCR: depth_to_space; CRD: Reshape/transpose),
  * SpaceToDepth (space_to_depth), GatherND and GatherElements (gather_nd: MXNet's indices put the
- * coordinate axis first, ONNX's last), Range with non-constant inputs refused (constant ones fold).
+ * coordinate axis first, ONNX's last), ScatterND / ScatterElements / Scatter (_scatter_set_nd, reduction none),
+ * Range with non-constant inputs refused (constant ones fold).
  */
 import type { Symbol } from '../symbol/symbol.js';
 import { axis, type NodeCtx } from './context.js';
@@ -67,13 +68,13 @@ const GatherND: Mapper = (c) => {
   return c.mx('gather_nd', [c.sym(0), coordsFirst(c, x)]);
 };
 
-const GatherElements: Mapper = (c) => {
-  const x = c.shape(0), s = c.shape(1), idx = c.const(1);
-  if (!x || !s || s.length !== x.length) throw c.fail('data and indices need known shapes of the same rank');
+/** GatherElements / ScatterElements coordinates: (rank, ...indices shape), each position's own index on every axis but `axis`. */
+function elementCoords(c: NodeCtx, x: number[]): Symbol {
+  const s = c.shape(1), idx = c.const(1);
+  if (!s || s.length !== x.length) throw c.fail('data and indices need known shapes of the same rank');
   const r = x.length, ax = axis(c, c.i('axis', 0), r);
   if (r > 5) throw c.fail(`rank ${r} > 5 is not supported`);
   if (c.dynDims(1)?.some(Boolean) && !idx) throw c.fail('indices with a dynamic (symbolic) shape are not supported');
-  // coordinates (r, ...indices shape): each position's own index on every axis but `axis`, the index there
   const n = s.reduce((p, v) => p * v, 1), st = s.map((_, k) => s.slice(k + 1).reduce((p, v) => p * v, 1));
   const coords = new Float32Array(r * n);
   for (let i = 0; i < n; i++) for (let a = 0; a < r; a++) coords[a * n + i] = Math.floor(i / st[a]) % s[a];
@@ -83,16 +84,38 @@ const GatherElements: Mapper = (c) => {
       if (!(v >= 0 && v < x[ax])) throw c.fail(`index ${idx.data[i]} is out of range for axis ${ax} of size ${x[ax]}`);
       coords[ax * n + i] = v;
     }
-    return c.mx('gather_nd', [c.sym(0), c.param(`${c.name}_indices`, { dims: [r, ...s], type: DT.FLOAT, data: coords })]);
+    return c.param(`${c.name}_indices`, { dims: [r, ...s], type: DT.FLOAT, data: coords });
   }
-  // data indices: the fixed coordinates as a constant, the axis row from the indices (negatives wrap in gather_nd)
+  // data indices: the fixed coordinates as a constant, the axis row from the indices (negatives wrap in the kernel)
   const parts: Symbol[] = [];
   const fixed = (a0: number, a1: number, tag: string) => { if (a1 > a0) parts.push(c.param(`${c.name}_${tag}`, { dims: [a1 - a0, ...s], type: DT.FLOAT, data: coords.slice(a0 * n, a1 * n) })); };
   fixed(0, ax, 'lo');
   parts.push(c.mx('expand_dims', [c.sym(1)], { axis: 0 }, 'ax'));
   fixed(ax + 1, r, 'hi');
-  const all = parts.length === 1 ? parts[0] : c.mx('Concat', parts, { dim: 0, num_args: parts.length }, 'coords');
-  return c.mx('gather_nd', [c.sym(0), all]);
+  return parts.length === 1 ? parts[0] : c.mx('Concat', parts, { dim: 0, num_args: parts.length }, 'coords');
+}
+
+const GatherElements: Mapper = (c) => {
+  const x = c.shape(0);
+  if (!x) throw c.fail('the data shape must be known at import');
+  return c.mx('gather_nd', [c.sym(0), elementCoords(c, x)]);
 };
 
-export const INDEX_MAP: Record<string, Mapper> = { TopK, DepthToSpace, SpaceToDepth, GatherND, GatherElements };
+/** ScatterND / ScatterElements (and opset-9 Scatter): a copy of data with the indexed blocks set, in order (_scatter_set_nd). */
+function scatter(elements: boolean): Mapper {
+  return (c) => {
+    const x = c.shape(0);
+    if (!x) throw c.fail('the data shape must be known at import');
+    const red = c.opset >= 16 ? c.s('reduction', 'none') : 'none';
+    if (red !== 'none') throw c.fail(`reduction ${red} is not supported (none only)`);
+    if (c.dynDims(0)?.some(Boolean) || c.dynDims(2)?.some(Boolean)) throw c.fail('data and updates with dynamic (symbolic) dims are not supported');
+    const idx = elements ? elementCoords(c, x) : coordsFirst(c, x), s = c.shape(1)!, u = c.shape(2);
+    const want = elements ? s : [...s.slice(0, -1), ...x.slice(s[s.length - 1])];
+    if (!u || u.join(',') !== want.join(',')) throw c.fail(`updates [${u?.join(', ') ?? '?'}] must be [${want.join(', ')}] for indices [${s.join(', ')}] and data [${x.join(', ')}]`);
+    return c.mx('_scatter_set_nd', [c.sym(0), c.sym(2), idx], { shape: x });
+  };
+}
+
+export const INDEX_MAP: Record<string, Mapper> = {
+  TopK, DepthToSpace, SpaceToDepth, GatherND, GatherElements, ScatterND: scatter(false), ScatterElements: scatter(true), Scatter: scatter(true),
+};
