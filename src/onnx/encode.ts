@@ -6,8 +6,8 @@ import { WireWriter } from './wire.js';
 import { DT } from './tensor.js';
 import { MxError } from '../errors.js';
 
-/** Attribute values: a number is an INT, `{ f }` a FLOAT, number[] INTS, `{ floats }` FLOATS, a string STRING, `{ t }` a TENSOR. */
-export type OnnxAttrValue = number | number[] | string | { f: number } | { floats: number[] } | { t: TensorSpec } | { strings: string[] };
+/** Attribute values: a number is an INT, `{ f }` a FLOAT, number[] INTS, `{ floats }` FLOATS, a string STRING, `{ t }` a TENSOR, `{ g }` a GRAPH. */
+export type OnnxAttrValue = number | number[] | string | { f: number } | { floats: number[] } | { t: TensorSpec } | { strings: string[] } | { g: GraphSpec };
 /** A tensor to write: float32 data, or int64 / int32 / bool / float64 values given as numbers. */
 export interface TensorSpec { name?: string; dims: number[]; type?: number; data: ArrayLike<number> }
 export interface NodeSpec { opType: string; inputs: string[]; outputs: string[]; name?: string; domain?: string; attrs?: Record<string, OnnxAttrValue> }
@@ -44,6 +44,7 @@ function attr(w: WireWriter, name: string, v: OnnxAttrValue): void {
   else if ('f' in v) w.int(20, 1).float(2, v.f);
   else if ('floats' in v) { w.int(20, 6); for (const x of v.floats) w.float(7, x); }
   else if ('strings' in v) { w.int(20, 8); for (const x of v.strings) w.str(9, x); }
+  else if ('g' in v) w.int(20, 5).msg(6, (gw) => graph(gw, v.g));
   else w.int(20, 4).msg(5, (m) => tensor(m, v.t));
 }
 
@@ -56,6 +57,23 @@ function valueInfo(w: WireWriter, v: ValueSpec): void {
   }));
 }
 
+function graph(gw: WireWriter, g: GraphSpec): void {
+  for (const n of g.nodes) {
+    gw.msg(1, (nw) => {
+      for (const i of n.inputs) nw.str(1, i);
+      for (const o of n.outputs) nw.str(2, o);
+      if (n.name) nw.str(3, n.name);
+      nw.str(4, n.opType);
+      for (const [k, v] of Object.entries(n.attrs ?? {})) nw.msg(5, (aw) => attr(aw, k, v));
+      if (n.domain) nw.str(7, n.domain);
+    });
+  }
+  gw.str(2, g.name ?? 'graph');
+  for (const t of g.initializers ?? []) gw.msg(5, (tw) => tensor(tw, t));
+  for (const v of g.inputs) gw.msg(11, (vw) => valueInfo(vw, v));
+  for (const v of g.outputs) gw.msg(12, (vw) => valueInfo(vw, v));
+}
+
 /**
  * ModelProto bytes (IR 8, default-domain opset 13 unless given).
  * @example encodeModel({ graph: { nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['y'] }], inputs: [{ name: 'x', dims: [1, 4] }], outputs: [{ name: 'y', dims: [1, 4] }] } })
@@ -66,23 +84,7 @@ export function encodeModel(m: ModelSpec): Uint8Array {
   w.str(2, m.producerName ?? 'mxwasm');
   if (m.producerVersion) w.str(3, m.producerVersion);
   if (m.docString) w.str(6, m.docString);
-  const g = m.graph;
-  w.msg(7, (gw) => {
-    for (const n of g.nodes) {
-      gw.msg(1, (nw) => {
-        for (const i of n.inputs) nw.str(1, i);
-        for (const o of n.outputs) nw.str(2, o);
-        if (n.name) nw.str(3, n.name);
-        nw.str(4, n.opType);
-        for (const [k, v] of Object.entries(n.attrs ?? {})) nw.msg(5, (aw) => attr(aw, k, v));
-        if (n.domain) nw.str(7, n.domain);
-      });
-    }
-    gw.str(2, g.name ?? 'graph');
-    for (const t of g.initializers ?? []) gw.msg(5, (tw) => tensor(tw, t));
-    for (const v of g.inputs) gw.msg(11, (vw) => valueInfo(vw, v));
-    for (const v of g.outputs) gw.msg(12, (vw) => valueInfo(vw, v));
-  });
+  w.msg(7, (gw) => graph(gw, m.graph));
   w.msg(8, (o) => { o.str(1, ''); o.int(2, m.opset ?? 13); });
   return w.finish();
 }

@@ -20,7 +20,8 @@ import { INDEX_MAP } from './ops-index.js';
 import { EINSUM_MAP } from './ops-einsum.js';
 import { QUANT_MAP } from './ops-quant.js';
 import { makeConst } from './shapes.js';
-import { decodeModel, opsetOf, type OnnxModel } from './proto.js';
+import { decodeModel, opsetOf, type OnnxGraph, type OnnxModel, type OnnxNode } from './proto.js';
+import { CONTROL } from './control.js';
 import { fetchModelBytes, modelMetadata, readModel, type OnnxMetadata, type OnnxSource } from './source.js';
 import { DT, tensorValues } from './tensor.js';
 
@@ -39,7 +40,7 @@ export interface ImportedModel {
 
 /** Ops this importer maps (default domain). @example supportedOps().includes('Conv') */
 export function supportedOps(): string[] {
-  return [...new Set([...Object.keys(MAP), 'Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'])].sort();
+  return [...new Set([...Object.keys(MAP), ...Object.keys(CONTROL), 'Constant', 'Shape', 'Size', 'ConstantOfShape', 'Range'])].sort();
 }
 
 function constantNode(c: NodeCtx): Val {
@@ -51,6 +52,43 @@ function constantNode(c: NodeCtx): Val {
   if (f) return { c: makeConst([f.length], DT.FLOAT, f) };
   if (i) return { c: makeConst([i.length], DT.INT64, i) };
   throw c.fail('only value, value_float(s) and value_int(s) constants are supported');
+}
+
+/** Maps nodes in order into st.values (control flow maps its subgraphs through here too). */
+function runNodes(st: ImportState, nodes: OnnxNode[]): void {
+  for (const n of nodes) {
+    if (n.domain && n.domain !== 'ai.onnx') throw unsupported(n, st.opset, `domain '${n.domain}' is not supported (default domain only)`);
+    const c = new NodeCtx(st, n);
+    let outs: Val[] | undefined;
+    if (n.opType === 'Constant') outs = [constantNode(c)];
+    else if (CONTROL[n.opType]) outs = CONTROL[n.opType](c, (sub, bind) => runGraph(st, sub, bind));
+    else outs = tryFold(c);
+    if (!outs) {
+      const f = MAP[n.opType];
+      if (!f) throw unsupported(n, st.opset, 'operator not supported by the mxwasm importer');
+      const r = f(c);
+      outs = (Array.isArray(r) ? r : [r]).map((s) => ({ s }));
+    }
+    n.output.forEach((o, k) => { if (o && outs![k]) st.values.set(o, outs![k]); });
+  }
+}
+
+/** A subgraph mapped in its own scope (the outer values visible, its own names dropped after): its outputs. */
+function runGraph(st: ImportState, g: OnnxGraph, bind: Val[]): Val[] {
+  const outer = st.values;
+  st.values = new Map(outer);
+  try {
+    g.input.forEach((v, k) => { if (bind[k]) st.values.set(v.name, bind[k]); });
+    for (const t of g.initializer) st.values.set(t.name, { c: tensorValues(t, st.baseDir) });
+    runNodes(st, g.node);
+    return g.output.map((o) => {
+      const v = st.values.get(o.name);
+      if (!v) throw new FormatError(`ONNX subgraph '${g.name}': output '${o.name}' is not produced by any node`);
+      return v;
+    });
+  } finally {
+    st.values = outer;
+  }
 }
 
 /** Builds the Symbol and params from a decoded model. */
@@ -92,20 +130,7 @@ export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
       st.used.add(v.name);
       st.values.set(v.name, { s: Variable(v.name) });
     }
-    for (const n of g.node) {
-      if (n.domain && n.domain !== 'ai.onnx') throw unsupported(n, opset ?? 0, `domain '${n.domain}' is not supported (default domain only)`);
-      const c = new NodeCtx(st, n);
-      let outs: Val[] | undefined;
-      if (n.opType === 'Constant') outs = [constantNode(c)];
-      else outs = tryFold(c);
-      if (!outs) {
-        const f = MAP[n.opType];
-        if (!f) throw unsupported(n, st.opset, 'operator not supported by the mxwasm importer');
-        const r = f(c);
-        outs = (Array.isArray(r) ? r : [r]).map((s) => ({ s }));
-      }
-      n.output.forEach((o, k) => { if (o && outs![k]) st.values.set(o, outs![k]); });
-    }
+    runNodes(st, g.node);
     const heads: Symbol[] = g.output.map((o) => {
       const v = st.values.get(o.name);
       if (!v) throw new FormatError(`ONNX model: graph output '${o.name}' is not produced by any node`);

@@ -1,0 +1,108 @@
+/**
+ * ONNX control flow, resolved at import (the executor runs a flat program): If with a condition that folds to a
+ * constant inlines the branch taken; Loop with a constant trip count (or a condition that folds to a constant at
+ * every iteration) and Scan (9+, static sequence length) unroll, their bodies mapped once per iteration. Anything
+ * that needs a run-time decision is refused with an MxError naming the node, op and opset.
+ */
+import type { NodeCtx, Val } from './context.js';
+import type { OnnxGraph } from './proto.js';
+import { makeConst } from './shapes.js';
+import { DT, type Const } from './tensor.js';
+import type { Symbol } from '../symbol/symbol.js';
+
+/** Maps a subgraph's nodes with its inputs bound (outer values visible), returning its outputs. */
+export type RunGraph = (g: OnnxGraph, bind: Val[]) => Val[];
+
+/** The most iterations one Loop or Scan may unroll into (the graph grows with each). */
+export const MAX_UNROLL = 1024;
+
+function body(c: NodeCtx, name: string): OnnxGraph {
+  const g = c.node.attribute.find((a) => a.name === name)?.g;
+  if (!g) throw c.fail(`attribute ${name} (a graph) is required`);
+  return g;
+}
+
+const If = (c: NodeCtx, run: RunGraph): Val[] => {
+  const cond = c.const(0);
+  if (!cond || cond.data.length !== 1) throw c.fail('the condition must fold to a one-element constant at import (a run-time condition needs control flow the executor does not have)');
+  const g = body(c, cond.data[0] ? 'then_branch' : 'else_branch');
+  if (g.input.length) throw c.fail('a branch graph must have no inputs');
+  return run(g, []);
+};
+
+/** Per-iteration values stacked on a new axis (constants fold; Symbols via expand_dims + Concat). */
+function stack(c: NodeCtx, vals: Val[], ax: number, tag: string): Val {
+  if (vals.every((v) => v.c)) {
+    const cs = vals.map((v) => v.c!), d = cs[0].dims, inner = d.slice(ax).reduce((p, v) => p * v, 1), outer = cs[0].data.length / (inner || 1);
+    const out: number[] = [];
+    for (let o = 0; o < outer; o++) for (const t of cs) for (let i = 0; i < inner; i++) out.push(t.data[o * inner + i]);
+    return { c: makeConst([...d.slice(0, ax), cs.length, ...d.slice(ax)], cs[0].type, out) };
+  }
+  const syms = vals.map((v, k) => c.mx('expand_dims', [v.s ?? c.param(`${c.name}_${tag}${k}`, v.c!)], { axis: ax }, `${tag}${k}`));
+  return { s: syms.length === 1 ? syms[0] : c.mx('Concat', syms, { dim: ax, num_args: syms.length }, tag) };
+}
+
+const Loop = (c: NodeCtx, run: RunGraph): Val[] => {
+  const g = body(c, 'body'), nCarried = c.node.input.length - 2, nScan = g.output.length - 1 - nCarried;
+  if (nCarried < 0 || g.input.length !== nCarried + 2 || nScan < 0) throw c.fail(`the body must have ${nCarried + 2} inputs and at least ${nCarried + 1} outputs`);
+  const M: Const | undefined = c.has(0) ? c.const(0) : undefined;
+  if (c.has(0) && !M) throw c.fail('the trip count M must be a constant (loops run at import, unrolled)');
+  const trips = M ? M.data[0] : Infinity;
+  let cond: Const | undefined = c.has(1) ? c.const(1) : makeConst([], DT.BOOL, [1]);
+  if (!cond) throw c.fail('the initial condition must be a constant');
+  let carried: Val[] = c.node.input.slice(2).map((_, k) => c.val(k + 2));
+  const scans: Val[][] = Array.from({ length: nScan }, () => []);
+  let i = 0;
+  for (; i < trips && cond!.data[0]; i++) {
+    if (i >= MAX_UNROLL) throw c.fail(`more than ${MAX_UNROLL} iterations to unroll`);
+    const outs = run(g, [{ c: makeConst([], DT.INT64, [i]) }, { c: cond! }, ...carried]);
+    cond = outs[0].c;
+    if (!cond || cond.data.length !== 1) throw c.fail(`the loop condition after iteration ${i} depends on run-time values (only loops whose condition folds at import unroll)`);
+    carried = outs.slice(1, 1 + nCarried);
+    outs.slice(1 + nCarried).forEach((v, k) => scans[k].push(v));
+  }
+  if (nScan && !i) throw c.fail('a loop with scan outputs runs zero times (empty outputs are not supported)');
+  return [...carried, ...scans.map((vs, k) => stack(c, vs, 0, `scan${k}`))];
+};
+
+const Scan = (c: NodeCtx, run: RunGraph): Val[] => {
+  if (c.opset < 9) throw c.fail('Scan before opset 9 (batch axis and sequence_lens) is not supported');
+  const g = body(c, 'body'), nIn = c.i('num_scan_inputs', 0), nState = c.node.input.length - nIn, nOut = g.output.length - nState;
+  if (!(nIn >= 1) || nState < 0 || g.input.length !== nState + nIn || nOut < 0) throw c.fail(`num_scan_inputs ${nIn} does not fit the ${c.node.input.length} inputs and the body`);
+  const inAx = c.ints('scan_input_axes', new Array(nIn).fill(0))!, inDir = c.ints('scan_input_directions', new Array(nIn).fill(0))!;
+  const outAx = c.ints('scan_output_axes', new Array(nOut).fill(0))!, outDir = c.ints('scan_output_directions', new Array(nOut).fill(0))!;
+  let T = -1;
+  const xs = Array.from({ length: nIn }, (_, k) => {
+    const i = nState + k, s = c.shape(i);
+    if (!s) throw c.fail(`scan input ${k} needs a known shape`);
+    const ax = inAx[k] < 0 ? inAx[k] + s.length : inAx[k];
+    if (!(ax >= 0 && ax < s.length)) throw c.fail(`scan_input_axes[${k}] = ${inAx[k]} is out of range for rank ${s.length}`);
+    if (c.dynDims(i)?.[ax]) throw c.fail(`scan input ${k}'s axis ${ax} is dynamic (symbolic): the sequence length must be static`);
+    if (T >= 0 && s[ax] !== T) throw c.fail(`scan inputs have different lengths ${T} and ${s[ax]}`);
+    T = s[ax];
+    return { sym: c.sym(i), ax, rev: !!inDir[k] };
+  });
+  if (T > MAX_UNROLL) throw c.fail(`more than ${MAX_UNROLL} iterations to unroll`);
+  if (!T) throw c.fail('a scan over zero steps is not supported');
+  let state: Val[] = c.node.input.slice(0, nState).map((_, k) => c.val(k));
+  const outs: Val[][] = Array.from({ length: nOut }, () => []);
+  for (let t = 0; t < T; t++) {
+    const slices = xs.map((x, k) => {
+      const at = x.rev ? T - 1 - t : t;
+      const sl: Symbol = c.mx('slice_axis', [x.sym], { axis: x.ax, begin: at, end: at + 1 }, `in${k}_${t}`);
+      return { s: c.mx('squeeze', [sl], { axis: [x.ax] }, `sq${k}_${t}`) };
+    });
+    const r = run(g, [...state, ...slices]);
+    state = r.slice(0, nState);
+    r.slice(nState).forEach((v, k) => outs[k].push(v));
+  }
+  return [...state, ...outs.map((vs, k) => {
+    const ordered = outDir[k] ? [...vs].reverse() : vs;
+    const r = (vs[0].c?.dims.length ?? c.symShape(vs[0].s!).s1?.length ?? 0) + 1, ax = outAx[k] < 0 ? outAx[k] + r : outAx[k];
+    if (!(ax >= 0 && ax < r)) throw c.fail(`scan_output_axes[${k}] = ${outAx[k]} is out of range for rank ${r}`);
+    return stack(c, ordered, ax, `out${k}`);
+  })];
+};
+
+/** Control-flow ops: each gets the node and a way to map a subgraph. */
+export const CONTROL: Record<string, (c: NodeCtx, run: RunGraph) => Val[]> = { If, Loop, Scan };
