@@ -4,7 +4,7 @@
  * direction b_x then b_h) with the gate blocks reordered (LSTM i,o,f,c → i,f,c,o; GRU z,r,h → r,z,n).
  * Y (T, N, D*H) is reshaped to ONNX's (T, D, N, H); Y_h / Y_c are the op's state outputs, already (D, N, H).
  * A GRU with linear_before_reset = 0 (the reset gate applied before the recurrent matmul, which MXNet's
- * GRU does not do) is unrolled exactly instead (rnn-unroll.ts).
+ * GRU does not do), and sequence_lens shorter than the sequence, are unrolled exactly instead (rnn-unroll.ts).
  */
 import type { Symbol } from '../symbol/symbol.js';
 import type { NodeCtx } from './context.js';
@@ -20,15 +20,10 @@ const DEFAULT_ACTS: Record<Kind, string[][]> = { LSTM: [['Sigmoid', 'Tanh', 'Tan
 const td = new TextDecoder();
 
 /** Checks what neither mapping supports; returns whether the RNN uses Relu. */
-function check(c: NodeCtx, kind: Kind, D: number, T: number): boolean {
+function check(c: NodeCtx, kind: Kind, D: number): boolean {
   const dir = c.s('direction', 'forward');
   if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw c.fail(`direction ${dir} is not one of forward, reverse, bidirectional`);
   if (!(c.i('hidden_size', 0) > 0)) throw c.fail('hidden_size is required');
-  if (c.has(4)) {
-    const lens = c.const(4);
-    if (!lens || !(T > 0) || Array.from(lens.data).some((v) => v !== T))
-      throw c.fail('sequence_lens shorter than the sequence are not supported (only a constant sequence_lens equal to the sequence length)');
-  }
   if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
   if (c.hasAttr('clip')) throw c.fail('clip is not supported');
   if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
@@ -63,11 +58,14 @@ function fused(kind: Kind): Mapper {
     const H = c.i('hidden_size', 0), D = c.s('direction', 'forward') === 'bidirectional' ? 2 : 1, layout = c.i('layout', 0);
     const x0 = c.shape(0), W = c.const(1), R = c.const(2), B = c.has(3) ? c.const(3) : undefined;
     if (!x0 || x0.length !== 3 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static rank-3 shape and W, R, B must be initializers');
-    const relu = check(c, kind, D, layout ? x0[1] : x0[0]);
+    const relu = check(c, kind, D);
     const I = x0[2], g = G[kind];
     if (W.dims.join() !== [D, g * H, I].join() || R.dims.join() !== [D, g * H, H].join() || (B && B.dims.join() !== [D, 2 * g * H].join())) {
       throw c.fail(`W ${W.dims}, R ${R.dims}${B ? `, B ${B.dims}` : ''} do not match ${D} direction(s), hidden_size ${H}, input size ${I}`);
     }
+    // sequence_lens other than a constant T (shorter, or given at run time): the exact masked unrolling
+    const lens = c.has(4) ? c.const(4) : undefined, T = layout ? x0[1] : x0[0];
+    if (c.has(4) && (!lens || Array.from(lens.data).some((v) => v !== T))) return unroll(c);
     if (kind === 'GRU' && !c.i('linear_before_reset', 0)) return unroll(c);
     const tr = (s: Symbol, axes: number[], tag: string) => c.mx('transpose', [s], { axes }, tag);
     let x = c.sym(0);

@@ -2,8 +2,10 @@
  * ONNX LSTM / GRU / RNN unrolled over the (static) sequence length onto FullyConnected, slice_axis and
  * elementwise ops: one FullyConnected projects every time step's input at once, then each step adds the
  * recurrent projection. Used for what the fused RNN op cannot express exactly (GRU with
- * linear_before_reset = 0, which applies the reset gate before the recurrent matmul); ops-rnn.ts maps the
- * rest onto the fused op. Exact ONNX semantics: gates i, o, f, c / z, r, h; all directions; layout 0 and 1.
+ * linear_before_reset = 0, which applies the reset gate before the recurrent matmul, and sequence_lens shorter
+ * than the sequence: a step past an entry's length keeps its state and outputs zeros, so a reverse pass starts at
+ * its last valid step); ops-rnn.ts maps the rest onto the fused op. Exact ONNX semantics: gates i, o, f, c /
+ * z, r, h; all directions; layout 0 and 1.
  */
 import type { Symbol } from '../symbol/symbol.js';
 import type { NodeCtx } from './context.js';
@@ -27,7 +29,6 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
     const x0 = c.shape(0), W = c.const(1), R = c.const(2), B = c.has(3) ? c.const(3) : undefined;
     if (!x0 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static shape and W, R, B must be initializers');
     if (!(H > 0)) throw c.fail('hidden_size is required');
-    if (c.has(4)) throw c.fail('sequence_lens is not supported');
     if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
     if (c.hasAttr('clip')) throw c.fail('clip is not supported');
     if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
@@ -52,6 +53,25 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
       if (layout) s = c.mx('transpose', [s], { axes: [1, 0, 2] }, `${tag}t${d}`);
       return c.mx('Reshape', [c.mx('slice_axis', [s], { axis: 0, begin: d, end: d + 1 }, `${tag}s${d}`)], { shape: [-3, -2] }, `${tag}r${d}`);
     };
+    // sequence_lens: per step, a (N, 1) mask of the entries still running (constant, or from the lens input)
+    const lensC = c.has(4) ? c.const(4) : undefined, N = layout ? x0[0] : x0[1];
+    if (lensC && (lensC.dims.length !== 1 || (lensC.dims[0] !== N && !c.dynDims(0)?.[layout ? 0 : 1])))
+      throw c.fail(`sequence_lens [${lensC.dims.join(', ')}] must be (${N}), one length per batch entry`);
+    if (lensC && Array.from(lensC.data).some((v) => !(v >= 1 && v <= T))) throw c.fail(`sequence_lens must be in [1, ${T}], got ${Array.from(lensC.data).join(', ')}`);
+    const lensS = c.has(4) && !lensC ? c.mx('Cast', [c.sym(4)], { dtype: 'float32' }, 'lens') : undefined, masks = new Map<number, Symbol | undefined>();
+    const maskAt = (t: number): Symbol | undefined => {
+      if (!masks.has(t)) {
+        let m: Symbol | undefined;
+        if (lensS) m = c.mx('Reshape', [c.mx('_greater_scalar', [lensS], { scalar: t }, `m${t}g`)], { shape: [-1, 1] }, `m${t}`);
+        else if (lensC && lensC.data.some((v) => v <= t))
+          m = c.param(`${c.name}_m${t}`, { dims: [lensC.dims[0], 1], type: DT.FLOAT, data: Float32Array.from(lensC.data, (v) => +(v > t)) });
+        masks.set(t, m);
+      }
+      return masks.get(t);
+    };
+    // m * new + (1 - m) * old: exactly new where m = 1, old where m = 0
+    const keep = (m: Symbol, nw: Symbol, old: Symbol, tag: string) => c.mx('elemwise_add', [c.mx('broadcast_mul', [nw, m], {}, `${tag}n`),
+      c.mx('broadcast_mul', [old, c.mx('_rminus_scalar', [m], { scalar: 1 }, `${tag}m`)], {}, `${tag}o`)], {}, tag);
     const ys: Symbol[] = [], hs: Symbol[] = [], cs: Symbol[] = [];
     for (let d = 0; d < D; d++) {
       const rev = dir === 'reverse' || d === 1, p = `d${d}`;
@@ -73,6 +93,9 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
         const sl = (v: Symbol, a: number, b: number, tag: string) => c.mx('slice_axis', [v], { axis: 1, begin: a, end: b }, `${q}${tag}`);
         const zero = () => c.mx('zeros_like', [sl(xt, 0, H, 'z0')], {}, `${q}zero`);
         if (!h) h = zero();
+        const m = maskAt(t), hPrev = h;
+        if (m && kind === 'LSTM' && !cc) cc = zero();
+        const cPrev = cc;
         if (kind === 'GRU') {
           const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)],
             { act_type: 'sigmoid' }, `${q}szr`);
@@ -94,7 +117,13 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
             h = c.mx('elemwise_mul', [o, c.mx('Activation', [cc], { act_type: 'tanh' }, `${q}tc`)], {}, `${q}h`);
           }
         }
-        out[t] = c.mx('expand_dims', [h], { axis: 0 }, `${q}y`);
+        let yt = h;
+        if (m) {
+          yt = c.mx('broadcast_mul', [h, m], {}, `${q}hm`);
+          h = keep(m, h, hPrev, `${q}hk`);
+          if (cc && cPrev) cc = keep(m, cc, cPrev, `${q}ck`);
+        }
+        out[t] = c.mx('expand_dims', [yt], { axis: 0 }, `${q}y`);
       }
       const y = T === 1 ? out[0] : c.mx('Concat', out, { dim: 0, num_args: T }, `${p}Y`);
       ys.push(c.mx('expand_dims', [y], { axis: 1 }, `${p}Yd`));

@@ -25,7 +25,8 @@ export const scatterSetNd: OpDef = {
   attrs: { shape: { type: 'shape', default: [] } },
   inputs: () => ['lhs', 'rhs', 'indices'],
   inferShape: (a, [x, v, idx], _aux, node) => {
-    if (x && a.shape.length && fmtShape(a.shape) !== fmtShape(x)) throw new ShapeError(opMessage(node, '_scatter_set_nd', `shape ${fmtShape(a.shape)} differs from lhs ${fmtShape(x)}`), { op: '_scatter_set_nd', attr: 'shape' });
+    if (x && a.shape.length && fmtShape(a.shape) !== fmtShape(x))
+      throw new ShapeError(opMessage(node, '_scatter_set_nd', `shape ${fmtShape(a.shape)} differs from lhs ${fmtShape(x)}`), { op: '_scatter_set_nd', attr: 'shape' });
     if (x && v && idx) geom(x, v, idx, node);
     return { ins: [x, v, idx], outs: [x] };
   },
