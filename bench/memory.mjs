@@ -3,7 +3,7 @@
 // the runtime's own start (import and one trivial op / session), with the model's file bytes dropped and a GC run.
 // mxwasm also reports its allocator's peak (weights + the executor's planned arena + 4 MiB GEMM scratch: exact).
 //   node --import tsx bench/memory.mjs [net ...] [--batch 1] [--json out.json]
-// Networks: bench/lib/nets.mjs (default resnet18 mobilenet1.0 mobilenetv2 squeezenet1.1); ONNX by bench/lib/sym2onnx.mjs.
+// Networks: bench/lib/nets.mjs (default resnet18 mobilenet1.0 mobilenetv2 squeezenet1.1); ONNX by mx.onnx.exportModel.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -42,7 +42,7 @@ async function child([runtime, net, B, file]) {
     const s = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     bytes = undefined;
     const X = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b)), shape);
-    await s.run({ X });
+    await s.run({ [s.inputNames[0]]: X });
     console.log(JSON.stringify({ rssBytes: rss() - r0 }));
   }
 }
@@ -51,22 +51,14 @@ async function main() {
   mkdirSync(dir, { recursive: true });
   const mx = await import(pathToFileURL(join(root, 'dist', 'node', 'index.js')).href);
   const { netBuilders } = await import('./lib/nets.mjs');
-  const { symToOnnx } = await import('./lib/sym2onnx.mjs');
+  const { exportNet } = await import('./lib/onnx-models.mjs');
   const out = [];
   console.log(`| network | batch | mxwasm allocator peak | mxwasm RSS growth | ort-web RSS growth | ort / mxwasm (RSS) |`);
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const net of nets.length ? nets : ['resnet18', 'mobilenet1.0', 'mobilenetv2', 'squeezenet1.1']) {
     const sym = netBuilders(mx.sym)[net]();
-    const exe = sym.simpleBind({ shapes: { data: [batch, 3, 224, 224] }, gradReq: 'null' });
-    const values = {}, shapes = {};
-    for (const [n, a] of [...Object.entries(exe.argDict), ...Object.entries(exe.auxDict)]) {
-      if (n === 'data') continue;
-      shapes[n] = a.shape;
-      values[n] = new Float32Array(a.size).fill(n.endsWith('_var') || n.endsWith('_gamma') ? 1 : 0.01);
-    }
-    exe.dispose();
     const file = join(dir, `${net}-b${batch}.onnx`);
-    writeFileSync(file, symToOnnx(sym.toJSON(), shapes, values, [batch, 3, 224, 224], [batch, 1000]));
+    writeFileSync(file, exportNet(mx, sym, [batch, 3, 224, 224]));
     const run = (rt) => {
       const p = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', rt, net, String(batch), file], { cwd: root, encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1' } });
       if (p.status !== 0) throw new Error(`${rt} ${net}: ${p.stderr}`);
