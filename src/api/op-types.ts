@@ -89,6 +89,7 @@ export interface OpSignatures {
   "_add": { a: { }; i: "lhs" | "rhs" };
   "_arange": { a: { start: number | string; stop?: number | string | null; step?: number | string; repeat?: number | string; infer_range?: boolean | 0 | 1 | BoolString; ctx?: string;
       dtype?: DTypeName; }; i: never };
+  "_backward_gather_nd": { a: { shape: Shape; }; i: "data" | "indices" };
   "_copy": { a: { }; i: "data" };
   "_div": { a: { }; i: "lhs" | "rhs" };
   "_div_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
@@ -235,4 +236,5 @@ export interface OpSignatures {
 
 /** Ops with a required attribute (their functions need the attribute object). */
 export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_arange"
-  | "_full" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "space_to_depth" | "split" | "tile";
+  | "_backward_gather_nd" | "_full" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "space_to_depth" | "split"
+  | "tile";

@@ -47,8 +47,13 @@ export function gatherNd(x: Arr, shape: number[], idx: Arr, M: number, N: number
   return y;
 }
 
+/** _backward_gather_nd: zeros of `shape` with v (N, inner) added at idx (M, N) in order (same index rule as gatherNd). */
+export function scatterAddNd(shape: number[], v: Arr, idx: Arr, M: number, N: number): Float32Array {
+  return scatterSetNd(new Float32Array(shape.reduce((p, q) => p * q, 1)), shape, v, idx, M, N, true);
+}
+
 /** _scatter_set_nd: a copy of x (shape `shape`) with blocks at idx (M, N) set to v (N, inner) in order (same index rule as gatherNd). */
-export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number): Float32Array {
+export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number, add = false): Float32Array {
   const inner = shape.slice(M).reduce((p, q) => p * q, 1), y = Float32Array.from(x);
   for (let j = 0; j < N; j++) {
     let off = 0;
@@ -56,7 +61,7 @@ export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: numbe
       let k = Math.trunc(idx[m * N + j]); if (k < 0) k += shape[m];
       off = off * shape[m] + Math.min(Math.max(k, 0), shape[m] - 1);
     }
-    for (let i = 0; i < inner; i++) y[off * inner + i] = v[j * inner + i];
+    for (let i = 0; i < inner; i++) y[off * inner + i] = add ? y[off * inner + i] + v[j * inner + i] : v[j * inner + i];
   }
   return y;
 }

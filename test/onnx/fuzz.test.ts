@@ -58,16 +58,25 @@ test('byte mutations of exported models: only MxError, nothing leaked', () => {
   for (let i = 0; i < CASES; i++) tryImport(mutate(pool[i % pool.length], pool, r), `byte case ${i}`);
 });
 
-const OPS = ['Conv', 'Gemm', 'MatMul', 'Relu', 'Reshape', 'Concat', 'Gather', 'Slice', 'Transpose', 'Softmax', 'MaxPool', 'Pad', 'Resize', 'Unsqueeze', 'Squeeze', 'Expand', 'Where', 'BatchNormalization', 'Shape', 'ConstantOfShape', 'Split', 'ReduceMean', 'Cast', 'Flatten', 'NoSuchOp', ''];
+const OPS = ['Conv', 'Gemm', 'MatMul', 'Relu', 'Reshape', 'Concat', 'Gather', 'Slice', 'Transpose', 'Softmax', 'MaxPool', 'Pad', 'Resize', 'Unsqueeze', 'Squeeze', 'Expand', 'Where',
+  'BatchNormalization', 'Shape', 'ConstantOfShape', 'Split', 'ReduceMean', 'Cast', 'Flatten', 'NoSuchOp', '', 'ScatterND', 'ScatterElements', 'QuantizeLinear', 'DequantizeLinear',
+  'GroupNormalization', 'LSTM', 'GRU', 'If', 'Loop', 'Scan'];
+const ATTRS = ['axis', 'perm', 'kernel_shape', 'pads', 'axes', 'to', 'mode', 'alpha', 'group', 'strides', 'num_groups', 'block_size', 'hidden_size', 'num_scan_inputs',
+  'then_branch', 'else_branch', 'body'];
 
 function spec(r: () => number): ModelSpec {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const weird = [0, -1, 1, 2, 3, 7, -7, 2 ** 31, 1e9];
   const dims = () => Array.from({ length: Math.floor(r() * 5) }, () => pick([1, 2, 3, 4, 0, -1]));
+  // a subgraph (If branch, Loop / Scan body): one node over outer or own names
+  const sub = () => ({
+    nodes: [{ opType: pick(OPS.slice(0, 26)), inputs: [pick(['x', 'w', 'i', 'c', 's', ''])], outputs: ['o'] }],
+    inputs: Array.from({ length: Math.floor(r() * 3) }, (_, k) => ({ name: ['i', 'c', 's'][k], dims: [] })), outputs: [{ name: pick(['o', 'x', 'c', 'zz']) }, ...(r() < 0.5 ? [{ name: 'o' }] : [])],
+  });
   const nodes = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, k) => ({
     opType: pick(OPS), inputs: Array.from({ length: Math.floor(r() * 4) }, () => pick(['x', 'w', 'k', `t${k - 1}`, '', 'nope'])), outputs: [`t${k}`],
-    attrs: Object.fromEntries(Array.from({ length: Math.floor(r() * 3) }, () => [pick(['axis', 'perm', 'kernel_shape', 'pads', 'axes', 'to', 'mode', 'alpha', 'group', 'strides']),
-      pick<any>([pick(weird), [pick(weird), pick(weird)], 'nearest', 'SAME_UPPER', { f: pick(weird) }, [1, 1, 1, 1]])])),
+    attrs: Object.fromEntries(Array.from({ length: Math.floor(r() * 3) }, () => [pick(ATTRS),
+      pick<any>([pick(weird), [pick(weird), pick(weird)], 'nearest', 'SAME_UPPER', { f: pick(weird) }, [1, 1, 1, 1], { g: sub() }])])),
   }));
   return {
     opset: pick([7, 9, 11, 13, 17, 21, 3, 99]),

@@ -1,5 +1,5 @@
 // ONNX ScatterND, ScatterElements and opset-9 Scatter (onto _scatter_set_nd) vs onnxruntime-web at opsets 9 to 18:
-// constant and computed indices, negative indices, slices and single elements; reductions and bad indices refused.
+// constant and computed indices, negative indices, slices and single elements, reduction add; mul/max/min and bad indices refused.
 import { test } from 'uvu';
 import { agree, rnd, unit } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
@@ -13,6 +13,9 @@ test('ScatterND: elements and slices, negative indices, opsets 11 / 13 / 16 / 18
   }
   await unit({ op: 'ScatterND', opset: 13, ins: [['x', [4, 3]], ['u', [3]]], consts: [['i', [3, 2], [0, 0, 3, 2, 1, 1], I64]], order: ['x', 'i', 'u'] }, 'scatternd elements');
   await unit({ op: 'ScatterND', opset: 13, ins: [['x', [5, 2, 3]], ['u', [2, 1, 2, 3]]], consts: [['i', [2, 1, 1], [4, 0], I64]], order: ['x', 'i', 'u'] }, 'scatternd blocks, 3-d indices');
+  // reduction add (16+): repeated indices accumulate
+  await unit({ op: 'ScatterND', opset: 16, ins: [['x', [4, 3]], ['u', [4, 3]]], consts: [['i', [4, 1], [1, 3, 1, 1], I64]], attrs: { reduction: 'add' }, order: ['x', 'i', 'u'] }, 'scatternd add');
+  await unit({ op: 'ScatterElements', opset: 18, ins: [['x', [3, 4]], ['u', [3, 2]]], consts: [['i', [3, 2], [0, 0, 3, 1, 2, 2], I64]], attrs: { axis: 1, reduction: 'add' }, order: ['x', 'i', 'u'] }, 'scatterelements add');
 });
 
 test('ScatterElements (11, 13, 16, 18) on every axis and Scatter (9): constant and computed indices', async () => {
@@ -54,7 +57,7 @@ test('Scatter*: reductions, out-of-range indices and mismatched updates are refu
       inputs: [{ name: 'x', dims: [3, 4] }, { name: 'u', dims: ushape }], outputs: [{ name: 'y' }],
     },
   });
-  expectMx(() => mx.onnx.importModel(m('ScatterND', 16, [0], [1, 1], [1, 4], { reduction: 'add' })), 'reduction', /'sc' \(ScatterND, opset 16\).*reduction add/);
+  expectMx(() => mx.onnx.importModel(m('ScatterND', 16, [0], [1, 1], [1, 4], { reduction: 'mul' })), 'reduction', /'sc' \(ScatterND, opset 16\).*reduction mul/);
   expectMx(() => mx.onnx.importModel(m('ScatterElements', 18, [0], [1, 1], [1, 1], { reduction: 'max' })), 'reduction max', /reduction max/);
   expectMx(() => mx.onnx.importModel(m('ScatterND', 13, [3], [1, 1], [1, 4])), 'out of range', /index 3 is out of range/);
   expectMx(() => mx.onnx.importModel(m('ScatterElements', 13, [0, 4], [1, 2], [1, 2], { axis: 1 })), 'out of range on axis', /index 4 is out of range for axis 1/);
