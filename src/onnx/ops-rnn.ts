@@ -4,7 +4,8 @@
  * direction b_x then b_h) with the gate blocks reordered (LSTM i,o,f,c → i,f,c,o; GRU z,r,h → r,z,n).
  * Y (T, N, D*H) is reshaped to ONNX's (T, D, N, H); Y_h / Y_c are the op's state outputs, already (D, N, H).
  * A GRU with linear_before_reset = 0 (the reset gate applied before the recurrent matmul, which MXNet's
- * GRU does not do), and sequence_lens shorter than the sequence, are unrolled exactly instead (rnn-unroll.ts).
+ * GRU does not do), sequence_lens shorter than the sequence, clip, LSTM peepholes and input_forget are unrolled
+ * exactly instead (rnn-unroll.ts).
  */
 import type { Symbol } from '../symbol/symbol.js';
 import type { NodeCtx } from './context.js';
@@ -24,9 +25,6 @@ function check(c: NodeCtx, kind: Kind, D: number): boolean {
   const dir = c.s('direction', 'forward');
   if (dir !== 'forward' && dir !== 'reverse' && dir !== 'bidirectional') throw c.fail(`direction ${dir} is not one of forward, reverse, bidirectional`);
   if (!(c.i('hidden_size', 0) > 0)) throw c.fail('hidden_size is required');
-  if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
-  if (c.hasAttr('clip')) throw c.fail('clip is not supported');
-  if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
   const layout = c.i('layout', 0);
   if (layout !== 0 && layout !== 1) throw c.fail(`layout ${layout} is not 0 or 1`);
   const acts = c.node.attribute.find((a) => a.name === 'activations')?.strings.map((s) => td.decode(s).toLowerCase());
@@ -66,6 +64,8 @@ function fused(kind: Kind): Mapper {
     // sequence_lens other than a constant T (shorter, or given at run time): the exact masked unrolling
     const lens = c.has(4) ? c.const(4) : undefined, T = layout ? x0[1] : x0[0];
     if (c.has(4) && (!lens || Array.from(lens.data).some((v) => v !== T))) return unroll(c);
+    // peepholes, clip and coupled input/forget gates: the fused op has none of them
+    if ((kind === 'LSTM' && (c.has(7) || c.i('input_forget', 0))) || c.hasAttr('clip')) return unroll(c);
     if (kind === 'GRU' && !c.i('linear_before_reset', 0)) return unroll(c);
     const tr = (s: Symbol, axes: number[], tag: string) => c.mx('transpose', [s], { axes }, tag);
     let x = c.sym(0);

@@ -29,9 +29,11 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
     const x0 = c.shape(0), W = c.const(1), R = c.const(2), B = c.has(3) ? c.const(3) : undefined;
     if (!x0 || !W || !R || (c.has(3) && !B)) throw c.fail('X needs a static shape and W, R, B must be initializers');
     if (!(H > 0)) throw c.fail('hidden_size is required');
-    if (kind === 'LSTM' && c.has(7)) throw c.fail('peepholes (P) are not supported');
-    if (c.hasAttr('clip')) throw c.fail('clip is not supported');
-    if (kind === 'LSTM' && c.i('input_forget', 0)) throw c.fail('input_forget=1 is not supported');
+    const clip = c.hasAttr('clip') ? c.f('clip', 0) : undefined, forget = kind === 'LSTM' && !!c.i('input_forget', 0);
+    if (clip !== undefined && !(clip > 0)) throw c.fail(`clip ${clip} must be positive`);
+    const P = kind === 'LSTM' && c.has(7) ? c.const(7) : undefined;
+    if (kind === 'LSTM' && c.has(7) && (!P || P.dims.join() !== [dir === 'bidirectional' ? 2 : 1, 3 * H].join()))
+      throw c.fail(`peepholes P must be a constant [${dir === 'bidirectional' ? 2 : 1}, ${3 * H}]`);
     const acts = c.node.attribute.find((a) => a.name === 'activations')?.strings.map((s) => new TextDecoder().decode(s));
     const D = dir === 'bidirectional' ? 2 : 1;
     let relu = false;
@@ -86,34 +88,42 @@ export function unrolled(kind: 'LSTM' | 'GRU' | 'RNN'): Mapper {
       const Rbh = kind === 'GRU' && lbr &&
         B ? c.param(`${c.name}_Rbh${d}`, { dims: [H], type: DT.FLOAT, data: Float32Array.from(B.data.subarray(d * 2 * g * H + g * H + 2 * H, d * 2 * g * H + g * H + 3 * H)) }) : undefined;
       let h = init(5, 'h0', d), cc = kind === 'LSTM' ? init(6, 'c0', d) : undefined;
+      const Pd = P && [0, 1, 2].map((k) => c.param(`${c.name}_P${k}${d}`, { ...rows(P, d, k * H, (k + 1) * H), dims: [1, H] }));
       const out: Symbol[] = new Array(T);
       for (let s = 0; s < T; s++) {
         const t = rev ? T - 1 - s : s, q = `${p}t${t}`;
         const xt = c.mx('Reshape', [c.mx('slice_axis', [xw], { axis: 0, begin: t, end: t + 1 }, `${q}x`)], { shape: [-3, -2] }, `${q}xr`);
         const sl = (v: Symbol, a: number, b: number, tag: string) => c.mx('slice_axis', [v], { axis: 1, begin: a, end: b }, `${q}${tag}`);
+        // an activation of gate pre-activations, clipped to [-clip, clip] first when clip is set
+        const act = (v: Symbol, t: string, tag: string) =>
+          c.mx('Activation', [clip === undefined ? v : c.mx('clip', [v], { a_min: -clip, a_max: clip }, `${q}${tag}cl`)], { act_type: t }, `${q}${tag}`);
+        // peephole k (i, o, f) times a cell state, added to a gate's pre-activation
+        const peep = (v: Symbol, k: number, cs: Symbol | undefined, tag: string) => (!Pd || !cs ? v
+          : c.mx('elemwise_add', [v, c.mx('broadcast_mul', [cs, Pd[k]], {}, `${q}${tag}pm`)], {}, `${q}${tag}pa`));
         const zero = () => c.mx('zeros_like', [sl(xt, 0, H, 'z0')], {}, `${q}zero`);
         if (!h) h = zero();
         const m = maskAt(t), hPrev = h;
         if (m && kind === 'LSTM' && !cc) cc = zero();
         const cPrev = cc;
         if (kind === 'GRU') {
-          const zr = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`)],
-            { act_type: 'sigmoid' }, `${q}szr`);
+          const zr = act(c.mx('elemwise_add', [sl(xt, 0, 2 * H, 'xzr'), c.mx('FullyConnected', [h, Rall], { num_hidden: 2 * H, no_bias: true }, `${q}hzr`)], {}, `${q}azr`), 'sigmoid', 'szr');
           const z = sl(zr, 0, H, 'z'), r = sl(zr, H, 2 * H, 'r');
           const hh = lbr
             ? c.mx('elemwise_mul', [r, c.mx('FullyConnected', Rbh ? [h, Rh!, Rbh] : [h, Rh!], { num_hidden: H, no_bias: !Rbh }, `${q}hh`)], {}, `${q}rhh`)
             : c.mx('FullyConnected', [c.mx('elemwise_mul', [r, h], {}, `${q}rh`), Rh!], { num_hidden: H, no_bias: true }, `${q}hh`);
-          const n = c.mx('Activation', [c.mx('elemwise_add', [sl(xt, 2 * H, 3 * H, 'xh'), hh], {}, `${q}an`)], { act_type: 'tanh' }, `${q}n`);
+          const n = act(c.mx('elemwise_add', [sl(xt, 2 * H, 3 * H, 'xh'), hh], {}, `${q}an`), 'tanh', 'n');
           h = c.mx('elemwise_add', [n, c.mx('elemwise_mul', [z, c.mx('elemwise_sub', [h, n], {}, `${q}hmn`)], {}, `${q}zd`)], {}, `${q}h`);
         } else {
           const pre = c.mx('elemwise_add', [xt, c.mx('FullyConnected', [h, Rall], { num_hidden: g * H, no_bias: true }, `${q}hr`)], {}, `${q}pre`);
-          if (kind === 'RNN') h = c.mx('Activation', [pre], { act_type: relu ? 'relu' : 'tanh' }, `${q}h`);
+          if (kind === 'RNN') h = act(pre, relu ? 'relu' : 'tanh', 'h');
           else {
-            const sg = (a: number, tag: string) => c.mx('Activation', [sl(pre, a * H, (a + 1) * H, `${tag}p`)], { act_type: 'sigmoid' }, `${q}${tag}`);
-            const i = sg(0, 'i'), o = sg(1, 'o'), f = sg(2, 'f');
-            const gg = c.mx('Activation', [sl(pre, 3 * H, 4 * H, 'gp')], { act_type: 'tanh' }, `${q}g`);
+            // gates i, o, f, c; peepholes on i and f see the previous cell, on o the new one; input_forget: f = 1 - i
+            const i = act(peep(sl(pre, 0, H, 'ip'), 0, cc, 'i'), 'sigmoid', 'i');
+            const f = forget ? c.mx('_rminus_scalar', [i], { scalar: 1 }, `${q}f`) : act(peep(sl(pre, 2 * H, 3 * H, 'fp'), 2, cc, 'f'), 'sigmoid', 'f');
+            const gg = act(sl(pre, 3 * H, 4 * H, 'gp'), 'tanh', 'g');
             const ig = c.mx('elemwise_mul', [i, gg], {}, `${q}ig`);
             cc = cc ? c.mx('elemwise_add', [c.mx('elemwise_mul', [f, cc], {}, `${q}fc`), ig], {}, `${q}c`) : ig;
+            const o = act(peep(sl(pre, H, 2 * H, 'op'), 1, cc, 'o'), 'sigmoid', 'o');
             h = c.mx('elemwise_mul', [o, c.mx('Activation', [cc], { act_type: 'tanh' }, `${q}tc`)], {}, `${q}h`);
           }
         }

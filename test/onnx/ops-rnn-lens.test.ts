@@ -1,8 +1,8 @@
 // ONNX LSTM / GRU / RNN with sequence_lens shorter than the sequence (padded batches) vs onnxruntime-web: every
 // direction, every output (Y zero past each length, Y_h / Y_c at each entry's last step), initial states,
-// lengths constant or computed in the graph; out-of-range lengths refused.
+// lengths constant or computed in the graph; out-of-range lengths refused. Also clip, LSTM peepholes and input_forget.
 import { test } from 'uvu';
-import { agree, rnd } from './oracle.js';
+import { agree, rnd, unit } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
 
@@ -51,6 +51,18 @@ test('sequence_lens computed in the graph (a run-time input cast to int32)', asy
   const lens = [2, 5, 4, 1];
   await agree(model('LSTM', 2, lens, { direction: 'bidirectional' }, { computed: true }), feeds(lens, { computed: true }), 'lstm run-time lens');
   await agree(model('GRU', 1, lens, { linear_before_reset: 1 }, { computed: true }), feeds(lens, { computed: true }), 'gru run-time lens');
+});
+
+test('clip (LSTM, GRU, RNN), LSTM peepholes and input_forget: unrolled exactly', async () => {
+  const W = (g: number, D: number) => [['W', [D, g * H, I], rnd([D, g * H, I], -1, 1)], ['R', [D, g * H, H], rnd([D, g * H, H], -1, 1)], ['B', [D, 2 * g * H], rnd([D, 2 * g * H], -1, 1)]] as [string, number[], Float32Array][];
+  const outs = (kind: Kind) => (kind === 'LSTM' ? 3 : 2);
+  for (const kind of ['LSTM', 'GRU', 'RNN'] as Kind[]) {
+    await unit({ op: kind, opset: 14, ins: [['x', [T, N, I]]], consts: W(G[kind], 1), attrs: { hidden_size: H, clip: { f: 0.7 }, ...(kind === 'GRU' ? { linear_before_reset: 1 } : {}) }, outs: outs(kind) }, `${kind} clip`);
+  }
+  const P = (D: number) => ['P', [D, 3 * H], rnd([D, 3 * H], -1, 1)] as [string, number[], Float32Array];
+  await unit({ op: 'LSTM', opset: 14, ins: [['x', [T, N, I]]], consts: [...W(4, 2), P(2)], order: ['x', 'W', 'R', 'B', '', '', '', 'P'], attrs: { hidden_size: H, direction: 'bidirectional' }, outs: 3 }, 'lstm peepholes');
+  await unit({ op: 'LSTM', opset: 7, ins: [['x', [T, N, I]], ['c0', [1, N, H]]], consts: [...W(4, 1), P(1)], order: ['x', 'W', 'R', 'B', '', '', 'c0', 'P'], attrs: { hidden_size: H, clip: { f: 1.5 } }, outs: 3 }, 'lstm peepholes c0 clip');
+  await unit({ op: 'LSTM', opset: 14, ins: [['x', [T, N, I]]], consts: W(4, 1), attrs: { hidden_size: H, input_forget: 1 }, outs: 3 }, 'lstm input_forget');
 });
 
 test('sequence_lens out of range or of the wrong length is refused naming the node', () => {
