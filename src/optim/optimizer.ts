@@ -135,8 +135,6 @@ export abstract class Optimizer {
   }
   /** The clip value the kernels take (-1: none; MXNet treats 0/None as none). */
   protected get clip(): number { return this.clipGradient ? this.clipGradient : -1; }
-  /** The arguments every optimizer kernel takes after its learning rate (OPTIM_PARAMS' wd, rescale, clip). */
-  protected hyper(wd: number): { wd: number; rescale: number; clip: number } { return { wd, rescale: this.rescaleGrad, clip: this.clip }; }
   /** The kernel table. */
   protected get K(): KernelTable { return rt().K; }
   /** Zeroed arrays shaped like `w`. */

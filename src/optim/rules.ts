@@ -4,9 +4,24 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { normOpts } from '../util/options.js';
 import { forRowRuns, rowSet } from '../runtime/row-sparse.js';
 import { Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
-import { kernelCall } from '../runtime/manifest/args.js';
+import { kernelOrder } from '../runtime/manifest/args.js';
 
 const off = (a: NDArray) => a.byteOffset;
+// The update kernels, each with its arguments in the order the calls below pass them (checked by name against the
+// kernel's definition, src/runtime/manifest/optim.ts).
+const K_SGD_MOM = kernelOrder('f32_sgd_mom__simd128_u8', 'w', 'g', 'm', 'n', 'lr', 'wd', 'rescale', 'clip', 'momentum');
+const K_SGD = kernelOrder('f32_sgd__simd128_u8', 'w', 'g', 'n', 'lr', 'wd', 'rescale', 'clip');
+const K_NAG_MOM = kernelOrder('f32_nag_mom__simd128_u8', 'w', 'g', 'm', 'n', 'lr', 'wd', 'rescale', 'clip', 'momentum');
+const K_ADAM = kernelOrder('f32_adam__simd128_u8', 'w', 'g', 'm', 'v', 'n', 'lrt', 'wd', 'rescale', 'clip', 'b1', 'b2', 'eps', 'decay');
+const K_RMSPROPALEX = kernelOrder('f32_rmspropalex__simd128_u8', 'w', 'g', 's', 'gb', 'd', 'n', 'lr', 'wd', 'rescale', 'clip', 'g1', 'g2', 'eps', 'clipW');
+const K_RMSPROP = kernelOrder('f32_rmsprop__simd128_u8', 'w', 'g', 's', 'n', 'lr', 'wd', 'rescale', 'clip', 'g1', 'eps', 'clipW');
+const K_ADAGRAD = kernelOrder('f32_adagrad__simd128_u8', 'w', 'g', 'h', 'n', 'lr', 'wd', 'rescale', 'clip', 'eps');
+const K_ADADELTA = kernelOrder('f32_adadelta__simd128_u8', 'w', 'g', 'ag', 'ad', 'n', 'wd', 'rescale', 'clip', 'rho', 'eps');
+const K_SIGNUM = kernelOrder('f32_signum__simd128_u8', 'w', 'g', 'm', 'n', 'lr', 'wd', 'rescale', 'clip', 'momentum', 'wdLh');
+const K_FTRL = kernelOrder('f32_ftrl__simd128_u8', 'w', 'g', 'z', 's', 'n', 'lr', 'wd', 'rescale', 'clip', 'l1', 'beta');
+const K_ADAMAX = kernelOrder('f32_adamax__simd128_u8', 'w', 'g', 'm', 'u', 'n', 'lrt', 'wd', 'rescale', 'clip', 'b1', 'b2');
+const K_NADAM = kernelOrder('f32_nadam__simd128_u8', 'w', 'g', 'm', 'v', 'n', 'lr', 'wd', 'rescale', 'clip', 'b1', 'b2', 'eps', 'cg', 'cm', 'vs');
+const K_FTML = kernelOrder('f32_ftml__simd128_u8', 'w', 'g', 'd', 'v', 'z', 'n', 'wd', 'rescale', 'clip', 'b1', 'b2', 'eps', 'a', 'vs');
 
 /**
  * The element ranges an update covers, as (byte delta, count): the whole array, or with lazy_update only the rows
@@ -36,8 +51,8 @@ export class SGD extends Optimizer {
   createState(_i: Index, w: NDArray): NDArray[] { return this.momentum !== 0 ? this.zeros(w, 1) : []; }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     lazyRanges(this.lazyUpdate, w, g, (d, n) => {
-      if (s.length) kernelCall(this.K, 'f32_sgd_mom__simd128_u8', { w: off(w) + d, g: off(g) + d, m: off(s[0]) + d, n, lr, ...this.hyper(wd), momentum: this.momentum });
-      else kernelCall(this.K, 'f32_sgd__simd128_u8', { w: off(w) + d, g: off(g) + d, n, lr, ...this.hyper(wd) });
+      if (s.length) K_SGD_MOM(this.K, off(w) + d, off(g) + d, off(s[0]) + d, n, lr, wd, this.rescaleGrad, this.clip, this.momentum);
+      else K_SGD(this.K, off(w) + d, off(g) + d, n, lr, wd, this.rescaleGrad, this.clip);
     });
   }
 }
@@ -48,7 +63,7 @@ export class SGD extends Optimizer {
  */
 export class NAG extends SGD {
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
-    if (s.length) kernelCall(this.K, 'f32_nag_mom__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), n: w.size, lr, ...this.hyper(wd), momentum: this.momentum });
+    if (s.length) K_NAG_MOM(this.K, off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum);
     else super.step(i, w, g, s, lr, wd);
   }
 }
@@ -75,8 +90,7 @@ export class Adam extends Optimizer {
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     const lrt = this.lrT(i, lr);
     lazyRanges(this.lazyUpdate, w, g, (d, n) => {
-      kernelCall(this.K, 'f32_adam__simd128_u8', { w: off(w) + d, g: off(g) + d, m: off(s[0]) + d, v: off(s[1]) + d, n, lrt, ...this.hyper(wd), b1: this.beta1,
-        b2: this.beta2, eps: this.epsilon, decay: 0 });
+      K_ADAM(this.K, off(w) + d, off(g) + d, off(s[0]) + d, off(s[1]) + d, n, lrt, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, 0);
     });
   }
 }
@@ -95,8 +109,7 @@ export class AdamW extends Adam {
   }
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     const lrt = this.correctBias ? this.lrT(i, lr) : lr;
-    kernelCall(this.K, 'f32_adam__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), v: off(s[1]), n: w.size, lrt: this.eta * lrt, ...this.hyper(0),
-      b1: this.beta1, b2: this.beta2, eps: this.epsilon, decay: this.eta * wd });
+    K_ADAM(this.K, off(w), off(g), off(s[0]), off(s[1]), w.size, this.eta * lrt, 0, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, this.eta * wd);
   }
 }
 
@@ -116,9 +129,8 @@ export class RMSProp extends Optimizer {
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, this.centered ? 3 : 1); }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     const cw = this.clipWeights ? this.clipWeights : -1;
-    if (this.centered) kernelCall(this.K, 'f32_rmspropalex__simd128_u8', { w: off(w), g: off(g), s: off(s[0]), gb: off(s[1]), d: off(s[2]), n: w.size, lr,
-      ...this.hyper(wd), g1: this.gamma1, g2: this.gamma2, eps: this.epsilon, clipW: cw });
-    else kernelCall(this.K, 'f32_rmsprop__simd128_u8', { w: off(w), g: off(g), s: off(s[0]), n: w.size, lr, ...this.hyper(wd), g1: this.gamma1, eps: this.epsilon, clipW: cw });
+    if (this.centered) K_RMSPROPALEX(this.K, off(w), off(g), off(s[0]), off(s[1]), off(s[2]), w.size, lr, wd, this.rescaleGrad, this.clip, this.gamma1, this.gamma2, this.epsilon, cw);
+    else K_RMSPROP(this.K, off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.gamma1, this.epsilon, cw);
   }
 }
 
@@ -131,7 +143,7 @@ export class AdaGrad extends Optimizer {
   constructor(o: OptimizerOptions & { eps?: number } = {}) { super(o); this.eps = normOpts<{ eps?: number }>(o).eps ?? 1e-7; }
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 1); }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
-    kernelCall(this.K, 'f32_adagrad__simd128_u8', { w: off(w), g: off(g), h: off(s[0]), n: w.size, lr, ...this.hyper(wd), eps: this.eps });
+    K_ADAGRAD(this.K, off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.eps);
   }
 }
 
@@ -148,7 +160,7 @@ export class AdaDelta extends Optimizer {
   }
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], _lr: number, wd: number): void {
-    kernelCall(this.K, 'f32_adadelta__simd128_u8', { w: off(w), g: off(g), ag: off(s[0]), ad: off(s[1]), n: w.size, ...this.hyper(wd), rho: this.rho, eps: this.epsilon });
+    K_ADADELTA(this.K, off(w), off(g), off(s[0]), off(s[1]), w.size, wd, this.rescaleGrad, this.clip, this.rho, this.epsilon);
   }
 }
 
@@ -167,8 +179,8 @@ export class Signum extends Optimizer {
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 1); }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     // momentum 0 is signsgd_update: w = (1-lr*wd)*w - lr*sign(g), i.e. the signum kernel with wd moved to wd_lh.
-    if (this.momentum === 0) kernelCall(this.K, 'f32_signum__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), n: w.size, lr, ...this.hyper(0), momentum: 0, wdLh: wd });
-    else kernelCall(this.K, 'f32_signum__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), n: w.size, lr, ...this.hyper(wd), momentum: this.momentum, wdLh: this.wdLh });
+    if (this.momentum === 0) K_SIGNUM(this.K, off(w), off(g), off(s[0]), w.size, lr, 0, this.rescaleGrad, this.clip, 0, wd);
+    else K_SIGNUM(this.K, off(w), off(g), off(s[0]), w.size, lr, wd, this.rescaleGrad, this.clip, this.momentum, this.wdLh);
   }
 }
 
@@ -185,7 +197,7 @@ export class Ftrl extends Optimizer {
   }
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
   protected step(_i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
-    kernelCall(this.K, 'f32_ftrl__simd128_u8', { w: off(w), g: off(g), z: off(s[0]), s: off(s[1]), n: w.size, lr, ...this.hyper(wd), l1: this.lamda1, beta: this.beta });
+    K_FTRL(this.K, off(w), off(g), off(s[0]), off(s[1]), w.size, lr, wd, this.rescaleGrad, this.clip, this.lamda1, this.beta);
   }
 }
 
@@ -204,7 +216,7 @@ export class Adamax extends Optimizer {
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 2); }
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     const lrt = lr / (1 - Math.pow(this.beta1, this.count(i)));
-    kernelCall(this.K, 'f32_adamax__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), u: off(s[1]), n: w.size, lrt, ...this.hyper(wd), b1: this.beta1, b2: this.beta2 });
+    K_ADAMAX(this.K, off(w), off(g), off(s[0]), off(s[1]), w.size, lrt, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2);
   }
 }
 
@@ -227,7 +239,7 @@ export class Nadam extends Optimizer {
     const mt = b1 * (1 - 0.5 * Math.pow(0.96, t * d)), mt1 = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * d));
     this.mSchedule *= mt;
     const cg = (1 - mt) / (1 - this.mSchedule), cm = mt1 / (1 - this.mSchedule * mt1), vs = 1 / (1 - Math.pow(this.beta2, t));
-    kernelCall(this.K, 'f32_nadam__simd128_u8', { w: off(w), g: off(g), m: off(s[0]), v: off(s[1]), n: w.size, lr, ...this.hyper(wd), b1, b2: this.beta2, eps: this.epsilon, cg, cm, vs });
+    K_NADAM(this.K, off(w), off(g), off(s[0]), off(s[1]), w.size, lr, wd, this.rescaleGrad, this.clip, b1, this.beta2, this.epsilon, cg, cm, vs);
   }
 }
 
@@ -246,8 +258,7 @@ export class FTML extends Optimizer {
   createState(_i: Index, w: NDArray): NDArray[] { return this.zeros(w, 3); }
   protected step(i: Index, w: NDArray, g: NDArray, s: NDArray[], lr: number, wd: number): void {
     const t = this.count(i), a = (1 - Math.pow(this.beta1, t)) / lr, vs = 1 / (1 - Math.pow(this.beta2, t));
-    kernelCall(this.K, 'f32_ftml__simd128_u8', { w: off(w), g: off(g), d: off(s[0]), v: off(s[1]), z: off(s[2]), n: w.size, ...this.hyper(wd), b1: this.beta1,
-      b2: this.beta2, eps: this.epsilon, a, vs });
+    K_FTML(this.K, off(w), off(g), off(s[0]), off(s[1]), off(s[2]), w.size, wd, this.rescaleGrad, this.clip, this.beta1, this.beta2, this.epsilon, a, vs);
   }
 }
 

@@ -35,12 +35,54 @@ export const kernelArgs = <N extends KernelName>(name: N, args: KernelArgs<N>): 
  * @example return kernelStep(ctx.K, 'x8_copy', { src: x.off, dst: y.off, n: x.size * 4 });
  */
 export function kernelStep<N extends KernelName>(K: KernelTable, name: N, args: KernelArgs<N>): () => number {
-  return K[name].bind(null, ...kernelArgs(name, args));
+  return boundCall(K[name], kernelArgs(name, args));
+}
+
+type Fn = (...a: number[]) => number;
+/**
+ * `f` with arguments `a` bound: a closure over them as constants (cheaper to make than `f.bind`, and a direct call with
+ * exactly a.length arguments: no list per call, and the thread pool's wrapper sees the kernel's own arity).
+ * @example const step = boundCall(gemm, gemmArgs({ ... }))
+ */
+export function boundCall(f: Fn, a: readonly number[]): () => number {
+  const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21] = a;
+  switch (a.length) {
+    case 2: return () => f(a0, a1);
+    case 3: return () => f(a0, a1, a2);
+    case 4: return () => f(a0, a1, a2, a3);
+    case 5: return () => f(a0, a1, a2, a3, a4);
+    case 6: return () => f(a0, a1, a2, a3, a4, a5);
+    case 7: return () => f(a0, a1, a2, a3, a4, a5, a6);
+    case 8: return () => f(a0, a1, a2, a3, a4, a5, a6, a7);
+    case 9: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8);
+    case 10: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
+    case 11: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
+    case 12: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+    case 13: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
+    case 17: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
+    case 22: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21);
+    default: return () => f(...a);
+  }
+}
+
+type Param<N extends KernelName> = typeof KERNEL_PARAMS[N][number];
+/** F when it names every parameter of kernel N, else a type F's tuple cannot meet (naming what is missing). */
+type Complete<N extends KernelName, F extends readonly string[]> = [Exclude<Param<N>, F[number]>] extends [never] ? unknown : { missing: Exclude<Param<N>, F[number]> };
+
+/**
+ * Kernel `name` taking every argument per call in the order `order` names them (each parameter of its definition:
+ * a missing or unknown name fails type checking), without a list or object built per call: for calls whose arguments
+ * all change (an optimizer's update). @example const SGD = kernelOrder('f32_sgd__simd128_u8', 'w', 'g', 'n', 'lr', 'wd', 'rescale', 'clip')
+ */
+export function kernelOrder<N extends KernelName, const F extends readonly Param<N>[]>(name: N, ...order: F & Complete<N, F>):
+  (K: KernelTable, ...v: { [I in keyof F]: number }) => number {
+  const params: readonly string[] = KERNEL_PARAMS[name], at = order.map((p: string) => params.indexOf(p)), a = new Array<number>(params.length).fill(0);
+  return (K, ...v) => { for (let i = 0; i < at.length; i++) a[at[i]] = v[i]; return K[name](...a); };
 }
 
 /**
- * Calls kernel `name` now, for a call whose arguments change from call to call (an optimizer's learning rate, a
- * random seed); a call fixed at lowering is a `kernelStep`.
+ * Calls kernel `name` now, for a call whose arguments change from call to call (a tape's accumulation, a random
+ * seed); a call fixed at lowering is a `kernelStep`.
  * @example kernelCall(K, 'f32_rand_fill__simd128', { m, n, seed: seedOf(random), mode: 0, a: p, b: 1 / (1 - p) })
  */
 export function kernelCall<N extends KernelName>(K: KernelTable, name: N, args: KernelArgs<N>): number {
