@@ -6,6 +6,7 @@
  * It waits with Atomics.waitAsync, so setup messages still arrive between steps.
  */
 import { initRuntimeInWorker, onRuntimeInit } from '../runtime/runtime.js';
+import { viewOf, words } from '../runtime/mem-view.js';
 import '../ops/index.js'; // registers every op (the worker parses and binds symbols)
 import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';
@@ -79,7 +80,7 @@ export function serve(port: Port): void {
       // The death watch's port (watchdog.ts): kept for the worker's life, it closes when this thread ends.
       if ((m.type === 'init' || m.type === 'park') && m.watch) watchPort = m.watch;
       if (m.type === 'init') {
-        I = new Int32Array(m.memory.buffer, m.ctrl, 256);
+        I = words(m.memory, m.ctrl, 256);
         initRuntimeInWorker({ module: m.module, addon: m.addon, memory: m.memory, variant: m.variant, region: m.region });
         seen = Atomics.load(I, 0); // read the generation before saying ready (else a first step can be missed)
         Atomics.store(I, 4, 1); Atomics.notify(I, 4);
@@ -109,19 +110,19 @@ function exitNow(): never {
   const p = (globalThis as { process?: { exit?: (c: number) => never } }).process;
   if (p?.exit) p.exit(3);
   (globalThis as unknown as { close(): void }).close();
-  throw new Error('worker closed');
+  throw new MxError('worker', 'worker closed');
 }
 
 type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) => { async: boolean; value: Promise<string> | string };
 
 /** A parked worker: waits (without blocking its event loop) for init and bind through the mailbox. */
 async function unpark(m: Extract<ToWorker, { type: 'park' }>, handle: (m: ToWorker) => void): Promise<void> {
-  const M = new Int32Array(m.memory.buffer, m.mailbox, 4);
+  const M = words(m.memory, m.mailbox, 4);
   const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
   while (Atomics.load(M, 0) === 0) { const w = waitAsync(M, 0, 0, 1000); if (w.async) await w.value; }
   if (Atomics.load(M, 0) < 0) return; // released unused
   // TextDecoder refuses views of shared memory: copy the bytes out first.
-  const bytes = new Uint8Array(m.memory.buffer, Atomics.load(M, 1), Atomics.load(M, 2)).slice();
+  const bytes = viewOf(m.memory, Uint8Array, Atomics.load(M, 1), Atomics.load(M, 2)).slice();
   const p = JSON.parse(new TextDecoder().decode(bytes)) as MailboxPayload;
   handle({ type: 'init', module: m.module, addon: m.addon, memory: m.memory, variant: m.variant, ...p.init });
   handle({ type: 'bind', ...p.bind });

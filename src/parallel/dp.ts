@@ -4,6 +4,8 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { Storage } from '../ndarray/storage.js';
 import type { GradReq } from '../ops/registry.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
+import { words } from '../runtime/mem-view.js';
+import { u8 } from '../runtime/view.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { spinHint, threadPlatform, type WorkerLike } from './pool.js';
 import { getNumThreads, onShutdown, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
@@ -44,7 +46,7 @@ export async function prestartDataParallelWorkers(n: number): Promise<void> {
   const r = rt(), started: Promise<void>[] = [];
   while (spares.length < n) {
     const w = p.spawnModule('dp'), mailbox = r.alloc.alloc(MAILBOX_BYTES), watch = watchWorker(p);
-    new Int32Array(r.memory.buffer, mailbox, MAILBOX_BYTES / 4).fill(0);
+    words(r.memory, mailbox, MAILBOX_BYTES / 4).fill(0);
     spares.push({ w, mailbox, watch });
     started.push(new Promise<void>((res, rej) => {
       const t = setTimeout(() => rej(new KernelError('a data-parallel worker did not start within 10 s')), 10_000);
@@ -59,8 +61,8 @@ export async function prestartDataParallelWorkers(n: number): Promise<void> {
 /** Hands init and bind to a parked worker through its mailbox (UTF-8 JSON in shared memory); returns the payload's offset. */
 function post(mailbox: number, payload: MailboxPayload): number {
   const r = rt(), bytes = new TextEncoder().encode(JSON.stringify(payload)), off = r.alloc.alloc(bytes.length);
-  new Uint8Array(r.memory.buffer, off, bytes.length).set(bytes);
-  const M = new Int32Array(r.memory.buffer, mailbox, MAILBOX_BYTES / 4);
+  u8(off, bytes.length).set(bytes);
+  const M = words(r.memory, mailbox, MAILBOX_BYTES / 4);
   Atomics.store(M, 1, off); Atomics.store(M, 2, bytes.length); Atomics.store(M, 0, 1); Atomics.notify(M, 0);
   return off;
 }
@@ -68,7 +70,7 @@ function post(mailbox: number, payload: MailboxPayload): number {
 onShutdown(() => {
   for (const { w, mailbox, watch } of spares.splice(0)) {
     unwatch(watch);
-    try { const M = new Int32Array(rt().memory.buffer, mailbox, MAILBOX_BYTES / 4); Atomics.store(M, 0, -1); Atomics.notify(M, 0); rt().alloc.free(mailbox); } catch { /* memory gone */ }
+    try { const M = words(rt().memory, mailbox, MAILBOX_BYTES / 4); Atomics.store(M, 0, -1); Atomics.notify(M, 0); rt().alloc.free(mailbox); } catch { /* memory gone */ }
     try { w.terminate(); } catch { /* gone */ }
   }
   stopWatchdog();
@@ -102,7 +104,7 @@ export class ExecutorGroup {
     if (!p?.spawnModule || !dataParallelAvailable()) throw new MxError('unsupported', 'data-parallel executors need worker threads with shared memory, on a thread that may block');
     const r = rt();
     this.ctrl = r.alloc.alloc(DP_CTRL_BYTES * n);
-    new Uint8Array(r.memory.buffer, this.ctrl, DP_CTRL_BYTES * n).fill(0);
+    u8(this.ctrl, DP_CTRL_BYTES * n).fill(0);
     this.views = [{ argDict: exe0.argDict, gradDict: exe0.gradDict, auxDict: exe0.auxDict, outputs: exe0.outputs }];
     const json = sym.toJSON();
     const argNames = sym.listArguments(), auxNames = sym.listAuxiliaryStates();
@@ -145,7 +147,7 @@ export class ExecutorGroup {
     }
   }
 
-  private I(i: number): Int32Array { return new Int32Array(rt().memory.buffer, this.ctrl + i * DP_CTRL_BYTES, 256); }
+  private I(i: number): Int32Array { return words(rt().memory, this.ctrl + i * DP_CTRL_BYTES, 256); }
 
   /** The first worker (1-based) whose thread ended or that reported its loop ended, or 0. */
   private deadWorker(): number {

@@ -6,6 +6,7 @@
 // sees it within its polling slice. Needs MessagePort 'close' events (Node; not in Chromium 150, where the
 // workers report an uncaught error themselves and a terminate() through the wrapper is marked here).
 import { rt } from '../runtime/runtime.js';
+import { words } from '../runtime/mem-view.js';
 
 /** Slots in the liveness table: word = gen * 2 (alive) or gen * 2 + 1 (dead); a slot is reused with a new gen. */
 const SLOTS = 256;
@@ -34,7 +35,7 @@ let table = 0;
 const gens = new Int32Array(SLOTS);
 const free: number[] = [];
 
-const T = () => new Int32Array(rt().memory.buffer, table, SLOTS);
+const T = () => words(rt().memory, table, SLOTS);
 
 /** Whether port-close watching works here (Node's MessagePort emits 'close' when the other side's thread ends). */
 export function canWatch(platform: Spawner | undefined): boolean {

@@ -2,6 +2,7 @@ import { ArgumentError, MxError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
 import { detectFeatures, type Features } from './detect.js';
 import { KERNELS, type KernelTable } from './manifest.js';
+import { viewOf } from './mem-view.js';
 
 /** Which kernel build is loaded. */
 export type Variant = 'relaxed' | 'shared' | 'noshared';
@@ -255,7 +256,7 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
 /** Calls every kernel of the manifest once on a tiny zeroed buffer (compiles and warms it before real work; the GEMM warm-up is sized to reach its packed path). */
 function warmUp(r: Runtime, K: KernelTable = r.K): void {
   const base = r.scratch.off;
-  new Uint8Array(r.memory.buffer, base, 1 << 20).fill(0);
+  viewOf(r.memory, Uint8Array, base, 1 << 20).fill(0);
   for (const k of KERNELS) {
     const fn = (K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
     if (typeof fn !== 'function' || !k.warm) continue;

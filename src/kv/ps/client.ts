@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ArgumentError, MxError } from '../../errors.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { rt } from '../../runtime/runtime.js';
+import { u8 } from '../../runtime/view.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import type { KVStore, KVUpdater, Key } from '../kvstore.js';
 import { compressedBytes } from './compression.js';
@@ -158,7 +159,7 @@ export class DistKVStore implements KVStore {
       const bytes = compressedBytes(it.m);
       if (!this.codes || this.codes.size * 4 < bytes) { this.codes?.dispose(); this.codes = NDArray.empty([Math.max(bytes / 4, 1024)]); }
       kernelCall(K, 'f32_quantize_2bit__simd128', { grad: a.byteOffset + begin * 4, residual: r.byteOffset + begin * 4, out: this.codes.byteOffset, n: it.m, threshold: this.threshold });
-      it.q = new Uint8Array(rt().memory.buffer, this.codes.byteOffset, bytes).slice();
+      it.q = u8(this.codes.byteOffset, bytes).slice();
       delete it.off; delete it.data;
       begin += it.m;
     }

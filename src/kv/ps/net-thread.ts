@@ -7,6 +7,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Control } from './control.js';
 import { decode, encode, KVTimeoutError, ProtocolError, text, type DistEnv, type Meta } from './protocol.js';
 import { zmqTransport, type Link, type Part } from './transport.js';
+import { viewOf } from '../../runtime/mem-view.js';
 
 /**
  * One chunk of one server slice of a key in a request: values [o, o + m) of the slice's n.
@@ -62,7 +63,7 @@ function ask(s: number, meta: Meta, what: string, data: Part[] = []): Promise<[M
 function payload(it: Item): Part {
   if (it.q) return it.q;
   if (it.data) return new Uint8Array(it.data.buffer, it.data.byteOffset, it.n * 4);
-  return new Uint8Array(memory!.buffer, it.off!, it.m * 4);
+  return viewOf(memory!, Uint8Array, it.off!, it.m * 4);
 }
 
 async function handle(r: Request): Promise<Reply> {
@@ -76,7 +77,7 @@ async function handle(r: Request): Promise<Reply> {
       answers.forEach(([, data], i) => {
         const it = r.items[i], d = data[0];
         if (!d || d.byteLength !== it.m * 4) throw new ProtocolError(`worker rank ${rank}: server ${it.server} answered ${d?.byteLength} bytes for ${it.m} values of key ${it.name}`);
-        if (memory && (it.dst ?? it.off) !== undefined) new Uint8Array(memory.buffer, (it.dst ?? it.off)!, it.m * 4).set(d);
+        if (memory && (it.dst ?? it.off) !== undefined) viewOf(memory, Uint8Array, (it.dst ?? it.off)!, it.m * 4).set(d);
         else values.push(new Float32Array(new Uint8Array(d).buffer));
       });
       return { id: r.id, values };

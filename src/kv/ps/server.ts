@@ -9,7 +9,7 @@
 // naming the workers that did not push.
 import { NDArray } from '../../ndarray/ndarray.js';
 import { rt } from '../../runtime/runtime.js';
-import { f32 } from '../../runtime/view.js';
+import { f32, u8 } from '../../runtime/view.js';
 import { getUpdater, type Updater } from '../../optim/updater.js';
 import { compressedBytes } from './compression.js';
 import { fromSpec, type OptimizerSpec } from './optspec.js';
@@ -45,7 +45,7 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
   };
   // Answers go out zero-copy from the wasm memory only where nothing can rewrite it in flight.
   const valueBytes = (s: Slot, o: number, m: number): Part => {
-    const v = new Uint8Array(rt().memory.buffer, s.stored.byteOffset + o * 4, m * 4);
+    const v = u8(s.stored.byteOffset + o * 4, m * 4);
     return sync && rt().shared ? v : v.slice();
   };
   // Where a chunk goes: values [o, o + m) of the slot (o, m absent: the whole slot).
@@ -58,7 +58,7 @@ export async function runServer(env: DistEnv, transport: Transport, log: (s: str
   const staged = (v: Float32Array | Part): number => {
     const words = Math.ceil(v.byteLength / 4);
     if (!tmp || tmp.size < words) { tmp?.dispose(); tmp = NDArray.empty([Math.max(words, CHUNK_VALUES)]); }
-    new Uint8Array(rt().memory.buffer, tmp.byteOffset, v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    u8(tmp.byteOffset, v.byteLength).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     return tmp.byteOffset;
   };
   const slot = (m: Meta): Slot => {
