@@ -4,7 +4,7 @@
  * Images are preprocessed as `mxwasm train` recorded in `<prefix>-preprocess.json` (scale, mean, shape),
  * unless --mean/--scale/--resize say otherwise.
  */
-import { ArgumentError, FormatError, MxError } from '../errors.js';
+import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { checkpointFiles } from '../format/checkpoint.js';
 import { readFileBytes } from '../format/fs.js';
 import { loadWithInfo } from '../format/ndarray-io.js';
@@ -128,7 +128,7 @@ export const predictCommand: Command = {
     const pre = readPreprocess(prefix);
     const x = readInput(v.input, v, pre, shapes, name);
     const size = x.shape.reduce((p, d) => p * d, 1);
-    if (size !== x.data.length) throw new MxError('shape', `input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
+    if (size !== x.data.length) throw new ShapeError(`input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
     const p = Predictor.load({ symbol: sym, params, inputShapes: { ...shapes, [name]: x.shape } });
     try {
       const out = p.forward({ [name]: x.data })[0];
@@ -150,7 +150,7 @@ function predictOnnx(path: string, v: ParsedArgs['values'], io: CliIO): number {
     if (!p.inputNames.includes(name)) throw new ArgumentError(`'${name}' is not an input of ${path} (inputs: ${p.inputNames.join(', ')})`);
     const x = readInput(v.input as string, v, undefined, { [name]: shapes[name] ?? p.inputShapes[name] }, name);
     const size = x.shape.reduce((q, d) => q * d, 1);
-    if (size !== x.data.length) throw new MxError('shape', `input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
+    if (size !== x.data.length) throw new ShapeError(`input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
     p.reshape({ [name]: x.shape });
     const out = p.forward({ ...Object.fromEntries(p.inputNames.filter((n) => n !== name).map((n) => [n, new Float32Array(p.inputShapes[n].reduce((q, d) => q * d, 1))])), [name]: x.data })[0];
     const labels = typeof v.labels === 'string' ? new TextDecoder().decode(readFileBytes(v.labels, 'labels')).split(/\r?\n/) : undefined;

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { setSourceProvider, type Variant } from '../runtime/runtime.js';
 import { knowSharedPostable } from '../runtime/detect.js';
 import { setThreadPlatform } from '../parallel/pool.js';
+import { KernelError } from '../errors.js';
 import { setDistFactory } from '../kv/kvstore.js';
 import * as psClient from '../kv/ps/client.js'; // lazy
 
@@ -22,7 +23,7 @@ function locate(v: Variant): string {
     const p = fileURLToPath(new URL(d + FILES[v], import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error(`mxwasm: cannot find ${FILES[v]} (run npm run build)`);
+  throw new KernelError(`mxwasm: cannot find ${FILES[v]} (run npm run build)`);
 }
 
 /**

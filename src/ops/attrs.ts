@@ -37,24 +37,24 @@ function parseTuple(v: unknown, allowNone = false): (number | null)[] {
     const x = t.trim();
     if (allowNone && isNone(x)) return null;
     const n = Number(x.replace(/L$/, ''));
-    if (!Number.isFinite(n)) throw new Error(`bad tuple element ${x}`);
+    if (!Number.isFinite(n)) throw new ArgumentError(`bad tuple element ${x}`);
     return n;
   });
 }
 
 function parseOne(t: AttrType, v: unknown): unknown {
   switch (t) {
-    case 'int': { const n = typeof v === 'string' ? Number(v.replace(/L$/, '')) : Number(v); if (!Number.isInteger(n)) throw new Error('not an integer'); return n; }
-    case 'float': { const n = Number(v); if (Number.isNaN(n) && String(v).toLowerCase() !== 'nan') throw new Error('not a number'); return n; }
+    case 'int': { const n = typeof v === 'string' ? Number(v.replace(/L$/, '')) : Number(v); if (!Number.isInteger(n)) throw new ArgumentError('not an integer'); return n; }
+    case 'float': { const n = Number(v); if (Number.isNaN(n) && String(v).toLowerCase() !== 'nan') throw new ArgumentError('not a number'); return n; }
     case 'bool': {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'number') return v !== 0;
       const s = String(v).toLowerCase();
       if (s === 'true' || s === '1') return true;
       if (s === 'false' || s === '0') return false;
-      throw new Error('not a boolean');
+      throw new ArgumentError('not a boolean');
     }
-    case 'shape': return parseTuple(v).map((x) => { if (!Number.isInteger(x)) throw new Error('not an integer tuple'); return x; });
+    case 'shape': return parseTuple(v).map((x) => { if (!Number.isInteger(x)) throw new ArgumentError('not an integer tuple'); return x; });
     case 'str': return String(v);
     case 'dtype': return toDType(v);
     case 'floatOrNone': return isNone(v) ? null : parseOne('float', v);

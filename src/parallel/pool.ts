@@ -1,4 +1,4 @@
-import { KernelError, MxError } from '../errors.js';
+import { ArgumentError, KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from './worker-source.js';
@@ -164,7 +164,7 @@ export class Pool {
    */
   killWorkerForTests(id: number, busy: boolean | 'throw' | 'terminate'): void {
     if (busy === 'terminate') {
-      if (platform?.supervised) throw new Error('killWorkerForTests: terminate needs an unsupervised platform (the workers are the supervisor\'s)');
+      if (platform?.supervised) throw new ArgumentError('killWorkerForTests: terminate needs an unsupervised platform (the workers are the supervisor\'s)');
       this.workers[id - 1]?.terminate();
       return;
     }

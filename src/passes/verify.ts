@@ -1,4 +1,4 @@
-import { ArgumentError, MxError, ShapeError } from '../errors.js';
+import { ArgumentError, MemoryError, ShapeError } from '../errors.js';
 import type { Graph } from '../graph/graph.js';
 import { numAux } from '../graph/indexed.js';
 import { isVariable } from '../graph/node.js';
@@ -35,7 +35,7 @@ export const verifyPass: Pass = {
         const x = blocks[a], y = blocks[b];
         const live = x.start <= y.end && y.start <= x.end;
         const overlap = x.off < y.off + y.bytes && y.off < x.off + x.bytes && x.bytes > 0 && y.bytes > 0;
-        if (live && overlap) throw new MxError('memory', `memory plan: blocks at ${x.off} (+${x.bytes}) and ${y.off} (+${y.bytes}) overlap while both live`);
+        if (live && overlap) throw new MemoryError(`memory plan: blocks at ${x.off} (+${x.bytes}) and ${y.off} (+${y.bytes}) overlap while both live`);
       }
     }
     return g.withAttr('verified', true);

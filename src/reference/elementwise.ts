@@ -1,3 +1,4 @@
+import { ShapeError } from '../errors.js';
 /**
  * Plain scalar references for the elementwise kernels (assembly/kernels/f32-vbinary.ts,
  * f32-vunary.ts): the test oracle. Every result is rounded to float32 once (Math.fround), so
@@ -98,7 +99,7 @@ export function bshape(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length), out: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new Error(`cannot broadcast ${a} and ${b}`);
+    if (x !== y && x !== 1 && y !== 1) throw new ShapeError(`cannot broadcast ${a} and ${b}`);
     out.push(x === 1 ? y : x);
   }
   return out;

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../errors.js';
 /**
  * MXNet's NameManager: unnamed ops get `<hint lowercased><counter>` with one counter per hint
  * (`fullyconnected0`, `convolution1`, `_plus0`). `NameManager.prefix` mirrors `mx.name.Prefix`.
@@ -38,7 +39,7 @@ export const AttrScope = {
   current: {} as Record<string, string>,
   with<T>(attrs: Record<string, string>, fn: () => T): T {
     const old = this.current;
-    for (const [k, v] of Object.entries(attrs)) if (typeof v !== 'string') throw new TypeError(`AttrScope: attribute ${k} must be a string`);
+    for (const [k, v] of Object.entries(attrs)) if (typeof v !== 'string') throw new ArgumentError(`AttrScope: attribute ${k} must be a string`);
     this.current = { ...old, ...attrs };
     try { return fn(); } finally { this.current = old; }
   },

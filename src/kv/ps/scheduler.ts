@@ -3,6 +3,7 @@
 // address), sends everyone the server list, and answers barriers when all workers entered. Every
 // node heartbeats; one silent for the timeout (killed, hung, unreachable) aborts the whole job with
 // a message naming it, so no process waits forever.
+import { MxError } from '../../errors.js';
 import { decode, encode, field, text, type DistEnv, type Meta } from './protocol.js';
 import type { Transport } from './transport.js';
 import { joinWindow } from './control.js';
@@ -63,25 +64,25 @@ export async function runScheduler(env: DistEnv, transport: Transport, log: (s: 
           case 'hb': send(peer, { c: 'hb' }); break;
           case 'hello': {
             const role = text(meta, 'role', 16);
-            if (role !== 'worker' && role !== 'server') throw new Error(`hello from role ${role}`);
-            if (joined || n) throw new Error(`hello from ${peer} after the job started (restarts are not supported)`);
+            if (role !== 'worker' && role !== 'server') throw new MxError('protocol', `hello from role ${role}`);
+            if (joined || n) throw new MxError('protocol', `hello from ${peer} after the job started (restarts are not supported)`);
             const count = [...nodes.values()].filter((x) => x.role === role).length;
             if (count >= (role === 'worker' ? env.numWorkers : env.numServers))
-              throw new Error(`one ${role} too many (DMLC_NUM_${role.toUpperCase()}=${role === 'worker' ? env.numWorkers : env.numServers})`);
+              throw new MxError('protocol', `one ${role} too many (DMLC_NUM_${role.toUpperCase()}=${role === 'worker' ? env.numWorkers : env.numServers})`);
             nodes.set(peer, { peer, role, addr: text(meta, 'addr', 512), task: typeof meta.task === 'number' ? meta.task : -1, helloId: field(meta, 'id'), rank: -1, lastSeen: Date.now(),
               gone: false });
             if (nodes.size === env.numWorkers + env.numServers) welcome();
             break;
           }
           case 'barrier': {
-            if (!n || n.role !== 'worker' || !joined) throw new Error('barrier from a node that is not a joined worker');
+            if (!n || n.role !== 'worker' || !joined) throw new MxError('protocol', 'barrier from a node that is not a joined worker');
             barrier.push([peer, field(meta, 'id')]);
             if (barrier.length === env.numWorkers) { for (const [p, id] of barrier) send(p, { c: 'ok', id }); barrier = []; }
             break;
           }
           case 'bye': if (n) n.gone = true; send(peer, { c: 'ok', id: field(meta, 'id') }); break;
           case 'stop': if (n) n.gone = true; send(peer, { c: 'ok', id: field(meta, 'id') }); clearInterval(watch); setTimeout(() => done(0), 50); break;
-          default: throw new Error(`unknown command '${meta.c}'`);
+          default: throw new MxError('protocol', `unknown command '${meta.c}'`);
         }
       } catch (e) {
         log(`scheduler: rejected a message from ${JSON.stringify(peer)}: ${(e as Error).message}`);
