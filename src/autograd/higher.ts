@@ -109,7 +109,8 @@ export function runBackwardRecorded(heads: A[], headGrads: (A | undefined)[], re
   const { headEntries, order, needs, entryNeeds } = plan(heads);
   for (const n of order) {
     if (needs.has(n) && !n.ndBackward && !GRAD_OPS[n.def.name]) {
-      throw new ArgumentError(`autograd.grad(createGraph): op '${n.def.name}' (node ${n.name}) has no recordable backward; second order works through: ${recordableGradOps().join(', ')} and autograd.Function`);
+      throw new ArgumentError(`autograd.grad(createGraph): op '${n.def.name}' (node ${n.name}) has no recordable backward; `
+        + `second order works through: ${recordableGradOps().join(', ')} and autograd.Function`);
     }
   }
   const views: A[] = [];

@@ -30,7 +30,8 @@ export interface LaunchOptions {
 export const launchCommand: Command = {
   name: 'launch',
   brief: 'a distributed training job (MXNet tools/launch.py)',
-  summary: 'Starts the scheduler, S servers and W workers, all running <command> with the DMLC_* variables; output is prefixed with each process\'s role and index; exits non-zero (stopping the others) as soon as one fails.',
+  summary: 'Starts the scheduler, S servers and W workers, all running <command> with the DMLC_* variables; output is prefixed with each process\'s role and index; '
+    + 'exits non-zero (stopping the others) as soon as one fails.',
   positionals: ['command...'],
   options: {
     'num-workers': { type: 'string', short: 'n', value: 'W', help: 'worker processes (required)' },
@@ -108,7 +109,8 @@ export async function launch(o: LaunchOptions): Promise<number> {
   const flavour = o.launcher === 'mpi' ? mpiFlavour() : undefined;
   const root = local ? '127.0.0.1' : pickAddress(process.env.DMLC_INTERFACE);
   const port = await freePort(local ? '127.0.0.1' : '0.0.0.0');
-  const base = { DMLC_PS_ROOT_URI: root, DMLC_PS_ROOT_PORT: String(port), DMLC_NUM_WORKER: String(o.workers), DMLC_NUM_SERVER: String(o.servers), DMLC_JOB_CLUSTER: o.launcher, ...(o.timeout ? { MXWASM_KV_TIMEOUT: String(o.timeout) } : {}), ...o.env };
+  const base = { DMLC_PS_ROOT_URI: root, DMLC_PS_ROOT_PORT: String(port), DMLC_NUM_WORKER: String(o.workers), DMLC_NUM_SERVER: String(o.servers),
+    DMLC_JOB_CLUSTER: o.launcher, ...(o.timeout ? { MXWASM_KV_TIMEOUT: String(o.timeout) } : {}), ...o.env };
   const procs: { name: string; child: ChildProcess }[] = [];
   let failed: { name: string; code: number } | undefined;
   const start = (name: string, vars: Record<string, string>, host?: string, mpi?: number): void => {
@@ -119,7 +121,8 @@ export async function launch(o: LaunchOptions): Promise<number> {
     } else if (host) {
       const exports = Object.entries({ ...base, ...vars }).map(([k, v]) => `export ${k}=${quote(v)};`).join(' ');
       const [h, p] = host.split(':');
-      child = childProcess().spawn('ssh', ['-o', 'StrictHostKeyChecking=no', ...(p ? ['-p', p] : []), h, `${exports} cd ${quote(process.cwd())}; ${o.command.map(quote).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = childProcess().spawn('ssh', ['-o', 'StrictHostKeyChecking=no', ...(p ? ['-p', p] : []), h,
+        `${exports} cd ${quote(process.cwd())}; ${o.command.map(quote).join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     } else {
       const [cmd, ...args] = o.command;
       child = childProcess().spawn(cmd, args, { env: { ...process.env, ...base, ...vars }, stdio: ['ignore', 'pipe', 'pipe'], shell: o.command.length === 1 });
@@ -149,7 +152,9 @@ export async function launch(o: LaunchOptions): Promise<number> {
     setTimeout(() => { for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL'); }, 3000).unref();
   };
   const onSignal = (): void => { failed ??= { name: 'launcher', code: 130 }; stopAll(); };
-  const timer = o.deadline ? setTimeout(() => { out(`[launch] deadline of ${o.deadline} s passed: stopping the job`, true); failed ??= { name: 'launcher', code: 124 }; stopAll(); }, o.deadline * 1000) : undefined;
+  const timer = o.deadline ? setTimeout(() => {
+    out(`[launch] deadline of ${o.deadline} s passed: stopping the job`, true); failed ??= { name: 'launcher', code: 124 }; stopAll();
+  }, o.deadline * 1000) : undefined;
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   await Promise.all(procs.map((p) => new Promise<void>((resolve) => {

@@ -68,7 +68,9 @@ export function readZip(src: BytesLike, what = 'npz archive'): ZipMember[] {
       filter: (f) => {
         // Checked before fflate allocates or inflates anything for this member.
         if (listed.length + 1 > b.length / 46) throw new FormatError(`${what}: more directory entries than ${b.length} bytes can hold`);
-        if (f.compression !== 0 && f.compression !== 8) throw new FormatError(`${what}: member ${f.name} uses compression method ${f.compression} (only stored and deflate are supported)`, { member: f.name });
+        if (f.compression !== 0 && f.compression !== 8) {
+          throw new FormatError(`${what}: member ${f.name} uses compression method ${f.compression} (only stored and deflate are supported)`, { member: f.name });
+        }
         if (f.size > b.length || f.originalSize > maxInflated(f.size) || (f.compression === 0 && f.size !== f.originalSize)) {
           throw new FormatError(`${what}: member ${f.name}: declared sizes (${f.size} compressed, ${f.originalSize} uncompressed) cannot come from a ${b.length}-byte archive`, { member: f.name });
         }

@@ -46,7 +46,8 @@ onMsg((m) => {
   // thread's grow of a shared memory to this thread's instances asynchronously, and a kernel run before that traps.
   let pages = () => 65536;
   try {
-    pages = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 2, 18, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121, 2, 3, 0, 128, 128, 4, 3, 2, 1, 0, 7, 8, 1, 4, 115, 105, 122, 101, 0, 0, 10, 6, 1, 4, 0, 63, 0, 11])), { env: { memory } }).exports.size;
+    pages = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 2, 18, 1, 3, 101, 110, 118, 6,
+      109, 101, 109, 111, 114, 121, 2, 3, 0, 128, 128, 4, 3, 2, 1, 0, 7, 8, 1, 4, 115, 105, 122, 101, 0, 0, 10, 6, 1, 4, 0, 63, 0, 11])), { env: { memory } }).exports.size;
   } catch { /* never skip a job */ }
   const I = new Int32Array(memory.buffer, ctrl, 256);
   let A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS});

@@ -59,7 +59,8 @@ export class Dense extends HybridBlock {
     // Imperatively, relu / sigmoid / tanh ride on the GEMM (the hidden `__act__` the executor's fusion pass sets, with
     // its declared backward): one op and one array instead of two. Traced graphs keep MXNet's two nodes.
     const fuse = F === ndF && this.act?.constructor === Activation && FUSED_ACTS.has(this.act.actType);
-    const y = F.FullyConnected(x, p.weight, ...(p.bias ? [p.bias] : []), { no_bias: !p.bias, num_hidden: this.units, flatten: this.flatten, name: 'fwd', ...(fuse ? { __act__: this.act!.actType } : {}) });
+    const y = F.FullyConnected(x, p.weight, ...(p.bias ? [p.bias] : []), { no_bias: !p.bias, num_hidden: this.units, flatten: this.flatten, name: 'fwd',
+      ...(fuse ? { __act__: this.act!.actType } : {}) });
     return this.act && !fuse ? this.act.forward(y) : y;
   }
 }

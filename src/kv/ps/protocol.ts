@@ -79,7 +79,8 @@ export function readEnv(env: Record<string, string | undefined>): DistEnv {
     // (a name or IP others can dial, e.g. a pod's DNS name) or one interface's IP (DMLC_INTERFACE).
     host: rootUri === 'localhost' || rootUri.startsWith('127.') ? '127.0.0.1' : '0.0.0.0',
     advertise: env.DMLC_NODE_HOST || undefined,
-    timeoutMs: t * 1000, joinMs: env.MXWASM_KV_JOIN_TIMEOUT ? seconds(env, 'MXWASM_KV_JOIN_TIMEOUT') * 1000 : Math.max(3 * t * 1000, 30000), maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
+    timeoutMs: t * 1000, joinMs: env.MXWASM_KV_JOIN_TIMEOUT ? seconds(env, 'MXWASM_KV_JOIN_TIMEOUT') * 1000 : Math.max(3 * t * 1000, 30000),
+    maxMessage: int(env, 'MXWASM_KV_MAX_MESSAGE', 1 << 30, 1024),
     bigArrayBound: int(env, 'MXNET_KVSTORE_BIGARRAY_BOUND', 1000000, 1), chunkValues: int(env, 'MXWASM_KV_CHUNK', CHUNK_VALUES, 1),
     // launch.py's local/ssh launchers set DMLC_TASK_ID; under mpirun the MPI rank orders the workers.
     taskId: int(env, ['DMLC_TASK_ID', 'OMPI_COMM_WORLD_RANK', 'PMI_RANK'].find((k) => env[k] !== undefined) ?? 'DMLC_TASK_ID', -1, -1),

@@ -58,7 +58,8 @@ export const convolution: OpDef = {
     const nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
     const plane = g.Ho * g.Wo, img = g.F * plane * 4, eps = a.__bn_eps__, fix = a.__bn_fix_gamma__ ? 1 : 0, lo = a.__bn_lo__, hi = a.__bn_hi__;
     const steps: Step[] = [conv];
-    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(kernelStep(ctx.K, 'f32_bn_act__simd128', { y: yn, g: gm, b: bt, mean: mm, vr: mv, C: g.F, inner: plane, eps, fixGamma: fix, lo, hi })); }
+    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(kernelStep(ctx.K, 'f32_bn_act__simd128', { y: yn, g: gm, b: bt, mean: mm, vr: mv,
+      C: g.F, inner: plane, eps, fixGamma: fix, lo, hi })); }
     return seq(steps);
   },
   backward: {

@@ -59,7 +59,8 @@ export const batchNorm: OpDef = {
       const [x, g] = gr.ins, [, mean, vr] = gr.outs, [rm, rv] = gr.aux, [dy] = gr.outGrads;
       const [o, C, i] = geom(a, x.shape, ctx.node), flags = (useBatch(a, ctx.isTrain) ? 1 : 0) | (a.fix_gamma ? 2 : 0);
       const dx = gradOff(gr, 0), dg = gradOff(gr, 1), db = gradOff(gr, 2);
-      return kernelStep(ctx.K, 'f32_bn_bwd__simd128', { x: x.off, dy: dy.off, dx, g: g.off, mean: mean.off, vr: vr.off, rm: rm.off, rv: rv.off, dg, db, outer: o, C, inner: i, eps: a.eps, mom: a.momentum, flags });
+      return kernelStep(ctx.K, 'f32_bn_bwd__simd128', { x: x.off, dy: dy.off, dx, g: g.off, mean: mean.off, vr: vr.off, rm: rm.off, rv: rv.off, dg, db,
+        outer: o, C, inner: i, eps: a.eps, mom: a.momentum, flags });
     },
   },
 };
