@@ -45,26 +45,35 @@ type Fn = (...a: number[]) => number;
  * @example const step = boundCall(gemm, gemmArgs({ ... }))
  */
 export function boundCall(f: Fn, a: readonly number[]): () => number {
-  const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21] = a;
   switch (a.length) {
-    case 2: return () => f(a0, a1);
-    case 3: return () => f(a0, a1, a2);
-    case 4: return () => f(a0, a1, a2, a3);
-    case 5: return () => f(a0, a1, a2, a3, a4);
-    case 6: return () => f(a0, a1, a2, a3, a4, a5);
-    case 7: return () => f(a0, a1, a2, a3, a4, a5, a6);
-    case 8: return () => f(a0, a1, a2, a3, a4, a5, a6, a7);
-    case 9: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8);
-    case 10: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9);
-    case 11: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
-    case 12: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
-    case 13: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
-    case 17: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
-    case 22: return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, a18, a19, a20, a21);
-    default: return () => f(...a);
+    case 2: { const [a0, a1] = a; return () => f(a0, a1); }
+    case 3: { const [a0, a1, a2] = a; return () => f(a0, a1, a2); }
+    case 4: { const [a0, a1, a2, a3] = a; return () => f(a0, a1, a2, a3); }
+    case 5: { const [a0, a1, a2, a3, a4] = a; return () => f(a0, a1, a2, a3, a4); }
+    case 6: { const [a0, a1, a2, a3, a4, a5] = a; return () => f(a0, a1, a2, a3, a4, a5); }
+    case 7: { const [a0, a1, a2, a3, a4, a5, a6] = a; return () => f(a0, a1, a2, a3, a4, a5, a6); }
+    case 8: { const [a0, a1, a2, a3, a4, a5, a6, a7] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7); }
+    case 9: { const [a0, a1, a2, a3, a4, a5, a6, a7, a8] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8); }
+    case 10: { const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9); }
+    case 11: { const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10); }
+    case 12: { const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11); }
+    case 13: { const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12] = a; return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12); }
+    case 17: {
+      const [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16] = a;
+      return () => f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
+    }
+    default: return f.bind(null, ...a);
   }
 }
 
+type N_ = number;
+type Fn7 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn9 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn10 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn11 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn13 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn14 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
+type Fn15 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
 type Param<N extends KernelName> = typeof KERNEL_PARAMS[N][number];
 /** F when it names every parameter of kernel N, else a type F's tuple cannot meet (naming what is missing). */
 type Complete<N extends KernelName, F extends readonly string[]> = [Exclude<Param<N>, F[number]>] extends [never] ? unknown : { missing: Exclude<Param<N>, F[number]> };
@@ -77,7 +86,19 @@ type Complete<N extends KernelName, F extends readonly string[]> = [Exclude<Para
 export function kernelOrder<N extends KernelName, const F extends readonly Param<N>[]>(name: N, ...order: F & Complete<N, F>):
   (K: KernelTable, ...v: { [I in keyof F]: number }) => number {
   const params: readonly string[] = KERNEL_PARAMS[name], at = order.map((p: string) => params.indexOf(p)), a = new Array<number>(params.length).fill(0);
-  return (K, ...v) => { for (let i = 0; i < at.length; i++) a[at[i]] = v[i]; return K[name](...a); };
+  type R = (K: KernelTable, ...v: { [I in keyof F]: number }) => number;
+  if (at.every((p, i) => p === i)) { // in kernel order: a direct call with the kernel's arity
+    switch (at.length) {
+      case 7: return ((K, a, b, c, d, e, f, g) => K[name](a, b, c, d, e, f, g)) as Fn7 as R;
+      case 9: return ((K, a, b, c, d, e, f, g, h, i) => K[name](a, b, c, d, e, f, g, h, i)) as Fn9 as R;
+      case 10: return ((K, a, b, c, d, e, f, g, h, i, j) => K[name](a, b, c, d, e, f, g, h, i, j)) as Fn10 as R;
+      case 11: return ((K, a, b, c, d, e, f, g, h, i, j, k) => K[name](a, b, c, d, e, f, g, h, i, j, k)) as Fn11 as R;
+      case 13: return ((K, a, b, c, d, e, f, g, h, i, j, k, l, m) => K[name](a, b, c, d, e, f, g, h, i, j, k, l, m)) as Fn13 as R;
+      case 14: return ((K, a, b, c, d, e, f, g, h, i, j, k, l, m, n) => K[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n)) as Fn14 as R;
+      case 15: return ((K, a, b, c, d, e, f, g, h, i, j, k, l, m, n, o) => K[name](a, b, c, d, e, f, g, h, i, j, k, l, m, n, o)) as Fn15 as R;
+    }
+  }
+  return ((K: KernelTable, ...v: number[]) => { for (let i = 0; i < at.length; i++) a[at[i]] = v[i]; return K[name](...a); }) as R;
 }
 
 /**
