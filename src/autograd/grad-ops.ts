@@ -39,7 +39,10 @@ const reduceAxes = (a: Attrs, nd: number): Set<number> => {
   return new Set(a.exclude ? [...Array(nd).keys()].filter((i) => !ax.includes(i)) : ax);
 };
 /** y (or g) of a reduction, reshaped with the reduced axes kept as 1 and broadcast to x's shape. */
-const expand = (v: A, x: A, a: Attrs) => { const ax = reduceAxes(a, x.ndim); return op('broadcast_to', [op('Reshape', [v], { shape: x.shape.map((d, i) => (ax.has(i) ? 1 : d)) })], { shape: x.shape }); };
+const expand = (v: A, x: A, a: Attrs) => {
+  const ax = reduceAxes(a, x.ndim);
+  return op('broadcast_to', [op('Reshape', [v], { shape: x.shape.map((d, i) => (ax.has(i) ? 1 : d)) })], { shape: x.shape });
+};
 
 const bin = (f: (a: A, b: A, y: A, g: A) => [A, A]): GradFn => ({ x, y, g }) => { const [ga, gb] = f(x[0], x[1], y[0], g); return [reduceTo(ga, x[0].shape), reduceTo(gb, x[1].shape)]; };
 const bop = (name: string, a: A, b: A) => op(`broadcast_${name}`, [a, b]);

@@ -11,6 +11,7 @@ import { ignoresOutGrads, type GradReq, type OpDef, type TensorRef } from '../op
 import { rt } from '../runtime/runtime.js';
 import { dropRowSet } from '../runtime/row-sparse.js';
 import { mulberry32 } from '../util/random.js';
+import { kernelOrder } from '../runtime/manifest/args.js';
 
 /** A marked variable: where its gradient goes and how. */
 export interface VarInfo { grad?: NDArray; req: GradReq; id: number }
@@ -144,7 +145,8 @@ export function release(n: TapeNode): void {
 }
 
 function zeros(r: { shape: number[] }): NDArray { const a = NDArray.scratch([...r.shape]); a.data.fill(0); return a; }
-function addInto(dst: NDArray, src: NDArray): void { rt().K.f32_vadd__simd128_u8(dst.byteOffset, src.byteOffset, dst.byteOffset, dst.size); }
+const VADD = kernelOrder('f32_vadd__simd128_u8', 'x', 'y', 'z', 'n');
+function addInto(dst: NDArray, src: NDArray): void { VADD(rt().K, dst.byteOffset, src.byteOffset, dst.byteOffset, dst.size); }
 
 /** What a backward walk needs: the heads' entries, the reachable nodes in recording order, which need a gradient. */
 export interface Plan { headEntries: Entry[]; order: TapeNode[]; needs: Set<TapeNode>; entryNeeds: (e: Entry | undefined) => boolean }

@@ -15,6 +15,9 @@ import type { Symbol } from '../symbol/symbol.js';
 import { HybridBlock, named, setCachedOpClass } from './block.js';
 import { renamed } from './scope.js';
 import type { Parameter } from './parameter.js';
+import { kernelOrder } from '../runtime/manifest/args.js';
+
+const VADD = kernelOrder('f32_vadd__simd128_u8', 'x', 'y', 'z', 'n'), COPY = kernelOrder('x8_copy', 'src', 'dst', 'n');
 
 /** `pending`: the tape node of the last recorded call and the recording scope it was made in (a strong reference:
  * WeakRef targets stay alive until the synchronous job ends, i.e. for a whole training loop). */
@@ -165,10 +168,10 @@ export class CachedOp {
     const K = rt().K;
     try {
       bound.exe.backward(og.map((r) => view(r.dtype, r.off, r.size)));
-      for (const [g, s] of saved) K.f32_vadd__simd128_u8(g.byteOffset, s.byteOffset, g.byteOffset, g.size);
+      for (const [g, s] of saved) VADD(K, g.byteOffset, s.byteOffset, g.byteOffset, g.size);
     } finally { for (const [, s] of saved) s.dispose(); }
     const inNames = t.inNames;
-    for (let k = 0; k < inNames.length; k++) { if (req[k] !== 'null') { const g = bound.exe.gradDict[inNames[k]]; if (g) K.x8_copy(g.byteOffset, ig[k].off, g.nbytes); } }
+    for (let k = 0; k < inNames.length; k++) { if (req[k] !== 'null') { const g = bound.exe.gradDict[inNames[k]]; if (g) COPY(K, g.byteOffset, ig[k].off, g.nbytes); } }
   }
 
   /** MXNet's export: `path-symbol.json` and `path-%04d.params` (arg:/aux: names). */

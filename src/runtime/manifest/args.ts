@@ -67,6 +67,8 @@ export function boundCall(f: Fn, a: readonly number[]): () => number {
 }
 
 type N_ = number;
+type Fn3 = (K: KernelTable, ...v: [N_, N_, N_]) => number;
+type Fn4 = (K: KernelTable, ...v: [N_, N_, N_, N_]) => number;
 type Fn7 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_]) => number;
 type Fn9 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
 type Fn10 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
@@ -89,6 +91,8 @@ export function kernelOrder<N extends KernelName, const F extends readonly Param
   type R = (K: KernelTable, ...v: { [I in keyof F]: number }) => number;
   if (at.every((p, i) => p === i)) { // in kernel order: a direct call with the kernel's arity
     switch (at.length) {
+      case 3: return ((K, a, b, c) => K[name](a, b, c)) as Fn3 as R;
+      case 4: return ((K, a, b, c, d) => K[name](a, b, c, d)) as Fn4 as R;
       case 7: return ((K, a, b, c, d, e, f, g) => K[name](a, b, c, d, e, f, g)) as Fn7 as R;
       case 9: return ((K, a, b, c, d, e, f, g, h, i) => K[name](a, b, c, d, e, f, g, h, i)) as Fn9 as R;
       case 10: return ((K, a, b, c, d, e, f, g, h, i, j) => K[name](a, b, c, d, e, f, g, h, i, j)) as Fn10 as R;
