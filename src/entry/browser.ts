@@ -7,7 +7,7 @@
 //   </script>
 import lib, { type Variant } from './web-lib.js';
 
-const { setSourceProvider, setThreadPlatform, webThreadPlatform, MxError } = lib;
+const { setSourceProvider, setThreadPlatform, webThreadPlatform, KernelError } = lib;
 
 // Static `new URL('<literal>', import.meta.url)`: the pattern Vite, webpack 5, Parcel and esbuild (with a file
 // loader) recognise, so an app's bundler copies the kernels and rewrites these URLs. Elsewhere give the bytes
@@ -22,7 +22,7 @@ setSourceProvider({
   async: async (v) => {
     const url = URLS[v]();
     const res = await fetch(url);
-    if (!res.ok) throw new MxError('kernel', `mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
+    if (!res.ok) throw new KernelError(`mxwasm: cannot fetch ${url} (HTTP ${res.status})`);
     return res;
   },
 });

@@ -60,7 +60,7 @@ setThreadPlatform({
   spawnModule: () => {
     // dist/node/dp-worker.js beside the bundle, or the TypeScript sources through a tsx bootstrap.
     const c = ['./dp-worker.js', '../parallel/dp-worker-dev.mjs'].map((f) => new URL(f, import.meta.url)).find((u) => existsSync(fileURLToPath(u)));
-    if (!c) throw new Error('mxwasm: dp-worker entry not found (run npm run build)');
+    if (!c) throw new KernelError('mxwasm: dp-worker entry not found (run npm run build)');
     const w = new (threads().Worker)(c, { execArgv: workerExecArgv() });
     return {
       postMessage: (m, t) => w.postMessage(m, t as TransferListItem[] | undefined), terminate: () => w.terminate(), unref: () => w.unref(),

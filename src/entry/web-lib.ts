@@ -6,11 +6,11 @@
 import { setSourceProvider, initRuntimeSync } from '../runtime/runtime.js';
 import { setThreadPlatform } from '../parallel/pool.js';
 import { webThreadPlatform } from '../parallel/web.js';
-import { MxError } from '../errors.js';
+import { KernelError, MxError } from '../errors.js';
 
 export * from '../index.js';
 import { serveDataParallel } from '../parallel/dp-worker.js';
 
 /** What the platform entries set up. @example import lib from './web-lib.js'; lib.setSourceProvider({ async: fetchKernels }) */
-export default { setSourceProvider, initRuntimeSync, setThreadPlatform, webThreadPlatform, MxError, serveDataParallel };
+export default { setSourceProvider, initRuntimeSync, setThreadPlatform, webThreadPlatform, MxError, KernelError, serveDataParallel };
 export type { Variant } from '../runtime/runtime.js';

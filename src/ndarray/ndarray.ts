@@ -1,4 +1,4 @@
-import { ArgumentError, MxError, ShapeError } from '../errors.js';
+import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { DTYPE_BYTES, MEMORY_DTYPES, type DType, type TypedArray } from '../runtime/dtype.js';
 import { view } from '../runtime/view.js';
 import { inferReshape, prod, fmtShape } from '../util/shape.js';
@@ -46,7 +46,7 @@ export class NDArray {
 
   /** @internal Use mx.nd.empty / zeros / array to create arrays. `finalize` false: see NDArray.scratch. */
   constructor(storage: Storage, offset: number, shape: number[], dtype: DType, finalize = true) {
-    if (!MEMORY_DTYPES.has(dtype)) throw new MxError('dtype', `NDArray cannot hold ${dtype} (supported: ${[...MEMORY_DTYPES].join(', ')})`);
+    if (!MEMORY_DTYPES.has(dtype)) throw new DTypeError(`NDArray cannot hold ${dtype} (supported: ${[...MEMORY_DTYPES].join(', ')})`);
     this.storage = storage.retain();
     this.offset = offset;
     this.shape = shape;

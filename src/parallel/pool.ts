@@ -1,5 +1,6 @@
 import { ArgumentError, KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
+import { viewOf, words } from '../runtime/mem-view.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from './worker-source.js';
 
@@ -120,7 +121,7 @@ export class Pool {
     if (!r.shared || !r.features.sharedPostable) throw new MxError('unsupported', 'threads need a shared memory that can be posted (cross-origin isolation in browsers)');
     this.threads = threads;
     this.ctrl = r.alloc.alloc(CTRL_BYTES);
-    new Uint8Array(r.memory.buffer, this.ctrl, CTRL_BYTES).fill(0);
+    viewOf(r.memory, Uint8Array, this.ctrl, CTRL_BYTES).fill(0);
     this.spinWindow = SPIN_US;
     this.scratch = [r.scratch.off];
     for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
@@ -179,13 +180,13 @@ export class Pool {
 
   /** The control block's words (a view made again only after the memory grew). */
   private ctl(): Int32Array {
-    const b = rt().memory.buffer;
-    return this.I?.buffer === b ? this.I : (this.I = new Int32Array(b, this.ctrl, 256));
+    const m = rt().memory;
+    return this.I?.buffer === m.buffer ? this.I : (this.I = words(m, this.ctrl, 256));
   }
   private A?: Float64Array;
   /** The parts' argument lists, on the same buffer as `I` (a fresh `ctl()`). */
   private args(I: Int32Array): Float64Array {
-    return this.A?.buffer === I.buffer ? this.A : (this.A = new Float64Array(I.buffer, this.ctrl + 1024, MAX_PARTS * ARGS));
+    return this.A?.buffer === I.buffer ? this.A : (this.A = viewOf(rt().memory, Float64Array, this.ctrl + 1024, MAX_PARTS * ARGS));
   }
 
   /**
