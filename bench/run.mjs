@@ -2,6 +2,7 @@
 // interleaved), prints a table, writes bench/results/latest.json (and --json <path>). See bench/README.md.
 // Usage: node --import tsx bench/run.mjs [name-substring ...] [--json out.json] [--threads N] [--quick]
 //        [--no-peers] [--peers tfjs-wasm,ort-web] [--list] [--heavy] [--exact] [--runs N] [--min-ms MS] [--max-ms MS]
+//        [--no-quiesce]
 import { readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +30,7 @@ function parseArgs(argv) {
     else if (a === '--runs') o.minRuns = Number(argv[++i]); // at least N timed runs per implementation (default 15)
     else if (a === '--min-ms') o.minMs = Number(argv[++i]); // at least this much timed time per implementation (default 1000)
     else if (a === '--max-ms') o.maxMs = Number(argv[++i]); // at most this much (default 8000): a time budget
+    else if (a === '--no-quiesce') o.quiesce = false; // chunks start without waiting for the process's threads to idle
     else if (a === '--help' || a === '-h') { console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n')); process.exit(0); }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.filters.push(a);
@@ -105,6 +107,8 @@ if (opts.threads > 1) env.dispatchUs = +mx.probe.dispatchOverhead().microseconds
 const share0 = mx.threadStats(); // the workloads' share of parts is counted from here
 const mopts = opts.quick ? { warmup: 2, minRuns: 5, minMs: 200, maxMs: 2000 } : {};
 for (const k of ['minRuns', 'minMs', 'maxMs']) if (opts[k] !== undefined) { if (!(opts[k] > 0)) throw new Error(`--${k}: expected a positive number`); mopts[k] = opts[k]; }
+if (opts.quiesce === false) mopts.quiesce = false;
+else env.method += '; each chunk starts once the process\'s threads are idle (< 25% of a core over 2 ms; onnxruntime-web\'s pool spins ~15-20 ms after a run)';
 if (mopts.minRuns || mopts.minMs) env.method += ` (this run: >= ${mopts.minRuns ?? 15} runs, >= ${mopts.minMs ?? 1000} ms, <= ${mopts.maxMs ?? 8000} ms)`;
 const ctx = { mx, rt, gemmKernel, libs };
 
