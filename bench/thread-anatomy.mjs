@@ -3,7 +3,8 @@
 // share of one thread's time in calls that split, what stays serial (kernels that do not split, and the JS between
 // kernels), the Amdahl bound that gives for N threads, and what the split calls actually gained: the numbers that
 // say why a row does or does not reach its thread target, measurable on a loaded machine (per-call medians).
-//   node --import tsx bench/thread-anatomy.mjs [net ...] [--threads 2] [--batch 1] [--rounds 15] [--top 8] [--json f]
+// A name that is not a network is a bench row (bench/workloads/*.mjs, e.g. conv-resnet-3x3-64-bound): its mxwasm run.
+//   node --import tsx bench/thread-anatomy.mjs [net | row ...] [--threads 2] [--batch 1] [--rounds 15] [--top 8] [--json f]
 import { writeFileSync } from 'node:fs';
 import { netBuilders } from './lib/nets.mjs';
 
@@ -49,16 +50,32 @@ if (runner) setCallsRunner((name, calls) => {
 });
 const median = (x) => { const s = [...x].sort((a, b) => a - b); return s.length ? s[Math.floor(q * (s.length - 1))] : NaN; };
 const builders = netBuilders(mx.sym), out = [];
+async function rowRunner(name) {
+  const { readdirSync } = await import('node:fs');
+  const dir = new URL('./workloads/', import.meta.url);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.mjs')).sort()) {
+    const w = ((await import(new URL(f, dir).href)).default ?? []).find((x) => x.name === name);
+    if (!w) continue;
+    const { gemmKernel } = await import('../src/ops/linalg/gemm.js');
+    const inst = await w.impls.mxwasm({ mx, rt, gemmKernel, libs: {} });
+    return { run: () => inst.run(), dispose: () => inst.teardown?.() };
+  }
+  throw new Error(`${name}: neither a network (${Object.keys(builders).join(', ')}) nor a bench row`);
+}
 for (const net of nets.length ? nets : ['resnet18', 'mobilenet1.0', 'mobilenetv2', 'squeezenet1.1']) {
-  const exe = builders[net]().simpleBind({ shapes: { data: [o.batch, 3, 224, 224] }, gradReq: 'null' });
-  for (const [k, a] of Object.entries(exe.argDict)) if (k !== 'data') a.data.fill(0.01);
-  for (const a of Object.values(exe.auxDict)) a.data.fill(1);
-  const x = new Float32Array(o.batch * 3 * 224 * 224).fill(0.5);
+  let exe;
+  if (builders[net]) {
+    const e = builders[net]().simpleBind({ shapes: { data: [o.batch, 3, 224, 224] }, gradReq: 'null' });
+    for (const [k, a] of Object.entries(e.argDict)) if (k !== 'data') a.data.fill(0.01);
+    for (const a of Object.values(e.auxDict)) a.data.fill(1);
+    const x = new Float32Array(o.batch * 3 * 224 * 224).fill(0.5);
+    exe = { run: () => e.forward({ data: x })[0].toTypedArray(), dispose: () => e.dispose() };
+  } else exe = await rowRunner(net);
   const fwd = (one) => {
     setKernelThreadsSuspended(one);
     log = [];
     const t0 = performance.now();
-    exe.forward({ data: x })[0].toTypedArray();
+    exe.run();
     const t = performance.now() - t0, l = log;
     log = null;
     setKernelThreadsSuspended(false);
