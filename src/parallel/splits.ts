@@ -8,11 +8,10 @@ import { VOL_SPLITS } from '../ops/conv/vol-splits.js';
  * identical to one thread.
  */
 // The table collects the rules kernels' typed definitions declare (`split:` in src/runtime/manifest/<family>.ts, built
-// from src/runtime/manifest/split.ts), the conv family's (src/ops/conv/splits.ts), and the GEMM, elementwise and copies.
+// from src/runtime/manifest/split.ts), the conv family's (src/ops/conv/splits.ts), and the GEMM's.
 import { KERNELS } from '../runtime/manifest.js';
-import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../runtime/manifest/elementwise.js';
 import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';
-import { chunks, cut, elementwise, type Split } from '../runtime/manifest/split.js';
+import { cut, type Split } from '../runtime/manifest/split.js';
 
 export type { Split } from '../runtime/manifest/split.js';
 
@@ -78,24 +77,12 @@ const gemm: Split = {
   },
 };
 
-const VV = ['add__simd128_u8', 'mul__simd128_u8', ...VBINARY_VV.map((o) => `${o}__simd128`), ...VUNARY_GRAD.map((o) => `${o}_grad__simd128`)];
-
 /** Kernel name → split rule. Names not present here always run on the calling thread. */
 export const SPLITS: Record<string, Split> = {
   ...CONV_SPLITS,
   ...VOL_SPLITS,
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
-  // Same-shape elementwise kernels: (x, y, z, n), (x, z, s, n), (x, z, n): cut by element count.
-  ...Object.fromEntries(VV.map((o) => [`f32_v${o}`, elementwise(3)])),
-  ...Object.fromEntries(VBINARY_VC.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
-  ...Object.fromEntries(VUNARY.map((o) => [`f32_v${o}__simd128`, elementwise(2)])),
-  f32_mask_mul__simd128: elementwise(3), // Dropout (x, m, y, n): the mask is full size (expanded before)
-  // Declared with the kernels: activations, softmax, reductions, optimizer updates.
+  // Declared with the kernels: elementwise, activations, softmax, reductions, optimizer updates, copies.
   ...Object.fromEntries(KERNELS.filter((k) => k.split).map((k) => [k.name, k.split!])),
-  // Byte copies (src, dst, bytes), cut in 64-byte lines: an executor's input copy (MLP: 200 KB a step) takes
-  // its cache lines back from the worker that read them last in half the time (MLP step on 2 threads ~1% faster).
-  x8_copy: { work: (a) => a[2], min: 384 << 10, split: (a, P, T) => chunks(a[2], P, 64, T).map(([s, e]) => [a[0] + s, a[1] + s, e - s]) },
-  // An empty call on every thread: what the bench uses to measure dispatch overhead.
-  x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
 };

@@ -1,12 +1,13 @@
 // The kernels' calling conventions as the typed definitions in src/runtime/manifest/ state them, checked against
 // the AssemblyScript source: every warm-up call has the kernel's arity, named parameters match the kernel's, and
-// the GEMM limits the thread split relies on are the kernel's.
+// the GEMM limits the thread split relies on are the kernel's. A warm-up names its arguments (type checked).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KERNELS } from '../../src/runtime/manifest.js';
+import { defs, kernelsOf, nameInfo } from '../../src/runtime/manifest/common.js';
 import { GEMM_ARG, GEMM_LIMITS, GEMM_PARAMS, gemmArgs } from '../../src/runtime/manifest/linalg.js';
 
 const asm = fileURLToPath(new URL('../../assembly/', import.meta.url));
@@ -24,10 +25,27 @@ test('the source parse finds the kernels (a renamed parameter or a wrong count c
   assert.ok(PARAMS.size >= KERNELS.length - 10, `${PARAMS.size} kernels parsed`);
 });
 
-test('every warm-up call passes as many arguments as its kernel takes', () => {
+test('every warm-up call passes as many arguments as its kernel takes, each a number', () => {
   const bad = KERNELS.filter((k) => k.warm && PARAMS.has(k.name) && k.warm(1 << 20, 2 << 20).length !== PARAMS.get(k.name)!.length)
     .map((k) => `${k.name}: ${k.warm!(1 << 20, 2 << 20).length} args, kernel takes ${PARAMS.get(k.name)!.length}`);
   assert.equal(bad, []);
+  assert.equal(KERNELS.filter((k) => k.warm?.(1 << 20, 2 << 20).some((v) => typeof v !== 'number')).map((k) => k.name), []);
+});
+
+test('a warm-up names exactly its kernel\'s parameters, in any order (each @ts-expect-error is an error npm run check must see)', () => {
+  const P = ['x', 'y', 'n'] as const, lines = (d: Parameters<typeof kernelsOf>[0]) => kernelsOf(d, nameInfo('test')).map((k) => k.warm!(64, 128));
+  assert.equal(lines(defs({ a: [P, (p, q) => ({ x: p, y: q, n: 17 })], b: [P, (p, q) => ({ n: 17, y: q, x: p })] })), [[64, 128, 17], [64, 128, 17]]);
+  const extra = { x: 1, y: 2, z: 3 };
+  // @ts-expect-error a missing name
+  defs({ a: [P, (p, q) => ({ x: p, y: q })] });
+  // @ts-expect-error a misspelled name
+  defs({ a: [P, (p, q) => ({ x: p, yy: q, n: 17 })] });
+  // @ts-expect-error an extra name
+  defs({ a: [P, (p, q) => ({ x: p, y: q, n: 17, z: 0 })] });
+  // @ts-expect-error an extra name through a spread
+  defs({ a: [P, () => ({ ...extra, n: 17 })] });
+  // @ts-expect-error a value that is not a number
+  defs({ a: [P, (p, q) => ({ x: p, y: q, n: '17' })] });
 });
 
 /** Kernels an open branch adds without parameter names yet (#20's 2-bit compression): name them, then drop them here. */

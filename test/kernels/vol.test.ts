@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { mx, randArray, closeMsg } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
-import { volArgs } from '../../src/runtime/manifest/vol.js';
+import { volGeom } from '../../src/runtime/manifest/vol.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 import { refCol2vol, refConv3Out, refPool3, refPool3Backward, refPool3Out, refVol2col, type RefConv3Geom, type RefPool3Geom } from '../../src/reference/vol.js';
 
 void mx;
@@ -31,9 +32,9 @@ test('vol2col / col2vol match the references (widths 1..65, strides, pads, dilat
   for (const g of cases) {
     const [Do, Ho, Wo] = refConv3Out(g), L = Do * Ho * Wo, rows = g.C * g.k[0] * g.k[1] * g.k[2], x = randArray(g.C * g.D * g.H * g.W, g.W);
     const geo = { ...g, Do, Ho, Wo }, what = JSON.stringify({ ...g, N: undefined });
-    withBufs([x, rows * L], ([xo, co]) => { K.f32_vol2col__simd128(...volArgs(xo, co, geo)); check(read(co, rows * L), refVol2col(x, g), `vol2col ${what}`); });
+    withBufs([x, rows * L], ([xo, co]) => { kernelCall(K, 'f32_vol2col__simd128', { x: xo, col: co, ...volGeom(geo) }); check(read(co, rows * L), refVol2col(x, g), `vol2col ${what}`); });
     const col = randArray(rows * L, 3);
-    withBufs([col, x.length], ([co, xo]) => { K.f32_col2vol__simd128(...volArgs(co, xo, geo)); check(read(xo, x.length), refCol2vol(col, g), `col2vol ${what}`); });
+    withBufs([col, x.length], ([co, xo]) => { kernelCall(K, 'f32_col2vol__simd128', { col: co, x: xo, ...volGeom(geo) }); check(read(xo, x.length), refCol2vol(col, g), `col2vol ${what}`); });
   }
 });
 

@@ -1,7 +1,8 @@
 // Kernel calls by name: every kernel's parameter names, collected from the families' typed definitions (the one list
 // per kernel that the manifest lines, the thread splits and test/kernels/abi.test.ts use too). A call names each
 // argument once; a missing, misspelled or extra name fails type checking, and the order is written only in the list.
-import { argList, COPY_PARAMS, type ArgsOf, type KernelTable } from './common.js';
+import { argList, type ArgsOf, type KernelTable } from './common.js';
+import { COPY_PARAMS } from './copy.js';
 import { COMPRESS_PARAMS } from './compress.js';
 import { CONV_PARAMS } from './conv.js';
 import { ELEMENTWISE_PARAMS } from './elementwise.js';

@@ -19,11 +19,6 @@ type Fn = (...args: number[]) => number;
 /** Typed view of the module's exports. */
 export type KernelTable = { heapBase(): number } & Record<string, Fn>;
 
-/** Needs plain SIMD. */
-export const simd = ['simd128'] as KernelInfo['needs'];
-/** Warm-up args of a (x, y, z, n) kernel. */
-export const vbin = (p: number, _q: number) => [p, p + 256, _q, 17];
-
 /**
  * Position of each named argument of a kernel whose parameter names a family's typed definition lists.
  * @example const G = argIndex(GEMM_PARAMS); a[G.C] += 64
@@ -47,37 +42,36 @@ export function argList<const P extends readonly string[]>(params: P, args: Args
   return a;
 }
 
-type Warm = (p: number, q: number) => number[];
-/** A family's kernels, each once: [its parameter names in order, its warm-up args]. @example defs({ x8_zero: [['dst', 'n'], (p) => [p, 64]] }) */
-export const defs = <const T extends Record<string, readonly [readonly string[], Warm]>>(t: T) => t;
+/** A kernel's warm-up: its arguments by name for a tiny call; `p` and `q` point to 1 MiB zeroed scratch areas. */
+export type WarmOf<P extends readonly string[]> = (p: number, q: number) => ArgsOf<P>;
+type Def = readonly [readonly string[], (p: number, q: number) => object];
+/** Each entry of T as `defs` takes it: a warm-up naming exactly its parameters (a missing or extra name fails type checking). */
+type Exact<T> = { [K in keyof T]: T[K] extends readonly [infer P extends readonly string[], (p: number, q: number) => infer R]
+  ? readonly [P, (p: number, q: number) => ArgsOf<P> & { [X in Exclude<keyof R, P[number]>]: never }] : never };
+/**
+ * A family's kernels, each once: its parameter names in order and its warm-up arguments by those names (turned into the
+ * positional call once, by `kernelsOf`). @example defs({ x8_zero: [['dst', 'n'], (p) => ({ dst: p, n: 64 })] })
+ */
+export const defs = <const T extends Record<string, Def>>(t: T & Exact<T>): T => t;
 /** The parameter names of each kernel of `defs`. */
-export const paramsOf = <const T extends Record<string, readonly [readonly string[], Warm]>>(t: T) =>
+export const paramsOf = <const T extends Record<string, Def>>(t: T) =>
   Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v[0]])) as { readonly [K in keyof T]: T[K][0] };
-/** The manifest lines of `defs` (`info` gives each kernel's family, dtype, needs ...). */
-export const kernelsOf = (t: Readonly<Record<string, readonly [readonly string[], Warm]>>, info: (name: string) => Omit<KernelInfo, 'name' | 'params' | 'warm'>,
-  splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
-  Object.entries(t).map(([name, [params, warm]]) => ({ name, ...info(name), params, warm, ...(splits[name] ? { split: splits[name] } : {}) }));
+type Info = Omit<KernelInfo, 'name' | 'params' | 'warm'>;
+/** The manifest lines of `defs` (`info` gives each kernel's family, dtype, needs ...; warm-ups in kernel order). */
+export const kernelsOf = (t: Readonly<Record<string, Def>>, info: (name: string) => Info, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
+  Object.entries(t).map(([name, [params, warm]]) => ({
+    name, ...info(name), params, warm: (p: number, q: number) => argList(params, warm(p, q) as ArgsOf<typeof params>), ...(splits[name] ? { split: splits[name] } : {}),
+  }));
 
-/** What a kernel's name says (`<dtype>_<op>[_<tile>]__<isa>[_u<unroll>]`), for `kernelsOf`. @example nameInfo('reduce')('f32_rsum__simd128_u16') */
-export const nameInfo = (family: string) => (name: string): Omit<KernelInfo, 'name' | 'params' | 'warm'> => {
+/**
+ * What a kernel's name says (`<dtype>_<op>[_<tile>]__<isa>[_u<unroll>]`), for `kernelsOf`: `__scalar` needs nothing,
+ * `__relaxedsimd` relaxed SIMD too. @example nameInfo('reduce')('f32_rsum__simd128_u16')
+ */
+export const nameInfo = (family: string) => (name: string): Info => {
   const tile = /_(\d+x\d+)$/.exec(name)?.[1], unroll = /_u(\d+)$/.exec(name)?.[1];
-  return { family, dtype: name.slice(0, 3) as 'f32', needs: name.includes('__scalar') ? [] : ['simd128'], ...(tile ? { tile } : {}), ...(unroll ? { unroll: +unroll } : {}) };
+  const needs: Info['needs'] = name.includes('__scalar') ? [] : name.includes('__relaxedsimd') ? ['simd128', 'relaxed'] : ['simd128'];
+  return { family, dtype: name.slice(0, 3) as 'f32', needs, ...(tile ? { tile } : {}), ...(unroll ? { unroll: +unroll } : {}) };
 };
 
-/** The same parameter names for each kernel of a list. @example each(['f32_vsub__simd128'], VV_PARAMS) */
-export const each = <const N extends string, const P extends readonly string[]>(names: readonly N[], params: P) =>
-  Object.fromEntries(names.map((n) => [n, params])) as { [K in N]: P };
-
-/** The copy kernels' and the probes' parameter names (manifest.ts lists them). */
-export const COPY_PARAMS = {
-  x8_copy: ['src', 'dst', 'n'], x8_zero: ['dst', 'n'], x32_fill: ['dst', 'v', 'n'],
-  f32_peak__simd128: ['iters', 'm', 'a'], f32_peak__relaxedsimd: ['iters', 'm', 'a'], x32_noop: ['n'],
-} as const;
-
-/** The same, in place (for a family list declared as a plain array). @example attachDefs(KERNELS_TENSOR, TENSOR_PARAMS) */
-export function attachDefs(ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>, splits: Readonly<Record<string, Split>> = {}): void {
-  ks.forEach((k, i) => { ks[i] = withParams([k], params, splits)[0]; });
-}
-/** A family's kernels with their parameter names (from the family's typed definition) attached. */
-export const withParams = (ks: KernelInfo[], params: Readonly<Record<string, readonly string[]>>, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
-  ks.map((k) => ({ ...k, ...(params[k.name] ? { params: params[k.name] } : {}), ...(splits[k.name] ? { split: splits[k.name] } : {}) }));
+/** The same definition (or parameter names) for each kernel of a list. @example each(['f32_vsub__simd128'], [VV_PARAMS, bin]) */
+export const each = <const N extends string, const D>(names: readonly N[], d: D) => Object.fromEntries(names.map((n) => [n, d])) as { [K in N]: D };

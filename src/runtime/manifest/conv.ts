@@ -1,63 +1,52 @@
-import { argIndex, withParams, type KernelInfo } from './common.js';
+import { argIndex, defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
 
 /** Conv geometry as the conv kernels take it (one image; per group where grouped). */
 export const CONV_GEOM = ['C', 'H', 'W', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'Ho', 'Wo'] as const;
 const POOL = ['H', 'W', 'Ho', 'Wo', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'type', 'countPad'] as const;
+// Warm-up geometry: one 3-channel 9x9 image, 3x3 kernel, stride 1, pad 1; pooling: 3 planes 9x9 -> 4x4, 2x2 stride 2.
+const geom = { C: 3, H: 9, W: 9, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, Ho: 9, Wo: 9 };
+const pool = { P: 3, H: 9, W: 9, Ho: 4, Wo: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, type: 0, countPad: 1 };
+
 /**
- * The conv family's calling conventions (parameter names in order: test/kernels/abi.test.ts checks them against the
- * kernels); the thread splits (src/ops/conv/splits.ts) read arguments through `CONV_ARG`.
+ * The conv family's kernels (assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts): parameter names in order
+ * (test/kernels/abi.test.ts checks them against the kernels) and warm-up; the thread splits (src/ops/conv/splits.ts)
+ * read arguments through `CONV_ARG`.
  */
-export const CONV_PARAMS = {
-  f32_im2col__simd128: ['x', 'col', ...CONV_GEOM, 'ld', 'nimg', 'xs'],
-  f32_col2im__simd128: ['col', 'x', ...CONV_GEOM, 'ld', 'nimg', 'xs'],
-  f32_copyrows__simd128: ['src', 'dst', 'R', 'Nb', 'P', 'sr', 'sn', 'dr', 'dn'],
-  f32_dwconv__simd128: ['x', 'w', 'b', 'y', ...CONV_GEOM, 'act'],
-  f32_dwconv_bwd__simd128: ['x', 'w', 'dy', 'dx', 'dwt', ...CONV_GEOM, 'acc'],
-  f32_rot180__simd128: ['w', 'out', 'C', 'n'],
-  f32_rowsum__simd128: ['x', 'y', 'rows', 'cols', 'acc'],
-  f32_bias_rows__simd128: ['x', 'b', 'rows', 'cols', 'act'],
-  f32_bn_act__simd128: ['y', 'g', 'b', 'mean', 'vr', 'C', 'inner', 'eps', 'fixGamma', 'lo', 'hi'],
-  f32_relu_mask__simd128: ['y', 'dy', 'out', 'n'],
-  f32_wino_w_f2k3__simd128: ['w', 'U', 'F', 'C', 'flip', 'Ft'],
-  f32_wino_in_f2k3__simd128: ['x', 'P', 'V', 'C', 'H', 'W', 'ph', 'pw', 'ty0', 'nty', 'tW4', 'Ct'],
-  f32_wino_out_f2k3__simd128: ['M', 'y', 'b', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'act', 'Ft'],
-  f32_wino_dy_f2k3__simd128: ['dy', 'M', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'Ft'],
-  f32_wino_dw_f2k3__simd128: ['dU', 'dw', 'F', 'C'],
-  f32_pool2d__simd128: ['x', 'y', 'P', ...POOL],
-  f32_pool2d_bwd__simd128: ['x', 'y', 'dy', 'dx', 'P', ...POOL],
-  f32_global_pool__simd128: ['x', 'y', 'P', 'n', 'type'],
-} as const;
+const CONV = defs({
+  // 2 images in one column matrix.
+  f32_im2col__simd128: [['x', 'col', ...CONV_GEOM, 'ld', 'nimg', 'xs'], (p, q) => ({ x: p, col: q, ...geom, ld: 162, nimg: 2, xs: 243 })],
+  f32_col2im__simd128: [['col', 'x', ...CONV_GEOM, 'ld', 'nimg', 'xs'], (p, q) => ({ col: p, x: q, ...geom, ld: 162, nimg: 2, xs: 243 })],
+  // 3 x 2 rows of 17 floats, [R, Nb*P] -> Nb x [R, P].
+  f32_copyrows__simd128: [['src', 'dst', 'R', 'Nb', 'P', 'sr', 'sn', 'dr', 'dn'], (p, q) => ({ src: p, dst: q, R: 3, Nb: 2, P: 17, sr: 34, sn: 17, dr: 17, dn: 51 })],
+  f32_dwconv__simd128: [['x', 'w', 'b', 'y', ...CONV_GEOM, 'act'], (p, q) => ({ x: p, w: p + 4096, b: 0, y: q, ...geom, act: 0 })],
+  f32_dwconv_bwd__simd128: [['x', 'w', 'dy', 'dx', 'dwt', ...CONV_GEOM, 'acc'], (p, q) => ({ x: p, w: p + 4096, dy: p + 8192, dx: q, dwt: q + 4096, ...geom, acc: 0 })],
+  f32_rot180__simd128: [['w', 'out', 'C', 'n'], (p, q) => ({ w: p, out: q, C: 3, n: 9 })],
+  f32_rowsum__simd128: [['x', 'y', 'rows', 'cols', 'acc'], (p, q) => ({ x: p, y: q, rows: 3, cols: 17, acc: 0 })],
+  f32_bias_rows__simd128: [['x', 'b', 'rows', 'cols', 'act'], (_p, q) => ({ x: q, b: 0, rows: 3, cols: 17, act: 1 })],
+  // 3 planes of 17, relu.
+  f32_bn_act__simd128: [['y', 'g', 'b', 'mean', 'vr', 'C', 'inner', 'eps', 'fixGamma', 'lo', 'hi'],
+    (p, q) => ({ y: q, g: p, b: p + 64, mean: p + 128, vr: p + 192, C: 3, inner: 17, eps: 1e-5, fixGamma: 0, lo: 0, hi: Infinity })],
+  f32_relu_mask__simd128: [['y', 'dy', 'out', 'n'], (p, q) => ({ y: p, dy: p + 256, out: q, n: 17 })],
+  // Winograd F(2x2,3x3) transforms: a 16-channel 8x8 image, 4x4 tiles.
+  f32_wino_w_f2k3__simd128: [['w', 'U', 'F', 'C', 'flip', 'Ft'], (p, q) => ({ w: p, U: q, F: 16, C: 16, flip: 0, Ft: 16 })],
+  f32_wino_in_f2k3__simd128: [['x', 'P', 'V', 'C', 'H', 'W', 'ph', 'pw', 'ty0', 'nty', 'tW4', 'Ct'],
+    (p, q) => ({ x: p, P: q, V: q + 4096, C: 16, H: 8, W: 8, ph: 1, pw: 1, ty0: 0, nty: 4, tW4: 4, Ct: 16 })],
+  f32_wino_out_f2k3__simd128: [['M', 'y', 'b', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'act', 'Ft'],
+    (p, q) => ({ M: p, y: q, b: 0, F: 16, Ho: 8, Wo: 8, ty0: 0, nty: 4, tW4: 4, act: 1, Ft: 16 })],
+  f32_wino_dy_f2k3__simd128: [['dy', 'M', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'Ft'], (p, q) => ({ dy: p, M: q, F: 16, Ho: 7, Wo: 7, ty0: 0, nty: 4, tW4: 4, Ft: 16 })],
+  f32_wino_dw_f2k3__simd128: [['dU', 'dw', 'F', 'C'], (p, q) => ({ dU: p, dw: q, F: 16, C: 16 })],
+});
+/** 2-D pooling (assembly/kernels/f32-pool.ts and f32-pool-bwd.ts). */
+const POOL2D = defs({
+  f32_pool2d__simd128: [['x', 'y', 'P', ...POOL], (p, q) => ({ x: p, y: q, ...pool })],
+  f32_pool2d_bwd__simd128: [['x', 'y', 'dy', 'dx', 'P', ...POOL], (p, q) => ({ x: p, y: p + 4096, dy: p + 8192, dx: q, ...pool })],
+  f32_global_pool__simd128: [['x', 'y', 'P', 'n', 'type'], (p, q) => ({ x: p, y: q, P: 3, n: 81, type: 1 })],
+});
+/** Parameter names of the conv and pool kernels, in order. */
+export const CONV_PARAMS = { ...paramsOf(CONV), ...paramsOf(POOL2D) };
 /** Position of each argument, per kernel. @example a[CONV_ARG.f32_pool2d__simd128.P] */
 export const CONV_ARG = Object.fromEntries(Object.entries(CONV_PARAMS).map(([k, p]) => [k, argIndex(p)])) as unknown as
   { readonly [K in keyof typeof CONV_PARAMS]: { readonly [N in typeof CONV_PARAMS[K][number]]: number } };
 
-// Warm-up geometry: one 3-channel 9x9 image, 3x3 kernel, stride 1, pad 1 (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo).
-const g = [3, 9, 9, 3, 3, 1, 1, 1, 1, 1, 1, 9, 9];
-// Pool warm-up: 3 planes 9x9 -> 4x4, 2x2 stride 2 (P, H, W, Ho, Wo, kh, kw, sh, sw, ph, pw, type, countPad).
-const pg = [3, 9, 9, 4, 4, 2, 2, 2, 2, 0, 0, 0, 1];
-
-/** Kernels of the conv family (see ../manifest.ts): assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts, f32-pool.ts and f32-pool-bwd.ts. */
-export const KERNELS_CONV: KernelInfo[] = withParams([
-  // (…geometry, ld, nimg, xs): 2 images in one column matrix.
-  { name: 'f32_im2col__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g, 162, 2, 243] },
-  { name: 'f32_col2im__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...g, 162, 2, 243] },
-  // (src, dst, R, Nb, P, sr, sn, dr, dn): 3 x 2 rows of 17 floats, [R, Nb*P] -> Nb x [R, P].
-  { name: 'f32_copyrows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 2, 17, 34, 17, 17, 51] },
-  { name: 'f32_dwconv__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, 0, q, ...g, 0] },
-  { name: 'f32_dwconv_bwd__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, q + 4096, ...g, 0] },
-  { name: 'f32_rot180__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 9] },
-  { name: 'f32_rowsum__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 17, 0] },
-  { name: 'f32_bias_rows__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (_p, q) => [q, 0, 3, 17, 1] },
-  // (y, gamma, beta, mean, var, C, inner, eps, fixGamma, lo, hi): 3 planes of 17, relu.
-  { name: 'f32_bn_act__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [q, p, p + 64, p + 128, p + 192, 3, 17, 1e-5, 0, 0, Infinity] },
-  { name: 'f32_relu_mask__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 256, q, 17] },
-  // Winograd F(2x2,3x3) transforms (assembly/kernels/f32-winograd.ts): a 16-channel 8x8 image, 4x4 tiles.
-  { name: 'f32_wino_w_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16, 0, 16] },
-  { name: 'f32_wino_in_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, q + 4096, 16, 8, 8, 1, 1, 0, 4, 4, 16] },
-  { name: 'f32_wino_out_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 0, 16, 8, 8, 0, 4, 4, 1, 16] },
-  { name: 'f32_wino_dy_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 7, 7, 0, 4, 4, 16] },
-  { name: 'f32_wino_dw_f2k3__simd128', family: 'conv', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 16, 16] },
-  { name: 'f32_pool2d__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, ...pg] },
-  { name: 'f32_pool2d_bwd__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, p + 4096, p + 8192, q, ...pg] },
-  { name: 'f32_global_pool__simd128', family: 'pool', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, q, 3, 81, 1] },
-], CONV_PARAMS);
+/** Kernels of the conv family (see ../manifest.ts). */
+export const KERNELS_CONV: KernelInfo[] = [...kernelsOf(CONV, nameInfo('conv')), ...kernelsOf(POOL2D, nameInfo('pool'))];

@@ -1,11 +1,6 @@
-import { each, withParams, type KernelInfo } from './common.js';
-
 // assembly/kernels/f32-vbinary.ts and f32-vunary.ts. Argument order: pointers, scalars, element count.
-const bin = (p: number, q: number) => [p, p + 256, q, 17];
-const sc = (p: number, q: number) => [p, q, 1.5, 17];
-const un = (p: number, q: number) => [p, q, 17];
-const k = (name: string, family: string, warm: KernelInfo['warm'], unroll?: number): KernelInfo =>
-  ({ name, family, dtype: 'f32', needs: ['simd128'], warm, ...(unroll ? { unroll } : {}) });
+import { defs, each, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
+import { byElements, type Split } from './split.js';
 
 /** Binary vector-vector kernels `f32_v<op>__simd128` (x, y, z, n); add and mul are `__simd128_u8`. */
 export const VBINARY_VV = ['sub', 'div', 'max', 'min', 'hypot', 'pow', 'eq', 'ne', 'gt', 'ge'] as const;
@@ -20,39 +15,47 @@ export const VV_PARAMS = ['x', 'y', 'z', 'n'] as const, VC_PARAMS = ['x', 'z', '
 /** Gradient kernels `f32_v<op>_grad__simd128` (y or x, g, z, n). */
 export const VUNARY_GRAD = ['relu', 'sigmoid', 'tanh', 'softsign'] as const;
 
-/** Kernel names of each group. @example `f32_v${'sub'}__simd128` */
+/** Parameter names of the relu, sigmoid and tanh gradients (softsign's reads x). */
+const GRAD = ['y', 'g', 'z', 'n'] as const;
 const vvName = <O extends string>(o: O) => `f32_v${o}__simd128` as const;
+// Warm-up args: p, q are 1 MiB zeroed areas; 17 floats (a SIMD body plus a tail).
+const bin = (p: number, q: number) => ({ x: p, y: p + 256, z: q, n: 17 });
+const sc = (p: number, q: number) => ({ x: p, z: q, s: 1.5, n: 17 });
+const un = (p: number, q: number) => ({ x: p, z: q, n: 17 });
+const grad = (p: number, q: number) => ({ y: p, g: p + 256, z: q, n: 17 });
+
+const VBIN = defs({
+  ...each(['f32_vadd__simd128_u8', 'f32_vmul__simd128_u8', ...VBINARY_VV.map(vvName)], [VV_PARAMS, bin]),
+  ...each(VBINARY_VC.map(vvName), [VC_PARAMS, sc]),
+  f32_vbcast__simd128: [['op', 'x', 'y', 'z', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'mx', 'my'],
+    (p, q) => ({ op: 0, x: p, y: p + 256, z: q, n0: 1, n1: 1, n2: 1, n3: 1, n4: 2, n5: 17, mx: 0, my: 16 })],
+  f32_vbcast_sum__simd128: [['g', 'd', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'm'], (p, q) => ({ g: p, d: q, n0: 1, n1: 1, n2: 1, n3: 1, n4: 2, n5: 17, m: 16 })],
+});
+const VUN = defs({
+  ...each(VUNARY.map(vvName), [UNARY_PARAMS, un]),
+  f32_vclip__simd128: [['x', 'z', 'lo', 'hi', 'n'], (p, q) => ({ x: p, z: q, lo: -1, hi: 1, n: 17 })],
+  ...each((['relu', 'sigmoid', 'tanh'] as const).map((o) => `f32_v${o}_grad__simd128` as const), [GRAD, grad]),
+  f32_vsoftsign_grad__simd128: [['x', 'g', 'z', 'n'], (p, q) => ({ x: p, g: p + 256, z: q, n: 17 })],
+  f32_vclip_grad__simd128: [['x', 'g', 'z', 'lo', 'hi', 'n'], (p, q) => ({ x: p, g: p + 256, z: q, lo: -1, hi: 1, n: 17 })],
+  f32_vsmooth_l1__simd128: [VC_PARAMS, sc],
+  f32_vsmooth_l1_grad__simd128: [['x', 'g', 'z', 's', 'n'], (p, q) => ({ x: p, g: p + 256, z: q, s: 1.5, n: 17 })],
+  f32_vwhere__simd128: [['c', 'x', 'y', 'z', 'inner', 'n'], (p, q) => ({ c: p, x: p + 256, y: p + 512, z: q, inner: 1, n: 17 })],
+  f32_vwhere_grad__simd128: [['c', 'g', 'gx', 'gy', 'inner', 'n'], (p, q) => ({ c: p, g: p + 256, gx: q, gy: q + 256, inner: 1, n: 17 })],
+});
 /**
  * Parameter names of the elementwise kernels, in order (checked against the kernels by test/kernels/abi.test.ts).
  * @example ELEMENTWISE_PARAMS.f32_vclip__simd128 // ['x', 'z', 'lo', 'hi', 'n']
  */
-export const ELEMENTWISE_PARAMS = {
-  ...each(['f32_vadd__simd128_u8', 'f32_vmul__simd128_u8', ...VBINARY_VV.map(vvName)], VV_PARAMS),
-  ...each(VBINARY_VC.map(vvName), VC_PARAMS),
-  ...each(VUNARY.map(vvName), UNARY_PARAMS),
-  ...each((['relu', 'sigmoid', 'tanh'] as const).map((o) => `f32_v${o}_grad__simd128` as const), ['y', 'g', 'z', 'n']),
-  f32_vsoftsign_grad__simd128: ['x', 'g', 'z', 'n'],
-  f32_vbcast__simd128: ['op', 'x', 'y', 'z', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'mx', 'my'],
-  f32_vbcast_sum__simd128: ['g', 'd', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'm'],
-  f32_vclip__simd128: ['x', 'z', 'lo', 'hi', 'n'], f32_vclip_grad__simd128: ['x', 'g', 'z', 'lo', 'hi', 'n'],
-  f32_vsmooth_l1__simd128: VC_PARAMS, f32_vsmooth_l1_grad__simd128: ['x', 'g', 'z', 's', 'n'],
-  f32_vwhere__simd128: ['c', 'x', 'y', 'z', 'inner', 'n'], f32_vwhere_grad__simd128: ['c', 'g', 'gx', 'gy', 'inner', 'n'],
-} as const;
+export const ELEMENTWISE_PARAMS = { ...paramsOf(VBIN), ...paramsOf(VUN) };
+
+// Thread split of the same-shape kernels: by element count, their pointers advanced.
+const cuts = <P extends readonly string[]>(names: readonly string[], params: P, ptrs: readonly P[number][]) => each(names, byElements(params, ptrs, 'n'));
+const SPLIT: Record<string, Split> = {
+  ...cuts(['f32_vadd__simd128_u8', 'f32_vmul__simd128_u8', ...VBINARY_VV.map(vvName)], VV_PARAMS, ['x', 'y', 'z']),
+  ...cuts(VBINARY_VC.map(vvName), VC_PARAMS, ['x', 'z']), ...cuts(VUNARY.map(vvName), UNARY_PARAMS, ['x', 'z']),
+  ...cuts((['relu', 'sigmoid', 'tanh'] as const).map((o) => `f32_v${o}_grad__simd128`), GRAD, ['y', 'g', 'z']),
+  ...cuts(['f32_vsoftsign_grad__simd128'], ['x', 'g', 'z', 'n'], ['x', 'g', 'z']),
+};
 
 /** Kernels of the elementwise family (see ../manifest.ts). */
-export const KERNELS_ELEMENTWISE: KernelInfo[] = withParams([
-  k('f32_vadd__simd128_u8', 'vbinary', bin, 8),
-  k('f32_vmul__simd128_u8', 'vbinary', bin, 8),
-  ...VBINARY_VV.map((o) => k(`f32_v${o}__simd128`, 'vbinary', bin)),
-  ...VBINARY_VC.map((o) => k(`f32_v${o}__simd128`, 'vbinary', sc)),
-  k('f32_vbcast__simd128', 'vbinary', (p, q) => [0, p, p + 256, q, 1, 1, 1, 1, 2, 17, 0, 16]),
-  k('f32_vbcast_sum__simd128', 'vbinary', (p, q) => [p, q, 1, 1, 1, 1, 2, 17, 16]),
-  ...VUNARY.map((o) => k(`f32_v${o}__simd128`, 'vunary', un)),
-  k('f32_vclip__simd128', 'vunary', (p, q) => [p, q, -1, 1, 17]),
-  ...VUNARY_GRAD.map((o) => k(`f32_v${o}_grad__simd128`, 'vunary', bin)),
-  k('f32_vclip_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, -1, 1, 17]),
-  k('f32_vsmooth_l1__simd128', 'vunary', sc),
-  k('f32_vsmooth_l1_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, 1.5, 17]),
-  k('f32_vwhere__simd128', 'vunary', (p, q) => [p, p + 256, p + 512, q, 1, 17]),
-  k('f32_vwhere_grad__simd128', 'vunary', (p, q) => [p, p + 256, q, q + 256, 1, 17]),
-], ELEMENTWISE_PARAMS);
+export const KERNELS_ELEMENTWISE: KernelInfo[] = [...kernelsOf(VBIN, nameInfo('vbinary'), SPLIT), ...kernelsOf(VUN, nameInfo('vunary'), SPLIT)];

@@ -2,7 +2,7 @@
 // `gemmArgs`, the thread split reads and rewrites them through `GEMM_ARG`, the warm-up uses `gemmArgs`, the
 // reference (src/reference/gemm.ts) takes the same names. test/kernels/abi.test.ts checks the names against
 // the kernel's parameters and `GEMM_LIMITS` against its constants.
-import { argIndex, withParams, type KernelInfo } from './common.js';
+import { argIndex, argList, defs, kernelsOf, nameInfo, paramsOf, type ArgsOf, type KernelInfo } from './common.js';
 
 /** The arguments of f32_gemm__simd128 / f32_gemm__relaxedsimd, in order (byte offsets for A, B, C, bias, scratch). */
 export const GEMM_PARAMS = ['transA', 'transB', 'M', 'N', 'K', 'alpha', 'A', 'lda', 'B', 'ldb', 'beta', 'C', 'ldc', 'bias', 'biasMode', 'act', 'scratch'] as const;
@@ -37,30 +37,29 @@ export interface GemmCall {
   scratch: number;
 }
 
+/** A GEMM call's arguments by name, defaults applied (no transposes, alpha 1, beta 0, no bias, no activation). */
+const gemmNamed = (c: GemmCall): ArgsOf<typeof GEMM_PARAMS> =>
+  ({ alpha: 1, beta: 0, bias: 0, biasMode: BIAS.none, act: GEMM_ACT.none, ...c, transA: +!!c.transA, transB: +!!c.transB });
 /**
- * The argument list of a GEMM call (defaults: no transposes, alpha 1, beta 0, no bias, no activation).
+ * The argument list of a GEMM call, in kernel order.
  * @example const args = gemmArgs({ transB: 1, M: rows, N: H, K: inW, A: x, lda: inW, B: w, ldb: inW, C: y, ldc: H, scratch })
  */
-export function gemmArgs(c: GemmCall): GemmArgs {
-  const v: Record<GemmParam, number> = { alpha: 1, beta: 0, bias: 0, biasMode: BIAS.none, act: GEMM_ACT.none, ...c, transA: +!!c.transA, transB: +!!c.transB };
-  return GEMM_PARAMS.map((n) => v[n]) as unknown as GemmArgs;
-}
+export const gemmArgs = (c: GemmCall): GemmArgs => argList(GEMM_PARAMS, gemmNamed(c)) as unknown as GemmArgs;
 
 /**
  * Warm-up args: a 96x64x64 GEMM on zeroed scratch (p: A and B, q: C, q + 64 KiB: packing scratch),
  * more than 64 rows so that it runs the packed path (whose driver and micro-kernel must tier up;
  * the small paths are cheap in any tier). Packing uses < 2.2 MiB past q + 64 KiB: inside the 4 MiB scratch.
  */
-const gemmWarm = (p: number, q: number) => gemmArgs({ M: 96, N: 64, K: 64, A: p, lda: 64, B: p, ldb: 64, C: q, ldc: 64, scratch: q + 65536 });
+const gemmWarm = (p: number, q: number) => gemmNamed({ M: 96, N: 64, K: 64, A: p, lda: 64, B: p, ldb: 64, C: q, ldc: 64, scratch: q + 65536 });
 
+const LINALG = defs({
+  f32_gemm__simd128: [GEMM_PARAMS, gemmWarm],
+  f32_gemm__relaxedsimd: [GEMM_PARAMS, gemmWarm],
+  f32_colsum__simd128: [['X', 'M', 'N', 'ldx', 'y'], (p, q) => ({ X: p, M: 3, N: 17, ldx: 17, y: q })],
+});
 /** Parameter names of the linalg kernels. */
-export const LINALG_PARAMS = {
-  f32_gemm__simd128: GEMM_PARAMS, f32_gemm__relaxedsimd: GEMM_PARAMS, f32_colsum__simd128: ['X', 'M', 'N', 'ldx', 'y'],
-} as const;
+export const LINALG_PARAMS = paramsOf(LINALG);
 
 /** Kernels of the linalg family (see ../manifest.ts). */
-export const KERNELS_LINALG: KernelInfo[] = withParams([
-  { name: 'f32_gemm__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: gemmWarm },
-  { name: 'f32_gemm__relaxedsimd', family: 'gemm', dtype: 'f32', needs: ['simd128', 'relaxed'], warm: gemmWarm },
-  { name: 'f32_colsum__simd128', family: 'gemm', dtype: 'f32', needs: ['simd128'], warm: (p, q) => [p, 3, 17, 17, q] },
-], LINALG_PARAMS);
+export const KERNELS_LINALG: KernelInfo[] = kernelsOf(LINALG, nameInfo('gemm'));

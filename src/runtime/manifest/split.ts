@@ -48,33 +48,26 @@ export function cut(n: number, P: number, align: number, minLen: number, T = 1):
 /** Up to P ranges of [0, n), multiples of `align` long but the last, as equal as that allows, a multiple of T in count where n allows. */
 export const chunks = (n: number, P: number, align: number, T = 1): [number, number][] => cut(n, P, align, 1, T);
 
-/** Elementwise kernels whose last argument is the element count and whose first `nPtr` args are f32 pointers. */
-export const elementwise = (nPtr: number): Split => ({
-  work: (a) => a[a.length - 1],
-  min: 1 << 16,
-  split: (a, P, T) => chunks(a[a.length - 1], P, 64, T).map(([s, e]) => {
-    const p = a.slice();
-    for (let i = 0; i < nPtr; i++) p[i] += s * 4;
-    p[p.length - 1] = e - s;
-    return p;
-  }),
-});
-
 /**
- * Elementwise kernels with the count at `ni` (not last) and f32 pointers first: f32_act__simd128 (x, y, n, t, a),
- * f32_act_bwd__simd128 (x, y, dy, dx, n, t, a). A 0 pointer (absent input) stays 0. `cost(a)`: relative cost per
- * element (the transcendental activations run ~8x longer per element than a copy-speed relu).
+ * Elementwise kernels (parameter names `params`): cut by the element count `n` in 64-element steps, the pointers named
+ * in `ptrs` advanced by `size` bytes an element (a 0 pointer, an absent input, stays 0). `cost(a)`: relative cost per
+ * element (f32_act's transcendental activations run ~8x longer per element than a copy-speed relu); `min`: as `Split`'s.
+ * @example byElements(VV_PARAMS, ['x', 'y', 'z'], 'n')
  */
-export const strided = (nPtr: number, ni: number, cost: (a: number[]) => number): Split => ({
-  work: (a) => a[ni] * cost(a),
-  min: 1 << 16,
-  split: (a, P, T) => chunks(a[ni], P, 64, T).map(([s, e]) => {
-    const p = a.slice();
-    for (let i = 0; i < nPtr; i++) if (p[i]) p[i] += s * 4;
-    p[ni] = e - s;
-    return p;
-  }),
-});
+export function byElements<const P extends readonly string[]>(params: P, ptrs: readonly P[number][], n: P[number],
+  o: { cost?: (a: number[]) => number; min?: number; size?: number } = {}): Split {
+  const ni = params.indexOf(n), at = ptrs.map((p) => params.indexOf(p)), size = o.size ?? 4, cost = o.cost;
+  return {
+    work: cost ? (a) => a[ni] * cost(a) : (a) => a[ni],
+    min: o.min ?? 1 << 16,
+    split: (a, P, T) => chunks(a[ni], P, 64, T).map(([s, e]) => {
+      const p = a.slice();
+      for (const i of at) if (p[i]) p[i] += s * size;
+      p[ni] = e - s;
+      return p;
+    }),
+  };
+}
 
 /**
  * Reductions over the middle axis of (outer, r, inner) and softmax over (outer, n, inner), cut along `outer`: each

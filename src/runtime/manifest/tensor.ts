@@ -17,30 +17,34 @@ const TENSOR_SPLITS = {
 };
 
 // Warm-up args: p and q are 1 MiB zeroed areas (a zero descriptor at p means "copy nothing").
-const red = (p: number, q: number) => [p, q, 2, 17, 3];
+const red = (p: number, q: number) => ({ x: p, y: q, outer: 2, r: 17, inner: 3 });
 
 const REDUCE = defs({
-  f32_rsum__simd128_u16: [RSUM_PARAMS, (p, q) => [...red(p, q), 1, 0, q + 4096]],
+  f32_rsum__simd128_u16: [RSUM_PARAMS, (p, q) => ({ ...red(p, q), scale: 1, mode: 0, ws: q + 4096 })],
   f32_rmax__simd128_u16: [REDUCE_PARAMS, red],
   f32_rmin__simd128_u16: [REDUCE_PARAMS, red],
-  f32_rprod__simd128_u16: [[...REDUCE_PARAMS, 'nan'], (p, q) => [...red(p, q), 0]],
-  f32_rargmax__simd128: [[...REDUCE_PARAMS, 'isMin', 'ws'], (p, q) => [...red(p, q), 0, q + 4096]],
-  f32_rgrad__simd128: [['x', 'y', 'g', 'dx', 'outer', 'r', 'inner', 'scale', 'mode'], (p, q) => [p, p, p, q, 2, 17, 3, 1, 0]],
+  f32_rprod__simd128_u16: [[...REDUCE_PARAMS, 'nan'], (p, q) => ({ ...red(p, q), nan: 0 })],
+  f32_rargmax__simd128: [[...REDUCE_PARAMS, 'isMin', 'ws'], (p, q) => ({ ...red(p, q), isMin: 0, ws: q + 4096 })],
+  f32_rgrad__simd128: [['x', 'y', 'g', 'dx', 'outer', 'r', 'inner', 'scale', 'mode'],
+    (p, q) => ({ x: p, y: p, g: p, dx: q, outer: 2, r: 17, inner: 3, scale: 1, mode: 0 })],
 });
 const LAYOUT = defs({
-  x32_transposec__simd128_4x4: [['x', 'y', 'm', 'n'], (p, q) => [p, q, 7, 9]],
-  x32_copynd__simd128: [['x', 'y', 'd'], (p, q) => [p, q, p]],
-  x32_gather__simd128: [['x', 'idx', 'y', 'outer', 'n', 'inner', 'nidx', 'mode'], (p, q) => [p, p, q, 2, 3, 5, 4, 0]],
-  f32_scatteradd__simd128: [['g', 'idx', 'dx', 'outer', 'n', 'inner', 'nidx', 'mode'], (p, q) => [p, p, q, 2, 3, 5, 4, 0]],
-  x32_pick__scalar: [['x', 'idx', 'y', 'outer', 'n', 'inner', 'mode'], (p, q) => [p, p, q, 2, 3, 5, 0]],
-  f32_pickgrad__scalar: [['g', 'idx', 'dx', 'outer', 'n', 'inner', 'mode'], (p, q) => [p, p, q, 2, 3, 5, 0]],
-  x32_onehot__scalar: [['idx', 'y', 'n', 'depth', 'on', 'off'], (p, q) => [p, q, 3, 5, 1, 0]],
-  f32_upnearest__simd128: [['x', 'y', 'planes', 'h', 'w', 's', 'acc'], (p, q) => [p, q, 2, 3, 5, 2, 0]],
-  f32_upnearest_grad__simd128: [['g', 'dx', 'planes', 'h', 'w', 's'], (p, q) => [p, q, 2, 3, 5, 2]],
+  x32_transposec__simd128_4x4: [['x', 'y', 'm', 'n'], (p, q) => ({ x: p, y: q, m: 7, n: 9 })],
+  x32_copynd__simd128: [['x', 'y', 'd'], (p, q) => ({ x: p, y: q, d: p })],
+  x32_gather__simd128: [['x', 'idx', 'y', 'outer', 'n', 'inner', 'nidx', 'mode'],
+    (p, q) => ({ x: p, idx: p, y: q, outer: 2, n: 3, inner: 5, nidx: 4, mode: 0 })],
+  f32_scatteradd__simd128: [['g', 'idx', 'dx', 'outer', 'n', 'inner', 'nidx', 'mode'],
+    (p, q) => ({ g: p, idx: p, dx: q, outer: 2, n: 3, inner: 5, nidx: 4, mode: 0 })],
+  x32_pick__scalar: [['x', 'idx', 'y', 'outer', 'n', 'inner', 'mode'], (p, q) => ({ x: p, idx: p, y: q, outer: 2, n: 3, inner: 5, mode: 0 })],
+  f32_pickgrad__scalar: [['g', 'idx', 'dx', 'outer', 'n', 'inner', 'mode'], (p, q) => ({ g: p, idx: p, dx: q, outer: 2, n: 3, inner: 5, mode: 0 })],
+  x32_onehot__scalar: [['idx', 'y', 'n', 'depth', 'on', 'off'], (p, q) => ({ idx: p, y: q, n: 3, depth: 5, on: 1, off: 0 })],
+  f32_upnearest__simd128: [['x', 'y', 'planes', 'h', 'w', 's', 'acc'], (p, q) => ({ x: p, y: q, planes: 2, h: 3, w: 5, s: 2, acc: 0 })],
+  f32_upnearest_grad__simd128: [['g', 'dx', 'planes', 'h', 'w', 's'], (p, q) => ({ g: p, dx: q, planes: 2, h: 3, w: 5, s: 2 })],
 });
 const SORT = defs({
-  f32_topk__scalar: [['x', 'outer', 'n', 'inner', 'k', 'asc', 'ws', 'val', 'idx', 'mask'], (p, q) => [p, 2, 5, 3, 2, 0, q, q + 4096, q + 8192, q + 12288]],
-  f32_topk_grad__scalar: [['dy', 'idx', 'outer', 'n', 'inner', 'k', 'dx'], (p, q) => [p, p, 2, 5, 3, 2, q]],
+  f32_topk__scalar: [['x', 'outer', 'n', 'inner', 'k', 'asc', 'ws', 'val', 'idx', 'mask'],
+    (p, q) => ({ x: p, outer: 2, n: 5, inner: 3, k: 2, asc: 0, ws: q, val: q + 4096, idx: q + 8192, mask: q + 12288 })],
+  f32_topk_grad__scalar: [['dy', 'idx', 'outer', 'n', 'inner', 'k', 'dx'], (p, q) => ({ dy: p, idx: p, outer: 2, n: 5, inner: 3, k: 2, dx: q })],
 });
 /** Parameter names of the tensor family's kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
 export const TENSOR_PARAMS = { ...paramsOf(REDUCE), ...paramsOf(LAYOUT), ...paramsOf(SORT) };
