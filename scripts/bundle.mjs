@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyNamespaces } from './lazy.mjs';
+import { stripRedundantNames } from './strip-names.mjs';
 
 /** Parameters of the library's module function (dist/node/mxwasm.cjs), as src/entry/node-loader.ts passes them. */
 const LOADER_PARAMS = 'exports, require, module, __filename, __dirname, __mxwasm_dynamic_import';
@@ -51,7 +52,8 @@ export async function bundle(root) {
     }).then((r) => {
       const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
       if (map) writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs.map'), map.text);
-      const text = r.outputFiles.find((f) => f.path.endsWith('.cjs')).text.replace(/\bimport\((?=["'])/g,
+      // keepNames' `__name(f, "f")` calls where JavaScript names f so anyway: blanked (scripts/strip-names.mjs).
+      const text = stripRedundantNames(r.outputFiles.find((f) => f.path.endsWith('.cjs')).text).text.replace(/\bimport\((?=["'])/g,
         "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
       // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
       // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.
