@@ -2,6 +2,8 @@
  * Scalar TypeScript references of the tensor-family kernels (assembly/kernels/f32-reduce.ts and
  * x32-layout.ts): the test oracles. Plain loops, float64 accumulation, no SIMD, no wasm memory.
  */
+import { INDEX_MODE, RGRAD_MODE as G, RSUM_MODE } from '../runtime/manifest/tensor.js';
+
 type Arr = ArrayLike<number>;
 
 /**
@@ -14,9 +16,9 @@ export function rsum(x: Arr, outer: number, r: number, inner: number, scale = 1,
     let s = 0;
     for (let k = 0; k < r; k++) {
       const v = x[(o * r + k) * inner + i];
-      s += mode === 1 ? (Number.isNaN(v) ? 0 : v) : mode === 2 ? Math.abs(v) : mode === 3 ? v * v : v;
+      s += mode === RSUM_MODE.nansum ? (Number.isNaN(v) ? 0 : v) : mode === RSUM_MODE.abs ? Math.abs(v) : mode === RSUM_MODE.norm2 ? v * v : v;
     }
-    y[o * inner + i] = (mode === 3 ? Math.sqrt(s) : s) * scale;
+    y[o * inner + i] = (mode === RSUM_MODE.norm2 ? Math.sqrt(s) : s) * scale;
   }
   return y;
 }
@@ -59,9 +61,9 @@ export function rgrad(x: Arr, y: Arr, g: Arr, outer: number, r: number, inner: n
   for (let o = 0; o < outer; o++) for (let k = 0; k < r; k++) for (let i = 0; i < inner; i++) {
     const p = (o * r + k) * inner + i, q = o * inner + i;
     const xv = x[p], yv = y[q], gg = g[q];
-    dx[p] = mode === 0 ? gg * scale : mode === 1 ? (xv === yv ? gg : 0) : mode === 2 ? gg * yv / xv
-      : mode === 3 ? (Number.isNaN(xv) ? 0 : gg * yv / xv) : mode === 4 ? (Number.isNaN(xv) ? 0 : gg)
-        : mode === 5 ? (yv === 0 ? 0 : gg * xv / yv) : gg * Math.sign(xv);
+    dx[p] = mode === G.scale ? gg * scale : mode === G.eq ? (xv === yv ? gg : 0) : mode === G.prod ? gg * yv / xv
+      : mode === G.nanprod ? (Number.isNaN(xv) ? 0 : gg * yv / xv) : mode === G.nansum ? (Number.isNaN(xv) ? 0 : gg)
+        : mode === G.norm2 ? (yv === 0 ? 0 : gg * xv / yv) : gg * Math.sign(xv);
   }
   return dx;
 }
@@ -93,11 +95,11 @@ export function copynd(src: Arr, xoff: number, dst: { [i: number]: number }, yof
 
 /** Index fix-up of take/pick: mode 0 clip, 1 wrap, 2 raise (-1 when out of range). @example fixIndex(-1, 5, 1) === 4 */
 export function fixIndex(v: number, n: number, mode: number): number {
-  if (Number.isNaN(v) && mode === 2) return -1; // raise: NaN is no index
+  if (Number.isNaN(v) && mode === INDEX_MODE.raise) return -1; // raise: NaN is no index
   const k = Number.isNaN(v) ? 0 : Math.trunc(Math.max(Math.min(v, 2e9), -2e9));
-  if (mode === 1) return ((k % n) + n) % n;
-  if (k < 0) return mode === 2 ? -1 : 0;
-  if (k >= n) return mode === 2 ? -1 : n - 1;
+  if (mode === INDEX_MODE.wrap) return ((k % n) + n) % n;
+  if (k < 0) return mode === INDEX_MODE.raise ? -1 : 0;
+  if (k >= n) return mode === INDEX_MODE.raise ? -1 : n - 1;
   return k;
 }
 

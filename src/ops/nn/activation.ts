@@ -2,7 +2,7 @@
 import { ShapeError, opMessage } from '../../errors.js';
 import type { OpDef } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { ACT } from '../../runtime/manifest/nn.js';
+import { ACT, RAND_MODE } from '../../runtime/manifest/nn.js';
 import { seedOf } from './common.js';
 import { f32Types, kernelStep, kernelWith, seq, seqOf } from '../helpers.js';
 
@@ -76,7 +76,7 @@ export const leakyRelu: OpDef = {
         return seq([kernelStep(K, 'f32_act__simd128', { x: x.off, y: y.off, n, t: ACT.leaky, a: (lo + hi) / 2 }), kernelStep(K, 'x32_fill', { dst: m.off, v: (lo + hi) / 2, n })]);
       }
       // A fresh slope per element and call: the seed is drawn at run time.
-      const random = ctx.random, fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n, mode: 1, a: lo, b: hi }, 'seed');
+      const random = ctx.random, fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n, mode: RAND_MODE.uniform, a: lo, b: hi }, 'seed');
       const rrelu = kernelStep(K, 'f32_rrelu__simd128', { c: x.off, v: x.off, m: m.off, out: y.off, n });
       return () => { fill(seedOf(random)); rrelu(); };
     }

@@ -5,6 +5,7 @@ import type { OpDef } from '../registry.js';
 import { prod } from '../../util/shape.js';
 import { seedOf } from './common.js';
 import { axisOf, f32Types, kernelStep, kernelWith, seq, seqOf } from '../helpers.js';
+import { RAND_MODE } from '../../runtime/manifest/nn.js';
 
 /**
  * Dropout: training (or mode 'always'): y = x * mask / (1 - p), mask ~ Bernoulli(1 - p), broadcast over
@@ -39,7 +40,7 @@ export const dropout: OpDef = {
     const expands = axes.map((k) => { const e = [prod(cur.slice(0, k)), d[k], prod(cur.slice(k + 1))]; cur[k] = d[k]; return e; });
     const nr = prod(d.map((s, k) => (axes.includes(k) ? 1 : s)));
     // A fresh mask per call: the seed is drawn at run time.
-    const fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n: nr, mode: 0, a: p, b: scale }, 'seed');
+    const fill = kernelWith(K, 'f32_rand_fill__simd128', { m: m.off, n: nr, mode: RAND_MODE.bernoulli, a: p, b: scale }, 'seed');
     const rest = seq([...expands.map(([o, r, i]) => kernelStep(K, 'x32_expand_inplace', { p: m.off, outer: o, rep: r, inner: i })),
       kernelStep(K, 'f32_mask_mul__simd128', { x: x.off, m: m.off, y: y.off, n })]);
     return () => { fill(seedOf(random)); rest(); };

@@ -4,7 +4,7 @@ import { ShapeError, opMessage } from '../../errors.js';
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod, sameShape } from '../../util/shape.js';
-import { ACT } from '../../runtime/manifest/nn.js';
+import { ACT, LOSS_MODE } from '../../runtime/manifest/nn.js';
 import { f32Types, kernelStep, seqOf } from '../helpers.js';
 
 const SO = 'SoftmaxOutput';
@@ -70,7 +70,7 @@ export const softmaxOutput: OpDef = {
       if (g.req[0] === 'null') return seqOf(zero);
       const times = useOg && kernelStep(K, 'f32_mask_mul__simd128', { x: dx.off, m: og.off, y: dx.off, n: dx.size });
       if (sameShape(label.shape, y.shape)) {
-        return seqOf(kernelStep(K, 'f32_loss_grad__simd128', { out: y.off, label: label.off, dx: dx.off, n: y.size, s: a.grad_scale, mode: 0, th: 0 }), times, zero);
+        return seqOf(kernelStep(K, 'f32_loss_grad__simd128', { out: y.off, label: label.off, dx: dx.off, n: y.size, s: a.grad_scale, mode: LOSS_MODE.l2, th: 0 }), times, zero);
       }
       const [o, n, i] = soGeom(a, y.shape), norm: string = a.normalization;
       let scale: number = a.grad_scale;
@@ -84,7 +84,7 @@ export const softmaxOutput: OpDef = {
   },
 };
 
-function regression(name: string, fwdAct: number | null, mode: 0 | 1, doc: string): OpDef {
+function regression(name: string, fwdAct: number | null, mode: typeof LOSS_MODE.l2 | typeof LOSS_MODE.l1, doc: string): OpDef {
   return {
     name,
     doc,
@@ -117,11 +117,11 @@ function regression(name: string, fwdAct: number | null, mode: 0 | 1, doc: strin
 }
 
 /** Identity forward; gradient (out - label) * grad_scale / num_output. @example mx.nd.LinearRegressionOutput(x, y) */
-export const linearRegressionOutput = regression('LinearRegressionOutput', null, 0, 'L2 regression head.');
+export const linearRegressionOutput = regression('LinearRegressionOutput', null, LOSS_MODE.l2, 'L2 regression head.');
 /** Sigmoid forward; gradient (out - label) * grad_scale / num_output. @example mx.nd.LogisticRegressionOutput(x, y) */
-export const logisticRegressionOutput = regression('LogisticRegressionOutput', ACT.sigmoid, 0, 'Logistic regression head.');
+export const logisticRegressionOutput = regression('LogisticRegressionOutput', ACT.sigmoid, LOSS_MODE.l2, 'Logistic regression head.');
 /** Identity forward; gradient sign(out - label) * grad_scale / num_output. @example mx.nd.MAERegressionOutput(x, y) */
-export const maeRegressionOutput = regression('MAERegressionOutput', null, 1, 'L1 regression head.');
+export const maeRegressionOutput = regression('MAERegressionOutput', null, LOSS_MODE.l1, 'L1 regression head.');
 
 /**
  * MakeLoss: identity forward; gradient grad_scale (null), grad_scale / N (batch), grad_scale / max(1,
@@ -145,7 +145,7 @@ export const makeLoss: OpDef = {
     ignoresOutGrads: true,
     lower: (ctx, a, g) => {
       const [x] = g.ins, [dx] = g.inGrads, norm: string = a.normalization;
-      const s = a.grad_scale / (norm === 'batch' ? dx.shape[0] || 1 : 1), mode = norm === 'valid' ? 3 : 2;
+      const s = a.grad_scale / (norm === 'batch' ? dx.shape[0] || 1 : 1), mode = norm === 'valid' ? LOSS_MODE.valid : LOSS_MODE.scale;
       if (g.req[0] === 'null') return () => {};
       return kernelStep(ctx.K, 'f32_loss_grad__simd128', { out: x.off, label: 0, dx: dx.off, n: dx.size, s, mode, th: a.valid_thresh });
     },

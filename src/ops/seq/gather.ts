@@ -5,6 +5,7 @@ import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { fmtShape, prod } from '../../util/shape.js';
 import { kernelStep, seq, seqOf } from '../helpers.js';
+import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** The first M dims of data (padded with 1 to 5) and the sizes of one gathered block. */
 function gndGeom(x: Shape, idx: Shape, node: string) {
@@ -34,7 +35,7 @@ export const gatherNd: OpDef = {
   },
   forward: (ctx, _a, [x, idx], [y]) => {
     const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node);
-    return kernelStep(ctx.K, 'x32_gathernd__simd128', { x: x.off, idx: idx.off, y: y.off, M, N, inner, dir: 0, d0: dims[0], d1: dims[1], d2: dims[2], d3: dims[3], d4: dims[4] });
+    return kernelStep(ctx.K, 'x32_gathernd__simd128', { x: x.off, idx: idx.off, y: y.off, M, N, inner, dir: GATHERND_DIR.gather, d0: dims[0], d1: dims[1], d2: dims[2], d3: dims[3], d4: dims[4] });
   },
   backward: {
     saves: ['inputs'],
@@ -43,7 +44,7 @@ export const gatherNd: OpDef = {
       const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node), doX = g.req[0] !== 'null', doI = g.req[1] !== 'null';
       const [d0, d1, d2, d3, d4] = dims;
       return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
-        doX && kernelStep(K, 'x32_gathernd__simd128', { x: dx.off, idx: idx.off, y: dy.off, M, N, inner, dir: 1, d0, d1, d2, d3, d4 }),
+        doX && kernelStep(K, 'x32_gathernd__simd128', { x: dx.off, idx: idx.off, y: dy.off, M, N, inner, dir: GATHERND_DIR.scatterAdd, d0, d1, d2, d3, d4 }),
         doI && kernelStep(K, 'x8_zero', { dst: di.off, n: di.size * 4 }));
     },
   },

@@ -5,6 +5,8 @@
 // then forms dW_x, dW_h, biases and the input gradient with whole-sequence GEMMs.
 import type { KernelTable } from '../../runtime/manifest.js';
 import { BIAS } from '../../runtime/manifest/linalg.js';
+import { RNN_ACT } from '../../runtime/manifest/rnn.js';
+import { RAND_MODE } from '../../runtime/manifest/nn.js';
 import { gemmKernel, gemmStep, type GemmFn } from '../linalg/gemm.js';
 import { seedOf } from '../nn/common.js';
 import type { BackwardArgs, LowerCtx, Step, TensorRef } from '../registry.js';
@@ -31,7 +33,7 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
   const [data, par, hx0] = ins, cx0 = g.mode === 'lstm' ? ins[3] : undefined;
   const out = outs[0], hy = outs[1], cy = g.mode === 'lstm' ? outs[2] : undefined, res = outs[outs.length - 1].off;
   const W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4, hg = ctx.workspace;
-  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? 1 : 0, calls: Call[] = [];
+  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? RNN_ACT.tanh : RNN_ACT.relu, calls: Call[] = [];
   for (const c of g.cells) {
     const { l, d, inSize } = c, X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
     const hx = hx0.off + (l * D + d) * N * Ho * 4, cx = cx0 ? cx0.off + (l * D + d) * N * H * 4 : 0;
@@ -58,7 +60,7 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
     if (d === D - 1 && l < g.L - 1 && a.p > 0) {
       const n = TN * DH, m = R(g.mask[l]), yl = R(g.layerOut[l]), xl = R(g.layerIn[l]), p: number = a.p;
       // The seed is drawn per call (a fresh mask each forward).
-      const fill = kernelWith(K, 'f32_rand_fill__simd128', { m, n, mode: 0, a: p, b: 1 / (1 - p) }, 'seed');
+      const fill = kernelWith(K, 'f32_rand_fill__simd128', { m, n, mode: RAND_MODE.bernoulli, a: p, b: 1 / (1 - p) }, 'seed');
       if (ctx.isTrain) calls.push(() => { fill(seedOf(ctx.random)); }, kernelStep(K, 'f32_mask_mul__simd128', { x: yl, m, y: xl, n }));
       else calls.push(kernelStep(K, 'x8_copy', { src: yl, dst: xl, n: n * 4 }));
     }
@@ -76,7 +78,7 @@ export function rnnBackward(ctx: LowerCtx, a: Attrs, g: RnnGeom, b: BackwardArgs
   const dData = want(0), dPar = want(1), dHx = want(2), dCx = lstm ? want(3) : undefined;
   const ws = rnnBwdWorkspace(g), B = (f: number) => ctx.workspace + f * 4, W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4;
   const dW = (f: number) => (dPar ? dPar.off + f * 4 : 0);
-  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? 1 : 0, calls: Call[] = [];
+  const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? RNN_ACT.tanh : RNN_ACT.relu, calls: Call[] = [];
   const dgx = B(ws.dgx), dgh = B(ws.dgh), dhr = B(ws.dhr), dc = B(ws.dc);
   for (let l = L - 1; l >= 0; l--) {
     const dYl = l === L - 1 ? dOut.off : B(ws.dy[l % 2]), dXl = l === 0 ? dData?.off ?? 0 : B(ws.dy[(l - 1) % 2]);

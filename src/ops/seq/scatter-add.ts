@@ -4,6 +4,8 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { fmtShape, prod } from '../../util/shape.js';
+import { kernelStep, seqOf } from '../helpers.js';
+import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** Checks data = indices.shape[1:] + shape[M:]; the first M dims of shape padded with 1 to 5. */
 function geom(out: Shape, v: Shape, idx: Shape, node: string) {
@@ -34,18 +36,17 @@ export const backwardGatherNd: OpDef = {
     return { ins: ['float32', 'float32'], outs: ['float32'] };
   },
   forward: (ctx, a, [v, idx], [y]) => {
-    const { M, N, inner, dims } = geom(a.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
-    return () => { K.x8_zero(y.off, y.size * 4); K.x32_gathernd__simd128(y.off, idx.off, v.off, M, N, inner, 1, dims[0], dims[1], dims[2], dims[3], dims[4]); };
+    const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(a.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
+    return seqOf(kernelStep(K, 'x8_zero', { dst: y.off, n: y.size * 4 }),
+      kernelStep(K, 'x32_gathernd__simd128', { x: y.off, idx: idx.off, y: v.off, M, N, inner, dir: GATHERND_DIR.scatterAdd, d0, d1, d2, d3, d4 }));
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, a, g) => {
       const [v, idx] = g.ins, [dy] = g.outGrads, [dv, di] = g.inGrads, K = ctx.K;
-      const { M, N, inner, dims } = geom(a.shape, v.shape, idx.shape, ctx.node), [doV, doI] = g.req.map((r) => r !== 'null');
-      return () => {
-        if (doV) K.x32_gathernd__simd128(dy.off, idx.off, dv.off, M, N, inner, 0, dims[0], dims[1], dims[2], dims[3], dims[4]);
-        if (doI) K.x8_zero(di.off, di.size * 4);
-      };
+      const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(a.shape, v.shape, idx.shape, ctx.node), [doV, doI] = g.req.map((r) => r !== 'null');
+      return seqOf(doV && kernelStep(K, 'x32_gathernd__simd128', { x: dy.off, idx: idx.off, y: dv.off, M, N, inner, dir: GATHERND_DIR.gather, d0, d1, d2, d3, d4 }),
+        doI && kernelStep(K, 'x8_zero', { dst: di.off, n: di.size * 4 }));
     },
   },
 };

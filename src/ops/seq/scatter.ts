@@ -4,6 +4,8 @@ import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import type { OpDef, Shape, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import { fmtShape, prod } from '../../util/shape.js';
+import { kernelStep, seqOf } from '../helpers.js';
+import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** Checks rhs = indices.shape[1:] + lhs.shape[M:]; the first M dims of lhs padded with 1 to 5. */
 function geom(x: Shape, v: Shape, idx: Shape, node: string) {
@@ -37,22 +39,20 @@ export const scatterSetNd: OpDef = {
     return { ins: ['float32', 'float32', 'float32'], outs: ['float32'] };
   },
   forward: (ctx, _a, [x, v, idx], [y]) => {
-    const { M, N, inner, dims } = geom(x.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
-    return () => {
-      if (y.off !== x.off) K.x8_copy(x.off, y.off, x.size * 4);
-      K.x32_gathernd__simd128(y.off, idx.off, v.off, M, N, inner, 2, dims[0], dims[1], dims[2], dims[3], dims[4]);
-    };
+    const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(x.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
+    return seqOf(y.off !== x.off && kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: x.size * 4 }),
+      kernelStep(K, 'x32_gathernd__simd128', { x: y.off, idx: idx.off, y: v.off, M, N, inner, dir: GATHERND_DIR.set, d0, d1, d2, d3, d4 }));
   },
   backward: {
     saves: ['inputs'],
     lower: (ctx, _a, g) => {
       const [x, v, idx] = g.ins, [dy] = g.outGrads, [dx, dv, di] = g.inGrads, K = ctx.K;
-      const { M, N, inner, dims } = geom(x.shape, v.shape, idx.shape, ctx.node), [doX, doV, doI] = g.req.map((r) => r !== 'null');
-      return () => {
-        if (doX) { K.x8_copy(dy.off, dx.off, dx.size * 4); K.x32_gathernd__simd128(dx.off, idx.off, dy.off, M, N, inner, 3, dims[0], dims[1], dims[2], dims[3], dims[4]); }
-        if (doV) K.x32_gathernd__simd128(dy.off, idx.off, dv.off, M, N, inner, 0, dims[0], dims[1], dims[2], dims[3], dims[4]);
-        if (doI) K.x8_zero(di.off, di.size * 4);
-      };
+      const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(x.shape, v.shape, idx.shape, ctx.node), [doX, doV, doI] = g.req.map((r) => r !== 'null');
+      const d = { M, N, inner, d0, d1, d2, d3, d4 };
+      return seqOf(doX && kernelStep(K, 'x8_copy', { src: dy.off, dst: dx.off, n: dx.size * 4 }),
+        doX && kernelStep(K, 'x32_gathernd__simd128', { x: dx.off, idx: idx.off, y: dy.off, ...d, dir: GATHERND_DIR.zero }),
+        doV && kernelStep(K, 'x32_gathernd__simd128', { x: dy.off, idx: idx.off, y: dv.off, ...d, dir: GATHERND_DIR.gather }),
+        doI && kernelStep(K, 'x8_zero', { dst: di.off, n: di.size * 4 }));
     },
   },
 };

@@ -6,6 +6,7 @@ import type { Attrs } from '../attrs.js';
 import type { BackwardArgs, OpDef, Shape, TensorRef, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
 import type { KernelTable } from '../../runtime/manifest.js';
+import { SEQLAST_DIR } from '../../runtime/manifest/rnn.js';
 import { fmtShape, prod } from '../../util/shape.js';
 import { kernelStep, seq, seqOf } from '../helpers.js';
 
@@ -87,7 +88,7 @@ export const sequenceLast: OpDef = {
   inferType: typeRule('SequenceLast'),
   forward: (ctx, a, [x, len], [y]) => {
     const { T, B, inner, st, sb } = seqGeom('SequenceLast', a, x.shape, ctx.node), [l, li] = lenArgs(len);
-    return kernelStep(ctx.K, 'x32_seqlast__simd128', { x: x.off, y: y.off, len: l, li, T, B, inner, st, sb, dir: 0 });
+    return kernelStep(ctx.K, 'x32_seqlast__simd128', { x: x.off, y: y.off, len: l, li, T, B, inner, st, sb, dir: SEQLAST_DIR.last });
   },
   backward: {
     saves: ['inputs'],
@@ -95,7 +96,7 @@ export const sequenceLast: OpDef = {
       const [x, len] = g.ins, [dy] = g.outGrads, [dx] = g.inGrads, z = zeroLen(ctx, g), K = ctx.K;
       const { T, B, inner, st, sb } = seqGeom('SequenceLast', a, x.shape, ctx.node), [l, li] = lenArgs(len), doX = g.req[0] !== 'null';
       return seqOf(doX && kernelStep(K, 'x8_zero', { dst: dx.off, n: dx.size * 4 }),
-        doX && kernelStep(K, 'x32_seqlast__simd128', { x: dx.off, y: dy.off, len: l, li, T, B, inner, st, sb, dir: 1 }), z);
+        doX && kernelStep(K, 'x32_seqlast__simd128', { x: dx.off, y: dy.off, len: l, li, T, B, inner, st, sb, dir: SEQLAST_DIR.grad }), z);
     },
   },
 };

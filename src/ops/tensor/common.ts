@@ -8,6 +8,7 @@ import { i32 } from '../../runtime/view.js';
 import { prod, strides } from '../../util/shape.js';
 import type { Shape, TypeResult } from '../registry.js';
 import { kernelWith } from '../helpers.js';
+import { RGRAD_MODE, RSUM_MODE } from '../../runtime/manifest/tensor.js';
 
 /** Throws a ShapeError naming the node and op. @example fail('t1', 'transpose', 'axes must be a permutation') */
 export function fail(node: string | undefined, op: string, msg: string): never {
@@ -76,7 +77,8 @@ export function permuteCopy(K: KernelTable, shape: Shape, axes: number[], node: 
 }
 
 export type ReduceKind = 'sum' | 'mean' | 'nansum' | 'norm1' | 'norm2' | 'max' | 'min' | 'prod' | 'nanprod' | 'argmax' | 'argmin';
-const GRAD_MODE: Partial<Record<ReduceKind, number>> = { sum: 0, mean: 0, max: 1, min: 1, prod: 2, nanprod: 3, nansum: 4, norm2: 5, norm1: 6 };
+const R = RGRAD_MODE;
+const GRAD_MODE: Partial<Record<ReduceKind, number>> = { sum: R.scale, mean: R.scale, max: R.eq, min: R.eq, prod: R.prod, nanprod: R.nanprod, nansum: R.nansum, norm2: R.norm2, norm1: R.norm1 };
 
 interface Groups { sizes: number[]; red: boolean[]; outer: number; r: number; inner: number; direct: boolean; size: number }
 
@@ -142,7 +144,7 @@ export function planReduce(K: KernelTable, shape: Shape, mask: boolean[], kind: 
   const calls = ps.map(({ outer, r, inner }): ((x: number, y: number, ws: number) => void) => {
     switch (kind) {
       case 'sum': case 'mean': case 'nansum': case 'norm1': case 'norm2': {
-        const mode = kind === 'nansum' ? 1 : kind === 'norm1' ? 2 : kind === 'norm2' ? 3 : 0;
+        const mode = kind === 'nansum' ? RSUM_MODE.nansum : kind === 'norm1' ? RSUM_MODE.abs : kind === 'norm2' ? RSUM_MODE.norm2 : RSUM_MODE.sum;
         const scale = kind === 'mean' ? 1 / r : 1;
         return kernelWith(K, 'f32_rsum__simd128_u16', { outer, r, inner, scale, mode }, 'x', 'y', 'ws');
       }
@@ -179,15 +181,15 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
   if (g.size === 0) return { ws: 0, run: () => {} };
   const mode = GRAD_MODE[kind]!, scale = kind === 'mean' ? 1 / r : 1;
   const rgrad = kernelWith(K, 'f32_rgrad__simd128', { outer, r, inner, scale, mode }, 'x', 'y', 'g', 'dx');
-  if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { rgrad(mode === 0 ? gg : x, y, gg, dx); } };
-  if (mode === 0) {
+  if (g.direct) return { ws: 0, run: (x, y, gg, dx) => { rgrad(mode === R.scale ? gg : x, y, gg, dx); } };
+  if (mode === R.scale) {
     // sum / mean: a broadcasting copy of g (stride 0 over the reduced groups), then the mean's scale in place.
     const ks = strides(g.sizes.filter((_, i) => !g.red[i])), sx: number[] = [];
     let k = 0;
     g.sizes.forEach((_, i) => { sx.push(g.red[i] ? 0 : ks[k++]); });
     const c = planCopy(K, g.sizes, sx, strides(g.sizes), node, op);
     if (kind !== 'mean') return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); } };
-    const scaled = kernelWith(K, 'f32_rgrad__simd128', { outer: 1, r: 1, inner: g.size, scale: 1 / r, mode: 0 }, 'x', 'y', 'g', 'dx');
+    const scaled = kernelWith(K, 'f32_rgrad__simd128', { outer: 1, r: 1, inner: g.size, scale: 1 / r, mode: R.scale }, 'x', 'y', 'g', 'dx');
     return { ws: 0, run: (_x, _y, gg, dx) => { c(gg, dx); scaled(dx, dx, dx, dx); } };
   }
   const p = perms(K, g, node, op), b = g.size * 4;
@@ -204,7 +206,7 @@ export function planReduceGrad(K: KernelTable, shape: Shape, mask: boolean[], ki
 /** Workspace bytes of planReduce (with `grad`: of planReduceGrad for that kind) without lowering. @example reduceWorkspace([2, 3, 4], [true, false, true]) */
 export function reduceWorkspace(shape: Shape, mask: boolean[], grad?: ReduceKind): number {
   const g = group(shape, mask);
-  if (grad) return g.direct || GRAD_MODE[grad] === 0 ? 0 : 2 * g.size * 4;
+  if (grad) return g.direct || GRAD_MODE[grad] === R.scale ? 0 : 2 * g.size * 4;
   return passLayout(passes(g)).total;
 }
 

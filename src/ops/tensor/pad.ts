@@ -3,6 +3,7 @@
 // edge/reflect, one scatter-add per padded axis (pads add into the rows they copied).
 import type { Attrs } from '../attrs.js';
 import type { KernelTable } from '../../runtime/manifest.js';
+import { INDEX_MODE } from '../../runtime/manifest/tensor.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
 import { descriptor, fail, planCopy } from './common.js';
@@ -84,7 +85,7 @@ export const PAD_OPS: OpDef[] = [{
     const steps = axisSteps(x.shape, p, a.mode);
     if (!steps.length) { const b = x.size * 4; return kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: b }); }
     const io = chain(steps.length, x.off, y.off, ws, half);
-    return seq(steps.map((s, i) => kernelStep(K, 'x32_gather__simd128', { x: io[i][0], idx: s.idx, y: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: 0 })));
+    return seq(steps.map((s, i) => kernelStep(K, 'x32_gather__simd128', { x: io[i][0], idx: s.idx, y: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: INDEX_MODE.clip })));
   },
   backward: {
     saves: [],
@@ -98,7 +99,7 @@ export const PAD_OPS: OpDef[] = [{
       // Going back, step s maps (outer, m, inner) to (outer, n, inner): the shape before step s.
       const io = chain(steps.length, og.off, dx.off, ws, half);
       return seq(steps.flatMap((s, i) => [kernelStep(K, 'x8_zero', { dst: io[i][1], n: s.outer * s.n * s.inner * 4 }),
-        kernelStep(K, 'f32_scatteradd__simd128', { g: io[i][0], idx: s.idx, dx: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: 2 })]));
+        kernelStep(K, 'f32_scatteradd__simd128', { g: io[i][0], idx: s.idx, dx: io[i][1], outer: s.outer, n: s.n, inner: s.inner, nidx: s.m, mode: INDEX_MODE.raise })]));
     },
   },
 }];

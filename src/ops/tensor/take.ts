@@ -7,8 +7,9 @@ import type { DType } from '../../runtime/dtype.js';
 import { prod } from '../../util/shape.js';
 import { fail } from './common.js';
 import { axisOf, kernelStep, seqOf } from '../helpers.js';
+import { INDEX_MODE } from '../../runtime/manifest/tensor.js';
 
-const MODES = { clip: 0, wrap: 1, raise: 2 } as Record<string, number>;
+const MODES = INDEX_MODE as Record<string, number>;
 
 const dataIdxType = (op: string) => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
   const t = ins[0] ?? 'float32';

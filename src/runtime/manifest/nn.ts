@@ -7,6 +7,10 @@ export const ACT = { relu: 0, sigmoid: 1, tanh: 2, softrelu: 3, softsign: 4, lea
 export const ACT_PARAMS = ['x', 'y', 'n', 't', 'a'] as const;
 /** f32_act_bwd__simd128's arguments: dx = dy * act'(x or y); x may be 0 where t's derivative reads y only. */
 export const ACT_BWD_PARAMS = ['x', 'y', 'dy', 'dx', 'n', 't', 'a'] as const;
+/** f32_rand_fill__simd128's `mode`: m = u >= a ? b : 0 (a Dropout keep mask), m = a + (b - a) u (uniform in [a, b)). */
+export const RAND_MODE = { bernoulli: 0, uniform: 1 } as const;
+/** f32_loss_grad__simd128's `mode`: dx = (out - label) s, sign(out - label) s, s, s / max(1, #(out > th)) (MakeLoss 'valid'). */
+export const LOSS_MODE = { l2: 0, l1: 1, scale: 2, valid: 3 } as const;
 /** f32_mask_mul__simd128's arguments: y = x * m, n elements. */
 const MASK_MUL_PARAMS = ['x', 'm', 'y', 'n'] as const;
 export const ACT_ARG = argIndex(ACT_PARAMS), ACT_BWD_ARG = argIndex(ACT_BWD_PARAMS);
@@ -40,14 +44,14 @@ const NN = defs({
   f32_prelu__simd128: [['c', 'v', 'g', 'out', 'outer', 'C', 'inner'], (p, q) => ({ c: p, v: p, g: p + 256, out: q, outer: 2, C: 3, inner: 5 })],
   f32_prelu_gamma_grad__simd128: [['x', 'dy', 'dg', 'outer', 'C', 'inner'], (p, q) => ({ x: p, dy: p + 256, dg: q, outer: 2, C: 3, inner: 5 })],
   f32_rrelu__simd128: [['c', 'v', 'm', 'out', 'n'], (p, q) => ({ c: p, v: p, m: p + 256, out: q, n: 17 })],
-  f32_rand_fill__simd128: [['m', 'n', 'seed', 'mode', 'a', 'b'], (_p, q) => ({ m: q, n: 17, seed: 1, mode: 0, a: 0.5, b: 2 })],
+  f32_rand_fill__simd128: [['m', 'n', 'seed', 'mode', 'a', 'b'], (_p, q) => ({ m: q, n: 17, seed: 1, mode: RAND_MODE.bernoulli, a: 0.5, b: 2 })],
   x32_expand_inplace: [['p', 'outer', 'rep', 'inner'], (_p, q) => ({ p: q, outer: 2, rep: 3, inner: 5 })],
   f32_mask_mul__simd128: [MASK_MUL_PARAMS, (p, q) => ({ x: p, m: p + 256, y: q, n: 17 })],
   f32_softmax__simd128: [SOFTMAX_PARAMS, (p, q) => ({ x: p, y: q, len: 0, li: 0, outer: 2, n: 17, inner: 1, sc: 1, lg: 0 })],
   f32_softmax_bwd__simd128: [SOFTMAX_BWD_PARAMS, (p, q) => ({ y: p, dy: p + 256, dx: q, len: 0, li: 0, outer: 2, n: 3, inner: 5, sc: 1, lg: 0 })],
   f32_softmax_ce_bwd__simd128: [['y', 'label', 'dx', 'outer', 'K', 'inner', 'ignore', 'flags', 'scale', 'alpha'],
     (p, q) => ({ y: p, label: p + 512, dx: q, outer: 2, K: 17, inner: 1, ignore: -1, flags: 0, scale: 1, alpha: 0 })],
-  f32_loss_grad__simd128: [['out', 'label', 'dx', 'n', 's', 'mode', 'th'], (p, q) => ({ out: p, label: p + 256, dx: q, n: 17, s: 1, mode: 0, th: 0 })],
+  f32_loss_grad__simd128: [['out', 'label', 'dx', 'n', 's', 'mode', 'th'], (p, q) => ({ out: p, label: p + 256, dx: q, n: 17, s: 1, mode: LOSS_MODE.l2, th: 0 })],
   f32_bn_fwd__simd128: [['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'],
     (p, q) => ({ x: p, y: q, g: p + 256, b: p + 512, mean: q + 256, vr: q + 512, rm: p + 768, rv: p + 1024, outer: 2, C: 3, inner: 5, eps: 1e-3,
       flags: 1 })],

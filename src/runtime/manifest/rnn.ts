@@ -1,5 +1,12 @@
 import { defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
 
+/** x32_gathernd__simd128's `dir`: y = x[idx]; x[idx] += y (gather_nd's gradient); x[idx] = y (_scatter_set_nd); x[idx] = 0. */
+export const GATHERND_DIR = { gather: 0, scatterAdd: 1, set: 2, zero: 3 } as const;
+/** x32_seqlast__simd128's `dir`: y = the last step of x; its gradient (the step written back into a zeroed x). */
+export const SEQLAST_DIR = { last: 0, grad: 1 } as const;
+/** The `act` of f32_rnn_cell__simd128 and its backward. */
+export const RNN_ACT = { relu: 0, tanh: 1 } as const;
+
 // Warm-up args: p, q are 1 MiB zeroed areas; N = 2 rows of H = 5 (a SIMD body plus a tail).
 const RNN = defs({
   f32_lstm_cell__simd128: [['g', 'cp', 'c', 'h', 'ldh', 'N', 'H', 'lo', 'hi', 'clip'],
@@ -10,16 +17,16 @@ const RNN = defs({
     (p, q) => ({ g: q, hg: p, hp: p + 4096, ldhp: 5, h: q + 4096, ldh: 5, hn: q + 8192, N: 2, H: 5 })],
   f32_gru_cell_bwd__simd128: [['g', 'hn', 'hp', 'ldhp', 'dy', 'ldy', 'dhr', 'dgx', 'dgh', 'dhp', 'N', 'H'],
     (p, q) => ({ g: p, hn: p + 4096, hp: p + 8192, ldhp: 5, dy: p + 12288, ldy: 5, dhr: 0, dgx: q, dgh: q + 4096, dhp: q + 8192, N: 2, H: 5 })],
-  f32_rnn_cell__simd128: [['g', 'h', 'ldh', 'N', 'H', 'act'], (_p, q) => ({ g: q, h: q + 4096, ldh: 5, N: 2, H: 5, act: 1 })],
-  f32_rnn_cell_bwd__simd128: [['g', 'dy', 'ldy', 'dhr', 'dg', 'N', 'H', 'act'], (p, q) => ({ g: p, dy: p + 4096, ldy: 5, dhr: 0, dg: q, N: 2, H: 5, act: 1 })],
+  f32_rnn_cell__simd128: [['g', 'h', 'ldh', 'N', 'H', 'act'], (_p, q) => ({ g: q, h: q + 4096, ldh: 5, N: 2, H: 5, act: RNN_ACT.tanh })],
+  f32_rnn_cell_bwd__simd128: [['g', 'dy', 'ldy', 'dhr', 'dg', 'N', 'H', 'act'], (p, q) => ({ g: p, dy: p + 4096, ldy: 5, dhr: 0, dg: q, N: 2, H: 5, act: RNN_ACT.tanh })],
   f32_addrows__simd128: [['a', 'lda', 'b', 'ldb', 'y', 'ldy', 'N', 'H'], (p, q) => ({ a: p, lda: 5, b: p + 4096, ldb: 5, y: q, ldy: 5, N: 2, H: 5 })],
   x32_seqmask__simd128: [['x', 'y', 'len', 'li', 'T', 'B', 'inner', 'st', 'sb', 'value'],
     (p, q) => ({ x: p, y: q, len: 0, li: 0, T: 3, B: 2, inner: 5, st: 10, sb: 5, value: 0 })],
   x32_seqlast__simd128: [['x', 'y', 'len', 'li', 'T', 'B', 'inner', 'st', 'sb', 'dir'],
-    (p, q) => ({ x: p, y: q, len: 0, li: 0, T: 3, B: 2, inner: 5, st: 10, sb: 5, dir: 0 })],
+    (p, q) => ({ x: p, y: q, len: 0, li: 0, T: 3, B: 2, inner: 5, st: 10, sb: 5, dir: SEQLAST_DIR.last })],
   x32_seqreverse__simd128: [['x', 'y', 'len', 'li', 'T', 'B', 'inner'], (p, q) => ({ x: p, y: q, len: 0, li: 0, T: 3, B: 2, inner: 5 })],
   x32_gathernd__simd128: [['x', 'idx', 'y', 'M', 'N', 'inner', 'dir', 'd0', 'd1', 'd2', 'd3', 'd4'],
-    (p, q) => ({ x: p, idx: p + 4096, y: q, M: 2, N: 3, inner: 5, dir: 0, d0: 2, d1: 2, d2: 1, d3: 1, d4: 1 })],
+    (p, q) => ({ x: p, idx: p + 4096, y: q, M: 2, N: 3, inner: 5, dir: GATHERND_DIR.gather, d0: 2, d1: 2, d2: 1, d3: 1, d4: 1 })],
   f32_arangelike__scalar: [['y', 'n', 'start', 'step', 'repeat'], (_p, q) => ({ y: q, n: 17, start: 0, step: 1, repeat: 1 })],
 });
 /** Parameter names of the rnn and seq kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */

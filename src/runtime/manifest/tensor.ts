@@ -6,6 +6,15 @@ export const REDUCE_PARAMS = ['x', 'y', 'outer', 'r', 'inner'] as const;
 export const REDUCE_ARG = argIndex(REDUCE_PARAMS);
 export const RSUM_PARAMS = [...REDUCE_PARAMS, 'scale', 'mode', 'ws'] as const;
 export const RSUM_ARG = argIndex(RSUM_PARAMS);
+/** f32_rsum's `mode`: sum of x, of x with NaN as 0, of |x|, of x² then its square root. */
+export const RSUM_MODE = { sum: 0, nansum: 1, abs: 2, norm2: 3 } as const;
+/**
+ * f32_rgrad's `mode`: dx = scale * g; g where x == y (max, min); g * y / x (prod); the same, NaN x giving 0 (nanprod);
+ * g where x is not NaN (nansum); g * x / y (L2 norm); g * sign(x) (L1 norm).
+ */
+export const RGRAD_MODE = { scale: 0, eq: 1, prod: 2, nanprod: 3, nansum: 4, norm2: 5, norm1: 6 } as const;
+/** Index fix-up (`mode`) of x32_gather, f32_scatteradd, x32_pick, f32_pickgrad: clip, wrap, raise (out of range reported). */
+export const INDEX_MODE = { clip: 0, wrap: 1, raise: 2 } as const;
 
 // Thread split of the reductions: along `outer` (each output line reduced as on one thread), x by r*inner floats, y by
 // inner; rsum with inner > 1 keeps running values in `ws` (the running thread's own scratch: cut only when inner fits).
