@@ -2,8 +2,8 @@
 // helpers. im2col / col2im (blocks of images) are in f32-im2col.ts.
 // Geometry args everywhere: C, H, W (input plane), kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo (output plane).
 // Depthwise: one filter per channel, weight (C, kh, kw); 3x3 dilation-1 stride-1/2 rows run in SIMD.
-import { addr, rangeHi, rangeLo } from './f32-im2col';
-import { S, fma, ld, st } from './f32-math';
+import { rangeHi, rangeLo } from './f32-im2col';
+import { S, addr, fma, hsum, ld, st } from './f32-math';
 
 /** One depthwise output value with full bounds checks (borders and the generic path). */
 @inline function dwPoint(xc: usize, wc: usize, H: i32, W: i32, kh: i32, kw: i32, ih0: i32, iw0: i32, dh: i32, dw: i32): f32 {
@@ -159,7 +159,7 @@ export function f32_rowsum__simd128(x: usize, y: usize, rows: i32, cols: i32, ac
     for (; j + 8 <= cols; j += 8) { s0 = f32x4.add(s0, v128.load(addr(xr, j))); s1 = f32x4.add(s1, v128.load(addr(xr, j + 4))); }
     for (; j + 4 <= cols; j += 4) s0 = f32x4.add(s0, v128.load(addr(xr, j)));
     s0 = f32x4.add(s0, s1);
-    let s: f32 = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+    let s: f32 = hsum(s0);
     for (; j < cols; j++) s += load<f32>(addr(xr, j));
     const d = addr(y, r);
     store<f32>(d, acc ? load<f32>(d) + s : s);

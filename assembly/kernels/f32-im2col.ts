@@ -3,6 +3,7 @@
 // the row copy between a block's [F, Nb*Ho*Wo] GEMM product and NCHW. 1-D conv is H = 1. Only the three kernels are
 // exported from assembly/index.ts; the helpers are shared with f32-conv.ts.
 // Geometry args: C, H, W (input plane), kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo (output plane).
+import { addr } from './f32-math';
 
 /** Number of output positions o in [0, n) with 0 <= o*s + off < lim (they form one range [lo, hi)). */
 @inline export function rangeLo(off: i32, s: i32): i32 { return off >= 0 ? 0 : (-off + s - 1) / s; }
@@ -11,7 +12,6 @@
   const h = (lim - 1 - off) / s + 1;
   return h < n ? h : n;
 }
-@inline export function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
 /** Copies n floats; short rows (small planes) by SIMD, long ones by memory.copy (a call). */
 @inline function copy(dst: usize, src: usize, n: i32): void {

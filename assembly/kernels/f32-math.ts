@@ -50,6 +50,8 @@ export const NINF: f32 = -Infinity, EXP_LO: f32 = -87.3365, SIG_LO: f32 = -87.33
   if (r >= 4) { v128.store(p, v); return; }
   v128.store32_lane(p, v, 0); if (r > 1) v128.store32_lane(p, v, 1, 4); if (r > 2) v128.store32_lane(p, v, 2, 8);
 }
+/** Byte address of float i of an f32 array at `base`. */
+@inline export function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 /** ((v0 + v1) + v2) + v3. */
 @inline export function hsum(v: v128): f32 { return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3); }
 /** (v0 + v1) + (v2 + v3): the reductions' order (f32-reduce.ts, f32-vbinary.ts). */

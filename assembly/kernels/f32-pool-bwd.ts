@@ -1,7 +1,7 @@
 // Pooling backward (family file, see assembly/index.ts; the forward and the semantics: f32-pool.ts).
 // Max sends each dy to the first window position equal to y; avg / sum / lp spread it.
 
-@inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { addr } from './f32-math';
 /**
  * Pooling backward of P planes: dx = 0, then each dy goes to the first position of its window whose input equals
  * the output (max), or is spread as dy/pool_size (avg), dy (sum), dy*x/y (lp 2), dy (lp 1).

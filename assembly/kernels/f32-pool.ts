@@ -3,7 +3,7 @@
 // avg: pool_size = window area clipped to [-p, H+p) (counts padding), or to the image when countPad = 0; each element
 // is divided by pool_size before summing (the SIMD interior sums, then scales).
 
-@inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { addr, hsum } from './f32-math';
 const LOWEST: f32 = -3.4028234663852886e38;
 
 /** Largest vector start ow whose loads all lie in [0, W) (stride 1 or 2), or -1. */
@@ -170,7 +170,7 @@ export function f32_global_pool__simd128(x: usize, y: usize, P: i32, n: i32, typ
       let s0 = f32x4.splat(0), s1 = s0;
       for (; i + 8 <= n; i += 8) { s0 = f32x4.add(s0, v128.load(addr(xp, i))); s1 = f32x4.add(s1, v128.load(addr(xp, i + 4))); }
       s0 = f32x4.add(s0, s1);
-      r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+      r = hsum(s0);
       for (; i < n; i++) r += load<f32>(addr(xp, i));
       if (type == 1 && n > 0) r /= <f32>n;
     }

@@ -2,7 +2,8 @@
 // the GEMM), and 3-D pooling (src/ops/conv/pool3d.ts) with MXNet's nn/pool.h rules (as f32-pool.ts in 2-D).
 // The column matrix of one volume is (C*kd*kh*kw) rows of Do*Ho*Wo floats, rows ordered (c, a, i, j) for kernel
 // offsets (a, i, j) in (depth, height, width): the GEMM ABI's B, as f32_im2col__simd128's.
-import { addr, rangeHi, rangeLo } from './f32-im2col';
+import { rangeHi, rangeLo } from './f32-im2col';
+import { addr } from './f32-math';
 
 const LOWEST: f32 = -3.4028234663852886e38;
 

@@ -5,7 +5,7 @@
 // of one chunk stay in cache between the transforms and the GEMMs.
 // Layouts: U[ξ][f][c], V[ξ][c][t], M[ξ][f][t] with ξ = 4i + j, t = ty * tW4 + tx.
 
-@inline function addr(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { addr } from './f32-math';
 
 /**
  * U[ξ][f][c] = (G g Gᵀ)[ξ] for each 3x3 filter g = w[f][c], G = [[1,0,0],[½,½,½],[½,-½,½],[0,0,1]].

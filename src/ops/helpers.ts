@@ -7,13 +7,14 @@ import type { BackwardArgs, Step, TypeResult } from './registry.js';
 export { kernelCall, kernelStep, kernelWith, type KernelArgs, type KernelsOf } from '../runtime/manifest/args.js';
 
 /**
- * inferType for float32-only ops with `nOut` outputs and `nAux` aux states: any other input dtype is a DTypeError.
+ * inferType for float32-only ops with `nOut` outputs and `nAux` aux states: any other input dtype is a DTypeError
+ * (naming the input by `names` where given).
  * @example inferType: f32Types('BatchNorm', 3, 2)
  */
-export function f32Types(op: string, nOut = 1, nAux = 0) {
+export function f32Types(op: string, nOut = 1, nAux = 0, names?: readonly string[]) {
   return (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
     ins.forEach((t, i) => {
-      if (t && t !== 'float32') throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${t} for input ${i}`), { op, node, arg: i });
+      if (t && t !== 'float32') throw new DTypeError(opMessage(node, op, `only float32 is supported, got ${t} for input ${names?.[i] ?? i}`), { op, node, arg: names?.[i] ?? i });
     });
     const f = (n: number) => Array.from({ length: n }, () => 'float32' as DType);
     return { ins: f(ins.length), outs: f(nOut), aux: f(nAux) };

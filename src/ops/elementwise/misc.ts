@@ -6,7 +6,7 @@ import { view } from '../../runtime/view.js';
 import type { OpDef, Step } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
 import { sameShapes, zeroBackward } from './common.js';
-import { f32Types, kernelStep, seq, seqOf } from '../helpers.js';
+import { f32Types, gradOff, kernelStep, seq, seqOf } from '../helpers.js';
 
 /**
  * clip: x > a_max ? a_max : x < a_min ? a_min : x. The gradient passes where a_min <= x <= a_max
@@ -55,9 +55,9 @@ export const where: OpDef = {
   backward: {
     saves: ['inputs'],
     lower: (ctx, _a, g) => {
-      const K = ctx.K, [c] = g.ins, [go] = g.outGrads, [dc, dx, dy] = g.inGrads, n = go.size;
+      const K = ctx.K, [c] = g.ins, [go] = g.outGrads, [dc] = g.inGrads, n = go.size;
       const inner = c.size === n ? 1 : n / Math.max(c.size, 1);
-      const px = g.req[1] === 'null' ? 0 : dx.off, py = g.req[2] === 'null' ? 0 : dy.off, zc = g.req[0] !== 'null';
+      const px = gradOff(g, 1), py = gradOff(g, 2), zc = g.req[0] !== 'null';
       return seqOf(zc && kernelStep(K, 'x8_zero', { dst: dc.off, n: dc.size * 4 }), (px || py) && kernelStep(K, 'f32_vwhere_grad__simd128', { c: c.off, g: go.off, gx: px, gy: py, inner, n }));
     },
   },

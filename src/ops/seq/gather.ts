@@ -1,10 +1,9 @@
 // gather_nd (indices (M, ...) into the first M axes of data; gradient: scatter-add) and arange_like
 // (a range shaped like data or one of its axes; zero gradient). Kernels in assembly/kernels/x32-seq.ts.
-import { DTypeError, ShapeError, opMessage } from '../../errors.js';
-import type { OpDef, Shape, TypeResult } from '../registry.js';
-import type { DType } from '../../runtime/dtype.js';
+import { ShapeError, opMessage } from '../../errors.js';
+import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
-import { kernelStep, seq, seqOf } from '../helpers.js';
+import { f32Types, kernelStep, seq, seqOf } from '../helpers.js';
 import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** The first M dims of data (padded with 1 to 5) and the sizes of one gathered block. */
@@ -27,12 +26,7 @@ export const gatherNd: OpDef = {
   attrs: {},
   inputs: () => ['data', 'indices'],
   inferShape: (_a, [x, idx], _aux, node) => (x && idx ? { ins: [x, idx], outs: [gndGeom(x, idx, node).out] } : { ins: [x, idx], outs: [undefined] }),
-  inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
-    for (const [k, t] of [[0, ins[0]], [1, ins[1]]] as const) {
-      if (t && t !== 'float32') throw new DTypeError(opMessage(node, 'gather_nd', `${k ? 'indices' : 'data'} must be float32, got ${t}`), { op: 'gather_nd' });
-    }
-    return { ins: ['float32', 'float32'], outs: ['float32'] };
-  },
+  inferType: f32Types('gather_nd', 1, 0, ['data', 'indices']),
   forward: (ctx, _a, [x, idx], [y]) => {
     const { M, N, inner, dims } = gndGeom(x.shape, idx.shape, ctx.node);
     return kernelStep(ctx.K, 'x32_gathernd__simd128', { x: x.off, idx: idx.off, y: y.off, M, N, inner, dir: GATHERND_DIR.gather, d0: dims[0], d1: dims[1], d2: dims[2], d3: dims[3], d4: dims[4] });

@@ -1,10 +1,9 @@
 // _backward_gather_nd (MXNet's, the gradient of gather_nd as an op; ONNX ScatterND / ScatterElements with
 // reduction add): out = zeros(shape), then out[indices[:, j]] += data[j] in order. Kernel: x32_gathernd__simd128 dir 1.
-import { DTypeError, ShapeError, opMessage } from '../../errors.js';
-import type { OpDef, Shape, TypeResult } from '../registry.js';
-import type { DType } from '../../runtime/dtype.js';
+import { ShapeError, opMessage } from '../../errors.js';
+import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
-import { kernelStep, seqOf } from '../helpers.js';
+import { f32Types, kernelStep, seqOf } from '../helpers.js';
 import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** Checks data = indices.shape[1:] + shape[M:]; the first M dims of shape padded with 1 to 5. */
@@ -29,12 +28,7 @@ export const backwardGatherNd: OpDef = {
     if (v && idx) geom(a.shape, v, idx, node);
     return { ins: [v, idx], outs: [[...a.shape]] };
   },
-  inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
-    ins.forEach((t, k) => {
-      if (t && t !== 'float32') throw new DTypeError(opMessage(node, '_backward_gather_nd', `${['data', 'indices'][k]} must be float32, got ${t}`), { op: '_backward_gather_nd' });
-    });
-    return { ins: ['float32', 'float32'], outs: ['float32'] };
-  },
+  inferType: f32Types('_backward_gather_nd', 1, 0, ['data', 'indices']),
   forward: (ctx, a, [v, idx], [y]) => {
     const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(a.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
     return seqOf(kernelStep(K, 'x8_zero', { dst: y.off, n: y.size * 4 }),

@@ -1,10 +1,9 @@
 // _scatter_set_nd (MXNet's, behind NDArray __setitem__ with advanced indices; ONNX ScatterND / ScatterElements):
 // out = lhs, then out[indices[:, j]] = rhs[j] in order. Kernel: x32_gathernd__simd128 (dir 2 sets, dir 3 zeroes).
-import { DTypeError, ShapeError, opMessage } from '../../errors.js';
-import type { OpDef, Shape, TypeResult } from '../registry.js';
-import type { DType } from '../../runtime/dtype.js';
+import { ShapeError, opMessage } from '../../errors.js';
+import type { OpDef, Shape } from '../registry.js';
 import { fmtShape, prod } from '../../util/shape.js';
-import { kernelStep, seqOf } from '../helpers.js';
+import { f32Types, kernelStep, seqOf } from '../helpers.js';
 import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
 /** Checks rhs = indices.shape[1:] + lhs.shape[M:]; the first M dims of lhs padded with 1 to 5. */
@@ -32,12 +31,7 @@ export const scatterSetNd: OpDef = {
     if (x && v && idx) geom(x, v, idx, node);
     return { ins: [x, v, idx], outs: [x] };
   },
-  inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
-    ins.forEach((t, k) => {
-      if (t && t !== 'float32') throw new DTypeError(opMessage(node, '_scatter_set_nd', `${['lhs', 'rhs', 'indices'][k]} must be float32, got ${t}`), { op: '_scatter_set_nd' });
-    });
-    return { ins: ['float32', 'float32', 'float32'], outs: ['float32'] };
-  },
+  inferType: f32Types('_scatter_set_nd', 1, 0, ['lhs', 'rhs', 'indices']),
   forward: (ctx, _a, [x, v, idx], [y]) => {
     const { M, N, inner, dims: [d0, d1, d2, d3, d4] } = geom(x.shape, v.shape, idx.shape, ctx.node), K = ctx.K;
     return seqOf(y.off !== x.off && kernelStep(K, 'x8_copy', { src: x.off, dst: y.off, n: x.size * 4 }),
