@@ -6,9 +6,6 @@ import { assertOwnNDArray } from '../ndarray/foreign.js';
 import * as create from '../ndarray/create.js';
 import type { NdOps } from './typed-ops.js';
 
-/** An imperative op function: NDArray inputs positionally, then attributes (and named inputs) in one object. */
-export type OpFn = (...args: (NDArray | Record<string, unknown> | undefined)[]) => NDArray & NDArray[];
-
 /**
  * Calls a registered op imperatively, MXNet style. Inputs come positionally or by name in the
  * attribute object; outputs: one NDArray, or an array of them for multi-output ops.

@@ -7,9 +7,6 @@ import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 import type { SymOps } from './typed-ops.js';
 
-/** A symbolic op function: input Symbols positionally, then one object of named inputs, attributes, `name`, `attr`. */
-export type SymOpFn = (...args: (Symbol | Symbol[] | Record<string, unknown> | undefined)[]) => Symbol;
-
 /**
  * Calls `createOp` MXNet-style: `mx.sym.FullyConnected(data, { num_hidden: 10, name: 'fc1' })`
  * or `mx.sym.Convolution({ data, kernel: [3, 3], num_filter: 8 })`; variadic ops take a list.

@@ -58,7 +58,7 @@ let pending: Promise<Runtime> | undefined;
 /** Registers how this platform finds the kernel files (called by the Node/browser/edge entries). */
 export function setSourceProvider(p: SourceProvider): void { provider = p; }
 
-/** The runtime, initialising it synchronously where the platform allows (Node). @example rt().K.f32_vadd__simd128_u8(...) */
+/** The runtime, initialising it synchronously where the platform allows (Node). @example kernelCall(rt().K, 'x8_zero', { dst: off, n: bytes }) */
 export function rt(): Runtime {
   if (current) return current;
   if (provider?.sync) return initRuntimeSync();

@@ -5,6 +5,7 @@ import { ArgumentError } from '../../errors.js';
 import { nextUniform } from '../../ndarray/create.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { DTYPE_BYTES } from '../../runtime/dtype.js';
+import { u8 } from '../../runtime/view.js';
 
 type Sample = unknown;
 
@@ -68,7 +69,7 @@ const lengthOf = (f: Field) => (f instanceof NDArray ? f.shape[0] : f.length);
 function gatherRows(a: NDArray, idx: number[]): NDArray {
   const out = NDArray.empty([idx.length, ...a.shape.slice(1)], a.dtype);
   const row = a.size / Math.max(1, a.shape[0]) * DTYPE_BYTES[a.dtype];
-  const src = new Uint8Array(a.data.buffer), base = a.byteOffset, dst = out.byteOffset;
+  const src = u8(0, a.data.buffer.byteLength), base = a.byteOffset, dst = out.byteOffset; // all of memory: rows copied within it
   idx.forEach((i, k) => src.copyWithin(dst + k * row, base + i * row, base + (i + 1) * row));
   return out;
 }

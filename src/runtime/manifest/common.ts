@@ -42,8 +42,6 @@ export function argList<const P extends readonly string[]>(params: P, args: Args
   return a;
 }
 
-/** A kernel's warm-up: its arguments by name for a tiny call; `p` and `q` point to 1 MiB zeroed scratch areas. */
-export type WarmOf<P extends readonly string[]> = (p: number, q: number) => ArgsOf<P>;
 type Def = readonly [readonly string[], (p: number, q: number) => object];
 /** Each entry of T as `defs` takes it: a warm-up naming exactly its parameters (a missing or extra name fails type checking). */
 type Exact<T> = { [K in keyof T]: T[K] extends readonly [infer P extends readonly string[], (p: number, q: number) => infer R]

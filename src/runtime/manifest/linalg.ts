@@ -6,7 +6,6 @@ import { argIndex, argList, defs, kernelsOf, nameInfo, paramsOf, type ArgsOf, ty
 
 /** The arguments of f32_gemm__simd128 / f32_gemm__relaxedsimd, in order (byte offsets for A, B, C, bias, scratch). */
 export const GEMM_PARAMS = ['transA', 'transB', 'M', 'N', 'K', 'alpha', 'A', 'lda', 'B', 'ldb', 'beta', 'C', 'ldc', 'bias', 'biasMode', 'act', 'scratch'] as const;
-export type GemmParam = typeof GEMM_PARAMS[number];
 /** Position of each argument (what a thread split reads and rewrites). @example a[GEMM_ARG.C] */
 export const GEMM_ARG = argIndex(GEMM_PARAMS);
 type Numbers<T extends readonly unknown[]> = { -readonly [I in keyof T]: number };
