@@ -7,6 +7,7 @@ import { f32 } from '../../src/runtime/view.js';
 import { refConv, refConvBackward, refConvOut, refPool, refPoolBackward, refPoolOut, type RefConvGeom } from '../../src/reference/conv.js';
 import { lowerWinogradDw, lowerWinogradFwd, winogradWorkspace, setWinogradChunkBytes } from '../../src/ops/conv/winograd.js';
 import type { ConvGeom } from '../../src/ops/conv/geom.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 void mx;
 const R = rt(), K = R.K;
@@ -125,7 +126,7 @@ test('im2col / col2im over a block of images (ld, nimg, xs) == per image; copyro
   for (const P of [...WIDTHS, 1000]) {
     const R = 3, Nb = 2, src = randArray(R * Nb * P + 1, P + 3);
     withBufs([src, R * Nb * P + 1], ([os, od]) => {
-      K.f32_copyrows__simd128(os, od, R, Nb, P, Nb * P, P, P, R * P);
+      kernelCall(K, 'f32_copyrows__simd128', { src: os, dst: od, R, Nb, P, sr: Nb * P, sn: P, dr: P, dn: R * P });
       const want = new Float32Array(R * Nb * P);
       for (let r = 0; r < R; r++) for (let n = 0; n < Nb; n++) for (let i = 0; i < P; i++) want[(n * R + r) * P + i] = src[(r * Nb + n) * P + i];
       check(read(od, R * Nb * P), want, `copyrows P=${P}`);
@@ -137,11 +138,11 @@ test('rowsum, bias_rows, relu_mask', () => {
   for (const n of WIDTHS) {
     const x = randArray(3 * n, n + 1), b = randArray(3, 2);
     withBufs([x, b, 3, 3 * n], ([ox, ob, oy, oz]) => {
-      K.f32_rowsum__simd128(ox, oy, 3, n, 0);
+      kernelCall(K, 'f32_rowsum__simd128', { x: ox, y: oy, rows: 3, cols: n, acc: 0 });
       check(read(oy, 3), [0, 1, 2].map((r) => x.subarray(r * n, (r + 1) * n).reduce((a, c) => a + c, 0)), `rowsum ${n}`);
-      K.f32_relu_mask__simd128(ox, ox, oz, 3 * n);
+      kernelCall(K, 'f32_relu_mask__simd128', { y: ox, dy: ox, out: oz, n: 3 * n });
       check(read(oz, 3 * n), x.map((v) => (v > 0 ? v : 0)), `relu_mask ${n}`);
-      K.f32_bias_rows__simd128(ox, ob, 3, n, 1);
+      kernelCall(K, 'f32_bias_rows__simd128', { x: ox, b: ob, rows: 3, cols: n, act: 1 });
       check(read(ox, 3 * n), x.map((v, i) => Math.max(v + b[Math.floor(i / Math.max(n, 1))], 0)), `bias_rows ${n}`);
     });
   }
@@ -169,7 +170,7 @@ test('global pool kernel (max, avg, sum)', () => {
   for (const n of [...WIDTHS.filter((w) => w > 0), 3136]) for (let t = 0; t < 3; t++) {
     const x = randArray(3 * n, n);
     withBufs([x, 3], ([ox, oy]) => {
-      K.f32_global_pool__simd128(ox, oy, 3, n, t);
+      kernelCall(K, 'f32_global_pool__simd128', { x: ox, y: oy, P: 3, n, type: t });
       const want = [0, 1, 2].map((p) => { const v = Array.from(x.subarray(p * n, (p + 1) * n)); return t === 0 ? Math.max(...v) : v.reduce((a, c) => a + c, 0) / (t === 1 ? n : 1); });
       check(read(oy, 3), want, `global ${t} n=${n}`);
     });

@@ -7,6 +7,7 @@ import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { VBINARY_VC, VBINARY_VV, VUNARY, VUNARY_GRAD } from '../../src/runtime/manifest/elementwise.js';
 import { REF_BINARY, REF_GRAD, REF_UNARY, bcastSumRef, broadcastRef, clipGradRef, clipRef, smoothL1GradRef, smoothL1Ref, whereRef } from '../../src/reference/elementwise.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 void mx;
 const R = rt(), K = R.K;
@@ -96,11 +97,11 @@ test('gradient kernels, clip, clip_grad, smooth_l1 vs reference at every size', 
       check(`${name} n=${n}`, run([y, g], n, ([a, b], z) => K[name](a, b, z, n)), want);
       check(`${name} n=${n} z=g`, run([y, g], n, ([a, b]) => K[name](a, b, b, n), 1), want);
     }
-    check(`clip n=${n}`, run([y], n, ([a], z) => K.f32_vclip__simd128(a, z, -1, 1, n)), Array.from(y, (v) => clipRef(v, -1, 1)));
-    check(`clip_grad n=${n}`, run([y, g], n, ([a, b], z) => K.f32_vclip_grad__simd128(a, b, z, -1, 1, n)), Array.from(y, (v, i) => clipGradRef(v, g[i], -1, 1)));
+    check(`clip n=${n}`, run([y], n, ([a], z) => kernelCall(K, 'f32_vclip__simd128', { x: a, z, lo: -1, hi: 1, n })), Array.from(y, (v) => clipRef(v, -1, 1)));
+    check(`clip_grad n=${n}`, run([y, g], n, ([a, b], z) => kernelCall(K, 'f32_vclip_grad__simd128', { x: a, g: b, z, lo: -1, hi: 1, n })), Array.from(y, (v, i) => clipGradRef(v, g[i], -1, 1)));
     for (const s of [1, 2, 0.5]) {
-      check(`smooth_l1 n=${n}`, run([y], n, ([a], z) => K.f32_vsmooth_l1__simd128(a, z, s, n)), Array.from(y, (v) => smoothL1Ref(v, s)));
-      check(`smooth_l1_grad n=${n}`, run([y, g], n, ([a, b], z) => K.f32_vsmooth_l1_grad__simd128(a, b, z, s, n)), Array.from(y, (v, i) => smoothL1GradRef(v, g[i], s)));
+      check(`smooth_l1 n=${n}`, run([y], n, ([a], z) => kernelCall(K, 'f32_vsmooth_l1__simd128', { x: a, z, s, n })), Array.from(y, (v) => smoothL1Ref(v, s)));
+      check(`smooth_l1_grad n=${n}`, run([y, g], n, ([a, b], z) => kernelCall(K, 'f32_vsmooth_l1_grad__simd128', { x: a, g: b, z, s, n })), Array.from(y, (v, i) => smoothL1GradRef(v, g[i], s)));
     }
   }
 });
@@ -110,11 +111,11 @@ test('where and where_grad: per element and per row, a 0 pointer skips an output
     const n = rows * inner, cc = randArray(rows, rows, -1, 1).map((v) => (v > 0 ? v : 0)); // one value per row
     const x = randArray(n, 2), y = randArray(n, 3), g = randArray(n, 4);
     const want = whereRef(cc, x, y, inner);
-    check(`where ${rows}x${inner}`, run([cc, x, y], n, ([a, b, d], z) => K.f32_vwhere__simd128(a, b, d, z, inner, n)), want);
-    check(`where ${rows}x${inner} z=y`, run([cc, x, y], n, ([a, b, d]) => K.f32_vwhere__simd128(a, b, d, d, inner, n), 2), want);
+    check(`where ${rows}x${inner}`, run([cc, x, y], n, ([a, b, d], z) => kernelCall(K, 'f32_vwhere__simd128', { c: a, x: b, y: d, z, inner, n })), want);
+    check(`where ${rows}x${inner} z=y`, run([cc, x, y], n, ([a, b, d]) => kernelCall(K, 'f32_vwhere__simd128', { c: a, x: b, y: d, z: d, inner, n }), 2), want);
     const zeros = new Float32Array(n);
-    const gx = run([cc, g], n, ([a, b], z) => K.f32_vwhere_grad__simd128(a, b, z, 0, inner, n));
-    const gy = run([cc, g], n, ([a, b], z) => K.f32_vwhere_grad__simd128(a, b, 0, z, inner, n));
+    const gx = run([cc, g], n, ([a, b], z) => kernelCall(K, 'f32_vwhere_grad__simd128', { c: a, g: b, gx: z, gy: 0, inner, n }));
+    const gy = run([cc, g], n, ([a, b], z) => kernelCall(K, 'f32_vwhere_grad__simd128', { c: a, g: b, gx: 0, gy: z, inner, n }));
     check('where_grad x', gx, whereRef(cc, g, zeros, inner));
     check('where_grad y', gy, whereRef(cc, zeros, g, inner));
   }

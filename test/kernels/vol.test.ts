@@ -64,7 +64,7 @@ test('f32_pool3d / f32_pool3d_bwd match the references: max / avg / sum, valid /
 
 test('max pooling backward sends a tie to the first window position only (d, h, w order)', () => {
   const g = poolCase(1, 2, 2, 2, [2, 2, 2], [1, 1, 1], [0, 0, 0], 'max'), x = new Float32Array(8).fill(1), dx = withBufs([x, new Float32Array([1]), new Float32Array([3]), 8], ([xo, yo, go, dxo]) => {
-    K.f32_pool3d_bwd__simd128(xo, yo, go, dxo, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 1, 1, 1, 0, 0, 0, 0, 1);
+    kernelCall(K, 'f32_pool3d_bwd__simd128', { x: xo, y: yo, dy: go, dx: dxo, P: 1, D: 2, H: 2, W: 2, Do: 1, Ho: 1, Wo: 1, kd: 2, kh: 2, kw: 2, sd: 1, sh: 1, sw: 1, pd: 0, ph: 0, pw: 0, type: 0, countPad: 1 });
     return read(dxo, 8);
   });
   assert.equal([...dx], [3, 0, 0, 0, 0, 0, 0, 0]);

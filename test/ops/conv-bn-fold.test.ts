@@ -11,6 +11,7 @@ import { refBnAct } from '../../src/reference/conv.js';
 import { Graph } from '../../src/graph/graph.js';
 import { applyPasses } from '../../src/passes/pass.js';
 import { foldBatchNormPass } from '../../src/passes/fold-bn.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 const sym = mx.sym;
 
@@ -24,7 +25,7 @@ test('f32_bn_act vs reference: odd sizes, fix_gamma, clamps', () => {
         f32(off, n).set(y);
         const p = off + Math.max(4, n * 4);
         [g, b, m, v].forEach((a, k) => f32(p + k * C * 4, C).set(a));
-        r.K.f32_bn_act__simd128(off, p, p + C * 4, p + 2 * C * 4, p + 3 * C * 4, C, inner, 1e-5, fix, lo, hi);
+        kernelCall(r.K, 'f32_bn_act__simd128', { y: off, g: p, b: p + C * 4, mean: p + 2 * C * 4, vr: p + 3 * C * 4, C, inner, eps: 1e-5, fixGamma: fix, lo, hi });
         assertClose(f32(off, n), refBnAct(y, g, b, m, v, C, inner, 1e-5, !!fix, lo, hi), 1e-5, 1e-6, `C ${C} inner ${inner}`);
       } finally { r.alloc.free(off); }
     }

@@ -7,6 +7,7 @@ import { mx, randArray } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { setKernelThreadsSuspended, setThreadSpin } from '../../src/parallel/threads.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 test('pool: 400 mixed calls (vadd, act, sgd, gemm, rsum), workers polling or asleep, equal the single-thread results', async () => {
   const before = mx.getNumThreads();
@@ -23,11 +24,11 @@ test('pool: 400 mixed calls (vadd, act, sgd, gemm, rsum), workers polling or asl
       setThreadSpin(spin);
       const call = () => {
         f32(x, n).set(x0); f32(y, n).set(y0); f32(m, n).fill(0); f32(z, n).fill(0);
-        if (kind === 0) K.f32_vadd__simd128_u8(x, y, z, len);
-        else if (kind === 1) K.f32_act__simd128(x, z, len, 2, 0);
-        else if (kind === 2) K.f32_sgd_mom__simd128_u8(z, x, m, len, 0.1, 0.01, 0.5, -1, 0.9);
-        else if (kind === 3) { const d = 8 + Math.floor(rnd() * 120); K.f32_gemm__simd128(0, 0, d, d + 3, d + 1, 1, x, d + 1, y, d + 3, 0, z, d + 3, 0, 0, 0, r.scratch.off); }
-        else { const rows = 1 + (len >> 6); K.f32_rsum__simd128_u16(x, z, rows, 64, 1, 1, 0, c); }
+        if (kind === 0) kernelCall(K, 'f32_vadd__simd128_u8', { x, y, z, n: len });
+        else if (kind === 1) kernelCall(K, 'f32_act__simd128', { x, y: z, n: len, t: 2, a: 0 });
+        else if (kind === 2) kernelCall(K, 'f32_sgd_mom__simd128_u8', { w: z, g: x, m, n: len, lr: 0.1, wd: 0.01, rescale: 0.5, clip: -1, momentum: 0.9 });
+        else if (kind === 3) { const d = 8 + Math.floor(rnd() * 120); kernelCall(K, 'f32_gemm__simd128', { transA: 0, transB: 0, M: d, N: d + 3, K: d + 1, alpha: 1, A: x, lda: d + 1, B: y, ldb: d + 3, beta: 0, C: z, ldc: d + 3, bias: 0, biasMode: 0, act: 0, scratch: r.scratch.off }); }
+        else { const rows = 1 + (len >> 6); kernelCall(K, 'f32_rsum__simd128_u16', { x, y: z, outer: rows, r: 64, inner: 1, scale: 1, mode: 0, ws: c }); }
         return f32(z, n).slice(0, len + 300);
       };
       const saved = seed;
@@ -58,10 +59,10 @@ test('pool: a job right after the main thread grew the memory runs in the new pa
       held.push(blk);
       const a = blk, b = blk + d * d * 4, c = blk + 2 * d * d * 4;
       f32(a, d * d).set(randArray(d * d, 10 + i)); f32(b, d * d).set(randArray(d * d, 20 + i));
-      K.f32_gemm__simd128(0, 0, d, d, d, 1, a, d, b, d, 0, c, d, 0, 0, 0, r.scratch.off);
+      kernelCall(K, 'f32_gemm__simd128', { transA: 0, transB: 0, M: d, N: d, K: d, alpha: 1, A: a, lda: d, B: b, ldb: d, beta: 0, C: c, ldc: d, bias: 0, biasMode: 0, act: 0, scratch: r.scratch.off });
       const got = f32(c, d * d).slice();
       setKernelThreadsSuspended(true);
-      K.f32_gemm__simd128(0, 0, d, d, d, 1, a, d, b, d, 0, c, d, 0, 0, 0, r.scratch.off);
+      kernelCall(K, 'f32_gemm__simd128', { transA: 0, transB: 0, M: d, N: d, K: d, alpha: 1, A: a, lda: d, B: b, ldb: d, beta: 0, C: c, ldc: d, bias: 0, biasMode: 0, act: 0, scratch: r.scratch.off });
       setKernelThreadsSuspended(false);
       const want = f32(c, d * d);
       for (let j = 0; j < want.length; j++) if (!Object.is(got[j], want[j])) assert.unreachable(`round ${i}: element ${j} ${got[j]} vs ${want[j]}`);

@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 test('threads: runtimeInfo reports mode, variant and threads', () => {
   const info = mx.runtimeInfo();
@@ -46,7 +47,7 @@ test('threads: a large byte copy split across threads copies every byte, unalign
   for (let i = 0; i < n; i++) u8()[src + 1 + i] = (i * 7 + 3) & 255;
   u8().fill(0, dst, dst + n + 64);
   const before = mx.threadStats()!.jobs;
-  K.x8_copy(src + 1, dst + 3, n);
+  kernelCall(K, 'x8_copy', { src: src + 1, dst: dst + 3, n });
   assert.ok(mx.threadStats()!.jobs > before, 'the copy ran as a parallel job');
   const m = u8();
   let same = true; for (let i = 0; i < n; i++) if (m[dst + 3 + i] !== m[src + 1 + i]) { same = false; break; }
@@ -61,7 +62,7 @@ test('threads: optimizer updates split across threads equal the single-thread up
   const run = (threads: number) => {
     mx.setNumThreads(threads);
     const [w, g, m] = [w0, g0, m0].map((a) => { const o = al.alloc(n * 4); new Float32Array(rt().memory.buffer, o, n).set(a); return o; });
-    for (let s = 0; s < 3; s++) K.f32_sgd_mom__simd128_u8(w, g, m, n, 0.1, 1e-4, 1 / 64, -1, 0.9);
+    for (let s = 0; s < 3; s++) kernelCall(K, 'f32_sgd_mom__simd128_u8', { w, g, m, n, lr: 0.1, wd: 1e-4, rescale: 1 / 64, clip: -1, momentum: 0.9 });
     const out = [w, m].map((o) => new Float32Array(rt().memory.buffer, o, n).slice());
     [w, g, m].forEach((o) => al.free(o));
     return out;
@@ -81,7 +82,7 @@ test('threads: a trap on a worker becomes a KernelError naming the kernel, and t
   const n = 1 << 18;
   // Thread 0 gets the first half (in bounds), the worker the second half (out of bounds).
   const x = top - (n / 2) * 4;
-  assert.throws(() => K.f32_vadd__simd128_u8(x, x, x, n), (e: Error) => e.name === 'KernelError' && /f32_vadd__simd128_u8/.test(e.message));
+  assert.throws(() => kernelCall(K, 'f32_vadd__simd128_u8', { x, y: x, z: x, n }), (e: Error) => e.name === 'KernelError' && /f32_vadd__simd128_u8/.test(e.message));
   const a = mx.nd.ones([n]);
   assert.is(mx.nd.elemwise_add(a, a).data[n - 1], 2);
 });

@@ -7,6 +7,7 @@ import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { setKernelThreadsSuspended } from '../../src/parallel/threads.js';
 import { SPLITS } from '../../src/parallel/splits.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 /** Runs `call(x, y, aux)` with fresh buffers on one thread and on two; returns both outputs. */
 function both(nx: number, ny: number, call: (x: number, y: number, aux: number, ws: number) => void): [Float32Array, Float32Array] {
@@ -36,13 +37,13 @@ test('reductions and softmax: 2 threads give the same bits as 1', async () => {
     for (const [outer, r, inner] of [[14099, 5, 1], [1031, 70, 1], [601, 17, 7], [97, 9, 77], [5003, 15, 1]]) {
       const n = outer * r * inner, ny = outer * inner;
       assert.ok(SPLITS.f32_rsum__simd128_u16.work([0, 0, outer, r, inner]) >= 2 * SPLITS.f32_rsum__simd128_u16.min, 'big enough to cut');
-      for (let mode = 0; mode < 4; mode++) same(...both(n, ny, (x, y, _a, ws) => K.f32_rsum__simd128_u16(x, y, outer, r, inner, 0.5, mode, ws)), `rsum mode ${mode} ${outer}x${r}x${inner}`);
-      same(...both(n, ny, (x, y) => K.f32_rmax__simd128_u16(x, y, outer, r, inner)), `rmax ${outer}x${r}x${inner}`);
-      same(...both(n, ny, (x, y) => K.f32_rmin__simd128_u16(x, y, outer, r, inner)), `rmin ${outer}x${r}x${inner}`);
-      same(...both(n, ny, (x, y) => K.f32_rprod__simd128_u16(x, y, outer, r, inner, 0)), `rprod ${outer}x${r}x${inner}`);
+      for (let mode = 0; mode < 4; mode++) same(...both(n, ny, (x, y, _a, ws) => kernelCall(K, 'f32_rsum__simd128_u16', { x, y, outer, r, inner, scale: 0.5, mode, ws })), `rsum mode ${mode} ${outer}x${r}x${inner}`);
+      same(...both(n, ny, (x, y) => kernelCall(K, 'f32_rmax__simd128_u16', { x, y, outer, r, inner })), `rmax ${outer}x${r}x${inner}`);
+      same(...both(n, ny, (x, y) => kernelCall(K, 'f32_rmin__simd128_u16', { x, y, outer, r, inner })), `rmin ${outer}x${r}x${inner}`);
+      same(...both(n, ny, (x, y) => kernelCall(K, 'f32_rprod__simd128_u16', { x, y, outer, r, inner, nan: 0 })), `rprod ${outer}x${r}x${inner}`);
       for (const lg of [0, 1]) {
-        same(...both(n, n, (x, y) => K.f32_softmax__simd128(x, y, 0, 0, outer, r, inner, 1, lg)), `softmax lg ${lg} ${outer}x${r}x${inner}`);
-        same(...both(n, n, (x, y, dy) => K.f32_softmax_bwd__simd128(x, dy, y, 0, 0, outer, r, inner, 1, lg)), `softmax bwd lg ${lg} ${outer}x${r}x${inner}`);
+        same(...both(n, n, (x, y) => kernelCall(K, 'f32_softmax__simd128', { x, y, len: 0, li: 0, outer, n: r, inner, sc: 1, lg })), `softmax lg ${lg} ${outer}x${r}x${inner}`);
+        same(...both(n, n, (x, y, dy) => kernelCall(K, 'f32_softmax_bwd__simd128', { y: x, dy, dx: y, len: 0, li: 0, outer, n: r, inner, sc: 1, lg })), `softmax bwd lg ${lg} ${outer}x${r}x${inner}`);
       }
     }
   } finally { mx.setNumThreads(before); }
