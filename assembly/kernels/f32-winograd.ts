@@ -15,8 +15,32 @@ import { addr } from './f32-math';
  */
 export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, flip: i32, Ft: i32): void {
   const FC = Ft * C;
+  // Four channels at a time (U[ξ][f][c .. c + 3] is one vector): the same operations in the same order as the scalar
+  // tail below, lane by lane, so the results are the same bits. Lane j's filter sits `cs` bytes after lane j - 1's.
+  const cs: usize = flip ? <usize>(Ft * 36) : 36, half = f32x4.splat(0.5);
   for (let f = 0; f < F; f++) {
-    for (let c = 0; c < C; c++) {
+    let c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const g = addr(w, (flip ? c * Ft + f : f * C + c) * 9), o = f * C + c;
+      let g0 = gat(g, cs, 0), g1 = gat(g, cs, 4), g2 = gat(g, cs, 8);
+      let h0 = gat(g, cs, 12), h1 = gat(g, cs, 16), h2 = gat(g, cs, 20);
+      let k0 = gat(g, cs, 24), k1 = gat(g, cs, 28), k2 = gat(g, cs, 32);
+      if (flip) {
+        let t = g0; g0 = k2; k2 = t; t = g1; g1 = k1; k1 = t; t = g2; g2 = k0; k0 = t; t = h0; h0 = h2; h2 = t;
+      }
+      for (let i = 0; i < 4; i++) {
+        let a: v128, b: v128, e: v128;
+        if (i == 0) { a = g0; b = g1; e = g2; }
+        else if (i == 1) { a = f32x4.mul(half, f32x4.add(f32x4.add(g0, h0), k0)); b = f32x4.mul(half, f32x4.add(f32x4.add(g1, h1), k1)); e = f32x4.mul(half, f32x4.add(f32x4.add(g2, h2), k2)); }
+        else if (i == 2) { a = f32x4.mul(half, f32x4.add(f32x4.sub(g0, h0), k0)); b = f32x4.mul(half, f32x4.add(f32x4.sub(g1, h1), k1)); e = f32x4.mul(half, f32x4.add(f32x4.sub(g2, h2), k2)); }
+        else { a = k0; b = k1; e = k2; }
+        v128.store(addr(U, (4 * i) * FC + o), a);
+        v128.store(addr(U, (4 * i + 1) * FC + o), f32x4.mul(half, f32x4.add(f32x4.add(a, b), e)));
+        v128.store(addr(U, (4 * i + 2) * FC + o), f32x4.mul(half, f32x4.add(f32x4.sub(a, b), e)));
+        v128.store(addr(U, (4 * i + 3) * FC + o), e);
+      }
+    }
+    for (; c < C; c++) {
       const g = addr(w, (flip ? c * Ft + f : f * C + c) * 9), o = f * C + c;
       let g0 = load<f32>(g), g1 = load<f32>(g, 4), g2 = load<f32>(g, 8);
       let h0 = load<f32>(g, 12), h1 = load<f32>(g, 16), h2 = load<f32>(g, 20);
@@ -38,6 +62,14 @@ export function f32_wino_w_f2k3__simd128(w: usize, U: usize, F: i32, C: i32, fli
       }
     }
   }
+}
+
+/** Float `p` bytes into each of 4 filters `cs` bytes apart, as one vector (lane j: the filter at g + j cs). */
+@inline function gat(g: usize, cs: usize, p: usize): v128 {
+  let v = f32x4.splat(load<f32>(g + p));
+  v = f32x4.replace_lane(v, 1, load<f32>(g + cs + p));
+  v = f32x4.replace_lane(v, 2, load<f32>(g + 2 * cs + p));
+  return f32x4.replace_lane(v, 3, load<f32>(g + 3 * cs + p));
 }
 
 /**

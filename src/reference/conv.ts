@@ -163,3 +163,27 @@ export function refBnAct(y: ArrayLike<number>, g: ArrayLike<number>, b: ArrayLik
   }
   return out;
 }
+
+/**
+ * Winograd F(2x2,3x3) weight transform (f32_wino_w_f2k3's oracle): U[ξ][f][c] = (G g Gᵀ)[ξ], ξ = 4i + j, for each
+ * 3x3 filter g = w[f][c] (flip: w has shape (C, F, 3, 3) and g = w[c][f] rotated 180°), G = [[1,0,0],[½,½,½],[½,-½,½],
+ * [0,0,1]]; every operation rounded to f32 in the kernel's order, so the kernel must match it bit for bit.
+ * @example refWinoWeights(w, 2, 3, false) // 16 * 2 * 3 floats
+ */
+export function refWinoWeights(w: ArrayLike<number>, F: number, C: number, flip: boolean): Float32Array {
+  const r = Math.fround, U = new Float32Array(16 * F * C);
+  for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) {
+    const o = (flip ? c * F + f : f * C + c) * 9;
+    let g = Array.from({ length: 9 }, (_, k) => w[o + k]);
+    if (flip) g = g.reverse();
+    for (let i = 0; i < 4; i++) {
+      const row = [0, 1, 2].map((k) => i === 0 ? g[k] : i === 3 ? g[6 + k] : r(0.5 * r(r(i === 1 ? g[k] + g[3 + k] : g[k] - g[3 + k]) + g[6 + k])));
+      const [a, b, e] = row, q = f * C + c;
+      U[(4 * i) * F * C + q] = a;
+      U[(4 * i + 1) * F * C + q] = r(0.5 * r(r(a + b) + e));
+      U[(4 * i + 2) * F * C + q] = r(0.5 * r(r(a - b) + e));
+      U[(4 * i + 3) * F * C + q] = e;
+    }
+  }
+  return U;
+}

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { mx, randArray, closeMsg } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
-import { refConv, refConvBackward, refConvOut, refPool, refPoolBackward, refPoolOut, type RefConvGeom } from '../../src/reference/conv.js';
+import { refConv, refConvBackward, refConvOut, refPool, refPoolBackward, refPoolOut, refWinoWeights, type RefConvGeom } from '../../src/reference/conv.js';
 import { lowerWinogradDw, lowerWinogradFwd, winogradWorkspace, setWinogradChunkBytes } from '../../src/ops/conv/winograd.js';
 import type { ConvGeom } from '../../src/ops/conv/geom.js';
 import { kernelCall } from '../../src/runtime/manifest/args.js';
@@ -70,6 +70,22 @@ test('depthwise forward (bias, relu) and backward kernels match the reference', 
       check(read(odw, C * k * k), r.dw, `dwconv dw ${what}`);
       K.f32_dwconv_bwd__simd128(ox, ow, ody, 0, odw, ...gargs(g), 1);
       check(read(odw, C * k * k), r.dw.map((v) => 2 * v), `dwconv dw acc ${what}`);
+    });
+  }
+});
+
+test('Winograd weight transform: the same bits as the scalar oracle, 4-channel vectors and tails, flipped, a part of the filters', () => {
+  for (const [F, C] of [[1, 1], [3, 4], [5, 3], [2, 9], [6, 8], [4, 13]]) for (const flip of [0, 1]) {
+    const w = randArray(F * C * 9, F * 31 + C);
+    withBufs([w, 16 * F * C], ([ow, oU]) => {
+      K.f32_wino_w_f2k3__simd128(ow, oU, F, C, flip, F);
+      assert.equal(Array.from(read(oU, 16 * F * C)), Array.from(refWinoWeights(w, F, C, !!flip)), `F=${F} C=${C} flip=${flip}`);
+      // Filters 1 .. F - 1 only (a thread's part): U and w advanced to filter 1, U's ξ stride still Ft C.
+      if (F < 2) return;
+      f32(oU, 16 * F * C).fill(NaN);
+      K.f32_wino_w_f2k3__simd128(ow + (flip ? 36 : C * 36), oU + C * 4, F - 1, C, flip, F);
+      const got = read(oU, 16 * F * C), want = refWinoWeights(w, F, C, !!flip);
+      for (let x = 0; x < 16; x++) for (let i = C; i < F * C; i++) assert.is(got[x * F * C + i], want[x * F * C + i], `part F=${F} C=${C} flip=${flip}`);
     });
   }
 });
