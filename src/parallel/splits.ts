@@ -35,9 +35,11 @@ const gemm: Split = {
   min: 64 * 64 * 64,
   scratchArg: G.scratch,
   // A small GEMM (MLP 64x128x784: 3.2M per thread) gets one part per thread: every part packs op(B) again
-  // (row cuts) or re-reads op(A) (column cuts), and four parts each cost more than the dynamic balance
-  // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four).
-  parts: (a, T) => (a[G.M] * a[G.N] * a[G.K] < GEMM_ONE_PART * T ? T : T * 4),
+  // (row cuts) or op(A) (column cuts), and four parts each cost more than the dynamic balance
+  // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four). So does a large one while
+  // the pool measures free cores (`free`): GEMM 512³ in 8 column parts packs all of A (1 MB) 4 times a thread
+  // against once on one thread; the four parts a thread are for cores that are not all there (a loaded machine).
+  parts: (a, T, free) => (free || a[G.M] * a[G.N] * a[G.K] < GEMM_ONE_PART * T ? T : T * 4),
   split: (a, P, T = P) => {
     const tA = a[G.transA], tB = a[G.transB], M = a[G.M], N = a[G.N];
     const lda = a[G.lda], ldb = a[G.ldb], ldc = a[G.ldc], biasMode = a[G.biasMode];

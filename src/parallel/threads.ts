@@ -159,6 +159,11 @@ function getPool(): Pool | undefined {
  * against 1.26x with none, at load ~15). Results are the same bits on every path.
  */
 const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64, BIG_PROBE = 8;
+/**
+ * A kernel's large calls measured at least this gain: its cores are free, and a split that re-does work per part
+ * (a GEMM part packs the shared operand again) takes one part per thread (Split.parts' `free`).
+ */
+const FREE_GAIN = Number((typeof process !== 'undefined' ? process.env?.MXWASM_FREE_GAIN : undefined) ?? 1.5); // 99: never
 /** Whether a small call stays on the calling thread now (see above). */
 const staysHome = (gain: number): boolean => gain < MIN_GAIN && ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0;
 /** Whether a large call stays on the calling thread now (see above). */
@@ -222,7 +227,8 @@ export function ensureInstalled(): void {
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
       const small = work < SMALL_UNITS * s.min * T;
       if (adaptive && (small ? staysHome(p.gains[2 * idx]) : bigStaysHome(p.gains[2 * idx + 1]))) return base(...a);
-      const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T) ?? T * PARTS_PER_THREAD), T);
+      const free = adaptive && !small && p.gains[2 * idx + 1] >= FREE_GAIN;
+      const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T, free) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small ? 'small' : 'big');
       adaptSpin(p);

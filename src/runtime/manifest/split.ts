@@ -14,8 +14,11 @@ export interface Split {
   min: number;
   /** Up to P argument lists (fewer when there is too little to cut), any thread may run any of them. */
   split: (a: number[], P: number, T?: number) => number[][];
-  /** How many parts a call on T threads is cut into (default 4 per thread: a slower core takes fewer). */
-  parts?: (a: number[], T: number) => number;
+  /**
+   * How many parts a call on T threads is cut into (default 4 per thread: a slower core takes fewer). `free`: the
+   * pool measured this kernel's large calls gaining as on free cores (see src/parallel/threads.ts FREE_GAIN).
+   */
+  parts?: (a: number[], T: number, free?: boolean) => number;
   /** The argument that is the thread's scratch (the pool puts the running thread's own there). */
   scratchArg?: number;
 }
