@@ -19,7 +19,10 @@ const rounds = +arg('--rounds', 15);
 const lib = pathToFileURL(join(root, 'dist', 'node', 'index.js')).href;
 
 // Each child ends by printing one JSON line: its own CPU time so far and, where measured, its phases.
-const END = `const __c = process.cpuUsage(); console.log(JSON.stringify({ cpu: (__c.user + __c.system) / 1000, ...(globalThis.__phases ?? {}) }));`;
+// pf: minor page faults (fresh memory touched: on the VM of BENCHMARKS.md each costs ~25 us, and their count does not
+// depend on the load); cache: the Node loader's code-cache status (hit, miss, rejected, off) where mxwasm ran.
+const END = `const __c = process.cpuUsage(); console.log(JSON.stringify({ cpu: (__c.user + __c.system) / 1000, pf: process.resourceUsage().minorPageFault, ` +
+  `cache: globalThis[Symbol.for('mxwasm.codeCache')]?.status, ...(globalThis.__phases ?? {}) }));`;
 // (process.hrtime, not performance.now(): the \`performance\` global loads perf_hooks, ~5 ms the empty script never pays.)
 const PHASE = `const __cpu = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
 const __now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -83,7 +86,9 @@ async function main() {
     const order = r % 2 ? names : [...names].reverse();
     for (const n of order) {
       const t0 = performance.now();
-      const p = spawnSync(process.execPath, [join(dir, VARIANTS[n].file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', ...VARIANTS[n].env } });
+      // A code-cache directory of the bench's own: the shared default keeps 8 caches, so other processes of the
+      // machine's user (tests, other builds) could prune this build's cache between rounds (a miss is +40 ms).
+      const p = spawnSync(process.execPath, [join(dir, VARIANTS[n].file)], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', MXWASM_CODE_CACHE: join(dir, 'code-cache'), ...VARIANTS[n].env } });
       const wall = performance.now() - t0;
       if (p.signal === 'SIGTERM') stop();
       const line = p.stdout.trim().split('\n').pop();
@@ -101,16 +106,19 @@ function report(names, resAll, rounds, load0) {
   const res = Object.fromEntries(names.map((n) => [n, resAll[n].slice(0, rounds)])); // the rounds every variant finished
   const out = {};
   console.log(`Node ${process.version}, ${rounds} alternating rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
-  console.log('| variant | CPU ms (median) | over empty | wall ms (median) | over empty |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| variant | CPU ms (median) | over empty | wall ms (median) | over empty | page faults over empty | code cache |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
   for (const n of names) {
     const cpu = median(res[n].map((x) => x.cpu)), wall = median(res[n].map((x) => x.wall));
     // Per round difference to the same round's empty process, then the median: steadier than a difference of medians.
     const dCpu = median(res[n].map((x, i) => x.cpu - res.empty[i].cpu)), dWall = median(res[n].map((x, i) => x.wall - res.empty[i].wall));
-    out[n] = { cpu_ms: cpu, wall_ms: wall, over_empty_cpu_ms: dCpu, over_empty_wall_ms: dWall };
+    const dPf = median(res[n].map((x, i) => x.pf - res.empty[i].pf));
+    const caches = [...new Set(res[n].map((x) => x.cache).filter(Boolean))].map((c) => `${c} ${res[n].filter((x) => x.cache === c).length}`).join(', ');
+    out[n] = { cpu_ms: cpu, wall_ms: wall, over_empty_cpu_ms: dCpu, over_empty_wall_ms: dWall, over_empty_page_faults: dPf, ...(caches ? { code_cache: caches } : {}) };
     const phases = Object.keys(res[n][0]).filter((k) => /(Wall|Cpu)$/.test(k));
     for (const k of phases) out[n][k] = median(res[n].map((x) => x[k]));
-    console.log(`| ${n} | ${cpu.toFixed(1)} | ${n === 'empty' ? '' : `+${dCpu.toFixed(1)}`} | ${wall.toFixed(1)} | ${n === 'empty' ? '' : `+${dWall.toFixed(1)}`} |`);
+    const over = (d, k = 1) => (n === 'empty' ? '' : `+${d.toFixed(k)}`);
+    console.log(`| ${n} | ${cpu.toFixed(1)} | ${over(dCpu)} | ${wall.toFixed(1)} | ${over(dWall)} | ${over(dPf, 0)} | ${caches} |`);
     if (phases.length && process.argv.includes('--phases')) console.log(`  phases (medians): ${phases.map((k) => `${k} ${out[n][k].toFixed(1)}`).join(', ')}`);
   }
   const json = arg('--json');
