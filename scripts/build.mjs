@@ -25,8 +25,10 @@ if (!only || only === 'wasm') {
   console.log(`[build] kernels (3 variants) in ${Date.now() - t0} ms`);
 }
 if (!only || only === 'js' || only === 'types') {
-  // Typed op signatures from the registry (src/api/op-types.ts), before bundles and declarations use them.
+  // The op families' names (src/ops/op-names.ts: declared at import, registered on first use), then typed op
+  // signatures from the registry (src/api/op-types.ts), before bundles and declarations use them.
   if (existsSync(join(root, 'node_modules', 'tsx'))) {
+    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'gen-op-names.mjs')], { cwd: root, stdio: 'inherit' });
     execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'gen-op-types.mjs')], { cwd: root, stdio: 'inherit' });
   }
 }

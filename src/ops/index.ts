@@ -1,11 +1,22 @@
-// The op manifest: imports every op family and registers all ops in one loop.
-import { registerOp, type OpDef } from './registry.js';
-import { ELEMENTWISE_OPS } from './elementwise/index.js';
-import { TENSOR_OPS } from './tensor/index.js';
-import { LINALG_OPS } from './linalg/index.js';
-import { CONV_OPS } from './conv/index.js';
-import { NN_OPS } from './nn/index.js';
-import { SEQ_OPS } from './seq/index.js';
+// The op manifest: every op family, declared by name (src/ops/op-names.ts, generated from FAMILIES by
+// scripts/gen-op-names.mjs) and registered on the first look-up of one of its ops. In the bundles a family's modules
+// are evaluated only then (`// lazy`, scripts/lazy.mjs): a cold start evaluates the declarations it runs, not ~230.
+import { declareFamily, type OpDef } from './registry.js';
+import { OP_NAMES } from './op-names.js';
+import * as elementwise from './elementwise/index.js'; // lazy
+import * as tensor from './tensor/index.js'; // lazy
+import * as linalg from './linalg/index.js'; // lazy
+import * as conv from './conv/index.js'; // lazy
+import * as nn from './nn/index.js'; // lazy
+import * as seq from './seq/index.js'; // lazy
 
-const ALL: OpDef[] = [...ELEMENTWISE_OPS, ...TENSOR_OPS, ...LINALG_OPS, ...CONV_OPS, ...NN_OPS, ...SEQ_OPS];
-for (const op of ALL) registerOp(op);
+/** Each family's definitions (a function: reading them evaluates the family in the bundles). */
+export const FAMILIES: Record<keyof typeof OP_NAMES, () => OpDef[]> = {
+  elementwise: () => elementwise.ELEMENTWISE_OPS,
+  tensor: () => tensor.TENSOR_OPS,
+  linalg: () => linalg.LINALG_OPS,
+  conv: () => conv.CONV_OPS,
+  nn: () => nn.NN_OPS,
+  seq: () => seq.SEQ_OPS,
+};
+for (const f of Object.keys(FAMILIES) as (keyof typeof FAMILIES)[]) declareFamily(OP_NAMES[f], FAMILIES[f]);

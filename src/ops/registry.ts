@@ -99,25 +99,65 @@ export interface OpDef {
 
 const ops = new Map<string, OpDef>();
 const canonical = new Map<string, string>();
+/** Declared families not registered yet: canonical op name -> its family's loader (src/ops/index.ts). */
+const pending = new Map<string, () => void>();
 
 /** Registers an op under its name and aliases. Registering a name twice throws. @example registerOp(fullyConnected) */
-export function registerOp(def: OpDef): void {
+export function registerOp(def: OpDef): void { add(def, false); }
+
+function add(def: OpDef, declared: boolean): void {
   for (const n of [def.name, ...(def.aliases ?? [])]) {
-    if (canonical.has(n)) throw new ArgumentError(`operator ${n} registered twice`);
+    // A family's own op may take the name its declaration reserved (same canonical name, not registered yet).
+    if (canonical.has(n) && !(declared && canonical.get(n) === def.name && !ops.has(def.name))) throw new ArgumentError(`operator ${n} registered twice`);
     canonical.set(n, def.name);
   }
   ops.set(def.name, def);
 }
 
+/**
+ * Declares a family of ops by name (`'Name alias=Name ...'`, src/ops/op-names.ts) and registers its definitions on
+ * the first look-up of one of them: names, aliases and unknown-op errors are known at once, while a cold start
+ * evaluates only the declarations it uses (the bundles load each family's modules then: `// lazy`).
+ * @example declareFamily('Dropout', () => [dropout])
+ */
+export function declareFamily(names: string, load: () => OpDef[]): void {
+  const declared: string[] = [];
+  let done = false;
+  const register = (): void => {
+    if (done) return;
+    done = true;
+    for (const c of declared) pending.delete(c);
+    for (const def of load()) add(def, true);
+    // A stale declaration (an op the family no longer has) is forgotten, not left dangling.
+    for (const [n, c] of canonical) if (declared.includes(c) && !ops.has(c)) canonical.delete(n);
+  };
+  for (const tok of names.split(' ')) {
+    if (!tok) continue;
+    const eq = tok.indexOf('=');
+    const n = eq < 0 ? tok : tok.slice(0, eq), c = eq < 0 ? tok : tok.slice(eq + 1);
+    if (canonical.has(n)) throw new ArgumentError(`operator ${n} registered twice`);
+    canonical.set(n, c);
+    if (eq < 0) { declared.push(n); pending.set(n, register); }
+  }
+}
+
+/** Registers every declared family (a name not declared may still be in one, if src/ops/op-names.ts is stale). */
+function registerAll(): void { for (const load of [...new Set(pending.values())]) load(); }
+
 /** Looks an op up by name or alias. @example getOp('Softmax').name === 'SoftmaxOutput' */
 export function getOp(name: string, node?: string): OpDef {
-  const c = canonical.get(name);
-  if (!c) throw new ArgumentError(`${node ? `Error in operator ${node}: ` : ''}unknown operator '${name}'`, { op: name, node });
+  let c = canonical.get(name);
+  if (c === undefined && pending.size) { registerAll(); c = canonical.get(name); }
+  if (c !== undefined && !ops.has(c)) { pending.get(c)?.(); c = canonical.get(name); }
+  if (c === undefined) throw new ArgumentError(`${node ? `Error in operator ${node}: ` : ''}unknown operator '${name}'`, { op: name, node });
   return ops.get(c)!;
 }
 
 /** True if the name or alias is registered. */
-export function hasOp(name: string): boolean { return canonical.has(name); }
+export function hasOp(name: string): boolean {
+  if (!canonical.has(name) && pending.size) registerAll();
+  return canonical.has(name);
+}
 
 
 /** All names including aliases, mapped to canonical names. */
