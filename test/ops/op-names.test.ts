@@ -4,9 +4,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import '../../src/index.js';
 import { FAMILIES } from '../../src/ops/index.js';
-import { declareFamily, getOp, hasOp, listOpNames, registerOp, type OpDef } from '../../src/ops/registry.js';
+import { getOp, hasOp, listOpNames } from '../../src/ops/registry.js';
 import { ArgumentError } from '../../src/errors.js';
 import * as mx from '../../src/index.js';
 // @ts-ignore: plain JS module
@@ -34,27 +35,37 @@ test('every name and alias of every family is listed, and maps to its definition
   assert.type((mx.nd as unknown as Record<string, unknown>).Convolution, 'function');
 });
 
-const def = (name: string, aliases?: string[]): OpDef => ({ name, aliases, attrs: {}, inputs: () => ['data'], inferShape: (_a, ins) => ({ ins, outs: [ins[0]] }), forward: () => () => {} });
+// In a child process: the test ops must not stay in this process's registry (test/types.test.ts lists it).
+const CHILD = `
+import { declareFamily, getOp, hasOp, listOpNames, registerOp } from ${JSON.stringify(new URL('../../src/ops/registry.ts', import.meta.url).href)};
+const def = (name, aliases) => ({ name, aliases, attrs: {}, inputs: () => ['data'], inferShape: (_a, ins) => ({ ins, outs: [ins[0]] }), forward: () => () => {} });
+const err = (f) => { try { f(); return 'no error'; } catch (e) { return e.constructor.name + ': ' + e.message; } };
+let loads = 0;
+const a = def('_test_lazy_a', ['_tla']), b = def('_test_lazy_b'), extra = def('_test_lazy_extra');
+declareFamily('_test_lazy_a _tla=_test_lazy_a _test_lazy_b _test_lazy_gone', () => { loads++; return [a, b, extra]; });
+const r = { known: hasOp('_tla') && hasOp('_test_lazy_b'), listed: listOpNames().get('_tla'), loadsBefore: loads };
+// Declared names are taken: registering one again throws, as it did when everything registered at import.
+r.again = err(() => registerOp(def('_tla')));
+r.declareAgain = err(() => declareFamily('_test_lazy_b', () => []));
+r.loadsAfterErrors = loads;
+r.a = getOp('_tla') === a; r.loadsA = loads;
+r.b = getOp('_test_lazy_b') === b; r.loadsB = loads;
+// A name the table lacks (a stale op-names.ts) is still found; one it lists that the family lacks is forgotten.
+r.extra = getOp('_test_lazy_extra') === extra;
+r.gone = hasOp('_test_lazy_gone');
+r.goneErr = err(() => getOp('_test_lazy_gone', 'n1'));
+console.log(JSON.stringify(r));
+`;
 
 test('a declared family is registered once, on first look-up; names, aliases and errors are known before', () => {
-  let loads = 0;
-  const a = def('_test_lazy_a', ['_tla']), b = def('_test_lazy_b'), extra = def('_test_lazy_extra');
-  declareFamily('_test_lazy_a _tla=_test_lazy_a _test_lazy_b _test_lazy_gone', () => { loads++; return [a, b, extra]; });
-  assert.ok(hasOp('_tla') && hasOp('_test_lazy_b'));
-  assert.is(listOpNames().get('_tla'), '_test_lazy_a');
-  assert.is(loads, 0, 'not loaded by hasOp or listOpNames');
-  // Declared names are taken: registering one again throws, as it did when everything registered at import.
-  assert.throws(() => registerOp(def('_tla')), (e: Error) => e instanceof ArgumentError && /operator _tla registered twice/.test(e.message));
-  assert.throws(() => declareFamily('_test_lazy_b', () => []), /operator _test_lazy_b registered twice/);
-  assert.is(loads, 0);
-  assert.is(getOp('_tla'), a);
-  assert.is(loads, 1);
-  assert.is(getOp('_test_lazy_b'), b);
-  assert.is(loads, 1, 'one load per family');
-  // A name the table lacks (a stale op-names.ts) is still found; one it lists that the family lacks is forgotten.
-  assert.is(getOp('_test_lazy_extra'), extra);
-  assert.not.ok(hasOp('_test_lazy_gone'));
-  assert.throws(() => getOp('_test_lazy_gone', 'n1'), (e: Error) => e instanceof ArgumentError && e.message === "Error in operator n1: unknown operator '_test_lazy_gone'");
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], { encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.equal(r, {
+    known: true, listed: '_test_lazy_a', loadsBefore: 0,
+    again: 'ArgumentError: operator _tla registered twice', declareAgain: 'ArgumentError: operator _test_lazy_b registered twice', loadsAfterErrors: 0,
+    a: true, loadsA: 1, b: true, loadsB: 1, extra: true, gone: false,
+    goneErr: "ArgumentError: Error in operator n1: unknown operator '_test_lazy_gone'",
+  });
 });
 
 test('unknown operators: the same error as before, by name and through the APIs', () => {
