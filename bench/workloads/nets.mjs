@@ -1,17 +1,34 @@
 // Whole networks at 224², inference, f32 (bench/lib/nets.mjs: mx.sym as MXNet's zoos build them), the same random
 // weights given to each runtime (He-uniform conv / FC weights, BatchNorm gamma 1, beta and mean small, var near 1).
 //   net-<name>-b<N>: input in, forward, the 1000 logits read back (mxwasm: a bound Executor, gradReq null;
-//                    ort-web: the network as ONNX written by mx.onnx.exportModel (opset 13), one session.run).
+//                    ort-web: the network as ONNX written by mx.onnx.exportModel (opset 13), one session.run;
+//                    tfjs-wasm: the network in tfjs ops, NHWC, BatchNorm folded into fused convs (bench/lib/tfjs-nets.mjs),
+//                    the input given NHWC).
 // Batch 1 of ResNet-18, MobileNet v1, MobileNetV2 and SqueezeNet 1.1 run by default; ResNet-50, VGG-11, DenseNet-121,
 // Inception-BN and every batch-8 row are `heavy`: they run only when a filter names them or with --heavy.
 import { netBuilders } from '../lib/nets.mjs';
 import { ortSession } from '../lib/peers.mjs';
+import { tfjsNet } from '../lib/tfjs-nets.mjs';
 
 function rand(n, seed, lo, hi) {
   const a = new Float32Array(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = lo + (hi - lo) * (s / 2 ** 32); }
   return a;
+}
+
+/** Logits of two runtimes agree to 1e-3 of their scale (the same network), else throws. */
+function agree(want, got, who) {
+  let err = 0, scale = 1e-6;
+  for (let i = 0; i < want.length; i++) { err = Math.max(err, Math.abs(want[i] - got[i])); scale = Math.max(scale, Math.abs(want[i])); }
+  if (!(err <= 1e-3 * scale)) throw new Error(`${who} disagrees with mxwasm: max |diff| ${err.toExponential(2)} at scale ${scale.toExponential(2)}`);
+}
+
+/** NCHW -> NHWC copy of B images of C planes H x W. */
+function nhwc(x, B, C, H, W) {
+  const y = new Float32Array(x.length);
+  for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) y[(b * H * W + p) * C + c] = x[(b * C + c) * H * W + p];
+  return y;
 }
 
 /** Deterministic values for every argument and aux state of a bound executor, by name. */
@@ -63,11 +80,16 @@ export default Object.keys(FLOPS).flatMap((net) => [1, 8].map((B) => ({
       const sess = await ortSession(ort, mx.onnx.exportModel(s.sym, params, { data: [B, 3, 224, 224] }, { opset: 13 }), 'wasm');
       const X = new ort.Tensor('float32', s.x, [B, 3, 224, 224]), xin = sess.inputNames[0], yout = sess.outputNames[0];
       // The two runtimes must compute the same network: logits agree to 1e-3 of their scale.
-      const want = s.exe.forward({ data: s.x })[0].toTypedArray(), got = (await sess.run({ [xin]: X }))[yout].data;
-      let err = 0, scale = 1e-6;
-      for (let i = 0; i < want.length; i++) { err = Math.max(err, Math.abs(want[i] - got[i])); scale = Math.max(scale, Math.abs(want[i])); }
-      if (!(err <= 1e-3 * scale)) throw new Error(`ONNX model disagrees with mxwasm: max |diff| ${err.toExponential(2)} at scale ${scale.toExponential(2)}`);
+      agree(s.exe.forward({ data: s.x })[0].toTypedArray(), (await sess.run({ [xin]: X }))[yout].data, 'ONNX model');
       return { async run() { const r = await sess.run({ [xin]: X }); if (r[yout].data.length !== B * 1000) throw new Error('bad output'); }, teardown: () => sess.release() };
+    },
+    'tfjs-wasm': ({ mx, libs }) => {
+      const tf = libs['tfjs-wasm'], s = setup(mx, net, B), values = {};
+      for (const n of Object.keys(s.values)) values[n] = (s.exe.argDict[n] ?? s.exe.auxDict[n]).toTypedArray();
+      const model = tfjsNet(tf, s.sym, values), x = nhwc(s.x, B, 3, 224, 224);
+      const forward = () => { const y = tf.tidy(() => model.run(tf.tensor4d(x, [B, 224, 224, 3]))); const d = y.dataSync(); y.dispose(); return d; };
+      agree(s.exe.forward({ data: s.x })[0].toTypedArray(), forward(), 'tfjs network');
+      return { run() { if (forward().length !== B * 1000) throw new Error('bad output'); }, teardown: () => model.dispose() };
     },
   },
 })));
