@@ -2,7 +2,7 @@
 // interleaved), prints a table, writes bench/results/latest.json (and --json <path>). See bench/README.md.
 // Usage: node --import tsx bench/run.mjs [name-substring ...] [--json out.json] [--threads N] [--quick]
 //        [--no-peers] [--peers tfjs-wasm,ort-web] [--list] [--heavy] [--exact] [--runs N] [--min-ms MS] [--max-ms MS]
-//        [--no-quiesce]
+//        [--no-quiesce] [--warmup N]
 import { readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +31,7 @@ function parseArgs(argv) {
     else if (a === '--min-ms') o.minMs = Number(argv[++i]); // at least this much timed time per implementation (default 1000)
     else if (a === '--max-ms') o.maxMs = Number(argv[++i]); // at most this much (default 8000): a time budget
     else if (a === '--no-quiesce') o.quiesce = false; // chunks start without waiting for the process's threads to idle
+    else if (a === '--warmup') o.warmup = Number(argv[++i]); // untimed runs per implementation first (default 5)
     else if (a === '--help' || a === '-h') { console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 4).join('\n')); process.exit(0); }
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.filters.push(a);
@@ -109,22 +110,27 @@ const mopts = opts.quick ? { warmup: 2, minRuns: 5, minMs: 200, maxMs: 2000 } : 
 for (const k of ['minRuns', 'minMs', 'maxMs']) if (opts[k] !== undefined) { if (!(opts[k] > 0)) throw new Error(`--${k}: expected a positive number`); mopts[k] = opts[k]; }
 if (opts.quiesce === false) mopts.quiesce = false;
 else env.method += '; each chunk starts once the process\'s threads are idle (< 25% of a core over 2 ms; onnxruntime-web\'s pool spins ~15-20 ms after a run)';
+if (opts.warmup !== undefined) { if (!(Number.isInteger(opts.warmup) && opts.warmup >= 0)) throw new Error('--warmup: expected a count'); mopts.warmup = opts.warmup; env.method += ` (${opts.warmup} warm-ups)`; }
 if (mopts.minRuns || mopts.minMs) env.method += ` (this run: >= ${mopts.minRuns ?? 15} runs, >= ${mopts.minMs ?? 1000} ms, <= ${mopts.maxMs ?? 8000} ms)`;
 const ctx = { mx, rt, gemmKernel, libs };
 
 const results = [];
 for (const [i, w] of workloads.entries()) {
   const tag = `[${i + 1}/${workloads.length}] ${w.name}`;
-  const insts = {}, skipped = {};
+  const insts = {}, skipped = {}, setupMs = {};
   for (const [impl, setup] of Object.entries(w.impls)) {
     if (impl !== 'mxwasm' && impl !== ONE && !libs[impl]) { skipped[impl] = notes[impl] ?? 'not requested'; continue; }
+    const t0 = performance.now();
     try { progress(`${tag}: setting up ${impl}`); const inst = await setup(ctx); if (inst) insts[impl] = inst; else skipped[impl] = 'not applicable'; } catch (e) { skipped[impl] = `setup failed: ${String(e?.message ?? e).split('\n')[0]}`; }
+    setupMs[impl] = +(performance.now() - t0).toFixed(0);
   }
   let stats = {};
   try { stats = await measure(insts, mopts, (m) => progress(`${tag}: ${m}`)); } catch (e) { console.error(`\n${w.name}: ${e?.stack ?? e}`); }
   for (const inst of Object.values(insts)) { try { await inst.teardown?.(); } catch { /* ignore */ } }
-  for (const s of Object.values(stats)) if (w.flops) s.gflops = +(w.flops / s.median_ms / 1e6).toFixed(2);
+  for (const [k, s] of Object.entries(stats)) { if (w.flops) s.gflops = +(w.flops / s.median_ms / 1e6).toFixed(2); s.setup_ms = setupMs[k]; }
   results.push({ name: w.name, group: w.group, desc: w.desc, flops: w.flops, impls: stats, skipped });
+  // --json is rewritten after every row: a run stopped by a time limit keeps the rows it finished.
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ env: { ...env, loadavgEnd: os.loadavg().map((x) => +x.toFixed(2)), partial: true }, results }, null, 2));
   const ours = stats.mxwasm;
   progress(`${tag}: ${ours ? `${ours.median_ms.toFixed(3)} ms${ours.gflops ? ` = ${ours.gflops} GFLOP/s` : ''}` : 'failed'}`, true);
 }
