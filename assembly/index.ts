@@ -18,6 +18,7 @@ export * from './kernels/f32-reduce-grad';
 export * from './kernels/x32-layout';
 export { f32_gemm__simd128, f32_colsum__simd128 } from './kernels/f32-gemm';
 export * from './kernels/f32-conv';
+export { f32_convfew_2x16__simd128 } from './kernels/f32-conv-few';
 export { f32_im2col__simd128, f32_col2im__simd128, f32_copyrows__simd128 } from './kernels/f32-im2col';
 export * from './kernels/f32-winograd';
 export * from './kernels/f32-pool';

@@ -4,3 +4,4 @@
 
 export { f32_gemm__relaxedsimd } from './kernels/f32-gemm';
 export { f32_peak__relaxedsimd } from './kernels/f32-peak';
+export { f32_convfew_2x16__relaxedsimd } from './kernels/f32-conv-few';

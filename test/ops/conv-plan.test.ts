@@ -12,7 +12,8 @@ test('method, class and kernels per layer class', () => {
   const rows: [string, number[], Record<string, unknown>, string, string][] = [
     ['ResNet 3x3 s1', [1, 64, 56, 56], { kernel: [3, 3], pad: [1, 1], num_filter: 64 }, 'winograd', '3x3 s1'],
     ['ResNet 3x3 s2', [1, 64, 56, 56], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 128 }, 'im2col', '3x3 s2'],
-    ['MobileNet stem', [1, 3, 224, 224], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 32 }, 'im2col', 'stem'],
+    ['MobileNet stem', [1, 3, 224, 224], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 32 }, 'few', 'stem'],
+    ['ResNet stem', [2, 3, 224, 224], { kernel: [7, 7], pad: [3, 3], stride: [2, 2], num_filter: 64 }, 'few', 'stem'],
     ['depthwise s1', [1, 32, 112, 112], { kernel: [3, 3], pad: [1, 1], num_filter: 32, num_group: 32 }, 'dw', 'depthwise'],
     ['1x1', [1, 32, 112, 112], { kernel: [1, 1], num_filter: 64 }, '1x1', '1x1'],
     ['grouped', [2, 64, 28, 28], { kernel: [3, 3], pad: [1, 1], num_filter: 64, num_group: 4 }, 'im2col', 'grouped'],
@@ -32,9 +33,12 @@ test('workspaces cover each method', () => {
   assert.is(pw.fwdWorkspace, winogradWorkspace(w));
   assert.ok(pw.dwWinograd && pw.dxWinograd, 'Winograd layer: both gradients by Winograd');
   assert.ok(pw.bwdWorkspace >= pw.fwdWorkspace);
-  const s2 = geom([1, 3, 224, 224], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 32 }), p2 = convPlan(s2);
-  assert.is(p2.fwdWorkspace, 3 * 9 * 112 * 112 * 4, 'im2col: one column matrix');
+  const s2 = geom([1, 8, 224, 224], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 32 }), p2 = convPlan(s2);
+  assert.is(p2.fwdWorkspace, 8 * 9 * 112 * 112 * 4, 'im2col: one column matrix');
   assert.is(p2.bwdWorkspace, p2.fwdWorkspace);
+  const stem = convPlan(geom([1, 3, 224, 224], { kernel: [3, 3], pad: [1, 1], stride: [2, 2], num_filter: 32 }));
+  assert.is(stem.fwdWorkspace, 0, 'direct few-channel stem: no workspace');
+  assert.is(stem.bwdWorkspace, 3 * 9 * 112 * 112 * 4, 'its backward: im2col');
   const one = convPlan(geom([2, 32, 14, 14], { kernel: [1, 1], num_filter: 8 }));
   assert.is(one.fwdWorkspace, 0, '1x1: no workspace');
   const dw = convPlan(geom([1, 8, 9, 11], { kernel: [3, 3], pad: [1, 1], num_filter: 8, num_group: 8 }));

@@ -44,6 +44,15 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const gname = gemm === K.f32_gemm__relaxedsimd ? 'f32_gemm__relaxedsimd' : 'f32_gemm__simd128';
   const groups = (calls: GemmCall[]): Step => (calls.length === 1 ? gemmStep(gemm, calls[0]) : independentCalls(K, gname, calls.map(gemmArgs)));
   if (method === 'winograd') return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
+  if (method === 'few') {
+    // The direct few-channel kernel, all output rows of an image per call (the thread pool cuts the rows).
+    const name = gname === 'f32_gemm__relaxedsimd' ? 'f32_convfew_2x16__relaxedsimd' : 'f32_convfew_2x16__simd128';
+    for (let n = 0; n < g.N; n++) {
+      steps.push(kernelStep(K, name, { x: x + n * inImg, w, b, y: y + n * outImg, P: sc, C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, st: g.sh,
+        ph: g.ph, pw: g.pw, Ho: g.Ho, Wo: g.Wo, F: g.F, oy0: 0, noy: g.Ho, act }));
+    }
+    return seq(steps);
+  }
   const Nb = p.block;
   if (method === 'block') {
     // Per block: im2col of nb images into [C*kh*kw, L], one GEMM per group into [F, L], then back to NCHW.

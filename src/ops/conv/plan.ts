@@ -7,9 +7,10 @@ import { winogradApplies, winogradDataGradGeom, winogradWorkspace } from './wino
 /**
  * Forward method: 'winograd' F(2x2,3x3) for 3x3 stride-1 layers with many channels and tiles; 'dw' the direct SIMD
  * depthwise kernel; '1x1' one GEMM per group on the planes (stride 1, no pad: no im2col copy); 'block' im2col of
- * blocks of images then one GEMM per group; 'im2col' im2col + GEMM per image and group.
+ * blocks of images then one GEMM per group; 'im2col' im2col + GEMM per image and group; 'few' the direct kernel
+ * for few input channels at stride 1 or 2 (network stems: f32_convfew_2x16, no im2col, rows split across threads).
  */
-export type ConvMethod = 'winograd' | 'dw' | '1x1' | 'block' | 'im2col';
+export type ConvMethod = 'winograd' | 'dw' | '1x1' | 'block' | 'im2col' | 'few';
 
 /** A convolution class for profiles (MobileNet / ResNet vocabulary). */
 export type ConvClass = '3x3 s1' | '3x3 s2' | '1x1' | 'depthwise' | 'grouped' | 'stem' | 'other';
@@ -20,7 +21,7 @@ export interface ConvPlan {
   method: ConvMethod;
   /** GEMM-level method of the per-image backward products (the forward's, except Winograd layers: 'im2col'). */
   gemm: 'dw' | '1x1' | 'im2col';
-  /** Images per column block (0: per image); nonzero exactly when method is 'block'. */
+  /** Images per column block of the im2col products (0: per image); the forward blocks when method is 'block' (a 'few' forward never does, its backward may). */
   block: number;
   /** Largest act code the forward kernels fuse (1 relu; the GEMM paths 3: relu, sigmoid, tanh); others run as an f32_act pass. */
   fusesAct: number;
@@ -115,6 +116,27 @@ function dwDataGradGeom(g: ConvGeom): ConvGeom | undefined {
   return { ...g, H: g.Ho, W: g.Wo, ph: 2 - g.ph, pw: 2 - g.pw, Ho: g.H, Wo: g.W };
 }
 
+/** The direct few-channel kernel on or off (off: im2col + GEMM, for A/B measurements and tests). */
+const DIRECT = { on: true };
+
+/**
+ * Turns the direct few-channel kernel on or off; returns the old setting. For benches and tests.
+ * @example const old = setConvDirect(false); try { ... } finally { setConvDirect(old); }
+ */
+export function setConvDirect(on: boolean): boolean { const old = DIRECT.on; DIRECT.on = on; return old; }
+
+/**
+ * Whether the direct few-channel kernel takes a geometry: one group of at most 4 input channels (stems), stride 1 or 2
+ * on both axes, dilation 1, kernel up to 11 and pad up to 4 (8 at stride 2) wide. At stride 1 only where the planes
+ * are large (batches of small planes keep their blocked im2col GEMMs, LeNet's).
+ * @example directFew({ ...g, C: 3, G: 1, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pw: 1 }) === true
+ */
+export function directFew(g: ConvGeom): boolean {
+  const s = g.sh;
+  return DIRECT.on && g.G === 1 && g.C <= 4 && (s === 1 || s === 2) && g.sw === s && g.dh === 1 && g.dw === 1 && g.kh * g.kw > 1 &&
+    g.kh <= 11 && g.kw <= 11 && g.pw <= 4 * s && (s === 2 || g.Ho * g.Wo > BLOCK.maxPlane);
+}
+
 /** The profile class of a geometry. @example convClass(mobilenetStem) === 'stem' */
 export function convClass(g: ConvGeom): ConvClass {
   if (gemmMethod(g) === 'dw') return 'depthwise';
@@ -131,7 +153,7 @@ export function convClass(g: ConvGeom): ConvClass {
  */
 export function convPlan(g: ConvGeom): ConvPlan {
   const gm = gemmMethod(g), wino = winogradApplies(g), block = convBlock(g);
-  const method: ConvMethod = wino ? 'winograd' : gm === 'dw' ? 'dw' : block ? 'block' : gm;
+  const method: ConvMethod = wino ? 'winograd' : gm === 'dw' ? 'dw' : directFew(g) && !BLOCK.force ? 'few' : block ? 'block' : gm;
   const col = block ? blockBytes(g, block) : gm === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const winoWs = wino ? winogradWorkspace(g) : 0;
   const dxWinograd = winogradDataGradGeom(g), dxDepthwise = dwDataGradGeom(g);
@@ -142,11 +164,12 @@ export function convPlan(g: ConvGeom): ConvPlan {
     '1x1': ['gemm'],
     block: ['f32_im2col__simd128', 'gemm', 'f32_copyrows__simd128'],
     im2col: ['f32_im2col__simd128', 'gemm'],
+    few: ['f32_convfew_2x16__simd128'],
   };
   return {
-    method, gemm: gm, block, fusesAct: method === 'winograd' || method === 'dw' ? 1 : 3,
+    method, gemm: gm, block, fusesAct: method === 'winograd' || method === 'dw' || method === 'few' ? 1 : 3,
     dwWinograd: wino, dxWinograd, dxDepthwise,
-    fwdWorkspace: method === 'winograd' ? winoWs : col, bwdWorkspace,
+    fwdWorkspace: method === 'winograd' ? winoWs : method === 'few' ? 0 : col, bwdWorkspace,
     kernels: KERNELS[method], cls: convClass(g),
   };
 }

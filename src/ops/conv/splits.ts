@@ -37,7 +37,7 @@ function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: numbe
 
 const { f32_im2col__simd128: I2C, f32_col2im__simd128: C2I, f32_copyrows__simd128: CR, f32_dwconv__simd128: DW,
   f32_dwconv_bwd__simd128: DWB, f32_bn_act__simd128: BN, f32_pool2d__simd128: PL, f32_pool2d_bwd__simd128: PLB,
-  f32_wino_in_f2k3__simd128: WI, f32_wino_w_f2k3__simd128: WW, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP } = CONV_ARG;
+  f32_wino_in_f2k3__simd128: WI, f32_wino_w_f2k3__simd128: WW, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP, f32_convfew_2x16__simd128: CS } = CONV_ARG;
 
 /** Sizes of a call with the conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) at the positions of `g`. */
 type Geom = { readonly [N in typeof CONV_GEOM[number]]: number };
@@ -82,6 +82,16 @@ function wino(countArg: number, ptrs: (a: number[]) => [number, number][], tiles
 // T = nty * tW4 tiles per channel.
 const inTiles = (a: number[]) => a[WI.nty] * a[WI.tW4], outTiles = (a: number[]) => a[WO.nty] * a[WO.tW4], dyTiles = (a: number[]) => a[WD.nty] * a[WD.tW4];
 
+/**
+ * The direct few-channel conv by output rows (oy0 advanced, noy cut); each part runs in its own thread's scratch P. Work:
+ * multiply-adds (F x Wo x C*kh*kw a row).
+ */
+const rowSplit: PlaneSplit = {
+  work: (a) => a[CS.noy] * a[CS.F] * a[CS.Wo] * a[CS.C] * a[CS.kh] * a[CS.kw], min: MIN_WORK,
+  split: (a, P, T) => ranges(a[CS.noy], P, T).map(([s, e]) => { const p = a.slice(); p[CS.oy0] = a[CS.oy0] + s; p[CS.noy] = e - s; return p; }),
+  scratchArg: CS.P,
+};
+
 /** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_im2col__simd128: colSplit(I2C.x, I2C.col),
@@ -89,6 +99,8 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   // Cut by rows R; copy-speed work like im2col (LeNet conv1: 115K floats a block).
   f32_copyrows__simd128: { ...planes(CR.R, (a) => a[CR.R] * a[CR.Nb] * a[CR.P], (a) => [[CR.src, a[CR.sr] * 4], [CR.dst, a[CR.dr] * 4]]), min: 1 << 15 },
   f32_dwconv__simd128: planes(DW.C, cD.work, (a) => [[DW.x, cD.plane(a)], [DW.w, cD.k(a)], [DW.b, 4], [DW.y, cD.out(a)]]),
+  f32_convfew_2x16__simd128: rowSplit,
+  f32_convfew_2x16__relaxedsimd: rowSplit,
   f32_dwconv_bwd__simd128: planes(DWB.C, cB.work, (a) => [[DWB.x, cB.plane(a)], [DWB.w, cB.k(a)], [DWB.dy, cB.out(a)], [DWB.dx, cB.plane(a)], [DWB.dwt, cB.k(a)]]),
   // Cut by channels; an elementwise pass.
   f32_bn_act__simd128: planes(BN.C, (a) => a[BN.C] * a[BN.inner], (a) => [[BN.y, a[BN.inner] * 4], [BN.g, 4], [BN.b, 4], [BN.mean, 4], [BN.vr, 4]]),

@@ -5,10 +5,12 @@ export const CONV_GEOM = ['C', 'H', 'W', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh
 const POOL = ['H', 'W', 'Ho', 'Wo', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'type', 'countPad'] as const;
 // Warm-up geometry: one 3-channel 9x9 image, 3x3 kernel, stride 1, pad 1; pooling: 3 planes 9x9 -> 4x4, 2x2 stride 2.
 const geom = { C: 3, H: 9, W: 9, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, Ho: 9, Wo: 9 };
+const few = { C: 3, H: 9, W: 9, kh: 3, kw: 3, st: 2, ph: 1, pw: 1, Ho: 5, Wo: 5, F: 2, oy0: 0, noy: 5, act: 1 };
+const CONVFEW = ['x', 'w', 'b', 'y', 'P', 'C', 'H', 'W', 'kh', 'kw', 'st', 'ph', 'pw', 'Ho', 'Wo', 'F', 'oy0', 'noy', 'act'] as const;
 const pool = { P: 3, H: 9, W: 9, Ho: 4, Wo: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, type: 0, countPad: 1 };
 
 /**
- * The conv family's kernels (assembly/kernels/f32-conv.ts, f32-im2col.ts, f32-winograd.ts): parameter names in order
+ * The conv family's kernels (assembly/kernels/f32-conv.ts, f32-conv-few.ts, f32-im2col.ts, f32-winograd.ts): parameter names in order
  * (test/kernels/abi.test.ts checks them against the kernels) and warm-up; the thread splits (src/ops/conv/splits.ts)
  * read arguments through `CONV_ARG`.
  */
@@ -20,6 +22,10 @@ const CONV = defs({
   f32_copyrows__simd128: [['src', 'dst', 'R', 'Nb', 'P', 'sr', 'sn', 'dr', 'dn'], (p, q) => ({ src: p, dst: q, R: 3, Nb: 2, P: 17, sr: 34, sn: 17, dr: 17, dn: 51 })],
   f32_dwconv__simd128: [['x', 'w', 'b', 'y', ...CONV_GEOM, 'act'], (p, q) => ({ x: p, w: p + 4096, b: 0, y: q, ...geom, act: 0 })],
   f32_dwconv_bwd__simd128: [['x', 'w', 'dy', 'dx', 'dwt', ...CONV_GEOM, 'acc'], (p, q) => ({ x: p, w: p + 4096, dy: p + 8192, dx: q, dwt: q + 4096, ...geom, acc: 0 })],
+  // A 3-channel 9x9 image, 3x3 stride 2 pad 1 -> 2 filters 5x5, relu (assembly/kernels/f32-conv-few.ts: direct conv
+  // of few input channels by output rows [oy0, oy0 + noy), stride st 1 or 2, P the thread's scratch; the relaxed build too).
+  f32_convfew_2x16__simd128: [CONVFEW, (p, q) => ({ x: p, w: p + 4096, b: 0, y: q, P: q + 4096, ...few })],
+  f32_convfew_2x16__relaxedsimd: [CONVFEW, (p, q) => ({ x: p, w: p + 4096, b: 0, y: q, P: q + 4096, ...few })],
   f32_rot180__simd128: [['w', 'out', 'C', 'n'], (p, q) => ({ w: p, out: q, C: 3, n: 9 })],
   f32_rowsum__simd128: [['x', 'y', 'rows', 'cols', 'acc'], (p, q) => ({ x: p, y: q, rows: 3, cols: 17, acc: 0 })],
   f32_bias_rows__simd128: [['x', 'b', 'rows', 'cols', 'act'], (_p, q) => ({ x: q, b: 0, rows: 3, cols: 17, act: 1 })],
