@@ -60,6 +60,7 @@ test('the plan takes the direct kernel for few-channel stems only', () => {
   assert.is(plan({ kernel: [5, 5], stride: [1, 1], pad: [0, 0], num_filter: 20 }, [64, 1, 28, 28]).method, 'block'); // LeNet conv1, batch 64
   assert.is(plan({ kernel: [3, 3], stride: [3, 3], num_filter: 8 }, [1, 3, 32, 32]).method, 'im2col'); // stride 3
   assert.is(plan({ kernel: [3, 3], dilate: [2, 2], num_filter: 8 }, [1, 3, 32, 32]).method, 'im2col'); // dilated
+  assert.is(plan({ kernel: [11, 11], pad: [5, 5], num_filter: 8 }, [1, 4, 16, 8000]).method, 'im2col'); // rows beyond the scratch
   assert.is(plan({ kernel: [3, 3], num_filter: 32 }, [1, 3, 224, 224]).fwdWorkspace, 0);
   const old = setConvDirect(false);
   try { assert.is(plan({ kernel: [3, 3], num_filter: 32 }, [1, 3, 224, 224]).method, 'im2col'); } finally { setConvDirect(old); }
