@@ -9,6 +9,8 @@
 import { netBuilders } from '../lib/nets.mjs';
 import { ortSession } from '../lib/peers.mjs';
 import { tfjsNet } from '../lib/tfjs-nets.mjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function rand(n, seed, lo, hi) {
   const a = new Float32Array(n);
@@ -29,6 +31,19 @@ function nhwc(x, B, C, H, W) {
   const y = new Float32Array(x.length);
   for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) for (let p = 0; p < H * W; p++) y[(b * H * W + p) * C + c] = x[(b * C + c) * H * W + p];
   return y;
+}
+
+/**
+ * The network as ONNX (mx.onnx.exportModel, opset 13). With MXWASM_BENCH_ONNX_CACHE=<dir> the bytes are kept there
+ * per (net, batch) for the next process of the same run (the quiet-machine script's 1- and 2-thread steps: the export
+ * of a heavy network takes seconds); the caller owns the directory and empties it per commit.
+ */
+function onnxBytes(mx, s, params, net, B) {
+  const dir = process.env.MXWASM_BENCH_ONNX_CACHE, file = dir && join(dir, `${net}-b${B}.onnx`);
+  if (file && existsSync(file)) return readFileSync(file);
+  const bytes = mx.onnx.exportModel(s.sym, params, { data: [B, 3, 224, 224] }, { opset: 13 });
+  if (file) { mkdirSync(dir, { recursive: true }); writeFileSync(file, bytes); }
+  return bytes;
 }
 
 /** Deterministic values for every argument and aux state of a bound executor, by name. */
@@ -77,7 +92,7 @@ export default Object.keys(FLOPS).flatMap((net) => [1, 8].map((B) => ({
       const ort = libs['ort-web'], s = setup(mx, net, B);
       const params = { argParams: {}, auxParams: {} };
       for (const n of Object.keys(s.values)) if (s.exe.argDict[n]) params.argParams[n] = s.exe.argDict[n]; else params.auxParams[n] = s.exe.auxDict[n];
-      const sess = await ortSession(ort, mx.onnx.exportModel(s.sym, params, { data: [B, 3, 224, 224] }, { opset: 13 }), 'wasm');
+      const sess = await ortSession(ort, onnxBytes(mx, s, params, net, B), 'wasm');
       const X = new ort.Tensor('float32', s.x, [B, 3, 224, 224]), xin = sess.inputNames[0], yout = sess.outputNames[0];
       // The two runtimes must compute the same network: logits agree to 1e-3 of their scale.
       agree(s.exe.forward({ data: s.x })[0].toTypedArray(), (await sess.run({ [xin]: X }))[yout].data, 'ONNX model');
