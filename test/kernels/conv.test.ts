@@ -25,8 +25,8 @@ const check = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => { co
 function geom(C: number, H: number, W: number, k: number, s: number, p: number, d = 1): RefConvGeom {
   return { N: 1, C, H, W, F: C, G: C, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: d, dw: d };
 }
-const gargs = (g: RefConvGeom) => [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw,
-  refConvOut(g.H, g.kh, g.sh, g.ph, g.dh), refConvOut(g.W, g.kw, g.sw, g.pw, g.dw)];
+const gargs = (g: RefConvGeom) => ({ C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, dh: g.dh, dw: g.dw,
+  Ho: refConvOut(g.H, g.kh, g.sh, g.ph, g.dh), Wo: refConvOut(g.W, g.kw, g.sw, g.pw, g.dw) });
 
 test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradient', () => {
   for (const W of WIDTHS) for (const [k, s, p, d] of [[3, 1, 1, 1], [3, 2, 1, 1], [2, 3, 0, 1], [3, 1, 2, 2]]) {
@@ -35,7 +35,7 @@ test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradi
     if (Ho < 1 || Wo < 1) continue;
     const x = randArray(2 * 5 * W, W + 1), w = randArray(2 * k * k, 2), rows = 2 * k * k;
     withBufs([x, rows * Ho * Wo, 2 * 5 * W], ([ox, ocol, odx]) => {
-      K.f32_im2col__simd128(ox, ocol, ...gargs(g), 0, 1, 0);
+      kernelCall(K, 'f32_im2col__simd128', { x: ox, col: ocol, ...gargs(g), ld: 0, nimg: 1, xs: 0 });
       const col = read(ocol, rows * Ho * Wo), y = new Float32Array(Ho * Wo);
       for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) y[j] += w[r] * col[r * Ho * Wo + j];
       check(y, refConv(x, w, undefined, g), `im2col W=${W} k=${k} s=${s}`);
@@ -43,7 +43,7 @@ test('im2col + (1xK ones GEMM) / col2im match the direct conv and its data-gradi
       const dy = randArray(Ho * Wo, 3), dcol = new Float32Array(rows * Ho * Wo);
       for (let r = 0; r < rows; r++) for (let j = 0; j < Ho * Wo; j++) dcol[r * Ho * Wo + j] = w[r] * dy[j];
       f32(ocol, dcol.length).set(dcol);
-      K.f32_col2im__simd128(ocol, odx, ...gargs(g), 0, 1, 0);
+      kernelCall(K, 'f32_col2im__simd128', { col: ocol, x: odx, ...gargs(g), ld: 0, nimg: 1, xs: 0 });
       check(read(odx, 2 * 5 * W), refConvBackward(x, w, dy, g).dx, `col2im W=${W} k=${k} s=${s}`);
     });
   }
@@ -55,20 +55,20 @@ test('depthwise forward (bias, relu) and backward kernels match the reference', 
   shapes.push([224, 3, 2, 1, 1], [112, 3, 1, 1, 1]);
   for (const [W, k, s, p, d] of shapes) {
     const H = W > 64 ? 9 : 6, C = 3, g = geom(C, H, W, k, s, p, d);
-    const [, , , , , , , , , , , Ho, Wo] = gargs(g);
+    const { Ho, Wo } = gargs(g);
     if (Ho < 1 || Wo < 1) continue;
     const x = randArray(C * H * W, W), w = randArray(C * k * k, 7), b = randArray(C, 8), dy = randArray(C * Ho * Wo, 9);
     withBufs([x, w, b, C * Ho * Wo, dy, C * H * W, C * k * k], ([ox, ow, ob, oy, ody, odx, odw]) => {
       const what = `W=${W} k=${k} s=${s} p=${p} d=${d}`;
-      K.f32_dwconv__simd128(ox, ow, ob, oy, ...gargs(g), 0);
+      kernelCall(K, 'f32_dwconv__simd128', { x: ox, w: ow, b: ob, y: oy, ...gargs(g), act: 0 });
       check(read(oy, C * Ho * Wo), refConv(x, w, b, g), `dwconv ${what}`);
-      K.f32_dwconv__simd128(ox, ow, 0, oy, ...gargs(g), 1);
+      kernelCall(K, 'f32_dwconv__simd128', { x: ox, w: ow, b: 0, y: oy, ...gargs(g), act: 1 });
       check(read(oy, C * Ho * Wo), refConv(x, w, undefined, g).map((v) => Math.max(v, 0)), `dwconv relu ${what}`);
-      K.f32_dwconv_bwd__simd128(ox, ow, ody, odx, odw, ...gargs(g), 0);
+      kernelCall(K, 'f32_dwconv_bwd__simd128', { x: ox, w: ow, dy: ody, dx: odx, dwt: odw, ...gargs(g), acc: 0 });
       const r = refConvBackward(x, w, dy, g);
       check(read(odx, C * H * W), r.dx, `dwconv dx ${what}`);
       check(read(odw, C * k * k), r.dw, `dwconv dw ${what}`);
-      K.f32_dwconv_bwd__simd128(ox, ow, ody, 0, odw, ...gargs(g), 1);
+      kernelCall(K, 'f32_dwconv_bwd__simd128', { x: ox, w: ow, dy: ody, dx: 0, dwt: odw, ...gargs(g), acc: 1 });
       check(read(odw, C * k * k), r.dw.map((v) => 2 * v), `dwconv dw acc ${what}`);
     });
   }
@@ -117,24 +117,24 @@ test('Winograd F(2x2,3x3) transforms + GEMMs: forward (bias, relu), weight gradi
 
 test('im2col / col2im over a block of images (ld, nimg, xs) == per image; copyrows', () => {
   for (const W of WIDTHS) for (const [k, s, p, d] of [[3, 1, 1, 1], [3, 2, 1, 1], [5, 1, 0, 1]]) {
-    const g: RefConvGeom = { ...geom(2, 6, W, k, s, p, d), F: 1, G: 1 }, ga = gargs(g), Ho = ga[11], Wo = ga[12];
+    const g: RefConvGeom = { ...geom(2, 6, W, k, s, p, d), F: 1, G: 1 }, ga = gargs(g), { Ho, Wo } = ga;
     if (Ho < 1 || Wo < 1) continue;
     const P = Ho * Wo, rows = 2 * k * k, img = 2 * 6 * W, nimg = 3, ld = nimg * P + 5, x = randArray(nimg * img, W + 7);
     withBufs([x, rows * ld, rows * P, nimg * img, img], ([ox, ocol, one, odx, odx1]) => {
-      K.f32_im2col__simd128(ox, ocol, ...ga, ld, nimg, img);
+      kernelCall(K, 'f32_im2col__simd128', { x: ox, col: ocol, ...ga, ld, nimg, xs: img });
       const col = read(ocol, rows * ld);
       for (let n = 0; n < nimg; n++) {
-        K.f32_im2col__simd128(ox + n * img * 4, one, ...ga, 0, 1, 0);
+        kernelCall(K, 'f32_im2col__simd128', { x: ox + n * img * 4, col: one, ...ga, ld: 0, nimg: 1, xs: 0 });
         const want = read(one, rows * P);
         for (let r = 0; r < rows; r++) check(col.subarray(r * ld + n * P, r * ld + n * P + P), want.subarray(r * P, r * P + P), `im2col block W=${W} k=${k} s=${s} image ${n} row ${r}`);
       }
-      K.f32_col2im__simd128(ocol, odx, ...ga, ld, nimg, img);
+      kernelCall(K, 'f32_col2im__simd128', { col: ocol, x: odx, ...ga, ld, nimg, xs: img });
       const dx = read(odx, nimg * img);
       for (let n = 0; n < nimg; n++) {
         const part = new Float32Array(rows * P);
         for (let r = 0; r < rows; r++) part.set(col.subarray(r * ld + n * P, r * ld + n * P + P), r * P);
         f32(one, part.length).set(part);
-        K.f32_col2im__simd128(one, odx1, ...ga, 0, 1, 0);
+        kernelCall(K, 'f32_col2im__simd128', { col: one, x: odx1, ...ga, ld: 0, nimg: 1, xs: 0 });
         check(dx.subarray(n * img, (n + 1) * img), read(odx1, img), `col2im block W=${W} k=${k} s=${s} image ${n}`);
       }
     });
@@ -172,11 +172,11 @@ test('pool2d forward/backward kernels (max, avg, sum, lp) match the reference', 
     const g = { P, H, W, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, type: types[t], full: false, countIncludePad: true, p: 2 };
     const x = randArray(P * H * W, W + t), dy = randArray(P * Ho * Wo, 5);
     withBufs([x, P * Ho * Wo, dy, P * H * W], ([ox, oy, ody, odx]) => {
-      const args = [P, H, W, Ho, Wo, k, k, s, s, p, p, codes[t], 1];
-      K.f32_pool2d__simd128(ox, oy, ...args);
+      const args = { P, H, W, Ho, Wo, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, type: codes[t], countPad: 1 };
+      kernelCall(K, 'f32_pool2d__simd128', { x: ox, y: oy, ...args });
       const y = refPool(x, g);
       check(read(oy, P * Ho * Wo), y, `pool ${types[t]} W=${W} k=${k} s=${s}`);
-      K.f32_pool2d_bwd__simd128(ox, oy, ody, odx, ...args);
+      kernelCall(K, 'f32_pool2d_bwd__simd128', { x: ox, y: oy, dy: ody, dx: odx, ...args });
       check(read(odx, P * H * W), refPoolBackward(x, read(oy, P * Ho * Wo), dy, g), `pool bwd ${types[t]} W=${W}`);
     });
   }

@@ -122,6 +122,8 @@ test('where and where_grad: per element and per row, a 0 pointer skips an output
 });
 
 /** Collapsed 6-D dims + masks for two shapes, as the ops compute them (kept naive here). */
+/** The kernels' six dims n0..n5 by name. */
+const dimsOf = (n: number[]) => ({ n0: n[0], n1: n[1], n2: n[2], n3: n[3], n4: n[4], n5: n[5] });
 function plan(out: number[], a: number[], b: number[]): { n: number[]; ma: number; mb: number } {
   const al = [...Array(out.length - a.length).fill(1), ...a], bl = [...Array(out.length - b.length).fill(1), ...b];
   const n = [...Array(6 - out.length).fill(1), ...out];
@@ -143,11 +145,11 @@ test('f32_vbcast__simd128: every op on broadcasting shapes vs the naive referenc
     BCAST_OPS.forEach((op, code) => {
       const f = op === 'first' ? (x: number) => x : REF_BINARY[op];
       const want = broadcastRef(f, a, as, b, bs).data;
-      const got = run([a, b], size, ([x, y], z) => K.f32_vbcast__simd128(code, x, y, z, ...n, ma, mb));
+      const got = run([a, b], size, ([x, y], z) => kernelCall(K, 'f32_vbcast__simd128', { op: code, x, y, z, ...dimsOf(n), mx: ma, my: mb }));
       check(`bcast ${op} ${as} ${bs}`, got, want, op === 'pow' ? 1 : 0);
       // In place on whichever input has the output's full size.
       const full = a.length === size ? 0 : b.length === size ? 1 : -1;
-      if (full >= 0) check(`bcast ${op} ${as} ${bs} in place`, run([a, b], size, ([x, y]) => K.f32_vbcast__simd128(code, x, y, full ? y : x, ...n, ma, mb), full), want, op === 'pow' ? 1 : 0);
+      if (full >= 0) check(`bcast ${op} ${as} ${bs} in place`, run([a, b], size, ([x, y]) => kernelCall(K, 'f32_vbcast__simd128', { op: code, x, y, z: full ? y : x, ...dimsOf(n), mx: ma, my: mb }), full), want, op === 'pow' ? 1 : 0);
     });
   }
 });
@@ -157,7 +159,7 @@ test('f32_vbcast_sum__simd128 reduces over the broadcast dims', () => {
     const shape = broadcastRef(REF_BINARY.add, new Float32Array(as.reduce((p, d) => p * d, 1)), as, new Float32Array(bs.reduce((p, d) => p * d, 1)), bs).shape;
     const size = shape.reduce((p, d) => p * d, 1), g = randArray(size, 9);
     const { n, ma } = plan(shape, as, bs), m = as.reduce((p, d) => p * d, 1);
-    const got = run([g, new Float32Array(m).fill(NaN)], m, ([gg, d]) => K.f32_vbcast_sum__simd128(gg, d, ...n, ma), 1);
+    const got = run([g, new Float32Array(m).fill(NaN)], m, ([gg, d]) => kernelCall(K, 'f32_vbcast_sum__simd128', { g: gg, d, ...dimsOf(n), m: ma }), 1);
     const want = bcastSumRef(g, shape, as);
     for (let i = 0; i < m; i++) if (!(Math.abs(got[i] - want[i]) <= 1e-4 * (1 + Math.sqrt(size)))) throw new Error(`bcast_sum ${as} ${bs} at ${i}: ${got[i]} vs ${want[i]}`);
   }

@@ -52,11 +52,12 @@ test('f32_pool3d / f32_pool3d_bwd match the references: max / avg / sum, valid /
   }
   for (const g of cases) {
     const o = refPool3Out(g), n = g.P * o[0] * o[1] * o[2], x = randArray(g.P * g.D * g.H * g.W, g.W + 7), what = JSON.stringify(g);
-    const args = [g.P, g.D, g.H, g.W, ...o, ...g.k, ...g.s, ...g.p, CODE[g.type], g.countIncludePad ? 1 : 0];
+    const args = { P: g.P, D: g.D, H: g.H, W: g.W, Do: o[0], Ho: o[1], Wo: o[2], kd: g.k[0], kh: g.k[1], kw: g.k[2], sd: g.s[0], sh: g.s[1], sw: g.s[2],
+      pd: g.p[0], ph: g.p[1], pw: g.p[2], type: CODE[g.type], countPad: g.countIncludePad ? 1 : 0 };
     const y = refPool3(x, g), dy = randArray(n, 5);
-    withBufs([x, n], ([xo, yo]) => { K.f32_pool3d__simd128(xo, yo, ...args); check(read(yo, n), y, `pool3d ${what}`); });
+    withBufs([x, n], ([xo, yo]) => { kernelCall(K, 'f32_pool3d__simd128', { x: xo, y: yo, ...args }); check(read(yo, n), y, `pool3d ${what}`); });
     withBufs([x, y, dy, x.length], ([xo, yo, go, dxo]) => {
-      K.f32_pool3d_bwd__simd128(xo, yo, go, dxo, ...args);
+      kernelCall(K, 'f32_pool3d_bwd__simd128', { x: xo, y: yo, dy: go, dx: dxo, ...args });
       check(read(dxo, x.length), refPool3Backward(x, y, dy, g), `pool3d_bwd ${what}`);
     });
   }
