@@ -3,7 +3,8 @@
 // elementwise gate operation of one step in one pass over (N, H), forward and backward.
 // Gate layouts follow MXNet / cuDNN: LSTM [i, f, g, o], GRU [r, z, n]. Rows are n = 0..N-1; h rows have a
 // stride (ldh) since a step's h is a column block of the (T, N, D*H) output. Tails use lane loads/stores.
-import { ACT_SIGMOID, ACT_TANH, S, ld, st, tanhSigmoidMap } from './f32-math';
+import { ACT_TANH, S, ld, st, tanhSigmoidMap } from './f32-math';
+import { gruUnits, lstmUnits } from './f32-rnn-row';
 
 @inline function one_minus(v: v128): v128 { return f32x4.sub(S(1), v); }
 /** dh = dy + dhr (dhr 0: none). */
@@ -20,19 +21,8 @@ import { ACT_SIGMOID, ACT_TANH, S, ld, st, tanhSigmoidMap } from './f32-math';
  * Activation kernels' loop (one copy of that code in the module).
  */
 export function f32_lstm_cell__simd128(g: usize, cp: usize, c: usize, h: usize, ldh: i32, N: i32, H: i32, lo: f32, hi: f32, clip: i32): void {
-  const hb = <usize>H << 2, h4 = <usize>H;
-  for (let n = 0; n < N; n++) {
-    const gr = g + <usize>n * 4 * hb, cr = <usize>n * hb, hr = h + ((<usize>n * <usize>ldh) << 2);
-    tanhSigmoidMap(ACT_SIGMOID, gr, gr, h4 + h4); tanhSigmoidMap(ACT_TANH, gr + 2 * hb, gr + 2 * hb, h4); tanhSigmoidMap(ACT_SIGMOID, gr + 3 * hb, gr + 3 * hb, h4);
-    for (let j = 0; j < H; j += 4) {
-      const r = <usize>(H - j), o = <usize>j << 2;
-      let vc = f32x4.add(f32x4.mul(ld(gr + hb + o, r), ld(cp + cr + o, r)), f32x4.mul(ld(gr + o, r), ld(gr + 2 * hb + o, r)));
-      if (clip) vc = f32x4.pmax(f32x4.pmin(vc, S(hi)), S(lo));
-      st(c + cr + o, vc, r);
-    }
-    tanhSigmoidMap(ACT_TANH, c + cr, hr, h4);
-    for (let j = 0; j < H; j += 4) { const r = <usize>(H - j), o = <usize>j << 2; st(hr + o, f32x4.mul(ld(hr + o, r), ld(gr + 3 * hb + o, r)), r); }
-  }
+  const hb = <usize>H << 2;
+  for (let n = 0; n < N; n++) lstmUnits(g + <usize>n * 4 * hb, cp + <usize>n * hb, c + <usize>n * hb, h + ((<usize>n * <usize>ldh) << 2), H, hb, lo, hi, clip);
 }
 
 /**
@@ -67,21 +57,9 @@ export function f32_lstm_cell_bwd__simd128(g: usize, cp: usize, c: usize, dy: us
  * ldhp, ldh; hn (N, H) keeps hg_n for backward.
  */
 export function f32_gru_cell__simd128(g: usize, hg: usize, hp: usize, ldhp: i32, h: usize, ldh: i32, hn: usize, N: i32, H: i32): void {
-  const hb = <usize>H << 2, h4 = <usize>H;
+  const hb = <usize>H << 2;
   for (let n = 0; n < N; n++) {
-    const gr = g + <usize>n * 3 * hb, qr = hg + <usize>n * 3 * hb, pr = hp + ((<usize>n * <usize>ldhp) << 2), hr = h + ((<usize>n * <usize>ldh) << 2), nr = hn + <usize>n * hb;
-    for (let j: usize = 0; j < h4 + h4; j += 4) { const r = h4 + h4 - j, o = j << 2; st(gr + o, f32x4.add(ld(gr + o, r), ld(qr + o, r)), r); }
-    tanhSigmoidMap(ACT_SIGMOID, gr, gr, h4 + h4);
-    for (let j = 0; j < H; j += 4) {
-      const r = <usize>(H - j), o = <usize>j << 2, qn = ld(qr + 2 * hb + o, r);
-      st(nr + o, qn, r);
-      st(gr + 2 * hb + o, f32x4.add(ld(gr + 2 * hb + o, r), f32x4.mul(ld(gr + o, r), qn)), r);
-    }
-    tanhSigmoidMap(ACT_TANH, gr + 2 * hb, gr + 2 * hb, h4);
-    for (let j = 0; j < H; j += 4) {
-      const r = <usize>(H - j), o = <usize>j << 2, vz = ld(gr + hb + o, r);
-      st(hr + o, f32x4.add(f32x4.mul(one_minus(vz), ld(gr + 2 * hb + o, r)), f32x4.mul(vz, ld(pr + o, r))), r);
-    }
+    gruUnits(g + <usize>n * 3 * hb, hg + <usize>n * 3 * hb, hp + ((<usize>n * <usize>ldhp) << 2), h + ((<usize>n * <usize>ldh) << 2), hn + <usize>n * hb, H, hb);
   }
 }
 

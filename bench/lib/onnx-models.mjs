@@ -68,24 +68,26 @@ export function encoderLayerOnnx(mx, S, H, nh, { batch = 'N', ffn = 4, scale = 0
 }
 
 /**
- * A 2-layer LSTM classifier (input (T, N, I), hidden H, the last step's h → Gemm to `classes`), as ONNX bytes.
+ * A 2-layer LSTM classifier (input (T, N, I), hidden H, the last step's h → Gemm to `classes`), as ONNX bytes;
+ * `op` 'GRU': the same with GRU layers (linear_before_reset = 1, as PyTorch exports them).
  * @example lstmClassifierOnnx(mx, 32, 1, 64, 128, 10)
  */
-export function lstmClassifierOnnx(mx, T, N, I, H, classes) {
+export function lstmClassifierOnnx(mx, T, N, I, H, classes, op = 'LSTM') {
   let seed = 9;
   const p = (name, dims) => ({ name, dims, data: rand(dims.reduce((a, b) => a * b, 1), seed++, -0.1, 0.1) });
+  const G = op === 'GRU' ? 3 : 4, attrs = { hidden_size: H, ...(op === 'GRU' ? { linear_before_reset: 1 } : {}) };
   return mx.onnx.encodeModel({
     opset: 14,
     graph: {
-      name: 'lstm2',
+      name: `${op.toLowerCase()}2`,
       nodes: [
-        { opType: 'LSTM', inputs: ['x', 'W1', 'R1', 'B1'], outputs: ['y1'], attrs: { hidden_size: H } },
+        { opType: op, inputs: ['x', 'W1', 'R1', 'B1'], outputs: ['y1'], attrs },
         { opType: 'Squeeze', inputs: ['y1', 'ax1'], outputs: ['s1'] },
-        { opType: 'LSTM', inputs: ['s1', 'W2', 'R2', 'B2'], outputs: ['', 'h2'], attrs: { hidden_size: H } },
+        { opType: op, inputs: ['s1', 'W2', 'R2', 'B2'], outputs: ['', 'h2'], attrs },
         { opType: 'Squeeze', inputs: ['h2', 'ax0'], outputs: ['last'] },
         { opType: 'Gemm', inputs: ['last', 'Wf', 'bf'], outputs: ['y'], attrs: { transB: 1 } },
       ],
-      initializers: [p('W1', [1, 4 * H, I]), p('R1', [1, 4 * H, H]), p('B1', [1, 8 * H]), p('W2', [1, 4 * H, H]), p('R2', [1, 4 * H, H]), p('B2', [1, 8 * H]),
+      initializers: [p('W1', [1, G * H, I]), p('R1', [1, G * H, H]), p('B1', [1, 2 * G * H]), p('W2', [1, G * H, H]), p('R2', [1, G * H, H]), p('B2', [1, 2 * G * H]),
         p('Wf', [classes, H]), p('bf', [classes]), { name: 'ax1', dims: [1], data: [1], type: 7 }, { name: 'ax0', dims: [1], data: [0], type: 7 }],
       inputs: [{ name: 'x', dims: [T, N, I] }], outputs: [{ name: 'y', dims: [N, classes] }],
     },

@@ -2,7 +2,8 @@
 //   onnx-resnet18-b1, onnx-mobilenetv2-b1: the zoo networks (bench/lib/nets.mjs) exported with mx.onnx.exportModel;
 //   onnx-bert-layer-s128: a BERT-style encoder layer (sequence 128, hidden 256, 4 heads, FFN 1024) written as a
 //   PyTorch export looks (bench/lib/onnx-models.mjs); onnx-lstm2-s32: a 2-layer LSTM classifier (sequence 32, input 64,
-//   hidden 128, batch 1; mxwasm maps each LSTM node onto its fused RNN op). Outputs are checked to agree before timing.
+//   hidden 128, batch 1; mxwasm maps each LSTM node onto its fused RNN op); onnx-gru2-s32: the same with GRU layers
+//   (linear_before_reset = 1, PyTorch's export). Outputs are checked to agree before timing.
 import { netBuilders } from '../lib/nets.mjs';
 import { exportNet, encoderLayerOnnx, lstmClassifierOnnx } from '../lib/onnx-models.mjs';
 import { ortSession } from '../lib/peers.mjs';
@@ -19,6 +20,7 @@ const MODELS = {
   'onnx-mobilenetv2-b1': { flops: 0.63e9, shape: [1, 3, 224, 224], make: (mx) => exportNet(mx, netBuilders(mx.sym).mobilenetv2(), [1, 3, 224, 224]) },
   'onnx-bert-layer-s128': { flops: 2 * 128 * (4 * 256 * 256 + 2 * 256 * 1024) + 4 * 128 * 128 * 256, shape: [1, 128, 256], input: 'x', make: (mx) => encoderLayerOnnx(mx, 128, 256, 4) },
   'onnx-lstm2-s32': { flops: 32 * 2 * 4 * 128 * (64 + 128 + 256), shape: [32, 1, 64], input: 'x', make: (mx) => lstmClassifierOnnx(mx, 32, 1, 64, 128, 10) },
+  'onnx-gru2-s32': { flops: 32 * 2 * 3 * 128 * (64 + 128 + 256), shape: [32, 1, 64], input: 'x', make: (mx) => lstmClassifierOnnx(mx, 32, 1, 64, 128, 10, 'GRU') },
 };
 
 const cache = new Map();

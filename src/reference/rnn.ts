@@ -127,3 +127,45 @@ export function rnnRef(x: Arr, w: Arr, hx: Arr, cx: Arr | null, T: number, N: nu
   }
   return { out: Float32Array.from(input), hy: Float32Array.from(hy), cy: Float32Array.from(cy), paramSize: wOff + L * D * 2 * GH };
 }
+
+/**
+ * One LSTM step as each step of f32_lstm_seq computes it (the kernel's oracle): g (N, 4H) holds x W_x^T + b_x; adds
+ * hp W^T + bh (W (4H, H), hp row stride ldhp), then i f g o, c = f cp + i g (clipped when clip), h = o tanh(c).
+ * Returns the activations (N, 4H), c (N, H) and h (N, H).
+ * @example lstmStepRef(g, W, bh, hp, 128, cp, 1, 128)
+ */
+export function lstmStepRef(g: Arr, W: Arr, bh: Arr, hp: Arr, ldhp: number, cp: Arr, N: number, H: number, clip?: [number, number]) {
+  const act = new Float64Array(N * 4 * H), c = new Float64Array(N * H), h = new Float64Array(N * H);
+  for (let n = 0; n < N; n++) {
+    for (let j = 0; j < 4 * H; j++) {
+      let v = g[n * 4 * H + j] + bh[j];
+      for (let k = 0; k < H; k++) v += W[j * H + k] * hp[n * ldhp + k];
+      act[n * 4 * H + j] = Math.floor(j / H) === 2 ? Math.tanh(v) : sig(v);
+    }
+    for (let j = 0; j < H; j++) {
+      const a = (q: number) => act[n * 4 * H + q * H + j];
+      let cv = a(1) * cp[n * H + j] + a(0) * a(2);
+      if (clip) cv = Math.min(Math.max(cv, clip[0]), clip[1]);
+      c[n * H + j] = cv; h[n * H + j] = a(3) * Math.tanh(cv);
+    }
+  }
+  return { act, c, h };
+}
+
+/**
+ * One GRU step as each step of f32_gru_seq computes it: hg = hp W^T + bh (W (3H, H)); r, z = sig(g + hg), n = tanh(g_n + r hg_n),
+ * h = (1 - z) n + z hp. Returns the activations [r, z, n] (N, 3H), hg_n (N, H) and h (N, H).
+ * @example gruStepRef(g, W, bh, hp, 5, 1, 5)
+ */
+export function gruStepRef(g: Arr, W: Arr, bh: Arr, hp: Arr, ldhp: number, N: number, H: number) {
+  const act = new Float64Array(N * 3 * H), hn = new Float64Array(N * H), h = new Float64Array(N * H);
+  for (let n = 0; n < N; n++) {
+    const hg = Array.from({ length: 3 * H }, (_, j) => { let v = bh[j]; for (let k = 0; k < H; k++) v += W[j * H + k] * hp[n * ldhp + k]; return v; });
+    for (let j = 0; j < H; j++) {
+      const r = sig(g[n * 3 * H + j] + hg[j]), z = sig(g[n * 3 * H + H + j] + hg[H + j]), nn = Math.tanh(g[n * 3 * H + 2 * H + j] + r * hg[2 * H + j]);
+      act[n * 3 * H + j] = r; act[n * 3 * H + H + j] = z; act[n * 3 * H + 2 * H + j] = nn;
+      hn[n * H + j] = hg[2 * H + j]; h[n * H + j] = (1 - z) * nn + z * hp[n * ldhp + j];
+    }
+  }
+  return { act, hn, h };
+}

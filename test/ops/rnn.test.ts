@@ -68,6 +68,15 @@ test('gradients (finite differences): every mode, 2 layers bidirectional, and 1 
   }
 });
 
+test('gradients at batch 1 (forward through the whole-step kernels): LSTM and GRU, 1 layer and 2 layers bidirectional, clip', () => {
+  for (const mode of ['lstm', 'gru'] as const) for (const [L, D] of [[1, 1], [2, 2]]) {
+    const o: RnnRefOpts = { mode, H: 5, L, D }, { list } = inputs(o, 3, 1, 3, 6);
+    gradCheck('RNN', list, attrsOf(o), { eps: 1e-2, rtol: 3e-2, atol: 3e-3, maxChecks: 30 });
+  }
+  const c: RnnRefOpts = { mode: 'lstm', H: 3, L: 1, D: 1, clip: [-0.2, 0.2] }, ic = inputs(c, 4, 1, 2, 11);
+  gradCheck('RNN', ic.list, attrsOf(c), { eps: 3e-4, rtol: 5e-2, atol: 5e-3, maxChecks: 30 });
+});
+
 test('gradients: LSTM with projection and with clipping', () => {
   const o: RnnRefOpts = { mode: 'lstm', H: 5, L: 2, D: 2, P: 3 }, { list } = inputs(o, 3, 2, 4, 8);
   gradCheck('RNN', list, attrsOf(o), { eps: 1e-2, rtol: 3e-2, atol: 3e-3, maxChecks: 30 });

@@ -1,6 +1,7 @@
 // Lowering of the RNN op to a flat kernel sequence: per layer and direction, one GEMM projects the inputs of
 // all time steps (x W_x^T + b_x), then each step runs one recurrent GEMM of all gates (accumulated onto that
-// step's pre-activations for LSTM / RNN) and one fused cell kernel (assembly/kernels/f32-rnn.ts).
+// step's pre-activations for LSTM / RNN) and one fused cell kernel (assembly/kernels/f32-rnn.ts); at batch 1 an
+// LSTM / GRU runs all its steps in one whole-sequence kernel call instead (f32-rnn-seq.ts).
 // Backward (BPTT) walks the steps in reverse with the cell backward kernels and one recurrent GEMM per step,
 // then forms dW_x, dW_h, biases and the input gradient with whole-sequence GEMMs.
 import type { KernelTable } from '../../runtime/manifest.js';
@@ -34,11 +35,22 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
   const out = outs[0], hy = outs[1], cy = g.mode === 'lstm' ? outs[2] : undefined, res = outs[outs.length - 1].off;
   const W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4, hg = ctx.workspace;
   const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? RNN_ACT.tanh : RNN_ACT.relu, calls: Call[] = [];
+  // Batch 1 LSTM / GRU: each layer direction's recurrence in one call of a whole-sequence kernel
+  // (assembly/kernels/f32-rnn-seq.ts: 5.1 us a step at H = 128 against 6.4 for the GEMM + cell kernel pair), whose
+  // steps the pool's threads share inside the call.
+  const seqK = N === 1 && !P && (g.mode === 'lstm' || g.mode === 'gru');
   for (const c of g.cells) {
     const { l, d, inSize } = c, X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;
     const hx = hx0.off + (l * D + d) * N * Ho * 4, cx = cx0 ? cx0.off + (l * D + d) * N * H * 4 : 0;
     calls.push(gemmStep(gemm, { transB: 1, M: TN, N: GH, K: inSize, A: X, lda: inSize, B: W(c.wx), ldb: inSize, C: R(c.gates), ldc: GH, bias: W(c.bx), biasMode: BIAS.perColumn, scratch: sc }));
-    for (let s = 0; s < T; s++) {
+    if (seqK) {
+      // the step counters (2 x T i32 after GRU's product scratch) start at zero: a used-up step would wait for ever
+      const sync = ctx.workspace + (g.mode === 'gru' ? GH * 4 : 0), rev = d ? 1 : 0, base = { g: R(c.gates), W: W(c.wh), bh: W(c.bh), hx, Y, ldy: DH, T, H, rev, nch: 1, sync };
+      calls.push(kernelStep(K, 'x8_zero', { dst: sync, n: 8 * T }), g.mode === 'gru'
+        ? kernelStep(K, 'f32_gru_seq__simd128', { ...base, hn: R(c.hn), hg: ctx.workspace })
+        : kernelStep(K, 'f32_lstm_seq__simd128', { ...base, c: R(c.cell), cx, lo, hi, clip }));
+    }
+    for (let s = 0; s < (seqK ? 0 : T); s++) {
       const t = tOf(g, d, s), tp = tOf(g, d, s - 1), gt = R(c.gates) + t * N * GH * 4, yt = Y + t * N * DH * 4;
       const hp = s ? Y + tp * N * DH * 4 : hx, ldhp = s ? DH : Ho;
       if (g.mode === 'gru') {

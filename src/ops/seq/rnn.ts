@@ -57,7 +57,8 @@ export const rnn: OpDef = {
     const n = isLstm(a) ? 4 : 3;
     return { ins: Array(n).fill('float32'), outs: Array(n).fill('float32') };
   },
-  workspace: (a, ins) => (a.mode === 'gru' ? ins[0][1] * 3 * a.state_size * 4 : 0),
+  // GRU: the recurrent product of a step (N, 3H); batch 1: the sequence kernels' step counters (2 x T i32) after it
+  workspace: (a, ins) => (a.mode === 'gru' ? ins[0][1] * 3 * a.state_size * 4 : 0) + (ins[0][1] === 1 ? 8 * ins[0][0] : 0),
   forward: (ctx, a, ins, outs) => rnnForward(ctx, a, rnnGeom(a, ins[0].shape[0], ins[0].shape[1], ins[0].shape[2], ctx.node), ins, outs),
   backward: {
     saves: ['inputs', 'outputs'],

@@ -1,4 +1,5 @@
 import { defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
+import type { Split } from './split.js';
 
 /** x32_gathernd__simd128's `dir`: y = x[idx]; x[idx] += y (gather_nd's gradient); x[idx] = y (_scatter_set_nd); x[idx] = 0. */
 export const GATHERND_DIR = { gather: 0, scatterAdd: 1, set: 2, zero: 3 } as const;
@@ -13,6 +14,12 @@ const RNN = defs({
     (p, q) => ({ g: p, cp: p + 4096, c: q, h: q + 4096, ldh: 5, N: 2, H: 5, lo: 0, hi: 0, clip: 0 })],
   f32_lstm_cell_bwd__simd128: [['g', 'cp', 'c', 'dy', 'ldy', 'dhr', 'dc', 'dg', 'N', 'H', 'lo', 'hi', 'clip'],
     (p, q) => ({ g: p, cp: p + 4096, c: p + 8192, dy: p + 12288, ldy: 5, dhr: 0, dc: q, dg: q + 4096, N: 2, H: 5, lo: 0, hi: 0, clip: 0 })],
+  // 3 steps of H = 5; the step counters must start at zero: each warm-up call gets its own in p's last KiB (p is
+  // zeroed and only read by the warm-up calls), else a step whose claims are used up waits for ever
+  f32_lstm_seq__simd128: [['g', 'W', 'bh', 'hx', 'Y', 'ldy', 'c', 'cx', 'T', 'H', 'rev', 'lo', 'hi', 'clip', 'nch', 'sync'],
+    (p, q) => ({ g: q, W: p, bh: p + 4096, hx: p + 8192, Y: q + 4096, ldy: 5, c: q + 8192, cx: p + 12288, T: 3, H: 5, rev: 0, lo: 0, hi: 0, clip: 0, nch: 2, sync: p + 1047552 })],
+  f32_gru_seq__simd128: [['g', 'W', 'bh', 'hx', 'Y', 'ldy', 'hn', 'hg', 'T', 'H', 'rev', 'nch', 'sync'],
+    (p, q) => ({ g: q, W: p, bh: p + 4096, hx: p + 8192, Y: q + 4096, ldy: 5, hn: q + 8192, hg: q + 12288, T: 3, H: 5, rev: 0, nch: 2, sync: p + 1047616 })],
   f32_gru_cell__simd128: [['g', 'hg', 'hp', 'ldhp', 'h', 'ldh', 'hn', 'N', 'H'],
     (p, q) => ({ g: q, hg: p, hp: p + 4096, ldhp: 5, h: q + 4096, ldh: 5, hn: q + 8192, N: 2, H: 5 })],
   f32_gru_cell_bwd__simd128: [['g', 'hn', 'hp', 'ldhp', 'dy', 'ldy', 'dhr', 'dgx', 'dgh', 'dhp', 'N', 'H'],
@@ -33,7 +40,24 @@ const RNN = defs({
 export const RNN_PARAMS = paramsOf(RNN);
 
 /**
- * Kernels of the rnn family (assembly/kernels/f32-rnn.ts: per-step gate math of the RNN op) and the seq family
- * (assembly/kernels/x32-seq.ts: Sequence* ops, gather_nd, arange_like); references in src/reference/rnn.ts.
+ * The sequence kernels' thread split: every thread runs the same call, with each step cut in 2 chunks of units per
+ * thread (the kernel hands them out; one call alone runs whole steps), worth it from about 64^3 multiply-adds per
+ * thread (T = 32 steps of H = 128: 2M, two threads).
  */
-export const KERNELS_RNN: KernelInfo[] = kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name));
+const seqSplit = (name: 'f32_lstm_seq__simd128' | 'f32_gru_seq__simd128', gates: number): Split => {
+  const P = RNN_PARAMS[name], T = P.indexOf('T'), H = P.indexOf('H'), nch = P.indexOf('nch');
+  return {
+    work: (a) => a[T] * gates * a[H] * a[H],
+    min: 64 * 64 * 64,
+    parts: (_a, n) => n,
+    split: (a, n) => Array.from({ length: n }, () => { const p = a.slice(); p[nch] = 2 * n; return p; }),
+  };
+};
+const SEQ_SPLITS = { f32_lstm_seq__simd128: seqSplit('f32_lstm_seq__simd128', 4), f32_gru_seq__simd128: seqSplit('f32_gru_seq__simd128', 3) };
+
+/**
+ * Kernels of the rnn family (assembly/kernels/f32-rnn.ts: per-step gate math of the RNN op; f32-rnn-seq.ts: whole
+ * layer directions at batch 1) and the seq family (assembly/kernels/x32-seq.ts: Sequence* ops, gather_nd,
+ * arange_like); references in src/reference/rnn.ts.
+ */
+export const KERNELS_RNN: KernelInfo[] = kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name), SEQ_SPLITS);
