@@ -3,8 +3,9 @@
 // parameters (8 rows of W_h at a time, 8 independent accumulators, one transposing reduction per 8 rows: no
 // packing, no horizontal sum per row), then the cell math (f32-rnn-row.ts) on those units while they are in cache.
 // f32_gemm's matrix-vector path plus the cell kernel took 6.4 us a step (H = 128), this 5.1; a relaxed_madd build
-// was no faster (the loop is bound by its loads). Each step is cut into chunks of units that any thread of the
-// pool running the same call may claim: threads meet once per step, inside the kernel, not once per kernel call.
+// was no faster (the loop is bound by its loads). Each step is cut into nch chunks of units that any thread running
+// the same call may claim (threads would meet once per step, inside the kernel); the pool does not split these calls
+// (two threads were slower on the 2-vCPU VM: src/runtime/manifest/rnn.ts), so the lowering passes nch = 1.
 // Summation order per output: 4 lanes over k, then the lanes; the same on every thread.
 import { S, fma, ld, st } from './f32-math';
 import { gruUnits, lstmUnits } from './f32-rnn-row';

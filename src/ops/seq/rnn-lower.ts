@@ -36,8 +36,8 @@ export function rnnForward(ctx: LowerCtx, a: Attrs, g: RnnGeom, ins: TensorRef[]
   const W = (f: number) => par.off + f * 4, R = (f: number) => res + f * 4, hg = ctx.workspace;
   const [lo, hi, clip] = clipArgs(a), act = g.mode === 'rnn_tanh' ? RNN_ACT.tanh : RNN_ACT.relu, calls: Call[] = [];
   // Batch 1 LSTM / GRU: each layer direction's recurrence in one call of a whole-sequence kernel
-  // (assembly/kernels/f32-rnn-seq.ts: 5.1 us a step at H = 128 against 6.4 for the GEMM + cell kernel pair), whose
-  // steps the pool's threads share inside the call.
+  // (assembly/kernels/f32-rnn-seq.ts: 5.1 us a step at H = 128 against 6.4 for the GEMM + cell kernel pair), whole
+  // steps on the calling thread (nch 1; its thread split is off: src/runtime/manifest/rnn.ts).
   const seqK = N === 1 && !P && (g.mode === 'lstm' || g.mode === 'gru');
   for (const c of g.cells) {
     const { l, d, inSize } = c, X = layerX(g, data.off, res, l), Y = layerY(g, out.off, res, l) + d * Ho * 4;

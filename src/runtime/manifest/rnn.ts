@@ -1,5 +1,4 @@
 import { defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
-import type { Split } from './split.js';
 
 /** x32_gathernd__simd128's `dir`: y = x[idx]; x[idx] += y (gather_nd's gradient); x[idx] = y (_scatter_set_nd); x[idx] = 0. */
 export const GATHERND_DIR = { gather: 0, scatterAdd: 1, set: 2, zero: 3 } as const;
@@ -40,24 +39,13 @@ const RNN = defs({
 export const RNN_PARAMS = paramsOf(RNN);
 
 /**
- * The sequence kernels' thread split: every thread runs the same call, with each step cut in 2 chunks of units per
- * thread (the kernel hands them out; one call alone runs whole steps), worth it from about 64^3 multiply-adds per
- * thread (T = 32 steps of H = 128: 2M, two threads).
- */
-const seqSplit = (name: 'f32_lstm_seq__simd128' | 'f32_gru_seq__simd128', gates: number): Split => {
-  const P = RNN_PARAMS[name], T = P.indexOf('T'), H = P.indexOf('H'), nch = P.indexOf('nch');
-  return {
-    work: (a) => a[T] * gates * a[H] * a[H],
-    min: 64 * 64 * 64,
-    parts: (_a, n) => n,
-    split: (a, n) => Array.from({ length: n }, () => { const p = a.slice(); p[nch] = 2 * n; return p; }),
-  };
-};
-const SEQ_SPLITS = { f32_lstm_seq__simd128: seqSplit('f32_lstm_seq__simd128', 4), f32_gru_seq__simd128: seqSplit('f32_gru_seq__simd128', 3) };
-
-/**
  * Kernels of the rnn family (assembly/kernels/f32-rnn.ts: per-step gate math of the RNN op; f32-rnn-seq.ts: whole
  * layer directions at batch 1) and the seq family (assembly/kernels/x32-seq.ts: Sequence* ops, gather_nd,
  * arange_like); references in src/reference/rnn.ts.
  */
-export const KERNELS_RNN: KernelInfo[] = kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name), SEQ_SPLITS);
+// No thread split for f32_lstm_seq / f32_gru_seq: the kernels can share a call's steps between threads (identical parts,
+// each step's chunks claimed by atomic counters, nch = 2 per thread), but on this 2-vCPU VM two threads ran the ONNX
+// LSTM row 19% slower than one even at real-time priority (0.574 vs 0.483 ms p10, interleaved): the per-step meeting
+// costs more than half a 5 us step saves. The pool's gain measure did not see it (the caller's own part lasts the
+// whole job), so the split is left out rather than left to the cost model.
+export const KERNELS_RNN: KernelInfo[] = kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name));
