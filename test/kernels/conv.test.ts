@@ -78,12 +78,12 @@ test('Winograd weight transform: the same bits as the scalar oracle, 4-channel v
   for (const [F, C] of [[1, 1], [3, 4], [5, 3], [2, 9], [6, 8], [4, 13]]) for (const flip of [0, 1]) {
     const w = randArray(F * C * 9, F * 31 + C);
     withBufs([w, 16 * F * C], ([ow, oU]) => {
-      K.f32_wino_w_f2k3__simd128(ow, oU, F, C, flip, F);
+      kernelCall(K, 'f32_wino_w_f2k3__simd128', { w: ow, U: oU, F, C, flip, Ft: F });
       assert.equal(Array.from(read(oU, 16 * F * C)), Array.from(refWinoWeights(w, F, C, !!flip)), `F=${F} C=${C} flip=${flip}`);
       // Filters 1 .. F - 1 only (a thread's part): U and w advanced to filter 1, U's ξ stride still Ft C.
       if (F < 2) return;
       f32(oU, 16 * F * C).fill(NaN);
-      K.f32_wino_w_f2k3__simd128(ow + (flip ? 36 : C * 36), oU + C * 4, F - 1, C, flip, F);
+      kernelCall(K, 'f32_wino_w_f2k3__simd128', { w: ow + (flip ? 36 : C * 36), U: oU + C * 4, F: F - 1, C, flip, Ft: F });
       const got = read(oU, 16 * F * C), want = refWinoWeights(w, F, C, !!flip);
       for (let x = 0; x < 16; x++) for (let i = C; i < F * C; i++) assert.is(got[x * F * C + i], want[x * F * C + i], `part F=${F} C=${C} flip=${flip}`);
     });
