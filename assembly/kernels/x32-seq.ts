@@ -67,7 +67,9 @@ export function x32_seqreverse__simd128(x: usize, y: usize, len: usize, li: i32,
 /**
  * gather_nd over x (d0, .., d{M-1}, inner) with idx (M, N) float32: dir 0: y[j] = x[idx[:, j]] (y (N, inner));
  * dir 1 (gradient, f32): x[idx[:, j]] += y[j]; dir 2 (_scatter_set_nd): x[idx[:, j]] = y[j] (in order: the last
- * write wins); dir 3 (its gradient): x[idx[:, j]] = 0 (y unused). M <= 5; unused dims are 1.
+ * write wins); dir 3 (its gradient): x[idx[:, j]] = 0 (y unused); dirs 4, 5, 6 (_scatter_reduce_nd, f32, in order):
+ * x[idx[:, j]] = x * y[j], pmax(x, y[j]), pmin(x, y[j]) (pmax(a, b) = a < b ? b : a: C++ std::max, as onnxruntime).
+ * M <= 5; unused dims are 1.
  */
 export function x32_gathernd__simd128(x: usize, idx: usize, y: usize, M: i32, N: i32, inner: usize, dir: i32, d0: i32, d1: i32, d2: i32, d3: i32, d4: i32): void {
   const bytes = inner << 2;
@@ -82,6 +84,17 @@ export function x32_gathernd__simd128(x: usize, idx: usize, y: usize, M: i32, N:
     if (dir == 2) { memory.copy(xo, yo, bytes); continue; }
     if (dir == 3) { memory.fill(xo, 0, bytes); continue; }
     let i: usize = 0;
+    if (dir >= 4) {
+      for (; i + 4 <= inner; i += 4) {
+        const a = v128.load(xo + (i << 2)), b = v128.load(yo + (i << 2));
+        v128.store(xo + (i << 2), dir == 4 ? f32x4.mul(a, b) : dir == 5 ? f32x4.pmax(a, b) : f32x4.pmin(a, b));
+      }
+      for (; i < inner; i++) {
+        const a = load<f32>(xo + (i << 2)), b = load<f32>(yo + (i << 2));
+        store<f32>(xo + (i << 2), dir == 4 ? a * b : dir == 5 ? (a < b ? b : a) : (b < a ? b : a));
+      }
+      continue;
+    }
     for (; i + 4 <= inner; i += 4) v128.store(xo + (i << 2), f32x4.add(v128.load(xo + (i << 2)), v128.load(yo + (i << 2))));
     for (; i < inner; i++) store<f32>(xo + (i << 2), load<f32>(xo + (i << 2)) + load<f32>(yo + (i << 2)));
   }

@@ -128,6 +128,7 @@ export interface OpSignatures {
   "_rmod_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "_rnn_param_concat": { a: { num_args?: number | string; dim?: number | string; }; i: "arg0" | "arg1" | "arg2" };
   "_rpower_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
+  "_scatter_reduce_nd": { a: { reduction: "mul" | "max" | "min"; }; i: "lhs" | "rhs" | "indices" };
   "_scatter_set_nd": { a: { shape?: Shape; }; i: "lhs" | "rhs" | "indices" };
   "_sub": { a: { }; i: "lhs" | "rhs" };
   "_zeros": { a: { shape?: Shape; ctx?: string; dtype?: DTypeName; }; i: never };
@@ -236,5 +237,5 @@ export interface OpSignatures {
 
 /** Ops with a required attribute (their functions need the attribute object). */
 export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_arange"
-  | "_backward_gather_nd" | "_full" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis" | "space_to_depth" | "split"
-  | "tile";
+  | "_backward_gather_nd" | "_full" | "_scatter_reduce_nd" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis"
+  | "space_to_depth" | "split" | "tile";

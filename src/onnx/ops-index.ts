@@ -1,7 +1,7 @@
 /**
  * ONNX → mxwasm for TopK (topk, ret_typ both), DepthToSpace (DCR: depth_to_space; CRD: Reshape/transpose),
  * SpaceToDepth (space_to_depth), GatherND and GatherElements (gather_nd: MXNet's indices put the
- * coordinate axis first, ONNX's last), ScatterND / ScatterElements / Scatter (_scatter_set_nd; reduction add: + _backward_gather_nd),
+ * coordinate axis first, ONNX's last), ScatterND / ScatterElements / Scatter (_scatter_set_nd; reduction add: + _backward_gather_nd; mul/max/min: _scatter_reduce_nd),
  * Range with non-constant inputs refused (constant ones fold).
  */
 import type { Symbol } from '../symbol/symbol.js';
@@ -107,12 +107,13 @@ function scatter(elements: boolean): Mapper {
     const x = c.shape(0);
     if (!x) throw c.fail('the data shape must be known at import');
     const red = c.opset >= 16 ? c.s('reduction', 'none') : 'none';
-    if (red !== 'none' && red !== 'add') throw c.fail(`reduction ${red} is not supported (none and add)`);
+    if (!['none', 'add', 'mul', 'max', 'min'].includes(red) || (c.opset < 18 && (red === 'max' || red === 'min'))) throw c.fail(`reduction ${red} is not one of none, add, mul${c.opset >= 18 ? ', max, min' : ''}`);
     if (c.dynDims(0)?.some(Boolean) || c.dynDims(2)?.some(Boolean)) throw c.fail('data and updates with dynamic (symbolic) dims are not supported');
     const idx = elements ? elementCoords(c, x) : coordsFirst(c, x), s = c.shape(1)!, u = c.shape(2);
     const want = elements ? s : [...s.slice(0, -1), ...x.slice(s[s.length - 1])];
     if (!u || u.join(',') !== want.join(',')) throw c.fail(`updates [${u?.join(', ') ?? '?'}] must be [${want.join(', ')}] for indices [${s.join(', ')}] and data [${x.join(', ')}]`);
     if (red === 'none') return c.mx('_scatter_set_nd', [c.sym(0), c.sym(2), idx], { shape: x });
+    if (red !== 'add') return c.mx('_scatter_reduce_nd', [c.sym(0), c.sym(2), idx], { reduction: red });
     // add: data + the updates summed into zeros (the same sums as in place where indices are distinct)
     return c.mx('elemwise_add', [c.sym(0), c.mx('_backward_gather_nd', [c.sym(2), idx], { shape: x }, 'add')]);
   };

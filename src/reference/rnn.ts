@@ -66,6 +66,23 @@ export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: numbe
   return y;
 }
 
+/** _scatter_reduce_nd: a copy of x with each block at idx (M, N) combined in order with v: mul, max (a < b ? b : a), min (b < a ? b : a). */
+export function scatterReduceNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number, red: 'mul' | 'max' | 'min'): Float32Array {
+  const inner = shape.slice(M).reduce((p, q) => p * q, 1), y = Float32Array.from(x);
+  for (let j = 0; j < N; j++) {
+    let off = 0;
+    for (let m = 0; m < M; m++) {
+      let k = Math.trunc(idx[m * N + j]); if (k < 0) k += shape[m];
+      off = off * shape[m] + Math.min(Math.max(k, 0), shape[m] - 1);
+    }
+    for (let i = 0; i < inner; i++) {
+      const a = y[off * inner + i], b = v[j * inner + i];
+      y[off * inner + i] = red === 'mul' ? Math.fround(a * b) : red === 'max' ? (a < b ? b : a) : (b < a ? b : a);
+    }
+  }
+  return y;
+}
+
 export interface RnnRefOpts { mode: 'rnn_relu' | 'rnn_tanh' | 'lstm' | 'gru'; H: number; L: number; D: number; P?: number; clip?: [number, number] }
 
 /**

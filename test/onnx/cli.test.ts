@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { mx, assertClose } from '../helpers.js';
 import { run as info } from '../../src/cli/info.js';
 import { run as predict } from '../../src/cli/predict.js';
-import { rnd } from './oracle.js';
+import { rnd, fileSeed } from './oracle.js';
+
+fileSeed(test, 'cli');
 
 const capture = () => { const out: string[] = [], err: string[] = []; return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } }; };
 

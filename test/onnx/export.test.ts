@@ -3,10 +3,12 @@
 // and the fixtures' real MXNet symbols (skipped where absent).
 import { test } from 'uvu';
 import { mx, closeMsg } from '../helpers.js';
-import { ortRun, mxRun, rnd } from './oracle.js';
+import { ortRun, mxRun, rnd, fileSeed } from './oracle.js';
 import type { Symbol } from '../../src/symbol/symbol.js';
 import type { NDArray } from '../../src/ndarray/ndarray.js';
 import { haveFixtures, fixture, skip } from '../format/fixtures.js';
+
+fileSeed(test, 'export');
 
 const S = mx.sym as any;
 

@@ -62,7 +62,7 @@ const OPS = ['Conv', 'Gemm', 'MatMul', 'Relu', 'Reshape', 'Concat', 'Gather', 'S
   'BatchNormalization', 'Shape', 'ConstantOfShape', 'Split', 'ReduceMean', 'Cast', 'Flatten', 'NoSuchOp', '', 'ScatterND', 'ScatterElements', 'QuantizeLinear', 'DequantizeLinear',
   'GroupNormalization', 'LSTM', 'GRU', 'If', 'Loop', 'Scan'];
 const ATTRS = ['axis', 'perm', 'kernel_shape', 'pads', 'axes', 'to', 'mode', 'alpha', 'group', 'strides', 'num_groups', 'block_size', 'hidden_size', 'num_scan_inputs',
-  'then_branch', 'else_branch', 'body'];
+  'then_branch', 'else_branch', 'body', 'reduction'];
 
 function spec(r: () => number): ModelSpec {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
@@ -76,7 +76,7 @@ function spec(r: () => number): ModelSpec {
   const nodes = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, k) => ({
     opType: pick(OPS), inputs: Array.from({ length: Math.floor(r() * 4) }, () => pick(['x', 'w', 'k', `t${k - 1}`, '', 'nope'])), outputs: [`t${k}`],
     attrs: Object.fromEntries(Array.from({ length: Math.floor(r() * 3) }, () => [pick(ATTRS),
-      pick<any>([pick(weird), [pick(weird), pick(weird)], 'nearest', 'SAME_UPPER', { f: pick(weird) }, [1, 1, 1, 1], { g: sub() }])])),
+      pick<any>([pick(weird), [pick(weird), pick(weird)], 'nearest', 'SAME_UPPER', pick(['mul', 'max', 'min', 'add']), { f: pick(weird) }, [1, 1, 1, 1], { g: sub() }])])),
   }));
   return {
     opset: pick([7, 9, 11, 13, 17, 21, 3, 99]),

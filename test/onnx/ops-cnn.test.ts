@@ -1,6 +1,8 @@
 // ONNX CNN / MLP ops imported onto mxwasm vs onnxruntime-web, at several opsets (1e-4 relative).
 import { test } from 'uvu';
-import { rnd, unit } from './oracle.js';
+import { rnd, unit, fileSeed } from './oracle.js';
+
+fileSeed(test, 'ops-cnn');
 
 const I64 = 7;
 

@@ -1,9 +1,11 @@
 // ONNX If (constant or foldable condition), Loop (constant trip count, foldable condition; carried values and scan
 // outputs) and Scan (9+, both directions and axes) resolved at import, vs onnxruntime-web; run-time control refused.
 import { test } from 'uvu';
-import { agree, rnd } from './oracle.js';
+import { agree, rnd, fileSeed } from './oracle.js';
 import { encodeModel, type GraphSpec, type NodeSpec } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-control');
 
 const I64 = 7, BOOL = 9;
 const feed = (dims: number[]) => ({ x: { data: rnd(dims), dims } });

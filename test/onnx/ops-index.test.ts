@@ -1,9 +1,11 @@
 // ONNX TopK, DepthToSpace (DCR, CRD), SpaceToDepth, GatherND, GatherElements and Einsum vs onnxruntime-web at
 // the opsets where they change; unsupported forms refused with the node named.
 import { test } from 'uvu';
-import { agree, rnd, unit } from './oracle.js';
+import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-index');
 
 const I64 = 7;
 

@@ -3,9 +3,11 @@
 // per-axis, blocked); malformed attributes refused with the node named.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { agree, rnd, unit } from './oracle.js';
+import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-more');
 
 test('GroupNormalization: opset 18 (scale per group) and 21 (per channel), 3-D and 4-D, odd sizes', async () => {
   await unit({ op: 'GroupNormalization', opset: 18, ins: [['x', [2, 6, 3, 5]]], consts: [['s', [3], rnd([3])], ['b', [3], rnd([3])]], attrs: { num_groups: 3 } }, 'gn 18');

@@ -4,9 +4,11 @@
 // opsets 9 / 10 / 11 / 13 / 18 / 19; and that equal integer nearest scales keep the UpSampling op.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { unit } from './oracle.js';
+import { unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { mx } from '../helpers.js';
+
+fileSeed(test, 'ops-resize');
 
 const X: [string, number[]][] = [['x', [1, 2, 5, 6]]];
 const CTMS = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'];

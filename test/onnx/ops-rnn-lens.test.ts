@@ -2,9 +2,11 @@
 // direction, every output (Y zero past each length, Y_h / Y_c at each entry's last step), initial states,
 // lengths constant or computed in the graph; out-of-range lengths refused. Also clip, LSTM peepholes and input_forget.
 import { test } from 'uvu';
-import { agree, rnd, unit } from './oracle.js';
+import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-rnn-lens');
 
 const T = 5, N = 4, I = 3, H = 5, I32 = 6;
 const G = { LSTM: 4, GRU: 3, RNN: 1 } as const;

@@ -2,9 +2,11 @@
 // directions, initial states, every output, Relu RNN, sequence_lens, a dynamic batch; a 2-layer LSTM classifier.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rnd, unit, agreeSpec, ortRun } from './oracle.js';
+import { rnd, unit, agreeSpec, ortRun, fileSeed } from './oracle.js';
 import { encodeModel, type NodeSpec } from '../../src/onnx/encode.js';
 import { closeMsg, expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-rnn');
 
 const T = 5, N = 3, I = 4, H = 6;
 const w = (g: number, D: number) => [['W', [D, g * H, I], rnd([D, g * H, I], -0.5, 0.5)], ['R', [D, g * H, H], rnd([D, g * H, H], -0.5, 0.5)], ['B', [D, 2 * g * H], rnd([D, 2 * g * H], -0.5, 0.5)]] as [string, number[], Float32Array][];

@@ -1,9 +1,11 @@
 // ONNX ScatterND, ScatterElements and opset-9 Scatter (onto _scatter_set_nd) vs onnxruntime-web at opsets 9 to 18:
-// constant and computed indices, negative indices, slices and single elements, reduction add; mul/max/min and bad indices refused.
+// constant and computed indices, negative indices, slices and single elements, reductions add, mul, max, min; unknown reductions and bad indices refused.
 import { test } from 'uvu';
-import { agree, rnd, unit } from './oracle.js';
+import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { expectMx, mx } from '../helpers.js';
+
+fileSeed(test, 'ops-scatter');
 
 const I64 = 7;
 
@@ -16,6 +18,27 @@ test('ScatterND: elements and slices, negative indices, opsets 11 / 13 / 16 / 18
   // reduction add (16+): repeated indices accumulate
   await unit({ op: 'ScatterND', opset: 16, ins: [['x', [4, 3]], ['u', [4, 3]]], consts: [['i', [4, 1], [1, 3, 1, 1], I64]], attrs: { reduction: 'add' }, order: ['x', 'i', 'u'] }, 'scatternd add');
   await unit({ op: 'ScatterElements', opset: 18, ins: [['x', [3, 4]], ['u', [3, 2]]], consts: [['i', [3, 2], [0, 0, 3, 1, 2, 2], I64]], attrs: { axis: 1, reduction: 'add' }, order: ['x', 'i', 'u'] }, 'scatterelements add');
+});
+
+test('Scatter reductions mul (16, 18), max and min (18): repeated indices combine in order; constant and computed indices', async () => {
+  for (const [opset, reds] of [[16, ['mul']], [18, ['mul', 'max', 'min']]] as const) for (const reduction of reds) {
+    await unit({ op: 'ScatterND', opset, ins: [['x', [4, 3]], ['u', [5, 3]]], consts: [['i', [5, 1], [1, 3, 1, -4, 1], I64]], attrs: { reduction }, order: ['x', 'i', 'u'] }, `scatternd ${reduction} ${opset}`);
+    await unit({ op: 'ScatterND', opset, ins: [['x', [1, 3, 5]], ['u', [3]]], consts: [['i', [3, 3], [0, 2, 4, 0, 2, 4, 0, 0, 1], I64]], attrs: { reduction }, order: ['x', 'i', 'u'] }, `scatternd ${reduction} elements batch 1`);
+    await unit({ op: 'ScatterElements', opset, ins: [['x', [3, 5]], ['u', [3, 4]]], consts: [['i', [3, 4], [0, 0, 4, 1, 2, 2, 2, -1, 3, 1, 3, 3], I64]], attrs: { axis: 1, reduction }, order: ['x', 'i', 'u'] }, `scatterelements ${reduction} ${opset}`);
+    await unit({ op: 'ScatterElements', opset, ins: [['x', [2, 3, 2]], ['u', [3, 3, 2]]], consts: [['i', [3, 3, 2], [0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 1], I64]], attrs: { axis: 0, reduction }, order: ['x', 'i', 'u'] }, `scatterelements ${reduction} axis 0`);
+  }
+  // computed indices (Floor(Abs(f)) in {0, 1}), repeated rows allowed: the reduction combines them in order as onnxruntime
+  for (const reduction of ['mul', 'max', 'min']) {
+    const m = encodeModel({
+      opset: 18,
+      graph: {
+        nodes: [{ opType: 'Abs', inputs: ['f'], outputs: ['a'] }, { opType: 'Floor', inputs: ['a'], outputs: ['b'] }, { opType: 'Cast', inputs: ['b'], outputs: ['i'], attrs: { to: I64 } },
+          { opType: 'ScatterND', inputs: ['x', 'i', 'u'], outputs: ['y'], attrs: { reduction } }],
+        initializers: [], inputs: [{ name: 'x', dims: [2, 4] }, { name: 'f', dims: [3, 1] }, { name: 'u', dims: [3, 4] }], outputs: [{ name: 'y' }],
+      },
+    });
+    await agree(m, { x: { data: rnd([2, 4]), dims: [2, 4] }, f: { data: rnd([3, 1]), dims: [3, 1] }, u: { data: rnd([3, 4]), dims: [3, 4] } }, `scatternd ${reduction} data indices`);
+  }
 });
 
 test('ScatterElements (11, 13, 16, 18) on every axis and Scatter (9): constant and computed indices', async () => {
@@ -57,8 +80,8 @@ test('Scatter*: reductions, out-of-range indices and mismatched updates are refu
       inputs: [{ name: 'x', dims: [3, 4] }, { name: 'u', dims: ushape }], outputs: [{ name: 'y' }],
     },
   });
-  expectMx(() => mx.onnx.importModel(m('ScatterND', 16, [0], [1, 1], [1, 4], { reduction: 'mul' })), 'reduction', /'sc' \(ScatterND, opset 16\).*reduction mul/);
-  expectMx(() => mx.onnx.importModel(m('ScatterElements', 18, [0], [1, 1], [1, 1], { reduction: 'max' })), 'reduction max', /reduction max/);
+  expectMx(() => mx.onnx.importModel(m('ScatterND', 16, [0], [1, 1], [1, 4], { reduction: 'max' })), 'reduction max at 16', /'sc' \(ScatterND, opset 16\).*reduction max is not one of none, add, mul$/);
+  expectMx(() => mx.onnx.importModel(m('ScatterElements', 18, [0], [1, 1], [1, 1], { reduction: 'prod' })), 'reduction prod', /'sc' \(ScatterElements, opset 18\).*reduction prod is not one of none, add, mul, max, min/);
   expectMx(() => mx.onnx.importModel(m('ScatterND', 13, [3], [1, 1], [1, 4])), 'out of range', /index 3 is out of range/);
   expectMx(() => mx.onnx.importModel(m('ScatterElements', 13, [0, 4], [1, 2], [1, 2], { axis: 1 })), 'out of range on axis', /index 4 is out of range for axis 1/);
   expectMx(() => mx.onnx.importModel(m('ScatterND', 13, [0], [1, 1], [1, 3])), 'updates shape', /updates \[1, 3\] must be \[1, 4\]/);

@@ -4,9 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, closeMsg } from '../helpers.js';
-import { agree, ortRun, rnd, unit } from './oracle.js';
+import { agree, ortRun, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel } from '../../src/onnx/encode.js';
 import { encoderLayerOnnx } from '../../bench/lib/onnx-models.mjs';
+
+fileSeed(test, 'ops-transformer');
 
 const I64 = 7;
 

@@ -44,6 +44,15 @@ export async function agreeSpec(spec: ModelSpec, feeds: Feeds, what: string, rto
 }
 
 let seed = 1;
+/**
+ * Gives a test file its own random stream: `fileSeed(test, 'ops-scatter')` before its tests; the file's draws then
+ * start from a seed hashed from the name when its suite starts, so adding or reordering other files cannot change its data.
+ */
+export function fileSeed(suite: { before: (f: () => void) => void }, name: string): void {
+  let h = 2166136261;
+  for (const ch of name) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  suite.before(() => { seed = h % 1000003 + 1; });
+}
 /** Random values for dims (seeded, in [-2, 2)). */
 export function rnd(dims: number[], lo = -2, hi = 2): Float32Array {
   const n = dims.reduce((p, v) => p * v, 1), a = new Float32Array(n);

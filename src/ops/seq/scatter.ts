@@ -6,9 +6,9 @@ import { fmtShape, prod } from '../../util/shape.js';
 import { f32Types, kernelStep, seqOf } from '../helpers.js';
 import { GATHERND_DIR } from '../../runtime/manifest/rnn.js';
 
-/** Checks rhs = indices.shape[1:] + lhs.shape[M:]; the first M dims of lhs padded with 1 to 5. */
-function geom(x: Shape, v: Shape, idx: Shape, node: string) {
-  const M = idx[0], bad = (arg: string, msg: string) => new ShapeError(opMessage(node, '_scatter_set_nd', msg), { op: '_scatter_set_nd', arg });
+/** Checks rhs = indices.shape[1:] + lhs.shape[M:]; the first M dims of lhs padded with 1 to 5 (also _scatter_reduce_nd's). */
+export function geom(x: Shape, v: Shape, idx: Shape, node: string, op = '_scatter_set_nd') {
+  const M = idx[0], bad = (arg: string, msg: string) => new ShapeError(opMessage(node, op, msg), { op, arg });
   if (idx.length < 1 || !(M >= 1) || M > x.length || M > 5) throw bad('indices', `indices ${fmtShape(idx)} must have a first dimension M in 1..min(5, lhs.ndim = ${x.length})`);
   const want = [...idx.slice(1), ...x.slice(M)];
   if (want.length !== v.length || want.some((d, i) => d !== v[i])) throw bad('rhs', `rhs ${fmtShape(v)} must be ${fmtShape(want)} (indices ${fmtShape(idx)}, lhs ${fmtShape(x)})`);
