@@ -11,7 +11,7 @@ import { DT, type Const } from './tensor.js';
 export type Mapper = (c: NodeCtx) => Symbol | Symbol[];
 
 /** Explicit [begins, ends] pads for a conv/pool node, auto_pad resolved from the static input shape. */
-function padsOf(c: NodeCtx, k: number[], s: number[], d: number[]): [number[], number[]] {
+export function padsOf(c: NodeCtx, k: number[], s: number[], d: number[]): [number[], number[]] {
   const nd = k.length, auto = c.s('auto_pad', 'NOTSET');
   if (auto === 'NOTSET' || auto === '') {
     const p = c.ints('pads', new Array(2 * nd).fill(0))!;
@@ -32,7 +32,7 @@ function padsOf(c: NodeCtx, k: number[], s: number[], d: number[]): [number[], n
 }
 
 /** Symmetric part of the pads on the op, the rest through an explicit Pad node (4-D/5-D NC... inputs). */
-function padInput(c: NodeCtx, x: Symbol, b: number[], e: number[], value: number): { x: Symbol; pad: number[] } {
+export function padInput(c: NodeCtx, x: Symbol, b: number[], e: number[], value: number): { x: Symbol; pad: number[] } {
   const sym = b.map((v, i) => Math.min(v, e[i]));
   if (b.every((v, i) => v === e[i])) return { x, pad: sym };
   if (b.length < 2 || b.length > 3) throw c.fail(`asymmetric pads [${b.join(', ')}, ${e.join(', ')}] on a ${b.length}-D window need a 2-D or 3-D window`);

@@ -3,7 +3,7 @@
  * quantized model's int8 initializers) they fold at import into float32 parameters; on activations they run as
  * float32 ops holding the integer values: Q = clip(rint(x / scale) + zero_point, lo, hi) (division, then round half
  * to even, as onnxruntime), DQ = (x - zero_point) * scale. Per-tensor, per-axis (13+) and blocked (21+) scales.
- * QLinear* / *Integer ops are not mapped (their int32 accumulation is not float32's).
+ * The integer ops (QLinearConv, MatMulInteger, ...) are in ops-qlinear.ts.
  */
 import type { Symbol } from '../symbol/symbol.js';
 import { axis, type NodeCtx, type Val } from './context.js';
