@@ -1,13 +1,14 @@
 /**
  * ONNX control flow, resolved at import (the executor runs a flat program): If with a condition that folds to a
- * constant inlines the branch taken; Loop with a constant trip count (or a condition that folds to a constant at
+ * constant inlines the branch taken, with a run-time condition maps both branches and selects with `where` (outputs
+ * of the same shapes and types only); Loop with a constant trip count (or a condition that folds to a constant at
  * every iteration) and Scan (9+, static sequence length) unroll, their bodies mapped once per iteration. Anything
  * that needs a run-time decision is refused with an MxError naming the node, op and opset.
  */
 import type { NodeCtx, Val } from './context.js';
 import type { OnnxGraph } from './proto.js';
 import { makeConst } from './shapes.js';
-import { DT, type Const } from './tensor.js';
+import { DT, dtypeName, type Const } from './tensor.js';
 import type { Symbol } from '../symbol/symbol.js';
 
 /** Maps a subgraph's nodes with its inputs bound (outer values visible), returning its outputs. */
@@ -22,12 +23,40 @@ function body(c: NodeCtx, name: string): OnnxGraph {
   return g;
 }
 
+/** A value's static shape (symbolic dims at 1) and whether each dim follows a symbolic one. */
+function shapeOf(c: NodeCtx, v: Val): { s?: number[]; dyn?: string } {
+  if (v.c) return { s: [...v.c.dims], dyn: v.c.dims.map(() => 0).join(',') };
+  const { s1, s2 } = c.symShape(v.s!);
+  return { s: s1, dyn: s1 && s2 ? s1.map((d, k) => +(d !== s2[k])).join(',') : undefined };
+}
+
 const If = (c: NodeCtx, run: RunGraph): Val[] => {
-  const cond = c.const(0);
-  if (!cond || cond.data.length !== 1) throw c.fail('the condition must fold to a one-element constant at import (a run-time condition needs control flow the executor does not have)');
-  const g = body(c, cond.data[0] ? 'then_branch' : 'else_branch');
-  if (g.input.length) throw c.fail('a branch graph must have no inputs');
-  return run(g, []);
+  const cond = c.const(0), branch = (name: string) => {
+    const g = body(c, name);
+    if (g.input.length) throw c.fail('a branch graph must have no inputs');
+    return run(g, []);
+  };
+  if (cond) {
+    if (cond.data.length !== 1) throw c.fail(`the condition must have one element, got ${cond.data.length}`);
+    return branch(cond.data[0] ? 'then_branch' : 'else_branch');
+  }
+  // a run-time condition: both branches run, `where` picks (a flat program; only where their outputs agree in shape and type)
+  const cs = c.shape(0);
+  if (!cs || cs.reduce((p, v) => p * v, 1) !== 1) throw c.fail(`the condition must have one element, got shape [${cs?.join(', ') ?? '?'}]`);
+  const t = branch('then_branch'), e = branch('else_branch');
+  const refuse = (msg: string) => c.fail(`${msg}: with a run-time condition both branches run and one is selected, which needs outputs of the same shapes and types`);
+  if (t.length !== e.length) throw refuse(`then gives ${t.length} outputs, else ${e.length}`);
+  return t.map((tv, k) => {
+    const ev = e[k], ts = shapeOf(c, tv), es = shapeOf(c, ev);
+    if (!ts.s || !es.s || ts.s.join(',') !== es.s.join(',') || ts.dyn !== es.dyn) throw refuse(`output ${k} is [${ts.s?.join(', ') ?? '?'}] in then, [${es.s?.join(', ') ?? '?'}] in else`);
+    if (tv.c && ev.c && tv.c.type !== ev.c.type) throw refuse(`output ${k} is ${dtypeName(tv.c.type)} in then, ${dtypeName(ev.c.type)} in else`);
+    if (!ts.s.length) throw refuse(`output ${k} is a 0-d tensor`);
+    if (tv.c && ev.c && tv.c.data.every((x, i) => Object.is(x, ev.c!.data[i]))) return tv;
+    const sym = (v: Val, tag: string) => v.s ?? c.param(`${c.name}_${tag}${k}`, v.c!);
+    const x = sym(tv, 'then'), y = sym(ev, 'else');
+    const cnd = c.mx('broadcast_like', [c.mx('Reshape', [c.sym(0)], { shape: ts.s.map(() => 1) }, `c${k}`), x], {}, `cb${k}`);
+    return { s: c.mx('where', [cnd, x, y], {}, `w${k}`) };
+  });
 };
 
 /** Per-iteration values stacked on a new axis (constants fold; Symbols via expand_dims + Concat). */

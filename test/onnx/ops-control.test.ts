@@ -1,5 +1,5 @@
-// ONNX If (constant or foldable condition), Loop (constant trip count, foldable condition; carried values and scan
-// outputs) and Scan (9+, both directions and axes) resolved at import, vs onnxruntime-web; run-time control refused.
+// ONNX If (constant or foldable condition inlined; run-time condition: both branches and `where`), Loop (constant trip count, foldable condition; carried values and scan
+// outputs) and Scan (9+, both directions and axes) resolved at import, vs onnxruntime-web; other run-time control refused.
 import { test } from 'uvu';
 import { agree, rnd, fileSeed } from './oracle.js';
 import { encodeModel, type GraphSpec, type NodeSpec } from '../../src/onnx/encode.js';
@@ -24,6 +24,39 @@ test('If: constant conditions and a condition folded from a shape take the right
     { opType: 'If', inputs: ['c'], outputs: ['y'], attrs: { then_branch: { g: branch('Sigmoid', 't') }, else_branch: { g: branch('Neg', 'e') } } }],
   [{ name: 'zero', dims: [], data: [0], type: I64 }, { name: 'two', dims: [], data: [2], type: I64 }], [2, 3]);
   await agree(shaped, feed([2, 3]), 'if on a shape');
+});
+
+test('If with a run-time condition (opsets 11 / 13 / 16): both branches mapped, `where` selects; constant branch outputs, dynamic batch', async () => {
+  const constOut: GraphSpec = { nodes: [{ opType: 'Identity', inputs: ['k'], outputs: ['e'] }], inputs: [], outputs: [{ name: 'e' }] };
+  const two: GraphSpec = { nodes: [{ opType: 'Relu', inputs: ['x'], outputs: ['t'] }, { opType: 'Abs', inputs: ['x'], outputs: ['t2'] }], inputs: [], outputs: [{ name: 't' }, { name: 't2' }] };
+  const two2: GraphSpec = { nodes: [{ opType: 'Neg', inputs: ['x'], outputs: ['e'] }, { opType: 'Identity', inputs: ['k'], outputs: ['e2'] }], inputs: [], outputs: [{ name: 'e' }, { name: 'e2' }] };
+  for (const opset of [11, 13, 16]) {
+    for (const [dims, feedDims] of [[[2, 3], [2, 3]], [['N', 3], [4, 3]]] as const) {
+      const m = encodeModel({
+        opset,
+        graph: {
+          nodes: [{ opType: 'ReduceSum', inputs: ['x'], outputs: ['r'], attrs: { keepdims: 0 } }, { opType: 'Greater', inputs: ['r', 'z'], outputs: ['c'] },
+            { opType: 'If', inputs: ['c'], outputs: ['y'], attrs: { then_branch: { g: { ...branch('Relu', 't'), outputs: [{ name: 't' }] } }, else_branch: { g: dims[0] === 2 ? constOut : { ...branch('Neg', 'e'), outputs: [{ name: 'e' }] } } } }],
+          initializers: [{ name: 'z', dims: [], data: [0] }, { name: 'k', dims: [2, 3], data: rnd([2, 3]) }],
+          inputs: [{ name: 'x', dims: [...dims] }], outputs: [{ name: 'y' }],
+        },
+      });
+      for (const sign of [1, -1]) {
+        const d = Float32Array.from(rnd([...feedDims]), (v) => sign * Math.abs(v));
+        await agree(m, { x: { data: d, dims: [...feedDims] } }, `run-time if ${opset} ${dims} sign ${sign}`);
+      }
+    }
+  }
+  const m2 = encodeModel({
+    opset: 13,
+    graph: {
+      nodes: [{ opType: 'ReduceMax', inputs: ['x'], outputs: ['r'], attrs: { keepdims: 1 } }, { opType: 'Greater', inputs: ['r', 'z'], outputs: ['c'] },
+        { opType: 'If', inputs: ['c'], outputs: ['y', 'y2'], attrs: { then_branch: { g: two }, else_branch: { g: two2 } } }],
+      initializers: [{ name: 'z', dims: [], data: [0.5] }, { name: 'k', dims: [2, 3], data: rnd([2, 3]) }],
+      inputs: [{ name: 'x', dims: [2, 3] }], outputs: [{ name: 'y' }, { name: 'y2' }],
+    },
+  });
+  for (const off of [0, -3]) await agree(m2, { x: { data: rnd([2, 3]).map((v) => v + off), dims: [2, 3] } }, `run-time if, two outputs, cond [1, 1], offset ${off}`);
 });
 
 /** Loop body: acc' = acc + x * i (outer x), scan output acc' * 2; the condition passed through. */
@@ -67,10 +100,14 @@ test('Scan (9, 11, 16): running sum over axis 0 and reversed over axis 1, scan o
 });
 
 test('If / Loop / Scan needing run-time decisions are refused naming the node, op and opset', () => {
-  const dynIf = model(13, [{ opType: 'ReduceSum', inputs: ['x'], outputs: ['r'], attrs: { keepdims: 0 } }, { opType: 'Greater', inputs: ['r', 'z'], outputs: ['c'] },
+  const shapes = model(13, [{ opType: 'ReduceSum', inputs: ['x'], outputs: ['r'], attrs: { keepdims: 0 } }, { opType: 'Greater', inputs: ['r', 'z'], outputs: ['c'] },
+    { opType: 'If', name: 'iff', inputs: ['c'], outputs: ['y'], attrs: { then_branch: { g: branch('Relu', 't') }, else_branch: { g: { nodes: [{ opType: 'Transpose', inputs: ['x'], outputs: ['e'] }], inputs: [], outputs: [{ name: 'e' }] } } } }],
+  [{ name: 'z', dims: [], data: [0] }], [2, 3]);
+  expectMx(() => mx.onnx.importModel(shapes), 'run-time if, shapes differ', /'iff' \(If, opset 13\): output 0 is \[2, 3\] in then, \[3, 2\] in else: with a run-time condition both branches run/);
+  const cond2 = model(13, [{ opType: 'Greater', inputs: ['x', 'z'], outputs: ['c'] },
     { opType: 'If', name: 'iff', inputs: ['c'], outputs: ['y'], attrs: { then_branch: { g: branch('Relu', 't') }, else_branch: { g: branch('Neg', 'e') } } }],
   [{ name: 'z', dims: [], data: [0] }], [2, 3]);
-  expectMx(() => mx.onnx.importModel(dynIf), 'run-time if', /'iff' \(If, opset 13\).*condition must fold/);
+  expectMx(() => mx.onnx.importModel(cond2), 'condition of 6 elements', /'iff' \(If, opset 13\): the condition must have one element, got shape \[2, 3\]/);
   const noBranch = model(13, [{ opType: 'If', name: 'iff', inputs: ['c'], outputs: ['y'], attrs: { then_branch: { g: branch('Relu', 't') } } }], [{ name: 'c', dims: [], data: [0], type: BOOL }], [2, 3]);
   expectMx(() => mx.onnx.importModel(noBranch), 'missing branch', /else_branch \(a graph\) is required/);
   const loop = (M: number, bodyCond: NodeSpec) => encodeModel({
