@@ -20,13 +20,14 @@ import { INDEX_MAP } from './ops-index.js';
 import { EINSUM_MAP } from './ops-einsum.js';
 import { QUANT_MAP } from './ops-quant.js';
 import { QLINEAR_MAP } from './ops-qlinear.js';
+import { MORE_MAP } from './ops-more.js';
 import { makeConst } from './shapes.js';
 import { decodeModel, opsetOf, type OnnxGraph, type OnnxModel, type OnnxNode } from './proto.js';
 import { CONTROL } from './control.js';
 import { fetchModelBytes, modelMetadata, readModel, type OnnxMetadata, type OnnxSource } from './source.js';
 import { DT, tensorValues } from './tensor.js';
 
-const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP, ...RNN_MAP, ...RESIZE_MAP, ...INDEX_MAP, ...EINSUM_MAP, ...QUANT_MAP, ...QLINEAR_MAP };
+const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP, ...RNN_MAP, ...RESIZE_MAP, ...INDEX_MAP, ...EINSUM_MAP, ...QUANT_MAP, ...QLINEAR_MAP, ...MORE_MAP };
 
 /** What `importModel` returns (MXNet's `sym, arg_params, aux_params`, plus the model's metadata). */
 export interface ImportedModel {

@@ -71,14 +71,19 @@ function softmax(op: 'softmax' | 'log_softmax'): Mapper {
     return c.mx('Reshape', [y], { shape: x.map((d, k) => (dyn?.[k] ? -1 : d)) });
   };
 }
+/** A Reduce* node's axes (null = all; axes an input from 13 for ReduceSum, from 18 for the rest) and keepdims; undefined: a no-op. */
+export function reduceArgs(c: NodeCtx): { axis: number[] | null; keepdims: boolean } | undefined {
+  const inputAxes = c.op === 'ReduceSum' ? c.opset >= 13 : c.opset >= 18;
+  const axes = inputAxes ? (c.has(1) ? c.constInts(1, 'axes') : undefined) : c.ints('axes');
+  const keep = !!c.i('keepdims', 1), r = c.rank(0);
+  if (axes && axes.length === 0 && c.i('noop_with_empty_axes', 0)) return undefined;
+  return { axis: axes && axes.length ? axes.map((a) => axis(c, a, r)) : null, keepdims: keep };
+}
 function reduce(op: string): Mapper {
   return (c) => {
-    const inputAxes = c.op === 'ReduceSum' ? c.opset >= 13 : c.opset >= 18;
-    const axes = inputAxes ? (c.has(1) ? c.constInts(1, 'axes') : undefined) : c.ints('axes');
-    const keep = !!c.i('keepdims', 1), r = c.rank(0);
-    if (axes && axes.length === 0 && c.i('noop_with_empty_axes', 0)) return c.mx('identity', [c.sym(0)]);
-    const ax = axes && axes.length ? axes.map((a) => axis(c, a, r)) : null;
-    return c.mx(op, [c.sym(0)], { axis: ax, keepdims: keep, ...(op === 'norm' ? { ord: 2 } : {}) });
+    const a = reduceArgs(c);
+    if (!a) return c.mx('identity', [c.sym(0)]);
+    return c.mx(op, [c.sym(0)], { ...a, ...(op === 'norm' ? { ord: 2 } : {}) });
   };
 }
 function arg(op: string): Mapper {
@@ -118,8 +123,17 @@ const Selu: Mapper = (c) => {
 };
 const HardSigmoid: Mapper = (c) => c.mx('hard_sigmoid', [c.sym(0)], { alpha: c.f('alpha', 0.2), beta: c.f('beta', 0.5) });
 const HardSwish: Mapper = (c) => c.mx('broadcast_mul', [c.sym(0), c.mx('hard_sigmoid', [c.sym(0)], { alpha: 1 / 6, beta: 0.5 }, 'hs')]);
+/** Gelu approximate = tanh: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). */
+const geluTanh = (c: NodeCtx): Symbol => {
+  const x = c.sym(0), x3 = c.mx('elemwise_mul', [c.mx('square', [x], {}, 'sq'), x], {}, 'x3');
+  const inner = c.mx('_mul_scalar', [c.mx('elemwise_add', [x, c.mx('_mul_scalar', [x3], { scalar: 0.044715 }, 'k')], {}, 'in')], { scalar: Math.sqrt(2 / Math.PI) }, 's');
+  const t = c.mx('_plus_scalar', [c.mx('tanh', [inner], {}, 't')], { scalar: 1 }, 'p1');
+  return c.mx('elemwise_mul', [c.mx('_mul_scalar', [x], { scalar: 0.5 }, 'h'), t]);
+};
 const Gelu: Mapper = (c) => {
-  if (c.s('approximate', 'none') !== 'none') throw c.fail(`approximate=${c.s('approximate', '')} is not supported`);
+  const ap = c.s('approximate', 'none');
+  if (ap === 'tanh') return geluTanh(c);
+  if (ap !== 'none') throw c.fail(`approximate=${ap} is not none or tanh`);
   return c.mx('LeakyReLU', [c.sym(0)], { act_type: 'gelu' });
 };
 export const MATH_MAP: Record<string, Mapper> = {

@@ -21,26 +21,32 @@ import { DT, dtypeName, type Const } from './tensor.js';
 const LIMIT = 2 ** 24, SPLIT = 4096;
 const RANGE: Record<number, [number, number]> = { [DT.UINT8]: [0, 255], [DT.INT8]: [-128, 127] };
 
-/** A zero point input: a constant of uint8/int8 with `n` values allowed (1 = per tensor), or 0 when absent. */
-function zeroPoint(c: NodeCtx, i: number, what: string, perChannel = 0): { z: Float64Array; type?: number } {
+interface ZeroPoint { z: Float64Array; type?: number; run?: boolean }
+/**
+ * A zero point input: a constant of uint8/int8 with `n` values allowed (1 = per tensor), or 0 when absent; with
+ * `runTime`, a one-element computed value (DynamicQuantizeLinear's) is allowed too (its type unknown: 255 bounds it).
+ */
+function zeroPoint(c: NodeCtx, i: number, what: string, perChannel = 0, runTime = false): ZeroPoint {
   if (!c.has(i)) return { z: new Float64Array([0]) };
   const Z = c.const(i);
-  if (!Z) throw c.fail(`${what} zero point (input ${i}) must be a constant`);
+  if (!Z && runTime && c.shape(i)?.reduce((p, v) => p * v, 1) === 1) return { z: new Float64Array([NaN]), run: true };
+  if (!Z) throw c.fail(`${what} zero point (input ${i}) must be a constant${runTime ? ' or a one-element value' : ''}`);
   if (!RANGE[Z.type]) throw c.fail(`${what} zero point of type ${dtypeName(Z.type)} is not supported (uint8, int8)`);
   if (Z.data.length !== 1 && Z.data.length !== perChannel) throw c.fail(`${what} zero point has ${Z.data.length} values: 1${perChannel ? ` or ${perChannel} (per output channel)` : ' (per tensor)'} expected`);
   return { z: Float64Array.from(Z.data), type: Z.type };
 }
 
 /** max |v - zp| over the values of zp's type (255 when the type is unknown: uint8 or int8). */
-const maxAbs = (zp: { z: Float64Array; type?: number }): number => {
+const maxAbs = (zp: ZeroPoint): number => {
   if (zp.type === undefined) return 255;
   const [lo, hi] = RANGE[zp.type];
   return Math.max(...Array.from(zp.z, (z) => Math.max(z - lo, hi - z)));
 };
 
-/** An activation minus its (scalar) zero point. */
-function centered(c: NodeCtx, i: number, zp: { z: Float64Array }, tag: string): Symbol {
+/** An activation minus its (scalar) zero point; a computed one (input zi) is reshaped to broadcast. */
+function centered(c: NodeCtx, i: number, zp: ZeroPoint, tag: string, zi = -1): Symbol {
   if (zp.z.length !== 1) throw c.fail(`a per-channel zero point for input ${i} is not supported (only for the weights)`);
+  if (zp.run) return c.mx('broadcast_sub', [c.sym(i), c.mx('Reshape', [c.sym(zi)], { shape: new Array(c.rank(i)).fill(1) }, `${tag}r`)], {}, tag);
   return zp.z[0] ? c.mx('_minus_scalar', [c.sym(i)], { scalar: zp.z[0] }, tag) : c.sym(i);
 }
 
@@ -101,7 +107,7 @@ function requant(c: NodeCtx, acc: Symbol, si: number[], nOut: number, chanShape:
 }
 
 /** Constant weights minus their zero point (per tensor or per output channel along `oAxis`), as float64. */
-function centeredWeights(W: Const, zp: { z: Float64Array }, oAxis: number): Float64Array {
+function centeredWeights(W: Const, zp: ZeroPoint, oAxis: number): Float64Array {
   const inner = W.dims.slice(oAxis + 1).reduce((p, v) => p * v, 1), nO = W.dims[oAxis];
   return Float64Array.from(W.data, (v, i) => v - zp.z[zp.z.length === 1 ? 0 : Math.floor(i / inner) % nO]);
 }
@@ -112,8 +118,8 @@ function matmulAcc(c: NodeCtx, ia: number, iaz: number, ib: number, ibz: number)
   if (!a || !b || a.length < 2 || b.length < 2) throw c.fail('A and B need known shapes of rank >= 2');
   const K = a[a.length - 1], N = b[b.length - 1];
   if (b[b.length - 2] !== K) throw c.fail(`inner dimensions differ: A [${a.join(', ')}], B [${b.join(', ')}]`);
-  const az = zeroPoint(c, iaz, 'A'), bz = zeroPoint(c, ibz, 'B', B && b.length === 2 ? N : 0), mA = maxAbs(az);
-  const A = centered(c, ia, az, 'azp'), parts: Symbol[] = [];
+  const az = zeroPoint(c, iaz, 'A', 0, true), bz = zeroPoint(c, ibz, 'B', B && b.length === 2 ? N : 0), mA = maxAbs(az);
+  const A = centered(c, ia, az, 'azp', iaz), parts: Symbol[] = [];
   const slice = (s: Symbol, ax: number, [k0, k1]: [number, number], n: number, tag: string) => (k0 === 0 && k1 === n ? s : c.mx('slice_axis', [s], { axis: ax, begin: k0, end: k1 }, tag));
   let bound = 0;
   if (B && b.length === 2) {
@@ -146,8 +152,8 @@ function convAcc(c: NodeCtx, ix: number, ixz: number, iw: number, iwz: number, i
   const k = c.ints('kernel_shape') ?? ks;
   if (k.join(',') !== ks.join(',')) throw c.fail(`kernel_shape [${k.join(', ')}] differs from the weights' [${ks.join(', ')}]`);
   const s = c.ints('strides', ks.map(() => 1))!, d = c.ints('dilations', ks.map(() => 1))!;
-  const xz = zeroPoint(c, ixz, 'x'), wz = zeroPoint(c, iwz, 'w', M), mA = maxAbs(xz), w = centeredWeights(W, wz, 0);
-  const [pb, pe] = padsOf(c, k, s, d), { x: X, pad } = padInput(c, centered(c, ix, xz, 'xzp'), pb, pe, 0);
+  const xz = zeroPoint(c, ixz, 'x', 0, true), wz = zeroPoint(c, iwz, 'w', M), mA = maxAbs(xz), w = centeredWeights(W, wz, 0);
+  const [pb, pe] = padsOf(c, k, s, d), { x: X, pad } = padInput(c, centered(c, ix, xz, 'xzp', ixz), pb, pe, 0);
   const ch = chunks(c, Cg, M, (ci, o) => { let t = 0; for (let q = 0; q < area; q++) t += Math.abs(w[(o * Cg + ci) * area + q]); return mA * t; });
   if (ch.length > 1 && g > 1) throw c.fail(`sums may pass 2^24 (exact float32 accumulation) and splitting input channels with group ${g} > 1 is not supported`);
   const parts = ch.map(([c0, c1], j) => {

@@ -93,7 +93,8 @@ test('integer ops: malformed inputs refused naming node, op and opset', () => {
   });
   const w = { name: 'w', dims: [3, 2, 3, 3], data: new Array(54).fill(1), type: U8 };
   expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'v'], [])), 'weights computed', /'qn' \(ConvInteger, opset 13\).*weights must be a constant/);
-  expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w', 'v'], [w])), 'zp computed', /'qn' \(ConvInteger, opset 13\).*x zero point \(input 2\) must be a constant/);
+  expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w', '', 'v'], [w])), 'w zp computed', /'qn' \(ConvInteger, opset 13\).*w zero point \(input 3\) must be a constant$/);
+  expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w', 'x'], [w])), 'x zp of many values', /'qn' \(ConvInteger, opset 13\).*x zero point \(input 2\) must be a constant or a one-element value/);
   expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w', '', 'z'], [w, { name: 'z', dims: [2], data: [1, 2], type: U8 }])), 'zp count', /w zero point has 2 values: 1 or 3/);
   expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w', 'z'], [w, { name: 'z', dims: [], data: [1], type: I32 }])), 'zp type', /zero point of type int32 is not supported/);
   expectMx(() => mx.onnx.importModel(m('ConvInteger', ['x', 'w'], [w], { group: 2 })), 'group', /group 2: input channels 2 must be 2 x group/);
