@@ -36,7 +36,7 @@ function binary(s: BinSpec): Mapper {
   return (c) => {
     if (c.nIn === 1) return c.mx('identity', [c.sym(0)]);
     if (c.nIn > 2) {
-      if (c.op !== 'Max' && c.op !== 'Min' && c.op !== 'Sum') throw c.fail(`${c.nIn} inputs`);
+      if (!['Max', 'Min', 'Sum', 'Mean'].includes(c.op)) throw c.fail(`${c.nIn} inputs`);
       let y = c.sym(0);
       for (let i = 1; i < c.nIn; i++) y = c.mx(s.bc, [y, c.sym(i)], {}, i === c.nIn - 1 ? undefined : `${i}`);
       return y;
