@@ -107,7 +107,8 @@ function scatter(elements: boolean): Mapper {
     const x = c.shape(0);
     if (!x) throw c.fail('the data shape must be known at import');
     const red = c.opset >= 16 ? c.s('reduction', 'none') : 'none';
-    if (!['none', 'add', 'mul', 'max', 'min'].includes(red) || (c.opset < 18 && (red === 'max' || red === 'min'))) throw c.fail(`reduction ${red} is not one of none, add, mul${c.opset >= 18 ? ', max, min' : ''}`);
+    const reds = c.opset >= 18 ? ['none', 'add', 'mul', 'max', 'min'] : ['none', 'add', 'mul'];
+    if (!reds.includes(red)) throw c.fail(`reduction ${red} is not one of ${reds.join(', ')}`);
     if (c.dynDims(0)?.some(Boolean) || c.dynDims(2)?.some(Boolean)) throw c.fail('data and updates with dynamic (symbolic) dims are not supported');
     const idx = elements ? elementCoords(c, x) : coordsFirst(c, x), s = c.shape(1)!, u = c.shape(2);
     const want = elements ? s : [...s.slice(0, -1), ...x.slice(s[s.length - 1])];

@@ -32,7 +32,8 @@ function zeroPoint(c: NodeCtx, i: number, what: string, perChannel = 0, runTime 
   if (!Z && runTime && c.shape(i)?.reduce((p, v) => p * v, 1) === 1) return { z: new Float64Array([NaN]), run: true };
   if (!Z) throw c.fail(`${what} zero point (input ${i}) must be a constant${runTime ? ' or a one-element value' : ''}`);
   if (!RANGE[Z.type]) throw c.fail(`${what} zero point of type ${dtypeName(Z.type)} is not supported (uint8, int8)`);
-  if (Z.data.length !== 1 && Z.data.length !== perChannel) throw c.fail(`${what} zero point has ${Z.data.length} values: 1${perChannel ? ` or ${perChannel} (per output channel)` : ' (per tensor)'} expected`);
+  if (Z.data.length !== 1 && Z.data.length !== perChannel)
+    throw c.fail(`${what} zero point has ${Z.data.length} values: 1${perChannel ? ` or ${perChannel} (per output channel)` : ' (per tensor)'} expected`);
   return { z: Float64Array.from(Z.data), type: Z.type };
 }
 
@@ -160,7 +161,8 @@ function convAcc(c: NodeCtx, ix: number, ixz: number, iw: number, iwz: number, i
     const wc = new Float64Array(M * (c1 - c0) * area);
     for (let o = 0; o < M; o++) wc.set(w.subarray((o * Cg + c0) * area, (o * Cg + c1) * area), o * (c1 - c0) * area);
     const xs = ch.length === 1 ? X : c.mx('slice_axis', [X], { axis: 1, begin: c0, end: c1 }, `x${j}`);
-    return c.mx('Convolution', [xs, c.param(`${c.name}_w${j}`, makeConst([M, c1 - c0, ...ks], DT.FLOAT, wc))], { kernel: ks, stride: s, dilate: d, pad, num_filter: M, num_group: g, no_bias: true }, `conv${j}`);
+    const wj = c.param(`${c.name}_w${j}`, makeConst([M, c1 - c0, ...ks], DT.FLOAT, wc));
+    return c.mx('Convolution', [xs, wj], { kernel: ks, stride: s, dilate: d, pad, num_filter: M, num_group: g, no_bias: true }, `conv${j}`);
   });
   let bias: Const | undefined;
   if (ib >= 0 && c.has(ib)) {
