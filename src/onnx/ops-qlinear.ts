@@ -1,8 +1,6 @@
 /**
- * ONNX integer ops of the default domain onto float32 ops holding integer values (as QuantizeLinear's outputs):
- * MatMulInteger, ConvInteger (int32 outputs) and QLinearMatMul, QLinearConv (requantized outputs).
- *
- * Exactness: (x - x_zp)(w - w_zp) products and their sums are integers, exact in float32 while every partial sum
+ * ONNX integer ops onto float32 ops holding integer values (as QuantizeLinear's outputs): MatMulInteger, ConvInteger
+ * (int32 outputs), QLinearMatMul, QLinearConv (requantized). Exactness: (x - x_zp)(w - w_zp) products and their sums are integers, exact in float32 while every partial sum
  * stays within 2^24, whatever the summation order. At import each node proves it per output channel: max|x - x_zp|
  * (from x_zp and its type: 255 at most) times sum_k |w - w_zp| (the constant weights themselves; 255 * 255 * K for
  * computed ones) <= 2^24. Where that fails, K is cut into chunks that each satisfy it, and the chunks' exact sums
@@ -38,11 +36,7 @@ function zeroPoint(c: NodeCtx, i: number, what: string, perChannel = 0, runTime 
 }
 
 /** max |v - zp| over the values of zp's type (255 when the type is unknown: uint8 or int8). */
-const maxAbs = (zp: ZeroPoint): number => {
-  if (zp.type === undefined) return 255;
-  const [lo, hi] = RANGE[zp.type];
-  return Math.max(...Array.from(zp.z, (z) => Math.max(z - lo, hi - z)));
-};
+const maxAbs = (zp: ZeroPoint): number => (zp.type === undefined ? 255 : Math.max(...Array.from(zp.z, (z) => Math.max(z - RANGE[zp.type!][0], RANGE[zp.type!][1] - z))));
 
 /** An activation minus its (scalar) zero point; a computed one (input zi) is reshaped to broadcast. */
 function centered(c: NodeCtx, i: number, zp: ZeroPoint, tag: string, zi = -1): Symbol {
@@ -51,9 +45,12 @@ function centered(c: NodeCtx, i: number, zp: ZeroPoint, tag: string, zi = -1): S
   return zp.z[0] ? c.mx('_minus_scalar', [c.sym(i)], { scalar: zp.z[0] }, tag) : c.sym(i);
 }
 
-/** Cuts [0, K) into chunks whose per-channel bounds stay within 2^24; `cost(k)` gives each channel's bound for k. */
-function chunks(c: NodeCtx, K: number, nOut: number, cost: (k: number, o: number) => number): [number, number][] {
-  const out: [number, number][] = [], acc = new Float64Array(nOut);
+/**
+ * Cuts [0, K) into chunks whose per-channel bounds stay within 2^24 (`cost(k, o)`: channel o's bound for k), with
+ * `peak` the largest channel bound of the last chunk (the whole sum's bound when there is one chunk).
+ */
+function chunks(c: NodeCtx, K: number, nOut: number, cost: (k: number, o: number) => number): [number, number][] & { peak: number } {
+  const out = [] as unknown as [number, number][] & { peak: number }, acc = new Float64Array(nOut);
   let k0 = 0;
   for (let k = 0; k < K; k++) {
     let fits = true;
@@ -65,6 +62,7 @@ function chunks(c: NodeCtx, K: number, nOut: number, cost: (k: number, o: number
     for (let o = 0; o < nOut; o++) acc[o] += cost(k, o);
   }
   out.push([k0, K]);
+  out.peak = Math.max(0, ...acc);
   return out;
 }
 
@@ -122,25 +120,24 @@ function matmulAcc(c: NodeCtx, ia: number, iaz: number, ib: number, ibz: number)
   const az = zeroPoint(c, iaz, 'A', 0, true), bz = zeroPoint(c, ibz, 'B', B && b.length === 2 ? N : 0), mA = maxAbs(az);
   const A = centered(c, ia, az, 'azp', iaz), parts: Symbol[] = [];
   const slice = (s: Symbol, ax: number, [k0, k1]: [number, number], n: number, tag: string) => (k0 === 0 && k1 === n ? s : c.mx('slice_axis', [s], { axis: ax, begin: k0, end: k1 }, tag));
-  let bound = 0;
+  let ch: ReturnType<typeof chunks>;
   if (B && b.length === 2) {
     const w = centeredWeights({ ...B, dims: [K, N] }, bz, 1), wt = new Float64Array(K * N); // transposed: FullyConnected's (N, K)
     for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) wt[n * K + k] = w[k * N + n];
-    const ch = chunks(c, K, N, (k, n) => mA * Math.abs(w[k * N + n]));
+    ch = chunks(c, K, N, (k, n) => mA * Math.abs(w[k * N + n]));
     ch.forEach(([k0, k1], j) => {
       const wc = new Float64Array(N * (k1 - k0));
       for (let n = 0; n < N; n++) wc.set(wt.subarray(n * K + k0, n * K + k1), n * (k1 - k0));
       const p = c.param(`${c.name}_w${j}`, makeConst([N, k1 - k0], DT.FLOAT, wc));
       parts.push(c.mx('FullyConnected', [slice(A, -1, [k0, k1], K, `a${j}`), p], { num_hidden: N, no_bias: true, flatten: false }, `fc${j}`));
     });
-    bound = ch.length === 1 ? Math.max(0, ...Array.from({ length: N }, (_, n) => { let s = 0; for (let k = 0; k < K; k++) s += mA * Math.abs(w[k * N + n]); return s; })) : LIMIT;
   } else {
     if (a.length !== b.length || a.slice(0, -2).some((v, i) => v !== b[i])) throw c.fail(`A [${a.join(', ')}] and B [${b.join(', ')}] (batch broadcasting) are not supported`);
-    const Bs = centered(c, ib, bz, 'bzp'), per = mA * maxAbs(bz), ch = chunks(c, K, 1, () => per);
+    const Bs = centered(c, ib, bz, 'bzp'), per = mA * maxAbs(bz);
+    ch = chunks(c, K, 1, () => per);
     ch.forEach((r, j) => parts.push(c.mx(a.length === 2 ? 'dot' : 'batch_dot', [slice(A, a.length - 1, r, K, `a${j}`), slice(Bs, b.length - 2, r, K, `b${j}`)], {}, `mm${j}`)));
-    bound = ch.length === 1 ? per * K : LIMIT;
   }
-  return { acc: exactSum(c, parts, undefined, bound), N };
+  return { acc: exactSum(c, parts, undefined, ch.length === 1 ? ch.peak : LIMIT), N };
 }
 
 /** (x - x_zp) * (w - w_zp) convolved (constant weights), plus an int32 bias; for ConvInteger and QLinearConv. */
@@ -170,19 +167,11 @@ function convAcc(c: NodeCtx, ix: number, ixz: number, iw: number, iwz: number, i
     if (!B || B.data.length !== M) throw c.fail(`the bias must be a constant int32 (${M})`);
     bias = makeConst([1, M, ...ks.map(() => 1)], DT.FLOAT, Array.from(B.data));
   }
-  const bound = ch.length === 1 ? Math.max(0, ...Array.from({ length: M }, (_, o) => { let t = 0; for (let q = 0; q < Cg * area; q++) t += Math.abs(w[o * Cg * area + q]); return mA * t; })) : LIMIT;
-  return { acc: exactSum(c, parts, bias, bound), M };
+  return { acc: exactSum(c, parts, bias, ch.length === 1 ? ch.peak : LIMIT), M };
 }
 
-const MatMulInteger: Mapper = (c) => matmulAcc(c, 0, 2, 1, 3).acc;
-const ConvInteger: Mapper = (c) => convAcc(c, 0, 2, 1, 3, -1).acc;
-const QLinearMatMul: Mapper = (c) => {
-  const { acc, N } = matmulAcc(c, 0, 2, 3, 5);
-  return requant(c, acc, [1, 4, 6, 7], N, (n) => [n]);
+export const QLINEAR_MAP: Record<string, Mapper> = {
+  MatMulInteger: (c) => matmulAcc(c, 0, 2, 1, 3).acc, ConvInteger: (c) => convAcc(c, 0, 2, 1, 3, -1).acc,
+  QLinearMatMul: (c) => requant(c, matmulAcc(c, 0, 2, 3, 5).acc, [1, 4, 6, 7], c.shape(3)!.at(-1)!, (n) => [n]),
+  QLinearConv: (c) => requant(c, convAcc(c, 0, 2, 3, 5, 8).acc, [1, 4, 6, 7], c.shape(3)![0], (n) => [1, n, ...c.shape(3)!.slice(2).map(() => 1)]),
 };
-const QLinearConv: Mapper = (c) => {
-  const { acc, M } = convAcc(c, 0, 2, 3, 5, 8);
-  return requant(c, acc, [1, 4, 6, 7], M, (n) => [1, n, ...c.shape(3)!.slice(2).map(() => 1)]);
-};
-
-export const QLINEAR_MAP: Record<string, Mapper> = { MatMulInteger, ConvInteger, QLinearMatMul, QLinearConv };

@@ -49,25 +49,14 @@ export function gatherNd(x: Arr, shape: number[], idx: Arr, M: number, N: number
 
 /** _backward_gather_nd: zeros of `shape` with v (N, inner) added at idx (M, N) in order (same index rule as gatherNd). */
 export function scatterAddNd(shape: number[], v: Arr, idx: Arr, M: number, N: number): Float32Array {
-  return scatterSetNd(new Float32Array(shape.reduce((p, q) => p * q, 1)), shape, v, idx, M, N, true);
+  return scatterSetNd(new Float32Array(shape.reduce((p, q) => p * q, 1)), shape, v, idx, M, N, 'add');
 }
 
-/** _scatter_set_nd: a copy of x (shape `shape`) with blocks at idx (M, N) set to v (N, inner) in order (same index rule as gatherNd). */
-export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number, add = false): Float32Array {
-  const inner = shape.slice(M).reduce((p, q) => p * q, 1), y = Float32Array.from(x);
-  for (let j = 0; j < N; j++) {
-    let off = 0;
-    for (let m = 0; m < M; m++) {
-      let k = Math.trunc(idx[m * N + j]); if (k < 0) k += shape[m];
-      off = off * shape[m] + Math.min(Math.max(k, 0), shape[m] - 1);
-    }
-    for (let i = 0; i < inner; i++) y[off * inner + i] = add ? y[off * inner + i] + v[j * inner + i] : v[j * inner + i];
-  }
-  return y;
-}
-
-/** _scatter_reduce_nd: a copy of x with each block at idx (M, N) combined in order with v: mul, max (a < b ? b : a), min (b < a ? b : a). */
-export function scatterReduceNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number, red: 'mul' | 'max' | 'min'): Float32Array {
+/**
+ * _scatter_set_nd (and _scatter_reduce_nd with `r`): a copy of x (shape `shape`) with blocks at idx (M, N) set to v
+ * (N, inner) in order, or combined: add, mul, max (a < b ? b : a), min (b < a ? b : a) (same index rule as gatherNd).
+ */
+export function scatterSetNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: number, N: number, r: 'set' | 'add' | 'mul' | 'max' | 'min' = 'set'): Float32Array {
   const inner = shape.slice(M).reduce((p, q) => p * q, 1), y = Float32Array.from(x);
   for (let j = 0; j < N; j++) {
     let off = 0;
@@ -77,7 +66,7 @@ export function scatterReduceNd(x: Arr, shape: number[], v: Arr, idx: Arr, M: nu
     }
     for (let i = 0; i < inner; i++) {
       const a = y[off * inner + i], b = v[j * inner + i];
-      y[off * inner + i] = red === 'mul' ? Math.fround(a * b) : red === 'max' ? (a < b ? b : a) : (b < a ? b : a);
+      y[off * inner + i] = r === 'set' ? b : r === 'add' ? a + b : r === 'mul' ? a * b : r === 'max' ? (a < b ? b : a) : b < a ? b : a;
     }
   }
   return y;

@@ -17,7 +17,7 @@ test('_scatter_reduce_nd vs reference: mul/max/min, M 1..3, negatives, clamped, 
     const idx = Array.from({ length: M * N }, (_, i) => ((i * 7) % (shape[Math.floor(i / N)] + 3)) - 1);
     const [y] = invoke('_scatter_reduce_nd', [x, v, mx.nd.array(idx).reshape(ishape)], { reduction: red });
     assert.equal(y.shape, shape);
-    assertClose(y.data, R.scatterReduceNd(x.data, shape, v.data, idx, M, N, red), 0, 0, `${red} ${shape} ${ishape}`);
+    assertClose(y.data, R.scatterSetNd(x.data, shape, v.data, idx, M, N, red), 0, 0, `${red} ${shape} ${ishape}`);
   }
   const r = (red: string) => Array.from(invoke('_scatter_reduce_nd', [mx.nd.array([1, 2, 3]), mx.nd.array([4, 0.5, -1]), mx.nd.array([[1, 1, 0]])], { reduction: red })[0].data);
   assert.equal(r('mul'), [-1, 4, 3]); // 2 * 4 * 0.5 at index 1

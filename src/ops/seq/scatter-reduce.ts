@@ -1,10 +1,9 @@
 // _scatter_reduce_nd (ONNX ScatterND / ScatterElements with reduction mul, max, min, opset 16/18; no MXNet 1.x
 // equivalent): out = lhs, then out[indices[:, j]] = reduce(out[indices[:, j]], rhs[j]) in order.
 // Kernel: x32_gathernd__simd128 dirs 4 (mul), 5 (max), 6 (min).
-import { DTypeError, ShapeError, opMessage } from '../../errors.js';
+import { DTypeError, opMessage } from '../../errors.js';
 import type { OpDef, TypeResult } from '../registry.js';
 import type { DType } from '../../runtime/dtype.js';
-import { fmtShape } from '../../util/shape.js';
 import { geom } from './scatter.js';
 
 const DIR = { mul: 4, max: 5, min: 6 } as const;
@@ -23,7 +22,6 @@ export const scatterReduceNd: OpDef = {
   inputs: () => ['lhs', 'rhs', 'indices'],
   inferShape: (_a, [x, v, idx], _aux, node) => {
     if (x && v && idx) geom(x, v, idx, node, '_scatter_reduce_nd');
-    else if (x && idx && idx.length < 1) throw new ShapeError(opMessage(node, '_scatter_reduce_nd', `indices ${fmtShape(idx)} must have rank >= 1`), { op: '_scatter_reduce_nd', arg: 'indices' });
     return { ins: [x, v, idx], outs: [x] };
   },
   inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
@@ -47,7 +45,7 @@ export const scatterReduceNd: OpDef = {
       const { M, N, inner, dims } = geom(x.shape, v.shape, idx.shape, ctx.node, '_scatter_reduce_nd'), [doX, doV, doI] = g.req.map((r) => r !== 'null');
       const nd = (t: number, src: number, dir: number) => K.x32_gathernd__simd128(t, idx.off, src, M, N, inner, dir, dims[0], dims[1], dims[2], dims[3], dims[4]);
       const mul = a.reduction === 'mul';
-      return () => {
+      return () => { // dx: mul: dy times the updates at their blocks; max/min: dy where y == x
         if (doX && mul) { K.x8_copy(dy.off, dx.off, dx.size * 4); nd(dx.off, v.off, 4); }
         if (doX && !mul) { K.f32_veq__simd128(y.off, x.off, dx.off, dx.size); K.f32_vmul__simd128_u8(dx.off, dy.off, dx.off, dx.size); }
         if (doV) {
