@@ -31,8 +31,7 @@ function shapeOf(c: NodeCtx, v: Val): { s?: number[]; dyn?: string } {
 }
 
 const If = (c: NodeCtx, run: RunGraph): Val[] => {
-  const cond = c.const(0), branch = (name: string) => {
-    const g = body(c, name);
+  const cond = c.const(0), branch = (name: string, g = body(c, name)) => {
     if (g.input.length) throw c.fail('a branch graph must have no inputs');
     return run(g, []);
   };
@@ -52,8 +51,7 @@ const If = (c: NodeCtx, run: RunGraph): Val[] => {
     if (tv.c && ev.c && tv.c.type !== ev.c.type) throw refuse(`output ${k} is ${dtypeName(tv.c.type)} in then, ${dtypeName(ev.c.type)} in else`);
     if (!ts.s.length) throw refuse(`output ${k} is a 0-d tensor`);
     if (tv.c && ev.c && tv.c.data.every((x, i) => Object.is(x, ev.c!.data[i]))) return tv;
-    const sym = (v: Val, tag: string) => v.s ?? c.param(`${c.name}_${tag}${k}`, v.c!);
-    const x = sym(tv, 'then'), y = sym(ev, 'else');
+    const sym = (v: Val, tag: string) => v.s ?? c.param(`${c.name}_${tag}${k}`, v.c!), x = sym(tv, 'then'), y = sym(ev, 'else');
     const cnd = c.mx('broadcast_like', [c.mx('Reshape', [c.sym(0)], { shape: ts.s.map(() => 1) }, `c${k}`), x], {}, `cb${k}`);
     return { s: c.mx('where', [cnd, x, y], {}, `w${k}`) };
   });

@@ -11,10 +11,8 @@ import { reduceArgs } from './ops-math.js';
 import type { Mapper } from './ops-nn.js';
 import { makeConst } from './shapes.js';
 import { DT } from './tensor.js';
-
 /** where(cond, x, 0) without multiplying (0 * inf would be NaN). */
 const keepWhere = (c: NodeCtx, cond: Symbol, x: Symbol, tag: string) => c.mx('where', [cond, x, c.mx('zeros_like', [x], {}, `${tag}z`)], {}, tag);
-
 const Celu: Mapper = (c) => {
   const a = c.f('alpha', 1), x = c.sym(0);
   const neg = c.mx('_minimum_scalar', [c.mx('_mul_scalar', [c.mx('expm1', [c.mx('_div_scalar', [x], { scalar: a }, 'd')], {}, 'e')], { scalar: a }, 'm')], { scalar: 0 }, 'n');
@@ -71,7 +69,6 @@ const DynamicQuantizeLinear: Mapper = (c) => {
   const y = c.mx('clip', [c.mx('broadcast_add', [c.mx('rint', [c.mx('broadcast_div', [x, b(scale, 'sb')], {}, 'xd')], {}, 'ri'), b(zp, 'zb')], {}, 'yz')], { a_min: 0, a_max: 255 });
   return [y, scale, zp];
 };
-
 export const MORE_MAP: Record<string, Mapper> = {
   Round: (c) => c.mx('rint', [c.sym(0)]), Celu, ThresholdedRelu, Shrink, LRN, Trilu, DynamicQuantizeLinear,
   ReduceL1: reduceWith('abs', 'sum'), ReduceSumSquare: reduceWith('square', 'sum'), ReduceLogSum: reduceWith(undefined, 'sum', 'log'), ReduceLogSumExp,

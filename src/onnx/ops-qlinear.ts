@@ -18,7 +18,6 @@ import { DT, dtypeName, type Const } from './tensor.js';
 
 const LIMIT = 2 ** 24, SPLIT = 4096;
 const RANGE: Record<number, [number, number]> = { [DT.UINT8]: [0, 255], [DT.INT8]: [-128, 127] };
-
 interface ZeroPoint { z: Float64Array; type?: number; run?: boolean }
 /**
  * A zero point input: a constant of uint8/int8 with `n` values allowed (1 = per tensor), or 0 when absent; with
@@ -34,17 +33,14 @@ function zeroPoint(c: NodeCtx, i: number, what: string, perChannel = 0, runTime 
     throw c.fail(`${what} zero point has ${Z.data.length} values: 1${perChannel ? ` or ${perChannel} (per output channel)` : ' (per tensor)'} expected`);
   return { z: Float64Array.from(Z.data), type: Z.type };
 }
-
 /** max |v - zp| over the values of zp's type (255 when the type is unknown: uint8 or int8). */
 const maxAbs = (zp: ZeroPoint): number => (zp.type === undefined ? 255 : Math.max(...Array.from(zp.z, (z) => Math.max(z - RANGE[zp.type!][0], RANGE[zp.type!][1] - z))));
-
 /** An activation minus its (scalar) zero point; a computed one (input zi) is reshaped to broadcast. */
 function centered(c: NodeCtx, i: number, zp: ZeroPoint, tag: string, zi = -1): Symbol {
   if (zp.z.length !== 1) throw c.fail(`a per-channel zero point for input ${i} is not supported (only for the weights)`);
   if (zp.run) return c.mx('broadcast_sub', [c.sym(i), c.mx('Reshape', [c.sym(zi)], { shape: new Array(c.rank(i)).fill(1) }, `${tag}r`)], {}, tag);
   return zp.z[0] ? c.mx('_minus_scalar', [c.sym(i)], { scalar: zp.z[0] }, tag) : c.sym(i);
 }
-
 /**
  * Cuts [0, K) into chunks whose per-channel bounds stay within 2^24 (`cost(k, o)`: channel o's bound for k), with
  * `peak` the largest channel bound of the last chunk (the whole sum's bound when there is one chunk).
@@ -65,7 +61,6 @@ function chunks(c: NodeCtx, K: number, nOut: number, cost: (k: number, o: number
   out.peak = Math.max(0, ...acc);
   return out;
 }
-
 /** The exact sum of integer parts (each within 2^24) plus an int32 bias (constant, shaped to broadcast), rounded once. */
 function exactSum(c: NodeCtx, parts: Symbol[], bias: Const | undefined, bound: number): Symbol {
   const bmax = bias ? Math.max(0, ...Array.from(bias.data, Math.abs)) : 0;
@@ -73,8 +68,7 @@ function exactSum(c: NodeCtx, parts: Symbol[], bias: Const | undefined, bound: n
   const his: Symbol[] = [], los: Symbol[] = [];
   parts.forEach((p, k) => {
     const hi = c.mx('floor', [c.mx('_mul_scalar', [p], { scalar: 1 / SPLIT }, `d${k}`)], {}, `hi${k}`);
-    his.push(hi);
-    los.push(c.mx('elemwise_sub', [p, c.mx('_mul_scalar', [hi], { scalar: SPLIT }, `m${k}`)], {}, `lo${k}`));
+    his.push(hi); los.push(c.mx('elemwise_sub', [p, c.mx('_mul_scalar', [hi], { scalar: SPLIT }, `m${k}`)], {}, `lo${k}`));
   });
   const sum = (xs: Symbol[], tag: string) => (xs.length === 1 ? xs[0] : c.mx('add_n', xs, { num_args: xs.length }, tag));
   let H = sum(his, 'H'), L = sum(los, 'L');
@@ -85,7 +79,6 @@ function exactSum(c: NodeCtx, parts: Symbol[], bias: Const | undefined, bound: n
   }
   return c.mx('elemwise_add', [c.mx('_mul_scalar', [H], { scalar: SPLIT }, 'Hs'), L], {}, 'acc');
 }
-
 /** A float32 scalar or per-channel scale constant. */
 function scale(c: NodeCtx, i: number, what: string, perChannel = 0): Float32Array {
   const S = c.const(i);
@@ -93,7 +86,6 @@ function scale(c: NodeCtx, i: number, what: string, perChannel = 0): Float32Arra
   if (S.data.length !== 1 && S.data.length !== perChannel) throw c.fail(`${what} scale has ${S.data.length} values: 1${perChannel ? ` or ${perChannel}` : ''} expected`);
   return Float32Array.from(S.data);
 }
-
 /** QLinear* output: clip(rint(acc * multiplier) + y_zp) with multiplier = fl(fl(x_scale * w_scale) / y_scale) per channel. */
 function requant(c: NodeCtx, acc: Symbol, si: number[], nOut: number, chanShape: (n: number) => number[]): Symbol {
   const xs = scale(c, si[0], 'input'), ws = scale(c, si[1], 'weight', nOut), ys = scale(c, si[2], 'output');
@@ -104,13 +96,11 @@ function requant(c: NodeCtx, acc: Symbol, si: number[], nOut: number, chanShape:
   if (yz.z[0]) y = c.mx('_plus_scalar', [y], { scalar: yz.z[0] }, 'yzp');
   return c.mx('clip', [y], { a_min: lo, a_max: hi });
 }
-
 /** Constant weights minus their zero point (per tensor or per output channel along `oAxis`), as float64. */
 function centeredWeights(W: Const, zp: ZeroPoint, oAxis: number): Float64Array {
   const inner = W.dims.slice(oAxis + 1).reduce((p, v) => p * v, 1), nO = W.dims[oAxis];
   return Float64Array.from(W.data, (v, i) => v - zp.z[zp.z.length === 1 ? 0 : Math.floor(i / inner) % nO]);
 }
-
 /** (a - a_zp) x (b - b_zp) for MatMulInteger (inputs a, b, a_zp, b_zp) and QLinearMatMul (a, as, azp, b, bs, bzp, ys, yzp). */
 function matmulAcc(c: NodeCtx, ia: number, iaz: number, ib: number, ibz: number): { acc: Symbol; N: number } {
   const a = c.shape(ia), b = c.shape(ib), B = c.const(ib);
@@ -139,7 +129,6 @@ function matmulAcc(c: NodeCtx, ia: number, iaz: number, ib: number, ibz: number)
   }
   return { acc: exactSum(c, parts, undefined, ch.length === 1 ? ch.peak : LIMIT), N };
 }
-
 /** (x - x_zp) * (w - w_zp) convolved (constant weights), plus an int32 bias; for ConvInteger and QLinearConv. */
 function convAcc(c: NodeCtx, ix: number, ixz: number, iw: number, iwz: number, ib: number): { acc: Symbol; M: number } {
   const W = c.const(iw), x = c.shape(ix);
@@ -169,7 +158,6 @@ function convAcc(c: NodeCtx, ix: number, ixz: number, iw: number, iwz: number, i
   }
   return { acc: exactSum(c, parts, bias, ch.length === 1 ? ch.peak : LIMIT), M };
 }
-
 export const QLINEAR_MAP: Record<string, Mapper> = {
   MatMulInteger: (c) => matmulAcc(c, 0, 2, 1, 3).acc, ConvInteger: (c) => convAcc(c, 0, 2, 1, 3, -1).acc,
   QLinearMatMul: (c) => requant(c, matmulAcc(c, 0, 2, 3, 5).acc, [1, 4, 6, 7], c.shape(3)!.at(-1)!, (n) => [n]),

@@ -25,9 +25,8 @@ export const scatterReduceNd: OpDef = {
     return { ins: [x, v, idx], outs: [x] };
   },
   inferType: (_a, ins: (DType | undefined)[], node): TypeResult => {
-    ins.forEach((t, k) => {
-      if (t && t !== 'float32') throw new DTypeError(opMessage(node, '_scatter_reduce_nd', `${['lhs', 'rhs', 'indices'][k]} must be float32, got ${t}`), { op: '_scatter_reduce_nd' });
-    });
+    const k = ins.findIndex((t) => t && t !== 'float32'), op = '_scatter_reduce_nd';
+    if (k >= 0) throw new DTypeError(opMessage(node, op, `${['lhs', 'rhs', 'indices'][k]} must be float32, got ${ins[k]}`), { op });
     return { ins: ['float32', 'float32', 'float32'], outs: ['float32'] };
   },
   forward: (ctx, a, [x, v, idx], [y]) => {
