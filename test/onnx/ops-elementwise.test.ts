@@ -1,10 +1,11 @@
 // ONNX elementwise, comparison, logical, variadic and reduction ops that the other files do not reach, vs
 // onnxruntime-web at several opsets: Exp, Log, Reciprocal, Ceil, Sin, Cos, Sign, Max/Min/Sum/Mean (variadic,
 // broadcast), Less/GreaterOrEqual/LessOrEqual, Not/And/Or, ReduceL2/ReduceMin/ReduceProd, ArgMin, and the folded
-// Constant / Range / Size nodes feeding a computation.
+// Constant / ConstantOfShape / Range / Size nodes feeding a computation; Unique / Compress refused.
 import { test } from 'uvu';
 import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel, type NodeSpec } from '../../src/onnx/encode.js';
+import { expectMx, mx } from '../helpers.js';
 
 fileSeed(test, 'ops-elementwise');
 const I64 = 7, F = 1;
@@ -66,8 +67,19 @@ test('folded Constant (value, value_float(s), value_int(s)), Range and Size feed
   const c13 = graph(13, [{ opType: 'Constant', inputs: [], outputs: ['c'], attrs: { value_floats: { floats: [0.5, -1, 2] } } }, { opType: 'Constant', inputs: [], outputs: ['k'], attrs: { value_float: { f: 3 } } },
     { opType: 'Mul', inputs: ['x', 'c'], outputs: ['m'] }, { opType: 'Add', inputs: ['m', 'k'], outputs: ['y'] }], [2, 3]);
   await agree(c13, x([2, 3]), 'value_floats / value_float');
+  for (const opset of [9, 13, 21]) {
+    const cs = graph(opset, [{ opType: 'Shape', inputs: ['x'], outputs: ['s'] }, { opType: 'ConstantOfShape', inputs: ['s'], outputs: ['k'], attrs: { value: { t: { dims: [1], data: [1.5] } } } },
+      { opType: 'ConstantOfShape', inputs: ['d'], outputs: ['z'] }, { opType: 'Add', inputs: ['x', 'k'], outputs: ['a'] }, { opType: 'Add', inputs: ['a', 'z'], outputs: ['y'] }], [2, 3], ['y'], [{ name: 'd', dims: [1], data: [3], type: I64 }]);
+    await agree(cs, x([2, 3]), `constantofshape ${opset}`);
+  }
   const ci = graph(13, [{ opType: 'Constant', inputs: [], outputs: ['s'], attrs: { value_ints: [3, 2] } }, { opType: 'Reshape', inputs: ['x', 's'], outputs: ['y'] }], [2, 3]);
   await agree(ci, x([2, 3]), 'value_ints as a shape');
+});
+
+test('Unique and Compress (data-dependent output shapes) are refused naming node, op and opset', () => {
+  expectMx(() => mx.onnx.importModel(graph(11, [{ opType: 'Unique', name: 'u', inputs: ['x'], outputs: ['y'] }], [5])), 'unique', /'u' \(Unique, opset 11\): the output shape depends on the input values/);
+  const cm = graph(11, [{ opType: 'Compress', name: 'cp', inputs: ['x', 'c'], outputs: ['y'], attrs: { axis: 0 } }], [3], ['y'], [{ name: 'c', dims: [3], data: [1, 0, 1], type: 9 }]);
+  expectMx(() => mx.onnx.importModel(cm), 'compress', /'cp' \(Compress, opset 11\): the output shape depends on the input values/);
 });
 
 test.run();
