@@ -40,6 +40,6 @@ export const OP_NAMES = {
     "Softmax=SoftmaxOutput LinearRegressionOutput LogisticRegressionOutput MAERegressionOutput MakeLoss " +
     "make_loss=MakeLoss BatchNorm LayerNorm InstanceNorm GroupNorm L2Normalization Dropout Embedding LRN",
   seq:
-    "RNN SequenceMask SequenceLast SequenceReverse gather_nd _scatter_set_nd _backward_gather_nd " +
-    "arange_like _rnn_param_concat",
+    "RNN SequenceMask SequenceLast SequenceReverse gather_nd _scatter_set_nd _scatter_reduce_nd " +
+    "_backward_gather_nd arange_like _rnn_param_concat",
 };
