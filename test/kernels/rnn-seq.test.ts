@@ -9,6 +9,7 @@ import { mx, randArray, assertClose } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import { gruStepRef, lstmStepRef } from '../../src/reference/rnn.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 void mx;
 const R = rt(), K = R.K;
@@ -24,7 +25,8 @@ test('f32_lstm_seq vs the step reference chained: H 1..40, T 1 and 4, both direc
     const g = randArray(T * 4 * H, H + T, -2, 2), W = randArray(4 * H * H, H + 7, -0.5, 0.5), bh = randArray(4 * H, H + 8, -1, 1);
     const hx = randArray(H, H + 9, -1, 1), cx = randArray(H, H + 10, -1, 1);
     const go = put(g), Yo = put(new Float32Array(T * ldy).fill(7)), co = put(new Float32Array(T * H)), sync = put(new Int32Array(2 * T) as unknown as number[]);
-    K.f32_lstm_seq__simd128(go, put(W), put(bh), put(hx), Yo, ldy, co, put(cx), T, H, rev, clip?.[0] ?? 0, clip?.[1] ?? 0, clip ? 1 : 0, nch, sync);
+    kernelCall(K, 'f32_lstm_seq__simd128', { g: go, W: put(W), bh: put(bh), hx: put(hx), Y: Yo, ldy, c: co, cx: put(cx), T, H, rev,
+      lo: clip?.[0] ?? 0, hi: clip?.[1] ?? 0, clip: clip ? 1 : 0, nch, sync });
     let hp: ArrayLike<number> = hx, cp: ArrayLike<number> = cx;
     const Y = get(Yo, T * ldy), C = get(co, T * H), G = get(go, T * 4 * H);
     for (let s = 0; s < T; s++) {
@@ -48,7 +50,7 @@ test('f32_gru_seq vs the step reference chained: H 1..40 (3H odd), T 1 and 4, bo
     const g = randArray(T * 3 * H, H + T, -2, 2), W = randArray(3 * H * H, H + 7, -0.5, 0.5), bh = randArray(3 * H, H + 8, -1, 1), hx = randArray(H, H + 9, -1, 1);
     // hg: the product's 3H-float scratch; a guard after it must survive (the last block of rows stores only real rows)
     const go = put(g), Yo = put(new Float32Array(T * ldy).fill(7)), hno = put(new Float32Array(T * H)), hg = put(new Float32Array(3 * H + 4).fill(9));
-    K.f32_gru_seq__simd128(go, put(W), put(bh), put(hx), Yo, ldy, hno, hg, T, H, rev, nch, put(new Float32Array(2 * T)));
+    kernelCall(K, 'f32_gru_seq__simd128', { g: go, W: put(W), bh: put(bh), hx: put(hx), Y: Yo, ldy, hn: hno, hg, T, H, rev, nch, sync: put(new Float32Array(2 * T)) });
     assert.ok(get(hg + 12 * H, 4).every((v) => v === 9), `${what}: hg scratch overrun`);
     let hp: ArrayLike<number> = hx;
     const Y = get(Yo, T * ldy), G = get(go, T * 3 * H), HN = get(hno, T * H);

@@ -1,7 +1,8 @@
 import { defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
 
-/** x32_gathernd__simd128's `dir`: y = x[idx]; x[idx] += y (gather_nd's gradient); x[idx] = y (_scatter_set_nd); x[idx] = 0. */
-export const GATHERND_DIR = { gather: 0, scatterAdd: 1, set: 2, zero: 3 } as const;
+/** x32_gathernd__simd128's `dir`: y = x[idx]; x[idx] += y (gather_nd's gradient); x[idx] = y (_scatter_set_nd); x[idx] = 0;
+ * x[idx] = x[idx] * y, max(x[idx], y), min(x[idx], y) in order (_scatter_reduce_nd). */
+export const GATHERND_DIR = { gather: 0, scatterAdd: 1, set: 2, zero: 3, mul: 4, max: 5, min: 6 } as const;
 /** x32_seqlast__simd128's `dir`: y = the last step of x; its gradient (the step written back into a zeroed x). */
 export const SEQLAST_DIR = { last: 0, grad: 1 } as const;
 /** The `act` of f32_rnn_cell__simd128 and its backward. */
