@@ -3,12 +3,27 @@ import * as mx from '../src/entry/node.js';
 import * as assert from 'uvu/assert';
 import { mulberry32 } from '../src/util/random.js';
 import { isMxError } from '../src/errors.js';
+import { rt } from '../src/runtime/runtime.js';
+import { f32 } from '../src/runtime/view.js';
 
 export { mx };
 
 // Under MXWASM_NUM_THREADS > 1 (CI runs the suite at 1 and 2 threads), start the workers before any
 // test so that big kernels really run split.
 if (mx.getNumThreads() > 1) await mx.threadsReady();
+
+/**
+ * Scratch float32 buffers in wasm memory for kernel tests: `put` copies data into fresh memory (at least 16 bytes) and
+ * returns its byte offset, `get` reads n floats back as float64, `free` releases every buffer put since the last free.
+ * @example const { put, get, free } = wasmScratch(); const o = put([1, 2]); get(o, 2); free();
+ */
+export function wasmScratch() {
+  const R = rt(), live: number[] = [];
+  const put = (a: ArrayLike<number>): number => { const off = R.alloc.alloc(Math.max(a.length, 4) * 4); live.push(off); f32(off, a.length).set(a); return off; };
+  const get = (off: number, n: number) => Float64Array.from(f32(off, n));
+  const free = () => { while (live.length) R.alloc.free(live.pop()!); };
+  return { put, get, free };
+}
 
 /** Max |a-b| / (atol + rtol*|b|) <= 1 elementwise; returns a message or ''. */
 export function closeMsg(a: ArrayLike<number>, b: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): string {

@@ -2,7 +2,7 @@
 // row and column line modes, approximation error bounds of exp / log / tanh / erf.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mx, randArray, assertClose, SIZES } from '../helpers.js';
+import { mx, wasmScratch, randArray, assertClose, SIZES } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
 import { f32 } from '../../src/runtime/view.js';
 import * as ref from '../../src/reference/nn.js';
@@ -10,11 +10,7 @@ import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 void mx;
 const R = rt(), K = R.K;
-const live: number[] = [];
-/** Copies data into fresh wasm memory (at least 16 bytes); returns the byte offset. */
-function put(a: ArrayLike<number>): number { const off = R.alloc.alloc(Math.max(a.length, 4) * 4); live.push(off); f32(off, a.length).set(a); return off; }
-const get = (off: number, n: number) => Float64Array.from(f32(off, n));
-function free() { while (live.length) R.alloc.free(live.pop()!); }
+const { put, get, free } = wasmScratch();
 
 const TYPES = Object.values(ref.ACT);
 

@@ -5,18 +5,15 @@
 // (test/parallel/rnn-threads.test.ts runs them on two threads).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mx, randArray, assertClose } from '../helpers.js';
+import { mx, wasmScratch, randArray, assertClose } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
-import { f32 } from '../../src/runtime/view.js';
+import { i32 } from '../../src/runtime/view.js';
 import { gruStepRef, lstmStepRef } from '../../src/reference/rnn.js';
 import { kernelCall } from '../../src/runtime/manifest/args.js';
 
 void mx;
 const R = rt(), K = R.K;
-const live: number[] = [];
-function put(a: ArrayLike<number>): number { const off = R.alloc.alloc(Math.max(a.length, 4) * 4); live.push(off); f32(off, a.length).set(a); return off; }
-const get = (off: number, n: number) => Float64Array.from(f32(off, n));
-function free() { while (live.length) R.alloc.free(live.pop()!); }
+const { put, get, free } = wasmScratch();
 const SIZES = [1, 3, 4, 5, 7, 8, 13, 33, 40];
 
 test('f32_lstm_seq vs the step reference chained: H 1..40, T 1 and 4, both directions, 1-4 chunks a step, strided h, clip', () => {
@@ -38,7 +35,7 @@ test('f32_lstm_seq vs the step reference chained: H 1..40, T 1 and 4, both direc
       hp = Y.subarray(t * ldy, t * ldy + H); cp = C.subarray(t * H, (t + 1) * H);
     }
     const chunks = Math.ceil(H / Math.max(8, Math.ceil(H / (8 * nch)) * 8));
-    const cnt = Array.from(new Int32Array(R.memory.buffer, sync, 2 * T));
+    const cnt = Array.from(i32(sync, 2 * T));
     for (let s = 0; s < T; s++) assert.equal([cnt[2 * s] - chunks, cnt[2 * s + 1]], [1, chunks], `${what}: step ${s} counters (one failed claim, every chunk done)`);
     free();
   }
