@@ -196,10 +196,14 @@ export function ensureInstalled(): void {
     if (!e || suspended || effective() <= 1) return false;
     let work = 0;
     for (const c of calls) work += e.s.work(c);
-    const T = Math.min(calls.length, Math.floor(work / e.s.min));
+    let T = Math.min(calls.length, Math.floor(work / e.s.min));
     if (T <= 1) return false;
     const p = getPool();
     if (!p || !p.ready) return false;
+    // Whole calls as parts balance only when they share out evenly (a batch of 3 images on 2 threads: one thread runs
+    // two, 1.33x at best): otherwise the calls run in order and each is cut on its own (the same bits either way).
+    T = Math.min(T, p.threads);
+    if (Math.ceil(calls.length / T) * T > calls.length * 1.15) return false;
     const small = work < SMALL_UNITS * e.s.min * T;
     if (adaptive && (small ? staysHome(p.gains[2 * e.idx]) : bigStaysHome(p.gains[2 * e.idx + 1]))) return false;
     // At most MAX_PARTS calls per job (the control block's argument area): more go as consecutive jobs.

@@ -4,6 +4,7 @@
 // above this layer) installs a runner that hands the calls to its threads as the parts of one job (each call is the
 // same call as on one thread: same bits). Without a pool the calls run in order.
 import type { KernelTable } from './manifest.js';
+import { boundCall } from './manifest/args.js';
 
 /** Runs the calls (argument lists) of kernel `name`; returns false to have them run in order on this thread. */
 export type CallsRunner = (name: string, calls: number[][]) => boolean;
@@ -21,6 +22,7 @@ export function callsRunner(): CallsRunner | undefined { return runner; }
  */
 export function independentCalls(K: KernelTable, name: string, calls: number[][]): () => void {
   const f = (K as unknown as Record<string, (...a: number[]) => unknown>)[name];
+  if (calls.length === 1) return boundCall(f as (...a: number[]) => number, calls[0]);
   const inOrder = () => { for (let i = 0; i < calls.length; i++) f(...calls[i]); };
   if (calls.length < 2) return inOrder;
   return () => { if (!runner?.(name, calls)) inOrder(); };

@@ -6,6 +6,7 @@ import type { KernelTable } from '../../runtime/manifest.js';
 import { BIAS, gemmArgs, type GemmAct, type GemmCall } from '../../runtime/manifest/linalg.js';
 import { gemmKernel, gemmStep } from '../linalg/gemm.js';
 import { kernelStep, seq } from '../helpers.js';
+import { kernelArgs } from '../../runtime/manifest/args.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 import { blockLd, blocks, convPlan } from './plan.js';
@@ -38,7 +39,7 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   }
   const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, ga = geomArgs(g);
   const { HoWo, Fg, KK, inImg, outImg } = dims(g);
-  const method = p.method, steps: Step[] = [];
+  const method = p.method, steps: Step[] = [], images = (f: (n: number) => number[]) => Array.from({ length: g.N }, (_, n) => f(n));
   const bias = (grp: number) => (b ? { bias: b + grp * Fg * 4, biasMode: BIAS.perRow } : {});
   // A grouped layer's per-group GEMMs write disjoint outputs: one step that threads may share (src/runtime/parts.ts).
   const gname = gemm === K.f32_gemm__relaxedsimd ? 'f32_gemm__relaxedsimd' : 'f32_gemm__simd128';
@@ -47,11 +48,8 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   if (method === 'few') {
     // The direct few-channel kernel, all output rows of an image per call (the thread pool cuts the rows).
     const name = gname === 'f32_gemm__relaxedsimd' ? 'f32_convfew_2x16__relaxedsimd' : 'f32_convfew_2x16__simd128';
-    for (let n = 0; n < g.N; n++) {
-      steps.push(kernelStep(K, name, { x: x + n * inImg, w, b, y: y + n * outImg, P: sc, C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, st: g.sh,
-        ph: g.ph, pw: g.pw, Ho: g.Ho, Wo: g.Wo, F: g.F, oy0: 0, noy: g.Ho, act }));
-    }
-    return seq(steps);
+    return independentCalls(K, name, images((n) => kernelArgs(name, { x: x + n * inImg, w, b, y: y + n * outImg, P: sc, C: g.C, H: g.H, W: g.W,
+      kh: g.kh, kw: g.kw, st: g.sh, ph: g.ph, pw: g.pw, Ho: g.Ho, Wo: g.Wo, F: g.F, oy0: 0, noy: g.Ho, act })));
   }
   const Nb = p.block;
   if (method === 'block') {
@@ -66,9 +64,15 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
     }
     return seq(steps);
   }
+  // Images of a batch as the parts of one job where each needs no shared workspace (depthwise, and 1x1 without groups):
+  // whole images per thread, each the same call as on one thread, and the thread keeps its images layer after layer.
+  if (method === 'dw') return independentCalls(K, 'f32_dwconv__simd128', images((n) => kernelArgs('f32_dwconv__simd128', { x: x + n * inImg, w, b, y: y + n * outImg, ...ga, act })));
+  if (method === '1x1' && g.G === 1) {
+    return independentCalls(K, gname, images((n) => gemmArgs({ M: g.F, N: HoWo, K: KK, A: w, lda: KK, B: x + n * inImg, ldb: HoWo, C: y + n * outImg, ldc: HoWo,
+      ...bias(0), act: act as GemmAct, scratch: sc })));
+  }
   for (let n = 0; n < g.N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;
-    if (method === 'dw') { steps.push(kernelStep(K, 'f32_dwconv__simd128', { x: xn, w, b, y: yn, ...ga, act })); continue; }
     const src = method === '1x1' ? xn : ws;
     if (method === 'im2col') steps.push(kernelStep(K, 'f32_im2col__simd128', { x: xn, col: ws, ...ga, ld: HoWo, nimg: 1, xs: 0 }));
     steps.push(groups(Array.from({ length: g.G }, (_, grp): GemmCall => ({ M: Fg, N: HoWo, K: KK, A: w + grp * Fg * KK * 4, lda: KK, B: src + grp * KK * HoWo * 4, ldb: HoWo,

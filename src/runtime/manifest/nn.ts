@@ -29,7 +29,28 @@ const actBwdCost = (a: number[]) => (a[ACT_BWD_ARG.t] === ACT.softrelu || a[ACT_
 // Softmax and its backward, along `outer` (each line as on one thread): the data by n*inner floats, len by inner; exp ~8 copies.
 const smSplit = (A: typeof SOFTMAX_ARG | typeof SOFTMAX_BWD_ARG, data: number[]) => outerSplit(A.outer, (a) => a[A.outer] * a[A.n] * a[A.inner] * 8,
   (a) => [...data.map((i): [number, number] => [i, a[A.n] * a[A.inner] * 4]), [A.len, a[A.inner] * 4]]);
+/** f32_bn_fwd__simd128's arguments: (outer, C, inner) data, per-channel g, b, batch mean / invstd out, moving rm, rv. */
+const BN_FWD_PARAMS = ['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'] as const;
+const BN = argIndex(BN_FWD_PARAMS);
+/**
+ * BatchNorm forward (a pre-activation net's BN after a concat: DenseNet, Inception; it cannot fold into a conv). One
+ * image (outer 1): by channels, every per-channel pointer advanced (training statistics too: each channel's sums run
+ * over its own plane as on one thread). Several images at inference (moving statistics): by images; every part writes
+ * the same mean / invstd values. Batch statistics over several images: not cut (a channel's sums span the images).
+ * The rows layout (inner 1, after FullyConnected) is not cut. Copy-speed work, like bn_act's.
+ */
+const bnFwdSplit: Split = {
+  work: (a) => (a[BN.inner] === 1 || (a[BN.outer] > 1 && a[BN.flags] & 1) ? 0 : a[BN.outer] * a[BN.C] * a[BN.inner]),
+  min: 1 << 17,
+  split: (a, P, T) => {
+    if (a[BN.outer] > 1) return outerSplit(BN.outer, () => 0, (q) => [[BN.x, q[BN.C] * q[BN.inner] * 4], [BN.y, q[BN.C] * q[BN.inner] * 4]]).split(a, P, T);
+    return outerSplit(BN.C, () => 0, (q) => [[BN.x, q[BN.inner] * 4], [BN.y, q[BN.inner] * 4], ...[BN.g, BN.b, BN.mean, BN.vr, BN.rm, BN.rv]
+      .map((i): [number, number] => [i, 4])]).split(a, P, T);
+  },
+};
+
 const NN_SPLITS: Record<string, Split> = {
+  f32_bn_fwd__simd128: bnFwdSplit,
   f32_act__simd128: byElements(ACT_PARAMS, ['x', 'y'], 'n', { cost: actCost }),
   f32_act_bwd__simd128: byElements(ACT_BWD_PARAMS, ['x', 'y', 'dy', 'dx'], 'n', { cost: actBwdCost }),
   f32_mask_mul__simd128: byElements(MASK_MUL_PARAMS, ['x', 'm', 'y'], 'n'), // Dropout: the mask is full size (expanded before)
@@ -52,7 +73,7 @@ const NN = defs({
   f32_softmax_ce_bwd__simd128: [['y', 'label', 'dx', 'outer', 'K', 'inner', 'ignore', 'flags', 'scale', 'alpha'],
     (p, q) => ({ y: p, label: p + 512, dx: q, outer: 2, K: 17, inner: 1, ignore: -1, flags: 0, scale: 1, alpha: 0 })],
   f32_loss_grad__simd128: [['out', 'label', 'dx', 'n', 's', 'mode', 'th'], (p, q) => ({ out: p, label: p + 256, dx: q, n: 17, s: 1, mode: LOSS_MODE.l2, th: 0 })],
-  f32_bn_fwd__simd128: [['x', 'y', 'g', 'b', 'mean', 'vr', 'rm', 'rv', 'outer', 'C', 'inner', 'eps', 'flags'],
+  f32_bn_fwd__simd128: [BN_FWD_PARAMS,
     (p, q) => ({ x: p, y: q, g: p + 256, b: p + 512, mean: q + 256, vr: q + 512, rm: p + 768, rv: p + 1024, outer: 2, C: 3, inner: 5, eps: 1e-3,
       flags: 1 })],
   f32_bn_bwd__simd128: [['x', 'dy', 'dx', 'g', 'mean', 'vr', 'rm', 'rv', 'dg', 'db', 'outer', 'C', 'inner', 'eps', 'mom', 'flags'],

@@ -1,0 +1,66 @@
+// The images of a batch as the parts of one parallel job (src/ops/conv/lower.ts: depthwise, 1x1 without groups, the
+// few-channel stem kernel) and BatchNorm's forward cut across threads: the same bits as on one thread. A batch that does
+// not share out evenly (3 images on 2 threads) runs its calls in order, each cut on its own.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mx, randArray } from '../helpers.js';
+import { setKernelThreadsSuspended, setThreadAdaptive } from '../../src/parallel/threads.js';
+
+type Exe = ReturnType<ReturnType<typeof mx.sym.Variable>['simpleBind']>;
+
+/** Runs `exe` on one thread and on two; asserts equal bits and that two threads ran parallel jobs. */
+function sameBits(what: string, exe: Exe, isTrain = false): void {
+  setKernelThreadsSuspended(true);
+  const one = exe.forward({ isTrain })[0].toTypedArray();
+  setKernelThreadsSuspended(false);
+  const jobs = mx.threadStats()!.jobs;
+  const two = exe.forward({ isTrain })[0].toTypedArray();
+  assert.ok(mx.threadStats()!.jobs > jobs, `${what}: ran parallel jobs`);
+  assert.is(two.length, one.length);
+  for (let j = 0; j < one.length; j++) if (!Object.is(one[j], two[j])) assert.unreachable(`${what}: element ${j} ${one[j]} vs ${two[j]}`);
+}
+
+// [N, C, H, F, groups, kernel, stride, pad]: 1x1, depthwise, the few-channel stem (3 channels, stride 2), odd sizes.
+const CONVS: number[][] = [[8, 16, 20, 32, 1, 1, 1, 0], [4, 32, 27, 32, 32, 3, 1, 1], [4, 3, 33, 16, 1, 3, 2, 1], [3, 64, 24, 64, 1, 1, 1, 0],
+  [2, 3, 64, 32, 1, 3, 2, 1]];
+
+function conv([N, C, H, F, G, k, s, p]: number[], seed: number): Exe {
+  const exe = mx.sym.Activation({ data: mx.sym.Convolution({ data: mx.sym.Variable('x'), kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F,
+    num_group: G, name: 'c' }), act_type: 'relu' }).simpleBind({ shapes: { x: [N, C, H, H + 1] }, gradReq: 'null' });
+  exe.argDict.x.set(randArray(N * C * H * (H + 1), seed)); exe.argDict.c_weight.set(randArray(F * (C / G) * k * k, seed + 1));
+  exe.argDict.c_bias.set(randArray(F, seed + 2));
+  return exe;
+}
+
+function bn(shape: number[], seed: number): Exe {
+  const exe = mx.sym.BatchNorm({ data: mx.sym.Variable('x'), fix_gamma: false, name: 'bn' }).simpleBind({ shapes: { x: shape }, gradReq: 'null' });
+  const C = shape[1];
+  exe.argDict.x.set(randArray(shape.reduce((a, b) => a * b), seed)); exe.argDict.bn_gamma.set(randArray(C, seed + 1));
+  exe.argDict.bn_beta.set(randArray(C, seed + 2)); exe.auxDict.bn_moving_mean.set(randArray(C, seed + 3));
+  exe.auxDict.bn_moving_var.set(randArray(C, seed + 4).map((v) => v + 1));
+  return exe;
+}
+
+test('conv: a batch\'s images on 2 threads give the same bits as on 1 (1x1, depthwise, stem; even and uneven batches)', async () => {
+  const before = mx.getNumThreads(), adapt = setThreadAdaptive(false);
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  try {
+    CONVS.forEach((c, i) => { const exe = conv(c, 40 + i); sameBits(c.join(','), exe); exe.dispose(); });
+  } finally { setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
+});
+
+test('BatchNorm forward on 2 threads: same bits as 1 (one image by channels, a batch by images, training statistics)', async () => {
+  const before = mx.getNumThreads(), adapt = setThreadAdaptive(false);
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  try {
+    for (const [shape, train] of [[[1, 130, 47, 45], false], [[4, 33, 48, 49], false], [[1, 129, 45, 47], true]] as [number[], boolean][]) {
+      const exe = bn(shape, 60);
+      sameBits(`${shape.join('x')}${train ? ' train' : ''}`, exe, train);
+      exe.dispose();
+    }
+  } finally { setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
+});
+
+test.run();
