@@ -27,8 +27,11 @@ test('the code stays within its total budget', () => {
   // ScatterND / control flow, the threads and cold-start work of issue 16): raise it again only with the lead.
   // Seventh session: +650, decided by the lead at the landing deadline, for issue 19's batch-1 RNN sequence kernels
   // (f32-rnn-seq.ts, f32-rnn-row.ts, their step references), integer ONNX ops, scatter reductions and run-time If
-  // (33,058 lines with all of them).
-  assert.ok(total < 33_150, `src/ + assembly/: ${total} lines`);
+  // (33,058 lines with all of them). Eighth session: +2,800, set once by the lead for all six branches (each had
+  // raised it on its own branch): data-dependent shapes (segments, NonMaxSuppression, NonZero, Unique, boolean_mask)
+  // ~950, control flow with run-time decisions (_foreach / _while_loop / _cond, ONNX Loop and If) ~1,100, integer
+  // and bool tensors end to end (Cast kernels, typed I/O) ~350, kernels and threads of issue 16 ~400.
+  assert.ok(total < 35_950, `src/ + assembly/: ${total} lines`);
 });
 
 /** Lines over 200 columns: none (issue 13 wrapped the last in the sixth session). Wrap a new one; never raise this. */
