@@ -35,7 +35,7 @@ if (!only || only === 'js' || only === 'types') {
 if (!only || only === 'js') {
   // Bundles an older build left (a renamed or dropped one, e.g. dist/node/cli.js) would otherwise be packed and
   // shipped. Only here, not in bundle(): tests call bundle() and keep their own helpers in dist/.
-  const made = new Set(['index.js', 'index.js.map', 'index.cjs', 'index.cjs.map', 'mxwasm.cjs', 'mxwasm.cjs.map', 'dp-worker.js', 'mxwasm.js', 'kv-net.js', 'kv-net.js.map', 'index.inline.js']);
+  const made = new Set(['index.js', 'index.js.map', 'index.cjs', 'index.cjs.map', 'mxwasm.cjs', 'mxwasm.cjs.map', 'mxwasm-lazy.cjs', 'mxwasm-lazy.cjs.map', 'dp-worker.js', 'mxwasm.js', 'kv-net.js', 'kv-net.js.map', 'index.inline.js']);
   for (const d of ['node', 'browser', 'edge']) {
     if (!existsSync(join(root, 'dist', d))) continue;
     for (const f of readdirSync(join(root, 'dist', d))) if (!made.has(f)) rmSync(join(root, 'dist', d, f), { force: true });

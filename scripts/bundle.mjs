@@ -5,9 +5,10 @@ import { writeFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lazyNamespaces } from './lazy.mjs';
 import { stripRedundantNames } from './strip-names.mjs';
+import { splitBuild } from './split.mjs';
 
 /** Parameters of the library's module function (dist/node/mxwasm.cjs), as src/entry/node-loader.ts passes them. */
-const LOADER_PARAMS = 'exports, require, module, __filename, __dirname, __mxwasm_dynamic_import';
+const LOADER_PARAMS = 'exports, require, module, __filename, __dirname, __mxwasm_dynamic_import, __mxwasm_load';
 const target = ['es2022', 'node20', 'chrome100', 'firefox100', 'safari16'];
 
 /** Builds every bundle into dist/. */
@@ -47,25 +48,16 @@ export async function bundle(root) {
     // The library as CommonJS (mxwasm.cjs), and index.cjs, the loader that compiles it through a V8 code cache
     // (src/entry/node-loader.ts). The loader runs the bundle as vm-compiled code, where `import()` needs a
     // callback Node 20 only has behind a flag: the bundle's dynamic imports (zeromq) go through the loader's.
-    build({
+    // Two files (scripts/split.mjs): mxwasm.cjs, what an import evaluates, and mxwasm-lazy.cjs, the lazy namespaces'
+    // modules, loaded on first use (by the loader, through a code cache of its own).
+    splitBuild(root, {
       ...node, entryPoints: ['src/entry/node-bundle.ts'], outfile: 'dist/node/mxwasm.cjs', format: 'cjs', write: false,
       minifyWhitespace: true, lineLimit: 240, // lines of ~240 characters: stack frames still point somewhere readable
       define: { 'import.meta.url': '__mxwasm_import_meta_url' }, external: ['zeromq'],
       banner: { js: "const __mxwasm_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-    }).then((r) => {
-      const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
-      if (map) writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs.map'), map.text);
-      // keepNames' `__name(f, "f")` calls where JavaScript names f so anyway: blanked (scripts/strip-names.mjs).
-      const text = stripRedundantNames(r.outputFiles.find((f) => f.path.endsWith('.cjs')).text).text.replace(/\bimport\((?=["'])/g,
-        "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
-      // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
-      // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.
-      // Written as the function the loader calls, so that it compiles the file's text as it is (a wrapper concatenated
-      // at run time made V8 copy the whole 1 MB string: ~3 ms of a cold start). The prefix shares line 1 with the
-      // banner (the source map's lines stay). Required directly (node --enable-source-maps), the file runs itself.
-      const url = /\n\/\/# sourceMappingURL=\S+\n?$/.exec(text)?.[0] ?? '';
-      writeFileSync(join(root, 'dist', 'node', 'mxwasm.cjs'), `((f) => globalThis[Symbol.for('mxwasm.loading')] ? f : f.call(exports, exports, require, module, __filename, __dirname))((function (${LOADER_PARAMS}) {${
-        text.slice(0, text.length - url.length)}\n}));${url || '\n'}`);
+    }).then(({ core, lazy }) => {
+      writeNodeFile(root, 'mxwasm.cjs', core, CORE_PRELUDE, '');
+      writeNodeFile(root, 'mxwasm-lazy.cjs', lazy, LAZY_PRELUDE, LAZY_END);
     }),
     build({
       ...node, entryPoints: ['src/entry/node-loader.ts'], outfile: 'dist/node/index.cjs', format: 'cjs',
@@ -100,4 +92,29 @@ export async function bundle(root) {
     }),
   ]);
   console.log(`[build] bundles in ${Date.now() - t0} ms`);
+}
+
+// The two Node files' links (scripts/split.mjs): the core asks the lazy file for a lazy namespace's module
+// (`__mxwasm_lazy(path)`: the file is loaded on the first ask, by the loader's `__mxwasm_load` or, run directly,
+// by require); the lazy file asks the core's bridge for a core module (`__mxwasm_core(path)`). On line 1 (the map's
+// lines stay).
+const CORE_PRELUDE = 'let __mxwasm_bridge, __mxwasm_lazy_table; const __mxwasm_set_bridge = (b) => { __mxwasm_bridge = b; }, ' +
+  "__mxwasm_lazy = (p) => (__mxwasm_lazy_table ??= (typeof __mxwasm_load === 'function' ? __mxwasm_load : require)(require('path').join(__dirname, 'mxwasm-lazy.cjs'))(__mxwasm_bridge))[p]();";
+const LAZY_PRELUDE = 'let __mxwasm_bridge; const __mxwasm_core = (p) => __mxwasm_bridge(p);';
+const LAZY_END = '\n{ const table = module.exports.modules; module.exports = (bridge) => { __mxwasm_bridge = bridge; return table; }; }';
+
+/** Writes one Node file of the library: its map, and its text as the module function the loader calls. */
+function writeNodeFile(root, name, { text: raw, map }, prelude, end) {
+  if (map) writeFileSync(join(root, 'dist', 'node', `${name}.map`), map);
+  // keepNames' `__name(f, "f")` calls where JavaScript names f so anyway: blanked (scripts/strip-names.mjs).
+  const text = stripRedundantNames(raw).text.replace(/\bimport\((?=["'])/g,
+    "(typeof __mxwasm_dynamic_import === 'function' ? __mxwasm_dynamic_import : (s) => import(s))(");
+  // The loader decodes the bundle as latin1 (faster than UTF-8): esbuild escapes every non-ASCII character
+  // of the code (charset 'ascii'), so only comments can hold other bytes, and those V8 skips.
+  // Written as the function the loader calls, so that it compiles the file's text as it is (a wrapper concatenated
+  // at run time made V8 copy the whole 1 MB string: ~3 ms of a cold start). The prefix shares line 1 with the
+  // banner (the source map's lines stay). Required directly (node --enable-source-maps), the file runs itself.
+  const url = /\n\/\/# sourceMappingURL=\S+\n?$/.exec(text)?.[0] ?? '';
+  writeFileSync(join(root, 'dist', 'node', name), `((f) => globalThis[Symbol.for('mxwasm.loading')] ? f : f.call(exports, exports, require, module, __filename, __dirname))((function (${LOADER_PARAMS}) {${prelude}${
+    text.slice(0, text.length - url.length)}${end}\n}));${url || '\n'}`);
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const parts = {
   wasm: ['dist/kernels.wasm', 'dist/kernels.noshared.wasm', 'dist/kernels.relaxed.wasm'],
-  js: ['dist/node/index.cjs', 'dist/node/mxwasm.cjs', 'dist/node/index.js', 'dist/node/kv-net.js', 'dist/node/dp-worker.js', 'dist/browser/index.js', 'dist/browser/mxwasm.js', 'dist/browser/dp-worker.js', 'dist/edge/index.js'],
+  js: ['dist/node/index.cjs', 'dist/node/mxwasm.cjs', 'dist/node/mxwasm-lazy.cjs', 'dist/node/index.js', 'dist/node/kv-net.js', 'dist/node/dp-worker.js', 'dist/browser/index.js', 'dist/browser/mxwasm.js', 'dist/browser/dp-worker.js', 'dist/edge/index.js'],
   types: ['dist/types/index.d.ts', 'dist/types-cjs/index.d.ts'],
 };
 

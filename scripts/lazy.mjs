@@ -8,9 +8,15 @@ import { join, relative, dirname } from 'node:path';
 
 // The marker ends the line, or is a comment line of its own just above it (`// lazy ...`).
 const LINE = /^(\/\/ lazy\b.*\n)?(export|import) \* as (\w+) from ('[^']+'|"[^"]+");([ \t]*\/\/ lazy\b.*)?$/gm;
+/** The prefix the plugin gives a lazy specifier, so that its resolution knows it (removed there). */
+const MARK = 'mxwasm-lazy!';
 
-/** The plugin; `root` is the repository root (src/util/lazy.ts is imported from there). */
-export function lazyNamespaces(root) {
+/**
+ * The plugin; `root` is the repository root (src/util/lazy.ts is imported from there). `split` (optional, the Node
+ * bundle's two files: scripts/split.mjs): `{ resolve(path) }` gets each lazy target's repository-relative path and
+ * returns the external path it becomes, or undefined to bundle it.
+ */
+export function lazyNamespaces(root, split) {
   return {
     name: 'mxwasm-lazy-namespaces',
     setup(build) {
@@ -23,10 +29,16 @@ export function lazyNamespaces(root) {
         const out = text.replace(LINE, (m, above, kind, name, spec, after) => {
           if (!above && !after) return m;
           n++;
-          return `${above ?? ''}${kind === 'export' ? 'export ' : ''}const ${name} = __lazyNamespace(${JSON.stringify(name)}, () => require(${spec}));`;
+          return `${above ?? ''}${kind === 'export' ? 'export ' : ''}const ${name} = __lazyNamespace(${JSON.stringify(name)}, () => require(${JSON.stringify(MARK + spec.slice(1, -1))}));`;
         });
         if (!n) return undefined;
         return { contents: `import { lazyNamespace as __lazyNamespace } from '${helper}';\n${out}`, loader: 'ts' };
+      });
+      build.onResolve({ filter: /^mxwasm-lazy!/ }, async (args) => {
+        const r = await build.resolve(args.path.slice(MARK.length), { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir });
+        if (r.errors.length || !split) return r.errors.length ? { errors: r.errors } : { path: r.path, external: r.external };
+        const external = split.resolve(relative(root, r.path).replace(/\\/g, '/'));
+        return external ? { path: external, external: true } : { path: r.path };
       });
     },
   };

@@ -59,10 +59,11 @@ function readAll(fd: number, buf: Buffer, size: number): number {
   return n;
 }
 
-function load(file: string): unknown {
+/** Runs one file of the library (mxwasm.cjs; mxwasm-lazy.cjs when the library first asks for it: `main` false). */
+function load(file: string, main = true): unknown {
   // `node --enable-source-maps`: a plain require, so Node maps the frames (it does not map vm-compiled code).
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled || /--enable-source-maps/.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) {
-    (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { status: 'off' };
+    if (main) (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { status: 'off' };
     return createRequire(file)(file);
   }
   let source: string, dir: string | undefined, cachePath: string | undefined, cachedData: Buffer | undefined;
@@ -92,14 +93,15 @@ function load(file: string): unknown {
   const script = new Script(source, { filename: file, cachedData });
   const fresh = cachePath && (!cachedData || script.cachedDataRejected);
   // What happened, for tests and for anyone asking why a start was slow: off | miss | hit | rejected.
-  (globalThis as Record<symbol, unknown>)[Symbol.for('mxwasm.codeCache')] = { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
+  (globalThis as Record<symbol, unknown>)[Symbol.for(main ? 'mxwasm.codeCache' : 'mxwasm.codeCacheLazy')] = { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
   const mod = { exports: {} as unknown, filename: file };
   const g = globalThis as Record<symbol, unknown>;
   g[LOADING] = true;
   let fn: (...a: unknown[]) => void;
   try { fn = script.runInThisContext() as typeof fn; } finally { delete g[LOADING]; }
-  // Its parameters: the CommonJS wrapper's, plus a dynamic import that works from vm-compiled code (zeromq).
-  fn.call(mod.exports, mod.exports, createRequire(file), mod, file, __dirname, (s: string) => import(s));
+  // Its parameters: the CommonJS wrapper's, plus a dynamic import that works from vm-compiled code (zeromq) and
+  // this function, for the library's second file (scripts/split.mjs).
+  fn.call(mod.exports, mod.exports, createRequire(file), mod, file, __dirname, (s: string) => import(s), (f: string) => load(f, false));
   // The cache is written once, a moment after the import (so it holds what the import and a first op compiled),
   // or at exit if that comes first; by rename, so that concurrent processes never read half a file.
   if (fresh && dir && cachePath) {

@@ -27,7 +27,9 @@ function run(file: string, body: string): Record<string, unknown> {
 const PROBE = `
 const loaded = () => [...globalThis[Symbol.for('mxwasm.lazyLoaded')]];
 const a = mx.nd.array([1, 2, 3, 4]);
-const out = { sum: mx.nd.elemwise_add(a, a).toArray(), afterOp: loaded() };
+// The Node bundle's second file (mxwasm-lazy.cjs, scripts/split.mjs) is loaded by the loader on first use only.
+const lazyFile = () => globalThis[Symbol.for('mxwasm.codeCacheLazy')] !== undefined;
+const out = { sum: mx.nd.elemwise_add(a, a).toArray(), afterOp: loaded(), lazyFileAfterOp: lazyFile() };
 // What lazy namespaces' users need is registered by the import: autograd's recorder, doCheckpoint's writer.
 const v = mx.nd.array([1, 2, 3]); v.attachGrad();
 mx.autograd.record(() => v.mul(v)).backward();
@@ -50,6 +52,10 @@ out.predicted = Array.from(mx.Predictor.fromOnnx(onnx, { x: [1, 4] }).forward(ne
 const npz = mx.nd.saveNumpy(null, { w: mx.nd.array([5, 6]), v: mx.nd.array([7]) });
 const back = mx.nd.load(npz);
 out.npz = [back.w.toArray(), back.v.toArray()];
+// One instance of each module across the two files: an error the lazy ONNX parser throws is the core's class.
+try { mx.onnx.importModel(new Uint8Array([8, 7, 18, 3])); out.err = 'none'; } catch (e) { out.err = [e instanceof mx.MxError, e instanceof mx.FormatError, e.constructor === mx.FormatError]; }
+out.conv = mx.nd.Convolution(mx.nd.ones([1, 1, 3, 3]), mx.nd.ones([1, 1, 3, 3]), { kernel: [3, 3], num_filter: 1, no_bias: true }) instanceof mx.NDArray;
+out.lazyFileEnd = lazyFile();
 out.end = loaded().sort();
 console.log(JSON.stringify(out));
 mx.shutdown();
@@ -65,6 +71,12 @@ for (const face of ['import', 'require'] as const) {
     const r = run(face === 'import' ? 'probe.mjs' : 'probe.cjs', head + PROBE);
     assert.equal(r.sum, [2, 4, 6, 8]);
     assert.equal(r.afterOp, ['elementwise'], 'nothing lazy evaluated by the import and one op but its family');
+    if (face === 'import') {
+      assert.is(r.lazyFileAfterOp, false, 'mxwasm-lazy.cjs not read by an import and one elementwise op');
+      assert.is(r.lazyFileEnd, true, 'mxwasm-lazy.cjs read on first use');
+    }
+    assert.equal(r.err, [true, true, true], 'the lazy file throws the core\'s error classes');
+    assert.ok(r.conv, 'a lazy op family returns the core\'s NDArray');
     assert.equal(r.grad, [2, 4, 6]);
     assert.is(r.hook, 'function');
     assert.equal(notFamilies(r.afterAutograd), []);
