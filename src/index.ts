@@ -27,10 +27,10 @@ export const random = { seed: nd.random.seed };
 export * as optimizer from './optim/index.js';
 export { lrScheduler } from './optim/index.js';
 export * as init from './init/index.js';
-export * as metric from './metric/index.js';
-export * as io from './io/index.js';
-export * as callback from './callback/index.js';
-export * as kv from './kv/index.js';
+export * as metric from './metric/index.js'; // lazy
+export * as io from './io/index.js'; // lazy
+export * as callback from './callback/index.js'; // lazy
+export * as kv from './kv/index.js'; // lazy
 export * as mod from './module/index.js'; // lazy
 export * as rnn from './rnn/index.js';
 export * as autograd from './autograd/index.js';
