@@ -93,7 +93,9 @@ function load(file: string, main = true): unknown {
   const script = new Script(source, { filename: file, cachedData });
   const fresh = cachePath && (!cachedData || script.cachedDataRejected);
   // What happened, for tests and for anyone asking why a start was slow: off | miss | hit | rejected.
-  (globalThis as Record<symbol, unknown>)[Symbol.for(main ? 'mxwasm.codeCache' : 'mxwasm.codeCacheLazy')] = { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
+  // (mxwasm-lazy.cjs's under mxwasm.codeCacheLazy.)
+  (globalThis as Record<symbol, unknown>)[Symbol.for(main ? 'mxwasm.codeCache' : 'mxwasm.codeCacheLazy')] =
+    { path: cachePath, status: !cachePath ? 'off' : !cachedData ? 'miss' : fresh ? 'rejected' : 'hit' };
   const mod = { exports: {} as unknown, filename: file };
   const g = globalThis as Record<symbol, unknown>;
   g[LOADING] = true;
