@@ -44,9 +44,11 @@ test('the shared and plain builds compile here; the parser agrees with the engin
 });
 
 // 100 KB until the RNN cell / sequence kernels (f32-rnn.ts, x32-seq.ts, ~7 KB) landed; 110 KB until the seventh
-// session (111.9 KB used: room for the network, LSTM and integer ONNX kernels). Every byte is compile time in workerd.
-test('each kernel module variant is under 120 KB', () => {
-  for (const f of FILES) assert.ok(bytesOf(f).length < 120 * 1024, `${f}: ${bytesOf(f).length} bytes`);
+// session (111.9 KB used: room for the network, LSTM and integer ONNX kernels); 120 KB until the eighth (118.9 KB
+// used; +4.2 KB: the GEMM's narrow-panel tiles and the depthwise kernel's whole-row SIMD, MobileNetV2 b8 -25% CPU).
+// Every byte is compile time in workerd.
+test('each kernel module variant is under 124 KB', () => {
+  for (const f of FILES) assert.ok(bytesOf(f).length < 124 * 1024, `${f}: ${bytesOf(f).length} bytes`);
 });
 
 test.run();

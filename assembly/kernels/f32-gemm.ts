@@ -6,7 +6,8 @@
 // Blocking (wasm-build.md): jc over N by NC=2048, pc over K by KC=256, ic over M by MC=96. B's
 // (KC x NC) block is packed into NR-wide k-major panels, A's (MC x KC) block into MR-tall panels; the
 // packing handles transA/transB. Micro-kernels (f32-gemm-ukernel.ts): f32_gemm_4x8__simd128 (plain),
-// f32_gemm_2x16__relaxedsimd (relaxed_madd, relaxed build). The beta/bias/relu epilogue is fused
+// f32_gemm_2x16__relaxedsimd (relaxed_madd, relaxed build), and for a last column panel of at most 4 columns
+// f32_gemm_8x4 / f32_gemm_16x1 (edgeCols: 4 columns x 8 rows, or one column x 16 rows). The epilogue is fused
 // into the stores (beta on the first K block, bias+relu on the last). M == 1 or N == 1 take a
 // packing-free matrix-vector path (f32-gemm-gemv.ts); up to SMALL_M rows with B contiguous along a
 // row (transB = 0, or transA = 0 with transB = 1) take the packing-free tiles of f32-gemm-small.ts.
@@ -15,7 +16,7 @@
 // No state outside the arguments: a call on a sub-range of rows or columns of C (A/B/C/bias
 // pointers offset, own scratch) is valid, which is how the thread pool splits work.
 import { packN, packT } from './f32-gemm-pack';
-import { ukr2x16, ukr4x8 } from './f32-gemm-ukernel';
+import { ukr16x1, ukr2x16, ukr4x8, ukr8x4, ukr8x4r } from './f32-gemm-ukernel';
 import { axpyRows, dotRows, finVec, gather } from './f32-gemm-gemv';
 import { smallAxpy, smallDot } from './f32-gemm-small';
 import { ACT_SIGMOID, ACT_TANH, tanhSigmoidMap } from './f32-math'; // the Activation kernels' loop: a fused tanh / sigmoid gives the same bits
@@ -69,6 +70,7 @@ function blocked(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha:
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr), n = jc + jr;
           const pb = bp + (<usize>(jr * kc) << 2);
+          if (nr <= 4 && nr < NR) { edgeCols(relaxed, MR, NR, kc, mc, ic, n, nr, ap, pb, C, ldc, alpha, cMul, last, bias, bmode, relu, tile); continue; }
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir), m = ic + ir;
             const pa = ap + (<usize>(ir * kc) << 2);
@@ -79,6 +81,37 @@ function blocked(relaxed: bool, tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha:
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * A last column panel of at most 4 columns (of NR): one column (a 7x7 plane's 49th) through f32_gemm_16x1 (ukr16x1:
+ * 16 rows in the lanes, all of them useful), 2-4 columns through f32_gemm_8x4 (ukr8x4 / ukr8x4r: 8 rows). Time over
+ * the 48-column product (1 thread, interleaved, CPU time; main -> with 16x1): 1024x49x1024 (MobileNet's 7x7 1x1s)
+ * 1.28-1.30 -> 1.06-1.10, 160x49x960 1.33 -> 1.06-1.07, 1280x49x320 1.30 -> 1.06-1.13; 512x196x512 (4 columns) 1.09
+ * -> 1.05-1.09. 5-12 columns stay on the wide tile: 2-3 8x4 tiles cost more (512x201x512: 2.73 vs 2.53 ms).
+ * Each element sums as the wide kernel sums it (same bits at any split).
+ */
+function edgeCols(relaxed: bool, MR: i32, NR: i32, kc: i32, mc: i32, ic: i32, n: i32, nr: i32, ap: usize, pb: usize,
+  C: usize, ldc: i32, alpha: f32, cMul: f32, last: bool, bias: usize, bmode: i32, relu: bool, tile: usize): void {
+  const ps = <usize>(MR * kc) << 2, bstride = <usize>NR << 2;
+  if (nr == 1) {
+    for (let ir = 0; ir < mc; ir += 16) {
+      const m = ic + ir, bb = bmode == 1 ? bias + (<usize>n << 2) : bmode == 2 ? bias + (<usize>m << 2) : 0;
+      ukr16x1(relaxed, kc, ap + (<usize>(ir * kc) << 2), ps, pb, bstride, C + ((<usize>m * ldc + n) << 2), ldc, min(16, mc - ir),
+        alpha, cMul, last, bmode, bb, relu, tile);
+    }
+    return;
+  }
+  for (let j0 = 0; j0 < nr; j0 += 4) {
+    const w = min(4, nr - j0), nj = n + j0;
+    for (let ir = 0; ir < mc; ir += 8) {
+      const mr = min(8, mc - ir), m = ic + ir;
+      const pa = ap + (<usize>(ir * kc) << 2), cp = C + ((<usize>m * ldc + nj) << 2), pbj = pb + (<usize>j0 << 2);
+      const bb = bmode == 1 ? bias + (<usize>nj << 2) : bmode == 2 ? bias + (<usize>m << 2) : 0;
+      if (relaxed) ukr8x4r(kc, pa, ps, pbj, bstride, cp, ldc, mr, w, alpha, cMul, last, bmode, bb, relu, tile);
+      else ukr8x4(kc, pa, ps, pbj, bstride, cp, ldc, mr, w, alpha, cMul, last, bmode, bb, relu, tile);
     }
   }
 }

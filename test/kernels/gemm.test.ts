@@ -141,6 +141,35 @@ test('sub-range calls on rows of C (thread split) equal one call', () => {
   check({ M: 9, N: 70, K: 20, split: 1, tB: true, biasMode: 1 });
 });
 
+test('narrow last column panels (the 8x4 edge tiles) vs the reference, with row tails, K blocks and row ranges', () => {
+  let seed = 500;
+  for (const nr of [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 15]) {
+    for (const M of [65, 70, 101]) {
+      check({ M, N: 16 + nr, K: 7 + (seed % 5) * 31, beta: seed % 2 ? 0.5 : 0, biasMode: (seed % 3) as 0 | 1 | 2, act: (seed % 2) as 0 | 1, padC: 3 }, seed++);
+    }
+  }
+  check({ M: 97, N: 49, K: 300, alpha: 0.5, beta: 1, biasMode: 2, act: 1, tB: true });
+  check({ M: 200, N: 49, K: 40, split: 96, biasMode: 1 });
+});
+
+test('a narrow last panel gives the same bits as the same columns inside a full-width panel', () => {
+  for (const name of KERNEL_NAMES) {
+    for (const [nr, biasMode, beta] of [[1, 2, 0], [3, 1, 0.5], [4, 0, 1], [9, 2, 0]] as const) {
+      const M = 75, K = 300, N = 32, al = R.alloc;
+      const hA = randArray(M * K, nr), hB = randArray(K * N, nr + 1), hC = randArray(M * N, nr + 2), bias = randArray(Math.max(M, N), nr + 3);
+      const oA = al.alloc(hA.length * 4), oB = al.alloc(hB.length * 4), oC = al.alloc(hC.length * 4), oC2 = al.alloc(hC.length * 4), ob = al.alloc(bias.length * 4);
+      f32(oA, hA.length).set(hA); f32(oB, hB.length).set(hB); f32(oC, hC.length).set(hC); f32(oC2, hC.length).set(hC); f32(ob, bias.length).set(bias);
+      const call = (n: number, c: number) => KT[name](0, 0, M, n, K, 1, oA, K, oB, N, beta, c, N, ob, biasMode, 1, R.scratch.off);
+      call(N, oC); call(16 + nr, oC2);
+      const wide = f32(oC, M * N).slice(), narrow = f32(oC2, M * N).slice();
+      al.free(oA); al.free(oB); al.free(oC); al.free(oC2); al.free(ob);
+      for (let m = 0; m < M; m++) for (let n = 0; n < 16 + nr; n++) {
+        if (!Object.is(wide[m * N + n], narrow[m * N + n])) assert.unreachable(`${name} nr ${nr}: C[${m}][${n}] ${narrow[m * N + n]} vs ${wide[m * N + n]}`);
+      }
+    }
+  }
+});
+
 test('larger sizes', () => {
   check({ M: 257, N: 255, K: 129 });
   check({ M: 129, N: 300, K: 257, tA: true, tB: true, beta: 0.5 });
