@@ -74,6 +74,19 @@ test('depthwise forward (bias, relu) and backward kernels match the reference', 
   }
 });
 
+test('depthwise 3x3 pad 1 whole-row SIMD, stride 1 and 2: every width 1-13, 1-row planes, nothing written past the output', () => {
+  for (const st of [1, 2]) for (let W = 1; W <= 13; W++) for (const H of [1, 2, 7]) {
+    const C = 2, g = geom(C, H, W, 3, st, 1, 1), n = C * gargs(g).Ho * gargs(g).Wo;
+    const x = randArray(C * H * W, W + H), w = randArray(C * 9, 5), b = randArray(C, 6), guard = new Float32Array(n + 8).fill(NaN);
+    withBufs([x, w, b, guard], ([ox, ow, ob, oy]) => {
+      kernelCall(K, 'f32_dwconv__simd128', { x: ox, w: ow, b: ob, y: oy, ...gargs(g), act: 1 });
+      const got = read(oy, n + 8);
+      check(got.slice(0, n), refConv(x, w, b, g).map((v) => Math.max(v, 0)), `stride ${st} W=${W} H=${H}`);
+      assert.ok(got.slice(n).every((v) => Number.isNaN(v)), `stride ${st} W=${W} H=${H}: wrote past the output`);
+    });
+  }
+});
+
 test('Winograd weight transform: the same bits as the scalar oracle, 4-channel vectors and tails, flipped, a part of the filters', () => {
   for (const [F, C] of [[1, 1], [3, 4], [5, 3], [2, 9], [6, 8], [4, 13]]) for (const flip of [0, 1]) {
     const w = randArray(F * C * 9, F * 31 + C);
