@@ -19,6 +19,8 @@ const G = GEMM_ARG, { smallM: SMALL_M, smallAFloats: SMALL_A, gemvFloats: GEMV_F
 
 /** Work per thread (M*N*K) under which a GEMM is cut into one part per thread, not four (about 200^3). */
 const GEMM_ONE_PART = 8 << 20;
+/** Least rows or columns of a GEMM part beyond one a thread (MXWASM_GEMM_MIN_PART; 0: no such floor, as before). */
+const GEMM_MIN_PART = Number((typeof process !== 'undefined' ? process.env?.MXWASM_GEMM_MIN_PART : undefined) ?? 64);
 const gemm: Split = {
   // A matrix-vector product (M or N is 1) reads a weight per multiply-add (memory-bound): 8x the cost of a
   // blocked one, so FullyConnected at batch 1 goes parallel (500x800: 29.8 -> 16.3 us on 2 threads, 128x784
@@ -39,7 +41,14 @@ const gemm: Split = {
   // gives back (MLP training step 400-405 us on 2 threads against 415-450 us with four). So does a large one while
   // the pool measures free cores (`free`): GEMM 512³ in 8 column parts packs all of A (1 MB) 4 times a thread
   // against once on one thread; the four parts a thread are for cores that are not all there (a loaded machine).
-  parts: (a, T, free) => (free || a[G.M] * a[G.N] * a[G.K] < GEMM_ONE_PART * T ? T : T * 4),
+  // And never parts under GEMM_MIN_PART rows or columns of the side that is cut: a part re-packs the shared operand
+  // (M x K for a column cut) for only its few columns (DenseNet's 128x196x960 in 8 column parts of 16-32 columns packed
+  // its 480 KB of A four times a thread for ~0.14 ms of products each: 1.73x on 2 free cores).
+  parts: (a, T, free) => {
+    const P = free || a[G.M] * a[G.N] * a[G.K] < GEMM_ONE_PART * T ? T : T * 4;
+    const side = a[G.M] > a[G.N] || a[G.transA] ? a[G.M] : a[G.N];
+    return GEMM_MIN_PART > 0 ? Math.min(P, Math.max(T, Math.floor(side / GEMM_MIN_PART / T) * T)) : P;
+  },
   split: (a, P, T = P) => {
     const tA = a[G.transA], tB = a[G.transB], M = a[G.M], N = a[G.N];
     const lda = a[G.lda], ldb = a[G.ldb], ldc = a[G.ldc], biasMode = a[G.biasMode];

@@ -3,7 +3,7 @@ import { rt } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
 import { SPLITS, type Split } from './splits.js';
-import { setCallsRunner } from '../runtime/parts.js';
+import { setCallsRunner, setSerialRunner } from '../runtime/parts.js';
 import { MAX_PARTS } from './worker-source.js';
 
 /** Parts per thread: enough for a fast thread to take over a slow one's share, few enough that dispatch stays small. */
@@ -168,6 +168,8 @@ const FREE_GAIN = Number((typeof process !== 'undefined' ? process.env?.MXWASM_F
 const staysHome = (gain: number): boolean => gain < MIN_GAIN && ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0;
 /** Whether a large call stays on the calling thread now (see above). */
 const bigStaysHome = (gain: number): boolean => gain < 1 && ++probeBig % BIG_PROBE !== 0;
+/** MXWASM_CALLS_PARTS=0: independent calls (a batch's images, a grouped conv's groups) run in order, each cut on its own (A/B). */
+const CALLS_AS_PARTS = (typeof process !== 'undefined' ? process.env?.MXWASM_CALLS_PARTS : undefined) !== '0';
 let adaptive = (typeof process !== 'undefined' ? process.env?.MXWASM_THREAD_ADAPT : undefined) !== '0';
 let probe = 0, probeBig = 0;
 /** The spin window the pool runs with now: the user's, or 0 while the measured gains say the cores are taken. */
@@ -193,7 +195,7 @@ export function ensureInstalled(): void {
   // one job, when together they are worth the threads; false: the caller runs them in order.
   setCallsRunner((name, calls) => {
     const e = table.get(name);
-    if (!e || suspended || effective() <= 1) return false;
+    if (!e || suspended || !CALLS_AS_PARTS || effective() <= 1) return false;
     let work = 0;
     for (const c of calls) work += e.s.work(c);
     let T = Math.min(calls.length, Math.floor(work / e.s.min));
@@ -213,6 +215,12 @@ export function ensureInstalled(): void {
     }
     adaptSpin(p);
     return true;
+  });
+  // A tiny program (src/executor/program.ts) measured faster on one thread runs with the kernels here; the workers keep
+  // their spin window (the next threaded run finds them polling).
+  setSerialRunner({
+    on: () => !suspended && effective() > 1,
+    run: (f) => { if (suspended) { f(); return; } suspended = true; try { f(); } finally { suspended = false; } },
   });
   KERNELS.forEach((info, idx) => {
     const s = SPLITS[info.name];

@@ -27,3 +27,14 @@ export function independentCalls(K: KernelTable, name: string, calls: number[][]
   if (calls.length < 2) return inOrder;
   return () => { if (!runner?.(name, calls)) inOrder(); };
 }
+
+/**
+ * Runs a function with the kernels on the calling thread only (the thread pool's layer installs it; `on()` false while
+ * kernels have no threads): an executor measures a tiny program both ways with it (src/executor/program.ts).
+ */
+export interface SerialRunner { on: () => boolean; run: (f: () => void) => void }
+let serial: SerialRunner | undefined;
+/** Installed by src/parallel/threads.ts. @example setSerialRunner({ on: () => false, run: (f) => f() }) */
+export function setSerialRunner(s: SerialRunner | undefined): void { serial = s; }
+/** The serial runner installed now, if any. @example serialRunner()?.run(() => step()) */
+export function serialRunner(): SerialRunner | undefined { return serial; }
