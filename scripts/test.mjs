@@ -18,7 +18,9 @@ const files = walk(join(root, 'test')).sort().filter((f) => !filters.length || f
 if (!files.length) { console.error('no test files matched'); process.exit(1); }
 const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'run-tests.mjs'), ...files], {
   // MXWASM_THREAD_ADAPT=0: threaded tests take the threaded path on every call, however loaded the machine (the
-  // small-call cost model, which may keep calls on one thread there, has its own test: test/parallel/adaptive.test.ts).
-  cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', MXWASM_THREAD_ADAPT: process.env.MXWASM_THREAD_ADAPT ?? '0' },
+  // small-call cost model, which may keep calls on one thread there, has its own test: test/parallel/adaptive.test.ts);
+  // MXWASM_TINY_MS=0 likewise for the tiny-program choice (test/parallel/tiny-program.test.ts).
+  cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0', MXWASM_THREAD_ADAPT: process.env.MXWASM_THREAD_ADAPT ?? '0',
+    MXWASM_TINY_MS: process.env.MXWASM_TINY_MS ?? '0' },
 });
 process.exit(r.status ?? 1);

@@ -16,29 +16,28 @@ export interface Program { steps: Step[]; names: string[]; pick?: Pick }
  * Whether a tiny program runs its kernels on threads: measured both ways. A program under TINY_MS a run (LeNet at
  * batch 1: 9 kernel calls in 0.2 ms, two of them worth a split) can lose more to waking workers and moving its data
  * between cores than its two split calls gain (0.97x on 2 threads in the seventh session's quiet window; 1.15x with
- * the per-call cost model off). Its first run (warming up) is threaded; the next 8 alternate, one thread first, then
- * it takes the faster way (time averages) and runs the other one run in PROBE. A program over TINY_MS both ways (or
- * whose first run takes over 40 x TINY_MS) runs threaded and is not timed again. Same bits either way.
- * MXWASM_TINY_MS=0: off.
+ * the per-call cost model off). Its first runs alternate (ALTERNATE, the first one threaded; the first 4 warm up and
+ * count only towards "too large"), then it takes the faster way (time averages) and runs the other one run in PROBE.
+ * A program over TINY_MS both ways after SETTLED runs (or whose first run takes over 40 x TINY_MS) runs threaded and
+ * is not timed again. Same bits either way. MXWASM_TINY_MS=0: off.
  */
 interface Pick { n: number; par: number; one: number; big: boolean }
 let TINY_MS = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_TINY_MS ?? 0.5);
-const PROBE = 16;
-/** @internal Sets the tiny-program bound (ms; 0: off) and returns the old one (tests: any program counts as tiny). */
-export function setTinyProgramMs(ms: number): number { const old = TINY_MS; TINY_MS = ms; return old; }
-
+const PROBE = 64, ALTERNATE = 16, WARM = 4, SETTLED = 64;
+/** @internal Sets the tiny-program bound (ms; 0: off), returns the old one. */
+export const setTinyProgramMs = (ms: number): number => { const old = TINY_MS; TINY_MS = ms; return old; };
 /** Runs a program; a trap inside a kernel becomes a KernelError naming the node. @example runProgram(lowerForward(plan, base, refOf, false, 1)) */
 export function runProgram(p: Program): void {
   const sr = serialRunner();
   if (!sr || TINY_MS <= 0 || p.pick?.big || !sr.on()) { runSteps(p); return; }
-  const m = p.pick ??= { n: 0, par: NaN, one: NaN, big: false }, n = m.n++;
-  const one = n === 0 ? false : n <= 8 ? n % 2 === 1 : (m.one < m.par) !== (n % PROBE === 0);
+  const m = p.pick ??= { n: 0, par: Infinity, one: Infinity, big: false }, n = m.n++;
+  const one = n < ALTERNATE ? n % 2 === 1 : (m.one < m.par) !== (n % PROBE === 0);
   const t0 = performance.now();
   if (one) sr.run(() => runSteps(p)); else runSteps(p);
   const dt = performance.now() - t0;
-  if (n === 0) { m.big = dt > 40 * TINY_MS; return; }
-  if (one) m.one = n === 1 ? dt : m.one + (dt - m.one) / 4; else m.par = n === 2 ? dt : m.par + (dt - m.par) / 4;
-  if (n >= 2 && Math.min(m.par, m.one) > TINY_MS) m.big = true;
+  if (n < WARM) { m.big = n === 0 && dt > 40 * TINY_MS; return; }
+  if (one) m.one = n < WARM + 2 ? dt : m.one + (dt - m.one) / 4; else m.par = n < WARM + 2 ? dt : m.par + (dt - m.par) / 4;
+  if (n === SETTLED && Math.min(m.par, m.one) > TINY_MS) m.big = true;
 }
 
 function runSteps(p: Program): void {

@@ -164,8 +164,21 @@ const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64, BIG
  * (a GEMM part packs the shared operand again) takes one part per thread (Split.parts' `free`).
  */
 const FREE_GAIN = Number((typeof process !== 'undefined' ? process.env?.MXWASM_FREE_GAIN : undefined) ?? 1.5); // 99: never
-/** Whether a small call stays on the calling thread now (see above). */
-const staysHome = (gain: number): boolean => gain < MIN_GAIN && ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0;
+/**
+ * Whether a small call stays on the calling thread now (see above). A probe while the gain is 0.7-1.1 is a burst of
+ * PROBE_BURST calls: the first one finds the workers asleep (no job for their spin window) and measures their wake-up,
+ * not their cores; the next ones find them polling. Without it the gain stayed at ~0.99 for good once under 1.1 (LeNet
+ * b1 at real-time priority on the VM's two free cores: workers ran 7% of the parts).
+ */
+const staysHome = (gain: number): boolean => {
+  if (gain >= MIN_GAIN) return false;
+  if (burst > 0 && gain >= 0.7) { burst--; return false; }
+  if (++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0) return true;
+  burst = gain >= 0.7 ? PROBE_BURST - 1 : 0;
+  return false;
+};
+const PROBE_BURST = 4;
+let burst = 0;
 /** Whether a large call stays on the calling thread now (see above). */
 const bigStaysHome = (gain: number): boolean => gain < 1 && ++probeBig % BIG_PROBE !== 0;
 /** MXWASM_CALLS_PARTS=0: independent calls (a batch's images, a grouped conv's groups) run in order, each cut on its own (A/B). */
@@ -216,12 +229,8 @@ export function ensureInstalled(): void {
     adaptSpin(p);
     return true;
   });
-  // A tiny program (src/executor/program.ts) measured faster on one thread runs with the kernels here; the workers keep
-  // their spin window (the next threaded run finds them polling).
-  setSerialRunner({
-    on: () => !suspended && effective() > 1,
-    run: (f) => { if (suspended) { f(); return; } suspended = true; try { f(); } finally { suspended = false; } },
-  });
+  // A tiny program's runs on one thread (src/executor/program.ts): the workers keep their spin window meanwhile.
+  setSerialRunner({ on: () => !suspended && effective() > 1, run: (f) => { suspended = true; try { f(); } finally { suspended = false; } } });
   KERNELS.forEach((info, idx) => {
     const s = SPLITS[info.name];
     const base = K[info.name];

@@ -28,10 +28,7 @@ export function independentCalls(K: KernelTable, name: string, calls: number[][]
   return () => { if (!runner?.(name, calls)) inOrder(); };
 }
 
-/**
- * Runs a function with the kernels on the calling thread only (the thread pool's layer installs it; `on()` false while
- * kernels have no threads): an executor measures a tiny program both ways with it (src/executor/program.ts).
- */
+/** Runs `f` with the kernels on this thread only (`on()`: kernels have threads now); src/executor/program.ts uses it. */
 export interface SerialRunner { on: () => boolean; run: (f: () => void) => void }
 let serial: SerialRunner | undefined;
 /** Installed by src/parallel/threads.ts. @example setSerialRunner({ on: () => false, run: (f) => f() }) */

@@ -34,6 +34,9 @@ test('small calls stay on the calling thread while parallel calls do not pay; la
       y.dispose();
     }
     assert.is(jobs() - j0, 1, '16 small products: 15 on the calling thread, 1 probe to the workers');
+    const jp = jobs();
+    for (let i = 0; i < 4; i++) { setGain(pool, 'small', 0.9); mx.nd.dot(a, a).dispose(); }
+    assert.is(jobs() - jp, 3, 'a probe (gain 0.7-1.1) is a burst: the next 3 small calls go to the workers too, then home');
     const jr = jobs();
     for (let i = 0; i < 64; i++) { setGain(pool, 'small', 0.5); mx.nd.dot(a, a).dispose(); }
     assert.is(jobs() - jr, 1, 'gain under 0.7: one probe in 64');
