@@ -18,8 +18,9 @@ export interface Program { steps: Step[]; names: string[]; pick?: Pick }
  * between cores than its two split calls gain (0.97x on 2 threads in the seventh session's quiet window; 1.15x with
  * the per-call cost model off). Its first runs alternate (ALTERNATE, the first one threaded; the first 4 warm up and
  * count only towards "too large"), then it takes the faster way (time averages) and runs the other one run in PROBE.
- * A program over TINY_MS both ways after SETTLED runs (or whose first run takes over 40 x TINY_MS) runs threaded and
- * is not timed again. Same bits either way. MXWASM_TINY_MS=0: off.
+ * A program over TINY_MS both ways after SETTLED runs, or a threaded run over 4 x TINY_MS (its first, cold, over 10 x),
+ * runs threaded and is not timed again (a network: after its first run, none on one thread). Same bits either way.
+ * MXWASM_TINY_MS=0: off.
  */
 interface Pick { n: number; par: number; one: number; big: boolean }
 let TINY_MS = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_TINY_MS ?? 0.5);
@@ -35,7 +36,8 @@ export function runProgram(p: Program): void {
   const t0 = performance.now();
   if (one) sr.run(() => runSteps(p)); else runSteps(p);
   const dt = performance.now() - t0;
-  if (n < WARM) { m.big = n === 0 && dt > 40 * TINY_MS; return; }
+  if (!one && dt > (n === 0 ? 10 : 4) * TINY_MS) m.big = true;
+  if (n < WARM) return;
   if (one) m.one = n < WARM + 2 ? dt : m.one + (dt - m.one) / 4; else m.par = n < WARM + 2 ? dt : m.par + (dt - m.par) / 4;
   if (n === SETTLED && Math.min(m.par, m.one) > TINY_MS) m.big = true;
 }
