@@ -13,14 +13,10 @@ export type RefOf = (entry: number) => TensorRef;
 export interface Program { steps: Step[]; names: string[]; pick?: Pick }
 
 /**
- * Whether a tiny program runs its kernels on threads: measured both ways. A program under TINY_MS a run (LeNet at
- * batch 1: 9 kernel calls in 0.2 ms, two of them worth a split) can lose more to waking workers and moving its data
- * between cores than its two split calls gain (0.97x on 2 threads in the seventh session's quiet window; 1.15x with
- * the per-call cost model off). Its first runs alternate (ALTERNATE, the first one threaded; the first 4 warm up and
- * count only towards "too large"), then it takes the faster way (time averages) and runs the other one run in PROBE.
- * A program over TINY_MS both ways after SETTLED runs, or a threaded run over 4 x TINY_MS (its first, cold, over 10 x),
- * runs threaded and is not timed again (a network: after its first run, none on one thread). Same bits either way.
- * MXWASM_TINY_MS=0: off.
+ * A program under TINY_MS a run (LeNet b1: 2 of its 9 calls split, 0.97x on 2 threads last session) is measured both
+ * ways: after a threaded warm-up its first ALTERNATE runs alternate, then it keeps the faster (averages), probing the
+ * other one run in PROBE. A threaded run over 4 x TINY_MS (the cold first over 10 x), or both ways over TINY_MS after
+ * SETTLED runs, ends it: threaded, untimed (a network never runs on one thread). Same bits. MXWASM_TINY_MS=0: off.
  */
 interface Pick { n: number; par: number; one: number; big: boolean }
 let TINY_MS = Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_TINY_MS ?? 0.5);

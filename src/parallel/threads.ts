@@ -165,17 +165,13 @@ const SMALL_UNITS = 32, MIN_GAIN = 1.1, PROBE_EVERY = 16, PROBE_RARELY = 64, BIG
  */
 const FREE_GAIN = Number((typeof process !== 'undefined' ? process.env?.MXWASM_FREE_GAIN : undefined) ?? 1.5); // 99: never
 /**
- * Whether a small call stays on the calling thread now (see above). A probe while the gain is 0.7-1.1 is a burst of
- * PROBE_BURST calls: the first one finds the workers asleep (no job for their spin window) and measures their wake-up,
- * not their cores; the next ones find them polling. Without it the gain stayed at ~0.99 for good once under 1.1 (LeNet
- * b1 at real-time priority on the VM's two free cores: workers ran 7% of the parts).
+ * Whether a small call stays home now (see above). A probe at gain 0.7-1.1 is a burst of PROBE_BURST calls: the first
+ * finds the workers asleep (LeNet b1 at RT priority, free cores: gain stuck at 0.99 without the burst).
  */
 const staysHome = (gain: number): boolean => {
   if (gain >= MIN_GAIN) return false;
-  if (burst > 0 && gain >= 0.7) { burst--; return false; }
-  if (++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0) return true;
-  burst = gain >= 0.7 ? PROBE_BURST - 1 : 0;
-  return false;
+  if (burst > 0 && gain >= 0.7) return burst-- < 0;
+  return ++probe % (gain < 0.7 ? PROBE_RARELY : PROBE_EVERY) !== 0 || (burst = gain >= 0.7 ? PROBE_BURST - 1 : 0) < 0;
 };
 const PROBE_BURST = 4;
 let burst = 0;

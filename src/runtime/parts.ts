@@ -28,10 +28,8 @@ export function independentCalls(K: KernelTable, name: string, calls: number[][]
   return () => { if (!runner?.(name, calls)) inOrder(); };
 }
 
-/** Runs `f` with the kernels on this thread only (`on()`: kernels have threads now); src/executor/program.ts uses it. */
+/** Runs `f` with kernels on this thread only (`on()`: they have threads); set by src/parallel/threads.ts, for program.ts. */
 export interface SerialRunner { on: () => boolean; run: (f: () => void) => void }
 let serial: SerialRunner | undefined;
-/** Installed by src/parallel/threads.ts. @example setSerialRunner({ on: () => false, run: (f) => f() }) */
-export function setSerialRunner(s: SerialRunner | undefined): void { serial = s; }
-/** The serial runner installed now, if any. @example serialRunner()?.run(() => step()) */
-export function serialRunner(): SerialRunner | undefined { return serial; }
+/** @example setSerialRunner({ on: () => false, run: (f) => f() }); serialRunner()?.run(step) */
+export const setSerialRunner = (s: SerialRunner | undefined): void => { serial = s; }, serialRunner = (): SerialRunner | undefined => serial;
