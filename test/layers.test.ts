@@ -41,8 +41,8 @@ export const LAYERS: string[][] = [
 
 /** Import cycles left, each with its reason (a cycle inside one folder; fix rather than add). */
 const CYCLES_ALLOWED = new Set([
-  // Symbol's constructors (create, compose, fromJSON) return Symbols and Symbol's methods call them.
-  'src/symbol/compose.ts src/symbol/create.ts src/symbol/infer.ts src/symbol/json.ts src/symbol/symbol.ts',
+  // Symbol's constructors (create, compose, fromJSON, control-flow bodies) return Symbols and Symbol's methods call them.
+  'src/symbol/compose.ts src/symbol/create.ts src/symbol/infer.ts src/symbol/json.ts src/symbol/subgraph.ts src/symbol/symbol.ts',
   // The bench suite types its `mx` parameter as the package namespace, which exports the suite as mx.benchmark.
   'src/bench/suite.ts src/index.ts',
   // Block.hybridize builds a CachedOp, which exports the Block's parameters through params-io (issue 18's to untangle).

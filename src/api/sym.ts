@@ -6,6 +6,7 @@ import { fromJSON, readSymbolFile } from '../symbol/json.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 import type { SymOps } from './typed-ops.js';
+import { symContrib } from './contrib.js';
 
 /**
  * Calls `createOp` MXNet-style: `mx.sym.FullyConnected(data, { num_hidden: 10, name: 'fc1' })`
@@ -37,8 +38,9 @@ export const sym: {
   NameManager: typeof NameManager; AttrScope: typeof AttrScope;
   zeros: (shape: number[], o?: InitOpts) => Symbol; ones: (shape: number[], o?: InitOpts) => Symbol;
   full: (shape: number[], value: number, o?: InitOpts) => Symbol;
+  contrib: typeof symContrib;
 } & SymOps = {
-  Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope,
+  Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope, contrib: symContrib,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
   load: (path: string) => fromJSON(readSymbolFile(path)),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */

@@ -22,6 +22,8 @@ export interface Node {
   nGradIn?: number;
   /** Backward nodes: which forward inputs get a gradient ('null' = skip). */
   req?: GradReq[];
+  /** Control-flow ops (_foreach, _while_loop, _cond): their bodies, each a graph's output entries (MXNet's `subgraphs`). */
+  subgraphs?: readonly (readonly NodeEntry[])[];
 }
 
 /** One output of a node: (node, output index). `version` is MXNet's mutation counter (1 for aux inputs). */

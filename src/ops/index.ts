@@ -9,6 +9,7 @@ import * as linalg from './linalg/index.js'; // lazy
 import * as conv from './conv/index.js'; // lazy
 import * as nn from './nn/index.js'; // lazy
 import * as seq from './seq/index.js'; // lazy
+import * as control from './control/index.js'; // lazy
 
 /** Each family's definitions (a function: reading them evaluates the family in the bundles). */
 export const FAMILIES: Record<keyof typeof OP_NAMES, () => OpDef[]> = {
@@ -18,5 +19,6 @@ export const FAMILIES: Record<keyof typeof OP_NAMES, () => OpDef[]> = {
   conv: () => conv.CONV_OPS,
   nn: () => nn.NN_OPS,
   seq: () => seq.SEQ_OPS,
+  control: () => control.CONTROL_OPS,
 };
 for (const f of Object.keys(FAMILIES) as (keyof typeof FAMILIES)[]) declareFamily(OP_NAMES[f], FAMILIES[f]);

@@ -42,4 +42,6 @@ export const OP_NAMES = {
   seq:
     "RNN SequenceMask SequenceLast SequenceReverse gather_nd _scatter_set_nd _scatter_reduce_nd " +
     "_backward_gather_nd arange_like _rnn_param_concat",
+  control:
+    "_foreach _while_loop _cond",
 };

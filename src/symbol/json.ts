@@ -6,6 +6,7 @@ import { numArgs, numOutputs } from '../graph/indexed.js';
 import { dfsOrder, isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
+import { withBodies } from './subgraph.js';
 import { Symbol } from './symbol.js';
 
 /** Reads a symbol JSON file (Node; errors name the path). @example readSymbolFile('lenet-symbol.json') */
@@ -43,10 +44,16 @@ class Writer {
  * @example const text = toJSON(net); mx.sym.fromJSON(text).listArguments()
  */
 export function toJSON(s: Symbol): string {
-  const nodes = dfsOrder(s.outputs);
+  const w = new Writer();
+  writeGraph(w, s.outputs, true);
+  return w.out;
+}
+
+/** One graph object (a control-flow node's `subgraphs` hold nested ones, without graph attrs, as nnvm writes them). */
+function writeGraph(w: Writer, outputs: readonly NodeEntry[], top: boolean): void {
+  const nodes = dfsOrder(outputs);
   const id = new Map<Node, number>(nodes.map((n, i) => [n, i]));
   const version = new Map<Node, number>();
-  const w = new Writer();
   w.begin('{', true);
   w.key('nodes');
   w.begin('[', true);
@@ -63,6 +70,11 @@ export function toJSON(s: Symbol): string {
       if (k >= na && isVariable(e.node)) { v = (version.get(e.node) ?? 0) + 1; version.set(e.node, v); }
       return [id.get(e.node)!, e.index, v];
     }));
+    if (n.subgraphs?.length) {
+      w.key('subgraphs'); w.begin('[', true);
+      for (const g of n.subgraphs) { w.item(); writeGraph(w, g, false); }
+      w.end(']');
+    }
     w.end('}');
   }
   w.end(']');
@@ -70,10 +82,9 @@ export function toJSON(s: Symbol): string {
   const rowPtr = [0];
   for (const n of nodes) rowPtr.push(rowPtr[rowPtr.length - 1] + numOutputs(n));
   w.key('node_row_ptr'); w.ints(rowPtr);
-  w.key('heads'); w.entries(s.outputs.map((e) => [id.get(e.node)!, e.index, 0]));
-  w.key('attrs'); w.begin('{', false); w.key('mxnet_version'); w.out += `["int", ${MXNET_VERSION}]`; w.end('}');
+  w.key('heads'); w.entries(outputs.map((e) => [id.get(e.node)!, e.index, 0]));
+  if (top) { w.key('attrs'); w.begin('{', false); w.key('mxnet_version'); w.out += `["int", ${MXNET_VERSION}]`; w.end('}'); }
   w.end('}');
-  return w.out;
 }
 
 /**
@@ -85,7 +96,13 @@ export function fromJSON(text: string | object): Symbol {
   let raw: any;
   try { raw = typeof text === 'string' ? JSON.parse(text) : text; } catch (e) { throw new FormatError(`symbol JSON does not parse: ${(e as Error).message}`); }
   if (!raw || !Array.isArray(raw.nodes) || !Array.isArray(raw.heads)) throw new FormatError('symbol JSON needs "nodes" and "heads" arrays');
-  const json = upgradeSymbolJSON(raw);
+  return new Symbol(loadGraph(upgradeSymbolJSON(raw), 0));
+}
+
+/** The heads of one graph object; a node's `subgraphs` (control flow) load as nested graphs. */
+function loadGraph(json: any, depth: number): NodeEntry[] {
+  if (depth > 16) throw new FormatError('symbol JSON: subgraphs nested more than 16 deep');
+  if (!json || !Array.isArray(json.nodes) || !Array.isArray(json.heads)) throw new FormatError('symbol JSON: a subgraph needs "nodes" and "heads" arrays');
   const nodes: Node[] = [];
   json.nodes.forEach((jn: any, i: number) => {
     const name = String(jn.name ?? `node${i}`);
@@ -98,17 +115,19 @@ export function fromJSON(text: string | object): Symbol {
     if (jn.op === 'null') { nodes.push(variableNode(name, dict)); return; }
     let def;
     try { def = getOp(String(jn.op), name); } catch (e) { throw new FormatError((e as MxError).message, { node: name, op: jn.op }); }
+    const subs = jn.subgraphs === undefined ? [] : Array.isArray(jn.subgraphs) ? jn.subgraphs.map((g: unknown) => new Symbol(loadGraph(g, depth + 1))) : undefined;
+    if (!subs) throw new FormatError(`symbol JSON: node ${i} (${name}) has "subgraphs" that is not a list`, { node: name });
     const attrs = parseAttrs(def.name, def.attrs, dict, name, false);
     const want = def.inputs(attrs).length + opAux(def, attrs).length;
     if (inputs.length !== want) throw new FormatError(`Error in operator ${name}: ${def.name} expects ${want} inputs (${[...def.inputs(attrs), ...opAux(def, attrs)].join(', ')}), the file gives ` +
       `${inputs.length}`, { node: name });
-    nodes.push({ op: def.name, name, dict, inputs, def, attrs });
+    const node: Node = { op: def.name, name, dict, inputs, def, attrs };
+    nodes.push(subs.length ? withBodies(node, subs) : node);
   });
-  const heads = json.heads.map((h: number[]) => {
+  return json.heads.map((h: number[]) => {
     if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${brief(h)} is out of range`);
     return outputEntry(nodes[h[0]], h[1] ?? 0, `head ${brief(h)}`);
   });
-  return new Symbol(heads);
 }
 
 /** An entry reading output `index` of `node`, which must exist (an index of 1e8 or 2^32 is a FormatError, not a shape puzzle). */
