@@ -6,6 +6,7 @@
 import { ArgumentError, MxError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { Variable, createOp } from '../symbol/create.js';
+import { AttrScope } from '../symbol/naming.js';
 import type { Symbol } from '../symbol/symbol.js';
 import type { OnnxAttribute, OnnxNode } from './proto.js';
 import { tensorValues, type Const } from './tensor.js';
@@ -76,7 +77,10 @@ export class NodeCtx {
     a.data.set(c.data);
     (aux ? this.st.auxParams : this.st.argParams)[n] = a;
     this.st.shapes1[n] = this.st.shapes2[n] = [...c.dims];
-    return Variable(n);
+    // a parameter belongs to the whole model, also when a loop body (an AttrScope naming its subgraph) makes it
+    const scope = AttrScope.current;
+    AttrScope.current = {};
+    try { return Variable(n); } finally { AttrScope.current = scope; }
   }
   /** Static shape of input i (symbolic dims at 1), or undefined; `dynamic` marks dims that follow a symbolic one. */
   shape(i: number): number[] | undefined { const v = this.val(i); return v.c ? [...v.c.dims] : this.symShape(v.s!).s1; }

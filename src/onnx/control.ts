@@ -2,13 +2,15 @@
  * ONNX control flow, resolved at import (the executor runs a flat program): If with a condition that folds to a
  * constant inlines the branch taken, with a run-time condition maps both branches and selects with `where` (outputs
  * of the same shapes and types only); Loop with a constant trip count (or a condition that folds to a constant at
- * every iteration) and Scan (9+, static sequence length) unroll, their bodies mapped once per iteration. Anything
- * that needs a run-time decision is refused with an MxError naming the node, op and opset.
+ * every iteration) and Scan (9+, static sequence length) unroll, their bodies mapped once per iteration; a Loop whose
+ * trip count or condition is data becomes MXNet's `_while_loop` (its body a subgraph run per iteration). Anything
+ * else is refused with an MxError naming the node, op and opset.
  */
 import type { NodeCtx, Val } from './context.js';
 import type { OnnxGraph } from './proto.js';
 import { makeConst } from './shapes.js';
 import { DT, dtypeName, type Const } from './tensor.js';
+import { whileLoop } from '../symbol/contrib.js';
 import type { Symbol } from '../symbol/symbol.js';
 
 /** Maps a subgraph's nodes with its inputs bound (outer values visible), returning its outputs. */
@@ -69,28 +71,78 @@ function stack(c: NodeCtx, vals: Val[], ax: number, tag: string): Val {
   return { s: syms.length === 1 ? syms[0] : c.mx('Concat', syms, { dim: ax, num_args: syms.length }, tag) };
 }
 
+/** A Loop that cannot unroll (its trip count or condition is data): refused by `unroll`, mapped by `loopAtRunTime`. */
+class RunTime extends Error {}
+
 const Loop = (c: NodeCtx, run: RunGraph): Val[] => {
   const g = body(c, 'body'), nCarried = c.node.input.length - 2, nScan = g.output.length - 1 - nCarried;
   if (nCarried < 0 || g.input.length !== nCarried + 2 || nScan < 0) throw c.fail(`the body must have ${nCarried + 2} inputs and at least ${nCarried + 1} outputs`);
+  try { return unroll(c, run, g, nCarried, nScan); } catch (e) { if (!(e instanceof RunTime)) throw e; return loopAtRunTime(c, run, g, nCarried, nScan, e.message); }
+};
+
+/** Loops whose trip count and condition fold at import: the body mapped once per iteration (at most MAX_UNROLL). */
+function unroll(c: NodeCtx, run: RunGraph, g: OnnxGraph, nCarried: number, nScan: number): Val[] {
   const M: Const | undefined = c.has(0) ? c.const(0) : undefined;
-  if (c.has(0) && !M) throw c.fail('the trip count M must be a constant (loops run at import, unrolled)');
+  if (c.has(0) && !M) throw new RunTime('the trip count M is a run-time value');
   const trips = M ? M.data[0] : Infinity;
   let cond: Const | undefined = c.has(1) ? c.const(1) : makeConst([], DT.BOOL, [1]);
-  if (!cond) throw c.fail('the initial condition must be a constant');
+  if (!cond) throw new RunTime('the initial condition is a run-time value');
+  if (trips > MAX_UNROLL && cond.data[0]) throw new RunTime(`more than ${MAX_UNROLL} iterations to unroll`);
   let carried: Val[] = c.node.input.slice(2).map((_, k) => c.val(k + 2));
   const scans: Val[][] = Array.from({ length: nScan }, () => []);
   let i = 0;
   for (; i < trips && cond!.data[0]; i++) {
-    if (i >= MAX_UNROLL) throw c.fail(`more than ${MAX_UNROLL} iterations to unroll`);
+    if (i >= MAX_UNROLL) throw new RunTime(`more than ${MAX_UNROLL} iterations to unroll`);
     const outs = run(g, [{ c: makeConst([], DT.INT64, [i]) }, { c: cond! }, ...carried]);
     cond = outs[0].c;
-    if (!cond || cond.data.length !== 1) throw c.fail(`the loop condition after iteration ${i} depends on run-time values (only loops whose condition folds at import unroll)`);
+    if (!cond || cond.data.length !== 1) throw new RunTime(`the loop condition after iteration ${i} depends on run-time values`);
     carried = outs.slice(1, 1 + nCarried);
     outs.slice(1 + nCarried).forEach((v, k) => scans[k].push(v));
   }
   if (nScan && !i) throw c.fail('a loop with scan outputs runs zero times (empty outputs are not supported)');
   return [...carried, ...scans.map((vs, k) => stack(c, vs, 0, `scan${k}`))];
-};
+}
+
+/**
+ * A Loop decided at run time, as MXNet's `_while_loop`: loop variables (iteration count, condition, carried values),
+ * a cond subgraph `i < M && cond` and the body as the func subgraph. Scan outputs need a static length: only when
+ * the trip count M is a constant and the condition is a constant true before and after every iteration.
+ */
+function loopAtRunTime(c: NodeCtx, run: RunGraph, g: OnnxGraph, nCarried: number, nScan: number, why: string): Val[] {
+  const M = c.has(0) ? c.const(0) : undefined, c0 = c.has(1) ? c.const(1) : makeConst([], DT.BOOL, [1]);
+  if (M && M.data.length !== 1) throw c.fail(`the trip count M must have one element, got ${M.data.length}`);
+  const named = (v: Symbol, tag: string, dims: number[] | undefined) => {
+    const s = c.mx('identity', [v], {}, tag), n = s.outputs[0].node.name;
+    if (dims) { c.st.shapes1[n] = [...dims]; c.st.shapes2[n] = [...(c.st.shapes2[n] ?? dims)]; }
+    return s;
+  };
+  const scalar = (tag: string, v: number, t: number) => named(c.param(`${c.name}_${tag}0`, makeConst([], t, [v])), tag, []);
+  const vars = [scalar('iter', 0, DT.INT64), c0 ? scalar('cond', c0.data[0], DT.BOOL) : named(c.sym(1), 'cond', []),
+    ...c.node.input.slice(2).map((_, k) => {
+      const v = c.val(k + 2), s1 = v.c ? [...v.c.dims] : c.symShape(v.s!).s1, s = named(c.sym(k + 2), `v${k}`, s1);
+      if (!v.c && s1) c.st.shapes2[s.outputs[0].node.name] = c.symShape(v.s!).s2 ?? s1;
+      return s;
+    })];
+  const Ms = M ? undefined : c.has(0) ? c.sym(0) : undefined;
+  let constTrue = true;
+  const toSym = (v: Val, tag: string) => v.s ?? c.param(`${c.name}_${tag}`, v.c!);
+  const [scans, finals] = whileLoop((i, cnd) => {
+    const lt = M ? c.mx('_lesser_scalar', [i], { scalar: M.data[0] }, 'lt') : Ms ? c.mx('broadcast_lesser', [i, Ms], {}, 'lt') : undefined;
+    return lt && c.has(1) ? c.mx('broadcast_mul', [lt, cnd], {}, 'go') : lt ?? cnd;
+  }, (i, cnd, ...vs) => {
+    const outs = run(g, [{ s: i }, { s: cnd }, ...vs.map((s) => ({ s }))]);
+    constTrue &&= !!outs[0].c && outs[0].c.data[0] !== 0;
+    // the condition output also reads the condition input, so that every loop variable enters the body (MXNet's rule)
+    const cout = c.mx('broadcast_add', [toSym(outs[0], 'cout'), c.mx('_mul_scalar', [cnd], { scalar: 0 }, 'c0')], {}, 'cout');
+    const next = [c.mx('_plus_scalar', [i], { scalar: 1 }, 'next'), cout, ...outs.slice(1, 1 + nCarried).map((v, k) => toSym(v, `carry${k}`))];
+    return [outs.slice(1 + nCarried).map((v, k) => toSym(v, `scan${k}`)), next];
+  }, vars, M ? Math.max(1, M.data[0]) : 2 ** 31 - 1, c.name);
+  if (nScan && !(M && c0?.data[0] && constTrue)) {
+    throw c.fail(`${why}, and it has scan outputs, whose length would be known only at run time (the executor's shapes are static)`);
+  }
+  if (nScan && !M!.data[0]) throw c.fail('a loop with scan outputs runs zero times (empty outputs are not supported)');
+  return [...(finals as Symbol[]).slice(2).map((s) => ({ s })), ...scans.map((s) => ({ s }))];
+}
 
 const Scan = (c: NodeCtx, run: RunGraph): Val[] => {
   if (c.opset < 9) throw c.fail('Scan before opset 9 (batch axis and sequence_lens) is not supported');
