@@ -4,6 +4,7 @@
  * slope, Pad's interleaved widths) or refused.
  */
 import { MxError } from '../errors.js';
+import { CONTROL_EXPORTERS } from './export-control.js';
 import type { Node, NodeEntry } from '../graph/node.js';
 import type { OnnxAttrValue } from './encode.js';
 import { DT } from './tensor.js';
@@ -219,4 +220,5 @@ export const EXPORTERS: Record<string, Exporter> = {
   squeeze: (c, n) => { const a = n.attrs.axis as number[] | null; if (!a) c.node('Squeeze', [ins(c, n)[0]], [out(n)]); else squeezeTo(c, n, ins(c, n)[0], a, out(n)); },
   slice_axis: sliceAxis,
   Embedding: (c, n) => { const [d, w] = ins(c, n), i = c.fresh(`${n.name}_idx`); c.node('Cast', [d], [i], { to: DT.INT64 }); c.node('Gather', [w, i], [out(n)], { axis: 0 }); },
+  ...CONTROL_EXPORTERS,
 };

@@ -4,6 +4,7 @@
  * runtimes can fold them); the data inputs are graph inputs, optionally with a symbolic batch dim.
  */
 import { ArgumentError, MxError } from '../errors.js';
+import { emitGraph, readNames } from './export-graph.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Node, NodeEntry } from '../graph/node.js';
 import type { Symbol } from '../symbol/symbol.js';
@@ -87,6 +88,7 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
     init: (base, dims, data, type) => { const name = fresh(base); inits.push({ name, dims, data, type }); return name; },
     param: (name) => values.get(name)?.data,
     setParam: (name, data) => { const t = inits.find((x) => x.name === name); if (t) t.data = data; },
+    emit: (outs, sh, vn, into) => emitGraph({ opset, fresh, inits, values }, outs, sh, vn, into ?? nodes),
   };
   for (const n of symbol.nodes()) {
     if (n.op === 'null') continue;
@@ -104,7 +106,7 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
     return { name, dims: s ? batchDim(s) : undefined };
   });
   // initializers no node reads (e.g. the RNN op's packed parameters, re-laid out per layer) are left out
-  const read = new Set([...nodes.flatMap((x) => x.inputs), ...outputs.map((x) => x.name)]);
+  const read = new Set([...readNames(nodes), ...outputs.map((x) => x.name)]); // a Loop / If body reads outer names
   const kept = inits.filter((t) => read.has(t.name!));
   return encodeModel({ opset, irVersion: opset >= 21 ? 10 : opset >= 19 ? 9 : 8, producerName: 'mxwasm', producerVersion: '0.1.0',
     graph: { name: o.name ?? 'mxnet_converted_model', nodes, initializers: kept, inputs, outputs } });
