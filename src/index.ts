@@ -13,7 +13,8 @@ import './module/checkpoint.js';
 
 installOpFunctions(ndOps);
 /** `mx.nd`: arrays, creation, random, every registered op (typed: src/api/typed-ops.ts), save/load. */
-const nd = Object.assign(ndOps, ndFileFunctions, { contrib: ndContrib });
+// mx.nd.contrib: the control-flow builders beside any contrib ops already installed there
+const nd = Object.assign(ndOps, ndFileFunctions, { contrib: Object.assign((ndOps as { contrib?: object }).contrib ?? {}, ndContrib) });
 onRuntimeInit(() => ensureInstalled());
 
 export { nd };
