@@ -51,12 +51,24 @@ const binary = (opArr: string, opScalar: string, opRScalar: string) => (a: NDArr
   return invoke(opArr, [a, b])[0];
 };
 
-/** Fills `target` with one function per registered op name and alias (mx.nd.Convolution, mx.nd.relu, ...). */
+/** MXNet's op-name prefixes that Python exposes as sub-namespaces (`_contrib_boolean_mask` is contrib.boolean_mask). */
+const PREFIXES: [string, string][] = [['_contrib_', 'contrib'], ['_npx_', 'npx'], ['_npi_', 'np']];
+
+/**
+ * Installs `f(name)` under `target[name]` and, for a prefixed name, under its sub-namespace too.
+ * @example installNamed(mx.nd, '_contrib_boolean_mask', fn) // mx.nd.contrib.boolean_mask
+ */
+export function installNamed(target: Record<string, unknown>, name: string, f: (...args: unknown[]) => unknown): void {
+  if (!(name in target)) target[name] = f;
+  const p = PREFIXES.find(([pre]) => name.startsWith(pre));
+  if (!p) return;
+  const ns = (target[p[1]] ??= {}) as Record<string, unknown>;
+  ns[name.slice(p[0].length)] ??= f;
+}
+
+/** Fills `target` with one function per registered op name and alias (mx.nd.Convolution, mx.nd.relu, mx.nd.contrib.boolean_mask, ...). */
 export function installOpFunctions(target: Record<string, unknown>): void {
-  for (const name of listOpNames().keys()) {
-    if (name in target) continue;
-    target[name] = (...args: unknown[]) => callOp(name, args);
-  }
+  for (const name of listOpNames().keys()) installNamed(target, name, (...args: unknown[]) => callOp(name, args));
 }
 
 /** `mx.nd`: arrays, creation, random, and every registered op. */

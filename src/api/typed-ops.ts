@@ -21,8 +21,11 @@ export type NdResult = NDArray & NDArray[];
 export type NdOpFn<K extends OpName> = K extends OpsWithRequired
   ? (...args: [...NdIn[], NdArgs<K>]) => NdResult
   : { (...inputs: NdIn[]): NdResult; (...args: [...NdIn[], NdArgs<K>]): NdResult };
-/** One function per op on `mx.nd`. */
-export type NdOps = { [K in OpName]: NdOpFn<K> };
+/** MXNet's sub-namespaces of prefixed op names: `_contrib_boolean_mask` is also `contrib.boolean_mask`. */
+type Prefixed<P extends string> = { [K in OpName as K extends `${P}${infer R}` ? R : never]: K };
+type NdSub<P extends string> = { [R in keyof Prefixed<P>]: NdOpFn<Prefixed<P>[R] & OpName> };
+/** One function per op on `mx.nd` (and `mx.nd.contrib`, `mx.nd.npx`, `mx.nd.np` for `_contrib_`, `_npx_`, `_npi_` names). */
+export type NdOps = { [K in OpName]: NdOpFn<K> } & { contrib: NdSub<'_contrib_'>; npx: NdSub<'_npx_'>; np: NdSub<'_npi_'> };
 
 type SymIn = Symbol | Symbol[];
 /** The attribute object of `mx.sym.<K>`: attributes, inputs by name, the node's `name` and `attr`. */
@@ -33,5 +36,6 @@ export interface SymNodeArgs { data?: SymIn; name?: string; attr?: Record<string
 export type SymOpFn<K extends OpName> = K extends OpsWithRequired
   ? (...args: [...SymIn[], SymArgs<K>]) => Symbol
   : { (...inputs: SymIn[]): Symbol; (...args: [...SymIn[], SymArgs<K>]): Symbol };
-/** One function per op on `mx.sym`. */
-export type SymOps = { [K in OpName]: SymOpFn<K> };
+type SymSub<P extends string> = { [R in keyof Prefixed<P>]: SymOpFn<Prefixed<P>[R] & OpName> };
+/** One function per op on `mx.sym` (and its `contrib`, `npx`, `np` sub-namespaces). */
+export type SymOps = { [K in OpName]: SymOpFn<K> } & { contrib: SymSub<'_contrib_'>; npx: SymSub<'_npx_'>; np: SymSub<'_npi_'> };

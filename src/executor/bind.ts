@@ -3,9 +3,10 @@ import { NDArray } from '../ndarray/ndarray.js';
 import type { GradReq, Shape } from '../ops/registry.js';
 import { toDType, type DType } from '../runtime/dtype.js';
 import type { NodeEntry } from '../graph/node.js';
-import { fmtShape } from '../util/shape.js';
+import { fmtShape, sameShape } from '../util/shape.js';
 import { Executor } from './executor.js';
 import { planBind } from './plan.js';
+import { hasDynamic, Segments } from './segments.js';
 
 /** grad_req as MXNet takes it: one string, a list (argument order) or a dict (missing → 'null'). */
 export type GradReqSpec = GradReq | GradReq[] | Record<string, GradReq>;
@@ -99,6 +100,7 @@ export function bind(sym: Bindable, o: BindOptions, owned: NDArray[] = []): Exec
   grads.forEach((gr, i) => {
     if (gr && gr.size !== args[i].size) throw new ShapeError(`bind: gradient of '${argNames[i]}' has shape ${fmtShape(gr.shape)}, argument has ${fmtShape(args[i].shape)}`);
   });
+  if (hasDynamic(sym.outputs)) return bindSegments(sym, o, { args, aux, grads, req, argNames, auxNames }, owned);
   let plan;
   try { plan = planBind({ outputs: sym.outputs, shapes, types, gradReq: req, fuse: o.fuse }); } catch (e) { for (const a of owned) a.dispose(); throw e; }
   const rebind = (newShapes: Record<string, Shape>, from: Executor): Executor => {
@@ -116,6 +118,27 @@ export function bind(sym: Bindable, o: BindOptions, owned: NDArray[] = []): Exec
   };
   try { return new Executor({ plan, argNames, auxNames, outputNames: sym.listOutputs(), args, grads, aux, gradReq: req, owned, rebind, shared: o.sharedExec });
     } catch (e) { for (const a of owned) a.dispose(); throw e; }
+}
+
+/** A graph with data-dependent shapes: static segments bound per shape at run time (src/executor/segments.ts). */
+function bindSegments(sym: Bindable, o: BindOptions, b: { args: NDArray[]; aux: NDArray[]; grads: (NDArray | undefined)[]; req: Record<string, GradReq>; argNames: string[]; auxNames: string[] },
+  owned: NDArray[]): Executor {
+  // Gradients: forward only (backward says so, naming the op); mx.autograd differentiates such graphs imperatively.
+  const vars = new Map<string, NDArray>();
+  b.argNames.forEach((name, i) => vars.set(name, b.args[i]));
+  b.auxNames.forEach((name, i) => vars.set(name, b.aux[i]));
+  const rebind = (shapes: Record<string, Shape>, from: Executor): Executor => {
+    const inf = sym.inferShapePartial(shapes), own: NDArray[] = [], p = from.bindParts;
+    const pick = (old: NDArray, s: Shape | undefined) => {
+      if (!s || sameShape(s, old.shape)) return old;
+      const a = NDArray.empty([...s], old.dtype); a.data.fill(0); own.push(a); return a;
+    };
+    return bind(sym, { args: p.args.map((a, i) => pick(a, inf.argShapes[i])), auxStates: p.aux.map((a, i) => pick(a, inf.auxShapes[i])), gradReq: 'null', fuse: o.fuse }, own);
+  };
+  return new Executor({
+    plan: undefined as never, argNames: b.argNames, auxNames: b.auxNames, outputNames: sym.listOutputs(), args: b.args, grads: b.grads, aux: b.aux,
+    gradReq: b.req, owned, rebind, segments: new Segments(sym.outputs, vars, o.fuse),
+  });
 }
 
 /**

@@ -128,6 +128,24 @@ function ctxFor(node: string, isTrain: boolean, workspace: number): LowerCtx {
 }
 
 /**
+ * Allocates the outputs and runs the forward: lowered and called, or for an op with data-dependent shapes
+ * (OpDef.dynamic) its run, which reads the inputs, says the output shapes and fills the outputs allocated then.
+ */
+function runForward(p: Prepared, inputs: NDArray[], isTrain: boolean, random: () => number): NDArray[] {
+  const ins = inputs.slice(0, p.nIn).map((x) => x.ref), aux = inputs.slice(p.nIn).map((x) => x.ref);
+  if (p.def.dynamic) {
+    const r = p.def.dynamic({ ...ctxFor(p.node, isTrain, 0), random }, p.a, [...ins, ...aux]);
+    const outs = r.shapes.map((s, i) => NDArray.empty([...s], p.outTypes[i]));
+    try { r.write(outs.map((x) => x.ref)); } catch (e) { for (const o of outs) o.dispose(); throw e; }
+    return outs;
+  }
+  const outs = p.outShapes.map((s, i) => NDArray.empty([...s], p.outTypes[i]));
+  const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
+  withWorkspace(ws, (w) => p.def.forward({ ...ctxFor(p.node, isTrain, w), random }, p.a, ins, outs.map((x) => x.ref), aux)());
+  return outs;
+}
+
+/**
  * Runs one registered op imperatively: parses attrs, infers shapes, allocates the outputs, runs the
  * kernels. Returns all outputs (visible ones first, as MXNet orders them).
  * @example const [y] = invoke('FullyConnected', [x, w, b], { num_hidden: 10 });
@@ -135,12 +153,7 @@ function ctxFor(node: string, isTrain: boolean, workspace: number): LowerCtx {
 export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknown> = {}, opts: InvokeOptions = {}): NDArray[] {
   const p = preparedFor(op, inputs, raw, opts.node);
   const isTrain = opts.isTrain ?? invokeHook.isTraining?.() ?? false;
-  const outs = p.outShapes.map((s, i) => NDArray.empty([...s], p.outTypes[i]));
-  const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
-  withWorkspace(ws, (w) => {
-    const step = p.def.forward(ctxFor(p.node, isTrain, w), p.a, inputs.slice(0, p.nIn).map((x) => x.ref), outs.map((x) => x.ref), inputs.slice(p.nIn).map((x) => x.ref));
-    step();
-  });
+  const outs = runForward(p, inputs, isTrain, ctxFor(p.node, isTrain, 0).random);
   invokeHook.record?.(p.def, p.a, p.node, inputs, p.nIn, outs, isTrain);
   const nVis = opVisible(p.def, p.a);
   if (nVis < outs.length) { for (const o of outs.slice(nVis)) o.dispose(); return outs.slice(0, nVis); }
@@ -155,11 +168,9 @@ export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknow
 export function invokeWithGrad(op: string, inputs: NDArray[], raw: Record<string, unknown>, outGrads: NDArray[], opts: InvokeOptions = {}): { outs: NDArray[]; grads: (NDArray | undefined)[] } {
   const isTrain = opts.isTrain ?? true;
   const p = prepare(op, inputs, raw, opts.node);
-  const outs = p.outShapes.map((s, i) => NDArray.empty(s, p.outTypes[i]));
   const ins = inputs.slice(0, p.nIn), aux = inputs.slice(p.nIn);
   const random = mulberry32(seedCounter++);
-  const fws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
-  withWorkspace(fws, (w) => p.def.forward({ ...ctxFor(p.node, isTrain, w), random }, p.a, ins.map((x) => x.ref), outs.map((x) => x.ref), aux.map((x) => x.ref))());
+  const outs = runForward(p, inputs, isTrain, random);
   const bw = p.def.backward;
   if (!bw) return { outs, grads: ins.map(() => undefined) };
   const grads = ins.map((x) => { const g = NDArray.empty(x.shape, x.dtype); g.data.fill(0); return g; });

@@ -27,6 +27,9 @@ export interface LowerCtx {
   random: () => number;
 }
 
+/** What a dynamic op's run gives: its output shapes, then (outputs allocated) the step that fills them. */
+export interface DynamicResult { shapes: Shape[]; write: (outs: TensorRef[]) => void }
+
 /** Gradient request for one input: overwrite, accumulate or skip. */
 export type GradReq = 'write' | 'add' | 'null';
 
@@ -91,6 +94,13 @@ export interface OpDef {
   };
   /** [input, output] pairs that may share a buffer (elementwise ops). */
   inplace?: [number, number][];
+  /**
+   * Data-dependent output shapes (boolean_mask, nonzero, unique, NMS; MXNet runs these through its imperative path).
+   * `inferShape` then gives upper bounds (so the rest of a graph infers statically) and `forward` is never lowered:
+   * at run time `dynamic` reads the inputs and returns the real output shapes with a step writing outputs of those
+   * shapes. Imperative calls use it directly; a graph is bound as static segments around such nodes.
+   */
+  dynamic?: (ctx: LowerCtx, a: Attrs, ins: TensorRef[]) => DynamicResult;
   /** Ops whose forward changes aux states in training (BatchNorm). */
   mutatesAux?: boolean;
   /** A short description for docs and `mx.sym` JSDoc. */
@@ -169,6 +179,9 @@ export function opOutputs(def: OpDef, a: Attrs): string[] { return def.outputs ?
 export function opVisible(def: OpDef, a: Attrs): number { return def.visibleOutputs ? def.visibleOutputs(a) : opOutputs(def, a).length; }
 /** Aux state names. */
 export function opAux(def: OpDef, a: Attrs): string[] { return def.aux ? def.aux(a) : []; }
+
+/** True for ops with data-dependent output shapes (OpDef.dynamic). @example isDynamic(getOp('_npx_nonzero')) */
+export const isDynamic = (def: OpDef | undefined): boolean => !!def?.dynamic;
 
 /** Whether this node's backward ignores its output gradients (SoftmaxOutput with out_grad=True reads them). @example ignoresOutGrads(def, attrs) */
 export function ignoresOutGrads(def: OpDef, a: Attrs): boolean {
