@@ -35,5 +35,6 @@ export { f32_peak__simd128, x32_noop } from './kernels/f32-peak';
 export * from './kernels/f32-rnn';
 export * from './kernels/x32-seq';
 export * from './kernels/f32-sort';
+export * from './kernels/f32-nms';
 export * from './kernels/f32-compress';
 export { f32_lstm_seq__simd128, f32_gru_seq__simd128 } from './kernels/f32-rnn-seq';

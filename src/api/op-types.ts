@@ -90,6 +90,9 @@ export interface OpSignatures {
   "_arange": { a: { start: number | string; stop?: number | string | null; step?: number | string; repeat?: number | string; infer_range?: boolean | 0 | 1 | BoolString; ctx?: string;
       dtype?: DTypeName; }; i: never };
   "_backward_gather_nd": { a: { shape: Shape; }; i: "data" | "indices" };
+  "_contrib_boolean_mask": { a: { axis?: number | string; }; i: "data" | "index" };
+  "_contrib_non_max_suppression": { a: { center_point_box?: number | string; max_output_boxes_per_class?: number | string; iou_threshold?: number | string;
+      score_threshold?: number | string | null; tensor_args?: string; }; i: "boxes" | "scores" };
   "_copy": { a: { }; i: "data" };
   "_div": { a: { }; i: "lhs" | "rhs" };
   "_div_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
@@ -118,6 +121,10 @@ export interface OpSignatures {
   "_mul_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "_not_equal": { a: { }; i: "lhs" | "rhs" };
   "_not_equal_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };
+  "_npi_nonzero": { a: { }; i: "x" };
+  "_npi_unique": { a: { return_index?: boolean | 0 | 1 | BoolString; return_inverse?: boolean | 0 | 1 | BoolString; return_counts?: boolean | 0 | 1 | BoolString;
+      axis?: number | string | null; }; i: "data" };
+  "_npx_nonzero": { a: { }; i: "x" };
   "_ones": { a: { shape?: Shape; ctx?: string; dtype?: DTypeName; }; i: never };
   "_plus": { a: { }; i: "lhs" | "rhs" };
   "_plus_scalar": { a: { scalar?: number | string; is_int?: boolean | 0 | 1 | BoolString; }; i: "data" };

@@ -30,7 +30,8 @@ export const OP_NAMES = {
     "squeeze Concat concat=Concat stack SliceChannel split=SliceChannel slice crop=slice slice_axis " +
     "slice_like take pick one_hot broadcast_to broadcast_axis broadcast_axes=broadcast_axis " +
     "broadcast_like tile repeat Pad pad=Pad UpSampling _zeros _ones _full depth_to_space space_to_depth " +
-    "topk _arange",
+    "topk _arange _contrib_boolean_mask _npx_nonzero _npi_nonzero=_npx_nonzero _npi_unique " +
+    "_contrib_non_max_suppression",
   linalg:
     "dot batch_dot FullyConnected",
   conv:

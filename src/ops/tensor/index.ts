@@ -13,8 +13,12 @@ import { INIT_OPS } from './init.js';
 import { DEPTH_SPACE_OPS } from './depth-space.js';
 import { topkOp } from './topk.js';
 import { arangeOp } from './arange.js';
+import { booleanMaskOp } from './boolean-mask.js';
+import { nonzeroOp } from './nonzero.js';
+import { uniqueOp } from './unique.js';
+import { nmsOp } from './nms.js';
 
 export const TENSOR_OPS: OpDef[] = [
   ...REDUCE_OPS, ...TRANSPOSE_OPS, ...RESHAPE_OPS, ...CONCAT_OPS, ...SLICE_OPS, ...TAKE_OPS, ...BROADCAST_OPS, ...PAD_OPS, ...UPSAMPLING_OPS, ...INIT_OPS,
-  ...DEPTH_SPACE_OPS, topkOp, arangeOp,
+  ...DEPTH_SPACE_OPS, topkOp, arangeOp, booleanMaskOp, nonzeroOp, uniqueOp, nmsOp,
 ];

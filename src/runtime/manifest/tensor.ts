@@ -55,10 +55,15 @@ const SORT = defs({
     (p, q) => ({ x: p, outer: 2, n: 5, inner: 3, k: 2, asc: 0, ws: q, val: q + 4096, idx: q + 8192, mask: q + 12288 })],
   f32_topk_grad__scalar: [['dy', 'idx', 'outer', 'n', 'inner', 'k', 'dx'], (p, q) => ({ dy: p, idx: p, outer: 2, n: 5, inner: 3, k: 2, dx: q })],
 });
+// NMS's warm-up: 17 zero boxes (nothing overlaps), k 5.
+const NMS = defs({
+  f32_nms_greedy__simd128: [['box', 'n', 'iou', 'k', 'alive', 'keep'], (p, q) => ({ box: p, n: 17, iou: 0.5, k: 5, alive: q, keep: q + 4096 })],
+});
 /** Parameter names of the tensor family's kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
-export const TENSOR_PARAMS = { ...paramsOf(REDUCE), ...paramsOf(LAYOUT), ...paramsOf(SORT) };
+export const TENSOR_PARAMS = { ...paramsOf(REDUCE), ...paramsOf(LAYOUT), ...paramsOf(SORT), ...paramsOf(NMS) };
 
-/** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts), topk (f32-sort.ts); see ../manifest.ts. */
+/** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts), topk (f32-sort.ts), NMS (f32-nms.ts); see ../manifest.ts. */
 export const KERNELS_TENSOR: KernelInfo[] = [
   ...kernelsOf(REDUCE, nameInfo('reduce'), TENSOR_SPLITS), ...kernelsOf(LAYOUT, nameInfo('layout')), ...kernelsOf(SORT, nameInfo('sort')),
+  ...kernelsOf(NMS, nameInfo('nms')),
 ];
