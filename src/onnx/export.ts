@@ -10,6 +10,8 @@ import type { Node, NodeEntry } from '../graph/node.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { encodeModel, type NodeSpec, type TensorSpec, type ValueSpec } from './encode.js';
 import { EXPORTERS, type ExportCtx } from './export-ops.js';
+import { DYNAMIC_EXPORTERS } from './export-dynamic.js';
+import { isDynamic } from '../ops/registry.js';
 
 export interface ExportOptions {
   /** Default-domain opset to write (9 to 21); 13 unless given. */
@@ -92,15 +94,18 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
   };
   for (const n of symbol.nodes()) {
     if (n.op === 'null') continue;
-    const f = EXPORTERS[n.op] ?? EXPORTERS[n.def?.name ?? ''];
+    const f = EXPORTERS[n.op] ?? EXPORTERS[n.def?.name ?? ''] ?? DYNAMIC_EXPORTERS[n.def?.name ?? ''];
     if (!f) throw new MxError('unsupported', `exportModel: operator ${n.op} (node ${n.name}) has no ONNX mapping`, { op: n.op, node: n.name });
     const copy = { ...n, name: nodeName.get(n)! };
     origOf.set(copy, n);
     f(ctx, copy);
   }
+  // entries after an op with a data-dependent shape have no static shape to declare (inference saw upper bounds)
+  const dyn = new Set<Node>();
+  for (const n of symbol.nodes()) if (isDynamic(n.def) || n.inputs.some((e) => dyn.has(e.node))) dyn.add(n);
   const outputs: ValueSpec[] = symbol.outputs.map((e, i) => {
     const want = symbol.listOutputs()[i].replace(/_output$/, '');
-    const src = tensorName(e), s = ctx.shape(e);
+    const src = tensorName(e), s = dyn.has(e.node) ? undefined : ctx.shape(e);
     let name = src;
     if (want !== src || inputs.some((x) => x.name === src)) { name = fresh(want === src ? `${want}_out` : want); ctx.node('Identity', [src], [name]); }
     return { name, dims: s ? batchDim(s) : undefined };

@@ -24,10 +24,11 @@ import { MORE_MAP } from './ops-more.js';
 import { makeConst } from './shapes.js';
 import { decodeModel, opsetOf, type OnnxGraph, type OnnxModel, type OnnxNode } from './proto.js';
 import { CONTROL } from './control.js';
+import { DYNAMIC_MAP, substituteDynamic } from './dynamic.js';
 import { fetchModelBytes, modelMetadata, readModel, type OnnxMetadata, type OnnxSource } from './source.js';
 import { DT, tensorValues } from './tensor.js';
 
-const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP, ...RNN_MAP, ...RESIZE_MAP, ...INDEX_MAP, ...EINSUM_MAP, ...QUANT_MAP, ...QLINEAR_MAP, ...MORE_MAP };
+const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP, ...RNN_MAP, ...RESIZE_MAP, ...INDEX_MAP, ...EINSUM_MAP, ...QUANT_MAP, ...QLINEAR_MAP, ...MORE_MAP, ...DYNAMIC_MAP };
 
 /** What `importModel` returns (MXNet's `sym, arg_params, aux_params`, plus the model's metadata). */
 export interface ImportedModel {
@@ -142,7 +143,7 @@ export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
       return p.mx('identity', [p.sym(0)]);
     });
     if (!heads.length) throw new FormatError('ONNX model: the graph has no outputs');
-    const symbol = heads.length === 1 ? heads[0] : Group(heads);
+    const symbol = substituteDynamic(st, heads.length === 1 ? heads[0] : Group(heads));
     // parameters no output reads (folded into constants) are dropped
     const args = new Set(symbol.listArguments()), aux = new Set(symbol.listAuxiliaryStates());
     for (const [k, a] of Object.entries(st.argParams)) if (!args.has(k)) { a.dispose(); delete st.argParams[k]; }

@@ -120,13 +120,6 @@ function scatter(elements: boolean): Mapper {
   };
 }
 
-/** Ops whose output shape depends on the values (the executor plans static shapes): refused with what to do instead. */
-const dataDependent: Mapper = (c) => {
-  const what = c.op === 'NonMaxSuppression' ? 'the number of boxes kept' : 'the number of elements selected';
-  throw c.fail(`the output shape depends on the input values (${what}), and mxwasm's executor plans static shapes; end the graph before this node and run it on the outputs`);
-};
-
 export const INDEX_MAP: Record<string, Mapper> = {
-  NonMaxSuppression: dataDependent, NonZero: dataDependent, Unique: dataDependent, Compress: dataDependent,
   TopK, DepthToSpace, SpaceToDepth, GatherND, GatherElements, ScatterND: scatter(false), ScatterElements: scatter(true), Scatter: scatter(true),
 };

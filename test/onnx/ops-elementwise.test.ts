@@ -1,7 +1,7 @@
 // ONNX elementwise, comparison, logical, variadic and reduction ops that the other files do not reach, vs
 // onnxruntime-web at several opsets: Exp, Log, Reciprocal, Ceil, Sin, Cos, Sign, Max/Min/Sum/Mean (variadic,
 // broadcast), Less/GreaterOrEqual/LessOrEqual, Not/And/Or, ReduceL2/ReduceMin/ReduceProd, ArgMin, and the folded
-// Constant / ConstantOfShape / Range / Size nodes feeding a computation; Unique / Compress refused.
+// Constant / ConstantOfShape / Range / Size nodes feeding a computation. (Unique / Compress: ops-dynamic.test.ts.)
 import { test } from 'uvu';
 import { agree, rnd, unit, fileSeed } from './oracle.js';
 import { encodeModel, type NodeSpec } from '../../src/onnx/encode.js';
@@ -74,12 +74,6 @@ test('folded Constant (value, value_float(s), value_int(s)), Range and Size feed
   }
   const ci = graph(13, [{ opType: 'Constant', inputs: [], outputs: ['s'], attrs: { value_ints: [3, 2] } }, { opType: 'Reshape', inputs: ['x', 's'], outputs: ['y'] }], [2, 3]);
   await agree(ci, x([2, 3]), 'value_ints as a shape');
-});
-
-test('Unique and Compress (data-dependent output shapes) are refused naming node, op and opset', () => {
-  expectMx(() => mx.onnx.importModel(graph(11, [{ opType: 'Unique', name: 'u', inputs: ['x'], outputs: ['y'] }], [5])), 'unique', /'u' \(Unique, opset 11\): the output shape depends on the input values/);
-  const cm = graph(11, [{ opType: 'Compress', name: 'cp', inputs: ['x', 'c'], outputs: ['y'], attrs: { axis: 0 } }], [3], ['y'], [{ name: 'c', dims: [3], data: [1, 0, 1], type: 9 }]);
-  expectMx(() => mx.onnx.importModel(cm), 'compress', /'cp' \(Compress, opset 11\): the output shape depends on the input values/);
 });
 
 test.run();

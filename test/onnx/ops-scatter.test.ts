@@ -87,18 +87,4 @@ test('Scatter*: reductions, out-of-range indices and mismatched updates are refu
   expectMx(() => mx.onnx.importModel(m('ScatterND', 13, [0], [1, 1], [1, 3])), 'updates shape', /updates \[1, 3\] must be \[1, 4\]/);
 });
 
-test('NonMaxSuppression (and NonZero): data-dependent output shapes are refused with what to do instead', () => {
-  const nms = encodeModel({
-    opset: 11,
-    graph: {
-      nodes: [{ opType: 'NonMaxSuppression', name: 'nms', inputs: ['b', 's', 'k'], outputs: ['y'] }],
-      initializers: [{ name: 'k', dims: [1], data: [3], type: I64 }],
-      inputs: [{ name: 'b', dims: [1, 6, 4] }, { name: 's', dims: [1, 2, 6] }], outputs: [{ name: 'y' }],
-    },
-  });
-  expectMx(() => mx.onnx.importModel(nms), 'nms', /'nms' \(NonMaxSuppression, opset 11\).*number of boxes kept.*static shapes/);
-  const nz = encodeModel({ opset: 13, graph: { nodes: [{ opType: 'NonZero', name: 'nz', inputs: ['x'], outputs: ['y'] }], inputs: [{ name: 'x', dims: [3] }], outputs: [{ name: 'y' }] } });
-  expectMx(() => mx.onnx.importModel(nz), 'nonzero', /'nz' \(NonZero, opset 13\).*depends on the input values/);
-});
-
 test.run();
