@@ -42,26 +42,17 @@ function limits(a: Attrs, extra: TensorRef[], node: string): { k: number; iou: n
 function select(ctx: Pick<LowerCtx, 'K'>, boxes: TensorRef, scores: TensorRef, B: number, C: number, S: number,
   center: number, lim: { k: number; iou: number; score?: number }): number[] {
   const rows: number[] = [];
-  if (!lim.k || !S) return rows;
-  const r = rt(), ws = r.alloc.alloc(S * 28);
+  if (!lim.k || !S || !C) return rows;
+  const r = rt(), ws = r.alloc.alloc(28 * S);
   try {
-    const box = ws, alive = ws + S * 20, keep = ws + S * 24;
+    const heap = ws, sel = ws + 4 * S, keep = sel + 20 * S, sth = lim.score === undefined ? -Infinity : lim.score;
     for (let b = 0; b < B; b++) {
       for (let c = 0; c < C; c++) {
-        const sc = f32(scores.off + (b * C + c) * S * 4, S);
-        const cand: number[] = [];
-        for (let i = 0; i < S; i++) if (lim.score === undefined || sc[i] > Math.fround(lim.score)) cand.push(i);
-        cand.sort((i, j) => sc[j] - sc[i] || i - j);
-        const n = cand.length, bx = f32(boxes.off + b * S * 16, S * 4), pl = f32(box, 4 * n);
-        cand.forEach((i, t) => {
-          const [p, q, u, v] = [bx[4 * i], bx[4 * i + 1], bx[4 * i + 2], bx[4 * i + 3]];
-          if (center) { const hw = Math.fround(u / 2), hh = Math.fround(v / 2); pl[t] = p - hw; pl[n + t] = p + hw; pl[2 * n + t] = q - hh; pl[3 * n + t] = q + hh; }
-          else { pl[t] = Math.min(q, v); pl[n + t] = Math.max(q, v); pl[2 * n + t] = Math.min(p, u); pl[3 * n + t] = Math.max(p, u); }
+        const m = kernelCall(ctx.K, 'f32_nms_greedy__simd128', {
+          box: boxes.off + b * S * 16, score: scores.off + (b * C + c) * S * 4, n: S, center, iou: lim.iou, sth, k: lim.k, heap, sel, keep,
         });
-        if (!n) continue;
-        const m = kernelCall(ctx.K, 'f32_nms_greedy__simd128', { box, n, iou: lim.iou, k: lim.k, alive, keep });
         const kept = view('int32', keep, m);
-        for (let t = 0; t < m; t++) rows.push(b, c, cand[kept[t]]);
+        for (let t = 0; t < m; t++) rows.push(b, c, kept[t]);
       }
     }
   } finally { r.alloc.free(ws); }

@@ -55,9 +55,10 @@ const SORT = defs({
     (p, q) => ({ x: p, outer: 2, n: 5, inner: 3, k: 2, asc: 0, ws: q, val: q + 4096, idx: q + 8192, mask: q + 12288 })],
   f32_topk_grad__scalar: [['dy', 'idx', 'outer', 'n', 'inner', 'k', 'dx'], (p, q) => ({ dy: p, idx: p, outer: 2, n: 5, inner: 3, k: 2, dx: q })],
 });
-// NMS's warm-up: 17 zero boxes (nothing overlaps), k 5.
+// NMS's warm-up: zero scores, none above sth 0 (nothing read past them).
 const NMS = defs({
-  f32_nms_greedy__simd128: [['box', 'n', 'iou', 'k', 'alive', 'keep'], (p, q) => ({ box: p, n: 17, iou: 0.5, k: 5, alive: q, keep: q + 4096 })],
+  f32_nms_greedy__simd128: [['box', 'score', 'n', 'center', 'iou', 'sth', 'k', 'heap', 'sel', 'keep'],
+    (p, q) => ({ box: p, score: p, n: 17, center: 0, iou: 0.5, sth: 0, k: 5, heap: q, sel: q + 4096, keep: q + 8192 })],
 });
 /** Parameter names of the tensor family's kernels, in order (checked against the kernels by test/kernels/abi.test.ts). */
 export const TENSOR_PARAMS = { ...paramsOf(REDUCE), ...paramsOf(LAYOUT), ...paramsOf(SORT), ...paramsOf(NMS) };
