@@ -30,6 +30,9 @@ interface Stage {
   cache: Map<string, { exe: Executor; owned: NDArray[] }>;
 }
 
+/** Executors kept per segment (most recently used): counts that vary widely would otherwise keep one arena each. */
+const MAX_BOUND = 8;
+
 const keyOf = (ids: Map<Node, number>, e: NodeEntry) => `${ids.get(e.node)}:${e.index}`;
 
 /**
@@ -122,7 +125,11 @@ export class Segments implements SegmentRunner {
     const feeds = [...st.holes].map(([name, key]) => [name, this.values.get(key)!] as const);
     const sig = `${isTrain ? 1 : 0}|${feeds.map(([, a]) => `${a.dtype}${a.shape.join(',')}`).join(';')}`;
     const hit = st.cache.get(sig);
-    if (hit) return hit.exe;
+    if (hit) { st.cache.delete(sig); st.cache.set(sig, hit); return hit.exe; }
+    if (st.cache.size >= MAX_BOUND) {
+      const [oldSig, old] = st.cache.entries().next().value!;
+      st.cache.delete(oldSig); old.exe.dispose(); old.owned.forEach((a) => a.dispose());
+    }
     const owned = feeds.map(([, a]) => { const b = NDArray.empty([...a.shape], a.dtype); b.data.fill(0); return b; });
     const args = new Map<string, NDArray>();
     feeds.forEach(([name], i) => args.set(name, owned[i]));

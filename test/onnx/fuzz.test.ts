@@ -61,9 +61,9 @@ test('byte mutations of exported models: only MxError, nothing leaked', () => {
 const OPS = ['Conv', 'Gemm', 'MatMul', 'Relu', 'Reshape', 'Concat', 'Gather', 'Slice', 'Transpose', 'Softmax', 'MaxPool', 'Pad', 'Resize', 'Unsqueeze', 'Squeeze', 'Expand', 'Where',
   'BatchNormalization', 'Shape', 'ConstantOfShape', 'Split', 'ReduceMean', 'Cast', 'Flatten', 'NoSuchOp', '', 'ScatterND', 'ScatterElements', 'QuantizeLinear', 'DequantizeLinear',
   'GroupNormalization', 'LSTM', 'GRU', 'If', 'Loop', 'Scan', 'MatMulInteger', 'ConvInteger', 'QLinearMatMul', 'QLinearConv',
-  'DynamicQuantizeLinear', 'Trilu', 'LRN', 'Shrink', 'Celu', 'ReduceLogSumExp', 'Round'];
+  'DynamicQuantizeLinear', 'Trilu', 'LRN', 'Shrink', 'Celu', 'ReduceLogSumExp', 'Round', 'NonMaxSuppression', 'NonZero', 'Compress', 'Unique'];
 const ATTRS = ['axis', 'perm', 'kernel_shape', 'pads', 'axes', 'to', 'mode', 'alpha', 'group', 'strides', 'num_groups', 'block_size', 'hidden_size', 'num_scan_inputs',
-  'then_branch', 'else_branch', 'body', 'reduction', 'size', 'upper', 'lambd', 'approximate'];
+  'then_branch', 'else_branch', 'body', 'reduction', 'size', 'upper', 'lambd', 'approximate', 'center_point_box', 'sorted'];
 
 function spec(r: () => number): ModelSpec {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];

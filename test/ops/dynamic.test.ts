@@ -94,6 +94,12 @@ test('graphs with dynamic ops bind as segments: mx.sym, simpleBind, outputs per 
   assert.equal(exe.outputs[0].shape, [0, 2], 'outputs follow the last forward');
   assert.match(exe.debugStr(), /Dynamic:_contrib_boolean_mask/);
   expectMx(() => exe.backward([mx.nd.ones([0, 2])]), 'backward', /data-dependent output shape.*_contrib_boolean_mask.*mx.autograd/);
+  // many different counts: at most 8 segment executors stay bound (least recently used ones are freed)
+  const big = mx.sym.sigmoid(mx.sym.contrib.boolean_mask(mx.sym.relu(d), i)).simpleBind({ shapes: { d: [20, 1], i: [20] } });
+  const live0 = mx.memoryStats().liveBlocks;
+  for (let kept = 0; kept <= 20; kept++) assert.equal(big.forward({ d: new Float32Array(20).fill(1), i: Array.from({ length: 20 }, (_, j) => (j < kept ? 1 : 0)) })[0].shape, [kept, 1]);
+  assert.ok(mx.memoryStats().liveBlocks - live0 <= 8 * 2 + 2, `segment executors are bounded (${mx.memoryStats().liveBlocks - live0} blocks)`);
+  big.dispose();
   const e2 = exe.reshape({ d: [2, 3], i: [2] });
   assert.equal(e2.forward({ d: [1, 2, 3, 4, 5, 6], i: [0, 1] })[0].toArray(), [[4, 11]]);
   // the symbol JSON stays MXNet's
