@@ -11,7 +11,8 @@ const files = [...walk(join(root, 'src')), ...walk(join(root, 'assembly'))];
 const lines = (f: string) => readFileSync(f, 'utf8').split('\n').length;
 
 /** Files allowed over 300 lines, each with its own ceiling (split them rather than raise it). */
-const ALLOW: Record<string, number> = {};
+// executor.ts: 19d's segment hooks, until 19i's move of checkValues out of it lands (then under 305 again).
+const ALLOW: Record<string, number> = { 'src/executor/executor.ts': 315 };
 
 test('every src/ and assembly/ file is at most ~300 lines', () => {
   const over = files.map((f) => [relative(root, f), lines(f)] as const).filter(([f, n]) => n > (ALLOW[f] ?? 305));

@@ -13,8 +13,6 @@ import { lowerBackward, lowerForward, runProgram, type Program } from './program
 import type { BindPlan } from './plan.js';
 import { kernelStep } from '../runtime/manifest/args.js';
 import type { SegmentRunner } from './segment-runner.js';
-import { checkValues } from './values.js';
-export { checkValues };
 
 /** What an Executor is built from (see bind.ts, which makes these from user arguments). */
 export interface ExecutorParts {
@@ -32,9 +30,9 @@ export interface ExecutorParts {
   rebind: (shapes: Record<string, number[]>, from: Executor) => Executor;
   /** An executor whose arena this one reuses when it is large enough (BindOptions.sharedExec). */
   shared?: Executor;
-  /** A graph with data-dependent shapes: its static segments and dynamic ops (`plan` is then unused). */
-  segments?: SegmentRunner;
+  segments?: SegmentRunner; // data-dependent shapes: static segments and dynamic ops (segments.ts); `plan` unused
 }
+
 let seedBase = 0x1234;
 /** Releases the arena of an executor that was never disposed, when it is collected. */
 const arenas = storageRegistry();
@@ -179,7 +177,6 @@ export class Executor {
     const t = opts.isTrain ? 1 : 0;
     this.trained = !!t;
     const seg = this.parts.segments;
-    // data-dependent shapes: the outputs (same array object) are refilled after each run of the segments
     if (seg) { this.outputs.splice(0, this.outputs.length, ...seg.run(!!t)); this.parts.outputNames.forEach((n, i) => { this.outputDict[n] = this.outputs[i]; }); return this.outputs; }
     const p = this.programs[t] ??= this.withMonitor(lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed));
     runProgram(p);
@@ -193,8 +190,7 @@ export class Executor {
    */
   backward(outGrads?: (NDArray | ArrayLike<number>)[] | NDArray): void {
     this.check();
-    const seg = this.parts.segments;
-    if (seg) throw new ArgumentError(`backward: this graph has an op with a data-dependent output shape (${seg.firstDynamic}), bound for inference only; differentiate it with mx.autograd`);
+    if (this.parts.segments) throw new ArgumentError(`backward: an op with a data-dependent shape (${this.parts.segments.firstDynamic}): forward only; use mx.autograd`);
     const g = this.parts.plan.grad;
     if (!g) throw new ArgumentError('backward: this executor was bound with grad_req null for every argument');
     // After an inference forward MXNet differentiates the inference function (is_train=False): BatchNorm through
@@ -297,4 +293,21 @@ export class Executor {
   /** @internal */ get bindParts(): ExecutorParts { return this.parts; }
 
   private check(): void { if (this.disposed) throw new ArgumentError('use of a disposed Executor'); }
+}
+
+/**
+ * Input values given as a typed array or a flat array of numbers; anything else (a number, a string, an array holding
+ * 'x', null or true) is an ArgumentError naming the argument, never NaN or 0 copied in silently.
+ * @example checkValues([1, 2], "forward: 'data'", 'data')
+ */
+export function checkValues(v: unknown, what: string, arg: string | number): ArrayLike<number> {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    if (typeof (v as unknown as ArrayLike<unknown>)[0] === 'bigint') throw new ArgumentError(`${what}: BigInt arrays are not accepted, give numbers`, { arg });
+    return v as unknown as ArrayLike<number>;
+  }
+  if (!Array.isArray(v)) throw new ArgumentError(`${what} must be an NDArray, a typed array or an array of numbers, got ${v === null ? 'null' : typeof v}`, { arg });
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number') throw new ArgumentError(`${what}: element ${i} is ${JSON.stringify(v[i]) ?? String(v[i])}, not a number (nested arrays: flatten them or use mx.nd.array)`, { arg });
+  }
+  return v;
 }

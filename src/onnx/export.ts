@@ -7,11 +7,11 @@ import { ArgumentError, MxError } from '../errors.js';
 import { emitGraph, readNames } from './export-graph.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Node, NodeEntry } from '../graph/node.js';
+import { isDynamic } from '../ops/registry.js';
+import { DYNAMIC_EXPORTERS } from './export-dynamic.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { encodeModel, type NodeSpec, type TensorSpec, type ValueSpec } from './encode.js';
 import { EXPORTERS, type ExportCtx } from './export-ops.js';
-import { DYNAMIC_EXPORTERS } from './export-dynamic.js';
-import { isDynamic } from '../ops/registry.js';
 
 export interface ExportOptions {
   /** Default-domain opset to write (9 to 21); 13 unless given. */
