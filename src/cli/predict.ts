@@ -152,7 +152,10 @@ function predictOnnx(path: string, v: ParsedArgs['values'], io: CliIO): number {
     const size = x.shape.reduce((q, d) => q * d, 1);
     if (size !== x.data.length) throw new ShapeError(`input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
     p.reshape({ [name]: x.shape });
-    const out = p.forward({ ...Object.fromEntries(p.inputNames.filter((n) => n !== name).map((n) => [n, new Float32Array(p.inputShapes[n].reduce((q, d) => q * d, 1))])), [name]: x.data })[0];
+    // integer inputs (int64 token ids, uint8 images) take the file's values as numbers: the Predictor checks they fit
+    const types = p.inputDTypes, zeros = (n: string) => new Array<number>(p.inputShapes[n].reduce((q, d) => q * d, 1)).fill(0);
+    const others = Object.fromEntries(p.inputNames.filter((n) => n !== name).map((n) => [n, zeros(n)]));
+    const out = p.forward({ ...others, [name]: types[name] === 'float32' ? x.data : Array.from(x.data) })[0];
     const labels = typeof v.labels === 'string' ? new TextDecoder().decode(readFileBytes(v.labels, 'labels')).split(/\r?\n/) : undefined;
     io.out(`${p.outputNames[0]} (${out.shape.join(', ')}), input ${name} (${x.shape.join(', ')}):`);
     for (const l of topK(out.data, out.shape, num(v, 'top', { int: true, min: 1 }), labels)) io.out(l);

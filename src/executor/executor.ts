@@ -3,6 +3,7 @@ import { numVisible, outputName } from '../graph/indexed.js';
 import { isVariable, type Node } from '../graph/node.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { assertOwnNDArray } from '../ndarray/foreign.js';
+import { checkValues, copyValuesIn } from './values-in.js';
 import { Storage, storageRegistry } from '../ndarray/storage.js';
 import type { GradReq, Step, TensorRef } from '../ops/registry.js';
 import { DTYPE_BYTES, type TypedArray } from '../runtime/dtype.js';
@@ -154,7 +155,7 @@ export class Executor {
    * argument arrays first. Returns `outputs` (views into the arena, valid until the next forward).
    * @example exe.forward({ isTrain: false, data: new Float32Array(784) })[0].toArray()
    */
-  forward(opts: { isTrain?: boolean; [name: string]: NDArray | TypedArray | ArrayLike<number> | boolean | undefined } = {}): NDArray[] {
+  forward(opts: { isTrain?: boolean; [name: string]: NDArray | TypedArray | BigInt64Array | ArrayLike<number> | boolean | undefined } = {}): NDArray[] {
     this.check();
     for (const k in opts) {
       if (k === 'isTrain') continue;
@@ -167,12 +168,10 @@ export class Executor {
         if (v.isDisposed) throw new ArgumentError(`forward: '${k}' is a disposed NDArray`, { arg: k });
         if (v === dst) continue;
         if (!sameShape(v.shape, dst.shape)) throw new ShapeError(`forward: '${k}' has shape ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`, { arg: k });
-        view(dst.dtype, dst.byteOffset, dst.size).set(view(v.dtype, v.byteOffset, v.size));
+        copyValuesIn(dst, view(v.dtype, v.byteOffset, v.size), `forward: '${k}'`, k, v.dtype);
         continue;
       }
-      const src = checkValues(v, `forward: '${k}'`, k);
-      if (src.length !== dst.size) throw new ShapeError(`forward: '${k}' has ${src.length} values, expected ${dst.size} (shape ${fmtShape(dst.shape)})`, { arg: k });
-      view(dst.dtype, dst.byteOffset, dst.size).set(src);
+      copyValuesIn(dst, v, `forward: '${k}'`, k);
     }
     const t = opts.isTrain ? 1 : 0;
     this.trained = !!t;
@@ -295,19 +294,4 @@ export class Executor {
   private check(): void { if (this.disposed) throw new ArgumentError('use of a disposed Executor'); }
 }
 
-/**
- * Input values given as a typed array or a flat array of numbers; anything else (a number, a string, an array holding
- * 'x', null or true) is an ArgumentError naming the argument, never NaN or 0 copied in silently.
- * @example checkValues([1, 2], "forward: 'data'", 'data')
- */
-export function checkValues(v: unknown, what: string, arg: string | number): ArrayLike<number> {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-    if (typeof (v as unknown as ArrayLike<unknown>)[0] === 'bigint') throw new ArgumentError(`${what}: BigInt arrays are not accepted, give numbers`, { arg });
-    return v as unknown as ArrayLike<number>;
-  }
-  if (!Array.isArray(v)) throw new ArgumentError(`${what} must be an NDArray, a typed array or an array of numbers, got ${v === null ? 'null' : typeof v}`, { arg });
-  for (let i = 0; i < v.length; i++) {
-    if (typeof v[i] !== 'number') throw new ArgumentError(`${what}: element ${i} is ${JSON.stringify(v[i]) ?? String(v[i])}, not a number (nested arrays: flatten them or use mx.nd.array)`, { arg });
-  }
-  return v;
-}
+export { checkValues } from './values-in.js';

@@ -6,7 +6,7 @@
  */
 import { FormatError, MxError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { Variable, Group } from '../symbol/create.js';
+import { Variable, Group, createOp } from '../symbol/create.js';
 import type { Symbol } from '../symbol/symbol.js';
 import type { Source } from '../format/fs.js';
 import { NodeCtx, unsupported, type ImportState, type Val } from './context.js';
@@ -26,7 +26,7 @@ import { decodeModel, opsetOf, type OnnxGraph, type OnnxModel, type OnnxNode } f
 import { CONTROL } from './control.js';
 import { DYNAMIC_MAP, substituteDynamic } from './dynamic.js';
 import { fetchModelBytes, modelMetadata, readModel, type OnnxMetadata, type OnnxSource } from './source.js';
-import { DT, tensorValues } from './tensor.js';
+import { DT, memDType, tensorValues } from './tensor.js';
 
 const MAP: Record<string, Mapper> = { ...NN_MAP, ...TENSOR_MAP, ...MATH_MAP, ...RNN_MAP, ...RESIZE_MAP, ...INDEX_MAP, ...EINSUM_MAP, ...QUANT_MAP, ...QLINEAR_MAP, ...MORE_MAP, ...DYNAMIC_MAP };
 
@@ -113,6 +113,7 @@ export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
     }
     if (g.sparseInitializer) throw new MxError('unsupported', 'ONNX model: sparse initializers are not supported');
     const inputShapes: Record<string, number[]> = {};
+    const fresh = (base: string) => { let n = base, i = 1; while (st.used.has(n)) n = `${base}_${i++}`; st.used.add(n); return n; };
     // Symbolic dims: the first (the batch, as a rule) at 1 and 2, every other distinct one at its own pair of
     // sizes, so that inference at the two settings tells which shape values follow which symbolic dim.
     const SYM1 = [1, 5, 7, 11, 13], SYM2 = [2, 17, 19, 23, 29], symIdx = new Map<string, number>();
@@ -131,16 +132,22 @@ export function importDecoded(m: OnnxModel, baseDir?: string): ImportedModel {
       const s2 = v.shape.map((d, k) => (sym[k] < 0 ? d.value! : SYM2[sym[k]]));
       st.shapes1[v.name] = s1; st.shapes2[v.name] = s2; inputShapes[v.name] = s1;
       st.used.add(v.name);
-      st.values.set(v.name, { s: Variable(v.name) });
+      // an integer or bool input lives in its own dtype (Int32Array token ids, uint8 images) and is cast once for the float ops
+      const dt = memDType(v.elemType), x = Variable(v.name, dt === 'float32' ? {} : { dtype: dt });
+      st.values.set(v.name, { s: dt === 'float32' ? x : createOp('Cast', [x], { dtype: 'float32', name: fresh(`${v.name}_float`) }) });
     }
     runNodes(st, g.node);
     const heads: Symbol[] = g.output.map((o) => {
       const v = st.values.get(o.name);
       if (!v) throw new FormatError(`ONNX model: graph output '${o.name}' is not produced by any node`);
-      if (v.s) return v.s;
-      // a constant output: a parameter passed through identity so it is an op output
-      const p = new NodeCtx(st, { input: [o.name], output: [o.name], name: `${o.name}_const`, opType: 'Identity', domain: '', attribute: [] });
-      return p.mx('identity', [p.sym(0)]);
+      let s = v.s;
+      if (!s) { // a constant output: a parameter passed through identity so it is an op output
+        const p = new NodeCtx(st, { input: [o.name], output: [o.name], name: `${o.name}_const`, opType: 'Identity', domain: '', attribute: [] });
+        s = p.mx('identity', [p.sym(0)]);
+      }
+      // the declared dtype at the output (values inside are float32 holding the integers: Cast truncates exactly)
+      const dt = memDType(o.elemType);
+      return dt === 'float32' ? s : createOp('Cast', [s], { dtype: dt, name: fresh(`${o.name}_${o.elemType === DT.INT64 ? 'int64' : o.elemType === DT.BOOL ? 'bool' : dt}`) });
     });
     if (!heads.length) throw new FormatError('ONNX model: the graph has no outputs');
     const symbol = substituteDynamic(st, heads.length === 1 ? heads[0] : Group(heads));

@@ -18,6 +18,16 @@ export function dtypeName(t: number): string { return NAMES[t] ?? `type ${t}`; }
 /** True for the float types (held as Float32Array). */
 export const isFloatType = (t: number): boolean => t === DT.FLOAT || t === DT.FLOAT16 || t === DT.BFLOAT16 || t === DT.DOUBLE;
 
+/**
+ * The memory dtype that holds a graph input or output of ONNX type `t`: floats as float32, uint8 and bool as uint8
+ * (bool as MXNet holds it), int8 as int8, every other integer type (int64 token ids, indices, shapes) as int32.
+ * @example memDType(DT.INT64) === 'int32'
+ */
+export function memDType(t: number): 'float32' | 'int32' | 'uint8' | 'int8' {
+  if (!t || isFloatType(t)) return 'float32';
+  return t === DT.UINT8 || t === DT.BOOL ? 'uint8' : t === DT.INT8 ? 'int8' : 'int32';
+}
+
 /** A constant tensor at import time. */
 export interface Const { dims: number[]; type: number; data: Float32Array | Float64Array }
 

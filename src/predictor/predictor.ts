@@ -8,9 +8,10 @@ import { ArgumentError, FormatError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { fromJSON } from '../symbol/json.js';
 import { Symbol } from '../symbol/symbol.js';
-import { checkValues, type Executor } from '../executor/executor.js';
+import type { Executor } from '../executor/executor.js';
+import { copyValuesIn } from '../executor/values-in.js';
 import { view } from '../runtime/view.js';
-import type { TypedArray } from '../runtime/dtype.js';
+import type { DType, TypedArray } from '../runtime/dtype.js';
 import { fmtShape, sameShape } from '../util/shape.js';
 import { isBytes, toBytes, type BytesLike } from '../format/reader.js';
 import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
@@ -51,7 +52,7 @@ export interface PredictorAsyncOptions extends Omit<PredictorOptions, 'symbol' |
   params?: ParamArrays | Source;
 }
 
-type Input = NDArray | TypedArray | ArrayLike<number>;
+type Input = NDArray | TypedArray | BigInt64Array | ArrayLike<number>;
 
 const isParamArrays = (p: unknown): p is ParamArrays => typeof p === 'object' && p !== null && !isBytes(p) && !(p instanceof URL) && !(typeof Response !== 'undefined' && p instanceof Response);
 
@@ -166,13 +167,14 @@ export class Predictor {
     if (missing.length) throw new ArgumentError(`Predictor: no parameter values for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`, { missing });
     const args: Record<string, NDArray> = {}, aux: Record<string, NDArray> = {};
     const inputs: Record<string, NDArray> = {}, extras: NDArray[] = [];
-    const fresh = (s: number[], into: NDArray[]) => { const a = NDArray.empty([...s], 'float32'); a.data.fill(0); into.push(a); return a; };
+    const types = sym.inferType({}).argTypes; // integer inputs (ONNX int64 ids, uint8 images) keep their dtype
+    const fresh = (s: number[], into: NDArray[], i: number) => { const a = NDArray.empty([...s], types[i] ?? 'float32'); a.data.fill(0); into.push(a); return a; };
     try {
       argNames.forEach((n, i) => {
         const s = inf.argShapes[i];
-        if (n in shapes) { args[n] = inputs[n] = fresh(shapes[n], extras); return; }
+        if (n in shapes) { args[n] = inputs[n] = fresh(shapes[n], extras, i); return; }
         const p = this.argParams[n];
-        if (!p) { args[n] = fresh(s!, extras); return; } // labels of loss heads: zeros, never read in inference
+        if (!p) { args[n] = fresh(s!, extras, i); return; } // labels of loss heads: zeros, never read in inference
         if (s && !sameShape(s, p.shape)) throw new ShapeError(`Predictor: parameter '${n}' has shape ${fmtShape(p.shape)}, the symbol needs ${fmtShape(s)} for these input shapes`, { arg: n });
         args[n] = p;
       });
@@ -191,6 +193,8 @@ export class Predictor {
   get outputNames(): string[] { return this.symbol.listOutputs(); }
   /** Current input shapes. @example p.inputShapes.data */
   get inputShapes(): Record<string, number[]> { return Object.fromEntries(Object.entries(this.inputs).map(([k, v]) => [k, [...v.shape]])); }
+  /** Input dtypes: float32, or int32 / uint8 / int8 for integer inputs (ONNX int64 and bool inputs among them). @example p.inputDTypes.ids // 'int32' */
+  get inputDTypes(): Record<string, DType> { return Object.fromEntries(Object.entries(this.inputs).map(([k, v]) => [k, v.dtype])); }
   /** Output shapes. @example p.outputShapes[0] // [1, 10] */
   get outputShapes(): number[][] { return this.exe.outputs.map((o) => [...o.shape]); }
   /** The output arrays of the last forward (views, valid until the next). @example p.outputs[0].toArray() */
@@ -215,9 +219,8 @@ export class Predictor {
       const dst = this.inputs[k];
       if (!dst) throw new ArgumentError(`Predictor.forward: unknown input '${k}' (inputs: ${this.inputNames.join(', ')})`);
       if (v instanceof NDArray && v.isDisposed) throw new ArgumentError(`Predictor.forward: '${k}' is a disposed NDArray`, { arg: k });
-      const src = v instanceof NDArray ? view(v.dtype, v.byteOffset, v.size) : checkValues(v, `Predictor.forward: '${k}'`, k);
-      if (src.length !== dst.size) throw new ShapeError(`Predictor.forward: '${k}' has ${src.length} values, the input shape ${fmtShape(dst.shape)} needs ${dst.size} (use reshape for other shapes)`);
-      view(dst.dtype, dst.byteOffset, dst.size).set(src);
+      if (v instanceof NDArray) copyValuesIn(dst, view(v.dtype, v.byteOffset, v.size), `Predictor.forward: '${k}'`, k, v.dtype);
+      else copyValuesIn(dst, v, `Predictor.forward: '${k}'`, k);
     }
     return this.exe.forward({ isTrain: false });
   }

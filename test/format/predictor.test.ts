@@ -46,7 +46,7 @@ test('Predictor on a small MLP: forward, named inputs, errors, partial outputs',
   assert.equal(p.outputShapes, [[2, 4]]);
   const out = p.forward({ data: [1, 2, 3, -1, 0, 1] })[0].toArray();
   for (const row of out) assertClose([row.reduce((s: number, v: number) => s + v, 0)], [1], 1e-5);
-  assert.throws(() => p.forward([1, 2]), /has 2 values, the input shape \(2,3\) needs 6/);
+  assert.throws(() => p.forward([1, 2]), /has 2 values, expected 6 \(the input shape \(2,3\) needs 6\)/);
   assert.throws(() => p.forward({ x: [1] } as any), /missing input 'data'/);
   const part = mx.Predictor.load({ symbol: net, params: { argParams: arg }, inputShapes: { data: [1, 3] }, outputs: ['fc1_output'] });
   const w = arg.fc1_weight.toArray() as number[][];
