@@ -38,3 +38,4 @@ export * from './kernels/f32-sort';
 export * from './kernels/f32-nms';
 export * from './kernels/f32-compress';
 export { f32_lstm_seq__simd128, f32_gru_seq__simd128 } from './kernels/f32-rnn-seq';
+export * from './kernels/x32-cast';

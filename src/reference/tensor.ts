@@ -211,3 +211,18 @@ export function topk(x: Arr, outer: number, n: number, inner: number, k: number,
   }
   return { val, idx, mask };
 }
+
+/**
+ * The cast kernel's reference (modes: CAST in the copy family's definition): float -> int truncates toward zero,
+ * saturating at the int32 range (NaN -> 0); to uint8 / int8 the low byte of that int32; int -> float rounds to even.
+ * @example castRef([-2.7, 300], 'float32', 'uint8') // Uint8Array [254, 44]
+ */
+export function castRef(x: Arr, src: 'float32' | 'int32' | 'uint8' | 'int8', dst: 'float32' | 'int32' | 'uint8' | 'int8'): Float32Array | Int32Array | Uint8Array | Int8Array {
+  const n = x.length, y = dst === 'float32' ? new Float32Array(n) : dst === 'int32' ? new Int32Array(n) : dst === 'uint8' ? new Uint8Array(n) : new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    // typed-array stores round to float32 / wrap to the integer width; only float -> int needs the truncation first
+    y[i] = src === 'float32' && dst !== 'float32' ? (Number.isNaN(v) ? 0 : Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.trunc(v)))) : v;
+  }
+  return y;
+}

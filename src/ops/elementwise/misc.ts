@@ -3,6 +3,7 @@
 import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import { DTYPE_BYTES, MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
 import { view } from '../../runtime/view.js';
+import { CAST } from '../../runtime/manifest/copy.js';
 import type { OpDef, Step } from '../registry.js';
 import { fmtShape, sameShape } from '../../util/shape.js';
 import { sameShapes, zeroBackward } from './common.js';
@@ -130,12 +131,16 @@ export const zerosLike = fillLike('zeros_like', 0);
 /** ones_like: ones shaped like the input. @example mx.nd.ones_like(x) */
 export const onesLike = fillLike('ones_like', 1);
 
-const castTo = (src: DType, dst: DType, from: number, to: number, n: number) => {
-  // Typed-array set converts like C's static_cast for in-range values (truncation toward zero for ints).
-  const s = view(src, from, n), d = view(dst, to, n);
-  if (src === 'float32' && dst !== 'float32') for (let i = 0; i < n; i++) d[i] = Math.trunc(s[i]);
-  else d.set(s);
+const CAST_MODE: Record<string, number> = {
+  float32_int32: CAST.f32_i32, int32_float32: CAST.i32_f32, float32_uint8: CAST.f32_x8, float32_int8: CAST.f32_x8, int32_uint8: CAST.i32_x8,
+  int32_int8: CAST.i32_x8, uint8_float32: CAST.u8_f32, int8_float32: CAST.i8_f32, uint8_int32: CAST.u8_i32, int8_int32: CAST.i8_i32,
 };
+/** One cast of n values (x32_cast__simd128; a byte copy between same-width integer dtypes). */
+function castStep(K: Parameters<typeof kernelStep>[0], src: DType, dst: DType, x: number, y: number, n: number): Step {
+  const mode = CAST_MODE[`${src}_${dst}`];
+  if (mode === undefined) return kernelStep(K, 'x8_copy', { src: x, dst: y, n: n * DTYPE_BYTES[src] }); // same width: the bits (u8 <-> i8 wraps)
+  return kernelStep(K, 'x32_cast__simd128', { x, y, n, mode });
+}
 
 /**
  * Cast (cast): converts to `dtype` (float32, int32, uint8, int8 live in memory); the gradient is cast back.
@@ -152,13 +157,13 @@ export const cast: OpDef = {
     }
     return { ins: [t ?? 'float32'], outs: [a.dtype] };
   },
-  forward: (_ctx, a, [x], [o]) => { const src = x.dtype, dst: DType = a.dtype; return () => castTo(src, dst, x.off, o.off, x.size); },
+  forward: (ctx, a, [x], [o]) => castStep(ctx.K, x.dtype, a.dtype, x.off, o.off, x.size),
   backward: {
     saves: [],
-    lower: (_ctx, a, g) => {
+    lower: (ctx, a, g) => {
       if (g.req[0] === 'null') return () => {};
-      const [go] = g.outGrads, [d] = g.inGrads, src: DType = a.dtype, dst = d.dtype;
-      return () => castTo(src, dst, go.off, d.off, go.size);
+      const [go] = g.outGrads, [d] = g.inGrads;
+      return castStep(ctx.K, a.dtype, d.dtype, go.off, d.off, go.size);
     },
   },
 };
