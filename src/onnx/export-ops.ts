@@ -7,8 +7,10 @@ import { MxError } from '../errors.js';
 import { CONTROL_EXPORTERS } from './export-control.js';
 import type { Node, NodeEntry } from '../graph/node.js';
 import type { OnnxAttrValue } from './encode.js';
-import { DT } from './tensor.js';
+import { DT, ONNX_TYPE } from './tensor.js';
+import type { DType } from '../runtime/dtype.js';
 import { exportRnn } from './export-rnn.js';
+import { INDEX_EXPORTERS } from './export-index.js';
 import type { ExportCtx } from './export-ctx.js';
 export type { ExportCtx };
 type Exporter = (c: ExportCtx, n: Node) => void;
@@ -197,7 +199,7 @@ const sliceAxis: Exporter = (c, n) => {
 };
 export const EXPORTERS: Record<string, Exporter> = {
   Convolution, Deconvolution, FullyConnected, Activation, LeakyReLU, BatchNorm, Pooling, SoftmaxOutput, Pad, clip, Reshape, Concat, LayerNorm, UpSampling,
-  RNN: exportRnn,
+  RNN: exportRnn, ...INDEX_EXPORTERS,
   Flatten: one('Flatten', () => ({ axis: 1 })),
   softmax: softmaxLike('Softmax'), log_softmax: softmaxLike('LogSoftmax'),
   SoftmaxActivation: (c, n) => (n.attrs.mode === 'channel' ? c.node('Softmax', [ins(c, n)[0]], [out(n)], { axis: 1 }) : softmaxLike('Softmax')(c, n)),
@@ -219,6 +221,7 @@ export const EXPORTERS: Record<string, Exporter> = {
   expand_dims: (c, n) => unsq(c, n, ins(c, n)[0], [n.attrs.axis as number], out(n)),
   squeeze: (c, n) => { const a = n.attrs.axis as number[] | null; if (!a) c.node('Squeeze', [ins(c, n)[0]], [out(n)]); else squeezeTo(c, n, ins(c, n)[0], a, out(n)); },
   slice_axis: sliceAxis,
+  Cast: (c, n) => c.node('Cast', ins(c, n), [out(n)], { to: ONNX_TYPE[n.attrs.dtype as DType] ?? DT.FLOAT }),
   Embedding: (c, n) => { const [d, w] = ins(c, n), i = c.fresh(`${n.name}_idx`); c.node('Cast', [d], [i], { to: DT.INT64 }); c.node('Gather', [w, i], [out(n)], { axis: 0 }); },
   ...CONTROL_EXPORTERS,
 };

@@ -12,6 +12,8 @@ import { DYNAMIC_EXPORTERS } from './export-dynamic.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { encodeModel, type NodeSpec, type TensorSpec, type ValueSpec } from './encode.js';
 import { EXPORTERS, type ExportCtx } from './export-ops.js';
+import { ONNX_TYPE } from './tensor.js';
+import type { DType } from '../runtime/dtype.js';
 
 export interface ExportOptions {
   /** Default-domain opset to write (9 to 21); 13 unless given. */
@@ -25,11 +27,12 @@ export interface ExportOptions {
 /** Params: a dict with optional `arg:`/`aux:` prefixes, or split `{ argParams, auxParams }`. */
 export type ExportParams = Record<string, NDArray | Float32Array> | { argParams: Record<string, NDArray>; auxParams?: Record<string, NDArray> };
 
-function flatParams(p: ExportParams): Map<string, { dims: number[]; data: Float32Array }> {
-  const out = new Map<string, { dims: number[]; data: Float32Array }>();
+function flatParams(p: ExportParams): Map<string, { dims: number[]; data: Float32Array; type?: number }> {
+  const out = new Map<string, { dims: number[]; data: Float32Array; type?: number }>();
   const add = (k: string, v: NDArray | Float32Array) => {
     const name = k.replace(/^(arg|aux):/, '');
-    if (v instanceof NDArray) out.set(name, { dims: [...v.shape], data: Float32Array.from(v.data as ArrayLike<number>) });
+    // integer parameters keep their type (float32 holds every uint8 / int8 / int32 value up to 2^24 exactly)
+    if (v instanceof NDArray) out.set(name, { dims: [...v.shape], data: Float32Array.from(v.data as ArrayLike<number>), type: v.dtype === 'float32' ? undefined : ONNX_TYPE[v.dtype] });
     else out.set(name, { dims: [v.length], data: v });
   };
   if ('argParams' in p && typeof p.argParams === 'object' && !(p.argParams instanceof NDArray)) {
@@ -38,6 +41,12 @@ function flatParams(p: ExportParams): Map<string, { dims: number[]; data: Float3
     for (const [k, v] of Object.entries(s.auxParams ?? {})) add(k, v);
   } else for (const [k, v] of Object.entries(p as Record<string, NDArray | Float32Array>)) add(k, v);
   return out;
+}
+
+const onnxType = (t: DType | undefined) => (t && t !== 'float32' ? ONNX_TYPE[t] : undefined);
+/** Argument and output dtypes by type inference (none where the graph's types cannot be inferred: floats then). */
+function dtypesOf(symbol: Symbol): { args: (DType | undefined)[]; outs: (DType | undefined)[] } {
+  try { const t = symbol.inferType({}); return { args: t.argTypes, outs: t.outTypes }; } catch { return { args: [], outs: [] }; }
 }
 
 /**
@@ -72,14 +81,16 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
   for (const n of symbol.nodes()) nodeName.set(n, fresh(n.name));
   const tensorName = (e: NodeEntry) => { const b = nodeName.get(e.node) ?? e.node.name; return e.node.op === 'null' || e.index === 0 ? b : `${b}${e.index}`; };
   const batchDim = (s: number[]): (number | string)[] => (o.dynamicBatch ? [o.dynamicBatch, ...s.slice(1)] : s);
+  // declared dtypes of the data inputs and the outputs (integer inputs, Cast-to-int outputs); float32 is left implicit
+  const types = dtypesOf(symbol);
   for (const n of symbol.nodes()) {
     if (n.op !== 'null') continue;
     if (labels.has(n.name)) continue;
     const v = values.get(n.name);
-    if (v && !(n.name in inputShapes)) { inits.push({ name: n.name, dims: v.dims, data: v.data }); continue; }
+    if (v && !(n.name in inputShapes)) { inits.push({ name: n.name, dims: v.dims, data: v.data, type: v.type }); continue; }
     const s = shapes[n.name];
     if (!s) throw new ArgumentError(`exportModel: no shape for input '${n.name}' and no parameter value`, { input: n.name });
-    inputs.push({ name: n.name, dims: batchDim(s) });
+    inputs.push({ name: n.name, dims: batchDim(s), type: onnxType(types.args[argNames.indexOf(n.name)]) });
   }
   const ctx: ExportCtx = {
     opset,
@@ -108,7 +119,7 @@ export function exportModel(symbol: Symbol, params: ExportParams, inputShapes: R
     const src = tensorName(e), s = dyn.has(e.node) ? undefined : ctx.shape(e);
     let name = src;
     if (want !== src || inputs.some((x) => x.name === src)) { name = fresh(want === src ? `${want}_out` : want); ctx.node('Identity', [src], [name]); }
-    return { name, dims: s ? batchDim(s) : undefined };
+    return { name, dims: s ? batchDim(s) : undefined, type: onnxType(types.outs[i]) };
   });
   // initializers no node reads (e.g. the RNN op's packed parameters, re-laid out per layer) are left out
   const read = new Set([...readNames(nodes), ...outputs.map((x) => x.name)]); // a Loop / If body reads outer names

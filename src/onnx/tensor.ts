@@ -6,6 +6,7 @@
 import { FormatError, MxError } from '../errors.js';
 import { nodeFs } from '../format/fs.js';
 import type { OnnxTensor } from './proto.js';
+import type { DType } from '../runtime/dtype.js';
 
 /** TensorProto.DataType codes used here. */
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16 } as const;
@@ -27,6 +28,9 @@ export function memDType(t: number): 'float32' | 'int32' | 'uint8' | 'int8' {
   if (!t || isFloatType(t)) return 'float32';
   return t === DT.UINT8 || t === DT.BOOL ? 'uint8' : t === DT.INT8 ? 'int8' : 'int32';
 }
+
+/** ONNX TensorProto type codes of MXNet's dtypes (Cast's dtype attribute, exported inputs and outputs). */
+export const ONNX_TYPE: Record<DType, number> = { float32: DT.FLOAT, float64: DT.DOUBLE, float16: DT.FLOAT16, uint8: DT.UINT8, int8: DT.INT8, int32: DT.INT32, int64: DT.INT64 };
 
 /** A constant tensor at import time. */
 export interface Const { dims: number[]; type: number; data: Float32Array | Float64Array }
