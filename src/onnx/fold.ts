@@ -41,7 +41,8 @@ const FOLD: Record<string, Folder> = {
   Dropout: (_c, [a], [d]) => [{ c: a, dyn: d }, { c: makeConst(a.dims, DT.BOOL, new Float64Array(a.data.length).fill(1)) }],
   Cast: (c, [a], [d]) => {
     const to = c.i('to', DT.FLOAT);
-    const v = Array.from(a.data, (x) => (isFloatType(to) ? x : to === DT.BOOL ? +!!x : Math.trunc(x)));
+    const wrap = to === DT.UINT8 ? (x: number) => x & 255 : to === DT.INT8 ? (x: number) => (x << 24) >> 24 : (x: number) => x;
+    const v = Array.from(a.data, (x) => (isFloatType(to) ? x : to === DT.BOOL ? +!!x : wrap(Math.trunc(x))));
     return one(makeConst(a.dims, to, v), d);
   },
   Gather: (c, [a, idx], [d]) => {

@@ -154,6 +154,8 @@ const Cast: Mapper = (c) => {
   const to = c.i('to', DT.FLOAT);
   if (isFloatType(to)) return c.mx('identity', [c.sym(0)]);
   if (to === DT.BOOL) return c.mx('_not_equal_scalar', [c.sym(0)], { scalar: 0 });
+  // 8 bits: the real cast (truncation, then the low byte as onnxruntime's static_cast) and back to the float32 the ops read
+  if (to === DT.UINT8 || to === DT.INT8) return c.mx('Cast', [c.mx('Cast', [c.sym(0)], { dtype: to === DT.UINT8 ? 'uint8' : 'int8' }, 'int')], { dtype: 'float32' });
   return c.mx('fix', [c.sym(0)]);
 };
 export const TENSOR_MAP: Record<string, Mapper> = {

@@ -114,6 +114,21 @@ test('a uint8 image input: DequantizeLinear -> Relu -> QuantizeLinear, uint8 out
   await same('uint8 image as numbers', m, [img], outs, { img: Array.from(img.data) });
 });
 
+test('Cast to int8 / uint8 inside the graph wraps to the low byte as onnxruntime (300.5 -> 44, -129 -> 127), run time and folded', async () => {
+  const v = [-2.7, 300.5, -300.5, 255.9, 127.9, -129, 0.5, 1000.2];
+  const x: In = { name: 'x', dims: [8], type: F, data: v };
+  const outs: [string, number][] = [['a', F], ['b', F], ['c', F], ['d', I8]];
+  const m = model(13, [
+    { opType: 'Cast', inputs: ['x'], outputs: ['x8'], attrs: { to: I8 } }, { opType: 'Cast', inputs: ['x8'], outputs: ['x8f'], attrs: { to: F } },
+    { opType: 'Add', inputs: ['x8f', 'one'], outputs: ['a'] },
+    { opType: 'Abs', inputs: ['x'], outputs: ['xa'] }, { opType: 'Cast', inputs: ['xa'], outputs: ['xu'], attrs: { to: U8 } },
+    { opType: 'Cast', inputs: ['xu'], outputs: ['b'], attrs: { to: F } },
+    { opType: 'Cast', inputs: ['k'], outputs: ['k8'], attrs: { to: I8 } }, { opType: 'Cast', inputs: ['k8'], outputs: ['kf'], attrs: { to: F } },
+    { opType: 'Add', inputs: ['kf', 'x'], outputs: ['c'] }, { opType: 'Identity', inputs: ['k8'], outputs: ['d'] },
+  ], [x], outs, [{ name: 'one', dims: [], data: [1] }, { name: 'k', dims: [8], data: v }]);
+  await same('cast 8-bit', m, [x], outs);
+});
+
 test('wrong input dtypes: a DTypeError naming the input (float array for int64 ids, BigInt for float, out of range)', () => {
   const m = model(13, [{ opType: 'Gather', inputs: ['emb', 'ids'], outputs: ['e'] }, { opType: 'Mul', inputs: ['e', 'x'], outputs: ['y'] }],
     [{ name: 'ids', dims: [3], type: I64, data: [] }, { name: 'x', dims: [3, 2], type: F, data: [] }], [['y', F]], [{ name: 'emb', dims: [5, 2], data: rnd([10]) }]);
