@@ -131,7 +131,7 @@ export const predictCommand: Command = {
     if (size !== x.data.length) throw new ShapeError(`input has ${x.data.length} values, shape (${x.shape.join(', ')}) needs ${size}`);
     const p = Predictor.load({ symbol: sym, params, inputShapes: { ...shapes, [name]: x.shape } });
     try {
-      const out = p.forward({ [name]: x.data })[0];
+      const out = p.forward({ [name]: p.inputDTypes[name] === 'float32' ? x.data : Array.from(x.data) })[0];
       const k = num(v, 'top', { int: true, min: 1 });
       const labels = typeof v.labels === 'string' ? new TextDecoder().decode(readFileBytes(v.labels, 'labels')).split(/\r?\n/) : undefined;
       io.out(`${p.outputNames[0]} (${out.shape.join(', ')}), input ${name} (${x.shape.join(', ')})${pre ? `, preprocessing from ${prefix}-preprocess.json` : ''}:`);

@@ -9,6 +9,7 @@ import { mx, assertClose } from '../helpers.js';
 import { run as info } from '../../src/cli/info.js';
 import { run as predict } from '../../src/cli/predict.js';
 import { rnd, fileSeed } from './oracle.js';
+import { encodeModel } from '../../src/onnx/encode.js';
 
 fileSeed(test, 'cli');
 
@@ -46,6 +47,28 @@ test('info and predict on an exported LeNet; Predictor.load(.onnx) matches the o
     const best = Array.from(want).indexOf(Math.max(...want));
     assert.match(c.out.join('\n'), new RegExp(`#1  class ${best} `));
     Object.values(argParams).forEach((a) => a.dispose());
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('predict on a model with an int64 token-id input and a uint8 output: the ids go in as integers, fractional ids are refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mxwasm-onnx-'));
+  try {
+    const m = encodeModel({ opset: 13, graph: {
+      nodes: [{ opType: 'Gather', inputs: ['emb', 'ids'], outputs: ['e'] }, { opType: 'QuantizeLinear', inputs: ['e', 's', 'zp'], outputs: ['q'] }],
+      initializers: [{ name: 'emb', dims: [5, 3], data: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14] }, { name: 's', dims: [], data: [0.5] }, { name: 'zp', dims: [], data: [7], type: 2 }],
+      inputs: [{ name: 'ids', dims: [1, 2], type: 7 }], outputs: [{ name: 'q', type: 2 }],
+    } });
+    const path = join(dir, 'ids.onnx');
+    writeFileSync(path, m);
+    writeFileSync(join(dir, 'ids.json'), JSON.stringify({ ids: [[4, 1]] }));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ids: [[4, 1.5]] }));
+    let c = capture();
+    assert.is(await predict(['predict', path, '--input', join(dir, 'ids.json'), '--top', '1'], c.io), 0, c.err.join('\n'));
+    // row 4 of emb is 12, 13, 14 -> 31, 33, 35 quantized; the largest (35, the last of the first id's three) leads
+    assert.match(c.out.join('\n'), /#1  class 2 {2}score 35/);
+    c = capture();
+    assert.is(await predict(['predict', path, '--input', join(dir, 'bad.json')], c.io), 1);
+    assert.match(c.err.join('\n'), /'ids'.*element 1 = 1.5/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
