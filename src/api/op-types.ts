@@ -141,6 +141,7 @@ export interface OpSignatures {
   "_zeros": { a: { shape?: Shape; ctx?: string; dtype?: DTypeName; }; i: never };
   "abs": { a: { }; i: "data" };
   "add_n": { a: { num_args?: number | string; }; i: "arg0" | "arg1" | "arg2" };
+  "amp_cast": { a: { dtype: DTypeName; }; i: "data" };
   "arange_like": { a: { start?: number | string; step?: number | string; repeat?: number | string; ctx?: unknown; axis?: number | string | null; }; i: "data" };
   "argmax": { a: { axis?: number | string | null; keepdims?: boolean | 0 | 1 | BoolString; }; i: "data" };
   "argmin": { a: { axis?: number | string | null; keepdims?: boolean | 0 | 1 | BoolString; }; i: "data" };
@@ -244,5 +245,5 @@ export interface OpSignatures {
 
 /** Ops with a required attribute (their functions need the attribute object). */
 export type OpsWithRequired = "Activation" | "Cast" | "Convolution" | "Deconvolution" | "Embedding" | "FullyConnected" | "LRN" | "Pad" | "RNN" | "SliceChannel" | "UpSampling" | "_arange"
-  | "_backward_gather_nd" | "_full" | "_scatter_reduce_nd" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis"
+  | "_backward_gather_nd" | "_full" | "_scatter_reduce_nd" | "amp_cast" | "cast" | "clip" | "crop" | "depth_to_space" | "expand_dims" | "one_hot" | "pad" | "repeat" | "slice" | "slice_axis"
   | "space_to_depth" | "split" | "tile";

@@ -23,7 +23,7 @@ export const OP_NAMES = {
     "_LesserScalar=_lesser_scalar _lesser_equal_scalar _LesserEqualScalar=_lesser_equal_scalar negative " +
     "abs sign square sqrt rsqrt reciprocal exp log log1p expm1 sin cos tanh sigmoid relu softsign floor " +
     "ceil round rint fix clip where add_n ElementWiseSum=add_n identity _copy=identity BlockGrad " +
-    "stop_gradient=BlockGrad zeros_like ones_like Cast cast=Cast erf hard_sigmoid",
+    "stop_gradient=BlockGrad zeros_like ones_like Cast cast=Cast amp_cast erf hard_sigmoid",
   tensor:
     "sum sum_axis=sum mean max max_axis=max min min_axis=min prod nansum nanprod norm argmax argmin " +
     "transpose SwapAxis swapaxes=SwapAxis Reshape reshape=Reshape Flatten flatten=Flatten expand_dims " +

@@ -71,14 +71,25 @@ test('Cast op: every pair of memory dtypes (batch 1 and > 1, odd sizes) vs castR
     const [y] = invoke('Cast', [x], { dtype: dst });
     assert.is(y.dtype, dst);
     assert.equal(y.shape, shape);
-    const want = src === dst || ((src === 'uint8' || src === 'int8') && (dst === 'uint8' || dst === 'int8'))
-      ? Array.from(new (arrayCtor(dst))(new (arrayCtor(src))(Array.from(x.data)).buffer)) : Array.from(castRef(Array.from(x.data), src, dst));
+    const bytes = (src === 'uint8' || src === 'int8') && (dst === 'uint8' || dst === 'int8'); // a byte copy: the bits
+    const want = bytes ? Array.from(x.data, (b) => (dst === 'uint8' ? b & 255 : (b << 24) >> 24)) : Array.from(castRef(Array.from(x.data), src, dst));
     assert.equal(Array.from(y.data), want, `${src}->${dst} ${shape}`);
   }
   const x = mx.nd.array([1.5, -2.5, 3, 0.25]);
   const { outs: [y], grads: [g] } = invokeWithGrad('Cast', [x], { dtype: 'float32' }, [mx.nd.array([1, 2, 3, 4])]);
   assert.equal(Array.from(y.data), [1.5, -2.5, 3, 0.25]);
   assert.equal(Array.from(g!.data), [1, 2, 3, 4]);
+});
+
+test('amp_cast: floats cast (float32 only in memory), integers pass unchanged; float16 refused naming the op', () => {
+  const x = mx.nd.array([1.5, -2.5, 3]);
+  const [y] = invoke('amp_cast', [x], { dtype: 'float32' });
+  assert.is(y.dtype, 'float32'); assert.equal(Array.from(y.data), [1.5, -2.5, 3]);
+  const [yi] = invoke('amp_cast', [mx.nd.array([7, -3], { dtype: 'int32' })], { dtype: 'float16' });
+  assert.is(yi.dtype, 'int32'); assert.equal(Array.from(yi.data), [7, -3]);
+  assert.throws(() => invoke('amp_cast', [x], { dtype: 'float16' }), /amp_cast.*float16/);
+  const s = (mx.sym as any).amp_cast((mx.sym as any).Variable('d', { dtype: 'uint8' }), { dtype: 'float32' });
+  assert.equal(s.inferType({}).outTypes, ['uint8']);
 });
 
 test.run();

@@ -1,5 +1,5 @@
 // clip, where, add_n (ElementWiseSum), identity (_copy), BlockGrad (stop_gradient), zeros_like,
-// ones_like, Cast (cast).
+// ones_like, Cast (cast), amp_cast.
 import { DTypeError, ShapeError, opMessage } from '../../errors.js';
 import { DTYPE_BYTES, MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
 import { view } from '../../runtime/view.js';
@@ -168,5 +168,23 @@ export const cast: OpDef = {
   },
 };
 
+/**
+ * amp_cast: MXNet's AMP cast, between the float types only (integer inputs pass through unchanged); float16 / float64
+ * targets are refused (float32 is the one float dtype in memory). @example mx.nd.amp_cast(x, { dtype: 'float32' })
+ */
+export const ampCast: OpDef = {
+  ...cast, name: 'amp_cast', aliases: [], doc: 'x converted to dtype if x is a float, else unchanged',
+  inferType: (a, [t], node) => {
+    if (t && t !== 'float32') return { ins: [t], outs: [t] };
+    if (a.dtype !== 'float32') throw new DTypeError(opMessage(node, 'amp_cast', `dtype ${a.dtype} is not supported (float32 is the float dtype mxwasm holds)`), { op: 'amp_cast' });
+    return { ins: ['float32'], outs: ['float32'] };
+  },
+  forward: (ctx, _a, [x], [o]) => castStep(ctx.K, x.dtype, o.dtype, x.off, o.off, x.size),
+  backward: {
+    saves: [],
+    lower: (ctx, _a, g) => (g.req[0] === 'null' ? () => {} : castStep(ctx.K, g.outGrads[0].dtype, g.inGrads[0].dtype, g.outGrads[0].off, g.inGrads[0].off, g.outGrads[0].size)),
+  },
+};
+
 /** The miscellaneous elementwise ops. @example mx.nd.clip(x, { a_min: 0, a_max: 6 }) */
-export const MISC_OPS: OpDef[] = [clip, where, addN, identity, blockGrad, zerosLike, onesLike, cast];
+export const MISC_OPS: OpDef[] = [clip, where, addN, identity, blockGrad, zerosLike, onesLike, cast, ampCast];
