@@ -129,6 +129,26 @@ test('Cast to int8 / uint8 inside the graph wraps to the low byte as onnxruntime
   await same('cast 8-bit', m, [x], outs);
 });
 
+test('an imported typed model saved as MXNet symbol JSON + .params reloads with its dtypes (__dtype__ codes, Cast nodes)', () => {
+  const m = model(13, [{ opType: 'Gather', inputs: ['emb', 'ids'], outputs: ['e'] }, { opType: 'ArgMax', inputs: ['e'], outputs: ['am'], attrs: { axis: 1, keepdims: 0 } }],
+    [{ name: 'ids', dims: [3], type: I64, data: [] }], [['am', I64]], [{ name: 'emb', dims: [5, 4], data: rnd([20]) }]);
+  const im = mx.onnx.importModel(m);
+  try {
+    const json = im.symbol.toJSON();
+    const ids = JSON.parse(json).nodes.find((n: { name: string }) => n.name === 'ids');
+    assert.is(ids.attrs.__dtype__, '4', 'int32 code in the symbol JSON');
+    const bytes = mx.nd.save(null, Object.fromEntries(Object.entries(im.argParams).map(([k, v]) => [`arg:${k}`, v])));
+    const p = mx.Predictor.load({ symbol: json, params: bytes, inputShapes: { ids: [3] } });
+    try {
+      assert.equal(p.inputDTypes, { ids: 'int32' });
+      const [am] = p.forward(new Int32Array([4, 0, 2]));
+      const q = mx.Predictor.load({ symbol: m });
+      try { assert.equal(Array.from(am.data), Array.from(q.forward({ ids: new Int32Array([4, 0, 2]) })[0].data)); } finally { q.dispose(); }
+      assert.is(am.data.constructor.name, 'Int32Array');
+    } finally { p.dispose(); }
+  } finally { for (const a of Object.values(im.argParams)) a.dispose(); }
+});
+
 test('wrong input dtypes: a DTypeError naming the input (float array for int64 ids, BigInt for float, out of range)', () => {
   const m = model(13, [{ opType: 'Gather', inputs: ['emb', 'ids'], outputs: ['e'] }, { opType: 'Mul', inputs: ['e', 'x'], outputs: ['y'] }],
     [{ name: 'ids', dims: [3], type: I64, data: [] }, { name: 'x', dims: [3, 2], type: F, data: [] }], [['y', F]], [{ name: 'emb', dims: [5, 2], data: rnd([10]) }]);
