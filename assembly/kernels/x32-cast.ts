@@ -6,8 +6,7 @@
 @inline function tf(v: f32): i32 { return i32x4.extract_lane(i32x4.trunc_sat_f32x4_s(f32x4.splat(v)), 0); }
 
 /** 4-byte lanes (f32 or i32) to bytes: 16 per step. */
-// @ts-ignore: decorator
-@inline function narrow(x: usize, y: usize, n: usize, float: bool): void {
+function narrow(x: usize, y: usize, n: usize, float: bool): void {
   const m = i32x4.splat(255);
   let i: usize = 0;
   for (; i + 16 <= n; i += 16) {
@@ -21,8 +20,7 @@
 }
 
 /** Bytes (u8 or i8) to 4-byte lanes (i32, or f32 when `float`): 16 per step. */
-// @ts-ignore: decorator
-@inline function widen(x: usize, y: usize, n: usize, signed: bool, float: bool): void {
+function widen(x: usize, y: usize, n: usize, signed: bool, float: bool): void {
   let i: usize = 0;
   for (; i + 16 <= n; i += 16) {
     const v = v128.load(x + i);
@@ -39,8 +37,7 @@
 }
 
 /** f32 <-> i32, 4 per step. */
-// @ts-ignore: decorator
-@inline function same(x: usize, y: usize, n: usize, toFloat: bool): void {
+function same(x: usize, y: usize, n: usize, toFloat: bool): void {
   let i: usize = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (i << 2));

@@ -33,7 +33,8 @@ function compare(op: string, not = false): Exporter {
 }
 
 const arg = (op: string): Exporter => (c, n) => {
-  if (n.attrs.axis === null || n.attrs.axis === undefined) throw new MxError('unsupported', `exportModel: ${n.op} (node ${n.name}): axis None (over the flattened array) has no ONNX form`, { op: n.op, node: n.name });
+  const where = { op: n.op, node: n.name };
+  if (n.attrs.axis === null || n.attrs.axis === undefined) throw new MxError('unsupported', `exportModel: ${n.op} (node ${n.name}): axis None (the flattened array) has no ONNX form`, where);
   toFloat(c, n, op, [ins(c, n)[0]], { axis: n.attrs.axis as number, keepdims: n.attrs.keepdims ? 1 : 0 });
 };
 

@@ -3,7 +3,8 @@
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { prod, strides } from '../../util/shape.js';
-import { fail, planCopy, planReduce, reduceWorkspace, x32Type } from './common.js';
+import { fail, planCopy, planReduce, reduceWorkspace, anyType } from './common.js';
+import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { axisOf, kernelStep, seqOf } from '../helpers.js';
 
 /**
@@ -24,10 +25,10 @@ function bcastOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: nu
     name, aliases, attrs, doc,
     inputs: () => (nIn === 2 ? ['lhs', 'rhs'] : ['data']),
     inferShape: (a, ins, _aux, node) => (ins.some((s) => !s) ? { ins, outs: [undefined] } : { ins, outs: [outOf(a, ins as Shape[], node)] }),
-    inferType: x32Type(name),
+    inferType: anyType(name),
     forward: (ctx, a, ins, [y]) => {
       const x = ins[0], v = viewOf(a, x.shape, y.shape);
-      const c = planCopy(ctx.K, v.view, v.sx, strides(v.view), ctx.node, name);
+      const c = planCopy(ctx.K, v.view, v.sx, strides(v.view), ctx.node, name, DTYPE_BYTES[x.dtype]);
       return () => { c(x.off, y.off); };
     },
     backward: {

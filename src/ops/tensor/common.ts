@@ -1,7 +1,7 @@
 // Lowering helpers shared by the tensor ops: error helpers, int32 descriptors, N-d strided copy
 // plans (x32_copynd), and reduction plans (f32_r* kernels, permuting through workspace if needed).
 import { DTypeError, ShapeError, opMessage } from '../../errors.js';
-import type { DType } from '../../runtime/dtype.js';
+import { MEMORY_DTYPES, type DType } from '../../runtime/dtype.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import { rt } from '../../runtime/runtime.js';
 import { i32 } from '../../runtime/view.js';
@@ -39,12 +39,12 @@ export function descriptor(ints: number[]): number {
 export type CopyFn = (x: number, y: number) => void;
 
 /**
- * Plans y[i . sy] = x[i . sx] over dims n (strides in elements, may be 0 or negative): drops 1-sized
- * dims, merges dims contiguous in both, and emits one x8_copy or one x32_copynd call (past 6 merged
+ * Plans y[i . sy] = x[i . sx] over dims n (strides in elements of `es` bytes, 4 or 1; may be 0 or negative): drops 1-sized
+ * dims, merges dims contiguous in both, and emits one x8_copy or one x32_copynd / x8_copynd call (past 6 merged
  * dims: one call per index of the leading ones, offsets fixed at lowering).
  * @example planCopy(K, [3, 2], [1, 3], [2, 1], node, 'transpose')(x.off, y.off)
  */
-export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[], node: string | undefined, op: string): CopyFn {
+export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[], node: string | undefined, op: string, es = 4): CopyFn {
   if (n.some((d) => d === 0)) return () => {};
   const dims: [number, number, number][] = [];
   for (let d = 0; d < n.length; d++) {
@@ -53,27 +53,27 @@ export function planCopy(K: KernelTable, n: number[], sx: number[], sy: number[]
     if (last && last[1] === sx[d] * n[d] && last[2] === sy[d] * n[d]) dims[dims.length - 1] = [last[0] * n[d], sx[d], sy[d]];
     else dims.push([n[d], sx[d], sy[d]]);
   }
-  if (dims.length === 0) return kernelWith(K, 'x8_copy', { n: 4 }, 'src', 'dst');
-  if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) return kernelWith(K, 'x8_copy', { n: dims[0][0] * 4 }, 'src', 'dst');
+  if (dims.length === 0) return kernelWith(K, 'x8_copy', { n: es }, 'src', 'dst');
+  if (dims.length === 1 && dims[0][1] === 1 && dims[0][2] === 1) return kernelWith(K, 'x8_copy', { n: dims[0][0] * es }, 'src', 'dst');
   while (dims.length < 6) dims.unshift([1, 0, 0]);
   // Beyond 6 merged dims, the leading ones become a list of base offsets fixed now (one call each).
   const lead = dims.splice(0, dims.length - 6);
   if (prod(lead.map((t) => t[0])) > 1 << 20) fail(node, op, `layout needs ${lead.length + 6} dimensions after merging; too many for 6-d copies`);
   let ox = [0], oy = [0];
   for (const [n0, a, b] of lead) {
-    ox = ox.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * a * 4));
-    oy = oy.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * b * 4));
+    ox = ox.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * a * es));
+    oy = oy.flatMap((o) => Array.from({ length: n0 }, (_, i) => o + i * b * es));
   }
-  const d = descriptor([...dims.map((t) => t[0]), ...dims.map((t) => t[1] * 4), ...dims.map((t) => t[2] * 4)]);
-  const f = kernelWith(K, 'x32_copynd__simd128', { d }, 'x', 'y');
+  const d = descriptor([...dims.map((t) => t[0]), ...dims.map((t) => t[1] * es), ...dims.map((t) => t[2] * es)]);
+  const f = es === 1 ? kernelWith(K, 'x8_copynd__scalar', { d }, 'x', 'y') : kernelWith(K, 'x32_copynd__simd128', { d }, 'x', 'y');
   if (ox.length === 1) return f;
   return (x, y) => { for (let i = 0; i < ox.length; i++) f(x + ox[i], y + oy[i]); };
 }
 
 /** Copy of a permuted array: out.shape[i] = shape[axes[i]], both contiguous. @example permuteCopy(K, [2, 3], [1, 0], n, 'transpose') */
-export function permuteCopy(K: KernelTable, shape: Shape, axes: number[], node: string | undefined, op: string): CopyFn {
+export function permuteCopy(K: KernelTable, shape: Shape, axes: number[], node: string | undefined, op: string, es = 4): CopyFn {
   const st = strides(shape), os = axes.map((a) => shape[a]);
-  return planCopy(K, os, axes.map((a) => st[a]), strides(os), node, op);
+  return planCopy(K, os, axes.map((a) => st[a]), strides(os), node, op, es);
 }
 
 export type ReduceKind = 'sum' | 'mean' | 'nansum' | 'norm1' | 'norm2' | 'max' | 'min' | 'prod' | 'nanprod' | 'argmax' | 'argmin';
@@ -210,9 +210,12 @@ export function reduceWorkspace(shape: Shape, mask: boolean[], grad?: ReduceKind
   return passLayout(passes(g)).total;
 }
 
-/** inferType for 32-bit layout ops (float32 / int32 pass through; 8-bit dtypes are refused). @example inferType: x32Type('SliceChannel', 3) */
-export const x32Type = (op: string, nOut = 1) => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
+/**
+ * inferType of the byte-copy layout ops (transpose, Concat, stack, SliceChannel, slice, broadcast_to, depth_to_space):
+ * every memory dtype passes through. @example inferType: anyType('Concat')
+ */
+export const anyType = (op: string, nOut = 1) => (_a: unknown, ins: (DType | undefined)[], node: string): TypeResult => {
   const t = ins.find((x) => x) ?? 'float32';
-  if (t !== 'float32' && t !== 'int32') throw new DTypeError(opMessage(node, op, `supports float32 and int32, got ${t}`), { op, node });
+  if (!MEMORY_DTYPES.has(t)) throw new DTypeError(opMessage(node, op, `dtype ${t} cannot live in memory`), { op, node });
   return { ins: ins.map(() => t), outs: Array.from({ length: nOut }, () => t) };
 };

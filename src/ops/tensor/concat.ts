@@ -4,19 +4,20 @@ import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape, Step, TensorRef } from '../registry.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import { prod } from '../../util/shape.js';
-import { fail, planCopy, x32Type } from './common.js';
+import { anyType, fail, planCopy } from './common.js';
+import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { axisOf } from '../helpers.js';
 
 /**
  * Copies between parts (outer, k_i, inner) and a whole (outer, sum k_i, inner): toWhole = concat, else split.
  * @example partsCopy(K, 2, [3, 4], 5, true, node, 'Concat')
  */
-function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, toWhole: boolean, node: string, op: string): (parts: number[], whole: number, skip?: boolean[]) => void {
+function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, toWhole: boolean, node: string, op: string, es = 4): (parts: number[], whole: number, skip?: boolean[]) => void {
   const total = ks.reduce((a, b) => a + b, 0);
-  const starts = ks.map((_, i) => ks.slice(0, i).reduce((a, b) => a + b, 0) * inner * 4);
+  const starts = ks.map((_, i) => ks.slice(0, i).reduce((a, b) => a + b, 0) * inner * es);
   const plans = ks.map((k) => (toWhole
-    ? planCopy(K, [outer, k * inner], [k * inner, 1], [total * inner, 1], node, op)
-    : planCopy(K, [outer, k * inner], [total * inner, 1], [k * inner, 1], node, op)));
+    ? planCopy(K, [outer, k * inner], [k * inner, 1], [total * inner, 1], node, op, es)
+    : planCopy(K, [outer, k * inner], [total * inner, 1], [k * inner, 1], node, op, es)));
   return (parts, whole, skip) => {
     for (let i = 0; i < ks.length; i++) {
       if (skip?.[i]) continue;
@@ -44,10 +45,10 @@ const concat: OpDef = {
   doc: 'Joins num_args arrays along `dim` (default 1).',
   inputs: (a) => Array.from({ length: a.num_args }, (_, i) => `arg${i}`),
   inferShape: (a, ins, _aux, node) => ({ ins, outs: [concatShape(a, ins, node)] }),
-  inferType: x32Type('Concat'),
+  inferType: anyType('Concat'),
   forward: (ctx, a, ins, [y]) => {
     const ax = concatAxis(a, y.shape.length, ctx.node);
-    const c = partsCopy(ctx.K, prod(y.shape.slice(0, ax)), ins.map((x) => x.shape[ax]), prod(y.shape.slice(ax + 1)), true, ctx.node, 'Concat');
+    const c = partsCopy(ctx.K, prod(y.shape.slice(0, ax)), ins.map((x) => x.shape[ax]), prod(y.shape.slice(ax + 1)), true, ctx.node, 'Concat', DTYPE_BYTES[y.dtype]);
     const offs = ins.map((x) => x.off);
     return () => { c(offs, y.off); };
   },
@@ -75,10 +76,10 @@ const stack: OpDef = {
     const ax = stackAxis(a, s0.length, node);
     return { ins: ins.map(() => s0), outs: [[...s0.slice(0, ax), a.num_args, ...s0.slice(ax)]] };
   },
-  inferType: x32Type('stack'),
+  inferType: anyType('stack'),
   forward: (ctx, a, ins, [y]) => {
     const ax = stackAxis(a, ins[0].shape.length, ctx.node), s = ins[0].shape;
-    const c = partsCopy(ctx.K, prod(s.slice(0, ax)), ins.map(() => 1), prod(s.slice(ax)), true, ctx.node, 'stack');
+    const c = partsCopy(ctx.K, prod(s.slice(0, ax)), ins.map(() => 1), prod(s.slice(ax)), true, ctx.node, 'stack', DTYPE_BYTES[y.dtype]);
     const offs = ins.map((x) => x.off);
     return () => { c(offs, y.off); };
   },
@@ -102,9 +103,9 @@ function splitShapes(a: Attrs, x: Shape, node?: string): Shape[] {
   return Array.from({ length: n }, () => part);
 }
 
-function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean) {
+function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean, es = 4) {
   const ax = axisOf(ctx.node, 'SliceChannel', a.axis, x.length), k = x[ax] / a.num_outputs;
-  return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel');
+  return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel', es);
 }
 
 const split: OpDef = {
@@ -114,9 +115,9 @@ const split: OpDef = {
   inputs: () => ['data'],
   outputs: (a) => Array.from({ length: a.num_outputs }, (_, i) => `output${i}`),
   inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: splitShapes(a, x, node) } : { ins: [undefined], outs: Array.from({ length: a.num_outputs }, () => undefined) }),
-  inferType: (a, ins, node) => x32Type('SliceChannel', a.num_outputs)(a, ins, node),
+  inferType: (a, ins, node) => anyType('SliceChannel', a.num_outputs)(a, ins, node),
   forward: (ctx, a, [x], outs: TensorRef[]): Step => {
-    const c = splitCopy(ctx, a, x.shape, false), offs = outs.map((o) => o.off);
+    const c = splitCopy(ctx, a, x.shape, false, DTYPE_BYTES[x.dtype]), offs = outs.map((o) => o.off);
     return () => { c(offs, x.off); };
   },
   backward: {

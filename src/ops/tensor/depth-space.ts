@@ -3,7 +3,8 @@
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
 import { fmtShape } from '../../util/shape.js';
-import { fail, permuteCopy, x32Type } from './common.js';
+import { fail, permuteCopy, anyType } from './common.js';
+import { DTYPE_BYTES } from '../../runtime/dtype.js';
 
 type Kind = 'depth_to_space' | 'space_to_depth';
 
@@ -27,9 +28,9 @@ function op(name: Kind, doc: string): OpDef {
     attrs: { block_size: { type: 'int', required: true } },
     inputs: () => ['data'],
     inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: [plan(name, a, x, node).out] } : { ins: [x], outs: [undefined] }),
-    inferType: x32Type(name),
+    inferType: anyType(name),
     forward: (ctx, a, [x], [y]) => {
-      const p = plan(name, a, x.shape, ctx.node), c = permuteCopy(ctx.K, p.view, p.perm, ctx.node, name);
+      const p = plan(name, a, x.shape, ctx.node), c = permuteCopy(ctx.K, p.view, p.perm, ctx.node, name, DTYPE_BYTES[x.dtype]);
       return () => { c(x.off, y.off); };
     },
     backward: {

@@ -4,7 +4,8 @@ import type { Attrs } from '../attrs.js';
 import type { KernelTable } from '../../runtime/manifest.js';
 import type { OpDef, Shape } from '../registry.js';
 import { strides } from '../../util/shape.js';
-import { fail, planCopy, x32Type } from './common.js';
+import { anyType, fail, planCopy } from './common.js';
+import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { axisOf, kernelStep, seqOf } from '../helpers.js';
 
 /** A box of the input: per axis first index, step and length. */
@@ -39,10 +40,10 @@ export function sliceBox(shape: Shape, begin: (number | null)[], end: (number | 
 }
 
 /** Lowered copy between a box of `shape` and a contiguous array of the box's shape. */
-function boxCopy(K: KernelTable, shape: Shape, box: Box, fromBox: boolean, node: string, op: string) {
+function boxCopy(K: KernelTable, shape: Shape, box: Box, fromBox: boolean, node: string, op: string, es = 4) {
   const st = strides(shape), bs = box.step.map((s, i) => s * st[i]), cs = strides(box.len);
-  const base = box.begin.reduce((t, b, i) => t + b * st[i], 0) * 4;
-  const c = fromBox ? planCopy(K, box.len, bs, cs, node, op) : planCopy(K, box.len, cs, bs, node, op);
+  const base = box.begin.reduce((t, b, i) => t + b * st[i], 0) * es;
+  const c = fromBox ? planCopy(K, box.len, bs, cs, node, op, es) : planCopy(K, box.len, cs, bs, node, op, es);
   return fromBox ? (x: number, y: number) => c(x + base, y) : (x: number, y: number) => c(x, y + base);
 }
 
@@ -51,9 +52,9 @@ function boxOp(name: string, aliases: string[], attrs: OpDef['attrs'], nIn: numb
     name, aliases, attrs, doc,
     inputs: () => (nIn === 2 ? ['data', 'shape_like'] : ['data']),
     inferShape: (a, ins, _aux, node) => (ins.some((s) => !s) ? { ins, outs: [undefined] } : { ins, outs: [boxOf(a, ins as Shape[], node).len] }),
-    inferType: x32Type(name),
+    inferType: anyType(name),
     forward: (ctx, a, ins, [y]) => {
-      const c = boxCopy(ctx.K, ins[0].shape, boxOf(a, ins.map((t) => t.shape), ctx.node), true, ctx.node, name);
+      const c = boxCopy(ctx.K, ins[0].shape, boxOf(a, ins.map((t) => t.shape), ctx.node), true, ctx.node, name, DTYPE_BYTES[ins[0].dtype]);
       const x = ins[0];
       return () => { c(x.off, y.off); };
     },

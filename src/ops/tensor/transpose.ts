@@ -2,7 +2,8 @@
 // x32_copynd (4x4 SIMD transposes where the two inner axes swap). Gradient: the inverse permutation.
 import type { Attrs } from '../attrs.js';
 import type { OpDef, Shape } from '../registry.js';
-import { fail, permuteCopy, x32Type } from './common.js';
+import { anyType, fail, permuteCopy } from './common.js';
+import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { axisOf } from '../helpers.js';
 
 /** The permutation a transpose / SwapAxis applies, validated. @example permOf('transpose', { axes: [] }, [2, 3]) // [1, 0] */
@@ -28,9 +29,9 @@ function permOp(name: 'transpose' | 'SwapAxis', aliases: string[], attrs: OpDef[
     name, aliases, attrs, doc,
     inputs: () => ['data'],
     inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: [permOf(name, a, x, node).map((i) => x[i])] } : { ins: [undefined], outs: [undefined] }),
-    inferType: x32Type(name),
+    inferType: anyType(name),
     forward: (ctx, a, [x], [y]) => {
-      const c = permuteCopy(ctx.K, x.shape, permOf(name, a, x.shape, ctx.node), ctx.node, name);
+      const c = permuteCopy(ctx.K, x.shape, permOf(name, a, x.shape, ctx.node), ctx.node, name, DTYPE_BYTES[x.dtype]);
       return () => { c(x.off, y.off); };
     },
     backward: {

@@ -10,6 +10,7 @@ const COPY = defs({
   f32_peak__relaxedsimd: [['iters', 'm', 'a'], () => ({ iters: 100, m: 0.5, a: 1 })],
   x32_noop: [['n'], () => ({ n: 0 })],
   x32_cast__simd128: [['x', 'y', 'n', 'mode'], (p, q) => ({ x: p, y: q, n: 19, mode: 2 })],
+  x8_copynd__scalar: [['x', 'y', 'd'], (p, q) => ({ x: p, y: q, d: p })],
 });
 /** Parameter names of the copies and probes, in order (test/kernels/abi.test.ts checks them against the kernels). */
 export const COPY_PARAMS = paramsOf(COPY);
@@ -18,7 +19,7 @@ const INFO: Record<keyof typeof COPY, Omit<KernelInfo, 'name'>> = {
   x8_copy: { family: 'copy', dtype: 'u8', needs: [] }, x8_zero: { family: 'copy', dtype: 'u8', needs: [] },
   x32_fill: { family: 'copy', dtype: 'x32', needs: ['simd128'] }, f32_peak__simd128: { family: 'peak', dtype: 'f32', needs: ['simd128'] },
   f32_peak__relaxedsimd: { family: 'peak', dtype: 'f32', needs: ['simd128', 'relaxed'] }, x32_noop: { family: 'peak', dtype: 'none', needs: [] },
-  x32_cast__simd128: { family: 'copy', dtype: 'x32', needs: ['simd128'] },
+  x32_cast__simd128: { family: 'copy', dtype: 'x32', needs: ['simd128'] }, x8_copynd__scalar: { family: 'copy', dtype: 'u8', needs: [] },
 };
 
 /**
