@@ -12,7 +12,7 @@ const lines = (f: string) => readFileSync(f, 'utf8').split('\n').length;
 
 /** Files allowed over 300 lines, each with its own ceiling (split them rather than raise it). */
 // executor.ts: 19d's segment hooks, until 19i's move of checkValues out of it lands (then under 305 again).
-const ALLOW: Record<string, number> = { 'src/executor/executor.ts': 315 };
+const ALLOW: Record<string, number> = {};
 
 test('every src/ and assembly/ file is at most ~300 lines', () => {
   const over = files.map((f) => [relative(root, f), lines(f)] as const).filter(([f, n]) => n > (ALLOW[f] ?? 305));

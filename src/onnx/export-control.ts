@@ -112,15 +112,7 @@ const cond = (c: ExportCtx, n: Node): void => {
   c.node('If', [b], Array.from({ length: a.num_outputs as number }, (_, k) => out(n, k)), { then_branch: { g: branch(1) }, else_branch: { g: branch(2) } });
 };
 
-/** A comparison (the usual loop and branch conditions): ONNX's bool result cast back to float32, MXNet's 0 / 1. */
-const compare = (op: string, scalar: boolean) => (c: ExportCtx, n: Node): void => {
-  const x = c.name(n.inputs[0]), y = scalar ? c.init(`${n.name}_scalar`, [], [n.attrs.scalar as number]) : c.name(n.inputs[1]), b = c.fresh(`${n.name}_bool`);
-  c.node(op, [x, y], [b]);
-  c.node('Cast', [b], [out(n, 0)], { to: DT.FLOAT });
-};
-
-/** The control-flow exporters (and the comparisons their conditions use), by op name. */
+/** The control-flow exporters, by op name (the comparisons their conditions use are export-index.ts's). */
 export const CONTROL_EXPORTERS: Record<string, (c: ExportCtx, n: Node) => void> = {
   _foreach: foreach, _while_loop: whileLoop, _cond: cond,
-  broadcast_lesser: compare('Less', false), broadcast_greater: compare('Greater', false), _lesser_scalar: compare('Less', true), _greater_scalar: compare('Greater', true),
 };
