@@ -34,7 +34,7 @@ export function foreach(body: (data: any, states: any) => [NDArray | NDArray[], 
 /**
  * MXNet's `mx.nd.contrib.while_loop(cond, func, loop_vars, max_iterations)`: step outputs stacked, padded with
  * zeros to max_iterations rows (as the Symbol version), and the final loop variables.
- * @example const [[outs], [i, s]] = mx.nd.contrib.while_loop((i, s) => i.lesserScalar(5), (i, s) => [[s], [i.add(1), s.add(i)]], [i0, s0], 10);
+ * @example const [[outs], [i, s]] = mx.nd.contrib.while_loop((i, s) => mx.nd._lesser_scalar(i, { scalar: 5 }), (i, s) => [[s], [i.add(1), s.add(i)]], [i0, s0], 10);
  */
 export function whileLoop(cond: (...v: NDArray[]) => NDArray, func: (...v: NDArray[]) => [NDArray | NDArray[] | null, NDArray | NDArray[]], loopVars: NDArray | NDArray[],
   maxIterations: number): [NDArray[], any] {
