@@ -33,8 +33,9 @@ test('the code stays within its total budget', () => {
   // (33,058 lines with all of them). Eighth session: +2,800, set once by the lead for all six branches (each had
   // raised it on its own branch): data-dependent shapes (segments, NonMaxSuppression, NonZero, Unique, boolean_mask)
   // ~950, control flow with run-time decisions (_foreach / _while_loop / _cond, ONNX Loop and If) ~1,100, integer
-  // and bool tensors end to end (Cast kernels, typed I/O) ~350, kernels and threads of issue 16 ~400.
-  assert.ok(total < 35_950, `src/ + assembly/: ${total} lines`);
+  // and bool tensors end to end (Cast kernels, typed I/O) ~350, kernels and threads of issue 16 ~400. Ninth session:
+  // +750, set once by the lead for issue 16's five branches (cold start, stem and API rows, thread splits).
+  assert.ok(total < 36_700, `src/ + assembly/: ${total} lines`);
 });
 
 /** Lines over 200 columns: none (issue 13 wrapped the last in the sixth session). Wrap a new one; never raise this. */
