@@ -91,5 +91,34 @@ test('writing a cache keeps the 8 newest of the directory (rebuilds pile them up
   assert.is(run({ MXWASM_CODE_CACHE: cacheDir }).cache.status, 'hit');
 });
 
+// The ESM face (dist/node/index.js) takes the same path as require: index.cjs's loader opens mxwasm.cjs once (its
+// bytes then go to V8 with the cached code), Node's own module loaders never read or compile the bundle (no
+// cjs-module-lexer pass over it, no second copy), and the lazy file stays unread by an import and one op.
+const ESM_PROBE = `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url), fs = require('node:fs'), opened = [], read = [];
+const open = fs.openSync, readFile = fs.readFileSync; // the loader calls them through the fs object
+fs.openSync = (p, ...a) => { const fd = open(p, ...a); opened.push(String(p).split('/').pop()); return fd; };
+fs.readFileSync = (p, ...a) => { read.push(String(p).split('/').pop()); return readFile(p, ...a); };
+const mx = await import(${JSON.stringify(join(root, 'dist', 'node', 'index.js'))});
+const { nd } = mx, a = nd.array([1, 2, 3]);
+console.log(JSON.stringify({ sum: nd.elemwise_add(a, a).toArray(), opened, read, cache: globalThis[Symbol.for('mxwasm.codeCache')],
+  lazy: globalThis[Symbol.for('mxwasm.codeCacheLazy')] ?? null, compiledByNode: Object.keys(require.cache).map((f) => f.split('/').pop()) }));`;
+
+test('import: the bundle is opened once, through the code cache, never by Node\'s loaders; the lazy file is not read', () => {
+  const cacheDir = join(dir, 'c6'), file = join(dir, 'probe.mjs');
+  writeFileSync(file, ESM_PROBE);
+  const go = () => JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1', MXWASM_CODE_CACHE: cacheDir } }).trim().split('\n').pop()!);
+  const a = go(), b = go();
+  assert.is(a.cache.status, 'miss');
+  assert.is(b.cache.status, 'hit', 'the second import uses the cache the first wrote');
+  for (const r of [a, b]) {
+    assert.equal(r.sum, [2, 4, 6]);
+    assert.equal(r.opened.filter((f: string) => f.startsWith('mxwasm')), ['mxwasm.cjs', ...(r === b ? [b.cache.path.split('/').pop()] : [])]);
+    assert.not.ok(r.read.some((f: string) => f.startsWith('mxwasm')), 'no readFileSync of the bundle or its cache');
+    assert.is(r.lazy, null, 'mxwasm-lazy.cjs not loaded');
+    assert.equal(r.compiledByNode, ['index.cjs'], 'Node compiles only the loader');
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();
