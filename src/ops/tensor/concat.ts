@@ -7,23 +7,57 @@ import { prod } from '../../util/shape.js';
 import { anyType, fail, planCopy } from './common.js';
 import { DTYPE_BYTES } from '../../runtime/dtype.js';
 import { axisOf } from '../helpers.js';
+import { independentCalls } from '../../runtime/parts.js';
+
+/** MXWASM_CONCAT_PARTS=0: each part one strided copy as before, none cut for the threads (A/B). */
+const AS_PIECES = (globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MXWASM_CONCAT_PARTS !== '0';
+/** Pieces a copy is cut into (4 a thread on 2), none under MIN_PIECE bytes; rows under MIN_ROW bytes stay strided copies. */
+const PIECES = 8, MIN_PIECE = 32 << 10, MIN_ROW = 512, MAX_ROWS = 4096;
 
 /**
- * Copies between parts (outer, k_i, inner) and a whole (outer, sum k_i, inner): toWhole = concat, else split.
- * @example partsCopy(K, 2, [3, 4], 5, true, node, 'Concat')
+ * The byte copies [src, dst, n] between parts (outer, k_i, inner) at `parts` and a whole (outer, sum k_i, inner) at
+ * `whole`, cut into pieces of about 1/PIECES of the total (64-byte multiples): the x8_copy calls of one independentCalls
+ * step, which the thread pool runs as the parts of one job (DenseNet's and Inception's concats at batch 1 and
+ * SqueezeNet's at batch 8 ran on the calling thread, each copy under x8_copy's own split size). Undefined where a row
+ * is short (then one strided copy a part). Exported for tests.
+ * @example pieceCalls(1, [3, 4], 1024, true, 4, [p0, p1], y) // two rows of 12 and 16 KiB
  */
-function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, toWhole: boolean, node: string, op: string, es = 4): (parts: number[], whole: number, skip?: boolean[]) => void {
-  const total = ks.reduce((a, b) => a + b, 0);
-  const starts = ks.map((_, i) => ks.slice(0, i).reduce((a, b) => a + b, 0) * inner * es);
-  const plans = ks.map((k) => (toWhole
-    ? planCopy(K, [outer, k * inner], [k * inner, 1], [total * inner, 1], node, op, es)
-    : planCopy(K, [outer, k * inner], [total * inner, 1], [k * inner, 1], node, op, es)));
-  return (parts, whole, skip) => {
-    for (let i = 0; i < ks.length; i++) {
-      if (skip?.[i]) continue;
-      if (toWhole) plans[i](parts[i], whole + starts[i]); else plans[i](whole + starts[i], parts[i]);
+export function pieceCalls(outer: number, ks: number[], inner: number, toWhole: boolean, es: number, parts: number[], whole: number,
+  skip?: boolean[]): number[][] | undefined {
+  const row = ks.reduce((a, b) => a + b, 0) * inner * es;
+  if (!AS_PIECES || outer * ks.length > MAX_ROWS || ks.some((k) => k * inner * es < MIN_ROW)) return undefined;
+  const segs: number[][] = [];
+  let all = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0, at = 0; i < ks.length; at += ks[i++] * inner * es) {
+      const n = ks[i] * inner * es, w = whole + o * row + at, p = parts[i] + o * n;
+      if (!skip?.[i]) { segs.push(toWhole ? [p, w, n] : [w, p, n]); all += n; }
     }
-  };
+  }
+  const piece = Math.max(MIN_PIECE, Math.ceil(all / PIECES / 64) * 64), calls: number[][] = [];
+  for (const [src, dst, n] of segs) for (let b = 0; b < n; b += piece) calls.push([src + b, dst + b, Math.min(piece, n - b)]);
+  return calls;
+}
+
+/**
+ * The step copying between parts (outer, k_i, inner) at `parts` and a whole (outer, sum k_i, inner) at `whole`:
+ * toWhole = concat, else split; parts with `skip` set are left out. Byte pieces for the threads (pieceCalls) where rows
+ * are long, else one strided copy a part.
+ * @example partsCopy(K, 2, [3, 4], 5, true, node, 'Concat', 4, [x0.off, x1.off], y.off)
+ */
+function partsCopy(K: KernelTable, outer: number, ks: number[], inner: number, toWhole: boolean, node: string, op: string, es: number,
+  parts: number[], whole: number, skip?: boolean[]): Step {
+  const calls = pieceCalls(outer, ks, inner, toWhole, es, parts, whole, skip);
+  if (calls) return calls.length ? independentCalls(K, 'x8_copy', calls) : () => {};
+  const total = ks.reduce((a, b) => a + b, 0), steps: (() => void)[] = [];
+  for (let i = 0, at = 0; i < ks.length; at += ks[i++] * inner * es) {
+    if (skip?.[i]) continue;
+    const k = ks[i], w = whole + at;
+    steps.push(toWhole
+      ? ((f) => () => f(parts[i], w))(planCopy(K, [outer, k * inner], [k * inner, 1], [total * inner, 1], node, op, es))
+      : ((f) => () => f(w, parts[i]))(planCopy(K, [outer, k * inner], [total * inner, 1], [k * inner, 1], node, op, es)));
+  }
+  return () => { for (let i = 0; i < steps.length; i++) steps[i](); };
 }
 
 const concatAxis = (a: Attrs, nd: number, node?: string) => axisOf(node, 'Concat', a.dim, nd, 'dim');
@@ -48,17 +82,15 @@ const concat: OpDef = {
   inferType: anyType('Concat'),
   forward: (ctx, a, ins, [y]) => {
     const ax = concatAxis(a, y.shape.length, ctx.node);
-    const c = partsCopy(ctx.K, prod(y.shape.slice(0, ax)), ins.map((x) => x.shape[ax]), prod(y.shape.slice(ax + 1)), true, ctx.node, 'Concat', DTYPE_BYTES[y.dtype]);
-    const offs = ins.map((x) => x.off);
-    return () => { c(offs, y.off); };
+    return partsCopy(ctx.K, prod(y.shape.slice(0, ax)), ins.map((x) => x.shape[ax]), prod(y.shape.slice(ax + 1)), true, ctx.node, 'Concat', DTYPE_BYTES[y.dtype],
+      ins.map((x) => x.off), y.off);
   },
   backward: {
     saves: [],
     lower: (ctx, a, g) => {
       const [og] = g.outGrads, ys = g.outs[0].shape, ax = concatAxis(a, ys.length, ctx.node);
-      const c = partsCopy(ctx.K, prod(ys.slice(0, ax)), g.inGrads.map((x) => x.shape[ax]), prod(ys.slice(ax + 1)), false, ctx.node, 'Concat');
-      const offs = g.inGrads.map((x) => x.off), skip = g.req.map((r) => r === 'null');
-      return () => { c(offs, og.off, skip); };
+      return partsCopy(ctx.K, prod(ys.slice(0, ax)), g.inGrads.map((x) => x.shape[ax]), prod(ys.slice(ax + 1)), false, ctx.node, 'Concat', 4,
+        g.inGrads.map((x) => x.off), og.off, g.req.map((r) => r === 'null'));
     },
   },
 };
@@ -79,17 +111,14 @@ const stack: OpDef = {
   inferType: anyType('stack'),
   forward: (ctx, a, ins, [y]) => {
     const ax = stackAxis(a, ins[0].shape.length, ctx.node), s = ins[0].shape;
-    const c = partsCopy(ctx.K, prod(s.slice(0, ax)), ins.map(() => 1), prod(s.slice(ax)), true, ctx.node, 'stack', DTYPE_BYTES[y.dtype]);
-    const offs = ins.map((x) => x.off);
-    return () => { c(offs, y.off); };
+    return partsCopy(ctx.K, prod(s.slice(0, ax)), ins.map(() => 1), prod(s.slice(ax)), true, ctx.node, 'stack', DTYPE_BYTES[y.dtype], ins.map((x) => x.off), y.off);
   },
   backward: {
     saves: [],
     lower: (ctx, a, g) => {
       const s = g.inGrads[0].shape, ax = stackAxis(a, s.length, ctx.node), [og] = g.outGrads;
-      const c = partsCopy(ctx.K, prod(s.slice(0, ax)), g.inGrads.map(() => 1), prod(s.slice(ax)), false, ctx.node, 'stack');
-      const offs = g.inGrads.map((x) => x.off), skip = g.req.map((r) => r === 'null');
-      return () => { c(offs, og.off, skip); };
+      return partsCopy(ctx.K, prod(s.slice(0, ax)), g.inGrads.map(() => 1), prod(s.slice(ax)), false, ctx.node, 'stack', 4,
+        g.inGrads.map((x) => x.off), og.off, g.req.map((r) => r === 'null'));
     },
   },
 };
@@ -103,9 +132,9 @@ function splitShapes(a: Attrs, x: Shape, node?: string): Shape[] {
   return Array.from({ length: n }, () => part);
 }
 
-function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean, es = 4) {
+function splitCopy(ctx: { K: KernelTable; node: string }, a: Attrs, x: Shape, toWhole: boolean, es: number, parts: number[], whole: number): Step {
   const ax = axisOf(ctx.node, 'SliceChannel', a.axis, x.length), k = x[ax] / a.num_outputs;
-  return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel', es);
+  return partsCopy(ctx.K, prod(x.slice(0, ax)), Array.from({ length: a.num_outputs }, () => k), prod(x.slice(ax + 1)), toWhole, ctx.node, 'SliceChannel', es, parts, whole);
 }
 
 const split: OpDef = {
@@ -117,15 +146,14 @@ const split: OpDef = {
   inferShape: (a, [x], _aux, node) => (x ? { ins: [x], outs: splitShapes(a, x, node) } : { ins: [undefined], outs: Array.from({ length: a.num_outputs }, () => undefined) }),
   inferType: (a, ins, node) => anyType('SliceChannel', a.num_outputs)(a, ins, node),
   forward: (ctx, a, [x], outs: TensorRef[]): Step => {
-    const c = splitCopy(ctx, a, x.shape, false, DTYPE_BYTES[x.dtype]), offs = outs.map((o) => o.off);
-    return () => { c(offs, x.off); };
+    return splitCopy(ctx, a, x.shape, false, DTYPE_BYTES[x.dtype], outs.map((o) => o.off), x.off);
   },
   backward: {
     saves: [],
     lower: (ctx, a, g) => {
       if (g.req[0] === 'null') return () => {};
-      const [dx] = g.inGrads, c = splitCopy(ctx, a, dx.shape, true), offs = g.outGrads.map((o) => o.off);
-      return () => { c(offs, dx.off); };
+      const [dx] = g.inGrads;
+      return splitCopy(ctx, a, dx.shape, true, 4, g.outGrads.map((o) => o.off), dx.off);
     },
   },
 };
