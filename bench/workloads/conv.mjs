@@ -3,6 +3,14 @@
 //                 node with the weight as an initializer, NCHW) including reading the output back.
 //   conv-*-bound: mxwasm's op lowered once (as the executor does at bind), resident input/output: kernels only.
 //   conv-*-bwd:   mxwasm's backward (dx + dw) lowered once: the training cost of the layer.
+//   conv-*-data:  (stem, grouped) each runtime's documented path from a JS input to a JS-readable output, per call:
+//                 mxwasm copies the JS input into its resident input array (`x.data.set`), calls mx.nd.Convolution,
+//                 reads the output through `y.data` (the README's zero-copy view) and disposes it; onnxruntime-web
+//                 runs the session on a Tensor over the JS input (it copies it into its heap) and reads `tensor.data`
+//                 (its run already copied the output into a fresh typed array: its API has no zero-copy CPU output);
+//                 tfjs-wasm makes a tensor from the JS input, convolves and reads dataSync(), disposing both. The plain
+//                 conv-* row (kept as it was) instead forces every runtime's output into a fresh JS array (mxwasm:
+//                 toTypedArray(), a copy its API does not need), so it mostly measures glibc's page faults.
 //   deconv-*:     Deconvolution (mx.nd.Deconvolution / tf.conv2dTranspose / ONNX ConvTranspose).
 //   pool-*:       Pooling (mx.nd.Pooling / tf.maxPool / ONNX MaxPool).
 import { onnxModel } from '../lib/onnx.mjs';
@@ -64,19 +72,64 @@ function tfjsImpl(C, H, F, k, s, p, G) {
   };
 }
 
+/** Rows that also get a `-data` variant (each runtime's own way from a JS input to a readable output). */
+const DATA_ROWS = new Set(['conv-mnet-stem', 'conv-grouped-3x3-128-g32']);
+const sum2 = (d) => d[0] + d[d.length - 1]; // what the -data rows read of the output (all of it stays readable)
+
+/** The -data row's implementations (see the header). */
+function dataImpls(C, H, F, k, s, p, G, ortImpl) {
+  const Ho = outSize(H, k, s, p), img = rand(C * H * H, 1);
+  let sink = 0;
+  return {
+    mxwasm: ({ mx }) => {
+      const x = mx.nd.zeros([1, C, H, H]), w = mx.nd.array(rand(F * (C / G) * k * k, 2), { shape: [F, C / G, k, k] });
+      const attrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F, num_group: G, no_bias: true };
+      return {
+        run() {
+          x.data.set(img);
+          const y = mx.nd.Convolution(x, w, attrs), d = y.data;
+          if (d.length !== F * Ho * Ho) throw new Error('bad output');
+          sink += sum2(d); y.dispose();
+        },
+        teardown() { x.dispose(); w.dispose(); if (Number.isNaN(sink)) console.log(sink); },
+      };
+    },
+    ...(G === 1 || G === C ? { 'tfjs-wasm': ({ libs }) => {
+      const tf = libs['tfjs-wasm']; // the image read as NHWC: the same bytes, the order does not change the timing
+      const w = G === 1 ? tf.tensor4d(rand(F * C * k * k, 2), [k, k, C, F]) : tf.tensor4d(rand(C * k * k, 2), [k, k, C, 1]);
+      const pad = [[0, 0], [p, p], [p, p], [0, 0]];
+      return {
+        run() {
+          const x = tf.tensor4d(img, [1, H, H, C]), y = G === 1 ? tf.conv2d(x, w, [s, s], pad) : tf.depthwiseConv2d(x, w, [s, s], pad);
+          sink += sum2(y.dataSync()); x.dispose(); y.dispose();
+        },
+        teardown() { w.dispose(); },
+      };
+    } } : {}),
+    'ort-web': ortImpl('ort-web', 'wasm', img),
+    'ort-node': ortImpl('ort-node', 'cpu', img),
+  };
+}
+
 /** @type {import('../README.md').Workload[]} */
 export default [
   ...CONVS.flatMap(([name, C, H, F, k, s, p, G, desc]) => {
     const Ho = outSize(H, k, s, p), flops = 2 * Ho * Ho * F * (C / G) * k * k;
-    const ortImpl = (peer, ep) => async ({ libs }) => {
+    // img given: the -data row (also reads two elements of the output); else the plain row, as before.
+    const ortImpl = (peer, ep, img) => async ({ libs }) => {
       const ort = libs[peer];
       const model = onnxModel({
         nodes: [['Conv', ['X', 'W'], ['Y'], { kernel_shape: [k, k], strides: [s, s], pads: [p, p, p, p], group: G }]],
         inputs: [['X', [1, C, H, H]]], outputs: [['Y', [1, F, Ho, Ho]]], initializers: [['W', [F, C / G, k, k], rand(F * (C / G) * k * k, 2)]],
       });
       const sess = await ortSession(ort, model, ep);
-      const X = new ort.Tensor('float32', rand(C * H * H, 1), [1, C, H, H]);
-      return { async run() { const r = await sess.run({ X }); if (r.Y.data.length !== F * Ho * Ho) throw new Error('bad output'); }, teardown: () => sess.release() };
+      const X = new ort.Tensor('float32', img ?? rand(C * H * H, 1), [1, C, H, H]);
+      if (!img) return { async run() { const r = await sess.run({ X }); if (r.Y.data.length !== F * Ho * Ho) throw new Error('bad output'); }, teardown: () => sess.release() };
+      let sink = 0;
+      return {
+        async run() { const r = await sess.run({ X }), d = r.Y.data; if (d.length !== F * Ho * Ho) throw new Error('bad output'); sink += sum2(d); },
+        teardown: () => { if (Number.isNaN(sink)) console.log(sink); return sess.release(); },
+      };
     };
     return [
       {
@@ -94,6 +147,8 @@ export default [
       },
       { name: `${name}-bound`, group: 'conv', flops, desc: `${desc}, lowered once, resident buffers (kernels only)`, impls: { mxwasm: (ctx) => lowered(ctx, C, H, F, k, s, p, G, false) } },
       { name: `${name}-bwd`, group: 'conv', flops: 2 * flops, desc: `${desc}, backward dx + dw lowered once`, impls: { mxwasm: (ctx) => lowered(ctx, C, H, F, k, s, p, G, true) } },
+      ...(DATA_ROWS.has(name) ? [{ name: `${name}-data`, group: 'conv', flops, desc: `${desc}, JS input staged, output read where each API returns it (mxwasm: .data view)`,
+        impls: dataImpls(C, H, F, k, s, p, G, ortImpl) }] : []),
     ];
   }),
   {

@@ -3,6 +3,12 @@
 //                    back into a JS array (dataSync / tensor.data / toTypedArray), operands resident
 //                    (ORT copies A and B in each run, as its API requires).
 //   gemm-kernel-<n>: mxwasm's f32_gemm kernel alone on resident buffers (no allocation, no copy).
+//   gemm-512-data:   each runtime's documented path from JS inputs to a JS-readable C, per call: mxwasm copies A and
+//                    B into its resident arrays (`.data.set`), calls mx.nd.dot and reads C through `c.data` (the
+//                    README's zero-copy view), then disposes it; onnxruntime-web runs on Tensors over the JS arrays
+//                    (it copies them into its heap) and reads `tensor.data` (already a fresh typed array: its API has
+//                    no zero-copy CPU output); tfjs-wasm makes tensors from the JS arrays and reads dataSync(). gemm-512
+//                    (kept as it was) forces C into a fresh JS array for every runtime (mxwasm: toTypedArray()).
 import { matmulModel } from '../lib/onnx.mjs';
 import { ortSession } from '../lib/peers.mjs';
 
@@ -26,6 +32,38 @@ const ortImpl = (peer, ep) => async ({ libs }, n) => {
 };
 
 const PEAK_ITERS = 200000;
+const sum2 = (d) => d[0] + d[d.length - 1];
+
+/** gemm-<n>-data's implementations (see the header). */
+function dataImpls(n) {
+  const A = rand(n * n, 1), B = rand(n * n, 2);
+  let sink = 0;
+  const ort = (peer, ep) => async ({ libs }) => {
+    const o = libs[peer], s = await ortSession(o, matmulModel(n, n, n), ep);
+    const a = new o.Tensor('float32', A, [n, n]), b = new o.Tensor('float32', B, [n, n]);
+    return { async run() { const r = await s.run({ A: a, B: b }), d = r.C.data; if (d.length !== n * n) throw new Error('bad output'); sink += sum2(d); }, teardown: () => s.release() };
+  };
+  return {
+    mxwasm: ({ mx }) => {
+      const a = mx.nd.zeros([n, n]), b = mx.nd.zeros([n, n]);
+      return {
+        run() {
+          a.data.set(A); b.data.set(B);
+          const c = mx.nd.dot(a, b), d = c.data;
+          if (d.length !== n * n) throw new Error('bad output');
+          sink += sum2(d); c.dispose();
+        },
+        teardown() { a.dispose(); b.dispose(); if (Number.isNaN(sink)) console.log(sink); },
+      };
+    },
+    'tfjs-wasm': ({ libs }) => {
+      const tf = libs['tfjs-wasm'];
+      return { run() { const a = tf.tensor2d(A, [n, n]), b = tf.tensor2d(B, [n, n]), c = tf.matMul(a, b); sink += sum2(c.dataSync()); a.dispose(); b.dispose(); c.dispose(); } };
+    },
+    'ort-web': ort('ort-web', 'wasm'),
+    'ort-node': ort('ort-node', 'cpu'),
+  };
+}
 
 /** @type {import('../lib/workload').Workload[]} */
 export default [{
@@ -79,4 +117,9 @@ export default [{
       },
     },
   },
+  ...(n === 512 ? [{
+    name: `gemm-${n}-data`, group: 'gemm', flops: 2 * n ** 3,
+    desc: `C = A·B, ${n}x${n}x${n}, JS inputs staged, C read where each API returns it (mxwasm: .data view)`,
+    impls: dataImpls(n),
+  }] : []),
 ])];
