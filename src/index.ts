@@ -5,7 +5,7 @@ import { nd as ndOps, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
 import { ensureInstalled } from './parallel/threads.js';
 import { ndFileFunctions } from './format/ndarray-io.js';
-import { ndContrib } from './api/contrib.js';
+import { ndContrib } from './api/control-flow.js';
 // Registrations whose users are lazy namespaces in the bundles (mx.mod): the data-parallel workers' start with
 // threadsReady(), and the checkpoint writer of mx.callback.doCheckpoint.
 import './parallel/dp.js';

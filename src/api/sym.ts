@@ -7,7 +7,7 @@ import { fromJSON, readSymbolFile } from '../symbol/json.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 import type { SymOps } from './typed-ops.js';
-import { symContrib } from './contrib.js';
+import { symContrib } from './control-flow.js';
 
 /**
  * Calls `createOp` MXNet-style: `mx.sym.FullyConnected(data, { num_hidden: 10, name: 'fc1' })`

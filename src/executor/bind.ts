@@ -1,12 +1,16 @@
 import { ArgumentError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
-import type { GradReq, Shape } from '../ops/registry.js';
+import { isDynamic, type GradReq, type Shape } from '../ops/registry.js';
 import { toDType, type DType } from '../runtime/dtype.js';
-import type { NodeEntry } from '../graph/node.js';
+import { dfsOrder, type NodeEntry } from '../graph/node.js';
 import { fmtShape, sameShape } from '../util/shape.js';
 import { Executor } from './executor.js';
 import { planBind } from './plan.js';
-import { hasDynamic, Segments } from './segments.js';
+// lazy: data-dependent shapes' segment planning, evaluated on the first bind of such a graph
+import * as segments from './segments.js';
+
+/** True when some node reachable from `heads` has a data-dependent output shape. @example hasDynamic(sym.outputs) */
+export function hasDynamic(heads: readonly NodeEntry[]): boolean { return dfsOrder(heads).some((n) => isDynamic(n.def)); }
 
 /** grad_req as MXNet takes it: one string, a list (argument order) or a dict (missing → 'null'). */
 export type GradReqSpec = GradReq | GradReq[] | Record<string, GradReq>;
@@ -137,7 +141,7 @@ function bindSegments(sym: Bindable, o: BindOptions, b: { args: NDArray[]; aux: 
   };
   return new Executor({
     plan: undefined as never, argNames: b.argNames, auxNames: b.auxNames, outputNames: sym.listOutputs(), args: b.args, grads: b.grads, aux: b.aux,
-    gradReq: b.req, owned, rebind, segments: new Segments(sym.outputs, vars, o.fuse),
+    gradReq: b.req, owned, rebind, segments: new segments.Segments(sym.outputs, vars, o.fuse),
   });
 }
 

@@ -15,9 +15,6 @@ import { Executor } from './executor.js';
 import type { SegmentRunner } from './segment-runner.js';
 import { planBind } from './plan.js';
 
-/** True when some node reachable from `heads` has a data-dependent output shape. @example hasDynamic(sym.outputs) */
-export function hasDynamic(heads: readonly NodeEntry[]): boolean { return dfsOrder(heads).some((n) => isDynamic(n.def)); }
-
 /** The first dynamic node (for messages). */
 export function firstDynamic(heads: readonly NodeEntry[]): Node | undefined { return dfsOrder(heads).find((n) => isDynamic(n.def)); }
 

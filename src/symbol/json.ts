@@ -6,7 +6,7 @@ import { numArgs, numOutputs } from '../graph/indexed.js';
 import { dfsOrder, isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
 import { getOp, opAux } from '../ops/registry.js';
-import { withBodies } from './subgraph.js';
+import * as subgraph from './subgraph.js'; // lazy: control-flow bodies (rare in files) load it on first sight
 import { Symbol } from './symbol.js';
 
 /** Reads a symbol JSON file (Node; errors name the path). @example readSymbolFile('lenet-symbol.json') */
@@ -122,7 +122,7 @@ function loadGraph(json: any, depth: number): NodeEntry[] {
     if (inputs.length !== want) throw new FormatError(`Error in operator ${name}: ${def.name} expects ${want} inputs (${[...def.inputs(attrs), ...opAux(def, attrs)].join(', ')}), the file gives ` +
       `${inputs.length}`, { node: name });
     const node: Node = { op: def.name, name, dict, inputs, def, attrs };
-    nodes.push(subs.length ? withBodies(node, subs) : node);
+    nodes.push(subs.length ? subgraph.withBodies(node, subs) : node);
   });
   return json.heads.map((h: number[]) => {
     if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${brief(h)} is out of range`);
