@@ -1,6 +1,6 @@
 import { ArgumentError } from '../errors.js';
 import '../ops/index.js'; // registers every op: installSymOps() below lists them at evaluation (bundles may order modules otherwise)
-import { listOpNames } from '../ops/registry.js';
+import { eachOpName } from '../ops/registry.js';
 import { installNamed } from './nd.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
 import { fromJSON, readSymbolFile } from '../symbol/json.js';
@@ -58,7 +58,7 @@ export interface InitOpts { dtype?: string; name?: string; attr?: Record<string,
 
 /** Adds `mx.sym.<Op>` for every registered op name and alias (call again after registering ops). @example installSymOps(); mx.sym.MyOp(x) */
 export function installSymOps(target: Record<string, unknown> = sym): void {
-  for (const name of listOpNames().keys()) installNamed(target, name, (...args: unknown[]) => symOp(name, args));
+  eachOpName((name) => installNamed(target, name, (...args: unknown[]) => symOp(name, args)));
 }
 
 export type { VariableOptions };

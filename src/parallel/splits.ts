@@ -89,6 +89,7 @@ export const SPLITS: Record<string, Split> = {
   ...VOL_SPLITS,
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
-  // Declared with the kernels: elementwise, activations, softmax, reductions, optimizer updates, copies.
-  ...Object.fromEntries(KERNELS.filter((k) => k.split).map((k) => [k.name, k.split!])),
 };
+// Declared with the kernels: elementwise, activations, softmax, reductions, optimizer updates, copies (a plain loop:
+// fromEntries of pairs made ~50 KB of garbage at every import).
+KERNELS.forEach((k) => { if (k.split) SPLITS[k.name] = k.split; });

@@ -19,11 +19,25 @@ type Fn = (...args: number[]) => number;
 /** Typed view of the module's exports. */
 export type KernelTable = { heapBase(): number } & Record<string, Fn>;
 
+// The tables below are built at import by plain loops: Object.entries / fromEntries and array destructuring run the
+// iterator protocol (an iterator and a result object per step) in run-once code, ~0.3 MB of garbage per cold start.
+
 /**
  * Position of each named argument of a kernel whose parameter names a family's typed definition lists.
  * @example const G = argIndex(GEMM_PARAMS); a[G.C] += 64
  */
-export const argIndex = <T extends readonly string[]>(params: T) => Object.fromEntries(params.map((n, i) => [n, i])) as { readonly [K in T[number]]: number };
+export const argIndex = <T extends readonly string[]>(params: T) => {
+  const o: Record<string, number> = {};
+  for (let i = 0; i < params.length; i++) o[params[i]] = i;
+  return o as { readonly [K in T[number]]: number };
+};
+
+/** `f` of each kernel's parameter names, by kernel name. @example const CONV_ARG = mapParams(CONV_PARAMS, argIndex) */
+export const mapParams = <V>(t: Readonly<Record<string, readonly string[]>>, f: (params: readonly string[]) => V): Record<string, V> => {
+  const o: Record<string, V> = {}, ks = Object.keys(t);
+  for (let i = 0; i < ks.length; i++) o[ks[i]] = f(t[ks[i]]);
+  return o;
+};
 
 /** A kernel's arguments by name: one number per parameter name of its typed definition (no more, no fewer). */
 export type ArgsOf<P extends readonly string[]> = { [K in P[number]]: number };
@@ -52,14 +66,18 @@ type Exact<T> = { [K in keyof T]: T[K] extends readonly [infer P extends readonl
  */
 export const defs = <const T extends Record<string, Def>>(t: T & Exact<T>): T => t;
 /** The parameter names of each kernel of `defs`. */
-export const paramsOf = <const T extends Record<string, Def>>(t: T) =>
-  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v[0]])) as { readonly [K in keyof T]: T[K][0] };
+export const paramsOf = <const T extends Record<string, Def>>(t: T) => {
+  const o: Record<string, readonly string[]> = {}, ks = Object.keys(t);
+  for (let i = 0; i < ks.length; i++) o[ks[i]] = t[ks[i]][0];
+  return o as { readonly [K in keyof T]: T[K][0] };
+};
 type Info = Omit<KernelInfo, 'name' | 'params' | 'warm'>;
 /** The manifest lines of `defs` (`info` gives each kernel's family, dtype, needs ...; warm-ups in kernel order). */
 export const kernelsOf = (t: Readonly<Record<string, Def>>, info: (name: string) => Info, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
-  Object.entries(t).map(([name, [params, warm]]) => ({
-    name, ...info(name), params, warm: (p: number, q: number) => argList(params, warm(p, q) as ArgsOf<typeof params>), ...(splits[name] ? { split: splits[name] } : {}),
-  }));
+  Object.keys(t).map((name) => {
+    const params = t[name][0], warm = t[name][1];
+    return { name, ...info(name), params, warm: (p: number, q: number) => argList(params, warm(p, q) as ArgsOf<typeof params>), ...(splits[name] ? { split: splits[name] } : {}) };
+  });
 
 /**
  * What a kernel's name says (`<dtype>_<op>[_<tile>]__<isa>[_u<unroll>]`), for `kernelsOf`: `__scalar` needs nothing,
@@ -72,4 +90,8 @@ export const nameInfo = (family: string) => (name: string): Info => {
 };
 
 /** The same definition (or parameter names) for each kernel of a list. @example each(['f32_vsub__simd128'], [VV_PARAMS, bin]) */
-export const each = <const N extends string, const D>(names: readonly N[], d: D) => Object.fromEntries(names.map((n) => [n, d])) as { [K in N]: D };
+export const each = <const N extends string, const D>(names: readonly N[], d: D) => {
+  const o: Record<string, D> = {};
+  for (let i = 0; i < names.length; i++) o[names[i]] = d;
+  return o as { [K in N]: D };
+};

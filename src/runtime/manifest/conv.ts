@@ -1,4 +1,4 @@
-import { argIndex, defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
+import { argIndex, defs, kernelsOf, mapParams, nameInfo, paramsOf, type KernelInfo } from './common.js';
 
 /** Conv geometry as the conv kernels take it (one image; per group where grouped). */
 export const CONV_GEOM = ['C', 'H', 'W', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'Ho', 'Wo'] as const;
@@ -51,7 +51,7 @@ const POOL2D = defs({
 /** Parameter names of the conv and pool kernels, in order. */
 export const CONV_PARAMS = { ...paramsOf(CONV), ...paramsOf(POOL2D) };
 /** Position of each argument, per kernel. @example a[CONV_ARG.f32_pool2d__simd128.P] */
-export const CONV_ARG = Object.fromEntries(Object.entries(CONV_PARAMS).map(([k, p]) => [k, argIndex(p)])) as unknown as
+export const CONV_ARG = mapParams(CONV_PARAMS, argIndex) as unknown as
   { readonly [K in keyof typeof CONV_PARAMS]: { readonly [N in typeof CONV_PARAMS[K][number]]: number } };
 
 /** Kernels of the conv family (see ../manifest.ts). */

@@ -1,4 +1,4 @@
-import { defs, kernelsOf, nameInfo, paramsOf, type KernelInfo } from './common.js';
+import { defs, kernelsOf, mapParams, nameInfo, paramsOf, type KernelInfo } from './common.js';
 import { byElements } from './split.js';
 
 // Every optimizer kernel is (weight, gradient, states..., n, hyper-parameters...): f32 pointers, then the count.
@@ -39,4 +39,4 @@ export const OPTIM_PARAMS = paramsOf(OPTIM);
  * Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
  */
 export const KERNELS_OPTIM: KernelInfo[] = kernelsOf(OPTIM, nameInfo('optim'),
-  Object.fromEntries(Object.entries(OPTIM_PARAMS as Readonly<Record<string, readonly string[]>>).map(([k, p]) => [k, byElements(p, p.slice(0, p.indexOf('n')), 'n', { cost: () => 3 })])));
+  mapParams(OPTIM_PARAMS, (p) => byElements(p, p.slice(0, p.indexOf('n')), 'n', { cost: () => 3 })));
