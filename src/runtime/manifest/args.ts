@@ -13,22 +13,30 @@ import { RNN_PARAMS } from './rnn.js';
 import { TENSOR_PARAMS } from './tensor.js';
 import { VOL_PARAMS } from './vol.js';
 
-/** Parameter names of every kernel, by kernel name. */
-export const KERNEL_PARAMS = {
-  ...ELEMENTWISE_PARAMS, ...TENSOR_PARAMS, ...LINALG_PARAMS, ...CONV_PARAMS, ...NN_PARAMS, ...OPTIM_PARAMS, ...RNN_PARAMS, ...VOL_PARAMS,
-  ...COMPRESS_PARAMS, ...COPY_PARAMS,
-} as const;
-export type KernelName = keyof typeof KERNEL_PARAMS;
+/** Parameter names of every kernel, by kernel name (a type: the families' tables are not merged at import). */
+type KernelParams = typeof ELEMENTWISE_PARAMS & typeof TENSOR_PARAMS & typeof LINALG_PARAMS & typeof CONV_PARAMS & typeof NN_PARAMS &
+  typeof OPTIM_PARAMS & typeof RNN_PARAMS & typeof VOL_PARAMS & typeof COMPRESS_PARAMS & typeof COPY_PARAMS;
+const FAMILY_PARAMS: readonly Readonly<Record<string, readonly string[]>>[] = [ELEMENTWISE_PARAMS, TENSOR_PARAMS, LINALG_PARAMS, CONV_PARAMS, NN_PARAMS,
+  OPTIM_PARAMS, RNN_PARAMS, VOL_PARAMS, COMPRESS_PARAMS, COPY_PARAMS];
+/**
+ * Parameter names of kernel `name`, from its family's table (looked up at lowering; one merged table of ~170 kernels
+ * made ~50 KB of hidden classes at every import). @example kernelParams('x8_copy') // ['src', 'dst', 'n']
+ */
+export function kernelParams<N extends KernelName>(name: N): KernelParams[N] {
+  for (let i = 0; i < FAMILY_PARAMS.length; i++) { const p = FAMILY_PARAMS[i][name]; if (p) return p as KernelParams[N]; }
+  return undefined as never;
+}
+export type KernelName = keyof KernelParams;
 /** The kernels whose parameters are P (a family's shared list). @example KernelsOf<typeof UNARY_PARAMS> */
-export type KernelsOf<P extends readonly string[]> = { [N in KernelName]: typeof KERNEL_PARAMS[N] extends P ? N : never }[KernelName];
+export type KernelsOf<P extends readonly string[]> = { [N in KernelName]: KernelParams[N] extends P ? N : never }[KernelName];
 /** The named arguments of kernel N. @example const a: KernelArgs<'x8_zero'> = { dst, n: bytes } */
-export type KernelArgs<N extends KernelName> = ArgsOf<typeof KERNEL_PARAMS[N]>;
+export type KernelArgs<N extends KernelName> = ArgsOf<KernelParams[N]>;
 
 /**
  * The argument list of a call of kernel `name`, in kernel order.
  * @example kernelArgs('f32_act__simd128', { x: x.off, y: y.off, n, t: ACT.relu, a: 0 }) // [x.off, y.off, n, 0, 0]
  */
-export const kernelArgs = <N extends KernelName>(name: N, args: KernelArgs<N>): number[] => argList(KERNEL_PARAMS[name], args);
+export const kernelArgs = <N extends KernelName>(name: N, args: KernelArgs<N>): number[] => argList(kernelParams(name), args);
 
 /**
  * One call of kernel `name` with its arguments bound at lowering: the step calls the kernel directly (a bound
@@ -77,7 +85,7 @@ type Fn11 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_])
 type Fn13 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
 type Fn14 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
 type Fn15 = (K: KernelTable, ...v: [N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_, N_]) => number;
-type Param<N extends KernelName> = typeof KERNEL_PARAMS[N][number];
+type Param<N extends KernelName> = KernelParams[N][number];
 /** F when it names every parameter of kernel N, else a type F's tuple cannot meet (naming what is missing). */
 type Complete<N extends KernelName, F extends readonly string[]> = [Exclude<Param<N>, F[number]>] extends [never] ? unknown : { missing: Exclude<Param<N>, F[number]> };
 
@@ -88,7 +96,7 @@ type Complete<N extends KernelName, F extends readonly string[]> = [Exclude<Para
  */
 export function kernelOrder<N extends KernelName, const F extends readonly Param<N>[]>(name: N, ...order: F & Complete<N, F>):
   (K: KernelTable, ...v: { [I in keyof F]: number }) => number {
-  const params: readonly string[] = KERNEL_PARAMS[name], at = order.map((p: string) => params.indexOf(p)), a = new Array<number>(params.length).fill(0);
+  const params: readonly string[] = kernelParams(name), at = order.map((p: string) => params.indexOf(p)), a = new Array<number>(params.length).fill(0);
   type R = (K: KernelTable, ...v: { [I in keyof F]: number }) => number;
   if (at.every((p, i) => p === i)) { // in kernel order: a direct call with the kernel's arity
     switch (at.length) {
@@ -121,9 +129,9 @@ export function kernelCall<N extends KernelName>(K: KernelTable, name: N, args: 
  * call (the bound list is reused: kernels never call back into JS).
  * @example const rmax = kernelWith(K, 'f32_rmax__simd128_u16', { outer, r, inner }, 'x', 'y'); rmax(xOff, yOff);
  */
-export function kernelWith<N extends KernelName, const F extends readonly (typeof KERNEL_PARAMS[N][number])[]>(K: KernelTable, name: N,
+export function kernelWith<N extends KernelName, const F extends readonly (KernelParams[N][number])[]>(K: KernelTable, name: N,
   fixed: Omit<KernelArgs<N>, F[number]>, ...free: F): (...v: { [I in keyof F]: number }) => number {
-  const params: readonly string[] = KERNEL_PARAMS[name], f = K[name], o = fixed as Record<string, number>;
+  const params: readonly string[] = kernelParams(name), f = K[name], o = fixed as Record<string, number>;
   const a = params.map((p) => o[p] ?? 0), at = free.map((p) => params.indexOf(p));
   if (at.length === 2) { const [i, j] = at; return ((x: number, y: number) => { a[i] = x; a[j] = y; return f(...a); }) as never; }
   return ((...v: number[]) => { for (let i = 0; i < at.length; i++) a[at[i]] = v[i]; return f(...a); }) as never;

@@ -76,7 +76,9 @@ type Info = Omit<KernelInfo, 'name' | 'params' | 'warm'>;
 export const kernelsOf = (t: Readonly<Record<string, Def>>, info: (name: string) => Info, splits: Readonly<Record<string, Split>> = {}): KernelInfo[] =>
   Object.keys(t).map((name) => {
     const params = t[name][0], warm = t[name][1];
-    return { name, ...info(name), params, warm: (p: number, q: number) => argList(params, warm(p, q) as ArgsOf<typeof params>), ...(splits[name] ? { split: splits[name] } : {}) };
+    const k: KernelInfo = { name, ...info(name), params, warm: (p: number, q: number) => argList(params, warm(p, q) as ArgsOf<typeof params>) };
+    if (splits[name]) k.split = splits[name];
+    return k;
   });
 
 /**
@@ -86,7 +88,10 @@ export const kernelsOf = (t: Readonly<Record<string, Def>>, info: (name: string)
 export const nameInfo = (family: string) => (name: string): Info => {
   const tile = /_(\d+x\d+)$/.exec(name)?.[1], unroll = /_u(\d+)$/.exec(name)?.[1];
   const needs: Info['needs'] = name.includes('__scalar') ? [] : name.includes('__relaxedsimd') ? ['simd128', 'relaxed'] : ['simd128'];
-  return { family, dtype: name.slice(0, 3) as 'f32', needs, ...(tile ? { tile } : {}), ...(unroll ? { unroll: +unroll } : {}) };
+  const o: Info = { family, dtype: name.slice(0, 3) as 'f32', needs };
+  if (tile) o.tile = tile;
+  if (unroll) o.unroll = +unroll;
+  return o;
 };
 
 /** The same definition (or parameter names) for each kernel of a list. @example each(['f32_vsub__simd128'], [VV_PARAMS, bin]) */
