@@ -1,6 +1,7 @@
 // Where an API call's time and page faults go, mxwasm and onnxruntime-web in one process (the API rows of
 // bench/workloads: conv-mnet-stem, conv-grouped-3x3-128-g32, gemm-512). Per phase: median wall time (µs) and minor
-// page faults per call (process.resourceUsage, all threads), and the GC time over the whole loop.
+// page faults per call (process.resourceUsage, all threads), and the GC time over the whole loop. Run it at real-time
+// priority on the loaded VM (`chrt -f 20`); with --threads 2, onnxruntime-web's pool keeps spinning after its runs.
 //   mxwasm:  stage (copy a JS input into the resident input array: what a user with a new image per call does),
 //            call (mx.nd.Convolution / dot: output allocation in wasm memory + kernels), read (toTypedArray: a fresh
 //            JS array, the old rows' read-back) or view (.data: the README's zero-copy view), dispose.
@@ -40,6 +41,8 @@ async function profile(label, phases) {
   const names = Object.keys(phases), t = {}, f = {};
   for (const n of names) { t[n] = []; f[n] = 0; }
   for (let i = 0; i < 10; i++) { let v; for (const n of names) v = await phases[n](v); }
+  const flush = () => new Promise((r) => setTimeout(r, 5)); // gc entries reach the observer only between tasks
+  await flush();
   const g0 = gcMs, w0 = performance.now();
   for (let i = 0; i < calls; i++) {
     let v;
@@ -50,6 +53,7 @@ async function profile(label, phases) {
     }
   }
   const wall = (performance.now() - w0) / calls;
+  await flush();
   const row = names.map((n) => `${n} ${med(t[n]).toFixed(0)} µs / ${(f[n] / calls).toFixed(0)} flt`).join(' | ');
   console.log(`${label.padEnd(22)} ${row} | mean ${(wall * 1000).toFixed(0)} µs/call, GC ${(((gcMs - g0) / calls) * 1000).toFixed(0)} µs/call`);
 }
