@@ -23,6 +23,28 @@ test('data is a zero-copy view', () => {
   assert.is(a.data[0], 9);
 });
 
+test('toTypedArray is a copy outside wasm memory: its own class and buffer, the same bits (NaN payloads too)', () => {
+  const cases: [string, ArrayLike<number>, Function][] = [
+    ['float32', [1.5, -0, Number.POSITIVE_INFINITY, 3e-39, 7], Float32Array], ['int32', [-2147483648, 5, 0, 2147483647], Int32Array],
+    ['uint8', [0, 255, 17], Uint8Array], ['int8', [-128, 127, 0, -1], Int8Array],
+  ];
+  for (const [dtype, vals, C] of cases) {
+    const a = mx.nd.array(Array.from(vals), { dtype: dtype as 'float32' }), wasm = a.data.buffer;
+    if (dtype === 'float32') new Uint32Array(wasm, a.data.byteOffset, a.size)[4] = 0x7fc01234; // a NaN with a payload
+    const bits = Array.from(new Uint8Array(wasm, a.data.byteOffset, a.nbytes));
+    const t = a.toTypedArray();
+    assert.ok(t instanceof C, dtype);
+    assert.ok(t.buffer !== wasm && t.byteOffset === 0 && t.length === a.size && (typeof SharedArrayBuffer === 'undefined' || !(t.buffer instanceof SharedArrayBuffer)), dtype);
+    assert.equal(Array.from(new Uint8Array(t.buffer)), bits, `${dtype}: bits`);
+    a.data.fill(3);
+    assert.equal(Array.from(new Uint8Array(t.buffer)), bits, `${dtype}: not a view`);
+    a.dispose();
+  }
+  const v = mx.nd.array([1, 2, 3, 4, 5, 6], { shape: [3, 2] }), row = v.at(1);
+  assert.equal(Array.from(row.toTypedArray()), [3, 4]); // a view's own elements only
+  v.dispose(); row.dispose();
+});
+
 test('reshape codes (MXNet test_reshape table, part)', () => {
   const cases: [number[], number[], number[], boolean?][] = [
     [[2, 3, 5, 5], [0, -1], [2, 75]],

@@ -1,5 +1,5 @@
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
-import { DTYPE_BYTES, MEMORY_DTYPES, type DType, type TypedArray } from '../runtime/dtype.js';
+import { DTYPE_BYTES, MEMORY_DTYPES, arrayCtor, type DType, type TypedArray } from '../runtime/dtype.js';
 import { view } from '../runtime/view.js';
 import { inferReshape, prod, fmtShape } from '../util/shape.js';
 import type { TensorRef } from '../ops/registry.js';
@@ -91,8 +91,12 @@ export class NDArray {
   /** MXNet-style context string (always cpu(0)). */
   get context(): string { return 'cpu(0)'; }
 
-  /** A copy of the data as a (non-wasm) typed array. @example a.toTypedArray() */
-  toTypedArray(): TypedArray { return this.data.slice(); }
+  /**
+   * A copy of the data as a (non-wasm) typed array. The typed-array constructor copies into uninitialised memory in
+   * one pass; `slice()` of a view on shared wasm memory took 1.6x as long (1.6 MB: 111 vs 68 µs with no page faults).
+   * @example a.toTypedArray()
+   */
+  toTypedArray(): TypedArray { const C = arrayCtor(this.dtype) as unknown as new (a: ArrayLike<number>) => TypedArray; return new C(this.data); }
 
   /** Nested JS arrays (a number for a 0-d array). @example mx.nd.ones([2, 2]).toArray() -> [[1, 1], [1, 1]] */
   toArray(): any {
