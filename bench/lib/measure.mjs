@@ -30,7 +30,8 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
  * Measures instances `{ impl: inst }` interleaved: `warmup` runs each, then rounds in which each impl
  * runs for ~`chunkMs`, until every impl has >= `minRuns` runs and >= `minMs` of timed runs (capped by
  * `maxRuns` and `maxMs` per impl); with `quiesce` (default) each chunk waits first until the process's threads are
- * idle (`settle`). Returns `{ impl: { median_ms, p10_ms, p90_ms, cpu_median_ms, runs, settle_median_ms } }`.
+ * idle (`settle`). Returns `{ impl: { median_ms, p10_ms, p90_ms, cpu_median_ms, runs, faults_per_run, settle_median_ms } }`
+ * (faults_per_run: the process's minor page faults per timed run, all threads: where a fresh buffer's pages land).
  * @example const r = await measure({ mxwasm: inst }, { minRuns: 15, minMs: 1000 });
  */
 export async function measure(insts, o = {}, progress = () => {}) {
@@ -41,6 +42,7 @@ export async function measure(insts, o = {}, progress = () => {}) {
   const cpu = Object.fromEntries(names.map((n) => [n, []]));
   const total = Object.fromEntries(names.map((n) => [n, 0]));
   const settled = Object.fromEntries(names.map((n) => [n, []]));
+  const faults = Object.fromEntries(names.map((n) => [n, 0])); // minor page faults (whole process), read outside the timing
   const done = (n) => times[n].length >= maxRuns || total[n] >= maxMs || (times[n].length >= minRuns && total[n] >= minMs);
   for (let round = 1; !names.every(done); round++) {
     for (const n of names) {
@@ -49,9 +51,10 @@ export async function measure(insts, o = {}, progress = () => {}) {
       if (quiesce && names.length > 1) settled[n].push(await settle());
       const start = performance.now();
       do {
-        const c0 = process.cpuUsage(), t0 = performance.now();
+        const f0 = process.resourceUsage().minorPageFault, c0 = process.cpuUsage(), t0 = performance.now();
         await once(insts[n]);
         const dt = performance.now() - t0, c = process.cpuUsage(c0);
+        faults[n] += process.resourceUsage().minorPageFault - f0;
         times[n].push(dt); total[n] += dt; cpu[n].push((c.user + c.system) / 1000);
       } while (performance.now() - start < chunkMs && !done(n));
       progress(`round ${round}, ${names.map((m) => `${m} ${times[m].length}`).join(', ')}`);
@@ -60,6 +63,7 @@ export async function measure(insts, o = {}, progress = () => {}) {
   // cpu_median_ms: process CPU time per run (all threads): less sensitive to being descheduled on a busy machine.
   return Object.fromEntries(names.map((n) => [n, {
     median_ms: median(times[n]), p10_ms: quantile(times[n], 0.1), p90_ms: quantile(times[n], 0.9), cpu_median_ms: median(cpu[n]), runs: times[n].length,
+    faults_per_run: +(faults[n] / times[n].length).toFixed(1),
     ...(settled[n].length ? { settle_median_ms: +median(settled[n]).toFixed(2) } : {}),
   }]));
 }
