@@ -21,6 +21,7 @@ export * from './kernels/f32-conv';
 export { f32_convfew_2x16__simd128 } from './kernels/f32-conv-few';
 export { f32_im2col__simd128, f32_col2im__simd128, f32_copyrows__simd128 } from './kernels/f32-im2col';
 export * from './kernels/f32-winograd';
+export { f32_wino_lane_f2k3__simd128, f32_i2c_lane__simd128 } from './kernels/f32-winograd-lane';
 export * from './kernels/f32-pool';
 export * from './kernels/f32-pool-bwd';
 export * from './kernels/f32-vol';

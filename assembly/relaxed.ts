@@ -5,3 +5,4 @@
 export { f32_gemm__relaxedsimd } from './kernels/f32-gemm';
 export { f32_peak__relaxedsimd } from './kernels/f32-peak';
 export { f32_convfew_2x16__relaxedsimd } from './kernels/f32-conv-few';
+export { f32_wino_lane_f2k3__relaxedsimd, f32_i2c_lane__relaxedsimd } from './kernels/f32-winograd-lane';

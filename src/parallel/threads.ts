@@ -3,7 +3,7 @@ import { rt } from '../runtime/runtime.js';
 import { KERNELS } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
 import { SPLITS, type Split } from './splits.js';
-import { setCallsRunner, setSerialRunner } from '../runtime/parts.js';
+import { setCallsRunner, setSerialRunner, setThreadCount } from '../runtime/parts.js';
 import { MAX_PARTS } from './worker-source.js';
 
 /** Parts per thread: enough for a fast thread to take over a slow one's share, few enough that dispatch stays small. */
@@ -227,6 +227,7 @@ export function ensureInstalled(): void {
   });
   // A tiny program's runs on one thread (src/executor/program.ts): the workers keep their spin window meanwhile.
   setSerialRunner({ on: () => !suspended && effective() > 1, run: (f) => { suspended = true; try { f(); } finally { suspended = false; } } });
+  setThreadCount(getNumThreads);
   KERNELS.forEach((info, idx) => {
     const s = SPLITS[info.name];
     const base = K[info.name];

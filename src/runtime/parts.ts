@@ -33,3 +33,11 @@ export interface SerialRunner { on: () => boolean; run: (f: () => void) => void 
 let serial: SerialRunner | undefined;
 /** @example setSerialRunner({ on: () => false, run: (f) => f() }); serialRunner()?.run(step) */
 export const setSerialRunner = (s: SerialRunner | undefined): void => { serial = s; }, serialRunner = (): SerialRunner | undefined => serial;
+
+/**
+ * Threads a program lowered now will run on: 1 until the thread layer (src/parallel/threads.ts) installs its count. A
+ * Winograd convolution is lowered as this many lanes, each with its own workspace (src/ops/conv/winograd.ts).
+ * @example setThreadCount(() => 2); threadCount() === 2
+ */
+export const setThreadCount = (f: () => number): void => { threadsNow = f; }, threadCount = (): number => threadsNow();
+let threadsNow = () => 1;

@@ -9,7 +9,7 @@ import { kernelStep, seq } from '../helpers.js';
 import { kernelArgs } from '../../runtime/manifest/args.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
-import { blockLd, blocks, convPlan } from './plan.js';
+import { blockLd, blocks, colLane, convPlan } from './plan.js';
 import { independentCalls } from '../../runtime/parts.js';
 import { lowerWinogradDw, lowerWinogradFwd } from './winograd.js';
 import type { ArgsOf } from '../../runtime/manifest/common.js';
@@ -70,6 +70,14 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   if (method === '1x1' && g.G === 1) {
     return independentCalls(K, gname, images((n) => gemmArgs({ M: g.F, N: HoWo, K: KK, A: w, lda: KK, B: x + n * inImg, ldb: HoWo, C: y + n * outImg, ldc: HoWo,
       ...bias(0), act: act as GemmAct, scratch: sc })));
+  }
+  if (method === 'im2col' && p.lanes > 1) {
+    // Lanes: runs of whole images, each unrolled into the lane's own column matrix and multiplied there (the same
+    // im2col and GEMM calls as below, one job for the layer).
+    const name = gname === 'f32_gemm__relaxedsimd' && typeof K.f32_i2c_lane__relaxedsimd === 'function' ? 'f32_i2c_lane__relaxedsimd' : 'f32_i2c_lane__simd128';
+    const colB = colLane(KK * HoWo * 4), at = (s: number) => Math.floor((s * g.N) / p.lanes);
+    return independentCalls(K, name, Array.from({ length: p.lanes }, (_, s) => kernelArgs(name, { x: x + at(s) * inImg, w, b, y: y + at(s) * outImg,
+      col: ws + s * colB, ...ga, F: g.F, nimg: at(s + 1) - at(s), act, scratch: sc })));
   }
   for (let n = 0; n < g.N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;

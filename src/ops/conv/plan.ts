@@ -2,7 +2,7 @@
 // the column-block size, both workspaces and the kernels it calls. lower.ts lowers what the plan says, and the
 // ops' `workspace` functions return the plan's bytes, so the two cannot disagree.
 import type { ConvGeom } from './geom.js';
-import { winogradApplies, winogradDataGradGeom, winogradWorkspace } from './winograd.js';
+import { I2C_LANES_ON, lanesOf, winogradApplies, winogradDataGradGeom, winogradWorkspace } from './winograd.js';
 
 /**
  * Forward method: 'winograd' F(2x2,3x3) for 3x3 stride-1 layers with many channels and tiles; 'dw' the direct SIMD
@@ -31,6 +31,8 @@ export interface ConvPlan {
   dxWinograd?: ConvGeom;
   /** Backward: dx as a forward depthwise conv of dy (depthwise 3x3 stride 1, only when dw is not wanted). */
   dxDepthwise?: ConvGeom;
+  /** Lanes of an 'im2col' forward of one group (runs of whole images, a column matrix each; lower.ts), or 1. */
+  lanes: number;
   /** Workspace bytes of the forward and of the backward products. */
   fwdWorkspace: number;
   bwdWorkspace: number;
@@ -104,6 +106,9 @@ export function blocks(N: number, Nb: number): [number, number][] {
   return out;
 }
 
+/** Bytes of a lane's column matrix (64-byte aligned). @example colLane(100) === 128 */
+export const colLane = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
 /** Bytes of a column block: the column matrix [C*kh*kw, ld] then the GEMM product (or dy block) [F, ld]. */
 const blockBytes = (g: ConvGeom, nb: number) => (g.C * g.kh * g.kw + g.F) * blockLd(nb * g.Ho * g.Wo) * 4;
 
@@ -157,6 +162,7 @@ export function convPlan(g: ConvGeom): ConvPlan {
   const gm = gemmMethod(g), wino = winogradApplies(g), block = convBlock(g);
   const method: ConvMethod = wino ? 'winograd' : gm === 'dw' ? 'dw' : directFew(g) && !BLOCK.force ? 'few' : block ? 'block' : gm;
   const col = block ? blockBytes(g, block) : gm === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
+  const lanes = method === 'im2col' && g.G === 1 ? lanesOf(g.N, I2C_LANES_ON) : 1;
   const winoWs = wino ? winogradWorkspace(g) : 0;
   const dxWinograd = winogradDataGradGeom(g), dxDepthwise = dwDataGradGeom(g);
   const bwdWorkspace = dxDepthwise ? g.C * 9 * 4 : Math.max(col, winoWs, dxWinograd ? winogradWorkspace(dxWinograd) : 0);
@@ -170,8 +176,8 @@ export function convPlan(g: ConvGeom): ConvPlan {
   };
   return {
     method, gemm: gm, block, fusesAct: method === 'winograd' || method === 'dw' || method === 'few' ? 1 : 3,
-    dwWinograd: wino, dxWinograd, dxDepthwise,
-    fwdWorkspace: method === 'winograd' ? winoWs : method === 'few' ? 0 : col, bwdWorkspace,
+    dwWinograd: wino, dxWinograd, dxDepthwise, lanes,
+    fwdWorkspace: method === 'winograd' ? winoWs : method === 'few' ? 0 : lanes > 1 ? lanes * colLane(col) : col, bwdWorkspace,
     kernels: KERNELS[method], cls: convClass(g),
   };
 }

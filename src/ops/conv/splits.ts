@@ -37,7 +37,8 @@ function planes(countArg: number, work: (a: number[]) => number, ptrs: (a: numbe
 
 const { f32_im2col__simd128: I2C, f32_col2im__simd128: C2I, f32_copyrows__simd128: CR, f32_dwconv__simd128: DW,
   f32_dwconv_bwd__simd128: DWB, f32_bn_act__simd128: BN, f32_pool2d__simd128: PL, f32_pool2d_bwd__simd128: PLB,
-  f32_wino_in_f2k3__simd128: WI, f32_wino_w_f2k3__simd128: WW, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP, f32_convfew_2x16__simd128: CS } = CONV_ARG;
+  f32_wino_in_f2k3__simd128: WI, f32_wino_w_f2k3__simd128: WW, f32_wino_out_f2k3__simd128: WO, f32_wino_dy_f2k3__simd128: WD, f32_global_pool__simd128: GP, f32_convfew_2x16__simd128: CS,
+  f32_wino_lane_f2k3__simd128: WL, f32_i2c_lane__simd128: IL } = CONV_ARG;
 
 /** Sizes of a call with the conv geometry (C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo) at the positions of `g`. */
 type Geom = { readonly [N in typeof CONV_GEOM[number]]: number };
@@ -92,6 +93,19 @@ const rowSplit: PlaneSplit = {
   scratchArg: CS.P,
 };
 
+/**
+ * A Winograd lane (src/ops/conv/winograd.ts) is a part of its own: never cut (each lane has one workspace); a layer's
+ * lanes are the parts of one job. Work: the 16 products' multiply-adds (F x C x 16 a tile).
+ */
+const laneSplit: PlaneSplit = {
+  work: (a) => (a[WL.g1] - a[WL.g0]) * a[WL.tW4] * a[WL.F] * a[WL.C] * 16, min: MIN_WORK, split: (a) => [a], scratchArg: WL.scratch,
+};
+
+/** An im2col lane (src/ops/conv/lower.ts) likewise: its images, each an im2col and a GEMM (F x Ho Wo x C kh kw). */
+const i2cLaneSplit: PlaneSplit = {
+  work: (a) => a[IL.nimg] * a[IL.F] * a[IL.Ho] * a[IL.Wo] * a[IL.C] * a[IL.kh] * a[IL.kw], min: MIN_WORK, split: (a) => [a], scratchArg: IL.scratch,
+};
+
 /** Split rules of the conv family's kernels, by kernel name. @example CONV_SPLITS.f32_pool2d__simd128.split(args, 2) */
 export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_im2col__simd128: colSplit(I2C.x, I2C.col),
@@ -101,6 +115,10 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_dwconv__simd128: planes(DW.C, cD.work, (a) => [[DW.x, cD.plane(a)], [DW.w, cD.k(a)], [DW.b, 4], [DW.y, cD.out(a)]]),
   f32_convfew_2x16__simd128: rowSplit,
   f32_convfew_2x16__relaxedsimd: rowSplit,
+  f32_wino_lane_f2k3__simd128: laneSplit,
+  f32_wino_lane_f2k3__relaxedsimd: laneSplit,
+  f32_i2c_lane__simd128: i2cLaneSplit,
+  f32_i2c_lane__relaxedsimd: i2cLaneSplit,
   f32_dwconv_bwd__simd128: planes(DWB.C, cB.work, (a) => [[DWB.x, cB.plane(a)], [DWB.w, cB.k(a)], [DWB.dy, cB.out(a)], [DWB.dx, cB.plane(a)], [DWB.dwt, cB.k(a)]]),
   // Cut by channels; an elementwise pass.
   f32_bn_act__simd128: planes(BN.C, (a) => a[BN.C] * a[BN.inner], (a) => [[BN.y, a[BN.inner] * 4], [BN.g, 4], [BN.b, 4], [BN.mean, 4], [BN.vr, 4]]),

@@ -3,10 +3,11 @@
 // Kernels: assembly/kernels/f32-winograd.ts (weight / input / output transforms).
 import { gemmKernel, gemmStep } from '../linalg/gemm.js';
 import { kernelStep, seq } from '../helpers.js';
+import { kernelArgs } from '../../runtime/manifest/args.js';
 import type { LowerCtx, Step } from '../registry.js';
 import type { ConvGeom } from './geom.js';
 import { gemmArgs } from '../../runtime/manifest/linalg.js';
-import { independentCalls } from '../../runtime/parts.js';
+import { independentCalls, threadCount } from '../../runtime/parts.js';
 
 /**
  * Where Winograd beats im2col + GEMM (measured, 1 thread): >= 16 channels in and out, and >= 64 tiles of 2x2 outputs
@@ -32,22 +33,43 @@ const MIN_CHUNK_TILES = 256;
 /** Sets the per-chunk V + M budget in bytes (benchmarks; 0 = whole image); returns the previous one. @example setWinogradChunkBytes(1 << 20) */
 export function setWinogradChunkBytes(b: number): number { const old = chunkBytes; chunkBytes = b; return old; }
 
-/** Tile grid, rows per chunk and buffer sizes (floats) of a geometry. */
+/**
+ * Lanes of a forward: the threads a bound program will run on (src/runtime/parts.ts), where the batch's chunks share out
+ * evenly among them (within 15%; else the per-chunk steps, each cut on its own). Each lane is one call of
+ * f32_wino_lane_f2k3 over its run of whole chunks, in its own workspace, and the pool runs the lanes as the parts of one
+ * job. The chunks do not depend on the lanes: any thread count gives the same bits. MXWASM_WINO_LANES=0: no lanes.
+ */
+const envOn = (k: string) => (typeof process !== 'undefined' ? process.env?.[k] : undefined) !== '0';
+const LANES_ON = envOn('MXWASM_WINO_LANES');
+/** Lanes for `units` equal units of work (chunks, images), or 1; `on` false: 1. @example lanesOf(8) === threadCount() */
+export function lanesOf(units: number, on = LANES_ON): number {
+  const S = on ? Math.min(threadCount(), units) : 1;
+  return S > 1 && Math.ceil(units / S) * S <= units * 1.15 ? S : 1;
+}
+/** im2col + GEMM lanes (src/ops/conv/lower.ts) on or off (MXWASM_I2C_LANES=0). */
+export const I2C_LANES_ON = envOn('MXWASM_I2C_LANES');
+
+/**
+ * Tile grid, chunks of equal tile rows (each within the V + M budget), lanes and buffer sizes (floats) of a geometry.
+ * @example plan(resnet64at56).chunks // [[0, 14], [14, 14]]
+ */
 function plan(g: ConvGeom) {
   const tH = Math.ceil(g.Ho / 2), tW4 = Math.ceil(g.Wo / 8) * 4;
   const perRow = 64 * (g.C + g.F) * tW4;
   const rows = chunkBytes > 0 ? Math.max(Math.ceil(MIN_CHUNK_TILES / tW4), Math.floor(chunkBytes / perRow)) : tH;
-  const nty = Math.min(tH, rows), T = nty * tW4;
+  const nty = Math.ceil(tH / Math.ceil(tH / Math.min(tH, rows))), T = nty * tW4;
   const chunks: [number, number][] = [];
   for (let t0 = 0; t0 < tH; t0 += nty) chunks.push([t0, Math.min(nty, tH - t0)]);
+  const S = lanesOf(g.N * chunks.length);
   const U = 16 * g.F * g.C, V = 16 * g.C * T, M = 16 * g.F * T, P = (2 * nty + 2) * (2 * tW4 + 2);
-  return { tH, tW4, chunks, U, V, M, P };
+  return { tH, tW4, nty, chunks, S, U, V, M, P };
 }
+const al = (n: number) => Math.ceil((n * 4) / 64) * 64;
 
-/** Workspace bytes of the Winograd forward (U, V, M and one padded plane), 64-byte aligned parts. @example winogradWorkspace(g) */
+/** Workspace bytes of the Winograd forward (U, then V, M and one padded plane per lane), 64-byte aligned parts. @example winogradWorkspace(g) */
 export function winogradWorkspace(g: ConvGeom): number {
-  const p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
-  return al(p.U) + al(p.V) + al(p.M) + al(p.P);
+  const p = plan(g);
+  return al(p.U) + p.S * (al(p.V) + al(p.M) + al(p.P));
 }
 
 /**
@@ -66,10 +88,20 @@ export function winogradDataGradGeom(g: ConvGeom): ConvGeom | undefined {
  * @example const step = lowerWinogradFwd(ctx, g, x.off, w.off, 0, y.off, 0, ctx.workspace)
  */
 export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b: number, y: number, act: number, ws: number, flip = 0): Step {
-  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g);
   const U = ws, V = U + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;
+  const wt = kernelStep(K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip, Ft: F });
+  if (p.S > 1) {
+    // Lanes: runs of whole chunks of the batch (global tile rows g = n tH + ty), each with its workspace after U.
+    const name = gemm === K.f32_gemm__relaxedsimd && typeof K.f32_wino_lane_f2k3__relaxedsimd === 'function' ? 'f32_wino_lane_f2k3__relaxedsimd' : 'f32_wino_lane_f2k3__simd128';
+    const lane = al(p.V) + al(p.M) + al(p.P), nc = chunks.length, NC = N * nc;
+    // Global tile row of chunk j (image j / nc, its chunk j % nc); lane s takes chunks [s NC / S, (s + 1) NC / S).
+    const row = (j: number) => Math.floor(j / nc) * p.tH + (j % nc) * p.nty, at = (s: number) => row(Math.floor((s * NC) / p.S));
+    return seq([wt, independentCalls(K, name, Array.from({ length: p.S }, (_, s) => kernelArgs(name, { x, y, b, U, ws: V + s * lane, C, H, W, F, ph, pw, Ho, Wo,
+      tW4, tH: p.tH, g0: at(s), g1: at(s + 1), rows: p.nty, act, scratch: sc })))]);
+  }
   // Per chunk of tile rows (T tiles): M[k] = U[k] V[k] for the 16 transform points k, independent products: threads
   // share them as the parts of one job (8 whole GEMMs a thread on 2), not 16 jobs each cut in two (each part packing
   // its operand again; 64@56²'s 64 x 256 x 64 products took 16 dispatches a chunk).
@@ -80,7 +112,7 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
       M: F, N: T, K: C, A: U + k * F * C * 4, lda: C, B: V + k * C * T * 4, ldb: T, C: M + k * F * T * 4, ldc: T, scratch: sc,
     })));
   });
-  const steps: Step[] = [kernelStep(K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip, Ft: F })];
+  const steps: Step[] = [wt];
   for (let n = 0; n < N; n++) {
     const xn = x + n * inImg, yn = y + n * outImg;
     chunks.forEach(([ty0, nty], i) => steps.push(
@@ -97,7 +129,7 @@ export function lowerWinogradFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: numbe
  * @example const step = lowerWinogradDw(ctx, g, x.off, dy.off, dw.off, ctx.workspace)
  */
 export function lowerWinogradDw(ctx: LowerCtx, g: ConvGeom, x: number, dy: number, dw: number, ws: number): Step {
-  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g), al = (n: number) => Math.ceil((n * 4) / 64) * 64;
+  const K = ctx.K, gemm = gemmKernel(K), sc = ctx.scratch, p = plan(g);
   const dU = ws, V = dU + al(p.U), M = V + al(p.V), P = M + al(p.M);
   const { N, C, H, W, F, ph, pw, Ho, Wo } = g, { tW4, chunks } = p;
   const inImg = C * H * W * 4, outImg = F * Ho * Wo * 4;

@@ -7,6 +7,12 @@ const POOL = ['H', 'W', 'Ho', 'Wo', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'type', 
 const geom = { C: 3, H: 9, W: 9, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1, Ho: 9, Wo: 9 };
 const few = { C: 3, H: 9, W: 9, kh: 3, kw: 3, st: 2, ph: 1, pw: 1, Ho: 5, Wo: 5, F: 2, oy0: 0, noy: 5, act: 1 };
 const CONVFEW = ['x', 'w', 'b', 'y', 'P', 'C', 'H', 'W', 'kh', 'kw', 'st', 'ph', 'pw', 'Ho', 'Wo', 'F', 'oy0', 'noy', 'act'] as const;
+const WLANE = ['x', 'y', 'b', 'U', 'ws', 'C', 'H', 'W', 'F', 'ph', 'pw', 'Ho', 'Wo', 'tW4', 'tH', 'g0', 'g1', 'rows', 'act', 'scratch'] as const;
+// A 16-channel 8x8 image to 16 filters, its 4 tile rows in chunks of 2 (U and the workspace in q's 3 MiB).
+const wlane = (p: number, q: number) => ({ x: p, y: p + 8192, b: 0, U: q, ws: q + 65536, C: 16, H: 8, W: 8, F: 16, ph: 1, pw: 1, Ho: 8, Wo: 8,
+  tW4: 4, tH: 4, g0: 0, g1: 4, rows: 2, act: 1, scratch: q + (1 << 20) });
+const I2CLANE = ['x', 'w', 'b', 'y', 'col', ...CONV_GEOM, 'F', 'nimg', 'act', 'scratch'] as const;
+const i2clane = (p: number, q: number) => ({ x: p, w: p + 4096, b: 0, y: q, col: q + 4096, ...geom, F: 2, nimg: 2, act: 1, scratch: q + (1 << 20) });
 const pool = { P: 3, H: 9, W: 9, Ho: 4, Wo: 4, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, type: 0, countPad: 1 };
 
 /**
@@ -41,6 +47,12 @@ const CONV = defs({
     (p, q) => ({ M: p, y: q, b: 0, F: 16, Ho: 8, Wo: 8, ty0: 0, nty: 4, tW4: 4, act: 1, Ft: 16 })],
   f32_wino_dy_f2k3__simd128: [['dy', 'M', 'F', 'Ho', 'Wo', 'ty0', 'nty', 'tW4', 'Ft'], (p, q) => ({ dy: p, M: q, F: 16, Ho: 7, Wo: 7, ty0: 0, nty: 4, tW4: 4, Ft: 16 })],
   f32_wino_dw_f2k3__simd128: [['dU', 'dw', 'F', 'C'], (p, q) => ({ dU: p, dw: q, F: 16, C: 16 })],
+  // Lanes of tile rows through all three Winograd stages (assembly/kernels/f32-winograd-lane.ts; the relaxed build too).
+  f32_wino_lane_f2k3__simd128: [WLANE, wlane],
+  f32_wino_lane_f2k3__relaxedsimd: [WLANE, wlane],
+  // im2col + GEMM over 2 images (the warm-up geometry, 2 filters), the column matrix in q's 3 MiB.
+  f32_i2c_lane__simd128: [I2CLANE, i2clane],
+  f32_i2c_lane__relaxedsimd: [I2CLANE, i2clane],
 });
 /** 2-D pooling (assembly/kernels/f32-pool.ts and f32-pool-bwd.ts). */
 const POOL2D = defs({
