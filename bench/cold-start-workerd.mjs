@@ -5,7 +5,10 @@
 // (/proc/<pid>/task/*/schedstat, ns); "over empty" is the per-round difference's median. The mxwasm worker's
 // global scope (the import: init of the runtime on the wasm module workerd compiled) runs at startup, the op in
 // the first request. The binary: --workerd <path>, $WORKERD, or node_modules/.bin / .tmp/runtimes (scripts/runtimes.mjs).
-//   node bench/cold-start-workerd.mjs [--rounds 15] [--workerd path] [--dist other/dist] [--json out.json]
+// --parts adds two workers that split the cost: `wasm` only imports the kernel module (workerd compiles it at
+// startup, per isolate) and instantiates nothing; `js` imports the library (dist/browser/mxwasm.js: parse and
+// evaluation of the JavaScript) without the edge entry's runtime init. mxwasm - wasm - js ~ the init and the op.
+//   node bench/cold-start-workerd.mjs [--rounds 15] [--workerd path] [--dist other/dist] [--json out.json] [--parts]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -31,7 +34,14 @@ export default { async fetch() {
   const a = mx.nd.array([1, 2, 3, 4]);
   return Response.json({ ok: true, sum: mx.nd.elemwise_add(a, a).toArray(), variant: mx.runtimeInfo().variant });
 } };`,
+  ...(process.argv.includes('--parts') ? {
+    wasm: `import k from ${JSON.stringify(join(dist, 'kernels.noshared.wasm'))};
+export default { async fetch() { return Response.json({ ok: k instanceof WebAssembly.Module }); } };`,
+    js: `import * as mx from ${JSON.stringify(join(dist, 'browser', 'mxwasm.js'))};
+export default { async fetch() { return Response.json({ ok: Object.keys(mx).length > 0 }); } };`,
+  } : {}),
 };
+const WITH_WASM = new Set(['mxwasm', 'wasm']);
 
 const { build } = await import('esbuild');
 for (const [name, src] of Object.entries(WORKERS)) {
@@ -43,7 +53,7 @@ for (const [name, src] of Object.entries(WORKERS)) {
     entryPoints: [join(d, 'src.mjs')], outfile: join(d, 'worker.mjs'), bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'error',
     plugins: [{ name: 'wasm', setup(b) { b.onResolve({ filter: /\.wasm$/ }, (a) => ({ path: './' + a.path.split('/').pop(), external: true })); } }],
   });
-  if (name === 'mxwasm') copyFileSync(join(dist, 'kernels.noshared.wasm'), join(d, 'kernels.noshared.wasm'));
+  if (WITH_WASM.has(name)) copyFileSync(join(dist, 'kernels.noshared.wasm'), join(d, 'kernels.noshared.wasm'));
 }
 
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
@@ -64,7 +74,7 @@ const config :Workerd.Config = (
 );
 const w :Workerd.Worker = (
   modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),${name === 'mxwasm' ? '\n    (name = "kernels.noshared.wasm", wasm = embed "kernels.noshared.wasm"),' : ''}
+    (name = "worker.mjs", esModule = embed "worker.mjs"),${WITH_WASM.has(name) ? '\n    (name = "kernels.noshared.wasm", wasm = embed "kernels.noshared.wasm"),' : ''}
   ],
   compatibilityDate = "2024-09-23",
 );
@@ -93,14 +103,15 @@ const w :Workerd.Worker = (
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
-const res = { empty: [], mxwasm: [] };
+const names = Object.keys(WORKERS);
+const res = Object.fromEntries(names.map((n) => [n, []]));
 const load0 = loadavg()[0];
 // A time limit (SIGTERM from `timeout`, which signals workerd too) ends the run with the rounds done so far.
 let stopping = false, done = 0;
 process.once('SIGTERM', () => { stopping = true; });
 try {
   for (let r = -1; r < rounds && !stopping; r++) {
-    for (const n of r % 2 ? ['empty', 'mxwasm'] : ['mxwasm', 'empty']) { const x = await once(n); if (r >= 0) res[n].push(x); }
+    for (const n of r % 2 ? names : [...names].reverse()) { const x = await once(n); if (r >= 0) res[n].push(x); }
     if (r >= 0) done++;
     process.stderr.write(`\rround ${r + 1}/${rounds}`);
   }
@@ -109,7 +120,7 @@ process.stderr.write(stopping ? `\nSIGTERM: ${done} rounds done\n` : '\n');
 for (const k of Object.keys(res)) res[k].length = done;
 const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
 const m = (n, k) => median(res[n].map((x) => x[k]));
-const over = (k) => median(res.mxwasm.map((x, i) => x[k] - res.empty[i][k]));
+const over = (k, n = 'mxwasm') => median(res[n].map((x, i) => x[k] - res.empty[i][k]));
 const out = { workerd: version, rounds: done, load: [load0, loadavg()[0]], variant: res.mxwasm[0].variant,
   emptyWallMs: m('empty', 'wall'), emptyCpuMs: m('empty', 'cpu'), mxwasmWallMs: m('mxwasm', 'wall'), mxwasmCpuMs: m('mxwasm', 'cpu'), overEmptyWallMs: over('wall'), overEmptyCpuMs: over('cpu') };
 console.log(`${version}, ${done} alternating rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}; kernels ${out.variant}`);
@@ -117,5 +128,10 @@ console.log('| worker | CPU ms to first response (median) | over empty | wall ms
 console.log('|---|---:|---:|---:|---:|');
 console.log(`| empty | ${out.emptyCpuMs.toFixed(1)} | | ${out.emptyWallMs.toFixed(1)} | |`);
 console.log(`| mxwasm (import + one op) | ${out.mxwasmCpuMs.toFixed(1)} | +${out.overEmptyCpuMs.toFixed(1)} | ${out.mxwasmWallMs.toFixed(1)} | +${out.overEmptyWallMs.toFixed(1)} |`);
+const PARTS = { wasm: 'kernel module only (compiled, not instantiated)', js: 'library JS only (no runtime init)' };
+for (const n of names.filter((x) => PARTS[x])) {
+  out[`${n}CpuMs`] = m(n, 'cpu'); out[`${n}OverEmptyCpuMs`] = over('cpu', n); out[`${n}OverEmptyWallMs`] = over('wall', n);
+  console.log(`| ${PARTS[n]} | ${m(n, 'cpu').toFixed(1)} | +${over('cpu', n).toFixed(1)} | ${m(n, 'wall').toFixed(1)} | +${over('wall', n).toFixed(1)} |`);
+}
 const json = arg('--json');
 if (json) writeFileSync(json, JSON.stringify(out, null, 2));

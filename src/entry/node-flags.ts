@@ -14,11 +14,28 @@ function setFlags(): string {
   if (process.env.MXWASM_RELAXED === '0') return 'MXWASM_RELAXED=0: relaxed SIMD left as the engine has it';
   if (relaxedValidates() || !/^11\./.test(process.versions.v8)) return '';
   try {
-    // node:v8 is loaded only here (it pulls in Node's streams: ~4 ms of a cold start that Node 22 never needs).
-    (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+    setEngineFlag('--experimental-wasm-relaxed-simd');
     if (relaxedValidates()) return `relaxed SIMD turned on with --experimental-wasm-relaxed-simd (V8 ${process.versions.v8}; MXWASM_RELAXED=0 turns it off)`;
   } catch { /* the engine refused: plain SIMD */ }
   return '';
+}
+
+/**
+ * v8.setFlagsFromString without loading node:v8 where it can: that module pulls in Node's streams (~110 page faults,
+ * ~4 ms of a cold start on the VM of BENCHMARKS.md). Node 20 keeps the same function on process.binding('v8'), whose
+ * one-time deprecation warning (DEP0111) is not the user's concern: it is silenced for this call only, through the
+ * documented process.noDeprecation. Anything unexpected falls back to node:v8.
+ */
+function setEngineFlag(flag: string): void {
+  const p = process as { noDeprecation?: boolean; binding?: (m: string) => { setFlagsFromString?: (f: string) => void } };
+  const quiet = p.noDeprecation;
+  let set: ((f: string) => void) | undefined;
+  try {
+    p.noDeprecation = true;
+    set = p.binding?.('v8').setFlagsFromString;
+  } catch { /* not there: node:v8 */ } finally { p.noDeprecation = quiet; }
+  if (typeof set === 'function') set(flag);
+  else (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
 }
 
 g[KEY] ??= setFlags();

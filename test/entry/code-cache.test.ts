@@ -3,7 +3,7 @@
 // rejected and rewritten, MXWASM_CODE_CACHE=0 turns it off, and a directory others may write is never used.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -102,12 +102,18 @@ fs.readFileSync = (p, ...a) => { read.push(String(p).split('/').pop()); return r
 const mx = await import(${JSON.stringify(join(root, 'dist', 'node', 'index.js'))});
 const { nd } = mx, a = nd.array([1, 2, 3]);
 console.log(JSON.stringify({ sum: nd.elemwise_add(a, a).toArray(), opened, read, cache: globalThis[Symbol.for('mxwasm.codeCache')],
-  lazy: globalThis[Symbol.for('mxwasm.codeCacheLazy')] ?? null, compiledByNode: Object.keys(require.cache).map((f) => f.split('/').pop()) }));`;
+  lazy: globalThis[Symbol.for('mxwasm.codeCacheLazy')] ?? null, compiledByNode: Object.keys(require.cache).map((f) => f.split('/').pop()),
+  variant: mx.runtimeInfo().variant, nodeV8: process.moduleLoadList.includes('NativeModule v8') }));`;
 
-test('import: the bundle is opened once, through the code cache, never by Node\'s loaders; the lazy file is not read', () => {
+test('import: the bundle is opened once, through the code cache, never by Node\'s loaders; the lazy file and node:v8 are not loaded', () => {
   const cacheDir = join(dir, 'c6'), file = join(dir, 'probe.mjs');
   writeFileSync(file, ESM_PROBE);
-  const go = () => JSON.parse(execFileSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1', MXWASM_CODE_CACHE: cacheDir } }).trim().split('\n').pop()!);
+  const go = () => {
+    const p = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1', MXWASM_CODE_CACHE: cacheDir } });
+    assert.is(p.status, 0, p.stderr);
+    assert.not.match(p.stderr, /Warning/, 'nothing printed (the engine flag is set without a deprecation warning)');
+    return JSON.parse(p.stdout.trim().split('\n').pop()!);
+  };
   const a = go(), b = go();
   assert.is(a.cache.status, 'miss');
   assert.is(b.cache.status, 'hit', 'the second import uses the cache the first wrote');
@@ -117,6 +123,9 @@ test('import: the bundle is opened once, through the code cache, never by Node\'
     assert.not.ok(r.read.some((f: string) => f.startsWith('mxwasm')), 'no readFileSync of the bundle or its cache');
     assert.is(r.lazy, null, 'mxwasm-lazy.cjs not loaded');
     assert.equal(r.compiledByNode, ['index.cjs'], 'Node compiles only the loader');
+    // Node 20 needs an engine flag for relaxed SIMD: set without loading node:v8 (its streams cost ~4 ms of a start).
+    assert.is(r.nodeV8, false, 'node:v8 not loaded');
+    if (/^11\./.test(process.versions.v8) && process.env.MXWASM_RELAXED !== '0') assert.is(r.variant, 'relaxed', 'the flag took effect');
   }
 });
 
