@@ -5,9 +5,10 @@
 // (/proc/<pid>/task/*/schedstat, ns); "over empty" is the per-round difference's median. The mxwasm worker's
 // global scope (the import: init of the runtime on the wasm module workerd compiled) runs at startup, the op in
 // the first request. The binary: --workerd <path>, $WORKERD, or node_modules/.bin / .tmp/runtimes (scripts/runtimes.mjs).
-// --parts adds two workers that split the cost: `wasm` only imports the kernel module (workerd compiles it at
+// --parts adds three workers that split the cost: `wasm` only imports the kernel module (workerd compiles it at
 // startup, per isolate) and instantiates nothing; `js` imports the library (dist/browser/mxwasm.js: parse and
-// evaluation of the JavaScript) without the edge entry's runtime init. mxwasm - wasm - js ~ the init and the op.
+// evaluation of the JavaScript) without the edge entry's runtime init; `init` imports the edge entry (runtime
+// init included) and runs no op.
 //   node bench/cold-start-workerd.mjs [--rounds 15] [--workerd path] [--dist other/dist] [--json out.json] [--parts]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,9 +40,11 @@ export default { async fetch() {
 export default { async fetch() { return Response.json({ ok: k instanceof WebAssembly.Module }); } };`,
     js: `import * as mx from ${JSON.stringify(join(dist, 'browser', 'mxwasm.js'))};
 export default { async fetch() { return Response.json({ ok: Object.keys(mx).length > 0 }); } };`,
+    init: `import * as mx from ${JSON.stringify(join(dist, 'edge', 'index.js'))};
+export default { async fetch() { return Response.json({ ok: mx.isReady() }); } };`,
   } : {}),
 };
-const WITH_WASM = new Set(['mxwasm', 'wasm']);
+const WITH_WASM = new Set(['mxwasm', 'wasm', 'init']);
 
 const { build } = await import('esbuild');
 for (const [name, src] of Object.entries(WORKERS)) {
@@ -58,6 +61,8 @@ for (const [name, src] of Object.entries(WORKERS)) {
 
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 /** CPU seconds (ms) of every thread of a process so far, from schedstat (ns resolution). */
+/** Minor page faults of a process so far (fresh memory touched), from /proc/<pid>/stat. */
+const faultsOf = (pid) => +readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[7];
 const cpuOf = (pid) => {
   let ns = 0;
   for (const t of readdirSync(`/proc/${pid}/task`)) { try { ns += +readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]; } catch { /* thread ended */ } }
@@ -90,10 +95,10 @@ const w :Workerd.Worker = (
       try {
         const r = await fetch(`http://127.0.0.1:${port}/`);
         const body = await r.json();
-        const wall = performance.now() - t0, cpu = cpuOf(proc.pid);
+        const wall = performance.now() - t0, cpu = cpuOf(proc.pid), pf = faultsOf(proc.pid);
         if (!body.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
         if (name === 'mxwasm' && body.sum.join() !== '2,4,6,8') throw new Error(`wrong sum ${body.sum}`);
-        return { wall, cpu, variant: body.variant };
+        return { wall, cpu, pf, variant: body.variant };
       } catch (e) {
         if (e.message.startsWith(name) || e.message.startsWith('wrong')) throw e;
         await new Promise((r) => setTimeout(r, 2));
@@ -122,16 +127,17 @@ const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
 const m = (n, k) => median(res[n].map((x) => x[k]));
 const over = (k, n = 'mxwasm') => median(res[n].map((x, i) => x[k] - res.empty[i][k]));
 const out = { workerd: version, rounds: done, load: [load0, loadavg()[0]], variant: res.mxwasm[0].variant,
-  emptyWallMs: m('empty', 'wall'), emptyCpuMs: m('empty', 'cpu'), mxwasmWallMs: m('mxwasm', 'wall'), mxwasmCpuMs: m('mxwasm', 'cpu'), overEmptyWallMs: over('wall'), overEmptyCpuMs: over('cpu') };
+  emptyWallMs: m('empty', 'wall'), emptyCpuMs: m('empty', 'cpu'), mxwasmWallMs: m('mxwasm', 'wall'), mxwasmCpuMs: m('mxwasm', 'cpu'), overEmptyWallMs: over('wall'), overEmptyCpuMs: over('cpu'),
+  overEmptyPageFaults: over('pf') };
 console.log(`${version}, ${done} alternating rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}; kernels ${out.variant}`);
-console.log('| worker | CPU ms to first response (median) | over empty | wall ms (median) | over empty |');
-console.log('|---|---:|---:|---:|---:|');
-console.log(`| empty | ${out.emptyCpuMs.toFixed(1)} | | ${out.emptyWallMs.toFixed(1)} | |`);
-console.log(`| mxwasm (import + one op) | ${out.mxwasmCpuMs.toFixed(1)} | +${out.overEmptyCpuMs.toFixed(1)} | ${out.mxwasmWallMs.toFixed(1)} | +${out.overEmptyWallMs.toFixed(1)} |`);
-const PARTS = { wasm: 'kernel module only (compiled, not instantiated)', js: 'library JS only (no runtime init)' };
+console.log('| worker | CPU ms to first response (median) | over empty | wall ms (median) | over empty | page faults over empty |');
+console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`| empty | ${out.emptyCpuMs.toFixed(1)} | | ${out.emptyWallMs.toFixed(1)} | | |`);
+console.log(`| mxwasm (import + one op) | ${out.mxwasmCpuMs.toFixed(1)} | +${out.overEmptyCpuMs.toFixed(1)} | ${out.mxwasmWallMs.toFixed(1)} | +${out.overEmptyWallMs.toFixed(1)} | +${out.overEmptyPageFaults} |`);
+const PARTS = { wasm: 'kernel module only (compiled, not instantiated)', js: 'library JS only (no runtime init)', init: 'import of the edge entry (runtime init), no op' };
 for (const n of names.filter((x) => PARTS[x])) {
-  out[`${n}CpuMs`] = m(n, 'cpu'); out[`${n}OverEmptyCpuMs`] = over('cpu', n); out[`${n}OverEmptyWallMs`] = over('wall', n);
-  console.log(`| ${PARTS[n]} | ${m(n, 'cpu').toFixed(1)} | +${over('cpu', n).toFixed(1)} | ${m(n, 'wall').toFixed(1)} | +${over('wall', n).toFixed(1)} |`);
+  out[`${n}CpuMs`] = m(n, 'cpu'); out[`${n}OverEmptyCpuMs`] = over('cpu', n); out[`${n}OverEmptyWallMs`] = over('wall', n); out[`${n}OverEmptyPageFaults`] = over('pf', n);
+  console.log(`| ${PARTS[n]} | ${m(n, 'cpu').toFixed(1)} | +${over('cpu', n).toFixed(1)} | ${m(n, 'wall').toFixed(1)} | +${over('wall', n).toFixed(1)} | +${over('pf', n)} |`);
 }
 const json = arg('--json');
 if (json) writeFileSync(json, JSON.stringify(out, null, 2));
