@@ -133,7 +133,8 @@ console.log(`${version}, ${done} alternating rounds, load average ${load0.toFixe
 console.log('| worker | CPU ms to first response (median) | over empty | wall ms (median) | over empty | page faults over empty |');
 console.log('|---|---:|---:|---:|---:|---:|');
 console.log(`| empty | ${out.emptyCpuMs.toFixed(1)} | | ${out.emptyWallMs.toFixed(1)} | | |`);
-console.log(`| mxwasm (import + one op) | ${out.mxwasmCpuMs.toFixed(1)} | +${out.overEmptyCpuMs.toFixed(1)} | ${out.mxwasmWallMs.toFixed(1)} | +${out.overEmptyWallMs.toFixed(1)} | +${out.overEmptyPageFaults} |`);
+console.log(`| mxwasm (import + one op) | ${out.mxwasmCpuMs.toFixed(1)} | +${out.overEmptyCpuMs.toFixed(1)} | ${out.mxwasmWallMs.toFixed(1)} | ` +
+  `+${out.overEmptyWallMs.toFixed(1)} | +${out.overEmptyPageFaults} |`);
 const PARTS = { wasm: 'kernel module only (compiled, not instantiated)', js: 'library JS only (no runtime init)', init: 'import of the edge entry (runtime init), no op' };
 for (const n of names.filter((x) => PARTS[x])) {
   out[`${n}CpuMs`] = m(n, 'cpu'); out[`${n}OverEmptyCpuMs`] = over('cpu', n); out[`${n}OverEmptyWallMs`] = over('wall', n); out[`${n}OverEmptyPageFaults`] = over('pf', n);

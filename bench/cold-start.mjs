@@ -121,7 +121,8 @@ function report(names, resAll, rounds, load0) {
     const dCpu = median(res[n].map((x, i) => x.cpu - e[i].cpu)), dWall = median(res[n].map((x, i) => x.wall - e[i].wall));
     const dPf = median(res[n].map((x, i) => x.pf - e[i].pf));
     const caches = [...new Set(res[n].map((x) => x.cache).filter(Boolean))].map((c) => `${c} ${res[n].filter((x) => x.cache === c).length}`).join(', ');
-    out[n] = { ...(VARIANTS[n].over ? { over: VARIANTS[n].over } : {}), cpu_ms: cpu, wall_ms: wall, over_empty_cpu_ms: dCpu, over_empty_wall_ms: dWall, over_empty_page_faults: dPf, ...(caches ? { code_cache: caches } : {}) };
+    out[n] = { ...(VARIANTS[n].over ? { over: VARIANTS[n].over } : {}), cpu_ms: cpu, wall_ms: wall,
+      over_empty_cpu_ms: dCpu, over_empty_wall_ms: dWall, over_empty_page_faults: dPf, ...(caches ? { code_cache: caches } : {}) };
     const phases = Object.keys(res[n][0]).filter((k) => /(Wall|Cpu)$/.test(k));
     for (const k of phases) out[n][k] = median(res[n].map((x) => x[k]));
     const over = (d, k = 1) => (n === 'empty' ? '' : `${d < 0 ? '' : '+'}${d.toFixed(k)}`);
