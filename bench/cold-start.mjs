@@ -129,6 +129,12 @@ function report(names, resAll, rounds, load0) {
     console.log(`| ${VARIANTS[n].over ? `${n} (over ${VARIANTS[n].over})` : n} | ${cpu.toFixed(1)} | ${over(dCpu)} | ${wall.toFixed(1)} | ${over(dWall)} | ${over(dPf, 0)} | ${caches} |`);
     if (phases.length && process.argv.includes('--phases')) console.log(`  phases (medians): ${phases.map((k) => `${k} ${out[n][k].toFixed(1)}`).join(', ')}`);
   }
+  // This build against --alt's, paired per round (steadier than the difference of the two medians above).
+  if (res.mxwasm?.length && res['mxwasm-alt']?.length) {
+    const alt = res['mxwasm-alt'], d = (k) => median(res.mxwasm.map((x, i) => x[k] - alt[i][k]));
+    out.paired = { variant: 'mxwasm - mxwasm-alt', cpu_ms: d('cpu'), wall_ms: d('wall'), page_faults: d('pf') };
+    console.log(`paired per round, mxwasm - mxwasm-alt: CPU ${d('cpu').toFixed(1)} ms, wall ${d('wall').toFixed(1)} ms, page faults ${d('pf')}`);
+  }
   const json = arg('--json');
   if (json) writeFileSync(json, JSON.stringify({ node: process.version, rounds, load: [load0, loadavg()[0]], results: out }, null, 2));
 }
