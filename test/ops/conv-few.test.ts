@@ -1,6 +1,7 @@
 // The direct convolution for few input channels at stride 1 or 2 (f32_convfew_2x16, network stems) against the scalar
 // reference: odd widths and heights, 1-4 channels, 3x3 / 5x5 / 7x7, pads 0-4, bias and relu, odd filter counts, row
-// ranges; the op on it at batch 1 and > 1 (vs im2col + GEMM), and its gradient (the backward stays im2col + GEMM).
+// ranges; the op on it at batch 1 and > 1 (vs im2col + GEMM), grouped layers of <= 4 channels a group, and its gradient
+// (the backward stays im2col + GEMM).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray, closeMsg, gradCheck } from '../helpers.js';
@@ -83,6 +84,38 @@ test('Convolution on 3 channels: direct == reference == im2col path, batch 1 and
     check(exe.forward({ data: x })[0].toTypedArray(), want.map((v) => Math.max(v, 0)), `bound relu N=${N}`);
     exe.dispose();
   }
+});
+
+test('grouped layers of <= 4 channels a group on the direct kernel: reference == im2col path (same bits), bias, relu', () => {
+  const plan = (a: Record<string, unknown>, shape: number[]) => convPlan(convGeom({ stride: [1, 1], pad: [1, 1], dilate: [], ...a }, shape, 'c'));
+  assert.is(plan({ kernel: [3, 3], num_filter: 128, num_group: 32 }, [1, 128, 28, 28]).method, 'few'); // ResNeXt 32x4d stage 1
+  assert.is(plan({ kernel: [3, 3], num_filter: 128, num_group: 32 }, [1, 128, 14, 14]).method, 'im2col'); // rows under 16
+  assert.is(plan({ kernel: [3, 3], num_filter: 256, num_group: 32 }, [1, 256, 28, 28]).method, 'im2col'); // 8 a group
+  assert.is(plan({ kernel: [3, 3], num_filter: 32, num_group: 32 }, [1, 32, 28, 28]).method, 'dw'); // depthwise stays
+  // N, C, H, W, F, G, k, stride, pad: groups of 1-4 channels, 1-5 filters a group (odd), stride 1 and 2, batch 1 and 3
+  for (const [N, C, H, W, F, G, k, s, p] of [[1, 8, 17, 19, 8, 2, 3, 1, 1], [3, 12, 9, 33, 9, 3, 3, 2, 1], [2, 6, 16, 16, 12, 6, 5, 1, 2],
+    [1, 16, 20, 40, 20, 4, 3, 1, 0], [2, 4, 7, 35, 10, 2, 7, 2, 3]]) {
+    const Cg = C / G, x = randArray(N * C * H * W, 21), w = randArray(F * Cg * k * k, 22), b = randArray(F, 23);
+    const xs = mx.nd.array(x, { shape: [N, C, H, W] }), ws = mx.nd.array(w, { shape: [F, Cg, k, k] }), bs = mx.nd.array(b, { shape: [F] });
+    const attrs = { kernel: [k, k], stride: [s, s], pad: [p, p], num_filter: F, num_group: G };
+    const geom = convGeom({ dilate: [], ...attrs }, [N, C, H, W], 'c');
+    assert.is(convPlan(geom).method, 'few', `N=${N} C=${C} G=${G} ${H}x${W}`);
+    const want = refConv(x, w, b, { N, C, H, W, F, G, kh: k, kw: k, sh: s, sw: s, ph: p, pw: p, dh: 1, dw: 1 });
+    const direct = mx.nd.Convolution(xs, ws, bs, attrs).toTypedArray();
+    check(direct, want, `grouped direct N=${N} C=${C} G=${G} ${H}x${W} k=${k} s=${s}`);
+    const old = setConvDirect(false);
+    let gemm: Float32Array;
+    try { gemm = mx.nd.Convolution(xs, ws, bs, attrs).toTypedArray() as Float32Array; } finally { setConvDirect(old); }
+    for (let i = 0; i < gemm.length; i++) if (!Object.is(gemm[i], direct[i])) assert.unreachable(`grouped N=${N} C=${C} G=${G}: differs from im2col + GEMM at ${i}`);
+    const sym = mx.sym.Activation({ data: mx.sym.Convolution({ data: mx.sym.Variable('data'), ...attrs, name: 'c' }), act_type: 'relu' });
+    const exe = sym.simpleBind({ shapes: { data: [N, C, H, W] }, gradReq: 'null' });
+    exe.argDict.c_weight.set(w); exe.argDict.c_bias.set(b);
+    check(exe.forward({ data: x })[0].toTypedArray(), want.map((v) => Math.max(v, 0)), `grouped bound relu N=${N} G=${G}`);
+    exe.dispose();
+    for (const t of [xs, ws, bs]) t.dispose();
+  }
+  gradCheck('Convolution', [mx.nd.array(randArray(2 * 4 * 5 * 17, 24), { shape: [2, 4, 5, 17] }), mx.nd.array(randArray(6 * 2 * 9, 25), { shape: [6, 2, 3, 3] }),
+    mx.nd.array(randArray(6, 26), { shape: [6] })], { kernel: [3, 3], pad: [1, 1], num_filter: 6, num_group: 2 });
 });
 
 test('few-channel stem gradient unaffected: finite differences, batch 1 and 2', () => {

@@ -1,6 +1,6 @@
 // A grouped convolution's per-group GEMMs run as the parts of one parallel job (src/runtime/parts.ts): the same bits
 // as on one thread, per image and per block of images, with bias and fused relu; more groups than a job holds go
-// as several jobs.
+// as several jobs. (The first case, 4 channels a group on 28² planes, runs the direct few-channel kernel per group.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';

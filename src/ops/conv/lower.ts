@@ -46,10 +46,17 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   const groups = (calls: GemmCall[]): Step => (calls.length === 1 ? gemmStep(gemm, calls[0]) : independentCalls(K, gname, calls.map(gemmArgs)));
   if (method === 'winograd') return lowerWinogradFwd(ctx, g, x, w, b, y, act, ws);
   if (method === 'few') {
-    // The direct few-channel kernel, all output rows of an image per call (the thread pool cuts the rows).
+    // The direct few-channel kernel, all output rows of an image and group per call (the thread pool cuts the rows,
+    // or shares out the calls): a group of a grouped layer is a conv of its C/G channels into its F/G filters.
     const name = gname === 'f32_gemm__relaxedsimd' ? 'f32_convfew_2x16__relaxedsimd' : 'f32_convfew_2x16__simd128';
-    return independentCalls(K, name, images((n) => kernelArgs(name, { x: x + n * inImg, w, b, y: y + n * outImg, P: sc, C: g.C, H: g.H, W: g.W,
-      kh: g.kh, kw: g.kw, st: g.sh, ph: g.ph, pw: g.pw, Ho: g.Ho, Wo: g.Wo, F: g.F, oy0: 0, noy: g.Ho, act })));
+    const Cg = g.C / g.G, inG = Cg * g.H * g.W * 4, wG = Fg * KK * 4, calls: number[][] = [];
+    for (let n = 0; n < g.N; n++) {
+      for (let grp = 0; grp < g.G; grp++) {
+        calls.push(kernelArgs(name, { x: x + n * inImg + grp * inG, w: w + grp * wG, b: b ? b + grp * Fg * 4 : 0, y: y + n * outImg + grp * Fg * HoWo * 4,
+          P: sc, C: Cg, H: g.H, W: g.W, kh: g.kh, kw: g.kw, st: g.sh, ph: g.ph, pw: g.pw, Ho: g.Ho, Wo: g.Wo, F: Fg, oy0: 0, noy: g.Ho, act }));
+      }
+    }
+    return independentCalls(K, name, calls);
   }
   const Nb = p.block;
   if (method === 'block') {

@@ -131,17 +131,19 @@ const DIRECT = { on: true };
 export function setConvDirect(on: boolean): boolean { const old = DIRECT.on; DIRECT.on = on; return old; }
 
 /**
- * Whether the direct few-channel kernel takes a geometry: one group of at most 4 input channels (stems), stride 1 or 2
- * on both axes, dilation 1, kernel up to 11 and pad up to 4 (8 at stride 2) wide, rows up to ~5000 wide. At stride 1
- * only where the planes are large (batches of small planes keep their blocked im2col GEMMs, LeNet's).
+ * Whether the direct few-channel kernel takes a geometry: at most 4 input channels a group (stems; grouped layers such
+ * as ResNeXt's 32 groups of 4, whose rows are at least 16 wide), stride 1 or 2 on both axes, dilation 1, kernel up to
+ * 11 and pad up to 4 (8 at stride 2) wide, rows up to ~5000 wide. At stride 1 with one group only where the planes are
+ * large (batches of small planes keep their blocked im2col GEMMs, LeNet's). A grouped layer's 4-channel groups on
+ * 28² planes: 0.29 ms against 0.47 ms for im2col + 32 GEMMs of 4 rows (one thread, the same bits).
  * @example directFew({ ...g, C: 3, G: 1, kh: 3, kw: 3, sh: 2, sw: 2, dh: 1, dw: 1, pw: 1 }) === true
  */
 export function directFew(g: ConvGeom): boolean {
-  const s = g.sh;
-  return DIRECT.on && g.G === 1 && g.C <= 4 && (s === 1 || s === 2) && g.sw === s && g.dh === 1 && g.dw === 1 && g.kh * g.kw > 1 &&
-    g.kh <= 11 && g.kw <= 11 && g.pw <= 4 * s && (s === 2 || g.Ho * g.Wo > BLOCK.maxPlane) &&
+  const s = g.sh, Cg = g.C / g.G;
+  return DIRECT.on && Cg <= 4 && (g.G === 1 || g.Wo >= 16) && (s === 1 || s === 2) && g.sw === s && g.dh === 1 && g.dw === 1 &&
+    g.kh * g.kw > 1 && g.kh <= 11 && g.kw <= 11 && g.pw <= 4 * s && (s === 2 || g.G > 1 || g.Ho * g.Wo > BLOCK.maxPlane) &&
     // Its row copies (2 per input row read, W + Wo + kw + 28 floats each) fit 1 MiB of the thread's 4 MiB scratch.
-    8 * g.C * g.kh * (g.W + g.Wo + g.kw + 28) <= 1 << 20;
+    8 * Cg * g.kh * (g.W + g.Wo + g.kw + 28) <= 1 << 20;
 }
 
 /** The profile class of a geometry. @example convClass(mobilenetStem) === 'stem' */
