@@ -161,7 +161,8 @@ function runForward(p: Prepared, inputs: NDArray[], isTrain: boolean, random: ()
   if (!lowerCacheOn || !LOWER_CACHE.has(p.def.name)) { withWorkspace(ws, (w) => lower(w)()); return outs; }
   withWorkspace(ws, (w) => {
     const K = rt().K;
-    let key = `${isTrain ? 1 : 0}|${w}|${rt().scratch.off}`;
+    // The workspace size too: a conv's lowering depends on the thread count, and so does its workspace (lanes).
+    let key = `${isTrain ? 1 : 0}|${w}|${ws}|${rt().scratch.off}`;
     for (const x of inputs) key += `|${x.byteOffset}`;
     for (const o of outs) key += `|${o.byteOffset}`;
     const m = p.steps ?? (p.steps = new Map()), hit = m.get(key);

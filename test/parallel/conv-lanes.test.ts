@@ -147,4 +147,21 @@ test('a fused relu through an executor: lanes on 2 threads give the bits of 1 th
   }
 }));
 
+test('mx.nd.Convolution lowered for 2 lanes is not reused once the thread count is 1 (invoke keys its steps on the workspace size)', async () => {
+  const before = mx.getNumThreads(), adapt = setThreadAdaptive(false), oldChunk = setWinogradChunkBytes(1);
+  const x = mx.nd.array(randArray(16 * 40 * 40, 1), { shape: [1, 16, 40, 40] }), w = mx.nd.array(randArray(16 * 16 * 9, 2), { shape: [16, 16, 3, 3] });
+  const conv = () => { const y = mx.nd.Convolution(x, w, { kernel: [3, 3], pad: [1, 1], num_filter: 16, no_bias: true }); const v = y.toTypedArray() as Float32Array; y.dispose(); return v; };
+  try {
+    mx.setNumThreads(2);
+    await mx.threadsReady();
+    let want: Float32Array = new Float32Array(0);
+    for (let i = 0; i < 2; i++) assert.is(laneCalls(() => { want = conv(); }).length, 2, `2 threads, call ${i}: lanes`);
+    // The thread count lowering sees drops to 1 while the pool (and so every offset) stays: same offsets, less workspace.
+    setThreadCount(() => 1);
+    let got: Float32Array = new Float32Array(0);
+    assert.is(laneCalls(() => { got = conv(); }).length, 0, '1 thread: lowered again, without lanes');
+    bitsEqual(got, want, '1 thread vs 2');
+  } finally { setThreadCount(mx.getNumThreads); x.dispose(); w.dispose(); setWinogradChunkBytes(oldChunk); setThreadAdaptive(adapt); mx.setNumThreads(before); }
+});
+
 test.run();
