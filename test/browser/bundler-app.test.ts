@@ -97,7 +97,11 @@ test('vite: an app importing mxwasm builds (kernels and workers found through im
       root: app, configFile: false, logLevel: 'warn', build: { outDir: 'dist' },
       preview: { host: '127.0.0.1', port: 4173 + (process.pid % 1000), headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } },
     });
-    stop = () => new Promise<void>((res) => server.httpServer.close(() => res()));
+    // close() waits for every open connection: drop Chromium's keep-alive ones too, or a finished test can hang.
+    stop = () => new Promise<void>((res) => {
+      server.httpServer.close(() => res());
+      (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
     const page = await env.browser.newPage();
     const errors: string[] = [], failed: string[] = [];
     page.on('pageerror', (e: Error) => errors.push(String(e)));
