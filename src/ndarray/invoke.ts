@@ -33,9 +33,10 @@ interface Prepared {
 
 /**
  * Ops whose lowering costs tens of µs (a grouped convolution's 32 GEMM argument lists: ~100 µs, the stem ~30 µs) and
- * depends only on attrs, shapes, dtypes, byte offsets and isTrain, never on a random source or on data: as a bound
- * executor runs its steps again and again, `invoke` reuses the step lowered for the same offsets (an output disposed
- * and allocated again lands at the same offset). `MXWASM_LOWER_CACHE=0` turns it off (A/B).
+ * depends only on attrs, shapes, dtypes, byte offsets, isTrain and its workspace size (conv lanes: the thread count),
+ * never on a random source or on data: as a bound executor runs its steps again and again, `invoke` reuses the step
+ * lowered for the same offsets (an output disposed and allocated again lands at the same offset; the key holds the
+ * workspace size too). `MXWASM_LOWER_CACHE=0` turns it off (A/B).
  */
 const LOWER_CACHE = new Set(['Convolution', 'Deconvolution', 'FullyConnected', 'dot', 'batch_dot']);
 let lowerCacheOn = (typeof process !== 'undefined' ? process.env?.MXWASM_LOWER_CACHE : undefined) !== '0';
