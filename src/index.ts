@@ -3,19 +3,23 @@
 import './ops/index.js';
 import { nd as ndOps, installOpFunctions } from './api/nd.js';
 import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions } from './runtime/runtime.js';
-import { ensureInstalled } from './parallel/threads.js';
-import { ndFileFunctions } from './format/ndarray-io.js';
+import { ensureInstalled, getNumThreads, onThreadsReady } from './parallel/threads.js';
+import { threadPlatform } from './parallel/pool.js';
 import { ndContrib } from './api/control-flow.js';
-// Registrations whose users are lazy namespaces in the bundles (mx.mod): the data-parallel workers' start with
-// threadsReady(), and the checkpoint writer of mx.callback.doCheckpoint.
-import './parallel/dp.js';
-import './module/checkpoint.js';
+import { callThrough } from './util/lazy.js';
+import { autograd } from './autograd/methods.js';
+// Lazy in the bundles (scripts/lazy.mjs): the file formats of mx.nd.save / load, the data-parallel executors.
+import * as ndIO from './format/ndarray-io.js'; // lazy
+import * as dp from './parallel/dp.js'; // lazy
 
 installOpFunctions(ndOps);
 /** `mx.nd`: arrays, creation, random, every registered op (typed: src/api/typed-ops.ts), save/load. */
 // mx.nd.contrib: the control-flow builders beside any contrib ops already installed there
-const nd = Object.assign(ndOps, ndFileFunctions, { contrib: Object.assign((ndOps as { contrib?: object }).contrib ?? {}, ndContrib) });
+const nd = Object.assign(ndOps, callThrough(ndIO, 'save', 'load', 'loadWithInfo', 'loadAsync', 'saveNumpy', 'storedInfo'),
+  { loadFrombuffer: callThrough(ndIO, 'load').load, contrib: Object.assign((ndOps as { contrib?: object }).contrib ?? {}, ndContrib) });
 onRuntimeInit(() => ensureInstalled());
+// Browsers: mx.threadsReady() also starts one data-parallel executor worker per extra core (for mx.mod).
+onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await dp.prestartDataParallelWorkers(Math.max(0, getNumThreads() - 1)); });
 
 export { nd };
 export { NDArray } from './ndarray/ndarray.js';
@@ -26,16 +30,16 @@ export { tidy, keep, memory, type MemoryInfo } from './api/tidy.js';
 export { runtimeInfo } from './api/info.js';
 export { setNumThreads, getNumThreads, threadsReady, shutdown, threadStats } from './parallel/threads.js';
 export const random = { seed: nd.random.seed };
-export * as optimizer from './optim/index.js';
-export { lrScheduler } from './optim/index.js';
-export * as init from './init/index.js';
+export * as optimizer from './optim/index.js'; // lazy
+export * as lrScheduler from './optim/lr-scheduler.js'; // lazy
+export * as init from './init/index.js'; // lazy
 export * as metric from './metric/index.js'; // lazy
 export * as io from './io/index.js'; // lazy
 export * as callback from './callback/index.js'; // lazy
 export * as kv from './kv/index.js'; // lazy
 export * as mod from './module/index.js'; // lazy
-export * as rnn from './rnn/index.js';
-export * as autograd from './autograd/index.js';
+export * as rnn from './rnn/index.js'; // lazy
+export { autograd };
 export * as gluon from './gluon/index.js'; // lazy
 
 /**

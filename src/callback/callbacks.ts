@@ -4,6 +4,8 @@ import type { EvalMetric } from '../metric/base.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { log, pyF } from './log.js';
 import { MxError } from '../errors.js';
+import { saveCheckpoint } from '../format/checkpoint.js';
+import type { Symbol } from '../symbol/symbol.js';
 
 /** What batch-end callbacks receive (MXNet's BatchEndParam). */
 export interface BatchEndParam { epoch: number; nbatch: number; evalMetric: EvalMetric | null; locals?: Record<string, unknown> }
@@ -71,8 +73,10 @@ export function ProgressBar(total: number, o: ProgressOptions = {}): BatchEndCal
   };
 }
 
-/** Saves a checkpoint; set by the module layer (avoids an import cycle). @example checkpointHook.save?.('p', 1, sym, arg, aux) */
-export const checkpointHook: { save?: (prefix: string, epoch: number, sym: unknown, arg: Record<string, NDArray>, aux: Record<string, NDArray>) => void } = {};
+/** Saves a checkpoint (mx.model.saveCheckpoint; replaceable). @example checkpointHook.save?.('p', 1, sym, arg, aux) */
+export const checkpointHook: { save?: (prefix: string, epoch: number, sym: unknown, arg: Record<string, NDArray>, aux: Record<string, NDArray>) => void } = {
+  save: (prefix, epoch, sym, arg, aux) => { saveCheckpoint(prefix, epoch, sym as Symbol, arg, aux); },
+};
 
 /**
  * Epoch-end callback saving `prefix-symbol.json` and `prefix-%04d.params` every `period` epochs.

@@ -3,5 +3,6 @@
 export * from './node.js';
 // lazy: the command line is evaluated on first use in the bundle (scripts/lazy.mjs)
 export * as cli from '../cli/index.js';
+import * as dpWorker from '../parallel/dp-worker.js'; // lazy
 /** Not API: dist/node/dp-worker.js runs a data-parallel executor worker on this same bundle (see serveDataParallel). */
-export { serveDataParallel as __dpWorker } from '../parallel/dp-worker.js';
+export const __dpWorker: typeof dpWorker.serveDataParallel = (p) => dpWorker.serveDataParallel(p);

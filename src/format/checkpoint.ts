@@ -8,7 +8,7 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { fromJSON } from '../symbol/json.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { isBytes, toBytes, type BytesLike } from './reader.js';
-import { loadWithInfo, save } from './ndarray-io.js';
+import * as ndIO from './ndarray-io.js'; // lazy: the file formats
 import { readFileBytes, writeFilesAtomic, fetchBytes, type Source } from './fs.js';
 
 /** A loaded checkpoint. */
@@ -56,7 +56,7 @@ function symbolText(src: string | object | BytesLike): string | object {
  */
 export function loadCheckpointFromBytes(symbolJSON: string | object | BytesLike, params: BytesLike): Checkpoint {
   const symbol = fromJSON(symbolText(symbolJSON));
-  const r = loadWithInfo(params);
+  const r = ndIO.loadWithInfo(params);
   if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError('checkpoint params: the file holds an unnamed list of arrays; a checkpoint needs arg:/aux: names'); }
   const dict: Record<string, NDArray> = {};
   r.names.forEach((n, i) => { dict[n] = r.arrays[i]; });
@@ -97,7 +97,7 @@ export function checkpointBytes(symbol: Symbol, argParams: Record<string, NDArra
   const dict = new Map<string, NDArray>();
   for (const [k, v] of Object.entries(argParams)) dict.set(`arg:${k}`, v);
   for (const [k, v] of Object.entries(auxParams)) dict.set(`aux:${k}`, v);
-  return { symbolJSON: symbol.toJSON(), params: save(null, dict) };
+  return { symbolJSON: symbol.toJSON(), params: ndIO.save(null, dict) };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { ArgumentError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import { create as createKV, type KVStore } from '../kv/kvstore.js';
+import '../optim/rules.js'; // the optimizers register themselves (mx.optimizer is lazy in the bundles)
 import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
 import { getUpdater, type Updater } from '../optim/updater.js';
 import { Parameter, ParameterDict } from './parameter.js';

@@ -5,7 +5,8 @@ import { ArgumentError, MxError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { rt } from '../runtime/runtime.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { getUpdater, type Updater } from '../optim/updater.js';
+import type { Updater } from '../optim/updater.js';
+import * as updater from '../optim/updater.js'; // lazy
 import { kernelCall } from '../runtime/manifest/args.js';
 
 export type Key = number | string;
@@ -120,7 +121,7 @@ export class LocalKVStore implements KVStore {
     this.push(key, value);
     this.pull(key, out ?? value);
   }
-  setOptimizer(opt: Optimizer): void { this.optUpdater = getUpdater(opt); this.updater = this.optUpdater; }
+  setOptimizer(opt: Optimizer): void { this.optUpdater = updater.getUpdater(opt); this.updater = this.optUpdater; }
   setUpdater(f: KVUpdater): void { this.updater = f; this.optUpdater = undefined; }
   saveOptimizerStates(): Uint8Array {
     if (!this.optUpdater) throw new ArgumentError('Cannot save states for distributed training (no optimizer set)');

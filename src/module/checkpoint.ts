@@ -1,11 +1,10 @@
 // Checkpoint glue for the module layer: MXNet's files (`prefix-symbol.json`, `prefix-%04d.params`)
-// through mx.model (src/format/checkpoint.ts); registers the writer doCheckpoint uses.
+// through mx.model (src/format/checkpoint.ts).
 import { checkpointBytes, checkpointFiles, loadCheckpoint, saveCheckpoint, splitParams } from '../format/checkpoint.js';
 import { writeFilesAtomic } from '../format/fs.js';
-import { load as loadArrays } from '../format/ndarray-io.js';
+import * as ndIO from '../format/ndarray-io.js'; // lazy
 import type { NDArray } from '../ndarray/ndarray.js';
 import type { Symbol } from '../symbol/symbol.js';
-import { checkpointHook } from '../callback/callbacks.js';
 
 export { saveCheckpoint, loadCheckpoint, checkpointBytes };
 
@@ -24,13 +23,11 @@ export function saveModuleCheckpoint(prefix: string, epoch: number, sym: Symbol,
   writeFilesAtomic([[f.params, params], ...(states ? [[statesFile(prefix, epoch), states] as [string, Uint8Array]] : []), [f.symbol, new TextEncoder().encode(symbolJSON)]], 'saveCheckpoint');
 }
 
-checkpointHook.save = (prefix, epoch, sym, arg, aux) => { saveCheckpoint(prefix, epoch, sym as Symbol, arg, aux); };
-
 /**
  * A params file's `arg:` / `aux:` arrays (MXNet's Module.load_params; unprefixed Gluon names count as arguments).
  * @example const [arg, aux] = paramsFromFile('mlp-0003.params')
  */
 export function paramsFromFile(fname: string): [Record<string, NDArray>, Record<string, NDArray>] {
-  const { argParams, auxParams } = splitParams(loadArrays(fname));
+  const { argParams, auxParams } = splitParams(ndIO.load(fname));
   return [argParams, auxParams];
 }

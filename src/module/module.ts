@@ -9,6 +9,7 @@ import type { Symbol } from '../symbol/symbol.js';
 import { writeFileBytes } from '../format/fs.js';
 import { DataDesc, type DataBatch, type DataIter } from '../io/base.js';
 import { Uniform } from '../init/rules.js';
+import '../rnn/fused-init.js'; // registers the 'fusedrnn' initializer of symbols' __init__ (mx.rnn is lazy in the bundles)
 import type { EvalMetric } from '../metric/base.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { normOpts } from '../util/options.js';

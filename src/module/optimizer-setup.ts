@@ -4,6 +4,7 @@ import { ArgumentError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
 import type { KVStore } from '../kv/kvstore.js';
 import type { NDArray } from '../ndarray/ndarray.js';
+import '../optim/rules.js'; // the optimizers register themselves (mx.optimizer is lazy in the bundles)
 import { create as createOptimizer, Optimizer, type OptimizerOptions } from '../optim/optimizer.js';
 import { normOpts } from '../util/options.js';
 import type { Updater } from '../optim/updater.js';

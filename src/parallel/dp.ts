@@ -8,7 +8,7 @@ import { words } from '../runtime/mem-view.js';
 import { u8 } from '../runtime/view.js';
 import type { Symbol } from '../symbol/symbol.js';
 import { spinHint, threadPlatform, type WorkerLike } from './pool.js';
-import { getNumThreads, onShutdown, onThreadsReady, setKernelThreadsSuspended } from './threads.js';
+import { getNumThreads, onShutdown, setKernelThreadsSuspended } from './threads.js';
 import { Cmd, DP_CTRL_BYTES, DP_WORD, MAILBOX_BYTES, readError, type ArrayDesc, type MailboxPayload } from './dp-protocol.js';
 import { isDead, markDead, stopWatchdog, unwatch, watchWorker, type Watch } from './watchdog.js';
 
@@ -75,8 +75,6 @@ onShutdown(() => {
   }
   stopWatchdog();
 });
-// Browsers: mx.threadsReady() also starts one executor worker per extra core.
-onThreadsReady(async () => { if (threadPlatform()?.startsAsync) await prestartDataParallelWorkers(Math.max(0, getNumThreads() - 1)); });
 
 /**
  * N executors of one symbol over one shared memory: executor 0 runs here, executors 1..N-1 on

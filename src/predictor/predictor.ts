@@ -15,7 +15,7 @@ import type { DType, TypedArray } from '../runtime/dtype.js';
 import { fmtShape, sameShape } from '../util/shape.js';
 import { isBytes, toBytes, type BytesLike } from '../format/reader.js';
 import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
-import { loadWithInfo } from '../format/ndarray-io.js';
+import * as ndIO from '../format/ndarray-io.js'; // lazy
 import { splitParams, checkpointFiles } from '../format/checkpoint.js';
 // Namespaces, lazy in the bundles (scripts/lazy.mjs): only a Predictor given an ONNX model loads the importer.
 import * as onnxImport from '../onnx/import.js'; // lazy
@@ -65,7 +65,7 @@ function toSymbol(s: PredictorOptions['symbol']): Symbol {
 
 function toParams(p: NonNullable<PredictorOptions['params']>): { argParams: Record<string, NDArray>; auxParams: Record<string, NDArray>; owned: NDArray[] } {
   if (typeof p === 'string' || isBytes(p)) {
-    const r = loadWithInfo(typeof p === 'string' ? readFileBytes(p, 'Predictor params') : p);
+    const r = ndIO.loadWithInfo(typeof p === 'string' ? readFileBytes(p, 'Predictor params') : p);
     if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError('Predictor params: the file holds an unnamed list; parameters need names'); }
     const dict: Record<string, NDArray> = {};
     r.names.forEach((n, i) => { dict[n] = r.arrays[i]; });

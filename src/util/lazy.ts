@@ -32,3 +32,13 @@ export function lazyNamespace<T extends object>(name: string, load: () => T): T 
     set: refuse, defineProperty: refuse, deleteProperty: refuse, setPrototypeOf: refuse,
   });
 }
+
+/**
+ * Functions named `names` that call `ns[name]` (a lazy namespace's: loaded on the first call, not before).
+ * @example Object.assign(mx.nd, callThrough(ndIO, 'save', 'load'))
+ */
+export function callThrough<T extends object, K extends keyof T & string>(ns: T, ...names: K[]): Pick<T, K> {
+  const out = {} as Record<string, unknown>;
+  for (const k of names) out[k] = { [k](this: unknown, ...a: unknown[]) { return (ns[k] as (...x: unknown[]) => unknown).apply(this, a); } }[k];
+  return out as Pick<T, K>;
+}

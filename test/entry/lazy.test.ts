@@ -13,7 +13,10 @@ import * as mxSrc from '../../src/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = join(root, '.tmp', `lazy-${process.pid}`);
-const LAZY = ['mod', 'gluon', 'viz', 'onnx', 'models', 'probe', 'benchmark', 'cli', 'kvDist', 'metric', 'io', 'kv', 'callback'];
+const LAZY = ['mod', 'gluon', 'viz', 'onnx', 'models', 'probe', 'benchmark', 'cli', 'kvDist', 'metric', 'io', 'kv', 'callback',
+  'optimizer', 'lrScheduler', 'init', 'rnn', 'autograd'];
+/** Lazy namespaces whose keys the test compares with the sources'. */
+const KEYED = ['onnx', 'gluon', 'optimizer', 'lrScheduler', 'init', 'rnn', 'autograd'];
 /** Op families (src/ops/index.ts): each loaded with its first op. */
 const FAMILIES = ['elementwise', 'tensor', 'linalg', 'conv', 'nn', 'seq'];
 const notFamilies = (xs: unknown) => (xs as string[]).filter((x) => !FAMILIES.includes(x));
@@ -30,16 +33,25 @@ const a = mx.nd.array([1, 2, 3, 4]);
 // The Node bundle's second file (mxwasm-lazy.cjs, scripts/split.mjs) is loaded by the loader on first use only.
 const lazyFile = () => globalThis[Symbol.for('mxwasm.codeCacheLazy')] !== undefined;
 const out = { sum: mx.nd.elemwise_add(a, a).toArray(), afterOp: loaded(), lazyFileAfterOp: lazyFile() };
-// What lazy namespaces' users need is registered by the import: autograd's recorder, doCheckpoint's writer.
-const v = mx.nd.array([1, 2, 3]); v.attachGrad();
+// What lazy namespaces' users need is there at import: NDArray's autograd methods (which load mx.autograd),
+// doCheckpoint's writer.
+const v = mx.nd.array([1, 2, 3]); out.gradBefore = v.grad === undefined; out.detached = v.detach().toArray();
+out.afterGradGetter = loaded(); v.attachGrad();
 mx.autograd.record(() => v.mul(v)).backward();
 out.grad = v.grad.toArray();
 out.hook = typeof mx.callback.checkpointHook.save;
 out.afterAutograd = loaded();
 out.types = Object.fromEntries(${JSON.stringify(LAZY)}.map((k) => [k, typeof mx[k]]));
 out.afterTypeof = loaded();
-out.onnxKeys = Object.keys(mx.onnx).sort();
-out.gluonKeys = Object.keys(mx.gluon).sort();
+out.keys = Object.fromEntries(${JSON.stringify(KEYED)}.map((k) => [k, Object.keys(mx[k]).sort()]));
+out.mxKeys = Object.keys(mx);
+// The moved namespaces at work: an optimizer through a KVStore (its updater is lazy), a schedule, an initializer, an RNN cell.
+const kvs = mx.kv.create('local'), w = mx.nd.array([1, 2]);
+kvs.setOptimizer(mx.optimizer.create('sgd', { learningRate: 0.5, lrScheduler: new mx.lrScheduler.FactorScheduler({ step: 10, factor: 0.5 }) }));
+kvs.init(0, w); kvs.push(0, mx.nd.array([1, 1])); kvs.pull(0, w);
+out.sgd = w.toArray();
+const u = mx.nd.zeros([2, 2]); new mx.init.Constant(3).call('fc_weight', u); out.init = u.toArray();
+out.rnn = new mx.rnn.LSTMCell(4, { prefix: 'l_' }).stateInfo.length;
 out.dense = new mx.gluon.nn.Dense(3).constructor.name;
 out.isModule = mx.mod.Module.name;
 out.hasIn = 'importModel' in mx.onnx && !('nope' in mx.onnx);
@@ -79,11 +91,17 @@ for (const face of ['import', 'require'] as const) {
     assert.ok(r.conv, 'a lazy op family returns the core\'s NDArray');
     assert.equal(r.grad, [2, 4, 6]);
     assert.is(r.hook, 'function');
-    assert.equal(notFamilies(r.afterAutograd), ['callback'], 'reading mx.callback loads it (and finds the writer the import registered)');
-    assert.equal(notFamilies(r.afterTypeof), ['callback'], 'reading mx.onnx itself does not load it');
+    assert.ok(r.gradBefore);
+    assert.equal(r.detached, [1, 2, 3]);
+    assert.equal(notFamilies(r.afterGradGetter), ['autograd'], 'an NDArray\'s autograd method loads mx.autograd');
+    assert.equal(notFamilies(r.afterAutograd), ['autograd', 'callback'], 'reading mx.callback loads it (and finds the checkpoint writer)');
+    assert.equal(notFamilies(r.afterTypeof), ['autograd', 'callback'], 'reading mx.onnx itself does not load it');
     assert.equal(Object.values(r.types as object), LAZY.map(() => 'object'));
-    assert.equal(r.onnxKeys, Object.keys(mxSrc.onnx).sort());
-    assert.equal(r.gluonKeys, Object.keys(mxSrc.gluon).sort());
+    for (const k of KEYED) assert.equal((r.keys as Record<string, string[]>)[k], Object.keys((mxSrc as Record<string, object>)[k]).sort(), k);
+    assert.equal((r.mxKeys as string[]).filter((k) => !['cli', 'kvDist', '__dpWorker'].includes(k)).sort(), Object.keys(mxSrc).sort(), 'mx\'s keys as the sources\' (and the Node entry\'s three)');
+    assert.equal(r.sgd, [0.5, 1.5]);
+    assert.equal(r.init, [[3, 3], [3, 3]]);
+    assert.is(r.rnn, 2);
     assert.is(r.dense, 'Dense');
     assert.is(r.isModule, 'Module');
     assert.ok(r.hasIn);

@@ -1,6 +1,7 @@
 // An optimizer as data, for the servers (MXNet pickles it: arbitrary code; this sends the
 // registered name and the plain hyper-parameters, and re-creates it with the same kernels).
 import { ArgumentError } from '../../errors.js';
+import '../../optim/rules.js'; // the optimizers register themselves (mx.optimizer is lazy in the bundles)
 import { create, registeredName, type Optimizer } from '../../optim/optimizer.js';
 import { CosineScheduler, FactorScheduler, LRScheduler, MultiFactorScheduler, PolyScheduler } from '../../optim/lr-scheduler.js';
 
