@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { KERNELS } from '../src/runtime/manifest.js';
+import { kernelIndexOf, kernels } from '../src/runtime/manifest.js';
+import { SPLITS } from '../src/parallel/splits.js';
+import { CONV_SPLITS } from '../src/ops/conv/splits.js';
+import { VOL_SPLITS } from '../src/ops/conv/vol-splits.js';
 
 const FILES = ['kernels.wasm', 'kernels.noshared.wasm', 'kernels.relaxed.wasm'];
 const bytesOf = (f: string) => new Uint8Array(readFileSync(new URL(`../dist/${f}`, import.meta.url)));
@@ -22,7 +25,7 @@ function sections(b: Uint8Array): { exports: { name: string; kind: number }[]; i
 }
 
 const fnExports = (f: string) => sections(bytesOf(f)).exports.filter((e) => e.kind === 0).map((e) => e.name).sort();
-const listed = (relaxed: boolean) => KERNELS.filter((k) => k.needs.includes('relaxed') === relaxed).map((k) => k.name).sort();
+const listed = (relaxed: boolean) => kernels().filter((k) => k.needs.includes('relaxed') === relaxed).map((k) => k.name).sort();
 
 for (const file of ['kernels.wasm', 'kernels.noshared.wasm']) {
   test(`manifest matches the exports of ${file}`, () => {
@@ -41,6 +44,19 @@ test('the shared and plain builds compile here; the parser agrees with the engin
     const mod = new WebAssembly.Module(new Uint8Array(bytesOf(f)));
     assert.equal(WebAssembly.Module.exports(mod).filter((e) => e.kind === 'function').map((e) => e.name).sort(), fnExports(f));
   }
+});
+
+// SPLITS is collected at import from the families' split tables, the manifest lines (built on first use) carry the same
+// objects: every split names a kernel, and a line's split is the one the thread pool uses.
+test('SPLITS: every key a manifest kernel; each line with a split has that split; the rest are conv, 3-D and GEMM', () => {
+  const names = new Set(kernels().map((k) => k.name));
+  assert.equal(Object.keys(SPLITS).filter((n) => !names.has(n)), []);
+  for (const k of kernels()) if (k.split) assert.ok(SPLITS[k.name] === k.split, k.name);
+  const others = Object.keys(SPLITS).filter((n) => !kernels().find((k) => k.name === n)!.split).sort();
+  assert.equal(others, [...Object.keys(CONV_SPLITS), ...Object.keys(VOL_SPLITS), 'f32_gemm__simd128', 'f32_gemm__relaxedsimd'].sort());
+  assert.ok(kernels().filter((k) => k.split).length > 80, 'the families declare their splits');
+  kernels().forEach((k, i) => assert.is(kernelIndexOf(k.name), i));
+  assert.is(kernelIndexOf('nope'), -1);
 });
 
 // 100 KB until the RNN cell / sequence kernels (f32-rnn.ts, x32-seq.ts, ~7 KB) landed; 110 KB until the seventh

@@ -1,7 +1,7 @@
 import { ArgumentError, KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { viewOf, words } from '../runtime/mem-view.js';
-import { KERNELS } from '../runtime/manifest.js';
+import { kernels } from '../runtime/manifest.js';
 import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from './worker-source.js';
 
 /** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
@@ -113,7 +113,7 @@ export class Pool {
    * keep a GEMM that gains 1.9x on the calling thread (at real-time priority on the VM, one global measure fell under
    * 1 after the MobileNet stem rows and GEMM 512 then ran 0.96x on 2 threads).
    */
-  readonly gains = new Float64Array(KERNELS.length * 2).fill(2);
+  readonly gains = new Float64Array(kernels().length * 2).fill(2);
 
   constructor(threads: number) {
     const r = rt();
@@ -125,7 +125,7 @@ export class Pool {
     this.spinWindow = SPIN_US;
     this.scratch = [r.scratch.off];
     for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
-    const init = { type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names: KERNELS.map((k) => k.name), spin: SPIN };
+    const init = { type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names: kernels().map((k) => k.name), spin: SPIN };
     const watch = (w: WorkerLike, who: string) => {
       w.onMessage((m) => {
         // A worker that finishes starting after shutdown is ended now (Deno keeps a process alive for a worker
@@ -246,7 +246,7 @@ export class Pool {
     }
     this.stats.jobs++; this.stats.parts += P; this.stats.ownParts += own;
     const t1 = track ? performance.now() : 0;
-    this.waitDone(I, P, KERNELS[k].name);
+    this.waitDone(I, P, kernels()[k].name);
     if (track && own > 0) {
       const job = performance.now() - t0;
       if (job > 0) {
@@ -256,11 +256,11 @@ export class Pool {
         this.gains[i] += (g - this.gains[i]) / 8;
       }
     }
-    if (err) throw new KernelError(`kernel ${KERNELS[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: KERNELS[k].name });
+    if (err) throw new KernelError(`kernel ${kernels()[k].name} failed on thread 0: ${(err as Error).message}`, { kernel: kernels()[k].name });
     if (Atomics.load(I, 2) > 0) {
       let msg = '';
       for (let i = 0; i < 128 && I[16 + i]; i++) msg += String.fromCharCode(I[16 + i]);
-      throw new KernelError(`kernel ${KERNELS[k].name} failed on a worker thread: ${msg}`, { kernel: KERNELS[k].name });
+      throw new KernelError(`kernel ${kernels()[k].name} failed on a worker thread: ${msg}`, { kernel: kernels()[k].name });
     }
   }
 

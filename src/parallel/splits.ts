@@ -9,7 +9,11 @@ import { VOL_SPLITS } from '../ops/conv/vol-splits.js';
  */
 // The table collects the rules kernels' typed definitions declare (`split:` in src/runtime/manifest/<family>.ts, built
 // from src/runtime/manifest/split.ts), the conv family's (src/ops/conv/splits.ts), and the GEMM's.
-import { KERNELS } from '../runtime/manifest.js';
+import { ELEMENTWISE_SPLITS } from '../runtime/manifest/elementwise.js';
+import { TENSOR_SPLITS } from '../runtime/manifest/tensor.js';
+import { NN_SPLITS } from '../runtime/manifest/nn.js';
+import { OPTIM_SPLITS } from '../runtime/manifest/optim.js';
+import { COPY_SPLITS } from '../runtime/manifest/copy.js';
 import { BIAS, GEMM_ARG, GEMM_LIMITS } from '../runtime/manifest/linalg.js';
 import { cut, type Split } from '../runtime/manifest/split.js';
 
@@ -90,6 +94,6 @@ export const SPLITS: Record<string, Split> = {
   f32_gemm__simd128: gemm,
   f32_gemm__relaxedsimd: gemm,
 };
-// Declared with the kernels: elementwise, activations, softmax, reductions, optimizer updates, copies (a plain loop:
-// fromEntries of pairs made ~50 KB of garbage at every import).
-KERNELS.forEach((k) => { if (k.split) SPLITS[k.name] = k.split; });
+// Declared with the kernels: elementwise, activations, softmax, reductions, optimizer updates, copies (their families'
+// tables, not the manifest lines, which are built on first use; test/manifest.test.ts checks both agree).
+Object.assign(SPLITS, ELEMENTWISE_SPLITS, TENSOR_SPLITS, NN_SPLITS, OPTIM_SPLITS, COPY_SPLITS);

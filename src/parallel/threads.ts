@@ -1,6 +1,6 @@
 import { ArgumentError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
-import { KERNELS } from '../runtime/manifest.js';
+import { kernelIndexOf } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
 import { SPLITS, type Split } from './splits.js';
 import { setCallsRunner, setSerialRunner, setThreadCount } from '../runtime/parts.js';
@@ -211,6 +211,7 @@ export function ensureInstalled(): void {
     if (T <= 1) return false;
     const p = getPool();
     if (!p || !p.ready) return false;
+    if (e.idx < 0) e.idx = kernelIndexOf(name);
     // Whole calls as parts balance only when they share out evenly (a batch of 3 images on 2 threads: one thread runs
     // two, 1.33x at best): otherwise the calls run in order and each is cut on its own (the same bits either way).
     T = Math.min(T, p.threads);
@@ -228,16 +229,19 @@ export function ensureInstalled(): void {
   // A tiny program's runs on one thread (src/executor/program.ts): the workers keep their spin window meanwhile.
   setSerialRunner({ on: () => !suspended && effective() > 1, run: (f) => { suspended = true; try { f(); } finally { suspended = false; } } });
   setThreadCount(getNumThreads);
-  KERNELS.forEach((info, idx) => {
-    const s = SPLITS[info.name];
-    const base = K[info.name];
-    if (!s || typeof base !== 'function') return;
-    table.set(info.name, { idx, base, s });
-    K[info.name] = (...a: number[]) => {
+  // By SPLITS, not the manifest lines (built on first use): a kernel's index (the pool's name for it) is looked up when a
+  // pool first runs it, as the pool's start builds them anyway.
+  for (const name in SPLITS) {
+    const s = SPLITS[name], base = K[name];
+    if (typeof base !== 'function') continue;
+    const e = { idx: -1, base, s };
+    table.set(name, e);
+    K[name] = (...a: number[]) => {
       const work = s.work(a);
       if (suspended || work < s.min || effective() <= 1) return base(...a);
       const p = getPool();
       if (!p || !p.ready) return base(...a);
+      const idx = e.idx < 0 ? (e.idx = kernelIndexOf(name)) : e.idx;
       // Each thread must get at least `min` work: a medium call uses fewer threads than the pool has.
       // The call is cut in PARTS_PER_THREAD parts per thread (or as many as the split's `parts` says), taken
       // dynamically (a slower core takes fewer).
@@ -251,5 +255,5 @@ export function ensureInstalled(): void {
       p.run(idx, base, parts, Math.min(T, parts.length), s.scratchArg ?? -1, small ? 'small' : 'big');
       adaptSpin(p);
     };
-  });
+  }
 }

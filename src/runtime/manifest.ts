@@ -8,20 +8,37 @@
  */
 import type { KernelInfo } from './manifest/common.js';
 export type { KernelInfo, KernelTable } from './manifest/common.js';
-import { KERNELS_ELEMENTWISE } from './manifest/elementwise.js';
-import { KERNELS_TENSOR } from './manifest/tensor.js';
-import { KERNELS_LINALG } from './manifest/linalg.js';
-import { KERNELS_CONV } from './manifest/conv.js';
-import { KERNELS_NN } from './manifest/nn.js';
-import { KERNELS_OPTIM } from './manifest/optim.js';
-import { KERNELS_RNN } from './manifest/rnn.js';
-import { KERNELS_VOL } from './manifest/vol.js';
-import { KERNELS_COMPRESS } from './manifest/compress.js';
-import { KERNELS_COPY } from './manifest/copy.js';
+import { kernelsElementwise } from './manifest/elementwise.js';
+import { kernelsTensor } from './manifest/tensor.js';
+import { kernelsLinalg } from './manifest/linalg.js';
+import { kernelsConv } from './manifest/conv.js';
+import { kernelsNn } from './manifest/nn.js';
+import { kernelsOptim } from './manifest/optim.js';
+import { kernelsRnn } from './manifest/rnn.js';
+import { kernelsVol } from './manifest/vol.js';
+import { kernelsCompress } from './manifest/compress.js';
+import { kernelsCopy } from './manifest/copy.js';
 
-export const KERNELS: KernelInfo[] = [
-  ...KERNELS_ELEMENTWISE, ...KERNELS_TENSOR, ...KERNELS_LINALG, ...KERNELS_CONV, ...KERNELS_NN, ...KERNELS_OPTIM, ...KERNELS_RNN, ...KERNELS_VOL,
-  ...KERNELS_COMPRESS,
-  { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
-  ...KERNELS_COPY,
-];
+let kernelList: KernelInfo[] | undefined, kernelIndex: Map<string, number> | undefined;
+/**
+ * Every kernel's manifest line, in a fixed order (a kernel's index names it to the worker threads). Built on first use
+ * (warm-up, the thread pool's start, tests), not at import: ~170 lines with their warm-ups were ~100 KB of a cold start.
+ * @example kernels().filter((k) => k.needs.includes('relaxed'))
+ */
+export function kernels(): KernelInfo[] {
+  return kernelList ??= [
+    ...kernelsElementwise(), ...kernelsTensor(), ...kernelsLinalg(), ...kernelsConv(), ...kernelsNn(), ...kernelsOptim(), ...kernelsRnn(),
+    ...kernelsVol(), ...kernelsCompress(),
+    { name: 'heapBase', family: 'meta', dtype: 'none', needs: [] },
+    ...kernelsCopy(),
+  ];
+}
+
+/** @internal Whether `kernels()` has built the lines (tests: an import and a small op do not). */
+export const kernelsBuilt = (): boolean => kernelList !== undefined;
+
+/** Position of kernel `name` in `kernels()` (-1 if none). @example kernels()[kernelIndexOf('x8_copy')].name === 'x8_copy' */
+export function kernelIndexOf(name: string): number {
+  if (!kernelIndex) { kernelIndex = new Map(); kernels().forEach((k, i) => kernelIndex!.set(k.name, i)); }
+  return kernelIndex.get(name) ?? -1;
+}

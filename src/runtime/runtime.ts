@@ -1,7 +1,7 @@
 import { ArgumentError, MxError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
 import { detectFeatures, type Features } from './detect.js';
-import { KERNELS, type KernelTable } from './manifest.js';
+import { kernels, type KernelTable } from './manifest.js';
 import { viewOf } from './mem-view.js';
 
 /** Which kernel build is loaded. */
@@ -146,9 +146,10 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
   const scratchOff = alloc.alloc(SCRATCH_BYTES);
   const r: Runtime = { memory, module, addon: addon?.module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
   current = r;
-  const raw = { ...K }; // the plain kernels: warm-up must not start the thread pool
   for (const f of initHooks) f(r);
-  scheduleWarmUp(r, raw);
+  // Warm-up calls the plain kernels, the modules' own exports (it must not start the thread pool): no copy of the table.
+  const ae = addon?.instance.exports;
+  scheduleWarmUp(r, (name) => instance.exports[name] ?? ae?.[name]);
   return r;
 }
 
@@ -159,7 +160,7 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
  * after the importing module runs, so a 0 ms timer fired even in a one-op script: ~30% of its start-up CPU.)
  */
 const WARM_DELAY_MS = 50;
-function scheduleWarmUp(r: Runtime, raw: KernelTable): void {
+function scheduleWarmUp(r: Runtime, raw: (name: string) => unknown): void {
   try {
     const t = setTimeout(() => warmUp(r, raw), WARM_DELAY_MS) as unknown as { unref?: () => void };
     t.unref?.();
@@ -254,11 +255,11 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
 }
 
 /** Calls every kernel of the manifest once on a tiny zeroed buffer (compiles and warms it before real work; the GEMM warm-up is sized to reach its packed path). */
-function warmUp(r: Runtime, K: KernelTable = r.K): void {
+function warmUp(r: Runtime, kernel: (name: string) => unknown = (name) => r.K[name]): void {
   const base = r.scratch.off;
   viewOf(r.memory, Uint8Array, base, 1 << 20).fill(0);
-  for (const k of KERNELS) {
-    const fn = (K as unknown as Record<string, (...a: number[]) => unknown>)[k.name];
+  for (const k of kernels()) {
+    const fn = kernel(k.name) as (...a: number[]) => unknown;
     if (typeof fn !== 'function' || !k.warm) continue;
     fn(...k.warm(base, r.scratch.off + (1 << 20)));
   }

@@ -64,7 +64,7 @@ mx.shutdown();`;
 // Young allocation is page faults on a fresh process (each new-space page touched once, then again after a scavenge):
 // the import's run-once code builds its tables by plain loops (no iterator garbage: 1567 KB at the session's start).
 // Measured with a new space big enough that no scavenge runs (deterministic for a given V8).
-test('import allocates under 1.2 MB of young memory (Node 20)', () => {
+test('import allocates under 1000 KB of young memory (Node 20)', () => {
   if (!process.versions.node.startsWith('20.')) return console.log(`  (skipped: bound set on Node 20, this is ${process.version})`);
   writeFileSync(join(dir, 'young.mjs'), `import v8 from 'node:v8';
 const ns = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
@@ -74,7 +74,8 @@ console.log(ns() - n0);`);
     { encoding: 'utf8', env: { ...process.env, MXWASM_NUM_THREADS: '1', MXWASM_CODE_CACHE: join(dir, 'cache') } }).trim().split('\n').pop()!;
   run(); // writes the code cache
   const bytes = run();
-  assert.ok(bytes < 1200 << 10, `${(bytes / 1024).toFixed(0)} KB allocated in the young generation by the import`);
+  // 1048 KB at the tenth session's start; 941 KB with the manifest lines built on first use.
+  assert.ok(bytes < 1000 << 10, `${(bytes / 1024).toFixed(0)} KB allocated in the young generation by the import`);
 });
 
 test.run();

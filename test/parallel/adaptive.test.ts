@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';
 import { poolForTests, setThreadAdaptive } from '../../src/parallel/threads.js';
 import { SPIN_US } from '../../src/parallel/pool.js';
-import { KERNELS } from '../../src/runtime/manifest.js';
+import { kernels } from '../../src/runtime/manifest.js';
 
 const jobs = () => mx.threadStats()!.jobs;
 /** Sets every kernel's measured gain on small (even entries) or large (odd entries) calls, and the pool-wide one. */
@@ -58,7 +58,7 @@ test('small calls stay on the calling thread while parallel calls do not pay; la
     const k = pool.gains.findIndex((g, i) => i % 2 === 1 && g !== 2), jk = jobs();
     assert.is(k, -1, 'every large-call gain reset');
     pool.gains.fill(0.5); pool.gain = pool.gainBig = 0.5; // every kernel losing (and the pool-wide measures) but the GEMMs
-    for (const name of ['f32_gemm__simd128', 'f32_gemm__relaxedsimd']) { const i = KERNELS.findIndex((x) => x.name === name); pool.gains[2 * i] = pool.gains[2 * i + 1] = 2; }
+    for (const name of ['f32_gemm__simd128', 'f32_gemm__relaxedsimd']) { const i = kernels().findIndex((x) => x.name === name); pool.gains[2 * i] = pool.gains[2 * i + 1] = 2; }
     for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
     assert.is(jobs() - jk, 4, 'per kernel: other kernels losing do not keep a GEMM home');
     pool.gains.fill(2); pool.gain = pool.gainBig = 2;

@@ -12,4 +12,4 @@ const COMPRESS = defs({
 export const COMPRESS_PARAMS = paramsOf(COMPRESS);
 
 /** Kernels of the compress family: MXNet's 2-bit gradient compression for the distributed KVStore (src/kv/ps). */
-export const KERNELS_COMPRESS: KernelInfo[] = kernelsOf(COMPRESS, nameInfo('compress'));
+export const kernelsCompress = (): KernelInfo[] => kernelsOf(COMPRESS, nameInfo('compress'));

@@ -67,4 +67,4 @@ export const CONV_ARG = mapParams(CONV_PARAMS, argIndex) as unknown as
   { readonly [K in keyof typeof CONV_PARAMS]: { readonly [N in typeof CONV_PARAMS[K][number]]: number } };
 
 /** Kernels of the conv family (see ../manifest.ts). */
-export const KERNELS_CONV: KernelInfo[] = [...kernelsOf(CONV, nameInfo('conv')), ...kernelsOf(POOL2D, nameInfo('pool'))];
+export const kernelsConv = (): KernelInfo[] => [...kernelsOf(CONV, nameInfo('conv')), ...kernelsOf(POOL2D, nameInfo('pool'))];

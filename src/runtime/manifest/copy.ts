@@ -1,5 +1,5 @@
 import { defs, kernelsOf, paramsOf, type KernelInfo } from './common.js';
-import { byElements } from './split.js';
+import { byElements, type Split } from './split.js';
 
 /** The byte copies and the probes (the bench's peak and dispatch measurements): parameter names, warm-up. */
 const COPY = defs({
@@ -27,11 +27,13 @@ const INFO: Record<keyof typeof COPY, Omit<KernelInfo, 'name'>> = {
  * (NaN 0), to 8 bits keeps the low byte (wraps), int -> float rounds to nearest even.
  */
 export const CAST = { f32_i32: 0, i32_f32: 1, f32_x8: 2, i32_x8: 3, u8_f32: 4, i8_f32: 5, u8_i32: 6, i8_i32: 7 } as const;
-/** Kernels of the copy and peak families (assembly/kernels/x8-copy.ts and f32-peak.ts; see ../manifest.ts). */
-export const KERNELS_COPY: KernelInfo[] = kernelsOf(COPY, (name) => INFO[name as keyof typeof COPY], {
+/** Thread splits of the copy family. */
+export const COPY_SPLITS: Record<string, Split> = {
   // Cut in 64-byte lines: an executor's input copy (MLP: 200 KB a step) takes its cache lines back from the worker
   // that read them last in half the time (MLP step on 2 threads ~1% faster).
   x8_copy: byElements(COPY_PARAMS.x8_copy, ['src', 'dst'], 'n', { min: 384 << 10, size: 1 }),
   // An empty call on every thread: what the bench uses to measure dispatch overhead.
   x32_noop: { work: () => 1, min: 0, split: (a, T) => Array.from({ length: T }, () => a.slice()) },
-});
+};
+/** Kernels of the copy and peak families (assembly/kernels/x8-copy.ts and f32-peak.ts; see ../manifest.ts). */
+export const kernelsCopy = (): KernelInfo[] => kernelsOf(COPY, (name) => INFO[name as keyof typeof COPY], COPY_SPLITS);

@@ -50,7 +50,8 @@ export const ELEMENTWISE_PARAMS = { ...paramsOf(VBIN), ...paramsOf(VUN) };
 
 // Thread split of the same-shape kernels: by element count, their pointers advanced.
 const cuts = <P extends readonly string[]>(names: readonly string[], params: P, ptrs: readonly P[number][]) => each(names, byElements(params, ptrs, 'n'));
-const SPLIT: Record<string, Split> = {
+/** The thread splits these kernels declare (src/parallel/splits.ts collects them at import; the manifest lines carry them too). */
+export const ELEMENTWISE_SPLITS: Record<string, Split> = {
   ...cuts(['f32_vadd__simd128_u8', 'f32_vmul__simd128_u8', ...VBINARY_VV.map(vvName)], VV_PARAMS, ['x', 'y', 'z']),
   ...cuts(VBINARY_VC.map(vvName), VC_PARAMS, ['x', 'z']), ...cuts(VUNARY.map(vvName), UNARY_PARAMS, ['x', 'z']),
   ...cuts((['relu', 'sigmoid', 'tanh'] as const).map((o) => `f32_v${o}_grad__simd128`), GRAD, ['y', 'g', 'z']),
@@ -58,4 +59,4 @@ const SPLIT: Record<string, Split> = {
 };
 
 /** Kernels of the elementwise family (see ../manifest.ts). */
-export const KERNELS_ELEMENTWISE: KernelInfo[] = [...kernelsOf(VBIN, nameInfo('vbinary'), SPLIT), ...kernelsOf(VUN, nameInfo('vunary'), SPLIT)];
+export const kernelsElementwise = (): KernelInfo[] => [...kernelsOf(VBIN, nameInfo('vbinary'), ELEMENTWISE_SPLITS), ...kernelsOf(VUN, nameInfo('vunary'), ELEMENTWISE_SPLITS)];

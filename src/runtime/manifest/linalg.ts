@@ -61,4 +61,4 @@ const LINALG = defs({
 export const LINALG_PARAMS = paramsOf(LINALG);
 
 /** Kernels of the linalg family (see ../manifest.ts). */
-export const KERNELS_LINALG: KernelInfo[] = kernelsOf(LINALG, nameInfo('gemm'));
+export const kernelsLinalg = (): KernelInfo[] => kernelsOf(LINALG, nameInfo('gemm'));

@@ -49,7 +49,7 @@ const bnFwdSplit: Split = {
   },
 };
 
-const NN_SPLITS: Record<string, Split> = {
+export const NN_SPLITS: Record<string, Split> = {
   f32_bn_fwd__simd128: bnFwdSplit,
   f32_act__simd128: byElements(ACT_PARAMS, ['x', 'y'], 'n', { cost: actCost }),
   f32_act_bwd__simd128: byElements(ACT_BWD_PARAMS, ['x', 'y', 'dy', 'dx'], 'n', { cost: actBwdCost }),
@@ -100,4 +100,4 @@ const NN = defs({
 export const NN_PARAMS = paramsOf(NN);
 
 /** Kernels of the nn family (see ../manifest.ts): assembly/kernels/f32-nn*.ts; references in src/reference/nn.ts. */
-export const KERNELS_NN: KernelInfo[] = kernelsOf(NN, nameInfo('nn'), NN_SPLITS);
+export const kernelsNn = (): KernelInfo[] => kernelsOf(NN, nameInfo('nn'), NN_SPLITS);

@@ -38,5 +38,6 @@ export const OPTIM_PARAMS = paramsOf(OPTIM);
  * Kernels of the optim family. Thread split: elementwise over the parameter, in place, every pointer before `n` cut.
  * Cost 3: each element reads and writes the weight and its states (MLP fc1's 100k weights then take 2 threads).
  */
-export const KERNELS_OPTIM: KernelInfo[] = kernelsOf(OPTIM, nameInfo('optim'),
-  mapParams(OPTIM_PARAMS, (p) => byElements(p, p.slice(0, p.indexOf('n')), 'n', { cost: () => 3 })));
+/** Their thread splits: by element count, every pointer before `n` advanced. */
+export const OPTIM_SPLITS = mapParams(OPTIM_PARAMS, (p) => byElements(p, p.slice(0, p.indexOf('n')), 'n', { cost: () => 3 }));
+export const kernelsOptim = (): KernelInfo[] => kernelsOf(OPTIM, nameInfo('optim'), OPTIM_SPLITS);

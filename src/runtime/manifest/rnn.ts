@@ -49,4 +49,4 @@ export const RNN_PARAMS = paramsOf(RNN);
 // LSTM row 19% slower than one even at real-time priority (0.574 vs 0.483 ms p10, interleaved): the per-step meeting
 // costs more than half a 5 us step saves. The pool's gain measure did not see it (the caller's own part lasts the
 // whole job), so the split is left out rather than left to the cost model.
-export const KERNELS_RNN: KernelInfo[] = kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name));
+export const kernelsRnn = (): KernelInfo[] => kernelsOf(RNN, (name) => nameInfo(/^(x32|f32_arange)/.test(name) ? 'seq' : 'rnn')(name));

@@ -21,7 +21,7 @@ export const INDEX_MODE = { clip: 0, wrap: 1, raise: 2 } as const;
 const R = REDUCE_ARG;
 const reduceSplit = (wsArg?: number) => outerSplit(R.outer, (a) => a[R.outer] * a[R.r] * a[R.inner], (a) => [[R.x, a[R.r] * a[R.inner] * 4], [R.y, a[R.inner] * 4]],
   wsArg, (a) => a[R.inner]);
-const TENSOR_SPLITS = {
+export const TENSOR_SPLITS = {
   f32_rsum__simd128_u16: reduceSplit(RSUM_ARG.ws), f32_rmax__simd128_u16: reduceSplit(), f32_rmin__simd128_u16: reduceSplit(), f32_rprod__simd128_u16: reduceSplit(),
 };
 
@@ -64,7 +64,7 @@ const NMS = defs({
 export const TENSOR_PARAMS = { ...paramsOf(REDUCE), ...paramsOf(LAYOUT), ...paramsOf(SORT), ...paramsOf(NMS) };
 
 /** Kernels of the tensor family: reductions (f32-reduce.ts, backward f32-reduce-grad.ts) and layout (x32-layout.ts), topk (f32-sort.ts), NMS (f32-nms.ts); see ../manifest.ts. */
-export const KERNELS_TENSOR: KernelInfo[] = [
+export const kernelsTensor = (): KernelInfo[] => [
   ...kernelsOf(REDUCE, nameInfo('reduce'), TENSOR_SPLITS), ...kernelsOf(LAYOUT, nameInfo('layout')), ...kernelsOf(SORT, nameInfo('sort')),
   ...kernelsOf(NMS, nameInfo('nms')),
 ];

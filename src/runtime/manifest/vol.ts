@@ -39,4 +39,4 @@ const POOL3D = defs({
 export const VOL_PARAMS = { ...paramsOf(VOL), ...paramsOf(POOL3D) };
 
 /** Kernels of the 3-D family (see ../manifest.ts). */
-export const KERNELS_VOL: KernelInfo[] = [...kernelsOf(VOL, nameInfo('conv')), ...kernelsOf(POOL3D, nameInfo('pool'))];
+export const kernelsVol = (): KernelInfo[] => [...kernelsOf(VOL, nameInfo('conv')), ...kernelsOf(POOL3D, nameInfo('pool'))];
