@@ -2,6 +2,7 @@ import { ArgumentError, MxError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
 import { detectFeatures, type Features } from './detect.js';
 import { kernels, type KernelTable } from './manifest.js';
+import { relaxedKernelNames } from './manifest/args.js';
 import { viewOf } from './mem-view.js';
 
 /** Which kernel build is loaded. */
@@ -45,6 +46,7 @@ export interface Runtime {
 }
 
 const PAGE = 65536;
+const EAGER_ADDON = (typeof process !== 'undefined' ? process.env?.MXWASM_ADDON_EAGER : undefined) === '1';
 /** Bytes of packing scratch each thread needs (A panel 96x256 and B panel 256x2048 floats, rounded up). */
 export const SCRATCH_BYTES = 4 << 20;
 
@@ -130,9 +132,25 @@ function kernelTable(instance: WebAssembly.Instance, addon: WebAssembly.Instance
   return { ...instance.exports, ...(addon?.exports ?? {}) } as unknown as KernelTable;
 }
 
+type Addon = { module: WebAssembly.Module; instance: WebAssembly.Instance };
+type Fn = (...a: number[]) => number;
+
+/**
+ * `addon` given as a function is loaded on first use: its kernels are forwarders in K until then, and `Runtime.addon`
+ * loads it when read (the thread pool's start). A first op that needs none of them (most: only GEMM-based convolution
+ * and matrix products do) skips compiling it (~1-2 ms and ~20 page faults of a cold start in Node).
+ */
 function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memory: WebAssembly.Memory, variant: Variant, shared: boolean, o: RuntimeOptions,
-  addon?: { module: WebAssembly.Module; instance: WebAssembly.Instance }): Runtime {
-  const K = kernelTable(instance, addon?.instance);
+  addon?: Addon | (() => Addon)): Runtime {
+  let loaded = typeof addon === 'function' ? undefined : addon;
+  const getAddon = typeof addon === 'function' ? () => (loaded ??= addon()) : () => loaded;
+  const K = kernelTable(instance, loaded?.instance);
+  if (typeof addon === 'function') {
+    for (const name of relaxedKernelNames()) {
+      let f: Fn | undefined;
+      K[name] = (...a: number[]) => (f ??= getAddon()!.instance.exports[name] as Fn)(...a);
+    }
+  }
   const heapBase = (K.heapBase() as number) >>> 0;
   const maxBytes = (o.maxPages ?? 32768) * PAGE;
   const alloc = new Allocator({
@@ -144,12 +162,12 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance, memo
     },
   }, heapBase);
   const scratchOff = alloc.alloc(SCRATCH_BYTES);
-  const r: Runtime = { memory, module, addon: addon?.module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } };
+  const r = { memory, module, K, alloc, variant, shared, features: detectFeatures(), heapBase, scratch: { off: scratchOff, bytes: SCRATCH_BYTES } } as Runtime;
+  Object.defineProperty(r, 'addon', { get: () => getAddon()?.module, enumerable: true });
   current = r;
   for (const f of initHooks) f(r);
   // Warm-up calls the plain kernels, the modules' own exports (it must not start the thread pool): no copy of the table.
-  const ae = addon?.instance.exports;
-  scheduleWarmUp(r, (name) => instance.exports[name] ?? ae?.[name]);
+  scheduleWarmUp(r, (name) => instance.exports[name] ?? getAddon()?.instance.exports[name]);
   return r;
 }
 
@@ -210,9 +228,9 @@ export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
   const module = load(variant === 'relaxed' ? 'shared' : variant);
   const memory = makeMemory(o, shared);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  let addon: { module: WebAssembly.Module; instance: WebAssembly.Instance } | undefined;
-  if (variant === 'relaxed') { const m = load('relaxed'); addon = { module: m, instance: new WebAssembly.Instance(m, { env: { memory } }) }; }
-  return finish(module, instance, memory, variant, shared, o, addon);
+  // The relaxed add-on is compiled on first use (MXWASM_ADDON_EAGER=1: at init, as before).
+  const addon = variant === 'relaxed' ? (): Addon => { const m = load('relaxed'); return { module: m, instance: new WebAssembly.Instance(m, { env: { memory } }) }; } : undefined;
+  return finish(module, instance, memory, variant, shared, o, addon && EAGER_ADDON ? addon() : addon);
 }
 
 /**

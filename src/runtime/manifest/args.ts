@@ -27,6 +27,12 @@ export function kernelParams<N extends KernelName>(name: N): KernelParams[N] {
   return undefined as never;
 }
 export type KernelName = keyof KernelParams;
+/** The relaxed-SIMD add-on's kernels (`__relaxedsimd`), without building the manifest lines. @example relaxedKernelNames() // ['f32_gemm__relaxedsimd', ...] */
+export function relaxedKernelNames(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < FAMILY_PARAMS.length; i++) for (const n in FAMILY_PARAMS[i]) if (n.endsWith('__relaxedsimd')) out.push(n);
+  return out;
+}
 /** The kernels whose parameters are P (a family's shared list). @example KernelsOf<typeof UNARY_PARAMS> */
 export type KernelsOf<P extends readonly string[]> = { [N in KernelName]: KernelParams[N] extends P ? N : never }[KernelName];
 /** The named arguments of kernel N. @example const a: KernelArgs<'x8_zero'> = { dst, n: bytes } */
