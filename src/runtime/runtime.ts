@@ -127,9 +127,12 @@ function makeMemory(o: RuntimeOptions, shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial, maximum, shared } as WebAssembly.MemoryDescriptor);
 }
 
-/** The kernel table of the main module plus the add-on: a mutable copy (the thread pool swaps in parallel versions). */
+/**
+ * The kernel table of the main module plus the add-on: a mutable copy (the thread pool swaps in parallel versions).
+ * (Object.assign, not an object spread: the same fast-properties table, 16 KB of young allocation against 63 KB.)
+ */
 function kernelTable(instance: WebAssembly.Instance, addon: WebAssembly.Instance | undefined): KernelTable {
-  return { ...instance.exports, ...(addon?.exports ?? {}) } as unknown as KernelTable;
+  return Object.assign({}, instance.exports, addon?.exports) as unknown as KernelTable;
 }
 
 type Addon = { module: WebAssembly.Module; instance: WebAssembly.Instance };
