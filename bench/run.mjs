@@ -125,7 +125,10 @@ for (const [i, w] of workloads.entries()) {
     setupMs[impl] = +(performance.now() - t0).toFixed(0);
   }
   let stats = {};
-  try { stats = await measure(insts, mopts, (m) => progress(`${tag}: ${m}`)); } catch (e) { console.error(`\n${w.name}: ${e?.stack ?? e}`); }
+  // A fresh-output row (bench/README.md): the columns alternate run by run, so that each sees the same share of the
+  // allocator's states (glibc trims its heap after V8 frees a batch of dead buffers; the next runs then fault).
+  const perRun = w.freshOutput && process.env.BENCH_FRESH_PER_RUN !== '0';
+  try { stats = await measure(insts, perRun ? { ...mopts, chunkMs: 0 } : mopts, (m) => progress(`${tag}: ${m}`)); } catch (e) { console.error(`\n${w.name}: ${e?.stack ?? e}`); }
   for (const inst of Object.values(insts)) { try { await inst.teardown?.(); } catch { /* ignore */ } }
   for (const [k, s] of Object.entries(stats)) { if (w.flops) s.gflops = +(w.flops / s.median_ms / 1e6).toFixed(2); s.setup_ms = setupMs[k]; }
   results.push({ name: w.name, group: w.group, desc: w.desc, flops: w.flops, impls: stats, skipped });

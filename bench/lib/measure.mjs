@@ -28,7 +28,7 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
 
 /**
  * Measures instances `{ impl: inst }` interleaved: `warmup` runs each, then rounds in which each impl
- * runs for ~`chunkMs`, until every impl has >= `minRuns` runs and >= `minMs` of timed runs (capped by
+ * runs for ~`chunkMs` (0: one run), until every impl has >= `minRuns` runs and >= `minMs` of timed runs (capped by
  * `maxRuns` and `maxMs` per impl); with `quiesce` (default) each chunk waits first until the process's threads are
  * idle (`settle`). Returns `{ impl: { median_ms, p10_ms, p90_ms, cpu_median_ms, runs, faults_per_run, settle_median_ms } }`
  * (faults_per_run: the process's minor page faults per timed run, all threads: where a fresh buffer's pages land).

@@ -7,5 +7,7 @@ export interface SetupCtx { mx: any; rt: () => any; gemmKernel: (K: any) => (...
 /** A workload: name (CLI filter), group, optional FLOP per run, and one setup per implementation. */
 export interface Workload {
   name: string; group: string; flops?: number; desc?: string;
+  /** Each run hands a fresh output buffer to JS (the plain API rows): the columns alternate run by run. */
+  freshOutput?: boolean;
   impls: Record<string, (ctx: SetupCtx) => Instance | null | Promise<Instance | null>>;
 }

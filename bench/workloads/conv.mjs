@@ -133,7 +133,7 @@ export default [
     };
     return [
       {
-        name, group: 'conv', flops, desc: `${desc}, API call including reading the output back`,
+        name, group: 'conv', flops, freshOutput: true, desc: `${desc}, API call including reading the output back`,
         impls: {
           mxwasm: ({ mx }) => {
             const x = mx.nd.array(rand(C * H * H, 1), { shape: [1, C, H, H] }), w = mx.nd.array(rand(F * (C / G) * k * k, 2), { shape: [F, C / G, k, k] });
@@ -152,7 +152,7 @@ export default [
     ];
   }),
   {
-    name: 'deconv-4x4s2-64to32-28', group: 'conv', flops: 2 * 28 * 28 * 64 * 32 * 16,
+    name: 'deconv-4x4s2-64to32-28', group: 'conv', freshOutput: true, flops: 2 * 28 * 28 * 64 * 32 * 16,
     desc: 'Deconvolution 4x4 s2 pad 1, 64->32 @28x28 -> 56x56 (FCN / GAN upsampling), API call including read-back',
     impls: {
       mxwasm: ({ mx }) => {
@@ -176,7 +176,7 @@ export default [
     },
   },
   {
-    name: 'pool-max-3x3s2-64-112', group: 'conv', desc: 'ResNet max pool 3x3 s2 pad 1, 64 ch @112x112, API call including read-back',
+    name: 'pool-max-3x3s2-64-112', group: 'conv', freshOutput: true, desc: 'ResNet max pool 3x3 s2 pad 1, 64 ch @112x112, API call including read-back',
     impls: {
       mxwasm: ({ mx }) => {
         const x = mx.nd.array(rand(64 * 112 * 112, 1), { shape: [1, 64, 112, 112] });

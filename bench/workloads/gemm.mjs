@@ -78,7 +78,7 @@ export default [{
   },
 }, ...SIZES.flatMap((n) => [
   {
-    name: `gemm-${n}`, group: 'gemm', flops: 2 * n ** 3,
+    name: `gemm-${n}`, group: 'gemm', flops: 2 * n ** 3, freshOutput: true,
     desc: `C = A·B, ${n}x${n}x${n}, API call including reading C back`,
     impls: {
       mxwasm: ({ mx }) => {
