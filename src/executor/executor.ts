@@ -11,6 +11,7 @@ import { rt } from '../runtime/runtime.js';
 import { view } from '../runtime/view.js';
 import { fmtShape, prod, sameShape } from '../util/shape.js';
 import { lowerBackward, lowerForward, runProgram, type Program } from './program.js';
+import { withThreadCount } from '../runtime/parts.js';
 import type { BindPlan } from './plan.js';
 import { kernelStep } from '../runtime/manifest/args.js';
 import type { SegmentRunner } from './segment-runner.js';
@@ -177,7 +178,7 @@ export class Executor {
     this.trained = !!t;
     const seg = this.parts.segments;
     if (seg) { this.outputs.splice(0, this.outputs.length, ...seg.run(!!t)); this.parts.outputNames.forEach((n, i) => { this.outputDict[n] = this.outputs[i]; }); return this.outputs; }
-    const p = this.programs[t] ??= this.withMonitor(lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed));
+    const p = this.programs[t] ??= this.withMonitor(this.lower(() => lowerForward(this.parts.plan, this.arenaOff, this.refOf, !!t, this.seed)));
     runProgram(p);
     return this.outputs;
   }
@@ -206,7 +207,7 @@ export class Executor {
       view(h.dtype, h.byteOffset, h.size).set(src);
     });
     const t = this.trained ? 1 : 0;
-    const p = this.bwd[t] ??= lowerBackward(this.parts.plan, this.arenaOff, this.refOf, this.seed + 7919, !!t);
+    const p = this.bwd[t] ??= this.lower(() => lowerBackward(this.parts.plan, this.arenaOff, this.refOf, this.seed + 7919, !!t));
     runProgram(p);
     for (const s of this.gradSteps) s();
   }
@@ -253,6 +254,9 @@ export class Executor {
     this.monitor = cb && { cb, all: monitorAll };
     this.programs = [undefined, undefined];
   }
+
+  /** Lowers under the thread count the memory plan had (conv lanes: one workspace per lane), whatever it is now. */
+  private lower(f: () => Program): Program { return withThreadCount(this.parts.plan.threads, f); }
 
   private withMonitor(p: Program): Program {
     const m = this.monitor;

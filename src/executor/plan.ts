@@ -12,6 +12,7 @@ import { planMemoryPass, type StoragePlan } from '../passes/plan-memory.js';
 import { verifyPass } from '../passes/verify.js';
 import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
 import { memoryMaxBytes } from '../runtime/runtime.js';
+import { threadCount, withThreadCount } from '../runtime/parts.js';
 import { fmtShape, prod } from '../util/shape.js';
 
 /** Everything bind decides before lowering: the planned graph and how its entries map to arrays. */
@@ -27,6 +28,8 @@ export interface BindPlan {
   backward: number[];
   /** The graph's forward heads (after fusion). */
   heads: readonly NodeEntry[];
+  /** threadCount() when the memory was planned: lowering uses it (conv lanes' workspaces are sized by it). */
+  threads: number;
 }
 
 export interface PlanRequest {
@@ -74,12 +77,13 @@ export function planBind(r: PlanRequest): BindPlan {
       if (r.gradReq[name] === 'write' && !isVariable(g.outputs[k].node) && !ig.outputs.subarray(0, k).includes(e)) ext[e] = 1;
     }
   }
-  g = applyPasses(g.withAttr('external_entries', ext), [planMemoryPass, verifyPass]);
+  const threads = threadCount();
+  g = withThreadCount(threads, () => applyPasses(g.withAttr('external_entries', ext), [planMemoryPass, verifyPass]));
   const heads = g.outputs.slice(0, grad ? grad.numForward : g.outputs.length);
   const fwdSet = new Set<Node>(dfsOrder(heads));
   const forward: number[] = [], backward: number[] = [];
   ig.nodes.forEach((n, i) => { if (!isVariable(n)) (fwdSet.has(n) ? forward : backward).push(i); });
-  return { g, shapes: g.getAttr<Shape[]>('shape'), types: g.getAttr<DType[]>('dtype'), storage: g.getAttr<StoragePlan>('storage'), grad, forward, backward, heads };
+  return { g, shapes: g.getAttr<Shape[]>('shape'), types: g.getAttr<DType[]>('dtype'), storage: g.getAttr<StoragePlan>('storage'), grad, forward, backward, heads, threads };
 }
 
 /** Every entry's bytes (by dtype) within the memory's maximum, before memory planning sizes anything by them. */

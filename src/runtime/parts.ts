@@ -41,3 +41,13 @@ export const setSerialRunner = (s: SerialRunner | undefined): void => { serial =
  */
 export const setThreadCount = (f: () => number): void => { threadsNow = f; }, threadCount = (): number => threadsNow();
 let threadsNow = () => 1;
+/**
+ * Runs `f` with threadCount() fixed at `n`: a bound program lowers for the lanes its memory plan reserved workspace for
+ * (src/executor/plan.ts), whatever the count became between bind and the first forward.
+ * @example withThreadCount(plan.threads, () => lowerForward(...))
+ */
+export function withThreadCount<T>(n: number, f: () => T): T {
+  const old = threadsNow;
+  threadsNow = () => n;
+  try { return f(); } finally { threadsNow = old; }
+}

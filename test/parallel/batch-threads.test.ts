@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';
 import { setKernelThreadsSuspended, setThreadAdaptive } from '../../src/parallel/threads.js';
+import { callsRunner, setCallsRunner } from '../../src/runtime/parts.js';
 
 type Exe = ReturnType<ReturnType<typeof mx.sym.Variable>['simpleBind']>;
 
@@ -61,6 +62,30 @@ test('BatchNorm forward on 2 threads: same bits as 1 (one image by channels, a b
       exe.dispose();
     }
   } finally { setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
+});
+
+test('a folded BatchNorm over a batch: one job of whole images (each under the split floor alone), same bits as 1 thread and unfolded', async () => {
+  const before = mx.getNumThreads(), adapt = setThreadAdaptive(false), runner = callsRunner()!, jobs: number[] = [];
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  setCallsRunner((name, calls) => { const ran = runner(name, calls); if (ran && name === 'f32_bn_act__simd128') jobs.push(calls.length); return ran; });
+  const net = mx.sym.clip({ data: mx.sym.BatchNorm({ data: mx.sym.Convolution({ data: mx.sym.Variable('x'), kernel: [1, 1], num_filter: 48, no_bias: true,
+    name: 'c' }), fix_gamma: false, name: 'bn' }), a_min: 0, a_max: 6 });
+  const run = (fuse: boolean, check: boolean) => {
+    const exe = net.simpleBind({ shapes: { x: [4, 16, 40, 41] }, gradReq: 'null', fuse });
+    let k = 70;
+    for (const [n, a] of [...Object.entries(exe.argDict), ...Object.entries(exe.auxDict)]) a.set(randArray(a.size, k++, n.endsWith('var') ? 0.2 : -1, 2));
+    try {
+      if (check) sameBits('conv -> BN -> clip, batch 4', exe);
+      return exe.forward()[0].toTypedArray();
+    } finally { exe.dispose(); }
+  };
+  try {
+    const folded = run(true, true);
+    assert.ok(jobs.length >= 1 && jobs.every((n) => n === 4), `bn_act ran as jobs of 4 images: ${jobs}`);
+    const plain = run(false, false);
+    for (let j = 0; j < plain.length; j++) if (Math.abs(folded[j] - plain[j]) > 1e-5 + 1e-5 * Math.abs(plain[j])) assert.unreachable(`element ${j}: ${folded[j]} vs ${plain[j]}`);
+  } finally { setCallsRunner(runner); setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
 });
 
 test.run();

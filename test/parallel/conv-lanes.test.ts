@@ -164,4 +164,21 @@ test('mx.nd.Convolution lowered for 2 lanes is not reused once the thread count 
   } finally { setThreadCount(mx.getNumThreads); x.dispose(); w.dispose(); setWinogradChunkBytes(oldChunk); setThreadAdaptive(adapt); mx.setNumThreads(before); }
 });
 
+test('an executor bound while the count was 1 lowers its first forward on 2 threads without lanes (its workspace was planned for one)', () => twoThreads(() => {
+  for (const x of [CASES[2], CASES[4]]) {
+    const bind = (one: boolean) => {
+      if (one) setThreadCount(() => 1);
+      try { return mx.sym.Convolution({ data: mx.sym.Variable('x'), ...attrsOf(x), name: 'c' }).simpleBind({ shapes: { x: [x.N, x.C, x.H, x.W] }, gradReq: 'null' }); }
+      finally { setThreadCount(mx.getNumThreads); }
+    };
+    const [early, now] = [bind(true), bind(false)];
+    for (const e of [early, now]) { e.argDict.x.set(randArray(x.N * x.C * x.H * x.W, 3)); e.argDict.c_weight.set(randArray(x.F * x.C * x.k * x.k, 4)); e.argDict.c_bias.set(randArray(x.F, 5)); }
+    let got: Float32Array = new Float32Array(0), want: Float32Array = new Float32Array(0);
+    assert.is(laneCalls(() => { got = early.forward()[0].toTypedArray() as Float32Array; }).length, 0, `${what(x)}: bound at 1, no lanes`);
+    assert.is(laneCalls(() => { want = now.forward()[0].toTypedArray() as Float32Array; }).length, 2, `${what(x)}: bound at 2, lanes`);
+    bitsEqual(got, want, `${what(x)}: bound at 1 vs at 2`);
+    early.dispose(); now.dispose();
+  }
+}));
+
 test.run();

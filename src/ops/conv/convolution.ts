@@ -7,9 +7,20 @@ import { CONV_ATTRS, as4, checkGroups, convOut, outShape, spatialParams, spatial
 import { lowerConvBwd, lowerConvFwd } from './lower.js';
 import { convPlan } from './plan.js';
 import { fusedActBackward, fusedActCode } from '../linalg/gemm.js';
-import { f32Types, gradOff, kernelStep, seq } from '../helpers.js';
+import { f32Types, gradOff, seq } from '../helpers.js';
+import { boundCall, kernelArgs } from '../../runtime/manifest/args.js';
+import { independentCalls } from '../../runtime/parts.js';
 
 const OP = 'Convolution';
+/**
+ * A batch's folded BatchNorm passes as the parts of one job (whole images per thread, as the conv's per-image parts
+ * share them: each thread then reads the planes it wrote), not one job per image each cut by channels (or, under the
+ * split floor, run on the calling thread: MobileNetV2 b8's 14² layers, 3 ms serial a forward). Same bits (each
+ * image's pass is the same call). MXWASM_BN_IMAGES=0: one pass per image, in order, as before.
+ */
+let bnImages = (typeof process !== 'undefined' ? process.env?.MXWASM_BN_IMAGES : undefined) !== '0';
+/** Sets the policy above for binds from now on (benchmarks' in-process A/B); returns the previous one. @example setBnImages(false) */
+export const setBnImages = (on: boolean): boolean => { const old = bnImages; bnImages = on; return old; };
 
 /**
  * The geometry of a Convolution from its attrs and data shape (validates kernel, groups and sizes).
@@ -57,10 +68,9 @@ export const convolution: OpDef = {
     // The folded BatchNorm and clamp: one pass per image over the output planes (f32_bn_act).
     const nb = a.no_bias ? 2 : 3, [gm, bt] = [ins[nb].off, ins[nb + 1].off], [mm, mv] = [aux[0].off, aux[1].off];
     const plane = g.Ho * g.Wo, img = g.F * plane * 4, eps = a.__bn_eps__, fix = a.__bn_fix_gamma__ ? 1 : 0, lo = a.__bn_lo__, hi = a.__bn_hi__;
-    const steps: Step[] = [conv];
-    for (let n = 0; n < g.N; n++) { const yn = y.off + n * img; steps.push(kernelStep(ctx.K, 'f32_bn_act__simd128', { y: yn, g: gm, b: bt, mean: mm, vr: mv,
-      C: g.F, inner: plane, eps, fixGamma: fix, lo, hi })); }
-    return seq(steps);
+    const bn = Array.from({ length: g.N }, (_, n) => kernelArgs('f32_bn_act__simd128', { y: y.off + n * img, g: gm, b: bt, mean: mm, vr: mv,
+      C: g.F, inner: plane, eps, fixGamma: fix, lo, hi }));
+    return seq([conv, bnImages ? independentCalls(ctx.K, 'f32_bn_act__simd128', bn) : seq(bn.map((c) => boundCall(ctx.K.f32_bn_act__simd128, c)))]);
   },
   backward: {
     saves: ['inputs'],
