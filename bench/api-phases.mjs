@@ -4,7 +4,7 @@
 // priority on the loaded VM (`chrt -f 20`); with --threads 2, onnxruntime-web's pool keeps spinning after its runs.
 //   mxwasm:  stage (copy a JS input into the resident input array: what a user with a new image per call does),
 //            call (mx.nd.Convolution / dot: output allocation in wasm memory + kernels), read (toTypedArray: a fresh
-//            JS array, the old rows' read-back) or view (.data: the README's zero-copy view), dispose.
+//            JS array, the old rows' read-back; or toTypedArray(out) into one array reused across calls) or view (.data: the README's zero-copy view), dispose.
 //   ort-web: run (session.run: input copy into its heap, kernels, output copied into a fresh typed array, release),
 //            data (tensor.data).
 // Usage: node --import tsx bench/api-phases.mjs [stem|grouped|gemm512 ...] [--threads N] [--calls N]
@@ -81,8 +81,10 @@ for (const c of cases) {
   console.log(`\n${c}: output ${n} floats (${(n * 4 / 2 ** 20).toFixed(2)} MiB), ${threads} thread(s), ${calls} calls`);
   const sess = await ortSession(ort, ortModel, 'wasm');
   let sink = 0;
+  const out = new Float32Array(n); // toTypedArray(out): the caller's array, reused across calls
   for (let rep = 0; rep < 2; rep++) {
     await profile('mxwasm read (old row)', { call: () => mk(), read: (y) => { const a = y.toTypedArray(); sink += a[0]; return y; }, dispose: (y) => y.dispose() });
+    await profile('mxwasm read into out', { call: () => mk(), read: (y) => { y.toTypedArray(out); sink += out[0]; return y; }, dispose: (y) => y.dispose() });
     await profile('mxwasm view', { stage: () => { xIn.nd.data.set(xIn.js); }, call: () => mk(), view: (y) => { const d = y.data; sink += d[0] + d[d.length - 1]; return y; }, dispose: (y) => y.dispose() });
     await profile('ort-web', { run: () => sess.run(feeds), data: (r) => { const d = Object.values(r)[0].data; sink += d[0]; } });
   }

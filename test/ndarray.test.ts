@@ -45,6 +45,24 @@ test('toTypedArray is a copy outside wasm memory: its own class and buffer, the 
   v.dispose(); row.dispose();
 });
 
+test('toTypedArray(out) copies into the caller\'s array: the same object and buffer, the same bits; checks class and size', () => {
+  const a = mx.nd.array([1.5, -0, 3e-39, 7, -2], { shape: [5] });
+  new Uint32Array(a.data.buffer, a.data.byteOffset, 5)[4] = 0x7fc01234; // a NaN with a payload
+  const out = new Float32Array(5).fill(9), buf = out.buffer;
+  const r = a.toTypedArray(out);
+  assert.ok(r === out && r.buffer === buf, 'no new array or buffer');
+  assert.equal(Array.from(new Uint8Array(buf)), Array.from(new Uint8Array(a.toTypedArray().buffer)));
+  a.data.fill(3);
+  assert.is(out[0], 1.5); // a copy, not a view
+  const b = mx.nd.array([4, 5, 6, 7, 8], { shape: [5] });
+  assert.equal(Array.from(b.toTypedArray(out)), [4, 5, 6, 7, 8]); // reused for the next array
+  assert.throws(() => a.toTypedArray(new Float32Array(4)), (e: Error) => e instanceof mx.ShapeError && /out has 4 elements, the array 5/.test(e.message));
+  assert.throws(() => a.toTypedArray(new Int32Array(5)), (e: Error) => e instanceof mx.DTypeError && /needs a Float32Array/.test(e.message));
+  const i = mx.nd.array([1, -2], { dtype: 'int32' });
+  assert.equal(Array.from(i.toTypedArray(new Int32Array(2))), [1, -2]);
+  a.dispose(); b.dispose(); i.dispose();
+});
+
 test('reshape codes (MXNet test_reshape table, part)', () => {
   const cases: [number[], number[], number[], boolean?][] = [
     [[2, 3, 5, 5], [0, -1], [2, 75]],

@@ -94,9 +94,19 @@ export class NDArray {
   /**
    * A copy of the data as a (non-wasm) typed array. The typed-array constructor copies into uninitialised memory in
    * one pass; `slice()` of a view on shared wasm memory took 1.6x as long (1.6 MB: 111 vs 68 µs with no page faults).
-   * @example a.toTypedArray()
+   * With `out` (a typed array of the dtype's class and the array's size, e.g. kept from the previous call), copies
+   * into it and returns it: no fresh buffer, so none of the page faults a fresh 1.5 MB buffer costs on Linux once
+   * glibc has trimmed its heap (~390 faults, ~5 ms on the bench VM: bench/README.md).
+   * @example a.toTypedArray(); const out = a.toTypedArray(); b.toTypedArray(out)
    */
-  toTypedArray(): TypedArray { const C = arrayCtor(this.dtype) as unknown as new (a: ArrayLike<number>) => TypedArray; return new C(this.data); }
+  toTypedArray(out?: TypedArray): TypedArray {
+    const C = arrayCtor(this.dtype) as unknown as new (a: ArrayLike<number>) => TypedArray;
+    if (out === undefined) return new C(this.data);
+    if (!(out instanceof C)) throw new DTypeError(`toTypedArray: out is a ${out?.constructor?.name}, a ${this.dtype} array needs a ${C.name}`);
+    if (out.length !== this.size) throw new ShapeError(`toTypedArray: out has ${out.length} elements, the array ${this.size} (shape ${fmtShape(this.shape)})`);
+    out.set(this.data);
+    return out;
+  }
 
   /** Nested JS arrays (a number for a 0-d array). @example mx.nd.ones([2, 2]).toArray() -> [[1, 1], [1, 1]] */
   toArray(): any {
