@@ -6,7 +6,7 @@ import { initRuntime, memoryStats, isReady, onRuntimeInit, type RuntimeOptions }
 import { ensureInstalled, getNumThreads, onThreadsReady } from './parallel/threads.js';
 import { threadPlatform } from './parallel/pool.js';
 import { ndContrib } from './api/control-flow.js';
-import { callThrough } from './util/lazy.js';
+import { callThrough, lazyClass } from './util/lazy.js';
 import { autograd } from './autograd/methods.js';
 // Lazy in the bundles (scripts/lazy.mjs): the file formats of mx.nd.save / load, the data-parallel executors.
 import * as ndIO from './format/ndarray-io.js'; // lazy
@@ -50,8 +50,13 @@ export async function ready(opts: RuntimeOptions = {}): Promise<void> { await in
 export { sym } from './api/sym.js';
 export { Symbol } from './symbol/symbol.js';
 export { Executor } from './executor/executor.js';
-export { model } from './format/checkpoint.js';
-export { Predictor } from './predictor/predictor.js';
+import * as checkpoint from './format/checkpoint.js'; // lazy
+import * as predictor from './predictor/predictor.js'; // lazy
+/** mx.model: MXNet's checkpoint files (src/format/checkpoint.ts, loaded on first use in the bundles). */
+export const model = callThrough(checkpoint, 'loadCheckpoint', 'loadCheckpointAsync', 'loadCheckpointFromBytes', 'saveCheckpoint', 'checkpointBytes', 'checkpointFiles', 'splitParams');
+/** mx.Predictor (src/predictor/predictor.ts, loaded on first use in the bundles). */
+export const Predictor = lazyClass(() => predictor.Predictor);
+export type Predictor = predictor.Predictor;
 export * as viz from './viz/index.js'; // lazy
 export * as onnx from './onnx/index.js'; // lazy
 export * as models from './models/zoo.js'; // lazy

@@ -1,7 +1,8 @@
 import { FormatError, MxError } from '../errors.js';
 import { readFileBytes, writeFileBytes } from '../format/fs.js';
-import { brief } from '../format/json-check.js';
-import { upgradeSymbolJSON } from '../format/legacy-json.js';
+// Lazy in the bundles (scripts/lazy.mjs): the checks and upgrades of files read (an import never reads one).
+import * as jsonCheck from '../format/json-check.js'; // lazy
+import * as legacy from '../format/legacy-json.js'; // lazy
 import { numArgs, numOutputs } from '../graph/indexed.js';
 import { dfsOrder, isVariable, variableNode, type Node, type NodeEntry } from '../graph/node.js';
 import { parseAttrs } from '../ops/attrs.js';
@@ -96,7 +97,7 @@ export function fromJSON(text: string | object): Symbol {
   let raw: any;
   try { raw = typeof text === 'string' ? JSON.parse(text) : text; } catch (e) { throw new FormatError(`symbol JSON does not parse: ${(e as Error).message}`); }
   if (!raw || !Array.isArray(raw.nodes) || !Array.isArray(raw.heads)) throw new FormatError('symbol JSON needs "nodes" and "heads" arrays');
-  return new Symbol(loadGraph(upgradeSymbolJSON(raw), 0));
+  return new Symbol(loadGraph(legacy.upgradeSymbolJSON(raw), 0));
 }
 
 /** The heads of one graph object; a node's `subgraphs` (control flow) load as nested graphs. */
@@ -109,7 +110,7 @@ function loadGraph(json: any, depth: number): NodeEntry[] {
     const dict: Record<string, string> = {};
     for (const [k, v] of Object.entries(jn.attrs ?? {})) dict[k] = String(v);
     const inputs: NodeEntry[] = (jn.inputs ?? []).map((e: number[], k: number) => {
-      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${brief(e)} that does not refer to an earlier node`, { node: name });
+      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${jsonCheck.brief(e)} that does not refer to an earlier node`, { node: name });
       return outputEntry(nodes[e[0]], e[1] ?? 0, `node ${i} (${name}) input ${k}`);
     });
     if (jn.op === 'null') { nodes.push(variableNode(name, dict)); return; }
@@ -125,8 +126,8 @@ function loadGraph(json: any, depth: number): NodeEntry[] {
     nodes.push(subs.length ? subgraph.withBodies(node, subs) : node);
   });
   return json.heads.map((h: number[]) => {
-    if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${brief(h)} is out of range`);
-    return outputEntry(nodes[h[0]], h[1] ?? 0, `head ${brief(h)}`);
+    if (!(h[0] >= 0 && h[0] < nodes.length)) throw new FormatError(`symbol JSON: head ${jsonCheck.brief(h)} is out of range`);
+    return outputEntry(nodes[h[0]], h[1] ?? 0, `head ${jsonCheck.brief(h)}`);
   });
 }
 
@@ -134,7 +135,7 @@ function loadGraph(json: any, depth: number): NodeEntry[] {
 function outputEntry(node: Node, index: number, what: string): NodeEntry {
   const n = numOutputs(node);
   if (!Number.isSafeInteger(index) || index < 0 || index >= n) {
-    throw new FormatError(`symbol JSON: ${what} reads output ${brief(index)} of node ${node.name} (${isVariable(node) ? 'Variable' : node.op}), which has ${n} output${n === 1 ? '' : 's'}`,
+    throw new FormatError(`symbol JSON: ${what} reads output ${jsonCheck.brief(index)} of node ${node.name} (${isVariable(node) ? 'Variable' : node.op}), which has ${n} output${n === 1 ? '' : 's'}`,
       { node: node.name });
   }
   return { node, index };

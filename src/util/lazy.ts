@@ -42,3 +42,28 @@ export function callThrough<T extends object, K extends keyof T & string>(ns: T,
   for (const k of names) out[k] = { [k](this: unknown, ...a: unknown[]) { return (ns[k] as (...x: unknown[]) => unknown).apply(this, a); } }[k];
   return out as Pick<T, K>;
 }
+
+/**
+ * A class loaded on first use: `new`, static members, `instanceof` and subclassing go to the class `load()` returns.
+ * @example export const Predictor = lazyClass(() => predictorModule.Predictor);
+ */
+export function lazyClass<T extends object>(load: () => T): T {
+  let c: T | undefined;
+  const real = (): T => (c ??= load());
+  // A plain function as the target (constructible). Its own non-configurable properties (`prototype`, and in sloppy
+  // code `arguments` / `caller`) must be reported as they are, `prototype` with the class's value (it is writable).
+  const fixed = (t: object, k: string | symbol) => { const d = Reflect.getOwnPropertyDescriptor(t, k); return d && !d.configurable ? d : undefined; };
+  const proxy: T = new Proxy(function () { 'use strict'; } as unknown as T, {
+    construct: (_t, a, nt) => Reflect.construct(real() as Function, a, nt === proxy ? real() as Function : nt),
+    get: (_t, k) => Reflect.get(real(), k),
+    has: (_t, k) => Reflect.has(real(), k),
+    ownKeys: (t) => [...new Set([...Reflect.ownKeys(real()), ...Reflect.ownKeys(t).filter((k) => fixed(t, k))])],
+    getOwnPropertyDescriptor: (t, k) => {
+      const f = fixed(t, k);
+      if (f) return k === 'prototype' ? { ...f, value: (real() as { prototype: unknown }).prototype } : f;
+      const d = Reflect.getOwnPropertyDescriptor(real(), k);
+      return d && { ...d, configurable: true };
+    },
+  });
+  return proxy;
+}

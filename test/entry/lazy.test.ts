@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { lazyNamespace } from '../../src/util/lazy.js';
+import { callThrough, lazyClass, lazyNamespace } from '../../src/util/lazy.js';
 // Through the library's entry (importing a subsystem first would evaluate modules in another order than the suite).
 import * as mxSrc from '../../src/index.js';
 
@@ -60,7 +60,9 @@ try { mx.onnx.importModel = null; out.write = 'allowed'; } catch (e) { out.write
 // An ONNX model through the Predictor (its importer is lazy too), a .npz through the zip codec (fflate, lazy).
 const x = mx.sym.Variable('x');
 const onnx = mx.onnx.exportModel(mx.sym.relu(x), {}, { x: [1, 4] });
-out.predicted = Array.from(mx.Predictor.fromOnnx(onnx, { x: [1, 4] }).forward(new Float32Array([-1, 2, -3, 4]))[0].data);
+const pred = mx.Predictor.fromOnnx(onnx, { x: [1, 4] });
+out.predicted = Array.from(pred.forward(new Float32Array([-1, 2, -3, 4]))[0].data);
+out.predictor = [pred instanceof mx.Predictor, mx.Predictor.name, Object.getOwnPropertyNames(mx.Predictor).sort(), Object.keys(mx.model)];
 const npz = mx.nd.saveNumpy(null, { w: mx.nd.array([5, 6]), v: mx.nd.array([7]) });
 const back = mx.nd.load(npz);
 out.npz = [back.w.toArray(), back.v.toArray()];
@@ -108,6 +110,7 @@ for (const face of ['import', 'require'] as const) {
     assert.is(r.tag, '[object Module]');
     assert.is(r.write, 'TypeError', 'read-only, as a module namespace');
     assert.equal(r.predicted, [0, 2, 0, 4]);
+    assert.equal(r.predictor, [true, 'Predictor', Object.getOwnPropertyNames(mxSrc.Predictor).sort(), Object.keys(mxSrc.model)], 'mx.Predictor and mx.model (lazy) as the sources\'');
     assert.equal(r.npz, [[5, 6], [7]]);
     for (const k of ['onnx', 'gluon', 'mod', 'fflate', 'onnxImport']) assert.ok((r.end as string[]).includes(k), `${k} loaded on use`);
   });
@@ -125,6 +128,24 @@ test('lazyNamespace: loads once on first use, forwards reads, keys, `in` and des
   assert.throws(() => { (ns as { a: number }).a = 2; }, TypeError);
   assert.throws(() => { delete (ns as { a?: number }).a; }, TypeError);
   assert.is(loads, 1);
+});
+
+test('lazyClass / callThrough: load on first use; new, statics, instanceof, subclasses and names as the real ones', () => {
+  let loads = 0;
+  class Real { static make(): Real { return new this(); } v = 1; }
+  const C = lazyClass(() => { loads++; return Real; });
+  const ns = lazyNamespace('u', () => { loads++; return { f(x: number) { return x * 2; } }; });
+  const { f } = callThrough(ns, 'f');
+  assert.is(loads, 0);
+  assert.is(f.name, 'f');
+  assert.is(f(3), 6);
+  const a = new C(), b = C.make();
+  class Sub extends C {}
+  assert.ok(a instanceof C && a instanceof Real && b instanceof Real && new Sub() instanceof C);
+  assert.is(Object.getPrototypeOf(a), Real.prototype);
+  assert.is(C.name, 'Real');
+  assert.equal(Object.getOwnPropertyNames(C).sort(), Object.getOwnPropertyNames(Real).sort());
+  assert.is(loads, 2);
 });
 
 test.run();
