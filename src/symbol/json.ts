@@ -110,7 +110,9 @@ function loadGraph(json: any, depth: number): NodeEntry[] {
     const dict: Record<string, string> = {};
     for (const [k, v] of Object.entries(jn.attrs ?? {})) dict[k] = String(v);
     const inputs: NodeEntry[] = (jn.inputs ?? []).map((e: number[], k: number) => {
-      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${jsonCheck.brief(e)} that does not refer to an earlier node`, { node: name });
+      if (!Array.isArray(e) || !(e[0] >= 0 && e[0] < i)) {
+        throw new FormatError(`symbol JSON: node ${i} (${name}) has input ${jsonCheck.brief(e)} that does not refer to an earlier node`, { node: name });
+      }
       return outputEntry(nodes[e[0]], e[1] ?? 0, `node ${i} (${name}) input ${k}`);
     });
     if (jn.op === 'null') { nodes.push(variableNode(name, dict)); return; }
