@@ -55,7 +55,8 @@ function batch(todo) {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const pids = tree(child.pid);
-        culprit = { file: current, why: `timed out after ${limit} s while ${phase === 'import' ? 'loading' : 'running'} it (MXWASM_TEST_TIMEOUT); killed the test process and its ${pids.length - 1} child process(es)` };
+        culprit = { file: current, why: `timed out after ${limit} s while ${phase === 'import' ? 'loading' : 'running'} it (MXWASM_TEST_TIMEOUT); ` +
+          `killed the test process and its ${pids.length - 1} child process(es)` };
         for (const p of pids) try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
       }, limit * 1000);
     };

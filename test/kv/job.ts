@@ -13,7 +13,7 @@ export async function runJob(o: { workers: number; servers: number; script: stri
   const lines: string[] = [];
   const t0 = Date.now();
   const code = await launch({
-    workers: o.workers, servers: o.servers, launcher: o.launcher ?? 'local', hosts: o.hosts, env: { MXWASM_KV_TIMEOUT: '20', ...o.env },
+    workers: o.workers, servers: o.servers, launcher: o.launcher ?? 'local', hosts: o.hosts, env: { MXWASM_KV_TIMEOUT: process.env.MXWASM_KV_TIMEOUT ?? '20', ...o.env },
     command: [process.execPath, new URL(`./jobs/${o.script}`, import.meta.url).pathname, ...(o.args ?? [])],
     deadline: o.deadline ?? 90, stopOnFailure: o.stopOnFailure, out: (l) => { lines.push(l); },
   });
