@@ -4,7 +4,7 @@
 // killed, and the files not yet run go on in a fresh process; a test process that dies is handled the same way.
 // Usage: node scripts/test.mjs [filter-substring ...]   (MXWASM_TEST_ROOT: another folder to collect from)
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ensureBuilt } from './ensure-built.mjs';
 import { join, dirname, relative, resolve } from 'node:path';
@@ -33,8 +33,12 @@ const env = {
 /** Every process under `pid` (children first found, then theirs): a browser a test started sits in its own group. */
 function tree(pid) {
   const ps = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' });
+  // Without ps (a slim container): /proc/<pid>/stat, whose 4th field is the parent.
+  const rows = ps.stdout ? ps.stdout.split('\n') : (existsSync('/proc') ? readdirSync('/proc') : []).filter((d) => /^\d+$/.test(d)).map((d) => {
+    try { return `${d} ${readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]}`; } catch { return ''; }
+  });
   const kids = new Map();
-  for (const l of (ps.stdout ?? '').split('\n')) {
+  for (const l of rows) {
     const [p, pp] = l.trim().split(/\s+/).map(Number);
     if (p) kids.set(pp, [...(kids.get(pp) ?? []), p]);
   }
