@@ -1,7 +1,8 @@
 // `npm test`: runs every test/**/*.test.ts (uvu) in one Node process with TypeScript via tsx, under a watchdog:
 // a file that runs longer than MXWASM_TEST_TIMEOUT seconds (default 600; the slowest file, fuzz.test.ts, takes
 // ~100-130 s on the loaded 2-core VM) is failed by name, the test process and every process under it are
-// killed, and the files not yet run go on in a fresh process; a test process that dies is handled the same way.
+// killed, and the files not yet run go on in a fresh process; a test process that dies, or that does not exit that
+// long after its last file, is handled the same way.
 // Usage: node scripts/test.mjs [filter-substring ...]   (MXWASM_TEST_ROOT: another folder to collect from)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -58,9 +59,8 @@ function batch(todo) {
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
-        const pids = tree(child.pid);
-        culprit = { file: current, why: `timed out after ${limit} s while ${phase === 'import' ? 'loading' : 'running'} it (MXWASM_TEST_TIMEOUT); ` +
-          `killed the test process and its ${pids.length - 1} child process(es)` };
+        const pids = tree(child.pid), doing = phase === 'exit' ? 'exiting after its last test (a handle left open?)' : phase === 'import' ? 'loading it' : 'running it';
+        culprit = { file: current, why: `timed out after ${limit} s while ${doing} (MXWASM_TEST_TIMEOUT); killed the test process and its ${pids.length - 1} child process(es)` };
         for (const p of pids) try { process.kill(p, 'SIGKILL'); } catch { /* already gone */ }
       }, limit * 1000);
     };
@@ -73,6 +73,8 @@ function batch(todo) {
         totals.passed += m.passed; totals.failed += m.failed; totals.skipped += m.skipped + (outside.get(m.file) ?? 0);
         failedHere += m.failed;
         times.push([relative(root, m.file), m.ms]);
+        // The last file done: the process should exit at once; a server or timer a test left open keeps it alive.
+        if (finished.size === todo.length) { phase = 'exit'; arm(); }
       }
     });
     // 'exit', not 'close': a process a test left running holds the report pipe open (it inherited it). Its last lines,
