@@ -88,7 +88,9 @@ function batch(todo) {
     });
     const settle = (code, sig) => {
       const how = `the test process exited (${sig ?? `code ${code}`})`;
-      if (!culprit && finished.size < todo.length) culprit = { file: current ?? todo.find((f) => !finished.has(f)), why: `${how} while ${phase === 'import' ? 'loading' : 'running'} it` };
+      // Dead before it loaded any file (no tsx, a broken runner): every fresh process would die the same way.
+      if (!culprit && current === undefined) culprit = { file: todo[0], why: `${how} before loading any file: stopping`, fatal: true };
+      else if (!culprit && finished.size < todo.length) culprit = { file: current, why: `${how} while ${phase === 'import' ? 'loading' : 'running'} it` };
       // Every file ran, no test failed, yet the process failed (e.g. an unhandled rejection after the last test).
       else if (!culprit && code !== 0 && !failedHere) culprit = { file: current, why: `${how} after its last test` };
       done({ finished, culprit });
@@ -102,7 +104,7 @@ while (todo.length) {
   if (!culprit) break;
   totals.failed++;
   process.stdout.write(`\n  FAIL ${relative(root, culprit.file)}: ${culprit.why}\n`);
-  todo = todo.filter((f) => !finished.has(f) && f !== culprit.file);
+  todo = culprit.fatal ? [] : todo.filter((f) => !finished.has(f) && f !== culprit.file);
   if (todo.length) process.stdout.write(`  (${todo.length} file(s) left: going on in a new test process)\n\n`);
 }
 // Where the suite's time goes (CI must stay under 30 minutes): the slowest files.
