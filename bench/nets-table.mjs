@@ -19,7 +19,7 @@ for (const f of files) {
   notes.push(`- ${f.split('/').pop()}: ${t} thread(s), commit ${j.env.commit}, load ${j.env.loadavgStart.join(' ')} -> ${j.env.loadavgEnd.join(' ')}`);
   for (const r of j.results) {
     const row = rows.get(r.name) ?? {};
-    for (const [impl, s] of Object.entries(r.impls)) if (s?.median_ms) row[`${impl}@${t}`] = s.median_ms;
+    for (const [impl, s] of Object.entries(r.impls)) if (s?.median_ms) row[`${impl}@${t}`] = s[s.stat ?? 'median_ms'];
     rows.set(r.name, row);
   }
 }

@@ -18,7 +18,7 @@ for (const f of files) {
   envs.push(`${f.split('/').pop()}: ${T} thread(s), load ${j.env.loadavgStart.join(' ')} -> ${j.env.loadavgEnd.join(' ')}, commit ${j.env.commit}${j.env.dispatchUs ? `, empty parallel call ${j.env.dispatchUs} µs` : ''}${j.env.workerShare != null ? `, workers ran ${(100 * j.env.workerShare).toFixed(0)}% of parts` : ''}`);
   for (const r of j.results) {
     const e = rows.get(r.name) ?? { name: r.name };
-    const m = (k) => r.impls[k]?.median_ms;
+    const m = (k) => r.impls[k]?.[r.impls[k].stat ?? 'median_ms']; // stat: a fresh-output row's trimmed mean
     if (T > 1) {
       e.T = T; e.many ??= m('mxwasm'); e.oneI ??= m('mxwasm-1t'); e.ortN ??= m('ort-web');
       if (m('mxwasm') && m('mxwasm-1t')) (e.sps ??= []).push(m('mxwasm-1t') / m('mxwasm'));

@@ -11,7 +11,7 @@ const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3
 export function formatTable(results, peers, { markdown = false, cpu = false } = {}) {
   const shown = peers.filter((p) => results.some((r) => r.impls[p]));
   // cpu: use the per-run process CPU time instead of wall-clock time (less sensitive to descheduling).
-  const t = (s) => (cpu ? s.cpu_median_ms : s.median_ms);
+  const t = (s) => (cpu ? s.cpu_median_ms : s[s.stat ?? 'median_ms']); // stat: a fresh-output row's trimmed mean
   const gf = (r, s) => (r.flops && t(s) ? r.flops / t(s) / 1e6 : undefined);
   const head = ['workload', `mxwasm ${cpu ? 'cpu ' : ''}ms`, 'GFLOP/s', ...shown.map((p) => `${p} (x)`)];
   const rows = results.map((r) => {
