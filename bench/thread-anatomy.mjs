@@ -111,7 +111,8 @@ for (const net of nets.length ? nets : ['resnet18', 'mobilenet1.0', 'mobilenetv2
   // Where the time over one thread's / N goes, by kernel: split calls' excess (N-thread time - 1-thread time / N) and
   // the serial calls' whole (N-1)/N share, largest first.
   const loss = new Map();
-  for (const r of rows) { const k = r.name.split(' ')[0] + (r.split ? '' : ' (serial)'); loss.set(k, (loss.get(k) ?? 0) + (r.split ? r.many - r.one / o.threads : r.one * (1 - 1 / o.threads))); }
+  // ANATOMY_SHAPES=1: by kernel and GEMM shape (which matrix products lose).
+  for (const r of rows) { const k = (process.env.ANATOMY_SHAPES === '1' ? r.name : r.name.split(' ')[0]) + (r.split ? '' : ' (serial)'); loss.set(k, (loss.get(k) ?? 0) + (r.split ? r.many - r.one / o.threads : r.one * (1 - 1 / o.threads))); }
   res.lossByKernel = [...loss].sort((a, b) => b[1] - a[1]).slice(0, o.top);
   out.push(res);
   const f = (v) => v.toFixed(3);

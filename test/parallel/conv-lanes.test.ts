@@ -8,6 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertClose, mx, randArray } from '../helpers.js';
 import { rt } from '../../src/runtime/runtime.js';
+import { kernelCall } from '../../src/runtime/manifest/args.js';
+import { f32 } from '../../src/runtime/view.js';
 import { getOp } from '../../src/ops/registry.js';
 import { parseAttrs } from '../../src/ops/attrs.js';
 import { callsRunner, setCallsRunner, setThreadCount } from '../../src/runtime/parts.js';
@@ -179,6 +181,20 @@ test('an executor bound while the count was 1 lowers its first forward on 2 thre
     bitsEqual(got, want, `${what(x)}: bound at 1 vs at 2`);
     early.dispose(); now.dispose();
   }
+}));
+
+test('the weight transform of a 64x64 layer (0.04 ms) runs as a parallel job, with the bits of one thread', () => twoThreads(() => {
+  const r = rt(), F = 64, C = 64, w = r.alloc.alloc(F * C * 36), U = r.alloc.alloc(F * C * 64);
+  try {
+    f32(w, F * C * 9).set(randArray(F * C * 9, 11));
+    const run = () => { f32(U, F * C * 16).fill(0); kernelCall(r.K, 'f32_wino_w_f2k3__simd128', { w, U, F, C, flip: 0, Ft: F }); return f32(U, F * C * 16).slice(); };
+    setKernelThreadsSuspended(true);
+    const one = run();
+    setKernelThreadsSuspended(false);
+    const jobs = mx.threadStats()!.jobs, two = run();
+    assert.is(mx.threadStats()!.jobs, jobs + 1, 'one parallel job');
+    bitsEqual(two, one, 'weight transform on 2 threads vs 1');
+  } finally { r.alloc.free(w); r.alloc.free(U); }
 }));
 
 test.run();

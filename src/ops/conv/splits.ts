@@ -127,7 +127,10 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
     [PLB.dy, a[PLB.Ho] * a[PLB.Wo] * 4], [PLB.dx, a[PLB.H] * a[PLB.W] * 4]]),
   // The weight transform by filters (U's rows f C + c; w's by C x 9 floats, or by 9 with flip); copy-speed work,
   // 16 floats written a (filter, channel): ResNet-18's 256- and 512-filter layers (0.2-1 ms each on one thread) split.
-  f32_wino_w_f2k3__simd128: planes(WW.F, (a) => a[WW.F] * a[WW.C] * 16, (a) => [[WW.U, a[WW.C] * 4], [WW.w, a[WW.flip] ? 36 : a[WW.C] * 36]]),
+  // Split from 32K (like the copies): a 64x64 layer's (0.04 ms) no longer runs on the caller alone before the lanes
+  // (MXWASM_WINO_W_SPLIT=0: from MIN_WORK, as before).
+  f32_wino_w_f2k3__simd128: { ...planes(WW.F, (a) => a[WW.F] * a[WW.C] * 16, (a) => [[WW.U, a[WW.C] * 4], [WW.w, a[WW.flip] ? 36 : a[WW.C] * 36]]),
+    min: (typeof process !== 'undefined' ? process.env?.MXWASM_WINO_W_SPLIT : undefined) === '0' ? MIN_WORK : 1 << 15 },
   f32_wino_in_f2k3__simd128: wino(WI.C, (a) => [[WI.x, a[WI.H] * a[WI.W] * 4], [WI.V, inTiles(a) * 4]], inTiles, WI.P),
   f32_wino_out_f2k3__simd128: wino(WO.F, (a) => [[WO.M, outTiles(a) * 4], [WO.y, a[WO.Ho] * a[WO.Wo] * 4], [WO.b, 4]], outTiles),
   f32_wino_dy_f2k3__simd128: wino(WD.F, (a) => [[WD.dy, a[WD.Ho] * a[WD.Wo] * 4], [WD.M, dyTiles(a) * 4]], dyTiles),
