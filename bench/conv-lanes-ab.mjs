@@ -4,6 +4,7 @@
 //   node --import tsx bench/conv-lanes-ab.mjs [--rounds 30] [--batch 1] [--C 64] [--H 56] [--F C] [--k 3] [--s 1]
 //   node --import tsx bench/conv-lanes-ab.mjs --net resnet18 --batch 8 --rounds 6 [--chunk 2]
 // --ab bn: the A/B is a folded BatchNorm's images as one job ("lanes") against one pass per image ("steps"), lanes on both.
+// --ab wino14: the Winograd forward on 14² planes (48 tiles and up, "lanes") against from 64 tiles ("steps").
 const o = { rounds: 30, batch: 1, C: 64, H: 56, F: 0, reps: 5, k: 3, s: 1, net: '', chunk: 0, ab: '' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) { const k = argv[i].replace(/^--/, ''); o[k] = k === 'net' || k === 'ab' ? argv[i + 1] : Number(argv[i + 1]); }
@@ -13,7 +14,7 @@ const { rt } = await import('../src/runtime/runtime.js');
 const { getOp } = await import('../src/ops/registry.js');
 const { parseAttrs } = await import('../src/ops/attrs.js');
 const { setThreadCount } = await import('../src/runtime/parts.js');
-const { setWinogradChunkBytes } = await import('../src/ops/conv/winograd.js');
+const { setWinogradChunkBytes, setWinogradFwdTiles } = await import('../src/ops/conv/winograd.js');
 if (o.chunk) setWinogradChunkBytes(o.chunk * 2 ** 20); // --chunk MiB: the Winograd V + M budget of a chunk (both sides)
 const { setKernelThreadsSuspended } = await import('../src/parallel/threads.js');
 const { setBnImages } = await import('../src/ops/conv/convolution.js');
@@ -23,7 +24,7 @@ await mx.threadsReady();
 const r = rt(), N = o.batch, real = mx.getNumThreads;
 /** A runnable lowered with (lanes) or without lanes: one conv on resident buffers, or a network's bound forward. */
 function lower(lanes) {
-  if (o.ab === 'bn') setBnImages(lanes); else setThreadCount(() => (lanes ? real() : 1));
+  if (o.ab === 'bn') setBnImages(lanes); else if (o.ab === 'wino14') setWinogradFwdTiles(lanes ? 48 : 64); else setThreadCount(() => (lanes ? real() : 1));
   try {
     if (o.net) {
       const e = netBuilders(mx.sym)[o.net]().simpleBind({ shapes: { data: [N, 3, 224, 224] }, gradReq: 'null' });
@@ -39,7 +40,7 @@ function lower(lanes) {
     const wsB = def.workspace(a, [x.shape, w.shape], [y.shape], false), ws = r.alloc.alloc(wsB);
     const step = def.forward({ K: r.K, isTrain: false, workspace: ws, scratch: r.scratch.off, node: 'c', random: Math.random }, a, [x.ref, w.ref], [y.ref], []);
     return { step, desc: `C ${o.C} F ${F} H ${o.H} k ${o.k} s ${o.s} batch ${N}, workspace ${(wsB / 2 ** 20).toFixed(2)} MiB` };
-  } finally { setThreadCount(real); setBnImages(true); }
+  } finally { setThreadCount(real); setBnImages(true); setWinogradFwdTiles(48); }
 }
 const L = lower(true), B = lower(false), reps = o.net ? 1 : o.reps;
 console.log(`lanes: ${L.desc}; steps: ${B.desc}`);

@@ -6,6 +6,7 @@ import { mx, assertClose, randArray, invoke, invokeWithGrad, gradCheck } from '.
 import { refConv, refConvBackward, refConvOut, type RefConvGeom } from '../../src/reference/conv.js';
 import { convGeom } from '../../src/ops/conv/convolution.js';
 import { setWinogradChunkBytes, winogradApplies, winogradDataGradGeom } from '../../src/ops/conv/winograd.js';
+import { convPlan } from '../../src/ops/conv/plan.js';
 
 const arr = (v: ArrayLike<number>, shape: number[]) => mx.nd.array(v, { shape });
 
@@ -43,6 +44,7 @@ const CASES: [string, Case][] = [
   ['no bias', { N: 2, C: 3, H: 6, W: 6, F: 2, k: [2, 2], noBias: true }],
   ['Winograd 3x3 s1 p1 16->20, odd sizes, batch 2', { N: 2, C: 16, H: 17, W: 11, F: 20, k: [3, 3], p: [1, 1] }],
   ['Winograd 3x3 no pad 17->16', { N: 1, C: 17, H: 20, W: 13, F: 16, k: [3, 3] }],
+  ['3x3 at 14x13, batch 3: 56 tiles, Winograd forward, im2col backward', { N: 3, C: 16, H: 14, W: 13, F: 18, k: [3, 3], p: [1, 1] }],
   ['Winograd 3x3 pad 2, no bias', { N: 1, C: 16, H: 13, W: 21, F: 16, k: [3, 3], p: [2, 2], noBias: true }],
   ['1-D', { N: 3, C: 4, H: 1, W: 17, F: 5, k: [3], p: [1] }],
   ['1-D stride 2 dilation 2', { N: 2, C: 2, H: 1, W: 20, F: 3, k: [3], s: [2], d: [2] }],
@@ -71,7 +73,9 @@ test('the Winograd cases above take the Winograd path (forward and data gradient
     const g = convGeom(setup(c).attrs, [c.N, c.C, c.H, c.W], 'c');
     assert.ok(winogradApplies(g) && winogradDataGradGeom(g), name);
   }
-  assert.not.ok(winogradApplies(convGeom({ kernel: [3, 3], pad: [1, 1], num_filter: 512, num_group: 1 }, [1, 512, 7, 7], 'c')), '512@7x7 stays im2col');
+  assert.not.ok(winogradApplies(convGeom({ kernel: [3, 3], pad: [1, 1], num_filter: 512, num_group: 1 }, [1, 512, 7, 7], 'c'), true), '512@7x7 stays im2col');
+  const [name, c] = CASES.find(([n]) => n.includes('56 tiles'))!, p = convPlan(convGeom(setup(c).attrs, [c.N, c.C, c.H, c.W], 'c'));
+  assert.ok(p.method === 'winograd' && !p.dwWinograd && !p.dxWinograd && p.block > 0, `${name}: forward only (the backward blocks as before)`);
 });
 
 test('Winograd in chunks of tile rows (a partial last chunk) matches the reference, forward and backward', () => {

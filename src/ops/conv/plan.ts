@@ -161,11 +161,11 @@ export function convClass(g: ConvGeom): ConvClass {
  * @example convPlan(convGeom({ kernel: [3, 3], pad: [1, 1], num_filter: 64 }, [1, 64, 56, 56], 'c')).method === 'winograd'
  */
 export function convPlan(g: ConvGeom): ConvPlan {
-  const gm = gemmMethod(g), wino = winogradApplies(g), block = convBlock(g);
-  const method: ConvMethod = wino ? 'winograd' : gm === 'dw' ? 'dw' : directFew(g) && !BLOCK.force ? 'few' : block ? 'block' : gm;
+  const gm = gemmMethod(g), wino = winogradApplies(g), fwdWino = winogradApplies(g, true), block = convBlock(g);
+  const method: ConvMethod = fwdWino ? 'winograd' : gm === 'dw' ? 'dw' : directFew(g) && !BLOCK.force ? 'few' : block ? 'block' : gm;
   const col = block ? blockBytes(g, block) : gm === 'im2col' ? g.C * g.kh * g.kw * g.Ho * g.Wo * 4 : 0;
   const lanes = method === 'im2col' && g.G === 1 ? lanesOf(g.N, I2C_LANES_ON) : 1;
-  const winoWs = wino ? winogradWorkspace(g) : 0;
+  const winoWs = fwdWino || wino ? winogradWorkspace(g) : 0;
   const dxWinograd = winogradDataGradGeom(g), dxDepthwise = dwDataGradGeom(g);
   const bwdWorkspace = dxDepthwise ? g.C * 9 * 4 : Math.max(col, winoWs, dxWinograd ? winogradWorkspace(dxWinograd) : 0);
   const KERNELS: Record<ConvMethod, string[]> = {

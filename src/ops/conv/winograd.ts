@@ -11,14 +11,25 @@ import { independentCalls, threadCount } from '../../runtime/parts.js';
 
 /**
  * Where Winograd beats im2col + GEMM (measured, 1 thread): >= 16 channels in and out, and >= 64 tiles of 2x2 outputs
- * per image (16@56²: 1.5x, 64@56²: 1.6x, 128@28²: 1.6-2.7x; 256@14² (56 tiles): 0.7x, 512@7²: 0.4x, 32@8²: 0.8x).
+ * per image (16@56²: 1.5x, 64@56²: 1.6x, 128@28²: 1.6-2.7x; 512@7² (16 tiles): 0.4x, 32@8²: 0.8x). The forward
+ * takes 14² planes (56 tiles) too: measured in the tenth session (RT, chunked GEMMs), Winograd against im2col at 1 / 2
+ * threads: 256@14² b1 4.08 / 2.22 ms vs 6.37 / 3.37, b8 32.6 / 16.7 vs 46.6 / 24.9; 128->32@14² b1 0.36 / 0.24 vs
+ * 0.42 / 0.32; 128@14² 1.25 / 0.74 vs 1.46 / 1.01; 96->64@14² 0.43 / 0.32 vs 0.61 / 0.44; but 512@7² 9.5 / 4.7 vs
+ * 7.4 / 4.0 and 128->32@7² 0.155 vs 0.138 on one thread (the old "256@14² 0.7x" predates the chunked products).
+ * The backward keeps 64 (not measured). MXWASM_WINO_FWD_TILES=64: the forward as before.
  */
 const MIN_CHANNELS = 16, MIN_TILES = 64;
+let fwdMinTiles = Number((typeof process !== 'undefined' ? process.env?.MXWASM_WINO_FWD_TILES : undefined) ?? 48);
+/** Sets the forward's tile floor (benchmarks' A/B: set it across bind and first forward); returns the old one. @example setWinogradFwdTiles(64) */
+export function setWinogradFwdTiles(n: number): number { const old = fwdMinTiles; fwdMinTiles = n; return old; }
 
-/** True when the Winograd path is used for this geometry. @example winogradApplies(resnetLayerGeom) === true */
-export function winogradApplies(g: ConvGeom): boolean {
+/**
+ * True when the Winograd path is used for this geometry (`fwd`: the forward's tile floor, else the backward's).
+ * @example winogradApplies(resnetLayerGeom) === true
+ */
+export function winogradApplies(g: ConvGeom, fwd = false): boolean {
   return g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && g.dh === 1 && g.dw === 1 && g.G === 1 &&
-    g.C >= MIN_CHANNELS && g.F >= MIN_CHANNELS && Math.ceil(g.Ho / 2) * Math.ceil(g.Wo / 8) * 4 >= MIN_TILES;
+    g.C >= MIN_CHANNELS && g.F >= MIN_CHANNELS && Math.ceil(g.Ho / 2) * Math.ceil(g.Wo / 8) * 4 >= (fwd ? fwdMinTiles : MIN_TILES);
 }
 
 /**
