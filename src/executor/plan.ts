@@ -12,7 +12,7 @@ import { planMemoryPass, type StoragePlan } from '../passes/plan-memory.js';
 import { verifyPass } from '../passes/verify.js';
 import { DTYPE_BYTES, type DType } from '../runtime/dtype.js';
 import { memoryMaxBytes } from '../runtime/runtime.js';
-import { threadCount, withThreadCount } from '../runtime/parts.js';
+import { threadCount } from '../runtime/parts.js';
 import { fmtShape, prod } from '../util/shape.js';
 
 /** Everything bind decides before lowering: the planned graph and how its entries map to arrays. */
@@ -77,8 +77,8 @@ export function planBind(r: PlanRequest): BindPlan {
       if (r.gradReq[name] === 'write' && !isVariable(g.outputs[k].node) && !ig.outputs.subarray(0, k).includes(e)) ext[e] = 1;
     }
   }
-  const threads = threadCount();
-  g = withThreadCount(threads, () => applyPasses(g.withAttr('external_entries', ext), [planMemoryPass, verifyPass]));
+  const threads = threadCount(); // the count the memory plan sizes conv lanes' workspaces by (planning is synchronous)
+  g = applyPasses(g.withAttr('external_entries', ext), [planMemoryPass, verifyPass]);
   const heads = g.outputs.slice(0, grad ? grad.numForward : g.outputs.length);
   const fwdSet = new Set<Node>(dfsOrder(heads));
   const forward: number[] = [], backward: number[] = [];
