@@ -24,7 +24,9 @@ const G = GEMM_ARG, { smallM: SMALL_M, smallAFloats: SMALL_A, gemvFloats: GEMV_F
 /** Work per thread (M*N*K) under which a GEMM is cut into one part per thread, not four (about 200^3). */
 const GEMM_ONE_PART = 8 << 20;
 /** Least rows or columns of a GEMM part beyond one a thread (MXWASM_GEMM_MIN_PART; 0: no such floor, as before). */
-const GEMM_MIN_PART = Number((typeof process !== 'undefined' ? process.env?.MXWASM_GEMM_MIN_PART : undefined) ?? 64);
+let GEMM_MIN_PART = Number((typeof process !== 'undefined' ? process.env?.MXWASM_GEMM_MIN_PART : undefined) ?? 64);
+/** Sets the GEMM part floor (benchmarks' in-process A/B); returns the old one. @example setGemmMinPart(0) */
+export function setGemmMinPart(n: number): number { const old = GEMM_MIN_PART; GEMM_MIN_PART = n; return old; }
 const gemm: Split = {
   // A matrix-vector product (M or N is 1) reads a weight per multiply-add (memory-bound): 8x the cost of a
   // blocked one, so FullyConnected at batch 1 goes parallel (500x800: 29.8 -> 16.3 us on 2 threads, 128x784
