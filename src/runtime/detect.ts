@@ -28,8 +28,17 @@ export interface Features {
 let cached: Features | undefined;
 const extra: string[] = [];
 
-/** Whether this engine validates relaxed SIMD right now (not cached). @example relaxedValidates() */
-export function relaxedValidates(): boolean { return safe(() => WebAssembly.validate(RELAXED_PROBE)); }
+let scope: <T>(f: () => T) => T = (f) => f();
+/**
+ * Runs `f` (a validation or compile of relaxed-SIMD bytes) with relaxed SIMD on: Node 20's entry turns its engine
+ * flag on only around these (src/entry/node-flags.ts says why). @example withRelaxedSimd(() => new WebAssembly.Module(b))
+ */
+export function withRelaxedSimd<T>(f: () => T): T { return scope(f); }
+/** For an entry whose engine needs a flag for relaxed SIMD: how to run code with it on. @example setRelaxedScope(s) */
+export function setRelaxedScope(s: <T>(f: () => T) => T): void { scope = s; }
+
+/** Whether this engine validates relaxed SIMD (not cached). @example relaxedValidates() */
+export function relaxedValidates(): boolean { return safe(() => withRelaxedSimd(() => WebAssembly.validate(RELAXED_PROBE))); }
 
 /** Adds a line to runtimeInfo().notes (how an entry changed the engine's settings). @example noteFeature('...') */
 export function noteFeature(line: string): void { extra.push(line); cached?.notes.push(line); }
@@ -48,7 +57,7 @@ export function detectFeatures(): Features {
   const notes: string[] = [...extra];
   const simd = safe(() => WebAssembly.validate(SIMD_PROBE));
   if (!simd) notes.push('WebAssembly SIMD is not supported by this engine');
-  const relaxedSimd = simd && safe(() => WebAssembly.validate(RELAXED_PROBE));
+  const relaxedSimd = simd && relaxedValidates();
   if (!relaxedSimd) notes.push('relaxed SIMD does not validate here (plain SIMD kernels)');
   let mem: WebAssembly.Memory | undefined;
   const sharedMemory = safe(() => { mem = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }); return true; });

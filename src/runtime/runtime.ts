@@ -1,6 +1,6 @@
 import { ArgumentError, MxError } from '../errors.js';
 import { Allocator, type AllocStats } from './allocator.js';
-import { detectFeatures, type Features } from './detect.js';
+import { detectFeatures, withRelaxedSimd, type Features } from './detect.js';
 import { kernels, type KernelTable } from './manifest.js';
 import { relaxedKernelNames } from './manifest/args.js';
 import { viewOf } from './mem-view.js';
@@ -221,7 +221,8 @@ export function initRuntimeSync(o: RuntimeOptions = {}): Runtime {
   checkOptions(o);
   const f = detectFeatures();
   const { variant, shared } = chooseVariant(f, o);
-  const load = (v: Variant): WebAssembly.Module => {
+  const load = (v: Variant): WebAssembly.Module => v === 'relaxed' ? withRelaxedSimd(() => loadAny(v)) : loadAny(v);
+  const loadAny = (v: Variant): WebAssembly.Module => {
     const src: unknown = pickSource(o, v) ?? provider?.sync?.(v);
     if (src === undefined) throw new ArgumentError(`no synchronous source for the ${v} kernels: use await mx.ready()`);
     if (typeof src === 'string' || src instanceof URL) throw new ArgumentError('a path or URL needs the async loader: await mx.ready({source})');
@@ -247,8 +248,9 @@ export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   pending = (async () => {
     const f = detectFeatures();
     const { variant, shared } = chooseVariant(f, o);
+    // (An engine that needs a flag for relaxed SIMD reads it when a compile starts: the synchronous parts are scoped.)
     const load = async (v: Variant) => {
-      const src = pickSource(o, v) ?? (provider ? await provider.async(v) : undefined);
+      const src = pickSource(o, v) ?? (provider ? await withRelaxedSimd(() => provider!.async(v)) : undefined);
       if (src === undefined) throw new ArgumentError(`no source for the ${v} kernels`);
       return compile(src);
     };
@@ -264,15 +266,18 @@ export async function initRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   if (typeof Response !== 'undefined' && src instanceof Response) {
-    return typeof WebAssembly.compileStreaming === 'function' && src.headers.get('content-type')?.includes('application/wasm')
-      ? WebAssembly.compileStreaming(src) : WebAssembly.compile(await src.arrayBuffer());
+    if (typeof WebAssembly.compileStreaming === 'function' && src.headers.get('content-type')?.includes('application/wasm')) {
+      return withRelaxedSimd(() => WebAssembly.compileStreaming(src));
+    }
+    const bytes = await src.arrayBuffer();
+    return withRelaxedSimd(() => WebAssembly.compile(bytes));
   }
   if (typeof src === 'string' || src instanceof URL) {
     const res = await fetch(src);
     if (!res.ok) throw new ArgumentError(`cannot fetch kernels from ${String(src)}: HTTP ${res.status}`);
     return compile(res);
   }
-  return WebAssembly.compile(src as BufferSource);
+  return withRelaxedSimd(() => WebAssembly.compile(src as BufferSource));
 }
 
 /** Calls every kernel of the manifest once on a tiny zeroed buffer (compiles and warms it before real work; the GEMM warm-up is sized to reach its packed path). */
