@@ -94,6 +94,10 @@ export class Predictor {
 
   private constructor(symbol: Symbol, private argParams: Record<string, NDArray>, private auxParams: Record<string, NDArray>,
     shapes: Record<string, number[]>, private owned: NDArray[]) {
+    // Private in the types, so only JavaScript gets here with other arguments (`new mx.Predictor({ symbol, ... })`).
+    if (!(symbol instanceof Symbol) || typeof shapes !== 'object' || !shapes || !Array.isArray(owned)) {
+      throw new ArgumentError('mx.Predictor is not constructed with new: use mx.Predictor.load({ symbol, params, inputShapes }) (or loadAsync, fromCheckpoint, fromOnnx)');
+    }
     this.symbol = symbol;
     this.inputNames = Object.keys(shapes);
     if (!this.inputNames.length) throw new ArgumentError('Predictor: inputShapes must name at least one input, e.g. { data: [1, 3, 224, 224] }');

@@ -3,9 +3,21 @@
 // request, a CLI call) does not run, or even have the engine deserialize, the top level of subsystems it never
 // touches (ONNX, Gluon, the CLI, ...). Sources run under tsx import them eagerly, as written.
 
+import { MxError, isMxError } from '../errors.js';
+
 const loaded: string[] = [];
 const KEY = Symbol.for('mxwasm.lazyLoaded');
 (globalThis as Record<symbol, unknown>)[KEY] = loaded;
+
+/** Runs `load`; a failure (the Node bundle's mxwasm-lazy.cjs missing or damaged) says what could not load. */
+function loadPart<T>(name: string, load: () => T): T {
+  try { return load(); } catch (e) {
+    if (isMxError(e)) throw e;
+    const err = new MxError('format', `mxwasm could not load its part '${name}' (loaded on first use; in Node from dist/node/mxwasm-lazy.cjs): ` +
+      `${(e as Error)?.message ?? e}. If the package is incomplete or damaged, reinstall it.`, { part: name });
+    throw Object.assign(err, { cause: e });
+  }
+}
 
 /**
  * A module namespace loaded on its first property access. Reads, `in`, key listing and descriptors go to the real
@@ -16,7 +28,7 @@ const KEY = Symbol.for('mxwasm.lazyLoaded');
 export function lazyNamespace<T extends object>(name: string, load: () => T): T {
   let ns: T | undefined;
   const real = (): T => {
-    if (!ns) { ns = load(); loaded.push(name); }
+    if (!ns) { ns = loadPart(name, load); loaded.push(name); }
     return ns;
   };
   const refuse = (): boolean => { throw new TypeError(`mxwasm: the ${name} namespace is read-only`); };
@@ -49,7 +61,14 @@ export function callThrough<T extends object, K extends keyof T & string>(ns: T,
  */
 export function lazyClass<T extends object>(load: () => T): T {
   let c: T | undefined;
-  const real = (): T => (c ??= load());
+  // Instances' `constructor` is this proxy (the class's own name, not the one the user imported), so that
+  // `p.constructor === mx.Predictor` holds as `p instanceof mx.Predictor` does.
+  const real = (): T => c ?? (c = adopt(load()));
+  const adopt = (k: T): T => {
+    const proto = (k as { prototype?: object }).prototype;
+    if (proto && Object.getOwnPropertyDescriptor(proto, 'constructor')?.value === k) Object.defineProperty(proto, 'constructor', { value: proxy, writable: true, configurable: true });
+    return k;
+  };
   // A plain function as the target (constructible). Its own non-configurable properties (`prototype`, and in sloppy
   // code `arguments` / `caller`) must be reported as they are, `prototype` with the class's value (it is writable).
   const fixed = (t: object, k: string | symbol) => { const d = Reflect.getOwnPropertyDescriptor(t, k); return d && !d.configurable ? d : undefined; };
@@ -57,6 +76,11 @@ export function lazyClass<T extends object>(load: () => T): T {
     construct: (_t, a, nt) => Reflect.construct(real() as Function, a, nt === proxy ? real() as Function : nt),
     get: (_t, k) => Reflect.get(real(), k),
     has: (_t, k) => Reflect.has(real(), k),
+    // Writes go to the class too (a test stubbing a static), as does the prototype chain (a class that extends).
+    set: (_t, k, v) => Reflect.set(real(), k, v),
+    defineProperty: (_t, k, d) => Reflect.defineProperty(real(), k, d),
+    deleteProperty: (_t, k) => Reflect.deleteProperty(real(), k),
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
     ownKeys: (t) => [...new Set([...Reflect.ownKeys(real()), ...Reflect.ownKeys(t).filter((k) => fixed(t, k))])],
     getOwnPropertyDescriptor: (t, k) => {
       const f = fixed(t, k);

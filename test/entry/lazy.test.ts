@@ -63,6 +63,9 @@ const onnx = mx.onnx.exportModel(mx.sym.relu(x), {}, { x: [1, 4] });
 const pred = mx.Predictor.fromOnnx(onnx, { x: [1, 4] });
 out.predicted = Array.from(pred.forward(new Float32Array([-1, 2, -3, 4]))[0].data);
 out.predictor = [pred instanceof mx.Predictor, mx.Predictor.name, Object.getOwnPropertyNames(mx.Predictor).sort(), Object.keys(mx.model)];
+// JavaScript can reach the private constructor: an ArgumentError naming the API; instances' constructor is mx.Predictor.
+try { new mx.Predictor({ symbol: 'm.json' }); out.ctor = 'none'; } catch (e) { out.ctor = [e.name, /Predictor\.load/.test(e.message)]; }
+out.sameCtor = [pred.constructor === mx.Predictor, mx.Predictor.prototype.constructor === mx.Predictor];
 const npz = mx.nd.saveNumpy(null, { w: mx.nd.array([5, 6]), v: mx.nd.array([7]) });
 const back = mx.nd.load(npz);
 out.npz = [back.w.toArray(), back.v.toArray()];
@@ -111,6 +114,8 @@ for (const face of ['import', 'require'] as const) {
     assert.is(r.write, 'TypeError', 'read-only, as a module namespace');
     assert.equal(r.predicted, [0, 2, 0, 4]);
     assert.equal(r.predictor, [true, 'Predictor', Object.getOwnPropertyNames(mxSrc.Predictor).sort(), Object.keys(mxSrc.model)], 'mx.Predictor and mx.model (lazy) as the sources\'');
+    assert.equal(r.ctor, ['ArgumentError', true], 'new mx.Predictor(...) from JavaScript');
+    assert.equal(r.sameCtor, [true, true], 'p.constructor === mx.Predictor');
     assert.equal(r.npz, [[5, 6], [7]]);
     for (const k of ['onnx', 'gluon', 'mod', 'fflate', 'onnxImport']) assert.ok((r.end as string[]).includes(k), `${k} loaded on use`);
   });
@@ -145,7 +150,27 @@ test('lazyClass / callThrough: load on first use; new, statics, instanceof, subc
   assert.is(Object.getPrototypeOf(a), Real.prototype);
   assert.is(C.name, 'Real');
   assert.equal(Object.getOwnPropertyNames(C).sort(), Object.getOwnPropertyNames(Real).sort());
+  // One constructor: an instance's, the prototype's and the export agree; writes and the prototype chain reach the class.
+  assert.ok(a.constructor === C && b.constructor === C && C.prototype.constructor === C && new Sub().constructor === Sub);
+  (C as unknown as { tag: number }).tag = 5;
+  assert.is((Real as unknown as { tag: number }).tag, 5);
+  assert.ok(delete (C as unknown as { tag?: number }).tag && !('tag' in Real));
+  assert.is(Object.getPrototypeOf(C), Object.getPrototypeOf(Real));
   assert.is(loads, 2);
+});
+
+test('a lazy part that fails to load (a missing or damaged mxwasm-lazy.cjs) is an MxError naming it; its MxErrors pass as they are', () => {
+  const cause = new Error("ENOENT: no such file or directory, open 'dist/node/mxwasm-lazy.cjs'");
+  const ns = lazyNamespace('onnx', (): { f: number } => { throw cause; });
+  const e = (() => { try { return ns.f; } catch (x) { return x; } })() as mxSrc.MxError & { cause: unknown };
+  assert.ok(e instanceof mxSrc.MxError, String(e));
+  assert.match(e.message, /could not load its part 'onnx'.*ENOENT.*reinstall/);
+  assert.is(e.cause, cause);
+  assert.equal(e.where, { part: 'onnx' });
+  const own = new mxSrc.FormatError('bad');
+  assert.throws(() => lazyNamespace('x', (): { f: number } => { throw own; }).f, (x: unknown) => x === own);
+  const C = lazyClass((): { new(): object } => { throw cause; });
+  assert.throws(() => new C(), (x: unknown) => x === cause, 'a lazyClass loader rethrows what its namespace threw');
 });
 
 test.run();
