@@ -1,10 +1,11 @@
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, opMessage } from '../errors.js';
 import { eachOpName, getOp, opAux } from '../ops/registry.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { invoke, parseAttrsCached } from '../ndarray/invoke.js';
 import { assertOwnNDArray } from '../ndarray/foreign.js';
 import * as create from '../ndarray/create.js';
 import type { NdOps } from './typed-ops.js';
+import { refuseUnknownOps } from '../util/closest.js';
 
 /**
  * Calls a registered op imperatively, MXNet style. Inputs come positionally or by name in the
@@ -20,8 +21,8 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
     if (Array.isArray(a)) a.forEach((x, i) => assertOwnNDArray(x, `${name}: argument ${args.indexOf(a)}[${i}]`));
     if (a instanceof NDArray) pos.push(a);
     else if (Array.isArray(a) && a.every((x) => x instanceof NDArray)) pos.push(...a);
-    else if (a && typeof a === 'object') attrs = { ...attrs, ...(a as Record<string, unknown>) };
-    else if (a !== undefined) throw new ArgumentError(`${name}: unexpected positional argument ${String(a)}`, { op: name });
+    else if (a && typeof a === 'object' && !Array.isArray(a) && !ArrayBuffer.isView(a)) attrs = { ...attrs, ...(a as Record<string, unknown>) };
+    else if (a !== undefined) throw badArg(name, args.indexOf(a), a);
   }
   const named: Record<string, NDArray> = {};
   const rest: Record<string, unknown> = {};
@@ -42,6 +43,13 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
   }
   const outs = invoke(name, ins, rest, { isTrain });
   return outs.length === 1 ? outs[0] : outs;
+}
+
+/** A positional argument that is neither an NDArray (or list of them) nor the attribute object. */
+export function badArg(op: string, i: number, a: unknown, kind = 'NDArray'): ArgumentError {
+  const what = a === null ? 'null' : Array.isArray(a) ? 'an array of values' : ArrayBuffer.isView(a) ? `a ${a.constructor.name}` : `${typeof a} ${String(a).slice(0, 40)}`;
+  const hint = kind !== 'NDArray' ? '' : Array.isArray(a) || ArrayBuffer.isView(a) ? ' (make one with mx.nd.array(values))' : typeof a === 'number' ? ' (scalars go in the attribute object, e.g. { scalar: 2 })' : '';
+  return new ArgumentError(opMessage(undefined, op, `argument ${i} must be a${kind === 'NDArray' ? 'n' : ''} ${kind}, a list of ${kind}s or the attribute object, got ${what}${hint}`), { op, arg: i });
 }
 
 const binary = (opArr: string, opScalar: string, opRScalar: string) => (a: NDArray | number, b: NDArray | number): NDArray => {
@@ -92,3 +100,4 @@ export const nd: typeof create & {
   maximum: binary('broadcast_maximum', '_maximum_scalar', '_maximum_scalar'),
   minimum: binary('broadcast_minimum', '_minimum_scalar', '_minimum_scalar'),
 } as never;
+refuseUnknownOps(nd, 'mx.nd');

@@ -1,7 +1,8 @@
 import { ArgumentError } from '../errors.js';
 import '../ops/index.js'; // registers every op: installSymOps() below lists them at evaluation (bundles may order modules otherwise)
 import { eachOpName } from '../ops/registry.js';
-import { installNamed } from './nd.js';
+import { installNamed, badArg } from './nd.js';
+import { refuseUnknownOps } from '../util/closest.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
 import { fromJSON, readSymbolFile } from '../symbol/json.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
@@ -20,8 +21,8 @@ export function symOp(name: string, args: unknown[]): Symbol {
   for (const a of args) {
     if (a instanceof Symbol) pos.push(a);
     else if (Array.isArray(a) && a.every((x) => x instanceof Symbol)) pos.push(...a);
-    else if (a && typeof a === 'object') kw = { ...kw, ...(a as Record<string, unknown>) };
-    else if (a !== undefined) throw new ArgumentError(`mx.sym.${name}: unexpected argument ${String(a)}`);
+    else if (a && typeof a === 'object' && !Array.isArray(a) && !ArrayBuffer.isView(a)) kw = { ...kw, ...(a as Record<string, unknown>) };
+    else if (a !== undefined) throw badArg(name, args.indexOf(a), a, 'Symbol');
   }
   if (Array.isArray(kw.data) && (kw.data as unknown[]).every((x) => x instanceof Symbol)) { pos.push(...(kw.data as Symbol[])); delete kw.data; }
   return createOp(name, pos, kw, name);
@@ -63,3 +64,4 @@ export function installSymOps(target: Record<string, unknown> = sym): void {
 
 export type { VariableOptions };
 installSymOps();
+refuseUnknownOps(sym, 'mx.sym');

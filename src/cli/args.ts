@@ -3,6 +3,7 @@
 // A new command is a `Command` object added to COMMANDS in ./index.ts.
 import { parseArgs } from 'node:util';
 import { isMxError } from '../errors.js';
+import { closest } from '../util/closest.js';
 
 /** One option: MXNet-style long name (`--batch-size`), its type, default and one line of help. */
 export interface OptionSpec {
@@ -39,20 +40,6 @@ export interface ParsedArgs { values: Record<string, string | boolean | string[]
 /** A mistake on the command line: printed with the command's usage line, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string, readonly command?: Command) { super(message); this.name = 'UsageError'; }
-}
-
-const levenshtein = (a: string, b: string): number => {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-};
-
-/** The closest of `names` to `s` (for "did you mean"), if close enough. @example closest('epoch', ['epochs']) // 'epochs' */
-export function closest(s: string, names: string[]): string | undefined {
-  let best: string | undefined, bd = Infinity;
-  for (const n of names) { const d = levenshtein(s, n); if (d < bd) { bd = d; best = n; } }
-  return bd <= Math.max(2, s.length / 3) ? best : undefined;
 }
 
 const WITH_HELP: Record<string, OptionSpec> = { help: { type: 'boolean', short: 'h', help: 'show this help' } };

@@ -4,7 +4,8 @@
  * @example mxwasm info model/lenet --shape data=1,1,28,28
  */
 import { readFileSync } from 'node:fs';
-import { runCommand, consoleIO, closest, type CliIO, type Command } from './args.js';
+import { runCommand, consoleIO, type CliIO, type Command } from './args.js';
+import { closest } from '../util/closest.js';
 import { trainCommand } from './train.js';
 import { infoCommand } from './info.js';
 import { predictCommand } from './predict.js';

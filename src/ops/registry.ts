@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors.js';
+import { closest } from '../util/closest.js';
 import type { DType } from '../runtime/dtype.js';
 import type { KernelTable } from '../runtime/manifest.js';
 import type { AttrSpecs, Attrs } from './attrs.js';
@@ -165,7 +166,10 @@ export function getOp(name: string, node?: string): OpDef {
   let c = canonical.get(name);
   if (c === undefined && pending.size) { registerAll(); c = canonical.get(name); }
   if (c !== undefined && !ops.has(c)) { pending.get(c)?.(); c = canonical.get(name); }
-  if (c === undefined) throw new ArgumentError(`${node ? `Error in operator ${node}: ` : ''}unknown operator '${name}'`, { op: name, node });
+  if (c === undefined) {
+    const near = closest(name, canonical.keys());
+    throw new ArgumentError(`${node ? `Error in operator ${node}: ` : ''}unknown operator '${name}'${near ? ` (did you mean '${near}'?)` : ''}`, { op: name, node });
+  }
   return ops.get(c)!;
 }
 

@@ -61,7 +61,7 @@ export function threadNote(): string {
  * @example mx.setNumThreads(2); await mx.threadsReady();
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new ArgumentError(`setNumThreads: expected an integer from 1 to 64 (the pool's limit), got ${typeof n === 'string' ? `'${n}'` : n}`, { arg: 'n' });
   requested = n;
   if (pool && pool.threads !== effective()) { pool.shutdown(); pool = undefined; }
   ensureInstalled();

@@ -88,7 +88,9 @@ test('threads: a trap on a worker becomes a KernelError naming the kernel, and t
 });
 
 test('threads: setNumThreads validates, shutdown ends workers', () => {
-  assert.throws(() => mx.setNumThreads(0), /positive integer/);
+  const before = mx.getNumThreads();
+  for (const n of [0, -1, 1e9, 65, 1.5, NaN, '2']) assert.throws(() => mx.setNumThreads(n as number), (e: Error) => e.name === 'ArgumentError' && /from 1 to 64/.test(e.message), String(n));
+  assert.is(mx.getNumThreads(), before, 'a refused count changes nothing');
   mx.shutdown();
   const a = mx.nd.ones([1 << 17]);
   assert.is(mx.nd.elemwise_add(a, a).data[5], 2);

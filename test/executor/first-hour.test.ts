@@ -1,0 +1,50 @@
+// Mistakes a new user makes in the first hour (a typo'd op name, a plain array where an NDArray goes, a wrong thread
+// count): each is an MxError naming the op and argument, with a "did you mean" for names, as MXNet's messages do.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { inspect } from 'node:util';
+import { mx, expectMx } from '../helpers.js';
+
+test('an unknown op name on mx.nd / mx.sym is an ArgumentError with the closest name; probes of the namespaces still work', () => {
+  expectMx(() => (mx.nd as unknown as Record<string, () => void>).Convolutoin(), 'mx.nd typo', /^mx\.nd has no operator 'Convolutoin' \(did you mean 'Convolution'\?\)$/);
+  expectMx(() => (mx.sym as unknown as Record<string, () => void>).FullyConected(), 'mx.sym typo', /mx\.sym has no operator 'FullyConected' \(did you mean 'FullyConnected'\?\)/);
+  expectMx(() => (mx.nd as unknown as Record<string, () => void>).rleu(), 'lower case', /did you mean 'relu'/);
+  expectMx(() => (mx.nd as unknown as Record<string, () => void>).qqqqqqqqqqqq(), 'nothing near', /has no operator 'qqqqqqqqqqqq'$/);
+  // Misses that code probes for stay undefined: promises, JSON, test frameworks, `in`, symbols, `_` names.
+  const nd = mx.nd as unknown as Record<string | symbol, unknown>;
+  for (const k of ['then', 'toJSON', 'asymmetricMatch', '_nope', Symbol.iterator]) assert.is(nd[k], undefined, String(k));
+  assert.ok(!('Convolutoin' in mx.nd) && !Object.hasOwn(mx.nd, 'Convolutoin'));
+  assert.is(typeof mx.nd.relu, 'function');
+  assert.is(typeof nd.hasOwnProperty, 'function');
+  assert.ok(inspect(mx.sym).length > 0 && JSON.stringify({ ...mx.random }) === '{}');
+  // A symbol file's unknown op names the node and the closest op.
+  const json = { nodes: [{ op: 'null', name: 'x', inputs: [] }, { op: 'Activaton', name: 'act1', attrs: { act_type: 'relu' }, inputs: [[0, 0, 0]] }], arg_nodes: [0], heads: [[1, 0, 0]] };
+  expectMx(() => mx.sym.fromJSON(json), 'JSON', /Error in operator act1: unknown operator 'Activaton' \(did you mean 'Activation'\?\)/);
+});
+
+test('a positional argument that is not an NDArray / Symbol names the op and the argument (not "unknown attribute \'0\'")', () => {
+  const x = mx.nd.ones([2]);
+  const nd = mx.nd as unknown as Record<string, (...a: unknown[]) => unknown>;
+  expectMx(() => nd.relu([1, 2]), 'array', /^Error in operator relu: argument 0 must be an NDArray.*got an array of values \(make one with mx\.nd\.array/);
+  expectMx(() => nd.relu(new Float32Array(2)), 'typed array', /argument 0 .*got a Float32Array/);
+  expectMx(() => nd.elemwise_add(x, null), 'null', /Error in operator elemwise_add: argument 1 .*got null/);
+  expectMx(() => nd.elemwise_add(x, 'a'), 'string', /argument 1 .*got string a/);
+  expectMx(() => nd.relu(x, 2), 'number', /argument 1 .*got number 2 \(scalars go in the attribute object/);
+  const sym = mx.sym as unknown as Record<string, (...a: unknown[]) => unknown>;
+  expectMx(() => sym.relu([1, 2]), 'sym array', /^Error in operator relu: argument 0 must be a Symbol, a list of Symbols or the attribute object, got an array of values$/);
+  // What was right stays right: lists of inputs, inputs by name, the attribute object.
+  assert.equal((mx.nd.Concat([x, x], { dim: 0 }) as mx.NDArray).shape, [4]);
+  assert.equal((nd.relu({ data: x }) as mx.NDArray).toArray(), [1, 1]);
+  x.dispose();
+});
+
+test('disposing twice is allowed (arrays, executors, predictors); a use after is an ArgumentError', () => {
+  const a = mx.nd.ones([3]);
+  a.dispose(); a.dispose();
+  expectMx(() => a.toArray(), 'array', /disposed NDArray/);
+  const exe = mx.sym.relu(mx.sym.Variable('x')).simpleBind({ shapes: { x: [2] } });
+  exe.dispose(); exe.dispose();
+  expectMx(() => exe.forward(), 'executor', /disposed Executor/);
+});
+
+test.run();
