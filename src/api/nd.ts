@@ -48,7 +48,8 @@ export function callOp(name: string, args: unknown[]): NDArray | NDArray[] {
 /** A positional argument that is neither an NDArray (or list of them) nor the attribute object. */
 export function badArg(op: string, i: number, a: unknown, kind = 'NDArray'): ArgumentError {
   const what = a === null ? 'null' : Array.isArray(a) ? 'an array of values' : ArrayBuffer.isView(a) ? `a ${a.constructor.name}` : `${typeof a} ${String(a).slice(0, 40)}`;
-  const hint = kind !== 'NDArray' ? '' : Array.isArray(a) || ArrayBuffer.isView(a) ? ' (make one with mx.nd.array(values))' : typeof a === 'number' ? ' (scalars go in the attribute object, e.g. { scalar: 2 })' : '';
+  const hint = kind !== 'NDArray' ? '' : Array.isArray(a) || ArrayBuffer.isView(a) ? ' (make one with mx.nd.array(values))'
+    : typeof a === 'number' ? ' (scalars go in the attribute object, e.g. { scalar: 2 })' : '';
   return new ArgumentError(opMessage(undefined, op, `argument ${i} must be a${kind === 'NDArray' ? 'n' : ''} ${kind}, a list of ${kind}s or the attribute object, got ${what}${hint}`), { op, arg: i });
 }
 
