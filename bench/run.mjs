@@ -48,6 +48,8 @@ async function loadWorkloads(filters, heavy, exact) {
     const list = m.default ?? m.workloads ?? [];
     for (const w of list) all.push({ ...w, file: f });
   }
+  // A typo'd name among others used to vanish silently (the run went on without it): named, not fatal (quiet scripts rely on that).
+  for (const s of filters) if (!all.some((w) => w.name === s || (!exact && (w.name.includes(s) || w.group === s)))) console.error(`no workload matches '${s}': skipped (--list names them)`);
   // A heavy workload (big networks, batch 8) runs only with --heavy or when a filter names it (not by its group).
   if (exact) return all.filter((w) => filters.includes(w.name));
   return all.filter((w) => (!filters.length && (!w.heavy || heavy)) || filters.some((s) => w.name.includes(s) || (w.group === s && (!w.heavy || heavy))));

@@ -6,6 +6,8 @@
 import type * as MX from '../index.js';
 import { lenet, mlp } from '../models/zoo.js';
 import type { OpAttrs } from '../api/typed-ops.js';
+import { ArgumentError } from '../errors.js';
+import { closest } from '../util/closest.js';
 
 type Mx = typeof MX;
 export interface BenchRow { name: string; group: string; threads: number; median_ms: number; p10_ms: number; runs: number; gflops?: number; value?: number; unit?: string; note?: string }
@@ -85,7 +87,15 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
  */
 export async function runSuite(mx: Mx, o: BenchOptions = {}): Promise<BenchRow[]> {
   const threads = o.threads ?? [mx.getNumThreads()];
-  const works = WORKLOADS.filter((w) => !o.filter?.length || o.filter.some((f) => w.name.includes(f) || w.group === f));
+  const hit = (w: Work, f: string) => w.name.includes(f) || w.group === f;
+  // A filter that matches nothing is a typo, not a request for less: say so (before, `bench gemn` printed an empty table).
+  const names = [...new Set(WORKLOADS.flatMap((w) => [w.name, w.group, ...w.name.split('-')]))];
+  for (const f of o.filter ?? []) {
+    if (WORKLOADS.some((w) => hit(w, f))) continue;
+    const near = closest(f, names);
+    throw new ArgumentError(`bench: no benchmark matches '${f}'${near ? ` (did you mean '${near}'?)` : ''}; names: ${WORKLOADS.map((w) => w.name).join(', ')}`, { arg: f });
+  }
+  const works = WORKLOADS.filter((w) => !o.filter?.length || o.filter.some((f) => hit(w, f)));
   const plan = works.flatMap((w) => (w.perThread ? threads : [threads[0]]).map((t) => ({ w, t })));
   const rows: BenchRow[] = [];
   const [minRuns, minMs, warm] = o.quick ? [3, 50, 1] : [10, 400, 3];

@@ -102,6 +102,8 @@ test('--version, per-command --help, unknown commands', async () => {
   assert.is(await cli(['trian'], c.io), 2); assert.match(c.text(), /unknown command 'trian' \(did you mean 'train'\?\)/);
   c = capture();
   assert.is(await cli(['info', 'model/x', '--shpe', 'data=1'], c.io), 2); assert.match(c.text(), /did you mean --shape/);
+  c = capture(); // a typo'd benchmark name ran nothing and printed an empty table
+  assert.is(await cli(['bench', 'gemm-512', 'gemn', '--threads', '1'], c.io), 1); assert.match(c.text(), /no benchmark matches 'gemn' \(did you mean 'gemm'\?\); names: .*gemm-512/);
 });
 
 test('the default learning rate is 0.01 (0.1 with momentum 0.9 diverges on Fashion-MNIST)', () => {
