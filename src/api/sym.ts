@@ -5,6 +5,7 @@ import { installNamed, badArg } from './nd.js';
 import { refuseUnknownOps } from '../util/closest.js';
 import { createOp, Group, Variable, type VariableOptions } from '../symbol/create.js';
 import { fromJSON, readSymbolFile } from '../symbol/json.js';
+import { inFile } from '../format/fs.js';
 import { AttrScope, NameManager } from '../symbol/naming.js';
 import { Symbol } from '../symbol/symbol.js';
 import type { SymOps } from './typed-ops.js';
@@ -44,7 +45,7 @@ export const sym: {
 } & SymOps = {
   Variable, var: Variable, Group, Symbol, fromJSON, loadJSON: fromJSON, NameManager, AttrScope, contrib: symContrib,
   /** Reads `prefix-symbol.json` (Node). @example mx.sym.load('lenet-symbol.json') */
-  load: (path: string) => fromJSON(readSymbolFile(path)),
+  load: (path: string) => inFile(path, () => fromJSON(readSymbolFile(path))),
   /** Writes symbol JSON (Node). @example mx.sym.save('net-symbol.json', net) */
   save: (path: string, s: Symbol) => s.save(path),
   /** A `_zeros` node (MXNet's mx.sym.zeros: shape, dtype (float32 written out, as MXNet), name, attr). @example mx.sym.zeros([1, 128], { name: 'h0' }) */

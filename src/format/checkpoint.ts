@@ -6,10 +6,10 @@
 import { ArgumentError, FormatError } from '../errors.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { fromJSON } from '../symbol/json.js';
-import type { Symbol } from '../symbol/symbol.js';
+import { Symbol } from '../symbol/symbol.js';
 import { isBytes, toBytes, type BytesLike } from './reader.js';
 import * as ndIO from './ndarray-io.js'; // lazy: the file formats
-import { readFileBytes, writeFilesAtomic, fetchBytes, type Source } from './fs.js';
+import { readFileBytes, writeFilesAtomic, fetchBytes, inFile, type Source } from './fs.js';
 
 /** A loaded checkpoint. */
 export interface Checkpoint {
@@ -54,8 +54,8 @@ function symbolText(src: string | object | BytesLike): string | object {
  * A checkpoint from the symbol JSON (text, object or bytes) and the params file bytes.
  * @example const { symbol, argParams } = mx.model.loadCheckpointFromBytes(jsonText, paramsBytes);
  */
-export function loadCheckpointFromBytes(symbolJSON: string | object | BytesLike, params: BytesLike): Checkpoint {
-  const symbol = fromJSON(symbolText(symbolJSON));
+export function loadCheckpointFromBytes(symbolJSON: string | object | BytesLike | Symbol, params: BytesLike): Checkpoint {
+  const symbol = symbolJSON instanceof Symbol ? symbolJSON : fromJSON(symbolText(symbolJSON));
   const r = ndIO.loadWithInfo(params);
   if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError('checkpoint params: the file holds an unnamed list of arrays; a checkpoint needs arg:/aux: names'); }
   const dict: Record<string, NDArray> = {};
@@ -71,7 +71,8 @@ export function loadCheckpointFromBytes(symbolJSON: string | object | BytesLike,
 export function loadCheckpoint(prefix: string, epoch: number): Checkpoint {
   const f = checkpointFiles(prefix, epoch);
   const json = new TextDecoder().decode(readFileBytes(f.symbol, 'loadCheckpoint'));
-  return loadCheckpointFromBytes(json, readFileBytes(f.params, 'loadCheckpoint'));
+  const symbol = inFile(f.symbol, () => fromJSON(json));
+  return inFile(f.params, () => loadCheckpointFromBytes(symbol, readFileBytes(f.params, 'loadCheckpoint')));
 }
 
 /**

@@ -3,7 +3,7 @@
  * bundles build): Node's built-in module is looked up at call time. Browsers pass bytes, a URL
  * or a Response to the async variants instead.
  */
-import { ArgumentError, MxError } from '../errors.js';
+import { ArgumentError, MxError, isMxError } from '../errors.js';
 import { toBytes, isBytes, type BytesLike } from './reader.js';
 
 type NodeFs = {
@@ -51,6 +51,18 @@ export function readFileBytes(path: string | URL, what = 'file'): Uint8Array {
   // small file's Buffer is a view into a larger pooled ArrayBuffer.
   try { const b = fs.readFileSync(p); return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); } catch (e) {
     throw new ArgumentError(`${what}: cannot read ${p}: ${(e as Error).message}`, { path: p });
+  }
+}
+
+/**
+ * Runs `f`, which parses file `path`: an MxError it throws names the file first, unless it already does.
+ * @example const sym = inFile('lenet-symbol.json', () => fromJSON(text)) // FormatError: lenet-symbol.json: symbol JSON does not parse ...
+ */
+export function inFile<T>(path: string | URL, f: () => T): T {
+  try { return f(); } catch (e) {
+    const p = toPath(path);
+    if (isMxError(e) && !e.message.includes(p)) e.message = `${p}: ${e.message}`;
+    throw e;
   }
 }
 

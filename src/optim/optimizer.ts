@@ -7,6 +7,7 @@ import { rt } from '../runtime/runtime.js';
 import type { KernelTable } from '../runtime/manifest.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { normOpts } from '../util/options.js';
+import { closest } from '../util/closest.js';
 
 /** A symbol as the optimizer sees it (duck-typed: `listArguments`, `attrDict`). */
 export interface SymbolLike { listArguments(): string[]; attrDict(): Record<string, Record<string, string>> }
@@ -163,5 +164,19 @@ export function create(name: string | Optimizer, opts: OptimizerOptions = {}): O
   if (name instanceof Optimizer) return name;
   const C = registry.get(String(name).toLowerCase());
   if (!C) throw new ArgumentError(`Cannot find optimizer ${name} (known: ${[...registry.keys()].join(', ')})`);
-  return new C(opts);
+  const opt = new C(opts);
+  // MXNet refuses an unknown keyword (`learningrate` trained at the default rate, silently); a built-in rule keeps
+  // each of its options in the field of that name (a user's registered class may not: not checked).
+  if (BUILTIN.has(C)) {
+    for (const k of Object.keys(normOpts(opts))) {
+      if (BASE_OPTS.includes(k) || k in opt) continue;
+      const near = closest(k, [...BASE_OPTS, ...Object.keys(opt).filter((f) => typeof (opt as unknown as Record<string, unknown>)[f] !== 'object')]);
+      throw new ArgumentError(`optimizer ${String(name).toLowerCase()}: unknown option '${k}'${near ? ` (did you mean '${near}'?)` : ''}`, { arg: k });
+    }
+  }
+  return opt;
 }
+/** Options of the base class, beside each built-in rule's own. */
+const BASE_OPTS = ['learningRate', 'rescaleGrad', 'wd', 'clipGradient', 'lrScheduler', 'paramIdx2Name', 'paramIdx2name', 'sym', 'beginNumUpdate', 'multiPrecision'];
+/** The rules src/optim/rules.ts registers (their options are checked by name in `create`). */
+export const BUILTIN = new Set<Ctor>();

@@ -3,7 +3,7 @@
 import { NDArray } from '../ndarray/ndarray.js';
 import { normOpts } from '../util/options.js';
 import { forRowRuns, rowSet } from '../runtime/row-sparse.js';
-import { Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
+import { BUILTIN, Optimizer, register, type Index, type OptimizerOptions } from './optimizer.js';
 import { kernelOrder } from '../runtime/manifest/args.js';
 
 const off = (a: NDArray) => a.byteOffset;
@@ -265,3 +265,4 @@ export class FTML extends Optimizer {
 register('sgd', SGD); register('nag', NAG); register('adam', Adam); register('adamw', AdamW); register('rmsprop', RMSProp);
 register('adagrad', AdaGrad); register('adadelta', AdaDelta); register('signum', Signum); register('ftrl', Ftrl);
 register('adamax', Adamax); register('nadam', Nadam); register('ftml', FTML);
+for (const c of [SGD, NAG, Adam, AdamW, RMSProp, AdaGrad, AdaDelta, Signum, Ftrl, Adamax, Nadam, FTML]) BUILTIN.add(c);

@@ -14,7 +14,7 @@ import { view } from '../runtime/view.js';
 import type { DType, TypedArray } from '../runtime/dtype.js';
 import { fmtShape, sameShape } from '../util/shape.js';
 import { isBytes, toBytes, type BytesLike } from '../format/reader.js';
-import { readFileBytes, fetchBytes, type Source } from '../format/fs.js';
+import { readFileBytes, fetchBytes, inFile, type Source } from '../format/fs.js';
 import * as ndIO from '../format/ndarray-io.js'; // lazy
 import { splitParams, checkpointFiles } from '../format/checkpoint.js';
 // Namespaces, lazy in the bundles (scripts/lazy.mjs): only a Predictor given an ONNX model loads the importer.
@@ -59,13 +59,13 @@ const isParamArrays = (p: unknown): p is ParamArrays => typeof p === 'object' &&
 function toSymbol(s: PredictorOptions['symbol']): Symbol {
   if (s instanceof Symbol) return s;
   if (isBytes(s)) return fromJSON(new TextDecoder().decode(toBytes(s)));
-  if (typeof s === 'string' && !s.trimStart().startsWith('{')) return fromJSON(new TextDecoder().decode(readFileBytes(s, 'Predictor symbol')));
+  if (typeof s === 'string' && !s.trimStart().startsWith('{')) return inFile(s, () => fromJSON(new TextDecoder().decode(readFileBytes(s, 'Predictor symbol'))));
   return fromJSON(s as string | object);
 }
 
 function toParams(p: NonNullable<PredictorOptions['params']>): { argParams: Record<string, NDArray>; auxParams: Record<string, NDArray>; owned: NDArray[] } {
   if (typeof p === 'string' || isBytes(p)) {
-    const r = ndIO.loadWithInfo(typeof p === 'string' ? readFileBytes(p, 'Predictor params') : p);
+    const r = typeof p === 'string' ? inFile(p, () => ndIO.loadWithInfo(readFileBytes(p, 'Predictor params'))) : ndIO.loadWithInfo(p);
     if (!r.names) { r.arrays.forEach((a) => a.dispose()); throw new FormatError('Predictor params: the file holds an unnamed list; parameters need names'); }
     const dict: Record<string, NDArray> = {};
     r.names.forEach((n, i) => { dict[n] = r.arrays[i]; });

@@ -3,6 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mx, expectMx } from '../helpers.js';
 
 test('an unknown op name on mx.nd / mx.sym is an ArgumentError with the closest name; probes of the namespaces still work', () => {
@@ -36,6 +39,39 @@ test('a positional argument that is not an NDArray / Symbol names the op and the
   assert.equal((mx.nd.Concat([x, x], { dim: 0 }) as mx.NDArray).shape, [4]);
   assert.equal((nd.relu({ data: x }) as mx.NDArray).toArray(), [1, 1]);
   x.dispose();
+});
+
+test('an unknown optimizer option is an ArgumentError (MXNet refuses the keyword; it trained at the default rate)', () => {
+  expectMx(() => mx.optimizer.create('sgd', { learningrate: 0.1 }), 'typo', /^optimizer sgd: unknown option 'learningrate' \(did you mean 'learningRate'\?\)$/);
+  expectMx(() => mx.optimizer.create('adam', { momentum: 0.9 }), 'not adam\'s', /optimizer adam: unknown option 'momentum'/);
+  // Every option of MXNet's signatures, snake_case or camelCase, and the base class's.
+  const ok: [string, Record<string, unknown>][] = [['sgd', { learning_rate: 0.1, momentum: 0.9, wd: 1e-4, rescale_grad: 0.5, clip_gradient: 1, lazy_update: false, begin_num_update: 2, multi_precision: false }],
+    ['adam', { beta1: 0.9, beta_2: 0.99, epsilon: 1e-8 }], ['rmsprop', { gamma1: 0.9, gamma2: 0.9, centered: true, clip_weights: 1 }], ['nag', { momentum: 0.9 }],
+    ['ftml', { beta1: 0.6 }], ['signum', { momentum: 0.9, wd_lh: 0.1 }], ['ftrl', { lamda1: 0.1, beta: 1 }], ['adadelta', { rho: 0.9, epsilon: 1e-5 }],
+    ['adagrad', { eps: 1e-7 }], ['nadam', { schedule_decay: 0.004 }], ['adamw', { eta: 1, correct_bias: true }], ['adamax', { beta1: 0.9 }], ['sgd', { lrScheduler: new mx.lrScheduler.FactorScheduler({ step: 2 }) }]];
+  for (const [n, o] of ok) assert.ok(mx.optimizer.create(n, o) instanceof mx.optimizer.Optimizer, n);
+  // A class a user registers keeps options as it likes: not checked.
+  class Mine extends mx.optimizer.SGD { constructor(o: Record<string, unknown> = {}) { super(o); } }
+  mx.optimizer.register('mine16h', Mine);
+  assert.ok(mx.optimizer.create('mine16h', { myOption: 1 }) instanceof Mine);
+});
+
+test('a damaged model file read from a path is named in the error (symbol JSON, params; sym.load, loadCheckpoint, Predictor)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mx-first-hour-'));
+  try {
+    const prefix = join(dir, 'm');
+    writeFileSync(`${prefix}-symbol.json`, '{"nodes": [');
+    writeFileSync(`${prefix}-0001.params`, new Uint8Array(40).fill(7));
+    const sym = `${prefix}-symbol.json`, params = `${prefix}-0001.params`;
+    const at = (p: string) => new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `);
+    expectMx(() => mx.sym.load(sym), 'sym.load', at(sym));
+    expectMx(() => mx.model.loadCheckpoint(prefix, 1), 'loadCheckpoint symbol', at(sym));
+    expectMx(() => mx.Predictor.fromCheckpoint(prefix, 1, { data: [1, 2] }), 'Predictor symbol', at(sym));
+    mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 2, name: 'fc' }).save(sym);
+    expectMx(() => mx.model.loadCheckpoint(prefix, 1), 'loadCheckpoint params', at(params));
+    expectMx(() => mx.Predictor.load({ symbol: sym, params, inputShapes: { data: [1, 2] } }), 'Predictor params', at(params));
+    expectMx(() => mx.nd.load(params), 'nd.load (named before)', at(params));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
 test('disposing twice is allowed (arrays, executors, predictors); a use after is an ArgumentError', () => {
