@@ -3,7 +3,7 @@
 // request, a CLI call) does not run, or even have the engine deserialize, the top level of subsystems it never
 // touches (ONNX, Gluon, the CLI, ...). Sources run under tsx import them eagerly, as written.
 
-import { MxError, isMxError } from '../errors.js';
+import { FormatError, isMxError } from '../errors.js';
 
 const loaded: string[] = [];
 const KEY = Symbol.for('mxwasm.lazyLoaded');
@@ -13,7 +13,7 @@ const KEY = Symbol.for('mxwasm.lazyLoaded');
 function loadPart<T>(name: string, load: () => T): T {
   try { return load(); } catch (e) {
     if (isMxError(e)) throw e;
-    const err = new MxError('format', `mxwasm could not load its part '${name}' (loaded on first use; in Node from dist/node/mxwasm-lazy.cjs): ` +
+    const err = new FormatError(`mxwasm could not load its part '${name}' (loaded on first use; in Node from dist/node/mxwasm-lazy.cjs): ` +
       `${(e as Error)?.message ?? e}. If the package is incomplete or damaged, reinstall it.`, { part: name });
     throw Object.assign(err, { cause: e });
   }
