@@ -1,6 +1,7 @@
 import { ArgumentError, ShapeError, opMessage } from '../errors.js';
 import type { DType } from '../runtime/dtype.js';
 import { rt } from '../runtime/runtime.js';
+import { threadWake } from '../runtime/parts.js';
 import { parseAttrs, type Attrs } from '../ops/attrs.js';
 import { getOp, opAux, opOutputs, opVisible, type GradReq, type LowerCtx, type OpDef, type Shape } from '../ops/registry.js';
 import { mulberry32 } from '../util/random.js';
@@ -29,6 +30,8 @@ interface Prepared {
   def: OpDef; a: Attrs; node: string; nIn: number; inShapes: Shape[]; auxShapes: Shape[]; outShapes: Shape[]; outTypes: DType[];
   /** Lowered steps by offsets (LOWER_CACHE ops only): a loop calling the op on the same arrays lowers it once. */
   steps?: Map<string, { K: unknown; step: () => void }>;
+  /** The last call ran a parallel job: the next one wakes sleeping workers first (src/runtime/parts.ts threadWake). */
+  split?: boolean;
 }
 
 /**
@@ -184,7 +187,11 @@ function runForward(p: Prepared, inputs: NDArray[], isTrain: boolean, random: ()
 export function invoke(op: string, inputs: NDArray[], raw: Record<string, unknown> = {}, opts: InvokeOptions = {}): NDArray[] {
   const p = preparedFor(op, inputs, raw, opts.node);
   const isTrain = opts.isTrain ?? invokeHook.isTraining?.() ?? false;
+  const w = threadWake();
+  if (p.split) w?.wake();
+  const j0 = w?.jobs();
   const outs = runForward(p, inputs, isTrain, ctxFor(p.node, isTrain, 0).random);
+  if (w) p.split = w.jobs() !== j0;
   invokeHook.record?.(p.def, p.a, p.node, inputs, p.nIn, outs, isTrain);
   const nVis = opVisible(p.def, p.a);
   if (nVis < outs.length) { for (const o of outs.slice(nVis)) o.dispose(); return outs.slice(0, nVis); }

@@ -2,7 +2,8 @@ import { ArgumentError, KernelError, MxError } from '../errors.js';
 import { rt, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { viewOf, words } from '../runtime/mem-view.js';
 import { kernels } from '../runtime/manifest.js';
-import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE } from './worker-source.js';
+import { ARGS, CTRL_BYTES, MAX_PARTS, SUPERVISOR_SOURCE, WORKER_SOURCE, grab } from './worker-source.js';
+import { SOLO_SLEEP, Waker } from './wake.js';
 
 /** The little of a Worker the pool needs (Node worker_threads and Web Workers both fit). */
 export interface WorkerLike {
@@ -57,26 +58,6 @@ const PAUSE = (Atomics as unknown as { pause?: () => void }).pause;
 export const spinHint: () => void = typeof PAUSE === 'function' ? () => PAUSE.call(Atomics) : () => {};
 
 /**
- * Takes the next part of job `gen` for thread `t` of `T` (index), or -1 when none is left or the job is
- * over. Parts are P / T contiguous ranges, one per thread (counters at words 160 + r); a thread takes
- * its own range in order (the same thread gets the same rows or columns call after call, so they stay
- * in its cache) and then takes from the others' ranges.
- */
-function grab(I: Int32Array, gen: number, P: number, t: number, T: number): number {
-  const tag = (gen & 0xffffff) << 8;
-  for (let i = 0; i < T; i++) {
-    const r = (t + i) % T, hi = Math.floor(((r + 1) * P) / T);
-    for (;;) {
-      const c = Atomics.load(I, 160 + r);
-      if ((c & ~0xff) !== tag) return -1;
-      if ((c & 0xff) >= hi) break;
-      if (Atomics.compareExchange(I, 160 + r, c, c + 1) === c) return c & 0xff;
-    }
-  }
-  return -1;
-}
-
-/**
  * N-1 workers plus the calling thread, all running kernels of the same compiled module on the same
  * memory. A job is posted through a control block in shared memory (no message per call): the
  * caller writes each thread's arguments, bumps the generation word, runs its own share, then waits
@@ -125,7 +106,7 @@ export class Pool {
     this.spinWindow = SPIN_US;
     this.scratch = [r.scratch.off];
     for (let t = 1; t < threads; t++) this.scratch.push(r.alloc.alloc(SCRATCH_BYTES));
-    const init = { type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names: kernels().map((k) => k.name), spin: SPIN };
+    const init = { type: 'init', module: r.module, addon: r.addon, memory: r.memory, ctrl: this.ctrl, names: kernels().map((k) => k.name), spin: SPIN, soloSleep: SOLO_SLEEP };
     const watch = (w: WorkerLike, who: string) => {
       w.onMessage((m) => {
         // A worker that finishes starting after shutdown is ended now (Deno keeps a process alive for a worker
@@ -173,6 +154,15 @@ export class Pool {
     Atomics.store(I, busy === 'throw' ? 14 : busy ? 9 : 13, id);
     Atomics.notify(I, 0);
   }
+
+  /** Wakes sleeping workers (jobs, pre-wakes) and measures what that costs the caller (wake.ts). */
+  readonly waker = new Waker();
+  /** Wakes sleeping workers ahead of a job (wake.ts; an imperative call that split last time calls it first). */
+  prewake(): void { this.waker.prewake(this.ctl()); }
+  /** Whether workers sleep now (a job would have to wake them). */
+  get asleep(): boolean { return Atomics.load(this.ctl(), 144) > 0; }
+  /** @internal Test hook: the calling thread takes no part of its jobs (the workers run them whole). */
+  soloForTests = false;
 
   /** Microseconds workers keep polling after a job before they sleep (0: only a short spin). */
   get spinWindow(): number { return Atomics.load(this.ctl(), 6); }
@@ -235,9 +225,9 @@ export class Pool {
     Atomics.store(I, 15, I.buffer.byteLength >>> 16); // pages the job may touch (see worker-source.ts, word 15)
     for (let r = 0; r < T; r++) Atomics.store(I, 160 + r, ((gen & 0xffffff) << 8) | Math.floor((r * P) / T));
     Atomics.store(I, 0, gen);
-    Atomics.notify(I, 0);
+    this.waker.wake(I);
     let err: unknown, own = 0;
-    for (let j = grab(I, gen, P, 0, T); j >= 0; j = grab(I, gen, P, 0, T)) {
+    for (let j = this.soloForTests ? -1 : grab(I, gen, P, 0, T); j >= 0; j = grab(I, gen, P, 0, T)) {
       const a = parts[j];
       if (scratchArg >= 0) a[scratchArg] = this.scratch[0];
       try { base(...a); } catch (e) { err ??= e; }
@@ -288,7 +278,7 @@ export class Pool {
 
   private fail(msg: string): void { this.failed = msg; }
 
-  /** Ends the workers and frees the control block and scratch. */
+  /** Ends the workers and frees their scratch. */
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
@@ -297,8 +287,9 @@ export class Pool {
       Atomics.store(I, 5, 1); Atomics.add(I, 0, 1); Atomics.notify(I, 0);
     } catch { /* memory gone */ }
     for (const w of this.workers) { try { w.terminate(); } catch { /* already gone */ } }
+    // The control block (13 KB) is kept: a worker still ending may touch it after this (it counts itself awake, it
+    // reads the shutdown flag), and freed memory reused by an array would take those writes (a test saw wrong bits).
     const a = rt().alloc;
     for (const s of this.scratch.slice(1)) a.free(s);
-    a.free(this.ctrl);
   }
 }

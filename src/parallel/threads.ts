@@ -3,7 +3,7 @@ import { rt } from '../runtime/runtime.js';
 import { kernelIndexOf } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
 import { SPLITS, type Split } from './splits.js';
-import { setCallsRunner, setSerialRunner, setThreadCount } from '../runtime/parts.js';
+import { setCallsRunner, setSerialRunner, setThreadCount, setThreadWake } from '../runtime/parts.js';
 import { MAX_PARTS } from './worker-source.js';
 
 /** Parts per thread: enough for a fast thread to take over a slow one's share, few enough that dispatch stays small. */
@@ -175,6 +175,15 @@ const staysHome = (gain: number): boolean => {
 };
 const PROBE_BURST = 4;
 let burst = 0;
+/**
+ * Whether a call stays on the calling thread because its workers sleep and waking them lately took this thread's own
+ * core (Pool.waker: the other core was busy, the woken worker ran the job while the caller waited, and 2 threads
+ * ran slower than 1). One in COLD_PROBE still wakes them, to notice the other core free again. MXWASM_COLD_HOME=0: off.
+ */
+const coldStaysHome = (p: Pool): boolean => COLD_HOME && p.waker.shared > 0.5 && p.asleep && ++probeCold % COLD_PROBE !== 0;
+const COLD_HOME = (typeof process !== 'undefined' ? process.env?.MXWASM_COLD_HOME : undefined) !== '0', COLD_PROBE = 32;
+/** Kernel calls big enough for the pool (split or kept home by the cost model): an imperative call that made one pre-wakes. */
+let probeCold = 0, wanted = 0;
 /** Whether a large call stays on the calling thread now (see above). */
 const bigStaysHome = (gain: number): boolean => gain < 1 && ++probeBig % BIG_PROBE !== 0;
 /** MXWASM_CALLS_PARTS=0: independent calls (a batch's images, a grouped conv's groups) run in order, each cut on its own (A/B). */
@@ -216,8 +225,9 @@ export function ensureInstalled(): void {
     // two, 1.33x at best): otherwise the calls run in order and each is cut on its own (the same bits either way).
     T = Math.min(T, p.threads);
     if (Math.ceil(calls.length / T) * T > calls.length * 1.15) return false;
+    wanted++;
     const small = work < SMALL_UNITS * e.s.min * T;
-    if (adaptive && (small ? staysHome(p.gains[2 * e.idx]) : bigStaysHome(p.gains[2 * e.idx + 1]))) return false;
+    if (adaptive && (coldStaysHome(p) || (small ? staysHome(p.gains[2 * e.idx]) : bigStaysHome(p.gains[2 * e.idx + 1])))) return false;
     // At most MAX_PARTS calls per job (the control block's argument area): more go as consecutive jobs.
     for (let i = 0; i < calls.length; i += MAX_PARTS) {
       const part = calls.length <= MAX_PARTS ? calls : calls.slice(i, i + MAX_PARTS);
@@ -229,6 +239,8 @@ export function ensureInstalled(): void {
   // A tiny program's runs on one thread (src/executor/program.ts): the workers keep their spin window meanwhile.
   setSerialRunner({ on: () => !suspended && effective() > 1, run: (f) => { suspended = true; try { f(); } finally { suspended = false; } } });
   setThreadCount(getNumThreads);
+  // An imperative call that split last time wakes sleeping workers before its set-up (pool.ts prewake).
+  setThreadWake({ wake: () => { if (!suspended && pool?.ready) pool.prewake(); }, jobs: () => wanted });
   // By SPLITS, not the manifest lines (built on first use): a kernel's index (the pool's name for it) is looked up when a
   // pool first runs it, as the pool's start builds them anyway.
   for (const name in SPLITS) {
@@ -247,8 +259,9 @@ export function ensureInstalled(): void {
       // dynamically (a slower core takes fewer).
       const T = Math.min(p.threads, Math.floor(work / s.min));
       if (T <= 1) return base(...a); // less than two threads' worth: one call, no parts
+      wanted++;
       const small = work < SMALL_UNITS * s.min * T;
-      if (adaptive && (small ? staysHome(p.gains[2 * idx]) : bigStaysHome(p.gains[2 * idx + 1]))) return base(...a);
+      if (adaptive && (coldStaysHome(p) || (small ? staysHome(p.gains[2 * idx]) : bigStaysHome(p.gains[2 * idx + 1])))) return base(...a);
       const free = adaptive && !small && p.gains[2 * idx + 1] >= FREE_GAIN;
       const parts = s.split(a, Math.min(MAX_PARTS, s.parts?.(a, T, free) ?? T * PARTS_PER_THREAD), T);
       if (parts.length <= 1) return base(...a);

@@ -11,7 +11,8 @@
  * Control block (Int32 words): 0 generation, 2 error count, 3 kernel index, 4 parts P, 5 shutdown
  * flag, 6 spin window in µs (how long a worker keeps polling after its last job before it sleeps),
  * 10 threads T in this job, 11 index of the scratch argument (replaced by the running thread's own
- * scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words), 160 + r the part
+ * scratch; -1 none), 12 parts done, 16.. error text (UTF-16 codes, 128 words), 1 pre-wakes posted (pool.ts prewake),
+ * 144 workers asleep now, 145 the pre-wake the caller acknowledged (it runs: not on the woken worker's core), 160 + r the part
  * counter of thread r's range (generation tag << 8 | next part: a late worker sees another tag and
  * takes nothing); part j's arguments: Float64 at byte ctrl + 1024 + j * 8 * ARGS (count first).
  * Liveness words: 7 workers ready (each adds 1 once started: a synchronous caller sees them without an event turn),
@@ -25,6 +26,30 @@ export const ARGS = 24;
 /** At most this many parts per job (the part index is 8 bits of the counter word). */
 export const MAX_PARTS = 64;
 export const CTRL_BYTES = 1024 + MAX_PARTS * 8 * ARGS;
+/** A pre-woken worker spins its window plus this long (ms: an imperative call's set-up before its kernel posts). */
+const PRE_MS = 0.3;
+/** ... and sleeps again when the caller has not acknowledged the pre-wake this long after (ms). */
+const ACK_MS = 0.08;
+
+/**
+ * Takes the next part of job `gen` for thread `t` of `T` (index), or -1 when none is left or the job is
+ * over. Parts are P / T contiguous ranges, one per thread (counters at words 160 + r); a thread takes
+ * its own range in order (the same thread gets the same rows or columns call after call, so they stay
+ * in its cache) and then takes from the others' ranges. The caller's side of the worker's loop below (pool.ts run).
+ */
+export function grab(I: Int32Array, gen: number, P: number, t: number, T: number): number {
+  const tag = (gen & 0xffffff) << 8;
+  for (let i = 0; i < T; i++) {
+    const r = (t + i) % T, hi = Math.floor(((r + 1) * P) / T);
+    for (;;) {
+      const c = Atomics.load(I, 160 + r);
+      if ((c & ~0xff) !== tag) return -1;
+      if ((c & 0xff) >= hi) break;
+      if (Atomics.compareExchange(I, 160 + r, c, c + 1) === c) return c & 0xff;
+    }
+  }
+  return -1;
+}
 
 const CASES = Array.from({ length: 17 }, (_, i) => i + 1)
   .map((k) => `          case ${k}: f(${Array.from({ length: k }, (_, j) => `A[o + ${j + 1}]`).join(', ')}); break;`).join('\n');
@@ -35,7 +60,7 @@ const port = isNode ? require('node:worker_threads').parentPort : self;
 const onMsg = (f) => isNode ? port.on('message', f) : (self.onmessage = (e) => f(e.data));
 onMsg((m) => {
   if (m.type !== 'init') return;
-  const { module, addon, memory, ctrl, names, id, spin, scratch } = m;
+  const { module, addon, memory, ctrl, names, id, spin, scratch, soloSleep } = m;
   let fns;
   try {
     const inst = new WebAssembly.Instance(module, { env: { memory } });
@@ -61,14 +86,26 @@ onMsg((m) => {
   // Atomics.pause (where the engine has it) tells an SMT core the loop spins, so a hyperthread sibling
   // running the caller's kernels loses less to it.
   const pause = typeof Atomics.pause === 'function';
-  let idleFrom = performance.now();
+  let idleFrom = performance.now(), solo = false, pre = Atomics.load(I, 1);
   // An error that escapes the loop (not a kernel's: those are caught per part) ends this worker: say so in word 8,
   // where the caller's wait looks (in browsers no supervisor watches, and a blocked caller gets no 'error' event).
   try {
   for (;;) {
-    let g = Atomics.load(I, 0), n = 0, asleep = false;
+    // A job this worker ran alone (every part; the caller ran none) means the caller could not run beside it: the
+    // scheduler woke it on the caller's own core (the other core busy), so its spin window would take that core from
+    // the caller's next work (issue 16: ~200 µs a call). It sleeps at once instead.
+    // While asleep it counts itself in word 144 (the caller's pre-wake looks there). A pre-wake (word 1 moved) makes it
+    // spin a fresh window (plus PRE ms for the call's set-up) unless the caller does not acknowledge it (word 145) within
+    // ACK ms: then the caller is not running beside it (woken on the caller's own core) and it sleeps again.
+    let g = Atomics.load(I, 0), n = 0, asleep = solo, woke = 0;
     while (g === seen) {
-      if (asleep) { Atomics.wait(I, 0, seen, 50); if (Atomics.load(I, 13) === id) return die(); }
+      if (asleep) {
+        Atomics.add(I, 144, 1); Atomics.wait(I, 0, seen, 50); Atomics.sub(I, 144, 1);
+        if (Atomics.load(I, 13) === id) return die();
+        const w = Atomics.load(I, 1);
+        if (w !== pre) { pre = w; asleep = false; n = 0; woke = performance.now(); idleFrom = woke + ${PRE_MS}; }
+      }
+      else if (woke && (n & 127) === 0 && Atomics.load(I, 145) !== pre && performance.now() - woke > ${ACK_MS}) { asleep = true; woke = 0; }
       else if ((++n & 127) === 0 && Atomics.load(I, 13) === id) return die();
       else if ((n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
       else if (pause) Atomics.pause();
@@ -81,8 +118,9 @@ onMsg((m) => {
     const need = Atomics.load(I, 15);
     if (pages() < need) { const t0 = performance.now(); while (pages() < need && performance.now() - t0 < 20) if (pause) Atomics.pause(); if (pages() < need) continue; }
     const P = Atomics.load(I, 4), sa = Atomics.load(I, 11), f = fns[Atomics.load(I, 3)], tag = (g & 0xffffff) << 8;
+    let mine = 0;
     if (A.buffer !== memory.buffer) A = new Float64Array(memory.buffer, ctrl + 1024, ${MAX_PARTS} * ${ARGS}); // the memory grew
-    // Own range first (words 160 + r: tag << 8 | next part), then the others' (see pool.ts grab).
+    // Own range first (words 160 + r: tag << 8 | next part), then the others' (see grab above).
     for (let i = 0, over = false; i < T && !over;) {
       const r = (id + i) % T, hi = Math.floor(((r + 1) * P) / T), c = Atomics.load(I, 160 + r);
       if ((c & ~0xff) !== tag) { over = true; continue; }
@@ -104,7 +142,9 @@ ${CASES}
       }
       Atomics.add(I, 12, 1);
       Atomics.notify(I, 12);
+      mine++;
     }
+    solo = soloSleep && P > 1 && mine === P;
     idleFrom = performance.now();
   }
   } catch (e) {

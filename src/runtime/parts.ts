@@ -51,3 +51,13 @@ export function withThreadCount<T>(n: number, f: () => T): T {
   threadsNow = () => n;
   try { return f(); } finally { threadsNow = old; }
 }
+
+/**
+ * Set by src/parallel/threads.ts: `wake()` wakes sleeping kernel workers ahead of an imperative call that split last
+ * time (they spin by the time its kernel posts: a wake-up costs 40-100 µs, a stem conv's job ~300 µs), `jobs()` counts
+ * parallel jobs (whether a call split). @example threadWake()?.wake()
+ */
+export interface ThreadWake { wake: () => void; jobs: () => number }
+let waker: ThreadWake | undefined;
+/** @example setThreadWake({ wake() {}, jobs: () => 0 }) */
+export const setThreadWake = (w: ThreadWake | undefined): void => { waker = w; }, threadWake = (): ThreadWake | undefined => waker;

@@ -14,6 +14,7 @@ const jobs = () => mx.threadStats()!.jobs;
 function setGain(pool: NonNullable<ReturnType<typeof poolForTests>>, which: 'small' | 'big', v: number): void {
   for (let i = which === 'small' ? 0 : 1; i < pool.gains.length; i += 2) pool.gains[i] = v;
   if (which === 'small') pool.gain = v; else pool.gainBig = v;
+  pool.waker.shared = 0; // wakes have not taken the caller's core (else calls finding the workers asleep stay home)
 }
 
 test('small calls stay on the calling thread while parallel calls do not pay; large ones still split', async () => {
@@ -59,12 +60,12 @@ test('small calls stay on the calling thread while parallel calls do not pay; la
     assert.is(k, -1, 'every large-call gain reset');
     pool.gains.fill(0.5); pool.gain = pool.gainBig = 0.5; // every kernel losing (and the pool-wide measures) but the GEMMs
     for (const name of ['f32_gemm__simd128', 'f32_gemm__relaxedsimd']) { const i = kernels().findIndex((x) => x.name === name); pool.gains[2 * i] = pool.gains[2 * i + 1] = 2; }
-    for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
+    for (let i = 0; i < 4; i++) { pool.waker.shared = 0; mx.nd.dot(a, a).dispose(); }
     assert.is(jobs() - jk, 4, 'per kernel: other kernels losing do not keep a GEMM home');
     pool.gains.fill(2); pool.gain = pool.gainBig = 2;
     setGain(pool, 'small', 2);
     const j2 = jobs();
-    for (let i = 0; i < 4; i++) mx.nd.dot(a, a).dispose();
+    for (let i = 0; i < 4; i++) { pool.waker.shared = 0; mx.nd.dot(a, a).dispose(); }
     assert.is(jobs() - j2, 4, 'with the workers paying, every small product splits');
     assert.ok(pool.gain > 0 && pool.gain <= 4, `gain ${pool.gain} measured and bounded`);
     assert.ok(pool.gainBig > 0 && pool.gainBig <= 4, `gainBig ${pool.gainBig} measured and bounded`);

@@ -1,0 +1,53 @@
+/**
+ * Waking sleeping kernel workers (issue 16, "idle between calls"). Control words (worker-source.ts): 1 pre-wakes
+ * posted, 144 workers asleep now, 145 the pre-wake the caller acknowledged, 6 the spin window (0: cores taken).
+ * Measured on the 2-vCPU VM (bench/idle-calls.mjs, per-call timelines): when the other core is busy, the scheduler
+ * runs a woken worker on the caller's own core; the caller's notify then returns only after the worker ran the whole
+ * job (and, before the worker's solo rule, its 200 µs spin window): ~900 µs for a 560 µs stem conv.
+ */
+const ENV = (globalThis as { process?: { env?: Record<string, string> } }).process?.env ?? {};
+/** A worker that ran a whole job alone sleeps at once (worker-source.ts); MXWASM_SOLO_SLEEP=0: it spins its window. */
+export const SOLO_SLEEP = ENV.MXWASM_SOLO_SLEEP !== '0';
+/** A notify of sleeping workers that took longer (ms) let a woken worker run on the caller's core (Waker.shared). */
+const WAKE_SHARED_MS = 0.06;
+/** MXWASM_PREWAKE=0: imperative calls do not wake sleeping workers ahead of their job (prewake). */
+const PREWAKE = ENV.MXWASM_PREWAKE !== '0';
+
+/** The caller's side of waking workers: every notify of sleepers goes through `wake`, which watches what it costs. */
+export class Waker {
+  /**
+   * How often a recent wake of sleeping workers took the caller's own core, a moving average of 0 / 1: the notify
+   * returned only after WAKE_SHARED_MS (the woken worker ran on the caller's core and the caller waited). Two threads
+   * then gain nothing on calls that must wake them: threads.ts keeps those on the calling thread.
+   */
+  shared = 0;
+  /** Pre-wakes posted. */
+  prewakes = 0;
+  private probes = 0;
+
+  /** Wakes the workers sleeping on word 0 (all of them: a job or a pre-wake). */
+  wake(I: Int32Array): void {
+    if (Atomics.load(I, 144) === 0) { Atomics.notify(I, 0); return; }
+    const t0 = performance.now();
+    Atomics.notify(I, 0);
+    this.shared += ((performance.now() - t0 > WAKE_SHARED_MS ? 1 : 0) - this.shared) / 4;
+  }
+
+  /**
+   * Wakes sleeping workers ahead of a job (an imperative call's set-up takes 100-300 µs; a worker woken at the job's
+   * post joins 40-100 µs late): they spin a fresh window. Nothing while none sleeps, or while the window is 0. The
+   * acknowledgement after the notify tells a worker that the caller runs beside it; one woken on the caller's own core
+   * gets none before it has spun ACK_MS (worker-source.ts) and sleeps again.
+   */
+  prewake(I: Int32Array): void {
+    if (!PREWAKE || Atomics.load(I, 144) === 0 || Atomics.load(I, 6) === 0) return;
+    // While wakes take the caller's core, one call in 4 still pre-wakes: a probe (it costs ~ACK_MS then), whose
+    // prompt notify says the other core is free again.
+    if (this.shared > 0.5 && (++this.probes & 3) !== 0) return;
+    const w = (Atomics.load(I, 1) + 1) | 0;
+    Atomics.store(I, 1, w);
+    this.wake(I);
+    Atomics.store(I, 145, w);
+    this.prewakes++;
+  }
+}
