@@ -89,14 +89,14 @@ test('a folded BatchNorm over a batch: one job of whole images (each under the s
 });
 
 
-test('a depthwise conv at batch 1 on 2 threads: one part a thread (MXWASM_DW_PARTS), the same bits as 1 thread', async () => {
+test('a depthwise conv at batch 1 on 2 threads: two parts a thread (MXWASM_DW_PARTS), the same bits as 1 thread', async () => {
   const before = mx.getNumThreads(), adapt = setThreadAdaptive(false);
   mx.setNumThreads(2);
   await mx.threadsReady();
   try {
     const exe = conv([1, 96, 29, 96, 96, 3, 1, 1], 80), s0 = mx.threadStats()!;
     sameBits('dw 96@29x30', exe);
-    const s1 = mx.threadStats()!, want = Number(process.env.MXWASM_DW_PARTS ?? 1) * 2;
+    const s1 = mx.threadStats()!, want = Number(process.env.MXWASM_DW_PARTS ?? 2) * 2;
     // sameBits ran one forward on 2 threads: the depthwise call (relu fused) is its only parallel job.
     assert.is(s1.jobs - s0.jobs, 1, 'one parallel job');
     assert.is(s1.parts - s0.parts, want, `${want} parts`);

@@ -15,7 +15,7 @@ interface PlaneSplit {
 }
 
 /** Parts a thread of a depthwise conv call (see CONV_SPLITS). */
-const DW_PARTS = Math.max(1, Number((typeof process !== 'undefined' ? process.env?.MXWASM_DW_PARTS : undefined) ?? 1) || 1);
+const DW_PARTS = Math.max(1, Number((typeof process !== 'undefined' ? process.env?.MXWASM_DW_PARTS : undefined) ?? 2) || 2);
 
 /** Least work (inner-loop element operations) worth waking the workers for. */
 const MIN_WORK = 1 << 17;
@@ -116,9 +116,10 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_col2im__simd128: colSplit(C2I.x, C2I.col),
   // Cut by rows R; copy-speed work like im2col (LeNet conv1: 115K floats a block).
   f32_copyrows__simd128: { ...planes(CR.R, (a) => a[CR.R] * a[CR.Nb] * a[CR.P], (a) => [[CR.src, a[CR.sr] * 4], [CR.dst, a[CR.dr] * 4]]), min: 1 << 15 },
-  // One part a thread, not four (MXWASM_DW_PARTS=4: as before): measured at 2 threads (RT, interleaved), 576@14² 0.121 vs
-  // 0.188 ms, 144@56² 0.279 vs 0.310, 960@7² 0.114 vs 0.122; MobileNet v1 / V2 b1 ~3% faster. Why extra parts cost
-  // this much is not understood (not the kernel: it has no per-call setup).
+  // Two parts a thread, not four (MXWASM_DW_PARTS=4: as before), measured at 2 threads (RT, interleaved): 576@14² 0.132-0.138
+  // ms against 0.176-0.188 (one a thread: 0.115-0.121, 8 a thread: 0.149), 144@56² and 960@7² 7-11% faster with one a
+  // thread; MobileNetV2 b1 4% and v1 1% faster with two a thread, and one a thread no faster than two (two keep some
+  // balance when a worker is descheduled holding a part). Why four cost so much is not understood (no per-call setup).
   f32_dwconv__simd128: { ...planes(DW.C, cD.work, (a) => [[DW.x, cD.plane(a)], [DW.w, cD.k(a)], [DW.b, 4], [DW.y, cD.out(a)]]), parts: (_a, T) => T * DW_PARTS },
   f32_convfew_2x16__simd128: rowSplit,
   f32_convfew_2x16__relaxedsimd: rowSplit,
