@@ -6,6 +6,7 @@
 // --ab bn: the A/B is a folded BatchNorm's images as one job ("lanes") against one pass per image ("steps"), lanes on both.
 // --ab minpart / bnmin / poolmin (with --a X --b Y): a run-time policy set to X ("lanes") or Y ("steps") around each
 // forward of one bound network: the GEMM part floor (rows / columns), the folded BatchNorm pass's split floor, pooling's.
+// --ab rows1x1: batch-1 1x1 layers' GEMMs in blocks of <= 64 filters ("lanes") against one GEMM ("steps").
 // --ab wino14: the Winograd forward on 14² planes (48 tiles and up, "lanes") against from 64 tiles ("steps").
 const o = { rounds: 30, batch: 1, C: 64, H: 56, F: 0, reps: 5, k: 3, s: 1, net: '', chunk: 0, ab: '', a: 0, b: 0, g: 1 };
 const argv = process.argv.slice(2);
@@ -20,6 +21,7 @@ const { setWinogradChunkBytes, setWinogradFwdTiles } = await import('../src/ops/
 if (o.chunk) setWinogradChunkBytes(o.chunk * 2 ** 20); // --chunk MiB: the Winograd V + M budget of a chunk (both sides)
 const { setKernelThreadsSuspended, poolForTests } = await import('../src/parallel/threads.js');
 const { setBnImages } = await import('../src/ops/conv/convolution.js');
+const { setRowBlocks } = await import('../src/ops/conv/lower.js');
 const { netBuilders } = await import('./lib/nets.mjs');
 const { SPLITS, setGemmMinPart } = await import('../src/parallel/splits.js');
 // Run-time policies: set before each forward of the same executor (no second bind).
@@ -36,7 +38,7 @@ await mx.threadsReady();
 const r = rt(), N = o.batch, real = mx.getNumThreads;
 /** A runnable lowered with (lanes) or without lanes: one conv on resident buffers, or a network's bound forward. */
 function lower(lanes) {
-  if (o.ab === 'bn') setBnImages(lanes); else if (o.ab === 'wino14') setWinogradFwdTiles(lanes ? 48 : 64); else setThreadCount(() => (lanes ? real() : 1));
+  if (o.ab === 'bn') setBnImages(lanes); else if (o.ab === 'rows1x1') setRowBlocks(lanes); else if (o.ab === 'wino14') setWinogradFwdTiles(lanes ? 48 : 64); else setThreadCount(() => (lanes ? real() : 1));
   try {
     if (o.net) {
       const e = netBuilders(mx.sym)[o.net]().simpleBind({ shapes: { data: [N, 3, 224, 224] }, gradReq: 'null' });
@@ -52,11 +54,16 @@ function lower(lanes) {
     const wsB = def.workspace(a, [x.shape, w.shape], [y.shape], false), ws = r.alloc.alloc(wsB);
     const step = def.forward({ K: r.K, isTrain: false, workspace: ws, scratch: r.scratch.off, node: 'c', random: Math.random }, a, [x.ref, w.ref], [y.ref], []);
     return { step, desc: `C ${o.C} F ${F} H ${o.H} k ${o.k} s ${o.s} batch ${N}, workspace ${(wsB / 2 ** 20).toFixed(2)} MiB` };
-  } finally { setThreadCount(real); setBnImages(true); setWinogradFwdTiles(48); }
+  } finally { setThreadCount(real); setBnImages(true); setWinogradFwdTiles(48); setRowBlocks(true); }
 }
 let L, B;
 // --ab min:<kernel> (e.g. min:f32_bn_fwd__simd128): that kernel's split floor (work per thread) set to --a / --b.
 if (o.ab.startsWith('min:')) { const s = SPLITS[o.ab.slice(4)]; POLICY[o.ab] = (v) => { s.min = v; }; }
+// --ab allparts: every split but the GEMM's takes v parts a thread (0: as the splits say).
+if (o.ab === 'allparts') {
+  const orig = new Map(Object.entries(SPLITS).map(([k, s]) => [k, s.parts]));
+  POLICY.allparts = (v) => { for (const [k, s] of Object.entries(SPLITS)) if (!k.includes('gemm')) s.parts = v ? (a, T) => v * T : orig.get(k); };
+}
 if (o.ab.startsWith('parts:')) { const s = SPLITS[o.ab.slice(6)], orig = s.parts; POLICY[o.ab] = (v) => { s.parts = v ? (a, T) => v * T : orig; }; }
 if (POLICY[o.ab]) {
   const e = lower(true), set = POLICY[o.ab];

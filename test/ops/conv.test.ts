@@ -30,6 +30,7 @@ const CASES: [string, Case][] = [
   ['3x3 pad 1 batch 1', { N: 1, C: 3, H: 7, W: 9, F: 5, k: [3, 3], p: [1, 1] }],
   ['3x3 batch 3 no pad', { N: 3, C: 4, H: 8, W: 5, F: 6, k: [3, 3] }],
   ['1x1 stride 1 (direct GEMM)', { N: 3, C: 7, H: 5, W: 6, F: 9, k: [1, 1] }],
+  ['1x1 batch 1, 130 filters at 14x15 (row blocks: 3 GEMMs of 40 rows and one of 10)', { N: 1, C: 24, H: 14, W: 15, F: 130, k: [1, 1] }],
   ['1x1 stride 2', { N: 2, C: 5, H: 9, W: 7, F: 3, k: [1, 1], s: [2, 2] }],
   ['3x3 stride 2 pad 1 (stem-like)', { N: 1, C: 3, H: 17, W: 23, F: 8, k: [3, 3], s: [2, 2], p: [1, 1] }],
   ['3x3 s2, no pad, batch 3, 4 filters', { N: 3, C: 4, H: 9, W: 30, F: 4, k: [3, 3], s: [2, 2] }],

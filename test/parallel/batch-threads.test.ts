@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { mx, randArray } from '../helpers.js';
 import { setKernelThreadsSuspended, setThreadAdaptive } from '../../src/parallel/threads.js';
 import { callsRunner, setCallsRunner } from '../../src/runtime/parts.js';
+import { setRowBlocks } from '../../src/ops/conv/lower.js';
 
 type Exe = ReturnType<ReturnType<typeof mx.sym.Variable>['simpleBind']>;
 
@@ -102,6 +103,27 @@ test('a depthwise conv at batch 1 on 2 threads: two parts a thread (MXWASM_DW_PA
     assert.is(s1.parts - s0.parts, want, `${want} parts`);
     exe.dispose();
   } finally { setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
+});
+
+
+test('a 1x1 conv at batch 1: filters in row blocks of <= 64, one job of whole GEMMs on 2 threads, same bits as 1 (MXWASM_1X1_ROWS)', async () => {
+  const before = mx.getNumThreads(), adapt = setThreadAdaptive(false), runner = callsRunner()!, jobs: number[] = [];
+  mx.setNumThreads(2);
+  await mx.threadsReady();
+  setCallsRunner((name, calls) => { const ran = runner(name, calls); if (ran && name.startsWith('f32_gemm')) jobs.push(calls.length); return ran; });
+  const old = setRowBlocks(true);
+  try {
+    const exe = conv([1, 24, 14, 130, 1, 1, 1, 0], 90);
+    sameBits('1x1 130 filters at 14x15', exe);
+    assert.equal(jobs, [4], `the GEMM blocks ran as one job of 4: ${jobs}`);
+    exe.dispose();
+    setRowBlocks(false);
+    jobs.length = 0;
+    const one = conv([1, 24, 14, 130, 1, 1, 1, 0], 90);
+    sameBits('1x1 as one GEMM', one);
+    assert.equal(jobs, [], 'no blocks');
+    one.dispose();
+  } finally { setRowBlocks(old); setCallsRunner(runner); setKernelThreadsSuspended(false); setThreadAdaptive(adapt); mx.setNumThreads(before); }
 });
 
 test.run();

@@ -3,7 +3,7 @@
 // The method per shape and the workspace come from convPlan (plan.ts); this file only lowers what the plan says.
 // The returned Step only calls kernels.
 import type { KernelTable } from '../../runtime/manifest.js';
-import { BIAS, gemmArgs, type GemmAct, type GemmCall } from '../../runtime/manifest/linalg.js';
+import { BIAS, GEMM_LIMITS, gemmArgs, type GemmAct, type GemmCall } from '../../runtime/manifest/linalg.js';
 import { gemmKernel, gemmStep } from '../linalg/gemm.js';
 import { kernelStep, seq } from '../helpers.js';
 import { kernelArgs } from '../../runtime/manifest/args.js';
@@ -18,6 +18,25 @@ import type { CONV_GEOM } from '../../runtime/manifest/conv.js';
 /** The geometry arguments of the conv kernels by name (CONV_GEOM). */
 const geomArgs = (g: ConvGeom): ArgsOf<typeof CONV_GEOM> =>
   ({ C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, dh: g.dh, dw: g.dw, Ho: g.Ho, Wo: g.Wo });
+
+let rowBlocks = (typeof process !== 'undefined' ? process.env?.MXWASM_1X1_ROWS : undefined) !== '0';
+/** Sets the batch-1 row blocks of 1x1 layers for binds from now on (benchmarks' A/B); returns the old setting. @example setRowBlocks(false) */
+export const setRowBlocks = (on: boolean): boolean => { const old = rowBlocks; rowBlocks = on; return old; };
+/**
+ * Rows (filters) of a batch-1 1x1 layer's GEMM blocks: at most GEMM_LIMITS.smallM (64) each, an even count of them, so
+ * each block takes the GEMM's packing-free path and 2 threads share the blocks out as whole calls (the whole product
+ * packs, and its thread parts each pack the shared operand again). Measured (RT, interleaved, 2 / 1 threads, blocks vs
+ * one GEMM): 128x196x992 1.15x / 1.05x, 128x784x256 1.07x / 1.07x, 512x196x512 1.05x / 1.02x, 192x196x576 (4 x 48)
+ * 1.02x / 1.04x; but 1024x49x1024 0.93x / 0.92x and 128x49x1024 1.21x / 0.93x: only planes of 196 and up. The blocks
+ * do not depend on the thread count (the same bits on any); their sums are the packing-free path's (vs the reference
+ * in tests). MXWASM_1X1_ROWS=0: one GEMM, as before.
+ */
+function rowBlock(F: number, K: number, HW: number): number {
+  const { smallM, smallAFloats } = GEMM_LIMITS;
+  if (!rowBlocks || F <= smallM || HW < 196 || smallM * K > smallAFloats) return F;
+  const nb = Math.ceil(F / smallM) + (Math.ceil(F / smallM) % 2);
+  return Math.ceil(F / nb / 8) * 8;
+}
 
 /** Per-image sizes and per-group GEMM dimensions of a geometry (bytes for offsets). */
 function dims(g: ConvGeom) {
@@ -75,8 +94,15 @@ export function lowerConvFwd(ctx: LowerCtx, g: ConvGeom, x: number, w: number, b
   // whole images per thread, each the same call as on one thread, and the thread keeps its images layer after layer.
   if (method === 'dw') return independentCalls(K, 'f32_dwconv__simd128', images((n) => kernelArgs('f32_dwconv__simd128', { x: x + n * inImg, w, b, y: y + n * outImg, ...ga, act })));
   if (method === '1x1' && g.G === 1) {
-    return independentCalls(K, gname, images((n) => gemmArgs({ M: g.F, N: HoWo, K: KK, A: w, lda: KK, B: x + n * inImg, ldb: HoWo, C: y + n * outImg, ldc: HoWo,
-      ...bias(0), act: act as GemmAct, scratch: sc })));
+    // At batch 1 the filters in blocks of rows (rowBlock): each block a GEMM of its own, on the kernel's packing-free path.
+    const rb = g.N === 1 ? rowBlock(g.F, KK, HoWo) : g.F, calls: number[][] = [];
+    for (let n = 0; n < g.N; n++) {
+      for (let m0 = 0; m0 < g.F; m0 += rb) {
+        calls.push(gemmArgs({ M: Math.min(rb, g.F - m0), N: HoWo, K: KK, A: w + m0 * KK * 4, lda: KK, B: x + n * inImg, ldb: HoWo, C: y + n * outImg + m0 * HoWo * 4,
+          ldc: HoWo, ...(b ? { bias: b + m0 * 4, biasMode: BIAS.perRow } : {}), act: act as GemmAct, scratch: sc }));
+      }
+    }
+    return independentCalls(K, gname, calls);
   }
   if (method === 'im2col' && p.lanes > 1) {
     // Lanes: runs of whole images, each unrolled into the lane's own column matrix and multiplied there (the same
