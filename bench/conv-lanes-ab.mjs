@@ -6,6 +6,7 @@
 // --ab bn: the A/B is a folded BatchNorm's images as one job ("lanes") against one pass per image ("steps"), lanes on both.
 // --ab minpart / bnmin / poolmin (with --a X --b Y): a run-time policy set to X ("lanes") or Y ("steps") around each
 // forward of one bound network: the GEMM part floor (rows / columns), the folded BatchNorm pass's split floor, pooling's.
+// --ab eleventh: rows1x1 and depthwise two parts a thread together, against neither (the session's start).
 // --ab rows1x1: batch-1 1x1 layers' GEMMs in blocks of <= 64 filters ("lanes") against one GEMM ("steps").
 // --ab wino14: the Winograd forward on 14² planes (48 tiles and up, "lanes") against from 64 tiles ("steps").
 const o = { rounds: 30, batch: 1, C: 64, H: 56, F: 0, reps: 5, k: 3, s: 1, net: '', chunk: 0, ab: '', a: 0, b: 0, g: 1 };
@@ -38,7 +39,7 @@ await mx.threadsReady();
 const r = rt(), N = o.batch, real = mx.getNumThreads;
 /** A runnable lowered with (lanes) or without lanes: one conv on resident buffers, or a network's bound forward. */
 function lower(lanes) {
-  if (o.ab === 'bn') setBnImages(lanes); else if (o.ab === 'rows1x1') setRowBlocks(lanes); else if (o.ab === 'wino14') setWinogradFwdTiles(lanes ? 48 : 64); else setThreadCount(() => (lanes ? real() : 1));
+  if (o.ab === 'bn') setBnImages(lanes); else if (o.ab === 'rows1x1' || o.ab === 'eleventh') setRowBlocks(lanes); else if (o.ab === 'wino14') setWinogradFwdTiles(lanes ? 48 : 64); else setThreadCount(() => (lanes ? real() : 1));
   try {
     if (o.net) {
       const e = netBuilders(mx.sym)[o.net]().simpleBind({ shapes: { data: [N, 3, 224, 224] }, gradReq: 'null' });

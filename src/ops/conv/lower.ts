@@ -27,7 +27,8 @@ export const setRowBlocks = (on: boolean): boolean => { const old = rowBlocks; r
  * each block takes the GEMM's packing-free path and 2 threads share the blocks out as whole calls (the whole product
  * packs, and its thread parts each pack the shared operand again). Measured (RT, interleaved, 2 / 1 threads, blocks vs
  * one GEMM): 128x196x992 1.15x / 1.05x, 128x784x256 1.07x / 1.07x, 512x196x512 1.05x / 1.02x, 192x196x576 (4 x 48)
- * 1.02x / 1.04x; but 1024x49x1024 0.93x / 0.92x and 128x49x1024 1.21x / 0.93x: only planes of 196 and up. The blocks
+ * 1.02x / 1.04x; but 1024x49x1024 0.93x / 0.92x and 128x49x1024 1.21x / 0.93x: only planes of 196 and up (networks, RT
+ * at load 3-14: DenseNet-121 b1 1.01-1.02x, MobileNet v1 0.97-1.05x, Inception-BN 0.99-1.03x: within the noise). The blocks
  * do not depend on the thread count (the same bits on any); their sums are the packing-free path's (vs the reference
  * in tests). MXWASM_1X1_ROWS=0: one GEMM, as before.
  */

@@ -118,8 +118,9 @@ export const CONV_SPLITS: Record<string, PlaneSplit> = {
   f32_copyrows__simd128: { ...planes(CR.R, (a) => a[CR.R] * a[CR.Nb] * a[CR.P], (a) => [[CR.src, a[CR.sr] * 4], [CR.dst, a[CR.dr] * 4]]), min: 1 << 15 },
   // Two parts a thread, not four (MXWASM_DW_PARTS=4: as before), measured at 2 threads (RT, interleaved): 576@14² 0.132-0.138
   // ms against 0.176-0.188 (one a thread: 0.115-0.121, 8 a thread: 0.149), 144@56² and 960@7² 7-11% faster with one a
-  // thread; MobileNetV2 b1 4% and v1 1% faster with two a thread, and one a thread no faster than two (two keep some
-  // balance when a worker is descheduled holding a part). Why four cost so much is not understood (no per-call setup).
+  // thread; MobileNetV2 b1 4% and v1 1% faster with two a thread at load ~2 (1.00x in 101 rounds at load ~14), one a
+  // thread no faster than two (two keep some balance when a worker is descheduled holding a part). Why four cost so much
+  // is not understood (the kernel has no per-call setup).
   f32_dwconv__simd128: { ...planes(DW.C, cD.work, (a) => [[DW.x, cD.plane(a)], [DW.w, cD.k(a)], [DW.b, 4], [DW.y, cD.out(a)]]), parts: (_a, T) => T * DW_PARTS },
   f32_convfew_2x16__simd128: rowSplit,
   f32_convfew_2x16__relaxedsimd: rowSplit,
