@@ -18,7 +18,7 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 // relaxed add-on at one and two threads (its compile is where the flag goes on); relaxed SIMD is still in use.
 const probe = (load: string) => `const vm = require('node:vm');
 const src = 'function f(x) { return x + 1; } f(1);';
-const cachedData = new vm.Script(src, { produceCachedData: true }).createCachedData();
+const cachedData = new vm.Script(src, { filename: 'a.js', produceCachedData: true }).createCachedData();
 const probeBytes = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11]);
 const before = WebAssembly.validate(probeBytes);
 (async () => {
@@ -31,7 +31,7 @@ const before = WebAssembly.validate(probeBytes);
   const ref = Array.from({ length: n }, (_, i) => { let s = 0; for (let k = 0; k < n; k++) s += Math.sin(i * n + k) * Math.sin(k * n + 3); return s; });
   Object.assign(out, { variant: mx.runtimeInfo().variant, notes: mx.runtimeInfo().notes, same: JSON.stringify(one) === JSON.stringify(two),
     err: Math.max(...ref.map((r, i) => Math.abs(r - one[i][3]))), after: WebAssembly.validate(probeBytes),
-    rejected: new vm.Script(src, { cachedData }).cachedDataRejected });
+    rejected: new vm.Script(src, { filename: 'b.js', cachedData }).cachedDataRejected }); // (another name: V8's in-memory cache misses)
   console.log(JSON.stringify(out));
   mx.shutdown();
 })();`;
