@@ -37,6 +37,11 @@ const metricOf = (m: EvalMetric | string | string[]) => (m instanceof EvalMetric
  */
 function* fitSteps(mod: BaseModule, train: DataIter, opts: FitOptions): Generator<void, void, void> {
   const o = normOpts<FitOptions>(opts);
+  const t = train as unknown;
+  if (!t || typeof t !== 'object' || !('provideData' in t)) {
+    const got = t instanceof NDArray ? 'an NDArray' : t === null ? 'null' : Array.isArray(t) ? 'an array' : typeof t;
+    throw new ArgumentError(`fit: trainData must be a DataIter, e.g. new mx.io.NDArrayIter({ data, label, batchSize }), got ${got}`, { arg: 'trainData' });
+  }
   if (o.numEpoch === undefined) throw new ArgumentError('please specify number of epochs');
   mod.bind({ dataShapes: train.provideData, labelShapes: train.provideLabel, forTraining: true, forceRebind: o.forceRebind });
   mod.initParams({ initializer: o.initializer, argParams: o.argParams, auxParams: o.auxParams, allowMissing: o.allowMissing, forceInit: o.forceInit });

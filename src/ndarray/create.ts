@@ -19,20 +19,26 @@ function shapeOf(v: Nested): number[] {
 export function array(v: Nested | ArrayLike<number> | NDArray, opts: { dtype?: DType | string; shape?: number[] } = {}): NDArray {
   if (v instanceof NDArray) { const c = v.asType(toDType(opts.dtype ?? v.dtype)); return opts.shape ? c.reshape(opts.shape) : c; }
   const dtype = toDType(opts.dtype ?? (v instanceof Int32Array ? 'int32' : v instanceof Uint8Array ? 'uint8' : 'float32'));
+  // Checked before allocating: a refused input leaves no array behind.
+  const fill = (n: number, shape: number[]) => {
+    if (shape.reduce((a, b) => a * b, 1) !== n) throw new ShapeError(`array: ${n} values do not fill shape (${shape.join(',')})`, { arg: 'shape' });
+    return NDArray.empty(shape, dtype);
+  };
   if (ArrayBuffer.isView(v)) {
-    const shape = opts.shape ?? [(v as ArrayLike<number>).length];
-    const out = NDArray.empty(shape, dtype);
-    if (out.size !== (v as ArrayLike<number>).length) throw new ShapeError(`array: ${(v as ArrayLike<number>).length} values do not fill shape (${shape.join(',')})`);
+    const out = fill((v as ArrayLike<number>).length, opts.shape ?? [(v as ArrayLike<number>).length]);
     out.data.set(v as ArrayLike<number>);
     return out;
   }
+  if (typeof v !== 'number' && !Array.isArray(v)) throw new ArgumentError(`array: expected a number, an array or a typed array, got ${v === null ? 'null' : typeof v}`, { arg: 'values' });
   const shape = typeof v === 'number' ? [] : shapeOf(v as Nested);
   const flat = typeof v === 'number' ? [v] : (v as Nested[]).flat(Infinity as 1) as number[];
-  const out = NDArray.empty(opts.shape ?? shape, dtype);
-  if (flat.length !== out.size) throw new ShapeError(`array: ragged nested array (${flat.length} values for shape (${shape.join(',')}))`);
-  const d = out.data;
-  for (let i = 0; i < flat.length; i++) { const x = Number(flat[i]); if (Number.isNaN(x) && typeof flat[i] !== 'number')
-    throw new ArgumentError(`array: non-numeric value ${String(flat[i])}`); d[i] = x; }
+  if (!opts.shape && flat.length !== shape.reduce((a, b) => a * b, 1)) throw new ShapeError(`array: ragged nested array (${flat.length} values for shape (${shape.join(',')}))`);
+  const out = fill(flat.length, opts.shape ?? shape), d = out.data;
+  for (let i = 0; i < flat.length; i++) {
+    const x = Number(flat[i]);
+    if (Number.isNaN(x) && typeof flat[i] !== 'number') { out.dispose(); throw new ArgumentError(`array: non-numeric value ${String(flat[i])}`); }
+    d[i] = x;
+  }
   return out;
 }
 

@@ -74,6 +74,21 @@ test('a damaged model file read from a path is named in the error (symbol JSON, 
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('mx.nd.array of the wrong thing or size is an MxError and leaves no array behind; fit without a DataIter names it', () => {
+  const before = mx.memory().numArrays;
+  expectMx(() => mx.nd.array([1, 2, 3], { shape: [2, 2] }), 'shape', /^array: 3 values do not fill shape \(2,2\)$/);
+  expectMx(() => mx.nd.array(new Float32Array(3), { shape: [2, 2] }), 'typed', /3 values do not fill shape \(2,2\)/);
+  expectMx(() => mx.nd.array('abc' as never), 'string', /^array: expected a number, an array or a typed array, got string$/);
+  expectMx(() => mx.nd.array([1, 'x', 3] as never), 'non-numeric', /non-numeric value x/);
+  expectMx(() => mx.nd.array([[1, 2], [3]]), 'ragged', /ragged/);
+  assert.is(mx.memory().numArrays, before, 'no array left alive by a refused input');
+  assert.equal(mx.nd.array([1, 2, 3, 4], { shape: [2, 2] }).toArray(), [[1, 2], [3, 4]]);
+  const net = mx.sym.SoftmaxOutput({ data: mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 2 }), name: 'softmax' });
+  const mod = new mx.mod.Module({ symbol: net });
+  expectMx(() => mod.fit(undefined as never, { numEpoch: 1 }), 'no data', /^fit: trainData must be a DataIter.*got undefined$/);
+  expectMx(() => mod.fit(mx.nd.ones([2, 2]) as never, { numEpoch: 1 }), 'an NDArray', /got an NDArray$/);
+});
+
 test('disposing twice is allowed (arrays, executors, predictors); a use after is an ArgumentError', () => {
   const a = mx.nd.ones([3]);
   a.dispose(); a.dispose();
