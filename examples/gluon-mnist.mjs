@@ -100,7 +100,9 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     trainer.step(data.shape[0]);
     for (const v of loss.data) sum += v;
     n += data.shape[0];
-    if (++b % 10 === 0 || n === train.n) process.stdout.write(`\repoch ${epoch + 1}/${epochs} [${String(b).padStart(3)}/${loader.length}] loss ${(sum / n).toFixed(4)}`);
+    // In place on a terminal; one line per 10 batches into a pipe or log (carriage returns there made one long line).
+    const tty = process.stdout.isTTY;
+    if (++b % 10 === 0 || n === train.n) process.stdout.write(`${tty ? '\r' : ''}epoch ${epoch + 1}/${epochs} [${String(b).padStart(3)}/${loader.length}] loss ${(sum / n).toFixed(4)}${tty ? '' : '\n'}`);
     loss.dispose(); data.dispose(); label.dispose();
   }
   const acc = accuracy((x) => net.forward(x));
