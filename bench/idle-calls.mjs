@@ -17,7 +17,10 @@ const fresh = flag('--fresh'); // read back into a fresh array each call (the pl
 const cases = args.length ? args : ['stem', 'grouped', 'gemm512', 'lenet'];
 
 const mx = await import(dist ? '../dist/node/index.js' : '../src/entry/node.js');
-const suspend = mx.setKernelThreadsSuspended ?? (await import('../src/parallel/threads.js')).setKernelThreadsSuspended;
+const th = dist ? {} : await import('../src/parallel/threads.js');
+const suspend = mx.setKernelThreadsSuspended ?? th.setKernelThreadsSuspended;
+/** The pool's wake measure (src/parallel/wake.ts) and pre-wakes, where the script runs from src. */
+const wakeNote = () => { const p = th.poolForTests?.(); return p?.waker ? `  wake shared ${p.waker.shared.toFixed(2)}, pre-wakes ${p.waker.prewakes}` : ''; };
 mx.setNumThreads(threads);
 await mx.threadsReady();
 
@@ -90,7 +93,7 @@ for (const name of cases) {
       suspend(false);
     }
     const m1 = med(t[1]), mN = med(t.N), a1 = tmean(t[1]), aN = tmean(t.N);
-    console.log(`${name.padEnd(8)} gap ${g.padEnd(5)} median 1t ${m1.toFixed(0).padStart(5)} µs  ${threads}t ${mN.toFixed(0).padStart(5)} µs  ${(m1 / mN).toFixed(3)}x  trimmed mean ${a1.toFixed(0).padStart(5)} / ${aN.toFixed(0).padStart(5)} µs  ${(a1 / aN).toFixed(3)}x  worker share ${parts ? ((parts - own) / parts).toFixed(2) : '-'} (${parts} parts)`);
+    console.log(`${name.padEnd(8)} gap ${g.padEnd(5)} median 1t ${m1.toFixed(0).padStart(5)} µs  ${threads}t ${mN.toFixed(0).padStart(5)} µs  ${(m1 / mN).toFixed(3)}x  trimmed mean ${a1.toFixed(0).padStart(5)} / ${aN.toFixed(0).padStart(5)} µs  ${(a1 / aN).toFixed(3)}x  worker share ${parts ? ((parts - own) / parts).toFixed(2) : '-'} (${parts} parts)${wakeNote()}`);
   }
 }
 mx.shutdown?.();
