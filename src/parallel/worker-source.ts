@@ -98,6 +98,7 @@ onMsg((m) => {
     // spin a fresh window (plus PRE ms for the call's set-up) unless the caller does not acknowledge it (word 145) within
     // ACK ms: then the caller is not running beside it (woken on the caller's own core) and it sleeps again.
     let g = Atomics.load(I, 0), n = 0, asleep = solo, woke = 0;
+    if (solo) pre = Atomics.load(I, 1); // only pre-wakes posted from now on wake it
     while (g === seen) {
       if (asleep) {
         Atomics.add(I, 144, 1); Atomics.wait(I, 0, seen, 50); Atomics.sub(I, 144, 1);
@@ -107,7 +108,7 @@ onMsg((m) => {
       }
       else if (woke && (n & 127) === 0 && Atomics.load(I, 145) !== pre && performance.now() - woke > ${ACK_MS}) { asleep = true; woke = 0; }
       else if ((++n & 127) === 0 && Atomics.load(I, 13) === id) return die();
-      else if ((n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) asleep = true;
+      else if ((n & 127) === 0 && n > spin && performance.now() - idleFrom > Atomics.load(I, 6) / 1000) { asleep = true; pre = Atomics.load(I, 1); }
       else if (pause) Atomics.pause();
       g = Atomics.load(I, 0);
     }
