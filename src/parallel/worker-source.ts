@@ -29,7 +29,7 @@ export const CTRL_BYTES = 1024 + MAX_PARTS * 8 * ARGS;
 /** A pre-woken worker spins its window plus this long (ms: an imperative call's set-up before its kernel posts). */
 const PRE_MS = 0.3;
 /** ... and sleeps again when the caller has not acknowledged the pre-wake this long after (ms). */
-const ACK_MS = 0.08;
+const ACK_MS = 0.05;
 
 /**
  * Takes the next part of job `gen` for thread `t` of `T` (index), or -1 when none is left or the job is

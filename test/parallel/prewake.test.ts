@@ -39,10 +39,10 @@ test('an imperative call that split pre-wakes sleeping workers the next time; a 
     mx.nd.elemwise_add(mx.nd.ones([4]), mx.nd.ones([4])).dispose();
     assert.is(p.waker.prewakes, w1, 'a call that does not split wakes nobody');
     // A long window: a pre-woken worker spins it (a wake without a job used to go straight back to sleep). The
-    // caller's acknowledgement can come late on a loaded machine (the worker then sleeps again): up to 5 tries.
+    // caller's acknowledgement can come late on a loaded machine (the worker then sleeps again): up to 20 tries.
     setThreadSpin(500_000);
     let awake = false;
-    for (let i = 0; i < 5 && !awake; i++) {
+    for (let i = 0; i < 20 && !awake; i++) {
       assert.ok(until(() => p.asleep), 'asleep before the pre-wake');
       p.prewake();
       awake = until(() => !p.asleep, 200) && !until(() => p.asleep, 100);
