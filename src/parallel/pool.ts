@@ -225,7 +225,7 @@ export class Pool {
     Atomics.store(I, 15, I.buffer.byteLength >>> 16); // pages the job may touch (see worker-source.ts, word 15)
     for (let r = 0; r < T; r++) Atomics.store(I, 160 + r, ((gen & 0xffffff) << 8) | Math.floor((r * P) / T));
     Atomics.store(I, 0, gen);
-    this.waker.wake(I);
+    const cold = this.waker.wake(I);
     let err: unknown, own = 0;
     for (let j = this.soloForTests ? -1 : grab(I, gen, P, 0, T); j >= 0; j = grab(I, gen, P, 0, T)) {
       const a = parts[j];
@@ -237,6 +237,7 @@ export class Pool {
     this.stats.jobs++; this.stats.parts += P; this.stats.ownParts += own;
     const t1 = track ? performance.now() : 0;
     this.waitDone(I, P, kernels()[k].name);
+    if (cold) this.waker.note(own, P);
     if (track && own > 0) {
       const job = performance.now() - t0;
       if (job > 0) {

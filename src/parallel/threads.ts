@@ -176,9 +176,10 @@ const staysHome = (gain: number): boolean => {
 const PROBE_BURST = 4;
 let burst = 0;
 /**
- * Whether a call stays on the calling thread because its workers sleep and waking them lately took this thread's own
- * core (Pool.waker: the other core was busy, the woken worker ran the job while the caller waited, and 2 threads
- * ran slower than 1). One in COLD_PROBE still wakes them, to notice the other core free again. MXWASM_COLD_HOME=0: off.
+ * Whether a call stays on the calling thread because its workers sleep and jobs that woke them lately got no help
+ * (Pool.waker.shared: the other core was busy; the woken worker ran the job on the caller's core while it waited, or
+ * queued behind it; 2 threads ran slower than 1). One in COLD_PROBE still wakes them (and a pre-wake in 16 probes
+ * too: wake.ts). MXWASM_COLD_HOME=0: off.
  */
 const coldStaysHome = (p: Pool): boolean => COLD_HOME && p.waker.shared > 0.5 && p.asleep && ++probeCold % COLD_PROBE !== 0;
 const COLD_HOME = (typeof process !== 'undefined' ? process.env?.MXWASM_COLD_HOME : undefined) !== '0', COLD_PROBE = 32;

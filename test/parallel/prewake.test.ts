@@ -1,7 +1,7 @@
 // Workers asleep between imperative calls (src/parallel/wake.ts, worker-source.ts): an imperative
 // call that split last time wakes sleeping workers before its set-up, and a pre-woken worker spins a fresh window (a
 // wake without a job used to send it straight back to sleep); a worker that ran a whole job alone (woken on the
-// caller's own core) sleeps at once; while wakes take the caller's core, calls that would wake sleepers stay on the
+// caller's own core) sleeps at once; while jobs posted to sleeping workers get no help, calls that would wake them stay on the
 // calling thread. Same bits on every path.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,17 +55,23 @@ test('a worker that ran a whole job alone sleeps at once instead of spinning its
   const p = await pool(), x = a();
   try {
     const ref = mx.nd.dot(x, x).toTypedArray();
+    assert.ok(until(() => p.asleep), 'asleep after the 200 µs window');
     setThreadSpin(500_000); // a window far longer than the wait below
     p.soloForTests = true; // the caller takes no part: the worker runs them all
+    p.waker.shared = 0;
+    const waker = threadWake();
+    setThreadWake(undefined); // no pre-wake: the job itself wakes the worker
     const y = mx.nd.dot(x, x);
+    setThreadWake(waker);
     p.soloForTests = false;
+    assert.is(p.waker.shared, 0.25, 'a job posted to sleeping workers that the caller ran no part of counts as no help');
     assert.equal(y.toTypedArray(), ref, 'same bits from the worker alone');
     y.dispose();
     assert.ok(until(() => p.asleep, 200), 'asleep right after its solo job, not after the 500 ms window');
   } finally { p.soloForTests = false; setThreadSpin(SPIN_US); x.dispose(); }
 });
 
-test('while wakes take the caller\'s core, calls that would wake sleeping workers stay home (one in 32 still wakes them)', async () => {
+test('while jobs that woke sleeping workers got no help, calls that would wake them stay home (one in 32 still wakes them)', async () => {
   const p = await pool(), x = a(), old = setThreadAdaptive(true), waker = threadWake();
   setThreadWake(undefined); // no pre-wakes (their probes would wake the workers before some of these calls)
   try {
