@@ -1,9 +1,9 @@
-import { ArgumentError, ShapeError, opMessage } from '../errors.js';
+import { ArgumentError, MemoryError, ShapeError, opMessage } from '../errors.js';
 import type { DType } from '../runtime/dtype.js';
 import { rt } from '../runtime/runtime.js';
 import { threadWake } from '../runtime/parts.js';
 import { parseAttrs, type Attrs } from '../ops/attrs.js';
-import { getOp, opAux, opOutputs, opVisible, type GradReq, type LowerCtx, type OpDef, type Shape } from '../ops/registry.js';
+import { getOp, opAux, opOutputs, opVisible, type GradReq, type LowerCtx, type OpDef, type Shape, type TensorRef } from '../ops/registry.js';
 import { mulberry32 } from '../util/random.js';
 import { fmtShape } from '../util/shape.js';
 import { NDArray, opHook } from './ndarray.js';
@@ -159,10 +159,24 @@ function runForward(p: Prepared, inputs: NDArray[], isTrain: boolean, random: ()
     try { r.write(outs.map((x) => x.ref)); } catch (e) { for (const o of outs) o.dispose(); throw e; }
     return outs;
   }
-  const outs = p.outShapes.map((s, i) => NDArray.empty([...s], p.outTypes[i]));
+  // A failure (no memory for an output or the workspace, a kernel error) frees the outputs made so far; out of memory
+  // names the op (the allocator cannot: "Error in operator conv1 (Convolution): out of memory: asked for ...").
+  const outs: NDArray[] = [];
+  try {
+    for (const s of p.outShapes) outs.push(NDArray.empty([...s], p.outTypes[outs.length]));
+    runLowered(p, inputs, outs, ins, aux, isTrain, random);
+  } catch (e) {
+    for (const o of outs) o.dispose();
+    if (e instanceof MemoryError && !e.message.startsWith('Error in operator')) e.message = opMessage(p.node, p.def.name, e.message);
+    throw e;
+  }
+  return outs;
+}
+
+function runLowered(p: Prepared, inputs: NDArray[], outs: NDArray[], ins: TensorRef[], aux: TensorRef[], isTrain: boolean, random: () => number): void {
   const ws = p.def.workspace?.(p.a, p.inShapes, p.outShapes, isTrain) ?? 0;
   const lower = (w: number) => p.def.forward({ ...ctxFor(p.node, isTrain, w), random }, p.a, ins, outs.map((x) => x.ref), aux);
-  if (!lowerCacheOn || !LOWER_CACHE.has(p.def.name)) { withWorkspace(ws, (w) => lower(w)()); return outs; }
+  if (!lowerCacheOn || !LOWER_CACHE.has(p.def.name)) { withWorkspace(ws, (w) => lower(w)()); return; }
   withWorkspace(ws, (w) => {
     const K = rt().K;
     // The workspace size too: a conv's lowering depends on the thread count, and so does its workspace (lanes).
@@ -176,7 +190,6 @@ function runForward(p: Prepared, inputs: NDArray[], isTrain: boolean, random: ()
     m.set(key, { K, step });
     step();
   });
-  return outs;
 }
 
 /**

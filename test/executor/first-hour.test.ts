@@ -89,6 +89,16 @@ test('mx.nd.array of the wrong thing or size is an MxError and leaves no array b
   expectMx(() => mod.fit(mx.nd.ones([2, 2]) as never, { numEpoch: 1 }), 'an NDArray', /got an NDArray$/);
 });
 
+test('an op out of memory names the op and frees the outputs it had made (output or workspace too large)', () => {
+  const x = mx.nd.ones([1, 1, 1100, 1100]), w = mx.nd.ones([1, 1, 31, 31]), one = mx.nd.ones([1]);
+  const before = mx.memory();
+  expectMx(() => mx.nd.broadcast_to(one, { shape: [2 ** 29] }), 'output', /^Error in operator broadcast_to: out of memory: asked for 2147483648 bytes/);
+  // The 4.6 MB output fits; the 4.4 GB im2col workspace does not.
+  expectMx(() => mx.nd.Convolution(x, w, { kernel: [31, 31], num_filter: 1, no_bias: true }), 'workspace', /^Error in operator Convolution: out of memory/);
+  assert.equal([mx.memory().numArrays, mx.memory().numBytes], [before.numArrays, before.numBytes], 'nothing left behind');
+  x.dispose(); w.dispose(); one.dispose();
+});
+
 test('disposing twice is allowed (arrays, executors, predictors); a use after is an ArgumentError', () => {
   const a = mx.nd.ones([3]);
   a.dispose(); a.dispose();
