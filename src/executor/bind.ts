@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError } from '../errors.js';
+import { ArgumentError, MemoryError, ShapeError } from '../errors.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { isDynamic, type GradReq, type Shape } from '../ops/registry.js';
 import { toDType, type DType } from '../runtime/dtype.js';
@@ -161,11 +161,17 @@ export function simpleBind(sym: Bindable, o: SimpleBindOptions): Executor {
   if (unknown.length) throw new ShapeError(`simpleBind: cannot infer the shapes of ${unknown.join(', ')}; give them in shapes (known: ${Object.keys(o.shapes).join(', ') || 'none'})`, { unknown });
   const req = normReq(o.gradReq, argNames);
   const owned: NDArray[] = [];
-  const zeros = (s: Shape, d: DType) => { const a = NDArray.empty([...s], d); owned.push(a); a.data.fill(0); return a; };
+  let what = '';
+  const zeros = (s: Shape, d: DType, label: string) => { what = `${label} ${fmtShape(s)}`; const a = NDArray.empty([...s], d); owned.push(a); a.data.fill(0); return a; };
   try {
-    const args = argNames.map((_, i) => zeros(inf.argShapes[i]!, ty.argTypes[i]));
-    const grads = argNames.map((n, i) => (req[n] === 'null' ? undefined : zeros(inf.argShapes[i]!, ty.argTypes[i])));
-    const aux = auxNames.map((_, i) => zeros(inf.auxShapes[i]!, ty.auxTypes[i]));
+    const args = argNames.map((n, i) => zeros(inf.argShapes[i]!, ty.argTypes[i], `'${n}'`));
+    const grads = argNames.map((n, i) => (req[n] === 'null' ? undefined : zeros(inf.argShapes[i]!, ty.argTypes[i], `the gradient of '${n}'`)));
+    const aux = auxNames.map((n, i) => zeros(inf.auxShapes[i]!, ty.auxTypes[i], `'${n}'`));
+    what = "the executor's arena";
     return bind(sym, { args, argsGrad: grads, gradReq: req, auxStates: aux, fuse: o.fuse }, owned);
-  } catch (e) { for (const a of owned) a.dispose(); throw e; } // a failure part way frees what was allocated
+  } catch (e) { // a failure part way frees what was allocated; out of memory says for what
+    for (const a of owned) a.dispose();
+    if (e instanceof MemoryError && !e.message.startsWith('simpleBind')) e.message = `simpleBind: ${what}: ${e.message}`;
+    throw e;
+  }
 }

@@ -97,6 +97,9 @@ test('an op out of memory names the op and frees the outputs it had made (output
   expectMx(() => mx.nd.Convolution(x, w, { kernel: [31, 31], num_filter: 1, no_bias: true }), 'workspace', /^Error in operator Convolution: out of memory/);
   assert.equal([mx.memory().numArrays, mx.memory().numBytes], [before.numArrays, before.numBytes], 'nothing left behind');
   x.dispose(); w.dispose(); one.dispose();
+  const fc = mx.sym.FullyConnected({ data: mx.sym.Variable('data'), num_hidden: 2 ** 20, name: 'fc1' });
+  expectMx(() => fc.simpleBind({ shapes: { data: [1024, 1024] } }), 'simpleBind', /^simpleBind: 'fc1_weight' \(1048576,1024\): out of memory/);
+  assert.is(mx.memory().numArrays, before.numArrays - 3);
 });
 
 test('disposing twice is allowed (arrays, executors, predictors); a use after is an ArgumentError', () => {
