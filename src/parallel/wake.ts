@@ -25,9 +25,12 @@ export class Waker {
   prewakes = 0;
   private probes = 0;
 
-  /** Wakes the workers sleeping on word 0 (all of them: a job or a pre-wake); whether any slept. */
+  /** A pre-wake was posted since the last job: that job's outcome is noted too (a probe that found the core free). */
+  private primed = false;
+  /** Wakes the workers sleeping on word 0 (all of them: a job or a pre-wake); whether any slept or were pre-woken. */
   wake(I: Int32Array): boolean {
-    const cold = Atomics.load(I, 144) > 0;
+    const cold = Atomics.load(I, 144) > 0 || this.primed;
+    this.primed = false;
     Atomics.notify(I, 0);
     return cold;
   }
@@ -51,5 +54,6 @@ export class Waker {
     this.wake(I);
     Atomics.store(I, 145, w);
     this.prewakes++;
+    this.primed = true;
   }
 }
