@@ -11,19 +11,13 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { loadPeers, ortSession } from './lib/peers.mjs';
 import { onnxModel, matmulModel } from './lib/onnx.mjs';
+import { rand, CONV } from './lib/api-cases.mjs';
 
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? Number(args.splice(i, 2)[1]) : d; };
 const threads = opt('--threads', 1), calls = opt('--calls', 200);
 const cases = args.length ? args : ['stem', 'grouped', 'gemm512'];
 
-function rand(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; }
-  return a;
-}
-const CONV = { stem: [3, 224, 32, 3, 2, 1, 1], grouped: [128, 28, 128, 3, 1, 1, 32] };
 
 const mx = await import('../src/entry/node.js');
 mx.setNumThreads(threads);

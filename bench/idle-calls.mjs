@@ -8,6 +8,8 @@
 // Usage: node --import tsx bench/idle-calls.mjs [stem grouped gemm512 lenet] [--gap none,busy,sleep] [--gap-ms 2]
 //        [--calls 280] [--block 20] [--threads 2] [--dist]   [--fresh]
 //        (--dist: the built dist/node bundle; or bundle this script with esbuild for `chrt -f 20`; --fresh: toTypedArray())
+import { rand, CONV } from './lib/api-cases.mjs';
+
 const args = process.argv.slice(2);
 const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args.splice(i, 2)[1] : d; };
 const flag = (k) => { const i = args.indexOf(k); return i >= 0 && !!args.splice(i, 1); };
@@ -24,13 +26,6 @@ const wakeNote = () => { const p = th.poolForTests?.(); return p?.waker ? `  wak
 mx.setNumThreads(threads);
 await mx.threadsReady();
 
-function rand(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) { s = (s * 1664525 + 1013904223) >>> 0; a[i] = s / 2 ** 32 - 0.5; }
-  return a;
-}
-const CONV = { stem: [3, 224, 32, 3, 2, 1, 1], grouped: [128, 28, 128, 3, 1, 1, 32] };
 /** One call of the case: op + read-back into `out` + dispose (the plain API row without its fresh array). */
 function makeCase(name) {
   if (CONV[name]) {
