@@ -2,6 +2,7 @@ import { ArgumentError } from '../errors.js';
 import { rt } from '../runtime/runtime.js';
 import { kernelIndexOf } from '../runtime/manifest.js';
 import { Pool, SPIN_US, threadPlatform } from './pool.js';
+import { NO_HELP } from './wake.js';
 import { SPLITS, type Split } from './splits.js';
 import { setCallsRunner, setSerialRunner, setThreadCount, setThreadWake } from '../runtime/parts.js';
 import { MAX_PARTS } from './worker-source.js';
@@ -181,7 +182,7 @@ let burst = 0;
  * queued behind it; 2 threads ran slower than 1). One in COLD_PROBE still wakes them (and a pre-wake in 16 probes
  * too: wake.ts). MXWASM_COLD_HOME=0: off.
  */
-const coldStaysHome = (p: Pool): boolean => COLD_HOME && p.waker.shared > 0.5 && p.asleep && ++probeCold % COLD_PROBE !== 0;
+const coldStaysHome = (p: Pool): boolean => COLD_HOME && p.waker.shared > NO_HELP && p.asleep && ++probeCold % COLD_PROBE !== 0;
 const COLD_HOME = (typeof process !== 'undefined' ? process.env?.MXWASM_COLD_HOME : undefined) !== '0', COLD_PROBE = 32;
 /** Kernel calls big enough for the pool (split or kept home by the cost model): an imperative call that made one pre-wakes. */
 let probeCold = 0, wanted = 0;

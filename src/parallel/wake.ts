@@ -11,6 +11,13 @@ const ENV = (globalThis as { process?: { env?: Record<string, string> } }).proce
 export const SOLO_SLEEP = ENV.MXWASM_SOLO_SLEEP !== '0';
 /** MXWASM_PREWAKE=0: imperative calls do not wake sleeping workers ahead of their job (prewake). */
 const PREWAKE = ENV.MXWASM_PREWAKE !== '0';
+/**
+ * Above this share of recent cold jobs that got no help, calls that would wake sleeping workers stay home (threads.ts)
+ * and pre-wakes are probes. 0.5 kept GEMM 512's plain row home on a calm machine (quiet window, 2t/1t: 1.36x, 1.41x
+ * with the rule off; the stem after a 2 ms sleep 0.99x, 1.34x with the rules off); the grouped conv after a sleep,
+ * which the rule protects (0.74x without it), read 0.98 there.
+ */
+export const NO_HELP = 0.9;
 
 /** The caller's side of waking workers: every notify of sleepers goes through `wake`, which watches what it costs. */
 export class Waker {
@@ -48,7 +55,7 @@ export class Waker {
     if (!PREWAKE || Atomics.load(I, 144) === 0 || Atomics.load(I, 6) === 0) return;
     // While wakes do not help, one call in 16 still pre-wakes: a probe (it costs ~ACK_MS then: 1 in 4 took ~4% of a
     // 0.6 ms grouped conv at load 11); a worker on a free core then spins by the job, which splits and is noted.
-    if (this.shared > 0.5 && (++this.probes & 15) !== 0) return;
+    if (this.shared > NO_HELP && (++this.probes & 15) !== 0) return;
     const w = (Atomics.load(I, 1) + 1) | 0;
     Atomics.store(I, 1, w);
     this.wake(I);
